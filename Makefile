@@ -1,0 +1,33 @@
+# The two commands of the README. Each sets up .venv on its own, so a fresh machine with only
+# Python 3.11+ and pip needs nothing else.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DEMO_DIR ?= demo
+RUN_DIR ?= reports/demo
+
+.PHONY: demo test install clean lint
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(BIN)/.installed
+
+demo: $(BIN)/.installed
+	$(BIN)/khaudit demo $(DEMO_DIR) --force
+	$(BIN)/khaudit audit $(DEMO_DIR)/project.toml --out $(RUN_DIR)
+	$(BIN)/khaudit score $(RUN_DIR) $(DEMO_DIR)/ground_truth
+	@echo "Reports: $(RUN_DIR)/<locality>/report.html and report.xlsx (tables: $(RUN_DIR)/records.csv, files.csv)"
+
+test: $(BIN)/.installed
+	$(BIN)/python -m pytest -q
+
+lint: $(BIN)/.installed
+	$(BIN)/python -m pip install --quiet ruff
+	$(BIN)/ruff check khaudit tests bench
+
+clean:
+	rm -rf $(VENV) $(DEMO_DIR) $(RUN_DIR)

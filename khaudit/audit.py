@@ -1,0 +1,180 @@
+"""One audit: project -> inventories + scans -> matching -> reconciliation -> the run.
+
+Data flows one way; this module only wires the stages together and records what went in
+(digests of every input and of the scan catalogue) so the run can be reproduced and checked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from tqdm.auto import tqdm
+
+from ._version import __version__
+from .inventory.loader import load_locality
+from .match.link import match_locality
+from .match.sidecar import SidecarIndex, read_sidecar
+from .project import Locality, Project, load_project
+from .reconcile import FILE_STATUSES, RECORD_STATUSES, candidate_table, reconcile
+from .run import Run, digest_rows, sha256_file, status_counts, write_run
+from .scan.catalogue import scan_roots
+
+
+@dataclass
+class LocalityResult:
+    records: pd.DataFrame
+    files: pd.DataFrame
+    issues: pd.DataFrame
+    candidates: pd.DataFrame
+    ignored: pd.DataFrame
+    problems: pd.DataFrame
+    schemes: dict[str, dict[str, int]]
+    inputs: list[dict[str, object]]
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def audit_locality(project: Project, locality: Locality, lang: str = "vi") -> LocalityResult:
+    """Every stage for one locality; independent of the others, so localities can run apart."""
+    base = project.base
+    records, issues = load_locality(list(locality.inventories), locality.name, locality.columns)
+    scanned = scan_roots(locality.name, list(locality.scan_roots), sha256=project.scan.sha256,
+                         workers=project.scan.workers)
+    table = scanned.files
+    table["root"] = [_relative(Path(r), base) for r in table["root"]]
+    scans = table[table["role"] == "scan"].reset_index(drop=True)
+    others = table[table["role"] != "scan"]
+
+    entries = []
+    reasons = []
+    for _, row in others.iterrows():
+        if row["role"] == "sidecar":
+            found = read_sidecar(base / row["root"] / row["path"])
+            entries += found
+            reasons.append(f"sidecar metadata: {len(found)} entries" if found
+                           else "data file in the scan tree, not a sidecar (no file-name column)")
+        else:
+            reasons.append("system file")
+    if locality.sidecar is not None:
+        entries += read_sidecar(locality.sidecar)
+    ignored = others.assign(reason=reasons)
+
+    match = match_locality(records, scans, SidecarIndex(entries), project.matching,
+                           pattern=locality.naming_pattern, lang=lang)
+    rec_out, files_out = reconcile(records, scans, match, project.matching, lang=lang)
+    candidates = candidate_table(records, match)
+    problems = pd.DataFrame(
+        [{"locality": locality.name, "root": _relative(p.root, base), "path": p.relpath,
+          "problem": p.problem} for p in scanned.problems],
+        columns=["locality", "root", "path", "problem"])
+    inputs = [{"locality": locality.name, "kind": "inventory", "path": display,
+               "size": path.stat().st_size, "sha256": sha256_file(path)}
+              for path, display in locality.inventories]
+    if locality.sidecar is not None:
+        inputs.append({"locality": locality.name, "kind": "sidecar",
+                       "path": _relative(locality.sidecar, base),
+                       "size": locality.sidecar.stat().st_size,
+                       "sha256": sha256_file(locality.sidecar)})
+    return LocalityResult(
+        records=rec_out, files=files_out,
+        issues=pd.DataFrame([i.as_row() for i in issues]),
+        candidates=candidates, ignored=ignored, problems=problems,
+        schemes={_relative(Path(root), base) if os.path.isabs(root) else root: counts
+                 for root, counts in match.schemes.items()},
+        inputs=inputs,
+    )
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    frames = [f for f in frames if len(f)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def audit(project: Project | str | Path, out: str | Path, lang: str = "vi",
+          as_of: dt.datetime | None = None) -> Run:
+    """Audit every locality of ``project`` and write the run to ``out``."""
+    if not isinstance(project, Project):
+        project = load_project(project)
+    out = Path(out)
+    started = dt.datetime.now(dt.UTC)
+    results: dict[str, LocalityResult] = {}
+    for locality in tqdm(project.localities, desc="audit", unit="locality", disable=None):
+        results[locality.name] = audit_locality(project, locality, lang=lang)
+
+    from .run import IGNORED_COLUMNS, PROBLEM_COLUMNS, TABLE_COLUMNS
+
+    def gather(attr: str, name: str) -> pd.DataFrame:
+        frame = _concat([getattr(r, attr) for r in results.values()])
+        for column in TABLE_COLUMNS[name]:
+            if column not in frame.columns:
+                frame[column] = pd.Series(dtype="object")
+        return frame
+
+    tables = {
+        "records": gather("records", "records"),
+        "files": gather("files", "files"),
+        "inventory_issues": gather("issues", "inventory_issues"),
+        "candidates": gather("candidates", "candidates"),
+        "ignored_files": gather("ignored", "ignored_files"),
+        "scan_problems": gather("problems", "scan_problems"),
+    }
+    assert set(IGNORED_COLUMNS) <= set(tables["ignored_files"].columns)
+    assert set(PROBLEM_COLUMNS) <= set(tables["scan_problems"].columns)
+
+    files = tables["files"]
+    catalogue_digest = digest_rows(
+        files.sort_values(["locality", "root", "path"])[
+            ["locality", "root", "path", "size", "xxh3_128"]].itertuples(index=False)
+    ) if len(files) else digest_rows([])
+    inputs = [i for r in results.values() for i in r.inputs]
+    project_text = project.path.read_bytes()
+    parameters = {"lang": lang, "matching": project.matching.as_dict(),
+                  "scan": {"sha256": project.scan.sha256}}
+    fingerprint_source = {
+        "version": __version__, "parameters": parameters,
+        "project_sha256": hashlib.sha256(project_text).hexdigest(),
+        "inputs": sorted((i["path"], i["sha256"]) for i in inputs),
+        "scan_catalogue_sha256": catalogue_digest,
+    }
+    fingerprint = hashlib.sha256(
+        json.dumps(fingerprint_source, sort_keys=True).encode("utf-8")).hexdigest()
+    counts = {
+        name: {
+            "records": status_counts(tables["records"][tables["records"]["locality"] == name],
+                                     RECORD_STATUSES),
+            "files": status_counts(files[files["locality"] == name], FILE_STATUSES),
+        }
+        for name in results
+    }
+    meta = {
+        "tool": "khaudit",
+        "version": __version__,
+        "run_id": fingerprint[:16],
+        "fingerprint": fingerprint,
+        "title": project.title,
+        "province": project.province,
+        "project": {"path": project.path.name, "sha256": fingerprint_source["project_sha256"]},
+        "as_of": (as_of or started).isoformat(),
+        "started": started.isoformat(),
+        "finished": dt.datetime.now(dt.UTC).isoformat(),
+        "parameters": parameters,
+        "inputs": inputs,
+        "scan_catalogue_sha256": catalogue_digest,
+        "localities": [{"name": loc.name, "slug": loc.slug, "code": loc.code}
+                       for loc in project.localities],
+        "counts": counts,
+        "schemes": {name: r.schemes for name, r in results.items()},
+    }
+    meta = write_run(out, tables, meta)
+    return Run(path=out, meta=meta)

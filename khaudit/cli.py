@@ -1,0 +1,112 @@
+"""The ``khaudit`` command: a thin shell over the Python API (every flag is an API argument)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import KhauditError
+from .i18n import LANGUAGES
+
+
+def _fail(exc: Exception) -> None:
+    click.echo(f"khaudit: {exc}", err=True)
+    sys.exit(2)
+
+
+@click.group()
+@click.version_option(__version__, prog_name="khaudit")
+def cli() -> None:
+    """Audit an archive's digitization: inventories against scans, reports, handover."""
+
+
+@cli.command()
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--seed", default=2025, show_default=True, help="Random seed.")
+@click.option("--rows", default=300, show_default=True, help="Inventory rows per locality.")
+@click.option("--localities", default=4, show_default=True, type=click.IntRange(1, 4))
+@click.option("--force", is_flag=True, help="Replace an earlier demo in OUT.")
+def demo(out: Path, seed: int, rows: int, localities: int, force: bool) -> None:
+    """Write the demo province (inventories, scans, ground truth, project.toml) to OUT."""
+    from .demo import generate_demo
+
+    try:
+        project = generate_demo(out, seed=seed, rows=rows, localities=localities, force=force,
+                                progress=lambda name: click.echo(f"demo: {name}", err=True))
+    except KhauditError as exc:
+        _fail(exc)
+    click.echo(f"Demo province written: {project}")
+
+
+@cli.command()
+@click.argument("project", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Run directory to write.")
+@click.option("--lang", type=click.Choice(LANGUAGES), default="vi", show_default=True)
+@click.option("--no-report", is_flag=True, help="Write the tables only, no HTML/xlsx reports.")
+def audit(project: Path, out: Path, lang: str, no_report: bool) -> None:
+    """Load inventories, scan, match, reconcile and write the run (and its reports) to OUT."""
+    from .audit import audit as run_audit
+
+    try:
+        run = run_audit(project, out, lang=lang)
+    except KhauditError as exc:
+        _fail(exc)
+    for name, roots in run.meta["schemes"].items():
+        for root, schemes in roots.items():
+            total = sum(schemes.values()) or 1
+            text = ", ".join(f"{k} {v * 100 // total}%" for k, v in
+                             sorted(schemes.items(), key=lambda kv: -kv[1]))
+            click.echo(f"{name}: {root}: naming schemes detected: {text}")
+    for name, counts in run.meta["counts"].items():
+        rec = ", ".join(f"{k} {v}" for k, v in counts["records"].items() if v)
+        click.echo(f"{name}: records: {rec}")
+    click.echo(f"Run written to {out} (fingerprint {run.meta['run_id']})")
+    if not no_report:
+        from .report.render import render_reports
+
+        for path in render_reports(out, lang=lang):
+            click.echo(f"Report: {path}")
+
+
+@cli.command()
+@click.argument("run_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--locality", multiple=True, help="Only these localities (name or slug).")
+@click.option("--lang", type=click.Choice(LANGUAGES), default="vi", show_default=True)
+def report(run_dir: Path, locality: tuple[str, ...], lang: str) -> None:
+    """Render the HTML and xlsx report of each locality of a run."""
+    from .report.render import render_reports
+
+    try:
+        for path in render_reports(run_dir, localities=list(locality) or None, lang=lang):
+            click.echo(f"Report: {path}")
+    except KhauditError as exc:
+        _fail(exc)
+
+
+@cli.command()
+@click.argument("run_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.argument("truth_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--strict", is_flag=True, help="Exit 1 unless every injected problem is found.")
+def score(run_dir: Path, truth_dir: Path, strict: bool) -> None:
+    """Compare a run with a ground truth: link precision/recall, statuses, injected problems."""
+    from .evaluate import format_score, score_run
+
+    try:
+        result = score_run(run_dir, truth_dir)
+    except KhauditError as exc:
+        _fail(exc)
+    click.echo(format_score(result))
+    if strict and not result.all_injected_found:
+        sys.exit(1)
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,479 @@
+"""The demo province: four real Khanh Hoa localities, their inventories, scans and ground truth.
+
+Seeded and reproducible. Each locality shows one way offices work, so together they cover the
+mess khaudit must handle:
+
+==================  =======================================  ==================================
+locality            inventory                                scans named by
+==================  =======================================  ==================================
+Phường Nha Trang    xlsx: title block, merged 2-row header,  record code (some lower case, with
+                    numbered row, blank rows, footer          _ or O for 0; some in folders)
+Xã Diên Lạc         xlsx over three sheets, NFD Unicode       box and file folders (PDF, TIFF,
+                                                              JPG page series)
+Xã Cam Lâm          xlsx typed in TCVN3 (ABC)                 file number + title without marks
+Đặc khu Trường Sa   CSV in Windows-1258, semicolons           scanner counter + metadata sidecar
+==================  =======================================  ==================================
+
+Injected everywhere: missing scans, scans with too few pages, truncated and zero-byte files,
+byte-identical copies under other names, orphan files, rows typed twice, near-twin titles; in
+Cam Lâm also scans whose truncated title fits two records (a person must decide). The ground
+truth (``ground_truth/records.csv`` and ``files.csv``) states the status every row and file
+must get.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..textnorm import slugify, strip_marks
+from . import scanfiles as sf
+from .inventories import SheetPlan, nfd, tcvn3, write_cp1258_csv, write_xlsx
+from .titles import Title, make_titles
+
+RETENTIONS = ["Vĩnh viễn", "Vĩnh viễn", "70 năm", "20 năm", "10 năm"]
+
+
+@dataclass
+class DemoRecord:
+    index: int
+    box: int
+    file_no: int
+    code: str
+    title: Title
+    inventory_title: str
+    sheets: int
+    start: dt.date
+    end: dt.date
+    retention: str
+    notes: str
+    fate: str = "ok"  # ok, missing, short, truncated, empty, ambiguous
+    repeat_of: DemoRecord | None = None
+    source_file: str = ""
+    source_sheet: str = ""
+    source_row: int = 0
+    paths: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DemoFile:
+    path: str
+    record: DemoRecord | None
+    expected: str
+    injected: str = ""
+
+
+@dataclass
+class LocalitySpec:
+    name: str
+    code: str
+    years: tuple[int, int]
+    style: str
+
+
+LOCALITIES = [
+    LocalitySpec("Phường Nha Trang", "22366", (2016, 2024), "code"),
+    LocalitySpec("Xã Diên Lạc", "22678", (2015, 2024), "box_file"),
+    LocalitySpec("Xã Cam Lâm", "22453", (2017, 2024), "number_title"),
+    LocalitySpec("Đặc khu Trường Sa", "22736", (2018, 2024), "sidecar"),
+]
+
+
+@dataclass
+class DemoLocality:
+    spec: LocalitySpec
+    root: Path  # scan root
+    rng: random.Random
+    records: list[DemoRecord] = field(default_factory=list)
+    rows: list[DemoRecord] = field(default_factory=list)  # inventory rows incl. repeats
+    files: list[DemoFile] = field(default_factory=list)
+    inventory: str = ""
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.spec.name)
+
+    def write(self, relpath: str, data: bytes, record: DemoRecord | None, expected: str,
+              injected: str = "") -> None:
+        target = self.root / relpath
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        self.files.append(DemoFile(relpath, record, expected, injected))
+        if record is not None and expected in ("matched", "corrupt", "empty"):
+            record.paths.append(relpath)
+
+
+def _ascii_title(text: str, rng: random.Random, limit: int = 72) -> str:
+    """A title as typed into a file name: no marks, no punctuation, maybe shortened."""
+    bare = strip_marks(text).replace(",", "").replace("/", "-").replace(":", "")
+    if rng.random() < 0.5:
+        bare = bare.replace("giay chung nhan quyen su dung dat", "GCN QSDD")
+    if len(bare) > limit:
+        bare = bare[:limit].rsplit(" ", 1)[0]
+    return bare.strip()
+
+
+def _typo(text: str, rng: random.Random) -> str:
+    words = text.split(" ")
+    long_words = [i for i, w in enumerate(words) if len(w) > 4 and w.isalpha()]
+    if not long_words:
+        return text
+    i = rng.choice(long_words)
+    j = rng.randrange(1, len(words[i]) - 1)
+    words[i] = words[i][:j] + words[i][j + 1:]
+    return " ".join(words)
+
+
+def _records(loc: DemoLocality, n: int) -> None:
+    rng = loc.rng
+    place = loc.spec.name.replace("Phường ", "phường ").replace("Xã ", "xã ") \
+        .replace("Đặc khu ", "đặc khu ")
+    titles = make_titles(rng, n, loc.spec.years, place)
+    for i, title in enumerate(titles):
+        year = title.year
+        start = dt.date(year, rng.randint(1, 6), rng.randint(1, 28))
+        end = dt.date(year, rng.randint(7, 12), rng.randint(1, 28))
+        code = {
+            "code": f"H56.{loc.spec.code}.{year}.{i + 1:04d}",
+            "sidecar": f"{i + 1:03d}/{year}/HS-UBND",
+        }.get(loc.spec.style, "")
+        inventory_title = title.text
+        roll = rng.random()
+        if roll < 0.08:
+            inventory_title = inventory_title.replace("GCN QSDĐ",
+                                                      "giấy chứng nhận quyền sử dụng đất")
+        elif roll < 0.11:
+            inventory_title = _typo(inventory_title, rng)
+        loc.records.append(DemoRecord(
+            index=i, box=i // 12 + 1, file_no=i + 1, code=code, title=title,
+            inventory_title=inventory_title, sheets=rng.randint(2, 12), start=start, end=end,
+            retention=rng.choice(RETENTIONS),
+            notes=rng.choice(["", "", "", "Bản chính", "Bản sao", "Có bản đồ kèm theo"]),
+        ))
+
+
+def _fates(loc: DemoLocality) -> None:
+    rng = loc.rng
+    pool = list(loc.records)
+    rng.shuffle(pool)
+    n = len(pool)
+    plan = [("missing", max(2, n * 4 // 100)), ("short", max(2, n * 3 // 100)),
+            ("truncated", 1), ("empty", 1)]
+    for fate, count in plan:
+        for _ in range(count):
+            pool.pop().fate = fate
+    if loc.spec.style == "number_title":
+        # Scans whose title, cut short in the file name, fits a near-twin as well.
+        by_prefix: dict[str, list[DemoRecord]] = {}
+        for rec in loc.records:
+            if (rec.title.kind in ("land", "permit") and "thửa" in rec.title.text
+                    and rec.inventory_title == rec.title.text):
+                by_prefix.setdefault(rec.title.text.split(", thửa")[0], []).append(rec)
+        twins = [group for group in by_prefix.values() if len(group) >= 2]
+        for group in twins[:2]:
+            if group[0].fate == "ok" and all(r.fate == "ok" for r in group[1:]):
+                group[0].fate = "ambiguous"
+
+
+def _repeat_rows(loc: DemoLocality) -> None:
+    """Two rows typed twice, a few rows after the original."""
+    rows = list(loc.records)
+    for original in loc.rng.sample(loc.records[10:-10], 2):
+        repeat = DemoRecord(**{**original.__dict__, "paths": [], "repeat_of": original,
+                               "fate": "repeat"})
+        rows.insert(rows.index(original) + 3, repeat)
+    loc.rows = rows
+
+
+# -- inventories -------------------------------------------------------------------------------
+
+def _sheets_cell(rec: DemoRecord, rng: random.Random) -> object:
+    return f"{rec.sheets} tờ" if rng.random() < 0.2 else rec.sheets
+
+
+def _inventory(loc: DemoLocality, base: Path) -> None:
+    spec, rng = loc.spec, loc.rng
+    folder = base / "inventories" / loc.slug
+    title_block = [f"UBND {spec.name.upper()}", "MỤC LỤC HỒ SƠ",
+                   f"Phông: UBND {spec.name}", "Mục lục số: 01"]
+    footer = f"Mục lục này gồm có {len(loc.records)} hồ sơ."
+    if spec.style == "code":
+        def date_cell(d: dt.date) -> object:
+            roll = rng.random()
+            return d if roll < 0.5 else (d.strftime("%d/%m/%Y") if roll < 0.9
+                                         else (d - dt.date(1899, 12, 30)).days)
+        data = [[i + 1, r.box, r.file_no, r.code, r.inventory_title, date_cell(r.start),
+                 date_cell(r.end), _sheets_cell(r, rng), r.retention, r.notes]
+                for i, r in enumerate(loc.rows)]
+        name = "muc-luc-ho-so-2016-2024.xlsx"
+        prov = write_xlsx(folder / name, title_block,
+                          ["STT", "Hộp số", "Hồ sơ số", "Số, ký hiệu hồ sơ", "Tiêu đề hồ sơ",
+                           "Thời gian", "Số tờ", "Thời hạn bảo quản", "Ghi chú"],
+                          [SheetPlan("Mục lục 01", data, "full")],
+                          two_row_dates=(5, "Bắt đầu", "Kết thúc"), blank_every=60,
+                          footer=footer)
+    elif spec.style == "box_file":
+        groups = [("2015-2017", 2015, 2017, "full"), ("2018-2020", 2018, 2020, "repeat"),
+                  ("2021-2024", 2021, 2024, "none")]
+        plans = []
+        stt = 0
+        for sheet, y0, y1, header in groups:
+            rows = []
+            for r in loc.rows:
+                if y0 <= r.title.year <= y1:
+                    stt += 1
+                    rows.append([stt, r.box, r.file_no, r.inventory_title, r.title.year,
+                                 _sheets_cell(r, rng), r.retention, r.notes])
+            plans.append(SheetPlan(sheet, rows, header))
+        name = "muc-luc-dien-lac.xlsx"
+        prov = write_xlsx(folder / name, title_block,
+                          ["Số TT", "Hộp số", "Hồ sơ số", "Tiêu đề hồ sơ", "Năm", "Số tờ",
+                           "Thời hạn bảo quản", "Ghi chú"], plans, transform=nfd,
+                          numbered_row=False)
+    elif spec.style == "number_title":
+        def range_cell(r: DemoRecord) -> str:
+            y = r.title.year
+            return rng.choice([f"{y}", f"{r.start:%m/%Y} - {r.end:%m/%Y}", f"{y}-{y}",
+                               f"Quý {rng.choice(['I', 'II', 'III', 'IV'])}/{y}"])
+        data = [[i + 1, r.file_no, r.inventory_title, range_cell(r), _sheets_cell(r, rng),
+                 r.retention, r.notes] for i, r in enumerate(loc.rows)]
+        name = "muc-luc-cam-lam-tcvn3.xlsx"
+        prov = write_xlsx(folder / name, title_block,
+                          ["STT", "Hồ sơ số", "Tiêu đề hồ sơ", "Thời gian bắt đầu - kết thúc",
+                           "Số tờ", "THBQ", "Ghi chú"],
+                          [SheetPlan("Sheet1", data, "full")], transform=tcvn3,
+                          blank_every=45, footer=footer)
+    else:
+        data = [[i + 1, r.code, r.inventory_title, f"{r.start:%m/%Y}", f"{r.end:%m/%Y}",
+                 r.sheets, r.retention, r.notes] for i, r in enumerate(loc.rows)]
+        name = "muc-luc-truong-sa.csv"
+        prov = write_cp1258_csv(folder / name,
+                                ["STT", "Số, ký hiệu hồ sơ", "Tiêu đề hồ sơ", "Thời gian bắt đầu",
+                                 "Thời gian kết thúc", "Số tờ", "THBQ", "Ghi chú"], data)
+    if spec.style == "box_file":
+        # Rows were written sheet by sheet; map provenance back to the rows in that order.
+        ordered = [r for _, y0, y1, _ in groups for r in loc.rows if y0 <= r.title.year <= y1]
+        for rec, (sheet, row) in zip(ordered, prov):
+            rec.source_sheet, rec.source_row = sheet, row
+    else:
+        for rec, (sheet, row) in zip(loc.rows, prov):
+            rec.source_sheet, rec.source_row = sheet, row
+    loc.inventory = f"inventories/{loc.slug}/{name}"
+    for rec in loc.rows:
+        rec.source_file = loc.inventory
+
+
+# -- scans -------------------------------------------------------------------------------------
+
+def _page_count(rec: DemoRecord, rng: random.Random) -> int:
+    if rec.fate == "short":
+        return rng.randint(1, rec.sheets - 1)
+    return rec.sheets + (rng.randint(0, rec.sheets) if rng.random() < 0.3 else 0)
+
+
+def _scan_name(loc: DemoLocality, rec: DemoRecord, counter: int) -> tuple[str, str]:
+    """(relative path, format) of a record's scan under the locality's naming habit."""
+    rng = loc.rng
+    roll = rng.random()
+    if loc.spec.style == "code":
+        year = rec.title.year
+        if roll < 0.10:
+            return f"{year}/{rec.code.lower().replace('.', '_')}.pdf", "pdf"
+        if roll < 0.15:
+            return f"{year}/{rec.code.replace(str(year), str(year).replace('0', 'O'))}.pdf", "pdf"
+        if roll < 0.20:
+            return f"{year}/{rec.code} - {_ascii_title(rec.title.text, rng, 40)}.pdf", "pdf"
+        if roll < 0.25:
+            return f"{year}/{rec.code}/", "pdf-docs"
+        return f"{year}/{rec.code}.pdf", "pdf"
+    if loc.spec.style == "box_file":
+        folder = f"Hop {rec.box:02d}/HS {rec.file_no:03d}"
+        if roll < 0.15:
+            return f"{folder}.tif", "tiff"
+        if roll < 0.25:
+            return f"{folder}/", "jpeg-series"
+        if roll < 0.40:
+            return f"H{rec.box:03d}_{rec.file_no:03d}.pdf", "pdf"
+        return f"{folder}.pdf", "pdf"
+    if loc.spec.style == "number_title":
+        title = _ascii_title(rec.title.text, rng)
+        if rng.random() < 0.1:
+            title = _typo(title, rng)
+        if roll < 0.10:
+            return f"{_ascii_title(rec.title.text, rng, 200)}.pdf", "pdf"
+        return f"{rec.file_no:03d} - {title}.pdf", "pdf"
+    if roll < 0.15:
+        return f"SCAN{counter:04d}.tif", "tiff"
+    return f"IMG_{counter:06d}.pdf", "pdf"
+
+
+def _write_scan(loc: DemoLocality, rec: DemoRecord, relpath: str, kind: str, pages: int) -> None:
+    rng = loc.rng
+    label = rec.code or f"{rec.box}/{rec.file_no}"
+    damaged = rec.fate in ("truncated", "empty")
+    expected = {"truncated": "corrupt", "empty": "empty"}.get(rec.fate, "matched")
+    if kind == "jpeg-series" and not damaged:
+        for i, data in enumerate(sf.jpeg_series(label, pages, rng)):
+            loc.write(f"{relpath}{i + 1:03d}.jpg", data, rec, "matched")
+        return
+    if kind == "pdf-docs" and not damaged and pages >= 2:
+        split = pages // 2
+        loc.write(f"{relpath}VB01.pdf", sf.pdf_bytes(label, split, rng), rec, "matched")
+        loc.write(f"{relpath}VB02.pdf", sf.pdf_bytes(label, pages - split, rng), rec, "matched")
+        return
+    if kind in ("jpeg-series", "pdf-docs"):
+        relpath, kind = relpath.rstrip("/") + ".pdf", "pdf"
+    data = sf.tiff_bytes(label, pages, rng) if kind == "tiff" else sf.pdf_bytes(label, pages, rng)
+    if rec.fate == "truncated":
+        data = sf.truncate(data)
+    elif rec.fate == "empty":
+        data = b""
+    loc.write(relpath, data, rec, expected, rec.fate if damaged else "")
+
+
+def _scans(loc: DemoLocality) -> list[dict[str, object]]:
+    rng = loc.rng
+    sidecar: list[dict[str, object]] = []
+    counter = 100
+    for rec in loc.records:
+        if rec.fate == "missing":
+            continue
+        counter += rng.randint(1, 3)
+        pages = _page_count(rec, rng)
+        if rec.fate == "ambiguous":
+            cut = _ascii_title(rec.title.text.split(", thửa")[0], rng, 200)
+            loc.write(f"{cut}.pdf", sf.pdf_bytes(rec.title.text, pages, rng), rec,
+                      "needs_review", "ambiguous")
+            continue
+        relpath, kind = _scan_name(loc, rec, counter)
+        _write_scan(loc, rec, relpath, kind, pages)
+        if loc.spec.style == "sidecar":
+            with_code = rng.random() < 0.9
+            sidecar.append({"Tên tệp": relpath, "Mã hồ sơ": rec.code if with_code else "",
+                            "Tiêu đề hồ sơ": rec.title.text, "Số lượng trang": pages,
+                            "Thời gian bắt đầu": f"{rec.start:%d/%m/%Y}"})
+    return sidecar
+
+
+def _extras(loc: DemoLocality) -> None:
+    """Byte-identical copies under other names, orphans, and a system file."""
+    rng = loc.rng
+    fine = [f for f in loc.files if f.expected == "matched" and f.record is not None
+            and f.record.fate == "ok" and not f.path.endswith(".jpg")]
+    for k, original in enumerate(rng.sample(fine, 2)):
+        data = (loc.root / original.path).read_bytes()
+        loc.write(f"ban sao/ban sao {k + 1}.pdf" if original.path.endswith(".pdf")
+                  else f"ban sao/ban sao {k + 1}.tif", data, original.record, "duplicate",
+                  "duplicate")
+    orphans = {
+        "code": [f"2019/H56.{loc.spec.code}.2019.9991.pdf", "tai lieu khac/scan_0001.pdf"],
+        "box_file": ["Hop 99/HS 999.pdf", "khac/IMG_4471.pdf"],
+        "number_title": ["999 - Bien ban ban giao tai san co quan nam 2010.pdf",
+                         "scan chua dat ten.pdf"],
+        "sidecar": ["IMG_999001.pdf", "IMG_999002.pdf"],
+    }[loc.spec.style]
+    for path in orphans:
+        loc.write(path, sf.pdf_bytes(path, rng.randint(1, 4), rng), None, "orphan", "orphan")
+    (loc.root / "Thumbs.db").write_bytes(b"\x00" * 64)
+
+
+def _truth(locs: list[DemoLocality], base: Path) -> None:
+    record_rows, file_rows = [], []
+    for loc in locs:
+        for rec in loc.rows:
+            expected = {"ok": "digitized", "missing": "missing", "short": "page_mismatch",
+                        "truncated": "damaged_scan", "empty": "damaged_scan",
+                        "ambiguous": "needs_review", "repeat": "duplicate_entry"}[rec.fate]
+            record_rows.append({
+                "locality": loc.spec.name, "source_file": rec.source_file,
+                "source_sheet": rec.source_sheet, "source_row": rec.source_row,
+                "record_code": rec.code, "title": rec.inventory_title,
+                "expected_status": expected,
+                "injected": "" if rec.fate == "ok" else rec.fate,
+                "true_paths": "|".join(rec.paths),
+            })
+        for f in loc.files:
+            rec = f.record
+            file_rows.append({
+                "locality": loc.spec.name, "path": f.path, "expected_status": f.expected,
+                "injected": f.injected,
+                "source_file": rec.source_file if rec else "",
+                "source_sheet": rec.source_sheet if rec else "",
+                "source_row": rec.source_row if rec else "",
+            })
+    folder = base / "ground_truth"
+    folder.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(record_rows).to_csv(folder / "records.csv", index=False)
+    pd.DataFrame(file_rows).to_csv(folder / "files.csv", index=False)
+
+
+def _project_file(locs: list[DemoLocality], base: Path) -> Path:
+    lines = [
+        'title = "Kiểm tra số hóa tài liệu lưu trữ tỉnh Khánh Hòa (dữ liệu mẫu)"',
+        'province = "Khánh Hòa"',
+        "",
+        "[scan]",
+        "sha256 = true",
+        "",
+    ]
+    for loc in locs:
+        lines += [
+            "[[locality]]",
+            f'name = "{loc.spec.name}"',
+            f'code = "{loc.spec.code}"',
+            f'inventories = ["inventories/{loc.slug}/*"]',
+            f'scan_roots = ["scans/{loc.slug}"]',
+            "",
+        ]
+    path = base / "project.toml"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def generate_demo(out: str | Path, seed: int = 2025, rows: int = 300,
+                  localities: int = 4, force: bool = False,
+                  progress: Callable[[str], None] | None = None) -> Path:
+    """Write the demo province to ``out``; return its project file.
+
+    The same seed and sizes always give the same files (byte for byte, but for the mtimes).
+    """
+    base = Path(out)
+    if base.exists() and any(base.iterdir()):
+        if not force:
+            from ..errors import KhauditError
+
+            raise KhauditError(f"{base} is not empty; pass --force to replace the demo there")
+        if not (base / "project.toml").exists() or not (base / "ground_truth").exists():
+            from ..errors import KhauditError
+
+            raise KhauditError(f"{base} holds something other than a khaudit demo; "
+                               "refusing to delete it")
+        shutil.rmtree(base)
+    base.mkdir(parents=True, exist_ok=True)
+    locs = []
+    for i, spec in enumerate(LOCALITIES[:localities]):
+        loc = DemoLocality(spec, base / "scans" / slugify(spec.name), random.Random(seed * 100 + i))
+        loc.root.mkdir(parents=True, exist_ok=True)
+        if progress:
+            progress(spec.name)
+        _records(loc, rows)
+        _fates(loc)
+        _repeat_rows(loc)
+        _inventory(loc, base)
+        sidecar = _scans(loc)
+        _extras(loc)
+        if sidecar:
+            pd.DataFrame(sidecar).to_csv(loc.root / "metadata.csv", index=False,
+                                         encoding="utf-8-sig")
+        locs.append(loc)
+    _truth(locs, base)
+    return _project_file(locs, base)
+
+
+__all__ = ["generate_demo", "LOCALITIES"]

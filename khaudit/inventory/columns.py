@@ -1,0 +1,80 @@
+"""Column mapping: the names offices give inventory columns, mapped to khaudit's fields.
+
+Names are compared folded (no marks, lower case, single spaces), so "Tiêu đề hồ sơ",
+"TIEU DE HO SO" and "Tiêu  đề\\nhồ sơ" are one name. The synonym table is the one place to teach
+khaudit a new heading; a project file may also map a heading explicitly (see project.py).
+"""
+
+from __future__ import annotations
+
+from ..textnorm import fold
+
+#: field -> headings seen in real inventories (folded form), most specific first.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "stt": ("stt", "so tt", "so thu tu", "no", "row no"),
+    "box": ("hop cap so", "hop so", "so hop", "hop cap", "hop", "box no", "box"),
+    "file_no": ("ho so so", "so ho so", "hs so", "file no", "file number"),
+    "record_code": (
+        "so va ky hieu ho so", "so ky hieu ho so", "ma ho so", "ky hieu ho so", "so ky hieu",
+        "ky hieu", "record code", "file code", "code",
+    ),
+    "title": (
+        "tieu de ho so", "tieu de", "trich yeu noi dung", "trich yeu", "ten ho so", "title",
+    ),
+    "date_start": ("thoi gian bat dau", "bat dau", "ngay bat dau", "start date", "start"),
+    "date_end": ("thoi gian ket thuc", "ket thuc", "ngay ket thuc", "end date", "end"),
+    "dates": (
+        "thoi gian bat dau ket thuc", "thoi gian tai lieu", "thoi gian", "nam", "year", "dates",
+    ),
+    "sheets": ("so luong to", "so to", "so trang", "sheets", "pages"),
+    "retention": ("thoi han bao quan", "thbq", "retention"),
+    "notes": ("ghi chu", "notes", "note", "remarks"),
+}
+
+#: A data table must have these; the error lists the headings seen when one is missing.
+REQUIRED = ("title",)
+
+def _lookup(synonyms: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    return {name: field for field, names in synonyms.items() for name in names}
+
+
+_LOOKUP = _lookup(SYNONYMS)
+
+
+def field_for_heading(heading: str, lookup: dict[str, str] | None = None) -> str | None:
+    """The field a heading names, or None. Exact folded names win over prefixes."""
+    lookup = _LOOKUP if lookup is None else lookup
+    key = fold(heading)
+    if not key:
+        return None
+    if key in lookup:
+        return lookup[key]
+    # "Tiêu đề hồ sơ (trích yếu)" or a two-row "Thời gian / Bắt đầu": the longest known prefix.
+    best: tuple[int, str] | None = None
+    for name, field in lookup.items():
+        if len(name) >= 3 and (key.startswith(name + " ") or key.endswith(" " + name)):
+            if best is None or len(name) > best[0]:
+                best = (len(name), field)
+    return best[1] if best else None
+
+
+def map_headings(
+    headings: list[str],
+    overrides: dict[str, str] | None = None,
+    synonyms: dict[str, tuple[str, ...]] | None = None,
+) -> dict[int, str]:
+    """Map column index -> field for one header row; first column wins for a repeated field.
+
+    ``overrides`` maps a field to the heading text a project file names for it; ``synonyms``
+    replaces the inventory table (sidecar metadata files use their own).
+    """
+    mapping: dict[int, str] = {}
+    taken: set[str] = set()
+    folded_overrides = {fold(h): f for f, h in (overrides or {}).items()}
+    lookup = _LOOKUP if synonyms is None else _lookup(synonyms)
+    for index, heading in enumerate(headings):
+        field = folded_overrides.get(fold(heading)) or field_for_heading(heading, lookup)
+        if field and field not in taken:
+            mapping[index] = field
+            taken.add(field)
+    return mapping

@@ -1,0 +1,301 @@
+"""From raw sheets to inventory records with provenance, converted text and collected issues.
+
+Header detection looks at the first rows of each sheet for the row (or pair of rows, for merged
+two-row headers) that names the most known columns; title blocks above it, the numbered
+"(1) (2) (3)" row under it, repeated headers, section lines and footers are skipped. A sheet
+without a header of its own continues the previous sheet's table when it has the same width.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InventoryFileError
+from ..textnorm import fold, nfc
+from . import values as V
+from .columns import REQUIRED, map_headings
+from .encodings import convert_cell, detect_column_encoding
+from .issues import InventoryIssue
+from .readers import RawSheet, read_sheets
+
+HEADER_SEARCH_ROWS = 40
+_NUMBERING_CELL = re.compile(r"^\(?(\d{1,2})\)?$")
+_FOOTER_PREFIXES = ("muc luc nay", "tong cong", "tong so", "cong ", "nguoi lap", "thu truong")
+
+#: Columns of the records a loader returns (the inventory half of records.csv).
+RECORD_FIELDS = [
+    "locality", "source_file", "source_sheet", "source_row", "stt", "record_code", "box",
+    "file_no", "title", "title_original", "year_start", "year_end", "dates_raw", "sheets",
+    "retention", "notes", "encoding", "duplicate_of",
+]
+
+
+@dataclass
+class Header:
+    row_index: int  # 0-based index of the last header row
+    mapping: dict[int, str]  # column index -> field
+    headings: list[str]
+
+
+def _texts(row: list[object], encoding: str | None = None) -> list[str]:
+    return [convert_cell(V.cell_text(v), encoding)[0] for v in row]
+
+
+def sheet_encoding(sheet: RawSheet) -> str | None:
+    """The legacy encoding a whole sheet was typed in, if its text cells show one.
+
+    Short cells ("Số tờ" typed in TCVN3 is "Sè tê") carry no evidence alone; the sheet does.
+    """
+    return detect_column_encoding(v for row in sheet.rows for v in row if isinstance(v, str))
+
+
+def _combine(upper: list[str], lower: list[str]) -> list[str]:
+    width = max(len(upper), len(lower))
+    upper = upper + [""] * (width - len(upper))
+    lower = lower + [""] * (width - len(lower))
+    return [u if (not l or l == u) else (f"{u} {l}" if u else l) for u, l in zip(upper, lower)]
+
+
+def find_header(
+    sheet: RawSheet,
+    overrides: dict[str, str] | None = None,
+    synonyms: dict[str, tuple[str, ...]] | None = None,
+    required: tuple[str, ...] = REQUIRED,
+    encoding: str | None = None,
+) -> Header | None:
+    """The header of a sheet, or None if no row names the ``required`` columns."""
+    best: tuple[int, Header] | None = None
+    limit = min(HEADER_SEARCH_ROWS, len(sheet.rows))
+    for r in range(limit):
+        single = _texts(sheet.rows[r], encoding)
+        options = [(r, single)]
+        if r + 1 < len(sheet.rows):
+            options.append((r + 1, _combine(single, _texts(sheet.rows[r + 1], encoding))))
+        for last, headings in options:
+            mapping = map_headings(headings, overrides, synonyms)
+            if not all(f in mapping.values() for f in required):
+                continue
+            score = len(mapping) * 2 - (last - r)  # prefer one row when two add nothing
+            if best is None or score > best[0]:
+                best = (score, Header(last, mapping, headings))
+    return best[1] if best else None
+
+
+def _is_numbering_row(texts: list[str]) -> bool:
+    numbers = [_NUMBERING_CELL.match(t) for t in texts if t]
+    if len(numbers) < 3 or not all(numbers):
+        return False
+    values = [int(m.group(1)) for m in numbers if m]
+    return values == list(range(values[0], values[0] + len(values)))
+
+
+def _is_footer(texts: list[str]) -> bool:
+    first = next((t for t in texts if t), "")
+    return fold(first).startswith(_FOOTER_PREFIXES)
+
+
+def _row_spans_merged(sheet: RawSheet, r: int, width: int) -> bool:
+    """A section line ("Năm 2019") typed in one cell merged across the table."""
+    return any(r0 <= r <= r1 and (c1 - c0 + 1) >= max(3, width // 2) for r0, c0, r1, c1 in sheet.merged)
+
+
+def _sheet_rows(
+    sheet: RawSheet, header: Header, start: int, encoding: str | None
+) -> Iterable[tuple[int, dict[str, object], dict[str, str]]]:
+    """Yield (row index, raw values by field, heading by field) for each data row."""
+    heading_by_field = {f: header.headings[c] if c < len(header.headings) else f
+                        for c, f in header.mapping.items()}
+    header_fields = {f: fold(h) for f, h in heading_by_field.items()}
+    width = len(header.headings)
+    for r in range(start, len(sheet.rows)):
+        row = sheet.rows[r]
+        raw = {f: (row[c] if c < len(row) else "") for c, f in header.mapping.items()}
+        texts = _texts(row, encoding)
+        if not any(texts[c] for c in header.mapping if c < len(texts)):
+            continue
+        if _is_footer(texts):
+            if fold(next(t for t in texts if t)).startswith("muc luc nay"):
+                break
+            continue
+        if _is_numbering_row(texts) or _row_spans_merged(sheet, r, width):
+            continue
+        if all(fold(texts[c]) == header_fields[f] for c, f in header.mapping.items()
+               if c < len(texts) and texts[c]):
+            continue  # the header repeated on a continuation page
+        yield r, raw, heading_by_field
+
+
+def load_inventory(
+    path: Path, display_name: str, locality: str, overrides: dict[str, str] | None = None
+) -> tuple[list[dict[str, object]], list[InventoryIssue]]:
+    """Load one inventory file: records with provenance, and every issue found in it.
+
+    Raises InventoryFileError only when the file cannot be opened at all.
+    """
+    sheets = read_sheets(path)
+    records: list[dict[str, object]] = []
+    issues: list[InventoryIssue] = []
+    previous: Header | None = None
+    for sheet in sheets:
+        if not any(any(V.cell_text(v) for v in row) for row in sheet.rows):
+            continue
+        encoding = sheet_encoding(sheet)
+        header = find_header(sheet, overrides, encoding=encoding)
+        start = header.row_index + 1 if header else 0
+        if header is None:
+            width = max(len(r) for r in sheet.rows)
+            if previous is None or width < max(previous.mapping) + 1:
+                issues.append(InventoryIssue(locality, display_name, sheet.name, None, "", "",
+                                             "", "no_header"))
+                continue
+            header = previous  # a continuation sheet without its own header
+        previous = header
+        rows = list(_sheet_rows(sheet, header, start, encoding))
+        column_encoding = {
+            f: detect_column_encoding(
+                V.cell_text(raw[f]) for _, raw, _ in rows if isinstance(raw.get(f), str)
+            ) or encoding
+            for f in header.mapping.values()
+        }
+        for r, raw, headings in rows:
+            records.append(
+                _record(raw, headings, column_encoding, locality, display_name, sheet, r, issues)
+            )
+    return records, issues
+
+
+def _record(
+    raw: dict[str, object],
+    headings: dict[str, str],
+    column_encoding: dict[str, str | None],
+    locality: str,
+    source_file: str,
+    sheet: RawSheet,
+    r: int,
+    issues: list[InventoryIssue],
+) -> dict[str, object]:
+    row_no = r + 1
+
+    def issue(field: str, value: object, problem: str, severity: str = "error") -> None:
+        issues.append(InventoryIssue(locality, source_file, sheet.name, row_no,
+                                     headings.get(field, ""), field, V.cell_text(value), problem,
+                                     severity))
+
+    text: dict[str, str] = {}
+    encodings: set[str] = set()
+    for f, value in raw.items():
+        if isinstance(value, str):
+            converted, enc = convert_cell(value.strip(), column_encoding.get(f))
+            text[f] = converted
+            if enc:
+                encodings.add(enc)
+        else:
+            text[f] = V.cell_text(value)
+    title = text.get("title", "")
+    if not title:
+        issue("title", "", "no_title")
+
+    def count(field: str, problem: str) -> int | None:
+        value = raw.get(field)
+        parsed = V.parse_count(text[field] if isinstance(value, str) else value)
+        if parsed is None and V.cell_text(value):
+            issue(field, value, problem)
+        return parsed
+
+    if "dates" in raw:
+        date_fields = [("dates", raw["dates"])]
+    else:
+        date_fields = [(f, raw[f]) for f in ("date_start", "date_end") if f in raw]
+    years: list[int] = []
+    for f, value in date_fields:
+        start, end = V.parse_years(text[f] if isinstance(value, str) else value)
+        if start is None and V.cell_text(value):
+            issue(f, value, "unreadable_date")
+        years += [y for y in (start, end) if y is not None]
+    year_start = years[0] if years else None
+    year_end = years[-1] if years else None
+    if year_start is not None and year_end is not None and year_end < year_start:
+        issue(date_fields[-1][0], date_fields[-1][1], "end_before_start")
+
+    return {
+        "locality": locality,
+        "source_file": source_file,
+        "source_sheet": sheet.name,
+        "source_row": row_no,
+        "stt": text.get("stt", ""),
+        "record_code": nfc(text.get("record_code", "")),
+        "box": count("box", "box_not_number"),
+        "file_no": count("file_no", "file_no_not_number"),
+        "title": title,
+        "title_original": V.cell_text(raw.get("title")) if encodings else "",
+        "year_start": year_start,
+        "year_end": year_end,
+        "dates_raw": " - ".join(V.cell_text(v) for _, v in date_fields if V.cell_text(v)),
+        "sheets": count("sheets", "sheets_not_number"),
+        "retention": V.parse_retention(text.get("retention")) or "",
+        "notes": text.get("notes", ""),
+        "encoding": ",".join(sorted(encodings)),
+        "duplicate_of": "",
+    }
+
+
+def mark_duplicates(records: pd.DataFrame, issues: list[InventoryIssue]) -> pd.DataFrame:
+    """Flag rows typed twice (``duplicate_of``) and codes used by different rows (an issue).
+
+    A repeat is a row whose code, title, box, file number, years and sheets all equal an earlier
+    row's; the first stays the record, the repeats point at it.
+    """
+    if records.empty:
+        return records
+    records = records.copy()
+    key_cols = ["locality", "record_code", "box", "file_no", "year_start", "year_end", "sheets"]
+    keys = records["title"].map(fold)
+    for col in key_cols:
+        keys = keys + "|" + records[col].astype("string").fillna("")
+    first = keys.groupby(keys).transform(lambda s: s.index[0])
+    repeat = first != records.index
+    provenance = (records["source_file"] + "!" + records["source_sheet"].astype(str) + ":"
+                  + records["source_row"].astype(str))
+    records["duplicate_of"] = ""
+    records.loc[repeat, "duplicate_of"] = provenance[first[repeat]].to_numpy()
+    for i in records.index[repeat]:
+        row = records.loc[i]
+        issues.append(InventoryIssue(row["locality"], row["source_file"], row["source_sheet"],
+                                     int(row["source_row"]), "", "title", str(row["title"]),
+                                     "duplicate_row"))
+    coded = records[(records["record_code"] != "") & ~repeat]
+    for _, group in coded.groupby(["locality", "record_code"]):
+        if len(group) > 1:
+            for _, row in group.iloc[1:].iterrows():
+                issues.append(InventoryIssue(row["locality"], row["source_file"],
+                                             row["source_sheet"], int(row["source_row"]), "",
+                                             "record_code", str(row["record_code"]),
+                                             "duplicate_code"))
+    return records
+
+
+def load_locality(
+    files: list[tuple[Path, str]], locality: str, overrides: dict[str, str] | None = None
+) -> tuple[pd.DataFrame, list[InventoryIssue]]:
+    """Every inventory of one locality as one table; unreadable files become issues."""
+    rows: list[dict[str, object]] = []
+    issues: list[InventoryIssue] = []
+    for path, display in files:
+        try:
+            got, found = load_inventory(path, display, locality, overrides)
+        except InventoryFileError as exc:
+            issues.append(InventoryIssue(locality, display, "", None, "", "", exc.reason,
+                                         "file_unreadable"))
+            continue
+        rows += got
+        issues += found
+    frame = pd.DataFrame(rows, columns=RECORD_FIELDS)
+    for col in ("box", "file_no", "year_start", "year_end", "sheets"):
+        frame[col] = frame[col].astype("Int64")
+    frame["source_row"] = frame["source_row"].astype("int64")
+    return mark_duplicates(frame, issues), issues

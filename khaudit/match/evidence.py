@@ -1,0 +1,112 @@
+"""Evidence a scan carries about which record it is, read from its path.
+
+Offices name scans by record code, by box and file number, by a file number and a typed title,
+or by a scanner counter (whose evidence then comes from a sidecar, see sidecar.py). One parser
+per naming habit, tried on the file name and on every folder above it, so mixed schemes in one
+tree work without configuration. A project file's ``naming_pattern`` (a regular expression with
+named groups) is tried first when given.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from ..textnorm import fold
+
+_SEPARATORS = re.compile(r"[\s._\-/\\,;:]+")
+_CONFUSABLE = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+_BOX = re.compile(r"^(?:hop|box|cap)\s*(?:so\s*)?0*(\d{1,4})$")
+_FILE = re.compile(r"^(?:hs|ho so|file|f)\s*(?:so\s*)?0*(\d{1,5})$")
+_BOX_FILE = re.compile(r"^(?:h|hop|b|box)\s*0*(\d{1,4})\s+(?:hs|f)?\s*0*(\d{1,5})$")
+_NUMBER_ONLY = re.compile(r"^0*(\d{1,5})$")
+_NUMBER_TITLE = re.compile(r"^0*(\d{1,5})\s*[-_.)]+\s*(.+)$|^0*(\d{1,5})\s+(\D.+)$")
+_COUNTER = re.compile(r"^(?:img|scan|dsc|dscn|image|doc|page|pic|scanned)\s*\d+$")
+_PAGE_NAME = re.compile(r"^(?:p|page|trang|tr)?\s*0*\d{1,4}$")
+
+
+def normalize_code(code: str) -> str:
+    """A record code in the form both sides are compared in.
+
+    Case, separators (. _ - / space), O/0 and I/l/1 confusions and zero padding of numeric
+    segments do not distinguish codes: ``h56_22366_2O19_001`` equals ``H56.22366.2019.0001``.
+    """
+    text = unicodedata.normalize("NFKC", code).upper().translate(_CONFUSABLE)
+    segments = [s for s in _SEPARATORS.split(text) if s]
+    return ".".join(s.lstrip("0") or "0" if s.isdigit() else s for s in segments)
+
+
+@dataclass
+class PathEvidence:
+    code_keys: list[tuple[str, str]] = field(default_factory=list)  # (normalized, as written)
+    box: int | None = None
+    file_no: int | None = None
+    box_file_source: str = ""  # the path part the numbers came from
+    title: str = ""  # typed title (original spelling) from the name
+    counter: bool = False  # a scanner counter name: identity must come from a sidecar
+    year: int | None = None
+
+
+def _stem(name: str) -> str:
+    dot = name.rfind(".")
+    return name[:dot] if dot > 0 else name
+
+
+def is_page_name(stem: str) -> bool:
+    """"001", "p001", "page_3": a page of a page series rather than a record of its own."""
+    return bool(_PAGE_NAME.match(fold(stem)))
+
+
+def path_evidence(relpath: str, is_folder_item: bool = False, pattern: re.Pattern[str] | None = None
+                  ) -> PathEvidence:
+    """Everything ``relpath`` (relative to its scan root) says about its record."""
+    parts = unicodedata.normalize("NFC", relpath).split("/")
+    name = parts[-1] if is_folder_item else _stem(parts[-1])
+    folders = parts[:-1]
+    ev = PathEvidence()
+    if pattern is not None:
+        m = pattern.search(unicodedata.normalize("NFC", relpath))
+        if m:
+            groups = {k: v for k, v in m.groupdict().items() if v}
+            if "record_code" in groups:
+                ev.code_keys.append((normalize_code(groups["record_code"]), groups["record_code"]))
+            if "box" in groups:
+                ev.box = int(groups["box"])
+            if "file_no" in groups:
+                ev.file_no = int(groups["file_no"])
+                ev.box_file_source = m.group(0)
+            if "title" in groups:
+                ev.title = groups["title"]
+            if "year" in groups:
+                ev.year = int(groups["year"])
+    # Codes: the whole name, its first word, then each folder from the nearest up.
+    for text in [name, name.split(" ")[0], *reversed(folders)]:
+        key = normalize_code(text)
+        if key and any(ch.isdigit() for ch in key) and (key, text) not in ev.code_keys:
+            ev.code_keys.append((key, text))
+    folded = fold(name)
+    if ev.file_no is None:
+        m = _BOX_FILE.match(folded)
+        if m:
+            ev.box, ev.file_no, ev.box_file_source = int(m.group(1)), int(m.group(2)), name
+        elif m := _FILE.match(folded):
+            ev.file_no, ev.box_file_source = int(m.group(1)), name
+        elif folders and (m := _NUMBER_ONLY.match(folded)):
+            ev.file_no, ev.box_file_source = int(m.group(1)), name
+        elif m := _NUMBER_TITLE.match(name.strip()):
+            number, title = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+            if sum(ch.isalpha() for ch in title) >= 6:
+                ev.file_no, ev.title, ev.box_file_source = int(number), title.strip(), name
+    if ev.box is None:
+        for folder in reversed(folders):
+            if m := _BOX.match(fold(folder)):
+                ev.box = int(m.group(1))
+                ev.box_file_source = f"{folder}/{ev.box_file_source}"
+                break
+    if _COUNTER.match(folded):
+        ev.counter = True
+    elif not ev.title and sum(ch.isalpha() for ch in name) >= 12 and len(folded.split()) >= 3:
+        ev.title = name.strip()
+    return ev

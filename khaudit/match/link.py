@@ -1,0 +1,223 @@
+"""Linking scan items to inventory records, stage by stage, each link with its reason.
+
+1. exact: a record code in the name, a folder, the project's naming pattern or a sidecar;
+2. structural: box and file number from the path (a typed title, when present, must agree);
+3. fuzzy: the title typed into the name or the sidecar, blocked and scored (scoring.py).
+
+Exact and structural links may give one record several items (one PDF per document); fuzzy
+links are one-to-one and never take a record that already has a scan. A byte-identical copy of
+a linked item is not matched again (reconcile.py calls it a duplicate). Ambiguous cases become
+review candidates, listed with their scores.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..i18n import t
+from .evidence import normalize_code
+from .items import Item, build_items
+from .scoring import TitleIndex, TitleScore
+from .settings import MatchSettings
+from .sidecar import SidecarIndex
+
+#: Columns of the link table (DIR/links.csv after the run writer adds provenance).
+LINK_COLUMNS = ["item_id", "record", "method", "score", "decision", "rank", "explanation"]
+
+
+@dataclass
+class MatchResult:
+    items: list[Item]
+    links: pd.DataFrame  # LINK_COLUMNS; record is a row label of the records table
+    schemes: dict[str, dict[str, int]] = field(default_factory=dict)  # root -> scheme -> items
+
+
+class _Linker:
+    def __init__(self, records: pd.DataFrame, settings: MatchSettings, lang: str):
+        self.settings = settings
+        self.lang = lang
+        self.rows: list[dict[str, object]] = []
+        targets = records[records["duplicate_of"] == ""]
+        self.labels = list(targets.index)
+        self.codes: dict[str, set[int]] = defaultdict(set)
+        self.box_file: dict[tuple[int, int], set[int]] = defaultdict(set)
+        self.file_no: dict[int, set[int]] = defaultdict(set)
+        for label, code, box, file_no in zip(targets.index, targets["record_code"],
+                                             targets["box"], targets["file_no"]):
+            if code:
+                self.codes[normalize_code(code)].add(label)
+            if pd.notna(file_no):
+                self.file_no[int(file_no)].add(label)
+                if pd.notna(box):
+                    self.box_file[(int(box), int(file_no))].add(label)
+        self.titles = TitleIndex(
+            list(targets["title"]),
+            [(None if pd.isna(a) else int(a), None if pd.isna(b) else int(b))
+             for a, b in zip(targets["year_start"], targets["year_end"])],
+            [None if pd.isna(s) else int(s) for s in targets["sheets"]],
+            settings,
+        )
+        self.position = {label: i for i, label in enumerate(self.labels)}
+        self.claimed: dict[int, Item] = {}
+
+    def add(self, item: Item, record: int, method: str, score: float, decision: str,
+            explanation: str, rank: int = 1) -> None:
+        self.rows.append({"item_id": item.item_id, "record": record, "method": method,
+                          "score": round(score, 4), "decision": decision, "rank": rank,
+                          "explanation": explanation})
+        if decision == "link":
+            self.claimed.setdefault(record, item)
+
+    # -- stage 1 ---------------------------------------------------------------------------
+    def exact(self, item: Item) -> bool:
+        ev = item.evidence
+        tries: list[tuple[str, str, str]] = []
+        for i, (key, text) in enumerate(ev.code_keys):
+            method = "code" if i < 2 or not item.relpath.count("/") else "code_folder"
+            tries.append((key, text, method))
+        if item.sidecar and item.sidecar.record_code:
+            tries.insert(0, (normalize_code(item.sidecar.record_code), item.sidecar.record_code,
+                             "sidecar_code"))
+        for key, text, method in tries:
+            hits = self.codes.get(key)
+            if not hits:
+                continue
+            item.scheme = "scanner_counter+sidecar" if method == "sidecar_code" else "record_code"
+            source = item.sidecar.source if item.sidecar else ""
+            why = t(f"why.{method}", self.lang, code=text, source=source)
+            if len(hits) == 1:
+                self.add(item, next(iter(hits)), method, 1.0, "link", why)
+            else:
+                for rank, record in enumerate(sorted(hits), 1):
+                    self.add(item, record, method, 1.0, "review",
+                             f"{why}; {t('why.ambiguous', self.lang, n=len(hits))}", rank)
+            return True
+        return False
+
+    # -- stage 2 ---------------------------------------------------------------------------
+    def structural(self, item: Item) -> bool:
+        ev = item.evidence
+        if ev.file_no is None:
+            return False
+        if ev.box is not None and (ev.box, ev.file_no) in self.box_file:
+            hits, method = self.box_file[(ev.box, ev.file_no)], "box_file"
+        else:
+            hits, method = self.file_no.get(ev.file_no, set()), "file_no"
+        if len(hits) != 1:
+            return False
+        record = next(iter(hits))
+        if ev.title:
+            scored = self.score(item, ev.title, record)
+            if scored.score < self.settings.review_score:
+                return False  # the number disagrees with the title: let the title decide
+            item.scheme = "number_title"
+            why = t("why.file_no_title", self.lang, file_no=ev.file_no,
+                    title=round(scored.coverage))
+            self.add(item, record, "file_no_title", 0.9 + min(scored.score, 100) / 1000, "link", why)
+            return True
+        item.scheme = "box_file" if ev.box is not None else "file_no"
+        why = t(f"why.{method}", self.lang, box=ev.box, file_no=ev.file_no)
+        self.add(item, record, method, 0.99 if method == "box_file" else 0.95, "link", why)
+        return True
+
+    # -- stage 3 ---------------------------------------------------------------------------
+    def score(self, item: Item, title: str, record: int) -> TitleScore:
+        year = item.sidecar.year if item.sidecar else item.evidence.year
+        pages = item.pages if item.pages else (item.sidecar.pages if item.sidecar else None)
+        return self.titles.score(title, self.position[record], year=year, pages=pages)
+
+    def _why_title(self, item: Item, scored: TitleScore, from_sidecar: bool) -> str:
+        key = "why.sidecar_title" if from_sidecar else "why.title"
+        text = t(key, self.lang, title=round(scored.coverage))
+        agree = []
+        if scored.year_agrees:
+            year = item.sidecar.year if item.sidecar else item.evidence.year
+            agree.append(t("why.agree_year", self.lang, year=year))
+        if scored.pages_agree:
+            agree.append(t("why.agree_pages", self.lang, pages=item.pages))
+        if agree:
+            parts = f" {t('why.and', self.lang)} ".join(agree)
+            text += ", " + t("why.agree_suffix", self.lang, parts=parts)
+        if scored.conflicts:
+            numbers = ", ".join(str(n) for n in scored.conflicts)
+            text += "; " + t("why.number_conflict", self.lang, numbers=numbers)
+        return text
+
+    def fuzzy(self, items: list[Item]) -> None:
+        scored_items = []
+        for item in items:
+            from_sidecar = bool(item.sidecar and item.sidecar.title)
+            title = item.sidecar.title if from_sidecar and item.sidecar else item.evidence.title
+            if not title:
+                continue
+            item.scheme = item.scheme or ("scanner_counter+sidecar" if from_sidecar else "title")
+            block = self.titles.block(self.titles_form(title), self.settings.max_candidates)
+            ranked = sorted(((self.score(item, title, self.labels[i]), self.labels[i])
+                             for i in block), key=lambda p: -p[0].score)[:3]
+            if ranked:
+                scored_items.append((item, ranked, from_sidecar))
+        # Best first, so a strong link takes its record before a weaker claim is considered.
+        scored_items.sort(key=lambda x: -x[1][0][0].score)
+        s = self.settings
+        for item, ranked, from_sidecar in scored_items:
+            best, record = ranked[0]
+            second = max((sc.identity for sc, _ in ranked[1:]), default=0.0)
+            why = self._why_title(item, best, from_sidecar)
+            method = "sidecar_title" if from_sidecar else "title"
+            if best.score < s.review_score:
+                continue
+            if record in self.claimed:
+                why += "; " + t("why.claimed", self.lang, path=self.claimed[record].relpath)
+                self.add(item, record, method, min(best.score, 100) / 100, "review", why)
+            elif best.score >= s.accept_score and best.identity - second >= s.ambiguity_margin:
+                self.add(item, record, method, min(best.score, 100) / 100, "link", why)
+            else:
+                close = [(sc, r) for sc, r in ranked
+                         if best.identity - sc.identity < s.ambiguity_margin]
+                note = (t("why.ambiguous", self.lang, n=len(close)) if len(close) > 1 else
+                        t("why.low_score", self.lang, score=round(best.score),
+                          accept=round(s.accept_score)))
+                for rank, (sc, r) in enumerate(close, 1):
+                    self.add(item, r, method, min(sc.score, 100) / 100, "review",
+                             f"{self._why_title(item, sc, from_sidecar)}; {note}", rank)
+
+    @staticmethod
+    def titles_form(title: str) -> str:
+        from ..textnorm import match_form
+
+        return match_form(title)
+
+
+def match_locality(
+    records: pd.DataFrame,
+    scans: pd.DataFrame,
+    sidecars: SidecarIndex,
+    settings: MatchSettings,
+    pattern: str = "",
+    lang: str = "vi",
+) -> MatchResult:
+    """Link one locality's scan items to its records. ``scans`` holds role == "scan" rows."""
+    compiled = re.compile(pattern) if pattern else None
+    items = build_items(scans, sidecars, compiled)
+    linker = _Linker(records, settings, lang)
+    rest = [item for item in items if not linker.exact(item)]
+    rest = [item for item in rest if not linker.structural(item)]
+    linked_items = {row["item_id"] for row in linker.rows if row["decision"] == "link"}
+    linked_hashes = {h for item in items if item.item_id in linked_items for h in item.hashes}
+    fuzzy = [item for item in rest if not (len(item.hashes) and item.hashes <= linked_hashes)]
+    linker.fuzzy(fuzzy)
+    schemes: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for item in items:
+        if not item.scheme:
+            ev = item.evidence
+            item.scheme = ("scanner_counter" if ev.counter else
+                           "box_file" if ev.box is not None and ev.file_no is not None else
+                           "title" if ev.title else "unrecognised")
+        schemes[item.root][item.scheme] += 1
+    links = pd.DataFrame(linker.rows, columns=LINK_COLUMNS)
+    return MatchResult(items=items, links=links,
+                       schemes={root: dict(counts) for root, counts in schemes.items()})

@@ -1,0 +1,48 @@
+"""Matching and reconciliation thresholds: the one documented place they live.
+
+A project file may override any of them under ``[matching]``; unknown keys are errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+from ..errors import ProjectError
+
+
+@dataclass(frozen=True)
+class MatchSettings:
+    #: A fuzzy link at or above this combined score (0-100) is made without review.
+    accept_score: float = 85.0
+    #: Below accept but at or above this, the best candidate goes to review (needs_review).
+    review_score: float = 70.0
+    #: Two candidates closer than this (points) are ambiguous: review, whatever their score.
+    ambiguity_margin: float = 5.0
+    #: Points taken off a title score per number that one side has and the other contradicts
+    #: (a parcel, sheet, map number or year): numbers are hard evidence.
+    number_conflict_penalty: float = 40.0
+    #: Points added when the scan's year or page count agrees with the record's.
+    year_agreement_bonus: float = 5.0
+    page_agreement_bonus: float = 5.0
+    #: Candidate pairs scored per record at most after blocking (keeps cost linear).
+    max_candidates: int = 200
+    #: Page rule: a scan has between min and max pages per sheet listed; outside is page_mismatch.
+    min_pages_per_sheet: float = 1.0
+    max_pages_per_sheet: float = 2.0
+    #: rapidfuzz cdist workers (-1: all cores).
+    workers: int = -1
+
+    @classmethod
+    def from_mapping(cls, raw: dict[str, Any], source: str = "") -> MatchSettings:
+        """Settings from a project file's [matching] table; ``source`` prefixes errors."""
+        known = {f.name: f for f in fields(cls)}
+        for key, value in raw.items():
+            if key not in known:
+                raise ProjectError(f"{source}unknown key 'matching.{key}'; allowed: {', '.join(known)}")
+            if not isinstance(value, int | float) or isinstance(value, bool):
+                raise ProjectError(f"{source}'matching.{key}' must be a number, got {value!r}")
+        return cls(**raw)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}

@@ -1,0 +1,81 @@
+"""Vietnamese text normalisation shared by inventory loading and matching.
+
+Everything is compared in NFC (DOMAIN.md §5). Matching also needs a folded form, because
+file names usually drop every mark and ``đ`` becomes ``d``: :func:`fold` gives that form, and
+:func:`expand_abbreviations` turns the abbreviations offices type (UBND, GCN, QSDĐ...) into words,
+so that "GCN QSDĐ" and "giấy chứng nhận quyền sử dụng đất" compare as the same text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_COMBINING = re.compile(r"[\u0300-\u036f]")
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+_NUMBER = re.compile(r"\d+")
+
+#: Abbreviations from DOMAIN.md §5, keyed by their folded form, longest first when applied.
+ABBREVIATIONS: dict[str, str] = {
+    "gcn qsdd": "giay chung nhan quyen su dung dat",
+    "ubnd": "uy ban nhan dan",
+    "hdnd": "hoi dong nhan dan",
+    "qd": "quyet dinh",
+    "ttr": "to trinh",
+    "cv": "cong van",
+    "bc": "bao cao",
+    "kh": "ke hoach",
+    "tb": "thong bao",
+    "gcn": "giay chung nhan",
+    "qsdd": "quyen su dung dat",
+    "tbd": "to ban do",
+    "kt xh": "kinh te xa hoi",
+    "tthc": "thu tuc hanh chinh",
+    "dkkh": "dang ky ket hon",
+    "cccd": "can cuoc cong dan",
+    "xd": "xay dung",
+    "gpxd": "giay phep xay dung",
+}
+_ABBREV_RE = re.compile(
+    r"\b(" + "|".join(re.escape(k) for k in sorted(ABBREVIATIONS, key=len, reverse=True)) + r")\b"
+)
+
+
+def nfc(text: str) -> str:
+    """Return ``text`` in Unicode NFC, the form khaudit stores and compares."""
+    return unicodedata.normalize("NFC", text)
+
+
+def strip_marks(text: str) -> str:
+    """Drop every Vietnamese mark (tones, circumflex, breve, horn) and map đ/Đ to d/D."""
+    decomposed = unicodedata.normalize("NFD", text)
+    bare = _COMBINING.sub("", decomposed).replace("đ", "d").replace("Đ", "D")
+    return unicodedata.normalize("NFC", bare)
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII words separated by single spaces: the form used to compare names."""
+    return _NON_WORD.sub(" ", strip_marks(text).lower()).strip()
+
+
+def expand_abbreviations(folded: str) -> str:
+    """Expand office abbreviations in already-folded text ("gcn qsdd" -> the full words)."""
+    return _ABBREV_RE.sub(lambda m: ABBREVIATIONS[m.group(1)], folded)
+
+
+def match_form(text: str) -> str:
+    """The form titles are fuzzy-compared in: folded, abbreviations expanded."""
+    return expand_abbreviations(fold(text))
+
+
+def numbers(text: str) -> frozenset[int]:
+    """Every number written in ``text``: parcel, sheet and map numbers, years, file numbers.
+
+    Numbers are hard evidence for matching: two titles that differ in one are different records.
+    """
+    return frozenset(int(n) for n in _NUMBER.findall(text) if len(n) <= 9)
+
+
+def slugify(text: str) -> str:
+    """A file-system-safe ASCII name for a locality ("Xã Diên Lạc" -> "xa-dien-lac")."""
+    return fold(text).replace(" ", "-") or "locality"
