@@ -149,7 +149,9 @@ def load_inventory(
         start = header.row_index + 1 if header else 0
         if header is None:
             width = max(len(r) for r in sheet.rows)
-            if previous is None or width < max(previous.mapping) + 1:
+            title_column = next((c for c, f in previous.mapping.items() if f == "title"), 0) \
+                if previous else 0
+            if previous is None or width <= title_column:
                 issues.append(InventoryIssue(locality, display_name, sheet.name, None, "", "",
                                              "", "no_header"))
                 continue

@@ -13,6 +13,8 @@ _YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d|2100)(?!\d)")
 _INT = re.compile(r"\d+")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _PERMANENT = ("vinh vien", "permanent", "vv")
+#: No box, file or sheet count is this large; bigger numbers are typing errors.
+MAX_COUNT = 10**9
 
 
 def excel_serial_to_date(value: float) -> dt.date:
@@ -50,11 +52,12 @@ def parse_count(value: object) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return int(value) if float(value).is_integer() and value >= 0 else None
+        ok = float(value).is_integer() and 0 <= value <= MAX_COUNT
+        return int(value) if ok else None
     text = str(value).strip()
-    if re.fullmatch(r"\d+(?:[.,]0+)?", text):
+    if re.fullmatch(r"\d{1,9}(?:[.,]0+)?", text):
         return int(re.split(r"[.,]", text)[0])
-    match = re.fullmatch(r"(\d+)\s*(?:to|tờ|trang|sheets?|pages?|t)\.?", text, re.IGNORECASE)
+    match = re.fullmatch(r"(\d{1,9})\s*(?:to|tờ|trang|sheets?|pages?|t)\.?", text, re.IGNORECASE)
     return int(match.group(1)) if match else None
 
 

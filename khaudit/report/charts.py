@@ -1,0 +1,50 @@
+"""Charts for the reports (matplotlib, no display needed): figures in, figures out."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from ..i18n import t  # noqa: E402
+
+STATUS_COLOURS = {
+    "digitized": "#2e7d32", "page_mismatch": "#f9a825", "missing": "#c62828",
+    "duplicate_entry": "#8d6e63", "damaged_scan": "#6a1b9a", "needs_review": "#1565c0",
+    "matched": "#2e7d32", "orphan": "#ef6c00", "duplicate": "#8d6e63", "corrupt": "#6a1b9a",
+    "empty": "#757575",
+}
+
+
+def status_chart(counts: pd.DataFrame, title: str, lang: str = "vi") -> Figure:
+    """Horizontal bars, one per status, from a figures.status_counts table."""
+    fig, ax = plt.subplots(figsize=(7, 0.45 * len(counts) + 0.8))
+    labels = counts[t("col.status", lang)]
+    values = counts[t("col.count", lang)]
+    ax.barh(labels, values, color=[STATUS_COLOURS.get(s, "#999") for s in counts["status"]])
+    ax.invert_yaxis()
+    for y, v in enumerate(values):
+        ax.text(v, y, f" {v}", va="center")
+    ax.set_title(title)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def progress_chart(progress: pd.DataFrame, label: str, title: str) -> Figure:
+    """Completion per box or per year, as percentage bars with the 100% target line."""
+    fig, ax = plt.subplots(figsize=(max(5, 0.28 * len(progress) + 2), 3))
+    ax.bar(progress["key"].replace("", "?"), 100 * progress["completion"], color="#2e7d32")
+    ax.axhline(100, color="#c62828", linewidth=1, linestyle="--")
+    ax.set_ylim(0, 105)
+    ax.set_ylabel("%")
+    ax.set_xlabel(label)
+    ax.set_title(title)
+    ax.tick_params(axis="x", labelrotation=90 if len(progress) > 12 else 0, labelsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,192 @@
+"""The figures and tables a locality report shows, as tested functions of the run tables.
+
+Notebooks and exporters (HTML, xlsx) call these, so every number an inspector reads comes from
+one place and is checked by the tests against the run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..i18n import t
+from ..reconcile import FILE_STATUSES, RECORD_STATUSES
+from ..run import Run
+
+#: Problem tables: key -> (table, statuses, columns shown).
+RECORD_VIEW = ["source_file", "source_sheet", "source_row", "record_code", "box", "file_no",
+               "title", "sheets", "pages", "status", "file_path", "note"]
+FILE_VIEW = ["path", "format", "size", "pages", "status", "record_code", "source_row", "note"]
+PROBLEMS: dict[str, tuple[str, tuple[str, ...], list[str]]] = {
+    "missing": ("records", ("missing",), RECORD_VIEW),
+    "page_mismatch": ("records", ("page_mismatch",), RECORD_VIEW),
+    "damaged": ("records", ("damaged_scan",), RECORD_VIEW),
+    "duplicate_entry": ("records", ("duplicate_entry",), RECORD_VIEW),
+    "orphans": ("files", ("orphan",), FILE_VIEW),
+    "duplicates": ("files", ("duplicate",), FILE_VIEW),
+    "bad_files": ("files", ("corrupt", "empty"), FILE_VIEW),
+}
+REVIEW_VIEW = ["path", "candidate_rank", "source_file", "source_sheet", "source_row",
+               "record_code", "title", "candidate_score", "explanation"]
+ISSUE_VIEW = ["source_file", "source_sheet", "source_row", "column", "value", "problem",
+              "expected"]
+
+
+@dataclass
+class Headline:
+    records: int  # inventory rows
+    unique_records: int  # rows that are not repeats
+    digitized: int
+    completion: float  # digitized / unique records, 0-1
+    tthc_records: int
+    tthc_digitized: int
+    pages_expected: int
+    pages_scanned: int
+    files: int
+    problems: int  # unique records neither digitized nor missing
+    missing: int
+
+    @property
+    def tthc_completion(self) -> float:
+        return self.tthc_digitized / self.tthc_records if self.tthc_records else 1.0
+
+    @property
+    def ready_for_handover(self) -> bool:
+        return self.unique_records > 0 and self.digitized == self.unique_records
+
+
+def locality_tables(run: Run, locality: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    records = run.records
+    files = run.files
+    return (records[records["locality"] == locality].reset_index(drop=True),
+            files[files["locality"] == locality].reset_index(drop=True))
+
+
+def _bool(series: pd.Series) -> pd.Series:
+    return series.astype(str).str.lower().isin(["true", "1"])
+
+
+def headline(records: pd.DataFrame, files: pd.DataFrame) -> Headline:
+    unique = records[records["status"] != "duplicate_entry"]
+    digitized = unique["status"] == "digitized"
+    tthc = _bool(unique["tthc"])
+    sheets = pd.to_numeric(unique["sheets"], errors="coerce").fillna(0)
+    pages = pd.to_numeric(unique["pages"], errors="coerce").fillna(0)
+    missing = int((unique["status"] == "missing").sum())
+    return Headline(
+        records=len(records), unique_records=len(unique), digitized=int(digitized.sum()),
+        completion=float(digitized.mean()) if len(unique) else 0.0,
+        tthc_records=int(tthc.sum()), tthc_digitized=int((tthc & digitized).sum()),
+        pages_expected=int(sheets.sum()), pages_scanned=int(pages.sum()), files=len(files),
+        problems=len(unique) - int(digitized.sum()) - missing, missing=missing,
+    )
+
+
+def headline_table(h: Headline, lang: str = "vi") -> pd.DataFrame:
+    rows = [
+        ("report.records", h.records),
+        ("report.records_unique", h.unique_records),
+        ("report.digitized", h.digitized),
+        ("report.completion", f"{h.completion:.1%}"),
+        ("report.tthc", h.tthc_records),
+        ("report.tthc_completion", f"{h.tthc_completion:.1%}"),
+        ("report.pages_expected", h.pages_expected),
+        ("report.pages_scanned", h.pages_scanned),
+        ("report.files", h.files),
+    ]
+    return pd.DataFrame({t("col.metric", lang): [t(k, lang) for k, _ in rows],
+                         t("col.figure", lang): [str(v) for _, v in rows]})
+
+
+def status_counts(frame: pd.DataFrame, statuses: tuple[str, ...], lang: str = "vi",
+                  mask: pd.Series | None = None) -> pd.DataFrame:
+    """Count and share per status, every status listed (zero included), in contract order."""
+    data = frame if mask is None else frame[mask]
+    counts = data["status"].value_counts()
+    total = max(1, len(data))
+    return pd.DataFrame({
+        "status": list(statuses),
+        t("col.status", lang): [t(f"status.{s}", lang) for s in statuses],
+        t("col.count", lang): [int(counts.get(s, 0)) for s in statuses],
+        t("col.percent", lang): [round(100 * counts.get(s, 0) / total, 1) for s in statuses],
+    })
+
+
+def record_status_counts(records: pd.DataFrame, lang: str = "vi",
+                         tthc_only: bool = False) -> pd.DataFrame:
+    mask = _bool(records["tthc"]) if tthc_only else None
+    return status_counts(records, RECORD_STATUSES, lang, mask)
+
+
+def file_status_counts(files: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    return status_counts(files, FILE_STATUSES, lang)
+
+
+def progress_by(records: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Records and digitized records per box or per year, in order (unknown last)."""
+    unique = records[records["status"] != "duplicate_entry"]
+    key = pd.to_numeric(unique[column], errors="coerce")
+    table = pd.DataFrame({"key": key, "digitized": unique["status"] == "digitized"})
+    grouped = table.groupby("key", dropna=False).agg(records=("digitized", "size"),
+                                                     digitized=("digitized", "sum"))
+    grouped["completion"] = grouped["digitized"] / grouped["records"]
+    out = grouped.reset_index()
+    out["key"] = out["key"].map(lambda v: "" if pd.isna(v) else str(int(v)))
+    return out
+
+
+def problem_table(records: pd.DataFrame, files: pd.DataFrame, key: str) -> pd.DataFrame:
+    table, statuses, columns = PROBLEMS[key]
+    frame = records if table == "records" else files
+    return frame[frame["status"].isin(statuses)][columns].reset_index(drop=True)
+
+
+def review_table(run: Run, locality: str) -> pd.DataFrame:
+    candidates = run.table("candidates")
+    return candidates[candidates["locality"] == locality][REVIEW_VIEW].reset_index(drop=True)
+
+
+def issue_table(run: Run, locality: str) -> pd.DataFrame:
+    issues = run.table("inventory_issues")
+    if issues.empty:
+        return pd.DataFrame(columns=ISSUE_VIEW)
+    return issues[issues["locality"] == locality][ISSUE_VIEW].reset_index(drop=True)
+
+
+def localized(frame: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    """Column headings and status values in the report's language."""
+    out = frame.copy()
+    if "status" in out.columns:
+        out["status"] = out["status"].map(lambda s: t(f"status.{s}", lang) if s else s)
+    return out.rename(columns={c: t(f"col.{c}", lang) for c in out.columns
+                               if f"col.{c}" in _keys(lang)})
+
+
+def _keys(lang: str) -> set[str]:
+    from ..i18n import catalogue
+
+    return set(catalogue(lang))
+
+
+def fingerprint_table(meta: dict, lang: str = "vi") -> pd.DataFrame:
+    """What makes the report reproducible: version, run id, parameters, input digests."""
+    rows = [
+        (t("report.tool_version", lang), meta.get("version", "")),
+        (t("report.run_id", lang), meta.get("fingerprint", "")),
+        (t("report.parameters", lang), _parameters_text(meta.get("parameters", {}))),
+        ("scan catalogue SHA-256", meta.get("scan_catalogue_sha256", "")),
+        ("project SHA-256", meta.get("project", {}).get("sha256", "")),
+    ]
+    rows += [(f"{i['kind']}: {i['path']}", i["sha256"]) for i in meta.get("inputs", [])]
+    return pd.DataFrame(rows, columns=[t("col.metric", lang), t("col.figure", lang)])
+
+
+def _parameters_text(parameters: dict) -> str:
+    flat = []
+    for key, value in parameters.items():
+        if isinstance(value, dict):
+            flat += [f"{key}.{k}={v}" for k, v in value.items()]
+        else:
+            flat.append(f"{key}={value}")
+    return "; ".join(flat)

@@ -1,0 +1,188 @@
+"""The locality audit report as HTML fragments, for the notebook to display in order.
+
+Every untrusted string (titles, file names, notes) goes through pandas' escaping or
+:func:`html.escape`; nothing from the inventory or the scan tree is ever written raw.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import KhauditError
+from ..i18n import t
+from ..run import Run, load_run
+from . import charts
+from . import figures as F
+
+MAX_ROWS = 200
+
+CSS = """
+<style>
+.kh { font-family: "DejaVu Sans", "Noto Sans", Arial, sans-serif; color: #1a1a1a; }
+.kh h1 { font-size: 1.6em; margin: 0.2em 0; } .kh h2 { font-size: 1.25em; margin-top: 1.2em;
+ border-bottom: 2px solid #1f4e79; color: #1f4e79; } .kh h3 { font-size: 1.05em; }
+.kh table.kh-table { border-collapse: collapse; font-size: 0.85em; margin: 0.4em 0; }
+.kh table.kh-table th { background: #e8eef7; text-align: left; }
+.kh table.kh-table td, .kh table.kh-table th { border: 1px solid #c9d3e0; padding: 3px 6px;
+ vertical-align: top; }
+.kh .big { font-size: 2.2em; font-weight: bold; color: #1f4e79; }
+.kh .cards { display: flex; gap: 1.5em; flex-wrap: wrap; }
+.kh .card { border: 1px solid #c9d3e0; border-radius: 6px; padding: 0.5em 1em; min-width: 11em; }
+.kh .sign { display: flex; justify-content: space-around; margin-top: 2em; text-align: center; }
+.kh .sign div { width: 40%; min-height: 8em; } .kh .muted { color: #666; font-size: 0.85em; }
+.kh .ok { color: #2e7d32; font-weight: bold; } .kh .no { color: #c62828; font-weight: bold; }
+.kh code { font-size: 0.8em; word-break: break-all; }
+</style>
+"""
+
+
+def resolve_locality(run: Run, name: str) -> str:
+    for loc in run.meta.get("localities", []):
+        if name in (loc["name"], loc["slug"], loc.get("code")):
+            return loc["name"]
+    known = ", ".join(loc["name"] for loc in run.meta.get("localities", []))
+    raise KhauditError(f"{run.path}: no locality {name!r} in this run (localities: {known})")
+
+
+def table_html(frame: pd.DataFrame, lang: str, max_rows: int = MAX_ROWS) -> str:
+    if frame.empty:
+        return f"<p class='muted'>{html.escape(t('report.none', lang))}</p>"
+    shown = frame.head(max_rows)
+    text = shown.to_html(index=False, escape=True, na_rep="", classes="kh-table", border=0)
+    if len(frame) > max_rows:
+        more = t("report.more_rows", lang, n=len(frame) - max_rows)
+        text += f"<p class='muted'>{html.escape(more)}</p>"
+    return text
+
+
+def figure_html(fig) -> str:
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110)
+    plt.close(fig)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return f"<img alt='' src='data:image/png;base64,{data}'/>"
+
+
+class LocalityReport:
+    """One locality of one run, rendered section by section."""
+
+    def __init__(self, run: Run | str | Path, locality: str, lang: str = "vi"):
+        self.run = run if isinstance(run, Run) else load_run(run)
+        self.locality = resolve_locality(self.run, locality)
+        self.lang = lang
+        self.records, self.files = F.locality_tables(self.run, self.locality)
+        self.head = F.headline(self.records, self.files)
+
+    def _t(self, key: str, **values: object) -> str:
+        return html.escape(t(key, self.lang, **values))
+
+    def header(self) -> str:
+        meta = self.run.meta
+        return (f"{CSS}<div class='kh'><h1>{self._t('report.title')}</h1>"
+                f"<p><b>{self._t('report.locality')}:</b> {html.escape(self.locality)} — "
+                f"<b>{self._t('report.province')}:</b> {html.escape(meta.get('province', ''))}"
+                f"<br/><span class='muted'>{html.escape(meta.get('title', ''))} · "
+                f"{self._t('report.run_id')}: <code>{html.escape(meta.get('run_id', ''))}</code> · "
+                f"{self._t('report.generated')}: {html.escape(meta.get('as_of', '')[:19])}"
+                f"</span></p></div>")
+
+    def headline(self) -> str:
+        h = self.head
+        cards = [
+            (t("report.tthc_completion", self.lang), f"{h.tthc_completion:.1%}",
+             f"{h.tthc_digitized}/{h.tthc_records}"),
+            (t("report.completion", self.lang), f"{h.completion:.1%}",
+             f"{h.digitized}/{h.unique_records}"),
+            (t("report.pages_scanned", self.lang), f"{h.pages_scanned}",
+             f"{t('report.pages_expected', self.lang)}: {h.pages_expected}"),
+        ]
+        body = "".join(f"<div class='card'><div>{html.escape(a)}</div><div class='big'>"
+                       f"{html.escape(b)}</div><div class='muted'>{html.escape(c)}</div></div>"
+                       for a, b, c in cards)
+        return (f"<div class='kh'><h2>{self._t('report.headline')}</h2>"
+                f"<div class='cards'>{body}</div>"
+                f"{table_html(F.headline_table(h, self.lang), self.lang)}</div>")
+
+    def status(self) -> str:
+        rec = F.record_status_counts(self.records, self.lang)
+        tthc = F.record_status_counts(self.records, self.lang, tthc_only=True)
+        fil = F.file_status_counts(self.files, self.lang)
+        parts = [f"<div class='kh'><h2>{self._t('report.status_records')}</h2>",
+                 f"<h3>{self._t('report.tthc')}</h3>",
+                 table_html(tthc.drop(columns=["status"]), self.lang),
+                 figure_html(charts.status_chart(rec, t("report.status_records", self.lang),
+                                                 self.lang)),
+                 table_html(rec.drop(columns=["status"]), self.lang),
+                 f"<h2>{self._t('report.status_files')}</h2>",
+                 figure_html(charts.status_chart(fil, t("report.status_files", self.lang),
+                                                 self.lang)),
+                 table_html(fil.drop(columns=["status"]), self.lang), "</div>"]
+        return "".join(parts)
+
+    def progress(self) -> str:
+        box = F.progress_by(self.records, "box")
+        year = F.progress_by(self.records, "year_start")
+        parts = ["<div class='kh'>"]
+        if box["key"].ne("").any():
+            parts += [f"<h2>{self._t('report.by_box')}</h2>",
+                      figure_html(charts.progress_chart(box, t("report.box", self.lang),
+                                                        t("report.by_box", self.lang)))]
+        if year["key"].ne("").any():
+            parts += [f"<h2>{self._t('report.by_year')}</h2>",
+                      figure_html(charts.progress_chart(year, t("report.year", self.lang),
+                                                        t("report.by_year", self.lang)))]
+        return "".join(parts) + "</div>"
+
+    def problems(self) -> str:
+        parts = [f"<div class='kh'><h2>{self._t('report.problems')}</h2>"]
+        for key in F.PROBLEMS:
+            frame = F.problem_table(self.records, self.files, key)
+            parts += [f"<h3>{self._t(f'report.{key}')} ({len(frame)})</h3>",
+                      table_html(F.localized(frame, self.lang), self.lang)]
+        issues = F.issue_table(self.run, self.locality)
+        parts += [f"<h3>{self._t('report.inventory_issues')} ({len(issues)})</h3>",
+                  table_html(F.localized(issues, self.lang), self.lang), "</div>"]
+        return "".join(parts)
+
+    def review(self) -> str:
+        frame = F.review_table(self.run, self.locality)
+        return (f"<div class='kh'><h2>{self._t('report.review')} ({len(frame)})</h2>"
+                f"{table_html(F.localized(frame, self.lang), self.lang)}</div>")
+
+    def schemes(self) -> str:
+        rows = [(root, scheme, n) for root, counts in
+                self.run.meta.get("schemes", {}).get(self.locality, {}).items()
+                for scheme, n in sorted(counts.items(), key=lambda kv: -kv[1])]
+        frame = pd.DataFrame(rows, columns=["root", "scheme", t("col.count", self.lang)])
+        return (f"<div class='kh'><h2>{self._t('report.schemes')}</h2>"
+                f"{table_html(frame, self.lang)}</div>")
+
+    def minutes(self) -> str:
+        h = self.head
+        today = dt.date.today().strftime("%d/%m/%Y")
+        verdict = ("<p class='ok'>" + self._t("report.minutes_verdict_ok") + "</p>"
+                   if h.ready_for_handover else
+                   "<p class='no'>" + self._t("report.minutes_verdict_no") + "</p>")
+        body = self._t("report.minutes_body", records=h.unique_records, digitized=h.digitized,
+                       completion=f"{h.completion:.1%}", missing=h.missing,
+                       problems=h.problems, files=h.files)
+        return (f"<div class='kh'><h2>{self._t('report.minutes')}</h2>"
+                f"<p>{self._t('report.minutes_intro', date=today, locality=self.locality)}</p>"
+                f"<p>{body}</p>{verdict}"
+                f"<h3>{self._t('report.fingerprint')}</h3>"
+                f"{table_html(F.fingerprint_table(self.run.meta, self.lang), self.lang)}"
+                f"<div class='sign'><div><b>{self._t('report.handing')}</b><br/>"
+                f"<i>{self._t('report.sign')}</i></div><div><b>{self._t('report.receiving')}"
+                f"</b><br/><i>{self._t('report.sign')}</i></div></div></div>")
+
+    def sections(self) -> list[str]:
+        return [self.header(), self.headline(), self.status(), self.progress(), self.problems(),
+                self.review(), self.schemes(), self.minutes()]

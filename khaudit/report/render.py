@@ -1,0 +1,119 @@
+"""Render reports: execute the parameterised notebooks with papermill, export what they show.
+
+The exported HTML holds the notebook's outputs only (no code, no prompts, no narrative cells
+tagged ``narrative``), in a minimal page with no external references, so it opens offline and
+prints. Outputs are already escaped by the report code; plain-text outputs are escaped here.
+Localities render in parallel processes. Every file is written atomically.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from ..atomic import write_text
+from ..errors import KhauditError
+from ..executor import cpu_workers
+from ..run import load_run
+from ..textnorm import slugify
+from .xlsx import write_locality_workbook
+
+NOTEBOOKS_ENV = "KHAUDIT_NOTEBOOKS"
+
+PAGE = """<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8"/>
+<meta name="generator" content="khaudit {version}"/>
+<meta name="khaudit-fingerprint" content="{fingerprint}"/>
+<title>{title}</title>
+<style>body {{ max-width: 1100px; margin: 1.5em auto; padding: 0 1em; }}
+@media print {{ body {{ max-width: none; }} }}</style>
+</head><body>
+{body}
+</body></html>
+"""
+
+
+def notebook_dir() -> Path:
+    """Where the parameterised notebooks are: $KHAUDIT_NOTEBOOKS or the source checkout's."""
+    configured = os.environ.get(NOTEBOOKS_ENV)
+    folder = Path(configured) if configured else Path(__file__).resolve().parents[2] / "notebooks"
+    if not (folder / "locality_audit.ipynb").exists():
+        raise KhauditError(f"notebooks not found in {folder}; set {NOTEBOOKS_ENV} to the folder "
+                           "holding locality_audit.ipynb")
+    return folder
+
+
+def outputs_html(notebook: dict) -> str:
+    """The visible outputs of an executed notebook, in order, as one HTML fragment."""
+    parts = []
+    for cell in notebook.get("cells", []):
+        tags = cell.get("metadata", {}).get("tags", [])
+        if "narrative" in tags:
+            continue
+        if cell.get("cell_type") == "markdown":
+            continue
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                raise KhauditError(f"report cell failed: {output.get('ename')}: "
+                                   f"{output.get('evalue')}")
+            data = output.get("data", {})
+            if "text/html" in data:
+                parts.append("".join(data["text/html"]))
+            elif "image/png" in data:
+                png = "".join(data["image/png"]).replace("\n", "")
+                base64.b64decode(png, validate=True)
+                parts.append(f"<img alt='' src='data:image/png;base64,{png}'/>")
+            elif "text/plain" in data and output.get("output_type") != "execute_result":
+                parts.append(f"<pre>{html.escape(''.join(data['text/plain']))}</pre>")
+    return "\n".join(parts)
+
+
+def render_locality(run_dir: str | Path, locality: str, lang: str = "vi") -> Path:
+    """Execute locality_audit.ipynb for one locality; write report.html and report.xlsx."""
+    import papermill
+
+    from .. import __version__
+
+    run = load_run(run_dir)
+    from .locality import resolve_locality
+
+    name = resolve_locality(run, locality)
+    folder = Path(run_dir) / slugify(name)
+    folder.mkdir(parents=True, exist_ok=True)
+    executed = folder / "report.ipynb"
+    try:
+        notebook = papermill.execute_notebook(
+            str(notebook_dir() / "locality_audit.ipynb"), str(executed),
+            parameters={"run_dir": str(Path(run_dir).resolve()), "locality": name, "lang": lang},
+            kernel_name="python3", progress_bar=False, log_output=False,
+            cwd=str(folder),
+        )
+    except papermill.PapermillExecutionError as exc:
+        raise KhauditError(f"report for {name} failed in cell {exc.cell_index}: "
+                           f"{exc.ename}: {exc.evalue}") from exc
+    page = PAGE.format(lang=lang, version=__version__, fingerprint=run.meta["fingerprint"],
+                       title=html.escape(f"{name} — khaudit"), body=outputs_html(notebook))
+    target = folder / "report.html"
+    write_text(target, page)
+    write_locality_workbook(run, name, folder / "report.xlsx", lang=lang)
+    return target
+
+
+def _render_one(args: tuple[str, str, str]) -> str:
+    return str(render_locality(*args))
+
+
+def render_reports(run_dir: str | Path, localities: list[str] | None = None,
+                   lang: str = "vi", workers: int = 0) -> list[Path]:
+    """Render every (or the named) locality of a run, in parallel; return the HTML paths."""
+    run = load_run(run_dir)
+    names = localities or [loc["name"] for loc in run.meta.get("localities", [])]
+    jobs = [(str(run_dir), name, lang) for name in names]
+    n = min(len(jobs), cpu_workers(workers))
+    if n <= 1:
+        return [Path(_render_one(job)) for job in jobs]
+    with ProcessPoolExecutor(max_workers=n) as pool:
+        return [Path(p) for p in pool.map(_render_one, jobs)]

@@ -1,0 +1,146 @@
+"""Awkward inventories, built here, each loaded with exact provenance and values."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import xlsxwriter
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from khaudit.demo.inventories import SheetPlan, tcvn3, write_cp1258_csv, write_xlsx
+from khaudit.inventory.loader import load_inventory, load_locality
+
+HEAD = ["STT", "Hộp số", "Hồ sơ số", "Số, ký hiệu hồ sơ", "Tiêu đề hồ sơ", "Thời gian", "Số tờ",
+        "THBQ", "Ghi chú"]
+
+
+def rows(n: int, start: int = 1) -> list[list[object]]:
+    return [[i, 1 + i // 10, i, f"H56.01.2019.{i:04d}", f"Báo cáo số {i} năm 2019",
+             dt.date(2019, 1, 2), dt.date(2019, 12, 30), f"{i % 9 + 1} tờ", "Vĩnh viễn", ""]
+            for i in range(start, start + n)]
+
+
+def test_title_block_two_row_header_numbered_row_blanks_and_footer(tmp_path: Path):
+    path = tmp_path / "a.xlsx"
+    prov = write_xlsx(path, ["UBND XÃ A", "MỤC LỤC HỒ SƠ", "Phông: UBND xã A"], HEAD,
+                      [SheetPlan("Mục lục", rows(25), "full")],
+                      two_row_dates=(5, "Bắt đầu", "Kết thúc"), blank_every=10,
+                      footer="Mục lục này gồm có 25 hồ sơ")
+    records, issues = load_inventory(path, "a.xlsx", "A")
+    assert [(r["source_sheet"], r["source_row"]) for r in records] == prov
+    first = records[0]
+    assert (first["box"], first["file_no"], first["record_code"]) == (1, 1, "H56.01.2019.0001")
+    assert (first["year_start"], first["year_end"], first["sheets"]) == (2019, 2019, 2)
+    assert first["retention"] == "permanent"
+    assert issues == []
+
+
+def test_several_sheets_repeat_and_continuation(tmp_path: Path):
+    path = tmp_path / "b.xlsx"
+    plans = [SheetPlan("2019", rows(5), "full"), SheetPlan("2020", rows(5, 6), "repeat"),
+             SheetPlan("2021", rows(5, 11), "none")]
+    prov = write_xlsx(path, ["MỤC LỤC"], HEAD, plans, two_row_dates=(5, "Bắt đầu", "Kết thúc"))
+    records, issues = load_inventory(path, "b.xlsx", "B")
+    assert [(r["source_sheet"], r["source_row"]) for r in records] == prov
+    assert [r["file_no"] for r in records] == list(range(1, 16))
+    assert issues == []
+
+
+def test_tcvn3_workbook_converts_and_keeps_originals(tmp_path: Path):
+    path = tmp_path / "c.xlsx"
+    data = [[1, 1, "Hồ sơ cấp GCN QSDĐ cho hộ ông Nguyễn Văn An", "Quý I/2019", "12 tờ",
+             "Vĩnh viễn", "Bản sao"]]
+    write_xlsx(path, ["MỤC LỤC HỒ SƠ"], ["STT", "Hồ sơ số", "Tiêu đề hồ sơ",
+                                         "Thời gian bắt đầu - kết thúc", "Số tờ", "THBQ",
+                                         "Ghi chú"], [SheetPlan("S", data, "full")],
+               transform=tcvn3)
+    (record,), issues = load_inventory(path, "c.xlsx", "C")
+    assert record["title"] == "Hồ sơ cấp GCN QSDĐ cho hộ ông Nguyễn Văn An"
+    assert record["title_original"] == tcvn3(record["title"])
+    assert record["notes"] == "Bản sao" and record["sheets"] == 12
+    assert record["encoding"] == "tcvn3" and record["year_start"] == 2019
+    assert issues == []
+
+
+def test_cp1258_csv_with_semicolons_and_commas_in_titles(tmp_path: Path):
+    path = tmp_path / "d.csv"
+    data = [[1, "01/2019/HS-UBND", "Hồ sơ cấp GCN, thửa 12, tờ 4", "01/2019", "12/2019", 3]]
+    prov = write_cp1258_csv(path, ["STT", "Số, ký hiệu hồ sơ", "Tiêu đề hồ sơ",
+                                   "Thời gian bắt đầu", "Thời gian kết thúc", "Số tờ"], data)
+    (record,), _ = load_inventory(path, "d.csv", "D")
+    assert (record["source_sheet"], record["source_row"]) == prov[0]
+    assert record["title"] == "Hồ sơ cấp GCN, thửa 12, tờ 4"
+    assert record["record_code"] == "01/2019/HS-UBND"
+
+
+def test_every_row_problem_is_collected_with_its_location(tmp_path: Path):
+    path = tmp_path / "e.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("S")
+    for c, h in enumerate(["STT", "Mã hồ sơ", "Tiêu đề hồ sơ", "Thời gian bắt đầu",
+                           "Thời gian kết thúc", "Số tờ"]):
+        ws.write(0, c, h)
+    data = [[1, "A.1", "Tốt", "2019", "2019", 3],
+            [2, "A.2", "", "2019", "2019", 3],
+            [3, "A.3", "Ngày sai", "không rõ", "2019", 3],
+            [4, "A.4", "Ngược", "2020", "2018", 3],
+            [5, "A.5", "Tờ sai", "2019", "2019", "nhiều"],
+            [6, "A.1", "Mã trùng", "2019", "2019", 3],
+            [7, "A.1", "Tốt", "2019", "2019", 3]]
+    for r, row in enumerate(data, 1):
+        for c, v in enumerate(row):
+            ws.write(r, c, v)
+    wb.close()
+    frame, issues = load_locality([(path, "e.xlsx")], "E")
+    found = {(i.source_row, i.problem, i.column) for i in issues}
+    assert found == {
+        (3, "no_title", "Tiêu đề hồ sơ"), (4, "unreadable_date", "Thời gian bắt đầu"),
+        (5, "end_before_start", "Thời gian kết thúc"), (6, "sheets_not_number", "Số tờ"),
+        (7, "duplicate_code", ""), (8, "duplicate_row", ""),
+    }
+    assert frame.loc[frame["source_row"] == 8, "duplicate_of"].item() == "e.xlsx!S:2"
+
+
+def test_unreadable_file_is_one_issue_and_others_still_load(tmp_path: Path):
+    good = tmp_path / "good.csv"
+    good.write_text("STT,Tiêu đề hồ sơ\n1,Báo cáo\n", encoding="utf-8")
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"not a workbook")
+    frame, issues = load_locality([(bad, "bad.xlsx"), (good, "good.csv")], "F")
+    assert len(frame) == 1
+    assert [(i.source_file, i.problem) for i in issues] == [("bad.xlsx", "file_unreadable")]
+
+
+def test_sheet_without_header_is_reported(tmp_path: Path):
+    path = tmp_path / "g.csv"
+    path.write_text("a,b\n1,2\n", encoding="utf-8")
+    frame, issues = load_locality([(path, "g.csv")], "G")
+    assert frame.empty and [i.problem for i in issues] == ["no_header"]
+
+
+cells = st.one_of(st.none(), st.text(max_size=30), st.integers(-10**12, 10**12),
+                  st.floats(allow_nan=True, allow_infinity=True), st.booleans(),
+                  st.dates(min_value=dt.date(1900, 1, 2)))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(cells, min_size=1, max_size=6), min_size=1, max_size=8))
+def test_no_cell_content_crashes_the_loader(tmp_path_factory, body):
+    path = tmp_path_factory.mktemp("fuzz") / "h.xlsx"
+    wb = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True,
+                                         "strings_to_formulas": False})
+    ws = wb.add_worksheet("S")
+    for c, h in enumerate(["STT", "Tiêu đề hồ sơ", "Năm", "Số tờ", "Hộp số", "Ghi chú"]):
+        ws.write(0, c, h)
+    for r, row in enumerate(body, 1):
+        for c, v in enumerate(row):
+            if isinstance(v, dt.date):
+                ws.write_datetime(r, c, dt.datetime.combine(v, dt.time()))
+            elif v is not None:
+                ws.write(r, c, v)
+    wb.close()
+    frame, issues = load_locality([(path, "h.xlsx")], "H")
+    assert len(frame) <= len(body)
+    assert all(i.source_file == "h.xlsx" for i in issues)
