@@ -40,7 +40,8 @@ def normalize_code(code: str) -> str:
 
 @dataclass
 class PathEvidence:
-    code_keys: list[tuple[str, str]] = field(default_factory=list)  # (normalized, as written)
+    #: (normalized code, as written, where: "pattern" | "name" | "folder"), nearest first.
+    code_keys: list[tuple[str, str, str]] = field(default_factory=list)
     box: int | None = None
     file_no: int | None = None
     box_file_source: str = ""  # the path part the numbers came from
@@ -71,7 +72,8 @@ def path_evidence(relpath: str, is_folder_item: bool = False, pattern: re.Patter
         if m:
             groups = {k: v for k, v in m.groupdict().items() if v}
             if "record_code" in groups:
-                ev.code_keys.append((normalize_code(groups["record_code"]), groups["record_code"]))
+                ev.code_keys.append((normalize_code(groups["record_code"]),
+                                     groups["record_code"], "pattern"))
             if "box" in groups:
                 ev.box = int(groups["box"])
             if "file_no" in groups:
@@ -82,10 +84,14 @@ def path_evidence(relpath: str, is_folder_item: bool = False, pattern: re.Patter
             if "year" in groups:
                 ev.year = int(groups["year"])
     # Codes: the whole name, its first word, then each folder from the nearest up.
-    for text in [name, name.split(" ")[0], *reversed(folders)]:
+    seen = {key for key, _, _ in ev.code_keys}
+    places = [(name, "name"), (name.split(" ")[0], "name")]
+    places += [(folder, "folder") for folder in reversed(folders)]
+    for text, where in places:
         key = normalize_code(text)
-        if key and any(ch.isdigit() for ch in key) and (key, text) not in ev.code_keys:
-            ev.code_keys.append((key, text))
+        if key and any(ch.isdigit() for ch in key) and key not in seen:
+            seen.add(key)
+            ev.code_keys.append((key, text, where))
     folded = fold(name)
     if ev.file_no is None:
         m = _BOX_FILE.match(folded)

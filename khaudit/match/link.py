@@ -75,10 +75,8 @@ class _Linker:
     # -- stage 1 ---------------------------------------------------------------------------
     def exact(self, item: Item) -> bool:
         ev = item.evidence
-        tries: list[tuple[str, str, str]] = []
-        for i, (key, text) in enumerate(ev.code_keys):
-            method = "code" if i < 2 or not item.relpath.count("/") else "code_folder"
-            tries.append((key, text, method))
+        methods = {"name": "code", "folder": "code_folder", "pattern": "pattern"}
+        tries = [(key, text, methods[where]) for key, text, where in ev.code_keys]
         if item.sidecar and item.sidecar.record_code:
             tries.insert(0, (normalize_code(item.sidecar.record_code), item.sidecar.record_code,
                              "sidecar_code"))

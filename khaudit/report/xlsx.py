@@ -90,7 +90,7 @@ def write_locality_workbook(run: Run, locality: str, target: Path, lang: str = "
         summary.freeze_panes(0, 0)
 
         all_records = F.localized(records[F.RECORD_VIEW], lang)
-        ws = workbook.add_worksheet(_sheet_name(t("report.records", lang), used))
+        ws = workbook.add_worksheet(_sheet_name(t("report.all_records", lang), used))
         _write_table(workbook, ws, all_records, header_format=bold)
         for key in SHEET_KEYS:
             ws = workbook.add_worksheet(_sheet_name(t(f"report.{key}", lang), used))

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from khaudit.cli import cli
+
+
+def test_bad_project_is_one_line_not_a_traceback(tmp_path):
+    bad = tmp_path / "p.toml"
+    bad.write_text('title = "x"\nprovince = "y"\n[[locality]]\nname = "A"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["audit", str(bad), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert result.output.strip().startswith("khaudit: ") and "has no 'inventories'" in result.output
+
+
+def test_score_prints_precision_recall_and_verdict(demo_dir, demo_run):
+    result = CliRunner().invoke(cli, ["score", str(demo_run.path),
+                                      str(demo_dir / "ground_truth"), "--strict"])
+    assert result.exit_code == 0, result.output
+    assert "link precision 1.0000" in result.output
+    assert "every injected problem was found" in result.output
+
+
+def test_demo_refuses_to_overwrite_other_folders(tmp_path):
+    (tmp_path / "keep.txt").write_text("mine")
+    result = CliRunner().invoke(cli, ["demo", str(tmp_path), "--force"])
+    assert result.exit_code == 2 and "refusing" in result.output
+    assert (tmp_path / "keep.txt").read_text() == "mine"
+
+
+def test_audit_prints_detected_schemes(demo_dir, tmp_path):
+    result = CliRunner().invoke(cli, ["audit", str(demo_dir / "project.toml"), "--out",
+                                      str(tmp_path / "run"), "--no-report"])
+    assert result.exit_code == 0, result.output
+    assert "naming schemes detected: record_code" in result.output
+    assert "box_file" in result.output and "scanner_counter+sidecar" in result.output

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from khaudit.match.evidence import normalize_code, path_evidence
+
+
+@pytest.mark.parametrize("a, b", [
+    ("H56.17.03.2019.0001", "h56_17_03_2019_0001"),
+    ("H56.17.03.2019.0001", "H56-17-03-2O19-001"),
+    ("01/2019/HS-UBND", "01-2019-HS-UBND"),
+    ("2019.VP.012", "2019 vp 12"),
+    ("H56.17.l1", "H56.17.11"),
+])
+def test_codes_equal_despite_case_separators_confusions_and_padding(a, b):
+    assert normalize_code(a) == normalize_code(b)
+
+
+def test_different_codes_stay_different():
+    assert normalize_code("H56.17.03.2019.0001") != normalize_code("H56.17.03.2019.0010")
+
+
+def keys(ev):
+    return [k for k, _, _ in ev.code_keys]
+
+
+def test_code_in_name_first_word_and_folder():
+    ev = path_evidence("2019/H56.22366.2019.0001 - Bao cao.pdf")
+    assert normalize_code("H56.22366.2019.0001") in keys(ev)
+    ev = path_evidence("2019/H56.22366.2019.0005/VB01.pdf")
+    assert ev.code_keys[1] == (normalize_code("H56.22366.2019.0005"), "H56.22366.2019.0005",
+                               "folder")  # after the name, the nearest folder first
+
+
+@pytest.mark.parametrize("path, box, file_no", [
+    ("Hop 12/HS 045.pdf", 12, 45), ("Hộp 12/Hồ sơ 45.pdf", 12, 45), ("H012_045.pdf", 12, 45),
+    ("hop-12/045 - Ho so cap GCN QSDD.pdf", 12, 45), ("Hop 03/HS 014", 3, 14),
+    ("HS 045.pdf", None, 45),
+])
+def test_box_and_file_from_paths(path, box, file_no):
+    ev = path_evidence(path, is_folder_item=not path.endswith(".pdf"))
+    assert (ev.box, ev.file_no) == (box, file_no)
+
+
+def test_number_and_title_without_marks():
+    ev = path_evidence("045 - Ho so cap GCN QSDD ho ong Nguyen Van An.pdf")
+    assert ev.file_no == 45 and ev.title == "Ho so cap GCN QSDD ho ong Nguyen Van An"
+
+
+def test_title_only_and_scanner_counters():
+    ev = path_evidence("Bao cao tinh hinh KT-XH nam 2019.pdf")
+    assert ev.title == "Bao cao tinh hinh KT-XH nam 2019" and ev.file_no is None
+    for name in ("IMG_000123.pdf", "SCAN0001.tif", "DSC_0042.jpg"):
+        ev = path_evidence(name)
+        assert ev.counter and not ev.title
+
+
+def test_project_naming_pattern_comes_first():
+    pattern = re.compile(r"(?P<box>\d+)-(?P<file_no>\d+)-(?P<record_code>[A-Z]+\d+)")
+    ev = path_evidence("scan/7-88-AB12.pdf", pattern=pattern)
+    assert (ev.box, ev.file_no) == (7, 88)
+    assert keys(ev)[0] == normalize_code("AB12")

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from khaudit.match.scoring import TitleIndex
+from khaudit.match.settings import MatchSettings
+from khaudit.textnorm import match_form
+
+TITLES = [
+    "Hồ sơ cấp GCN QSDĐ cho hộ ông Nguyễn Văn An, thửa đất số 123, tờ bản đồ số 4",
+    "Hồ sơ cấp GCN QSDĐ cho hộ ông Nguyễn Văn An, thửa đất số 124, tờ bản đồ số 4",
+    "Hồ sơ cấp GCN QSDĐ cho hộ bà Trần Thị Bình, thửa đất số 77, tờ bản đồ số 9",
+    "Báo cáo tình hình kinh tế - xã hội năm 2018",
+    "Báo cáo tình hình kinh tế - xã hội năm 2019",
+    "Hồ sơ đăng ký kết hôn của anh Lê Văn Nam và chị Phạm Thị Lan",
+] + [f"Quyết định của UBND xã về việc phân bổ kinh phí đợt {i}" for i in range(30)]
+
+
+def index() -> TitleIndex:
+    return TitleIndex(TITLES, [(2019, 2019)] * len(TITLES), [5] * len(TITLES), MatchSettings())
+
+
+def best(idx: TitleIndex, title: str, **kw) -> list[tuple[float, int]]:
+    block = idx.block(match_form(title), 50)
+    return sorted(((idx.score(title, i, **kw).score, i) for i in block), reverse=True)
+
+
+def test_abbreviations_and_missing_marks_do_not_matter():
+    idx = index()
+    ranked = best(idx, "Ho so cap giay chung nhan quyen su dung dat cho ho ong Nguyen Van An "
+                       "thua dat so 124 to ban do so 4")
+    assert ranked[0][1] == 1 and ranked[0][0] >= 95
+
+
+def test_a_different_parcel_number_is_hard_evidence():
+    idx = index()
+    right = idx.score("Ho so cap GCN QSDD ho ong Nguyen Van An thua 123", 0)
+    wrong = idx.score("Ho so cap GCN QSDD ho ong Nguyen Van An thua 123", 1)
+    assert right.score - wrong.score >= 40
+    assert wrong.conflicts == (123,)
+
+
+def test_a_different_year_is_hard_evidence():
+    idx = index()
+    ranked = best(idx, "Bao cao tinh hinh KT-XH nam 2019")
+    assert ranked[0][1] == 4 and ranked[0][0] - ranked[1][0] >= 40
+
+
+def test_a_different_person_scores_low():
+    idx = index()
+    other = idx.score("Ho so cap GCN QSDD cho ho ba Tran Thi Binh", 0)
+    same = idx.score("Ho so cap GCN QSDD cho ho ba Tran Thi Binh", 2)
+    assert same.coverage == 100 and other.coverage < 80
+
+
+def test_truncated_title_fits_both_twins_equally():
+    idx = index()
+    a = idx.score("Ho so cap GCN QSDD cho ho ong Nguyen Van An", 0)
+    b = idx.score("Ho so cap GCN QSDD cho ho ong Nguyen Van An", 1)
+    assert a.identity == b.identity == 100
+
+
+def test_a_typo_still_counts():
+    idx = index()
+    typo = idx.score("Ho so dang ky ket hon cua anh Le Van Nam va chi Pham Thi Lna", 5)
+    assert typo.coverage > 90
+
+
+def test_pages_and_year_agreement_add_confidence_not_identity():
+    idx = index()
+    plain = idx.score("Bao cao tinh hinh KT-XH nam 2019", 4)
+    agreed = idx.score("Bao cao tinh hinh KT-XH nam 2019", 4, year=2019, pages=7)
+    assert agreed.year_agrees and agreed.pages_agree
+    assert agreed.score == plain.score + 10 and agreed.identity == plain.identity + 5
