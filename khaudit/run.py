@@ -18,6 +18,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shutil
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +28,6 @@ from typing import Any
 
 import pandas as pd
 
-from .atomic import atomic_path, write_text
 from .inventory.issues import ISSUE_COLUMNS
 from .reconcile import CANDIDATE_COLUMNS, FILE_STATUSES, RECORD_STATUSES
 
@@ -81,20 +83,31 @@ def _conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_run(out: Path, tables: dict[str, pd.DataFrame], meta: dict[str, Any]) -> dict[str, Any]:
-    """Write every table atomically, then ``run.json`` with the tables' digests."""
+    """Write the run: every table into a staging folder first, then renamed into ``out``.
+
+    A crash or Ctrl-C while tables are written (the slow part) leaves ``out`` untouched; the
+    renames that follow take microseconds, and ``run.json`` comes last with every table's
+    digest, so :meth:`Run.verify_tables` tells a complete run from one cut between renames.
+    """
     out.mkdir(parents=True, exist_ok=True)
-    digests: dict[str, str] = {}
-    for name in TABLES:
-        frame = _conform(name, tables[name])
-        with atomic_path(out / f"{name}.csv") as tmp:
-            frame.to_csv(tmp, index=False, encoding="utf-8")
-        digests[f"{name}.csv"] = sha256_file(out / f"{name}.csv")
-        if name in PARQUET_TABLES:
-            with atomic_path(out / f"{name}.parquet") as tmp:
-                frame.to_parquet(tmp, index=False)
-            digests[f"{name}.parquet"] = sha256_file(out / f"{name}.parquet")
-    meta = {**meta, "tables": digests}
-    write_text(out / "run.json", json.dumps(meta, ensure_ascii=False, indent=2, default=str))
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    try:
+        digests: dict[str, str] = {}
+        for name in TABLES:
+            frame = _conform(name, tables[name])
+            frame.to_csv(staging / f"{name}.csv", index=False, encoding="utf-8")
+            digests[f"{name}.csv"] = sha256_file(staging / f"{name}.csv")
+            if name in PARQUET_TABLES:
+                frame.to_parquet(staging / f"{name}.parquet", index=False)
+                digests[f"{name}.parquet"] = sha256_file(staging / f"{name}.parquet")
+        meta = {**meta, "tables": digests}
+        (staging / "run.json").write_text(
+            json.dumps(meta, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+        for name in [*digests, "run.json"]:
+            os.chmod(staging / name, 0o644)
+            os.replace(staging / name, out / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return meta
 
 

@@ -39,6 +39,5 @@ def test_interrupted_run_keeps_the_previous_run_consistent(demo_run, monkeypatch
     with pytest.raises(KeyboardInterrupt):
         run_module.write_run(copy, tables, {"version": "x"})
     assert (copy / "run.json").read_text() == before
-    assert not any(p.name.endswith(".tmp") for p in copy.iterdir())
-    # run.json still holds the old digests, so a reader sees which tables are newer than it.
-    assert load_run(copy).verify_tables() == ["records.csv", "records.parquet"]
+    assert not any(p.name.startswith(".staging") for p in copy.iterdir())
+    assert load_run(copy).verify_tables() == []  # the previous run, whole
