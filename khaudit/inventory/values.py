@@ -7,6 +7,7 @@ issue instead of raising: one bad cell never hides the others.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 
 _YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d|2100)(?!\d)")
@@ -32,6 +33,8 @@ def parse_years(value: object) -> tuple[int | None, int | None]:
     if isinstance(value, dt.datetime | dt.date):
         return value.year, value.year
     if isinstance(value, int | float) and not isinstance(value, bool):
+        if not math.isfinite(value) or not 0 < value < 100000:
+            return None, None
         number = int(value)
         if 1800 <= number <= 2100:
             return number, number
