@@ -72,7 +72,7 @@ def score_run(run_dir: str | Path, truth_dir: str | Path) -> Score:
     found_links = _links(found)
     hits = len(true_links & found_links)
     injected_rows = []
-    for kind, frame, label in (("record", rec, "records"), ("file", files, "files")):
+    for frame, label in ((rec, "records"), (files, "files")):
         for problem, group in frame[frame["injected"] != ""].groupby("injected"):
             injected_rows.append({"table": label, "injected": problem, "total": len(group),
                                   "found": int((group["status"] == group["expected_status"])

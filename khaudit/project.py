@@ -85,7 +85,8 @@ class Project:
 def _unknown(keys: set[str], allowed: set[str], where: str, path: Path) -> None:
     for key in sorted(keys - allowed):
         close = difflib.get_close_matches(key, sorted(allowed), n=1)
-        fix = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(sorted(allowed))}"
+        fix = (f"did you mean '{close[0]}'?" if close
+               else f"allowed keys: {', '.join(sorted(allowed))}")
         raise ProjectError(f"{path}: unknown key '{where}{key}'; {fix}")
 
 

@@ -144,7 +144,8 @@ def load_run(path: str | Path) -> Run:
     if not meta_path.exists():
         from .errors import KhauditError
 
-        raise KhauditError(f"{path}: no run.json here; run 'khaudit audit PROJECT.toml --out {path}'")
+        raise KhauditError(f"{path}: no run.json here; write a run with "
+                           f"'khaudit audit PROJECT.toml --out {path}'")
     return Run(path=path, meta=json.loads(meta_path.read_text(encoding="utf-8")))
 
 

@@ -125,7 +125,8 @@ cells = st.one_of(st.none(), st.text(max_size=30), st.integers(-10**12, 10**12),
                   st.dates(min_value=dt.date(1900, 1, 2)))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.lists(cells, min_size=1, max_size=6), min_size=1, max_size=8))
 def test_no_cell_content_crashes_the_loader(tmp_path_factory, body):
     path = tmp_path_factory.mktemp("fuzz") / "h.xlsx"

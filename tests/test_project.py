@@ -22,7 +22,8 @@ def write(base: Path, body: str) -> Path:
     return path
 
 
-LOCALITY = '[[locality]]\nname = "Xã Diên Lạc"\ninventories = ["inv/*.csv"]\nscan_roots = ["scans"]\n'
+LOCALITY = ('[[locality]]\nname = "Xã Diên Lạc"\ninventories = ["inv/*.csv"]\n'
+            'scan_roots = ["scans"]\n')
 
 
 def test_valid_project_resolves_paths_relative_to_the_file(layout):

@@ -52,9 +52,9 @@ def field_for_heading(heading: str, lookup: dict[str, str] | None = None) -> str
     # "Tiêu đề hồ sơ (trích yếu)" or a two-row "Thời gian / Bắt đầu": the longest known prefix.
     best: tuple[int, str] | None = None
     for name, field in lookup.items():
-        if len(name) >= 3 and (key.startswith(name + " ") or key.endswith(" " + name)):
-            if best is None or len(name) > best[0]:
-                best = (len(name), field)
+        fits = len(name) >= 3 and (key.startswith(name + " ") or key.endswith(" " + name))
+        if fits and (best is None or len(name) > best[0]):
+            best = (len(name), field)
     return best[1] if best else None
 
 

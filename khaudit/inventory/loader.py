@@ -58,7 +58,8 @@ def _combine(upper: list[str], lower: list[str]) -> list[str]:
     width = max(len(upper), len(lower))
     upper = upper + [""] * (width - len(upper))
     lower = lower + [""] * (width - len(lower))
-    return [u if (not l or l == u) else (f"{u} {l}" if u else l) for u, l in zip(upper, lower)]
+    return [u if (not lo or lo == u) else (f"{u} {lo}" if u else lo)
+            for u, lo in zip(upper, lower)]
 
 
 def find_header(
@@ -101,7 +102,8 @@ def _is_footer(texts: list[str]) -> bool:
 
 def _row_spans_merged(sheet: RawSheet, r: int, width: int) -> bool:
     """A section line ("Năm 2019") typed in one cell merged across the table."""
-    return any(r0 <= r <= r1 and (c1 - c0 + 1) >= max(3, width // 2) for r0, c0, r1, c1 in sheet.merged)
+    return any(r0 <= r <= r1 and (c1 - c0 + 1) >= max(3, width // 2)
+               for r0, c0, r1, c1 in sheet.merged)
 
 
 def _sheet_rows(

@@ -97,9 +97,7 @@ def path_evidence(relpath: str, is_folder_item: bool = False, pattern: re.Patter
         m = _BOX_FILE.match(folded)
         if m:
             ev.box, ev.file_no, ev.box_file_source = int(m.group(1)), int(m.group(2)), name
-        elif m := _FILE.match(folded):
-            ev.file_no, ev.box_file_source = int(m.group(1)), name
-        elif folders and (m := _NUMBER_ONLY.match(folded)):
+        elif (m := _FILE.match(folded)) or folders and (m := _NUMBER_ONLY.match(folded)):
             ev.file_no, ev.box_file_source = int(m.group(1)), name
         elif m := _NUMBER_TITLE.match(name.strip()):
             number, title = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))

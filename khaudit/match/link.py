@@ -115,7 +115,8 @@ class _Linker:
             item.scheme = "number_title"
             why = t("why.file_no_title", self.lang, file_no=ev.file_no,
                     title=round(scored.coverage))
-            self.add(item, record, "file_no_title", 0.9 + min(scored.score, 100) / 1000, "link", why)
+            score = 0.9 + min(scored.score, 100) / 1000
+            self.add(item, record, "file_no_title", score, "link", why)
             return True
         item.scheme = "box_file" if ev.box is not None else "file_no"
         why = t(f"why.{method}", self.lang, box=ev.box, file_no=ev.file_no)

@@ -39,7 +39,8 @@ class MatchSettings:
         known = {f.name: f for f in fields(cls)}
         for key, value in raw.items():
             if key not in known:
-                raise ProjectError(f"{source}unknown key 'matching.{key}'; allowed: {', '.join(known)}")
+                allowed = ", ".join(known)
+                raise ProjectError(f"{source}unknown key 'matching.{key}'; allowed: {allowed}")
             if not isinstance(value, int | float) or isinstance(value, bool):
                 raise ProjectError(f"{source}'matching.{key}' must be a number, got {value!r}")
         return cls(**raw)

@@ -149,6 +149,10 @@ def inspect_file(path: str, sha256: bool = False, pages: bool = True) -> FileFac
         return facts
     inspector = INSPECTORS.get(facts.format)
     if inspector and pages:
-        data = bytes(kept) if len(kept) == facts.size else open(path, "rb").read()
+        if len(kept) == facts.size:
+            data = bytes(kept)
+        else:  # larger than the in-memory limit: read again for the inspector
+            with open(path, "rb") as fh:
+                data = fh.read()
         inspector(data, facts)
     return facts
