@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from tqdm.auto import tqdm
 
 from ._version import __version__
 from .inventory.loader import load_locality
 from .match.link import match_locality
 from .match.sidecar import SidecarIndex, read_sidecar
+from .progress import NoProgress, StageProgress
 from .project import Locality, Project, load_project
 from .reconcile import FILE_STATUSES, RECORD_STATUSES, candidate_table, reconcile
 from .run import Run, digest_rows, sha256_file, status_counts, write_run
@@ -45,12 +45,17 @@ def _relative(path: Path, base: Path) -> str:
         return str(path)
 
 
-def audit_locality(project: Project, locality: Locality, lang: str = "vi") -> LocalityResult:
+def audit_locality(project: Project, locality: Locality, lang: str = "vi",
+                   progress: StageProgress | None = None) -> LocalityResult:
     """Every stage for one locality; independent of the others, so localities can run apart."""
     base = project.base
-    records, issues = load_locality(list(locality.inventories), locality.name, locality.columns)
-    scanned = scan_roots(locality.name, list(locality.scan_roots), sha256=project.scan.sha256,
-                         workers=project.scan.workers)
+    progress = progress or NoProgress()
+    with progress.stage(locality.name, "inventory"):
+        records, issues = load_locality(list(locality.inventories), locality.name,
+                                        locality.columns)
+    with progress.stage(locality.name, "scan"):
+        scanned = scan_roots(locality.name, list(locality.scan_roots),
+                             sha256=project.scan.sha256, workers=project.scan.workers)
     table = scanned.files
     table["root"] = [_relative(Path(r), base) for r in table["root"]]
     scans = table[table["role"] == "scan"].reset_index(drop=True)
@@ -70,9 +75,11 @@ def audit_locality(project: Project, locality: Locality, lang: str = "vi") -> Lo
         entries += read_sidecar(locality.sidecar)
     ignored = others.assign(reason=reasons)
 
-    match = match_locality(records, scans, SidecarIndex(entries), project.matching,
-                           pattern=locality.naming_pattern, lang=lang)
-    rec_out, files_out = reconcile(records, scans, match, project.matching, lang=lang)
+    with progress.stage(locality.name, "match"):
+        match = match_locality(records, scans, SidecarIndex(entries), project.matching,
+                               pattern=locality.naming_pattern, lang=lang)
+    with progress.stage(locality.name, "reconcile"):
+        rec_out, files_out = reconcile(records, scans, match, project.matching, lang=lang)
     candidates = candidate_table(records, match)
     problems = pd.DataFrame(
         [{"locality": locality.name, "root": _relative(p.root, base), "path": p.relpath,
@@ -109,8 +116,13 @@ def audit(project: Project | str | Path, out: str | Path, lang: str = "vi",
     out = Path(out)
     started = dt.datetime.now(dt.UTC)
     results: dict[str, LocalityResult] = {}
-    for locality in tqdm(project.localities, desc="audit", unit="locality", disable=None):
-        results[locality.name] = audit_locality(project, locality, lang=lang)
+    progress = StageProgress(len(project.localities))
+    try:
+        for locality in project.localities:
+            results[locality.name] = audit_locality(project, locality, lang=lang,
+                                                    progress=progress)
+    finally:
+        progress.close()
 
     from .run import IGNORED_COLUMNS, PROBLEM_COLUMNS, TABLE_COLUMNS
 
