@@ -88,8 +88,11 @@ def find_header(
 
 
 def _is_numbering_row(texts: list[str]) -> bool:
-    numbers = [_NUMBERING_CELL.match(t) for t in texts if t]
-    if len(numbers) < 3 or not all(numbers):
+    cells = [t for t in texts if t]
+    if len(cells) < 3 or not _NUMBERING_CELL.match(cells[-1]):
+        return False
+    numbers = [_NUMBERING_CELL.match(t) for t in cells]
+    if not all(numbers):
         return False
     values = [int(m.group(1)) for m in numbers if m]
     return values == list(range(values[0], values[0] + len(values)))
@@ -113,21 +116,27 @@ def _sheet_rows(
     heading_by_field = {f: header.headings[c] if c < len(header.headings) else f
                         for c, f in header.mapping.items()}
     header_fields = {f: fold(h) for f, h in heading_by_field.items()}
+    title_column = next(c for c, f in header.mapping.items() if f == "title")
     width = len(header.headings)
     for r in range(start, len(sheet.rows)):
         row = sheet.rows[r]
         raw = {f: (row[c] if c < len(row) else "") for c, f in header.mapping.items()}
-        texts = _texts(row, encoding)
+        texts = [V.cell_text(v) for v in row]
+        if encoding:
+            texts = [t if t.isascii() else convert_cell(t, encoding)[0] for t in texts]
         if not any(texts[c] for c in header.mapping if c < len(texts)):
             continue
-        if _is_footer(texts):
-            if fold(next(t for t in texts if t)).startswith("muc luc nay"):
+        first = next(t for t in texts if t)
+        if not first[0].isdigit() and _is_footer(texts):
+            if fold(first).startswith("muc luc nay"):
                 break
             continue
-        if _is_numbering_row(texts) or _row_spans_merged(sheet, r, width):
+        if _is_numbering_row(texts) or (sheet.merged and _row_spans_merged(sheet, r, width)):
             continue
-        if all(fold(texts[c]) == header_fields[f] for c, f in header.mapping.items()
-               if c < len(texts) and texts[c]):
+        title = texts[title_column] if title_column < len(texts) else ""
+        if title and fold(title) == header_fields["title"] and all(
+                fold(texts[c]) == header_fields[f] for c, f in header.mapping.items()
+                if c < len(texts) and texts[c]):
             continue  # the header repeated on a continuation page
         yield r, raw, heading_by_field
 
@@ -261,25 +270,22 @@ def mark_duplicates(records: pd.DataFrame, issues: list[InventoryIssue]) -> pd.D
     keys = records["title"].map(fold)
     for col in key_cols:
         keys = keys + "|" + records[col].astype("string").fillna("")
-    first = keys.groupby(keys).transform(lambda s: s.index[0])
-    repeat = first != records.index
+    repeat = keys.duplicated(keep="first")
     provenance = (records["source_file"] + "!" + records["source_sheet"].astype(str) + ":"
                   + records["source_row"].astype(str))
+    first_of = dict(zip(keys[~repeat], provenance[~repeat]))
     records["duplicate_of"] = ""
-    records.loc[repeat, "duplicate_of"] = provenance[first[repeat]].to_numpy()
-    for i in records.index[repeat]:
-        row = records.loc[i]
-        issues.append(InventoryIssue(row["locality"], row["source_file"], row["source_sheet"],
-                                     int(row["source_row"]), "", "title", str(row["title"]),
+    records.loc[repeat, "duplicate_of"] = keys[repeat].map(first_of)
+    for row in records[repeat].itertuples():
+        issues.append(InventoryIssue(row.locality, row.source_file, row.source_sheet,
+                                     int(row.source_row), "", "title", str(row.title),
                                      "duplicate_row"))
     coded = records[(records["record_code"] != "") & ~repeat]
-    for _, group in coded.groupby(["locality", "record_code"]):
-        if len(group) > 1:
-            for _, row in group.iloc[1:].iterrows():
-                issues.append(InventoryIssue(row["locality"], row["source_file"],
-                                             row["source_sheet"], int(row["source_row"]), "",
-                                             "record_code", str(row["record_code"]),
-                                             "duplicate_code"))
+    again = coded[coded.duplicated(["locality", "record_code"], keep="first")]
+    for row in again.itertuples():
+        issues.append(InventoryIssue(row.locality, row.source_file, row.source_sheet,
+                                     int(row.source_row), "", "record_code",
+                                     str(row.record_code), "duplicate_code"))
     return records
 
 
