@@ -145,3 +145,49 @@ def test_no_cell_content_crashes_the_loader(tmp_path_factory, body):
     frame, issues = load_locality([(path, "h.xlsx")], "H")
     assert len(frame) <= len(body)
     assert all(i.source_file == "h.xlsx" for i in issues)
+
+
+FORMAT_ROWS = [["MỤC LỤC HỒ SƠ", None, None, None], [None, None, None, None],
+               ["STT", "Mã hồ sơ", "Tiêu đề hồ sơ", "Năm"],
+               [1, "X.1", "Báo cáo năm 2019", 2019], [2, "X.2", "Kế hoạch năm 2020", "2020"],
+               [3, "X.3", "Tờ trình", "2021"]]
+
+
+def test_legacy_xls_is_read(tmp_path: Path):
+    from spreadsheets import write_xls
+
+    path = tmp_path / "old.xls"
+    write_xls(path, {"Mục lục": FORMAT_ROWS})
+    records, issues = load_inventory(path, "old.xls", "X")
+    assert [(r["source_sheet"], r["source_row"], r["record_code"]) for r in records] == [
+        ("Mục lục", 4, "X.1"), ("Mục lục", 5, "X.2"), ("Mục lục", 6, "X.3")]
+    assert records[1]["year_start"] == 2020 and issues == []
+
+
+def test_ods_is_read_with_hidden_rows_and_columns_flagged(tmp_path: Path):
+    from spreadsheets import write_ods
+
+    path = tmp_path / "lo.ods"
+    write_ods(path, {"Mục lục": FORMAT_ROWS}, hidden_rows={4}, hidden_columns={3})
+    records, issues = load_inventory(path, "lo.ods", "X")
+    assert [r["source_row"] for r in records] == [4, 5, 6]
+    assert [r["hidden"] for r in records] == [False, True, False]
+    assert {(i.problem, i.source_row, i.column) for i in issues} == {
+        ("hidden_row", 5, ""), ("hidden_column", None, "Năm")}
+
+
+def test_xlsx_hidden_rows_and_columns_are_read_and_flagged(tmp_path: Path):
+    path = tmp_path / "h.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("S")
+    for r, row in enumerate(FORMAT_ROWS):
+        for c, v in enumerate(row):
+            if v is not None:
+                ws.write(r, c, v)
+    ws.set_row(3, None, None, {"hidden": True})
+    ws.set_column(3, 3, None, None, {"hidden": True})
+    wb.close()
+    records, issues = load_inventory(path, "h.xlsx", "X")
+    assert len(records) == 3 and records[0]["hidden"] and records[0]["year_start"] == 2019
+    assert {(i.problem, i.source_row, i.severity) for i in issues} == {
+        ("hidden_row", 4, "info"), ("hidden_column", None, "info")}

@@ -31,7 +31,7 @@ _FOOTER_PREFIXES = ("muc luc nay", "tong cong", "tong so", "cong ", "nguoi lap",
 RECORD_FIELDS = [
     "locality", "source_file", "source_sheet", "source_row", "stt", "record_code", "box",
     "file_no", "title", "title_original", "year_start", "year_end", "dates_raw", "sheets",
-    "retention", "notes", "encoding", "duplicate_of",
+    "retention", "notes", "encoding", "duplicate_of", "hidden",
 ]
 
 
@@ -169,6 +169,10 @@ def load_inventory(
             header = previous  # a continuation sheet without its own header
         previous = header
         rows = list(_sheet_rows(sheet, header, start, encoding))
+        for c in sorted(sheet.hidden_columns & set(header.mapping)):
+            issues.append(InventoryIssue(locality, display_name, sheet.name, None,
+                                         header.headings[c], header.mapping[c], "",
+                                         "hidden_column", "info"))
         column_encoding = {
             f: detect_column_encoding(
                 V.cell_text(raw[f]) for _, raw, _ in rows if isinstance(raw.get(f), str)
@@ -193,6 +197,10 @@ def _record(
     issues: list[InventoryIssue],
 ) -> dict[str, object]:
     row_no = r + 1
+    hidden = r in sheet.hidden_rows
+    if hidden:
+        issues.append(InventoryIssue(locality, source_file, sheet.name, row_no, "", "", "",
+                                     "hidden_row", "info"))
 
     def issue(field: str, value: object, problem: str, severity: str = "error") -> None:
         issues.append(InventoryIssue(locality, source_file, sheet.name, row_no,
@@ -254,6 +262,7 @@ def _record(
         "notes": text.get("notes", ""),
         "encoding": ",".join(sorted(encodings)),
         "duplicate_of": "",
+        "hidden": hidden,
     }
 
 

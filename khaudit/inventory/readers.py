@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..errors import InventoryFileError
 from .encodings import decode_cp1258
+from .hidden import hidden_cells
 
 
 @dataclass
@@ -27,6 +28,8 @@ class RawSheet:
     rows: list[list[object]]
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r0, c0, r1, c1
     byte_encoding: str = ""  # for text files: the encoding the bytes were decoded with
+    hidden_rows: set[int] = field(default_factory=set)  # 0-based, as rows[]
+    hidden_columns: set[int] = field(default_factory=set)
 
 
 def _fill_merged(rows: list[list[object]], merged: list[tuple[int, int, int, int]]) -> None:
@@ -54,13 +57,16 @@ def read_excel(path: Path) -> list[RawSheet]:
             str(path), f"cannot open as a spreadsheet: {exc}",
             "check that the file is a complete xlsx/xls/ods workbook and not password-protected",
         ) from exc
+    hidden = hidden_cells(path)
     sheets = []
     for name in workbook.sheet_names:
         sheet = workbook.get_sheet_by_name(name)
         rows = [list(r) for r in sheet.to_python(skip_empty_area=False)]
         merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
         _fill_merged(rows, merged)
-        sheets.append(RawSheet(name=name, rows=rows, merged=merged))
+        rows_hidden, columns_hidden = hidden.get(name, (set(), set()))
+        sheets.append(RawSheet(name=name, rows=rows, merged=merged, hidden_rows=rows_hidden,
+                               hidden_columns=columns_hidden))
     return sheets
 
 

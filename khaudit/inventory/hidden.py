@@ -1,0 +1,98 @@
+"""Hidden rows and columns of spreadsheets: read anyway, and flagged for the inspector.
+
+calamine reads every cell but does not say what Excel or LibreOffice hides, and a hidden row in
+an inventory is exactly what an inspector must see. This module reads the visibility flags from
+the file itself: the sheet XML of an xlsx (``<row hidden="1">``, ``<col hidden="1">``) and
+the content.xml of an ods (``table:visibility="collapse"``). Other formats report nothing.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import Path
+
+Hidden = dict[str, tuple[set[int], set[int]]]  # sheet name -> (0-based rows, 0-based columns)
+
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b[^>]*>")
+_COL_TAG = re.compile(rb"<(?:\w+:)?col\b[^>]*>")
+_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
+_ATTR = {name: re.compile(rb'\b' + name.encode() + rb'="(\d+)"') for name in ("r", "min", "max")}
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _xlsx(path: Path) -> Hidden:
+    out: Hidden = {}
+    with zipfile.ZipFile(path) as z:
+        workbook = ET.fromstring(z.read("xl/workbook.xml"))
+        rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+        targets = {r.get("Id"): r.get("Target", "") for r in rels}
+        for sheet in workbook.iter():
+            if not sheet.tag.endswith("}sheet"):
+                continue
+            target = targets.get(sheet.get(f"{{{_REL_NS}}}id"), "")
+            member = target.lstrip("/") if target.startswith("/") else \
+                posixpath.normpath(posixpath.join("xl", target))
+            try:
+                xml = z.read(member)
+            except KeyError:
+                continue
+            rows: set[int] = set()
+            cols: set[int] = set()
+            for tag in _ROW_TAG.findall(xml):
+                if _HIDDEN.search(tag) and (m := _ATTR["r"].search(tag)):
+                    rows.add(int(m.group(1)) - 1)
+            for tag in _COL_TAG.findall(xml):
+                if _HIDDEN.search(tag):
+                    lo, hi = _ATTR["min"].search(tag), _ATTR["max"].search(tag)
+                    if lo and hi:
+                        cols.update(range(int(lo.group(1)) - 1, int(hi.group(1))))
+            if rows or cols:
+                out[sheet.get("name", "")] = (rows, cols)
+    return out
+
+
+_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+
+
+def _ods(path: Path) -> Hidden:
+    out: Hidden = {}
+    t = f"{{{_TABLE}}}"
+    with zipfile.ZipFile(path) as z, z.open("content.xml") as fh:
+        name, row, col = "", 0, 0
+        rows: set[int] = set()
+        cols: set[int] = set()
+        for event, el in ET.iterparse(fh, events=("start", "end")):
+            if event == "start" and el.tag == f"{t}table":
+                name, row, col, rows, cols = el.get(f"{t}name", ""), 0, 0, set(), set()
+            elif event == "start" and el.tag in (f"{t}table-row", f"{t}table-column"):
+                is_row = el.tag == f"{t}table-row"
+                repeat = int(el.get(f"{t}number-{'rows' if is_row else 'columns'}-repeated", 1))
+                hidden = el.get(f"{t}visibility", "visible") != "visible"
+                start = row if is_row else col
+                if hidden and repeat < 100000:
+                    (rows if is_row else cols).update(range(start, start + repeat))
+                if is_row:
+                    row += repeat
+                else:
+                    col += repeat
+            elif event == "end" and el.tag == f"{t}table":
+                if rows or cols:
+                    out[name] = (rows, cols)
+                el.clear()
+    return out
+
+
+def hidden_cells(path: Path) -> Hidden:
+    """Hidden rows and columns per sheet; {} for formats that do not say, or on any doubt."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            return _xlsx(path)
+        if suffix == ".ods":
+            return _ods(path)
+    except (zipfile.BadZipFile, KeyError, ET.ParseError, OSError, ValueError):
+        return {}
+    return {}
