@@ -104,6 +104,34 @@ def score(run_dir: Path, truth_dir: Path, strict: bool) -> None:
         sys.exit(1)
 
 
+@cli.group()
+def inventory() -> None:
+    """Inventory files on their own, before an audit."""
+
+
+@inventory.command("check")
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--column", "columns", multiple=True, metavar="FIELD=HEADING",
+              help="Map a heading khaudit does not know, e.g. title='Nội dung'.")
+def inventory_check(files: tuple[Path, ...], columns: tuple[str, ...]) -> None:
+    """Show what khaudit detects in inventory FILES; exit 1 if any has errors."""
+    from .inventory.check import check_inventory, format_check
+
+    overrides = {}
+    for item in columns:
+        field, _, heading = item.partition("=")
+        if not heading:
+            _fail(KhauditError(f"--column {item!r}: write FIELD=HEADING, e.g. title=Nội dung"))
+        overrides[field.strip()] = heading.strip()
+    errors = 0
+    for path in files:
+        result = check_inventory(path, overrides)
+        click.echo(format_check(result))
+        errors += result.errors
+    sys.exit(1 if errors else 0)
+
+
 def main() -> None:
     cli()
 

@@ -35,3 +35,31 @@ def test_audit_prints_detected_schemes(demo_dir, tmp_path):
     assert result.exit_code == 0, result.output
     assert "naming schemes detected: record_code" in result.output
     assert "box_file" in result.output and "scanner_counter+sidecar" in result.output
+
+
+def test_inventory_check_shows_detection_and_exits_1_on_errors(tmp_path):
+    from khaudit.demo.inventories import SheetPlan, tcvn3, write_xlsx
+
+    path = tmp_path / "tcvn3.xlsx"
+    write_xlsx(path, ["MỤC LỤC HỒ SƠ"], ["STT", "Hồ sơ số", "Tiêu đề hồ sơ", "Năm", "Số tờ"],
+               [SheetPlan("S", [[1, 1, "Hồ sơ đăng ký kết hôn", 2019, "3 tờ"],
+                                [2, 2, "Báo cáo năm 2020", 2020, "nhiều"]], "full")],
+               transform=tcvn3)
+    result = CliRunner().invoke(cli, ["inventory", "check", str(path)])
+    assert result.exit_code == 1
+    out = result.output
+    assert "sheet 'S': header row 3, 2 data rows" in out
+    assert "'Tiêu đề hồ sơ' -> title" in out and "title (tcvn3)" in out
+    assert "row 6, column 'Số tờ': sheets_not_number (value 'nhiều'" in out
+
+
+def test_inventory_check_lists_the_headings_it_saw_when_none_fits(tmp_path):
+    path = tmp_path / "odd.csv"
+    path.write_text("Số thứ tự,Nội dung,Năm\n1,Báo cáo,2019\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["inventory", "check", str(path)])
+    assert result.exit_code == 1
+    assert "no_header (value 'Số thứ tự | Nội dung | Năm'" in result.output
+    mapped = CliRunner().invoke(cli, ["inventory", "check", str(path), "--column",
+                                      "title=Nội dung"])
+    assert mapped.exit_code == 0, mapped.output
+    assert "'Nội dung' -> title" in mapped.output

@@ -32,3 +32,18 @@ def test_counts(value, expected):
 ])
 def test_retention(value, expected):
     assert parse_retention(value) == expected
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("05/03/2019", ("2019-03-05", "2019-03-05")), ("03/2019", ("2019-03", "2019-03")),
+    ("2019-2020", ("2019", "2020")), ("01/2019 - 12/2019", ("2019-01", "2019-12")),
+    ("Quý I/2019", ("2019-01", "2019-03")), ("Quý IV/2019", ("2019-10", "2019-12")),
+    ("05.03.2019 - 10.12.2020", ("2019-03-05", "2020-12-10")),
+    (43466, ("2019-01-01", "2019-01-01")), (2019, ("2019", "2019")),
+    (dt.date(2018, 4, 1), ("2018-04-01", "2018-04-01")),
+    ("31/02/2019", None), ("13/2019", None), ("không rõ", None), ("", None),
+])
+def test_dates_keep_the_precision_typed(value, expected):
+    from khaudit.inventory.values import parse_dates
+
+    assert parse_dates(value) == expected

@@ -19,7 +19,7 @@ from ..errors import InventoryFileError
 from ..textnorm import fold, nfc
 from . import values as V
 from .columns import REQUIRED, map_headings
-from .encodings import convert_cell, detect_column_encoding
+from .encodings import ENCODINGS, convert_cell, detect_column_encoding
 from .issues import InventoryIssue
 from .readers import RawSheet, read_sheets
 
@@ -31,7 +31,7 @@ _FOOTER_PREFIXES = ("muc luc nay", "tong cong", "tong so", "cong ", "nguoi lap",
 RECORD_FIELDS = [
     "locality", "source_file", "source_sheet", "source_row", "stt", "record_code", "box",
     "file_no", "title", "title_original", "year_start", "year_end", "dates_raw", "sheets",
-    "retention", "notes", "encoding", "duplicate_of", "hidden",
+    "retention", "notes", "encoding", "duplicate_of", "hidden", "date_start", "date_end",
 ]
 
 
@@ -141,12 +141,37 @@ def _sheet_rows(
         yield r, raw, heading_by_field
 
 
+@dataclass
+class SheetInfo:
+    """What the loader detected in one sheet: shown by ``khaudit inventory check``."""
+
+    name: str
+    header_rows: str  # "6-7" (1-based), "" when the sheet continues the previous one
+    continuation: bool
+    mapping: dict[str, str]  # heading as typed -> field
+    encodings: dict[str, str]  # field -> legacy encoding converted from
+    byte_encoding: str
+    data_rows: int
+    hidden_rows: int
+    skipped: bool = False
+
+
+def _headings_seen(sheet: RawSheet, encoding: str | None) -> str:
+    """The row most like a header, for an error that must show what the file has instead."""
+    rows = [_texts(row, encoding) for row in sheet.rows[:HEADER_SEARCH_ROWS]]
+    best = max(rows, key=lambda texts: sum(1 for t in texts if t and not t[0].isdigit()),
+               default=[])
+    return " | ".join(t for t in best if t)
+
+
 def load_inventory(
-    path: Path, display_name: str, locality: str, overrides: dict[str, str] | None = None
+    path: Path, display_name: str, locality: str, overrides: dict[str, str] | None = None,
+    info: list[SheetInfo] | None = None,
 ) -> tuple[list[dict[str, object]], list[InventoryIssue]]:
     """Load one inventory file: records with provenance, and every issue found in it.
 
-    Raises InventoryFileError only when the file cannot be opened at all.
+    Raises InventoryFileError only when the file cannot be opened at all. When ``info`` is a
+    list, what was detected in each sheet is appended to it.
     """
     sheets = read_sheets(path)
     records: list[dict[str, object]] = []
@@ -158,13 +183,17 @@ def load_inventory(
         encoding = sheet_encoding(sheet)
         header = find_header(sheet, overrides, encoding=encoding)
         start = header.row_index + 1 if header else 0
+        continuation = header is None
         if header is None:
             width = max(len(r) for r in sheet.rows)
             title_column = next((c for c, f in previous.mapping.items() if f == "title"), 0) \
                 if previous else 0
             if previous is None or width <= title_column:
                 issues.append(InventoryIssue(locality, display_name, sheet.name, None, "", "",
-                                             "", "no_header"))
+                                             _headings_seen(sheet, encoding), "no_header"))
+                if info is not None:
+                    info.append(SheetInfo(sheet.name, "", False, {}, {}, sheet.byte_encoding,
+                                          0, len(sheet.hidden_rows), skipped=True))
                 continue
             header = previous  # a continuation sheet without its own header
         previous = header
@@ -183,7 +212,28 @@ def load_inventory(
             records.append(
                 _record(raw, headings, column_encoding, locality, display_name, sheet, r, issues)
             )
+        if info is not None:
+            first = header.row_index + 1 - (1 if _is_two_row(sheet, header, encoding) else 0)
+            info.append(SheetInfo(
+                name=sheet.name,
+                header_rows="" if continuation else (
+                    f"{first}-{header.row_index + 1}" if first <= header.row_index
+                    else str(first)),
+                continuation=continuation,
+                mapping={header.headings[c]: f for c, f in header.mapping.items()},
+                encodings={f: e for f, e in column_encoding.items() if e and any(
+                    isinstance(raw.get(f), str) and ENCODINGS[e].applies(raw[f].strip())
+                    for _, raw, _ in rows)},
+                byte_encoding=sheet.byte_encoding, data_rows=len(rows),
+                hidden_rows=sum(1 for r, _, _ in rows if r in sheet.hidden_rows)))
     return records, issues
+
+
+def _is_two_row(sheet: RawSheet, header: Header, encoding: str | None) -> bool:
+    """Whether the header's headings combine the row above its last row."""
+    last = _texts(sheet.rows[header.row_index], encoding)
+    return any(h and h != (last[c] if c < len(last) else "") for c, h in
+               enumerate(header.headings))
 
 
 def _record(
@@ -203,9 +253,9 @@ def _record(
                                      "hidden_row", "info"))
 
     def issue(field: str, value: object, problem: str, severity: str = "error") -> None:
+        shown = text.get(field, "") if isinstance(value, str) else V.cell_text(value)
         issues.append(InventoryIssue(locality, source_file, sheet.name, row_no,
-                                     headings.get(field, ""), field, V.cell_text(value), problem,
-                                     severity))
+                                     headings.get(field, ""), field, shown, problem, severity))
 
     text: dict[str, str] = {}
     encodings: set[str] = set()
@@ -232,15 +282,17 @@ def _record(
         date_fields = [("dates", raw["dates"])]
     else:
         date_fields = [(f, raw[f]) for f in ("date_start", "date_end") if f in raw]
-    years: list[int] = []
+    spans: list[str] = []
     for f, value in date_fields:
-        start, end = V.parse_years(text[f] if isinstance(value, str) else value)
-        if start is None and V.cell_text(value):
+        parsed = V.parse_dates(text[f] if isinstance(value, str) else value)
+        if parsed is None and V.cell_text(value):
             issue(f, value, "unreadable_date")
-        years += [y for y in (start, end) if y is not None]
-    year_start = years[0] if years else None
-    year_end = years[-1] if years else None
-    if year_start is not None and year_end is not None and year_end < year_start:
+        spans += list(parsed or ())
+    date_start = spans[0] if spans else ""
+    date_end = spans[-1] if spans else ""
+    year_start = int(date_start[:4]) if date_start else None
+    year_end = int(date_end[:4]) if date_end else None
+    if date_start and date_end and date_end[:len(date_start)] < date_start[:len(date_end)]:
         issue(date_fields[-1][0], date_fields[-1][1], "end_before_start")
 
     return {
@@ -256,6 +308,8 @@ def _record(
         "title_original": V.cell_text(raw.get("title")) if encodings else "",
         "year_start": year_start,
         "year_end": year_end,
+        "date_start": date_start,
+        "date_end": date_end,
         "dates_raw": " - ".join(V.cell_text(v) for _, v in date_fields if V.cell_text(v)),
         "sheets": count("sheets", "sheets_not_number"),
         "retention": V.parse_retention(text.get("retention")) or "",
@@ -287,8 +341,8 @@ def mark_duplicates(records: pd.DataFrame, issues: list[InventoryIssue]) -> pd.D
     records.loc[repeat, "duplicate_of"] = keys[repeat].map(first_of)
     for row in records[repeat].itertuples():
         issues.append(InventoryIssue(row.locality, row.source_file, row.source_sheet,
-                                     int(row.source_row), "", "title", str(row.title),
-                                     "duplicate_row"))
+                                     int(row.source_row), "", "title",
+                                     f"{row.title} (= {row.duplicate_of})", "duplicate_row"))
     coded = records[(records["record_code"] != "") & ~repeat]
     again = coded[coded.duplicated(["locality", "record_code"], keep="first")]
     for row in again.itertuples():

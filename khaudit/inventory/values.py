@@ -48,6 +48,61 @@ def parse_years(value: object) -> tuple[int | None, int | None]:
     return min(years), max(years)
 
 
+_ROMAN_QUARTER = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_DATE_TOKEN = re.compile(
+    r"(?P<d>\d{1,2})[/.\-](?P<dm>\d{1,2})[/.\-](?P<dy>\d{4})"
+    r"|(?P<m>\d{1,2})[/.\-](?P<my>\d{4})"
+    r"|(?:quý|quy|q)\.?\s*(?P<q>iv|iii|ii|i|[1-4])\s*[/.\-]?\s*(?:năm\s*)?(?P<qy>\d{4})"
+    r"|(?<!\d)(?P<y>\d{4})(?!\d)",
+    re.IGNORECASE,
+)
+
+
+def _token_range(m: re.Match[str]) -> tuple[str, str] | None:
+    """(start, end) of one date token as ISO text with the precision it was typed in."""
+    try:
+        if m.group("d"):
+            day = dt.date(int(m.group("dy")), int(m.group("dm")), int(m.group("d")))
+            return day.isoformat(), day.isoformat()
+        if m.group("m"):
+            month = dt.date(int(m.group("my")), int(m.group("m")), 1)
+            return month.isoformat()[:7], month.isoformat()[:7]
+        if m.group("q"):
+            quarter = _ROMAN_QUARTER[m.group("q").lower()]
+            year = int(m.group("qy"))
+            return f"{year}-{3 * quarter - 2:02d}", f"{year}-{3 * quarter:02d}"
+        year = int(m.group("y"))
+        return (str(year), str(year)) if 1800 <= year <= 2100 else None
+    except ValueError:  # 31/02/2019, month 13
+        return None
+
+
+def parse_dates(value: object) -> tuple[str, str] | None:
+    """(start, end) as ISO dates with the precision typed: "2019-03-05", "2019-03", "2019".
+
+    Handles every form of :func:`parse_years`; a quarter ("Quý I/2019") spans its months.
+    None when the cell names no valid date (an impossible day or month included).
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime | dt.date):
+        day = value.date() if isinstance(value, dt.datetime) else value
+        return day.isoformat(), day.isoformat()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        start, end = parse_years(value)
+        if start is None:
+            return None
+        if 1800 <= value <= 2100:
+            return str(start), str(end)
+        day = excel_serial_to_date(value).isoformat()
+        return day, day
+    tokens = list(_DATE_TOKEN.finditer(str(value)))
+    ranges = [_token_range(m) for m in tokens]
+    if not ranges or any(r is None for r in ranges):
+        return None
+    return ranges[0][0], ranges[-1][1]  # type: ignore[index]
+
+
 def parse_count(value: object) -> int | None:
     """A count typed as a number or as text ("12 tờ", "12.0"); None if there is none."""
     if value is None or value == "":
