@@ -37,7 +37,7 @@ RECORD_COLUMNS = [
     "match_score", "note",
     # additions beyond the minimum contract
     "stt", "title_original", "dates_raw", "retention", "notes", "encoding", "duplicate_of",
-    "pages", "tthc", "hidden", "date_start", "date_end",
+    "pages", "tthc", "hidden", "date_start", "date_end", "original_cells",
 ]
 FILE_COLUMNS = [
     "locality", "path", "size", "mtime", "xxh3_128", "sha256", "format", "pages", "status",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import xlsxwriter
@@ -59,6 +60,7 @@ def test_tcvn3_workbook_converts_and_keeps_originals(tmp_path: Path):
     (record,), issues = load_inventory(path, "c.xlsx", "C")
     assert record["title"] == "Hồ sơ cấp GCN QSDĐ cho hộ ông Nguyễn Văn An"
     assert record["title_original"] == tcvn3(record["title"])
+    assert json.loads(record["original_cells"])["Ghi chú"] == tcvn3("Bản sao")
     assert record["notes"] == "Bản sao" and record["sheets"] == 12
     assert record["encoding"] == "tcvn3" and record["year_start"] == 2019
     assert issues == []
@@ -191,3 +193,35 @@ def test_xlsx_hidden_rows_and_columns_are_read_and_flagged(tmp_path: Path):
     assert len(records) == 3 and records[0]["hidden"] and records[0]["year_start"] == 2019
     assert {(i.problem, i.source_row, i.severity) for i in issues} == {
         ("hidden_row", 4, "info"), ("hidden_column", None, "info")}
+
+
+def test_text_encodings_and_delimiters_of_csv(tmp_path: Path):
+    text = "STT\tTiêu đề hồ sơ\tSố tờ\r\n1\tHồ sơ cấp GCN, thửa 12\t3\r\n"
+    for name, data in {"bom.tsv": text.encode("utf-8-sig"), "u16.txt": text.encode("utf-16"),
+                       "plain.tsv": text.encode("utf-8")}.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        (record,), issues = load_inventory(path, name, "X")
+        assert (record["title"], record["sheets"], record["source_row"]) == (
+            "Hồ sơ cấp GCN, thửa 12", 3, 2), name
+        assert issues == []
+
+
+def test_english_headings_section_lines_and_subtotals(tmp_path: Path):
+    path = tmp_path / "en.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("S")
+    for c, h in enumerate(["No.", "Box", "File no.", "Title", "Year", "Sheets", "Notes"]):
+        ws.write(0, c, h)
+    ws.merge_range(1, 0, 1, 6, "I. Năm 2019")
+    ws.write_row(2, 0, [1, 1, 1, "Annual report", 2019, 4])
+    ws.write_row(3, 0, [2, 1, 2, "Meeting minutes", 2019, 2])
+    ws.write(4, 0, "Cộng: 2 hồ sơ")
+    ws.merge_range(5, 0, 5, 6, "II. Năm 2020")
+    ws.write_row(6, 0, [3, 2, 3, "Budget plan", 2020, 5])
+    ws.write(8, 0, "Tổng cộng: 3 hồ sơ")
+    wb.close()
+    records, issues = load_inventory(path, "en.xlsx", "X")
+    assert [(r["source_row"], r["title"], r["box"]) for r in records] == [
+        (3, "Annual report", 1), (4, "Meeting minutes", 1), (7, "Budget plan", 2)]
+    assert issues == []

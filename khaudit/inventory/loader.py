@@ -8,6 +8,7 @@ without a header of its own continues the previous sheet's table when it has the
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ RECORD_FIELDS = [
     "locality", "source_file", "source_sheet", "source_row", "stt", "record_code", "box",
     "file_no", "title", "title_original", "year_start", "year_end", "dates_raw", "sheets",
     "retention", "notes", "encoding", "duplicate_of", "hidden", "date_start", "date_end",
+    "original_cells",
 ]
 
 
@@ -259,12 +261,14 @@ def _record(
 
     text: dict[str, str] = {}
     encodings: set[str] = set()
+    originals: dict[str, str] = {}
     for f, value in raw.items():
         if isinstance(value, str):
             converted, enc = convert_cell(value.strip(), column_encoding.get(f))
             text[f] = converted
             if enc:
                 encodings.add(enc)
+                originals[headings.get(f, f)] = value
         else:
             text[f] = V.cell_text(value)
     title = text.get("title", "")
@@ -317,6 +321,7 @@ def _record(
         "encoding": ",".join(sorted(encodings)),
         "duplicate_of": "",
         "hidden": hidden,
+        "original_cells": json.dumps(originals, ensure_ascii=False) if originals else "",
     }
 
 
