@@ -23,7 +23,7 @@ from .progress import NoProgress, StageProgress
 from .project import Locality, Project, load_project
 from .reconcile import FILE_STATUSES, RECORD_STATUSES, candidate_table, reconcile
 from .run import Run, digest_rows, sha256_file, status_counts, write_run
-from .scan.catalogue import scan_roots
+from .scan.catalogue import Catalogue, scan_roots
 
 
 @dataclass
@@ -46,7 +46,8 @@ def _relative(path: Path, base: Path) -> str:
 
 
 def audit_locality(project: Project, locality: Locality, lang: str = "vi",
-                   progress: StageProgress | None = None) -> LocalityResult:
+                   progress: StageProgress | None = None,
+                   catalogue: Catalogue | None = None) -> LocalityResult:
     """Every stage for one locality; independent of the others, so localities can run apart."""
     base = project.base
     progress = progress or NoProgress()
@@ -55,7 +56,9 @@ def audit_locality(project: Project, locality: Locality, lang: str = "vi",
                                         locality.columns)
     with progress.stage(locality.name, "scan"):
         scanned = scan_roots(locality.name, list(locality.scan_roots),
-                             sha256=project.scan.sha256, workers=project.scan.workers)
+                             sha256=project.scan.sha256, workers=project.scan.workers,
+                             catalogue=catalogue or project.scan.catalogue,
+                             max_mbps=project.scan.max_mbps)
     table = scanned.files
     table["root"] = [_relative(Path(r), base) for r in table["root"]]
     scans = table[table["role"] == "scan"].reset_index(drop=True)
@@ -118,9 +121,10 @@ def audit(project: Project | str | Path, out: str | Path, lang: str = "vi",
     results: dict[str, LocalityResult] = {}
     progress = StageProgress(len(project.localities))
     try:
-        for locality in project.localities:
-            results[locality.name] = audit_locality(project, locality, lang=lang,
-                                                    progress=progress)
+        with Catalogue(project.scan.catalogue or ":memory:") as catalogue:
+            for locality in project.localities:
+                results[locality.name] = audit_locality(project, locality, lang=lang,
+                                                        progress=progress, catalogue=catalogue)
     finally:
         progress.close()
 

@@ -73,6 +73,40 @@ def audit(project: Path, out: Path, lang: str, no_report: bool) -> None:
 
 
 @cli.command()
+@click.argument("project", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--locality", multiple=True, help="Only these localities (name, slug or code).")
+@click.option("--sha256/--no-sha256", default=None,
+              help="Also compute SHA-256 (default: the project's [scan] sha256).")
+@click.option("--no-pages", is_flag=True, help="Hash only: no page counts or integrity checks.")
+@click.option("--workers", type=int, default=None, help="Processes (default: one per core).")
+@click.option("--max-mbps", type=float, default=None, help="Cap the read rate (network shares).")
+@click.option("--full", is_flag=True, help="Read every file again, changed or not.")
+def scan(project: Path, locality: tuple[str, ...], sha256: bool | None, no_pages: bool,
+         workers: int | None, max_mbps: float | None, full: bool) -> None:
+    """Bring the scan catalogue up to date with the project's scan roots (read-only)."""
+    from .project import load_project
+    from .scan.catalogue import Catalogue
+
+    try:
+        proj = load_project(project)
+        chosen = [proj.locality(n) for n in locality] or list(proj.localities)
+    except KhauditError as exc:
+        _fail(exc)
+    settings = proj.scan
+    with Catalogue(settings.catalogue or ":memory:") as catalogue:
+        for loc in chosen:
+            for root in loc.scan_roots:
+                summary = catalogue.scan(
+                    root, sha256=settings.sha256 if sha256 is None else sha256,
+                    pages=not no_pages,
+                    workers=settings.workers if workers is None else workers,
+                    max_mbps=settings.max_mbps if max_mbps is None else max_mbps, full=full,
+                    desc=f"scan {loc.name}")
+                click.echo(f"{loc.name}: {summary.line()}")
+    click.echo(f"Catalogue: {settings.catalogue}")
+
+
+@cli.command()
 @click.argument("run_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
 @click.option("--locality", multiple=True, help="Only these localities (name or slug).")
 @click.option("--lang", type=click.Choice(LANGUAGES), default="vi", show_default=True)

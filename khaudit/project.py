@@ -39,7 +39,7 @@ from .textnorm import slugify
 _TOP_KEYS = {"title", "province", "locality", "scan", "matching"}
 _LOCALITY_KEYS = {"name", "code", "inventories", "scan_roots", "columns", "naming_pattern",
                   "sidecar"}
-_SCAN_KEYS = {"sha256", "workers"}
+_SCAN_KEYS = {"sha256", "workers", "catalogue", "max_mbps"}
 INVENTORY_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt"}
 
 
@@ -59,6 +59,8 @@ class Locality:
 class ScanSettings:
     sha256: bool = False
     workers: int = 0  # 0: one per core
+    catalogue: Path | None = None  # None: .khaudit/catalogue.sqlite beside the project file
+    max_mbps: float = 0.0  # 0: no limit; set it to spare a network share
 
 
 @dataclass(frozen=True)
@@ -187,8 +189,15 @@ def load_project(path: str | Path) -> Project:
             raise ProjectError(f"{path}: two localities share the name '{slug}'; names must differ")
     scan_raw = raw.get("scan", {})
     _unknown(set(scan_raw), _SCAN_KEYS, "scan.", path)
-    scan = ScanSettings(sha256=bool(scan_raw.get("sha256", False)),
-                        workers=int(scan_raw.get("workers", 0)))
+    catalogue = scan_raw.get("catalogue")
+    if catalogue is not None and not isinstance(catalogue, str):
+        raise ProjectError(f"{path}: 'scan.catalogue' must be a path, e.g. "
+                           "catalogue = \"khaudit-catalogue.sqlite\"")
+    scan = ScanSettings(
+        sha256=bool(scan_raw.get("sha256", False)), workers=int(scan_raw.get("workers", 0)),
+        catalogue=(path.parent / catalogue).resolve() if catalogue else
+        path.parent / ".khaudit" / "catalogue.sqlite",
+        max_mbps=float(scan_raw.get("max_mbps", 0)))
     matching = MatchSettings.from_mapping(raw.get("matching", {}), source=f"{path}: ")
     return Project(path=path, title=raw["title"].strip(), province=raw["province"].strip(),
                    localities=localities, scan=scan, matching=matching)

@@ -1,8 +1,11 @@
 """Per-file facts in one read: size, mtime, hashes, format by magic bytes, pages, integrity.
 
-Each file is read once: the bytes feed xxh3-128 (always) and SHA-256 (when asked) and then the
-format inspector, which only looks at what it needs (headers, trailers, page trees). Files are
-opened read-only. Integrity verdicts: ok, empty, truncated, unparsable, encrypted, unreadable.
+Each file is opened read-only (and without touching its access time where the OS allows) and
+read once: files up to 64 MB in one call, hashed in one shot; larger ones in 8 MB chunks. The
+bytes feed xxh3-128 (always) and SHA-256 (when asked); then the format inspector looks only at
+what it needs (headers, trailers, the PDF cross-reference table), through the bytes already in
+memory or a positioned read. Integrity verdicts: ok, empty, truncated, unparsable, encrypted,
+unreadable.
 """
 
 from __future__ import annotations
@@ -17,8 +20,11 @@ from dataclasses import asdict, dataclass
 
 import xxhash
 
-_CHUNK = 1 << 20
-_IN_MEMORY_LIMIT = 64 << 20  # files up to this size are inspected from the bytes already read
+from .pdf import Encrypted, count_pages
+
+_CHUNK = 8 << 20
+_IN_MEMORY_LIMIT = 64 << 20  # files up to this size are read in one call and kept for inspection
+_NOATIME = getattr(os, "O_NOATIME", 0)
 
 MAGIC: list[tuple[bytes, str]] = [
     (b"%PDF-", "pdf"),
@@ -37,6 +43,7 @@ EXTENSION_FORMAT = {".pdf": "pdf", ".tif": "tiff", ".tiff": "tiff", ".jpg": "jpe
 class FileFacts:
     size: int = 0
     mtime: float = 0.0
+    mtime_ns: int = 0
     inode: int = 0
     xxh3_128: str = ""
     sha256: str = ""
@@ -51,6 +58,19 @@ class FileFacts:
         return asdict(self)
 
 
+@dataclass
+class Source:
+    """What an inspector may read: the whole file when small, positioned reads otherwise."""
+
+    path: str
+    size: int
+    read_at: Callable[[int, int], bytes]
+    data: bytes | None
+
+    def stream(self) -> io.IOBase:
+        return io.BytesIO(self.data) if self.data is not None else open(self.path, "rb")
+
+
 def sniff_format(head: bytes) -> str:
     for magic, name in MAGIC:
         if head.startswith(magic):
@@ -58,39 +78,48 @@ def sniff_format(head: bytes) -> str:
     return "unknown"
 
 
-def _inspect_pdf(data: bytes, facts: FileFacts) -> None:
-    import pypdf
-
-    tail = data[-2048:]
-    if b"%%EOF" not in tail:
+def _inspect_pdf(src: Source, facts: FileFacts) -> None:
+    if b"%%EOF" not in src.read_at(max(0, src.size - 2048), 2048):
         facts.integrity, facts.integrity_note = "truncated", "PDF has no end-of-file marker"
         return
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
-        reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            facts.integrity, facts.integrity_note = "encrypted", "PDF is encrypted"
-            return
-        facts.pages = len(reader.pages)
-    except Exception as exc:  # pypdf raises many kinds on damaged files
-        facts.integrity, facts.integrity_note = "unparsable", f"PDF cannot be parsed: {exc}"[:200]
+        facts.pages = count_pages(src.read_at, src.size)
+    except Encrypted:
+        facts.integrity, facts.integrity_note = "encrypted", "PDF is encrypted"
         return
-    if facts.pages == 0:
+    except (ValueError, IndexError):
+        facts.pages = None
+    if facts.pages is None:  # compressed cross-reference or an odd file: ask pypdf
+        import pypdf
+
+        logging.getLogger("pypdf").setLevel(logging.ERROR)
+        try:
+            with src.stream() as stream:
+                reader = pypdf.PdfReader(stream, strict=False)
+                if reader.is_encrypted:
+                    facts.integrity, facts.integrity_note = "encrypted", "PDF is encrypted"
+                    return
+                facts.pages = len(reader.pages)
+        except Exception as exc:  # pypdf raises many kinds on damaged files
+            facts.integrity = "unparsable"
+            facts.integrity_note = f"PDF cannot be parsed: {exc}"[:200]
+            return
+    if not facts.pages:
         facts.integrity, facts.integrity_note = "unparsable", "PDF has no pages"
 
 
-def _inspect_image(data: bytes, facts: FileFacts) -> None:
+def _inspect_image(src: Source, facts: FileFacts) -> None:
     from PIL import Image
 
+    end = 0
     try:
-        with warnings.catch_warnings(), Image.open(io.BytesIO(data)) as image:
+        with warnings.catch_warnings(), src.stream() as stream, Image.open(stream) as image:
             warnings.simplefilter("ignore")  # damaged files are reported by the verdict
             facts.color_mode = image.mode
             dpi = image.info.get("dpi")
             if dpi:
                 facts.dpi = int(round(float(dpi[0])))
             frames = getattr(image, "n_frames", 1)
-            end = 0
             for i in range(frames):
                 image.seek(i)
                 counts = image.tag_v2.get(279) if hasattr(image, "tag_v2") else None
@@ -101,15 +130,16 @@ def _inspect_image(data: bytes, facts: FileFacts) -> None:
     except Exception as exc:  # Pillow raises many kinds on damaged files
         facts.integrity, facts.integrity_note = "unparsable", f"image cannot be read: {exc}"[:200]
         return
-    if facts.format == "tiff" and end > len(data):
+    tail = src.read_at(max(0, src.size - 64), 64)
+    if facts.format == "tiff" and end > src.size:
         facts.integrity, facts.integrity_note = "truncated", "TIFF image data ends early"
-    elif facts.format == "jpeg" and not data.rstrip(b"\x00").endswith(b"\xff\xd9"):
+    elif facts.format == "jpeg" and not tail.rstrip(b"\x00").endswith(b"\xff\xd9"):
         facts.integrity, facts.integrity_note = "truncated", "JPEG has no end-of-image marker"
-    elif facts.format == "png" and b"IEND" not in data[-32:]:
+    elif facts.format == "png" and b"IEND" not in tail[-32:]:
         facts.integrity, facts.integrity_note = "truncated", "PNG has no end chunk"
 
 
-INSPECTORS: dict[str, Callable[[bytes, FileFacts], None]] = {
+INSPECTORS: dict[str, Callable[[Source, FileFacts], None]] = {
     "pdf": _inspect_pdf,
     "tiff": _inspect_image,
     "jpeg": _inspect_image,
@@ -117,42 +147,74 @@ INSPECTORS: dict[str, Callable[[bytes, FileFacts], None]] = {
 }
 
 
+def _open(path: str) -> int:
+    try:
+        return os.open(path, os.O_RDONLY | _NOATIME)
+    except PermissionError:
+        if not _NOATIME:
+            raise
+        return os.open(path, os.O_RDONLY)  # O_NOATIME needs ownership; read-only all the same
+
+
 def inspect_file(path: str, sha256: bool = False, pages: bool = True) -> FileFacts:
-    """Hash and inspect one file; never raises for a bad file (the verdict says what is wrong)."""
+    """Hash and inspect one file; never raises for a bad file (the verdict says what is wrong).
+
+    ``pages=False`` hashes only (format from magic bytes still), for the fastest pass.
+    """
     facts = FileFacts()
     try:
-        st = os.stat(path)
-        facts.size, facts.mtime, facts.inode = st.st_size, st.st_mtime, st.st_ino
-        xh = xxhash.xxh3_128()
-        sh = hashlib.sha256() if sha256 else None
-        kept = bytearray()
-        with open(path, "rb", buffering=0) as fh:
-            while chunk := fh.read(_CHUNK):
-                xh.update(chunk)
-                if sh is not None:
-                    sh.update(chunk)
-                if len(kept) <= _IN_MEMORY_LIMIT:
-                    kept += chunk
-        facts.xxh3_128 = xh.hexdigest()
-        facts.sha256 = sh.hexdigest() if sh is not None else ""
+        fd = _open(path)
     except OSError as exc:
         facts.integrity, facts.integrity_note = "unreadable", f"cannot read: {exc.strerror}"
         return facts
-    if facts.size == 0:
-        facts.format, facts.integrity, facts.integrity_note = "empty", "empty", "zero-byte file"
-        return facts
-    facts.format = sniff_format(bytes(kept[:16]))
-    expected = EXTENSION_FORMAT.get(os.path.splitext(path)[1].lower())
-    if facts.format == "unknown" and expected:
-        facts.integrity = "unparsable"
-        facts.integrity_note = f"not a {expected.upper()} file despite its extension"
-        return facts
-    inspector = INSPECTORS.get(facts.format)
-    if inspector and pages:
-        if len(kept) == facts.size:
-            data = bytes(kept)
-        else:  # larger than the in-memory limit: read again for the inspector
-            with open(path, "rb") as fh:
+    try:
+        st = os.fstat(fd)
+        facts.size, facts.mtime, facts.mtime_ns = st.st_size, st.st_mtime, st.st_mtime_ns
+        facts.inode = st.st_ino
+        data: bytes | None = None
+        if facts.size <= _IN_MEMORY_LIMIT:
+            with os.fdopen(os.dup(fd), "rb", buffering=0) as fh:
                 data = fh.read()
-        inspector(data, facts)
+            facts.size = len(data)
+            facts.xxh3_128 = xxhash.xxh3_128_hexdigest(data)
+            if sha256:
+                facts.sha256 = hashlib.sha256(data).hexdigest()
+            head = data[:16]
+        else:
+            xh = xxhash.xxh3_128()
+            sh = hashlib.sha256() if sha256 else None
+            head = os.pread(fd, 16, 0)
+            offset = 0
+            while chunk := os.pread(fd, _CHUNK, offset):
+                offset += len(chunk)
+                xh.update(chunk)
+                if sh is not None:
+                    sh.update(chunk)
+            facts.size = offset
+            facts.xxh3_128 = xh.hexdigest()
+            facts.sha256 = sh.hexdigest() if sh is not None else ""
+        if facts.size == 0:
+            facts.format, facts.integrity, facts.integrity_note = "empty", "empty", "zero-byte file"
+            return facts
+        facts.format = sniff_format(head)
+        expected = EXTENSION_FORMAT.get(os.path.splitext(path)[1].lower())
+        if facts.format == "unknown" and expected:
+            facts.integrity = "unparsable"
+            facts.integrity_note = f"not a {expected.upper()} file despite its extension"
+            return facts
+        inspector = INSPECTORS.get(facts.format)
+        if inspector and pages:
+            if data is not None:
+                held = data
+
+                def read_at(offset: int, n: int) -> bytes:
+                    return held[offset:offset + n]
+            else:
+                def read_at(offset: int, n: int) -> bytes:
+                    return os.pread(fd, n, offset)
+            inspector(Source(path, facts.size, read_at, data), facts)
+    except OSError as exc:
+        facts.integrity, facts.integrity_note = "unreadable", f"cannot read: {exc.strerror}"
+    finally:
+        os.close(fd)
     return facts

@@ -1,8 +1,13 @@
 """Walk scan roots without ever leaving them or writing to them.
 
-Symbolic links are never followed out of a root (a link to a folder is not descended; a link to
-a file is kept only when its target lies inside the root). Unreadable folders are recorded as
-problems, never fatal. Names that are not valid UTF-8 keep a readable form with escapes.
+The walk goes folder by folder (``os.scandir``, whose entries carry size, mtime and inode
+without another system call on most systems), so a rescan can compare a whole folder with the
+catalogue at once and memory stays flat however large the tree.
+
+Symbolic links are never followed out of a root: a link to a folder is not descended (a link
+back to an ancestor is reported as a loop); a link to a file is kept only when its target lies
+inside the root. Unreadable files and folders are recorded as problems, never fatal. Names that
+are not valid UTF-8 are kept as bytes, with a readable form (``\\xNN`` escapes) for people.
 """
 
 from __future__ import annotations
@@ -23,6 +28,13 @@ class WalkedFile:
     abspath: str  # str as the OS gives it (may hold surrogate escapes)
     relpath: str  # readable, "/"-separated, relative to the root
     role: str  # scan | sidecar | system
+    size: int = 0
+    mtime_ns: int = 0
+    inode: int = 0
+
+    @property
+    def relpath_bytes(self) -> bytes:
+        return os.fsencode(os.path.relpath(self.abspath, self.root))
 
 
 @dataclass(frozen=True)
@@ -46,27 +58,61 @@ def role_of(name: str) -> str:
     return "scan"
 
 
-def walk_root(root: Path, problems: list[WalkProblem]) -> Iterator[WalkedFile]:
+def walk_folders(root: Path, problems: list[WalkProblem], exclude: set[str] | None = None
+                 ) -> Iterator[tuple[str, list[WalkedFile]]]:
+    """Yield (folder relative to the root, its files) for every folder under ``root``."""
     real_root = os.path.realpath(root)
-
-    def on_error(exc: OSError) -> None:
-        rel = os.path.relpath(exc.filename or str(root), root)
-        problems.append(WalkProblem(root, readable(rel), f"cannot list folder: {exc.strerror}"))
-
-    for folder, dirs, files in os.walk(root, onerror=on_error, followlinks=False):
-        dirs.sort()
-        for d in dirs:
-            if os.path.islink(os.path.join(folder, d)):
-                rel = os.path.relpath(os.path.join(folder, d), root)
-                problems.append(WalkProblem(root, readable(rel).replace(os.sep, "/"),
-                                            "link to a folder: not followed"))
-        for name in sorted(files):
-            full = os.path.join(folder, name)
-            rel = readable(os.path.relpath(full, root)).replace(os.sep, "/")
-            if os.path.islink(full):
-                target = os.path.realpath(full)
-                if not target.startswith(real_root + os.sep) or not os.path.isfile(target):
-                    problems.append(WalkProblem(root, rel, "link pointing outside the root or "
-                                                "to nothing: not followed"))
+    exclude = exclude or set()
+    stack = [str(root)]
+    while stack:
+        folder = stack.pop()
+        rel_folder = os.path.relpath(folder, root)
+        rel_folder = "" if rel_folder == "." else readable(rel_folder).replace(os.sep, "/")
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            problems.append(WalkProblem(root, rel_folder or ".",
+                                        f"cannot list folder: {exc.strerror}"))
+            continue
+        files: list[WalkedFile] = []
+        subfolders: list[str] = []
+        for entry in entries:
+            rel = readable(os.path.relpath(entry.path, root)).replace(os.sep, "/")
+            if entry.path in exclude:
+                continue
+            try:
+                if entry.is_symlink():
+                    target = os.path.realpath(entry.path)
+                    if os.path.isdir(target):
+                        inside = real_root == target or real_root.startswith(target + os.sep)
+                        problems.append(WalkProblem(root, rel, "link to a folder: not followed"
+                                                    + (" (a loop: it points to a folder above)"
+                                                       if inside else "")))
+                        continue
+                    if not target.startswith(real_root + os.sep) or not os.path.isfile(target):
+                        problems.append(WalkProblem(root, rel, "link pointing outside the root "
+                                                    "or to nothing: not followed"))
+                        continue
+                    st = os.stat(entry.path)
+                elif entry.is_dir(follow_symlinks=False):
+                    subfolders.append(entry.path)
                     continue
-            yield WalkedFile(root=root, abspath=full, relpath=rel, role=role_of(name))
+                elif not entry.is_file(follow_symlinks=False):
+                    problems.append(WalkProblem(root, rel, "not a regular file: left alone"))
+                    continue
+                else:
+                    st = entry.stat(follow_symlinks=False)
+            except OSError as exc:
+                problems.append(WalkProblem(root, rel, f"cannot read: {exc.strerror}"))
+                continue
+            files.append(WalkedFile(root=root, abspath=entry.path, relpath=rel,
+                                    role=role_of(entry.name), size=st.st_size,
+                                    mtime_ns=st.st_mtime_ns, inode=st.st_ino))
+        stack.extend(reversed(subfolders))
+        yield rel_folder, files
+
+
+def walk_root(root: Path, problems: list[WalkProblem]) -> Iterator[WalkedFile]:
+    for _, files in walk_folders(root, problems):
+        yield from files

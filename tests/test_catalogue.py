@@ -1,0 +1,153 @@
+"""The scan catalogue: incremental rescans, history, crash safety, concurrent readers."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from khaudit.demo import scanfiles as sf
+from khaudit.scan.catalogue import Catalogue
+
+
+def make_tree(root: Path, n: int, seed: int = 1) -> None:
+    rng = random.Random(seed)
+    for i in range(n):
+        folder = root / f"Hop {i // 10:02d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"HS {i:03d}.pdf").write_bytes(sf.pdf_bytes(f"r{i}", 1 + i % 4, rng))
+
+
+@pytest.fixture()
+def tree(tmp_path: Path) -> Path:
+    root = tmp_path / "scans"
+    make_tree(root, 30)
+    return root
+
+
+def test_rescan_reads_only_what_changed_and_records_history(tree: Path, tmp_path: Path):
+    with Catalogue(tmp_path / "cat.sqlite") as cat:
+        first = cat.scan(tree, workers=1)
+        assert (first.files, first.read, first.new) == (30, 30, 30)
+        again = cat.scan(tree, workers=1)
+        assert (again.read, again.unchanged) == (0, 30)
+
+        changed = tree / "Hop 00" / "HS 001.pdf"
+        changed.write_bytes(sf.pdf_bytes("new content", 2, random.Random(9)))
+        os.utime(changed, ns=(time.time_ns(), time.time_ns() + 10**9))
+        (tree / "Hop 00" / "HS 002.pdf").unlink()
+        (tree / "Hop 01" / "HS 010.pdf").rename(tree / "Hop 02" / "moved.pdf")
+        (tree / "Hop 02" / "added.pdf").write_bytes(sf.pdf_bytes("added", 1, random.Random(3)))
+        third = cat.scan(tree, workers=1)
+        assert (third.read, third.changed, third.deleted, third.moved, third.new) == (3, 1, 1, 1, 1)
+        events = cat.events(tree)
+        kinds = {(k, p, o) for k, p, o in zip(events["kind"], events["path"],
+                                               events["other_path"].fillna(""))}
+        assert ("changed", "Hop 00/HS 001.pdf", "") in kinds
+        assert ("deleted", "Hop 00/HS 002.pdf", "") in kinds
+        assert ("moved", "Hop 01/HS 010.pdf", "Hop 02/moved.pdf") in kinds
+        files = cat.files([tree])
+        assert len(files) == 30 and "Hop 00/HS 002.pdf" not in set(files["path"])
+        assert files.loc[files["path"] == "Hop 00/HS 001.pdf", "pages"].item() == 2
+
+
+def test_asking_for_more_reads_again(tree: Path):
+    with Catalogue() as cat:
+        cat.scan(tree, pages=False, workers=1)
+        assert cat.files([tree])["pages"].isna().all()
+        assert cat.scan(tree, workers=1).read == 30  # page counts were not known
+        assert cat.scan(tree, sha256=True, workers=1).read == 30  # nor SHA-256
+        assert cat.files([tree])["sha256"].str.len().eq(64).all()
+        assert cat.scan(tree, sha256=True, workers=1).read == 0
+        assert cat.scan(tree, full=True, workers=1).read == 30
+
+
+def test_a_reader_sees_the_catalogue_while_a_scan_writes(tree: Path, tmp_path: Path):
+    path = tmp_path / "cat.sqlite"
+    with Catalogue(path) as cat:
+        cat.scan(tree, workers=1)
+        cat.db.execute("BEGIN IMMEDIATE")
+        cat.db.execute("DELETE FROM files")  # a writer mid-transaction
+        reader = sqlite3.connect(path, timeout=1)
+        assert reader.execute("SELECT count(*) FROM files").fetchone()[0] == 30
+        reader.close()
+        cat.db.rollback()
+
+
+def test_non_utf8_and_nfd_names_are_kept(tmp_path: Path):
+    root = tmp_path / "scans"
+    root.mkdir()
+    rng = random.Random(2)
+    bad = os.fsencode(str(root)) + b"/h\xf4 s\xf5.pdf"
+    with open(bad, "wb") as fh:
+        fh.write(sf.pdf_bytes("x", 2, rng))
+    nfd = "Hồ sơ".encode().decode()  # NFC
+    import unicodedata
+
+    (root / f"{unicodedata.normalize('NFD', nfd)}.pdf").write_bytes(sf.pdf_bytes("y", 1, rng))
+    with Catalogue() as cat:
+        cat.scan(root, workers=1)
+        rows = cat.db.execute("SELECT path, path_bytes, pages, integrity FROM files").fetchall()
+    by_path = {r[0]: r for r in rows}
+    assert by_path["h\\xf4 s\\xf5.pdf"][1:] == (b"h\xf4 s\xf5.pdf", 2, "ok")
+    assert by_path[unicodedata.normalize("NFD", "Hồ sơ.pdf")][2] == 1
+
+
+def test_throttle_caps_the_read_rate(tree: Path):
+    size = sum(p.stat().st_size for p in tree.rglob("*.pdf"))
+    limit = size / 1e6 / 0.5  # the whole tree in no less than half a second
+    start = time.monotonic()
+    with Catalogue() as cat:
+        cat.scan(tree, workers=1, max_mbps=limit)
+    assert time.monotonic() - start >= 0.45
+
+
+SCAN_SCRIPT = """
+import sys
+from pathlib import Path
+from khaudit.scan.catalogue import Catalogue
+with Catalogue(sys.argv[1]) as cat:
+    cat.scan(Path(sys.argv[2]), workers=1, max_mbps=float(sys.argv[3]))
+"""
+
+
+def test_kill_9_leaves_whole_rows_and_the_next_scan_resumes(tmp_path: Path):
+    root = tmp_path / "scans"
+    make_tree(root, 300, seed=4)
+    size = sum(p.stat().st_size for p in root.rglob("*.pdf"))
+    path = tmp_path / "cat.sqlite"
+    proc = subprocess.Popen([sys.executable, "-c", SCAN_SCRIPT, str(path), str(root),
+                             str(size / 1e6 / 20)])  # a 20-second scan, killed early
+    try:
+        deadline = time.monotonic() + 30
+        committed = 0
+        while time.monotonic() < deadline and committed < 40:
+            time.sleep(0.2)
+            if path.exists():
+                try:
+                    with sqlite3.connect(path, timeout=1) as db:
+                        committed = db.execute("SELECT count(*) FROM files").fetchone()[0]
+                except sqlite3.OperationalError:
+                    continue
+        assert committed >= 40, "the scan did not commit in time"
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        rows = db.execute("SELECT xxh3_128, size, inspected FROM files").fetchall()
+        assert all(len(h) == 32 and s > 0 and i == 1 for h, s, i in rows)
+        assert db.execute("SELECT complete FROM scans").fetchone()[0] == 0
+        done = len(rows)
+    assert 40 <= done < 300
+    with Catalogue(path) as cat:
+        resumed = cat.scan(root, workers=1)
+        assert (resumed.files, resumed.read, resumed.deleted) == (300, 300 - done, 0)
+        assert len(cat.files([root])) == 300
