@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,10 +55,15 @@ CREATE TABLE IF NOT EXISTS events (
     scan_id INTEGER, root TEXT, kind TEXT, path TEXT, other_path TEXT, xxh3_128 TEXT
 );
 CREATE TABLE IF NOT EXISTS problems (scan_id INTEGER, root TEXT, path TEXT, problem TEXT);
+CREATE TABLE IF NOT EXISTS seen_dirs (scan_id INTEGER, root TEXT, dir TEXT);
+CREATE TABLE IF NOT EXISTS gone (scan_id INTEGER, root TEXT, path TEXT);
+CREATE INDEX IF NOT EXISTS seen_dirs_key ON seen_dirs (root, scan_id, dir);
+CREATE INDEX IF NOT EXISTS gone_key ON gone (root, scan_id, path);
 """
 
-_BATCH = 256
+_TASK_FILES = 32  # files per task sent to a worker
 _COMMIT_SECONDS = 1.0
+_INTEGRITY = _FACT_COLUMNS.index("integrity")
 
 
 @dataclass
@@ -89,9 +95,9 @@ class ScanResult:
     summaries: list[ScanSummary] = field(default_factory=list)
 
 
-def _inspect(job: tuple[list[str], bool, bool]) -> list[dict[str, object]]:
+def _inspect(job: tuple[list[str], bool, bool]) -> list[tuple]:
     paths, sha256, pages = job
-    return [inspect_file(p, sha256=sha256, pages=pages).as_dict() for p in paths]
+    return [inspect_file(p, sha256=sha256, pages=pages).as_tuple(_FACT_COLUMNS) for p in paths]
 
 
 class Catalogue:
@@ -121,7 +127,11 @@ class Catalogue:
              max_mbps: float = 0.0, full: bool = False, desc: str = "") -> ScanSummary:
         """Bring the catalogue up to date with ``root``; read only what changed.
 
-        ``full`` re-reads every file. ``max_mbps`` caps the read rate for a network share.
+        Each folder's listing is compared with the catalogue's rows for it: unchanged files
+        (size, mtime and inode equal, and the facts asked for known) cost no read and no write;
+        files no longer listed are remembered as gone and concluded (deleted or moved) only
+        when the whole walk completes. ``full`` re-reads every file; ``max_mbps`` caps the
+        read rate for a network share.
         """
         root = Path(root).resolve()
         key = str(root)
@@ -133,70 +143,76 @@ class Catalogue:
         summary = ScanSummary(root=key, scan_id=scan_id)
         exclude = {self.path, self.path + "-wal", self.path + "-shm"}
         bar = tqdm(desc=desc or f"scan {root.name}", unit=" files", disable=None, leave=False)
+        seen_dirs: list[tuple[int, str, str]] = []
+        gone: list[tuple[int, str, str]] = []
+        existed: set[str] = set()
         last_commit = time.monotonic()
 
-        def jobs() -> Iterator[tuple[list[WalkedFile], tuple[list[str], bool, bool]]]:
+        def commit_now() -> None:
             nonlocal last_commit
+            self.db.executemany("INSERT INTO seen_dirs VALUES (?, ?, ?)", seen_dirs)
+            self.db.executemany("INSERT INTO gone VALUES (?, ?, ?)", gone)
+            seen_dirs.clear()
+            gone.clear()
+            self.db.commit()
+            last_commit = time.monotonic()
+
+        def batches() -> Iterator[list[WalkedFile]]:
             batch: list[WalkedFile] = []
             for folder, files in walk_folders(root, summary.problems, exclude):
+                seen_dirs.append((scan_id, key, folder))
                 known = {row[0]: row[1:] for row in self.db.execute(
                     "SELECT path, size, mtime_ns, inode, sha256, inspected FROM files "
                     "WHERE root = ? AND dir = ?", (key, folder))}
-                touch = []
+                unchanged = 0
                 for f in files:
-                    summary.files += 1
-                    old = known.get(f.relpath)
-                    same = (old is not None and not full
-                            and old[:3] == (f.size, f.mtime_ns, f.inode)
-                            and (old[3] or not sha256) and (old[4] or not pages))
-                    if same:
-                        touch.append((scan_id, key, f.relpath))
+                    old = known.pop(f.relpath, None)
+                    if (old is not None and not full and old[:3] == (f.size, f.mtime_ns, f.inode)
+                            and (old[3] or not sha256) and (old[4] or not pages)):
+                        unchanged += 1
+                        continue
+                    if old is None:
+                        summary.new += 1
                     else:
-                        if old is None:
-                            summary.new += 1
-                        batch.append(f)
-                        if len(batch) >= _BATCH // 8:
-                            yield batch, ([w.abspath for w in batch], sha256, pages)
-                            batch = []
-                if touch:
-                    self.db.executemany(
-                        "UPDATE files SET last_seen = ? WHERE root = ? AND path = ?", touch)
-                    summary.unchanged += len(touch)
-                    bar.update(len(touch))
+                        existed.add(f.relpath)
+                    batch.append(f)
+                    if len(batch) >= _TASK_FILES:
+                        yield batch
+                        batch = []
+                gone.extend((scan_id, key, path) for path in known)
+                summary.files += len(files)
+                summary.unchanged += unchanged
+                bar.update(unchanged)
                 if time.monotonic() - last_commit > _COMMIT_SECONDS:
-                    self.db.commit()
-                    last_commit = time.monotonic()
+                    commit_now()
             if batch:
-                yield batch, ([w.abspath for w in batch], sha256, pages)
+                yield batch
 
-        pending = jobs()
-        walked_batches: list[list[WalkedFile]] = []
+        walked: deque[list[WalkedFile]] = deque()
 
         def tasks() -> Iterator[tuple[list[str], bool, bool]]:
-            for walked, job in pending:
-                walked_batches.append(walked)
-                yield job
+            for batch in batches():
+                walked.append(batch)
+                yield [w.abspath for w in batch], sha256, pages
 
         for results in stream_map(_inspect, tasks(), workers=workers):
-            walked = walked_batches.pop(0)
-            rows = []
-            for w, facts in zip(walked, results):
-                summary.read += 1
-                summary.bytes_read += int(facts["size"] or 0)
-                rows.append(self._row(key, w, facts, scan_id, pages))
-            self._upsert(rows, summary)
+            batch = walked.popleft()
+            rows = [self._row(key, w, facts, scan_id, pages) for w, facts in zip(batch, results)]
+            self._upsert(rows, [r for r in rows if r[1] in existed], summary)
+            summary.read += len(rows)
+            summary.bytes_read += sum(r[5] or 0 for r in rows)
             bar.update(len(rows))
             elapsed = time.time() - started
-            if bar.n and elapsed:
-                bar.set_postfix_str(f"{summary.bytes_read / elapsed / 1e6:.0f} MB/s")
+            if elapsed:
+                bar.set_postfix_str(f"{summary.bytes_read / elapsed / 1e6:.0f} MB/s", refresh=False)
             if max_mbps > 0:
                 ahead = summary.bytes_read / (max_mbps * 1e6) - elapsed
                 if ahead > 0:
                     time.sleep(ahead)
             if time.monotonic() - last_commit > _COMMIT_SECONDS:
-                self.db.commit()
-                last_commit = time.monotonic()
+                commit_now()
         bar.close()
+        commit_now()
         self._conclude(key, scan_id, summary)
         summary.seconds = time.time() - started
         self.db.execute(
@@ -210,20 +226,20 @@ class Catalogue:
         return summary
 
     @staticmethod
-    def _row(key: str, w: WalkedFile, facts: dict[str, object], scan_id: int,
-             pages: bool) -> tuple:
+    def _row(key: str, w: WalkedFile, facts: tuple, scan_id: int, pages: bool) -> tuple:
         folder = w.relpath.rsplit("/", 1)[0] if "/" in w.relpath else ""
-        inspected = int(pages and facts["integrity"] != "unreadable")
-        return (key, w.relpath, folder, w.relpath_bytes, w.role,
-                *(facts[c] for c in _FACT_COLUMNS), inspected, scan_id, scan_id, scan_id)
+        inspected = int(pages and facts[_INTEGRITY] != "unreadable")
+        return (key, w.relpath, folder, w.relpath_bytes, w.role, *facts, inspected,
+                scan_id, scan_id, scan_id)
 
-    def _upsert(self, rows: list[tuple], summary: ScanSummary) -> None:
-        changed = self.db.executemany(
-            "INSERT INTO events (scan_id, root, kind, path, xxh3_128) "
-            "SELECT ?, root, 'changed', path, xxh3_128 FROM files "
-            "WHERE root = ? AND path = ? AND xxh3_128 IS NOT ? AND xxh3_128 != ''",
-            [(r[-1], r[0], r[1], r[9]) for r in rows])
-        summary.changed += max(0, changed.rowcount)
+    def _upsert(self, rows: list[tuple], existing: list[tuple], summary: ScanSummary) -> None:
+        if existing:
+            changed = self.db.executemany(
+                "INSERT INTO events (scan_id, root, kind, path, xxh3_128) "
+                "SELECT ?, root, 'changed', path, xxh3_128 FROM files "
+                "WHERE root = ? AND path = ? AND xxh3_128 IS NOT ? AND xxh3_128 != ''",
+                [(r[-1], r[0], r[1], r[9]) for r in existing])
+            summary.changed += max(0, changed.rowcount)
         self.db.executemany(
             "INSERT INTO files (root, path, dir, path_bytes, role, size, mtime, mtime_ns, inode, "
             "xxh3_128, sha256, format, pages, dpi, color_mode, integrity, integrity_note, "
@@ -239,9 +255,13 @@ class Catalogue:
             "read_in = excluded.read_in", rows)
 
     def _conclude(self, key: str, scan_id: int, summary: ScanSummary) -> None:
-        """After a complete walk: what was not seen is deleted, or moved if its hash reappears."""
-        gone = self.db.execute("SELECT path, xxh3_128 FROM files WHERE root = ? AND last_seen < ?",
-                               (key, scan_id)).fetchall()
+        """After a complete walk: files gone from a listed folder, or whose folder is gone,
+        are deleted, or moved when a file first seen in this scan has their hash."""
+        gone = self.db.execute(
+            "SELECT path, xxh3_128 FROM files WHERE root = ? AND (path IN "
+            "(SELECT path FROM gone WHERE scan_id = ? AND root = ?) OR dir NOT IN "
+            "(SELECT dir FROM seen_dirs WHERE scan_id = ? AND root = ?))",
+            (key, scan_id, key, scan_id, key)).fetchall()
         for path, digest in gone:
             moved_to = self.db.execute(
                 "SELECT path FROM files WHERE root = ? AND first_seen = ? AND xxh3_128 = ? "
@@ -254,7 +274,9 @@ class Catalogue:
                 summary.new -= 1
             else:
                 summary.deleted += 1
-        self.db.execute("DELETE FROM files WHERE root = ? AND last_seen < ?", (key, scan_id))
+            self.db.execute("DELETE FROM files WHERE root = ? AND path = ?", (key, path))
+        self.db.execute("DELETE FROM gone WHERE root = ?", (key,))
+        self.db.execute("DELETE FROM seen_dirs WHERE root = ?", (key,))
 
     # -- reading -----------------------------------------------------------------------------
     def files(self, roots: list[Path]) -> pd.DataFrame:

@@ -57,6 +57,9 @@ class FileFacts:
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
 
+    def as_tuple(self, columns: list[str]) -> tuple:
+        return tuple(getattr(self, c) for c in columns)
+
 
 @dataclass
 class Source:
