@@ -24,9 +24,10 @@ from pathlib import Path
 import pandas as pd
 from tqdm.auto import tqdm
 
+from ..errors import KhauditError
 from ..executor import stream_map
 from .inspect import inspect_file
-from .walk import WalkedFile, WalkProblem, walk_folders
+from .walk import WalkedFile, WalkProblem, walk_folders, walked
 
 #: Columns of a scan table (the scan half of files.csv, before matching adds its verdicts).
 SCAN_COLUMNS = [
@@ -43,9 +44,9 @@ CREATE TABLE IF NOT EXISTS files (
     xxh3_128 TEXT, sha256 TEXT, format TEXT, pages INTEGER, dpi INTEGER, color_mode TEXT,
     integrity TEXT, integrity_note TEXT, inspected INTEGER,
     first_seen INTEGER, last_seen INTEGER, read_in INTEGER,
-    PRIMARY KEY (root, path)
+    PRIMARY KEY (root, dir, path)  -- a folder's rows are contiguous: one range read per folder
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS files_dir ON files (root, dir);
+CREATE UNIQUE INDEX IF NOT EXISTS files_path ON files (root, path);
 CREATE INDEX IF NOT EXISTS files_hash ON files (xxh3_128);
 CREATE TABLE IF NOT EXISTS scans (
     scan_id INTEGER PRIMARY KEY, root TEXT, started REAL, finished REAL, complete INTEGER,
@@ -61,7 +62,8 @@ CREATE INDEX IF NOT EXISTS seen_dirs_key ON seen_dirs (root, scan_id, dir);
 CREATE INDEX IF NOT EXISTS gone_key ON gone (root, scan_id, path);
 """
 
-_TASK_FILES = 32  # files per task sent to a worker
+SCHEMA_VERSION = 1
+_TASK_FILES = 64  # files per task sent to a worker
 _COMMIT_SECONDS = 1.0
 _INTEGRITY = _FACT_COLUMNS.index("integrity")
 
@@ -110,7 +112,13 @@ class Catalogue:
         self.db = sqlite3.connect(self.path, timeout=30)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version not in (0, SCHEMA_VERSION):
+            raise KhauditError(f"{self.path}: a scan catalogue of another khaudit version "
+                               f"(schema {version}, this one reads {SCHEMA_VERSION}); move it "
+                               "aside and scan again")
         self.db.executescript(SCHEMA)
+        self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         self.db.commit()
 
     def close(self) -> None:
@@ -165,17 +173,17 @@ class Catalogue:
                     "SELECT path, size, mtime_ns, inode, sha256, inspected FROM files "
                     "WHERE root = ? AND dir = ?", (key, folder))}
                 unchanged = 0
-                for f in files:
-                    old = known.pop(f.relpath, None)
-                    if (old is not None and not full and old[:3] == (f.size, f.mtime_ns, f.inode)
+                for item in files:
+                    old = known.pop(item[1], None)
+                    if (old is not None and not full and old[:3] == item[2:]
                             and (old[3] or not sha256) and (old[4] or not pages)):
                         unchanged += 1
                         continue
                     if old is None:
                         summary.new += 1
                     else:
-                        existed.add(f.relpath)
-                    batch.append(f)
+                        existed.add(item[1])
+                    batch.append(walked(root, item))
                     if len(batch) >= _TASK_FILES:
                         yield batch
                         batch = []
@@ -188,15 +196,15 @@ class Catalogue:
             if batch:
                 yield batch
 
-        walked: deque[list[WalkedFile]] = deque()
+        in_flight: deque[list[WalkedFile]] = deque()
 
         def tasks() -> Iterator[tuple[list[str], bool, bool]]:
             for batch in batches():
-                walked.append(batch)
+                in_flight.append(batch)
                 yield [w.abspath for w in batch], sha256, pages
 
         for results in stream_map(_inspect, tasks(), workers=workers):
-            batch = walked.popleft()
+            batch = in_flight.popleft()
             rows = [self._row(key, w, facts, scan_id, pages) for w, facts in zip(batch, results)]
             self._upsert(rows, [r for r in rows if r[1] in existed], summary)
             summary.read += len(rows)
@@ -245,7 +253,7 @@ class Catalogue:
             "xxh3_128, sha256, format, pages, dpi, color_mode, integrity, integrity_note, "
             "inspected, first_seen, last_seen, read_in) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (root, path) DO UPDATE SET dir = excluded.dir, "
+            "ON CONFLICT (root, dir, path) DO UPDATE SET "
             "path_bytes = excluded.path_bytes, role = excluded.role, size = excluded.size, "
             "mtime = excluded.mtime, mtime_ns = excluded.mtime_ns, inode = excluded.inode, "
             "xxh3_128 = excluded.xxh3_128, sha256 = excluded.sha256, format = excluded.format, "

@@ -176,8 +176,9 @@ def inspect_file(path: str, sha256: bool = False, pages: bool = True) -> FileFac
         facts.inode = st.st_ino
         data: bytes | None = None
         if facts.size <= _IN_MEMORY_LIMIT:
-            with os.fdopen(os.dup(fd), "rb", buffering=0) as fh:
-                data = fh.read()
+            data = os.read(fd, facts.size)  # one system call for a file of known size
+            while len(data) < facts.size and (more := os.read(fd, facts.size - len(data))):
+                data += more
             facts.size = len(data)
             facts.xxh3_128 = xxhash.xxh3_128_hexdigest(data)
             if sha256:

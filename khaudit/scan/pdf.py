@@ -2,9 +2,10 @@
 catalogue is, the catalogue says where the page tree is, the page tree says how many pages.
 
 That reads a few kilobytes of any PDF with a classic cross-reference table (what scanners and
-most tools write), in microseconds, so counting pages costs almost nothing beside hashing. PDFs
-whose cross-reference is itself a compressed stream (PDF 1.5 object streams) return None here
-and are counted by pypdf instead (inspect.py).
+most tools write), in microseconds, so counting pages costs almost nothing beside hashing. Only
+the two entries needed are read from the table (each entry is 20 bytes, so entry n of a
+subsection is found by arithmetic). PDFs whose cross-reference is a compressed stream (PDF 1.5
+object streams) return None here and are counted by pypdf instead (inspect.py).
 """
 
 from __future__ import annotations
@@ -15,8 +16,7 @@ from collections.abc import Callable
 ReadAt = Callable[[int, int], bytes]
 
 _STARTXREF = re.compile(rb"startxref\s+(\d+)")
-_SUBSECTION = re.compile(rb"(\d+)\s+(\d+)\s*[\r\n]+")
-_TRAILER = re.compile(rb"trailer\s*<<(.*?)>>\s*(?:startxref|$)", re.S)
+_SUBSECTION = re.compile(rb"\s*(\d+)\s+(\d+)\s*?(?:\r\n|\r|\n| \r| \n)")
 _ROOT = re.compile(rb"/Root\s+(\d+)\s+\d+\s+R")
 _PREV = re.compile(rb"/Prev\s+(\d+)")
 _PAGES = re.compile(rb"/Pages\s+(\d+)\s+\d+\s+R")
@@ -28,42 +28,40 @@ class Encrypted(Exception):
     """The trailer names an /Encrypt dictionary."""
 
 
-def _xref_section(read_at: ReadAt, offset: int, size: int) -> tuple[dict[int, int], bytes] | None:
-    """Object offsets of one classic xref section, and its trailer dictionary."""
-    head = read_at(offset, 4)
-    if head != b"xref":
-        return None
-    block = read_at(offset, min(size - offset, 1 << 16))
-    end = block.find(b"trailer")
-    while end < 0 and len(block) < size - offset:  # a long table: read on
-        block = read_at(offset, min(size - offset, len(block) * 4))
-        end = block.find(b"trailer")
-    if end < 0:
-        return None
-    trailer = _TRAILER.search(block, end)
-    table = block[4:end]
-    offsets: dict[int, int] = {}
-    pos = len(table) - len(table.lstrip())
-    while m := _SUBSECTION.match(table, pos) if pos < len(table) else None:
-        first, count = int(m.group(1)), int(m.group(2))
-        pos = m.end()
-        for i in range(count):
-            entry = table[pos:pos + 20]
-            pos += 20
-            if entry[17:18] == b"n":
-                offsets.setdefault(first + i, int(entry[:10]))
-        while pos < len(table) and table[pos:pos + 1] in b" \r\n":
-            pos += 1
-    return offsets, trailer.group(1) if trailer else b""
+class _Section:
+    """One classic xref section: where its subsections' entries start, and its trailer."""
 
+    def __init__(self, read_at: ReadAt, offset: int, size: int):
+        self.read_at = read_at
+        self.subsections: list[tuple[int, int, int]] = []  # (first object, count, file offset)
+        self.trailer = b""
+        self.valid = read_at(offset, 4) == b"xref"
+        if not self.valid:
+            return
+        pos = offset + 4
+        while pos < size:
+            head = read_at(pos, 64)
+            m = _SUBSECTION.match(head)
+            if not m:
+                rest = read_at(pos, 4096)
+                start = rest.find(b"trailer")
+                if start < 0:
+                    self.valid = False
+                    return
+                end = rest.find(b">>", start)
+                depth_end = rest.find(b"startxref", start)
+                self.trailer = rest[start:depth_end if depth_end > 0 else end + 2]
+                return
+            first, count = int(m.group(1)), int(m.group(2))
+            self.subsections.append((first, count, pos + m.end()))
+            pos += m.end() + 20 * count
 
-def _object(read_at: ReadAt, offsets: dict[int, int], number: int) -> bytes:
-    offset = offsets.get(number)
-    if offset is None:
-        return b""
-    body = read_at(offset, 4096)
-    end = body.find(b"endobj")
-    return body if end < 0 else body[:end]
+    def offset_of(self, number: int) -> int | None:
+        for first, count, at in self.subsections:
+            if first <= number < first + count:
+                entry = self.read_at(at + 20 * (number - first), 20)
+                return int(entry[:10]) if entry[17:18] == b"n" else None
+        return None
 
 
 def count_pages(read_at: ReadAt, size: int) -> int | None:
@@ -76,31 +74,39 @@ def count_pages(read_at: ReadAt, size: int) -> int | None:
     if not found:
         return None
     offset = int(found[-1].group(1))
-    offsets: dict[int, int] = {}
+    sections: list[_Section] = []
     root = None
     seen: set[int] = set()
-    for _ in range(_MAX_SECTIONS):  # follow /Prev through incremental updates
+    for _ in range(_MAX_SECTIONS):  # follow /Prev through incremental updates, newest first
         if offset in seen or not 0 <= offset < size:
             break
         seen.add(offset)
-        section = _xref_section(read_at, offset, size)
-        if section is None:
+        section = _Section(read_at, offset, size)
+        if not section.valid:
             return None
-        table, trailer = section
-        for number, at in table.items():
-            offsets.setdefault(number, at)
-        if b"/Encrypt" in trailer:
+        sections.append(section)
+        if b"/Encrypt" in section.trailer:
             raise Encrypted
-        if root is None and (m := _ROOT.search(trailer)):
+        if root is None and (m := _ROOT.search(section.trailer)):
             root = int(m.group(1))
-        prev = _PREV.search(trailer)
+        prev = _PREV.search(section.trailer)
         if not prev:
             break
         offset = int(prev.group(1))
     if root is None:
         return None
-    pages_ref = _PAGES.search(_object(read_at, offsets, root))
+
+    def body(number: int) -> bytes:
+        for section in sections:
+            at = section.offset_of(number)
+            if at is not None:
+                text = read_at(at, 4096)
+                end = text.find(b"endobj")
+                return text if end < 0 else text[:end]
+        return b""
+
+    pages_ref = _PAGES.search(body(root))
     if not pages_ref:
         return None
-    count = _COUNT.search(_object(read_at, offsets, int(pages_ref.group(1))))
+    count = _COUNT.search(body(int(pages_ref.group(1))))
     return int(count.group(1)) if count else None

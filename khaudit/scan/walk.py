@@ -33,8 +33,10 @@ class WalkedFile:
     inode: int = 0
 
     @property
-    def relpath_bytes(self) -> bytes:
-        return os.fsencode(os.path.relpath(self.abspath, self.root))
+    def relpath_bytes(self) -> bytes | None:
+        """The path's bytes when its readable form differs from them (not valid UTF-8)."""
+        raw = os.fsencode(self.abspath)[len(os.fsencode(self.root)) + 1:]
+        return None if raw == self.relpath.encode("utf-8", "surrogateescape") else raw
 
 
 @dataclass(frozen=True)
@@ -58,16 +60,20 @@ def role_of(name: str) -> str:
     return "scan"
 
 
+#: A file as listed: (absolute path, readable relative path, size, mtime_ns, inode). Plain tuples:
+#: a rescan compares hundreds of thousands of them and builds objects only for what changed.
+Listed = tuple[str, str, int, int, int]
+
+
 def walk_folders(root: Path, problems: list[WalkProblem], exclude: set[str] | None = None
-                 ) -> Iterator[tuple[str, list[WalkedFile]]]:
+                 ) -> Iterator[tuple[str, list[Listed]]]:
     """Yield (folder relative to the root, its files) for every folder under ``root``."""
     real_root = os.path.realpath(root)
     exclude = exclude or set()
-    stack = [str(root)]
+    stack = [(str(root), "")]
     while stack:
-        folder = stack.pop()
-        rel_folder = os.path.relpath(folder, root)
-        rel_folder = "" if rel_folder == "." else readable(rel_folder).replace(os.sep, "/")
+        folder, rel_folder = stack.pop()
+        prefix = rel_folder + "/" if rel_folder else ""
         try:
             with os.scandir(folder) as it:
                 entries = sorted(it, key=lambda e: e.name)
@@ -75,10 +81,11 @@ def walk_folders(root: Path, problems: list[WalkProblem], exclude: set[str] | No
             problems.append(WalkProblem(root, rel_folder or ".",
                                         f"cannot list folder: {exc.strerror}"))
             continue
-        files: list[WalkedFile] = []
-        subfolders: list[str] = []
+        files: list[Listed] = []
+        subfolders: list[tuple[str, str]] = []
         for entry in entries:
-            rel = readable(os.path.relpath(entry.path, root)).replace(os.sep, "/")
+            name = entry.name if entry.name.isascii() else readable(entry.name)
+            rel = prefix + name
             if entry.path in exclude:
                 continue
             try:
@@ -96,7 +103,7 @@ def walk_folders(root: Path, problems: list[WalkProblem], exclude: set[str] | No
                         continue
                     st = os.stat(entry.path)
                 elif entry.is_dir(follow_symlinks=False):
-                    subfolders.append(entry.path)
+                    subfolders.append((entry.path, rel))
                     continue
                 elif not entry.is_file(follow_symlinks=False):
                     problems.append(WalkProblem(root, rel, "not a regular file: left alone"))
@@ -106,13 +113,17 @@ def walk_folders(root: Path, problems: list[WalkProblem], exclude: set[str] | No
             except OSError as exc:
                 problems.append(WalkProblem(root, rel, f"cannot read: {exc.strerror}"))
                 continue
-            files.append(WalkedFile(root=root, abspath=entry.path, relpath=rel,
-                                    role=role_of(entry.name), size=st.st_size,
-                                    mtime_ns=st.st_mtime_ns, inode=st.st_ino))
+            files.append((entry.path, rel, st.st_size, st.st_mtime_ns, st.st_ino))
         stack.extend(reversed(subfolders))
         yield rel_folder, files
 
 
+def walked(root: Path, item: Listed) -> WalkedFile:
+    path, rel, size, mtime_ns, inode = item
+    return WalkedFile(root=root, abspath=path, relpath=rel, role=role_of(rel.rsplit("/", 1)[-1]),
+                      size=size, mtime_ns=mtime_ns, inode=inode)
+
+
 def walk_root(root: Path, problems: list[WalkProblem]) -> Iterator[WalkedFile]:
     for _, files in walk_folders(root, problems):
-        yield from files
+        yield from (walked(root, f) for f in files)
