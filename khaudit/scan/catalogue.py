@@ -63,7 +63,8 @@ CREATE INDEX IF NOT EXISTS gone_key ON gone (root, scan_id, path);
 """
 
 SCHEMA_VERSION = 1
-_TASK_FILES = 64  # files per task sent to a worker
+_TASK_FILES = 64  # files per task sent to a worker, at most...
+_TASK_BYTES = 64 << 20  # ...and about this many bytes, so large files spread over workers
 _COMMIT_SECONDS = 1.0
 _INTEGRITY = _FACT_COLUMNS.index("integrity")
 
@@ -167,6 +168,7 @@ class Catalogue:
 
         def batches() -> Iterator[list[WalkedFile]]:
             batch: list[WalkedFile] = []
+            batch_bytes = 0
             for folder, files in walk_folders(root, summary.problems, exclude):
                 seen_dirs.append((scan_id, key, folder))
                 known = {row[0]: row[1:] for row in self.db.execute(
@@ -184,9 +186,10 @@ class Catalogue:
                     else:
                         existed.add(item[1])
                     batch.append(walked(root, item))
-                    if len(batch) >= _TASK_FILES:
+                    batch_bytes += item[2]
+                    if len(batch) >= _TASK_FILES or batch_bytes >= _TASK_BYTES:
                         yield batch
-                        batch = []
+                        batch, batch_bytes = [], 0
                 gone.extend((scan_id, key, path) for path in known)
                 summary.files += len(files)
                 summary.unchanged += unchanged
