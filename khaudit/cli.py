@@ -166,6 +166,49 @@ def inventory_check(files: tuple[Path, ...], columns: tuple[str, ...]) -> None:
     sys.exit(1 if errors else 0)
 
 
+@cli.command()
+@click.argument("run_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--locality", required=True, help="The locality to hand over (name, slug, code).")
+@click.option("--out", required=True, type=click.Path(path_type=Path), help="The bag to write.")
+@click.option("--mode", type=click.Choice(["link", "copy", "fetch"]), default="link",
+              show_default=True, help="Hard-link, copy, or leave scans in place (fetch.txt).")
+@click.option("--rehash", is_flag=True, help="Read every file again instead of trusting the "
+              "scan catalogue for unchanged files.")
+@click.option("--project", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="The project file, if it moved since the audit.")
+def package(run_dir: Path, locality: str, out: Path, mode: str, rehash: bool,
+            project: Path | None) -> None:
+    """Write a locality's handover bag (BagIt): scans, inventories, run tables, report."""
+    from .handover.package import package_locality
+
+    try:
+        result = package_locality(run_dir, locality, out, mode=mode, rehash=rehash,
+                                  project=project)
+    except KhauditError as exc:
+        _fail(exc)
+    click.echo(f"Bag written: {result.bag} ({result.files} files, {result.bytes} bytes; "
+               f"{result.from_catalogue} hashes from the scan catalogue, {result.hashed} read; "
+               f"{result.linked} linked, {result.copied} copied, {result.fetch} left in place)")
+
+
+@cli.command()
+@click.argument("bag", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--fast", is_flag=True, help="Payload-Oxum and presence only, no hashing.")
+def verify(bag: Path, fast: bool) -> None:
+    """Check a bag on receipt: missing, altered and unexpected files; exit 1 on any problem."""
+    from .handover.verify import verify_bag
+
+    result = verify_bag(bag, fast=fast)
+    for problem in result.problems:
+        click.echo(str(problem))
+    what = "presence and Payload-Oxum" if fast else "every hash"
+    if result.valid:
+        click.echo(f"{bag}: valid ({result.files} files, {result.bytes} bytes; checked {what})")
+    else:
+        click.echo(f"{bag}: NOT VALID: {len(result.problems)} problem(s) (checked {what})")
+        sys.exit(1)
+
+
 def main() -> None:
     cli()
 

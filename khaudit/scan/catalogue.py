@@ -294,16 +294,22 @@ class Catalogue:
         """The current rows for ``roots`` (as the last scan of each saw them)."""
         keys = [str(Path(r).resolve()) for r in roots]
         marks = ",".join("?" * len(keys))
-        frame = pd.read_sql_query(
-            f"SELECT root, path, role, size, mtime, inode, xxh3_128, sha256, format, pages, dpi, "
-            f"color_mode, integrity, integrity_note FROM files WHERE root IN ({marks}) "
-            f"ORDER BY root, path", self.db, params=keys)
-        frame["sha256"] = frame["sha256"].fillna("")
-        for col in ("pages", "dpi"):
-            frame[col] = frame[col].astype("Int64")
-        for col in ("color_mode", "integrity_note", "format", "xxh3_128"):
-            frame[col] = frame[col].fillna("")
-        return frame
+        # Read in chunks into compact (Arrow-backed) columns: a million rows as Python tuples
+        # would take gigabytes; this way the table costs about its own size.
+        chunks = []
+        for chunk in pd.read_sql_query(
+                f"SELECT root, path, role, size, mtime, inode, xxh3_128, sha256, format, pages, "
+                f"dpi, color_mode, integrity, integrity_note FROM files WHERE root IN ({marks}) "
+                f"ORDER BY root, path", self.db, params=keys, chunksize=100_000):
+            for col in ("root", "path", "role", "xxh3_128", "sha256", "format", "color_mode",
+                        "integrity", "integrity_note"):
+                chunk[col] = chunk[col].fillna("").astype("string[pyarrow]")
+            for col in ("pages", "dpi", "size", "inode"):
+                chunk[col] = chunk[col].astype("Int64")
+            chunks.append(chunk)
+        if not chunks:
+            return pd.DataFrame(columns=SCAN_COLUMNS[1:])
+        return pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
 
     def events(self, root: Path | None = None) -> pd.DataFrame:
         query = "SELECT * FROM events"
