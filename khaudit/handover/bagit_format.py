@@ -78,7 +78,8 @@ def read_manifest(path: Path) -> tuple[list[ManifestEntry], list[str]]:
 
 
 def write_manifest(path: Path, entries: list[tuple[str, str]]) -> None:
-    lines = [f"{digest}  {encode_path(rel)}\n" for digest, rel in sorted(entries, key=lambda e: e[1])]
+    ordered = sorted(entries, key=lambda e: e[1])
+    lines = [f"{digest}  {encode_path(rel)}\n" for digest, rel in ordered]
     path.write_text("".join(lines), encoding="utf-8", newline="\n")
 
 

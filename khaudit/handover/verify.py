@@ -181,7 +181,11 @@ def verify_bag(bag: str | Path, fast: bool = False, workers: int = 0) -> VerifyR
     oxum = dict(read_bag_info(bag / "bag-info.txt")).get("Payload-Oxum")
     if oxum:
         octets, _, count = oxum.partition(".")
-        actual = (sum(sizes), len(to_hash))
+        # The payload as it is: every file in data/, and fetched files readable in place.
+        present = [os.path.getsize(bag / rel) for rel in on_disk.values()]
+        present += [os.path.getsize(target) for key, target in fetch.items()
+                    if key not in on_disk and target is not None and target.is_file()]
+        actual = (sum(present), len(present))
         if not octets.isdigit() or not count.isdigit() or (int(octets), int(count)) != actual:
             problems.append(BagProblem("oxum", "bag-info.txt",
                                        f"Payload-Oxum {oxum} but the payload has "
