@@ -56,9 +56,11 @@ def _files(scans: pd.DataFrame, match: MatchResult, lang: str) -> pd.DataFrame:
     is_linked = files["item_id"].isin(linked.index)
     files["status"] = np.where(is_linked, "matched", "orphan")
     files["record"] = files["item_id"].map(linked["record"]).astype("Int64")
-    files["match_method"] = files["item_id"].map(linked["method"]).fillna("")
+    method = dict(zip(linked.index, linked["method"]))
+    explanation = dict(zip(linked.index, linked["explanation"]))
+    files["match_method"] = [method.get(i, "") for i in files["item_id"]]
     files["match_score"] = files["item_id"].map(linked["score"]).astype(float)
-    files["note"] = files["item_id"].map(linked["explanation"]).fillna("")
+    files["note"] = [explanation.get(i, "") for i in files["item_id"]]
     files["duplicate_of"] = ""
 
     # A byte-identical second copy of a matched file: the first by path stays matched.
@@ -126,12 +128,13 @@ def reconcile(
     review = links[links["decision"] == "review"].sort_values("score", ascending=False) \
         .drop_duplicates("record").set_index("record")
     waiting = out.index.isin(review.index) & (out["status"] == "missing")
-    rows = review.reindex(out.index[waiting])
-    out.loc[waiting, "status"] = "needs_review"
-    out.loc[waiting, "match_method"] = rows["method"].to_numpy()
-    out.loc[waiting, "match_score"] = rows["score"].to_numpy()
-    out.loc[waiting, "note"] = [f"{items[i]}: {e}" for i, e in
-                                zip(rows["item_id"], rows["explanation"])]
+    if waiting.any():
+        rows = review.reindex(out.index[waiting])
+        out.loc[waiting, "status"] = "needs_review"
+        out.loc[waiting, "match_method"] = rows["method"].to_numpy()
+        out.loc[waiting, "match_score"] = rows["score"].to_numpy(dtype=float)
+        out.loc[waiting, "note"] = [f"{items[i]}: {e}" for i, e in
+                                    zip(rows["item_id"], rows["explanation"])]
 
     linked = links[links["decision"] == "link"]
     best = linked.sort_values("score", ascending=False).drop_duplicates("record") \
@@ -146,10 +149,12 @@ def reconcile(
     damage = (damaged["path"] + ": " + damaged["integrity_note"]).groupby(damaged["record"]) \
         .agg("; ".join).reindex(out.index).fillna("")
 
+    if not has.any():
+        return out, _link_files(files, out)
     rows = best.reindex(out.index[has])
     out.loc[has, "file_path"] = paths[has]
     out.loc[has, "match_method"] = rows["method"].to_numpy()
-    out.loc[has, "match_score"] = rows["score"].to_numpy()
+    out.loc[has, "match_score"] = rows["score"].to_numpy(dtype=float)
     out.loc[has, "pages"] = pages[has].to_numpy()
     sheets = out["sheets"].astype("Float64")
     short = has & sheets.notna().to_numpy() & (pages < sheets * settings.min_pages_per_sheet) \
@@ -173,8 +178,11 @@ def reconcile(
                         max=int(n_sheets * settings.max_pages_per_sheet)))
         notes.append(f"{explanation}; {detail}" if detail else explanation)
     out.loc[has, "note"] = notes
+    return out, _link_files(files, out)
 
-    # Files point back at their record by code and provenance.
+
+def _link_files(files: pd.DataFrame, out: pd.DataFrame) -> pd.DataFrame:
+    """Files point back at their record by code and provenance."""
     has_record = files["record"].notna()
     rec = out.loc[files.loc[has_record, "record"].astype(int)]
     files["record_code"] = ""
@@ -185,7 +193,7 @@ def reconcile(
     files.loc[has_record, "source_file"] = rec["source_file"].to_numpy()
     files.loc[has_record, "source_sheet"] = rec["source_sheet"].to_numpy()
     files.loc[has_record, "source_row"] = rec["source_row"].to_numpy()
-    return out, files.drop(columns=["record", "item_id"])
+    return files.drop(columns=["record", "item_id"])
 
 
 def candidate_table(records: pd.DataFrame, match: MatchResult) -> pd.DataFrame:
