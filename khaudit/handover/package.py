@@ -15,11 +15,14 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from .._version import __version__
 from ..errors import KhauditError
@@ -30,19 +33,18 @@ from ..report.locality import resolve_locality
 from ..run import load_run
 from ..scan.catalogue import Catalogue
 from ..textnorm import slugify
-from .bagit_format import BAGIT_TXT, write_bag_info, write_manifest
+from .bagit_format import BAGIT_TXT, encode_path, write_bag_info, write_manifest
 
 MODES = ("link", "copy", "fetch")
 
 
 @dataclass
 class PayloadFile:
-    source: Path  # where it is now
+    source: str  # where it is now
     bag_path: str  # "data/..." inside the bag
     size: int
     sha256: str = ""
     expected_xxh3: str = ""  # scans: the hash the audit saw
-    catalogue_key: tuple[str, str] | None = None  # scans: (absolute root, path) in the catalogue
 
 
 @dataclass
@@ -74,7 +76,8 @@ def _safe_component(text: str) -> str:
 
 
 def _collect(run_dir: Path, locality: str, rehash: bool, project_file: Path | None
-             ) -> tuple[list[PayloadFile], dict, int]:
+             ) -> tuple[list[PayloadFile], dict, int, list[str]]:
+    """Every payload file with the SHA-256 already known; and the files that are gone."""
     run = load_run(run_dir)
     stale = run.verify_tables()
     if stale:
@@ -86,59 +89,93 @@ def _collect(run_dir: Path, locality: str, rehash: bool, project_file: Path | No
         raise KhauditError(f"{run_dir}: the project file of this run is not at {location!s}; "
                            "pass --project PROJECT.toml")
     project = load_project(location)
-    base = project.base
+    base = str(project.base)
     files = run.files
     mine = files[files["locality"] == name]
     ignored = run.table("ignored_files")
-    sidecars = ignored[(ignored["locality"] == name) & (ignored["role"] == "sidecar")] \
-        if len(ignored) else ignored
-    roots = sorted(set(mine["root"]) | set(sidecars["root"] if len(sidecars) else []))
-    names: dict[str, str] = {}
+    if len(ignored):
+        ignored = ignored[(ignored["locality"] == name) & (ignored["role"] == "sidecar")]
+    roots = sorted(set(mine["root"]) | set(ignored["root"] if len(ignored) else []))
+    labels: dict[str, str] = {}
     for root in roots:
         label = _safe_component(Path(root).name)
-        while label in names.values():
+        while label in labels.values():
             label += "-2"
-        names[root] = label
-    payload: list[PayloadFile] = []
-    for table in (mine, sidecars):
-        for root, path, size, xxh in zip(table["root"], table["path"], table["size"],
-                                         table["xxh3_128"]):
-            payload.append(PayloadFile(base / root / path, f"data/scans/{names[root]}/{path}",
-                                       int(size), expected_xxh3=str(xxh),
-                                       catalogue_key=(str((base / root).resolve()), path)))
-    for item in run.meta.get("inputs", []):
-        if item.get("locality") == name:
-            source = base / item["path"]
-            payload.append(PayloadFile(source, f"data/inventories/{item['path']}",
-                                       int(item["size"]), sha256=str(item["sha256"])))
-    for child in sorted(run_dir.iterdir()):
-        if child.is_file() and not child.name.startswith("."):
-            payload.append(PayloadFile(child, f"data/run/{child.name}", child.stat().st_size))
-    report = run_dir / slugify(name)
-    for child in sorted(report.glob("report.*")) if report.is_dir() else []:
-        payload.append(PayloadFile(child, f"data/report/{child.name}", child.stat().st_size))
+        labels[root] = label
 
-    from_catalogue = 0
+    known: dict[str, dict[str, tuple]] = {}
     if not rehash and project.scan.catalogue and Path(project.scan.catalogue).exists():
         with Catalogue(project.scan.catalogue) as cat:
-            for p in payload:
-                if p.catalogue_key is None:
-                    continue
-                row = cat.db.execute(
-                    "SELECT size, mtime_ns, inode, sha256, xxh3_128 FROM files "
-                    "WHERE root = ? AND path = ?", p.catalogue_key).fetchone()
-                if not row or not row[3] or not p.source.exists():
-                    continue
-                st = os.stat(p.source)
-                if (st.st_size, st.st_mtime_ns, st.st_ino) == tuple(row[:3]) \
-                        and row[4] == p.expected_xxh3:
-                    p.sha256 = row[3]
-                    from_catalogue += 1
-    if rehash:
-        for p in payload:
-            p.sha256 = ""
-    meta = {"locality": name, "run": run.meta, "roots": {v: k for k, v in names.items()}}
-    return payload, meta, from_catalogue
+            for root in roots:
+                key = os.path.realpath(os.path.join(base, root))
+                known[root] = {row[0]: row[1:] for row in cat.db.execute(
+                    "SELECT path, size, mtime_ns, inode, sha256, xxh3_128 FROM files "
+                    "WHERE root = ?", (key,))}
+
+    payload: list[PayloadFile] = []
+    missing: list[str] = []
+    from_catalogue = 0
+    for table in (mine, ignored):
+        if not len(table):
+            continue
+        for root, path, xxh in zip(table["root"].tolist(), table["path"].tolist(),
+                                   table["xxh3_128"].tolist()):
+            source = os.path.join(base, root, path)
+            try:
+                st = os.stat(source)
+            except OSError:
+                missing.append(source)
+                continue
+            item = PayloadFile(source, f"data/scans/{labels[root]}/{path}", st.st_size,
+                               expected_xxh3=str(xxh))
+            row = known.get(root, {}).get(path)
+            if row and row[3] and row[:3] == (st.st_size, st.st_mtime_ns, st.st_ino) \
+                    and row[4] == item.expected_xxh3:
+                item.sha256 = row[3]
+                from_catalogue += 1
+            payload.append(item)
+    for entry in run.meta.get("inputs", []):
+        if entry.get("locality") == name:
+            source = os.path.join(base, entry["path"])
+            if not os.path.exists(source):
+                missing.append(source)
+                continue
+            payload.append(PayloadFile(source, f"data/inventories/{entry['path']}",
+                                       os.path.getsize(source)))
+    report = run_dir / slugify(name)
+    extras = [(c, f"data/run/{c.name}") for c in sorted(run_dir.iterdir())
+              if c.is_file() and not c.name.startswith(".")]
+    if report.is_dir():
+        extras += [(c, f"data/report/{c.name}") for c in sorted(report.glob("report.*"))]
+    payload += [PayloadFile(str(c), bag_path, c.stat().st_size) for c, bag_path in extras]
+    meta = {"locality": name, "run": run.meta, "roots": {v: k for k, v in labels.items()}}
+    return payload, meta, from_catalogue, missing
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9/._~ -]*")
+
+
+def _file_uri(path: str) -> str:
+    """file:// URL of an absolute path (fast for the plain names scans usually have)."""
+    if _PLAIN.fullmatch(path):
+        return "file://" + path.replace(" ", "%20")
+    return "file://" + quote(path, safe="/")
+
+
+def _place_all(pairs: list[tuple[str, str]], link: bool) -> int:
+    """Hard-link each source at its target, or copy it when linking is impossible; the number
+    linked."""
+    linked = 0
+    for source, target in pairs:
+        if link:
+            try:
+                os.link(source, target)
+                linked += 1
+                continue
+            except OSError:
+                link = False  # another file system: copy the rest without trying again
+        shutil.copy2(source, target)
+    return linked
 
 
 def _hash_job(paths: list[str]) -> list[tuple[str, str]]:
@@ -154,22 +191,23 @@ def package_locality(run_dir: str | Path, locality: str, out: str | Path, mode: 
     run_dir, out = Path(run_dir), Path(out)
     if out.exists():
         raise KhauditError(f"{out} exists; a bag is written to a new folder")
-    payload, meta, from_catalogue = _collect(run_dir, locality, rehash,
-                                             Path(project) if project else None)
-    missing = [str(p.source) for p in payload if not p.source.exists()]
+    payload, meta, from_catalogue, missing = _collect(run_dir, locality, rehash,
+                                                      Path(project) if project else None)
     if missing:
         raise KhauditError(f"{len(missing)} payload file(s) are gone since the audit (or have a "
                            f"name that is not UTF-8, which a bag cannot carry), e.g. "
                            f"{', '.join(missing[:3])}; re-run the audit or rename them")
     todo = [p for p in payload if not p.sha256]
     chunks = [todo[i:i + 16] for i in range(0, len(todo), 16)]
+    if sum(p.size for p in todo) < 256 << 20:
+        workers = 1  # a few small files: starting worker processes costs more than it saves
     changed = []
-    for chunk, results in zip(chunks, stream_map(_hash_job, ([str(p.source) for p in c]
+    for chunk, results in zip(chunks, stream_map(_hash_job, ([p.source for p in c]
                                                              for c in chunks), workers=workers)):
         for p, (sha, xxh) in zip(chunk, results):
             p.sha256 = sha
             if p.expected_xxh3 and xxh != p.expected_xxh3:
-                changed.append(str(p.source))
+                changed.append(p.source)
     if changed:
         raise KhauditError(f"{len(changed)} scan(s) changed since the audit, e.g. {changed[0]}; "
                            "re-run the audit so the signed report matches what is handed over")
@@ -181,22 +219,27 @@ def package_locality(run_dir: str | Path, locality: str, out: str | Path, mode: 
                            fetch=0)
     try:
         fetch_lines = []
+        made: set[str] = set()
+        root = str(staging)
+        placed: list[tuple[str, str]] = []
         for p in payload:
-            target = staging / p.bag_path
+            target = os.path.join(root, p.bag_path)
             if mode == "fetch" and p.bag_path.startswith("data/scans/"):
-                fetch_lines.append(f"{p.source.resolve().as_uri()} {p.size} {p.bag_path}\n")
+                fetch_lines.append(f"{_file_uri(os.path.abspath(p.source))} {p.size} "
+                                   f"{encode_path(p.bag_path)}\n")
                 result.fetch += 1
                 continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if mode == "link":
-                try:
-                    os.link(p.source, target)
-                    result.linked += 1
-                    continue
-                except OSError:
-                    pass
-            shutil.copy2(p.source, target)
-            result.copied += 1
+            folder = os.path.dirname(target)
+            if folder not in made:
+                os.makedirs(folder, exist_ok=True)
+                made.add(folder)
+            placed.append((p.source, target))
+        # Links and copies are system calls that release the GIL: a few threads overlap them.
+        chunks = [placed[i::4] for i in range(4)]
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            linked = sum(pool.map(lambda chunk: _place_all(chunk, mode == "link"), chunks))
+        result.linked = linked
+        result.copied = len(placed) - linked
         (staging / "data").mkdir(exist_ok=True)
         (staging / "bagit.txt").write_text(BAGIT_TXT, encoding="utf-8", newline="\n")
         write_manifest(staging / "manifest-sha256.txt", [(p.sha256, p.bag_path) for p in payload])

@@ -134,27 +134,35 @@ def verify_bag(bag: str | Path, fast: bool = False, workers: int = 0) -> VerifyR
                 Path(unquote(url.path)) if url.scheme == "file" else None
 
     on_disk: dict[str, str] = {}  # NFC key -> path as on disk
-    for folder, dirs, files in os.walk(bag / "data"):
-        for name in dirs + files:
-            full = os.path.join(folder, name)
-            rel = os.path.relpath(full, bag).replace(os.sep, "/")
-            if os.path.islink(full):
+    size_of: dict[str, int] = {}  # path as on disk -> size
+    stack = [(str(bag / "data"), "data")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                listing = list(it)
+        except OSError as exc:
+            problems.append(BagProblem("missing", prefix, f"cannot list: {exc.strerror}"))
+            continue
+        for item in listing:
+            rel = f"{prefix}/{item.name}"
+            if item.is_symlink():
                 problems.append(BagProblem("link", rel, "a symbolic link in the payload: "
                                            "not followed"))
-                if name in dirs:
-                    dirs.remove(name)
-                continue
-            if name in files:
-                key = unicodedata.normalize("NFC", rel)
+            elif item.is_dir(follow_symlinks=False):
+                stack.append((item.path, rel))
+            else:
+                key = unicodedata.normalize("NFC", rel) if not rel.isascii() else rel
                 if key in on_disk:
                     problems.append(BagProblem("unsafe", rel, f"same name as {on_disk[key]!r} "
                                                "once Unicode-normalised"))
                 on_disk[key] = rel
+                size_of[rel] = item.stat(follow_symlinks=False).st_size
 
     listed: dict[str, str] = {}
     to_hash: list[tuple[str, str, str]] = []  # (bag path, file to read, expected digest)
     for entry in entries:
-        key = unicodedata.normalize("NFC", entry.path)
+        key = unicodedata.normalize("NFC", entry.path) if not entry.path.isascii() else entry.path
         listed[key] = entry.path
         if not entry.path.startswith("data/"):
             problems.append(BagProblem("unsafe", entry.path, "payload entry outside data/"))
@@ -176,15 +184,18 @@ def verify_bag(bag: str | Path, fast: bool = False, workers: int = 0) -> VerifyR
         if key not in listed:
             problems.append(BagProblem("unexpected", rel, "in the bag, not in the manifest"))
 
-    sizes = [os.path.getsize(source) for _, source, _ in to_hash]
+    fetched_size = {str(t): os.path.getsize(t) for k, t in fetch.items()
+                    if k not in on_disk and t is not None and t.is_file()}
+    bag_prefix = str(bag) + os.sep
+    sizes = [size_of[source[len(bag_prefix):].replace(os.sep, "/")]
+             if source.startswith(bag_prefix) else fetched_size[source]
+             for _, source, _ in to_hash]
     result.files, result.bytes = len(to_hash), sum(sizes)
     oxum = dict(read_bag_info(bag / "bag-info.txt")).get("Payload-Oxum")
     if oxum:
         octets, _, count = oxum.partition(".")
         # The payload as it is: every file in data/, and fetched files readable in place.
-        present = [os.path.getsize(bag / rel) for rel in on_disk.values()]
-        present += [os.path.getsize(target) for key, target in fetch.items()
-                    if key not in on_disk and target is not None and target.is_file()]
+        present = list(size_of.values()) + list(fetched_size.values())
         actual = (sum(present), len(present))
         if not octets.isdigit() or not count.isdigit() or (int(octets), int(count)) != actual:
             problems.append(BagProblem("oxum", "bag-info.txt",
