@@ -63,11 +63,13 @@ def read_manifest(path: Path) -> tuple[list[ManifestEntry], list[str]]:
             problems.append(f"{path.name} line {number}: not 'CHECKSUM  PATH': {line!r}")
             continue
         try:
-            rel = safe_path(decode_path(rel))
+            if "%" in rel or ".." in rel or rel.startswith("/") or "\\" in rel or "//" in rel \
+                    or "/./" in rel or rel.startswith("./") or rel.endswith("/."):
+                rel = safe_path(decode_path(rel))  # the plain case needs neither
         except UnsafePath as exc:
             problems.append(f"{path.name} line {number}: {exc}; entry ignored")
             continue
-        key = unicodedata.normalize("NFC", rel)
+        key = rel if rel.isascii() else unicodedata.normalize("NFC", rel)
         if key in seen:
             problems.append(f"{path.name} line {number}: {rel!r} is listed again "
                             f"(first on line {seen[key]})")

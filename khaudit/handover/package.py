@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+import pandas as pd
+
 from .._version import __version__
 from ..errors import KhauditError
 from ..executor import stream_map
@@ -90,8 +92,9 @@ def _collect(run_dir: Path, locality: str, rehash: bool, project_file: Path | No
                            "pass --project PROJECT.toml")
     project = load_project(location)
     base = str(project.base)
-    files = run.files
-    mine = files[files["locality"] == name]
+    mine = pd.read_parquet(run.path / "files.parquet", columns=["locality", "root", "path",
+                                                                "xxh3_128"],
+                           filters=[("locality", "==", name)])
     ignored = run.table("ignored_files")
     if len(ignored):
         ignored = ignored[(ignored["locality"] == name) & (ignored["role"] == "sidecar")]
@@ -103,11 +106,12 @@ def _collect(run_dir: Path, locality: str, rehash: bool, project_file: Path | No
             label += "-2"
         labels[root] = label
 
+    prefix = {root: os.path.join(base, root) for root in roots}  # an absolute root stays itself
     known: dict[str, dict[str, tuple]] = {}
     if not rehash and project.scan.catalogue and Path(project.scan.catalogue).exists():
         with Catalogue(project.scan.catalogue) as cat:
             for root in roots:
-                key = os.path.realpath(os.path.join(base, root))
+                key = os.path.realpath(prefix[root])
                 known[root] = {row[0]: row[1:] for row in cat.db.execute(
                     "SELECT path, size, mtime_ns, inode, sha256, xxh3_128 FROM files "
                     "WHERE root = ?", (key,))}
@@ -120,7 +124,7 @@ def _collect(run_dir: Path, locality: str, rehash: bool, project_file: Path | No
             continue
         for root, path, xxh in zip(table["root"].tolist(), table["path"].tolist(),
                                    table["xxh3_128"].tolist()):
-            source = os.path.join(base, root, path)
+            source = f"{prefix[root]}/{path}"
             try:
                 st = os.stat(source)
             except OSError:
@@ -147,7 +151,10 @@ def _collect(run_dir: Path, locality: str, rehash: bool, project_file: Path | No
               if c.is_file() and not c.name.startswith(".")]
     if report.is_dir():
         extras += [(c, f"data/report/{c.name}") for c in sorted(report.glob("report.*"))]
-    payload += [PayloadFile(str(c), bag_path, c.stat().st_size) for c, bag_path in extras]
+    known_tables = run.meta.get("tables", {})  # verified above: no need to hash them again
+    payload += [PayloadFile(str(c), bag_path, c.stat().st_size,
+                            sha256=known_tables.get(c.name, "") if c.parent == run_dir else "")
+                for c, bag_path in extras]
     meta = {"locality": name, "run": run.meta, "roots": {v: k for k, v in labels.items()}}
     return payload, meta, from_catalogue, missing
 
@@ -225,7 +232,7 @@ def package_locality(run_dir: str | Path, locality: str, out: str | Path, mode: 
         for p in payload:
             target = os.path.join(root, p.bag_path)
             if mode == "fetch" and p.bag_path.startswith("data/scans/"):
-                fetch_lines.append(f"{_file_uri(os.path.abspath(p.source))} {p.size} "
+                fetch_lines.append(f"{_file_uri(p.source)} {p.size} "
                                    f"{encode_path(p.bag_path)}\n")
                 result.fetch += 1
                 continue
