@@ -116,7 +116,6 @@ def verify_bag(bag: str | Path, fast: bool = False, workers: int = 0) -> VerifyR
     algorithm = usable[0]
     entries, found = read_manifest(manifests[algorithm])
     problems += [BagProblem("unsafe", manifests[algorithm].name, p) for p in found]
-    records = _records(bag)
 
     fetch: dict[str, Path | None] = {}
     if (bag / "fetch.txt").is_file():
@@ -159,6 +158,7 @@ def verify_bag(bag: str | Path, fast: bool = False, workers: int = 0) -> VerifyR
                 on_disk[key] = rel
                 size_of[rel] = item.stat(follow_symlinks=False).st_size
 
+    bag_dir = str(bag)
     listed: dict[str, str] = {}
     to_hash: list[tuple[str, str, str]] = []  # (bag path, file to read, expected digest)
     for entry in entries:
@@ -168,25 +168,24 @@ def verify_bag(bag: str | Path, fast: bool = False, workers: int = 0) -> VerifyR
             problems.append(BagProblem("unsafe", entry.path, "payload entry outside data/"))
             continue
         if key in on_disk:
-            to_hash.append((entry.path, str(bag / on_disk[key]), entry.digest))
+            to_hash.append((entry.path, f"{bag_dir}/{on_disk[key]}", entry.digest))
         elif key in fetch:
             target = fetch[key]
             if target is None or not target.is_file():
                 problems.append(BagProblem("not_fetched", entry.path,
                                            "listed in fetch.txt, not in the bag and not "
-                                           "readable in place", records.get(entry.path, "")))
+                                           "readable in place"))
             else:
                 to_hash.append((entry.path, str(target), entry.digest))
         else:
-            problems.append(BagProblem("missing", entry.path, "listed in the manifest, absent",
-                                       records.get(entry.path, "")))
+            problems.append(BagProblem("missing", entry.path, "listed in the manifest, absent"))
     for key, rel in sorted(on_disk.items()):
         if key not in listed:
             problems.append(BagProblem("unexpected", rel, "in the bag, not in the manifest"))
 
     fetched_size = {str(t): os.path.getsize(t) for k, t in fetch.items()
                     if k not in on_disk and t is not None and t.is_file()}
-    bag_prefix = str(bag) + os.sep
+    bag_prefix = bag_dir + "/"
     sizes = [size_of[source[len(bag_prefix):].replace(os.sep, "/")]
              if source.startswith(bag_prefix) else fetched_size[source]
              for _, source, _ in to_hash]
@@ -202,7 +201,7 @@ def verify_bag(bag: str | Path, fast: bool = False, workers: int = 0) -> VerifyR
                                        f"Payload-Oxum {oxum} but the payload has "
                                        f"{actual[0]}.{actual[1]}"))
     if fast:
-        return result
+        return _with_records(result)
     order = sorted(range(len(to_hash)), key=lambda i: -sizes[i])  # big files first: even load
     batches: list[list[int]] = []
     current: list[int] = []
@@ -221,6 +220,14 @@ def verify_bag(bag: str | Path, fast: bool = False, workers: int = 0) -> VerifyR
             path, _, expected = to_hash[i]
             if digest != expected:
                 problems.append(BagProblem("altered", path, f"{algorithm} {digest} differs "
-                                           f"from the manifest's {expected}",
-                                           records.get(path, "")))
+                                           f"from the manifest's {expected}"))
+    return _with_records(result)
+
+
+def _with_records(result: VerifyResult) -> VerifyResult:
+    """Name the inventory record of each payload problem (read only when there are some)."""
+    if any(p.path.startswith("data/scans/") for p in result.problems):
+        records = _records(result.bag)
+        result.problems = [BagProblem(p.kind, p.path, p.detail, records.get(p.path, p.record))
+                           for p in result.problems]
     return result
