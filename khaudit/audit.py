@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from ._version import __version__
+from .history import locality_snapshot, record_run
 from .inventory.loader import load_locality
 from .match.link import match_locality
 from .match.sidecar import SidecarIndex, read_sidecar
@@ -194,4 +195,13 @@ def audit(project: Project | str | Path, out: str | Path, lang: str = "vi",
         "schemes": {name: r.schemes for name, r in results.items()},
     }
     meta = write_run(out, tables, meta)
+    if project.history is not None:
+        records, files = tables["records"], tables["files"]
+        snapshots = {
+            name: locality_snapshot(records[records["locality"] == name],
+                                    files[files["locality"] == name] if len(files) else files,
+                                    project.matching.min_pages_per_sheet)
+            for name in results
+        }
+        record_run(project.history, meta, snapshots)
     return Run(path=out, meta=meta)

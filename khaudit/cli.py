@@ -47,12 +47,14 @@ def demo(out: Path, seed: int, rows: int, localities: int, force: bool) -> None:
               help="Run directory to write.")
 @click.option("--lang", type=click.Choice(LANGUAGES), default="vi", show_default=True)
 @click.option("--no-report", is_flag=True, help="Write the tables only, no HTML/xlsx reports.")
-def audit(project: Path, out: Path, lang: str, no_report: bool) -> None:
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="The date the run is recorded at in the history (back-filling, tests).")
+def audit(project: Path, out: Path, lang: str, no_report: bool, as_of) -> None:
     """Load inventories, scan, match, reconcile and write the run (and its reports) to OUT."""
     from .audit import audit as run_audit
 
     try:
-        run = run_audit(project, out, lang=lang)
+        run = run_audit(project, out, lang=lang, as_of=as_of)
     except KhauditError as exc:
         _fail(exc)
     for name, roots in run.meta["schemes"].items():
@@ -136,6 +138,46 @@ def score(run_dir: Path, truth_dir: Path, strict: bool) -> None:
     click.echo(format_score(result))
     if strict and not result.all_injected_found:
         sys.exit(1)
+
+
+@cli.command()
+@click.argument("project", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--exclude", "exclude", metavar="RUN_ID", help="Leave a run out of forecasts.")
+@click.option("--reason", default="", help="Why the run is excluded (required with --exclude).")
+def history(project: Path, exclude: str | None, reason: str) -> None:
+    """List the project's audits over time and forecast each locality against the deadline."""
+    from .forecast import forecast_all, forecast_table
+    from .history import exclude_run, history_table, read_history
+    from .project import load_project
+
+    try:
+        proj = load_project(project)
+        assert proj.history is not None
+        if exclude:
+            exclude_run(proj.history, exclude, reason)
+            click.echo(f"Run {exclude} excluded from forecasts: {reason}")
+    except KhauditError as exc:
+        _fail(exc)
+    entries = read_history(proj.history, include_excluded=True)
+    if not entries:
+        click.echo(f"No audits recorded yet in {proj.history}")
+        return
+    for entry in entries:
+        done = sum(s["digitized"] for s in entry.localities.values())
+        total = sum(s["records"] for s in entry.localities.values()) or 1
+        mark = f"  (excluded: {entry.excluded})" if entry.excluded else ""
+        click.echo(f"{entry.as_of}  {entry.run_id}  {done}/{total} digitized "
+                   f"({done / total:.1%}){mark}")
+    table = forecast_table(forecast_all(history_table(read_history(proj.history)),
+                                        proj.progress))
+    if len(table):
+        click.echo("")
+        columns = ["locality", "completion", "pace", "forecast", "earliest", "latest",
+                   "days_vs_deadline", "pages_to_scan", "working_days", "budget", "note"]
+        shown = table[columns].copy()
+        shown["completion"] = (100 * shown["completion"]).round(1).astype(str) + "%"
+        shown["pace"] = shown["pace"].map(lambda v: "" if v is None or v != v else f"{v:.2f}/day")
+        click.echo(shown.to_string(index=False))
 
 
 @cli.group()

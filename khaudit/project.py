@@ -24,6 +24,7 @@ the project file. Example::
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import glob
 import re
@@ -33,10 +34,13 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ProjectError
+from .forecast import ProgressSettings
 from .match.settings import MatchSettings
 from .textnorm import slugify
 
-_TOP_KEYS = {"title", "province", "locality", "scan", "matching"}
+_TOP_KEYS = {"title", "province", "locality", "scan", "matching", "progress"}
+_PROGRESS_KEYS = {"deadline", "target", "pages_per_day", "stations", "cost_per_page", "history",
+                  "window"}
 _LOCALITY_KEYS = {"name", "code", "inventories", "scan_roots", "columns", "naming_pattern",
                   "sidecar"}
 _SCAN_KEYS = {"sha256", "workers", "catalogue", "max_mbps"}
@@ -71,6 +75,8 @@ class Project:
     localities: tuple[Locality, ...]
     scan: ScanSettings = ScanSettings()
     matching: MatchSettings = MatchSettings()
+    progress: ProgressSettings = ProgressSettings()
+    history: Path | None = None  # the run history folder
 
     @property
     def base(self) -> Path:
@@ -199,5 +205,39 @@ def load_project(path: str | Path) -> Project:
         path.parent / ".khaudit" / "catalogue.sqlite",
         max_mbps=float(scan_raw.get("max_mbps", 0)))
     matching = MatchSettings.from_mapping(raw.get("matching", {}), source=f"{path}: ")
+    progress, history = _progress(raw.get("progress", {}), path)
     return Project(path=path, title=raw["title"].strip(), province=raw["province"].strip(),
-                   localities=localities, scan=scan, matching=matching)
+                   localities=localities, scan=scan, matching=matching, progress=progress,
+                   history=history)
+
+
+def _progress(raw: Any, path: Path) -> tuple[ProgressSettings, Path]:
+    """The [progress] table: deadline, target, scanning rate and cost, history folder."""
+    if not isinstance(raw, dict):
+        raise ProjectError(f"{path}: 'progress' must be a table ([progress])")
+    _unknown(set(raw), _PROGRESS_KEYS, "progress.", path)
+    deadline = raw.get("deadline")
+    if deadline is not None and not isinstance(deadline, dt.date):
+        raise ProjectError(f"{path}: 'progress.deadline' must be a date, e.g. "
+                           "deadline = 2025-06-30 (no quotes)")
+    numbers = {}
+    for key in ("target", "pages_per_day", "stations", "cost_per_page", "window"):
+        if key in raw:
+            value = raw[key]
+            if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
+                raise ProjectError(f"{path}: 'progress.{key}' must be a positive number")
+            numbers[key] = value
+    target = float(numbers.get("target", 1.0))
+    if target > 1:
+        target /= 100  # written as a percentage
+    if target > 1:
+        raise ProjectError(f"{path}: 'progress.target' is a share (0.95) or a percentage (95)")
+    settings = ProgressSettings(
+        deadline=deadline if not isinstance(deadline, dt.datetime) else deadline.date(),
+        target=target, pages_per_day=numbers.get("pages_per_day"),
+        stations=int(numbers.get("stations", 1)), cost_per_page=numbers.get("cost_per_page"),
+        window=int(numbers.get("window", 5)))
+    history = raw.get("history")
+    folder = (path.parent / history).resolve() if isinstance(history, str) else \
+        path.parent / ".khaudit" / "history"
+    return settings, folder

@@ -111,6 +111,17 @@ class Catalogue:
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(self.path, timeout=30)
+        for attempt in range(100):  # two audits starting at once: the second waits its turn
+            try:
+                self._setup()
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == 99:
+                    raise
+                self.db.rollback()
+                time.sleep(0.05 * (1 + attempt % 10))
+
+    def _setup(self) -> None:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
@@ -118,8 +129,9 @@ class Catalogue:
             raise KhauditError(f"{self.path}: a scan catalogue of another khaudit version "
                                f"(schema {version}, this one reads {SCHEMA_VERSION}); move it "
                                "aside and scan again")
-        self.db.executescript(SCHEMA)
-        self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        if version != SCHEMA_VERSION:
+            self.db.executescript(SCHEMA)
+            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         self.db.commit()
 
     def close(self) -> None:
