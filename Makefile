@@ -16,11 +16,16 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
+# The demo audits twice: on 10 June with a quarter of the good scans not yet delivered, then on
+# 24 June after the delivery, so its reports show a real trend against the 30 June deadline.
 demo: $(BIN)/.installed
-	$(BIN)/khaudit demo $(DEMO_DIR) --force
-	$(BIN)/khaudit audit $(DEMO_DIR)/project.toml --out $(RUN_DIR)
+	$(BIN)/khaudit demo $(DEMO_DIR) --force --hold-back 0.25
+	$(BIN)/khaudit audit $(DEMO_DIR)/project.toml --out $(RUN_DIR)-2025-06-10 --as-of 2025-06-10 --no-report
+	$(BIN)/khaudit demo $(DEMO_DIR) --deliver
+	$(BIN)/khaudit audit $(DEMO_DIR)/project.toml --out $(RUN_DIR) --as-of 2025-06-24
+	$(BIN)/khaudit history $(DEMO_DIR)/project.toml
 	$(BIN)/khaudit score $(RUN_DIR) $(DEMO_DIR)/ground_truth
-	@echo "Reports: $(RUN_DIR)/<locality>/report.html and report.xlsx (tables: $(RUN_DIR)/records.csv, files.csv)"
+	@echo "Reports: $(RUN_DIR)/<locality>/report.html and report.xlsx, $(RUN_DIR)/province.html (tables: $(RUN_DIR)/records.csv, files.csv)"
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest -q
@@ -30,4 +35,4 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check khaudit tests bench
 
 clean:
-	rm -rf $(VENV) $(DEMO_DIR) $(RUN_DIR)
+	rm -rf $(VENV) $(DEMO_DIR) $(RUN_DIR) $(RUN_DIR)-2025-06-10

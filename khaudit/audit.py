@@ -16,14 +16,23 @@ from pathlib import Path
 import pandas as pd
 
 from ._version import __version__
-from .history import locality_snapshot, record_run
+from .forecast import forecast_all, forecast_table
+from .history import HistoryEntry, history_table, locality_snapshot, read_history, record_run
 from .inventory.loader import load_locality
 from .match.link import match_locality
 from .match.sidecar import SidecarIndex, read_sidecar
 from .progress import NoProgress, StageProgress
 from .project import Locality, Project, load_project
 from .reconcile import FILE_STATUSES, RECORD_STATUSES, candidate_table, reconcile
-from .run import Run, digest_rows, sha256_file, status_counts, write_run
+from .run import (
+    FORECAST_COLUMNS,
+    HISTORY_COLUMNS,
+    Run,
+    digest_rows,
+    sha256_file,
+    status_counts,
+    write_run,
+)
 from .scan.catalogue import Catalogue, scan_roots
 
 
@@ -157,7 +166,9 @@ def audit(project: Project | str | Path, out: str | Path, lang: str = "vi",
     inputs = [i for r in results.values() for i in r.inputs]
     project_text = project.path.read_bytes()
     parameters = {"lang": lang, "matching": project.matching.as_dict(),
-                  "scan": {"sha256": project.scan.sha256}}
+                  "scan": {"sha256": project.scan.sha256},
+                  "progress": {k: (v.isoformat() if hasattr(v, "isoformat") else v)
+                               for k, v in project.progress.__dict__.items()}}
     fingerprint_source = {
         "version": __version__, "parameters": parameters,
         "project_sha256": hashlib.sha256(project_text).hexdigest(),
@@ -194,14 +205,21 @@ def audit(project: Project | str | Path, out: str | Path, lang: str = "vi",
         "counts": counts,
         "schemes": {name: r.schemes for name, r in results.items()},
     }
+    records, files = tables["records"], tables["files"]
+    snapshots = {
+        name: locality_snapshot(records[records["locality"] == name],
+                                files[files["locality"] == name] if len(files) else files,
+                                project.matching.min_pages_per_sheet)
+        for name in results
+    }
+    history = read_history(project.history) if project.history else []
+    this_run = HistoryEntry(run_id=meta["run_id"], as_of=dt.date.fromisoformat(meta["as_of"][:10]),
+                            path=out, localities=snapshots)
+    series = history_table([*history, this_run])
+    tables["history"] = series.reindex(columns=HISTORY_COLUMNS)
+    tables["forecast"] = forecast_table(forecast_all(series, project.progress)).reindex(
+        columns=FORECAST_COLUMNS)
     meta = write_run(out, tables, meta)
     if project.history is not None:
-        records, files = tables["records"], tables["files"]
-        snapshots = {
-            name: locality_snapshot(records[records["locality"] == name],
-                                    files[files["locality"] == name] if len(files) else files,
-                                    project.matching.min_pages_per_sheet)
-            for name in results
-        }
         record_run(project.history, meta, snapshots)
     return Run(path=out, meta=meta)

@@ -29,13 +29,21 @@ def cli() -> None:
 @click.option("--rows", default=300, show_default=True, help="Inventory rows per locality.")
 @click.option("--localities", default=4, show_default=True, type=click.IntRange(1, 4))
 @click.option("--force", is_flag=True, help="Replace an earlier demo in OUT.")
-def demo(out: Path, seed: int, rows: int, localities: int, force: bool) -> None:
+@click.option("--hold-back", type=click.FloatRange(0, 0.9), default=0.0, show_default=True,
+              help="Keep this share of good scans in OUT/incoming until --deliver.")
+@click.option("--deliver", is_flag=True, help="Move held-back scans into the scan roots.")
+def demo(out: Path, seed: int, rows: int, localities: int, force: bool, hold_back: float,
+         deliver: bool) -> None:
     """Write the demo province (inventories, scans, ground truth, project.toml) to OUT."""
-    from .demo import generate_demo
+    from .demo import deliver_demo, generate_demo
 
+    if deliver:
+        click.echo(f"Delivered {deliver_demo(out)} held-back scans into {out}/scans")
+        return
     try:
         project = generate_demo(out, seed=seed, rows=rows, localities=localities, force=force,
-                                progress=lambda name: click.echo(f"demo: {name}", err=True))
+                                progress=lambda name: click.echo(f"demo: {name}", err=True),
+                                hold_back=hold_back)
     except KhauditError as exc:
         _fail(exc)
     click.echo(f"Demo province written: {project}")

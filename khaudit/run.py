@@ -8,6 +8,8 @@ never rename or drop one.
 ``DIR/candidates.csv``          review candidates, scan and record side by side
 ``DIR/ignored_files.csv``       sidecars and system files under the roots, with the reason
 ``DIR/scan_problems.csv``       folders and links the walker could not or would not enter
+``DIR/history.csv``             the project's audits up to this one, per locality (history.py)
+``DIR/forecast.csv``            pace and forecast per locality against the deadline
 ``DIR/run.json``                version, parameters, input digests, counts, fingerprint
 
 Tables are written atomically, and ``run.json`` last: it holds each table's SHA-256, so a reader
@@ -48,11 +50,18 @@ FILE_COLUMNS = [
 ]
 IGNORED_COLUMNS = ["locality", "root", "path", "role", "size", "xxh3_128", "reason"]
 PROBLEM_COLUMNS = ["locality", "root", "path", "problem"]
-TABLES = ("records", "files", "inventory_issues", "candidates", "ignored_files", "scan_problems")
+HISTORY_COLUMNS = ["run_id", "as_of", "locality", "excluded", "records", "digitized",
+                   "tthc_records", "tthc_digitized", "pages_expected", "pages_scanned",
+                   "pages_to_scan", "files"]
+FORECAST_COLUMNS = ["locality", "as_of", "runs", "records", "digitized", "completion",
+                    "remaining", "pace", "forecast", "earliest", "latest", "days_vs_deadline",
+                    "pages_to_scan", "working_days", "budget", "note", "will_miss_deadline"]
+TABLES = ("records", "files", "inventory_issues", "candidates", "ignored_files", "scan_problems",
+          "history", "forecast")
 TABLE_COLUMNS = {
     "records": RECORD_COLUMNS, "files": FILE_COLUMNS, "inventory_issues": ISSUE_COLUMNS,
     "candidates": CANDIDATE_COLUMNS, "ignored_files": IGNORED_COLUMNS,
-    "scan_problems": PROBLEM_COLUMNS,
+    "scan_problems": PROBLEM_COLUMNS, "history": HISTORY_COLUMNS, "forecast": FORECAST_COLUMNS,
 }
 PARQUET_TABLES = ("records", "files")
 
@@ -119,10 +128,12 @@ class Run:
     meta: dict[str, Any]
 
     def table(self, name: str) -> pd.DataFrame:
+        """A table of the run; empty (with its columns) if the run predates that table."""
         if name in PARQUET_TABLES and (self.path / f"{name}.parquet").exists():
             return pd.read_parquet(self.path / f"{name}.parquet")
-        frame = pd.read_csv(self.path / f"{name}.csv", dtype=str, keep_default_na=False)
-        return frame
+        if not (self.path / f"{name}.csv").exists():
+            return pd.DataFrame(columns=TABLE_COLUMNS.get(name, []))
+        return pd.read_csv(self.path / f"{name}.csv", dtype=str, keep_default_na=False)
 
     @property
     def records(self) -> pd.DataFrame:

@@ -98,3 +98,21 @@ def test_untrusted_text_is_escaped_and_never_a_formula(hostile_run):
              if c.value == FORMULA_TITLE]
     assert cells and all(c.data_type == "s" for c in cells)
     assert load_run(hostile_run).verify_tables() == []
+
+
+def test_province_summary_ranks_every_locality(demo_run):
+    from khaudit.report.province import ProvinceReport
+    from khaudit.report.render import render_province
+
+    report = ProvinceReport(demo_run)
+    table = report.table()
+    assert set(table["locality"]) == {loc["name"] for loc in demo_run.meta["localities"]}
+    assert table["completion"].between(0, 1).all()
+    page = render_province(demo_run.path).read_text(encoding="utf-8")
+    assert "Báo cáo tổng hợp số hóa tài liệu lưu trữ toàn tỉnh" in page
+    assert "Xã Diên Lạc" in page and "<script" not in page
+
+
+def test_trend_section_says_when_there_are_too_few_audits(demo_run):
+    trend = LocalityReport(demo_run, "Xã Diên Lạc").trend()
+    assert "Tiến độ theo thời gian" in trend and "too few runs" in trend

@@ -70,3 +70,14 @@ def test_pages_and_year_agreement_add_confidence_not_identity():
     agreed = idx.score("Bao cao tinh hinh KT-XH nam 2019", 4, year=2019, pages=7)
     assert agreed.year_agrees and agreed.pages_agree
     assert agreed.score == plain.score + 10 and agreed.identity == plain.identity + 5
+
+
+def test_a_typo_in_the_inventory_does_not_hide_the_record_from_its_block():
+    titles = ["Hồ sơ đăng ký khai sinh cho cháu Hồ Thàh Nam"] + [
+        f"Hồ sơ đăng ký khai sinh cho cháu Trần Thanh {name}" for name in
+        ("An", "Bình", "Cường", "Dũng", "Hải", "Hùng", "Long", "Phúc", "Sơn", "Tài")] * 3
+    idx = TitleIndex(titles, [(2019, 2019)] * len(titles), [2] * len(titles), MatchSettings())
+    form = match_form("Ho so dang ky khai sinh cho chau Ho Thanh Nam")
+    assert 0 in idx.block(form, 200)
+    best = max(idx.block(form, 200), key=lambda i: idx.score(form, i).score)
+    assert best == 0

@@ -1,5 +1,5 @@
 """The bundled demo province and its ground truth."""
 
-from .province import LOCALITIES, generate_demo
+from .province import LOCALITIES, deliver_demo, generate_demo
 
-__all__ = ["LOCALITIES", "generate_demo"]
+__all__ = ["LOCALITIES", "deliver_demo", "generate_demo"]

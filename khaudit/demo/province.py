@@ -421,6 +421,12 @@ def _project_file(locs: list[DemoLocality], base: Path) -> Path:
         "[scan]",
         "sha256 = true",
         "",
+        "[progress]",
+        "deadline = 2025-06-30",
+        "pages_per_day = 60       # per scanning station and working day",
+        "stations = 1",
+        "cost_per_page = 1500     # VND",
+        "",
     ]
     for loc in locs:
         lines += [
@@ -436,12 +442,47 @@ def _project_file(locs: list[DemoLocality], base: Path) -> Path:
     return path
 
 
+INCOMING = "incoming"
+
+
+def _hold_back(loc: DemoLocality, base: Path, share: float) -> None:
+    """Move the scans of a share of good records to incoming/: a batch not delivered yet."""
+    if share <= 0:
+        return
+    rng = random.Random(hash(loc.spec.code) % 1000 + 7)
+    late = [r for r in loc.records if r.fate == "ok" and r.paths]
+    for rec in rng.sample(late, int(len(late) * share)):
+        for rel in rec.paths:
+            target = base / INCOMING / loc.slug / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            (loc.root / rel).rename(target)
+
+
+def deliver_demo(out: str | Path) -> int:
+    """Move the held-back scans into the scan roots, as a scanning contractor's delivery."""
+    base = Path(out)
+    incoming = base / INCOMING
+    moved = 0
+    files = sorted(p for p in incoming.rglob("*") if p.is_file()) if incoming.exists() else []
+    for source in files:
+        slug, *rest = source.relative_to(incoming).parts
+        target = base / "scans" / slug / Path(*rest)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        source.rename(target)
+        moved += 1
+    if incoming.exists():
+        shutil.rmtree(incoming)
+    return moved
+
+
 def generate_demo(out: str | Path, seed: int = 2025, rows: int = 300,
                   localities: int = 4, force: bool = False,
-                  progress: Callable[[str], None] | None = None) -> Path:
+                  progress: Callable[[str], None] | None = None, hold_back: float = 0.0) -> Path:
     """Write the demo province to ``out``; return its project file.
 
     The same seed and sizes always give the same files (byte for byte, but for the mtimes).
+    ``hold_back`` keeps that share of the good scans in ``incoming/`` until
+    :func:`deliver_demo`, so two audits at two dates show a real trend.
     """
     base = Path(out)
     if base.exists() and any(base.iterdir()):
@@ -471,9 +512,10 @@ def generate_demo(out: str | Path, seed: int = 2025, rows: int = 300,
         if sidecar:
             pd.DataFrame(sidecar).to_csv(loc.root / "metadata.csv", index=False,
                                          encoding="utf-8-sig")
+        _hold_back(loc, base, hold_back)
         locs.append(loc)
     _truth(locs, base)
     return _project_file(locs, base)
 
 
-__all__ = ["generate_demo", "LOCALITIES"]
+__all__ = ["generate_demo", "deliver_demo", "LOCALITIES"]

@@ -70,12 +70,16 @@ class TitleIndex:
         weight: dict[int, float] = defaultdict(float)
         keys = [w for w in set(_words(form))] + [f"#{n}" for n in numbers(form)]
         for key in keys:
-            postings = self.postings.get(key)
-            if postings is None and not key.startswith("#") and len(key) > 3:
-                near = process.extractOne(key, self.vocabulary, scorer=fuzz.ratio, score_cutoff=85)
-                postings = self.postings.get(near[0]) if near else None
-            for i in postings or ():
+            for i in self.postings.get(key, ()):
                 weight[i] += self.idf.get(key, 1.0)
+            if not key.startswith("#") and len(key) >= 4:
+                # The same word typed with a typo on either side ("thah" for "thanh") still
+                # opens the block: a record must not be missed for one dropped letter.
+                for near, _, _ in process.extract(key, self.vocabulary, scorer=fuzz.ratio,
+                                                  score_cutoff=85, limit=4):
+                    if near != key:
+                        for i in self.postings.get(near, ()):
+                            weight[i] += self.idf.get(near, 1.0) / 2
         return sorted(weight, key=lambda i: -weight[i])[:limit]
 
     def _word_match(self, word: str, record_words: set[str]) -> float:

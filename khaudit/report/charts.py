@@ -48,3 +48,42 @@ def progress_chart(progress: pd.DataFrame, label: str, title: str) -> Figure:
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return fig
+
+
+def burndown_chart(history: pd.DataFrame, forecast: dict | None, deadline, title: str,
+                   lang: str = "vi") -> Figure:
+    """Records still to digitize at each audit, the forecast line, and the deadline."""
+    import datetime as dt
+
+    fig, ax = plt.subplots(figsize=(7, 3.2))
+    dates = pd.to_datetime(history["as_of"])
+    remaining = history["records"].astype(int) - history["digitized"].astype(int)
+    ax.plot(dates, remaining, marker="o", color="#1f4e79", label=t("report.remaining", lang))
+    if forecast and forecast.get("forecast"):
+        end = pd.to_datetime(forecast["forecast"])
+        ax.plot([dates.iloc[-1], end], [remaining.iloc[-1], 0], linestyle="--", color="#2e7d32",
+                label=t("report.forecast", lang))
+    if deadline:
+        ax.axvline(pd.Timestamp(deadline if isinstance(deadline, dt.date) else str(deadline)),
+                   color="#c62828", linewidth=1, label=t("report.deadline", lang))
+    ax.set_ylim(bottom=0)
+    ax.set_title(title)
+    ax.legend(loc="upper right", fontsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    return fig
+
+
+def completion_chart(table: pd.DataFrame, title: str) -> Figure:
+    """Completion per locality, ranked, against the 100% target."""
+    fig, ax = plt.subplots(figsize=(7, 0.4 * len(table) + 1))
+    ax.barh(table["locality"], 100 * table["completion"].astype(float), color="#2e7d32")
+    ax.axvline(100, color="#c62828", linewidth=1, linestyle="--")
+    ax.invert_yaxis()
+    ax.set_xlim(0, 105)
+    ax.set_xlabel("%")
+    ax.set_title(title)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return fig

@@ -190,3 +190,57 @@ def _parameters_text(parameters: dict) -> str:
         else:
             flat.append(f"{key}={value}")
     return "; ".join(flat)
+
+
+def locality_history(run: Run, locality: str) -> pd.DataFrame:
+    """This locality's audits up to this run (excluded runs left out), oldest first."""
+    history = run.table("history")
+    if history.empty:
+        return history
+    mine = history[(history["locality"] == locality) & (history["excluded"] == "")]
+    return mine.sort_values("as_of").reset_index(drop=True)
+
+
+def locality_forecast(run: Run, locality: str) -> dict | None:
+    forecast = run.table("forecast")
+    if forecast.empty:
+        return None
+    rows = forecast[forecast["locality"] == locality]
+    return rows.iloc[0].to_dict() if len(rows) else None
+
+
+def deadline(run: Run) -> str:
+    return str(run.meta.get("parameters", {}).get("progress", {}).get("deadline") or "")
+
+
+def _number(value: object) -> float | None:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if number != number else number
+
+
+def forecast_figures(forecast: dict | None, lang: str = "vi") -> pd.DataFrame:
+    """The trend figures of one locality as a two-column table."""
+    if not forecast:
+        return pd.DataFrame(columns=[t("col.metric", lang), t("col.figure", lang)])
+    pace = _number(forecast.get("pace"))
+    days = _number(forecast.get("days_vs_deadline"))
+    work = _number(forecast.get("working_days"))
+    budget = _number(forecast.get("budget"))
+    span = (f"{forecast['earliest']} – {forecast['latest']}"
+            if forecast.get("earliest") and forecast.get("latest") else "")
+    rows = [
+        (t("report.runs", lang), str(forecast.get("runs", ""))),
+        (t("report.pace", lang), f"{pace:.2f}" if pace is not None else ""),
+        (t("report.forecast_date", lang),
+         str(forecast.get("forecast") or t("report.no_forecast", lang))),
+        (t("report.forecast_range", lang), span),
+        (t("report.days_vs_deadline", lang), f"{days:+.0f}" if days is not None else ""),
+        (t("report.pages_to_scan", lang), str(forecast.get("pages_to_scan", ""))),
+        (t("report.working_days", lang), f"{work:.1f}" if work is not None else ""),
+        (t("report.budget", lang), f"{budget:,.0f}" if budget is not None else ""),
+        (t("col.note", lang), str(forecast.get("note") or "")),
+    ]
+    return pd.DataFrame(rows, columns=[t("col.metric", lang), t("col.figure", lang)])

@@ -157,6 +157,18 @@ class LocalityReport:
         return (f"<div class='kh'><h2>{self._t('report.review')} ({len(frame)})</h2>"
                 f"{table_html(F.localized(frame, self.lang), self.lang)}</div>")
 
+    def trend(self) -> str:
+        """Progress over time: the burn-down of this locality's audits and its forecast."""
+        history = F.locality_history(self.run, self.locality)
+        forecast = F.locality_forecast(self.run, self.locality)
+        parts = [f"<div class='kh'><h2>{self._t('report.trend')}</h2>"]
+        if len(history):
+            parts.append(figure_html(charts.burndown_chart(
+                history, forecast, F.deadline(self.run) or None,
+                t("report.burndown", self.lang), self.lang)))
+        parts.append(table_html(F.forecast_figures(forecast, self.lang), self.lang))
+        return "".join(parts) + "</div>"
+
     def schemes(self) -> str:
         rows = [(root, scheme, n) for root, counts in
                 self.run.meta.get("schemes", {}).get(self.locality, {}).items()
@@ -184,5 +196,5 @@ class LocalityReport:
                 f"</b><br/><i>{self._t('report.sign')}</i></div></div></div>")
 
     def sections(self) -> list[str]:
-        return [self.header(), self.headline(), self.status(), self.progress(), self.problems(),
-                self.review(), self.schemes(), self.minutes()]
+        return [self.header(), self.headline(), self.status(), self.progress(), self.trend(),
+                self.problems(), self.review(), self.schemes(), self.minutes()]

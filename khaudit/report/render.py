@@ -102,8 +102,38 @@ def render_locality(run_dir: str | Path, locality: str, lang: str = "vi") -> Pat
     return target
 
 
+def render_province(run_dir: str | Path, lang: str = "vi") -> Path:
+    """Execute province_summary.ipynb for a run; write province.html."""
+    import papermill
+
+    from .. import __version__
+
+    run = load_run(run_dir)
+    executed = Path(run_dir) / "province.ipynb"
+    try:
+        notebook = papermill.execute_notebook(
+            str(notebook_dir() / "province_summary.ipynb"), str(executed),
+            parameters={"run_dir": str(Path(run_dir).resolve()), "lang": lang},
+            kernel_name="python3", progress_bar=False, log_output=False, cwd=str(run_dir))
+    except papermill.PapermillExecutionError as exc:
+        raise KhauditError(f"province summary failed in cell {exc.cell_index}: "
+                           f"{exc.ename}: {exc.evalue}") from exc
+    page = PAGE.format(lang=lang, version=__version__, fingerprint=run.meta["fingerprint"],
+                       title=html.escape(f"{run.meta.get('province', '')} — khaudit"),
+                       body=outputs_html(notebook))
+    target = Path(run_dir) / "province.html"
+    write_text(target, page)
+    return target
+
+
 def _render_one(args: tuple[str, str, str]) -> str:
-    return str(render_locality(*args))
+    run_dir, name, lang = args
+    if name == PROVINCE:
+        return str(render_province(run_dir, lang))
+    return str(render_locality(run_dir, name, lang))
+
+
+PROVINCE = "\0province"  # a job name no locality can have
 
 
 def render_reports(run_dir: str | Path, localities: list[str] | None = None,
@@ -111,6 +141,8 @@ def render_reports(run_dir: str | Path, localities: list[str] | None = None,
     """Render every (or the named) locality of a run, in parallel; return the HTML paths."""
     run = load_run(run_dir)
     names = localities or [loc["name"] for loc in run.meta.get("localities", [])]
+    if not localities:
+        names = [*names, PROVINCE]
     jobs = [(str(run_dir), name, lang) for name in names]
     n = min(len(jobs), cpu_workers(workers))
     if n <= 1:

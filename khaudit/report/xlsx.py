@@ -100,6 +100,15 @@ def write_locality_workbook(run: Run, locality: str, target: Path, lang: str = "
         _write_table(workbook, ws, F.localized(F.issue_table(run, locality), lang),
                      header_format=bold)
 
+        ws = workbook.add_worksheet(_sheet_name(t("report.progress_sheet", lang), used))
+        trend = F.forecast_figures(F.locality_forecast(run, locality), lang)
+        _write_table(workbook, ws, trend, header_format=bold)
+        history = F.locality_history(run, locality)
+        if len(history):
+            _write_table(workbook, ws, history.drop(columns=["excluded"]),
+                         start_row=len(trend) + 3, header_format=bold)
+            ws.freeze_panes(1, 0)
+
         review = F.localized(F.review_table(run, locality), lang)
         review[t("col.decision", lang)] = ""
         ws = workbook.add_worksheet(_sheet_name(t("report.review", lang), used))

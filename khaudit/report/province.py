@@ -1,0 +1,89 @@
+"""The province roll-up: every locality side by side, ranked against the deadline.
+
+The synthesis report Home Affairs sends to the People's Committee; same escaping and catalogue
+rules as the locality report.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pandas as pd
+
+from ..i18n import t
+from ..reconcile import RECORD_STATUSES
+from ..run import Run, load_run
+from . import charts
+from . import figures as F
+from .locality import CSS, figure_html, table_html
+
+
+class ProvinceReport:
+    def __init__(self, run: Run | str | Path, lang: str = "vi"):
+        self.run = run if isinstance(run, Run) else load_run(run)
+        self.lang = lang
+
+    def _t(self, key: str, **values: object) -> str:
+        return html.escape(t(key, self.lang, **values))
+
+    def header(self) -> str:
+        meta = self.run.meta
+        return (f"{CSS}<div class='kh'><h1>{self._t('report.province_title')}</h1>"
+                f"<p><b>{self._t('report.province')}:</b> {html.escape(meta.get('province', ''))}"
+                f" · {html.escape(meta.get('title', ''))}<br/><span class='muted'>"
+                f"{self._t('report.run_id')}: <code>{html.escape(meta.get('run_id', ''))}</code>"
+                f" · {self._t('report.generated')}: {html.escape(meta.get('as_of', '')[:10])}"
+                f" · {self._t('report.deadline')}: {html.escape(F.deadline(self.run))}"
+                "</span></p></div>")
+
+    def table(self) -> pd.DataFrame:
+        """Every locality: completion, administrative-procedure completion, statuses, forecast."""
+        records, files = self.run.records, self.run.files
+        forecast = self.run.table("forecast")
+        by_name = {row["locality"]: row for _, row in forecast.iterrows()} if len(forecast) else {}
+        rows = []
+        for loc in self.run.meta.get("localities", []):
+            name = loc["name"]
+            mine = records[records["locality"] == name]
+            h = F.headline(mine, files[files["locality"] == name])
+            f = by_name.get(name, {})
+            row = {"locality": name, "completion": h.completion,
+                   t("report.completion", self.lang): f"{h.completion:.1%}",
+                   t("report.tthc_completion", self.lang): f"{h.tthc_completion:.1%}"}
+            counts = mine["status"].value_counts()
+            row.update({t(f"status.{s}", self.lang): int(counts.get(s, 0))
+                        for s in RECORD_STATUSES})
+            days = F._number(f.get("days_vs_deadline")) if len(f) else None
+            row[t("report.forecast_date", self.lang)] = str(f.get("forecast") or "") \
+                if len(f) else ""
+            row[t("report.days_vs_deadline", self.lang)] = f"{days:+.0f}" if days is not None \
+                else ""
+            row[t("report.pages_to_scan", self.lang)] = int(f.get("pages_to_scan", 0) or 0) \
+                if len(f) else 0
+            miss = bool(f.get("will_miss_deadline")) if len(f) else False
+            row[t("col.note", self.lang)] = t("report.will_miss" if miss else "report.on_track",
+                                               self.lang) if len(f) and f.get("forecast") or miss \
+                else t("report.no_forecast", self.lang)
+            row["_order"] = days if days is not None else -10**6
+            rows.append(row)
+        table = pd.DataFrame(rows)
+        if table.empty:
+            return table
+        return table.sort_values(["_order", "completion"]).drop(columns="_order") \
+            .reset_index(drop=True)
+
+    def ranking(self) -> str:
+        table = self.table()
+        chart = figure_html(charts.completion_chart(
+            table.sort_values("completion", ascending=False),
+            t("report.by_locality", self.lang))) if len(table) else ""
+        return (f"<div class='kh'><h2>{self._t('report.ranking')}</h2>"
+                f"{table_html(table.drop(columns=['completion']), self.lang)}{chart}</div>")
+
+    def fingerprint(self) -> str:
+        return (f"<div class='kh'><h2>{self._t('report.fingerprint')}</h2>"
+                f"{table_html(F.fingerprint_table(self.run.meta, self.lang), self.lang)}</div>")
+
+    def sections(self) -> list[str]:
+        return [self.header(), self.ranking(), self.fingerprint()]
