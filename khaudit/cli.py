@@ -9,7 +9,7 @@ import click
 
 from . import __version__
 from .errors import KhauditError
-from .i18n import LANGUAGES
+from .i18n import LANGUAGES, t
 
 
 def _fail(exc: Exception) -> None:
@@ -185,6 +185,7 @@ def history(project: Path, exclude: str | None, reason: str) -> None:
         shown = table[columns].copy()
         shown["completion"] = (100 * shown["completion"]).round(1).astype(str) + "%"
         shown["pace"] = shown["pace"].map(lambda v: "" if v is None or v != v else f"{v:.2f}/day")
+        shown["note"] = shown["note"].map(lambda c: t(f"forecast.{c}", "en") if c else "")
         click.echo(shown.to_string(index=False))
 
 

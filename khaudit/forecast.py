@@ -43,7 +43,7 @@ class Forecast:
     pages_to_scan: int
     working_days: float | None
     budget: float | None
-    note: str = ""
+    note: str = ""  # a code, worded by the catalogues as "forecast.<code>"
 
     @property
     def will_miss_deadline(self) -> bool:
@@ -86,25 +86,24 @@ def forecast_locality(series: pd.DataFrame, settings: ProgressSettings) -> Forec
     if remaining == 0:
         return Forecast(**base, pace=None, forecast=as_of, earliest=as_of, latest=as_of,
                         days_vs_deadline=(settings.deadline - as_of).days
-                        if settings.deadline else None, note="target reached")
+                        if settings.deadline else None, note="target_reached")
     dates = list(rows["as_of"])
     if len(set(dates)) < 2:
         return Forecast(**base, pace=None, forecast=None, earliest=None, latest=None,
                         days_vs_deadline=None,
-                        note="too few runs to forecast: at least two audits on different days")
+                        note="too_few_runs")
     start = dates[0]
     days = [(d - start).days for d in dates]
     slope, error = _slope(days, [float(v) for v in rows["digitized"]])
     if slope <= 0:
         return Forecast(**base, pace=slope, forecast=None, earliest=None, latest=None,
                         days_vs_deadline=None,
-                        note="no progress over the recent runs: no completion at this pace")
+                        note="no_progress")
     when = _after(as_of, remaining, slope)
     earliest = _after(as_of, remaining, slope + error) if error is not None else None
     latest = (_after(as_of, remaining, slope - error)
               if error is not None and slope - error > 0 else None)
-    note = ("two runs: a point forecast, no range" if error is None else
-            "" if latest is not None else "the slow end of the range never reaches the target")
+    note = ("two_runs" if error is None else "" if latest is not None else "open_range")
     return Forecast(**base, pace=slope, forecast=when, earliest=earliest, latest=latest,
                     days_vs_deadline=(settings.deadline - when).days if settings.deadline
                     else None, note=note)

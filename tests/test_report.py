@@ -115,4 +115,4 @@ def test_province_summary_ranks_every_locality(demo_run):
 
 def test_trend_section_says_when_there_are_too_few_audits(demo_run):
     trend = LocalityReport(demo_run, "Xã Diên Lạc").trend()
-    assert "Tiến độ theo thời gian" in trend and "too few runs" in trend
+    assert "Tiến độ theo thời gian" in trend and "chưa đủ số lần kiểm tra" in trend

@@ -241,6 +241,7 @@ def forecast_figures(forecast: dict | None, lang: str = "vi") -> pd.DataFrame:
         (t("report.pages_to_scan", lang), str(forecast.get("pages_to_scan", ""))),
         (t("report.working_days", lang), f"{work:.1f}" if work is not None else ""),
         (t("report.budget", lang), f"{budget:,.0f}" if budget is not None else ""),
-        (t("col.note", lang), str(forecast.get("note") or "")),
+        (t("col.note", lang), t(f"forecast.{forecast['note']}", lang)
+         if forecast.get("note") else ""),
     ]
     return pd.DataFrame(rows, columns=[t("col.metric", lang), t("col.figure", lang)])
