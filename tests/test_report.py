@@ -111,6 +111,9 @@ def test_province_summary_ranks_every_locality(demo_run):
     page = render_province(demo_run.path).read_text(encoding="utf-8")
     assert "Báo cáo tổng hợp số hóa tài liệu lưu trữ toàn tỉnh" in page
     assert "Xã Diên Lạc" in page and "<script" not in page
+    on_track = ProvinceReport(demo_run).table()["Ghi chú"]
+    assert set(on_track) <= {"Kịp hạn", "Sẽ trễ hạn", "Chưa đủ dữ liệu để dự báo"}
+    assert set(on_track) == {"Chưa đủ dữ liệu để dự báo"}  # one audit only: no forecast
 
 
 def test_trend_section_says_when_there_are_too_few_audits(demo_run):

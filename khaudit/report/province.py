@@ -61,7 +61,8 @@ class ProvinceReport:
                 else ""
             row[t("report.pages_to_scan", self.lang)] = int(f.get("pages_to_scan", 0) or 0) \
                 if len(f) else 0
-            miss = bool(f.get("will_miss_deadline")) if len(f) else False
+            miss = str(f.get("will_miss_deadline", "")).lower() in ("true", "1") if len(f) \
+                else False
             row[t("col.note", self.lang)] = t("report.will_miss" if miss else "report.on_track",
                                                self.lang) if len(f) and f.get("forecast") or miss \
                 else t("report.no_forecast", self.lang)
@@ -78,8 +79,10 @@ class ProvinceReport:
         chart = figure_html(charts.completion_chart(
             table.sort_values("completion", ascending=False),
             t("report.by_locality", self.lang))) if len(table) else ""
+        shown = table.drop(columns=["completion"]).rename(
+            columns={"locality": t("col.locality", self.lang)})
         return (f"<div class='kh'><h2>{self._t('report.ranking')}</h2>"
-                f"{table_html(table.drop(columns=['completion']), self.lang)}{chart}</div>")
+                f"{table_html(shown, self.lang)}{chart}</div>")
 
     def fingerprint(self) -> str:
         return (f"<div class='kh'><h2>{self._t('report.fingerprint')}</h2>"
