@@ -43,7 +43,9 @@ class Forecast:
     pages_to_scan: int
     working_days: float | None
     budget: float | None
-    note: str = ""  # a code, worded by the catalogues as "forecast.<code>"
+    note: str = ""
+    tthc_completion: float | None = None  # administrative-procedure records, reported first
+    tthc_remaining: int = 0  # a code, worded by the catalogues as "forecast.<code>"
 
     @property
     def will_miss_deadline(self) -> bool:
@@ -79,10 +81,13 @@ def forecast_locality(series: pd.DataFrame, settings: ProgressSettings) -> Forec
     working_days = round(pages / per_day, 1) if per_day else None
     budget = pages * settings.cost_per_page if settings.cost_per_page is not None else None
     as_of = last["as_of"]
+    tthc = int(last.get("tthc_records", 0) or 0)
+    tthc_done = int(last.get("tthc_digitized", 0) or 0)
     base = dict(locality=str(last["locality"]), as_of=as_of, runs=len(series), records=records,
                 digitized=digitized, completion=digitized / records if records else 0.0,
                 remaining=remaining, pages_to_scan=pages, working_days=working_days,
-                budget=budget)
+                budget=budget, tthc_completion=tthc_done / tthc if tthc else None,
+                tthc_remaining=max(0, math.ceil(settings.target * tthc) - tthc_done))
     if remaining == 0:
         return Forecast(**base, pace=None, forecast=as_of, earliest=as_of, latest=as_of,
                         days_vs_deadline=(settings.deadline - as_of).days

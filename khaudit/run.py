@@ -55,7 +55,8 @@ HISTORY_COLUMNS = ["run_id", "as_of", "locality", "excluded", "records", "digiti
                    "pages_to_scan", "files"]
 FORECAST_COLUMNS = ["locality", "as_of", "runs", "records", "digitized", "completion",
                     "remaining", "pace", "forecast", "earliest", "latest", "days_vs_deadline",
-                    "pages_to_scan", "working_days", "budget", "note", "will_miss_deadline"]
+                    "pages_to_scan", "working_days", "budget", "note", "will_miss_deadline",
+                    "tthc_completion", "tthc_remaining"]
 TABLES = ("records", "files", "inventory_issues", "candidates", "ignored_files", "scan_problems",
           "history", "forecast")
 TABLE_COLUMNS = {

@@ -23,7 +23,8 @@ D = dt.date
 def series(values: list[int], pages: list[int], records: int = 100) -> pd.DataFrame:
     dates = [D(2025, 6, 1), D(2025, 6, 11), D(2025, 6, 21)][: len(values)]
     return pd.DataFrame({"as_of": dates, "locality": "Xã A", "records": records,
-                         "digitized": values, "pages_to_scan": pages})
+                         "digitized": values, "pages_to_scan": pages,
+                         "tthc_records": 40, "tthc_digitized": [v // 2 for v in values]})
 
 
 SETTINGS = ProgressSettings(deadline=D(2025, 6, 30), pages_per_day=50, stations=2,
@@ -39,6 +40,7 @@ def test_steady_pace_by_hand():
     assert f.pages_to_scan == 200
     assert f.working_days == 2.0  # 200 pages / (50 pages a day x 2 stations)
     assert f.budget == 300_000  # 200 pages x 1,500 VND
+    assert f.tthc_completion == 1.0 and f.tthc_remaining == 0  # 40 of 40 procedure records
 
 
 def test_uneven_pace_gives_an_honest_range():

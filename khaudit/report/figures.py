@@ -231,7 +231,9 @@ def forecast_figures(forecast: dict | None, lang: str = "vi") -> pd.DataFrame:
     budget = _number(forecast.get("budget"))
     span = (f"{forecast['earliest']} – {forecast['latest']}"
             if forecast.get("earliest") and forecast.get("latest") else "")
+    tthc = _number(forecast.get("tthc_completion"))
     rows = [
+        (t("report.tthc_completion", lang), f"{tthc:.1%}" if tthc is not None else ""),
         (t("report.runs", lang), str(forecast.get("runs", ""))),
         (t("report.pace", lang), f"{pace:.2f}" if pace is not None else ""),
         (t("report.forecast_date", lang),
