@@ -9,8 +9,11 @@ Localities render in parallel processes. Every file is written atomically.
 from __future__ import annotations
 
 import base64
+import contextlib
 import html
 import os
+import sys
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -126,11 +129,28 @@ def render_province(run_dir: str | Path, lang: str = "vi") -> Path:
     return target
 
 
+@contextlib.contextmanager
+def _kernel_log(path: Path) -> Iterator[None]:
+    """Send what kernels print on their way in and out (transport warnings, shutdown
+    interrupts) to a log beside the report instead of the inspector's terminal."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(path, "ab") as log:
+        os.dup2(log.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
 def _render_one(args: tuple[str, str, str]) -> str:
     run_dir, name, lang = args
-    if name == PROVINCE:
-        return str(render_province(run_dir, lang))
-    return str(render_locality(run_dir, name, lang))
+    with _kernel_log(Path(run_dir) / ".render.log"):
+        if name == PROVINCE:
+            return str(render_province(run_dir, lang))
+        return str(render_locality(run_dir, name, lang))
 
 
 PROVINCE = "\0province"  # a job name no locality can have
