@@ -71,18 +71,32 @@ def figure_html(fig) -> str:
     return f"<img alt='' src='data:image/png;base64,{data}'/>"
 
 
-class LocalityReport:
-    """One locality of one run, rendered section by section."""
+class Sections:
+    """A report over one run in one language: the base of the locality and province reports.
 
-    def __init__(self, run: Run | str | Path, locality: str, lang: str = "vi"):
+    Every method returns an HTML fragment whose untrusted text is escaped.
+    """
+
+    def __init__(self, run: Run | str | Path, lang: str = "vi"):
         self.run = run if isinstance(run, Run) else load_run(run)
-        self.locality = resolve_locality(self.run, locality)
         self.lang = lang
-        self.records, self.files = F.locality_tables(self.run, self.locality)
-        self.head = F.headline(self.records, self.files)
 
     def _t(self, key: str, **values: object) -> str:
         return html.escape(t(key, self.lang, **values))
+
+    def fingerprint(self) -> str:
+        return (f"<div class='kh'><h2>{self._t('report.fingerprint')}</h2>"
+                f"{table_html(F.fingerprint_table(self.run.meta, self.lang), self.lang)}</div>")
+
+
+class LocalityReport(Sections):
+    """One locality of one run, rendered section by section."""
+
+    def __init__(self, run: Run | str | Path, locality: str, lang: str = "vi"):
+        super().__init__(run, lang)
+        self.locality = resolve_locality(self.run, locality)
+        self.records, self.files = F.locality_tables(self.run, self.locality)
+        self.head = F.headline(self.records, self.files)
 
     def header(self) -> str:
         meta = self.run.meta

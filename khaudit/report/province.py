@@ -7,25 +7,18 @@ rules as the locality report.
 from __future__ import annotations
 
 import html
-from pathlib import Path
 
 import pandas as pd
 
 from ..i18n import t
 from ..reconcile import RECORD_STATUSES
-from ..run import Run, load_run
 from . import charts
 from . import figures as F
-from .locality import CSS, figure_html, table_html
+from .locality import CSS, Sections, figure_html, table_html
 
 
-class ProvinceReport:
-    def __init__(self, run: Run | str | Path, lang: str = "vi"):
-        self.run = run if isinstance(run, Run) else load_run(run)
-        self.lang = lang
-
-    def _t(self, key: str, **values: object) -> str:
-        return html.escape(t(key, self.lang, **values))
+class ProvinceReport(Sections):
+    """Every locality of one run side by side."""
 
     def header(self) -> str:
         meta = self.run.meta
@@ -83,10 +76,6 @@ class ProvinceReport:
             columns={"locality": t("col.locality", self.lang)})
         return (f"<div class='kh'><h2>{self._t('report.ranking')}</h2>"
                 f"{table_html(shown, self.lang)}{chart}</div>")
-
-    def fingerprint(self) -> str:
-        return (f"<div class='kh'><h2>{self._t('report.fingerprint')}</h2>"
-                f"{table_html(F.fingerprint_table(self.run.meta, self.lang), self.lang)}</div>")
 
     def sections(self) -> list[str]:
         return [self.header(), self.ranking(), self.fingerprint()]
