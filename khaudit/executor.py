@@ -1,4 +1,4 @@
-"""Where work runs. Stages call :func:`parallel_map`; they never know what runs it.
+"""Where work runs. Stages call :func:`stream_map`; they never know what runs it.
 
 Local processes by default (one per core). The province-scale issue adds a Dask distributed
 backend behind this same function.
@@ -12,44 +12,12 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TypeVar
 
-from tqdm.auto import tqdm
-
 T = TypeVar("T")
 R = TypeVar("R")
 
 
 def cpu_workers(requested: int = 0) -> int:
     return requested if requested > 0 else max(1, os.cpu_count() or 1)
-
-
-def parallel_map(
-    func: Callable[[T], R],
-    items: Iterable[T],
-    workers: int = 0,
-    desc: str = "",
-    total: int | None = None,
-    unit: str = "it",
-    chunksize: int = 16,
-) -> Iterator[R]:
-    """``map(func, items)`` in order, over local processes, with a progress bar.
-
-    Small inputs run in this process: starting workers costs more than it saves.
-    """
-    items = list(items)
-    n = cpu_workers(workers)
-    bar = tqdm(total=total or len(items), desc=desc, unit=unit, disable=None, leave=False)
-    try:
-        if n == 1 or len(items) < 64:
-            for item in items:
-                yield func(item)
-                bar.update()
-            return
-        with ProcessPoolExecutor(max_workers=n) as pool:
-            for result in pool.map(func, items, chunksize=chunksize):
-                yield result
-                bar.update()
-    finally:
-        bar.close()
 
 
 def stream_map(func: Callable[[T], R], items: Iterable[T], workers: int = 0,

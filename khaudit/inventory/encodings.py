@@ -285,6 +285,3 @@ def convert_cell(text: str, column_encoding: str | None) -> tuple[str, str | Non
                 return ENCODINGS[best].decode(text), best
     return unicodedata.normalize("NFC", text), None
 
-
-#: Cell decoders by encoding name.
-CELL_DECODERS: dict[str, Callable[[str], str]] = {n: e.decode for n, e in ENCODINGS.items()}

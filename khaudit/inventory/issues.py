@@ -22,7 +22,6 @@ EXPECTED = {
     "file_no_not_number": "a whole file number, e.g. 45",
     "duplicate_code": "each record code once per locality",
     "duplicate_row": "each file listed once (this row repeats an earlier one)",
-    "legacy_encoding": "Unicode text (the cell was converted from a legacy font encoding)",
     "hidden_row": "a visible row (hidden in the spreadsheet; read and counted anyway)",
     "hidden_column": "a visible column (hidden in the spreadsheet; read anyway)",
 }

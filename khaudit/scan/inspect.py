@@ -16,7 +16,7 @@ import logging
 import os
 import warnings
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import xxhash
 
@@ -53,9 +53,6 @@ class FileFacts:
     color_mode: str = ""
     integrity: str = "ok"
     integrity_note: str = ""
-
-    def as_dict(self) -> dict[str, object]:
-        return asdict(self)
 
     def as_tuple(self, columns: list[str]) -> tuple:
         return tuple(getattr(self, c) for c in columns)

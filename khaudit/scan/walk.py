@@ -123,7 +123,3 @@ def walked(root: Path, item: Listed) -> WalkedFile:
     return WalkedFile(root=root, abspath=path, relpath=rel, role=role_of(rel.rsplit("/", 1)[-1]),
                       size=size, mtime_ns=mtime_ns, inode=inode)
 
-
-def walk_root(root: Path, problems: list[WalkProblem]) -> Iterator[WalkedFile]:
-    for _, files in walk_folders(root, problems):
-        yield from (walked(root, f) for f in files)
