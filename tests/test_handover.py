@@ -147,3 +147,28 @@ def test_packaging_refuses_what_it_cannot_vouch_for(demo_run, tmp_path: Path):
         package_locality(demo_run.path, "Đặc khu Trường Sa", tmp_path / "one")
     with pytest.raises(KhauditError, match="no locality"):
         package_locality(demo_run.path, "Nowhere", tmp_path / "two")
+
+
+def test_hashes_come_from_the_catalogue_when_the_run_has_none(tmp_path: Path):
+    from khaudit.audit import audit
+
+    base = tmp_path / "p"
+    (base / "scans").mkdir(parents=True)
+    rng = random.Random(2)
+    for i in range(3):
+        (base / "scans" / f"A.{i}.pdf").write_bytes(sf.pdf_bytes(str(i), 1, rng))
+    (base / "inv.csv").write_text("STT,Mã hồ sơ,Tiêu đề hồ sơ\n1,A.0,Báo cáo\n", encoding="utf-8")
+    (base / "project.toml").write_text(
+        'title = "t"\nprovince = "Khánh Hòa"\n[[locality]]\nname = "Xã A"\n'
+        'inventories = ["inv.csv"]\nscan_roots = ["scans"]\n', encoding="utf-8")
+    run = audit(base / "project.toml", tmp_path / "run")  # no SHA-256 asked: the run has none
+    assert (run.files["sha256"] == "").all()
+    first = package_locality(run.path, "Xã A", tmp_path / "bag1")
+    assert first.from_catalogue == 0 and first.hashed >= 3  # the three scans were read
+    from khaudit.scan.catalogue import Catalogue
+
+    with Catalogue(base / ".khaudit" / "catalogue.sqlite") as cat:
+        cat.scan(base / "scans", sha256=True, workers=1)  # now the catalogue knows them
+    second = package_locality(run.path, "Xã A", tmp_path / "bag2")
+    assert second.from_catalogue == 3
+    assert verify_bag(tmp_path / "bag2", workers=1).valid

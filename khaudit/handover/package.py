@@ -47,6 +47,7 @@ class PayloadFile:
     size: int
     sha256: str = ""
     expected_xxh3: str = ""  # scans: the hash the audit saw
+    key: tuple[str, str] = ("", "")  # scans: (root as written in the run, path)
 
 
 @dataclass
@@ -92,9 +93,9 @@ def _collect(run_dir: Path, locality: str, rehash: bool, project_file: Path | No
                            "pass --project PROJECT.toml")
     project = load_project(location)
     base = str(project.base)
-    mine = pd.read_parquet(run.path / "files.parquet", columns=["locality", "root", "path",
-                                                                "xxh3_128"],
-                           filters=[("locality", "==", name)])
+    mine = pd.read_parquet(run.path / "files.parquet",
+                           columns=["locality", "root", "path", "xxh3_128", "sha256", "size",
+                                    "mtime", "inode"], filters=[("locality", "==", name)])
     ignored = run.table("ignored_files")
     if len(ignored):
         ignored = ignored[(ignored["locality"] == name) & (ignored["role"] == "sidecar")]
@@ -107,37 +108,39 @@ def _collect(run_dir: Path, locality: str, rehash: bool, project_file: Path | No
         labels[root] = label
 
     prefix = {root: os.path.join(base, root) for root in roots}  # an absolute root stays itself
-    known: dict[str, dict[str, tuple]] = {}
-    if not rehash and project.scan.catalogue and Path(project.scan.catalogue).exists():
-        with Catalogue(project.scan.catalogue) as cat:
-            for root in roots:
-                key = os.path.realpath(prefix[root])
-                known[root] = {row[0]: row[1:] for row in cat.db.execute(
-                    "SELECT path, size, mtime_ns, inode, sha256, xxh3_128 FROM files "
-                    "WHERE root = ?", (key,))}
-
     payload: list[PayloadFile] = []
     missing: list[str] = []
     from_catalogue = 0
-    for table in (mine, ignored):
-        if not len(table):
+    # The run itself holds the SHA-256 of each scan when the audit asked for it: a file whose
+    # size, mtime and inode are still the audited ones takes it from there.
+    for root, path, xxh, sha, size, mtime, inode in zip(
+            mine["root"].tolist(), mine["path"].tolist(), mine["xxh3_128"].tolist(),
+            mine["sha256"].tolist(), mine["size"].tolist(), mine["mtime"].tolist(),
+            mine["inode"].tolist()):
+        source = f"{prefix[root]}/{path}"
+        try:
+            st = os.stat(source)
+        except OSError:
+            missing.append(source)
             continue
-        for root, path, xxh in zip(table["root"].tolist(), table["path"].tolist(),
-                                   table["xxh3_128"].tolist()):
-            source = f"{prefix[root]}/{path}"
-            try:
-                st = os.stat(source)
-            except OSError:
-                missing.append(source)
-                continue
-            item = PayloadFile(source, f"data/scans/{labels[root]}/{path}", st.st_size,
-                               expected_xxh3=str(xxh))
-            row = known.get(root, {}).get(path)
-            if row and row[3] and row[:3] == (st.st_size, st.st_mtime_ns, st.st_ino) \
-                    and row[4] == item.expected_xxh3:
-                item.sha256 = row[3]
-                from_catalogue += 1
-            payload.append(item)
+        item = PayloadFile(source, f"data/scans/{labels[root]}/{path}", st.st_size,
+                           expected_xxh3=str(xxh), key=(root, path))
+        if not rehash and sha and (st.st_size, st.st_mtime, st.st_ino) == (size, mtime, inode):
+            item.sha256 = sha
+            from_catalogue += 1
+        payload.append(item)
+    for root, path, xxh in (zip(ignored["root"].tolist(), ignored["path"].tolist(),
+                                ignored["xxh3_128"].tolist()) if len(ignored) else ()):
+        source = f"{prefix[root]}/{path}"
+        if not os.path.exists(source):
+            missing.append(source)
+            continue
+        payload.append(PayloadFile(source, f"data/scans/{labels[root]}/{path}",
+                                   os.path.getsize(source), expected_xxh3=str(xxh),
+                                   key=(root, path)))
+    lacking = [p for p in payload if p.expected_xxh3 and not p.sha256]
+    if lacking and not rehash and project.scan.catalogue and Path(project.scan.catalogue).exists():
+        from_catalogue += _from_catalogue(project.scan.catalogue, lacking, prefix)
     for entry in run.meta.get("inputs", []):
         if entry.get("locality") == name:
             source = os.path.join(base, entry["path"])
@@ -183,6 +186,24 @@ def _place_all(pairs: list[tuple[str, str]], link: bool) -> int:
                 link = False  # another file system: copy the rest without trying again
         shutil.copy2(source, target)
     return linked
+
+
+def _from_catalogue(catalogue: Path, items: list[PayloadFile], prefix: dict[str, str]) -> int:
+    """SHA-256 from the scan catalogue for files it saw exactly as they are now."""
+    found = 0
+    with Catalogue(catalogue) as cat:
+        for item in items:
+            root, path = item.key
+            row = cat.db.execute(
+                "SELECT size, mtime_ns, inode, sha256, xxh3_128 FROM files "
+                "WHERE root = ? AND path = ?", (os.path.realpath(prefix[root]), path)).fetchone()
+            if not row or not row[3] or row[4] != item.expected_xxh3:
+                continue
+            st = os.stat(item.source)
+            if (st.st_size, st.st_mtime_ns, st.st_ino) == tuple(row[:3]):
+                item.sha256 = row[3]
+                found += 1
+    return found
 
 
 def _hash_job(paths: list[str]) -> list[tuple[str, str]]:
