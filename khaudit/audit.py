@@ -19,6 +19,7 @@ from ._version import __version__
 from .forecast import forecast_all, forecast_table
 from .history import HistoryEntry, history_table, locality_snapshot, read_history, record_run
 from .inventory.loader import load_locality
+from .match.decisions import DecisionIndex, read_decisions
 from .match.link import match_locality
 from .match.sidecar import SidecarIndex, read_sidecar
 from .progress import NoProgress, StageProgress
@@ -57,7 +58,8 @@ def _relative(path: Path, base: Path) -> str:
 
 def audit_locality(project: Project, locality: Locality, lang: str = "vi",
                    progress: StageProgress | None = None,
-                   catalogue: Catalogue | None = None) -> LocalityResult:
+                   catalogue: Catalogue | None = None,
+                   decisions: DecisionIndex | None = None) -> LocalityResult:
     """Every stage for one locality; independent of the others, so localities can run apart."""
     base = project.base
     progress = progress or NoProgress()
@@ -90,7 +92,8 @@ def audit_locality(project: Project, locality: Locality, lang: str = "vi",
 
     with progress.stage(locality.name, "match"):
         match = match_locality(records, scans, SidecarIndex(entries), project.matching,
-                               pattern=locality.naming_pattern, lang=lang)
+                               pattern=locality.naming_pattern, lang=lang,
+                               decisions=decisions or read_decisions(project.decisions))
     with progress.stage(locality.name, "reconcile"):
         rec_out, files_out = reconcile(records, scans, match, project.matching, lang=lang)
     candidates = candidate_table(records, match)
@@ -131,10 +134,12 @@ def audit(project: Project | str | Path, out: str | Path, lang: str = "vi",
     results: dict[str, LocalityResult] = {}
     progress = StageProgress(len(project.localities))
     try:
+        decisions = read_decisions(project.decisions)
         with Catalogue(project.scan.catalogue or ":memory:") as catalogue:
             for locality in project.localities:
                 results[locality.name] = audit_locality(project, locality, lang=lang,
-                                                        progress=progress, catalogue=catalogue)
+                                                        progress=progress, catalogue=catalogue,
+                                                        decisions=decisions)
     finally:
         progress.close()
 

@@ -190,6 +190,47 @@ def history(project: Path, exclude: str | None, reason: str) -> None:
 
 
 @cli.group()
+def review() -> None:
+    """Decide the links khaudit would not make alone."""
+
+
+@review.command("export")
+@click.argument("run_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--lang", type=click.Choice(LANGUAGES), default="vi", show_default=True)
+def review_export(run_dir: Path, out: Path, lang: str) -> None:
+    """Write the pairs to decide as an xlsx with an Accept/Reject column."""
+    from .review import export_review
+
+    try:
+        n = export_review(run_dir, out, lang=lang)
+    except KhauditError as exc:
+        _fail(exc)
+    click.echo(f"{n} candidate pairs written to {out}")
+
+
+@review.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--project", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--by", default="", help="Who decided (default: the login name).")
+def review_import(file: Path, project: Path, by: str) -> None:
+    """Record the decisions of a filled-in review workbook; the next audit applies them."""
+    from .project import load_project
+    from .review import import_review
+
+    try:
+        proj = load_project(project)
+        recorded, problems = import_review(file, proj.decisions, by=by)
+    except KhauditError as exc:
+        _fail(exc)
+    for problem in problems:
+        click.echo(f"{file}: {problem}", err=True)
+    click.echo(f"{recorded} decisions recorded in {proj.decisions}; the next audit applies them")
+    if problems:
+        sys.exit(1)
+
+
+@cli.group()
 def inventory() -> None:
     """Inventory files on their own, before an audit."""
 

@@ -79,6 +79,11 @@ class Project:
     history: Path | None = None  # the run history folder
 
     @property
+    def decisions(self) -> Path:
+        """Where review decisions are kept (append-only), beside the project file."""
+        return self.base / ".khaudit" / "decisions.jsonl"
+
+    @property
     def base(self) -> Path:
         return self.path.parent
 

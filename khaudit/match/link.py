@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..i18n import t
+from .decisions import DecisionIndex
 from .evidence import normalize_code
 from .items import Item, build_items
 from .scoring import TitleIndex, TitleScore
@@ -37,10 +38,17 @@ class MatchResult:
 
 
 class _Linker:
-    def __init__(self, records: pd.DataFrame, settings: MatchSettings, lang: str):
+    def __init__(self, records: pd.DataFrame, settings: MatchSettings, lang: str,
+                 decisions: DecisionIndex | None = None):
         self.settings = settings
         self.lang = lang
+        self.decisions = decisions or DecisionIndex()
         self.rows: list[dict[str, object]] = []
+        self.provenance = {label: (str(f), str(s), int(r)) for label, f, s, r in zip(
+            records.index, records["source_file"], records["source_sheet"],
+            records["source_row"])}
+        self.by_provenance = {p: label for label, p in self.provenance.items()}
+        self.locality = str(records["locality"].iloc[0]) if len(records) else ""
         targets = records[records["duplicate_of"] == ""]
         self.labels = list(targets.index)
         self.codes: dict[str, set[int]] = defaultdict(set)
@@ -66,11 +74,28 @@ class _Linker:
 
     def add(self, item: Item, record: int, method: str, score: float, decision: str,
             explanation: str, rank: int = 1) -> None:
+        if method != "decision" and self.decisions.rejected(
+                self.locality, content_key(item), self.provenance[record]):
+            return  # a person said no to this pair: never propose it again
         self.rows.append({"item_id": item.item_id, "record": record, "method": method,
                           "score": round(score, 4), "decision": decision, "rank": rank,
                           "explanation": explanation})
         if decision == "link":
             self.claimed.setdefault(record, item)
+
+    # -- stage 0 ---------------------------------------------------------------------------
+    def decided(self, item: Item) -> bool:
+        """A person accepted this scan for a record: that link comes before any evidence."""
+        d = self.decisions.accepted(self.locality, content_key(item))
+        if d is None:
+            return False
+        record = self.by_provenance.get((d.source_file, d.source_sheet, int(d.source_row)))
+        if record is None:
+            return False  # the row is gone from the inventory: the evidence decides again
+        item.scheme = item.scheme or "decision"
+        self.add(item, record, "decision", 1.0, "link",
+                 t("why.decision", self.lang, by=d.by, at=d.at[:10]))
+        return True
 
     # -- stage 1 ---------------------------------------------------------------------------
     def exact(self, item: Item) -> bool:
@@ -191,6 +216,11 @@ class _Linker:
         return match_form(title)
 
 
+def content_key(item: Item) -> str:
+    """What identifies a scan across rescans and renames: its content hash(es)."""
+    return "|".join(sorted(item.hashes))
+
+
 def match_locality(
     records: pd.DataFrame,
     scans: pd.DataFrame,
@@ -198,12 +228,14 @@ def match_locality(
     settings: MatchSettings,
     pattern: str = "",
     lang: str = "vi",
+    decisions: DecisionIndex | None = None,
 ) -> MatchResult:
     """Link one locality's scan items to its records. ``scans`` holds role == "scan" rows."""
     compiled = re.compile(pattern) if pattern else None
     items = build_items(scans, sidecars, compiled)
-    linker = _Linker(records, settings, lang)
-    rest = [item for item in items if not linker.exact(item)]
+    linker = _Linker(records, settings, lang, decisions)
+    rest = [item for item in items if not linker.decided(item)]
+    rest = [item for item in rest if not linker.exact(item)]
     rest = [item for item in rest if not linker.structural(item)]
     linked_items = {row["item_id"] for row in linker.rows if row["decision"] == "link"}
     linked_hashes = {h for item in items if item.item_id in linked_items for h in item.hashes}
