@@ -189,6 +189,22 @@ def history(project: Path, exclude: str | None, reason: str) -> None:
         click.echo(shown.to_string(index=False))
 
 
+@cli.command("verify-report")
+@click.argument("report", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.argument("run_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
+def verify_report_command(report: Path, run_dir: Path) -> None:
+    """Say whether a report (HTML, PDF minutes, xlsx) still matches its run; exit 1 if not."""
+    from .report.verify_report import verify_report
+
+    try:
+        check = verify_report(report, run_dir)
+    except KhauditError as exc:
+        _fail(exc)
+    click.echo(check.explain())
+    if not check.matches:
+        sys.exit(1)
+
+
 @cli.group()
 def review() -> None:
     """Decide the links khaudit would not make alone."""

@@ -119,3 +119,40 @@ def test_province_summary_ranks_every_locality(demo_run):
 def test_trend_section_says_when_there_are_too_few_audits(demo_run):
     trend = LocalityReport(demo_run, "Xã Diên Lạc").trend()
     assert "Tiến độ theo thời gian" in trend and "chưa đủ số lần kiểm tra" in trend
+
+
+def test_pdf_minutes_render_and_extract_with_diacritics(demo_run, tmp_path):
+    import pypdf
+
+    from khaudit.report.minutes_pdf import write_minutes_pdf
+
+    pdf = write_minutes_pdf(demo_run, "Xã Cam Lâm", tmp_path / "bien-ban.pdf")
+    reader = pypdf.PdfReader(pdf)
+    text = "".join(page.extract_text() for page in reader.pages)
+    for phrase in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "BIÊN BẢN GIAO NHẬN TÀI LIỆU",
+                   "Xã Cam Lâm", "ĐẠI DIỆN BÊN GIAO", "ĐẠI DIỆN BÊN NHẬN",
+                   "Hồ sơ thủ tục hành chính", demo_run.meta["fingerprint"]):
+        assert phrase in text, phrase
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4
+
+
+def test_verify_report_tells_a_matching_report_from_a_stale_one(demo_run, tmp_path):
+    import shutil
+
+    from click.testing import CliRunner
+
+    from khaudit.cli import cli
+
+    run = tmp_path / "run"
+    shutil.copytree(demo_run.path, run)
+    html_path = render_locality(run, "Xã Diên Lạc")
+    folder = html_path.parent
+    runner = CliRunner()
+    for name in ("report.html", "report.xlsx", "bien-ban.pdf"):
+        result = runner.invoke(cli, ["verify-report", str(folder / name), str(run)])
+        assert result.exit_code == 0 and "matches its run" in result.output, result.output
+    with open(run / "records.csv", "a", encoding="utf-8") as fh:
+        fh.write("forged row\n")
+    result = runner.invoke(cli, ["verify-report", str(folder / "bien-ban.pdf"), str(run)])
+    assert result.exit_code == 1 and "records.csv" in result.output

@@ -22,6 +22,7 @@ from ..errors import KhauditError
 from ..executor import cpu_workers
 from ..run import load_run
 from ..textnorm import slugify
+from .minutes_pdf import write_minutes_pdf
 from .xlsx import write_locality_workbook
 
 NOTEBOOKS_ENV = "KHAUDIT_NOTEBOOKS"
@@ -102,6 +103,7 @@ def render_locality(run_dir: str | Path, locality: str, lang: str = "vi") -> Pat
     target = folder / "report.html"
     write_text(target, page)
     write_locality_workbook(run, name, folder / "report.xlsx", lang=lang)
+    write_minutes_pdf(run, name, folder / "bien-ban.pdf", lang=lang)
     return target
 
 
