@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..i18n import t
 from ..match.decisions import Decision, record_decisions
 from ..run import Run
 
@@ -64,19 +65,22 @@ def decide(decisions_file: Path, candidate: pd.Series | dict, verdict: str, by: 
         source_row=int(row["source_row"]), verdict=verdict, path=str(row["path"]))], by=by)
 
 
-def explorer(run: Run, decisions_file: Path | None = None, by: str = ""):
+def explorer(run: Run, decisions_file: Path | None = None, by: str = "", lang: str = "vi"):
     """An interactive explorer: filters, the gap table, a record's candidates, decisions."""
     import ipywidgets as W
     from IPython.display import display
 
-    locality = W.Dropdown(options=[("(tất cả / all)", "")] + [(n, n) for n in localities(run)],
-                          description="Đơn vị")
-    status = W.SelectMultiple(options=GAP_STATUSES, value=GAP_STATUSES, description="Tình trạng")
-    text = W.Text(placeholder="tiêu đề, mã, ghi chú…", description="Tìm")
-    tthc = W.Checkbox(description="Chỉ hồ sơ TTHC")
-    row = W.BoundedIntText(description="Dòng #", min=0, max=10**9)
+    locality = W.Dropdown(options=[(t("gaps.all", lang), "")] + [(n, n) for n in
+                                                                 localities(run)],
+                          description=t("report.locality", lang))
+    status = W.SelectMultiple(options=[(t(f"status.{s}", lang), s) for s in GAP_STATUSES],
+                              value=GAP_STATUSES, description=t("col.status", lang))
+    text = W.Text(placeholder=t("gaps.search_hint", lang), description=t("gaps.search", lang))
+    tthc = W.Checkbox(description=t("gaps.tthc_only", lang))
+    row = W.BoundedIntText(description=t("gaps.row", lang), min=0, max=10**9)
     table_out, detail_out = W.Output(), W.Output()
-    accept, reject = W.Button(description="Đồng ý"), W.Button(description="Không đồng ý")
+    accept = W.Button(description=t("report.accept", lang))
+    reject = W.Button(description=t("report.reject", lang))
     state: dict[str, pd.DataFrame] = {}
 
     def refresh(*_: object) -> None:
