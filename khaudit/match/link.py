@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..i18n import t
+from ..textnorm import match_form
 from .decisions import DecisionIndex
 from .evidence import normalize_code
 from .items import Item, build_items
@@ -179,7 +180,7 @@ class _Linker:
             if not title:
                 continue
             item.scheme = item.scheme or ("scanner_counter+sidecar" if from_sidecar else "title")
-            block = self.titles.block(self.titles_form(title), self.settings.max_candidates)
+            block = self.titles.block(match_form(title), self.settings.max_candidates)
             ranked = sorted(((self.score(item, title, self.labels[i]), self.labels[i])
                              for i in block), key=lambda p: -p[0].score)[:3]
             if ranked:
@@ -209,11 +210,6 @@ class _Linker:
                     self.add(item, r, method, min(sc.score, 100) / 100, "review",
                              f"{self._why_title(item, sc, from_sidecar)}; {note}", rank)
 
-    @staticmethod
-    def titles_form(title: str) -> str:
-        from ..textnorm import match_form
-
-        return match_form(title)
 
 
 def content_key(item: Item) -> str:
