@@ -56,7 +56,7 @@ class PackageResult:
     files: int
     bytes: int
     hashed: int  # payload files read to hash them
-    from_catalogue: int  # scans whose SHA-256 came from the catalogue
+    from_catalogue: int  # scans whose SHA-256 came from the run or the catalogue, not re-read
     linked: int
     copied: int
     fetch: int
