@@ -295,7 +295,8 @@ def package(run_dir: Path, locality: str, out: Path, mode: str, rehash: bool,
     except KhauditError as exc:
         _fail(exc)
     click.echo(f"Bag written: {result.bag} ({result.files} files, {result.bytes} bytes; "
-               f"{result.from_catalogue} SHA-256 reused from the audit, {result.hashed} files read; "
+               f"{result.from_catalogue} SHA-256 reused from the audit, "
+               f"{result.hashed} files read; "
                f"{result.linked} linked, {result.copied} copied, {result.fetch} left in place)")
 
 
