@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import executor
 from ._version import __version__
 from .forecast import forecast_all, forecast_table
 from .history import HistoryEntry, history_table, locality_snapshot, read_history, record_run
@@ -125,10 +126,15 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def audit(project: Project | str | Path, out: str | Path, lang: str = "vi",
-          as_of: dt.datetime | None = None) -> Run:
-    """Audit every locality of ``project`` and write the run to ``out``."""
+          as_of: dt.datetime | None = None, scheduler: str | None = None) -> Run:
+    """Audit every locality of ``project`` and write the run to ``out``.
+
+    ``scheduler`` (or the project's ``[cluster] scheduler``) runs the work on a Dask cluster.
+    """
     if not isinstance(project, Project):
         project = load_project(project)
+    if scheduler or project.scheduler:
+        executor.configure(scheduler or project.scheduler)
     out = Path(out)
     started = dt.datetime.now(dt.UTC)
     results: dict[str, LocalityResult] = {}

@@ -57,12 +57,15 @@ def demo(out: Path, seed: int, rows: int, localities: int, force: bool, hold_bac
 @click.option("--no-report", is_flag=True, help="Write the tables only, no HTML/xlsx reports.")
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="The date the run is recorded at in the history (back-filling, tests).")
-def audit(project: Path, out: Path, lang: str, no_report: bool, as_of) -> None:
+@click.option("--scheduler", default=None, metavar="tcp://HOST:8786",
+              help="Run the work on this Dask distributed scheduler.")
+def audit(project: Path, out: Path, lang: str, no_report: bool, as_of,
+          scheduler: str | None) -> None:
     """Load inventories, scan, match, reconcile and write the run (and its reports) to OUT."""
     from .audit import audit as run_audit
 
     try:
-        run = run_audit(project, out, lang=lang, as_of=as_of)
+        run = run_audit(project, out, lang=lang, as_of=as_of, scheduler=scheduler)
     except KhauditError as exc:
         _fail(exc)
     for name, roots in run.meta["schemes"].items():
@@ -120,10 +123,14 @@ def scan(project: Path, locality: tuple[str, ...], sha256: bool | None, no_pages
 @click.argument("run_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
 @click.option("--locality", multiple=True, help="Only these localities (name or slug).")
 @click.option("--lang", type=click.Choice(LANGUAGES), default="vi", show_default=True)
-def report(run_dir: Path, locality: tuple[str, ...], lang: str) -> None:
+@click.option("--scheduler", default=None, metavar="tcp://HOST:8786",
+              help="Render on this Dask distributed scheduler.")
+def report(run_dir: Path, locality: tuple[str, ...], lang: str, scheduler: str | None) -> None:
     """Render the HTML and xlsx report of each locality of a run."""
+    from . import executor
     from .report.render import render_reports
 
+    executor.configure(scheduler)
     try:
         for path in render_reports(run_dir, localities=list(locality) or None, lang=lang):
             click.echo(f"Report: {path}")

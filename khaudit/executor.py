@@ -1,7 +1,10 @@
 """Where work runs. Stages call :func:`stream_map`; they never know what runs it.
 
-Local processes by default (one per core). The province-scale issue adds a Dask distributed
-backend behind this same function.
+Local processes by default (one per core). When a Dask distributed scheduler is configured
+(``khaudit audit --scheduler tcp://HOST:8786`` or ``[cluster] scheduler`` in the project file),
+the same calls run as tasks on its workers, which must see the scan roots at the same paths and
+have khaudit installed. Results come back in order either way, so a run is identical row for
+row whichever executor ran it.
 """
 
 from __future__ import annotations
@@ -10,10 +13,35 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+_scheduler: str | None = None
+_client: Any = None
+
+
+def configure(scheduler: str | None) -> None:
+    """Run later work on this Dask scheduler (None: local processes)."""
+    global _scheduler, _client
+    if scheduler != _scheduler and _client is not None:
+        _client.close()
+        _client = None
+    _scheduler = scheduler or None
+
+
+def scheduler() -> str | None:
+    return _scheduler
+
+
+def _dask_client() -> Any:
+    global _client
+    if _client is None:
+        from distributed import Client
+
+        _client = Client(_scheduler, set_as_default=False)
+    return _client
 
 
 def cpu_workers(requested: int = 0) -> int:
@@ -21,14 +49,25 @@ def cpu_workers(requested: int = 0) -> int:
 
 
 def stream_map(func: Callable[[T], R], items: Iterable[T], workers: int = 0,
-               in_flight: int = 4) -> Iterator[R]:
-    """``map(func, items)`` in order over local processes, consuming ``items`` lazily.
+               in_flight: int = 4, force_processes: bool = False) -> Iterator[R]:
+    """``map(func, items)`` in order, consuming ``items`` lazily.
 
     At most ``in_flight`` tasks per worker are queued, so a generator over millions of files is
     never held in memory at once (``ProcessPoolExecutor.map`` would list it all first).
     """
+    if _scheduler:
+        client = _dask_client()
+        limit = max(2, sum(client.nthreads().values()) * in_flight)
+        queued: deque[Any] = deque()
+        for item in items:
+            queued.append(client.submit(func, item, pure=False))
+            if len(queued) >= limit:
+                yield queued.popleft().result()
+        while queued:
+            yield queued.popleft().result()
+        return
     n = cpu_workers(workers)
-    if n == 1:
+    if n == 1 and not force_processes:
         yield from map(func, items)
         return
     with ProcessPoolExecutor(max_workers=n) as pool:

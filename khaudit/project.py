@@ -38,7 +38,7 @@ from .forecast import ProgressSettings
 from .match.settings import MatchSettings
 from .textnorm import slugify
 
-_TOP_KEYS = {"title", "province", "locality", "scan", "matching", "progress"}
+_TOP_KEYS = {"title", "province", "locality", "scan", "matching", "progress", "cluster"}
 _PROGRESS_KEYS = {"deadline", "target", "pages_per_day", "stations", "cost_per_page", "history",
                   "window"}
 _LOCALITY_KEYS = {"name", "code", "inventories", "scan_roots", "columns", "naming_pattern",
@@ -77,6 +77,7 @@ class Project:
     matching: MatchSettings = MatchSettings()
     progress: ProgressSettings = ProgressSettings()
     history: Path | None = None  # the run history folder
+    scheduler: str | None = None  # a Dask distributed scheduler, e.g. tcp://10.0.0.5:8786
 
     @property
     def decisions(self) -> Path:
@@ -211,9 +212,17 @@ def load_project(path: str | Path) -> Project:
         max_mbps=float(scan_raw.get("max_mbps", 0)))
     matching = MatchSettings.from_mapping(raw.get("matching", {}), source=f"{path}: ")
     progress, history = _progress(raw.get("progress", {}), path)
+    cluster = raw.get("cluster", {})
+    if not isinstance(cluster, dict):
+        raise ProjectError(f"{path}: 'cluster' must be a table ([cluster])")
+    _unknown(set(cluster), {"scheduler"}, "cluster.", path)
+    scheduler = cluster.get("scheduler")
+    if scheduler is not None and (not isinstance(scheduler, str) or "://" not in scheduler):
+        raise ProjectError(f"{path}: 'cluster.scheduler' must be an address such as "
+                           "\"tcp://10.0.0.5:8786\"")
     return Project(path=path, title=raw["title"].strip(), province=raw["province"].strip(),
                    localities=localities, scan=scan, matching=matching, progress=progress,
-                   history=history)
+                   history=history, scheduler=scheduler)
 
 
 def _progress(raw: Any, path: Path) -> tuple[ProgressSettings, Path]:

@@ -14,12 +14,11 @@ import html
 import os
 import sys
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from ..atomic import write_text
 from ..errors import KhauditError
-from ..executor import cpu_workers
+from ..executor import cpu_workers, stream_map
 from ..run import load_run
 from ..textnorm import slugify
 from .minutes_pdf import write_minutes_pdf
@@ -165,9 +164,7 @@ def render_reports(run_dir: str | Path, localities: list[str] | None = None,
     names = localities or [loc["name"] for loc in run.meta.get("localities", [])]
     if not localities:
         names = [*names, PROVINCE]
-    jobs = [(str(run_dir), name, lang) for name in names]
+    jobs = [(str(Path(run_dir).resolve()), name, lang) for name in names]
     n = min(len(jobs), cpu_workers(workers))
-    if n <= 1:
-        return [Path(_render_one(job)) for job in jobs]
-    with ProcessPoolExecutor(max_workers=n) as pool:
-        return [Path(p) for p in pool.map(_render_one, jobs)]
+    return [Path(p) for p in stream_map(_render_one, jobs, workers=n, in_flight=1,
+                                        force_processes=n > 1)]
