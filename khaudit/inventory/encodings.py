@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from .syllables import plausibility
@@ -106,16 +106,27 @@ _BREVE_TO_VNI = {v: k for k, v in _VNI_BREVE.items()}
 _I_TO_VNI = {"\u0301": "í", "\u0300": "ì", "\u0309": "æ", "\u0303": "ó", "\u0323": "ò"}
 
 
-def encode_vni(text: str) -> str:
-    """Unicode as a VNI-Windows font user typed it (used by tests and the demo)."""
-    out = []
+def _marked_letters(text: str, d: tuple[str, str]) -> Iterator[tuple[str, str, list[str]]]:
+    """(character, base letter, marks) for each character of ``text`` in NFC; the base is ""
+    for characters to keep as they are (unmarked, or not a Vietnamese letter), and đ/Đ come as
+    their spelling in ``d``."""
     for ch in unicodedata.normalize("NFC", text):
         if ch in "đĐ":
-            out.append("ñ" if ch == "đ" else "Ñ")
+            yield d[0] if ch == "đ" else d[1], "", []
             continue
         base, *marks = unicodedata.normalize("NFD", ch)
         if not marks or not base.isascii() or not set(marks) <= _VIETNAMESE_MARKS:
-            out.append(ch)  # not a Vietnamese letter: VNI fonts have no code for it
+            yield ch, "", []
+        else:
+            yield ch, base, marks
+
+
+def encode_vni(text: str) -> str:
+    """Unicode as a VNI-Windows font user typed it (used by tests and the demo)."""
+    out = []
+    for ch, base, marks in _marked_letters(text, ("ñ", "Ñ")):
+        if not base:
+            out.append(ch)  # kept as it is: VNI fonts have no code for other letters
             continue
         upper = base.isupper()
         shape = next((m for m in marks if m in "\u0302\u0306\u031b"), "")
@@ -169,12 +180,8 @@ def encode_viqr(text: str) -> str:
     shapes = {v: k for k, v in _VIQR_SHAPE.items()}
     tones = {v: k for k, v in _VIQR_TONE.items()}
     out = []
-    for ch in unicodedata.normalize("NFC", text):
-        if ch in "đĐ":
-            out.append("dd" if ch == "đ" else "DD")
-            continue
-        base, *marks = unicodedata.normalize("NFD", ch)
-        if not marks or not base.isascii() or not set(marks) <= _VIETNAMESE_MARKS:
+    for ch, base, marks in _marked_letters(text, ("dd", "DD")):
+        if not base:
             out.append(ch)
             continue
         out.append(base + "".join(shapes.get(m, "") for m in marks)
