@@ -24,7 +24,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -123,13 +123,20 @@ def write_run(out: Path, tables: dict[str, pd.DataFrame], meta: dict[str, Any]) 
 
 @dataclass
 class Run:
-    """A run read back: its metadata and tables (loaded on first use)."""
+    """A run read back: its metadata and tables (each read once, on first use; callers treat
+    them as read-only and derive new frames)."""
 
     path: Path
     meta: dict[str, Any]
+    _tables: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
 
     def table(self, name: str) -> pd.DataFrame:
         """A table of the run; empty (with its columns) if the run predates that table."""
+        if name not in self._tables:
+            self._tables[name] = self._read(name)
+        return self._tables[name]
+
+    def _read(self, name: str) -> pd.DataFrame:
         if name in PARQUET_TABLES and (self.path / f"{name}.parquet").exists():
             return pd.read_parquet(self.path / f"{name}.parquet")
         if not (self.path / f"{name}.csv").exists():

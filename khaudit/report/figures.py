@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..i18n import t
+from ..i18n import catalogue, t
 from ..reconcile import FILE_STATUSES, RECORD_STATUSES
 from ..run import Run
 
@@ -159,14 +159,9 @@ def localized(frame: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     out = frame.copy()
     if "status" in out.columns:
         out["status"] = out["status"].map(lambda s: t(f"status.{s}", lang) if s else s)
+    known = catalogue(lang)
     return out.rename(columns={c: t(f"col.{c}", lang) for c in out.columns
-                               if f"col.{c}" in _keys(lang)})
-
-
-def _keys(lang: str) -> set[str]:
-    from ..i18n import catalogue
-
-    return set(catalogue(lang))
+                               if f"col.{c}" in known})
 
 
 def fingerprint_table(meta: dict, lang: str = "vi") -> pd.DataFrame:

@@ -84,6 +84,15 @@ class Sections:
     def _t(self, key: str, **values: object) -> str:
         return html.escape(t(key, self.lang, **values))
 
+    def _header(self, title_key: str, subject: str, details: list[tuple[str, str]]) -> str:
+        """The report's title, what it covers, and the run it was made from (all escaped)."""
+        meta = self.run.meta
+        extra = "".join(f" · {self._t(key)}: {html.escape(value)}" for key, value in details)
+        return (f"{CSS}<div class='kh'><h1>{self._t(title_key)}</h1><p>{subject}<br/>"
+                f"<span class='muted'>{html.escape(meta.get('title', ''))} · "
+                f"{self._t('report.run_id')}: <code>{html.escape(meta.get('run_id', ''))}</code>"
+                f"{extra}</span></p></div>")
+
     def fingerprint(self) -> str:
         return (f"<div class='kh'><h2>{self._t('report.fingerprint')}</h2>"
                 f"{table_html(F.fingerprint_table(self.run.meta, self.lang), self.lang)}</div>")
@@ -100,13 +109,11 @@ class LocalityReport(Sections):
 
     def header(self) -> str:
         meta = self.run.meta
-        return (f"{CSS}<div class='kh'><h1>{self._t('report.title')}</h1>"
-                f"<p><b>{self._t('report.locality')}:</b> {html.escape(self.locality)} — "
-                f"<b>{self._t('report.province')}:</b> {html.escape(meta.get('province', ''))}"
-                f"<br/><span class='muted'>{html.escape(meta.get('title', ''))} · "
-                f"{self._t('report.run_id')}: <code>{html.escape(meta.get('run_id', ''))}</code> · "
-                f"{self._t('report.generated')}: {html.escape(meta.get('as_of', '')[:19])}"
-                f"</span></p></div>")
+        subject = (f"<b>{self._t('report.locality')}:</b> {html.escape(self.locality)} — "
+                   f"<b>{self._t('report.province')}:</b> "
+                   f"{html.escape(meta.get('province', ''))}")
+        return self._header("report.title", subject,
+                            [("report.generated", meta.get("as_of", "")[:19])])
 
     def headline(self) -> str:
         h = self.head

@@ -14,21 +14,18 @@ from ..i18n import t
 from ..reconcile import RECORD_STATUSES
 from . import charts
 from . import figures as F
-from .locality import CSS, Sections, figure_html, table_html
+from .locality import Sections, figure_html, table_html
 
 
 class ProvinceReport(Sections):
     """Every locality of one run side by side."""
 
     def header(self) -> str:
-        meta = self.run.meta
-        return (f"{CSS}<div class='kh'><h1>{self._t('report.province_title')}</h1>"
-                f"<p><b>{self._t('report.province')}:</b> {html.escape(meta.get('province', ''))}"
-                f" · {html.escape(meta.get('title', ''))}<br/><span class='muted'>"
-                f"{self._t('report.run_id')}: <code>{html.escape(meta.get('run_id', ''))}</code>"
-                f" · {self._t('report.generated')}: {html.escape(meta.get('as_of', '')[:10])}"
-                f" · {self._t('report.deadline')}: {html.escape(F.deadline(self.run))}"
-                "</span></p></div>")
+        subject = (f"<b>{self._t('report.province')}:</b> "
+                   f"{html.escape(self.run.meta.get('province', ''))}")
+        return self._header("report.province_title", subject,
+                            [("report.generated", self.run.meta.get("as_of", "")[:10]),
+                             ("report.deadline", F.deadline(self.run))])
 
     def table(self) -> pd.DataFrame:
         """Every locality: completion, administrative-procedure completion, statuses, forecast."""
