@@ -81,3 +81,44 @@ def test_a_typo_in_the_inventory_does_not_hide_the_record_from_its_block():
     assert 0 in idx.block(form, 200)
     best = max(idx.block(form, 200), key=lambda i: idx.score(form, i).score)
     assert best == 0
+
+
+def test_a_surname_spelled_like_a_boilerplate_word_is_not_found_in_the_boilerplate():
+    # "Lê" folds to "le" as in "riêng lẻ": the record of "Đặng Bích Hà" has one "le", not two.
+    titles = [
+        "Hồ sơ cấp giấy phép xây dựng nhà ở riêng lẻ cho hộ bà Lê Bích Hà, thửa đất số 254",
+        "Hồ sơ cấp giấy phép xây dựng nhà ở riêng lẻ cho hộ bà Đặng Bích Hà, thửa đất số 348",
+    ] + [f"Hồ sơ cấp giấy phép xây dựng nhà ở riêng lẻ cho hộ ông Trần Văn {n}" for n in
+         ("An", "Bình", "Cường", "Dũng", "Hải", "Hùng", "Long", "Phúc", "Sơn", "Tài")]
+    idx = TitleIndex(titles, [(2019, 2019)] * len(titles), [2] * len(titles), MatchSettings())
+    scan = "Ho so cap giay phep xay dung nha o rieng le cho ho ba Le Bich Ha thua"
+    right, wrong = idx.score(scan, 0), idx.score(scan, 1)
+    assert right.coverage == 100 and right.score - wrong.score >= 10
+
+
+def test_a_record_word_the_scan_skips_costs_coverage_but_a_cut_tail_does_not():
+    idx = index()
+    # Every word of the first scan is in the record, but it skips the record's "Trần": the
+    # share of the record it spans that it found is the coverage, the IDF of "tran" short.
+    skipped = idx.score("Ho so cap GCN QSDD cho ho ba Thi Binh thua dat so 77", 2)
+    cut = idx.score("Ho so cap GCN QSDD cho ho ba Tran Thi Binh", 2)
+    span = idx.prefix_idf[2, 18]  # the 18 words of the scan title span the record's first 18
+    tran, so_again = idx.idf[idx.vocab["tran"]], idx.idf[idx.vocab["so#2"]]
+    assert cut.coverage == 100
+    # (the scan's "so" of "thửa đất số" is found just past the span: found words count wherever
+    # they are in the record, which errs on the lenient side)
+    assert abs(skipped.coverage - 100 * (span - tran + so_again) / span) < 1e-6
+
+
+def test_bulk_scores_equal_one_at_a_time_scores():
+    import numpy as np
+    idx = index()
+    scans = ["Bao cao tinh hinh KT-XH nam 2019", "Ho so cap GCN QSDD ho ong Nguyen Van An thua 123",
+             "Ho so dang ky ket hon cua anh Le Van Nam va chi Pham Thi Lna"]
+    encoded = idx.encode(scans)
+    item, record = idx.candidates(encoded, 5)
+    pairs = idx.score_pairs(encoded, item, record, np.array([2019.0] * 3), np.array([7.0] * 3))
+    assert len(item) >= 3 and set(item) == {0, 1, 2}
+    for k in range(len(item)):
+        one = idx.score(scans[item[k]], int(record[k]), year=2019, pages=7)
+        assert idx.title_score(encoded, pairs, k) == one

@@ -32,10 +32,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..textnorm import slugify, strip_marks
+from ..textnorm import slugify
 from . import scanfiles as sf
 from .inventories import SheetPlan, nfd, tcvn3, write_cp1258_csv, write_xlsx
-from .titles import Title, make_titles
+from .titles import Title, drop_letter, make_titles, typed_title
 
 RETENTIONS = ["Vĩnh viễn", "Vĩnh viễn", "70 năm", "20 năm", "10 năm"]
 
@@ -109,27 +109,6 @@ class DemoLocality:
             record.paths.append(relpath)
 
 
-def _ascii_title(text: str, rng: random.Random, limit: int = 72) -> str:
-    """A title as typed into a file name: no marks, no punctuation, maybe shortened."""
-    bare = strip_marks(text).replace(",", "").replace("/", "-").replace(":", "")
-    if rng.random() < 0.5:
-        bare = bare.replace("giay chung nhan quyen su dung dat", "GCN QSDD")
-    if len(bare) > limit:
-        bare = bare[:limit].rsplit(" ", 1)[0]
-    return bare.strip()
-
-
-def _typo(text: str, rng: random.Random) -> str:
-    words = text.split(" ")
-    long_words = [i for i, w in enumerate(words) if len(w) > 4 and w.isalpha()]
-    if not long_words:
-        return text
-    i = rng.choice(long_words)
-    j = rng.randrange(1, len(words[i]) - 1)
-    words[i] = words[i][:j] + words[i][j + 1:]
-    return " ".join(words)
-
-
 def _records(loc: DemoLocality, n: int) -> None:
     rng = loc.rng
     place = loc.spec.name.replace("Phường ", "phường ").replace("Xã ", "xã ") \
@@ -149,7 +128,7 @@ def _records(loc: DemoLocality, n: int) -> None:
             inventory_title = inventory_title.replace("GCN QSDĐ",
                                                       "giấy chứng nhận quyền sử dụng đất")
         elif roll < 0.11:
-            inventory_title = _typo(inventory_title, rng)
+            inventory_title = drop_letter(inventory_title, rng)
         loc.records.append(DemoRecord(
             index=i, box=i // 12 + 1, file_no=i + 1, code=code, title=title,
             inventory_title=inventory_title, sheets=rng.randint(2, 12), start=start, end=end,
@@ -288,7 +267,7 @@ def _scan_name(loc: DemoLocality, rec: DemoRecord, counter: int) -> tuple[str, s
         if roll < 0.15:
             return f"{year}/{rec.code.replace(str(year), str(year).replace('0', 'O'))}.pdf", "pdf"
         if roll < 0.20:
-            return f"{year}/{rec.code} - {_ascii_title(rec.title.text, rng, 40)}.pdf", "pdf"
+            return f"{year}/{rec.code} - {typed_title(rec.title.text, rng, 40)}.pdf", "pdf"
         if roll < 0.25:
             return f"{year}/{rec.code}/", "pdf-docs"
         return f"{year}/{rec.code}.pdf", "pdf"
@@ -302,11 +281,11 @@ def _scan_name(loc: DemoLocality, rec: DemoRecord, counter: int) -> tuple[str, s
             return f"H{rec.box:03d}_{rec.file_no:03d}.pdf", "pdf"
         return f"{folder}.pdf", "pdf"
     if loc.spec.style == "number_title":
-        title = _ascii_title(rec.title.text, rng)
+        title = typed_title(rec.title.text, rng)
         if rng.random() < 0.1:
-            title = _typo(title, rng)
+            title = drop_letter(title, rng)
         if roll < 0.10:
-            return f"{_ascii_title(rec.title.text, rng, 200)}.pdf", "pdf"
+            return f"{typed_title(rec.title.text, rng, 200)}.pdf", "pdf"
         return f"{rec.file_no:03d} - {title}.pdf", "pdf"
     if roll < 0.15:
         return f"SCAN{counter:04d}.tif", "tiff"
@@ -347,7 +326,7 @@ def _scans(loc: DemoLocality) -> list[dict[str, object]]:
         counter += rng.randint(1, 3)
         pages = _page_count(rec, rng)
         if rec.fate == "ambiguous":
-            cut = _ascii_title(rec.title.text.split(", thửa")[0], rng, 200)
+            cut = typed_title(rec.title.text.split(", thửa")[0], rng, 200)
             loc.write(f"{cut}.pdf", sf.pdf_bytes(rec.title.text, pages, rng), rec,
                       "needs_review", "ambiguous")
             continue

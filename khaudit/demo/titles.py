@@ -10,6 +10,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from ..textnorm import strip_marks
+
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng",
             "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Trương", "Lương", "Châu"]
 MIDDLE_M = ["Văn", "Hữu", "Đức", "Minh", "Quốc", "Thành", "Công", "Ngọc", "Xuân", "Hoàng"]
@@ -102,3 +104,25 @@ def make_titles(rng: random.Random, n: int, years: tuple[int, int], place: str,
             titles.append(candidate)
     titles.sort(key=lambda t: t.year)
     return titles
+
+
+def typed_title(text: str, rng: random.Random, limit: int = 72) -> str:
+    """A title as typed into a file name: no marks, no punctuation, maybe shortened."""
+    bare = strip_marks(text).replace(",", "").replace("/", "-").replace(":", "")
+    if rng.random() < 0.5:
+        bare = bare.replace("giay chung nhan quyen su dung dat", "GCN QSDD")
+    if len(bare) > limit:
+        bare = bare[:limit].rsplit(" ", 1)[0]
+    return bare.strip()
+
+
+def drop_letter(text: str, rng: random.Random) -> str:
+    """The text with one letter dropped from a long word: the commonest typing slip."""
+    words = text.split(" ")
+    long_words = [i for i, w in enumerate(words) if len(w) > 4 and w.isalpha()]
+    if not long_words:
+        return text
+    i = rng.choice(long_words)
+    j = rng.randrange(1, len(words[i]) - 1)
+    words[i] = words[i][:j] + words[i][j + 1:]
+    return " ".join(words)

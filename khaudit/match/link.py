@@ -16,14 +16,15 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from ..i18n import t
-from ..textnorm import match_form
 from .decisions import DecisionIndex
 from .evidence import normalize_code
 from .items import Item, build_items
-from .scoring import TitleIndex, TitleScore
+from .scoring import BLOCK_CHUNK, TitleIndex, TitleScore, top_per_row
 from .settings import MatchSettings
 from .sidecar import SidecarIndex
 
@@ -123,37 +124,58 @@ class _Linker:
         return False
 
     # -- stage 2 ---------------------------------------------------------------------------
-    def structural(self, item: Item) -> bool:
-        ev = item.evidence
-        if ev.file_no is None:
-            return False
-        if ev.box is not None and (ev.box, ev.file_no) in self.box_file:
-            hits, method = self.box_file[(ev.box, ev.file_no)], "box_file"
-        else:
-            hits, method = self.file_no.get(ev.file_no, set()), "file_no"
-        if len(hits) != 1:
-            return False
-        record = next(iter(hits))
-        if ev.title:
-            scored = self.score(item, ev.title, record)
-            if scored.score < self.settings.review_score:
-                return False  # the number disagrees with the title: let the title decide
+    def structural(self, items: list[Item]) -> list[Item]:
+        """Link by box and file number; return the items it could not place."""
+        rest: list[Item] = []
+        titled: list[tuple[Item, int]] = []
+        for item in items:
+            ev = item.evidence
+            if ev.file_no is None:
+                rest.append(item)
+                continue
+            if ev.box is not None and (ev.box, ev.file_no) in self.box_file:
+                hits, method = self.box_file[(ev.box, ev.file_no)], "box_file"
+            else:
+                hits, method = self.file_no.get(ev.file_no, set()), "file_no"
+            if len(hits) != 1:
+                rest.append(item)
+                continue
+            record = next(iter(hits))
+            if ev.title:
+                titled.append((item, record))
+                continue
+            item.scheme = "box_file" if ev.box is not None else "file_no"
+            why = t(f"why.{method}", self.lang, box=ev.box, file_no=ev.file_no)
+            self.add(item, record, method, 0.99 if method == "box_file" else 0.95, "link", why)
+        if not titled:
+            return rest
+        # A typed title beside the number must agree with the record the number names.
+        scans = self.titles.encode([item.evidence.title for item, _ in titled])
+        pairs = self.titles.score_pairs(
+            scans, np.arange(len(titled)), np.array([self.position[r] for _, r in titled]),
+            self._years([item for item, _ in titled]), self._pages([item for item, _ in titled]))
+        for k, (item, record) in enumerate(titled):
+            if pairs.score[k] < self.settings.review_score:
+                rest.append(item)  # the number disagrees with the title: let the title decide
+                continue
             item.scheme = "number_title"
-            why = t("why.file_no_title", self.lang, file_no=ev.file_no,
-                    title=round(scored.coverage))
-            score = 0.9 + min(scored.score, 100) / 1000
+            why = t("why.file_no_title", self.lang, file_no=item.evidence.file_no,
+                    title=round(float(pairs.coverage[k])))
+            score = 0.9 + min(float(pairs.score[k]), 100) / 1000
             self.add(item, record, "file_no_title", score, "link", why)
-            return True
-        item.scheme = "box_file" if ev.box is not None else "file_no"
-        why = t(f"why.{method}", self.lang, box=ev.box, file_no=ev.file_no)
-        self.add(item, record, method, 0.99 if method == "box_file" else 0.95, "link", why)
-        return True
+        return rest
 
     # -- stage 3 ---------------------------------------------------------------------------
-    def score(self, item: Item, title: str, record: int) -> TitleScore:
-        year = item.sidecar.year if item.sidecar else item.evidence.year
-        pages = item.pages if item.pages else (item.sidecar.pages if item.sidecar else None)
-        return self.titles.score(title, self.position[record], year=year, pages=pages)
+    @staticmethod
+    def _years(items: list[Item]) -> np.ndarray:
+        years = [item.sidecar.year if item.sidecar else item.evidence.year for item in items]
+        return np.array([np.nan if y is None else y for y in years], dtype=float)
+
+    @staticmethod
+    def _pages(items: list[Item]) -> np.ndarray:
+        pages = [item.pages if item.pages else (item.sidecar.pages if item.sidecar else None)
+                 for item in items]
+        return np.array([np.nan if p is None else p for p in pages], dtype=float)
 
     def _why_title(self, item: Item, scored: TitleScore, from_sidecar: bool) -> str:
         key = "why.sidecar_title" if from_sidecar else "why.title"
@@ -172,44 +194,64 @@ class _Linker:
             text += "; " + t("why.number_conflict", self.lang, numbers=numbers)
         return text
 
+    def _ranked(self, items: list[Item], titles: list[str]
+                ) -> list[list[tuple[TitleScore, int]]]:
+        """The best records for each titled scan (as many as review may list): blocked, then
+        scored in bulk."""
+        scans = self.titles.encode(titles)
+        years, pages = self._years(items), self._pages(items)
+        ranked: list[list[tuple[TitleScore, int]]] = [[] for _ in items]
+        for start in range(0, len(items), BLOCK_CHUNK):
+            rows = np.arange(start, min(start + BLOCK_CHUNK, len(items)))
+            item, record = self.titles.candidates(scans, self.settings.max_candidates, rows)
+            pairs = self.titles.score_pairs(scans, item, record, years, pages)
+            best_item, best_k = top_per_row(sp.csr_matrix(
+                (pairs.score + 1e-9, (item - start, np.arange(len(item)))),
+                shape=(len(rows), max(1, len(item)))), self.settings.review_candidates)
+            for i, k in zip(best_item, best_k):
+                ranked[start + int(i)].append((self.titles.title_score(scans, pairs, int(k)),
+                                               self.labels[int(pairs.record[k])]))
+        for choices in ranked:
+            choices.sort(key=lambda p: -p[0].score)
+        return ranked
+
     def fuzzy(self, items: list[Item]) -> None:
-        scored_items = []
+        todo, titles, sources = [], [], []
         for item in items:
             from_sidecar = bool(item.sidecar and item.sidecar.title)
             title = item.sidecar.title if from_sidecar and item.sidecar else item.evidence.title
             if not title:
                 continue
             item.scheme = item.scheme or ("scanner_counter+sidecar" if from_sidecar else "title")
-            block = self.titles.block(match_form(title), self.settings.max_candidates)
-            ranked = sorted(((self.score(item, title, self.labels[i]), self.labels[i])
-                             for i in block), key=lambda p: -p[0].score)[:3]
-            if ranked:
-                scored_items.append((item, ranked, from_sidecar))
+            todo.append(item)
+            titles.append(title)
+            sources.append(from_sidecar)
+        scored_items = [(item, ranked, from_sidecar) for item, ranked, from_sidecar
+                        in zip(todo, self._ranked(todo, titles), sources) if ranked]
         # Best first, so a strong link takes its record before a weaker claim is considered.
         scored_items.sort(key=lambda x: -x[1][0][0].score)
         s = self.settings
         for item, ranked, from_sidecar in scored_items:
             best, record = ranked[0]
-            second = max((sc.identity for sc, _ in ranked[1:]), default=0.0)
-            why = self._why_title(item, best, from_sidecar)
-            method = "sidecar_title" if from_sidecar else "title"
             if best.score < s.review_score:
                 continue
-            if record in self.claimed:
-                why += "; " + t("why.claimed", self.lang, path=self.claimed[record].relpath)
-                self.add(item, record, method, min(best.score, 100) / 100, "review", why)
-            elif best.score >= s.accept_score and best.identity - second >= s.ambiguity_margin:
-                self.add(item, record, method, min(best.score, 100) / 100, "link", why)
-            else:
-                close = [(sc, r) for sc, r in ranked
-                         if best.identity - sc.identity < s.ambiguity_margin]
-                note = (t("why.ambiguous", self.lang, n=len(close)) if len(close) > 1 else
-                        t("why.low_score", self.lang, score=round(best.score),
-                          accept=round(s.accept_score)))
-                for rank, (sc, r) in enumerate(close, 1):
-                    self.add(item, r, method, min(sc.score, 100) / 100, "review",
-                             f"{self._why_title(item, sc, from_sidecar)}; {note}", rank)
-
+            method = "sidecar_title" if from_sidecar else "title"
+            close = [(sc, r) for sc, r in ranked
+                     if best.identity - sc.identity < s.ambiguity_margin]
+            if len(close) == 1 and record not in self.claimed and best.score >= s.accept_score:
+                self.add(item, record, method, min(best.score, 100) / 100, "link",
+                         self._why_title(item, best, from_sidecar))
+                continue
+            note = (t("why.ambiguous", self.lang, n=len(close)) if len(close) > 1 else
+                    "" if record in self.claimed else
+                    t("why.low_score", self.lang, score=round(best.score),
+                      accept=round(s.accept_score)))
+            for rank, (sc, r) in enumerate(close, 1):
+                why = self._why_title(item, sc, from_sidecar)
+                if r in self.claimed:
+                    why += "; " + t("why.claimed", self.lang, path=self.claimed[r].relpath)
+                self.add(item, r, method, min(sc.score, 100) / 100, "review",
+                         f"{why}; {note}" if note else why, rank)
 
 
 def content_key(item: Item) -> str:
@@ -232,7 +274,7 @@ def match_locality(
     linker = _Linker(records, settings, lang, decisions)
     rest = [item for item in items if not linker.decided(item)]
     rest = [item for item in rest if not linker.exact(item)]
-    rest = [item for item in rest if not linker.structural(item)]
+    rest = linker.structural(rest)
     linked_items = {row["item_id"] for row in linker.rows if row["decision"] == "link"}
     linked_hashes = {h for item in items if item.item_id in linked_items for h in item.hashes}
     fuzzy = [item for item in rest if not (len(item.hashes) and item.hashes <= linked_hashes)]

@@ -1,27 +1,51 @@
-"""Vietnamese-aware title scoring with numbers as hard evidence.
+"""Vietnamese-aware title scoring with numbers as hard evidence, vectorised over candidate pairs.
 
 Titles are compared in :func:`~khaudit.textnorm.match_form` (no marks, abbreviations expanded).
 The score is the share of the scan title's words found in the record title, each word weighted
 by how rare it is in the locality (IDF): boilerplate ("hồ sơ cấp giấy chứng nhận") weighs little,
 names and places weigh a lot, so "hộ ông Nguyễn Văn An" and "hộ bà Trần Thị Bình" stay apart.
-Words typed with a typo still count (rapidfuzz ratio). A number in the scan title that the record
-lacks (a parcel, map sheet, year) costs ``number_conflict_penalty`` points each. A truncated
-scan title loses nothing for the words it does not have.
+The same share is taken the other way over the stretch of the record title the scan title
+spans (as many words from the start): "Hồ Bích Linh" typed for "Phạm Bích Linh" finds all its
+own words in the record, but skips the record's "Phạm", and the lower of the two shares is the
+coverage. A truncated scan title loses nothing for the words after its end. A number in the scan
+title that the record lacks (a parcel, map sheet, year) costs ``number_conflict_penalty`` points
+each.
+
+Typos: a scan word the inventory never uses ("thah") counts as the nearest inventory word
+("thanh", rapidfuzz ratio >= 85, four letters or more) with partial credit; a rare inventory
+word the scans never use (a typo typed into the inventory) is reached the same way from the
+scan side. A word both sides use is never re-read as another ("Phước" stays "Phước" even where
+"Phương" is common). The nearest words are found with ``process.cdist`` on all cores.
+
+Scale: titles become sparse word vectors (scipy), so blocking is one sparse product per chunk
+of scans (shared rare words, word pairs and numbers, weighted by IDF) and scoring is a row-wise
+product over the candidate pairs: no Python loop over pairs, cost linear in the scans.
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
+import scipy.sparse as sp
 from rapidfuzz import fuzz, process
 
 from ..textnorm import match_form, numbers
 from .settings import MatchSettings
 
-#: Words this common in a locality do not open a block (they would join everything).
+#: Words (and word pairs, numbers) this common in a locality do not open a block: they would
+#: join everything. The cap grows with the locality up to ``BLOCK_MAX_POSTINGS``.
 BLOCK_MAX_SHARE = 0.05
+BLOCK_MAX_POSTINGS = 1000
+#: A typo is at least this similar to the word meant (rapidfuzz ratio) and this long.
+TYPO_MIN_RATIO = 85
+TYPO_MIN_LENGTH = 4
+#: A key reached through a typo weighs this share of the key itself in blocking.
+TYPO_BLOCK_WEIGHT = 0.5
+#: Scans blocked per sparse product; bounds the memory of the product.
+BLOCK_CHUNK = 2048
 
 
 @dataclass(frozen=True)
@@ -36,8 +60,88 @@ class TitleScore:
     pages_agree: bool
 
 
-def _words(form: str) -> list[str]:
+@dataclass
+class PairScores:
+    """Scores of candidate pairs (scan i, record j), one array entry per pair."""
+
+    item: np.ndarray
+    record: np.ndarray
+    score: np.ndarray
+    identity: np.ndarray
+    coverage: np.ndarray
+    conflicts: np.ndarray  # how many numbers conflict
+    year_agrees: np.ndarray
+    pages_agree: np.ndarray
+
+
+@dataclass
+class EncodedTitles:
+    """Scan titles as the index reads them (see :meth:`TitleIndex.encode`)."""
+
+    forms: list[str]
+    numbers: list[frozenset[int]]
+    words: sp.csr_matrix  # scans x vocabulary, IDF x credit
+    total: np.ndarray  # the IDF weight of each scan's words: the denominator of coverage
+    length: np.ndarray  # how many words each scan title has (the record stretch it spans)
+    numbers_matrix: sp.csr_matrix  # scans x numbers (binary)
+    number_count: np.ndarray
+    keys: sp.csr_matrix  # scans x block keys, IDF weights
+
+
+def title_words(form: str) -> list[str]:
     return [w for w in form.split() if not w.isdigit()]
+
+
+def occurrences(words: list[str]) -> list[str]:
+    """Words with a repeat told apart ("le", "le#2"): "riêng lẻ cho hộ bà Lê" has two, and a
+    record that has the first only ("riêng lẻ cho hộ bà Đặng") must not find the second."""
+    count: Counter[str] = Counter()
+    out = []
+    for w in words:
+        count[w] += 1
+        out.append(w if count[w] == 1 else f"{w}#{count[w]}")
+    return out
+
+
+def _pairs(words: list[str]) -> list[str]:
+    return [f"{a} {b}" for a, b in zip(words, words[1:])]
+
+
+def _nearest(queries: list[str], choices: list[str], workers: int) -> dict[str, tuple[str, float]]:
+    """For each query, the most similar choice at or above TYPO_MIN_RATIO and its credit."""
+    if not queries or not choices:
+        return {}
+    found: dict[str, tuple[str, float]] = {}
+    for start in range(0, len(queries), 4096):
+        chunk = queries[start:start + 4096]
+        matrix = process.cdist(chunk, choices, scorer=fuzz.ratio, dtype=np.uint8,
+                               score_cutoff=TYPO_MIN_RATIO, workers=workers)
+        best = matrix.argmax(axis=1)
+        ratio = matrix[np.arange(len(chunk)), best]
+        for query, j, r in zip(chunk, best, ratio):
+            if r >= TYPO_MIN_RATIO:
+                found[query] = (choices[j], (float(r) - 75) / 25)
+    return found
+
+
+def _csr(rows: list[list[int]], values: list[list[float]], width: int) -> sp.csr_matrix:
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    indptr[1:] = np.cumsum([len(r) for r in rows])
+    flat = np.fromiter((c for r in rows for c in r), dtype=np.int64, count=int(indptr[-1]))
+    data = np.fromiter((v for r in values for v in r), dtype=np.float64, count=int(indptr[-1]))
+    matrix = sp.csr_matrix((data, flat, indptr), shape=(len(rows), width))
+    matrix.sum_duplicates()
+    return matrix
+
+
+def top_per_row(matrix: sp.csr_matrix, limit: int) -> tuple[np.ndarray, np.ndarray]:
+    """(row, column) of the ``limit`` largest entries of every row of a sparse matrix."""
+    matrix = matrix.tocsr()
+    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    order = np.lexsort((-matrix.data, rows))
+    rank = np.arange(len(order)) - matrix.indptr[rows[order]]
+    keep = order[rank < limit]
+    return rows[keep], matrix.indices[keep]
 
 
 class TitleIndex:
@@ -47,71 +151,196 @@ class TitleIndex:
                  sheets: list[int | None], settings: MatchSettings):
         self.settings = settings
         self.forms = [match_form(t) for t in titles]
-        self.words = [set(_words(f)) for f in self.forms]
-        self.numbers = [numbers(f) for f in self.forms]
-        self.years = years
-        self.sheets = sheets
         n = max(1, len(titles))
-        df = Counter(w for ws in self.words for w in ws)
-        self.idf = {w: math.log(1 + n / c) for w, c in df.items()}
+        word_lists = [occurrences(title_words(f)) for f in self.forms]
+        self.numbers = [numbers(f) for f in self.forms]
+        df = Counter(w for ws in word_lists for w in set(ws))
+        self.df = df
+        self.vocab = {w: i for i, w in enumerate(df)}
+        self.idf = np.array([math.log(1 + n / df[w]) for w in df])
         self.unknown_idf = math.log(1 + n)
-        self.vocabulary = list(df)
-        cap = max(20, int(BLOCK_MAX_SHARE * n))
-        self.postings: dict[str, list[int]] = defaultdict(list)
-        for i, (ws, ns) in enumerate(zip(self.words, self.numbers)):
+        # Typos in the inventory: a rare word ("thah", once) near a common one ("thanh") also
+        # counts as the common one, with partial credit, and weighs what the common one does.
+        rare = [w for w, c in df.items() if c <= 2 and len(w) >= TYPO_MIN_LENGTH and "#" not in w]
+        common = [w for w, c in df.items() if c > 2 and "#" not in w]
+        self.meant = _nearest(rare, common, settings.workers)
+        rows, values = [], []
+        for ws in word_lists:
+            cols = {self.vocab[w]: 1.0 for w in ws}
             for w in ws:
-                if df[w] <= cap:
-                    self.postings[w].append(i)
-            for num in ns:
-                self.postings[f"#{num}"].append(i)
+                if w in self.meant:
+                    word, credit = self.meant[w]
+                    cols.setdefault(self.vocab[word], credit)
+            rows.append(list(cols))
+            values.append(list(cols.values()))
+        self.words = _csr(rows, values, len(self.vocab))
+        # IDF weight of each record's first p words: the denominator of the reverse share for
+        # a scan title p words long.
+        width = 1 + max((len(ws) for ws in word_lists), default=0)
+        self.prefix_idf = np.zeros((len(word_lists), width), dtype=np.float64)
+        for j, ws in enumerate(word_lists):
+            weights = [self.idf[self.vocab[self.meant[w][0] if w in self.meant else w]]
+                       for w in ws]
+            self.prefix_idf[j, 1:len(ws) + 1] = np.cumsum(weights)
+            self.prefix_idf[j, len(ws) + 1:] = self.prefix_idf[j, len(ws)]
+        self.number_ids = {x: i for i, x in enumerate({x for ns in self.numbers for x in ns})}
+        self.numbers_matrix = _csr([[self.number_ids[x] for x in ns] for ns in self.numbers],
+                                   [[1.0] * len(ns) for ns in self.numbers],
+                                   max(1, len(self.number_ids)))
+        # Block keys: rare words, rare word pairs, numbers; each weighted by its IDF.
+        key_lists = [set(ws) | set(_pairs(ws)) | {f"#{x}" for x in ns}
+                     | {self.meant[w][0] for w in ws if w in self.meant}
+                     for ws, ns in zip(word_lists, self.numbers)]
+        key_df = Counter(k for ks in key_lists for k in ks)
+        cap = max(20, min(int(BLOCK_MAX_SHARE * n), BLOCK_MAX_POSTINGS))
+        self.keys = {k: i for i, k in enumerate(k for k, c in key_df.items() if c <= cap)}
+        self.key_idf = np.zeros(len(self.keys))
+        for k, i in self.keys.items():
+            self.key_idf[i] = math.log(1 + n / key_df[k])
+        self.key_matrix = _csr([[self.keys[k] for k in ks if k in self.keys] for ks in key_lists],
+                               [[1.0 for k in ks if k in self.keys] for ks in key_lists],
+                               max(1, len(self.keys))).T.tocsr()
+        self.years = np.array([np.nan if a is None else a for a, _ in years], dtype=float)
+        self.year_ends = np.array([np.nan if (b if b is not None else a) is None
+                                   else (b if b is not None else a) for a, b in years],
+                                  dtype=float)
+        self.sheets = np.array([np.nan if s is None else s for s in sheets], dtype=float)
+        self.long_words = [w for w in df if len(w) >= TYPO_MIN_LENGTH - 1 and "#" not in w]
 
+    # -- scans -------------------------------------------------------------------------------
+    def encode(self, titles: list[str]) -> EncodedTitles:
+        """Scan titles as sparse vectors over the inventory's words, typos resolved."""
+        forms = [match_form(t) for t in titles]
+        word_lists = [title_words(f) for f in forms]
+        seen = {w for ws in word_lists for w in ws}
+        workers = self.settings.workers
+        unknown = sorted(w for w in seen if w not in self.vocab and len(w) >= TYPO_MIN_LENGTH)
+        as_known = _nearest(unknown, self.long_words, workers)
+        rows, values, totals, key_rows, key_values = [], [], [], [], []
+        for ws in word_lists:
+            cols: list[int] = []
+            vals: list[float] = []
+            keys: dict[int, float] = {}
+            total = 0.0
+            canonical = []
+            # Typos first, so that repeats are counted over the words meant.
+            meant = [(w, 1.0) if w in self.vocab or w not in as_known else as_known[w]
+                     for w in ws]
+            for (_, credit), token in zip(meant, occurrences([m for m, _ in meant])):
+                col = self.vocab.get(token, -1)
+                if col < 0:
+                    total += self.unknown_idf
+                    continue
+                idf = float(self.idf[col])
+                total += idf
+                cols.append(col)
+                vals.append(idf * credit)
+                canonical.append((token, 1.0 if credit == 1.0 else TYPO_BLOCK_WEIGHT))
+            for word, weight in canonical:
+                k = self.keys.get(word, -1)
+                if k >= 0:
+                    keys[k] = max(keys.get(k, 0.0), weight * self.key_idf[k])
+            plain = [w for w, _ in canonical]
+            for pair in _pairs(plain):
+                k = self.keys.get(pair, -1)
+                if k >= 0:
+                    keys[k] = max(keys.get(k, 0.0), self.key_idf[k])
+            rows.append(cols)
+            values.append(vals)
+            totals.append(total)
+            key_rows.append(list(keys))
+            key_values.append(list(keys.values()))
+        nums = [numbers(f) for f in forms]
+        for i, ns in enumerate(nums):
+            for x in ns:
+                k = self.keys.get(f"#{x}", -1)
+                if k >= 0:
+                    key_rows[i].append(k)
+                    key_values[i].append(float(self.key_idf[k]))
+        width = max(1, len(self.number_ids))
+        num_rows = [[self.number_ids[x] for x in ns if x in self.number_ids] for ns in nums]
+        return EncodedTitles(
+            forms=forms, numbers=nums,
+            words=_csr(rows, values, len(self.vocab)),
+            total=np.array(totals, dtype=float),
+            length=np.array([len(ws) for ws in word_lists], dtype=np.int64),
+            numbers_matrix=_csr(num_rows, [[1.0] * len(r) for r in num_rows], width),
+            number_count=np.array([len(ns) for ns in nums], dtype=float),
+            keys=_csr(key_rows, key_values, max(1, len(self.keys))),
+        )
+
+    def candidates(self, scans: EncodedTitles, limit: int, rows: np.ndarray | None = None
+                   ) -> tuple[np.ndarray, np.ndarray]:
+        """(scan, record) pairs: for each scan the ``limit`` records sharing the most weight of
+        rare words, word pairs and numbers with it. ``rows`` restricts the scans considered."""
+        rows = np.arange(scans.keys.shape[0]) if rows is None else rows
+        items, records = [], []
+        for start in range(0, len(rows), BLOCK_CHUNK):
+            chunk = rows[start:start + BLOCK_CHUNK]
+            product = scans.keys[chunk] @ self.key_matrix
+            r, c = top_per_row(product, limit)
+            items.append(chunk[r])
+            records.append(c)
+        if not items:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.concatenate(items), np.concatenate(records)
+
+    def score_pairs(self, scans: EncodedTitles, item: np.ndarray, record: np.ndarray,
+                    years: np.ndarray | None = None, pages: np.ndarray | None = None
+                    ) -> PairScores:
+        """Scores of the pairs (scans[item[k]], record[k]). ``years``/``pages`` are per scan
+        (NaN where unknown)."""
+        s = self.settings
+        item = np.asarray(item, dtype=np.int64)
+        record = np.asarray(record, dtype=np.int64)
+        found = np.asarray(scans.words[item].multiply(self.words[record]).sum(axis=1)).ravel()
+        total = scans.total[item]
+        span = self.prefix_idf[record, np.minimum(scans.length[item],
+                                                  self.prefix_idf.shape[1] - 1)]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            forward = np.where(total > 0, 100.0 * np.minimum(found, total) / total, 0.0)
+            reverse = np.where(span > 0, 100.0 * np.minimum(found, span) / span, 100.0)
+        coverage = np.round(np.minimum(forward, reverse), 9)  # sums in any order agree
+        shared = np.asarray(scans.numbers_matrix[item].multiply(
+            self.numbers_matrix[record]).sum(axis=1)).ravel()
+        conflicts = scans.number_count[item] - shared
+        n = len(item)
+        year = np.full(n, np.nan) if years is None else np.asarray(years, dtype=float)[item]
+        page = np.full(n, np.nan) if pages is None else np.asarray(pages, dtype=float)[item]
+        start, end = self.years[record], self.year_ends[record]
+        with np.errstate(invalid="ignore"):
+            year_agrees = (year >= start) & (year <= end)
+            sheets = self.sheets[record]
+            pages_agree = (page > 0) & (sheets > 0) & (page >= sheets * s.min_pages_per_sheet) \
+                & (page <= sheets * s.max_pages_per_sheet)
+        identity = coverage - s.number_conflict_penalty * conflicts \
+            + s.year_agreement_bonus * year_agrees
+        score = identity + s.page_agreement_bonus * pages_agree
+        # Not capped at 100: two candidates that both agree on year and pages must still be
+        # told apart by their titles. Callers cap when they show the score.
+        return PairScores(item, record, np.maximum(score, 0.0), np.maximum(identity, 0.0),
+                          coverage, conflicts, year_agrees, pages_agree)
+
+    def title_score(self, scans: EncodedTitles, pairs: PairScores, k: int) -> TitleScore:
+        """Pair ``k`` of ``pairs`` as a TitleScore, with the conflicting numbers named."""
+        i, j = int(pairs.item[k]), int(pairs.record[k])
+        return TitleScore(float(pairs.score[k]), float(pairs.identity[k]),
+                          float(pairs.coverage[k]),
+                          tuple(sorted(scans.numbers[i] - self.numbers[j])),
+                          bool(pairs.year_agrees[k]), bool(pairs.pages_agree[k]))
+
+    # -- one scan at a time (tests, notebooks) -----------------------------------------------
     def block(self, form: str, limit: int) -> list[int]:
-        """Records sharing a rare word or a number with the scan title, most shared first."""
-        weight: dict[int, float] = defaultdict(float)
-        keys = [w for w in set(_words(form))] + [f"#{n}" for n in numbers(form)]
-        for key in keys:
-            for i in self.postings.get(key, ()):
-                weight[i] += self.idf.get(key, 1.0)
-            if not key.startswith("#") and len(key) >= 4:
-                # The same word typed with a typo on either side ("thah" for "thanh") still
-                # opens the block: a record must not be missed for one dropped letter.
-                for near, _, _ in process.extract(key, self.vocabulary, scorer=fuzz.ratio,
-                                                  score_cutoff=85, limit=4):
-                    if near != key:
-                        for i in self.postings.get(near, ()):
-                            weight[i] += self.idf.get(near, 1.0) / 2
-        return sorted(weight, key=lambda i: -weight[i])[:limit]
-
-    def _word_match(self, word: str, record_words: set[str]) -> float:
-        """1 for the same word; partial credit for a typo ("puong" for "phuong"), none for a
-        different short word ("hong" is not "phuong": names must not blur together)."""
-        if word in record_words:
-            return 1.0
-        if len(word) < 5:
-            return 0.0
-        near = process.extractOne(word, record_words, scorer=fuzz.ratio, score_cutoff=85)
-        return (near[1] - 75) / 25 if near else 0.0
+        """Records sharing rare words, word pairs or numbers with one scan title, best first."""
+        scans = self.encode([form])
+        product = (scans.keys @ self.key_matrix).tocsr()
+        order = np.argsort(-product.data, kind="stable")[:limit]
+        return [int(c) for c in product.indices[order]]
 
     def score(self, title: str, record: int, year: int | None = None,
               pages: int | None = None) -> TitleScore:
-        form = match_form(title)
-        words = _words(form)
-        record_words = self.words[record]
-        total = sum(self.idf.get(w, self.unknown_idf) for w in words) or 1.0
-        found = sum(self.idf.get(w, self.unknown_idf) * self._word_match(w, record_words)
-                    for w in words)
-        coverage = 100.0 * found / total if words else 0.0
-        conflicts = tuple(sorted(numbers(form) - self.numbers[record]))
-        start, end = self.years[record]
-        year_agrees = year is not None and start is not None and start <= year <= (end or start)
-        sheets = self.sheets[record]
-        pages_agree = bool(pages and sheets and
-                           sheets * self.settings.min_pages_per_sheet <= pages
-                           <= sheets * self.settings.max_pages_per_sheet)
-        identity = coverage - self.settings.number_conflict_penalty * len(conflicts)
-        identity += self.settings.year_agreement_bonus * year_agrees
-        score = identity + self.settings.page_agreement_bonus * pages_agree
-        # Not capped at 100: two candidates that both agree on year and pages must still be
-        # told apart by their titles. Callers cap when they show the score.
-        return TitleScore(max(0.0, score), max(0.0, identity), coverage, conflicts, year_agrees,
-                          pages_agree)
+        scans = self.encode([title])
+        pairs = self.score_pairs(scans, np.array([0]), np.array([record]),
+                                 np.array([np.nan if year is None else year]),
+                                 np.array([np.nan if pages is None else pages]))
+        return self.title_score(scans, pairs, 0)

@@ -16,7 +16,7 @@ class MatchSettings:
     #: A fuzzy link at or above this combined score (0-100) is made without review.
     accept_score: float = 85.0
     #: Below accept but at or above this, the best candidate goes to review (needs_review).
-    review_score: float = 70.0
+    review_score: float = 80.0
     #: Two candidates closer than this (points) are ambiguous: review, whatever their score.
     ambiguity_margin: float = 5.0
     #: Points taken off a title score per number that one side has and the other contradicts
@@ -25,8 +25,11 @@ class MatchSettings:
     #: Points added when the scan's year or page count agrees with the record's.
     year_agreement_bonus: float = 5.0
     page_agreement_bonus: float = 5.0
-    #: Candidate pairs scored per record at most after blocking (keeps cost linear).
+    #: Candidate records scored per scan at most after blocking (keeps cost linear).
     max_candidates: int = 200
+    #: Candidates listed for review at most when several records fit a scan equally well
+    #: (the same procedure for five years, a title cut before the parcel number).
+    review_candidates: int = 50
     #: Page rule: a scan has between min and max pages per sheet listed; outside is page_mismatch.
     min_pages_per_sheet: float = 1.0
     max_pages_per_sheet: float = 2.0
