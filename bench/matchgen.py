@@ -262,18 +262,18 @@ def _label_ambiguous(b: _Builder, records: pd.DataFrame) -> None:
     targets = records[records["duplicate_of"] == ""]
     forms = {j: match_form(t).split() for j, t in zip(targets.index, targets["title"])}
     years = dict(zip(targets.index, targets["year_start"]))
-    by_start: dict[tuple[str, ...], list[int]] = {}
+    starting: dict[str, list[int]] = {}  # every start of every title -> the titles
     for j, words in forms.items():
-        by_start.setdefault(tuple(words[:8]), []).append(j)
+        for k in range(1, len(words) + 1):
+            starting.setdefault(" ".join(words[:k]), []).append(j)
     candidates: set[int] = set()
     undecided: set[int] = set()
     for f in b.files:
         if f["path"] not in b.title_only or f["expected_record"] == -1:
             continue
         text, year = b.title_only[str(f["path"])]
-        words = match_form(text).split()
-        fits = [j for j in by_start.get(tuple(words[:8]), ())
-                if forms[j][:len(words)] == words and (year is None or years[j] == year)]
+        fits = [j for j in starting.get(match_form(text), ())
+                if year is None or years[j] == year]
         if len(fits) > 1:
             undecided.add(int(f["expected_record"]))
             if len(fits) <= REVIEW_CANDIDATES:  # a longer list is cut at the best few

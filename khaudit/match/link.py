@@ -238,6 +238,8 @@ class _Linker:
             method = "sidecar_title" if from_sidecar else "title"
             close = [(sc, r) for sc, r in ranked
                      if best.identity - sc.identity < s.ambiguity_margin]
+            if best.score < s.accept_score and len(close) > s.weak_candidates:
+                continue
             if len(close) == 1 and record not in self.claimed and best.score >= s.accept_score:
                 self.add(item, record, method, min(best.score, 100) / 100, "link",
                          self._why_title(item, best, from_sidecar))

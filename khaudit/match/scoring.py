@@ -89,7 +89,15 @@ class EncodedTitles:
 
 
 def title_words(form: str) -> list[str]:
-    return [w for w in form.split() if not w.isdigit()]
+    """The words of a title in match form, numbers included without leading zeros: a parcel
+    number both sides share is evidence for, as much as a rare name (and one they do not
+    share is also a conflict, see number_conflict_penalty)."""
+    return [str(int(w)) if w.isdigit() else w for w in form.split()
+            if not (w.isdigit() and len(w) > 9)]
+
+
+def _typo_candidate(word: str) -> bool:
+    return len(word) >= TYPO_MIN_LENGTH and "#" not in word and not word.isdigit()
 
 
 def occurrences(words: list[str]) -> list[str]:
@@ -161,8 +169,8 @@ class TitleIndex:
         self.unknown_idf = math.log(1 + n)
         # Typos in the inventory: a rare word ("thah", once) near a common one ("thanh") also
         # counts as the common one, with partial credit, and weighs what the common one does.
-        rare = [w for w, c in df.items() if c <= 2 and len(w) >= TYPO_MIN_LENGTH and "#" not in w]
-        common = [w for w, c in df.items() if c > 2 and "#" not in w]
+        rare = [w for w, c in df.items() if c <= 2 and _typo_candidate(w)]
+        common = [w for w, c in df.items() if c > 2 and "#" not in w and not w.isdigit()]
         self.meant = _nearest(rare, common, settings.workers)
         rows, values = [], []
         for ws in word_lists:
@@ -205,7 +213,8 @@ class TitleIndex:
                                    else (b if b is not None else a) for a, b in years],
                                   dtype=float)
         self.sheets = np.array([np.nan if s is None else s for s in sheets], dtype=float)
-        self.long_words = [w for w in df if len(w) >= TYPO_MIN_LENGTH - 1 and "#" not in w]
+        self.long_words = [w for w in df if len(w) >= TYPO_MIN_LENGTH - 1 and "#" not in w
+                           and not w.isdigit()]
 
     # -- scans -------------------------------------------------------------------------------
     def encode(self, titles: list[str]) -> EncodedTitles:
@@ -214,7 +223,7 @@ class TitleIndex:
         word_lists = [title_words(f) for f in forms]
         seen = {w for ws in word_lists for w in ws}
         workers = self.settings.workers
-        unknown = sorted(w for w in seen if w not in self.vocab and len(w) >= TYPO_MIN_LENGTH)
+        unknown = sorted(w for w in seen if w not in self.vocab and _typo_candidate(w))
         as_known = _nearest(unknown, self.long_words, workers)
         rows, values, totals, key_rows, key_values = [], [], [], [], []
         for ws in word_lists:
@@ -301,6 +310,11 @@ class TitleIndex:
             forward = np.where(total > 0, 100.0 * np.minimum(found, total) / total, 0.0)
             reverse = np.where(span > 0, 100.0 * np.minimum(found, span) / span, 100.0)
         coverage = np.round(np.minimum(forward, reverse), 9)  # sums in any order agree
+        # A word the scan has in place of a word the record has (in the stretch the scan
+        # spans) is a different person or place, not a word left out: it counts again.
+        swapped = np.maximum(0.0, np.minimum(total - found, span - found))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            swapped_share = np.where(total > 0, 100.0 * swapped / total, 0.0)
         shared = np.asarray(scans.numbers_matrix[item].multiply(
             self.numbers_matrix[record]).sum(axis=1)).ravel()
         conflicts = scans.number_count[item] - shared
@@ -313,7 +327,8 @@ class TitleIndex:
             sheets = self.sheets[record]
             pages_agree = (page > 0) & (sheets > 0) & (page >= sheets * s.min_pages_per_sheet) \
                 & (page <= sheets * s.max_pages_per_sheet)
-        identity = coverage - s.number_conflict_penalty * conflicts \
+        identity = coverage - s.substitution_weight * swapped_share \
+            - s.number_conflict_penalty * conflicts \
             + s.year_agreement_bonus * year_agrees
         score = identity + s.page_agreement_bonus * pages_agree
         # Not capped at 100: two candidates that both agree on year and pages must still be

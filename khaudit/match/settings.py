@@ -22,6 +22,10 @@ class MatchSettings:
     #: Points taken off a title score per number that one side has and the other contradicts
     #: (a parcel, sheet, map number or year): numbers are hard evidence.
     number_conflict_penalty: float = 40.0
+    #: A scan word in the place of a different record word (Bùi for Phan) costs its share of
+    #: the title once in coverage and this many times more: a different name is evidence
+    #: against, where a word left out is only evidence missing.
+    substitution_weight: float = 1.0
     #: Points added when the scan's year or page count agrees with the record's.
     year_agreement_bonus: float = 5.0
     page_agreement_bonus: float = 5.0
@@ -30,6 +34,10 @@ class MatchSettings:
     #: Candidates listed for review at most when several records fit a scan equally well
     #: (the same procedure for five years, a title cut before the parcel number).
     review_candidates: int = 50
+    #: A scan whose best score is below accept_score and that fits more records than this
+    #: about as well says too little to point at any of them (a different person whose
+    #: name shares words with many): it is left unmatched rather than put to review.
+    weak_candidates: int = 3
     #: Page rule: a scan has between min and max pages per sheet listed; outside is page_mismatch.
     min_pages_per_sheet: float = 1.0
     max_pages_per_sheet: float = 2.0
