@@ -1,0 +1,284 @@
+"""Benchmark: matching quality and speed against Splink (DuckDB) and the Record Linkage Toolkit.
+
+Usage:
+    .venv/bin/pip install -e '.[bench]'     # the peers are benchmark dependencies only
+    .venv/bin/python bench/match.py [--records 5000] [--seeds 1 2 3] [--scale 50000]
+
+Every tool sees the same labelled localities from ``matchgen.py`` (hard cases included) and its
+links go through the same reconciliation, so the statuses and scores differ only by the linker.
+The peers get every advantage khaudit can give them: its scan items (page series grouped), its
+evidence from paths and sidecars (normalised code, box, file number, year, pages) and its
+Vietnamese title normalisation (marks folded, abbreviations expanded). What they bring is their
+own blocking, comparison and unsupervised model (Fellegi-Sunter: EM in Splink, ECM in
+recordlinkage) and their own decision rule: a pair at match probability 0.5 or more is a match
+(recordlinkage's ``predict``, Splink's usual threshold), then greedy one-to-one assignment,
+most probable first. They have no review band: a band of 0.5-0.95 sent a quarter of Splink's
+records to review in a trial, which no inspector would accept.
+
+Each tool runs in its own process (``--one``), so its peak memory is its own. The table gives
+link precision, recall and F1, record-status macro F1, the review rate, seconds from scan table
+to statuses, records per second, pairs per second (records x files: the comparison space
+covered) and peak memory; then per-status F1. ``--scale`` runs khaudit
+alone on one locality of that many records (the 60 s / 4 GB bar).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from matchgen import MatchCase, generate  # noqa: E402
+from matchscore import score  # noqa: E402
+
+from khaudit.match.evidence import normalize_code  # noqa: E402
+from khaudit.match.items import Item, build_items  # noqa: E402
+from khaudit.match.link import LINK_COLUMNS, MatchResult, match_locality  # noqa: E402
+from khaudit.match.settings import MatchSettings  # noqa: E402
+from khaudit.reconcile import reconcile  # noqa: E402
+from khaudit.textnorm import match_form  # noqa: E402
+
+MATCH_PROBABILITY = 0.5
+#: Title words this common (share of records) are left out of the peers' token blocking,
+#: as any user of either tool would, or every pair of land certificates is a candidate.
+STOPWORD_SHARE = 0.02
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# -- the peers' input: khaudit's own evidence, as two flat tables ------------------------------
+def record_table(case: MatchCase) -> pd.DataFrame:
+    rec = case.records[case.records["duplicate_of"] == ""]
+    return pd.DataFrame({
+        "unique_id": rec.index.astype(np.int64),
+        "code": [normalize_code(c) if c else None for c in rec["record_code"]],
+        "box": rec["box"].astype("float"), "file_no": rec["file_no"].astype("float"),
+        "title": [match_form(t) for t in rec["title"]],
+        "year": rec["year_start"].astype("float"), "pages": rec["sheets"].astype("float"),
+    })
+
+
+def item_table(items: list[Item]) -> pd.DataFrame:
+    rows = []
+    for item in items:
+        ev, side = item.evidence, item.sidecar
+        code = normalize_code(side.record_code) if side and side.record_code else (
+            ev.code_keys[0][0] if ev.code_keys else None)
+        title = side.title if side and side.title else ev.title
+        year = side.year if side and side.year else ev.year
+        rows.append({"unique_id": item.item_id, "code": code,
+                     "box": ev.box, "file_no": ev.file_no,
+                     "title": match_form(title) if title else None,
+                     "year": year, "pages": item.pages})
+    table = pd.DataFrame(rows)
+    for col in ("box", "file_no", "year", "pages"):
+        table[col] = table[col].astype("float")
+    return table
+
+
+def rare_tokens(records: pd.DataFrame, items: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Title words minus the most common ones, as lists (for token blocking)."""
+    counts = records["title"].str.split().explode().value_counts()
+    common = set(counts[counts > STOPWORD_SHARE * len(records)].index)
+
+    def tokens(title: object) -> list[str]:
+        return sorted({w for w in str(title).split() if w not in common}) if title else []
+    return records["title"].map(tokens), items["title"].map(tokens)
+
+
+def one_to_one(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Greedy one-to-one assignment, most probable pair first; the same for both peers."""
+    pairs = pairs.sort_values("p", ascending=False)
+    used_items: set[int] = set()
+    used_records: set[int] = set()
+    keep = []
+    for item, record, p in zip(pairs["item"], pairs["record"], pairs["p"]):
+        if p < MATCH_PROBABILITY or item in used_items or record in used_records:
+            continue
+        used_items.add(item)
+        used_records.add(record)
+        keep.append((item, record, p))
+    return pd.DataFrame(keep, columns=["item", "record", "p"])
+
+
+def as_match(items: list[Item], chosen: pd.DataFrame, method: str) -> MatchResult:
+    links = pd.DataFrame({
+        "item_id": chosen["item"].astype(int), "record": chosen["record"].astype(int),
+        "method": method, "score": chosen["p"].round(4),
+        "decision": "link",
+        "rank": 1, "explanation": [f"{method} p={p:.3f}" for p in chosen["p"]],
+    }, columns=LINK_COLUMNS)
+    return MatchResult(items=items, links=links)
+
+
+# -- the three linkers ----------------------------------------------------------------------
+def run_khaudit(case: MatchCase, settings: MatchSettings) -> MatchResult:
+    return match_locality(case.records, case.scans, case.sidecars, settings)
+
+
+def run_splink(case: MatchCase, settings: MatchSettings) -> MatchResult:
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    items = build_items(case.scans, case.sidecars)
+    left, right = record_table(case), item_table(items)
+    left["tokens"], right["tokens"] = rare_tokens(left, right)
+    rules = [block_on("code"), block_on("box", "file_no"), block_on("file_no"),
+             block_on("tokens", arrays_to_explode=["tokens"])]
+    spec = SettingsCreator(
+        link_type="link_only",
+        comparisons=[
+            cl.ExactMatch("code"), cl.ExactMatch("file_no"), cl.ExactMatch("box"),
+            cl.JaroWinklerAtThresholds("title", [0.99, 0.95, 0.9, 0.8]),
+            cl.ArrayIntersectAtSizes("tokens", [4, 2, 1]),
+            cl.ExactMatch("year"),
+        ],
+        blocking_rules_to_generate_predictions=rules,
+        retain_intermediate_calculation_columns=False,
+    )
+    db = DuckDBAPI()
+    linker = Linker([db.register(left, dataset_display_name="records"),
+                     db.register(right, dataset_display_name="scans")], spec,
+                    log_level="ERROR")
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("code")], recall=0.5)
+    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
+    for rule in (block_on("code"), block_on("file_no")):
+        linker.training.estimate_parameters_using_expectation_maximisation(rule)
+    predicted = linker.inference.predict(threshold_match_probability=MATCH_PROBABILITY)
+    frame = predicted.as_pandas_dataframe()
+    left_is_record = (frame["source_dataset_l"] == "records").to_numpy()
+    pairs = pd.DataFrame({
+        "record": np.where(left_is_record, frame["unique_id_l"], frame["unique_id_r"]),
+        "item": np.where(left_is_record, frame["unique_id_r"], frame["unique_id_l"]),
+        "p": frame["match_probability"]})
+    return as_match(items, one_to_one(pairs), "splink")
+
+
+def run_recordlinkage(case: MatchCase, settings: MatchSettings) -> MatchResult:
+    import recordlinkage as rl
+
+    items = build_items(case.scans, case.sidecars)
+    left, right = record_table(case), item_table(items)
+    left_tokens, right_tokens = rare_tokens(left, right)
+    left, right = left.set_index("unique_id"), right.set_index("unique_id")
+    # Candidates: equal code, equal file number, or a rare title word in common.
+    index = rl.Index()
+    index.block("code")
+    index.block("file_no")
+    candidates = index.index(left, right)
+    exploded_l = left_tokens.set_axis(left.index).explode().dropna()
+    exploded_r = right_tokens.set_axis(right.index).explode().dropna()
+    joined = pd.merge(exploded_l.rename("t").reset_index(), exploded_r.rename("t").reset_index(),
+                      on="t", suffixes=("_l", "_r"))
+    by_words = pd.MultiIndex.from_frame(joined[["unique_id_l", "unique_id_r"]],
+                                        names=candidates.names)
+    candidates = candidates.union(by_words).unique()
+    compare = rl.Compare(n_jobs=os.cpu_count() or 1)
+    compare.exact("code", "code", label="code")
+    compare.exact("file_no", "file_no", label="file_no")
+    compare.exact("box", "box", label="box")
+    compare.string("title", "title", method="jarowinkler", threshold=0.85, label="title")
+    compare.exact("year", "year", label="year")
+    compare.numeric("pages", "pages", method="step", offset=20, label="pages")
+    features = compare.compute(candidates, left, right)
+    model = rl.ECMClassifier(binarize=0.5)
+    model.fit(features)
+    p = model.prob(features)
+    pairs = pd.DataFrame({"record": features.index.get_level_values(0),
+                          "item": features.index.get_level_values(1), "p": p.to_numpy()})
+    return as_match(items, one_to_one(pairs), "recordlinkage")
+
+
+TOOLS = {"khaudit": run_khaudit, "splink": run_splink, "recordlinkage": run_recordlinkage}
+
+
+def measure(tool: str, records: int, seed: int) -> dict[str, object]:
+    case = generate(records, seed)
+    settings = MatchSettings()
+    start = time.perf_counter()
+    match = TOOLS[tool](case, settings)
+    rec, files = reconcile(case.records, case.scans, match, settings)
+    seconds = time.perf_counter() - start
+    result: dict[str, object] = {"tool": tool, "seed": seed, "records": len(case.records),
+                                 "files": len(case.scans), "seconds": seconds,
+                                 "peak_mb": peak_mb()}
+    result.update(score(rec, files, case.records, case.scans))
+    return result
+
+
+def child(tool: str, records: int, seed: int) -> dict[str, object]:
+    out = subprocess.run([sys.executable, __file__, "--one", tool, "--records", str(records),
+                          "--seeds", str(seed)], capture_output=True, text=True)
+    if out.returncode != 0:
+        return {"tool": tool, "seed": seed, "error": out.stderr.strip().splitlines()[-1]}
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=5000)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
+    parser.add_argument("--tools", nargs="+", default=list(TOOLS))
+    parser.add_argument("--scale", type=int, default=50000,
+                        help="records in the one-locality scale run of khaudit (0: skip)")
+    parser.add_argument("--one", choices=list(TOOLS), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(measure(args.one, args.records, args.seeds[0]), default=float))
+        return
+    rows = [child(tool, args.records, seed) for seed in args.seeds for tool in args.tools]
+    table = pd.DataFrame(rows)
+    if "error" in table:
+        for row in table[table["error"].notna()].itertuples():
+            print(f"{row.tool} seed {row.seed} failed: {row.error}")
+        table = table[table["error"].isna()].drop(columns="error")
+    summary = table.groupby("tool", sort=False).agg(
+        records=("records", "mean"), files=("files", "mean"),
+        link_precision=("link_precision", "mean"), link_recall=("link_recall", "mean"),
+        link_f1=("link_f1", "mean"), status_macro_f1=("status_macro_f1", "mean"),
+        review_rate=("review_rate", "mean"), seconds=("seconds", "mean"),
+        peak_mb=("peak_mb", "max"))
+    summary["records_per_s"] = summary["records"] / summary["seconds"]
+    # The comparison space covered per second (records x files), the usual throughput figure
+    # of record linkage: what a tool without blocking would have to score.
+    summary["pairs_per_s"] = summary["records"] * summary["files"] / summary["seconds"]
+    pd.set_option("display.width", 200)
+    print(f"{len(args.seeds)} localities of {args.records} records (seeds {args.seeds}), "
+          "mean per locality; 2 cores\n")
+    print(summary.round({"link_precision": 4, "link_recall": 4, "link_f1": 4,
+                         "status_macro_f1": 4, "review_rate": 4, "seconds": 1,
+                         "records_per_s": 0, "pairs_per_s": -6, "peak_mb": 0, "records": 0,
+                         "files": 0})
+          .to_string())
+    per_status = table.groupby("tool", sort=False)[
+        [c for c in table.columns if c.startswith("f1_")]].mean().round(4)
+    print("\nrecord-status F1 by status\n")
+    print(per_status.to_string())
+    if "khaudit" in summary.index:
+        for peer in summary.index.drop("khaudit"):
+            print(f"link F1 khaudit {summary.at['khaudit', 'link_f1']:.4f} vs {peer} "
+                  f"{summary.at[peer, 'link_f1']:.4f}; time ratio "
+                  f"{summary.at[peer, 'seconds'] / summary.at['khaudit', 'seconds']:.1f}x")
+    if args.scale:
+        big = child("khaudit", args.scale, args.seeds[0])
+        print(f"\nscale: one locality of {big['records']} records and {big['files']} files: "
+              f"{big['seconds']:.1f} s, peak {big['peak_mb']:.0f} MB, "
+              f"link F1 {big['link_f1']:.4f}, status macro F1 {big['status_macro_f1']:.4f}, "
+              f"review rate {big['review_rate']:.4f}")
+
+
+if __name__ == "__main__":
+    main()
