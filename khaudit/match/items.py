@@ -40,28 +40,36 @@ def _stem(name: str) -> str:
 
 def build_items(scans: pd.DataFrame, sidecars: SidecarIndex,
                 pattern: re.Pattern[str] | None = None) -> list[Item]:
-    """Group a locality's scan files into items and read each item's evidence."""
+    """Group a locality's scan files into items and read each item's evidence.
+
+    Plain lists, not DataFrame lookups: a locality has tens of thousands of folders and a
+    ``.loc`` per folder cost more than all the matching after it.
+    """
+    labels = scans.index.tolist()
+    roots = scans["root"].tolist()
+    paths = scans["path"].tolist()
+    formats = scans["format"].tolist()
+    hashes = scans["xxh3_128"].tolist()
+    pages = [None if pd.isna(v) else int(v) for v in scans["pages"]]
     by_folder: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for label, root, path in zip(scans.index, scans["root"], scans["path"]):
-        by_folder[(root, posixpath.dirname(path))].append(label)
+    for position, (root, path) in enumerate(zip(roots, paths)):
+        by_folder[(root, posixpath.dirname(path))].append(position)
     items: list[Item] = []
-    for (root, folder), labels in sorted(by_folder.items()):
-        rows = scans.loc[labels]
+    for (root, folder), positions in sorted(by_folder.items()):
         is_series = (
-            folder != "" and len(labels) >= 2
-            and rows["format"].isin(_IMAGE_FORMATS | {"empty"}).all()
-            and all(is_page_name(_stem(posixpath.basename(p))) for p in rows["path"])
+            folder != "" and len(positions) >= 2
+            and all(formats[p] in _IMAGE_FORMATS or formats[p] == "empty" for p in positions)
+            and all(is_page_name(_stem(posixpath.basename(paths[p]))) for p in positions)
         )
-        groups = [labels] if is_series else [[label] for label in labels]
+        groups = [positions] if is_series else [[p] for p in positions]
         for group in groups:
-            part = scans.loc[group]
-            relpath = folder if is_series else str(part["path"].iloc[0])
-            pages = part["pages"].dropna()
+            relpath = folder if is_series else paths[group[0]]
+            counted = [pages[p] for p in group if pages[p] is not None]
             items.append(Item(
-                item_id=len(items), root=root, relpath=relpath, files=list(group),
-                series=is_series,
-                pages=int(pages.sum()) if len(pages) else None,
-                hashes=frozenset(h for h in part["xxh3_128"] if h),
+                item_id=len(items), root=root, relpath=relpath,
+                files=[labels[p] for p in group], series=is_series,
+                pages=sum(counted) if counted else None,
+                hashes=frozenset(hashes[p] for p in group if hashes[p]),
                 evidence=path_evidence(relpath, is_folder_item=is_series, pattern=pattern),
                 sidecar=None if is_series else sidecars.get(relpath),
             ))

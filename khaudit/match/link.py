@@ -208,7 +208,15 @@ class _Linker:
             best_item, best_k = top_per_row(sp.csr_matrix(
                 (pairs.score + 1e-9, (item - start, np.arange(len(item)))),
                 shape=(len(rows), max(1, len(item)))), self.settings.review_candidates)
-            for i, k in zip(best_item, best_k):
+            # Only candidates that can be "close" to the best are read back: within the
+            # margin of the best identity, less the page bonus that may have ranked another
+            # first.
+            identity = pairs.identity[best_k]
+            top = np.full(len(rows), -np.inf)
+            np.maximum.at(top, best_item, identity)
+            reach = self.settings.ambiguity_margin + self.settings.page_agreement_bonus
+            keep = identity > top[best_item] - reach - 1e-9
+            for i, k in zip(best_item[keep], best_k[keep]):
                 ranked[start + int(i)].append((self.titles.title_score(scans, pairs, int(k)),
                                                self.labels[int(pairs.record[k])]))
         for choices in ranked:
