@@ -19,6 +19,7 @@ from . import executor
 from ._version import __version__
 from .forecast import forecast_all, forecast_table
 from .history import HistoryEntry, history_table, locality_snapshot, read_history, record_run
+from .i18n import t
 from .inventory.loader import load_locality
 from .match.decisions import DecisionIndex, read_decisions
 from .match.link import match_locality
@@ -83,10 +84,10 @@ def audit_locality(project: Project, locality: Locality, lang: str = "vi",
         if row["role"] == "sidecar":
             found = read_sidecar(base / row["root"] / row["path"])
             entries += found
-            reasons.append(f"sidecar metadata: {len(found)} entries" if found
-                           else "data file in the scan tree, not a sidecar (no file-name column)")
+            reasons.append(t("ignored.sidecar", lang, n=len(found)) if found
+                           else t("ignored.not_sidecar", lang))
         else:
-            reasons.append("system file")
+            reasons.append(t("ignored.system", lang))
     if locality.sidecar is not None:
         entries += read_sidecar(locality.sidecar)
     ignored = others.assign(reason=reasons)
@@ -112,7 +113,7 @@ def audit_locality(project: Project, locality: Locality, lang: str = "vi",
                        "sha256": sha256_file(locality.sidecar)})
     return LocalityResult(
         records=rec_out, files=files_out,
-        issues=pd.DataFrame([i.as_row() for i in issues]),
+        issues=pd.DataFrame([i.as_row(lang) for i in issues]),
         candidates=candidates, ignored=ignored, problems=problems,
         schemes={_relative(Path(root), base) if os.path.isabs(root) else root: counts
                  for root, counts in match.schemes.items()},

@@ -9,7 +9,7 @@ import click
 
 from . import __version__
 from .errors import KhauditError
-from .i18n import LANGUAGES, t
+from .i18n import LANGUAGES, language, set_language, t
 
 
 def _fail(exc: Exception) -> None:
@@ -17,54 +17,61 @@ def _fail(exc: Exception) -> None:
     sys.exit(2)
 
 
-@click.group()
-@click.version_option(__version__, prog_name="khaudit")
-def cli() -> None:
+@click.group(help=t("help.cli"))
+@click.version_option(__version__, prog_name="khaudit", help=t("help.version"))
+@click.option("--lang", type=click.Choice(LANGUAGES), envvar="KHAUDIT_LANG", default=None,
+              help=t("help.lang"))
+def cli(lang: str | None) -> None:
     """Audit an archive's digitization: inventories against scans, reports, handover."""
+    if lang:
+        set_language(lang)
 
 
-@cli.command()
+@cli.command(help=t("help.demo"))
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--seed", default=2025, show_default=True, help="Random seed.")
-@click.option("--rows", default=300, show_default=True, help="Inventory rows per locality.")
+@click.option("--seed", default=2025, show_default=True, help=t("help.demo.seed"))
+@click.option("--rows", default=300, show_default=True, help=t("help.demo.rows"))
 @click.option("--localities", default=4, show_default=True, type=click.IntRange(1, 4))
-@click.option("--force", is_flag=True, help="Replace an earlier demo in OUT.")
+@click.option("--force", is_flag=True, help=t("help.demo.force"))
 @click.option("--hold-back", type=click.FloatRange(0, 0.9), default=0.0, show_default=True,
-              help="Keep this share of good scans in OUT/incoming until --deliver.")
-@click.option("--deliver", is_flag=True, help="Move held-back scans into the scan roots.")
+              help=t("help.demo.hold_back"))
+@click.option("--deliver", is_flag=True, help=t("help.demo.deliver"))
 def demo(out: Path, seed: int, rows: int, localities: int, force: bool, hold_back: float,
          deliver: bool) -> None:
     """Write the demo province (inventories, scans, ground truth, project.toml) to OUT."""
     from .demo import deliver_demo, generate_demo
 
     if deliver:
-        click.echo(f"Delivered {deliver_demo(out)} held-back scans into {out}/scans")
+        click.echo(t("cli.delivered", n=deliver_demo(out), path=out))
         return
     try:
         project = generate_demo(out, seed=seed, rows=rows, localities=localities, force=force,
-                                progress=lambda name: click.echo(f"demo: {name}", err=True),
+                                progress=lambda name: click.echo(t("cli.demo_step", name=name),
+                                                                 err=True),
                                 hold_back=hold_back)
     except KhauditError as exc:
         _fail(exc)
-    click.echo(f"Demo province written: {project}")
+    click.echo(t("cli.demo_written", path=project))
 
 
-@cli.command()
+@cli.command(help=t("help.audit"))
 @click.argument("project", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Run directory to write.")
-@click.option("--lang", type=click.Choice(LANGUAGES), default="vi", show_default=True)
-@click.option("--no-report", is_flag=True, help="Write the tables only, no HTML/xlsx reports.")
+              help=t("help.audit.out"))
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
+              help=t("help.report_lang"))
+@click.option("--no-report", is_flag=True, help=t("help.audit.no_report"))
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="The date the run is recorded at in the history (back-filling, tests).")
+              help=t("help.audit.as_of"))
 @click.option("--scheduler", default=None, metavar="tcp://HOST:8786",
-              help="Run the work on this Dask distributed scheduler.")
+              help=t("help.scheduler"))
 def audit(project: Path, out: Path, lang: str, no_report: bool, as_of,
           scheduler: str | None) -> None:
     """Load inventories, scan, match, reconcile and write the run (and its reports) to OUT."""
     from .audit import audit as run_audit
 
     try:
+        lang = lang or language()
         run = run_audit(project, out, lang=lang, as_of=as_of, scheduler=scheduler)
     except KhauditError as exc:
         _fail(exc)
@@ -73,27 +80,27 @@ def audit(project: Path, out: Path, lang: str, no_report: bool, as_of,
             total = sum(schemes.values()) or 1
             text = ", ".join(f"{k} {v} ({v * 100 / total:.0f}%)" for k, v in
                              sorted(schemes.items(), key=lambda kv: -kv[1]))
-            click.echo(f"{name}: {root}: naming schemes detected: {text}")
+            click.echo(t("cli.schemes", locality=name, root=root, schemes=text))
     for name, counts in run.meta["counts"].items():
-        rec = ", ".join(f"{k} {v}" for k, v in counts["records"].items() if v)
-        click.echo(f"{name}: records: {rec}")
-    click.echo(f"Run written to {out} (fingerprint {run.meta['run_id']})")
+        rec = ", ".join(f"{t('status.' + k)} {v}" for k, v in counts["records"].items() if v)
+        click.echo(t("cli.records", locality=name, counts=rec))
+    click.echo(t("cli.run_written", path=out, run_id=run.meta["run_id"]))
     if not no_report:
         from .report.render import render_reports
 
         for path in render_reports(out, lang=lang):
-            click.echo(f"Report: {path}")
+            click.echo(t("cli.report_written", path=path))
 
 
-@cli.command()
+@cli.command(help=t("help.scan"))
 @click.argument("project", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--locality", multiple=True, help="Only these localities (name, slug or code).")
+@click.option("--locality", multiple=True, help=t("help.localities"))
 @click.option("--sha256/--no-sha256", default=None,
-              help="Also compute SHA-256 (default: the project's [scan] sha256).")
-@click.option("--no-pages", is_flag=True, help="Hash only: no page counts or integrity checks.")
-@click.option("--workers", type=int, default=None, help="Processes (default: one per core).")
-@click.option("--max-mbps", type=float, default=None, help="Cap the read rate (network shares).")
-@click.option("--full", is_flag=True, help="Read every file again, changed or not.")
+              help=t("help.scan.sha256"))
+@click.option("--no-pages", is_flag=True, help=t("help.scan.no_pages"))
+@click.option("--workers", type=int, default=None, help=t("help.scan.workers"))
+@click.option("--max-mbps", type=float, default=None, help=t("help.scan.max_mbps"))
+@click.option("--full", is_flag=True, help=t("help.scan.full"))
 def scan(project: Path, locality: tuple[str, ...], sha256: bool | None, no_pages: bool,
          workers: int | None, max_mbps: float | None, full: bool) -> None:
     """Bring the scan catalogue up to date with the project's scan roots (read-only)."""
@@ -114,17 +121,18 @@ def scan(project: Path, locality: tuple[str, ...], sha256: bool | None, no_pages
                     pages=not no_pages,
                     workers=settings.workers if workers is None else workers,
                     max_mbps=settings.max_mbps if max_mbps is None else max_mbps, full=full,
-                    desc=f"scan {loc.name}")
+                    desc=t("cli.scan_bar", locality=loc.name))
                 click.echo(f"{loc.name}: {summary.line()}")
-    click.echo(f"Catalogue: {settings.catalogue}")
+    click.echo(t("cli.catalogue", path=settings.catalogue))
 
 
-@cli.command()
+@cli.command(help=t("help.report"))
 @click.argument("run_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
-@click.option("--locality", multiple=True, help="Only these localities (name or slug).")
-@click.option("--lang", type=click.Choice(LANGUAGES), default="vi", show_default=True)
+@click.option("--locality", multiple=True, help=t("help.report.localities"))
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
+              help=t("help.report_lang"))
 @click.option("--scheduler", default=None, metavar="tcp://HOST:8786",
-              help="Render on this Dask distributed scheduler.")
+              help=t("help.report.scheduler"))
 def report(run_dir: Path, locality: tuple[str, ...], lang: str, scheduler: str | None) -> None:
     """Render the HTML and xlsx report of each locality of a run."""
     from . import executor
@@ -132,16 +140,17 @@ def report(run_dir: Path, locality: tuple[str, ...], lang: str, scheduler: str |
 
     executor.configure(scheduler)
     try:
-        for path in render_reports(run_dir, localities=list(locality) or None, lang=lang):
-            click.echo(f"Report: {path}")
+        for path in render_reports(run_dir, localities=list(locality) or None,
+                                   lang=lang or language()):
+            click.echo(t("cli.report_written", path=path))
     except KhauditError as exc:
         _fail(exc)
 
 
-@cli.command()
+@cli.command(help=t("help.score"))
 @click.argument("run_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
 @click.argument("truth_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
-@click.option("--strict", is_flag=True, help="Exit 1 unless every injected problem is found.")
+@click.option("--strict", is_flag=True, help=t("help.score.strict"))
 def score(run_dir: Path, truth_dir: Path, strict: bool) -> None:
     """Compare a run with a ground truth: link precision/recall, statuses, injected problems."""
     from .evaluate import format_score, score_run
@@ -155,10 +164,10 @@ def score(run_dir: Path, truth_dir: Path, strict: bool) -> None:
         sys.exit(1)
 
 
-@cli.command()
+@cli.command(help=t("help.history"))
 @click.argument("project", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--exclude", "exclude", metavar="RUN_ID", help="Leave a run out of forecasts.")
-@click.option("--reason", default="", help="Why the run is excluded (required with --exclude).")
+@click.option("--exclude", "exclude", metavar="RUN_ID", help=t("help.history.exclude"))
+@click.option("--reason", default="", help=t("help.history.reason"))
 def history(project: Path, exclude: str | None, reason: str) -> None:
     """List the project's audits over time and forecast each locality against the deadline."""
     from .forecast import forecast_all, forecast_table
@@ -170,19 +179,19 @@ def history(project: Path, exclude: str | None, reason: str) -> None:
         assert proj.history is not None
         if exclude:
             exclude_run(proj.history, exclude, reason)
-            click.echo(f"Run {exclude} excluded from forecasts: {reason}")
+            click.echo(t("cli.excluded", run_id=exclude, reason=reason))
     except KhauditError as exc:
         _fail(exc)
     entries = read_history(proj.history, include_excluded=True)
     if not entries:
-        click.echo(f"No audits recorded yet in {proj.history}")
+        click.echo(t("cli.no_history", path=proj.history))
         return
     for entry in entries:
         done = sum(s["digitized"] for s in entry.localities.values())
         total = sum(s["records"] for s in entry.localities.values()) or 1
-        mark = f"  (excluded: {entry.excluded})" if entry.excluded else ""
-        click.echo(f"{entry.as_of}  {entry.run_id}  {done}/{total} digitized "
-                   f"({done / total:.1%}){mark}")
+        mark = t("cli.history_excluded", reason=entry.excluded) if entry.excluded else ""
+        click.echo(t("cli.history_line", as_of=entry.as_of, run_id=entry.run_id, done=done,
+                     total=total, share=done / total, mark=mark))
     table = forecast_table(forecast_all(history_table(read_history(proj.history)),
                                         proj.progress))
     if len(table):
@@ -191,12 +200,13 @@ def history(project: Path, exclude: str | None, reason: str) -> None:
                    "days_vs_deadline", "pages_to_scan", "working_days", "budget", "note"]
         shown = table[columns].copy()
         shown["completion"] = (100 * shown["completion"]).round(1).astype(str) + "%"
-        shown["pace"] = shown["pace"].map(lambda v: "" if v is None or v != v else f"{v:.2f}/day")
-        shown["note"] = shown["note"].map(lambda c: t(f"forecast.{c}", "en") if c else "")
+        shown["pace"] = shown["pace"].map(
+            lambda v: "" if v is None or v != v else t("cli.per_day", pace=v))
+        shown["note"] = shown["note"].map(lambda c: t(f"forecast.{c}") if c else "")
         click.echo(shown.to_string(index=False))
 
 
-@cli.command("verify-report")
+@cli.command("verify-report", help=t("help.verify_report"))
 @click.argument("report", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.argument("run_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
 def verify_report_command(report: Path, run_dir: Path) -> None:
@@ -212,30 +222,31 @@ def verify_report_command(report: Path, run_dir: Path) -> None:
         sys.exit(1)
 
 
-@cli.group()
+@cli.group(help=t("help.review"))
 def review() -> None:
     """Decide the links khaudit would not make alone."""
 
 
-@review.command("export")
+@review.command("export", help=t("help.review.export"))
 @click.argument("run_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--lang", type=click.Choice(LANGUAGES), default="vi", show_default=True)
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
+              help=t("help.report_lang"))
 def review_export(run_dir: Path, out: Path, lang: str) -> None:
     """Write the pairs to decide as an xlsx with an Accept/Reject column."""
     from .review import export_review
 
     try:
-        n = export_review(run_dir, out, lang=lang)
+        n = export_review(run_dir, out, lang=lang or language())
     except KhauditError as exc:
         _fail(exc)
-    click.echo(f"{n} candidate pairs written to {out}")
+    click.echo(t("cli.review_written", n=n, path=out))
 
 
-@review.command("import")
+@review.command("import", help=t("help.review.import"))
 @click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option("--project", required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--by", default="", help="Who decided (default: the login name).")
+@click.option("--by", default="", help=t("help.review.by"))
 def review_import(file: Path, project: Path, by: str) -> None:
     """Record the decisions of a filled-in review workbook; the next audit applies them."""
     from .project import load_project
@@ -248,21 +259,21 @@ def review_import(file: Path, project: Path, by: str) -> None:
         _fail(exc)
     for problem in problems:
         click.echo(f"{file}: {problem}", err=True)
-    click.echo(f"{recorded} decisions recorded in {proj.decisions}; the next audit applies them")
+    click.echo(t("cli.decisions", n=recorded, path=proj.decisions))
     if problems:
         sys.exit(1)
 
 
-@cli.group()
+@cli.group(help=t("help.inventory"))
 def inventory() -> None:
     """Inventory files on their own, before an audit."""
 
 
-@inventory.command("check")
+@inventory.command("check", help=t("help.inventory.check"))
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option("--column", "columns", multiple=True, metavar="FIELD=HEADING",
-              help="Map a heading khaudit does not know, e.g. title='Nội dung'.")
+              help=t("help.inventory.column"))
 def inventory_check(files: tuple[Path, ...], columns: tuple[str, ...]) -> None:
     """Show what khaudit detects in inventory FILES; exit 1 if any has errors."""
     from .inventory.check import check_inventory, format_check
@@ -271,7 +282,7 @@ def inventory_check(files: tuple[Path, ...], columns: tuple[str, ...]) -> None:
     for item in columns:
         field, _, heading = item.partition("=")
         if not heading:
-            _fail(KhauditError(f"--column {item!r}: write FIELD=HEADING, e.g. title=Nội dung"))
+            _fail(KhauditError(t("cli.column_option", item=item)))
         overrides[field.strip()] = heading.strip()
     errors = 0
     for path in files:
@@ -281,16 +292,15 @@ def inventory_check(files: tuple[Path, ...], columns: tuple[str, ...]) -> None:
     sys.exit(1 if errors else 0)
 
 
-@cli.command()
+@cli.command(help=t("help.package"))
 @click.argument("run_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
-@click.option("--locality", required=True, help="The locality to hand over (name, slug, code).")
-@click.option("--out", required=True, type=click.Path(path_type=Path), help="The bag to write.")
+@click.option("--locality", required=True, help=t("help.package.locality"))
+@click.option("--out", required=True, type=click.Path(path_type=Path), help=t("help.package.out"))
 @click.option("--mode", type=click.Choice(["link", "copy", "fetch"]), default="link",
-              show_default=True, help="Hard-link, copy, or leave scans in place (fetch.txt).")
-@click.option("--rehash", is_flag=True, help="Read every file again instead of trusting the "
-              "scan catalogue for unchanged files.")
+              show_default=True, help=t("help.package.mode"))
+@click.option("--rehash", is_flag=True, help=t("help.package.rehash"))
 @click.option("--project", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="The project file, if it moved since the audit.")
+              help=t("help.package.project"))
 def package(run_dir: Path, locality: str, out: Path, mode: str, rehash: bool,
             project: Path | None) -> None:
     """Write a locality's handover bag (BagIt): scans, inventories, run tables, report."""
@@ -301,15 +311,14 @@ def package(run_dir: Path, locality: str, out: Path, mode: str, rehash: bool,
                                   project=project)
     except KhauditError as exc:
         _fail(exc)
-    click.echo(f"Bag written: {result.bag} ({result.files} files, {result.bytes} bytes; "
-               f"{result.from_catalogue} SHA-256 reused from the audit, "
-               f"{result.hashed} files read; "
-               f"{result.linked} linked, {result.copied} copied, {result.fetch} left in place)")
+    click.echo(t("cli.bag_written", bag=result.bag, files=result.files, bytes=result.bytes,
+                 reused=result.from_catalogue, hashed=result.hashed, linked=result.linked,
+                 copied=result.copied, fetch=result.fetch))
 
 
-@cli.command()
+@cli.command(help=t("help.verify"))
 @click.argument("bag", type=click.Path(file_okay=False, exists=True, path_type=Path))
-@click.option("--fast", is_flag=True, help="Payload-Oxum and presence only, no hashing.")
+@click.option("--fast", is_flag=True, help=t("help.verify.fast"))
 def verify(bag: Path, fast: bool) -> None:
     """Check a bag on receipt: missing, altered and unexpected files; exit 1 on any problem."""
     from .handover.verify import verify_bag
@@ -317,11 +326,11 @@ def verify(bag: Path, fast: bool) -> None:
     result = verify_bag(bag, fast=fast)
     for problem in result.problems:
         click.echo(str(problem))
-    what = "presence and Payload-Oxum" if fast else "every hash"
+    what = t("cli.checked_fast") if fast else t("cli.checked_full")
     if result.valid:
-        click.echo(f"{bag}: valid ({result.files} files, {result.bytes} bytes; checked {what})")
+        click.echo(t("cli.bag_valid", bag=bag, files=result.files, bytes=result.bytes, what=what))
     else:
-        click.echo(f"{bag}: NOT VALID: {len(result.problems)} problem(s) (checked {what})")
+        click.echo(t("cli.bag_invalid", bag=bag, n=len(result.problems), what=what))
         sys.exit(1)
 
 

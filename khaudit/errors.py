@@ -6,8 +6,6 @@ Modelled on bagit-python's ``BagValidationError``: an error carries located deta
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 
 class KhauditError(Exception):
     """Base of every error khaudit reports to a user as a message rather than a traceback."""
@@ -28,23 +26,3 @@ class InventoryFileError(KhauditError):
         if hint:
             text += f" ({hint})"
         super().__init__(text)
-
-
-@dataclass(frozen=True)
-class Location:
-    """Where a value came from, as an inspector would look it up in the source."""
-
-    file: str
-    sheet: str = ""
-    row: int | None = None
-    column: str = ""
-
-    def __str__(self) -> str:
-        parts = [self.file]
-        if self.sheet:
-            parts.append(f"sheet {self.sheet!r}")
-        if self.row is not None:
-            parts.append(f"row {self.row}")
-        if self.column:
-            parts.append(f"column {self.column!r}")
-        return ", ".join(parts)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .i18n import t
 from .run import load_run
 
 _KEY = ["locality", "source_file", "source_sheet", "source_row"]
@@ -91,27 +92,26 @@ def score_run(run_dir: str | Path, truth_dir: str | Path) -> Score:
 
 def format_score(score: Score) -> str:
     lines = [
-        f"link precision {score.link_precision:.4f}  recall {score.link_recall:.4f}  "
-        f"F1 {score.link_f1:.4f}  ({score.links_found} links found, {score.links_true} true)",
+        t("score.links", precision=score.link_precision, recall=score.link_recall,
+          f1=score.link_f1, found=score.links_found, true=score.links_true),
         "",
-        "records: expected status (rows) x status found (columns)",
+        t("score.records"),
         score.records.to_string(),
         "",
-        "files: expected status (rows) x status found (columns)",
+        t("score.files"),
         score.files.to_string(),
         "",
-        "injected problems found:",
+        t("score.injected"),
         score.injected.to_string(index=False),
     ]
     if len(score.record_mismatches):
-        lines += ["", "records not as expected:",
+        lines += ["", t("score.records_off"),
                   score.record_mismatches[[*_KEY, "expected_status", "status", "note"]]
                   .to_string(index=False)]
     if len(score.file_mismatches):
-        lines += ["", "files not as expected:",
+        lines += ["", t("score.files_off"),
                   score.file_mismatches[["locality", "path", "expected_status", "status", "note"]]
                   .to_string(index=False)]
-    verdict = "every injected problem was found" if score.all_injected_found else \
-        "SOME INJECTED PROBLEMS WERE MISSED"
+    verdict = t("score.all_found") if score.all_injected_found else t("score.missed")
     lines += ["", verdict]
     return "\n".join(lines)

@@ -19,6 +19,7 @@ import pandas as pd
 
 from .atomic import write_text
 from .errors import KhauditError
+from .i18n import t
 
 EXCLUSIONS = "exclusions.jsonl"
 
@@ -70,9 +71,9 @@ def record_run(history_dir: Path, meta: dict, snapshots: dict[str, dict]) -> Pat
 def exclude_run(history_dir: Path, run_id: str, reason: str) -> None:
     """Exclude a run from forecasts, with a reason; the run itself stays."""
     if not reason.strip():
-        raise KhauditError('an exclusion needs a reason (--reason "...")')
+        raise KhauditError(t("err.history.reason"))
     if not any(e.run_id == run_id for e in read_history(history_dir, include_excluded=True)):
-        raise KhauditError(f"no run {run_id!r} in {history_dir}; 'khaudit history' lists them")
+        raise KhauditError(t("err.history.no_run", run_id=run_id, folder=history_dir))
     line = json.dumps({"run_id": run_id, "reason": reason.strip(), "by": getpass.getuser(),
                        "at": dt.datetime.now(dt.UTC).isoformat()}, ensure_ascii=False)
     history_dir.mkdir(parents=True, exist_ok=True)

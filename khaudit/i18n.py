@@ -2,11 +2,15 @@
 
 Vietnamese is the default. A missing key in a non-default catalogue falls back to Vietnamese,
 and a key missing everywhere is an error caught by the tests, never a silent blank.
+
+Reports take their language as an argument. Terminal messages and errors speak the current
+language: ``KHAUDIT_LANG`` in the environment, ``khaudit --lang``, or :func:`set_language`.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from functools import cache
 from importlib import resources
 
@@ -22,7 +26,24 @@ def catalogue(lang: str) -> dict[str, str]:
     return json.loads(text)
 
 
-def t(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
-    """The text for ``key`` in ``lang`` with ``values`` filled in."""
-    text = catalogue(lang).get(key) or catalogue(DEFAULT_LANG)[key]
+_language = os.environ.get("KHAUDIT_LANG", DEFAULT_LANG)
+if _language not in LANGUAGES:
+    _language = DEFAULT_LANG
+
+
+def set_language(lang: str) -> None:
+    """Speak ``lang`` in terminal messages and errors from now on."""
+    global _language
+    catalogue(lang)  # an unknown language fails here, not in the middle of a message
+    _language = lang
+
+
+def language() -> str:
+    """The language of terminal messages and errors."""
+    return _language
+
+
+def t(key: str, lang: str | None = None, /, **values: object) -> str:
+    """The text for ``key`` in ``lang`` (default: the current language) with ``values``."""
+    text = catalogue(lang or _language).get(key) or catalogue(DEFAULT_LANG)[key]
     return text.format(**values) if values else text

@@ -35,6 +35,7 @@ from typing import Any
 
 from .errors import ProjectError
 from .forecast import ProgressSettings
+from .i18n import t
 from .match.settings import MatchSettings
 from .textnorm import slugify
 
@@ -93,15 +94,16 @@ class Project:
             if name_or_slug in (loc.name, loc.slug, loc.code):
                 return loc
         known = ", ".join(loc.name for loc in self.localities)
-        raise ProjectError(f"{self.path}: no locality {name_or_slug!r} (localities: {known})")
+        raise ProjectError(t("err.project.no_locality", path=self.path, name=name_or_slug,
+                             known=known))
 
 
 def _unknown(keys: set[str], allowed: set[str], where: str, path: Path) -> None:
     for key in sorted(keys - allowed):
         close = difflib.get_close_matches(key, sorted(allowed), n=1)
-        fix = (f"did you mean '{close[0]}'?" if close
-               else f"allowed keys: {', '.join(sorted(allowed))}")
-        raise ProjectError(f"{path}: unknown key '{where}{key}'; {fix}")
+        fix = (t("err.project.did_you_mean", close=close[0]) if close
+               else t("err.project.allowed_keys", keys=", ".join(sorted(allowed))))
+        raise ProjectError(t("err.project.unknown_key", path=path, key=f"{where}{key}", fix=fix))
 
 
 def _str_list(value: Any, key: str, path: Path) -> list[str]:
@@ -109,31 +111,28 @@ def _str_list(value: Any, key: str, path: Path) -> list[str]:
         return [value]
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return value
-    raise ProjectError(f"{path}: '{key}' must be a path or a list of paths (strings)")
+    raise ProjectError(t("err.project.paths", path=path, key=key))
 
 
 def _locality(raw: Any, index: int, base: Path, path: Path) -> Locality:
     where = f"locality[{index}]"
     if not isinstance(raw, dict):
-        raise ProjectError(f"{path}: '{where}' must be a table ([[locality]])")
+        raise ProjectError(t("err.project.locality_table", path=path, where=where))
     _unknown(set(raw), _LOCALITY_KEYS, f"{where}.", path)
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise ProjectError(f"{path}: '{where}.name' is missing; give the locality's name, "
-                           "e.g. name = \"Xã Diên Lạc\"")
-    where = f"locality '{name}'"
+        raise ProjectError(t("err.project.no_name", path=path, where=where))
+    where = t("err.project.locality_named", name=name)
     if "inventories" not in raw or not raw["inventories"]:
-        raise ProjectError(f"{path}: {where} has no 'inventories'; list its inventory files, "
-                           "e.g. inventories = [\"muc-luc/*.xlsx\"]")
+        raise ProjectError(t("err.project.no_inventories", path=path, where=where))
     if "scan_roots" not in raw or not raw["scan_roots"]:
-        raise ProjectError(f"{path}: {where} has no 'scan_roots'; list the folders holding its "
-                           "scans, e.g. scan_roots = [\"scans/dien-lac\"]")
+        raise ProjectError(t("err.project.no_scan_roots", path=path, where=where))
     inventories: list[tuple[Path, str]] = []
     for pattern in _str_list(raw["inventories"], f"{where}.inventories", path):
         matches = sorted(glob.glob(str(base / pattern), recursive=True))
         if not matches:
-            raise ProjectError(f"{path}: {where}.inventories: '{pattern}' matches no file "
-                               f"(paths are relative to {base}); fix the path or the glob")
+            raise ProjectError(t("err.project.glob_none", path=path, where=where,
+                                 pattern=pattern, base=base))
         for match in matches:
             p = Path(match)
             if p.suffix.lower() not in INVENTORY_SUFFIXES or p.name.startswith("~$"):
@@ -141,18 +140,17 @@ def _locality(raw: Any, index: int, base: Path, path: Path) -> Locality:
             inventories.append((p.resolve(), p.relative_to(base).as_posix()
                                 if p.is_relative_to(base) else str(p)))
     if not inventories:
-        raise ProjectError(f"{path}: {where}.inventories matches no xlsx, xls, ods or csv file")
+        raise ProjectError(t("err.project.no_inventory_files", path=path, where=where))
     roots = []
     for root in _str_list(raw["scan_roots"], f"{where}.scan_roots", path):
         p = (base / root).resolve()
         if not p.is_dir():
-            raise ProjectError(f"{path}: {where}.scan_roots: '{root}' is not a folder "
-                               f"(paths are relative to {base})")
+            raise ProjectError(t("err.project.not_folder", path=path, where=where, root=root,
+                                 base=base))
         roots.append(p)
     columns = raw.get("columns", {})
     if not isinstance(columns, dict) or not all(isinstance(v, str) for v in columns.values()):
-        raise ProjectError(f"{path}: {where}.columns must map a field to a heading, "
-                           "e.g. title = \"Tên hồ sơ\"")
+        raise ProjectError(t("err.project.columns", path=path, where=where))
     from .inventory.columns import SYNONYMS
 
     _unknown(set(columns), set(SYNONYMS), f"{where}.columns.", path)
@@ -161,17 +159,18 @@ def _locality(raw: Any, index: int, base: Path, path: Path) -> Locality:
         try:
             compiled = re.compile(pattern)
         except re.error as exc:
-            raise ProjectError(f"{path}: {where}.naming_pattern is not a valid regular "
-                               f"expression: {exc}") from exc
+            raise ProjectError(t("err.project.bad_regex", path=path, where=where,
+                                 error=exc)) from exc
         known = {"record_code", "box", "file_no", "title", "year"}
         if not set(compiled.groupindex) & known:
-            raise ProjectError(f"{path}: {where}.naming_pattern needs a named group, one of "
-                               f"{', '.join(sorted(known))}, e.g. (?P<record_code>...)")
+            raise ProjectError(t("err.project.regex_groups", path=path, where=where,
+                                 groups=", ".join(sorted(known))))
     sidecar = None
     if raw.get("sidecar"):
         sidecar = (base / raw["sidecar"]).resolve()
         if not sidecar.is_file():
-            raise ProjectError(f"{path}: {where}.sidecar: '{raw['sidecar']}' is not a file")
+            raise ProjectError(t("err.project.sidecar", path=path, where=where,
+                                 sidecar=raw["sidecar"]))
     code = raw.get("code", "")
     return Locality(name=name.strip(), slug=slugify(name), code=str(code),
                     inventories=tuple(inventories), scan_roots=tuple(roots), columns=columns,
@@ -184,27 +183,26 @@ def load_project(path: str | Path) -> Project:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ProjectError(f"{path}: project file not found") from None
+        raise ProjectError(t("err.project.not_found", path=path)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ProjectError(f"{path}: not valid TOML: {exc}") from exc
+        raise ProjectError(t("err.project.toml", path=path, error=exc)) from exc
     _unknown(set(raw), _TOP_KEYS, "", path)
     for key in ("title", "province"):
         if not isinstance(raw.get(key), str) or not raw[key].strip():
-            raise ProjectError(f"{path}: '{key}' is missing; add e.g. {key} = \"...\"")
+            raise ProjectError(t("err.project.missing", path=path, key=key))
     localities_raw = raw.get("locality")
     if not isinstance(localities_raw, list) or not localities_raw:
-        raise ProjectError(f"{path}: no [[locality]] tables; add one per locality to audit")
+        raise ProjectError(t("err.project.no_localities", path=path))
     localities = tuple(_locality(r, i, path.parent, path) for i, r in enumerate(localities_raw))
     slugs = [loc.slug for loc in localities]
     for slug in slugs:
         if slugs.count(slug) > 1:
-            raise ProjectError(f"{path}: two localities share the name '{slug}'; names must differ")
+            raise ProjectError(t("err.project.same_name", path=path, slug=slug))
     scan_raw = raw.get("scan", {})
     _unknown(set(scan_raw), _SCAN_KEYS, "scan.", path)
     catalogue = scan_raw.get("catalogue")
     if catalogue is not None and not isinstance(catalogue, str):
-        raise ProjectError(f"{path}: 'scan.catalogue' must be a path, e.g. "
-                           "catalogue = \"khaudit-catalogue.sqlite\"")
+        raise ProjectError(t("err.project.catalogue", path=path))
     scan = ScanSettings(
         sha256=bool(scan_raw.get("sha256", False)), workers=int(scan_raw.get("workers", 0)),
         catalogue=(path.parent / catalogue).resolve() if catalogue else
@@ -214,12 +212,11 @@ def load_project(path: str | Path) -> Project:
     progress, history = _progress(raw.get("progress", {}), path)
     cluster = raw.get("cluster", {})
     if not isinstance(cluster, dict):
-        raise ProjectError(f"{path}: 'cluster' must be a table ([cluster])")
+        raise ProjectError(t("err.project.cluster_table", path=path))
     _unknown(set(cluster), {"scheduler"}, "cluster.", path)
     scheduler = cluster.get("scheduler")
     if scheduler is not None and (not isinstance(scheduler, str) or "://" not in scheduler):
-        raise ProjectError(f"{path}: 'cluster.scheduler' must be an address such as "
-                           "\"tcp://10.0.0.5:8786\"")
+        raise ProjectError(t("err.project.scheduler", path=path))
     return Project(path=path, title=raw["title"].strip(), province=raw["province"].strip(),
                    localities=localities, scan=scan, matching=matching, progress=progress,
                    history=history, scheduler=scheduler)
@@ -228,24 +225,23 @@ def load_project(path: str | Path) -> Project:
 def _progress(raw: Any, path: Path) -> tuple[ProgressSettings, Path]:
     """The [progress] table: deadline, target, scanning rate and cost, history folder."""
     if not isinstance(raw, dict):
-        raise ProjectError(f"{path}: 'progress' must be a table ([progress])")
+        raise ProjectError(t("err.project.progress_table", path=path))
     _unknown(set(raw), _PROGRESS_KEYS, "progress.", path)
     deadline = raw.get("deadline")
     if deadline is not None and not isinstance(deadline, dt.date):
-        raise ProjectError(f"{path}: 'progress.deadline' must be a date, e.g. "
-                           "deadline = 2025-06-30 (no quotes)")
+        raise ProjectError(t("err.project.deadline", path=path))
     numbers = {}
     for key in ("target", "pages_per_day", "stations", "cost_per_page", "window"):
         if key in raw:
             value = raw[key]
             if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
-                raise ProjectError(f"{path}: 'progress.{key}' must be a positive number")
+                raise ProjectError(t("err.project.positive", path=path, key=key))
             numbers[key] = value
     target = float(numbers.get("target", 1.0))
     if target > 1:
         target /= 100  # written as a percentage
     if target > 1:
-        raise ProjectError(f"{path}: 'progress.target' is a share (0.95) or a percentage (95)")
+        raise ProjectError(t("err.project.target", path=path))
     settings = ProgressSettings(
         deadline=deadline if not isinstance(deadline, dt.datetime) else deadline.date(),
         target=target, pages_per_day=numbers.get("pages_per_day"),

@@ -97,9 +97,11 @@ def _files(scans: pd.DataFrame, match: MatchResult, lang: str) -> pd.DataFrame:
     bad = files["integrity"] != "ok"
     files.loc[bad, "status"] = np.where(files.loc[bad, "integrity"] == "empty", "empty",
                                         "corrupt")
-    files.loc[bad, "note"] = [(f"{note}; " if note else "") + t("why.damaged", lang, what=what)
-                              for note, what in zip(files.loc[bad, "note"],
-                                                    files.loc[bad, "integrity_note"])]
+    # The integrity code in the reader's language; the technical detail stays in integrity_note.
+    files.loc[bad, "note"] = [(f"{note}; " if note else "")
+                              + t("why.damaged", lang, what=t(f"integrity.{code}", lang))
+                              for note, code in zip(files.loc[bad, "note"],
+                                                    files.loc[bad, "integrity"])]
     return files
 
 
@@ -146,7 +148,8 @@ def reconcile(
     pages = by_record["pages"].sum(min_count=0).reindex(out.index).fillna(0).astype(int)
     paths = by_record["path"].agg("|".join).reindex(out.index).fillna("")
     damaged = mine[mine["integrity"] != "ok"]
-    damage = (damaged["path"] + ": " + damaged["integrity_note"]).groupby(damaged["record"]) \
+    labels = damaged["integrity"].map(lambda code: t(f"integrity.{code}", lang))
+    damage = (damaged["path"] + ": " + labels).groupby(damaged["record"]) \
         .agg("; ".join).reindex(out.index).fillna("")
 
     if not has.any():

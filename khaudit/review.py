@@ -75,7 +75,7 @@ def import_review(path: str | Path, decisions_file: Path, by: str = "") -> tuple
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on files that are not workbooks
-        raise KhauditError(f"{path}: cannot open as a review workbook: {exc}") from exc
+        raise KhauditError(t("err.review.open", path=path, error=exc)) from exc
     ws = book.worksheets[0]
     rows = ws.iter_rows(values_only=True)
     header = [str(h or "") for h in next(rows, [])]
@@ -83,9 +83,7 @@ def import_review(path: str | Path, decisions_file: Path, by: str = "") -> tuple
     columns = [labels.get(h) for h in header]
     missing = {*COLUMNS, DECISION} - {c for c in columns if c}
     if missing:
-        raise KhauditError(f"{path}: not a khaudit review workbook (missing columns: "
-                           f"{', '.join(sorted(missing))}); export one with 'khaudit review "
-                           "export RUN_DIR --out FILE.xlsx'")
+        raise KhauditError(t("err.review.columns", path=path, columns=", ".join(sorted(missing))))
     decisions, problems = [], []
     for number, values in enumerate(rows, 2):
         row = {c: v for c, v in zip(columns, values) if c}
@@ -95,8 +93,8 @@ def import_review(path: str | Path, decisions_file: Path, by: str = "") -> tuple
         if row.get(DECISION) in (None, ""):
             continue
         if verdict is None:
-            problems.append(f"row {number}: decision {row.get(DECISION)!r} is neither "
-                            f"{t('report.accept')} nor {t('report.reject')}")
+            problems.append(t("review.neither", row=number, value=row.get(DECISION),
+                              accept=t("report.accept"), reject=t("report.reject")))
             continue
         try:
             decisions.append(Decision(
@@ -105,15 +103,14 @@ def import_review(path: str | Path, decisions_file: Path, by: str = "") -> tuple
                 source_row=int(str(row["source_row"])), verdict=verdict,
                 path=str(row["path"])))
         except (TypeError, ValueError):
-            problems.append(f"row {number}: the record's row number {row.get('source_row')!r} "
-                            "is not a number")
+            problems.append(t("review.row_number", row=number, value=row.get("source_row")))
     accepted: dict[tuple[str, str], int] = {}
     for d in decisions:
         if d.verdict == "accept":
             accepted[(d.locality, d.content)] = accepted.get((d.locality, d.content), 0) + 1
     doubles = {k for k, n in accepted.items() if n > 1}
     if doubles:
-        problems += [f"scan {content[:12]}… of {locality} is accepted for more than one record; "
-                     "none of its decisions were recorded" for locality, content in doubles]
+        problems += [t("review.double", content=content[:12], locality=locality)
+                     for locality, content in doubles]
         decisions = [d for d in decisions if (d.locality, d.content) not in doubles]
     return record_decisions(decisions_file, decisions, by=by), problems

@@ -30,6 +30,7 @@ from typing import Any
 
 import pandas as pd
 
+from .i18n import t
 from .inventory.issues import ISSUE_COLUMNS
 from .reconcile import CANDIDATE_COLUMNS, FILE_STATUSES, RECORD_STATUSES
 
@@ -163,8 +164,7 @@ def load_run(path: str | Path) -> Run:
     if not meta_path.exists():
         from .errors import KhauditError
 
-        raise KhauditError(f"{path}: no run.json here; write a run with "
-                           f"'khaudit audit PROJECT.toml --out {path}'")
+        raise KhauditError(t("err.run.none", path=path))
     return Run(path=path, meta=json.loads(meta_path.read_text(encoding="utf-8")))
 
 

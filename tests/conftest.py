@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from khaudit import i18n
 from khaudit.audit import audit
 from khaudit.demo import generate_demo
 
@@ -16,6 +17,18 @@ from khaudit.demo import generate_demo
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+
+@pytest.fixture(autouse=True)
+def messages_in_english(monkeypatch: pytest.MonkeyPatch):
+    """Tests read terminal messages and errors in English (the command lines they start too);
+    tests/test_i18n.py checks the Vietnamese default and that both catalogues are complete.
+    Reports keep the language each test asks for."""
+    monkeypatch.setenv("KHAUDIT_LANG", "en")
+    before = i18n.language()
+    i18n.set_language("en")
+    yield
+    i18n.set_language(before)
 
 
 @pytest.fixture(scope="session")

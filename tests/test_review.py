@@ -44,8 +44,8 @@ def test_decisions_are_applied_by_every_later_audit_and_survive_a_rename(provinc
 
     workbook = tmp_path / "review.xlsx"
     runner = CliRunner()
-    result = runner.invoke(cli, ["review", "export", str(tmp_path / "run1"), "--out",
-                                 str(workbook)])
+    result = runner.invoke(cli, ["review", "export", "--lang", "vi", str(tmp_path / "run1"),
+                                 "--out", str(workbook)])
     assert result.exit_code == 0, result.output
     sheet = openpyxl.load_workbook(workbook).worksheets[0]
     assert sheet.data_validations.dataValidation[0].formula1 == '"Đồng ý,Không đồng ý"'

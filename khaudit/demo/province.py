@@ -32,6 +32,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..i18n import t
 from ..textnorm import slugify
 from . import scanfiles as sf
 from .inventories import SheetPlan, nfd, tcvn3, write_cp1258_csv, write_xlsx
@@ -468,12 +469,11 @@ def generate_demo(out: str | Path, seed: int = 2025, rows: int = 300,
         if not force:
             from ..errors import KhauditError
 
-            raise KhauditError(f"{base} is not empty; pass --force to replace the demo there")
+            raise KhauditError(t("err.demo.not_empty", path=base))
         if not (base / "project.toml").exists() or not (base / "ground_truth").exists():
             from ..errors import KhauditError
 
-            raise KhauditError(f"{base} holds something other than a khaudit demo; "
-                               "refusing to delete it")
+            raise KhauditError(t("err.demo.refuse", path=base))
         shutil.rmtree(base)
     base.mkdir(parents=True, exist_ok=True)
     locs = []

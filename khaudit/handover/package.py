@@ -29,6 +29,7 @@ import pandas as pd
 from .._version import __version__
 from ..errors import KhauditError
 from ..executor import stream_map
+from ..i18n import t
 from ..project import load_project
 from ..reconcile import FILE_STATUSES, RECORD_STATUSES
 from ..report.locality import resolve_locality
@@ -84,13 +85,11 @@ def _collect(run_dir: Path, locality: str, rehash: bool, project_file: Path | No
     run = load_run(run_dir)
     stale = run.verify_tables()
     if stale:
-        raise KhauditError(f"{run_dir}: tables {', '.join(stale)} differ from run.json; "
-                           "re-run the audit before packaging")
+        raise KhauditError(t("err.package.stale", run_dir=run_dir, tables=", ".join(stale)))
     name = resolve_locality(run, locality)
     location = project_file or Path(run.meta.get("project", {}).get("location", ""))
     if not location or not Path(location).exists():
-        raise KhauditError(f"{run_dir}: the project file of this run is not at {location!s}; "
-                           "pass --project PROJECT.toml")
+        raise KhauditError(t("err.package.project", run_dir=run_dir, location=location))
     project = load_project(location)
     base = str(project.base)
     mine = pd.read_parquet(run.path / "files.parquet",
@@ -215,16 +214,15 @@ def package_locality(run_dir: str | Path, locality: str, out: str | Path, mode: 
                      workers: int = 0) -> PackageResult:
     """Write the handover bag of one locality of a run to ``out`` (which must not exist)."""
     if mode not in MODES:
-        raise KhauditError(f"unknown mode {mode!r}; use one of {', '.join(MODES)}")
+        raise KhauditError(t("err.package.mode", mode=mode, modes=", ".join(MODES)))
     run_dir, out = Path(run_dir), Path(out)
     if out.exists():
-        raise KhauditError(f"{out} exists; a bag is written to a new folder")
+        raise KhauditError(t("err.package.exists", out=out))
     payload, meta, from_catalogue, missing = _collect(run_dir, locality, rehash,
                                                       Path(project) if project else None)
     if missing:
-        raise KhauditError(f"{len(missing)} payload file(s) are gone since the audit (or have a "
-                           f"name that is not UTF-8, which a bag cannot carry), e.g. "
-                           f"{', '.join(missing[:3])}; re-run the audit or rename them")
+        raise KhauditError(t("err.package.gone", n=len(missing),
+                             examples=", ".join(missing[:3])))
     todo = [p for p in payload if not p.sha256]
     chunks = [todo[i:i + 16] for i in range(0, len(todo), 16)]
     if sum(p.size for p in todo) < 256 << 20:
@@ -237,8 +235,7 @@ def package_locality(run_dir: str | Path, locality: str, out: str | Path, mode: 
             if p.expected_xxh3 and xxh != p.expected_xxh3:
                 changed.append(p.source)
     if changed:
-        raise KhauditError(f"{len(changed)} scan(s) changed since the audit, e.g. {changed[0]}; "
-                           "re-run the audit so the signed report matches what is handed over")
+        raise KhauditError(t("err.package.changed", n=len(changed), example=changed[0]))
 
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))

@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from ..executor import stream_map
+from ..i18n import t
 from .bagit_format import ALGORITHMS, read_bag_info, read_manifest, safe_path
 
 PROBLEM_KINDS = ("missing", "altered", "unexpected", "unsafe", "link", "oxum", "tag", "format",
@@ -34,7 +35,7 @@ class BagProblem:
 
     def __str__(self) -> str:
         where = f" [{self.record}]" if self.record else ""
-        return f"{self.kind}: {self.path}: {self.detail}{where}"
+        return f"{t('bag.kind.' + self.kind)}: {self.path}: {self.detail}{where}"
 
 
 @dataclass
@@ -89,11 +90,11 @@ def verify_bag(bag: str | Path, fast: bool = False, workers: int = 0) -> VerifyR
     result = VerifyResult(bag=bag, fast=fast)
     problems = result.problems
     if not (bag / "bagit.txt").is_file():
-        problems.append(BagProblem("format", "bagit.txt", "missing: this is not a bag"))
+        problems.append(BagProblem("format", "bagit.txt", t("bag.not_a_bag")))
         return result
     declaration = dict(read_bag_info(bag / "bagit.txt"))
     if "BagIt-Version" not in declaration:
-        problems.append(BagProblem("format", "bagit.txt", "no BagIt-Version"))
+        problems.append(BagProblem("format", "bagit.txt", t("bag.no_version")))
 
     # Tag files first: an edited bag-info.txt or manifest is caught here.
     for tagmanifest in sorted(bag.glob("tagmanifest-*.txt")):
@@ -103,15 +104,16 @@ def verify_bag(bag: str | Path, fast: bool = False, workers: int = 0) -> VerifyR
         for entry in entries:
             target = bag / entry.path
             if not target.is_file() or target.is_symlink():
-                problems.append(BagProblem("missing", entry.path, "tag file listed but absent"))
+                problems.append(BagProblem("missing", entry.path, t("bag.tag_absent")))
             elif _digest(([str(target)], algorithm))[0] != entry.digest:
                 problems.append(BagProblem("tag", entry.path,
-                                           f"{algorithm} differs from {tagmanifest.name}"))
+                                           t("bag.tag_differs", algorithm=algorithm,
+                                             manifest=tagmanifest.name)))
 
     manifests = {m.name[len("manifest-"):-4]: m for m in bag.glob("manifest-*.txt")}
     usable = [a for a in ALGORITHMS if a in manifests]
     if not usable:
-        problems.append(BagProblem("format", "manifest-*.txt", "no payload manifest"))
+        problems.append(BagProblem("format", "manifest-*.txt", t("bag.no_manifest")))
         return result
     algorithm = usable[0]
     entries, found = read_manifest(manifests[algorithm])
@@ -141,20 +143,19 @@ def verify_bag(bag: str | Path, fast: bool = False, workers: int = 0) -> VerifyR
             with os.scandir(folder) as it:
                 listing = list(it)
         except OSError as exc:
-            problems.append(BagProblem("missing", prefix, f"cannot list: {exc.strerror}"))
+            problems.append(BagProblem("missing", prefix, t("bag.cannot_list", error=exc.strerror)))
             continue
         for item in listing:
             rel = f"{prefix}/{item.name}"
             if item.is_symlink():
-                problems.append(BagProblem("link", rel, "a symbolic link in the payload: "
-                                           "not followed"))
+                problems.append(BagProblem("link", rel, t("bag.link")))
             elif item.is_dir(follow_symlinks=False):
                 stack.append((item.path, rel))
             else:
                 key = unicodedata.normalize("NFC", rel) if not rel.isascii() else rel
                 if key in on_disk:
-                    problems.append(BagProblem("unsafe", rel, f"same name as {on_disk[key]!r} "
-                                               "once Unicode-normalised"))
+                    problems.append(BagProblem("unsafe", rel,
+                                               t("bag.same_name", other=on_disk[key])))
                 on_disk[key] = rel
                 size_of[rel] = item.stat(follow_symlinks=False).st_size
 
@@ -165,7 +166,7 @@ def verify_bag(bag: str | Path, fast: bool = False, workers: int = 0) -> VerifyR
         key = unicodedata.normalize("NFC", entry.path) if not entry.path.isascii() else entry.path
         listed[key] = entry.path
         if not entry.path.startswith("data/"):
-            problems.append(BagProblem("unsafe", entry.path, "payload entry outside data/"))
+            problems.append(BagProblem("unsafe", entry.path, t("bag.outside")))
             continue
         if key in on_disk:
             to_hash.append((entry.path, f"{bag_dir}/{on_disk[key]}", entry.digest))
@@ -173,15 +174,14 @@ def verify_bag(bag: str | Path, fast: bool = False, workers: int = 0) -> VerifyR
             target = fetch[key]
             if target is None or not target.is_file():
                 problems.append(BagProblem("not_fetched", entry.path,
-                                           "listed in fetch.txt, not in the bag and not "
-                                           "readable in place"))
+                                           t("bag.not_fetched")))
             else:
                 to_hash.append((entry.path, str(target), entry.digest))
         else:
-            problems.append(BagProblem("missing", entry.path, "listed in the manifest, absent"))
+            problems.append(BagProblem("missing", entry.path, t("bag.absent")))
     for key, rel in sorted(on_disk.items()):
         if key not in listed:
-            problems.append(BagProblem("unexpected", rel, "in the bag, not in the manifest"))
+            problems.append(BagProblem("unexpected", rel, t("bag.unexpected")))
 
     fetched_size = {str(t): os.path.getsize(t) for k, t in fetch.items()
                     if k not in on_disk and t is not None and t.is_file()}
@@ -198,8 +198,7 @@ def verify_bag(bag: str | Path, fast: bool = False, workers: int = 0) -> VerifyR
         actual = (sum(present), len(present))
         if not octets.isdigit() or not count.isdigit() or (int(octets), int(count)) != actual:
             problems.append(BagProblem("oxum", "bag-info.txt",
-                                       f"Payload-Oxum {oxum} but the payload has "
-                                       f"{actual[0]}.{actual[1]}"))
+                                       t("bag.oxum", oxum=oxum, actual=f"{actual[0]}.{actual[1]}")))
     if fast:
         return _with_records(result)
     order = sorted(range(len(to_hash)), key=lambda i: -sizes[i])  # big files first: even load
@@ -219,8 +218,8 @@ def verify_bag(bag: str | Path, fast: bool = False, workers: int = 0) -> VerifyR
         for i, digest in zip(batch, digests):
             path, _, expected = to_hash[i]
             if digest != expected:
-                problems.append(BagProblem("altered", path, f"{algorithm} {digest} differs "
-                                           f"from the manifest's {expected}"))
+                problems.append(BagProblem("altered", path, t(
+                    "bag.altered", algorithm=algorithm, digest=digest, expected=expected)))
     return _with_records(result)
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InventoryFileError
+from ..i18n import t
 from .issues import InventoryIssue
 from .loader import SheetInfo, load_inventory, mark_duplicates
 
@@ -51,24 +52,25 @@ def check_inventory(path: str | Path, overrides: dict[str, str] | None = None) -
 def format_check(result: CheckResult) -> str:
     lines = [str(result.path)]
     if result.error:
-        return "\n".join([*lines, f"  cannot be read: {result.error}"])
+        return "\n".join([*lines, t("check.unreadable", error=result.error)])
     for sheet in result.sheets:
         name = repr(sheet.name) if sheet.name else "(csv)"
         if sheet.skipped:
-            lines.append(f"  sheet {name}: no header found, not loaded")
+            lines.append(t("check.no_header", name=name))
             continue
-        where = ("continues the previous sheet's table" if sheet.continuation
-                 else f"header row {sheet.header_rows}")
-        extra = f", text decoded as {sheet.byte_encoding}" if sheet.byte_encoding else ""
-        lines.append(f"  sheet {name}: {where}, {sheet.data_rows} data rows, "
-                     f"{sheet.hidden_rows} hidden{extra}")
-        lines.append("    columns: " + "; ".join(f"{h!r} -> {f}" for h, f in sheet.mapping.items()))
+        where = (t("check.continues") if sheet.continuation
+                 else t("check.header_row", row=sheet.header_rows))
+        extra = t("check.decoded", encoding=sheet.byte_encoding) if sheet.byte_encoding else ""
+        lines.append(t("check.sheet", name=name, where=where, rows=sheet.data_rows,
+                       hidden=sheet.hidden_rows, extra=extra))
+        lines.append(t("check.columns")
+                     + "; ".join(f"{h!r} -> {f}" for h, f in sheet.mapping.items()))
         if sheet.encodings:
-            lines.append("    converted from legacy encodings: "
+            lines.append(t("check.legacy")
                          + ", ".join(f"{f} ({e})" for f, e in sheet.encodings.items()))
     errors = [i for i in result.issues if i.severity == "error"]
     notes = [i for i in result.issues if i.severity != "error"]
-    lines.append(f"  {result.records} records, {len(errors)} errors, {len(notes)} notes")
+    lines.append(t("check.totals", records=result.records, errors=len(errors), notes=len(notes)))
     for issue in errors + notes:
-        lines.append(f"    {issue.severity}: {issue}")
+        lines.append(f"    {t('check.severity.' + issue.severity)}: {issue}")
     return "\n".join(lines)

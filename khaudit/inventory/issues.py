@@ -4,27 +4,20 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from ..i18n import t
+
 #: Columns of DIR/inventory_issues.csv (part of the run contract).
 ISSUE_COLUMNS = [
     "locality", "source_file", "source_sheet", "source_row", "column", "field", "value",
     "problem", "expected", "severity",
 ]
 
-#: problem code -> what was expected, in words an inspector can act on.
-EXPECTED = {
-    "file_unreadable": "an xlsx, xls, ods or csv file that opens",
-    "no_header": "a header row naming at least the title column (Tiêu đề hồ sơ)",
-    "no_title": "a title (Tiêu đề hồ sơ) for every file",
-    "unreadable_date": "a date or year such as 05/2019, 2019 or 2019-2020",
-    "end_before_start": "an end date on or after the start date",
-    "sheets_not_number": "a whole number of sheets, e.g. 12",
-    "box_not_number": "a whole box number, e.g. 12",
-    "file_no_not_number": "a whole file number, e.g. 45",
-    "duplicate_code": "each record code once per locality",
-    "duplicate_row": "each file listed once (this row repeats an earlier one)",
-    "hidden_row": "a visible row (hidden in the spreadsheet; read and counted anyway)",
-    "hidden_column": "a visible column (hidden in the spreadsheet; read anyway)",
-}
+#: Problem codes; what each expects is in the locale catalogues ("issue.expected.<code>").
+PROBLEMS = (
+    "file_unreadable", "no_header", "no_title", "unreadable_date", "end_before_start",
+    "sheets_not_number", "box_not_number", "file_no_not_number", "duplicate_code",
+    "duplicate_row", "hidden_row", "hidden_column",
+)
 
 
 @dataclass
@@ -39,19 +32,21 @@ class InventoryIssue:
     problem: str
     severity: str = "error"  # "error" needs fixing in the source; "info" is a note
 
-    @property
-    def expected(self) -> str:
-        return EXPECTED.get(self.problem, "")
+    def expected(self, lang: str | None = None) -> str:
+        """What the inspector should find in the source instead, in words they can act on."""
+        return t(f"issue.expected.{self.problem}", lang) if self.problem in PROBLEMS else ""
 
-    def as_row(self) -> dict[str, object]:
+    def as_row(self, lang: str | None = None) -> dict[str, object]:
         row = asdict(self)
-        row["expected"] = self.expected
+        row["expected"] = self.expected(lang)
         return {c: row[c] for c in ISSUE_COLUMNS}
 
     def __str__(self) -> str:
         where = ", ".join(
-            p for p in (self.source_file, self.source_sheet and f"sheet {self.source_sheet!r}",
-                        self.source_row and f"row {self.source_row}",
-                        self.column and f"column {self.column!r}") if p
+            p for p in (self.source_file,
+                        self.source_sheet and t("issue.sheet", sheet=self.source_sheet),
+                        self.source_row and t("issue.row", row=self.source_row),
+                        self.column and t("issue.column", column=self.column)) if p
         )
-        return f"{where}: {self.problem} (value {self.value!r}; expected {self.expected})"
+        return t("issue.line", where=where, problem=self.problem, value=self.value,
+                 expected=self.expected())

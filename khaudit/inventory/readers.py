@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InventoryFileError
+from ..i18n import t
 from .encodings import decode_cp1258
 from .hidden import hidden_cells
 
@@ -54,8 +55,7 @@ def read_excel(path: Path) -> list[RawSheet]:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for each format
         raise InventoryFileError(
-            str(path), f"cannot open as a spreadsheet: {exc}",
-            "check that the file is a complete xlsx/xls/ods workbook and not password-protected",
+            str(path), t("err.inventory.open", error=exc), t("err.inventory.open_hint"),
         ) from exc
     hidden = hidden_cells(path)
     sheets = []
@@ -87,7 +87,7 @@ def read_csv(path: Path) -> list[RawSheet]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise InventoryFileError(str(path), f"cannot read: {exc.strerror}") from exc
+        raise InventoryFileError(str(path), t("err.inventory.read", error=exc.strerror)) from exc
     text, encoding = decode_text_file(data)
     delimiter = sniff_delimiter(text)
     rows = [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
@@ -130,9 +130,9 @@ def read_sheets(path: Path) -> list[RawSheet]:
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise InventoryFileError(
-            str(path), f"unsupported inventory format {path.suffix!r}",
-            "save it as xlsx, xls, ods or csv",
+            str(path), t("err.inventory.format", suffix=path.suffix),
+            t("err.inventory.format_hint"),
         )
     if not path.is_file():
-        raise InventoryFileError(str(path), "file not found")
+        raise InventoryFileError(str(path), t("err.inventory.not_found"))
     return reader(path)

@@ -314,7 +314,7 @@ class TitleIndex:
         # spans) is a different person or place, not a word left out: it counts again.
         swapped = np.maximum(0.0, np.minimum(total - found, span - found))
         with np.errstate(invalid="ignore", divide="ignore"):
-            swapped_share = np.where(total > 0, 100.0 * swapped / total, 0.0)
+            swapped_share = np.round(np.where(total > 0, 100.0 * swapped / total, 0.0), 9)
         shared = np.asarray(scans.numbers_matrix[item].multiply(
             self.numbers_matrix[record]).sum(axis=1)).ravel()
         conflicts = scans.number_count[item] - shared

@@ -9,6 +9,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from ..errors import ProjectError
+from ..i18n import t
 
 
 @dataclass(frozen=True)
@@ -51,9 +52,10 @@ class MatchSettings:
         for key, value in raw.items():
             if key not in known:
                 allowed = ", ".join(known)
-                raise ProjectError(f"{source}unknown key 'matching.{key}'; allowed: {allowed}")
+                raise ProjectError(t("err.matching.unknown", source=source, key=key,
+                                     allowed=allowed))
             if not isinstance(value, int | float) or isinstance(value, bool):
-                raise ProjectError(f"{source}'matching.{key}' must be a number, got {value!r}")
+                raise ProjectError(t("err.matching.number", source=source, key=key, value=value))
         return cls(**raw)
 
     def as_dict(self) -> dict[str, Any]:

@@ -47,7 +47,7 @@ def resolve_locality(run: Run, name: str) -> str:
         if name in (loc["name"], loc["slug"], loc.get("code")):
             return loc["name"]
     known = ", ".join(loc["name"] for loc in run.meta.get("localities", []))
-    raise KhauditError(f"{run.path}: no locality {name!r} in this run (localities: {known})")
+    raise KhauditError(t("err.run.no_locality", path=run.path, name=name, known=known))
 
 
 def table_html(frame: pd.DataFrame, lang: str, max_rows: int = MAX_ROWS) -> str:

@@ -19,6 +19,7 @@ from pathlib import Path
 from ..atomic import write_text
 from ..errors import KhauditError
 from ..executor import cpu_workers, stream_map
+from ..i18n import t
 from ..run import load_run
 from ..textnorm import slugify
 from .minutes_pdf import write_minutes_pdf
@@ -44,8 +45,7 @@ def notebook_dir() -> Path:
     configured = os.environ.get(NOTEBOOKS_ENV)
     folder = Path(configured) if configured else Path(__file__).resolve().parents[2] / "notebooks"
     if not (folder / "locality_audit.ipynb").exists():
-        raise KhauditError(f"notebooks not found in {folder}; set {NOTEBOOKS_ENV} to the folder "
-                           "holding locality_audit.ipynb")
+        raise KhauditError(t("err.render.notebooks", folder=folder, env=NOTEBOOKS_ENV))
     return folder
 
 
@@ -60,8 +60,8 @@ def outputs_html(notebook: dict) -> str:
             continue
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
-                raise KhauditError(f"report cell failed: {output.get('ename')}: "
-                                   f"{output.get('evalue')}")
+                raise KhauditError(t("err.render.cell", name=output.get("ename"),
+                                     value=output.get("evalue")))
             data = output.get("data", {})
             if "text/html" in data:
                 parts.append("".join(data["text/html"]))
@@ -95,8 +95,8 @@ def render_locality(run_dir: str | Path, locality: str, lang: str = "vi") -> Pat
             cwd=str(folder),
         )
     except papermill.PapermillExecutionError as exc:
-        raise KhauditError(f"report for {name} failed in cell {exc.cell_index}: "
-                           f"{exc.ename}: {exc.evalue}") from exc
+        raise KhauditError(t("err.render.locality", name=name, cell=exc.cell_index,
+                             error=exc.ename, value=exc.evalue)) from exc
     page = PAGE.format(lang=lang, version=__version__, fingerprint=run.meta["fingerprint"],
                        title=html.escape(f"{name} — khaudit"), body=outputs_html(notebook))
     target = folder / "report.html"
@@ -120,8 +120,8 @@ def render_province(run_dir: str | Path, lang: str = "vi") -> Path:
             parameters={"run_dir": str(Path(run_dir).resolve()), "lang": lang},
             kernel_name="python3", progress_bar=False, log_output=False, cwd=str(run_dir))
     except papermill.PapermillExecutionError as exc:
-        raise KhauditError(f"province summary failed in cell {exc.cell_index}: "
-                           f"{exc.ename}: {exc.evalue}") from exc
+        raise KhauditError(t("err.render.province", cell=exc.cell_index, error=exc.ename,
+                             value=exc.evalue)) from exc
     page = PAGE.format(lang=lang, version=__version__, fingerprint=run.meta["fingerprint"],
                        title=html.escape(f"{run.meta.get('province', '')} — khaudit"),
                        body=outputs_html(notebook))

@@ -32,14 +32,14 @@ class ReportCheck:
 
     def explain(self) -> str:
         if self.matches:
-            return (f"{self.report}: matches its run (fingerprint {self.run_fingerprint[:16]}…, "
-                    "tables unchanged)")
+            return t("verify_report.matches", report=self.report,
+                     fingerprint=self.run_fingerprint[:16])
         if self.report_fingerprint != self.run_fingerprint:
-            return (f"{self.report}: does NOT match: the report is of run "
-                    f"{self.report_fingerprint[:16]}…, the folder holds run "
-                    f"{self.run_fingerprint[:16]}… (other inputs, parameters or version)")
-        return (f"{self.report}: does NOT match: tables changed since the run was written: "
-                f"{', '.join(self.changed_tables)}")
+            return t("verify_report.other_run", report=self.report,
+                     report_run=self.report_fingerprint[:16],
+                     folder_run=self.run_fingerprint[:16])
+        return t("verify_report.changed", report=self.report,
+                 tables=", ".join(self.changed_tables))
 
 
 def report_fingerprint(report: Path) -> str:
@@ -62,9 +62,9 @@ def report_fingerprint(report: Path) -> str:
         if found:
             return found.group(0)
     else:
-        raise KhauditError(f"{report}: not a khaudit report (html, pdf or xlsx)")
+        raise KhauditError(t("err.verify_report.kind", report=report))
     if not found:
-        raise KhauditError(f"{report}: no run fingerprint found in it; is it a khaudit report?")
+        raise KhauditError(t("err.verify_report.no_fingerprint", report=report))
     return found.group(1)
 
 

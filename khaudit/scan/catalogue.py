@@ -26,6 +26,7 @@ from tqdm.auto import tqdm
 
 from ..errors import KhauditError
 from ..executor import stream_map
+from ..i18n import t
 from .inspect import inspect_file
 from .walk import WalkedFile, WalkProblem, walk_folders, walked
 
@@ -86,9 +87,10 @@ class ScanSummary:
 
     def line(self) -> str:
         rate = self.bytes_read / self.seconds / 1e6 if self.seconds else 0.0
-        return (f"{self.root}: {self.files} files ({self.read} read, {self.unchanged} unchanged; "
-                f"{self.new} new, {self.changed} changed, {self.moved} moved, {self.deleted} "
-                f"deleted), {len(self.problems)} problems, {self.seconds:.1f} s, {rate:.0f} MB/s")
+        return t("scan.summary", root=self.root, files=self.files, read=self.read,
+                 unchanged=self.unchanged, new=self.new, changed=self.changed, moved=self.moved,
+                 deleted=self.deleted, problems=len(self.problems), seconds=self.seconds,
+                 rate=rate)
 
 
 @dataclass
@@ -126,9 +128,8 @@ class Catalogue:
         self.db.execute("PRAGMA synchronous=NORMAL")
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version not in (0, SCHEMA_VERSION):
-            raise KhauditError(f"{self.path}: a scan catalogue of another khaudit version "
-                               f"(schema {version}, this one reads {SCHEMA_VERSION}); move it "
-                               "aside and scan again")
+            raise KhauditError(t("err.catalogue.version", path=self.path, version=version,
+                                 ours=SCHEMA_VERSION))
         if version != SCHEMA_VERSION:
             self.db.executescript(SCHEMA)
             self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..i18n import t
+
 #: Files that operating systems and tools leave in folders: never scans, never matched.
 SYSTEM_NAMES = {"thumbs.db", ".ds_store", "desktop.ini", "ehthumbs.db", ".localized"}
 SIDECAR_SUFFIXES = {".csv", ".xlsx", ".xls", ".json", ".xml", ".tsv"}
@@ -79,7 +81,7 @@ def walk_folders(root: Path, problems: list[WalkProblem], exclude: set[str] | No
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as exc:
             problems.append(WalkProblem(root, rel_folder or ".",
-                                        f"cannot list folder: {exc.strerror}"))
+                                        t("walk.cannot_list", error=exc.strerror)))
             continue
         files: list[Listed] = []
         subfolders: list[tuple[str, str]] = []
@@ -93,25 +95,23 @@ def walk_folders(root: Path, problems: list[WalkProblem], exclude: set[str] | No
                     target = os.path.realpath(entry.path)
                     if os.path.isdir(target):
                         inside = real_root == target or real_root.startswith(target + os.sep)
-                        problems.append(WalkProblem(root, rel, "link to a folder: not followed"
-                                                    + (" (a loop: it points to a folder above)"
-                                                       if inside else "")))
+                        problems.append(WalkProblem(root, rel, t("walk.folder_link")
+                                                    + (t("walk.loop") if inside else "")))
                         continue
                     if not target.startswith(real_root + os.sep) or not os.path.isfile(target):
-                        problems.append(WalkProblem(root, rel, "link pointing outside the root "
-                                                    "or to nothing: not followed"))
+                        problems.append(WalkProblem(root, rel, t("walk.outside")))
                         continue
                     st = os.stat(entry.path)
                 elif entry.is_dir(follow_symlinks=False):
                     subfolders.append((entry.path, rel))
                     continue
                 elif not entry.is_file(follow_symlinks=False):
-                    problems.append(WalkProblem(root, rel, "not a regular file: left alone"))
+                    problems.append(WalkProblem(root, rel, t("walk.not_file")))
                     continue
                 else:
                     st = entry.stat(follow_symlinks=False)
             except OSError as exc:
-                problems.append(WalkProblem(root, rel, f"cannot read: {exc.strerror}"))
+                problems.append(WalkProblem(root, rel, t("walk.cannot_read", error=exc.strerror)))
                 continue
             files.append((entry.path, rel, st.st_size, st.st_mtime_ns, st.st_ino))
         stack.extend(reversed(subfolders))
