@@ -23,7 +23,8 @@ from .i18n import t
 from .inventory.loader import load_locality
 from .match.decisions import DecisionIndex, read_decisions
 from .match.link import match_locality
-from .match.sidecar import SidecarIndex, read_sidecar
+from .match.settings import MatchSettings
+from .match.sidecar import SidecarEntry, SidecarIndex, read_sidecar
 from .progress import NoProgress, StageProgress
 from .project import Locality, Project, load_project
 from .reconcile import FILE_STATUSES, RECORD_STATUSES, candidate_table, reconcile
@@ -58,13 +59,53 @@ def _relative(path: Path, base: Path) -> str:
         return str(path)
 
 
-def audit_locality(project: Project, locality: Locality, lang: str = "vi",
-                   progress: StageProgress | None = None,
-                   catalogue: Catalogue | None = None,
-                   decisions: DecisionIndex | None = None) -> LocalityResult:
-    """Every stage for one locality; independent of the others, so localities can run apart."""
+@dataclass
+class MatchJob:
+    """Everything matching and reconciliation of one locality need, as plain data: it runs
+    wherever the executor sends it (a local process, a Dask worker) and touches no file."""
+
+    locality: str
+    records: pd.DataFrame
+    scans: pd.DataFrame
+    sidecars: list[SidecarEntry]
+    settings: MatchSettings
+    pattern: str
+    lang: str
+    decisions: DecisionIndex
+
+
+@dataclass
+class MatchOutcome:
+    records: pd.DataFrame
+    files: pd.DataFrame
+    candidates: pd.DataFrame
+    schemes: dict[str, dict[str, int]]
+
+
+def run_match_job(job: MatchJob) -> MatchOutcome:
+    """Link one locality's scans to its records and reconcile them into statuses."""
+    match = match_locality(job.records, job.scans, SidecarIndex(job.sidecars), job.settings,
+                           pattern=job.pattern, lang=job.lang, decisions=job.decisions)
+    records, files = reconcile(job.records, job.scans, match, job.settings, lang=job.lang)
+    return MatchOutcome(records=records, files=files,
+                        candidates=candidate_table(job.records, match), schemes=match.schemes)
+
+
+@dataclass
+class _Prepared:
+    """A locality read and scanned, waiting for its matching to come back."""
+
+    job: MatchJob
+    issues: pd.DataFrame
+    ignored: pd.DataFrame
+    problems: pd.DataFrame
+    inputs: list[dict[str, object]]
+
+
+def _prepare(project: Project, locality: Locality, lang: str, progress: StageProgress | NoProgress,
+             catalogue: Catalogue | str | Path | None, decisions: DecisionIndex) -> _Prepared:
+    """Load a locality's inventories, bring its scans up to date and read its sidecars."""
     base = project.base
-    progress = progress or NoProgress()
     with progress.stage(locality.name, "inventory"):
         records, issues = load_locality(list(locality.inventories), locality.name,
                                         locality.columns)
@@ -90,15 +131,6 @@ def audit_locality(project: Project, locality: Locality, lang: str = "vi",
             reasons.append(t("ignored.system", lang))
     if locality.sidecar is not None:
         entries += read_sidecar(locality.sidecar)
-    ignored = others.assign(reason=reasons)
-
-    with progress.stage(locality.name, "match"):
-        match = match_locality(records, scans, SidecarIndex(entries), project.matching,
-                               pattern=locality.naming_pattern, lang=lang,
-                               decisions=decisions or read_decisions(project.decisions))
-    with progress.stage(locality.name, "reconcile"):
-        rec_out, files_out = reconcile(records, scans, match, project.matching, lang=lang)
-    candidates = candidate_table(records, match)
     problems = pd.DataFrame(
         [{"locality": locality.name, "root": _relative(p.root, base), "path": p.relpath,
           "problem": p.problem} for p in scanned.problems],
@@ -111,14 +143,57 @@ def audit_locality(project: Project, locality: Locality, lang: str = "vi",
                        "path": _relative(locality.sidecar, base),
                        "size": locality.sidecar.stat().st_size,
                        "sha256": sha256_file(locality.sidecar)})
+    job = MatchJob(locality=locality.name, records=records, scans=scans, sidecars=entries,
+                   settings=project.matching, pattern=locality.naming_pattern, lang=lang,
+                   decisions=decisions)
+    return _Prepared(job=job, issues=pd.DataFrame([i.as_row(lang) for i in issues]),
+                     ignored=others.assign(reason=reasons), problems=problems, inputs=inputs)
+
+
+def _result(prepared: _Prepared, outcome: MatchOutcome, base: Path) -> LocalityResult:
     return LocalityResult(
-        records=rec_out, files=files_out,
-        issues=pd.DataFrame([i.as_row(lang) for i in issues]),
-        candidates=candidates, ignored=ignored, problems=problems,
+        records=outcome.records, files=outcome.files, issues=prepared.issues,
+        candidates=outcome.candidates, ignored=prepared.ignored, problems=prepared.problems,
         schemes={_relative(Path(root), base) if os.path.isabs(root) else root: counts
-                 for root, counts in match.schemes.items()},
-        inputs=inputs,
+                 for root, counts in outcome.schemes.items()},
+        inputs=prepared.inputs,
     )
+
+
+def audit_locality(project: Project, locality: Locality, lang: str = "vi",
+                   progress: StageProgress | None = None,
+                   catalogue: Catalogue | None = None,
+                   decisions: DecisionIndex | None = None) -> LocalityResult:
+    """Every stage for one locality, in this process; independent of the other localities."""
+    progress = progress or NoProgress()
+    prepared = _prepare(project, locality, lang, progress, catalogue,
+                        decisions or read_decisions(project.decisions))
+    with progress.stage(locality.name, "match"):
+        outcome = run_match_job(prepared.job)
+    return _result(prepared, outcome, project.base)
+
+
+def audit_localities(project: Project, lang: str, progress: StageProgress | NoProgress,
+                     catalogue: Catalogue, decisions: DecisionIndex
+                     ) -> dict[str, LocalityResult]:
+    """Every locality: read and scanned here one after another, matched and reconciled on the
+    executor (local processes or a Dask cluster), which works on one locality while the next
+    is being scanned. Results come back in project order whoever ran them."""
+    waiting: dict[str, _Prepared] = {}
+
+    def jobs():
+        for locality in project.localities:
+            prepared = _prepare(project, locality, lang, progress, catalogue, decisions)
+            waiting[locality.name] = prepared
+            yield prepared.job
+
+    results: dict[str, LocalityResult] = {}
+    for outcome, locality in zip(executor.stream_map(run_match_job, jobs(), in_flight=1),
+                                 project.localities):
+        prepared = waiting.pop(locality.name)
+        results[locality.name] = _result(prepared, outcome, project.base)
+        progress.done(locality.name, "match")
+    return results
 
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -138,15 +213,11 @@ def audit(project: Project | str | Path, out: str | Path, lang: str = "vi",
         executor.configure(scheduler or project.scheduler)
     out = Path(out)
     started = dt.datetime.now(dt.UTC)
-    results: dict[str, LocalityResult] = {}
     progress = StageProgress(len(project.localities))
     try:
         decisions = read_decisions(project.decisions)
         with Catalogue(project.scan.catalogue or ":memory:") as catalogue:
-            for locality in project.localities:
-                results[locality.name] = audit_locality(project, locality, lang=lang,
-                                                        progress=progress, catalogue=catalogue,
-                                                        decisions=decisions)
+            results = audit_localities(project, lang, progress, catalogue, decisions)
     finally:
         progress.close()
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from tqdm.auto import tqdm
 
-STAGES = ("inventory", "scan", "match", "reconcile")
+STAGES = ("inventory", "scan", "match")
 
 
 class StageProgress:
@@ -23,6 +23,11 @@ class StageProgress:
     def stage(self, locality: str, name: str) -> Iterator[None]:
         self.bar.set_description(f"{locality}: {name}")
         yield
+        self.bar.update()
+
+    def done(self, locality: str, name: str) -> None:
+        """A stage that ran elsewhere (a worker process, a cluster) came back."""
+        self.bar.set_description(f"{locality}: {name}")
         self.bar.update()
 
     def close(self) -> None:
