@@ -52,6 +52,7 @@ class MatchCase:
     scans: pd.DataFrame  # SCAN_COLUMNS + expected_status, expected_record (label or -1)
     sidecars: SidecarIndex
     schemes: dict[str, int] = field(default_factory=dict)
+    sidecar_entries: list[SidecarEntry] = field(default_factory=list)
 
 
 @dataclass
@@ -66,7 +67,8 @@ class _Rec:
 
 
 class _Builder:
-    def __init__(self, n: int, seed: int, locality: str):
+    def __init__(self, n: int, seed: int, locality: str, series_share: float = 0.15):
+        self.series_share = series_share
         self.rng = random.Random(seed)
         self.locality = locality
         self.root = f"/bench/{seed}"
@@ -100,7 +102,7 @@ class _Builder:
             "pages": None if integrity != "ok" else pages, "dpi": 300.0, "color_mode": "L",
             "integrity": integrity,
             "integrity_note": {"ok": "", "empty": "empty file",
-                               "corrupt": "truncated PDF (no %%EOF)"}[integrity],
+                               "truncated": "PDF has no end-of-file marker"}[integrity],
             "expected_status": expected, "expected_record": record,
         })
         return digest
@@ -180,8 +182,9 @@ class _Builder:
         path, scheme = self.name(rec)
         self.schemes[scheme] = self.schemes.get(scheme, 0) + 1
         expected = {"corrupt": "corrupt", "empty": "empty"}.get(rec.fate, "matched")
-        integrity = {"corrupt": "corrupt", "empty": "empty"}.get(rec.fate, "ok")
-        if scheme == "box_file" and rec.fate in ("digitized", "short") and rng.random() < 0.15:
+        integrity = {"corrupt": "truncated", "empty": "empty"}.get(rec.fate, "ok")
+        if scheme == "box_file" and rec.fate in ("digitized", "short") and \
+                rng.random() < self.series_share:
             # A page series: one JPEG per page in the file's folder.
             for page in range(1, pages + 1):
                 self.add_file(f"Hop {rec.box:02d}/HS {rec.file_no:03d}/{page:03d}.jpg", 1,
@@ -214,9 +217,13 @@ def _record_status(fate: str) -> str:
             "empty": "damaged_scan"}.get(fate, "digitized")
 
 
-def generate(n: int, seed: int = 1, locality: str = "Xã Bàn Cờ") -> MatchCase:
-    """One locality of ``n`` inventory rows (plus repeats) and its scans, labelled."""
-    b = _Builder(n, seed, locality)
+def generate(n: int, seed: int = 1, locality: str = "Xã Bàn Cờ",
+             series_share: float = 0.15) -> MatchCase:
+    """One locality of ``n`` inventory rows (plus repeats) and its scans, labelled.
+
+    ``series_share`` is the share of box/file-named scans that are page series (one JPEG per
+    page): they multiply the files; 0 gives about as many files as records."""
+    b = _Builder(n, seed, locality, series_share)
     rng = b.rng
     recs: list[_Rec] = []
     for i, title in enumerate(b.inventory):
@@ -252,7 +259,7 @@ def generate(n: int, seed: int = 1, locality: str = "Xã Bàn Cờ") -> MatchCas
     scans = pd.DataFrame(b.files, columns=[*SCAN_COLUMNS, "expected_status", "expected_record"])
     scans["pages"] = scans["pages"].astype("Int64")
     scans = scans.sample(frac=1.0, random_state=seed).reset_index(drop=True)
-    return MatchCase(locality, records, scans, SidecarIndex(b.sidecar), b.schemes)
+    return MatchCase(locality, records, scans, SidecarIndex(b.sidecar), b.schemes, b.sidecar)
 
 
 def _label_ambiguous(b: _Builder, records: pd.DataFrame) -> None:

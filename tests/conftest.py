@@ -25,6 +25,8 @@ def messages_in_english(monkeypatch: pytest.MonkeyPatch):
     tests/test_i18n.py checks the Vietnamese default and that both catalogues are complete.
     Reports keep the language each test asks for."""
     monkeypatch.setenv("KHAUDIT_LANG", "en")
+    # A report cell that hangs (a lost kernel reply) is retried after a minute, not ten.
+    monkeypatch.setenv("KHAUDIT_CELL_TIMEOUT", "60")
     before = i18n.language()
     i18n.set_language("en")
     yield

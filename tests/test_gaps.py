@@ -5,10 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import papermill
-
 from khaudit.match.decisions import read_decisions
 from khaudit.report import gaps
+from khaudit.report.render import execute
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
@@ -53,7 +52,6 @@ def test_explorer_widget_builds_and_decides(demo_run, tmp_path):
 def test_explore_gaps_notebook_executes(demo_dir, demo_run, tmp_path):
     project = tmp_path / "project"
     shutil.copytree(demo_dir, project, ignore=shutil.ignore_patterns(".khaudit"))
-    papermill.execute_notebook(
-        str(NOTEBOOKS / "explore_gaps.ipynb"), str(tmp_path / "out.ipynb"),
-        parameters={"run_dir": str(demo_run.path), "project": str(project / "project.toml"),
-                    "reviewer": "test"}, kernel_name="python3", progress_bar=False)
+    execute(NOTEBOOKS / "explore_gaps.ipynb", tmp_path / "out.ipynb",
+            {"run_dir": str(demo_run.path), "project": str(project / "project.toml"),
+             "reviewer": "test"}, tmp_path)

@@ -156,3 +156,30 @@ def test_verify_report_tells_a_matching_report_from_a_stale_one(demo_run, tmp_pa
         fh.write("forged row\n")
     result = runner.invoke(cli, ["verify-report", str(folder / "bien-ban.pdf"), str(run)])
     assert result.exit_code == 1 and "records.csv" in result.output
+
+
+def test_a_hung_kernel_is_given_up_on_and_retried_once(tmp_path, monkeypatch):
+    import nbformat
+
+    from khaudit.report.render import execute
+
+    marker = tmp_path / "first-attempt"
+    nb = nbformat.v4.new_notebook(metadata={
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+        "language_info": {"name": "python"}})
+    nb.cells = [
+        nbformat.v4.new_code_cell("marker = ''", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell(
+            "import pathlib, time\n"
+            "p = pathlib.Path(marker)\n"
+            "if not p.exists():\n"
+            "    p.write_text('hung')\n"
+            "    time.sleep(30)  # the first kernel never answers in time\n"
+            "result = 'second kernel'"),
+    ]
+    source = tmp_path / "hang.ipynb"
+    nbformat.write(nb, source)
+    monkeypatch.setenv("KHAUDIT_CELL_TIMEOUT", "3")
+    done = execute(source, tmp_path / "out.ipynb", {"marker": str(marker)}, tmp_path)
+    assert marker.read_text() == "hung"
+    assert done.cells[-1].metadata.papermill.status == "completed"

@@ -15,6 +15,7 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from ..atomic import write_text
 from ..errors import KhauditError
@@ -74,6 +75,34 @@ def outputs_html(notebook: dict) -> str:
     return "\n".join(parts)
 
 
+#: Seconds a report cell may run before the kernel is given up on (``KHAUDIT_CELL_TIMEOUT``).
+CELL_TIMEOUT_ENV = "KHAUDIT_CELL_TIMEOUT"
+
+
+def execute(notebook: Path, output: Path, parameters: dict[str, object], cwd: Path) -> Any:
+    """papermill.execute_notebook with a cell timeout and one retry on a fresh kernel.
+
+    Now and then a kernel's reply is lost and the client waits for ever while the kernel sits
+    idle (papermill #711, jupyter_client #922). A cell timeout turns that into an error; one
+    retry with a new kernel turns the error into a report. A notebook that fails for real
+    fails again and is reported as such.
+    """
+    import papermill
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    timeout = int(os.environ.get(CELL_TIMEOUT_ENV, "600"))
+    for attempt in (1, 2):
+        try:
+            return papermill.execute_notebook(
+                str(notebook), str(output), parameters=parameters, kernel_name="python3",
+                progress_bar=False, log_output=False, cwd=str(cwd),
+                execution_timeout=timeout)
+        except (CellTimeoutError, DeadKernelError, TimeoutError):
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
 def render_locality(run_dir: str | Path, locality: str, lang: str = "vi") -> Path:
     """Execute locality_audit.ipynb for one locality; write report.html and report.xlsx."""
     import papermill
@@ -88,12 +117,9 @@ def render_locality(run_dir: str | Path, locality: str, lang: str = "vi") -> Pat
     folder.mkdir(parents=True, exist_ok=True)
     executed = folder / "report.ipynb"
     try:
-        notebook = papermill.execute_notebook(
-            str(notebook_dir() / "locality_audit.ipynb"), str(executed),
-            parameters={"run_dir": str(Path(run_dir).resolve()), "locality": name, "lang": lang},
-            kernel_name="python3", progress_bar=False, log_output=False,
-            cwd=str(folder),
-        )
+        notebook = execute(
+            notebook_dir() / "locality_audit.ipynb", executed,
+            {"run_dir": str(Path(run_dir).resolve()), "locality": name, "lang": lang}, folder)
     except papermill.PapermillExecutionError as exc:
         raise KhauditError(t("err.render.locality", name=name, cell=exc.cell_index,
                              error=exc.ename, value=exc.evalue)) from exc
@@ -115,10 +141,8 @@ def render_province(run_dir: str | Path, lang: str = "vi") -> Path:
     run = load_run(run_dir)
     executed = Path(run_dir) / "province.ipynb"
     try:
-        notebook = papermill.execute_notebook(
-            str(notebook_dir() / "province_summary.ipynb"), str(executed),
-            parameters={"run_dir": str(Path(run_dir).resolve()), "lang": lang},
-            kernel_name="python3", progress_bar=False, log_output=False, cwd=str(run_dir))
+        notebook = execute(notebook_dir() / "province_summary.ipynb", executed,
+                           {"run_dir": str(Path(run_dir).resolve()), "lang": lang}, Path(run_dir))
     except papermill.PapermillExecutionError as exc:
         raise KhauditError(t("err.render.province", cell=exc.cell_index, error=exc.ename,
                              value=exc.evalue)) from exc

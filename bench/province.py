@@ -1,0 +1,136 @@
+"""Benchmark: a whole province (65 localities) at growing size, matching to the written run.
+
+Usage: .venv/bin/python bench/province.py [--sizes 10000 100000 1000000] [--localities 65]
+
+Catalogue-only: each locality is a labelled ``matchgen`` locality (one file per record,
+mostly, no page series) written to Parquet beforehand, outside the timing; the bytes on disk
+and their hashing are measured by ``bench/scan.py``. For each size, in a fresh process:
+
+1. match + reconcile: khaudit's own ``run_match_job`` for every locality through the executor
+   (local processes, one per core), each task reading its locality's records and scan table
+   from Parquet as an audit reads the catalogue;
+2. write: the run tables gathered and written by ``write_run`` (CSV and Parquet, atomically).
+
+It prints seconds and peak memory per stage (the parent and the largest worker), the cost per
+inventory row, and the ratio of the cost per row to the smallest size's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from matchgen import generate  # noqa: E402
+
+from khaudit import executor  # noqa: E402
+from khaudit.audit import MatchJob, run_match_job  # noqa: E402
+from khaudit.match.decisions import DecisionIndex  # noqa: E402
+from khaudit.match.settings import MatchSettings  # noqa: E402
+from khaudit.run import TABLE_COLUMNS, TABLES, write_run  # noqa: E402
+
+
+def _make(task: tuple[str, int, int]) -> int:
+    """Write one locality's records, scans and sidecar entries under ``folder``."""
+    folder, rows, seed = task
+    case = generate(rows, seed, locality=f"Xã {seed:02d}", series_share=0.0)
+    base = Path(folder) / f"{seed:02d}"
+    base.mkdir(parents=True, exist_ok=True)
+    case.records.drop(columns=["expected_status"]).to_parquet(base / "records.parquet")
+    case.scans.drop(columns=["expected_status", "expected_record"]).to_parquet(
+        base / "scans.parquet")
+    (base / "sidecars.pickle").write_bytes(pickle.dumps(case.sidecar_entries))
+    return len(case.scans)
+
+
+def _run(folder: str) -> tuple[object, float, float]:
+    """One locality: read it as an audit reads the catalogue, then khaudit's match job."""
+    start = time.perf_counter()
+    base = Path(folder)
+    records = pd.read_parquet(base / "records.parquet")
+    scans = pd.read_parquet(base / "scans.parquet")
+    entries = pickle.loads((base / "sidecars.pickle").read_bytes())
+    job = MatchJob(locality=str(records["locality"].iloc[0]), records=records, scans=scans,
+                   sidecars=entries, settings=MatchSettings(), pattern="", lang="vi",
+                   decisions=DecisionIndex())
+    outcome = run_match_job(job)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return outcome, time.perf_counter() - start, peak
+
+
+def measure(folder: Path, localities: int) -> dict[str, float]:
+    """The timed part, in this (fresh) process."""
+    parts = [str(folder / f"{i:02d}") for i in range(localities)]
+    start = time.perf_counter()
+    outcomes, worker_peak = [], 0.0
+    for outcome, _seconds, peak in executor.stream_map(_run, parts, in_flight=1):
+        outcomes.append(outcome)
+        worker_peak = max(worker_peak, peak)
+    matched = time.perf_counter()
+    tables = {
+        "records": pd.concat([o.records for o in outcomes], ignore_index=True),
+        "files": pd.concat([o.files for o in outcomes], ignore_index=True),
+        "candidates": pd.concat([o.candidates for o in outcomes], ignore_index=True),
+    }
+    rows, files = len(tables["records"]), len(tables["files"])
+    del outcomes
+    for name in TABLES:
+        if name not in tables:
+            tables[name] = pd.DataFrame(columns=TABLE_COLUMNS[name])
+    with tempfile.TemporaryDirectory() as out:
+        write_run(Path(out), tables, {"tool": "khaudit", "bench": "province"})
+    written = time.perf_counter()
+    return {"rows": rows, "files": files, "match_s": matched - start,
+            "write_s": written - matched,
+            "parent_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "worker_mb": worker_peak}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--localities", type=int, default=65)
+    parser.add_argument("--one", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(measure(Path(args.one), args.localities)))
+        return
+    results = []
+    for size in args.sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            per = max(1, size // args.localities)
+            made = time.perf_counter()
+            list(executor.stream_map(_make, [(tmp, per, i) for i in range(args.localities)]))
+            made = time.perf_counter() - made
+            out = subprocess.run([sys.executable, __file__, "--one", tmp, "--localities",
+                                  str(args.localities)], capture_output=True, text=True)
+            if out.returncode:
+                sys.exit(out.stderr)
+            row = json.loads(out.stdout.strip().splitlines()[-1])
+            row["generated_s"] = made
+            results.append(row)
+            print(f"size {size}: {row}", file=sys.stderr)
+    table = pd.DataFrame(results)
+    table["total_s"] = table["match_s"] + table["write_s"]
+    table["us_per_row"] = 1e6 * table["total_s"] / table["rows"]
+    table["x_smallest"] = table["us_per_row"] / table["us_per_row"].iloc[0]
+    table["peak_mb"] = table["parent_mb"] + executor.cpu_workers() * table["worker_mb"]
+    pd.set_option("display.width", 200)
+    print(f"{args.localities} localities, {executor.cpu_workers()} worker processes\n")
+    print(table[["rows", "files", "match_s", "write_s", "total_s", "us_per_row", "x_smallest",
+                 "parent_mb", "worker_mb", "peak_mb", "generated_s"]].round(2)
+          .to_string(index=False))
+
+
+if __name__ == "__main__":
+    main()
