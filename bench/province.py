@@ -9,7 +9,9 @@ and their hashing are measured by ``bench/scan.py``. For each size, in a fresh p
 1. match + reconcile: khaudit's own ``run_match_job`` for every locality through the executor
    (local processes, one per core), each task reading its locality's records and scan table
    from Parquet as an audit reads the catalogue;
-2. write: the run tables gathered and written by ``write_run`` (CSV and Parquet, atomically).
+2. write: each locality's rows appended to the run as they come back (``RunWriter``, as
+   ``khaudit audit`` writes: CSV and one Parquet row group per locality, atomically), so the
+   province's rows are never all in memory. "match" is the wall time not spent writing.
 
 It prints seconds and peak memory per stage (the parent and the largest worker), the cost per
 inventory row, and the ratio of the cost per row to the smallest size's.
@@ -37,7 +39,7 @@ from khaudit import executor  # noqa: E402
 from khaudit.audit import MatchJob, run_match_job  # noqa: E402
 from khaudit.match.decisions import DecisionIndex  # noqa: E402
 from khaudit.match.settings import MatchSettings  # noqa: E402
-from khaudit.run import TABLE_COLUMNS, TABLES, write_run  # noqa: E402
+from khaudit.run import RunWriter  # noqa: E402
 
 
 def _make(task: tuple[str, int, int]) -> int:
@@ -69,29 +71,28 @@ def _run(folder: str) -> tuple[object, float, float]:
 
 
 def measure(folder: Path, localities: int) -> dict[str, float]:
-    """The timed part, in this (fresh) process."""
+    """The timed part, in this (fresh) process: as ``khaudit audit`` does, each locality's
+    rows are appended to the run (RunWriter) as they come back, never gathered."""
     parts = [str(folder / f"{i:02d}") for i in range(localities)]
     start = time.perf_counter()
-    outcomes, worker_peak = [], 0.0
-    for outcome, _seconds, peak in executor.stream_map(_run, parts, in_flight=1):
-        outcomes.append(outcome)
-        worker_peak = max(worker_peak, peak)
-    matched = time.perf_counter()
-    tables = {
-        "records": pd.concat([o.records for o in outcomes], ignore_index=True),
-        "files": pd.concat([o.files for o in outcomes], ignore_index=True),
-        "candidates": pd.concat([o.candidates for o in outcomes], ignore_index=True),
-    }
-    rows, files = len(tables["records"]), len(tables["files"])
-    del outcomes
-    for name in TABLES:
-        if name not in tables:
-            tables[name] = pd.DataFrame(columns=TABLE_COLUMNS[name])
+    rows = files = 0
+    writing, worker_peak = 0.0, 0.0
     with tempfile.TemporaryDirectory() as out:
-        write_run(Path(out), tables, {"tool": "khaudit", "bench": "province"})
-    written = time.perf_counter()
-    return {"rows": rows, "files": files, "match_s": matched - start,
-            "write_s": written - matched,
+        writer = RunWriter(Path(out))
+        for outcome, _seconds, peak in executor.stream_map(_run, parts, in_flight=1):
+            worker_peak = max(worker_peak, peak)
+            began = time.perf_counter()
+            writer.add("records", outcome.records)
+            writer.add("files", outcome.files)
+            writer.add("candidates", outcome.candidates)
+            writing += time.perf_counter() - began
+            rows, files = rows + len(outcome.records), files + len(outcome.files)
+        began = time.perf_counter()
+        writer.commit({"tool": "khaudit", "bench": "province"})
+        writing += time.perf_counter() - began
+    total = time.perf_counter() - start
+    return {"rows": rows, "files": files, "total_s": total, "write_s": writing,
+            "match_s": total - writing,
             "parent_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             "worker_mb": worker_peak}
 
@@ -121,7 +122,6 @@ def main() -> None:
             results.append(row)
             print(f"size {size}: {row}", file=sys.stderr)
     table = pd.DataFrame(results)
-    table["total_s"] = table["match_s"] + table["write_s"]
     table["us_per_row"] = 1e6 * table["total_s"] / table["rows"]
     table["x_smallest"] = table["us_per_row"] / table["us_per_row"].iloc[0]
     table["peak_mb"] = table["parent_mb"] + executor.cpu_workers() * table["worker_mb"]

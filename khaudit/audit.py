@@ -10,8 +10,10 @@ import datetime as dt
 import hashlib
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -31,11 +33,12 @@ from .reconcile import FILE_STATUSES, RECORD_STATUSES, candidate_table, reconcil
 from .run import (
     FORECAST_COLUMNS,
     HISTORY_COLUMNS,
+    TABLE_COLUMNS,
     Run,
+    RunWriter,
     digest_rows,
     sha256_file,
     status_counts,
-    write_run,
 )
 from .scan.catalogue import Catalogue, scan_roots
 
@@ -175,7 +178,7 @@ def audit_locality(project: Project, locality: Locality, lang: str = "vi",
 
 def audit_localities(project: Project, lang: str, progress: StageProgress | NoProgress,
                      catalogue: Catalogue, decisions: DecisionIndex
-                     ) -> dict[str, LocalityResult]:
+                     ) -> Iterator[tuple[str, LocalityResult]]:
     """Every locality: read and scanned here one after another, matched and reconciled on the
     executor (local processes or a Dask cluster), which works on one locality while the next
     is being scanned. Results come back in project order whoever ran them."""
@@ -187,18 +190,17 @@ def audit_localities(project: Project, lang: str, progress: StageProgress | NoPr
             waiting[locality.name] = prepared
             yield prepared.job
 
-    results: dict[str, LocalityResult] = {}
     for outcome, locality in zip(executor.stream_map(run_match_job, jobs(), in_flight=1),
                                  project.localities):
         prepared = waiting.pop(locality.name)
-        results[locality.name] = _result(prepared, outcome, project.base)
         progress.done(locality.name, "match")
-    return results
+        yield locality.name, _result(prepared, outcome, project.base)
 
 
-def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    frames = [f for f in frames if len(f)]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+def _with_columns(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """``frame`` with every contract column of ``table`` (an empty table may have none)."""
+    missing = [c for c in TABLE_COLUMNS[table] if c not in frame.columns]
+    return frame.assign(**{c: pd.Series(dtype="object") for c in missing}) if missing else frame
 
 
 def audit(project: Project | str | Path, out: str | Path, lang: str = "vi",
@@ -214,37 +216,44 @@ def audit(project: Project | str | Path, out: str | Path, lang: str = "vi",
     out = Path(out)
     started = dt.datetime.now(dt.UTC)
     progress = StageProgress(len(project.localities))
+    writer = RunWriter(out)
+    # What is kept of each locality once its rows are written: counts, a snapshot for the
+    # history, and the few columns the catalogue digest needs. A province's rows are never
+    # all in memory at once.
+    counts: dict[str, dict[str, dict[str, int]]] = {}
+    snapshots: dict[str, dict[str, Any]] = {}
+    schemes: dict[str, dict[str, dict[str, int]]] = {}
+    inputs: list[dict[str, object]] = []
+    keys: list[pd.DataFrame] = []
     try:
         decisions = read_decisions(project.decisions)
         with Catalogue(project.scan.catalogue or ":memory:") as catalogue:
-            results = audit_localities(project, lang, progress, catalogue, decisions)
+            for name, result in audit_localities(project, lang, progress, catalogue, decisions):
+                for table, frame in (("records", result.records), ("files", result.files),
+                                     ("inventory_issues", result.issues),
+                                     ("candidates", result.candidates),
+                                     ("ignored_files", result.ignored),
+                                     ("scan_problems", result.problems)):
+                    writer.add(table, _with_columns(frame, table))
+                files = _with_columns(result.files, "files")
+                counts[name] = {"records": status_counts(result.records, RECORD_STATUSES),
+                                "files": status_counts(files, FILE_STATUSES)}
+                snapshots[name] = locality_snapshot(result.records, files,
+                                                    project.matching.min_pages_per_sheet)
+                schemes[name] = result.schemes
+                inputs += result.inputs
+                keys.append(files[["locality", "root", "path", "size", "xxh3_128"]])
+    except BaseException:
+        writer.abort()
+        raise
     finally:
         progress.close()
 
-    from .run import TABLE_COLUMNS
-
-    def gather(attr: str, name: str) -> pd.DataFrame:
-        frame = _concat([getattr(r, attr) for r in results.values()])
-        for column in TABLE_COLUMNS[name]:
-            if column not in frame.columns:
-                frame[column] = pd.Series(dtype="object")
-        return frame
-
-    tables = {
-        "records": gather("records", "records"),
-        "files": gather("files", "files"),
-        "inventory_issues": gather("issues", "inventory_issues"),
-        "candidates": gather("candidates", "candidates"),
-        "ignored_files": gather("ignored", "ignored_files"),
-        "scan_problems": gather("problems", "scan_problems"),
-    }
-
-    files = tables["files"]
+    every_file = pd.concat(keys, ignore_index=True) if keys else pd.DataFrame()
     catalogue_digest = digest_rows(
-        files.sort_values(["locality", "root", "path"])[
-            ["locality", "root", "path", "size", "xxh3_128"]].itertuples(index=False)
-    ) if len(files) else digest_rows([])
-    inputs = [i for r in results.values() for i in r.inputs]
+        every_file.sort_values(["locality", "root", "path"]).itertuples(index=False)
+    ) if len(every_file) else digest_rows([])
+    del every_file, keys
     project_text = project.path.read_bytes()
     parameters = {"lang": lang, "matching": project.matching.as_dict(),
                   "scan": {"sha256": project.scan.sha256},
@@ -258,14 +267,6 @@ def audit(project: Project | str | Path, out: str | Path, lang: str = "vi",
     }
     fingerprint = hashlib.sha256(
         json.dumps(fingerprint_source, sort_keys=True).encode("utf-8")).hexdigest()
-    counts = {
-        name: {
-            "records": status_counts(tables["records"][tables["records"]["locality"] == name],
-                                     RECORD_STATUSES),
-            "files": status_counts(files[files["locality"] == name], FILE_STATUSES),
-        }
-        for name in results
-    }
     meta = {
         "tool": "khaudit",
         "version": __version__,
@@ -284,23 +285,20 @@ def audit(project: Project | str | Path, out: str | Path, lang: str = "vi",
         "localities": [{"name": loc.name, "slug": loc.slug, "code": loc.code}
                        for loc in project.localities],
         "counts": counts,
-        "schemes": {name: r.schemes for name, r in results.items()},
-    }
-    records, files = tables["records"], tables["files"]
-    snapshots = {
-        name: locality_snapshot(records[records["locality"] == name],
-                                files[files["locality"] == name] if len(files) else files,
-                                project.matching.min_pages_per_sheet)
-        for name in results
+        "schemes": schemes,
     }
     history = read_history(project.history) if project.history else []
     this_run = HistoryEntry(run_id=meta["run_id"], as_of=dt.date.fromisoformat(meta["as_of"][:10]),
                             path=out, localities=snapshots)
     series = history_table([*history, this_run])
-    tables["history"] = series.reindex(columns=HISTORY_COLUMNS)
-    tables["forecast"] = forecast_table(forecast_all(series, project.progress)).reindex(
-        columns=FORECAST_COLUMNS)
-    meta = write_run(out, tables, meta)
+    try:
+        writer.add("history", series.reindex(columns=HISTORY_COLUMNS))
+        writer.add("forecast", forecast_table(forecast_all(series, project.progress)).reindex(
+            columns=FORECAST_COLUMNS))
+    except BaseException:
+        writer.abort()
+        raise
+    meta = writer.commit(meta)
     if project.history is not None:
         record_run(project.history, meta, snapshots)
     return Run(path=out, meta=meta)

@@ -18,6 +18,7 @@ can tell a complete run from one interrupted between two tables.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -85,12 +86,101 @@ def digest_rows(rows: Iterable[Iterable[object]]) -> str:
     return h.hexdigest()
 
 
+#: Columns of the Parquet tables that are not text, with their pandas type. Every piece of a
+#: table is cast to these (text to str), so the pieces written by different localities share
+#: one schema whatever each locality happened to hold (an all-empty column is still text).
+COLUMN_TYPES: dict[str, dict[str, str]] = {
+    "records": {"source_row": "Int64", "box": "Int64", "file_no": "Int64", "year_start": "Int64",
+                "year_end": "Int64", "sheets": "Int64", "match_score": "float64",
+                "pages": "Int64", "tthc": "bool", "hidden": "bool"},
+    "files": {"size": "Int64", "mtime": "float64", "pages": "Int64", "source_row": "Int64",
+              "match_score": "float64", "dpi": "Int64", "inode": "Int64"},
+}
+
+
 def _conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     columns = TABLE_COLUMNS[name]
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise ValueError(f"table {name} lacks contract columns {missing}")
-    return frame[columns].reset_index(drop=True)
+    frame = frame[columns].reset_index(drop=True)
+    if name not in COLUMN_TYPES:
+        return frame
+    types = COLUMN_TYPES[name]
+    out = {}
+    for column in columns:
+        values = frame[column]
+        if column in types:
+            out[column] = values.astype(types[column])
+        else:
+            out[column] = pd.Series(
+                [None if v is None or (isinstance(v, float) and v != v) or v is pd.NA
+                 else str(v) for v in values], dtype=object)
+    return pd.DataFrame(out)
+
+
+class RunWriter:
+    """A run written a piece at a time: each locality's rows are appended as they come (one
+    Parquet row group per piece, CSV appended), so writing a province never holds all its
+    rows at once. Everything goes to a staging folder; :meth:`commit` renames it into place
+    with ``run.json`` last (see :func:`write_run`), :meth:`abort` leaves ``out`` as it was.
+    """
+
+    def __init__(self, out: Path):
+        self.out = Path(out)
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=self.out))
+        self._parquet: dict[str, Any] = {}
+        self._started: set[str] = set()
+
+    def add(self, name: str, frame: pd.DataFrame) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        frame = _conform(name, frame)
+        first = name not in self._started
+        self._started.add(name)
+        frame.to_csv(self.staging / f"{name}.csv", index=False, encoding="utf-8",
+                     mode="w" if first else "a", header=first)
+        if name in PARQUET_TABLES:
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            if name not in self._parquet:
+                schema = table.schema.with_metadata(table.schema.metadata)
+                for i, field_ in enumerate(schema):
+                    if pa.types.is_null(field_.type):  # all empty in this piece: text
+                        schema = schema.set(i, pa.field(field_.name, pa.string()))
+                self._parquet[name] = pq.ParquetWriter(self.staging / f"{name}.parquet",
+                                                       schema)
+            writer = self._parquet[name]
+            writer.write_table(table.cast(writer.schema))
+
+    def commit(self, meta: dict[str, Any]) -> dict[str, Any]:
+        try:
+            for name in TABLES:
+                if name not in self._started:
+                    self.add(name, pd.DataFrame(columns=TABLE_COLUMNS[name]))
+            for writer in self._parquet.values():
+                writer.close()
+            digests: dict[str, str] = {}
+            for name in TABLES:
+                for suffix in ("csv", "parquet") if name in PARQUET_TABLES else ("csv",):
+                    digests[f"{name}.{suffix}"] = sha256_file(self.staging / f"{name}.{suffix}")
+            meta = {**meta, "tables": digests}
+            (self.staging / "run.json").write_text(
+                json.dumps(meta, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+            for name in [*digests, "run.json"]:
+                os.chmod(self.staging / name, 0o644)
+                os.replace(self.staging / name, self.out / name)
+        finally:
+            self.abort()
+        return meta
+
+    def abort(self) -> None:
+        for writer in self._parquet.values():
+            with contextlib.suppress(Exception):
+                writer.close()
+        self._parquet.clear()
+        shutil.rmtree(self.staging, ignore_errors=True)
 
 
 def write_run(out: Path, tables: dict[str, pd.DataFrame], meta: dict[str, Any]) -> dict[str, Any]:
@@ -100,26 +190,14 @@ def write_run(out: Path, tables: dict[str, pd.DataFrame], meta: dict[str, Any]) 
     renames that follow take microseconds, and ``run.json`` comes last with every table's
     digest, so :meth:`Run.verify_tables` tells a complete run from one cut between renames.
     """
-    out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    writer = RunWriter(out)
     try:
-        digests: dict[str, str] = {}
         for name in TABLES:
-            frame = _conform(name, tables[name])
-            frame.to_csv(staging / f"{name}.csv", index=False, encoding="utf-8")
-            digests[f"{name}.csv"] = sha256_file(staging / f"{name}.csv")
-            if name in PARQUET_TABLES:
-                frame.to_parquet(staging / f"{name}.parquet", index=False)
-                digests[f"{name}.parquet"] = sha256_file(staging / f"{name}.parquet")
-        meta = {**meta, "tables": digests}
-        (staging / "run.json").write_text(
-            json.dumps(meta, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-        for name in [*digests, "run.json"]:
-            os.chmod(staging / name, 0o644)
-            os.replace(staging / name, out / name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return meta
+            writer.add(name, tables[name])
+    except BaseException:
+        writer.abort()
+        raise
+    return writer.commit(meta)
 
 
 @dataclass
@@ -136,6 +214,17 @@ class Run:
         if name not in self._tables:
             self._tables[name] = self._read(name)
         return self._tables[name]
+
+    def locality_table(self, name: str, locality: str) -> pd.DataFrame:
+        """One locality's rows of a table. From Parquet only that locality's row groups are
+        read (a province run holds one or more per locality), so a locality report does not
+        load the province."""
+        if name in self._tables or name not in PARQUET_TABLES or \
+                not (self.path / f"{name}.parquet").exists():
+            frame = self.table(name)
+            return frame[frame["locality"] == locality].reset_index(drop=True)
+        return pd.read_parquet(self.path / f"{name}.parquet",
+                               filters=[("locality", "==", locality)]).reset_index(drop=True)
 
     def _read(self, name: str) -> pd.DataFrame:
         if name in PARQUET_TABLES and (self.path / f"{name}.parquet").exists():

@@ -57,10 +57,7 @@ class Headline:
 
 
 def locality_tables(run: Run, locality: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    records = run.records
-    files = run.files
-    return (records[records["locality"] == locality].reset_index(drop=True),
-            files[files["locality"] == locality].reset_index(drop=True))
+    return run.locality_table("records", locality), run.locality_table("files", locality)
 
 
 def _bool(series: pd.Series) -> pd.Series:
