@@ -13,8 +13,9 @@ and their hashing are measured by ``bench/scan.py``. For each size, in a fresh p
    ``khaudit audit`` writes: CSV and one Parquet row group per locality, atomically), so the
    province's rows are never all in memory. "match" is the wall time not spent writing.
 
-It prints seconds and peak memory per stage (the parent and the largest worker), the cost per
-inventory row, and the ratio of the cost per row to the smallest size's.
+It prints seconds and peak memory per stage (the parent and the largest worker; peak_mb adds
+the parent and one largest worker per process), the cost per inventory row, and its ratio to
+the smallest size's and to the size before.
 """
 
 from __future__ import annotations
@@ -124,11 +125,12 @@ def main() -> None:
     table = pd.DataFrame(results)
     table["us_per_row"] = 1e6 * table["total_s"] / table["rows"]
     table["x_smallest"] = table["us_per_row"] / table["us_per_row"].iloc[0]
+    table["x_previous"] = table["us_per_row"] / table["us_per_row"].shift(1)
     table["peak_mb"] = table["parent_mb"] + executor.cpu_workers() * table["worker_mb"]
     pd.set_option("display.width", 200)
     print(f"{args.localities} localities, {executor.cpu_workers()} worker processes\n")
     print(table[["rows", "files", "match_s", "write_s", "total_s", "us_per_row", "x_smallest",
-                 "parent_mb", "worker_mb", "peak_mb", "generated_s"]].round(2)
+                 "x_previous", "parent_mb", "worker_mb", "peak_mb", "generated_s"]].round(2)
           .to_string(index=False))
 
 

@@ -9,6 +9,7 @@ row whichever executor ran it.
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -18,6 +19,7 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
+_NOTHING: Any = object()
 _scheduler: str | None = None
 _client: Any = None
 
@@ -53,8 +55,15 @@ def stream_map(func: Callable[[T], R], items: Iterable[T], workers: int = 0,
     """``map(func, items)`` in order, consuming ``items`` lazily.
 
     At most ``in_flight`` tasks per worker are queued, so a generator over millions of files is
-    never held in memory at once (``ProcessPoolExecutor.map`` would list it all first).
+    never held in memory at once (``ProcessPoolExecutor.map`` would list it all first). No pool
+    is started until there is a first item: a rescan of an unchanged tree has none, and
+    starting worker processes for nothing cost more than the rest of it.
     """
+    iterator = iter(items)
+    first = next(iterator, _NOTHING)
+    if first is _NOTHING:
+        return
+    items = itertools.chain([first], iterator)
     if _scheduler:
         client = _dask_client()
         limit = max(2, sum(client.nthreads().values()) * in_flight)
