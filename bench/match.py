@@ -2,6 +2,8 @@
 
 Usage:
     .venv/bin/pip install -e '.[bench]'     # the peers are benchmark dependencies only
+    # (recordlinkage 0.16 pins pandas < 3, so this environment runs pandas 2; khaudit's
+    # results are the same under pandas 2 and 3)
     .venv/bin/python bench/match.py [--records 5000] [--seeds 1 2 3] [--scale 50000]
 
 Every tool sees the same labelled localities from ``matchgen.py`` (hard cases included) and its

@@ -98,6 +98,17 @@ COLUMN_TYPES: dict[str, dict[str, str]] = {
 }
 
 
+def _typed(values: pd.Series, dtype: str) -> pd.Series:
+    """``values`` as ``dtype``; text read back from a CSV ("" for missing, "True") included."""
+    if pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype):
+        return values.astype(dtype)
+    if dtype == "bool":
+        return values.map(lambda v: str(v).strip().lower() in ("true", "1")).astype(bool)
+    blank = values.isna() | (values.astype(str).str.strip() == "")
+    numbers = pd.to_numeric(values.where(~blank, None), errors="raise")
+    return numbers.astype(dtype)
+
+
 def _conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     columns = TABLE_COLUMNS[name]
     missing = [c for c in columns if c not in frame.columns]
@@ -111,7 +122,7 @@ def _conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     for column in columns:
         values = frame[column]
         if column in types:
-            out[column] = values.astype(types[column])
+            out[column] = _typed(values, types[column])
         else:
             out[column] = pd.Series(
                 [None if v is None or (isinstance(v, float) and v != v) or v is pd.NA

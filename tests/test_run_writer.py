@@ -67,3 +67,17 @@ def test_an_aborted_writer_leaves_the_previous_run(tmp_path: Path):
         raise KeyboardInterrupt  # Ctrl-C between two localities
     second.abort()
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_numbers_typed_as_text_are_read_as_numbers_and_blanks_as_missing(tmp_path: Path):
+    frame = records("Xã A", 3, empty_notes=False)
+    frame["box"] = ["", "12", None]  # as a CSV gives them back
+    frame["match_score"] = ["0.95", "", "1"]
+    frame["tthc"] = ["True", "False", ""]
+    writer = RunWriter(tmp_path)
+    writer.add("records", frame)
+    writer.commit({})
+    table = load_run(tmp_path).table("records")
+    assert table["box"].isna().tolist() == [True, False, True] and table["box"][1] == 12
+    assert table["match_score"].tolist()[0] == 0.95 and pd.isna(table["match_score"][1])
+    assert table["tthc"].tolist() == [True, False, False]
