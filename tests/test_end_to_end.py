@@ -88,3 +88,21 @@ def test_same_inputs_give_the_same_fingerprint(demo_dir, demo_run, tmp_path):
     again = audit(demo_dir / "project.toml", tmp_path / "again")
     assert again.meta["fingerprint"] == demo_run.meta["fingerprint"]
     assert again.meta["counts"] == demo_run.meta["counts"]
+
+
+def test_the_run_is_written_a_locality_at_a_time(demo_run):
+    import pyarrow.parquet as pq
+
+    names = [loc["name"] for loc in demo_run.meta["localities"]]
+    for table in ("records", "files"):
+        parquet = pq.ParquetFile(demo_run.path / f"{table}.parquet")
+        assert parquet.num_row_groups == len(names)  # one row group a locality
+        for group, name in enumerate(names):
+            localities = set(parquet.read_row_group(group, columns=["locality"])
+                             .column("locality").to_pylist())
+            assert localities == {name}
+        whole = demo_run.table(table)
+        for name in names:
+            one = demo_run.locality_table(table, name)
+            expected = whole[whole["locality"] == name].reset_index(drop=True)
+            pd.testing.assert_frame_equal(one, expected)
