@@ -78,7 +78,7 @@ def audit(project: Path, out: Path, lang: str, no_report: bool, as_of,
     for name, roots in run.meta["schemes"].items():
         for root, schemes in roots.items():
             total = sum(schemes.values()) or 1
-            text = ", ".join(f"{k} {v} ({v * 100 / total:.0f}%)" for k, v in
+            text = ", ".join(f"{t('scheme.' + k)} {v} ({v * 100 / total:.0f}%)" for k, v in
                              sorted(schemes.items(), key=lambda kv: -kv[1]))
             click.echo(t("cli.schemes", locality=name, root=root, schemes=text))
     for name, counts in run.meta["counts"].items():

@@ -33,8 +33,9 @@ def test_audit_prints_detected_schemes(demo_dir, tmp_path):
     result = CliRunner().invoke(cli, ["audit", str(demo_dir / "project.toml"), "--out",
                                       str(tmp_path / "run"), "--no-report"])
     assert result.exit_code == 0, result.output
-    assert "naming schemes detected: record_code" in result.output
-    assert "box_file" in result.output and "scanner_counter+sidecar" in result.output
+    assert "naming schemes detected: record code" in result.output
+    assert "box and file number" in result.output
+    assert "scanner counter with a metadata file" in result.output
 
 
 def test_inventory_check_shows_detection_and_exits_1_on_errors(tmp_path):

@@ -191,10 +191,11 @@ class LocalityReport(Sections):
         return "".join(parts) + "</div>"
 
     def schemes(self) -> str:
-        rows = [(root, scheme, n) for root, counts in
+        rows = [(root, t(f"scheme.{scheme}", self.lang), n) for root, counts in
                 self.run.meta.get("schemes", {}).get(self.locality, {}).items()
                 for scheme, n in sorted(counts.items(), key=lambda kv: -kv[1])]
-        frame = pd.DataFrame(rows, columns=["root", "scheme", t("col.count", self.lang)])
+        frame = pd.DataFrame(rows, columns=[t(f"col.{c}", self.lang)
+                                            for c in ("scan_root", "scheme", "count")])
         return (f"<div class='kh'><h2>{self._t('report.schemes')}</h2>"
                 f"{table_html(frame, self.lang)}</div>")
 
