@@ -122,12 +122,7 @@ class _Builder:
     def name(self, rec: _Rec) -> tuple[str, str]:
         """(path, scheme) of a record's scan under one of the office's habits."""
         rng = self.rng
-        roll, scheme = rng.random(), "title"
-        for key, share in SCHEMES.items():
-            if roll < share:
-                scheme = key
-                break
-            roll -= share
+        scheme = _pick(rng, SCHEMES, "title")
         if scheme == "code" and not rec.code:
             scheme = "box_file"
         year = rec.title.year
@@ -212,6 +207,16 @@ class _Builder:
                 self.add_file(f"may_quet/{name}", pages, "orphan", -1)
 
 
+def _pick(rng: random.Random, shares: dict[str, float], rest: str) -> str:
+    """A key drawn with the probabilities ``shares``; ``rest`` for what they leave."""
+    roll = rng.random()
+    for key, share in shares.items():
+        if roll < share:
+            return key
+        roll -= share
+    return rest
+
+
 def _record_status(fate: str) -> str:
     return {"missing": "missing", "short": "page_mismatch", "corrupt": "damaged_scan",
             "empty": "damaged_scan"}.get(fate, "digitized")
@@ -230,12 +235,7 @@ def generate(n: int, seed: int = 1, locality: str = "Xã Bàn Cờ",
         file_no = i + 1
         code = f"H56.22.{seed % 100:02d}.{title.year}.{file_no:05d}" if rng.random() < 0.7 else ""
         rec = _Rec(i, title, code, (file_no - 1) // 25 + 1, file_no, rng.randint(2, 80))
-        roll = rng.random()
-        for fate, share in FATES.items():
-            if roll < share:
-                rec.fate = fate
-                break
-            roll -= share
+        rec.fate = _pick(rng, FATES, "digitized")
         recs.append(rec)
     rows = []
     for rec in recs:
