@@ -163,7 +163,6 @@ class TitleIndex:
         word_lists = [occurrences(title_words(f)) for f in self.forms]
         self.numbers = [numbers(f) for f in self.forms]
         df = Counter(w for ws in word_lists for w in set(ws))
-        self.df = df
         self.vocab = {w: i for i, w in enumerate(df)}
         self.idf = np.array([math.log(1 + n / df[w]) for w in df])
         self.unknown_idf = math.log(1 + n)
@@ -208,10 +207,9 @@ class TitleIndex:
         self.key_matrix = _csr([[self.keys[k] for k in ks if k in self.keys] for ks in key_lists],
                                [[1.0 for k in ks if k in self.keys] for ks in key_lists],
                                max(1, len(self.keys))).T.tocsr()
+        ends = [b if b is not None else a for a, b in years]  # one year: ends where it starts
         self.years = np.array([np.nan if a is None else a for a, _ in years], dtype=float)
-        self.year_ends = np.array([np.nan if (b if b is not None else a) is None
-                                   else (b if b is not None else a) for a, b in years],
-                                  dtype=float)
+        self.year_ends = np.array([np.nan if e is None else e for e in ends], dtype=float)
         self.sheets = np.array([np.nan if s is None else s for s in sheets], dtype=float)
         self.long_words = [w for w in df if len(w) >= TYPO_MIN_LENGTH - 1 and "#" not in w
                            and not w.isdigit()]
