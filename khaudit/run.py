@@ -139,6 +139,7 @@ class RunWriter:
 
     def __init__(self, out: Path):
         self.out = Path(out)
+        self._created = not self.out.exists()  # an aborted first run leaves no empty folder
         self.out.mkdir(parents=True, exist_ok=True)
         self.staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=self.out))
         self._parquet: dict[str, Any] = {}
@@ -192,6 +193,8 @@ class RunWriter:
                 writer.close()
         self._parquet.clear()
         shutil.rmtree(self.staging, ignore_errors=True)
+        if self._created and self.out.is_dir() and not any(self.out.iterdir()):
+            self.out.rmdir()
 
 
 def write_run(out: Path, tables: dict[str, pd.DataFrame], meta: dict[str, Any]) -> dict[str, Any]:

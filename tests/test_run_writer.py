@@ -81,3 +81,10 @@ def test_numbers_typed_as_text_are_read_as_numbers_and_blanks_as_missing(tmp_pat
     assert table["box"].isna().tolist() == [True, False, True] and table["box"][1] == 12
     assert table["match_score"].tolist()[0] == 0.95 and pd.isna(table["match_score"][1])
     assert table["tthc"].tolist() == [True, False, False]
+
+
+def test_an_aborted_first_run_leaves_no_folder_behind(tmp_path: Path):
+    writer = RunWriter(tmp_path / "new-run")
+    writer.add("records", records("Xã A", 1, empty_notes=False))
+    writer.abort()
+    assert not (tmp_path / "new-run").exists()
