@@ -3,9 +3,9 @@
 Usage: .venv/bin/python bench/audit_stages.py [--rows 300 1000 3000] [--localities 4]
 
 For each size it generates a demo province (outside the timing), then times each stage of
-``audit_locality`` for every locality: inventory loading, scanning (hash + inspection), matching
-and reconciliation. It prints one table with seconds, rows/s and the cost per inventory row, so
-the growth of each stage with size can be read off (it should be about linear).
+an audit for every locality, in this process: inventory loading, scanning (hash + inspection),
+matching and reconciliation. It prints one table with seconds, rows/s and the cost per inventory
+row, so the growth of each stage with size can be read off (it should be about linear).
 """
 
 from __future__ import annotations

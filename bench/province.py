@@ -56,9 +56,8 @@ def _make(task: tuple[str, int, int]) -> int:
     return len(case.scans)
 
 
-def _run(folder: str) -> tuple[object, float, float]:
+def _run(folder: str) -> tuple[object, float]:
     """One locality: read it as an audit reads the catalogue, then khaudit's match job."""
-    start = time.perf_counter()
     base = Path(folder)
     records = pd.read_parquet(base / "records.parquet")
     scans = pd.read_parquet(base / "scans.parquet")
@@ -68,7 +67,7 @@ def _run(folder: str) -> tuple[object, float, float]:
                    decisions=DecisionIndex())
     outcome = run_match_job(job)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return outcome, time.perf_counter() - start, peak
+    return outcome, peak
 
 
 def measure(folder: Path, localities: int) -> dict[str, float]:
@@ -80,7 +79,7 @@ def measure(folder: Path, localities: int) -> dict[str, float]:
     writing, worker_peak = 0.0, 0.0
     with tempfile.TemporaryDirectory() as out:
         writer = RunWriter(Path(out))
-        for outcome, _seconds, peak in executor.stream_map(_run, parts, in_flight=1):
+        for outcome, peak in executor.stream_map(_run, parts, in_flight=1):
             worker_peak = max(worker_peak, peak)
             began = time.perf_counter()
             writer.add("records", outcome.records)

@@ -163,19 +163,6 @@ def _result(prepared: _Prepared, outcome: MatchOutcome, base: Path) -> LocalityR
     )
 
 
-def audit_locality(project: Project, locality: Locality, lang: str = "vi",
-                   progress: StageProgress | None = None,
-                   catalogue: Catalogue | None = None,
-                   decisions: DecisionIndex | None = None) -> LocalityResult:
-    """Every stage for one locality, in this process; independent of the other localities."""
-    progress = progress or NoProgress()
-    prepared = _prepare(project, locality, lang, progress, catalogue,
-                        decisions or read_decisions(project.decisions))
-    with progress.stage(locality.name, "match"):
-        outcome = run_match_job(prepared.job)
-    return _result(prepared, outcome, project.base)
-
-
 def audit_localities(project: Project, lang: str, progress: StageProgress | NoProgress,
                      catalogue: Catalogue, decisions: DecisionIndex
                      ) -> Iterator[tuple[str, LocalityResult]]:

@@ -167,8 +167,13 @@ class _Linker:
 
     # -- stage 3 ---------------------------------------------------------------------------
     @staticmethod
-    def _years(items: list[Item]) -> np.ndarray:
-        years = [item.sidecar.year if item.sidecar else item.evidence.year for item in items]
+    def _year(item: Item) -> int | None:
+        """The year a scan carries: its sidecar's when it has one, else its path's."""
+        return item.sidecar.year if item.sidecar else item.evidence.year
+
+    @classmethod
+    def _years(cls, items: list[Item]) -> np.ndarray:
+        years = [cls._year(item) for item in items]
         return np.array([np.nan if y is None else y for y in years], dtype=float)
 
     @staticmethod
@@ -182,8 +187,7 @@ class _Linker:
         text = t(key, self.lang, title=round(scored.coverage))
         agree = []
         if scored.year_agrees:
-            year = item.sidecar.year if item.sidecar else item.evidence.year
-            agree.append(t("why.agree_year", self.lang, year=year))
+            agree.append(t("why.agree_year", self.lang, year=self._year(item)))
         if scored.pages_agree:
             agree.append(t("why.agree_pages", self.lang, pages=item.pages))
         if agree:
