@@ -145,9 +145,70 @@ def test_kill_9_leaves_whole_rows_and_the_next_scan_resumes(tmp_path: Path):
         rows = db.execute("SELECT xxh3_128, size, inspected FROM files").fetchall()
         assert all(len(h) == 32 and s > 0 and i == 1 for h, s, i in rows)
         assert db.execute("SELECT complete FROM scans").fetchone()[0] == 0
+        _stamps_match_rows(db, root)  # no stamp vouches for rows that were not written
         done = len(rows)
     assert 40 <= done < 300
     with Catalogue(path) as cat:
         resumed = cat.scan(root, workers=1)
         assert (resumed.files, resumed.read, resumed.deleted) == (300, 300 - done, 0)
         assert len(cat.files([root])) == 300
+
+
+def _stamps_match_rows(db: sqlite3.Connection, root: Path) -> int:
+    """Every stamped folder's rows are exactly its listing now; returns how many are stamped."""
+    from khaudit.scan.catalogue import listing_stamp
+    from khaudit.scan.walk import walk_folders
+
+    stamps = dict(db.execute("SELECT dir, stamp FROM folders").fetchall())
+    for folder, files in walk_folders(root.resolve(), []):
+        if folder not in stamps:
+            continue
+        rows = db.execute("SELECT path, size, mtime_ns, inode FROM files WHERE dir = ? "
+                          "ORDER BY path", (folder,)).fetchall()
+        assert rows == sorted(f[1:] for f in files), folder
+        assert stamps[folder] == listing_stamp(files)
+    return len(stamps)
+
+
+def test_a_folder_that_leaves_and_comes_back_is_read_again(tree: Path, tmp_path: Path):
+    with Catalogue(tmp_path / "cat.sqlite") as cat:
+        cat.scan(tree, workers=1)
+        assert cat.scan(tree, workers=1).unchanged == 30  # every folder stamped now
+        assert _stamps_match_rows(cat.db, tree) == 4  # the root and three boxes
+        (tree / "Hop 01").rename(tmp_path / "away")
+        assert cat.scan(tree, workers=1).deleted == 10
+        (tmp_path / "away").rename(tree / "Hop 01")  # same names, sizes, mtimes and inodes
+        back = cat.scan(tree, workers=1)
+        assert (back.read, back.new) == (10, 10)
+        assert len(cat.files([tree])) == 30
+
+
+def test_identical_files_moved_together_each_find_their_own(tree: Path, tmp_path: Path):
+    body = sf.pdf_bytes("copy", 1, random.Random(5))
+    for name in ("a.pdf", "b.pdf"):
+        (tree / "Hop 00" / name).write_bytes(body)
+    with Catalogue(tmp_path / "cat.sqlite") as cat:
+        cat.scan(tree, workers=1)
+        for name in ("a.pdf", "b.pdf"):
+            (tree / "Hop 00" / name).rename(tree / "Hop 02" / name)
+        moved = cat.scan(tree, workers=1)
+        assert (moved.moved, moved.deleted, moved.new) == (2, 0, 0)
+        events = cat.events(tree)
+        pairs = set(zip(events["path"], events["other_path"]))
+        assert {("Hop 00/a.pdf", "Hop 02/a.pdf"), ("Hop 00/b.pdf", "Hop 02/b.pdf")} <= pairs
+
+
+def test_a_version_1_catalogue_is_upgraded_in_place(tree: Path, tmp_path: Path):
+    path = tmp_path / "cat.sqlite"
+    with Catalogue(path) as cat:
+        cat.scan(tree, workers=1)
+    with sqlite3.connect(path) as db:  # as version 1 left it: no stamps, an index on hashes
+        db.executescript("DROP TABLE folders; CREATE INDEX files_hash ON files (xxh3_128);"
+                         "PRAGMA user_version = 1;")
+    with Catalogue(path) as cat:
+        assert cat.scan(tree, workers=1).read == 0
+        assert cat.db.execute("PRAGMA user_version").fetchone()[0] == 2
+        indexes = {r[0] for r in cat.db.execute("SELECT name FROM sqlite_master "
+                                                "WHERE type = 'index'")}
+        assert "files_hash" not in indexes
+        assert _stamps_match_rows(cat.db, tree) == 4

@@ -10,10 +10,17 @@ hashes and inspection; a rescan reads only files whose size, mtime or inode chan
   Deletions are only concluded at the end of a complete walk.
 - History: deleted, changed and moved files (a new path with the hash of a deleted one) are
   recorded as events of the scan that saw them.
+- Folder stamps: a digest of each folder's listing (names, sizes, mtimes, inodes) as of the
+  rows the catalogue holds for it. A rescan still looks at every file's size, mtime and inode,
+  but a folder whose listing digests to its stamp needs no catalogue read at all. A stamp is
+  written only in the transaction that makes the folder's rows match it (or later), and
+  dropped before any of its rows change, so a crash never leaves a stamp vouching for rows
+  that are not there.
 """
 
 from __future__ import annotations
 
+import marshal
 import sqlite3
 import time
 from collections import deque
@@ -22,13 +29,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import xxhash
 from tqdm.auto import tqdm
 
 from ..errors import KhauditError
 from ..executor import stream_map
 from ..i18n import t
 from .inspect import inspect_file
-from .walk import WalkedFile, WalkProblem, walk_folders, walked
+from .walk import Listed, WalkProblem, relpath_bytes, role_of, walk_folders
 
 #: Columns of a scan table (the scan half of files.csv, before matching adds its verdicts).
 SCAN_COLUMNS = [
@@ -48,7 +56,6 @@ CREATE TABLE IF NOT EXISTS files (
     PRIMARY KEY (root, dir, path)  -- a folder's rows are contiguous: one range read per folder
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS files_path ON files (root, path);
-CREATE INDEX IF NOT EXISTS files_hash ON files (xxh3_128);
 CREATE TABLE IF NOT EXISTS scans (
     scan_id INTEGER PRIMARY KEY, root TEXT, started REAL, finished REAL, complete INTEGER,
     files INTEGER, files_read INTEGER, bytes_read INTEGER
@@ -61,13 +68,44 @@ CREATE TABLE IF NOT EXISTS seen_dirs (scan_id INTEGER, root TEXT, dir TEXT);
 CREATE TABLE IF NOT EXISTS gone (scan_id INTEGER, root TEXT, path TEXT);
 CREATE INDEX IF NOT EXISTS seen_dirs_key ON seen_dirs (root, scan_id, dir);
 CREATE INDEX IF NOT EXISTS gone_key ON gone (root, scan_id, path);
+CREATE TABLE IF NOT EXISTS folders (
+    root TEXT NOT NULL, dir TEXT NOT NULL, stamp BLOB NOT NULL, level INTEGER NOT NULL,
+    PRIMARY KEY (root, dir)
+) WITHOUT ROWID;
 """
 
-SCHEMA_VERSION = 1
+#: 2 added folder stamps and dropped the index on xxh3_128 (a third of the cost of writing a
+#: row, and only moved-file detection needs hashes, which reads the scan's new rows at once).
+#: A version 1 catalogue is upgraded in place: no stamps yet simply means the first rescan
+#: compares file by file, as version 1 did.
+SCHEMA_VERSION = 2
+_UPGRADABLE = (0, 1)
+_UPGRADE = "DROP INDEX IF EXISTS files_hash;"
+#: Facts a folder stamp vouches for: SHA-256 known, inspection done (see ``_level``).
+_HAS_SHA256, _INSPECTED = 1, 2
 _TASK_FILES = 64  # files per task sent to a worker, at most...
 _TASK_BYTES = 64 << 20  # ...and about this many bytes, so large files spread over workers
 _COMMIT_SECONDS = 1.0
 _INTEGRITY = _FACT_COLUMNS.index("integrity")
+_ROW_FACTS = 5  # a catalogue row (see ``_row``): root, path, dir, path_bytes, role, *facts, ...
+_ROW_DIR = 2
+_ROW_SHA256 = _ROW_FACTS + _FACT_COLUMNS.index("sha256")
+_ROW_INSPECTED = _ROW_FACTS + len(_FACT_COLUMNS)
+
+
+def listing_stamp(files: list) -> bytes:
+    """A digest of a folder's listing as the walk gives it (sorted by name).
+
+    ``marshal`` version 2 writes values only (no back-references, which depend on how objects
+    are shared in memory), so the same listing always gives the same bytes; it is 4-5x faster
+    than ``repr``. Another Python may serialise differently: then stamps simply do not match
+    and that one rescan compares file by file.
+    """
+    return xxhash.xxh3_128_digest(marshal.dumps(files, 2))
+
+
+def _level(sha256: bool, pages: bool) -> int:
+    return (_HAS_SHA256 if sha256 else 0) | (_INSPECTED if pages else 0)
 
 
 @dataclass
@@ -127,11 +165,11 @@ class Catalogue:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        if version not in (0, SCHEMA_VERSION):
+        if version not in (*_UPGRADABLE, SCHEMA_VERSION):
             raise KhauditError(t("err.catalogue.version", path=self.path, version=version,
                                  ours=SCHEMA_VERSION))
         if version != SCHEMA_VERSION:
-            self.db.executescript(SCHEMA)
+            self.db.executescript(_UPGRADE + SCHEMA)
             self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         self.db.commit()
 
@@ -168,22 +206,40 @@ class Catalogue:
         seen_dirs: list[tuple[int, str, str]] = []
         gone: list[tuple[int, str, str]] = []
         existed: set[str] = set()
+        level = _level(sha256, pages)
+        stamps = {folder: (stamp, have) for folder, stamp, have in self.db.execute(
+            "SELECT dir, stamp, level FROM folders WHERE root = ?", (key,))}
+        new_stamps: list[tuple[str, str, bytes, int]] = []
+        # Folders with files being read: [their stamp, reads not yet written, all facts known]
+        reading: dict[str, list] = {}
         last_commit = time.monotonic()
 
         def commit_now() -> None:
             nonlocal last_commit
             self.db.executemany("INSERT INTO seen_dirs VALUES (?, ?, ?)", seen_dirs)
             self.db.executemany("INSERT INTO gone VALUES (?, ?, ?)", gone)
+            self.db.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?, ?, ?)", new_stamps)
             seen_dirs.clear()
             gone.clear()
+            new_stamps.clear()
             self.db.commit()
             last_commit = time.monotonic()
 
-        def batches() -> Iterator[list[WalkedFile]]:
-            batch: list[WalkedFile] = []
+        def batches() -> Iterator[list[Listed]]:
+            batch: list[Listed] = []
             batch_bytes = 0
             for folder, files in walk_folders(root, summary.problems, exclude):
                 seen_dirs.append((scan_id, key, folder))
+                summary.files += len(files)
+                stamp = listing_stamp(files)
+                old_stamp, have = stamps.pop(folder, (None, 0))
+                if old_stamp == stamp and have & level == level and not full:
+                    summary.unchanged += len(files)
+                    bar.update(len(files))
+                    continue
+                if old_stamp is not None:  # dropped before any of the folder's rows change
+                    self.db.execute("DELETE FROM folders WHERE root = ? AND dir = ?",
+                                    (key, folder))
                 known = {row[0]: row[1:] for row in self.db.execute(
                     "SELECT path, size, mtime_ns, inode, sha256, inspected FROM files "
                     "WHERE root = ? AND dir = ?", (key, folder))}
@@ -198,31 +254,37 @@ class Catalogue:
                         summary.new += 1
                     else:
                         existed.add(item[1])
-                    batch.append(walked(root, item))
+                    batch.append(item)
                     batch_bytes += item[2]
                     if len(batch) >= _TASK_FILES or batch_bytes >= _TASK_BYTES:
                         yield batch
                         batch, batch_bytes = [], 0
                 gone.extend((scan_id, key, path) for path in known)
-                summary.files += len(files)
                 summary.unchanged += unchanged
                 bar.update(unchanged)
+                # A folder with vanished files is stamped by a later scan, once they are concluded.
+                if not known and unchanged == len(files):
+                    new_stamps.append((key, folder, stamp, level))
+                elif not known:
+                    reading[folder] = [stamp, len(files) - unchanged, True]
                 if time.monotonic() - last_commit > _COMMIT_SECONDS:
                     commit_now()
             if batch:
                 yield batch
 
-        in_flight: deque[list[WalkedFile]] = deque()
+        in_flight: deque[list[Listed]] = deque()
 
         def tasks() -> Iterator[tuple[list[str], bool, bool]]:
             for batch in batches():
                 in_flight.append(batch)
-                yield [w.abspath for w in batch], sha256, pages
+                yield [item[0] for item in batch], sha256, pages
 
         for results in stream_map(_inspect, tasks(), workers=workers):
             batch = in_flight.popleft()
-            rows = [self._row(key, w, facts, scan_id, pages) for w, facts in zip(batch, results)]
+            rows = [self._row(key, item, facts, scan_id, pages)
+                    for item, facts in zip(batch, results)]
             self._upsert(rows, [r for r in rows if r[1] in existed], summary)
+            self._stamp_read_folders(rows, reading, new_stamps, key, sha256, pages)
             summary.read += len(rows)
             summary.bytes_read += sum(r[5] or 0 for r in rows)
             bar.update(len(rows))
@@ -250,11 +312,32 @@ class Catalogue:
         return summary
 
     @staticmethod
-    def _row(key: str, w: WalkedFile, facts: tuple, scan_id: int, pages: bool) -> tuple:
-        folder = w.relpath.rsplit("/", 1)[0] if "/" in w.relpath else ""
+    def _row(key: str, item: Listed, facts: tuple, scan_id: int, pages: bool) -> tuple:
+        abspath, relpath = item[0], item[1]
+        folder, _, name = relpath.rpartition("/")
         inspected = int(pages and facts[_INTEGRITY] != "unreadable")
-        return (key, w.relpath, folder, w.relpath_bytes, w.role, *facts, inspected,
-                scan_id, scan_id, scan_id)
+        return (key, relpath, folder, relpath_bytes(key, abspath, relpath), role_of(name),
+                *facts, inspected, scan_id, scan_id, scan_id)
+
+    @staticmethod
+    def _stamp_read_folders(rows: list[tuple], reading: dict[str, list],
+                            new_stamps: list[tuple[str, str, bytes, int]], key: str,
+                            sha256: bool, pages: bool) -> None:
+        """Queue the stamp of each folder whose last read is in ``rows`` (written after them).
+
+        A folder with a file whose facts stay unknown (unreadable) gets no stamp: the next scan
+        compares it file by file and tries that file again."""
+        for row in rows:
+            state = reading.get(row[_ROW_DIR])
+            if state is None:
+                continue
+            state[1] -= 1
+            if (sha256 and not row[_ROW_SHA256]) or (pages and not row[_ROW_INSPECTED]):
+                state[2] = False
+            if state[1] == 0:
+                del reading[row[_ROW_DIR]]
+                if state[2]:
+                    new_stamps.append((key, row[_ROW_DIR], state[0], _level(sha256, pages)))
 
     def _upsert(self, rows: list[tuple], existing: list[tuple], summary: ScanSummary) -> None:
         if existing:
@@ -284,21 +367,29 @@ class Catalogue:
         gone = self.db.execute(
             "SELECT path, xxh3_128 FROM files WHERE root = ? AND (path IN "
             "(SELECT path FROM gone WHERE scan_id = ? AND root = ?) OR dir NOT IN "
-            "(SELECT dir FROM seen_dirs WHERE scan_id = ? AND root = ?))",
+            "(SELECT dir FROM seen_dirs WHERE scan_id = ? AND root = ?)) ORDER BY path",
             (key, scan_id, key, scan_id, key)).fetchall()
+        arrived: dict[str, list[str]] = {}  # hash -> paths first seen in this scan
+        if gone:
+            for digest, path in self.db.execute(
+                    "SELECT xxh3_128, path FROM files WHERE root = ? AND first_seen = ? "
+                    "AND xxh3_128 != '' ORDER BY path DESC", (key, scan_id)):
+                arrived.setdefault(digest, []).append(path)
         for path, digest in gone:
-            moved_to = self.db.execute(
-                "SELECT path FROM files WHERE root = ? AND first_seen = ? AND xxh3_128 = ? "
-                "AND xxh3_128 != '' LIMIT 1", (key, scan_id, digest)).fetchone()
+            candidates = arrived.get(digest) if digest else None
+            moved_to = candidates.pop() if candidates else None  # each arrival explains one
             kind = "moved" if moved_to else "deleted"
             self.db.execute("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)",
-                            (scan_id, key, kind, path, moved_to[0] if moved_to else None, digest))
+                            (scan_id, key, kind, path, moved_to, digest))
             if moved_to:
                 summary.moved += 1
                 summary.new -= 1
             else:
                 summary.deleted += 1
             self.db.execute("DELETE FROM files WHERE root = ? AND path = ?", (key, path))
+        self.db.execute("DELETE FROM folders WHERE root = ? AND dir NOT IN "
+                        "(SELECT dir FROM seen_dirs WHERE scan_id = ? AND root = ?)",
+                        (key, scan_id, key))
         self.db.execute("DELETE FROM gone WHERE root = ?", (key,))
         self.db.execute("DELETE FROM seen_dirs WHERE root = ?", (key,))
 

@@ -25,23 +25,6 @@ SIDECAR_SUFFIXES = {".csv", ".xlsx", ".xls", ".json", ".xml", ".tsv"}
 
 
 @dataclass(frozen=True)
-class WalkedFile:
-    root: Path
-    abspath: str  # str as the OS gives it (may hold surrogate escapes)
-    relpath: str  # readable, "/"-separated, relative to the root
-    role: str  # scan | sidecar | system
-    size: int = 0
-    mtime_ns: int = 0
-    inode: int = 0
-
-    @property
-    def relpath_bytes(self) -> bytes | None:
-        """The path's bytes when its readable form differs from them (not valid UTF-8)."""
-        raw = os.fsencode(self.abspath)[len(os.fsencode(self.root)) + 1:]
-        return None if raw == self.relpath.encode("utf-8", "surrogateescape") else raw
-
-
-@dataclass(frozen=True)
 class WalkProblem:
     root: Path
     relpath: str
@@ -54,12 +37,26 @@ def readable(name: str) -> str:
 
 
 def role_of(name: str) -> str:
+    """scan | sidecar | system, from a file's name."""
     lower = name.lower()
     if lower in SYSTEM_NAMES or name.startswith(("._", "~$", ".")):
         return "system"
-    if os.path.splitext(lower)[1] in SIDECAR_SUFFIXES:
+    dot = lower.rfind(".")
+    if dot > 0 and lower[dot:] in SIDECAR_SUFFIXES:
         return "sidecar"
     return "scan"
+
+
+def relpath_bytes(root: str, abspath: str, relpath: str) -> bytes | None:
+    """The path's bytes when its readable form differs from them (not valid UTF-8).
+
+    ``readable`` writes each invalid byte as a ``\\xNN`` escape, so a readable path without a
+    backslash is its own bytes: the usual case costs one ``in``.
+    """
+    if "\\" not in relpath:
+        return None
+    raw = os.fsencode(abspath)[len(os.fsencode(root)) + 1:]
+    return None if raw == relpath.encode("utf-8") else raw
 
 
 #: A file as listed: (absolute path, readable relative path, size, mtime_ns, inode). Plain tuples:
@@ -116,10 +113,3 @@ def walk_folders(root: Path, problems: list[WalkProblem], exclude: set[str] | No
             files.append((entry.path, rel, st.st_size, st.st_mtime_ns, st.st_ino))
         stack.extend(reversed(subfolders))
         yield rel_folder, files
-
-
-def walked(root: Path, item: Listed) -> WalkedFile:
-    path, rel, size, mtime_ns, inode = item
-    return WalkedFile(root=root, abspath=path, relpath=rel, role=role_of(rel.rsplit("/", 1)[-1]),
-                      size=size, mtime_ns=mtime_ns, inode=inode)
-
