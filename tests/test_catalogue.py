@@ -204,11 +204,11 @@ def test_a_version_1_catalogue_is_upgraded_in_place(tree: Path, tmp_path: Path):
         cat.scan(tree, workers=1)
     with sqlite3.connect(path) as db:  # as version 1 left it: no stamps, an index on hashes
         db.executescript("DROP TABLE folders; CREATE INDEX files_hash ON files (xxh3_128);"
+                         "CREATE TABLE seen_dirs (scan_id INTEGER, root TEXT, dir TEXT);"
                          "PRAGMA user_version = 1;")
     with Catalogue(path) as cat:
         assert cat.scan(tree, workers=1).read == 0
         assert cat.db.execute("PRAGMA user_version").fetchone()[0] == 2
-        indexes = {r[0] for r in cat.db.execute("SELECT name FROM sqlite_master "
-                                                "WHERE type = 'index'")}
-        assert "files_hash" not in indexes
+        names = {r[0] for r in cat.db.execute("SELECT name FROM sqlite_master")}
+        assert "files_hash" not in names and "seen_dirs" not in names and "folders" in names
         assert _stamps_match_rows(cat.db, tree) == 4

@@ -24,7 +24,7 @@ import marshal
 import sqlite3
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,9 +64,7 @@ CREATE TABLE IF NOT EXISTS events (
     scan_id INTEGER, root TEXT, kind TEXT, path TEXT, other_path TEXT, xxh3_128 TEXT
 );
 CREATE TABLE IF NOT EXISTS problems (scan_id INTEGER, root TEXT, path TEXT, problem TEXT);
-CREATE TABLE IF NOT EXISTS seen_dirs (scan_id INTEGER, root TEXT, dir TEXT);
 CREATE TABLE IF NOT EXISTS gone (scan_id INTEGER, root TEXT, path TEXT);
-CREATE INDEX IF NOT EXISTS seen_dirs_key ON seen_dirs (root, scan_id, dir);
 CREATE INDEX IF NOT EXISTS gone_key ON gone (root, scan_id, path);
 CREATE TABLE IF NOT EXISTS folders (
     root TEXT NOT NULL, dir TEXT NOT NULL, stamp BLOB NOT NULL, level INTEGER NOT NULL,
@@ -75,12 +73,13 @@ CREATE TABLE IF NOT EXISTS folders (
 """
 
 #: 2 added folder stamps and dropped the index on xxh3_128 (a third of the cost of writing a
-#: row, and only moved-file detection needs hashes, which reads the scan's new rows at once).
+#: row, and only moved-file detection needs hashes, which reads the scan's new rows at once)
+#: and the seen_dirs table (the folders a scan saw are kept in memory: only that scan reads them).
 #: A version 1 catalogue is upgraded in place: no stamps yet simply means the first rescan
 #: compares file by file, as version 1 did.
 SCHEMA_VERSION = 2
 _UPGRADABLE = (0, 1)
-_UPGRADE = "DROP INDEX IF EXISTS files_hash;"
+_UPGRADE = "DROP INDEX IF EXISTS files_hash; DROP TABLE IF EXISTS seen_dirs;"
 #: Facts a folder stamp vouches for: SHA-256 known, inspection done (see ``_level``).
 _HAS_SHA256, _INSPECTED = 1, 2
 _TASK_FILES = 64  # files per task sent to a worker, at most...
@@ -203,7 +202,7 @@ class Catalogue:
         summary = ScanSummary(root=key, scan_id=scan_id)
         exclude = {self.path, self.path + "-wal", self.path + "-shm"}
         bar = tqdm(desc=desc or f"scan {root.name}", unit=" files", disable=None, leave=False)
-        seen_dirs: list[tuple[int, str, str]] = []
+        seen: set[str] = set()  # folders listed by this walk
         gone: list[tuple[int, str, str]] = []
         existed: set[str] = set()
         level = _level(sha256, pages)
@@ -216,10 +215,8 @@ class Catalogue:
 
         def commit_now() -> None:
             nonlocal last_commit
-            self.db.executemany("INSERT INTO seen_dirs VALUES (?, ?, ?)", seen_dirs)
             self.db.executemany("INSERT INTO gone VALUES (?, ?, ?)", gone)
             self.db.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?, ?, ?)", new_stamps)
-            seen_dirs.clear()
             gone.clear()
             new_stamps.clear()
             self.db.commit()
@@ -229,7 +226,7 @@ class Catalogue:
             batch: list[Listed] = []
             batch_bytes = 0
             for folder, files in walk_folders(root, summary.problems, exclude):
-                seen_dirs.append((scan_id, key, folder))
+                seen.add(folder)
                 summary.files += len(files)
                 stamp = listing_stamp(files)
                 old_stamp, have = stamps.pop(folder, (None, 0))
@@ -299,7 +296,7 @@ class Catalogue:
                 commit_now()
         bar.close()
         commit_now()
-        self._conclude(key, scan_id, summary)
+        self._conclude(key, scan_id, summary, seen, stamps)
         summary.seconds = time.time() - started
         self.db.execute(
             "UPDATE scans SET finished = ?, complete = 1, files = ?, files_read = ?, "
@@ -361,14 +358,22 @@ class Catalogue:
             "inspected = excluded.inspected, last_seen = excluded.last_seen, "
             "read_in = excluded.read_in", rows)
 
-    def _conclude(self, key: str, scan_id: int, summary: ScanSummary) -> None:
+    def _conclude(self, key: str, scan_id: int, summary: ScanSummary, seen: set[str],
+                  unseen_stamps: Iterable[str]) -> None:
         """After a complete walk: files gone from a listed folder, or whose folder is gone,
-        are deleted, or moved when a file first seen in this scan has their hash."""
+        are deleted, or moved when a file first seen in this scan has their hash.
+
+        Costs what changed, not the size of the catalogue: gone files are looked up by path,
+        and the folders holding rows are found by one index seek each."""
         gone = self.db.execute(
-            "SELECT path, xxh3_128 FROM files WHERE root = ? AND (path IN "
-            "(SELECT path FROM gone WHERE scan_id = ? AND root = ?) OR dir NOT IN "
-            "(SELECT dir FROM seen_dirs WHERE scan_id = ? AND root = ?)) ORDER BY path",
-            (key, scan_id, key, scan_id, key)).fetchall()
+            "SELECT path, xxh3_128 FROM files WHERE root = ? AND path IN "
+            "(SELECT path FROM gone WHERE scan_id = ? AND root = ?)",
+            (key, scan_id, key)).fetchall()
+        for folder in self._folders_with_rows(key):
+            if folder not in seen:
+                gone += self.db.execute("SELECT path, xxh3_128 FROM files WHERE root = ? "
+                                        "AND dir = ?", (key, folder)).fetchall()
+        gone.sort()
         arrived: dict[str, list[str]] = {}  # hash -> paths first seen in this scan
         if gone:
             for digest, path in self.db.execute(
@@ -387,11 +392,18 @@ class Catalogue:
             else:
                 summary.deleted += 1
             self.db.execute("DELETE FROM files WHERE root = ? AND path = ?", (key, path))
-        self.db.execute("DELETE FROM folders WHERE root = ? AND dir NOT IN "
-                        "(SELECT dir FROM seen_dirs WHERE scan_id = ? AND root = ?)",
-                        (key, scan_id, key))
+        self.db.executemany("DELETE FROM folders WHERE root = ? AND dir = ?",
+                            [(key, folder) for folder in unseen_stamps])
         self.db.execute("DELETE FROM gone WHERE root = ?", (key,))
-        self.db.execute("DELETE FROM seen_dirs WHERE root = ?", (key,))
+
+    def _folders_with_rows(self, key: str) -> Iterator[str]:
+        """Each folder holding rows under ``key``, by seeking the primary key (a skip scan)."""
+        row = self.db.execute("SELECT dir FROM files WHERE root = ? ORDER BY dir LIMIT 1",
+                              (key,)).fetchone()
+        while row is not None:
+            yield row[0]
+            row = self.db.execute("SELECT dir FROM files WHERE root = ? AND dir > ? "
+                                  "ORDER BY dir LIMIT 1", (key, row[0])).fetchone()
 
     # -- reading -----------------------------------------------------------------------------
     def files(self, roots: list[Path]) -> pd.DataFrame:
