@@ -73,6 +73,27 @@ def test_walk_roles_links_and_no_escape(tree: Path):
     assert "outside" in problems["link-out.pdf"] and "not followed" in problems["loop"]
 
 
+def test_listing_through_an_open_folder_or_by_path_agree(tree: Path, monkeypatch):
+    from khaudit.scan import walk
+
+    inside = tree / "Hop 01" / "inside-link.pdf"  # a link to a file within the root is kept
+    os.symlink(tree / "page.jpg", inside)
+
+    def listing() -> tuple[list, list]:
+        problems: list = []
+        folders = list(walk.walk_folders(tree, problems))
+        return folders, [(p.relpath, p.problem) for p in problems]
+
+    by_fd = listing()
+    monkeypatch.setattr(walk, "_BY_FD", False)  # as on Windows
+    by_path = listing()
+    assert by_fd == by_path
+    files = {f[1]: f for _, fs in by_fd[0] for f in fs}
+    assert files["Hop 01/inside-link.pdf"][0] == str(inside)
+    assert files["Hop 01/inside-link.pdf"][2] == (tree / "page.jpg").stat().st_size
+    assert ("link-out.pdf", walk.t("walk.outside")) in by_fd[1]
+
+
 def test_a_scan_changes_nothing_in_the_tree(tree: Path):
     def state() -> dict[str, tuple[bytes, int] | None]:
         return {str(p): (p.read_bytes(), p.stat().st_mtime_ns)
@@ -85,15 +106,21 @@ def test_a_scan_changes_nothing_in_the_tree(tree: Path):
 
 
 def test_unreadable_folder_is_a_problem_not_a_crash(tree: Path, monkeypatch):
-    real_scandir = os.scandir
-    locked = str(tree / "Hop 01")
+    real_scandir, real_open = os.scandir, os.open
+    locked = str(tree / "Hop 01")  # tests run as root here, so chmod would not lock it
 
     def scandir(path="."):
         if str(path) == locked:
             raise PermissionError(13, "Permission denied", str(path))
         return real_scandir(path)
 
+    def open_(path, flags, *args, **kwargs):  # the walk lists a folder through an open fd
+        if str(path) == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, *args, **kwargs)
+
     monkeypatch.setattr(os, "scandir", scandir)
+    monkeypatch.setattr(os, "open", open_)
     result = scan_roots("X", [tree], workers=1)
     assert [(p.relpath, p.problem) for p in result.problems if "cannot list" in p.problem] == [
         ("Hop 01", "cannot list folder: Permission denied")]
