@@ -50,6 +50,56 @@ def cpu_workers(requested: int = 0) -> int:
     return requested if requested > 0 else max(1, os.cpu_count() or 1)
 
 
+class Pool:
+    """Tasks submitted one at a time, each answered by a future (``.result()``).
+
+    For stages whose next tasks depend on earlier results (the scan walks a folder, then its
+    subfolders, then reads what changed), which :func:`stream_map` cannot express. Runs on the
+    configured Dask scheduler, else on local processes; with one local worker, or
+    ``in_process``, each task runs at once in this process. No worker process is started
+    before a first task.
+    """
+
+    def __init__(self, workers: int = 0, force_processes: bool = False,
+                 in_process: bool = False):
+        self._client = _dask_client() if _scheduler and not in_process else None
+        self._n = 1 if in_process else cpu_workers(workers)
+        self.inline = self._client is None and self._n == 1 and not force_processes
+        self._processes: ProcessPoolExecutor | None = None
+
+    @property
+    def capacity(self) -> int:
+        """How many tasks run at once."""
+        if self._client is not None:
+            return max(1, sum(self._client.nthreads().values()))
+        return self._n
+
+    def submit(self, func: Callable[[T], R], item: T) -> Any:
+        if self._client is not None:
+            return self._client.submit(func, item, pure=False)
+        if self.inline:
+            done: Future[R] = Future()
+            try:
+                done.set_result(func(item))
+            except Exception as exc:  # raised again by .result(), as a worker's would be
+                done.set_exception(exc)
+            return done
+        if self._processes is None:
+            self._processes = ProcessPoolExecutor(max_workers=self._n)
+        return self._processes.submit(func, item)
+
+    def close(self) -> None:
+        if self._processes is not None:
+            self._processes.shutdown(cancel_futures=True)
+            self._processes = None
+
+    def __enter__(self) -> Pool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def stream_map(func: Callable[[T], R], items: Iterable[T], workers: int = 0,
                in_flight: int = 4, force_processes: bool = False) -> Iterator[R]:
     """``map(func, items)`` in order, consuming ``items`` lazily.
@@ -63,27 +113,12 @@ def stream_map(func: Callable[[T], R], items: Iterable[T], workers: int = 0,
     first = next(iterator, _NOTHING)
     if first is _NOTHING:
         return
-    items = itertools.chain([first], iterator)
-    if _scheduler:
-        client = _dask_client()
-        limit = max(2, sum(client.nthreads().values()) * in_flight)
-        queued: deque[Any] = deque()
-        for item in items:
-            queued.append(client.submit(func, item, pure=False))
-            if len(queued) >= limit:
-                yield queued.popleft().result()
-        while queued:
-            yield queued.popleft().result()
-        return
-    n = cpu_workers(workers)
-    if n == 1 and not force_processes:
-        yield from map(func, items)
-        return
-    with ProcessPoolExecutor(max_workers=n) as pool:
-        pending: deque[Future[R]] = deque()
-        for item in items:
+    with Pool(workers, force_processes) as pool:
+        limit = 1 if pool.inline else max(2, pool.capacity * in_flight)
+        pending: deque[Any] = deque()
+        for item in itertools.chain([first], iterator):
             pending.append(pool.submit(func, item))
-            if len(pending) >= n * in_flight:
+            if len(pending) >= limit:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from khaudit.demo import scanfiles as sf
@@ -212,3 +213,27 @@ def test_a_version_1_catalogue_is_upgraded_in_place(tree: Path, tmp_path: Path):
         names = {r[0] for r in cat.db.execute("SELECT name FROM sqlite_master")}
         assert "files_hash" not in names and "seen_dirs" not in names and "folders" in names
         assert _stamps_match_rows(cat.db, tree) == 4
+
+
+def test_listing_and_reading_on_worker_processes_give_the_same_catalogue(tmp_path: Path,
+                                                                         monkeypatch):
+    from khaudit.scan import catalogue
+
+    monkeypatch.setattr(catalogue, "_SMALL_TREE", 0)  # rescans list on the workers too
+    root = tmp_path / "scans"
+    for box in range(3):  # nested folders, so the walk fans out over several tasks
+        make_tree(root / f"Kho {box}" / "Nam 2019", 40, seed=box)
+    (root / "Kho 1" / "Nam 2019" / "Hop 00" / "empty.pdf").write_bytes(b"")
+    os.symlink(tmp_path, root / "Kho 2" / "up")  # a problem, wherever it is found
+    tables, summaries = [], []
+    for workers in (1, 2):
+        with Catalogue(tmp_path / f"cat-{workers}.sqlite") as cat:
+            first = cat.scan(root, workers=workers)
+            again = cat.scan(root, workers=workers)
+            tables.append(cat.files([root]))
+            summaries.append((first.files, first.read, first.new, again.unchanged, again.read,
+                              [(p.relpath, p.problem) for p in first.problems]))
+            assert _stamps_match_rows(cat.db, root) == 3 * 5 + 3 + 1  # boxes, years, the root
+    assert summaries[0] == summaries[1]
+    assert summaries[0][:5] == (121, 121, 121, 121, 0)
+    pd.testing.assert_frame_equal(tables[0], tables[1])

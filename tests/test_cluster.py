@@ -24,6 +24,9 @@ def test_local_cluster_run_equals_the_embedded_run(demo_dir: Path, tmp_path: Pat
                 on_cluster = audit(project, tmp_path / "cluster",
                                    scheduler=cluster.scheduler_address)
             assert len(tasks.data) >= 4  # batches of files were read on the cluster's workers
+            keys = [str(t["key"]) for t in tasks.data]
+            assert any(k.startswith("_walk") for k in keys)  # folders were listed there too
+            assert any(k.startswith("_inspect") for k in keys)
             matched = [t for t in tasks.data if str(t["key"]).startswith("run_match_job")]
             assert len(matched) == len(on_cluster.meta["localities"])  # one task a locality
             assert {t["worker"] for t in tasks.data} == set(cluster.scheduler_info["workers"])

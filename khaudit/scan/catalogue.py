@@ -21,22 +21,24 @@ hashes and inspection; a rescan reads only files whose size, mtime or inode chan
 from __future__ import annotations
 
 import marshal
+import os
 import sqlite3
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import xxhash
 from tqdm.auto import tqdm
 
 from ..errors import KhauditError
-from ..executor import stream_map
-from ..i18n import t
+from ..executor import Pool
+from ..i18n import language, set_language, t
 from .inspect import inspect_file
-from .walk import Listed, WalkProblem, relpath_bytes, role_of, walk_folders
+from .walk import Folder, Listed, WalkProblem, list_folder, relpath_bytes, role_of
 
 #: Columns of a scan table (the scan half of files.csv, before matching adds its verdicts).
 SCAN_COLUMNS = [
@@ -142,6 +144,219 @@ def _inspect(job: tuple[list[str], bool, bool]) -> list[tuple]:
     return [inspect_file(p, sha256=sha256, pages=pages).as_tuple(_FACT_COLUMNS) for p in paths]
 
 
+_UPSERT = (
+    "INSERT INTO files (root, path, dir, path_bytes, role, size, mtime, mtime_ns, inode, "
+    "xxh3_128, sha256, format, pages, dpi, color_mode, integrity, integrity_note, "
+    "inspected, first_seen, last_seen, read_in) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (root, dir, path) DO UPDATE SET "
+    "path_bytes = excluded.path_bytes, role = excluded.role, size = excluded.size, "
+    "mtime = excluded.mtime, mtime_ns = excluded.mtime_ns, inode = excluded.inode, "
+    "xxh3_128 = excluded.xxh3_128, sha256 = excluded.sha256, format = excluded.format, "
+    "pages = excluded.pages, dpi = excluded.dpi, color_mode = excluded.color_mode, "
+    "integrity = excluded.integrity, integrity_note = excluded.integrity_note, "
+    "inspected = excluded.inspected, last_seen = excluded.last_seen, "
+    "read_in = excluded.read_in")
+_CHANGED = (
+    "INSERT INTO events (scan_id, root, kind, path, xxh3_128) "
+    "SELECT ?, root, 'changed', path, xxh3_128 FROM files "
+    "WHERE root = ? AND path = ? AND xxh3_128 IS NOT ? AND xxh3_128 != ''")
+_WALK_FOLDERS = 64  # folders listed per walk task, at most
+_SMALL_TREE = 64  # a known root with fewer folders is listed in this process
+
+#: A folder as a walk task reports it: (readable relative path, number of files, the files or
+#: None when they digest to the stamp the task was given, their stamp, subfolders, problems).
+FolderListing = tuple[str, int, "list[Listed] | None", bytes, list[Folder], list[WalkProblem]]
+
+
+def _walk(job: tuple[Path, list[Folder], frozenset[str], dict[str, bytes], str]
+          ) -> list[FolderListing]:
+    """List folders on a worker. A folder whose listing digests to its stamp comes back as a
+    count: an unchanged tree sends back little more than its folder names."""
+    root, folders, exclude, expected, lang = job
+    set_language(lang)  # problems are written in the scan's language wherever they are found
+    real_root = os.path.realpath(root)
+    out: list[FolderListing] = []
+    for folder in folders:
+        problems: list[WalkProblem] = []
+        files, subfolders = list_folder(root, folder, problems, exclude, real_root)
+        stamp = listing_stamp(files)
+        same = expected.get(folder[1]) == stamp
+        out.append((folder[1], len(files), None if same else files, stamp, subfolders, problems))
+    return out
+
+
+class _Pass:
+    """One scan of one root: folders are listed on the workers, their listings compared with
+    the catalogue here, what changed is read on the workers, and the rows written here.
+
+    Tasks depend on earlier results (a folder's subfolders are known once it is listed), so
+    the pass submits them itself, keeping a bounded number in flight, and handles results in
+    the order it asked for them.
+    """
+
+    def __init__(self, cat: Catalogue, root: Path, scan_id: int, sha256: bool, pages: bool,
+                 full: bool, max_mbps: float, desc: str):
+        self.db = cat.db
+        self.root, self.key, self.scan_id = root, str(root), scan_id
+        self.sha256, self.pages, self.full, self.max_mbps = sha256, pages, full, max_mbps
+        self.level = _level(sha256, pages)
+        self.exclude = frozenset({cat.path, cat.path + "-wal", cat.path + "-shm"})
+        self.summary = ScanSummary(root=self.key, scan_id=scan_id)
+        self.started = time.time()
+        self.bar = tqdm(desc=desc or f"scan {root.name}", unit=" files", disable=None,
+                        leave=False)
+        #: Stamps of folders not listed yet (those left at the end were not seen).
+        self.stamps = {folder: (stamp, have) for folder, stamp, have in self.db.execute(
+            "SELECT dir, stamp, level FROM folders WHERE root = ?", (self.key,))}
+        self.seen: set[str] = set()
+        self.gone: list[tuple[int, str, str]] = []
+        self.existed: set[str] = set()
+        self.new_stamps: list[tuple[str, str, bytes, int]] = []
+        #: Folders whose files are being read: [stamp, reads pending, facts all known, listed]
+        self.reading: dict[str, list] = {}
+        self.batch: list[Listed] = []
+        self.batch_bytes = 0
+        self.reads: deque[tuple[list[Listed], Any]] = deque()
+        self.last_commit = time.monotonic()
+
+    def run(self, pool: Pool) -> None:
+        self.pool = pool
+        self.read_limit = 1 if pool.inline else max(2, 4 * pool.capacity)
+        # A small tree the catalogue knows is listed here: starting workers would cost more
+        # than listing it (and an unchanged one then starts none at all).
+        small = 0 < len(self.stamps) < _SMALL_TREE
+        walker = Pool(in_process=True) if small else pool
+        walk_limit = 2 * walker.capacity
+        lang = language()
+        stack: list[Folder] = [(self.key, "")]  # depth first: the stack stays short
+        walks: deque[Any] = deque()
+        while stack or walks:
+            while stack and len(walks) < walk_limit:
+                size = max(1, min(_WALK_FOLDERS, len(stack) // (2 * walker.capacity)))
+                chunk, stack[-size:] = stack[-size:], []
+                expected = {rel: self.stamps[rel][0] for _, rel in chunk
+                            if rel in self.stamps and not self.full
+                            and self.stamps[rel][1] & self.level == self.level}
+                walks.append(walker.submit(_walk, (self.root, chunk, self.exclude, expected,
+                                                   lang)))
+            for listing in walks.popleft().result():
+                stack.extend(reversed(listing[4]))
+                self._compare(listing)
+        if self.batch:
+            self._submit_read()
+        while self.reads:
+            self._finish_read()
+        self.bar.close()
+        self._commit()
+
+    def _compare(self, listing: FolderListing) -> None:
+        """A listed folder against the catalogue's rows: what to read, what is gone."""
+        folder, count, files, stamp, _, problems = listing
+        self.seen.add(folder)
+        self.summary.problems.extend(problems)
+        self.summary.files += count
+        old_stamp = self.stamps.pop(folder, None)
+        if files is None:  # the listing digests to the folder's stamp
+            self.summary.unchanged += count
+            self.bar.update(count)
+            return
+        if old_stamp is not None:  # dropped before any of the folder's rows change
+            self.db.execute("DELETE FROM folders WHERE root = ? AND dir = ?", (self.key, folder))
+        known = {row[0]: row[1:] for row in self.db.execute(
+            "SELECT path, size, mtime_ns, inode, sha256, inspected FROM files "
+            "WHERE root = ? AND dir = ?", (self.key, folder))}
+        state = self.reading[folder] = [stamp, 0, True, False]
+        unchanged = 0
+        for item in files:
+            old = known.pop(item[1], None)
+            if (old is not None and not self.full and old[:3] == item[2:]
+                    and (old[3] or not self.sha256) and (old[4] or not self.pages)):
+                unchanged += 1
+                continue
+            if old is None:
+                self.summary.new += 1
+            else:
+                self.existed.add(item[1])
+            state[1] += 1
+            self._add(item)
+        self.gone.extend((self.scan_id, self.key, path) for path in known)
+        self.summary.unchanged += unchanged
+        self.bar.update(unchanged)
+        state[3] = True
+        if known:  # vanished files: stamped by a later scan, once they are concluded
+            state[2] = False
+        self._stamp_if_done(folder, state)
+        if time.monotonic() - self.last_commit > _COMMIT_SECONDS:
+            self._commit()
+
+    def _add(self, item: Listed) -> None:
+        self.batch.append(item)
+        self.batch_bytes += item[2]
+        if len(self.batch) >= _TASK_FILES or self.batch_bytes >= _TASK_BYTES:
+            self._submit_read()
+
+    def _submit_read(self) -> None:
+        while len(self.reads) >= self.read_limit:
+            self._finish_read()
+        job = ([item[0] for item in self.batch], self.sha256, self.pages)
+        self.reads.append((self.batch, self.pool.submit(_inspect, job)))
+        self.batch, self.batch_bytes = [], 0
+
+    def _finish_read(self) -> None:
+        batch, future = self.reads.popleft()
+        rows = [self._row(item, facts) for item, facts in zip(batch, future.result())]
+        existing = [r for r in rows if r[1] in self.existed]
+        if existing:
+            changed = self.db.executemany(
+                _CHANGED, [(self.scan_id, r[0], r[1], r[9]) for r in existing])
+            self.summary.changed += max(0, changed.rowcount)
+        self.db.executemany(_UPSERT, rows)
+        for row in rows:
+            state = self.reading[row[_ROW_DIR]]
+            state[1] -= 1
+            if (self.sha256 and not row[_ROW_SHA256]) or (self.pages and not row[_ROW_INSPECTED]):
+                state[2] = False  # an unreadable file: the next scan tries the folder again
+            self._stamp_if_done(row[_ROW_DIR], state)
+        summary = self.summary
+        summary.read += len(rows)
+        summary.bytes_read += sum(r[5] or 0 for r in rows)
+        self.bar.update(len(rows))
+        elapsed = time.time() - self.started
+        if elapsed:
+            self.bar.set_postfix_str(f"{summary.bytes_read / elapsed / 1e6:.0f} MB/s",
+                                     refresh=False)
+        if self.max_mbps > 0:
+            ahead = summary.bytes_read / (self.max_mbps * 1e6) - elapsed
+            if ahead > 0:
+                time.sleep(ahead)
+        if time.monotonic() - self.last_commit > _COMMIT_SECONDS:
+            self._commit()
+
+    def _stamp_if_done(self, folder: str, state: list) -> None:
+        """Once a listed folder's last read is written, queue its stamp (written after them)."""
+        if state[3] and state[1] == 0:
+            del self.reading[folder]
+            if state[2]:
+                self.new_stamps.append((self.key, folder, state[0], self.level))
+
+    def _row(self, item: Listed, facts: tuple) -> tuple:
+        abspath, relpath = item[0], item[1]
+        folder, _, name = relpath.rpartition("/")
+        inspected = int(self.pages and facts[_INTEGRITY] != "unreadable")
+        return (self.key, relpath, folder, relpath_bytes(self.key, abspath, relpath),
+                role_of(name), *facts, inspected, self.scan_id, self.scan_id, self.scan_id)
+
+    def _commit(self) -> None:
+        self.db.executemany("INSERT INTO gone VALUES (?, ?, ?)", self.gone)
+        self.db.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?, ?, ?)",
+                            self.new_stamps)
+        self.gone.clear()
+        self.new_stamps.clear()
+        self.db.commit()
+        self.last_commit = time.monotonic()
+
+
 class Catalogue:
     """One catalogue file (or ``":memory:"`` for a one-off scan)."""
 
@@ -190,7 +405,7 @@ class Catalogue:
         (size, mtime and inode equal, and the facts asked for known) cost no read and no write;
         files no longer listed are remembered as gone and concluded (deleted or moved) only
         when the whole walk completes. ``full`` re-reads every file; ``max_mbps`` caps the
-        read rate for a network share.
+        read rate for a network share. Listing and reading both run on the workers.
         """
         root = Path(root).resolve()
         key = str(root)
@@ -199,104 +414,13 @@ class Catalogue:
                               (key, started))
         scan_id = int(cur.lastrowid or 0)
         self.db.commit()
-        summary = ScanSummary(root=key, scan_id=scan_id)
-        exclude = {self.path, self.path + "-wal", self.path + "-shm"}
-        bar = tqdm(desc=desc or f"scan {root.name}", unit=" files", disable=None, leave=False)
-        seen: set[str] = set()  # folders listed by this walk
-        gone: list[tuple[int, str, str]] = []
-        existed: set[str] = set()
-        level = _level(sha256, pages)
-        stamps = {folder: (stamp, have) for folder, stamp, have in self.db.execute(
-            "SELECT dir, stamp, level FROM folders WHERE root = ?", (key,))}
-        new_stamps: list[tuple[str, str, bytes, int]] = []
-        # Folders with files being read: [their stamp, reads not yet written, all facts known]
-        reading: dict[str, list] = {}
-        last_commit = time.monotonic()
-
-        def commit_now() -> None:
-            nonlocal last_commit
-            self.db.executemany("INSERT INTO gone VALUES (?, ?, ?)", gone)
-            self.db.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?, ?, ?)", new_stamps)
-            gone.clear()
-            new_stamps.clear()
-            self.db.commit()
-            last_commit = time.monotonic()
-
-        def batches() -> Iterator[list[Listed]]:
-            batch: list[Listed] = []
-            batch_bytes = 0
-            for folder, files in walk_folders(root, summary.problems, exclude):
-                seen.add(folder)
-                summary.files += len(files)
-                stamp = listing_stamp(files)
-                old_stamp, have = stamps.pop(folder, (None, 0))
-                if old_stamp == stamp and have & level == level and not full:
-                    summary.unchanged += len(files)
-                    bar.update(len(files))
-                    continue
-                if old_stamp is not None:  # dropped before any of the folder's rows change
-                    self.db.execute("DELETE FROM folders WHERE root = ? AND dir = ?",
-                                    (key, folder))
-                known = {row[0]: row[1:] for row in self.db.execute(
-                    "SELECT path, size, mtime_ns, inode, sha256, inspected FROM files "
-                    "WHERE root = ? AND dir = ?", (key, folder))}
-                unchanged = 0
-                for item in files:
-                    old = known.pop(item[1], None)
-                    if (old is not None and not full and old[:3] == item[2:]
-                            and (old[3] or not sha256) and (old[4] or not pages)):
-                        unchanged += 1
-                        continue
-                    if old is None:
-                        summary.new += 1
-                    else:
-                        existed.add(item[1])
-                    batch.append(item)
-                    batch_bytes += item[2]
-                    if len(batch) >= _TASK_FILES or batch_bytes >= _TASK_BYTES:
-                        yield batch
-                        batch, batch_bytes = [], 0
-                gone.extend((scan_id, key, path) for path in known)
-                summary.unchanged += unchanged
-                bar.update(unchanged)
-                # A folder with vanished files is stamped by a later scan, once they are concluded.
-                if not known and unchanged == len(files):
-                    new_stamps.append((key, folder, stamp, level))
-                elif not known:
-                    reading[folder] = [stamp, len(files) - unchanged, True]
-                if time.monotonic() - last_commit > _COMMIT_SECONDS:
-                    commit_now()
-            if batch:
-                yield batch
-
-        in_flight: deque[list[Listed]] = deque()
-
-        def tasks() -> Iterator[tuple[list[str], bool, bool]]:
-            for batch in batches():
-                in_flight.append(batch)
-                yield [item[0] for item in batch], sha256, pages
-
-        for results in stream_map(_inspect, tasks(), workers=workers):
-            batch = in_flight.popleft()
-            rows = [self._row(key, item, facts, scan_id, pages)
-                    for item, facts in zip(batch, results)]
-            self._upsert(rows, [r for r in rows if r[1] in existed], summary)
-            self._stamp_read_folders(rows, reading, new_stamps, key, sha256, pages)
-            summary.read += len(rows)
-            summary.bytes_read += sum(r[5] or 0 for r in rows)
-            bar.update(len(rows))
-            elapsed = time.time() - started
-            if elapsed:
-                bar.set_postfix_str(f"{summary.bytes_read / elapsed / 1e6:.0f} MB/s", refresh=False)
-            if max_mbps > 0:
-                ahead = summary.bytes_read / (max_mbps * 1e6) - elapsed
-                if ahead > 0:
-                    time.sleep(ahead)
-            if time.monotonic() - last_commit > _COMMIT_SECONDS:
-                commit_now()
-        bar.close()
-        commit_now()
-        self._conclude(key, scan_id, summary, seen, stamps)
+        scan = _Pass(self, root, scan_id, sha256=sha256, pages=pages, full=full,
+                     max_mbps=max_mbps, desc=desc)
+        with Pool(workers) as pool:
+            scan.run(pool)
+        summary = scan.summary
+        summary.problems.sort(key=lambda p: p.relpath)  # the same whichever worker listed what
+        self._conclude(key, scan_id, summary, scan.seen, scan.stamps)
         summary.seconds = time.time() - started
         self.db.execute(
             "UPDATE scans SET finished = ?, complete = 1, files = ?, files_read = ?, "
@@ -307,56 +431,6 @@ class Catalogue:
                             [(scan_id, key, p.relpath, p.problem) for p in summary.problems])
         self.db.commit()
         return summary
-
-    @staticmethod
-    def _row(key: str, item: Listed, facts: tuple, scan_id: int, pages: bool) -> tuple:
-        abspath, relpath = item[0], item[1]
-        folder, _, name = relpath.rpartition("/")
-        inspected = int(pages and facts[_INTEGRITY] != "unreadable")
-        return (key, relpath, folder, relpath_bytes(key, abspath, relpath), role_of(name),
-                *facts, inspected, scan_id, scan_id, scan_id)
-
-    @staticmethod
-    def _stamp_read_folders(rows: list[tuple], reading: dict[str, list],
-                            new_stamps: list[tuple[str, str, bytes, int]], key: str,
-                            sha256: bool, pages: bool) -> None:
-        """Queue the stamp of each folder whose last read is in ``rows`` (written after them).
-
-        A folder with a file whose facts stay unknown (unreadable) gets no stamp: the next scan
-        compares it file by file and tries that file again."""
-        for row in rows:
-            state = reading.get(row[_ROW_DIR])
-            if state is None:
-                continue
-            state[1] -= 1
-            if (sha256 and not row[_ROW_SHA256]) or (pages and not row[_ROW_INSPECTED]):
-                state[2] = False
-            if state[1] == 0:
-                del reading[row[_ROW_DIR]]
-                if state[2]:
-                    new_stamps.append((key, row[_ROW_DIR], state[0], _level(sha256, pages)))
-
-    def _upsert(self, rows: list[tuple], existing: list[tuple], summary: ScanSummary) -> None:
-        if existing:
-            changed = self.db.executemany(
-                "INSERT INTO events (scan_id, root, kind, path, xxh3_128) "
-                "SELECT ?, root, 'changed', path, xxh3_128 FROM files "
-                "WHERE root = ? AND path = ? AND xxh3_128 IS NOT ? AND xxh3_128 != ''",
-                [(r[-1], r[0], r[1], r[9]) for r in existing])
-            summary.changed += max(0, changed.rowcount)
-        self.db.executemany(
-            "INSERT INTO files (root, path, dir, path_bytes, role, size, mtime, mtime_ns, inode, "
-            "xxh3_128, sha256, format, pages, dpi, color_mode, integrity, integrity_note, "
-            "inspected, first_seen, last_seen, read_in) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (root, dir, path) DO UPDATE SET "
-            "path_bytes = excluded.path_bytes, role = excluded.role, size = excluded.size, "
-            "mtime = excluded.mtime, mtime_ns = excluded.mtime_ns, inode = excluded.inode, "
-            "xxh3_128 = excluded.xxh3_128, sha256 = excluded.sha256, format = excluded.format, "
-            "pages = excluded.pages, dpi = excluded.dpi, color_mode = excluded.color_mode, "
-            "integrity = excluded.integrity, integrity_note = excluded.integrity_note, "
-            "inspected = excluded.inspected, last_seen = excluded.last_seen, "
-            "read_in = excluded.read_in", rows)
 
     def _conclude(self, key: str, scan_id: int, summary: ScanSummary, seen: set[str],
                   unseen_stamps: Iterable[str]) -> None:

@@ -83,58 +83,74 @@ def _list_folder(folder: str) -> tuple[int | None, list[os.DirEntry]]:
         raise
 
 
+#: A folder to list: (path as the OS gives it, readable path relative to the root).
+Folder = tuple[str, str]
+
+
+def list_folder(root: Path, folder: Folder, problems: list[WalkProblem],
+                exclude: set[str] | frozenset[str] = frozenset(), real_root: str | None = None
+                ) -> tuple[list[Listed], list[Folder]]:
+    """One folder's files (sorted by name) and its subfolders to walk next.
+
+    Runs wherever the walk is spread: it needs nothing but the paths.
+    """
+    real_root = real_root or os.path.realpath(root)
+    path_of_folder, rel_folder = folder
+    prefix = rel_folder + "/" if rel_folder else ""
+    base = path_of_folder if path_of_folder.endswith(os.sep) else path_of_folder + os.sep
+    files: list[Listed] = []
+    subfolders: list[Folder] = []
+    try:
+        fd, entries = _list_folder(path_of_folder)
+    except OSError as exc:
+        problems.append(WalkProblem(root, rel_folder or ".",
+                                    t("walk.cannot_list", error=exc.strerror)))
+        return files, subfolders
+    try:
+        for entry in entries:
+            name = entry.name if entry.name.isascii() else readable(entry.name)
+            rel = prefix + name
+            path = base + entry.name
+            if path in exclude:
+                continue
+            try:
+                if entry.is_symlink():
+                    target = os.path.realpath(path)
+                    if os.path.isdir(target):
+                        inside = real_root == target or real_root.startswith(target + os.sep)
+                        problems.append(WalkProblem(root, rel, t("walk.folder_link")
+                                                    + (t("walk.loop") if inside else "")))
+                        continue
+                    if not target.startswith(real_root + os.sep) or not os.path.isfile(target):
+                        problems.append(WalkProblem(root, rel, t("walk.outside")))
+                        continue
+                    st = os.stat(path)
+                elif entry.is_dir(follow_symlinks=False):
+                    subfolders.append((path, rel))
+                    continue
+                elif not entry.is_file(follow_symlinks=False):
+                    problems.append(WalkProblem(root, rel, t("walk.not_file")))
+                    continue
+                else:
+                    st = entry.stat(follow_symlinks=False)
+            except OSError as exc:
+                problems.append(WalkProblem(root, rel, t("walk.cannot_read", error=exc.strerror)))
+                continue
+            files.append((path, rel, st.st_size, st.st_mtime_ns, st.st_ino))
+    finally:
+        if fd is not None:
+            os.close(fd)
+    return files, subfolders
+
+
 def walk_folders(root: Path, problems: list[WalkProblem], exclude: set[str] | None = None
                  ) -> Iterator[tuple[str, list[Listed]]]:
-    """Yield (folder relative to the root, its files) for every folder under ``root``."""
+    """Yield (folder relative to the root, its files) for every folder under ``root``, depth
+    first, in name order."""
     real_root = os.path.realpath(root)
-    exclude = exclude or set()
-    stack = [(str(root), "")]
+    stack: list[Folder] = [(str(root), "")]
     while stack:
-        folder, rel_folder = stack.pop()
-        prefix = rel_folder + "/" if rel_folder else ""
-        base = folder if folder.endswith(os.sep) else folder + os.sep
-        try:
-            fd, entries = _list_folder(folder)
-        except OSError as exc:
-            problems.append(WalkProblem(root, rel_folder or ".",
-                                        t("walk.cannot_list", error=exc.strerror)))
-            continue
-        files: list[Listed] = []
-        subfolders: list[tuple[str, str]] = []
-        try:
-            for entry in entries:
-                name = entry.name if entry.name.isascii() else readable(entry.name)
-                rel = prefix + name
-                path = base + entry.name
-                if path in exclude:
-                    continue
-                try:
-                    if entry.is_symlink():
-                        target = os.path.realpath(path)
-                        if os.path.isdir(target):
-                            inside = real_root == target or real_root.startswith(target + os.sep)
-                            problems.append(WalkProblem(root, rel, t("walk.folder_link")
-                                                        + (t("walk.loop") if inside else "")))
-                            continue
-                        if not target.startswith(real_root + os.sep) or not os.path.isfile(target):
-                            problems.append(WalkProblem(root, rel, t("walk.outside")))
-                            continue
-                        st = os.stat(path)
-                    elif entry.is_dir(follow_symlinks=False):
-                        subfolders.append((path, rel))
-                        continue
-                    elif not entry.is_file(follow_symlinks=False):
-                        problems.append(WalkProblem(root, rel, t("walk.not_file")))
-                        continue
-                    else:
-                        st = entry.stat(follow_symlinks=False)
-                except OSError as exc:
-                    problems.append(WalkProblem(root, rel,
-                                                t("walk.cannot_read", error=exc.strerror)))
-                    continue
-                files.append((path, rel, st.st_size, st.st_mtime_ns, st.st_ino))
-        finally:
-            if fd is not None:
-                os.close(fd)
+        folder = stack.pop()
+        files, subfolders = list_folder(root, folder, problems, exclude or frozenset(), real_root)
         stack.extend(reversed(subfolders))
-        yield rel_folder, files
+        yield folder[1], files
