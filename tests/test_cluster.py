@@ -10,9 +10,13 @@ from distributed import LocalCluster, get_task_stream
 
 from khaudit import executor
 from khaudit.audit import audit
+from khaudit.project import load_project
+from khaudit.scan import catalogue
+from khaudit.scan.catalogue import Catalogue
 
 
-def test_local_cluster_run_equals_the_embedded_run(demo_dir: Path, tmp_path: Path):
+def test_local_cluster_run_equals_the_embedded_run(demo_dir: Path, tmp_path: Path,
+                                                    monkeypatch):
     province = tmp_path / "demo"
     shutil.copytree(demo_dir, province, ignore=shutil.ignore_patterns(".khaudit"))
     project = province / "project.toml"
@@ -24,9 +28,17 @@ def test_local_cluster_run_equals_the_embedded_run(demo_dir: Path, tmp_path: Pat
                 on_cluster = audit(project, tmp_path / "cluster",
                                    scheduler=cluster.scheduler_address)
             assert len(tasks.data) >= 4  # batches of files were read on the cluster's workers
-            keys = [str(t["key"]) for t in tasks.data]
-            assert any(k.startswith("_walk") for k in keys)  # folders were listed there too
-            assert any(k.startswith("_inspect") for k in keys)
+            assert any(str(t["key"]).startswith("_inspect") for t in tasks.data)
+            # A rescan of a known tree lists its folders on the workers too (the demo's trees
+            # are small enough to be listed in-process unless told otherwise).
+            monkeypatch.setattr(catalogue, "_SMALL_TREE", 0)
+            project_file = load_project(project)
+            root = project_file.localities[0].scan_roots[0]
+            with get_task_stream(client=executor._dask_client()) as walks, \
+                    Catalogue(project_file.scan.catalogue) as cat:
+                again = cat.scan(root)
+            assert again.read == 0 and again.unchanged == again.files > 0
+            assert any(str(t["key"]).startswith("_walk") for t in walks.data)
             matched = [t for t in tasks.data if str(t["key"]).startswith("run_match_job")]
             assert len(matched) == len(on_cluster.meta["localities"])  # one task a locality
             assert {t["worker"] for t in tasks.data} == set(cluster.scheduler_info["workers"])

@@ -223,10 +223,14 @@ class _Pass:
     def run(self, pool: Pool) -> None:
         self.pool = pool
         self.read_limit = 1 if pool.inline else max(2, 4 * pool.capacity)
-        # A small tree the catalogue knows is listed here: starting workers would cost more
-        # than listing it (and an unchanged one then starts none at all).
-        small = 0 < len(self.stamps) < _SMALL_TREE
-        walker = Pool(in_process=True) if small else pool
+        # Listing runs on the workers for a rescan of a tree the catalogue knows, where it is
+        # most of the work. Here for a small known tree (starting workers would cost more
+        # than listing it, and an unchanged one then starts none at all) and for a first
+        # scan, where reading is the work: listing here keeps the workers reading, and no
+        # listing goes to a worker and back before its files can be sent out to be read.
+        first = not self.stamps and self.db.execute(
+            "SELECT 1 FROM files WHERE root = ? LIMIT 1", (self.key,)).fetchone() is None
+        walker = Pool(in_process=True) if first or len(self.stamps) < _SMALL_TREE else pool
         walk_limit = 2 * walker.capacity
         lang = language()
         stack: list[Folder] = [(self.key, "")]  # depth first: the stack stays short
