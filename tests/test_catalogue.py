@@ -115,17 +115,21 @@ import sys
 from pathlib import Path
 from khaudit.scan.catalogue import Catalogue
 with Catalogue(sys.argv[1]) as cat:
-    cat.scan(Path(sys.argv[2]), workers=1, max_mbps=float(sys.argv[3]))
+    cat.scan(Path(sys.argv[2]), workers=int(sys.argv[4]), max_mbps=float(sys.argv[3]))
 """
 
 
-def test_kill_9_leaves_whole_rows_and_the_next_scan_resumes(tmp_path: Path):
+@pytest.mark.parametrize(("stop", "workers"), [(signal.SIGKILL, 1), (signal.SIGINT, 2)],
+                         ids=["kill -9", "Ctrl-C with worker processes"])
+def test_a_stopped_scan_leaves_whole_rows_and_the_next_scan_resumes(tmp_path: Path,
+                                                                    stop: int, workers: int):
     root = tmp_path / "scans"
     make_tree(root, 300, seed=4)
     size = sum(p.stat().st_size for p in root.rglob("*.pdf"))
     path = tmp_path / "cat.sqlite"
     proc = subprocess.Popen([sys.executable, "-c", SCAN_SCRIPT, str(path), str(root),
-                             str(size / 1e6 / 20)])  # a 20-second scan, killed early
+                             str(size / 1e6 / 20), str(workers)],  # a 20-second scan, stopped
+                            stderr=subprocess.DEVNULL)  # early (Ctrl-C prints a traceback)
     try:
         deadline = time.monotonic() + 30
         committed = 0
@@ -139,8 +143,10 @@ def test_kill_9_leaves_whole_rows_and_the_next_scan_resumes(tmp_path: Path):
                     continue
         assert committed >= 40, "the scan did not commit in time"
     finally:
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
+        proc.send_signal(stop)
+        proc.wait(timeout=30)
+        if stop == signal.SIGINT:
+            assert proc.returncode != 0  # interrupted, not finished
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         rows = db.execute("SELECT xxh3_128, size, inspected FROM files").fetchall()
