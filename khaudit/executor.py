@@ -9,6 +9,7 @@ row whichever executor ran it.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 from collections import deque
@@ -67,9 +68,9 @@ class Pool:
         self.inline = self._client is None and self._n == 1 and not force_processes
         self._processes: ProcessPoolExecutor | None = None
 
-    @property
+    @functools.cached_property
     def capacity(self) -> int:
-        """How many tasks run at once."""
+        """How many tasks run at once (asked of the scheduler once)."""
         if self._client is not None:
             return max(1, sum(self._client.nthreads().values()))
         return self._n
