@@ -17,7 +17,56 @@ def _fail(exc: Exception) -> None:
     sys.exit(2)
 
 
-@click.group(help=t("help.cli"))
+#: click asks gettext for the few words of its own it prints around khaudit's help texts; no
+#: translation is installed for them, so they arrive in English and are mapped here.
+_HEADINGS = {"Options": "help.click.options", "Commands": "help.click.commands",
+             "Positional arguments": "help.click.arguments"}
+
+
+class _HelpFormatter(click.HelpFormatter):
+    """click's help layout with its words in khaudit's language."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, t("help.click.usage") + " " if prefix is None else prefix)
+
+    def section(self, name: str):  # type: ignore[override]  # a context manager, as click's
+        return super().section(t(_HEADINGS[name]) if name in _HEADINGS else name)
+
+
+class _Context(click.Context):
+    formatter_class = _HelpFormatter
+
+
+class _Translated:
+    """Commands and groups whose help frame (usage line, headings, --help) is translated."""
+
+    context_class = _Context
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs.setdefault("options_metavar", t("help.click.options_metavar"))
+        super().__init__(*args, **kwargs)
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = t("help.click.help")
+        return option
+
+
+class _Command(_Translated, click.Command):
+    pass
+
+
+class _Group(_Translated, click.Group):
+    command_class = _Command
+    group_class = type  # subgroups are translated groups too
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs.setdefault("subcommand_metavar", t("help.click.subcommand_metavar"))
+        super().__init__(*args, **kwargs)
+
+
+@click.group(cls=_Group, help=t("help.cli"))
 @click.version_option(__version__, prog_name="khaudit", help=t("help.version"))
 @click.option("--lang", type=click.Choice(LANGUAGES), envvar="KHAUDIT_LANG", default=None,
               help=t("help.lang"))

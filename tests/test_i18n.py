@@ -70,3 +70,11 @@ def test_help_speaks_the_language_of_the_environment():
                         capture_output=True, text=True, env={**env, "KHAUDIT_LANG": "en"})
     assert "Nạp mục lục, quét, ghép, đối chiếu" in vi.stdout
     assert "Load inventories, scan, match, reconcile" in en.stdout
+    # click's own frame around the texts too: usage line, headings, --help
+    assert vi.stdout.startswith("Cách dùng: ") and "audit [TÙY CHỌN] PROJECT" in vi.stdout
+    assert "Tùy chọn:" in vi.stdout and "Hiện trợ giúp này rồi thoát." in vi.stdout
+    assert "Usage:" not in vi.stdout and "Options:" not in vi.stdout
+    assert en.stdout.startswith("Usage: ") and "audit [OPTIONS] PROJECT" in en.stdout
+    group = subprocess.run([sys.executable, "-m", "khaudit.cli", "review", "--help"],
+                           capture_output=True, text=True, env=env)
+    assert "LỆNH [THAM SỐ]..." in group.stdout and "\nLệnh:\n" in group.stdout
