@@ -187,8 +187,9 @@ def _walk(job: tuple[Path, list[Folder], frozenset[str], dict[str, bytes], str]
 
 
 class _Pass:
-    """One scan of one root: folders are listed on the workers, their listings compared with
-    the catalogue here, what changed is read on the workers, and the rows written here.
+    """One scan of one root: folders are listed (on the workers when rescanning a large known
+    tree), their listings compared with the catalogue here, what changed is read on the
+    workers, and the rows written here.
 
     Tasks depend on earlier results (a folder's subfolders are known once it is listed), so
     the pass submits them itself, keeping a bounded number in flight, and handles results in
@@ -409,7 +410,8 @@ class Catalogue:
         (size, mtime and inode equal, and the facts asked for known) cost no read and no write;
         files no longer listed are remembered as gone and concluded (deleted or moved) only
         when the whole walk completes. ``full`` re-reads every file; ``max_mbps`` caps the
-        read rate for a network share. Listing and reading both run on the workers.
+        read rate for a network share. Reading runs on the workers, and so does listing
+        when a large tree the catalogue knows is rescanned.
         """
         root = Path(root).resolve()
         key = str(root)
