@@ -27,6 +27,7 @@ import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -139,9 +140,12 @@ class ScanResult:
     summaries: list[ScanSummary] = field(default_factory=list)
 
 
+_FACTS = attrgetter(*_FACT_COLUMNS)  # a FileFacts as a row's facts, in one call
+
+
 def _inspect(job: tuple[list[str], bool, bool]) -> list[tuple]:
     paths, sha256, pages = job
-    return [inspect_file(p, sha256=sha256, pages=pages).as_tuple(_FACT_COLUMNS) for p in paths]
+    return [_FACTS(inspect_file(p, sha256=sha256, pages=pages)) for p in paths]
 
 
 _UPSERT = (

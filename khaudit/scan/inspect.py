@@ -39,7 +39,7 @@ EXTENSION_FORMAT = {".pdf": "pdf", ".tif": "tiff", ".tiff": "tiff", ".jpg": "jpe
                     ".jpeg": "jpeg", ".png": "png"}
 
 
-@dataclass
+@dataclass(slots=True)
 class FileFacts:
     size: int = 0
     mtime: float = 0.0
@@ -54,11 +54,8 @@ class FileFacts:
     integrity: str = "ok"
     integrity_note: str = ""
 
-    def as_tuple(self, columns: list[str]) -> tuple:
-        return tuple(getattr(self, c) for c in columns)
 
-
-@dataclass
+@dataclass(slots=True)
 class Source:
     """What an inspector may read: the whole file when small, positioned reads otherwise."""
 
