@@ -1,4 +1,5 @@
-"""Where work runs. Stages call :func:`stream_map`; they never know what runs it.
+"""Where work runs. Stages call :func:`stream_map` (or :class:`Pool` when their next tasks
+depend on results); they never know what runs it.
 
 Local processes by default (one per core). When a Dask distributed scheduler is configured
 (``khaudit audit --scheduler tcp://HOST:8786`` or ``[cluster] scheduler`` in the project file),
