@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +53,10 @@ class LocalityResult:
     problems: pd.DataFrame
     schemes: dict[str, dict[str, int]]
     inputs: list[dict[str, object]]
+    #: Files changed, moved or deleted since the last audit (run table scan_changes), and the
+    #: scan of each root (absolute) this audit reported them up to.
+    changes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    scans: dict[str, int] = field(default_factory=dict)
 
 
 def _relative(path: Path, base: Path) -> str:
@@ -103,6 +107,8 @@ class _Prepared:
     ignored: pd.DataFrame
     problems: pd.DataFrame
     inputs: list[dict[str, object]]
+    changes: pd.DataFrame
+    scans: dict[str, int]
 
 
 def _prepare(project: Project, locality: Locality, lang: str, progress: StageProgress | NoProgress,
@@ -149,8 +155,11 @@ def _prepare(project: Project, locality: Locality, lang: str, progress: StagePro
     job = MatchJob(locality=locality.name, records=records, scans=scans, sidecars=entries,
                    settings=project.matching, pattern=locality.naming_pattern, lang=lang,
                    decisions=decisions)
+    changes = scanned.changes.assign(
+        root=[_relative(Path(r), base) for r in scanned.changes["root"]])
     return _Prepared(job=job, issues=pd.DataFrame([i.as_row(lang) for i in issues]),
-                     ignored=others.assign(reason=reasons), problems=problems, inputs=inputs)
+                     ignored=others.assign(reason=reasons), problems=problems, inputs=inputs,
+                     changes=changes, scans={s.root: s.scan_id for s in scanned.summaries})
 
 
 def _result(prepared: _Prepared, outcome: MatchOutcome, base: Path) -> LocalityResult:
@@ -159,7 +168,7 @@ def _result(prepared: _Prepared, outcome: MatchOutcome, base: Path) -> LocalityR
         candidates=outcome.candidates, ignored=prepared.ignored, problems=prepared.problems,
         schemes={_relative(Path(root), base) if os.path.isabs(root) else root: counts
                  for root, counts in outcome.schemes.items()},
-        inputs=prepared.inputs,
+        inputs=prepared.inputs, changes=prepared.changes, scans=prepared.scans,
     )
 
 
@@ -212,6 +221,7 @@ def audit(project: Project | str | Path, out: str | Path, lang: str = "vi",
     schemes: dict[str, dict[str, dict[str, int]]] = {}
     inputs: list[dict[str, object]] = []
     keys: list[pd.DataFrame] = []
+    audited: dict[str, int] = {}  # root -> the scan whose changes this run reports
     try:
         decisions = read_decisions(project.decisions)
         with Catalogue(project.scan.catalogue or ":memory:") as catalogue:
@@ -220,8 +230,10 @@ def audit(project: Project | str | Path, out: str | Path, lang: str = "vi",
                                      ("inventory_issues", result.issues),
                                      ("candidates", result.candidates),
                                      ("ignored_files", result.ignored),
-                                     ("scan_problems", result.problems)):
+                                     ("scan_problems", result.problems),
+                                     ("scan_changes", result.changes)):
                     writer.add(table, _with_columns(frame, table))
+                audited.update(result.scans)
                 files = _with_columns(result.files, "files")
                 counts[name] = {"records": status_counts(result.records, RECORD_STATUSES),
                                 "files": status_counts(files, FILE_STATUSES)}
@@ -288,4 +300,7 @@ def audit(project: Project | str | Path, out: str | Path, lang: str = "vi",
     meta = writer.commit(meta)
     if project.history is not None:
         record_run(project.history, meta, snapshots)
+    if project.scan.catalogue is not None:  # only a completed run has reported the changes
+        with Catalogue(project.scan.catalogue) as catalogue:
+            catalogue.mark_audited(audited)
     return Run(path=out, meta=meta)

@@ -8,6 +8,7 @@ never rename or drop one.
 ``DIR/candidates.csv``          review candidates, scan and record side by side
 ``DIR/ignored_files.csv``       sidecars and system files under the roots, with the reason
 ``DIR/scan_problems.csv``       folders and links the walker could not or would not enter
+``DIR/scan_changes.csv``        scan files changed, moved or deleted since the last audit
 ``DIR/history.csv``             the project's audits up to this one, per locality (history.py)
 ``DIR/forecast.csv``            pace and forecast per locality against the deadline
 ``DIR/run.json``                version, parameters, input digests, counts, fingerprint
@@ -52,6 +53,11 @@ FILE_COLUMNS = [
 ]
 IGNORED_COLUMNS = ["locality", "root", "path", "role", "size", "xxh3_128", "reason"]
 PROBLEM_COLUMNS = ["locality", "root", "path", "problem"]
+#: What the scan catalogue saw change since the previous completed audit of the same roots:
+#: kind is changed (same path, other content: xxh3_128 is the old hash), moved (to other_path,
+#: same content) or deleted. History, not state: re-running from a fresh catalogue lists none.
+CHANGE_COLUMNS = ["locality", "root", "kind", "path", "other_path", "xxh3_128", "scan_id",
+                  "scanned_at"]
 HISTORY_COLUMNS = ["run_id", "as_of", "locality", "excluded", "records", "digitized",
                    "tthc_records", "tthc_digitized", "pages_expected", "pages_scanned",
                    "pages_to_scan", "files"]
@@ -60,11 +66,12 @@ FORECAST_COLUMNS = ["locality", "as_of", "runs", "records", "digitized", "comple
                     "pages_to_scan", "working_days", "budget", "note", "will_miss_deadline",
                     "tthc_completion", "tthc_remaining"]
 TABLES = ("records", "files", "inventory_issues", "candidates", "ignored_files", "scan_problems",
-          "history", "forecast")
+          "scan_changes", "history", "forecast")
 TABLE_COLUMNS = {
     "records": RECORD_COLUMNS, "files": FILE_COLUMNS, "inventory_issues": ISSUE_COLUMNS,
     "candidates": CANDIDATE_COLUMNS, "ignored_files": IGNORED_COLUMNS,
-    "scan_problems": PROBLEM_COLUMNS, "history": HISTORY_COLUMNS, "forecast": FORECAST_COLUMNS,
+    "scan_problems": PROBLEM_COLUMNS, "scan_changes": CHANGE_COLUMNS,
+    "history": HISTORY_COLUMNS, "forecast": FORECAST_COLUMNS,
 }
 PARQUET_TABLES = ("records", "files")
 

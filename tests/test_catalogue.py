@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from khaudit.demo import scanfiles as sf
-from khaudit.scan.catalogue import Catalogue
+from khaudit.scan.catalogue import SCHEMA_VERSION, Catalogue
 
 
 def make_tree(root: Path, n: int, seed: int = 1) -> None:
@@ -215,7 +215,7 @@ def test_a_version_1_catalogue_is_upgraded_in_place(tree: Path, tmp_path: Path):
                          "PRAGMA user_version = 1;")
     with Catalogue(path) as cat:
         assert cat.scan(tree, workers=1).read == 0
-        assert cat.db.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert cat.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         names = {r[0] for r in cat.db.execute("SELECT name FROM sqlite_master")}
         assert "files_hash" not in names and "seen_dirs" not in names and "folders" in names
         assert _stamps_match_rows(cat.db, tree) == 4
@@ -243,3 +243,16 @@ def test_listing_and_reading_on_worker_processes_give_the_same_catalogue(tmp_pat
     assert summaries[0] == summaries[1]
     assert summaries[0][:5] == (121, 121, 121, 121, 0)
     pd.testing.assert_frame_equal(tables[0], tables[1])
+
+
+def test_changes_stay_listed_until_an_audit_has_reported_them(tree: Path, tmp_path: Path):
+    with Catalogue(tmp_path / "cat.sqlite") as cat:
+        first = cat.scan(tree, workers=1)
+        cat.mark_audited({first.root: first.scan_id})
+        (tree / "Hop 00" / "HS 002.pdf").unlink()
+        cat.scan(tree, workers=1)  # a `khaudit scan` between two audits sees the deletion...
+        later = cat.scan(tree, workers=1)
+        changes = cat.changes_since_audit(tree, later.scan_id)
+        assert list(zip(changes["kind"], changes["path"])) == [("deleted", "Hop 00/HS 002.pdf")]
+        cat.mark_audited({later.root: later.scan_id})  # ...and the next audit reports it
+        assert cat.changes_since_audit(tree, later.scan_id).empty

@@ -106,3 +106,42 @@ def test_the_run_is_written_a_locality_at_a_time(demo_run):
             one = demo_run.locality_table(table, name)
             expected = whole[whole["locality"] == name].reset_index(drop=True)
             pd.testing.assert_frame_equal(one, expected)
+
+
+def test_a_run_lists_what_changed_in_the_scans_since_the_last_audit(demo_dir, tmp_path):
+    import shutil
+
+    import openpyxl
+
+    from khaudit.audit import audit
+    from khaudit.report.locality import LocalityReport
+    from khaudit.report.xlsx import write_locality_workbook
+
+    province = tmp_path / "demo"
+    shutil.copytree(demo_dir, province, ignore=shutil.ignore_patterns(".khaudit"))
+    project = province / "project.toml"
+    first = audit(project, tmp_path / "first")
+    assert first.table("scan_changes").empty  # a first scan finds files, not changes
+    files = first.files
+    scans = files[(files["format"] == "pdf") & (files["integrity"] == "ok")]
+    root = scans["root"].iloc[0]
+    changed, deleted, moved = scans[scans["root"] == root]["path"].iloc[:3]
+    base = province / root
+    (base / changed).write_bytes((base / changed).read_bytes() + b"\n% edited\n")
+    (base / deleted).unlink()
+    (base / moved).rename((base / moved).with_name("moved <here> & co.pdf"))
+    second = audit(project, tmp_path / "second")
+    table = second.table("scan_changes")
+    found = set(zip(table["kind"], table["path"], table["other_path"]))
+    new_name = (moved.rsplit("/", 1)[0] + "/" if "/" in moved else "") + "moved <here> & co.pdf"
+    assert found == {("changed", changed, ""), ("deleted", deleted, ""),
+                     ("moved", moved, new_name)}
+    assert set(table["root"]) == {root} and table["scanned_at"].str.endswith("Z").all()
+    locality = table["locality"].iloc[0]
+    section = LocalityReport(second, locality, "vi").changes()
+    assert "nội dung đã thay đổi" in section and "đã xóa" in section and "(3)" in section
+    assert "moved &lt;here&gt; &amp; co.pdf" in section and "<here>" not in section
+    workbook = write_locality_workbook(second, locality, tmp_path / "changes.xlsx", "vi")
+    sheet = openpyxl.load_workbook(workbook)["Thay đổi bản quét"]
+    assert sheet.max_row == 4 and sheet.cell(1, 1).value == "Loại thay đổi"
+    assert audit(project, tmp_path / "third").table("scan_changes").empty  # reported once

@@ -144,6 +144,25 @@ def review_table(run: Run, locality: str) -> pd.DataFrame:
     return candidates[candidates["locality"] == locality][REVIEW_VIEW].reset_index(drop=True)
 
 
+CHANGE_VIEW = ["kind", "path", "other_path", "old_xxh3_128", "scanned_at"]
+
+
+def change_table(run: Run, locality: str, lang: str = "vi") -> pd.DataFrame:
+    """What the scans saw change since the previous audit, kinds in the report's language.
+
+    The hash is the content before: a changed file's old hash, a moved or deleted file's own."""
+    changes = run.table("scan_changes")
+    mine = changes[changes["locality"] == locality]
+    return pd.DataFrame({
+        "kind": [t(f"change.{k}", lang) for k in mine["kind"]],
+        "path": [f"{r}/{p}" for r, p in zip(mine["root"], mine["path"])],
+        "other_path": [f"{r}/{p}" if p else "" for r, p in zip(mine["root"],
+                                                               mine["other_path"])],
+        "old_xxh3_128": list(mine["xxh3_128"]),
+        "scanned_at": list(mine["scanned_at"]),
+    }, columns=CHANGE_VIEW)
+
+
 def issue_table(run: Run, locality: str) -> pd.DataFrame:
     issues = run.table("inventory_issues")
     if issues.empty:

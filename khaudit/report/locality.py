@@ -173,6 +173,14 @@ class LocalityReport(Sections):
                   table_html(F.localized(issues, self.lang), self.lang), "</div>"]
         return "".join(parts)
 
+    def changes(self) -> str:
+        """Fixity between audits: scan files changed, moved or deleted since the last one."""
+        frame = F.change_table(self.run, self.locality, self.lang)
+        body = (table_html(F.localized(frame, self.lang), self.lang) if len(frame)
+                else f"<p class='ok'>{self._t('report.changes_none')}</p>")
+        return (f"<div class='kh'><h2>{self._t('report.changes')} ({len(frame)})</h2>"
+                f"<p class='muted'>{self._t('report.changes_intro')}</p>{body}</div>")
+
     def review(self) -> str:
         frame = F.review_table(self.run, self.locality)
         return (f"<div class='kh'><h2>{self._t('report.review')} ({len(frame)})</h2>"
@@ -219,4 +227,4 @@ class LocalityReport(Sections):
 
     def sections(self) -> list[str]:
         return [self.header(), self.headline(), self.status(), self.progress(), self.trend(),
-                self.problems(), self.review(), self.schemes(), self.minutes()]
+                self.problems(), self.changes(), self.review(), self.schemes(), self.minutes()]

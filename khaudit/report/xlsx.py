@@ -99,6 +99,9 @@ def write_locality_workbook(run: Run, locality: str, target: Path, lang: str = "
         ws = workbook.add_worksheet(_sheet_name(t("report.inventory_issues", lang), used))
         _write_table(workbook, ws, F.localized(F.issue_table(run, locality), lang),
                      header_format=bold)
+        ws = workbook.add_worksheet(_sheet_name(t("report.changes_sheet", lang), used))
+        _write_table(workbook, ws, F.localized(F.change_table(run, locality, lang), lang),
+                     header_format=bold)
 
         ws = workbook.add_worksheet(_sheet_name(t("report.progress_sheet", lang), used))
         trend = F.forecast_figures(F.locality_forecast(run, locality), lang)

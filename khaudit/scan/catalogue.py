@@ -73,15 +73,18 @@ CREATE TABLE IF NOT EXISTS folders (
     root TEXT NOT NULL, dir TEXT NOT NULL, stamp BLOB NOT NULL, level INTEGER NOT NULL,
     PRIMARY KEY (root, dir)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS audited (root TEXT PRIMARY KEY, scan_id INTEGER NOT NULL)
+    WITHOUT ROWID;
 """
 
 #: 2 added folder stamps and dropped the index on xxh3_128 (a third of the cost of writing a
 #: row, and only moved-file detection needs hashes, which reads the scan's new rows at once)
 #: and the seen_dirs table (the folders a scan saw are kept in memory: only that scan reads them).
 #: A version 1 catalogue is upgraded in place: no stamps yet simply means the first rescan
-#: compares file by file, as version 1 did.
-SCHEMA_VERSION = 2
-_UPGRADABLE = (0, 1)
+#: compares file by file, as version 1 did. 3 added the audit marks (``audited``): the last
+#: scan of each root that a completed audit reported, so the next reports what changed since.
+SCHEMA_VERSION = 3
+_UPGRADABLE = (0, 1, 2)
 _UPGRADE = "DROP INDEX IF EXISTS files_hash; DROP TABLE IF EXISTS seen_dirs;"
 #: Facts a folder stamp vouches for: SHA-256 known, inspection done (see ``_level``).
 _HAS_SHA256, _INSPECTED = 1, 2
@@ -133,11 +136,19 @@ class ScanSummary:
                  rate=rate)
 
 
+#: Columns of a table of changes the catalogue recorded (``Catalogue.changes_since_audit``).
+CHANGE_COLUMNS = ["root", "kind", "path", "other_path", "xxh3_128", "scan_id", "scanned_at"]
+
+
 @dataclass
 class ScanResult:
     files: pd.DataFrame
     problems: list[WalkProblem] = field(default_factory=list)
     summaries: list[ScanSummary] = field(default_factory=list)
+    #: Files changed, moved or deleted since the last audit of each root (CHANGE_COLUMNS,
+    #: after a locality column).
+    changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["locality", *CHANGE_COLUMNS]))
 
 
 _FACTS = attrgetter(*_FACT_COLUMNS)  # a FileFacts as a row's facts, in one call
@@ -519,6 +530,27 @@ class Catalogue:
             params = (str(Path(root).resolve()),)
         return pd.read_sql_query(query + " ORDER BY scan_id", self.db, params=params)
 
+    def changes_since_audit(self, root: Path, up_to: int) -> pd.DataFrame:
+        """Files changed, moved or deleted under ``root`` after the scan the last completed
+        audit reported (all recorded changes if none did), up to scan ``up_to``.
+
+        A change stays listed until an audit has reported it, whoever's scan found it: a
+        ``khaudit scan`` between two audits does not hide what it saw from the next one."""
+        key = str(Path(root).resolve())
+        frame = pd.read_sql_query(
+            "SELECT e.root, e.kind, e.path, e.other_path, e.xxh3_128, e.scan_id, "
+            "strftime('%Y-%m-%dT%H:%M:%SZ', s.started, 'unixepoch') AS scanned_at "
+            "FROM events e JOIN scans s ON s.scan_id = e.scan_id "
+            "WHERE e.root = ? AND e.scan_id <= ? AND e.scan_id > "
+            "coalesce((SELECT scan_id FROM audited WHERE root = ?), 0) "
+            "ORDER BY e.scan_id, e.path", self.db, params=(key, up_to, key))
+        return frame.fillna({"other_path": ""})[CHANGE_COLUMNS]
+
+    def mark_audited(self, marks: dict[str, int]) -> None:
+        """Remember, per root, the last scan a completed audit reported."""
+        self.db.executemany("INSERT OR REPLACE INTO audited VALUES (?, ?)", marks.items())
+        self.db.commit()
+
     def problems(self, roots: list[Path]) -> list[WalkProblem]:
         out = []
         for r in roots:
@@ -538,17 +570,22 @@ def scan_roots(locality: str, roots: list[Path], sha256: bool = False, workers: 
         summaries = [cat.scan(r, sha256=sha256, pages=pages, workers=workers, max_mbps=max_mbps,
                               full=full, desc=f"scan {locality}") for r in roots]
         frame = cat.files(roots)
+        changes = pd.concat([cat.changes_since_audit(Path(s.root), s.scan_id)
+                             for s in summaries] or [pd.DataFrame(columns=CHANGE_COLUMNS)],
+                            ignore_index=True)
     finally:
         if own:
             cat.close()
     frame.insert(0, "locality", locality)
+    changes.insert(0, "locality", locality)
     problems = [p for s in summaries for p in s.problems]
-    return ScanResult(files=frame[SCAN_COLUMNS], problems=problems, summaries=summaries)
+    return ScanResult(files=frame[SCAN_COLUMNS], problems=problems, summaries=summaries,
+                      changes=changes)
 
 
 def default_catalogue(project_dir: Path) -> Path:
     return project_dir / ".khaudit" / "catalogue.sqlite"
 
 
-__all__ = ["Catalogue", "ScanResult", "ScanSummary", "scan_roots", "SCAN_COLUMNS",
+__all__ = ["Catalogue", "ScanResult", "ScanSummary", "scan_roots", "SCAN_COLUMNS", "CHANGE_COLUMNS",
            "default_catalogue"]
