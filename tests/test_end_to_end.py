@@ -115,6 +115,7 @@ def test_a_run_lists_what_changed_in_the_scans_since_the_last_audit(demo_dir, tm
 
     from khaudit.audit import audit
     from khaudit.report.locality import LocalityReport
+    from khaudit.report.province import ProvinceReport
     from khaudit.report.xlsx import write_locality_workbook
 
     province = tmp_path / "demo"
@@ -144,4 +145,7 @@ def test_a_run_lists_what_changed_in_the_scans_since_the_last_audit(demo_dir, tm
     workbook = write_locality_workbook(second, locality, tmp_path / "changes.xlsx", "vi")
     sheet = openpyxl.load_workbook(workbook)["Thay đổi bản quét"]
     assert sheet.max_row == 4 and sheet.cell(1, 1).value == "Loại thay đổi"
+    roll_up = ProvinceReport(second, "vi").table().set_index("locality")
+    counts = roll_up["Bản quét bị sửa, di chuyển, xóa"]
+    assert counts[locality] == 3 and counts.sum() == 3
     assert audit(project, tmp_path / "third").table("scan_changes").empty  # reported once

@@ -28,9 +28,11 @@ class ProvinceReport(Sections):
                              ("report.deadline", F.deadline(self.run))])
 
     def table(self) -> pd.DataFrame:
-        """Every locality: completion, administrative-procedure completion, statuses, forecast."""
+        """Every locality: completion, administrative-procedure completion, statuses, forecast,
+        and how many of its scan files changed, moved or vanished since the previous audit."""
         records, files = self.run.records, self.run.files
         forecast = self.run.table("forecast")
+        changes = self.run.table("scan_changes")["locality"].value_counts()
         by_name = {row["locality"]: row for _, row in forecast.iterrows()} if len(forecast) else {}
         rows = []
         for loc in self.run.meta.get("localities", []):
@@ -51,6 +53,7 @@ class ProvinceReport(Sections):
                 else ""
             row[t("report.pages_to_scan", self.lang)] = int(f.get("pages_to_scan", 0) or 0) \
                 if len(f) else 0
+            row[t("report.changes_count", self.lang)] = int(changes.get(name, 0))
             miss = str(f.get("will_miss_deadline", "")).lower() in ("true", "1") if len(f) \
                 else False
             row[t("col.note", self.lang)] = t("report.will_miss" if miss else "report.on_track",
