@@ -23,7 +23,9 @@ must get.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import json
 import random
 import shutil
 from collections.abc import Callable
@@ -423,26 +425,57 @@ def _project_file(locs: list[DemoLocality], base: Path) -> Path:
 
 
 INCOMING = "incoming"
+#: Where a few scans sit filed in the wrong folder until the delivery puts them back, and the
+#: list of those moves (kept outside the scan roots), so the second audit reports them as moved.
+MISFILED = "_chua_sap_xep"
+REFILE = "refile.json"
 
 
 def _hold_back(loc: DemoLocality, base: Path, share: float) -> None:
-    """Move the scans of a share of good records to incoming/: a batch not delivered yet."""
+    """Move the scans of a share of good records to incoming/: a batch not delivered yet; and
+    misfile the scans of two other good records, to be put back in place by the delivery."""
     if share <= 0:
         return
-    rng = random.Random(hash(loc.spec.code) % 1000 + 7)
-    late = [r for r in loc.records if r.fate == "ok" and r.paths]
-    for rec in rng.sample(late, int(len(late) * share)):
+    rng = random.Random(f"hold back {loc.spec.code}")  # str seeds are stable; hash() is not
+    good = [r for r in loc.records if r.fate == "ok" and r.paths]
+    late = rng.sample(good, int(len(good) * share))
+    for rec in late:
         for rel in rec.paths:
             target = base / INCOMING / loc.slug / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             (loc.root / rel).rename(target)
+    on_time = [r for r in good if r not in late and len(r.paths) == 1]
+    moves = []
+    for rec in rng.sample(on_time, min(2, len(on_time))):
+        rel = rec.paths[0]
+        misfiled = f"{MISFILED}/{Path(rel).name}"
+        (loc.root / misfiled).parent.mkdir(parents=True, exist_ok=True)
+        (loc.root / rel).rename(loc.root / misfiled)
+        moves.append([misfiled, rel])
+    refile = base / INCOMING / REFILE
+    refile.parent.mkdir(parents=True, exist_ok=True)
+    plan = json.loads(refile.read_text(encoding="utf-8")) if refile.exists() else {}
+    plan[loc.slug] = moves
+    refile.write_text(json.dumps(plan, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 def deliver_demo(out: str | Path) -> int:
-    """Move the held-back scans into the scan roots, as a scanning contractor's delivery."""
+    """Move the held-back scans into the scan roots, as a scanning contractor's delivery, and
+    put the misfiled scans back where they belong. Returns how many files moved."""
     base = Path(out)
     incoming = base / INCOMING
     moved = 0
+    refile = incoming / REFILE
+    plan = json.loads(refile.read_text(encoding="utf-8")) if refile.exists() else {}
+    for slug, moves in plan.items():
+        root = base / "scans" / slug
+        for misfiled, rel in moves:
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / misfiled).rename(root / rel)
+            moved += 1
+        with contextlib.suppress(OSError):
+            (root / MISFILED).rmdir()
+    refile.unlink(missing_ok=True)
     files = sorted(p for p in incoming.rglob("*") if p.is_file()) if incoming.exists() else []
     for source in files:
         slug, *rest = source.relative_to(incoming).parts
