@@ -493,7 +493,8 @@ def generate_demo(out: str | Path, seed: int = 2025, rows: int = 300,
                   progress: Callable[[str], None] | None = None, hold_back: float = 0.0) -> Path:
     """Write the demo province to ``out``; return its project file.
 
-    The same seed and sizes always give the same files (byte for byte, but for the mtimes).
+    The same seed and sizes always give the same files (the same names and sizes; the bytes but
+    for the mtimes and the creation time Pillow writes into each PDF it makes).
     ``hold_back`` keeps that share of the good scans in ``incoming/`` until
     :func:`deliver_demo`, so two audits at two dates show a real trend.
     """
