@@ -56,7 +56,7 @@ class LocalityResult:
     #: Files changed, moved or deleted since the last audit (run table scan_changes), and the
     #: scan of each root (absolute) this audit reported them up to.
     changes: pd.DataFrame = field(default_factory=pd.DataFrame)
-    scans: dict[str, int] = field(default_factory=dict)
+    scan_ids: dict[str, int] = field(default_factory=dict)
 
 
 def _relative(path: Path, base: Path) -> str:
@@ -108,7 +108,7 @@ class _Prepared:
     problems: pd.DataFrame
     inputs: list[dict[str, object]]
     changes: pd.DataFrame
-    scans: dict[str, int]
+    scan_ids: dict[str, int]
 
 
 def _prepare(project: Project, locality: Locality, lang: str, progress: StageProgress | NoProgress,
@@ -159,7 +159,7 @@ def _prepare(project: Project, locality: Locality, lang: str, progress: StagePro
         root=[_relative(Path(r), base) for r in scanned.changes["root"]])
     return _Prepared(job=job, issues=pd.DataFrame([i.as_row(lang) for i in issues]),
                      ignored=others.assign(reason=reasons), problems=problems, inputs=inputs,
-                     changes=changes, scans={s.root: s.scan_id for s in scanned.summaries})
+                     changes=changes, scan_ids={s.root: s.scan_id for s in scanned.summaries})
 
 
 def _result(prepared: _Prepared, outcome: MatchOutcome, base: Path) -> LocalityResult:
@@ -168,7 +168,7 @@ def _result(prepared: _Prepared, outcome: MatchOutcome, base: Path) -> LocalityR
         candidates=outcome.candidates, ignored=prepared.ignored, problems=prepared.problems,
         schemes={_relative(Path(root), base) if os.path.isabs(root) else root: counts
                  for root, counts in outcome.schemes.items()},
-        inputs=prepared.inputs, changes=prepared.changes, scans=prepared.scans,
+        inputs=prepared.inputs, changes=prepared.changes, scan_ids=prepared.scan_ids,
     )
 
 
@@ -233,7 +233,7 @@ def audit(project: Project | str | Path, out: str | Path, lang: str = "vi",
                                      ("scan_problems", result.problems),
                                      ("scan_changes", result.changes)):
                     writer.add(table, _with_columns(frame, table))
-                audited.update(result.scans)
+                audited.update(result.scan_ids)
                 files = _with_columns(result.files, "files")
                 counts[name] = {"records": status_counts(result.records, RECORD_STATUSES),
                                 "files": status_counts(files, FILE_STATUSES)}
