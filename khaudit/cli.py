@@ -23,6 +23,26 @@ _HEADINGS = {"Options": "help.click.options", "Commands": "help.click.commands",
              "Positional arguments": "help.click.arguments"}
 
 
+#: The notes click adds after an option's help, "[default: 3; required]", item by item.
+_EXTRAS = (("default: ", "help.click.default"), ("env var: ", "help.click.env_var"),
+           ("required", "help.click.required"))
+
+
+def _translated_extras(text: str) -> str:
+    """An option's help with click's trailing "[...]" notes in khaudit's language."""
+    head, sep, notes = text.rpartition("[")
+    if not notes.endswith("]") or (head and not head.endswith("  ")):
+        return text
+    items = []
+    for item in notes[:-1].split("; "):
+        for english, key in _EXTRAS:
+            if item.startswith(english):
+                item = t(key) + item[len(english):]
+                break
+        items.append(item)
+    return f"{head}{sep}{'; '.join(items)}]"
+
+
 class _HelpFormatter(click.HelpFormatter):
     """click's help layout with its words in khaudit's language."""
 
@@ -31,6 +51,10 @@ class _HelpFormatter(click.HelpFormatter):
 
     def section(self, name: str):  # type: ignore[override]  # a context manager, as click's
         return super().section(t(_HEADINGS[name]) if name in _HEADINGS else name)
+
+    def write_dl(self, rows, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().write_dl([(term, _translated_extras(text)) for term, text in rows],
+                         *args, **kwargs)
 
 
 class _Context(click.Context):
@@ -80,7 +104,8 @@ def cli(lang: str | None) -> None:
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--seed", default=2025, show_default=True, help=t("help.demo.seed"))
 @click.option("--rows", default=300, show_default=True, help=t("help.demo.rows"))
-@click.option("--localities", default=4, show_default=True, type=click.IntRange(1, 4))
+@click.option("--localities", default=4, show_default=True, type=click.IntRange(1, 4),
+              help=t("help.demo.localities"))
 @click.option("--force", is_flag=True, help=t("help.demo.force"))
 @click.option("--hold-back", type=click.FloatRange(0, 0.9), default=0.0, show_default=True,
               help=t("help.demo.hold_back"))

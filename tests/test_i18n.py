@@ -78,3 +78,7 @@ def test_help_speaks_the_language_of_the_environment():
     group = subprocess.run([sys.executable, "-m", "khaudit.cli", "review", "--help"],
                            capture_output=True, text=True, env=env)
     assert "LỆNH [THAM SỐ]..." in group.stdout and "\nLệnh:\n" in group.stdout
+    assert "[bắt buộc]" in vi.stdout and "[required]" in en.stdout  # click's notes on options
+    demo = subprocess.run([sys.executable, "-m", "khaudit.cli", "demo", "--help"],
+                          capture_output=True, text=True, env=env)
+    assert "[mặc định: 2025]" in demo.stdout and "default" not in demo.stdout
