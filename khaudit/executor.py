@@ -11,7 +11,6 @@ row whichever executor ran it.
 from __future__ import annotations
 
 import functools
-import itertools
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -21,7 +20,6 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
-_NOTHING: Any = object()
 _scheduler: str | None = None
 _client: Any = None
 
@@ -58,27 +56,27 @@ class Pool:
     For stages whose next tasks depend on earlier results (the scan walks a folder, then its
     subfolders, then reads what changed), which :func:`stream_map` cannot express. Runs on the
     configured Dask scheduler, else on local processes; with one local worker, or
-    ``in_process``, each task runs at once in this process. No worker process is started
-    before a first task.
+    ``in_process``, each task runs at once in this process. Nothing is started (no worker
+    process, no connection to the scheduler) before a first task.
     """
 
     def __init__(self, workers: int = 0, force_processes: bool = False,
                  in_process: bool = False):
-        self._client = _dask_client() if _scheduler and not in_process else None
+        self._dask = bool(_scheduler) and not in_process
         self._n = 1 if in_process else cpu_workers(workers)
-        self.inline = self._client is None and self._n == 1 and not force_processes
+        self.inline = not self._dask and self._n == 1 and not force_processes
         self._processes: ProcessPoolExecutor | None = None
 
     @functools.cached_property
     def capacity(self) -> int:
         """How many tasks run at once (asked of the scheduler once)."""
-        if self._client is not None:
-            return max(1, sum(self._client.nthreads().values()))
+        if self._dask:
+            return max(1, sum(_dask_client().nthreads().values()))
         return self._n
 
     def submit(self, func: Callable[[T], R], item: T) -> Any:
-        if self._client is not None:
-            return self._client.submit(func, item, pure=False)
+        if self._dask:
+            return _dask_client().submit(func, item, pure=False)
         if self.inline:
             done: Future[R] = Future()
             try:
@@ -108,19 +106,15 @@ def stream_map(func: Callable[[T], R], items: Iterable[T], workers: int = 0,
 
     At most ``in_flight`` tasks per worker are queued, so a generator over millions of files is
     never held in memory at once (``ProcessPoolExecutor.map`` would list it all first). No pool
-    is started until there is a first item: a rescan of an unchanged tree has none, and
-    starting worker processes for nothing cost more than the rest of it.
+    is started until there is a first item (:class:`Pool` starts nothing before a task): a
+    rescan of an unchanged tree has none, and starting worker processes for nothing cost more
+    than the rest of it.
     """
-    iterator = iter(items)
-    first = next(iterator, _NOTHING)
-    if first is _NOTHING:
-        return
     with Pool(workers, force_processes) as pool:
-        limit = 1 if pool.inline else max(2, pool.capacity * in_flight)
         pending: deque[Any] = deque()
-        for item in itertools.chain([first], iterator):
+        for item in items:
             pending.append(pool.submit(func, item))
-            if len(pending) >= limit:
+            if len(pending) >= (1 if pool.inline else max(2, pool.capacity * in_flight)):
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()

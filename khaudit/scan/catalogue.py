@@ -93,7 +93,9 @@ _TASK_BYTES = 64 << 20  # ...and about this many bytes, so large files spread ov
 _COMMIT_SECONDS = 1.0
 _INTEGRITY = _FACT_COLUMNS.index("integrity")
 _ROW_FACTS = 5  # a catalogue row (see ``_row``): root, path, dir, path_bytes, role, *facts, ...
-_ROW_DIR = 2
+_ROW_PATH, _ROW_DIR = 1, 2
+_ROW_SIZE = _ROW_FACTS + _FACT_COLUMNS.index("size")
+_ROW_XXH3 = _ROW_FACTS + _FACT_COLUMNS.index("xxh3_128")
 _ROW_SHA256 = _ROW_FACTS + _FACT_COLUMNS.index("sha256")
 _ROW_INSPECTED = _ROW_FACTS + len(_FACT_COLUMNS)
 
@@ -136,8 +138,9 @@ class ScanSummary:
                  rate=rate)
 
 
-#: Columns of a table of changes the catalogue recorded (``Catalogue.changes_since_audit``).
-CHANGE_COLUMNS = ["root", "kind", "path", "other_path", "xxh3_128", "scan_id", "scanned_at"]
+#: Columns of the changes the catalogue recorded (``Catalogue.changes_since_audit``): the run
+#: table scan_changes (run.CHANGE_COLUMNS) but for its locality column.
+SCAN_CHANGE_COLUMNS = ["root", "kind", "path", "other_path", "xxh3_128", "scan_id", "scanned_at"]
 
 
 @dataclass
@@ -145,10 +148,10 @@ class ScanResult:
     files: pd.DataFrame
     problems: list[WalkProblem] = field(default_factory=list)
     summaries: list[ScanSummary] = field(default_factory=list)
-    #: Files changed, moved or deleted since the last audit of each root (CHANGE_COLUMNS,
+    #: Files changed, moved or deleted since the last audit of each root (SCAN_CHANGE_COLUMNS,
     #: after a locality column).
     changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
-        columns=["locality", *CHANGE_COLUMNS]))
+        columns=["locality", *SCAN_CHANGE_COLUMNS]))
 
 
 _FACTS = attrgetter(*_FACT_COLUMNS)  # a FileFacts as a row's facts, in one call
@@ -201,6 +204,17 @@ def _walk(job: tuple[Path, list[Folder], frozenset[str], dict[str, bytes], str]
     return out
 
 
+@dataclass(slots=True)
+class _Reading:
+    """A folder whose changed files are being read: its stamp is written once the last of
+    them is, and only if every fact asked for is known and no file of it vanished."""
+
+    stamp: bytes
+    pending: int = 0  # reads submitted, not yet written
+    stampable: bool = True
+    listed: bool = False  # every read of the folder has been submitted
+
+
 class _Pass:
     """One scan of one root: folders are listed (on the workers when rescanning a large known
     tree), their listings compared with the catalogue here, what changed is read on the
@@ -229,8 +243,8 @@ class _Pass:
         self.gone: list[tuple[int, str, str]] = []
         self.existed: set[str] = set()
         self.new_stamps: list[tuple[str, str, bytes, int]] = []
-        #: Folders whose files are being read: [stamp, reads pending, facts all known, listed]
-        self.reading: dict[str, list] = {}
+        #: Folders whose files are being read, until their stamp can be written.
+        self.reading: dict[str, _Reading] = {}
         self.batch: list[Listed] = []
         self.batch_bytes = 0
         self.reads: deque[tuple[list[Listed], Any]] = deque()
@@ -286,7 +300,7 @@ class _Pass:
         known = {row[0]: row[1:] for row in self.db.execute(
             "SELECT path, size, mtime_ns, inode, sha256, inspected FROM files "
             "WHERE root = ? AND dir = ?", (self.key, folder))}
-        state = self.reading[folder] = [stamp, 0, True, False]
+        state = self.reading[folder] = _Reading(stamp)
         unchanged = 0
         for item in files:
             old = known.pop(item[1], None)
@@ -298,14 +312,14 @@ class _Pass:
                 self.summary.new += 1
             else:
                 self.existed.add(item[1])
-            state[1] += 1
+            state.pending += 1
             self._add(item)
         self.gone.extend((self.scan_id, self.key, path) for path in known)
         self.summary.unchanged += unchanged
         self.bar.update(unchanged)
-        state[3] = True
+        state.listed = True
         if known:  # vanished files: stamped by a later scan, once they are concluded
-            state[2] = False
+            state.stampable = False
         self._stamp_if_done(folder, state)
         if time.monotonic() - self.last_commit > _COMMIT_SECONDS:
             self._commit()
@@ -326,21 +340,22 @@ class _Pass:
     def _finish_read(self) -> None:
         batch, future = self.reads.popleft()
         rows = [self._row(item, facts) for item, facts in zip(batch, future.result())]
-        existing = [r for r in rows if r[1] in self.existed]
+        existing = [r for r in rows if r[_ROW_PATH] in self.existed]
         if existing:
             changed = self.db.executemany(
-                _CHANGED, [(self.scan_id, r[0], r[1], r[9]) for r in existing])
+                _CHANGED, [(self.scan_id, self.key, r[_ROW_PATH], r[_ROW_XXH3])
+                           for r in existing])
             self.summary.changed += max(0, changed.rowcount)
         self.db.executemany(_UPSERT, rows)
         for row in rows:
             state = self.reading[row[_ROW_DIR]]
-            state[1] -= 1
+            state.pending -= 1
             if (self.sha256 and not row[_ROW_SHA256]) or (self.pages and not row[_ROW_INSPECTED]):
-                state[2] = False  # an unreadable file: the next scan tries the folder again
+                state.stampable = False  # an unreadable file: the next scan tries it again
             self._stamp_if_done(row[_ROW_DIR], state)
         summary = self.summary
         summary.read += len(rows)
-        summary.bytes_read += sum(r[5] or 0 for r in rows)
+        summary.bytes_read += sum(r[_ROW_SIZE] or 0 for r in rows)
         self.bar.update(len(rows))
         elapsed = time.time() - self.started
         if elapsed:
@@ -353,12 +368,12 @@ class _Pass:
         if time.monotonic() - self.last_commit > _COMMIT_SECONDS:
             self._commit()
 
-    def _stamp_if_done(self, folder: str, state: list) -> None:
+    def _stamp_if_done(self, folder: str, state: _Reading) -> None:
         """Once a listed folder's last read is written, queue its stamp (written after them)."""
-        if state[3] and state[1] == 0:
+        if state.listed and state.pending == 0:
             del self.reading[folder]
-            if state[2]:
-                self.new_stamps.append((self.key, folder, state[0], self.level))
+            if state.stampable:
+                self.new_stamps.append((self.key, folder, state.stamp, self.level))
 
     def _row(self, item: Listed, facts: tuple) -> tuple:
         abspath, relpath = item[0], item[1]
@@ -544,7 +559,7 @@ class Catalogue:
             "WHERE e.root = ? AND e.scan_id <= ? AND e.scan_id > "
             "coalesce((SELECT scan_id FROM audited WHERE root = ?), 0) "
             "ORDER BY e.scan_id, e.path", self.db, params=(key, up_to, key))
-        return frame.fillna({"other_path": ""})[CHANGE_COLUMNS]
+        return frame.fillna({"other_path": ""})[SCAN_CHANGE_COLUMNS]
 
     def mark_audited(self, marks: dict[str, int]) -> None:
         """Remember, per root, the last scan a completed audit reported."""
@@ -571,7 +586,7 @@ def scan_roots(locality: str, roots: list[Path], sha256: bool = False, workers: 
                               full=full, desc=f"scan {locality}") for r in roots]
         frame = cat.files(roots)
         changes = pd.concat([cat.changes_since_audit(Path(s.root), s.scan_id)
-                             for s in summaries] or [pd.DataFrame(columns=CHANGE_COLUMNS)],
+                             for s in summaries] or [pd.DataFrame(columns=SCAN_CHANGE_COLUMNS)],
                             ignore_index=True)
     finally:
         if own:
@@ -587,5 +602,5 @@ def default_catalogue(project_dir: Path) -> Path:
     return project_dir / ".khaudit" / "catalogue.sqlite"
 
 
-__all__ = ["Catalogue", "ScanResult", "ScanSummary", "scan_roots", "SCAN_COLUMNS", "CHANGE_COLUMNS",
-           "default_catalogue"]
+__all__ = ["Catalogue", "ScanResult", "ScanSummary", "scan_roots", "SCAN_COLUMNS",
+           "SCAN_CHANGE_COLUMNS", "default_catalogue"]

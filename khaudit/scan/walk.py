@@ -1,8 +1,9 @@
 """Walk scan roots without ever leaving them or writing to them.
 
-The walk goes folder by folder (``os.scandir``, whose entries carry size, mtime and inode
-without another system call on most systems), so a rescan can compare a whole folder with the
-catalogue at once and memory stays flat however large the tree.
+The walk goes folder by folder (``os.scandir``: its entries carry the file type and inode for
+free; size and mtime cost one ``stat`` per file, except on Windows), so a rescan compares a
+whole folder with the catalogue at once (by its stamp, see catalogue.py), a folder can be
+listed on any worker, and memory stays flat however large the tree.
 
 Symbolic links are never followed out of a root: a link to a folder is not descended (a link
 back to an ancestor is reported as a loop); a link to a file is kept only when its target lies
@@ -70,7 +71,7 @@ Listed = tuple[str, str, int, int, int]
 _BY_FD = os.scandir in os.supports_fd
 
 
-def _list_folder(folder: str) -> tuple[int | None, list[os.DirEntry]]:
+def _sorted_entries(folder: str) -> tuple[int | None, list[os.DirEntry]]:
     """The folder's entries sorted by name, and the open folder their ``stat`` is relative to."""
     if not _BY_FD:
         with os.scandir(folder) as it:
@@ -102,7 +103,7 @@ def list_folder(root: Path, folder: Folder, problems: list[WalkProblem],
     files: list[Listed] = []
     subfolders: list[Folder] = []
     try:
-        fd, entries = _list_folder(path_of_folder)
+        fd, entries = _sorted_entries(path_of_folder)
     except OSError as exc:
         problems.append(WalkProblem(root, rel_folder or ".",
                                     t("walk.cannot_list", error=exc.strerror)))
