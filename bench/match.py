@@ -154,11 +154,7 @@ def run_splink(case: MatchCase, settings: MatchSettings) -> MatchResult:
     linker = Linker([db.register(left, dataset_display_name="records"),
                      db.register(right, dataset_display_name="scans")], spec,
                     log_level="ERROR")
-    linker.training.estimate_probability_two_random_records_match(
-        [block_on("code")], recall=0.5)
-    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
-    for rule in (block_on("code"), block_on("file_no")):
-        linker.training.estimate_parameters_using_expectation_maximisation(rule)
+    train_splink(linker, block_on, left, right)
     predicted = linker.inference.predict(threshold_match_probability=MATCH_PROBABILITY)
     frame = predicted.as_pandas_dataframe()
     left_is_record = (frame["source_dataset_l"] == "records").to_numpy()
@@ -167,6 +163,36 @@ def run_splink(case: MatchCase, settings: MatchSettings) -> MatchResult:
         "item": np.where(left_is_record, frame["unique_id_r"], frame["unique_id_l"]),
         "p": frame["match_probability"]})
     return as_match(items, one_to_one(pairs), "splink")
+
+
+def train_splink(linker: object, block_on: object, left: pd.DataFrame,
+                 right: pd.DataFrame) -> None:
+    """Train Splink on whatever evidence the locality has. A locality with one naming habit
+    has no codes (or no file numbers, or no titles) on its scan side, and a training step
+    blocked on an empty column raises: each step is tried on the columns both sides fill,
+    as a user would, and the prior falls back to one scan per record."""
+    filled = [c for c in ("code", "file_no", "tokens", "year")
+              if left[c].notna().any() and right[c].notna().any()]
+    rules = [block_on(c) if c != "tokens" else block_on("tokens", arrays_to_explode=["tokens"])
+             for c in filled]
+    trained = False
+    for rule in rules:
+        try:
+            linker.training.estimate_probability_two_random_records_match(  # type: ignore[attr-defined]
+                [rule], recall=0.5)
+            trained = True
+            break
+        except Exception:  # noqa: BLE001 - a rule with no pairs: try the next evidence
+            continue
+    if not trained:
+        linker._settings_obj._probability_two_random_records_match = (  # type: ignore[attr-defined]
+            1.0 / max(1, len(left)))
+    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)  # type: ignore[attr-defined]
+    for rule in rules:
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(rule)  # type: ignore[attr-defined]
+        except Exception:  # noqa: BLE001 - nothing to learn from on this column
+            continue
 
 
 def run_recordlinkage(case: MatchCase, settings: MatchSettings) -> MatchResult:

@@ -57,6 +57,8 @@ class LocalityResult:
     #: scan of each root (absolute) this audit reported them up to.
     changes: pd.DataFrame = field(default_factory=pd.DataFrame)
     scan_ids: dict[str, int] = field(default_factory=dict)
+    #: root -> the naming conventions matching adopted there (match/readings.py).
+    conventions: dict[str, list[dict[str, object]]] = field(default_factory=dict)
 
 
 def _relative(path: Path, base: Path) -> str:
@@ -87,6 +89,7 @@ class MatchOutcome:
     files: pd.DataFrame
     candidates: pd.DataFrame
     schemes: dict[str, dict[str, int]]
+    conventions: dict[str, list[dict[str, object]]] = field(default_factory=dict)
 
 
 def run_match_job(job: MatchJob) -> MatchOutcome:
@@ -95,7 +98,8 @@ def run_match_job(job: MatchJob) -> MatchOutcome:
                            pattern=job.pattern, lang=job.lang, decisions=job.decisions)
     records, files = reconcile(job.records, job.scans, match, job.settings, lang=job.lang)
     return MatchOutcome(records=records, files=files,
-                        candidates=candidate_table(job.records, match), schemes=match.schemes)
+                        candidates=candidate_table(job.records, match), schemes=match.schemes,
+                        conventions=match.conventions)
 
 
 @dataclass
@@ -168,6 +172,8 @@ def _result(prepared: _Prepared, outcome: MatchOutcome, base: Path) -> LocalityR
         candidates=outcome.candidates, ignored=prepared.ignored, problems=prepared.problems,
         schemes={_relative(Path(root), base) if os.path.isabs(root) else root: counts
                  for root, counts in outcome.schemes.items()},
+        conventions={_relative(Path(root), base) if os.path.isabs(root) else root: adopted
+                     for root, adopted in outcome.conventions.items()},
         inputs=prepared.inputs, changes=prepared.changes, scan_ids=prepared.scan_ids,
     )
 
@@ -219,6 +225,7 @@ def audit(project: Project | str | Path, out: str | Path, lang: str = "vi",
     counts: dict[str, dict[str, dict[str, int]]] = {}
     snapshots: dict[str, dict[str, Any]] = {}
     schemes: dict[str, dict[str, dict[str, int]]] = {}
+    conventions: dict[str, dict[str, list[dict[str, object]]]] = {}
     inputs: list[dict[str, object]] = []
     keys: list[pd.DataFrame] = []
     audited: dict[str, int] = {}  # root -> the scan whose changes this run reports
@@ -240,6 +247,7 @@ def audit(project: Project | str | Path, out: str | Path, lang: str = "vi",
                 snapshots[name] = locality_snapshot(result.records, files,
                                                     project.matching.min_pages_per_sheet)
                 schemes[name] = result.schemes
+                conventions[name] = result.conventions
                 inputs += result.inputs
                 keys.append(files[["locality", "root", "path", "size", "xxh3_128"]])
     except BaseException:
@@ -285,6 +293,7 @@ def audit(project: Project | str | Path, out: str | Path, lang: str = "vi",
                        for loc in project.localities],
         "counts": counts,
         "schemes": schemes,
+        "conventions": conventions,
     }
     history = read_history(project.history) if project.history else []
     this_run = HistoryEntry(run_id=meta["run_id"], as_of=dt.date.fromisoformat(meta["as_of"][:10]),

@@ -143,6 +143,7 @@ def audit(project: Path, out: Path, lang: str, no_report: bool, as_of,
           scheduler: str | None) -> None:
     """Load inventories, scan, match, reconcile and write the run (and its reports) to OUT."""
     from .audit import audit as run_audit
+    from .match.readings import Convention, describe
 
     try:
         lang = lang or language()
@@ -155,6 +156,11 @@ def audit(project: Path, out: Path, lang: str, no_report: bool, as_of,
             text = ", ".join(f"{t('scheme.' + k)} {v} ({v * 100 / total:.0f}%)" for k, v in
                              sorted(schemes.items(), key=lambda kv: -kv[1]))
             click.echo(t("cli.schemes", locality=name, root=root, schemes=text))
+    for name, roots in run.meta.get("conventions", {}).items():
+        for root, adopted in roots.items():
+            if adopted:
+                text = "; ".join(describe(Convention(root=root, **c), lang) for c in adopted)
+                click.echo(t("cli.convention", locality=name, root=root, convention=text))
     for name, counts in run.meta["counts"].items():
         rec = ", ".join(f"{t('status.' + k)} {v}" for k, v in counts["records"].items() if v)
         click.echo(t("cli.records", locality=name, counts=rec))

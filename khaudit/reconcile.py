@@ -11,6 +11,8 @@ Vectorised over whole tables: a locality of 100,000 rows reconciles in seconds.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -19,13 +21,31 @@ from .i18n import t
 from .match.link import MatchResult
 from .match.settings import MatchSettings
 from .scan.inspect import SCAN_FORMATS
+from .textnorm import fold
 
 RECORD_STATUSES = ("digitized", "page_mismatch", "missing", "duplicate_entry", "damaged_scan",
                    "needs_review")
 FILE_STATUSES = ("matched", "orphan", "duplicate", "corrupt", "empty", "needs_review")
 CANDIDATE_COLUMNS = ["locality", "path", "xxh3_128", "candidate_rank", "source_file",
                      "source_sheet", "source_row", "record_code", "title", "match_method",
-                     "candidate_score", "explanation", "provenance"]
+                     "candidate_score", "explanation", "provenance", "candidate_kind"]
+
+
+_COPY_MARK = re.compile(r"\(\d{1,3}\)$|[ _-]+(copy|ban sao|sao chep|sao)( \d+)?$"
+                        r"|^(copy of|ban sao|sao chep|sao)\b|[ _-]copy[ _-]?\d*$")
+
+
+_COPY_FOLDER = re.compile(r"^(ban sao|sao luu|copy|copies|backup|du phong|trung|trung lap"
+                          r"|duplicates?)( \d+)?$")
+
+
+def is_copy_name(path: str) -> bool:
+    """A name a person or a system gives a copy: "X (1).pdf", "X - Copy.pdf", "Copy of X",
+    "X - Bản sao.pdf", or any file in a folder of copies ("Bản sao/", "backup/")."""
+    parts = path.split("/")
+    stem = parts[-1].rsplit(".", 1)[0]
+    return bool(_COPY_MARK.search(fold(stem)) or _COPY_MARK.search(stem.strip())
+                or any(_COPY_FOLDER.match(fold(folder)) for folder in parts[:-1]))
 
 
 def _provenance(frame: pd.DataFrame) -> pd.Series:
@@ -63,14 +83,28 @@ def _files(scans: pd.DataFrame, match: MatchResult, lang: str) -> pd.DataFrame:
     files["note"] = [explanation.get(i, "") for i in files["item_id"]]
     files["duplicate_of"] = ""
 
-    # A byte-identical second copy of a matched file: the first by path stays matched.
-    order = files.sort_values("path")
+    # A byte-identical second copy of a matched file: the original stays matched, told by its
+    # name ("X.pdf" before "X (1).pdf", "X - Copy.pdf", "Bản sao X.pdf"), then by path.
+    order = files.assign(_copy=files["path"].map(is_copy_name)) \
+        .sort_values(["_copy", "path"]).drop(columns="_copy")
     matched = order[(order["status"] == "matched") & (order["xxh3_128"] != "")]
     first = matched.drop_duplicates("xxh3_128")
     first_path = dict(zip(first["xxh3_128"], first["path"]))
     first_record = dict(zip(first["xxh3_128"], first["record"]))
     repeat = matched.index[matched.duplicated("xxh3_128") & (matched["item"] == "")]
     files.loc[repeat, "status"] = "duplicate"
+    # A page series is a copy when every page is byte-identical to another matched series
+    # (single identical pages are common: blank sheets, a form's cover).
+    series = matched[matched["item"] != ""]
+    contents = series.groupby("item", sort=False)["xxh3_128"].agg(frozenset)
+    if len(contents):
+        ranked = sorted(contents.index, key=lambda p: (is_copy_name(p + "/x"), p))
+        original: dict[frozenset[str], str] = {}
+        for path in ranked:
+            first = original.setdefault(contents[path], path)
+            if first != path:
+                pages = series.index[series["item"] == path]
+                files.loc[pages, "status"] = "duplicate"
 
     in_review = ~is_linked & files["item_id"].isin(review.index)
     files.loc[in_review, "status"] = "needs_review"
@@ -92,7 +126,9 @@ def _files(scans: pd.DataFrame, match: MatchResult, lang: str) -> pd.DataFrame:
         (files["integrity"] == "ok")
     files.loc[not_scan, "note"] = [t("why.not_scan_format", lang, format=f)
                                    for f in files.loc[not_scan, "format"]]
-    files.loc[orphan & ~not_scan & (files["note"] == ""), "note"] = t("why.no_evidence", lang)
+    reasons = files["item_id"].map(match.reasons).fillna(t("why.no_evidence", lang))
+    silent = orphan & ~not_scan & (files["note"] == "")
+    files.loc[silent, "note"] = reasons[silent]
 
     bad = files["integrity"] != "ok"
     files.loc[bad, "status"] = np.where(files.loc[bad, "integrity"] == "empty", "empty",
@@ -127,6 +163,16 @@ def reconcile(
 
     links = match.links
     items = {item.item_id: item.relpath for item in match.items}
+    hints = links[links["decision"] == "hint"].sort_values(["record", "rank"])
+    if len(hints):
+        nearest = hints.groupby("record").apply(
+            lambda g: ", ".join(f"{items[i]} ({round(100 * sc)}%)"
+                                for i, sc in zip(g["item_id"], g["score"])),
+            include_groups=False)
+        lonely = out.index.isin(nearest.index) & (out["status"] == "missing")
+        out.loc[lonely, "note"] = [
+            f"{t('why.no_scan', lang)}; {t('why.nearest', lang, paths=p)}"
+            for p in nearest.reindex(out.index[lonely])]
     review = links[links["decision"] == "review"].sort_values("score", ascending=False) \
         .drop_duplicates("record").set_index("record")
     waiting = out.index.isin(review.index) & (out["status"] == "missing")
@@ -201,7 +247,7 @@ def _link_files(files: pd.DataFrame, out: pd.DataFrame) -> pd.DataFrame:
 
 def candidate_table(records: pd.DataFrame, match: MatchResult) -> pd.DataFrame:
     """Review candidates side by side: the scan, the record, the score and why."""
-    review = match.links[match.links["decision"] == "review"]
+    review = match.links[match.links["decision"].isin(["review", "hint"])]
     if review.empty:
         return pd.DataFrame(columns=CANDIDATE_COLUMNS)
     items = {item.item_id: item for item in match.items}
@@ -217,5 +263,6 @@ def candidate_table(records: pd.DataFrame, match: MatchResult) -> pd.DataFrame:
         "candidate_score": review["score"].to_numpy(),
         "explanation": review["explanation"].to_numpy(),
         "provenance": _provenance(rec),
+        "candidate_kind": review["decision"].to_numpy(),
     })
     return table[CANDIDATE_COLUMNS]

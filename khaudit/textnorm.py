@@ -35,6 +35,17 @@ ABBREVIATIONS: dict[str, str] = {
     "cccd": "can cuoc cong dan",
     "xd": "xay dung",
     "gpxd": "giay phep xay dung",
+    "gcnqsdd": "giay chung nhan quyen su dung dat",
+    "qsdd": "quyen su dung dat",
+    "hgd": "ho gia dinh",
+    "tp": "thanh pho",
+    "tx": "thi xa",
+    "nd cp": "nghi dinh chinh phu",
+    "dksh": "dang ky khai sinh",
+    "gks": "giay khai sinh",
+    "bb": "bien ban",
+    "sdd": "su dung dat",
+    "ktxh": "kinh te xa hoi",
 }
 _ABBREV_RE = re.compile(
     r"\b(" + "|".join(re.escape(k) for k in sorted(ABBREVIATIONS, key=len, reverse=True)) + r")\b"
@@ -63,9 +74,17 @@ def expand_abbreviations(folded: str) -> str:
     return _ABBREV_RE.sub(lambda m: ABBREVIATIONS[m.group(1)], folded)
 
 
+#: "thửa 123" is how operators type "thửa đất số 123"; "số" before a number ("tờ bản đồ số 18",
+#: "Quyết định số 12") is dropped on both sides, since some typists leave it out.
+_PARCEL = re.compile(r"\bthua (?!dat\b)")
+_NUMBER_WORD = re.compile(r"\bso (?=\d)|\s*\bso$")
+
+
 def match_form(text: str) -> str:
-    """The form titles are fuzzy-compared in: folded, abbreviations expanded."""
-    return expand_abbreviations(fold(text))
+    """The form titles are fuzzy-compared in: folded, abbreviations expanded, "số" before a
+    number and the words operators leave out of "thửa đất số" dropped."""
+    form = expand_abbreviations(fold(text))
+    return _NUMBER_WORD.sub("", _PARCEL.sub("thua dat ", form))
 
 
 def numbers(text: str) -> frozenset[int]:

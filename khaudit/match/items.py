@@ -1,7 +1,8 @@
 """Scan items: the units that are matched to records.
 
 Usually one file is one item. A folder of page images (``HS 014/001.jpg, 002.jpg...``) is one
-item, a page series: it is the scan of one record, and its name is the folder's.
+item, a page series: it is the scan of one record, and its name is the folder's. That holds for
+a one-page record too (``HS 434/001.tif``): "001" is a page number, not a file number.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ def build_items(scans: pd.DataFrame, sidecars: SidecarIndex,
     items: list[Item] = []
     for (root, folder), positions in sorted(by_folder.items()):
         is_series = (
-            folder != "" and len(positions) >= 2
+            folder != "" and (len(positions) >= 2 or formats[positions[0]] in _IMAGE_FORMATS)
             and all(formats[p] in _IMAGE_FORMATS or formats[p] == "empty" for p in positions)
             and all(is_page_name(_stem(posixpath.basename(paths[p]))) for p in positions)
         )

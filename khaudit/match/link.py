@@ -12,6 +12,7 @@ review candidates, listed with their scores.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -19,17 +20,31 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from scipy.optimize import linear_sum_assignment
 
 from ..i18n import t
 from .decisions import DecisionIndex
 from .evidence import normalize_code
 from .items import Item, build_items
-from .scoring import BLOCK_CHUNK, TitleIndex, TitleScore, top_per_row
+from .readings import Convention, ConventionIndex, anchors_from, describe_reading, item_readings
+from .scoring import BLOCK_CHUNK, EncodedTitles, TitleIndex, TitleScore, top_per_row
 from .settings import MatchSettings
 from .sidecar import SidecarIndex
 
 #: Columns of the link table (DIR/links.csv after the run writer adds provenance).
 LINK_COLUMNS = ["item_id", "record", "method", "score", "decision", "rank", "explanation"]
+#: Nearest records named for a scan that is not linked (decision "hint").
+HINT_CANDIDATES = 3
+#: Titles at the longest length of their root are taken as cut when at least this share of
+#: the root's titles (and three) sit there.
+CUT_MIN_SHARE = 0.03
+#: Near-twins: points a counter series' scan order adds to the pair it puts in order; how much
+#: better the chosen assignment must be than any other for a pair to be decided; the largest
+#: group of competing scans settled together (a larger one goes to review).
+ORDER_BONUS = 3.0
+TIE_MARGIN = 2.0
+MAX_TIE_GROUP = 60
+BLOCKED = 1e6
 
 
 @dataclass
@@ -37,6 +52,10 @@ class MatchResult:
     items: list[Item]
     links: pd.DataFrame  # LINK_COLUMNS; record is a row label of the records table
     schemes: dict[str, dict[str, int]] = field(default_factory=dict)  # root -> scheme -> items
+    #: root -> the naming conventions adopted there, with their evidence (readings.py).
+    conventions: dict[str, list[dict[str, object]]] = field(default_factory=dict)
+    #: item id -> why a scan was left unlinked (the reason a person reads in files.csv).
+    reasons: dict[int, str] = field(default_factory=dict)
 
 
 class _Linker:
@@ -73,6 +92,11 @@ class _Linker:
         )
         self.position = {label: i for i, label in enumerate(self.labels)}
         self.claimed: dict[int, Item] = {}
+        #: item id -> the records a reading narrowed it to (its title chooses among them).
+        self.allowed: dict[int, frozenset[int]] = {}
+        #: item id -> why it is not linked.
+        self.reasons: dict[int, str] = {}
+        self.items: list[Item] = []
 
     def add(self, item: Item, record: int, method: str, score: float, decision: str,
             explanation: str, rank: int = 1) -> None:
@@ -124,46 +148,94 @@ class _Linker:
         return False
 
     # -- stage 2 ---------------------------------------------------------------------------
-    def structural(self, items: list[Item]) -> list[Item]:
-        """Link by box and file number; return the items it could not place."""
+    def anchors(self, ranked: dict[int, list[tuple[TitleScore, int]]]) -> dict[int, int]:
+        """Links certain enough to learn a root's naming conventions from: the links made so
+        far (decisions, codes) and titles that fit one record only, fully and clearly."""
+        s = self.settings
+        found = anchors_from((int(r["item_id"]), int(r["record"])) for r in self.rows
+                             if r["decision"] == "link")
+        by_record: dict[int, list[int]] = defaultdict(list)
+        for item_id, choices in ranked.items():
+            best, record = choices[0]
+            runner_up = choices[1][0].identity if len(choices) > 1 else 0.0
+            if (best.score >= s.accept_score and not best.conflicts and best.coverage >= 90
+                    and best.identity - runner_up >= s.ambiguity_margin + s.page_agreement_bonus):
+                by_record[record].append(item_id)
+        claimed = set(found.values())
+        for record, item_ids in by_record.items():
+            if len(item_ids) == 1 and record not in claimed:
+                found[item_ids[0]] = record
+        return found
+
+    def by_readings(self, items: list[Item], conventions: ConventionIndex,
+                    readings: dict[int, dict[str, int]],
+                    ranked: dict[int, list[tuple[TitleScore, int]]]) -> list[Item]:
+        """Link by the numbers the root's adopted conventions read; a title typed beside them
+        must not point clearly elsewhere. Items a reading narrows to a few records keep that
+        set for the title stage (``self.allowed``). Returns the items not linked here."""
         rest: list[Item] = []
-        titled: list[tuple[Item, int]] = []
+        checks: list[tuple[Item, int, list[Convention]]] = []
         for item in items:
-            ev = item.evidence
-            if ev.file_no is None:
+            allowed, used = conventions.candidates(item, readings[item.item_id])
+            keys = [c for c in used if c.is_key]
+            if allowed is None or not keys:
+                if allowed is not None and len(allowed) <= self.settings.review_candidates:
+                    self.allowed[item.item_id] = allowed
                 rest.append(item)
-                continue
-            if ev.box is not None and (ev.box, ev.file_no) in self.box_file:
-                hits, method = self.box_file[(ev.box, ev.file_no)], "box_file"
+            elif len(allowed) == 1:
+                checks.append((item, next(iter(allowed)), used))
             else:
-                hits, method = self.file_no.get(ev.file_no, set()), "file_no"
-            if len(hits) != 1:
+                if len(allowed) <= self.settings.review_candidates:
+                    self.allowed[item.item_id] = allowed
                 rest.append(item)
+        titled = [(item, record, used) for item, record, used in checks if self._title(item)]
+        fits = self._pair_scores([(item, record) for item, record, _ in titled])
+        fit_of = {(item.item_id, record): sc for (item, record, _), sc in zip(titled, fits)}
+        for item, record, used in checks:
+            own = fit_of.get((item.item_id, record))
+            choices = ranked.get(item.item_id, [])
+            if own is not None and choices and self._contradicts(own, choices, record):
+                rest.append(item)  # a number mistyped beside a clear title: the title decides
                 continue
-            record = next(iter(hits))
-            if ev.title:
-                titled.append((item, record))
-                continue
-            item.scheme = "box_file" if ev.box is not None else "file_no"
-            why = t(f"why.{method}", self.lang, box=ev.box, file_no=ev.file_no)
-            self.add(item, record, method, 0.99 if method == "box_file" else 0.95, "link", why)
-        if not titled:
-            return rest
-        # A typed title beside the number must agree with the record the number names.
-        scans = self.titles.encode([item.evidence.title for item, _ in titled])
-        pairs = self.titles.score_pairs(
-            scans, np.arange(len(titled)), np.array([self.position[r] for _, r in titled]),
-            self._years([item for item, _ in titled]), self._pages([item for item, _ in titled]))
-        for k, (item, record) in enumerate(titled):
-            if pairs.score[k] < self.settings.review_score:
-                rest.append(item)  # the number disagrees with the title: let the title decide
-                continue
-            item.scheme = "number_title"
-            why = t("why.file_no_title", self.lang, file_no=item.evidence.file_no,
-                    title=round(float(pairs.coverage[k])))
-            score = 0.9 + min(float(pairs.score[k]), 100) / 1000
-            self.add(item, record, "file_no_title", score, "link", why)
+            item.scheme = item.scheme or self._scheme(item, used)
+            method = self._reading_method(used, own)
+            score = {"box_file": 0.99, "file_no": 0.95}.get(method, 0.97)
+            self.add(item, record, method, score, "link",
+                     self._why_reading(item, used, readings[item.item_id], own))
         return rest
+
+    def _contradicts(self, own: TitleScore, choices: list[tuple[TitleScore, int]],
+                     record: int) -> bool:
+        """The typed title fits another record clearly and this one poorly."""
+        best, other = choices[0]
+        s = self.settings
+        return (other != record and best.score >= s.accept_score and own.score < s.review_score
+                and best.identity - own.identity >= 2 * s.ambiguity_margin)
+
+    def _scheme(self, item: Item, used: list[Convention]) -> str:
+        readings = {c.reading for c in used}
+        if readings <= {"parsed.box", "parsed.file_no"} and not self._title(item):
+            return "box_file" if "parsed.box" in readings else "file_no"
+        return "number_title" if self._title(item) else "number"
+
+    @staticmethod
+    def _reading_method(used: list[Convention], own: TitleScore | None) -> str:
+        readings = {c.reading for c in used}
+        if readings <= {"parsed.box", "parsed.file_no"}:
+            if own is not None:
+                return "file_no_title"
+            return "box_file" if "parsed.box" in readings else "file_no"
+        return "reading"
+
+    def _why_reading(self, item: Item, used: list[Convention], values: dict[str, int],
+                     own: TitleScore | None) -> str:
+        parts = [t("why.reading", self.lang, reading=describe_reading(c.reading, self.lang),
+                   value=values[c.reading], field=t(f"field.{c.field}", self.lang))
+                 for c in used]
+        text = "; ".join(parts)
+        if own is not None:
+            text += "; " + t("why.title", self.lang, title=round(own.coverage))
+        return text
 
     # -- stage 3 ---------------------------------------------------------------------------
     @staticmethod
@@ -186,10 +258,11 @@ class _Linker:
         key = "why.sidecar_title" if from_sidecar else "why.title"
         text = t(key, self.lang, title=round(scored.coverage))
         agree = []
-        if scored.year_agrees:
+        if scored.year_agrees and self._year(item) is not None:
             agree.append(t("why.agree_year", self.lang, year=self._year(item)))
-        if scored.pages_agree:
-            agree.append(t("why.agree_pages", self.lang, pages=item.pages))
+        pages = self._pages([item])[0]
+        if scored.pages_agree and not np.isnan(pages):
+            agree.append(t("why.agree_pages", self.lang, pages=int(pages)))
         if agree:
             parts = f" {t('why.and', self.lang)} ".join(agree)
             text += ", " + t("why.agree_suffix", self.lang, parts=parts)
@@ -198,74 +271,275 @@ class _Linker:
             text += "; " + t("why.number_conflict", self.lang, numbers=numbers)
         return text
 
-    def _ranked(self, items: list[Item], titles: list[str]
-                ) -> list[list[tuple[TitleScore, int]]]:
-        """The best records for each titled scan (as many as review may list): blocked, then
-        scored in bulk."""
-        scans = self.titles.encode(titles)
-        years, pages = self._years(items), self._pages(items)
-        ranked: list[list[tuple[TitleScore, int]]] = [[] for _ in items]
-        for start in range(0, len(items), BLOCK_CHUNK):
-            rows = np.arange(start, min(start + BLOCK_CHUNK, len(items)))
-            item, record = self.titles.candidates(scans, self.settings.max_candidates, rows)
-            pairs = self.titles.score_pairs(scans, item, record, years, pages)
-            best_item, best_k = top_per_row(sp.csr_matrix(
-                (pairs.score + 1e-9, (item - start, np.arange(len(item)))),
-                shape=(len(rows), max(1, len(item)))), self.settings.review_candidates)
-            # Only candidates that can be "close" to the best are read back: within the
-            # margin of the best identity, less the page bonus that may have ranked another
-            # first.
-            identity = pairs.identity[best_k]
-            top = np.full(len(rows), -np.inf)
-            np.maximum.at(top, best_item, identity)
-            reach = self.settings.ambiguity_margin + self.settings.page_agreement_bonus
-            keep = identity > top[best_item] - reach - 1e-9
-            for i, k in zip(best_item[keep], best_k[keep]):
-                ranked[start + int(i)].append((self.titles.title_score(scans, pairs, int(k)),
-                                               self.labels[int(pairs.record[k])]))
-        for choices in ranked:
-            choices.sort(key=lambda p: -p[0].score)
-        return ranked
+    @staticmethod
+    def _title(item: Item) -> str:
+        """The title typed for a scan: its sidecar's when it has one, else its name's."""
+        if item.sidecar and item.sidecar.title:
+            return item.sidecar.title
+        return item.evidence.title
 
-    def fuzzy(self, items: list[Item]) -> None:
-        todo, titles, sources = [], [], []
+    @staticmethod
+    def _title_method(item: Item) -> str:
+        return "sidecar_title" if item.sidecar and item.sidecar.title else "title"
+
+    def _cut_flags(self, items: list[Item]) -> list[bool]:
+        """Titles that may be cut at a fixed length: per root and source (names or sidecar),
+        those at the longest length that several titles share (an operator's tool cuts at
+        60, 80, 120 or 255 characters, so the cut ones pile up at the limit)."""
+        length: dict[int, int] = {}
+        groups: dict[tuple[str, bool], list[int]] = defaultdict(list)
         for item in items:
             from_sidecar = bool(item.sidecar and item.sidecar.title)
-            title = item.sidecar.title if from_sidecar and item.sidecar else item.evidence.title
-            if not title:
-                continue
-            item.scheme = item.scheme or ("scanner_counter+sidecar" if from_sidecar else "title")
-            todo.append(item)
-            titles.append(title)
-            sources.append(from_sidecar)
-        scored_items = [(item, ranked, from_sidecar) for item, ranked, from_sidecar
-                        in zip(todo, self._ranked(todo, titles), sources) if ranked]
-        # Best first, so a strong link takes its record before a weaker claim is considered.
-        scored_items.sort(key=lambda x: -x[1][0][0].score)
+            text = self._title(item) if from_sidecar else posixpath.basename(item.relpath)
+            text = text.rsplit(".", 1)[0] if not from_sidecar and "." in text else text
+            length[item.item_id] = len(text.rstrip())
+            groups[(item.root, from_sidecar)].append(length[item.item_id])
+        limits = {}
+        for key, lengths in groups.items():
+            top = max(lengths)
+            at_top = sum(n >= top - 1 for n in lengths)
+            limits[key] = top - 1 if at_top >= max(3, CUT_MIN_SHARE * len(lengths)) else 10**9
+        return [length[item.item_id] >= limits[(item.root, bool(item.sidecar
+                                                                and item.sidecar.title))]
+                for item in items]
+
+    def _pair_scores(self, pairs: list[tuple[Item, int]]) -> list[TitleScore]:
+        """Title scores of given (item, record) pairs, in bulk."""
+        if not pairs:
+            return []
+        items = [item for item, _ in pairs]
+        scans = self.titles.encode([self._title(item) for item in items], self._cut_flags(items))
+        scored = self.titles.score_pairs(
+            scans, np.arange(len(pairs)), np.array([self.position[r] for _, r in pairs]),
+            self._years(items), self._pages(items))
+        return [self.titles.title_score(scans, scored, k) for k in range(len(pairs))]
+
+    def rank_titles(self, items: list[Item]) -> dict[int, list[tuple[TitleScore, int]]]:
+        """For every titled item, the records its title fits best, best first (as many as
+        review may list). Items a reading narrowed (``self.allowed``) are scored against
+        those records only; the others are blocked over the whole inventory."""
+        todo = [item for item in items if self._title(item)]
+        if not todo:
+            return {}
+        scans = self.titles.encode([self._title(item) for item in todo], self._cut_flags(todo))
+        years, pages = self._years(todo), self._pages(todo)
+        narrowed = [k for k, item in enumerate(todo) if item.item_id in self.allowed]
+        free = np.array([k for k, item in enumerate(todo) if item.item_id not in self.allowed],
+                        dtype=np.int64)
+        ranked: dict[int, list[tuple[TitleScore, int]]] = {}
+        for start in range(0, len(free), BLOCK_CHUNK):
+            rows = free[start:start + BLOCK_CHUNK]
+            item, record = self.titles.candidates(scans, self.settings.max_candidates, rows)
+            self._collect(ranked, todo, scans, item, record, years, pages)
+        if narrowed:
+            item = np.array([k for k in narrowed for _ in self.allowed[todo[k].item_id]],
+                            dtype=np.int64)
+            record = np.array([self.position[r] for k in narrowed
+                               for r in sorted(self.allowed[todo[k].item_id])], dtype=np.int64)
+            self._collect(ranked, todo, scans, item, record, years, pages)
+        for choices in ranked.values():
+            choices.sort(key=lambda p: (-p[0].score, p[1]))
+        return ranked
+
+    def _collect(self, ranked: dict[int, list[tuple[TitleScore, int]]], todo: list[Item],
+                 scans: EncodedTitles, item: np.ndarray, record: np.ndarray,
+                 years: np.ndarray, pages: np.ndarray) -> None:
+        """Score pairs and keep, per item, the best candidates within reach of its best."""
+        if not len(item):
+            return
+        pairs = self.titles.score_pairs(scans, item, record, years, pages)
+        rows = np.unique(item)
+        local = np.searchsorted(rows, item)
+        best_item, best_k = top_per_row(sp.csr_matrix(
+            (pairs.score + 1e-9, (local, np.arange(len(item)))),
+            shape=(len(rows), len(item))), self.settings.review_candidates)
+        identity = pairs.identity[best_k]
+        top = np.full(len(rows), -np.inf)
+        np.maximum.at(top, best_item, identity)
+        # Candidates read back: those that may tie with the best (within the margin, less
+        # the page bonus that may have ranked another first) and a few more, so that a scan
+        # no record claims can still name its nearest records.
+        reach = self.settings.ambiguity_margin + self.settings.page_agreement_bonus
+        order = np.lexsort((-pairs.score[best_k], best_item))
+        rank = np.empty(len(order), dtype=np.int64)
+        first = np.searchsorted(best_item[order], best_item[order])
+        rank[order] = np.arange(len(order)) - first
+        keep = (identity > top[best_item] - reach - 1e-9) | (rank < HINT_CANDIDATES)
+        for i, k in zip(best_item[keep], best_k[keep]):
+            owner = todo[int(rows[int(i)])].item_id
+            ranked.setdefault(owner, []).append(
+                (self.titles.title_score(scans, pairs, int(k)),
+                 self.labels[int(pairs.record[k])]))
+
+    def fuzzy(self, items: list[Item], ranked: dict[int, list[tuple[TitleScore, int]]]) -> None:
+        """Link titles one to one: a clear best takes its record, strongest first; near-twins
+        are settled together by every signal they have (scan order included) when that is
+        decisive, else go to review; a scan that fits nothing well lists its nearest records
+        as hints."""
         s = self.settings
-        for item, ranked, from_sidecar in scored_items:
-            best, record = ranked[0]
+        scored_items = [(item, ranked[item.item_id]) for item in items if item.item_id in ranked]
+        # Best first, so a strong link takes its record before a weaker claim is considered.
+        scored_items.sort(key=lambda x: (-x[1][0][0].score, x[0].item_id))
+        ties: list[tuple[Item, list[tuple[TitleScore, int]]]] = []
+        for item, choices in scored_items:
+            item.scheme = item.scheme or ("scanner_counter+sidecar"
+                                          if self._title_method(item) == "sidecar_title"
+                                          else "title")
+            best, record = choices[0]
             if best.score < s.review_score:
+                self._hint(item, choices, self._no_link_reason(item, choices))
                 continue
-            method = "sidecar_title" if from_sidecar else "title"
-            close = [(sc, r) for sc, r in ranked
+            close = [(sc, r) for sc, r in choices
                      if best.identity - sc.identity < s.ambiguity_margin]
             if best.score < s.accept_score and len(close) > s.weak_candidates:
+                self._hint(item, choices, t("why.weak", self.lang, n=len(close)))
                 continue
-            if len(close) == 1 and record not in self.claimed and best.score >= s.accept_score:
-                self.add(item, record, method, min(best.score, 100) / 100, "link",
-                         self._why_title(item, best, from_sidecar))
+            if len(close) == 1 and best.score >= s.accept_score:
+                self.add(item, record, self._title_method(item), min(best.score, 100) / 100,
+                         "link", self._why_title(item, best, self._title_method(item)
+                                                 == "sidecar_title"))
                 continue
-            note = (t("why.ambiguous", self.lang, n=len(close)) if len(close) > 1 else
-                    "" if record in self.claimed else
-                    t("why.low_score", self.lang, score=round(best.score),
+            ties.append((item, close))
+        settle_ties(self, ties)
+
+    def _no_link_reason(self, item: Item, choices: list[tuple[TitleScore, int]]) -> str:
+        s = self.settings
+        best, record = choices[0]
+        if record in self.claimed and best.score >= s.review_score:
+            return t("why.claimed", self.lang, path=self.claimed[record].relpath)
+        return t("why.below_review", self.lang, score=round(min(best.score, 100)),
+                 review=round(s.review_score))
+
+    def record_hints(self, ranked: dict[int, list[tuple[TitleScore, int]]]) -> None:
+        """A record no scan is linked or proposed for names the scans nearest to it."""
+        taken = {int(r["record"]) for r in self.rows if r["decision"] in ("link", "review")}
+        listed = {(int(r["item_id"]), int(r["record"])) for r in self.rows}
+        linked = {int(r["item_id"]) for r in self.rows if r["decision"] == "link"}
+        items = {item.item_id: item for item in self.items}
+        near: dict[int, list[tuple[float, int, TitleScore]]] = defaultdict(list)
+        for item_id, choices in ranked.items():
+            if item_id in linked:
+                continue
+            for sc, record in choices:
+                if record not in taken and sc.score >= self.settings.hint_score:
+                    near[record].append((sc.score, item_id, sc))
+        for record, found in near.items():
+            found.sort(key=lambda x: (-x[0], x[1]))
+            for rank, (_, item_id, sc) in enumerate(found[:HINT_CANDIDATES], 1):
+                if (item_id, record) in listed:
+                    continue
+                item = items[item_id]
+                why = self._why_title(item, sc, self._title_method(item) == "sidecar_title")
+                self.add(item, record, self._title_method(item), min(sc.score, 100) / 100,
+                         "hint", why, rank)
+
+    def _hint(self, item: Item, choices: list[tuple[TitleScore, int]], reason: str) -> None:
+        """Name a scan's nearest records without linking it: a person sees where to look."""
+        self.reasons[item.item_id] = reason
+        for rank, (sc, record) in enumerate(choices[:HINT_CANDIDATES], 1):
+            if sc.score < s_floor(self.settings):
+                break
+            why = self._why_title(item, sc, self._title_method(item) == "sidecar_title")
+            self.add(item, record, self._title_method(item), min(sc.score, 100) / 100, "hint",
+                     f"{why}; {reason}", rank)
+
+
+def s_floor(settings: MatchSettings) -> float:
+    return settings.hint_score
+
+
+def _natural(path: str) -> tuple[object, ...]:
+    """A path as a scanning station's counter orders it: numbers by value."""
+    return tuple(int(part) if part.isdigit() else part
+                 for part in re.split(r"(\d+)", path.lower()))
+
+
+def settle_ties(linker: _Linker, ties: list[tuple[Item, list[tuple[TitleScore, int]]]]) -> None:
+    """Near-twins settled together. Scans that compete for the same records form a group; the
+    one-to-one assignment of the group that agrees best with every signal (title, year, page
+    count, and for a counter series the order the station scanned in) is taken for each pair
+    that no other assignment nearly equals; the rest go to review with all their candidates."""
+    s = linker.settings
+    parent: dict[object, object] = {}
+
+    def find(x: object) -> object:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]  # type: ignore[index]
+            x = parent[x]
+        return x
+
+    for item, close in ties:
+        for _, record in close:
+            parent[find(("i", item.item_id))] = find(("r", record))
+    groups: dict[object, list[tuple[Item, list[tuple[TitleScore, int]]]]] = defaultdict(list)
+    for item, close in ties:
+        groups[find(("i", item.item_id))].append((item, close))
+    for members in groups.values():
+        # A record another scan already has is not for elimination to hand out: a person says
+        # whether this scan is its second document or the twin's.
+        settle = len(members) <= MAX_TIE_GROUP and not any(
+            r in linker.claimed for _, close in members for _, r in close)
+        decided = _assign(members, s) if settle else {}
+        for item, close in members:
+            pick = decided.get(item.item_id)
+            if pick is not None and pick[1] not in linker.claimed:
+                sc, record = pick
+                why = linker._why_title(item, sc, linker._title_method(item) == "sidecar_title")
+                if len(close) > 1:
+                    why += "; " + t("why.twin_settled", linker.lang, n=len(close))
+                linker.add(item, record, linker._title_method(item), min(sc.score, 100) / 100,
+                           "link", why)
+                continue
+            best, first = close[0]
+            note = (t("why.ambiguous", linker.lang, n=len(close)) if len(close) > 1 else
+                    "" if first in linker.claimed else
+                    t("why.low_score", linker.lang, score=round(min(best.score, 100)),
                       accept=round(s.accept_score)))
             for rank, (sc, r) in enumerate(close, 1):
-                why = self._why_title(item, sc, from_sidecar)
-                if r in self.claimed:
-                    why += "; " + t("why.claimed", self.lang, path=self.claimed[r].relpath)
-                self.add(item, r, method, min(sc.score, 100) / 100, "review",
-                         f"{why}; {note}" if note else why, rank)
+                why = linker._why_title(item, sc, linker._title_method(item) == "sidecar_title")
+                if r in linker.claimed:
+                    why += "; " + t("why.claimed", linker.lang, path=linker.claimed[r].relpath)
+                if not note:
+                    linker.add(item, r, linker._title_method(item), min(sc.score, 100) / 100,
+                               "review", why, rank)
+                    continue
+                linker.add(item, r, linker._title_method(item), min(sc.score, 100) / 100,
+                           "review", f"{why}; {note}", rank)
+
+
+def _assign(members: list[tuple[Item, list[tuple[TitleScore, int]]]], s: MatchSettings
+            ) -> dict[int, tuple[TitleScore, int]]:
+    """item id -> (score, record) for the pairs of the best assignment that are decisive."""
+    records = sorted({r for _, close in members for _, r in close})
+    col = {r: j for j, r in enumerate(records)}
+    weight = np.full((len(members), len(records)), -BLOCKED)
+    scores: dict[tuple[int, int], TitleScore] = {}
+    for i, (_, close) in enumerate(members):
+        for sc, r in close:
+            weight[i, col[r]] = sc.score
+            scores[(i, col[r])] = sc
+    counters = all(item.evidence.counter for item, _ in members) and len(
+        {item.root for item, _ in members}) == 1
+    if counters and len(members) == len(records) > 1:
+        by_scan = sorted(range(len(members)), key=lambda i: _natural(members[i][0].relpath))
+        for rank, i in enumerate(by_scan):
+            if weight[i, rank] > -BLOCKED:
+                weight[i, rank] += ORDER_BONUS
+    rows, cols = linear_sum_assignment(weight, maximize=True)
+    total = weight[rows, cols].sum()
+    decided: dict[int, tuple[TitleScore, int]] = {}
+    for i, j in zip(rows, cols):
+        sc = scores.get((i, j))
+        if sc is None or sc.score < s.accept_score:
+            continue
+        if len(members) > 1 or len(members[i][1]) > 1:
+            trial = weight.copy()
+            trial[i, j] = -BLOCKED
+            r2, c2 = linear_sum_assignment(trial, maximize=True)
+            if trial[r2, c2].sum() >= total - TIE_MARGIN:
+                continue
+        decided[members[i][0].item_id] = (sc, records[j])
+    return decided
 
 
 def content_key(item: Item) -> str:
@@ -282,17 +556,31 @@ def match_locality(
     lang: str = "vi",
     decisions: DecisionIndex | None = None,
 ) -> MatchResult:
-    """Link one locality's scan items to its records. ``scans`` holds role == "scan" rows."""
+    """Link one locality's scan items to its records. ``scans`` holds role == "scan" rows.
+
+    Decisions and codes first; then the root's naming conventions are learned on the links
+    that are certain (those made so far and titles that fit one record only) and applied;
+    then titles decide, one to one."""
     compiled = re.compile(pattern) if pattern else None
     items = build_items(scans, sidecars, compiled)
     linker = _Linker(records, settings, lang, decisions)
+    linker.items = items
     rest = [item for item in items if not linker.decided(item)]
     rest = [item for item in rest if not linker.exact(item)]
-    rest = linker.structural(rest)
+    readings = {item.item_id: item_readings(item) for item in items}
+    conventions = ConventionIndex(records[records["duplicate_of"] == ""])
+    ranked = linker.rank_titles(rest)
+    conventions.learn(items, readings, linker.anchors(ranked))
+    rest = linker.by_readings(rest, conventions, readings, ranked)
     linked_items = {row["item_id"] for row in linker.rows if row["decision"] == "link"}
     linked_hashes = {h for item in items if item.item_id in linked_items for h in item.hashes}
     fuzzy = [item for item in rest if not (len(item.hashes) and item.hashes <= linked_hashes)]
-    linker.fuzzy(fuzzy)
+    # Items a reading narrowed are ranked again, among the records it allows.
+    ranked = {k: v for k, v in ranked.items() if k not in linker.allowed}
+    ranked |= linker.rank_titles([item for item in fuzzy if item.item_id in linker.allowed])
+    linker.fuzzy(fuzzy, ranked)
+    linker.record_hints(ranked)
+    linked_items = {row["item_id"] for row in linker.rows if row["decision"] == "link"}
     schemes: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for item in items:
         if not item.scheme:
@@ -301,6 +589,26 @@ def match_locality(
                            "box_file" if ev.box is not None and ev.file_no is not None else
                            "title" if ev.title else "unrecognised")
         schemes[item.root][item.scheme] += 1
+        if item.item_id not in linked_items and item.item_id not in linker.reasons:
+            linker.reasons[item.item_id] = _silent_reason(item, readings[item.item_id], lang)
     links = pd.DataFrame(linker.rows, columns=LINK_COLUMNS)
     return MatchResult(items=items, links=links,
-                       schemes={root: dict(counts) for root, counts in schemes.items()})
+                       schemes={root: dict(counts) for root, counts in schemes.items()},
+                       conventions=conventions.summary(), reasons=linker.reasons)
+
+
+def _silent_reason(item: Item, readings: dict[str, int], lang: str) -> str:
+    """Why a scan with no candidate at all is not linked: what its name says, and that no
+    record has it."""
+    ev = item.evidence
+    if ev.code_keys:
+        return t("why.unknown_code", lang, code=ev.code_keys[0][1])
+    if ev.box is not None and ev.file_no is not None:
+        return t("why.unknown_box_file", lang, box=ev.box, file_no=ev.file_no)
+    if ev.file_no is not None:
+        return t("why.unknown_file_no", lang, file_no=ev.file_no)
+    if item.sidecar is not None:
+        return t("why.sidecar_no_title", lang, source=item.sidecar.source)
+    if ev.counter:
+        return t("why.counter_no_sidecar", lang)
+    return t("why.no_evidence", lang)

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from ..textnorm import match_form, numbers
 from .settings import MatchSettings
@@ -42,8 +43,13 @@ BLOCK_MAX_POSTINGS = 1000
 #: A typo is at least this similar to the word meant (rapidfuzz ratio) and this long.
 TYPO_MIN_RATIO = 85
 TYPO_MIN_LENGTH = 4
+#: The credit of a word one edit from exactly one inventory word that ``ratio`` does not reach
+#: (two letters swapped).
+SWAP_CREDIT = 0.5
 #: A key reached through a typo weighs this share of the key itself in blocking.
 TYPO_BLOCK_WEIGHT = 0.5
+#: A cut last word opens the blocks of the longer words it begins only when they are this few.
+PREFIX_BLOCK_KEYS = 20
 #: Scans blocked per sparse product; bounds the memory of the product.
 BLOCK_CHUNK = 2048
 
@@ -72,6 +78,7 @@ class PairScores:
     conflicts: np.ndarray  # how many numbers conflict
     year_agrees: np.ndarray
     pages_agree: np.ndarray
+    begun: np.ndarray  # the scan's cut last word begins a record word
 
 
 @dataclass
@@ -86,6 +93,13 @@ class EncodedTitles:
     numbers_matrix: sp.csr_matrix  # scans x numbers (binary)
     number_count: np.ndarray
     keys: sp.csr_matrix  # scans x block keys, IDF weights
+    #: The last word of a title that may have been cut: its id among the records' word
+    #: beginnings (-1: none), its column in the vocabulary (-1: unknown), the weight it adds
+    #: to ``total`` and, when it is a number, its value (-1 otherwise).
+    last_prefix: np.ndarray
+    last_col: np.ndarray
+    last_weight: np.ndarray
+    last_number: np.ndarray
 
 
 def title_words(form: str) -> list[str]:
@@ -116,7 +130,12 @@ def _pairs(words: list[str]) -> list[str]:
 
 
 def _nearest(queries: list[str], choices: list[str], workers: int) -> dict[str, tuple[str, float]]:
-    """For each query, the most similar choice at or above TYPO_MIN_RATIO and its credit."""
+    """For each query, the choice it most likely mistypes, and the credit it earns.
+
+    First by rapidfuzz ``ratio`` (a dropped or doubled letter costs little, a different letter
+    twice as much, so "puong" reads "phuong" rather than "luong"); a query that none reaches
+    then by optimal string alignment, when exactly one choice is one edit away (two swapped
+    letters, "tahnh" for "thanh")."""
     if not queries or not choices:
         return {}
     found: dict[str, tuple[str, float]] = {}
@@ -126,9 +145,39 @@ def _nearest(queries: list[str], choices: list[str], workers: int) -> dict[str, 
                                score_cutoff=TYPO_MIN_RATIO, workers=workers)
         best = matrix.argmax(axis=1)
         ratio = matrix[np.arange(len(chunk)), best]
+        rest = []
         for query, j, r in zip(chunk, best, ratio):
             if r >= TYPO_MIN_RATIO:
                 found[query] = (choices[j], (float(r) - 75) / 25)
+            else:
+                rest.append(query)
+        if not rest:
+            continue
+        edits = process.cdist(rest, choices, scorer=OSA.distance, dtype=np.int32,
+                              score_cutoff=1, workers=workers)
+        for query, row in zip(rest, edits):
+            near = np.flatnonzero(row == 1)
+            if len(near) == 1 and len(choices[near[0]]) >= TYPO_MIN_LENGTH:
+                found[query] = (choices[near[0]], SWAP_CREDIT)
+    return found
+
+
+def _split_run_together(words: list[str], vocab: dict[str, int]) -> dict[str, list[str]]:
+    """Words typed together ("hoso", "chungnhan") as the two known words they are: the split
+    whose shorter part is longest wins, so "thanhpho" is "thanh pho", not "th anhpho"."""
+    found: dict[str, list[str]] = {}
+    for word in words:
+        if len(word) < 4 or word.isdigit() or "#" in word:
+            continue
+        best: tuple[int, int] | None = None
+        for cut in range(2, len(word) - 1):
+            head, tail = word[:cut], word[cut:]
+            if head in vocab and tail in vocab:
+                shorter = min(len(head), len(tail))
+                if best is None or shorter > best[0]:
+                    best = (shorter, cut)
+        if best is not None:
+            found[word] = [word[:best[1]], word[best[1]:]]
     return found
 
 
@@ -162,7 +211,9 @@ class TitleIndex:
         n = max(1, len(titles))
         word_lists = [occurrences(title_words(f)) for f in self.forms]
         self.numbers = [numbers(f) for f in self.forms]
-        df = Counter(w for ws in word_lists for w in set(ws))
+        # Built in title order (not set order), so that ids and ties do not depend on the
+        # process's string hash seed: a cluster worker must score exactly as this process.
+        df = Counter(w for ws in word_lists for w in dict.fromkeys(ws))
         self.vocab = {w: i for i, w in enumerate(df)}
         self.idf = np.array([math.log(1 + n / df[w]) for w in df])
         self.unknown_idf = math.log(1 + n)
@@ -190,13 +241,30 @@ class TitleIndex:
                        for w in ws]
             self.prefix_idf[j, 1:len(ws) + 1] = np.cumsum(weights)
             self.prefix_idf[j, len(ws) + 1:] = self.prefix_idf[j, len(ws)]
-        self.number_ids = {x: i for i, x in enumerate({x for ns in self.numbers for x in ns})}
+        # Beginnings of record words (numbers from one digit, words from two letters): a scan
+        # title cut inside a word or number ends in one of them.
+        prefix_rows: list[list[str]] = []
+        for ws in word_lists:
+            heads = set()
+            for w in ws:
+                if "#" in w:
+                    continue
+                for length in range(1 if w.isdigit() else 2, len(w)):
+                    heads.add(w[:length])
+            prefix_rows.append(sorted(heads))
+        self.prefix_ids = {h: i for i, h in enumerate(sorted({h for r in prefix_rows
+                                                               for h in r}))}
+        self.prefix_matrix = _csr([[self.prefix_ids[h] for h in r] for r in prefix_rows],
+                                  [[1.0] * len(r) for r in prefix_rows],
+                                  max(1, len(self.prefix_ids)))
+        self.number_ids = {x: i for i, x in enumerate(sorted({x for ns in self.numbers
+                                                              for x in ns}))}
         self.numbers_matrix = _csr([[self.number_ids[x] for x in ns] for ns in self.numbers],
                                    [[1.0] * len(ns) for ns in self.numbers],
                                    max(1, len(self.number_ids)))
         # Block keys: rare words, rare word pairs, numbers; each weighted by its IDF.
-        key_lists = [set(ws) | set(_pairs(ws)) | {f"#{x}" for x in ns}
-                     | {self.meant[w][0] for w in ws if w in self.meant}
+        key_lists = [list(dict.fromkeys([*ws, *_pairs(ws), *(f"#{x}" for x in sorted(ns)),
+                                         *(self.meant[w][0] for w in ws if w in self.meant)]))
                      for ws, ns in zip(word_lists, self.numbers)]
         key_df = Counter(k for ks in key_lists for k in ks)
         cap = max(20, min(int(BLOCK_MAX_SHARE * n), BLOCK_MAX_POSTINGS))
@@ -204,6 +272,13 @@ class TitleIndex:
         self.key_idf = np.zeros(len(self.keys))
         for k, i in self.keys.items():
             self.key_idf[i] = math.log(1 + n / key_df[k])
+        self.prefix_keys: dict[str, list[int]] = {}
+        for k, key_id in self.keys.items():
+            if " " in k:
+                continue
+            word = k[1:] if k.startswith("#") else k
+            for length in range(1 if word.isdigit() else 2, len(word)):
+                self.prefix_keys.setdefault(word[:length], []).append(key_id)
         self.key_matrix = _csr([[self.keys[k] for k in ks if k in self.keys] for ks in key_lists],
                                [[1.0 for k in ks if k in self.keys] for ks in key_lists],
                                max(1, len(self.keys))).T.tocsr()
@@ -215,16 +290,28 @@ class TitleIndex:
                            and not w.isdigit()]
 
     # -- scans -------------------------------------------------------------------------------
-    def encode(self, titles: list[str]) -> EncodedTitles:
-        """Scan titles as sparse vectors over the inventory's words, typos resolved."""
+    def encode(self, titles: list[str], cut: list[bool] | None = None) -> EncodedTitles:
+        """Scan titles as sparse vectors over the inventory's words, typos resolved.
+
+        ``cut[i]`` says title i may have been cut at a fixed length: its last word then also
+        counts as the beginning of a longer record word ("TBD 1" for "tờ bản đồ số 18").
+        """
         forms = [match_form(t) for t in titles]
         word_lists = [title_words(f) for f in forms]
         seen = {w for ws in word_lists for w in ws}
         workers = self.settings.workers
         unknown = sorted(w for w in seen if w not in self.vocab and _typo_candidate(w))
         as_known = _nearest(unknown, self.long_words, workers)
+        joined = _split_run_together([w for w in unknown if w not in as_known], self.vocab)
+        if joined:
+            word_lists = [[part for w in ws for part in joined.get(w, (w,))] for ws in word_lists]
+        cut = cut or [False] * len(titles)
+        last_prefix = np.full(len(titles), -1, dtype=np.int64)
+        last_col = np.full(len(titles), -1, dtype=np.int64)
+        last_weight = np.zeros(len(titles))
+        last_number = np.full(len(titles), -1, dtype=np.int64)
         rows, values, totals, key_rows, key_values = [], [], [], [], []
-        for ws in word_lists:
+        for i, ws in enumerate(word_lists):
             cols: list[int] = []
             vals: list[float] = []
             keys: dict[int, float] = {}
@@ -243,6 +330,17 @@ class TitleIndex:
                 cols.append(col)
                 vals.append(idf * credit)
                 canonical.append((token, 1.0 if credit == 1.0 else TYPO_BLOCK_WEIGHT))
+            if cut[i] and ws and ws[-1] in self.prefix_ids and "#" not in ws[-1]:
+                last = ws[-1]
+                last_prefix[i] = self.prefix_ids[last]
+                last_col[i] = self.vocab.get(last, -1)
+                last_weight[i] = (float(self.idf[last_col[i]]) if last_col[i] >= 0
+                                  else self.unknown_idf)
+                last_number[i] = int(last) if last.isdigit() else -1
+                longer = self.prefix_keys.get(last, ())
+                if len(longer) <= PREFIX_BLOCK_KEYS:
+                    for k in longer:
+                        keys[k] = max(keys.get(k, 0.0), TYPO_BLOCK_WEIGHT * self.key_idf[k])
             for word, weight in canonical:
                 k = self.keys.get(word, -1)
                 if k >= 0:
@@ -274,6 +372,8 @@ class TitleIndex:
             numbers_matrix=_csr(num_rows, [[1.0] * len(r) for r in num_rows], width),
             number_count=np.array([len(ns) for ns in nums], dtype=float),
             keys=_csr(key_rows, key_values, max(1, len(self.keys))),
+            last_prefix=last_prefix, last_col=last_col, last_weight=last_weight,
+            last_number=last_number,
         )
 
     def candidates(self, scans: EncodedTitles, limit: int, rows: np.ndarray | None = None
@@ -302,6 +402,8 @@ class TitleIndex:
         record = np.asarray(record, dtype=np.int64)
         found = np.asarray(scans.words[item].multiply(self.words[record]).sum(axis=1)).ravel()
         total = scans.total[item]
+        begun = self._cut_word_begins(scans, item, record)
+        found = found + np.where(begun, scans.last_weight[item], 0.0)
         span = self.prefix_idf[record, np.minimum(scans.length[item],
                                                   self.prefix_idf.shape[1] - 1)]
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -315,7 +417,7 @@ class TitleIndex:
             swapped_share = np.round(np.where(total > 0, 100.0 * swapped / total, 0.0), 9)
         shared = np.asarray(scans.numbers_matrix[item].multiply(
             self.numbers_matrix[record]).sum(axis=1)).ravel()
-        conflicts = scans.number_count[item] - shared
+        conflicts = scans.number_count[item] - shared - (begun & (scans.last_number[item] >= 0))
         n = len(item)
         year = np.full(n, np.nan) if years is None else np.asarray(years, dtype=float)[item]
         page = np.full(n, np.nan) if pages is None else np.asarray(pages, dtype=float)[item]
@@ -332,14 +434,33 @@ class TitleIndex:
         # Not capped at 100: two candidates that both agree on year and pages must still be
         # told apart by their titles. Callers cap when they show the score.
         return PairScores(item, record, np.maximum(score, 0.0), np.maximum(identity, 0.0),
-                          coverage, conflicts, year_agrees, pages_agree)
+                          coverage, conflicts, year_agrees, pages_agree, begun)
+
+    def _cut_word_begins(self, scans: EncodedTitles, item: np.ndarray, record: np.ndarray
+                         ) -> np.ndarray:
+        """Per pair: the scan's title may be cut, its last word is not a word of the record
+        but begins one (a number cut short is then no conflict)."""
+        begun = np.zeros(len(item), dtype=bool)
+        prefix = scans.last_prefix[item]
+        open_ = np.flatnonzero(prefix >= 0)
+        if not len(open_):
+            return begun
+        hit = np.asarray(self.prefix_matrix[record[open_], prefix[open_]]).ravel() > 0
+        col = scans.last_col[item[open_]]
+        known = col >= 0
+        whole = np.zeros(len(open_), dtype=bool)
+        whole[known] = np.asarray(self.words[record[open_][known], col[known]]).ravel() > 0
+        begun[open_] = hit & ~whole
+        return begun
 
     def title_score(self, scans: EncodedTitles, pairs: PairScores, k: int) -> TitleScore:
         """Pair ``k`` of ``pairs`` as a TitleScore, with the conflicting numbers named."""
         i, j = int(pairs.item[k]), int(pairs.record[k])
+        conflicts = scans.numbers[i] - self.numbers[j]
+        if pairs.begun[k]:
+            conflicts = conflicts - {int(scans.last_number[i])}
         return TitleScore(float(pairs.score[k]), float(pairs.identity[k]),
-                          float(pairs.coverage[k]),
-                          tuple(sorted(scans.numbers[i] - self.numbers[j])),
+                          float(pairs.coverage[k]), tuple(sorted(conflicts)),
                           bool(pairs.year_agrees[k]), bool(pairs.pages_agree[k]))
 
     # -- one scan at a time (tests, notebooks) -----------------------------------------------

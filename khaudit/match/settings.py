@@ -39,6 +39,9 @@ class MatchSettings:
     #: about as well says too little to point at any of them (a different person whose
     #: name shares words with many): it is left unmatched rather than put to review.
     weak_candidates: int = 3
+    #: A scan that is not linked names its nearest records (and a record without a scan its
+    #: nearest scans) when they score at least this: never silent, never decided.
+    hint_score: float = 40.0
     #: Page rule: a scan has between min and max pages per sheet listed; outside is page_mismatch.
     min_pages_per_sheet: float = 1.0
     max_pages_per_sheet: float = 2.0

@@ -11,7 +11,9 @@ from __future__ import annotations
 import json
 import unicodedata
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InventoryFileError
@@ -22,11 +24,13 @@ from ..textnorm import fold
 
 SIDECAR_SYNONYMS: dict[str, tuple[str, ...]] = {
     "file": ("ten tep", "ten tep tin", "tep tin", "ten file", "file name", "filename", "file",
-             "duong dan", "path", "tep"),
+             "duong dan", "path", "tep", "ten anh", "image", "scan", "ten ban quet"),
     "record_code": ("ma ho so goc giay", "ma ho so", "so ky hieu ho so", "record code", "code",
                     "ma hs"),
-    "title": ("tieu de ho so", "tieu de", "title", "ten ho so"),
-    "pages": ("so luong trang", "so trang", "pages", "page count"),
+    "title": ("tieu de ho so", "tieu de", "title", "ten ho so", "trich yeu", "noi dung",
+              "mo ta", "description", "desc", "subject"),
+    "pages": ("so luong trang", "so trang", "pages", "page count", "sl trang", "trang",
+              "so anh", "so to"),
     "year": ("thoi gian bat dau", "nam", "year", "thoi gian"),
 }
 
@@ -39,6 +43,9 @@ class SidecarEntry:
     pages: int | None
     year: int | None
     source: str  # "metadata.csv row 12"
+    #: Every other column holding a whole number, by its heading (folded): the readings a
+    #: project's conventions are learned from, whatever the scanning tool called them.
+    numbers: dict[str, int] = field(default_factory=dict)
 
 
 def _key(name: str) -> str:
@@ -46,14 +53,85 @@ def _key(name: str) -> str:
     return unicodedata.normalize("NFC", name.replace("\\", "/").split("/")[-1]).lower()
 
 
+_FILE_NAME = re.compile(r"\.(pdf|tiff?|jpe?g|png|jp2|bmp|gif)$", re.IGNORECASE)
+_WHOLE = re.compile(r"^\d{1,9}$")
+#: A column is read as a field by its content when at least this share of its cells fit.
+CONTENT_SHARE = 0.8
+
+
+def _column(rows: list[list[object]], c: int) -> list[str]:
+    return [cell_text(row[c]) if c < len(row) else "" for row in rows]
+
+
+def _share(values: list[str], test: Callable[[str], bool]) -> float:
+    filled = [v for v in values if v]
+    return sum(map(test, filled)) / len(filled) if filled else 0.0
+
+
+def _is_year(text: str) -> bool:
+    years = parse_years(text)
+    return years[0] is not None and 1900 <= years[0] <= 2100 and len(text) <= 25
+
+
+def _is_title(text: str) -> bool:
+    return sum(ch.isalpha() for ch in text) >= 12 and len(text.split()) >= 3
+
+
+def _by_content(rows: list[list[object]], known: dict[str, int], width: int) -> dict[str, int]:
+    """Fields the headings did not name, found from what the columns hold: file names (a scan
+    extension), the operator's title (the column of longest text), a year."""
+    found = dict(known)
+    free = [c for c in range(width) if c not in found.values()]
+    columns = {c: _column(rows, c) for c in free}
+    if "file" not in found:
+        names = [c for c in free if _share(columns[c], lambda v: bool(_FILE_NAME.search(v)))
+                 >= CONTENT_SHARE]
+        if names:
+            found["file"] = names[0]
+    if "title" not in found:
+        titles = [(sum(len(v) for v in columns[c]), c) for c in free
+                  if c != found.get("file") and _share(columns[c], _is_title) >= CONTENT_SHARE]
+        if titles:
+            found["title"] = max(titles)[1]
+    if "year" not in found:
+        years = [c for c in free if c not in found.values()
+                 and _share(columns[c], _is_year) >= CONTENT_SHARE]
+        if years:
+            found["year"] = years[0]
+    return found
+
+
+def _header_row(sheet: RawSheet) -> int:
+    """Without a heading khaudit knows: the first row of two or more cells that the rows
+    under it do not resemble (a row of headings), else -1 (no header)."""
+    for r, row in enumerate(sheet.rows[:20]):
+        cells = [cell_text(v) for v in row]
+        if sum(bool(c) for c in cells) >= 2:
+            names = [c for c in cells if _FILE_NAME.search(c)]
+            return -1 if names else r
+    return -1
+
+
 def _from_sheet(sheet: RawSheet, source: str) -> list[SidecarEntry]:
-    header = find_header(sheet, synonyms=SIDECAR_SYNONYMS, required=("file",))
-    if header is None:
+    header = find_header(sheet, synonyms=SIDECAR_SYNONYMS, required=())
+    if header is not None and header.mapping:
+        top, headings = header.row_index, header.headings
+        col = {f: c for c, f in header.mapping.items()}
+    else:
+        top = _header_row(sheet)
+        headings = [cell_text(v) for v in sheet.rows[top]] if top >= 0 else []
+        col = {}
+    body = sheet.rows[top + 1:]
+    width = max((len(r) for r in body), default=0)
+    col = _by_content(body, col, width)
+    if "file" not in col:
         return []
-    col = {f: c for c, f in header.mapping.items()}
+    mapped = set(col.values())
+    number_columns = {c: fold(headings[c]) if c < len(headings) and headings[c] else f"col{c + 1}"
+                      for c in range(width) if c not in mapped
+                      and _share(_column(body, c), lambda v: bool(_WHOLE.match(v))) >= CONTENT_SHARE}
     entries = []
-    for r in range(header.row_index + 1, len(sheet.rows)):
-        row = sheet.rows[r]
+    for r, row in enumerate(body, top + 2):
 
         def get(field: str, row: list[object] = row) -> object:
             c = col.get(field)
@@ -62,11 +140,13 @@ def _from_sheet(sheet: RawSheet, source: str) -> list[SidecarEntry]:
         name = cell_text(get("file"))
         if not name:
             continue
+        numbers = {heading: int(text) for c, heading in number_columns.items()
+                   if c < len(row) and _WHOLE.match(text := cell_text(row[c]))}
         entries.append(SidecarEntry(
             file=name, record_code=cell_text(get("record_code")),
             title=unicodedata.normalize("NFC", cell_text(get("title"))),
             pages=parse_count(get("pages")), year=parse_years(get("year"))[0],
-            source=f"{source} row {r + 1}",
+            source=f"{source} row {r}", numbers=numbers,
         ))
     return entries
 

@@ -1,0 +1,273 @@
+"""Naming conventions learned from the data: which number in a scan's path is which field of its
+record.
+
+Offices name scans by habits nobody wrote down: ``0012 - <title>.pdf`` where 12 is the last
+segment of the record code, ``Hop 03/HS 012.pdf``, a year folder and a number, a sidecar column
+whose heading nobody can guess. Rather than a list of schemes to fall outside of, every number a
+path shows is a *reading* (the first and the last number of the file name and of each folder
+above it, the box and file number the path parser finds, each numeric sidecar column), and every
+number a record has is a *field* (file number, box, STT, year, each numeric segment of its code
+counted from the end). On the links that are certain (codes, decisions, titles that fit one
+record only) every reading is compared with every field, per scan root; a reading that agrees on
+nearly all of them is adopted for that root and reported with its count ("số đầu tên tệp = số
+cuối của mã hồ sơ: khớp 598/600"); one that disagrees is dropped. The path parser's box and file
+number are adopted unless the certain links contradict them. A root with too few certain links
+adopts a reading only when it names exactly one record for nearly every scan and no two scans
+the same record: a number that fits that well is not chance.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..i18n import t
+from .evidence import normalize_code
+from .items import Item
+
+#: A reading is adopted when it agrees with a field on at least this share of the certain links
+#: that have both, and on at least MIN_AGREEING of them.
+MIN_AGREEMENT = 0.95
+MIN_AGREEING = 3
+#: The path parser's box and file number stand unless this many certain links check them and
+#: fewer than PARSED_MIN_AGREEMENT agree.
+PARSED_MIN_CHECKED = 5
+PARSED_MIN_AGREEMENT = 0.8
+#: Without certain links: the share of a root's scans a reading must name exactly one record
+#: for, and the share of them that may name a record another scan also names.
+UNSUPERVISED_MIN_UNIQUE = 0.8
+UNSUPERVISED_MAX_SHARED = 0.05
+#: Certain links per root a convention is learned from at most.
+LEARN_MAX_ANCHORS = 5000
+#: Fields that name one record (keys) and fields that narrow the choice (scopes).
+KEY_FIELDS = ("file_no", "stt", "code.1", "code.2", "code.3")
+SCOPE_FIELDS = ("box", "year")
+_NUMBER = re.compile(r"\d{1,9}")
+
+
+@dataclass(frozen=True)
+class Convention:
+    """A reading of the path adopted as a field of the record, with the evidence for it."""
+
+    root: str
+    reading: str
+    field: str
+    agree: int  # certain links on which the reading equals the field
+    checked: int  # certain links that have both
+    basis: str  # "links" (learned), "parsed" (the path parser's), "unique" (no certain links)
+
+    @property
+    def is_key(self) -> bool:
+        return self.field in KEY_FIELDS
+
+
+def _stem(name: str) -> str:
+    dot = name.rfind(".")
+    return name[:dot] if dot > 0 else name
+
+
+def item_readings(item: Item) -> dict[str, int]:
+    """Every number the item's path (and its sidecar row) shows, by where it stands."""
+    parts = unicodedata.normalize("NFC", item.relpath).split("/")
+    name = parts[-1] if item.series else _stem(parts[-1])
+    out: dict[str, int] = {}
+    places = [("name", name)] + [(f"folder{d}", folder)
+                                 for d, folder in enumerate(reversed(parts[:-1]), 1) if d <= 3]
+    for place, text in places:
+        found = _NUMBER.findall(text)
+        if found:
+            out[f"{place}.first"] = int(found[0])
+            if len(found) > 1:
+                out[f"{place}.last"] = int(found[-1])
+    ev = item.evidence
+    if ev.file_no is not None:
+        out["parsed.file_no"] = ev.file_no
+    if ev.box is not None:
+        out["parsed.box"] = ev.box
+    if item.sidecar is not None:
+        for heading, value in item.sidecar.numbers.items():
+            out[f"sidecar:{heading}"] = value
+    return out
+
+
+def _int(value: object) -> int | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return None
+    text = str(value).strip()
+    if text.isdigit() and len(text) <= 9:
+        return int(text)
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() and 0 <= number < 1e9 else None
+
+
+def record_fields(records: pd.DataFrame) -> dict[str, dict[int, int]]:
+    """field -> {record label: value} for every number a record has."""
+    fields: dict[str, dict[int, int]] = defaultdict(dict)
+    for column, field in (("file_no", "file_no"), ("box", "box"), ("stt", "stt"),
+                          ("year_start", "year")):
+        if column not in records:
+            continue
+        for label, value in zip(records.index, records[column]):
+            number = _int(value)
+            if number is not None:
+                fields[field][label] = number
+    for label, code in zip(records.index, records["record_code"]):
+        if not code:
+            continue
+        segments = [s for s in normalize_code(str(code)).split(".") if s.isdigit() and len(s) <= 9]
+        for k, segment in enumerate(reversed(segments[-3:]), 1):
+            fields[f"code.{k}"][label] = int(segment)
+    return dict(fields)
+
+
+class ConventionIndex:
+    """The records of a locality by the value of each field, and the conventions per root."""
+
+    def __init__(self, records: pd.DataFrame):
+        self.fields = record_fields(records)
+        self.by_value: dict[str, dict[int, frozenset[int]]] = {}
+        for field, values in self.fields.items():
+            groups: dict[int, set[int]] = defaultdict(set)
+            for label, value in values.items():
+                groups[value].add(label)
+            self.by_value[field] = {v: frozenset(labels) for v, labels in groups.items()}
+        self.conventions: dict[str, list[Convention]] = {}
+
+    def learn(self, items: list[Item], readings: dict[int, dict[str, int]],
+              anchors: dict[int, int]) -> None:
+        """Adopt, per root, the readings that agree with the fields on the certain links
+        (``anchors``: item id -> record label)."""
+        by_root: dict[str, list[Item]] = defaultdict(list)
+        for item in items:
+            by_root[item.root].append(item)
+        for root, members in by_root.items():
+            self.conventions[root] = self._learn_root(root, members, readings, anchors)
+
+    def _learn_root(self, root: str, members: list[Item], readings: dict[int, dict[str, int]],
+                    anchors: dict[int, int]) -> list[Convention]:
+        agree: Counter[tuple[str, str]] = Counter()
+        checked: Counter[tuple[str, str]] = Counter()
+        learned_from = 0
+        for item in members:
+            record = anchors.get(item.item_id)
+            if record is None:
+                continue
+            learned_from += 1
+            if learned_from > LEARN_MAX_ANCHORS:
+                break  # enough to tell a convention from chance; keeps a huge root linear
+            for reading, value in readings[item.item_id].items():
+                for field, values in self.fields.items():
+                    if record in values:
+                        checked[(reading, field)] += 1
+                        agree[(reading, field)] += values[record] == value
+        adopted = [Convention(root, r, f, agree[(r, f)], n, "links")
+                   for (r, f), n in checked.items()
+                   if agree[(r, f)] >= MIN_AGREEING and agree[(r, f)] >= MIN_AGREEMENT * n]
+        taken = {(c.reading, c.field) for c in adopted}
+        for reading, field in (("parsed.box", "box"), ("parsed.file_no", "file_no")):
+            n = checked[(reading, field)]
+            if field not in self.fields or (reading, field) in taken:
+                continue
+            if n >= PARSED_MIN_CHECKED and agree[(reading, field)] < PARSED_MIN_AGREEMENT * n:
+                continue
+            if any(readings[i.item_id].get(reading) is not None for i in members):
+                adopted.append(Convention(root, reading, field, agree[(reading, field)], n,
+                                          "parsed"))
+        if not any(c.is_key for c in adopted):
+            # A pair the certain links checked and found wanting is not taken up again.
+            refuted = {pair for pair, n in checked.items()
+                       if n >= MIN_AGREEING and agree[pair] < MIN_AGREEMENT * n}
+            adopted += self._unique_reading(root, members, readings, refuted)
+        # Keys first, most agreeing first: they are intersected in this order.
+        adopted.sort(key=lambda c: (not c.is_key, c.basis != "links",
+                                    -(c.agree / c.checked if c.checked else 0), c.reading))
+        return adopted
+
+    def _unique_reading(self, root: str, members: list[Item], readings: dict[int, dict[str, int]],
+                        refuted: set[tuple[str, str]]) -> list[Convention]:
+        """With no certain link to learn from: the reading that names one record for nearly
+        every scan, and no two scans (of different content) the same record."""
+        best: tuple[float, Convention] | None = None
+        names = {r for item in members for r in readings[item.item_id]}
+        for reading in sorted(names):
+            having = [i for i in members if reading in readings[i.item_id]]
+            if len(having) < max(MIN_AGREEING, 0.5 * len(members)):
+                continue
+            for field in KEY_FIELDS:
+                index = self.by_value.get(field)
+                if not index or (reading, field) in refuted:
+                    continue
+                hits = [index.get(readings[i.item_id][reading], frozenset()) for i in having]
+                single = [(next(iter(h)), i) for h, i in zip(hits, having) if len(h) == 1]
+                if len(single) < UNSUPERVISED_MIN_UNIQUE * len(having):
+                    continue
+                contents: dict[int, set[frozenset[str]]] = defaultdict(set)
+                for record, item in single:
+                    contents[record].add(item.hashes)
+                shared = sum(len(c) - 1 for c in contents.values())
+                if shared > UNSUPERVISED_MAX_SHARED * len(single):
+                    continue
+                share = len(single) / len(having)
+                if best is None or share > best[0]:
+                    best = (share, Convention(root, reading, field, len(single), len(having),
+                                              "unique"))
+        return [best[1]] if best else []
+
+    def candidates(self, item: Item, readings: dict[str, int]
+                   ) -> tuple[frozenset[int] | None, list[Convention]]:
+        """The records the adopted readings allow for ``item`` (None: no reading applies),
+        and the conventions that narrowed them."""
+        allowed: frozenset[int] | None = None
+        used: list[Convention] = []
+        for convention in self.conventions.get(item.root, ()):
+            value = readings.get(convention.reading)
+            if value is None:
+                continue
+            hits = self.by_value.get(convention.field, {}).get(value, frozenset())
+            narrowed = hits if allowed is None else allowed & hits
+            if not narrowed:
+                continue  # a reading the others contradict here: the others decide
+            if allowed is None and not convention.is_key:
+                # A scope alone (a box, a year) narrows only once a key or a title speaks.
+                allowed, used = hits, [convention]
+                continue
+            allowed = narrowed
+            used.append(convention)
+        return allowed, used
+
+    def summary(self) -> dict[str, list[dict[str, object]]]:
+        """root -> the adopted conventions, as run.json and the terminal show them."""
+        return {root: [{"reading": c.reading, "field": c.field, "agree": c.agree,
+                        "checked": c.checked, "basis": c.basis} for c in conventions]
+                for root, conventions in self.conventions.items()}
+
+
+def describe_reading(reading: str, lang: str) -> str:
+    """A reading as a person says it ("số đầu tên tệp", "cột 'Số HS' của tệp siêu dữ liệu")."""
+    if reading.startswith("sidecar:"):
+        return t("reading.sidecar", lang, heading=reading.removeprefix("sidecar:"))
+    return t(f"reading.{reading}", lang)
+
+
+def describe(convention: Convention, lang: str) -> str:
+    """One adopted convention with its evidence, for the terminal and the reports."""
+    return t(f"convention.{convention.basis}", lang,
+             reading=describe_reading(convention.reading, lang),
+             field=t(f"field.{convention.field}", lang),
+             agree=convention.agree, checked=convention.checked)
+
+
+def anchors_from(links: Iterable[tuple[int, int]]) -> dict[int, int]:
+    """item id -> record for links that name one record per item."""
+    seen: dict[int, set[int]] = defaultdict(set)
+    for item_id, record in links:
+        seen[item_id].add(record)
+    return {i: next(iter(r)) for i, r in seen.items() if len(r) == 1}
