@@ -141,3 +141,19 @@ def test_a_scan_no_record_claims_names_its_nearest_records_and_why():
     assert set(result.links["decision"]) == {"hint"}
     assert result.reasons[0]
     assert "None" not in " ".join(result.links["explanation"])
+
+
+def test_a_convention_holds_for_the_name_shape_it_was_learned_on():
+    # One root, two batches: "012 - <title>" (the number is the file number) and counters
+    # "SCAN0012" whose numbers follow the station, not the inventory.
+    rng = random.Random(5)
+    titles = land_titles(40)
+    recs = records(titles)
+    recs["file_no"] = pd.array(range(1, 41), dtype="Int64")
+    names = [f"dot1/{i + 1:03d} - {typed(t, rng, 200)}.pdf" for i, t in enumerate(titles[:20])]
+    names += [f"dot2/SCAN{i + 1:04d}.pdf" for i in range(20)]
+    result = match_locality(recs, scans(names), SidecarIndex([]), MatchSettings())
+    links = result.links[result.links["decision"] == "link"]
+    assert set(zip(links["item_id"], links["record"])) == {(i, i) for i in range(20)}
+    shapes = {c["shape"] for c in result.conventions["/scans"]}
+    assert shapes == {"+title"}

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..i18n import t
+from ..textnorm import fold
 from .evidence import normalize_code
 from .items import Item
 
@@ -60,6 +61,7 @@ class Convention:
     agree: int  # certain links on which the reading equals the field
     checked: int  # certain links that have both
     basis: str  # "links" (learned), "parsed" (the path parser's), "unique" (no certain links)
+    shape: str = ""  # the name shape it holds for (name_shape)
 
     @property
     def is_key(self) -> bool:
@@ -143,13 +145,15 @@ class ConventionIndex:
 
     def learn(self, items: list[Item], readings: dict[int, dict[str, int]],
               anchors: dict[int, int]) -> None:
-        """Adopt, per root, the readings that agree with the fields on the certain links
-        (``anchors``: item id -> record label)."""
-        by_root: dict[str, list[Item]] = defaultdict(list)
+        """Adopt, per root and name shape, the readings that agree with the fields on the
+        certain links (``anchors``: item id -> record label). A root holding two batches
+        named two ways ("034 - <title>.pdf" and "SCAN0034.pdf") learns each on its own."""
+        groups: dict[tuple[str, str], list[Item]] = defaultdict(list)
         for item in items:
-            by_root[item.root].append(item)
-        for root, members in by_root.items():
-            self.conventions[root] = self._learn_root(root, members, readings, anchors)
+            groups[(item.root, name_shape(item))].append(item)
+        for (root, shape), members in sorted(groups.items()):
+            self.conventions[_group(root, shape)] = self._learn_root(root, members, readings,
+                                                                     anchors)
 
     def _learn_root(self, root: str, members: list[Item], readings: dict[int, dict[str, int]],
                     anchors: dict[int, int]) -> list[Convention]:
@@ -227,7 +231,7 @@ class ConventionIndex:
         and the conventions that narrowed them."""
         allowed: frozenset[int] | None = None
         used: list[Convention] = []
-        for convention in self.conventions.get(item.root, ()):
+        for convention in self.conventions.get(_group(item.root, name_shape(item)), ()):
             value = readings.get(convention.reading)
             if value is None:
                 continue
@@ -244,10 +248,34 @@ class ConventionIndex:
         return allowed, used
 
     def summary(self) -> dict[str, list[dict[str, object]]]:
-        """root -> the adopted conventions, as run.json and the terminal show them."""
-        return {root: [{"reading": c.reading, "field": c.field, "agree": c.agree,
-                        "checked": c.checked, "basis": c.basis} for c in conventions]
-                for root, conventions in self.conventions.items()}
+        """root -> the adopted conventions (each with the name shape it holds for), as
+        run.json and the terminal show them."""
+        out: dict[str, list[dict[str, object]]] = defaultdict(list)
+        for group, conventions in self.conventions.items():
+            root, shape = group.split(_SHAPE_MARK, 1)
+            out[root] += [{"reading": c.reading, "field": c.field, "agree": c.agree,
+                           "checked": c.checked, "basis": c.basis, "shape": shape}
+                          for c in conventions]
+        return dict(out)
+
+
+_SHAPE_MARK = "\x00"
+_LEADING_LETTERS = re.compile(r"^[a-z ]*")
+
+
+def _group(root: str, shape: str) -> str:
+    return f"{root}{_SHAPE_MARK}{shape}"
+
+
+def name_shape(item: Item) -> str:
+    """How a scan is named, coarsely: the letters before its first number and whether a
+    title follows ("", "scan", "img", "hs" ... and "+title"). Conventions hold per shape."""
+    name = unicodedata.normalize("NFC", item.relpath).split("/")[-1]
+    stem = name if item.series else _stem(name)
+    prefix = _LEADING_LETTERS.match(fold(stem))
+    letters = prefix.group(0).strip() if prefix else ""
+    titled = bool(item.evidence.title or (item.sidecar and item.sidecar.title))
+    return (letters if len(letters) <= 8 else "text") + ("+title" if titled else "")
 
 
 def describe_reading(reading: str, lang: str) -> str:
