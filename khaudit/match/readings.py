@@ -185,7 +185,10 @@ class ConventionIndex:
             if any(readings[i.item_id].get(reading) is not None for i in members):
                 adopted.append(Convention(root, reading, field, agree[(reading, field)], n,
                                           "parsed"))
-        if not any(c.is_key for c in adopted):
+        # A scanner counter numbers what the station saw, not the inventory: with no certain
+        # link to vouch for it, its number is never taken as a record's.
+        counters = all(item.evidence.counter for item in members)
+        if not counters and not any(c.is_key for c in adopted):
             # A pair the certain links checked and found wanting is not taken up again.
             refuted = {pair for pair, n in checked.items()
                        if n >= MIN_AGREEING and agree[pair] < MIN_AGREEMENT * n}
