@@ -1,7 +1,8 @@
 """One audit: project -> inventories + scans -> matching -> reconciliation -> the run.
 
 Data flows one way; this module only wires the stages together and records what went in
-(digests of every input and of the scan catalogue) so the run can be reproduced and checked.
+(digests of every input, of the scan catalogue and of the review decisions applied) so the run
+can be reproduced and checked: anything that can change a status is in the fingerprint.
 """
 
 from __future__ import annotations
@@ -136,18 +137,24 @@ def _prepare(project: Project, locality: Locality, lang: str, progress: StagePro
     reasons = []
     for _, row in others.iterrows():
         if row["role"] == "sidecar":
-            found = read_sidecar(base / row["root"] / row["path"])
+            unreadable: list[str] = []
+            found = read_sidecar(base / row["root"] / row["path"], unreadable)
             entries += found
             reasons.append(t("ignored.sidecar", lang, n=len(found)) if found
+                           else t("ignored.unreadable", lang, error=unreadable[0]) if unreadable
                            else t("ignored.not_sidecar", lang))
         else:
             reasons.append(t("ignored.system", lang))
+    scan_problems = [{"locality": locality.name, "root": _relative(p.root, base),
+                      "path": p.relpath, "problem": p.problem} for p in scanned.problems]
     if locality.sidecar is not None:
-        entries += read_sidecar(locality.sidecar)
-    problems = pd.DataFrame(
-        [{"locality": locality.name, "root": _relative(p.root, base), "path": p.relpath,
-          "problem": p.problem} for p in scanned.problems],
-        columns=["locality", "root", "path", "problem"])
+        unreadable = []
+        entries += read_sidecar(locality.sidecar, unreadable)
+        scan_problems += [{"locality": locality.name, "root": "",
+                           "path": _relative(locality.sidecar, base),
+                           "problem": t("ignored.unreadable", lang, error=error)}
+                          for error in unreadable]
+    problems = pd.DataFrame(scan_problems, columns=["locality", "root", "path", "problem"])
     inputs = [{"locality": locality.name, "kind": "inventory", "path": display,
                "size": path.stat().st_size, "sha256": sha256_file(path)}
               for path, display in locality.inventories]
@@ -161,7 +168,10 @@ def _prepare(project: Project, locality: Locality, lang: str, progress: StagePro
                    decisions=decisions)
     changes = scanned.changes.assign(
         root=[_relative(Path(r), base) for r in scanned.changes["root"]])
-    return _Prepared(job=job, issues=pd.DataFrame([i.as_row(lang) for i in issues]),
+    issue_rows = pd.DataFrame([i.as_row(lang) for i in issues])
+    if len(issue_rows):  # a file-level issue has no row: the column stays whole numbers
+        issue_rows["source_row"] = issue_rows["source_row"].astype("Int64")
+    return _Prepared(job=job, issues=issue_rows,
                      ignored=others.assign(reason=reasons), problems=problems, inputs=inputs,
                      changes=changes, scan_ids={s.root: s.scan_id for s in scanned.summaries})
 
@@ -271,6 +281,7 @@ def audit(project: Project | str | Path, out: str | Path, lang: str = "vi",
         "project_sha256": hashlib.sha256(project_text).hexdigest(),
         "inputs": sorted((i["path"], i["sha256"]) for i in inputs),
         "scan_catalogue_sha256": catalogue_digest,
+        "decisions_sha256": decisions.digest(),
     }
     fingerprint = hashlib.sha256(
         json.dumps(fingerprint_source, sort_keys=True).encode("utf-8")).hexdigest()
@@ -289,6 +300,9 @@ def audit(project: Project | str | Path, out: str | Path, lang: str = "vi",
         "parameters": parameters,
         "inputs": inputs,
         "scan_catalogue_sha256": catalogue_digest,
+        "decisions_sha256": fingerprint_source["decisions_sha256"],
+        "decisions": len(decisions),
+        "warnings": decisions.problems,
         "localities": [{"name": loc.name, "slug": loc.slug, "code": loc.code}
                        for loc in project.localities],
         "counts": counts,
@@ -298,7 +312,7 @@ def audit(project: Project | str | Path, out: str | Path, lang: str = "vi",
     history = read_history(project.history) if project.history else []
     this_run = HistoryEntry(run_id=meta["run_id"], as_of=dt.date.fromisoformat(meta["as_of"][:10]),
                             path=out, localities=snapshots)
-    series = history_table([*history, this_run])
+    series = history_table([*(e for e in history if e.run_id != this_run.run_id), this_run])
     try:
         writer.add("history", series.reindex(columns=HISTORY_COLUMNS))
         writer.add("forecast", forecast_table(forecast_all(series, project.progress)).reindex(

@@ -150,6 +150,8 @@ def audit(project: Path, out: Path, lang: str, no_report: bool, as_of,
         run = run_audit(project, out, lang=lang, as_of=as_of, scheduler=scheduler)
     except KhauditError as exc:
         _fail(exc)
+    for warning in run.meta.get("warnings", []):
+        click.echo(warning, err=True)
     for name, roots in run.meta["schemes"].items():
         for root, schemes in roots.items():
             total = sum(schemes.values()) or 1
@@ -327,14 +329,17 @@ def review_export(run_dir: Path, out: Path, lang: str) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option("--project", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--by", default="", help=t("help.review.by"))
-def review_import(file: Path, project: Path, by: str) -> None:
+@click.option("--run", "run_dir", default=None,
+              type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help=t("help.review.run"))
+def review_import(file: Path, project: Path, by: str, run_dir: Path | None) -> None:
     """Record the decisions of a filled-in review workbook; the next audit applies them."""
     from .project import load_project
     from .review import import_review
 
     try:
         proj = load_project(project)
-        recorded, problems = import_review(file, proj.decisions, by=by)
+        recorded, problems = import_review(file, proj.decisions, by=by, run_dir=run_dir)
     except KhauditError as exc:
         _fail(exc)
     for problem in problems:

@@ -11,7 +11,9 @@ row whichever executor ran it.
 from __future__ import annotations
 
 import functools
+import multiprocessing
 import os
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -44,6 +46,33 @@ def _dask_client() -> Any:
 
         _client = Client(_scheduler, set_as_default=False)
     return _client
+
+
+def _exit_when_parent_ends(sentinel: int, parent_pid: int) -> None:
+    """Wait for the parent to end, then end this worker at once.
+
+    The parent's sentinel (a pipe end on POSIX, a process handle on Windows; set up by
+    multiprocessing for the fork and the spawn start methods alike) becomes ready when the
+    parent ends, even by ``kill -9``. On POSIX a worker forked after another may hold that
+    pipe open, so a change of parent process id is watched too.
+    """
+    from multiprocessing.connection import wait
+
+    while not wait([sentinel], timeout=0.5):
+        if os.name == "posix" and os.getppid() != parent_pid:
+            break
+    os._exit(1)
+
+
+def _watch_parent() -> None:
+    """Worker initializer: a worker must never outlive the process that started it (it would
+    sit blocked on its task pipe for good, holding memory and open files)."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+    parent_pid = os.getppid() if os.name == "posix" else 0
+    threading.Thread(target=_exit_when_parent_ends, args=(parent.sentinel, parent_pid),
+                     name="khaudit-parent-watch", daemon=True).start()
 
 
 def cpu_workers(requested: int = 0) -> int:
@@ -85,7 +114,8 @@ class Pool:
                 done.set_exception(exc)
             return done
         if self._processes is None:
-            self._processes = ProcessPoolExecutor(max_workers=self._n)
+            self._processes = ProcessPoolExecutor(max_workers=self._n,
+                                                  initializer=_watch_parent)
         return self._processes.submit(func, item)
 
     def close(self) -> None:

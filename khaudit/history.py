@@ -99,8 +99,13 @@ def read_history(history_dir: Path, include_excluded: bool = False) -> list[Hist
                              excluded=excluded.get(data["run_id"], ""))
         if include_excluded or not entry.excluded:
             entries.append((data.get("started", ""), entry))
-    entries.sort(key=lambda pair: (pair[1].as_of, pair[0]))
-    return [entry for _, entry in entries]
+    # The same inputs audited again give the same run id: one run, listed once, as last seen.
+    latest: dict[str, tuple[str, HistoryEntry]] = {}
+    for started, entry in entries:
+        if entry.run_id not in latest or started >= latest[entry.run_id][0]:
+            latest[entry.run_id] = (started, entry)
+    ordered = sorted(latest.values(), key=lambda pair: (pair[1].as_of, pair[0]))
+    return [entry for _, entry in ordered]
 
 
 def history_table(entries: list[HistoryEntry]) -> pd.DataFrame:

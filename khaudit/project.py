@@ -24,6 +24,7 @@ the project file. Example::
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import glob
@@ -31,7 +32,9 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from .errors import ProjectError
 from .forecast import ProgressSettings
@@ -39,13 +42,81 @@ from .i18n import t
 from .match.settings import MatchSettings
 from .textnorm import slugify
 
-_TOP_KEYS = {"title", "province", "locality", "scan", "matching", "progress", "cluster"}
-_PROGRESS_KEYS = {"deadline", "target", "pages_per_day", "stations", "cost_per_page", "history",
-                  "window"}
-_LOCALITY_KEYS = {"name", "code", "inventories", "scan_roots", "columns", "naming_pattern",
-                  "sidecar"}
-_SCAN_KEYS = {"sha256", "workers", "catalogue", "max_mbps"}
 INVENTORY_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt"}
+
+
+# The project file's schema and its defaults, in one place. Types are strict: TOML has
+# booleans, numbers and dates of its own, so "false" in quotes, "two" or 2.5 where a whole
+# number belongs is a mistake to report, never a value to guess.
+
+def _one_or_many(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+def _code_text(value: Any) -> Any:
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _day(value: Any) -> Any:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+Paths = Annotated[list[str], BeforeValidator(_one_or_many)]
+
+
+class _Table(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class ScanTable(_Table):
+    """``[scan]``."""
+
+    sha256: bool = False  # also compute SHA-256 (needed for handover manifests)
+    workers: int = Field(0, ge=0)  # 0: one per core
+    catalogue: str | None = None  # None: .khaudit/catalogue.sqlite beside the project file
+    max_mbps: float = Field(0.0, ge=0)  # 0: no limit; set it to spare a network share
+
+
+class ProgressTable(_Table):
+    """``[progress]``: the deadline and the scanning rate forecasts are drawn against."""
+
+    deadline: Annotated[dt.date, BeforeValidator(_day)] | None = None
+    target: float = Field(1.0, gt=0)  # a share (0.95) or a percentage (95)
+    pages_per_day: float | None = Field(None, gt=0)  # per scanning station and working day
+    stations: int = Field(1, gt=0)
+    cost_per_page: float | None = Field(None, gt=0)
+    window: int = Field(5, gt=0)  # runs the pace is measured over
+    history: str | None = None  # None: .khaudit/history beside the project file
+
+
+class ClusterTable(_Table):
+    """``[cluster]``: a Dask distributed scheduler to run the work on."""
+
+    scheduler: str | None = None  # e.g. "tcp://10.0.0.5:8786"
+
+
+class LocalityTable(_Table):
+    """One ``[[locality]]``."""
+
+    name: str
+    code: Annotated[str, BeforeValidator(_code_text)] = ""
+    inventories: Paths
+    scan_roots: Paths
+    columns: dict[str, str] = Field(default_factory=dict)  # field -> heading as typed
+    naming_pattern: str = ""
+    sidecar: str = ""
+
+
+class ProjectFile(_Table):
+    """The whole project file."""
+
+    title: str
+    province: str
+    locality: list[LocalityTable] = Field(min_length=1)
+    scan: ScanTable = ScanTable()
+    matching: dict[str, Any] = Field(default_factory=dict)  # see MatchSettings
+    progress: ProgressTable = ProgressTable()
+    cluster: ClusterTable = ClusterTable()
 
 
 @dataclass(frozen=True)
@@ -98,156 +169,223 @@ class Project:
                              known=known))
 
 
-def _unknown(keys: set[str], allowed: set[str], where: str, path: Path) -> None:
-    for key in sorted(keys - allowed):
-        close = difflib.get_close_matches(key, sorted(allowed), n=1)
-        fix = (t("err.project.did_you_mean", close=close[0]) if close
-               else t("err.project.allowed_keys", keys=", ".join(sorted(allowed))))
-        raise ProjectError(t("err.project.unknown_key", path=path, key=f"{where}{key}", fix=fix))
+def _key(loc: tuple[int | str, ...]) -> str:
+    """('locality', 0, 'scan_roots') -> 'locality[0].scan_roots'."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
 
 
-def _str_list(value: Any, key: str, path: Path) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return value
-    raise ProjectError(t("err.project.paths", path=path, key=key))
+def _model_at(loc: tuple[int | str, ...]) -> type[BaseModel] | None:
+    """The table a key path leads into, for the keys it allows."""
+    model: Any = ProjectFile
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        annotation = model.model_fields.get(part)
+        if annotation is None:
+            return None
+        inner = annotation.annotation
+        inner = getattr(inner, "__args__", (inner,))[0] if part == "locality" else inner
+        if not (isinstance(inner, type) and issubclass(inner, BaseModel)):
+            return None
+        model = inner
+    return model
 
 
-def _locality(raw: Any, index: int, base: Path, path: Path) -> Locality:
-    where = f"locality[{index}]"
-    if not isinstance(raw, dict):
-        raise ProjectError(t("err.project.locality_table", path=path, where=where))
-    _unknown(set(raw), _LOCALITY_KEYS, f"{where}.", path)
-    name = raw.get("name")
-    if not isinstance(name, str) or not name.strip():
-        raise ProjectError(t("err.project.no_name", path=path, where=where))
+def _unknown_key(path: Path, key: str, allowed: list[str]) -> str:
+    name = key.rsplit(".", 1)[-1].rsplit("]", 1)[-1]
+    close = difflib.get_close_matches(name, allowed, n=1)
+    fix = (t("err.project.did_you_mean", close=close[0]) if close
+           else t("err.project.allowed_keys", keys=", ".join(allowed)))
+    return t("err.project.unknown_key", path=path, key=key, fix=fix)
+
+
+_EXPECTED = {
+    "bool_type": "bool", "int_type": "int", "int_from_float": "int", "float_type": "float",
+    "string_type": "str", "dict_type": "table", "model_type": "table", "model_attributes_type":
+    "table", "list_type": "list", "date_type": "date", "date_from_datetime_inexact": "date",
+}
+
+
+def _problem(path: Path, error: Any) -> str:
+    """One located, translated sentence for one schema error."""
+    loc = tuple(error["loc"])
+    key = _key(loc)
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        model = _model_at(loc[:-1])
+        return _unknown_key(path, key, sorted(model.model_fields) if model else [])
+    if kind == "missing":
+        if loc == ("locality",):
+            return t("err.project.no_localities", path=path)
+        if len(loc) == 1:
+            return t("err.project.missing", path=path, key=key)
+        where = _key(loc[:-1])
+        if loc[-1] == "name":
+            return t("err.project.no_name", path=path, where=where)
+        if loc[-1] == "inventories":
+            return t("err.project.no_inventories", path=path, where=where)
+        if loc[-1] == "scan_roots":
+            return t("err.project.no_scan_roots", path=path, where=where)
+        return t("err.project.missing", path=path, key=key)
+    if kind == "too_short" and loc == ("locality",):
+        return t("err.project.no_localities", path=path)
+    if kind in ("greater_than", "greater_than_equal"):
+        bound = error.get("ctx", {}).get("gt", error.get("ctx", {}).get("ge"))
+        if kind == "greater_than" and bound == 0:
+            return t("err.project.positive_key", path=path, key=key, value=error["input"])
+        return t("err.project.at_least", path=path, key=key, value=error["input"], bound=bound)
+    if loc and loc[0] == "locality" and loc[-1] in ("inventories", "scan_roots") or \
+            len(loc) > 3 and loc[0] == "locality" and loc[2] in ("inventories", "scan_roots"):
+        return t("err.project.paths", path=path, key=key)
+    expected = t(f"err.project.expected.{_EXPECTED.get(kind, 'other')}")
+    value = error.get("input")
+    shown = value if isinstance(value, str | int | float | bool | dt.date) else \
+        type(value).__name__
+    return t("err.project.type", path=path, key=key, expected=expected, value=shown)
+
+
+def _locality(raw: LocalityTable, index: int, base: Path, path: Path,
+              problems: list[str]) -> Locality | None:
+    """A locality whose keys have their types: resolve its paths and check its values."""
+    name = raw.name.strip()
+    if not name:
+        problems.append(t("err.project.no_name", path=path, where=f"locality[{index}]"))
+        return None
     where = t("err.project.locality_named", name=name)
-    if "inventories" not in raw or not raw["inventories"]:
-        raise ProjectError(t("err.project.no_inventories", path=path, where=where))
-    if "scan_roots" not in raw or not raw["scan_roots"]:
-        raise ProjectError(t("err.project.no_scan_roots", path=path, where=where))
+    before = len(problems)
     inventories: list[tuple[Path, str]] = []
-    for pattern in _str_list(raw["inventories"], f"{where}.inventories", path):
+    for pattern in raw.inventories:
         matches = sorted(glob.glob(str(base / pattern), recursive=True))
         if not matches:
-            raise ProjectError(t("err.project.glob_none", path=path, where=where,
-                                 pattern=pattern, base=base))
+            problems.append(t("err.project.glob_none", path=path, where=where, pattern=pattern,
+                              base=base))
+            continue
         for match in matches:
             p = Path(match)
             if p.suffix.lower() not in INVENTORY_SUFFIXES or p.name.startswith("~$"):
                 continue
             inventories.append((p.resolve(), p.relative_to(base).as_posix()
                                 if p.is_relative_to(base) else str(p)))
-    if not inventories:
-        raise ProjectError(t("err.project.no_inventory_files", path=path, where=where))
+    if not raw.inventories:
+        problems.append(t("err.project.no_inventories", path=path, where=where))
+    elif not inventories and len(problems) == before:
+        problems.append(t("err.project.no_inventory_files", path=path, where=where))
+    if not raw.scan_roots:
+        problems.append(t("err.project.no_scan_roots", path=path, where=where))
     roots = []
-    for root in _str_list(raw["scan_roots"], f"{where}.scan_roots", path):
+    for root in raw.scan_roots:
         p = (base / root).resolve()
         if not p.is_dir():
-            raise ProjectError(t("err.project.not_folder", path=path, where=where, root=root,
-                                 base=base))
+            problems.append(t("err.project.not_folder", path=path, where=where, root=root,
+                              base=base))
         roots.append(p)
-    columns = raw.get("columns", {})
-    if not isinstance(columns, dict) or not all(isinstance(v, str) for v in columns.values()):
-        raise ProjectError(t("err.project.columns", path=path, where=where))
     from .inventory.columns import SYNONYMS
 
-    _unknown(set(columns), set(SYNONYMS), f"{where}.columns.", path)
-    pattern = raw.get("naming_pattern", "")
+    for key in sorted(set(raw.columns) - set(SYNONYMS)):
+        problems.append(_unknown_key(path, f"{where}.columns.{key}", sorted(SYNONYMS)))
+    pattern = raw.naming_pattern
     if pattern:
         try:
             compiled = re.compile(pattern)
         except re.error as exc:
-            raise ProjectError(t("err.project.bad_regex", path=path, where=where,
-                                 error=exc)) from exc
-        known = {"record_code", "box", "file_no", "title", "year"}
-        if not set(compiled.groupindex) & known:
-            raise ProjectError(t("err.project.regex_groups", path=path, where=where,
-                                 groups=", ".join(sorted(known))))
+            problems.append(t("err.project.bad_regex", path=path, where=where, error=exc))
+        else:
+            known = {"record_code", "box", "file_no", "title", "year"}
+            if not set(compiled.groupindex) & known:
+                problems.append(t("err.project.regex_groups", path=path, where=where,
+                                  groups=", ".join(sorted(known))))
     sidecar = None
-    if raw.get("sidecar"):
-        sidecar = (base / raw["sidecar"]).resolve()
+    if raw.sidecar:
+        sidecar = (base / raw.sidecar).resolve()
         if not sidecar.is_file():
-            raise ProjectError(t("err.project.sidecar", path=path, where=where,
-                                 sidecar=raw["sidecar"]))
-    code = raw.get("code", "")
-    return Locality(name=name.strip(), slug=slugify(name), code=str(code),
-                    inventories=tuple(inventories), scan_roots=tuple(roots), columns=columns,
-                    naming_pattern=pattern, sidecar=sidecar)
+            problems.append(t("err.project.sidecar", path=path, where=where,
+                              sidecar=raw.sidecar))
+    if len(problems) > before:
+        return None
+    return Locality(name=name, slug=slugify(name), code=raw.code,
+                    inventories=tuple(inventories), scan_roots=tuple(roots),
+                    columns=dict(raw.columns), naming_pattern=pattern, sidecar=sidecar)
+
+
+def _matching(raw: Any, path: Path, problems: list[str]) -> MatchSettings:
+    """The [matching] table, every wrong key reported (MatchSettings names each one)."""
+    for key, value in raw.items():
+        try:
+            MatchSettings.from_mapping({key: value}, source=f"{path}: ")
+        except ProjectError as exc:
+            problems.append(str(exc))
+    return MatchSettings() if problems else MatchSettings.from_mapping(raw,
+                                                                       source=f"{path}: ")
 
 
 def load_project(path: str | Path) -> Project:
-    """Read and validate a project file; raise ProjectError naming the first wrong key."""
+    """Read and validate a project file; raise ProjectError listing every problem in it,
+    one line each, each naming its key."""
     path = Path(path).resolve()
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ProjectError(t("err.project.not_found", path=path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProjectError(t("err.project.unreadable", path=path, error=exc)) from exc
     except tomllib.TOMLDecodeError as exc:
         raise ProjectError(t("err.project.toml", path=path, error=exc)) from exc
-    _unknown(set(raw), _TOP_KEYS, "", path)
+    problems: list[str] = []
+    try:
+        model = ProjectFile.model_validate(raw)
+    except ValidationError as exc:
+        problems += [_problem(path, error) for error in exc.errors()]
+        model = None
+    if model is None:
+        # Values that did validate are still checked, so one run lists every problem.
+        tables = raw.get("locality")
+        for index, item in enumerate(tables if isinstance(tables, list) else []):
+            with contextlib.suppress(ValidationError):  # its own errors are listed already
+                _locality(LocalityTable.model_validate(item), index, path.parent, path,
+                          problems)
+        if isinstance(raw.get("matching"), dict):
+            _matching(raw["matching"], path, problems)
+        raise ProjectError.listing(problems)
     for key in ("title", "province"):
-        if not isinstance(raw.get(key), str) or not raw[key].strip():
-            raise ProjectError(t("err.project.missing", path=path, key=key))
-    localities_raw = raw.get("locality")
-    if not isinstance(localities_raw, list) or not localities_raw:
-        raise ProjectError(t("err.project.no_localities", path=path))
-    localities = tuple(_locality(r, i, path.parent, path) for i, r in enumerate(localities_raw))
-    slugs = [loc.slug for loc in localities]
-    for slug in slugs:
-        if slugs.count(slug) > 1:
-            raise ProjectError(t("err.project.same_name", path=path, slug=slug))
-    scan_raw = raw.get("scan", {})
-    _unknown(set(scan_raw), _SCAN_KEYS, "scan.", path)
-    catalogue = scan_raw.get("catalogue")
-    if catalogue is not None and not isinstance(catalogue, str):
-        raise ProjectError(t("err.project.catalogue", path=path))
+        if not getattr(model, key).strip():
+            problems.append(t("err.project.missing", path=path, key=key))
+    localities = [_locality(loc, i, path.parent, path, problems)
+                  for i, loc in enumerate(model.locality)]
+    slugs = [loc.slug for loc in localities if loc]
+    for slug in sorted({s for s in slugs if slugs.count(s) > 1}):
+        problems.append(t("err.project.same_name", path=path, slug=slug))
+    matching = _matching(model.matching, path, problems)
+    progress, history = _progress(model.progress, path, problems)
+    scheduler = model.cluster.scheduler
+    if scheduler is not None and "://" not in scheduler:
+        problems.append(t("err.project.scheduler", path=path))
+    if problems:
+        raise ProjectError.listing(problems)
+    catalogue = model.scan.catalogue
     scan = ScanSettings(
-        sha256=bool(scan_raw.get("sha256", False)), workers=int(scan_raw.get("workers", 0)),
+        sha256=model.scan.sha256, workers=model.scan.workers,
         catalogue=(path.parent / catalogue).resolve() if catalogue else
         path.parent / ".khaudit" / "catalogue.sqlite",
-        max_mbps=float(scan_raw.get("max_mbps", 0)))
-    matching = MatchSettings.from_mapping(raw.get("matching", {}), source=f"{path}: ")
-    progress, history = _progress(raw.get("progress", {}), path)
-    cluster = raw.get("cluster", {})
-    if not isinstance(cluster, dict):
-        raise ProjectError(t("err.project.cluster_table", path=path))
-    _unknown(set(cluster), {"scheduler"}, "cluster.", path)
-    scheduler = cluster.get("scheduler")
-    if scheduler is not None and (not isinstance(scheduler, str) or "://" not in scheduler):
-        raise ProjectError(t("err.project.scheduler", path=path))
-    return Project(path=path, title=raw["title"].strip(), province=raw["province"].strip(),
-                   localities=localities, scan=scan, matching=matching, progress=progress,
-                   history=history, scheduler=scheduler)
+        max_mbps=model.scan.max_mbps)
+    return Project(path=path, title=model.title.strip(), province=model.province.strip(),
+                   localities=tuple(loc for loc in localities if loc), scan=scan,
+                   matching=matching, progress=progress, history=history, scheduler=scheduler)
 
 
-def _progress(raw: Any, path: Path) -> tuple[ProgressSettings, Path]:
+def _progress(raw: ProgressTable, path: Path,
+              problems: list[str]) -> tuple[ProgressSettings, Path]:
     """The [progress] table: deadline, target, scanning rate and cost, history folder."""
-    if not isinstance(raw, dict):
-        raise ProjectError(t("err.project.progress_table", path=path))
-    _unknown(set(raw), _PROGRESS_KEYS, "progress.", path)
-    deadline = raw.get("deadline")
-    if deadline is not None and not isinstance(deadline, dt.date):
-        raise ProjectError(t("err.project.deadline", path=path))
-    numbers = {}
-    for key in ("target", "pages_per_day", "stations", "cost_per_page", "window"):
-        if key in raw:
-            value = raw[key]
-            if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
-                raise ProjectError(t("err.project.positive", path=path, key=key))
-            numbers[key] = value
-    target = float(numbers.get("target", 1.0))
+    target = raw.target
     if target > 1:
         target /= 100  # written as a percentage
     if target > 1:
-        raise ProjectError(t("err.project.target", path=path))
+        problems.append(t("err.project.target", path=path))
     settings = ProgressSettings(
-        deadline=deadline if not isinstance(deadline, dt.datetime) else deadline.date(),
-        target=target, pages_per_day=numbers.get("pages_per_day"),
-        stations=int(numbers.get("stations", 1)), cost_per_page=numbers.get("cost_per_page"),
-        window=int(numbers.get("window", 5)))
-    history = raw.get("history")
-    folder = (path.parent / history).resolve() if isinstance(history, str) else \
+        deadline=raw.deadline, target=target, pages_per_day=raw.pages_per_day,
+        stations=raw.stations, cost_per_page=raw.cost_per_page, window=raw.window)
+    folder = (path.parent / raw.history).resolve() if raw.history else \
         path.parent / ".khaudit" / "history"
     return settings, folder

@@ -52,3 +52,71 @@ def test_an_in_process_pool_runs_each_task_at_once_and_keeps_its_error_for_resul
     with pytest.raises(ValueError, match="negative: -2"):
         failed.result()
     pool.close()
+
+
+_ORPHAN_SCRIPT = """
+import os, sys, time
+import multiprocessing
+
+from khaudit.executor import Pool
+
+
+def pid(_):
+    time.sleep(0.2)  # so that every worker takes a task
+    return os.getpid()
+
+
+if __name__ == "__main__":
+    multiprocessing.set_start_method(sys.argv[1])
+    with Pool(workers=2, force_processes=True) as pool:
+        pids = {f.result() for f in [pool.submit(pid, i) for i in range(6)]}
+        for _ in range(4):
+            pool.submit(time.sleep, 600)  # workers busy, or blocked on their task pipe
+        print(" ".join(map(str, sorted(pids))), flush=True)
+        time.sleep(600)
+"""
+
+
+def _alive(pid: int) -> bool:
+    """Running, or stopped; a zombie waiting for a reaper has ended."""
+    import os
+
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+    except OSError:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+
+@pytest.mark.skipif(__import__("os").name != "posix", reason="kill -9 is POSIX")
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_workers_end_when_their_parent_is_killed_with_sigkill(tmp_path, method):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "orphans.py"
+    script.write_text(_ORPHAN_SCRIPT)
+    parent = subprocess.Popen([sys.executable, str(script), method], stdout=subprocess.PIPE,
+                              text=True)
+    try:
+        workers = [int(p) for p in parent.stdout.readline().split()]
+        assert len(workers) == 2 and all(_alive(p) for p in workers)
+    finally:
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    survivors = [p for p in workers if _alive(p)]
+    for p in survivors:  # never leave them behind, whatever the test says
+        os.kill(p, signal.SIGKILL)
+    assert survivors == []

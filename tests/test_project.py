@@ -72,3 +72,75 @@ def test_missing_file_and_bad_toml(tmp_path):
 def test_matching_overrides_reach_the_settings(layout):
     project = load_project(write(layout, LOCALITY + "[matching]\naccept_score = 92\n"))
     assert project.matching.accept_score == 92
+
+
+@pytest.mark.parametrize("body, words", [
+    ('[scan]\nsha256 = "false"\n', ["'scan.sha256' must be true or false", "'false'"]),
+    ('[scan]\nworkers = "two"\n', ["'scan.workers' must be a whole number", "'two'"]),
+    ('[scan]\nmax_mbps = "fast"\n', ["'scan.max_mbps' must be a number", "'fast'"]),
+    ("scan = 1\n", ["'scan' must be a table"]),
+    ("[progress]\nstations = 2.5\n", ["'progress.stations' must be a whole number", "2.5"]),
+    ('[progress]\ndeadline = "2025-06-30"\n', ["'progress.deadline' must be a date"]),
+    ("[scan]\nworkers = -1\n", ["'scan.workers' must be at least 0"]),
+])
+def test_values_of_the_wrong_type_are_refused_not_coerced(layout, body, words):
+    path = write(layout, body + LOCALITY)
+    with pytest.raises(ProjectError) as info:
+        load_project(path)
+    for word in words:
+        assert word in str(info.value)
+
+
+def test_every_problem_is_reported_at_once_each_naming_its_key(layout):
+    body = ('[scan]\nsha256 = "false"\nworkers = "two"\n[progress]\nstations = 2.5\n'
+            '[[locality]]\nname = "A"\ninventories = ["inv/*.csv"]\nscan_roots = 5\n'
+            'sidecarr = "x"\n'
+            '[[locality]]\nname = "B"\ninventories = ["none/*.csv"]\nscan_roots = ["nowhere"]\n'
+            '[matching]\naccept = 1\n')
+    with pytest.raises(ProjectError) as info:
+        load_project(write(layout, body))
+    problems = info.value.problems
+    expected = ["'scan.sha256'", "'scan.workers'", "'progress.stations'",
+                "'locality[0].scan_roots'", "'locality[0].sidecarr'; did you mean 'sidecar'",
+                "locality 'B'.inventories", "'nowhere' is not a folder", "matching.accept"]
+    for word in expected:
+        assert sum(word in p for p in problems) == 1, (word, problems)
+    assert len(problems) == len(expected)
+    assert str(info.value).count("\n") == len(problems) - 1  # one line each
+
+
+def test_problems_are_translated(layout):
+    from khaudit import i18n
+
+    i18n.set_language("vi")
+    with pytest.raises(ProjectError) as info:
+        load_project(write(layout, '[scan]\nsha256 = "false"\nworker = 2\n' + LOCALITY))
+    text = str(info.value)
+    assert "'scan.sha256' phải là true hoặc false" in text
+    assert "'scan.worker'" in text and "'workers'" in text
+
+
+def test_defaults_and_every_key_still_work(layout):
+    project = load_project(write(layout, LOCALITY))
+    assert project.scan.sha256 is False and project.scan.workers == 0
+    assert project.scan.max_mbps == 0.0
+    assert project.scan.catalogue == layout / ".khaudit" / "catalogue.sqlite"
+    assert project.progress.target == 1.0 and project.progress.stations == 1
+    assert project.progress.window == 5 and project.progress.deadline is None
+    assert project.history == layout / ".khaudit" / "history" and project.scheduler is None
+    (layout / "meta.csv").write_text("Tên tệp,Tiêu đề\n", encoding="utf-8")
+    full = load_project(write(layout, (
+        '[scan]\nsha256 = true\nworkers = 2\ncatalogue = "cat.sqlite"\nmax_mbps = 50\n'
+        '[progress]\ndeadline = 2025-06-30\ntarget = 95\npages_per_day = 60\nstations = 2\n'
+        'cost_per_page = 1500\nhistory = "hist"\nwindow = 3\n'
+        '[cluster]\nscheduler = "tcp://10.0.0.5:8786"\n'
+        '[[locality]]\nname = "Xã A"\ncode = 22678\ninventories = "inv/*.csv"\n'
+        'scan_roots = "scans"\nnaming_pattern = "(?P<box>\\\\d+)"\nsidecar = "meta.csv"\n'
+        '[locality.columns]\ntitle = "Tên hồ sơ"\n')))
+    loc = full.localities[0]
+    assert loc.code == "22678" and loc.columns == {"title": "Tên hồ sơ"}
+    assert loc.sidecar == (layout / "meta.csv").resolve() and loc.naming_pattern
+    assert full.scan.workers == 2 and full.scan.max_mbps == 50.0 and full.scan.sha256
+    assert full.progress.target == 0.95 and full.progress.stations == 2
+    assert str(full.progress.deadline) == "2025-06-30" and full.scheduler.startswith("tcp")
+    assert full.history == (layout / "hist").resolve()

@@ -85,3 +85,130 @@ def test_import_rejects_what_is_not_a_review_workbook(province, tmp_path):
     result = CliRunner().invoke(cli, ["review", "import", str(other), "--project",
                                       str(province / "project.toml")])
     assert result.exit_code == 2 and "not a khaudit review workbook" in result.output
+
+
+def _export(run_dir: Path, workbook: Path) -> None:
+    result = CliRunner().invoke(cli, ["review", "export", "--lang", "en", str(run_dir),
+                                      "--out", str(workbook)])
+    assert result.exit_code == 0, result.output
+
+
+def _set_rows(workbook: Path, rows: list[dict]) -> None:
+    """Replace the review rows by ``rows`` (headings as exported in English)."""
+    book = openpyxl.load_workbook(workbook)
+    ws = book.worksheets[0]
+    header = [c.value for c in ws[1]]
+    ws.delete_rows(2, ws.max_row)
+    for row in rows:
+        ws.append([row.get(h) for h in header])
+    book.save(workbook)
+
+
+def _row(candidate, **change) -> dict:
+    from khaudit.i18n import t
+
+    values = {t(f"col.{c}", "en"): candidate[c] for c in
+              ("locality", "path", "candidate_rank", "source_file", "source_sheet",
+               "source_row", "record_code", "title", "candidate_score", "explanation",
+               "xxh3_128")}
+    values[t("col.decision", "en")] = "Accept"
+    values.update({t(f"col.{k}", "en"): v for k, v in change.items()})
+    return values
+
+
+def test_review_decisions_change_the_fingerprint_and_history_lists_each_run_once(
+        province, tmp_path):
+    from khaudit.history import read_history
+    from khaudit.report.verify_report import verify_report
+
+    project = province / "project.toml"
+    first = audit(project, tmp_path / "run1")
+    again = audit(project, tmp_path / "run1b")
+    assert again.meta["fingerprint"] == first.meta["fingerprint"]  # nothing changed
+    candidate = first.table("candidates").iloc[0]
+    workbook = tmp_path / "review.xlsx"
+    _export(tmp_path / "run1", workbook)
+    _set_rows(workbook, [_row(candidate)])
+    result = CliRunner().invoke(cli, ["review", "import", str(workbook), "--project",
+                                      str(project), "--by", "Trần Thị Rà Soát"])
+    assert result.exit_code == 0, result.output
+    second = audit(project, tmp_path / "run2")
+    assert second.meta["fingerprint"] != first.meta["fingerprint"]
+    assert second.meta["decisions_sha256"] != first.meta["decisions_sha256"]
+    decided = second.records[second.records["match_method"] == "decision"]
+    assert len(decided) == 1  # the decision changed a status
+    stale = tmp_path / "report.html"  # a report of the first run carries its fingerprint
+    stale.write_text('<html><head><meta name="khaudit-fingerprint" content="'
+                     f'{first.meta["fingerprint"]}"></head></html>', encoding="utf-8")
+    assert not verify_report(stale, tmp_path / "run2").matches
+    assert verify_report(stale, tmp_path / "run1").matches
+    ids = [e.run_id for e in read_history(load_project(project).history,
+                                          include_excluded=True)]
+    assert sorted(ids) == sorted({first.meta["run_id"], second.meta["run_id"]})
+    assert len(second.table("history")["run_id"].unique()) == 2
+
+
+def test_import_refuses_decisions_that_do_not_match_the_run(province, tmp_path):
+    import json
+
+    project = province / "project.toml"
+    first = audit(project, tmp_path / "run1")
+    candidate = first.table("candidates").iloc[0]
+    workbook = tmp_path / "review.xlsx"
+    _export(tmp_path / "run1", workbook)
+    _set_rows(workbook, [
+        _row(candidate, locality="Xã Không Có"),                       # row 2
+        _row(candidate, source_row=99999),                              # row 3
+        _row(candidate, xxh3_128="0" * 32),                             # row 4
+        _row(candidate, path=None, record_code=None, decision="Reject"),  # row 5: fine
+    ])
+    decisions = load_project(project).decisions
+    result = CliRunner().invoke(cli, ["review", "import", str(workbook), "--project",
+                                      str(project), "--by", "Trần Thị Rà Soát"])
+    assert result.exit_code == 1
+    assert "row 2: locality 'Xã Không Có' is not in the run" in result.output
+    assert "row 3: the run has no record" in result.output and "row 99999" in result.output
+    assert "row 4: the run has no scan with hash" in result.output
+    lines = [json.loads(line) for line in decisions.read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == 1 and lines[0]["verdict"] == "reject"
+    assert lines[0]["path"] == "" and lines[0]["by"] == "Trần Thị Rà Soát"
+    assert "None" not in decisions.read_text(encoding="utf-8")
+
+
+def test_import_refuses_an_empty_reviewer(province, tmp_path, monkeypatch):
+    project = province / "project.toml"
+    first = audit(project, tmp_path / "run1")
+    workbook = tmp_path / "review.xlsx"
+    _export(tmp_path / "run1", workbook)
+    _set_rows(workbook, [_row(first.table("candidates").iloc[0])])
+    for by in ([], ["--by", "  "]):
+        result = CliRunner().invoke(cli, ["review", "import", str(workbook), "--project",
+                                          str(project), *by])
+        assert result.exit_code == 2 and "--by" in result.output
+    assert not load_project(project).decisions.exists()
+
+
+def test_a_malformed_decision_line_is_located_and_the_others_still_apply(province, tmp_path):
+    import json
+
+    from khaudit.match.decisions import read_decisions
+
+    project = province / "project.toml"
+    first = audit(project, tmp_path / "run1")
+    candidate = first.table("candidates").iloc[0]
+    log = load_project(project).decisions
+    log.parent.mkdir(parents=True, exist_ok=True)
+    good = {"locality": candidate["locality"], "content": candidate["xxh3_128"],
+            "source_file": candidate["source_file"],
+            "source_sheet": str(candidate["source_sheet"] or ""),
+            "source_row": int(candidate["source_row"]), "verdict": "accept", "by": "A"}
+    log.write_text("\n".join(['{"locality": "x", "content": ', json.dumps(good),
+                              json.dumps(good | {"verdict": "maybe"}), "[1, 2]"]) + "\n",
+                   encoding="utf-8")
+    index = read_decisions(log)
+    assert len(index) == 1
+    assert [p.split(":")[0] for p in index.problems] == [f"{log}, line 1", f"{log}, line 3",
+                                                        f"{log}, line 4"]
+    second = audit(project, tmp_path / "run2")
+    assert len(second.meta["warnings"]) == 3 and "line 1" in second.meta["warnings"][0]
+    assert (second.records["match_method"] == "decision").sum() == 1

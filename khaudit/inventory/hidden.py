@@ -12,7 +12,10 @@ import posixpath
 import re
 import xml.etree.ElementTree as ET
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
+
+from .limits import MAX_COLUMNS, MAX_ROWS
 
 Hidden = dict[str, tuple[set[int], set[int]]]  # sheet name -> (0-based rows, 0-based columns)
 
@@ -23,22 +26,27 @@ _ATTR = {name: re.compile(rb'\b' + name.encode() + rb'="(\d+)"') for name in ("r
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
+def xlsx_sheets(z: zipfile.ZipFile) -> Iterator[tuple[str, bytes]]:
+    """(sheet name, sheet XML) of each worksheet of an open xlsx, in workbook order."""
+    workbook = ET.fromstring(z.read("xl/workbook.xml"))
+    rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    for sheet in workbook.iter():
+        if not sheet.tag.endswith("}sheet"):
+            continue
+        target = targets.get(sheet.get(f"{{{_REL_NS}}}id"), "")
+        member = target.lstrip("/") if target.startswith("/") else \
+            posixpath.normpath(posixpath.join("xl", target))
+        try:
+            yield sheet.get("name", ""), z.read(member)
+        except KeyError:
+            continue
+
+
 def _xlsx(path: Path) -> Hidden:
     out: Hidden = {}
     with zipfile.ZipFile(path) as z:
-        workbook = ET.fromstring(z.read("xl/workbook.xml"))
-        rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
-        targets = {r.get("Id"): r.get("Target", "") for r in rels}
-        for sheet in workbook.iter():
-            if not sheet.tag.endswith("}sheet"):
-                continue
-            target = targets.get(sheet.get(f"{{{_REL_NS}}}id"), "")
-            member = target.lstrip("/") if target.startswith("/") else \
-                posixpath.normpath(posixpath.join("xl", target))
-            try:
-                xml = z.read(member)
-            except KeyError:
-                continue
+        for name, xml in xlsx_sheets(z):
             rows: set[int] = set()
             cols: set[int] = set()
             for tag in _ROW_TAG.findall(xml):
@@ -47,10 +55,11 @@ def _xlsx(path: Path) -> Hidden:
             for tag in _COL_TAG.findall(xml):
                 if _HIDDEN.search(tag):
                     lo, hi = _ATTR["min"].search(tag), _ATTR["max"].search(tag)
-                    if lo and hi:
-                        cols.update(range(int(lo.group(1)) - 1, int(hi.group(1))))
+                    if lo and hi:  # a range past Excel's last column hides nothing more
+                        cols.update(range(int(lo.group(1)) - 1,
+                                          min(int(hi.group(1)), MAX_COLUMNS)))
             if rows or cols:
-                out[sheet.get("name", "")] = (rows, cols)
+                out[name] = (rows, cols)
     return out
 
 
@@ -72,8 +81,9 @@ def _ods(path: Path) -> Hidden:
                 repeat = int(el.get(f"{t}number-{'rows' if is_row else 'columns'}-repeated", 1))
                 hidden = el.get(f"{t}visibility", "visible") != "visible"
                 start = row if is_row else col
-                if hidden and repeat < 100000:
-                    (rows if is_row else cols).update(range(start, start + repeat))
+                limit = MAX_ROWS if is_row else MAX_COLUMNS
+                if hidden and repeat < 100000 and start < limit:
+                    (rows if is_row else cols).update(range(start, min(start + repeat, limit)))
                 if is_row:
                     row += repeat
                 else:

@@ -357,6 +357,13 @@ def mark_duplicates(records: pd.DataFrame, issues: list[InventoryIssue]) -> pd.D
     return records
 
 
+def unreadable_issue(exc: InventoryFileError, locality: str, display: str) -> InventoryIssue:
+    """The located issue for a file that could not be loaded: where, why and what to do."""
+    value = f"{exc.reason} ({exc.hint})" if exc.hint else exc.reason
+    return InventoryIssue(locality, display, exc.sheet, exc.row, exc.column, "", value,
+                          "file_unreadable")
+
+
 def load_locality(
     files: list[tuple[Path, str]], locality: str, overrides: dict[str, str] | None = None
 ) -> tuple[pd.DataFrame, list[InventoryIssue]]:
@@ -367,8 +374,7 @@ def load_locality(
         try:
             got, found = load_inventory(path, display, locality, overrides)
         except InventoryFileError as exc:
-            issues.append(InventoryIssue(locality, display, "", None, "", "", exc.reason,
-                                         "file_unreadable"))
+            issues.append(unreadable_issue(exc, locality, display))
             continue
         rows += got
         issues += found

@@ -11,14 +11,28 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Callable
+import json
+import xml.etree.ElementTree as ET
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InventoryFileError
 from ..i18n import t
+from .archive import check_xlsx_extent, check_zip
 from .encodings import decode_cp1258
 from .hidden import hidden_cells
+from .limits import (
+    MAX_CELL_CHARS,
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_JSON_DEPTH,
+    MAX_ROWS,
+    MAX_TEXT_BYTES,
+    MAX_WORKBOOK_BYTES,
+)
 
 
 @dataclass
@@ -47,10 +61,63 @@ def _fill_merged(rows: list[list[object]], merged: list[tuple[int, int, int, int
                     rows[r][c] = value
 
 
+def column_letter(index: int) -> str:
+    """Spreadsheet letters of a 0-based column index (0 -> A, 16383 -> XFD)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def check_size(path: Path, limit: int) -> None:
+    """Refuse a file larger than ``limit`` before anything reads it whole."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InventoryFileError(str(path), t("err.inventory.read", error=exc.strerror)) from exc
+    if size > limit:
+        raise InventoryFileError(str(path), t("err.inventory.too_large", size=size, limit=limit),
+                                 t("err.inventory.too_large_hint"))
+
+
+def check_cells(path: Path, sheet: str, rows: list[list[object]]) -> None:
+    """Refuse a sheet with a row or a cell beyond the spreadsheet limits, naming the place."""
+    if len(rows) > MAX_ROWS:
+        raise InventoryFileError(str(path), t("err.inventory.too_many_rows", limit=MAX_ROWS),
+                                 t("err.inventory.split_hint"), sheet=sheet, row=MAX_ROWS + 1)
+    for r, row in enumerate(rows, 1):
+        _check_row(path, sheet, r, row)
+
+
+def _check_row(path: Path, sheet: str, r: int, row: list[object]) -> None:
+    if len(row) > MAX_COLUMNS:
+        raise InventoryFileError(
+            str(path), t("err.inventory.too_wide", width=len(row), limit=MAX_COLUMNS),
+            t("err.inventory.split_hint"), sheet=sheet, row=r,
+            column=column_letter(MAX_COLUMNS))
+    for c, value in enumerate(row):
+        if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+            raise InventoryFileError(
+                str(path), t("err.inventory.cell_too_long", length=len(value),
+                             limit=MAX_CELL_CHARS),
+                t("err.inventory.cell_hint"), sheet=sheet, row=r, column=column_letter(c))
+
+
 def read_excel(path: Path) -> list[RawSheet]:
-    """xlsx, xlsm, xls and ods through calamine (fast, one engine for every spreadsheet format)."""
+    """xlsx, xlsm, xls and ods through calamine (fast, one engine for every spreadsheet format).
+
+    The file's size, its zip members (for xlsx and ods) and each sheet's used area are checked
+    against :mod:`.limits` before anything is unpacked into memory.
+    """
     import python_calamine
 
+    check_size(path, MAX_WORKBOOK_BYTES)
+    if zipfile.is_zipfile(path):
+        check_zip(path)
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            check_xlsx_extent(path)
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for each format
@@ -60,8 +127,19 @@ def read_excel(path: Path) -> list[RawSheet]:
     hidden = hidden_cells(path)
     sheets = []
     for name in workbook.sheet_names:
-        sheet = workbook.get_sheet_by_name(name)
+        try:
+            sheet = workbook.get_sheet_by_name(name)
+        except Exception as exc:  # a damaged sheet part: calamine's own error types
+            raise InventoryFileError(str(path), t("err.inventory.open", error=exc),
+                                     t("err.inventory.open_hint"), sheet=name) from exc
+        height, width = sheet.total_height, sheet.total_width
+        if width > MAX_COLUMNS or height > MAX_ROWS or height * width > MAX_CELLS:
+            raise InventoryFileError(
+                str(path), t("err.inventory.area", rows=height, columns=width,
+                             limit=MAX_CELLS),
+                t("err.inventory.split_hint"), sheet=name)
         rows = [list(r) for r in sheet.to_python(skip_empty_area=False)]
+        check_cells(path, name, rows)
         merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
         _fill_merged(rows, merged)
         rows_hidden, columns_hidden = hidden.get(name, (set(), set()))
@@ -82,16 +160,64 @@ def decode_text_file(data: bytes) -> tuple[str, str]:
         return decode_cp1258(data), "cp1258"
 
 
-def read_csv(path: Path) -> list[RawSheet]:
-    """csv/tsv/txt with any common delimiter and encoding."""
+def looks_binary(data: bytes) -> bool:
+    """NUL bytes in the first 8 KB of a file without a UTF-16 BOM: not text a person typed."""
+    head = data[:8192]
+    return b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+
+
+def read_text(path: Path) -> tuple[str, str]:
+    """A text file's contents and the encoding they were decoded with, size-capped."""
+    check_size(path, MAX_TEXT_BYTES)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InventoryFileError(str(path), t("err.inventory.read", error=exc.strerror)) from exc
-    text, encoding = decode_text_file(data)
+    if looks_binary(data):
+        raise InventoryFileError(str(path), t("err.inventory.binary"),
+                                 t("err.inventory.binary_hint"))
+    try:
+        return decode_text_file(data)
+    except UnicodeDecodeError as exc:  # a UTF-16 BOM on bytes that are not UTF-16
+        raise InventoryFileError(str(path), t("err.inventory.read", error=exc),
+                                 t("err.inventory.binary_hint")) from exc
+
+
+@contextmanager
+def _field_limit(limit: int) -> Iterator[None]:
+    """The csv module refuses fields over 128 KB with an error that names no place; lift that
+    limit while a file is read (its size is capped) so the cell can be located instead."""
+    previous = csv.field_size_limit(limit)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
+def parse_csv(path: Path, text: str, delimiter: str) -> list[list[object]]:
+    """Rows of a delimited text, each checked as it is read, so a hostile row stops early."""
+    rows: list[list[object]] = []
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    with _field_limit(max(MAX_CELL_CHARS + 1, len(text) + 1)):
+        try:
+            for row in reader:
+                if len(rows) >= MAX_ROWS:
+                    raise InventoryFileError(
+                        str(path), t("err.inventory.too_many_rows", limit=MAX_ROWS),
+                        t("err.inventory.split_hint"), row=reader.line_num)
+                _check_row(path, "", reader.line_num, row)
+                rows.append(list(row))
+        except csv.Error as exc:
+            raise InventoryFileError(str(path), t("err.inventory.read", error=exc),
+                                     t("err.inventory.csv_hint"), row=reader.line_num) from exc
+    return rows
+
+
+def read_csv(path: Path) -> list[RawSheet]:
+    """csv/tsv/txt with any common delimiter and encoding."""
+    text, encoding = read_text(path)
     delimiter = sniff_delimiter(text)
-    rows = [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
-    return [RawSheet(name="", rows=rows, byte_encoding=encoding)]
+    return [RawSheet(name="", rows=parse_csv(path, text, delimiter), byte_encoding=encoding)]
 
 
 def sniff_delimiter(text: str, candidates: str = ",;\t|") -> str:
@@ -103,7 +229,11 @@ def sniff_delimiter(text: str, candidates: str = ",;\t|") -> str:
     sample = text[:50000].splitlines()[:60]
     best = (0.0, 0, ",")
     for delimiter in candidates:
-        counts = [len(r) for r in csv.reader(sample, delimiter=delimiter) if any(r)]
+        try:
+            with _field_limit(len(text) + 1):
+                counts = [len(r) for r in csv.reader(sample, delimiter=delimiter) if any(r)]
+        except csv.Error:
+            continue
         if not counts:
             continue
         mode = max(set(counts), key=counts.count)
@@ -135,4 +265,65 @@ def read_sheets(path: Path) -> list[RawSheet]:
         )
     if not path.is_file():
         raise InventoryFileError(str(path), t("err.inventory.not_found"))
-    return reader(path)
+    try:
+        return reader(path)
+    except InventoryFileError:
+        raise
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, RecursionError,
+            MemoryError) as exc:  # a reader's own failure on a damaged file, never a traceback
+        raise InventoryFileError(str(path), t("err.inventory.open", error=exc),
+                                 t("err.inventory.open_hint")) from exc
+
+
+def _depth_over(data: object, limit: int) -> bool:
+    """Whether JSON ``data`` nests deeper than ``limit`` (walked without recursion)."""
+    stack: list[tuple[object, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(value, dict):
+            stack += [(v, depth + 1) for v in value.values() if isinstance(v, dict | list)]
+        elif isinstance(value, list):
+            stack += [(v, depth + 1) for v in value if isinstance(v, dict | list)]
+    return False
+
+
+def read_json(path: Path) -> object:
+    """A JSON file (a sidecar), size- and depth-capped; a damaged file raises a located error."""
+    check_size(path, MAX_TEXT_BYTES)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InventoryFileError(str(path), t("err.inventory.read", error=exc),
+                                 t("err.sidecar.json_hint")) from exc
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InventoryFileError(str(path), t("err.sidecar.at", line=exc.lineno,
+                                              column=exc.colno, error=exc.msg),
+                                 t("err.sidecar.json_hint")) from exc
+    except RecursionError:  # deeper than the interpreter's own limit
+        too_deep = True
+    else:
+        too_deep = _depth_over(data, MAX_JSON_DEPTH)
+    if too_deep:
+        raise InventoryFileError(str(path), t("err.sidecar.depth", limit=MAX_JSON_DEPTH),
+                                 t("err.sidecar.json_hint"))
+    return data
+
+
+def unreadable_text(path: Path, exc: BaseException) -> str:
+    """One line saying where a sidecar could not be read, why, and what to do."""
+    if isinstance(exc, InventoryFileError):
+        return str(exc)
+    if isinstance(exc, ET.ParseError):
+        line, column = getattr(exc, "position", (0, 0))
+        return str(InventoryFileError(str(path), t("err.sidecar.at", line=line, column=column,
+                                                   error=exc), t("err.sidecar.xml_hint")))
+    if isinstance(exc, RecursionError):
+        return str(InventoryFileError(str(path), t("err.sidecar.depth", limit=MAX_JSON_DEPTH),
+                                      t("err.sidecar.xml_hint")))
+    error = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+    return str(InventoryFileError(str(path), t("err.inventory.read", error=error),
+                                  t("err.inventory.open_hint")))

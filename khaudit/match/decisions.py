@@ -10,10 +10,13 @@ again. The last decision about a pair wins; none is ever deleted.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
+import hashlib
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from ..errors import KhauditError
+from ..i18n import t
 
 VERDICTS = ("accept", "reject")
 
@@ -37,16 +40,22 @@ class Decision:
 
 
 def record_decisions(path: Path, decisions: list[Decision], by: str = "") -> int:
-    """Append decisions (one write); who and when are filled in if missing."""
+    """Append decisions (one write); when is filled in if missing.
+
+    Who decided is part of the record a handover rests on: a decision without a reviewer
+    (neither ``by`` nor its own) is refused, never credited to whoever is logged in.
+    """
     if not decisions:
         return 0
-    who = by or getpass.getuser()
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     lines = []
     for d in decisions:
         if d.verdict not in VERDICTS:
             raise ValueError(f"verdict {d.verdict!r} is not one of {VERDICTS}")
-        lines.append(json.dumps(asdict(d) | {"by": d.by or who, "at": d.at or now},
+        who = (d.by or by).strip()
+        if not who:
+            raise KhauditError(t("err.review.by"))
+        lines.append(json.dumps(asdict(d) | {"by": who, "at": d.at or now},
                                 ensure_ascii=False))
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a", encoding="utf-8") as fh:
@@ -55,9 +64,14 @@ def record_decisions(path: Path, decisions: list[Decision], by: str = "") -> int
 
 
 class DecisionIndex:
-    """The decisions in force (the last one per pair), for the linker to consult."""
+    """The decisions in force (the last one per pair), for the linker to consult.
 
-    def __init__(self, decisions: list[Decision] | None = None):
+    ``problems`` lists the log lines that could not be used, each with its file and line.
+    """
+
+    def __init__(self, decisions: list[Decision] | None = None,
+                 problems: list[str] | None = None):
+        self.problems = list(problems or [])
         self._by_key: dict[tuple, Decision] = {}
         self._accepted: dict[tuple[str, str], Decision] = {}
         for d in decisions or []:
@@ -69,6 +83,13 @@ class DecisionIndex:
     def __len__(self) -> int:
         return len(self._by_key)
 
+    def digest(self) -> str:
+        """SHA-256 of the decisions in force (pair and verdict): what changes statuses, so
+        part of a run's fingerprint. Who and when do not change a status and are left out."""
+        rows = sorted(json.dumps([*map(str, key), d.verdict], ensure_ascii=False)
+                      for key, d in self._by_key.items())
+        return hashlib.sha256("\n".join(rows).encode("utf-8")).hexdigest()
+
     def accepted(self, locality: str, content: str) -> Decision | None:
         return self._accepted.get((locality, content))
 
@@ -77,12 +98,48 @@ class DecisionIndex:
         return d is not None and d.verdict == "reject"
 
 
+def parse_decision(line: str) -> Decision:
+    """One line of the log as a Decision; ValueError (with the reason) when it is not one."""
+    try:
+        raw = json.loads(line)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise ValueError(t("decisions.not_json", error=exc)) from None
+    if not isinstance(raw, dict):
+        raise ValueError(t("decisions.not_object"))
+    values = {k: raw.get(k, "") for k in Decision.__dataclass_fields__}
+    for key in ("locality", "content", "source_file", "source_sheet", "by", "at", "path"):
+        if values[key] is None or not isinstance(values[key], str):
+            raise ValueError(t("decisions.field", field=key, value=values[key]))
+    for key in ("locality", "content", "source_file"):
+        if not values[key]:
+            raise ValueError(t("decisions.field", field=key, value=values[key]))
+    row = values["source_row"]
+    if isinstance(row, bool) or not isinstance(row, int | str) or \
+            not str(row).strip().isdigit():
+        raise ValueError(t("decisions.field", field="source_row", value=row))
+    values["source_row"] = int(str(row).strip())
+    if values["verdict"] not in VERDICTS:
+        raise ValueError(t("decisions.field", field="verdict", value=values["verdict"]))
+    return Decision(**values)
+
+
 def read_decisions(path: Path | None) -> DecisionIndex:
+    """The decision log in force. A line that is not a decision (a torn write, a hand edit)
+    is skipped with a problem naming the file and the line; the others still apply."""
     if path is None or not path.exists():
         return DecisionIndex()
-    decisions = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            raw = json.loads(line)
-            decisions.append(Decision(**{k: raw.get(k, "") for k in Decision.__dataclass_fields__}))
-    return DecisionIndex(decisions)
+    decisions: list[Decision] = []
+    problems: list[str] = []
+    try:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+    except OSError as exc:
+        return DecisionIndex(problems=[t("decisions.unreadable", path=path,
+                                         error=exc.strerror or exc)])
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            decisions.append(parse_decision(line))
+        except ValueError as exc:
+            problems.append(t("decisions.bad_line", path=path, line=number, error=exc))
+    return DecisionIndex(decisions, problems)

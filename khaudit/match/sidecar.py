@@ -8,7 +8,6 @@ those suffixes is not a sidecar and is left for the inspector (ignored_files.csv
 
 from __future__ import annotations
 
-import json
 import unicodedata
 import xml.etree.ElementTree as ET
 import re
@@ -17,8 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InventoryFileError
+from ..inventory.limits import MAX_TEXT_BYTES
 from ..inventory.loader import find_header
-from ..inventory.readers import RawSheet, read_sheets
+from ..inventory.readers import RawSheet, check_size, read_json, read_sheets, unreadable_text
 from ..inventory.values import cell_text, parse_count, parse_years
 from ..textnorm import fold
 
@@ -167,23 +167,29 @@ def _from_mappings(rows: list[dict[str, object]], source: str) -> list[RawSheet]
     return [RawSheet(name=source, rows=[keys, *[[row.get(k, "") for k in keys] for row in rows]])]
 
 
-def read_sidecar(path: Path) -> list[SidecarEntry]:
-    """Entries of a sidecar file; [] when the file is not a sidecar (no file-name column)."""
+def read_sidecar(path: Path, problems: list[str] | None = None) -> list[SidecarEntry]:
+    """Entries of a sidecar file; [] when the file is not a sidecar (no file-name column).
+
+    A file that cannot be read (damaged, too large, nested too deep) also gives [], and the
+    reason, located (line and column, or sheet, row and cell), is appended to ``problems``.
+    """
     suffix = path.suffix.lower()
     try:
         if suffix == ".json":
-            data = json.loads(path.read_text(encoding="utf-8-sig"))
-            sheets = _from_mappings(_records_from_json(data), path.name)
+            sheets = _from_mappings(_records_from_json(read_json(path)), path.name)
         elif suffix == ".xml":
+            check_size(path, MAX_TEXT_BYTES)
             root = ET.parse(path).getroot()
             rows = [{child.tag: (child.text or "") for child in element} | dict(element.attrib)
                     for element in root.iter() if len(element) and not len(element[0])]
             sheets = _from_mappings(rows, path.name)
         else:
             sheets = read_sheets(path)
-    except (OSError, ValueError, ET.ParseError, InventoryFileError):
+        return [e for sheet in sheets for e in _from_sheet(sheet, path.name)]
+    except (OSError, ValueError, ET.ParseError, InventoryFileError, RecursionError) as exc:
+        if problems is not None:
+            problems.append(unreadable_text(path, exc))
         return []
-    return [e for sheet in sheets for e in _from_sheet(sheet, path.name)]
 
 
 class SidecarIndex:

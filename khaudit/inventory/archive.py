@@ -1,0 +1,100 @@
+"""Zip containers (xlsx, xlsm, ods): sizes checked before any reader unpacks one.
+
+A spreadsheet reader trusts the zip: a 1 MB "zip bomb" unpacks to gigabytes in memory. Before
+calamine or the hidden-cell scan opens a workbook, every member's declared size and
+compression ratio are checked against the caps in :mod:`.limits`, then every member is
+unpacked once, as a stream, counting the real bytes and checking each CRC, so a member whose
+header lies about its size is caught too.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+import zipfile
+import zlib
+from pathlib import Path
+
+from ..errors import InventoryFileError
+from ..i18n import t
+from .hidden import xlsx_sheets
+from .limits import MAX_CELLS, MAX_COLUMNS, MAX_COMPRESSION_RATIO, MAX_UNCOMPRESSED_BYTES
+
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,7})([0-9]{1,10})"')
+
+_CHUNK = 1 << 20
+_RATIO_FLOOR = 1 << 20  # small members (styles, shared strings of a short list) may compress
+
+
+def _too_big(path: Path, member: str, size: int) -> InventoryFileError:
+    return InventoryFileError(
+        str(path), t("err.inventory.zip_size", member=member, size=size,
+                     limit=MAX_UNCOMPRESSED_BYTES),
+        t("err.inventory.zip_hint"))
+
+
+def check_zip(path: Path) -> None:
+    """Raise InventoryFileError when the zip at ``path`` unpacks beyond the caps."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            members = z.infolist()
+            declared = 0
+            for info in members:
+                declared += info.file_size
+                if declared > MAX_UNCOMPRESSED_BYTES:
+                    raise _too_big(path, info.filename, declared)
+                if (info.file_size > _RATIO_FLOOR
+                        and info.file_size > MAX_COMPRESSION_RATIO * max(1, info.compress_size)):
+                    raise InventoryFileError(
+                        str(path), t("err.inventory.zip_ratio", member=info.filename,
+                                     ratio=info.file_size // max(1, info.compress_size),
+                                     limit=MAX_COMPRESSION_RATIO),
+                        t("err.inventory.zip_hint"))
+            real = 0
+            for info in members:
+                if info.is_dir():
+                    continue
+                with z.open(info) as fh:
+                    while chunk := fh.read(_CHUNK):
+                        real += len(chunk)
+                        if real > MAX_UNCOMPRESSED_BYTES:
+                            raise _too_big(path, info.filename, real)
+    except InventoryFileError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError,
+            NotImplementedError, ValueError) as exc:
+        raise InventoryFileError(str(path), t("err.inventory.open", error=exc),
+                                 t("err.inventory.open_hint")) from exc
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def check_xlsx_extent(path: Path) -> None:
+    """Raise InventoryFileError when a sheet's cells span more than the caps allow.
+
+    calamine lays a sheet out as one dense grid from A1 to its last cell, so a single stray
+    value in XFD1048576 asks for 17 billion cells and aborts the process; the cell references
+    are read from the sheet XML first.
+    """
+    try:
+        with zipfile.ZipFile(path) as z:
+            for name, xml in xlsx_sheets(z):
+                rows = columns = 0
+                for letters, digits in set(_CELL_REF.findall(xml)):
+                    columns = max(columns, _column_number(letters))
+                    rows = max(rows, int(digits))
+                if columns > MAX_COLUMNS or rows * columns > MAX_CELLS:
+                    raise InventoryFileError(
+                        str(path), t("err.inventory.area", rows=rows, columns=columns,
+                                     limit=MAX_CELLS),
+                        t("err.inventory.split_hint"), sheet=name)
+    except InventoryFileError:
+        raise
+    except (zipfile.BadZipFile, KeyError, ET.ParseError, zlib.error, OSError) as exc:
+        raise InventoryFileError(str(path), t("err.inventory.open", error=exc),
+                                 t("err.inventory.open_hint")) from exc

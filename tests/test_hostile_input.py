@@ -1,0 +1,142 @@
+"""Damaged and crafted inventories and sidecars: each is a located issue, the rest still loads.
+
+A file past a cap in khaudit/inventory/limits.py is refused with where (file, sheet, row,
+column), why and what to do; it never ends an audit or ``inventory check`` with a traceback.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from hostile_files import (
+    binary_csv,
+    broken_xml,
+    deep_json,
+    far_cell_xlsx,
+    hidden_columns_xlsx,
+    long_cell_csv,
+    wide_csv,
+    zip_bomb_xlsx,
+)
+
+from khaudit.audit import audit
+from khaudit.cli import cli
+from khaudit.demo import generate_demo
+from khaudit.inventory.check import check_inventory
+from khaudit.inventory.limits import MAX_CELL_CHARS, MAX_COLUMNS
+from khaudit.inventory.loader import load_locality
+from khaudit.match.sidecar import read_sidecar
+
+
+def _good_csv(path: Path) -> Path:
+    path.write_text("STT,Tiêu đề hồ sơ,Số tờ\n1,Hồ sơ một,3\n2,Hồ sơ hai,4\n", encoding="utf-8")
+    return path
+
+
+def _load(tmp_path: Path, hostile: Path):
+    good = _good_csv(tmp_path / "good.csv")
+    frame, issues = load_locality([(hostile, hostile.name), (good, good.name)], "Xã A")
+    unreadable = [i for i in issues if i.problem == "file_unreadable"]
+    assert len(unreadable) == 1 and unreadable[0].source_file == hostile.name
+    assert list(frame["source_file"]) == ["good.csv", "good.csv"]  # the other file loaded
+    return unreadable[0]
+
+
+def test_csv_row_wider_than_excel_is_located(tmp_path):
+    issue = _load(tmp_path, wide_csv(tmp_path / "wide.csv", MAX_COLUMNS + 5))
+    assert issue.source_row == 3 and issue.column == "XFE"
+    assert "16,384" in issue.value
+
+
+def test_csv_cell_longer_than_excel_allows_is_located(tmp_path):
+    path = tmp_path / "inv.csv"
+    path.write_text("STT,Tiêu đề hồ sơ\n1,Hồ sơ\n2," + "x" * (200_000) + "\n", encoding="utf-8")
+    issue = _load(tmp_path, path)
+    assert (issue.source_row, issue.column) == (3, "B")
+    assert f"{MAX_CELL_CHARS:,}" in issue.value
+
+
+def test_a_cell_of_exactly_the_limit_loads(tmp_path):
+    path = tmp_path / "inv.csv"
+    path.write_text("STT,Tiêu đề hồ sơ\n1," + "x" * MAX_CELL_CHARS + "\n", encoding="utf-8")
+    frame, issues = load_locality([(path, path.name)], "Xã A")
+    assert len(frame) == 1 and not [i for i in issues if i.problem == "file_unreadable"]
+
+
+def test_binary_file_named_csv_is_refused_as_not_text(tmp_path):
+    issue = _load(tmp_path, binary_csv(tmp_path / "inv.csv"))
+    assert "NUL" in issue.value and "CSV UTF-8" in issue.value
+
+
+def test_zip_bomb_is_refused_before_unpacking(tmp_path):
+    issue = _load(tmp_path, zip_bomb_xlsx(tmp_path / "bomb.xlsx", 300_000_000))
+    assert "xl/worksheets/sheet1.xml" in issue.value
+
+
+def test_highly_compressed_member_is_refused(tmp_path):
+    issue = _load(tmp_path, zip_bomb_xlsx(tmp_path / "bomb.xlsx", 40_000_000))
+    assert "compressed" in issue.value
+
+
+@pytest.mark.parametrize("last", [30_000_000, 4_000_000_000])
+def test_hidden_column_ranges_are_capped_at_excels_last_column(tmp_path, last):
+    path = hidden_columns_xlsx(tmp_path / "hidden.xlsx", last)
+    frame, issues = load_locality([(path, path.name)], "Xã A")
+    assert len(frame) == 5
+    hidden = [i for i in issues if i.problem == "hidden_column"]
+    assert {i.column for i in hidden} == {"STT", "Hộp số", "Hồ sơ số", "Tiêu đề hồ sơ", "Số tờ"}
+
+
+def test_stray_value_in_the_last_cell_is_refused_naming_the_sheet(tmp_path):
+    issue = _load(tmp_path, far_cell_xlsx(tmp_path / "far.xlsx"))
+    assert issue.source_sheet == "Mục lục" and "1,048,576" in issue.value
+
+
+def test_inventory_check_reports_instead_of_failing(tmp_path):
+    path = wide_csv(tmp_path / "wide.csv", MAX_COLUMNS + 1)
+    assert "16,384" in check_inventory(path).error
+    result = CliRunner().invoke(cli, ["inventory", "check", str(path)])
+    assert result.exit_code == 1 and result.exception is None or \
+        isinstance(result.exception, SystemExit)
+    assert "16,384" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("make, where", [
+    (lambda d: deep_json(d / "meta.json"), "64"),
+    (lambda d: long_cell_csv(d / "meta.csv"), "row 3, column 'B'"),
+    (lambda d: broken_xml(d / "meta.xml"), "line 4, column 25"),
+])
+def test_unreadable_sidecar_is_a_located_problem(tmp_path, make, where):
+    problems: list[str] = []
+    path = make(tmp_path)
+    assert read_sidecar(path, problems) == []
+    assert len(problems) == 1 and str(path) in problems[0] and where in problems[0]
+
+
+def test_audit_finishes_with_hostile_sidecars_and_inventories(tmp_path):
+    generate_demo(tmp_path / "p", seed=3, rows=30, localities=1)
+    base = tmp_path / "p"
+    root = next((base / "scans").iterdir())
+    deep_json(root / "export.json")
+    long_cell_csv(root / "export.csv")
+    broken_xml(root / "export.xml")
+    inventories = next((base / "inventories").iterdir())
+    wide_csv(inventories / "wide.csv", MAX_COLUMNS + 1)
+    shutil.copy(zip_bomb_xlsx(tmp_path / "bomb.xlsx", 40_000_000), inventories / "bomb.xlsx")
+    run = audit(base / "project.toml", tmp_path / "run")
+    records = run.table("records")
+    assert len(records) > 20  # the demo's own inventory loaded
+    ignored = run.table("ignored_files").set_index("path")
+    for name in ("export.json", "export.csv", "export.xml"):
+        assert str(root / name) in ignored.loc[name, "reason"]
+    issues = run.table("inventory_issues")
+    unreadable = issues[issues["problem"] == "file_unreadable"]
+    assert set(unreadable["source_file"].str.rsplit("/", n=1).str[-1]) == {"wide.csv",
+                                                                            "bomb.xlsx"}
+    wide = unreadable[unreadable["source_file"].str.endswith("wide.csv")].iloc[0]
+    assert str(wide["source_row"]) == "3" and wide["column"] == "XFE"
+    assert isinstance(run.table("files"), pd.DataFrame)
