@@ -267,6 +267,11 @@ def _locality(raw: LocalityTable, index: int, base: Path, path: Path,
             p = Path(match)
             if p.suffix.lower() not in INVENTORY_SUFFIXES or p.name.startswith("~$"):
                 continue
+            if not p.is_file():  # a folder, a pipe or a device: reading it would hang or fail
+                problems.append(t("err.project.not_file", path=path, where=where,
+                                  file=p.relative_to(base).as_posix()
+                                  if p.is_relative_to(base) else str(p)))
+                continue
             inventories.append((p.resolve(), p.relative_to(base).as_posix()
                                 if p.is_relative_to(base) else str(p)))
     if not raw.inventories:

@@ -144,3 +144,14 @@ def test_defaults_and_every_key_still_work(layout):
     assert full.progress.target == 0.95 and full.progress.stations == 2
     assert str(full.progress.deadline) == "2025-06-30" and full.scheduler.startswith("tcp")
     assert full.history == (layout / "hist").resolve()
+
+
+def test_an_inventory_that_is_not_a_regular_file_is_refused(layout):
+    import os
+
+    os.mkfifo(layout / "inv" / "pipe.csv")
+    (layout / "inv" / "folder.csv").mkdir()
+    with pytest.raises(ProjectError) as info:
+        load_project(write(layout, LOCALITY))
+    assert len(info.value.problems) == 2
+    assert all("is not a regular file" in p for p in info.value.problems)

@@ -105,6 +105,18 @@ def _check_row(path: Path, sheet: str, r: int, row: list[object]) -> None:
                 t("err.inventory.cell_hint"), sheet=sheet, row=r, column=column_letter(c))
 
 
+def _calamine_error(path: Path, exc: BaseException, sheet: str) -> BaseException:
+    """calamine's failure on a damaged file as a located error. A Rust panic reaches Python
+    as a BaseException (pyo3's PanicException), so it is caught by name; an interrupt or an
+    exit passes through untouched."""
+    if isinstance(exc, InventoryFileError):
+        return exc
+    if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+        return exc
+    return InventoryFileError(str(path), t("err.inventory.open", error=exc),
+                              t("err.inventory.open_hint"), sheet=sheet)
+
+
 def read_excel(path: Path) -> list[RawSheet]:
     """xlsx, xlsm, xls and ods through calamine (fast, one engine for every spreadsheet format).
 
@@ -120,25 +132,22 @@ def read_excel(path: Path) -> list[RawSheet]:
             check_xlsx_extent(path)
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error types for each format
-        raise InventoryFileError(
-            str(path), t("err.inventory.open", error=exc), t("err.inventory.open_hint"),
-        ) from exc
+    except BaseException as exc:  # calamine raises its own error types for each format
+        raise _calamine_error(path, exc, "") from exc
     hidden = hidden_cells(path)
     sheets = []
     for name in workbook.sheet_names:
         try:
             sheet = workbook.get_sheet_by_name(name)
-        except Exception as exc:  # a damaged sheet part: calamine's own error types
-            raise InventoryFileError(str(path), t("err.inventory.open", error=exc),
-                                     t("err.inventory.open_hint"), sheet=name) from exc
-        height, width = sheet.total_height, sheet.total_width
-        if width > MAX_COLUMNS or height > MAX_ROWS or height * width > MAX_CELLS:
-            raise InventoryFileError(
-                str(path), t("err.inventory.area", rows=height, columns=width,
-                             limit=MAX_CELLS),
-                t("err.inventory.split_hint"), sheet=name)
-        rows = [list(r) for r in sheet.to_python(skip_empty_area=False)]
+            height, width = sheet.total_height, sheet.total_width
+            if width > MAX_COLUMNS or height > MAX_ROWS or height * width > MAX_CELLS:
+                raise InventoryFileError(
+                    str(path), t("err.inventory.area", rows=height, columns=width,
+                                 limit=MAX_CELLS),
+                    t("err.inventory.split_hint"), sheet=name)
+            rows = [list(r) for r in sheet.to_python(skip_empty_area=False)]
+        except BaseException as exc:  # a damaged sheet part: calamine's own error types
+            raise _calamine_error(path, exc, name) from exc
         check_cells(path, name, rows)
         merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
         _fill_merged(rows, merged)
