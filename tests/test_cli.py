@@ -56,11 +56,11 @@ def test_inventory_check_shows_detection_and_exits_1_on_errors(tmp_path):
 
 def test_inventory_check_lists_the_headings_it_saw_when_none_fits(tmp_path):
     path = tmp_path / "odd.csv"
-    path.write_text("Số thứ tự,Nội dung,Năm\n1,Báo cáo,2019\n", encoding="utf-8")
+    path.write_text("Số thứ tự,Diễn giải,Năm\n1,Báo cáo,2019\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["inventory", "check", str(path)])
     assert result.exit_code == 1
-    assert "no_header (value 'Số thứ tự | Nội dung | Năm'" in result.output
+    assert "no_header (value 'Số thứ tự | Diễn giải | Năm'" in result.output
     mapped = CliRunner().invoke(cli, ["inventory", "check", str(path), "--column",
-                                      "title=Nội dung"])
+                                      "title=Diễn giải"])
     assert mapped.exit_code == 0, mapped.output
-    assert "'Nội dung' -> title" in mapped.output
+    assert "'Diễn giải' -> title" in mapped.output
