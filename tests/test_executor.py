@@ -120,3 +120,50 @@ def test_workers_end_when_their_parent_is_killed_with_sigkill(tmp_path, method):
     for p in survivors:  # never leave them behind, whatever the test says
         os.kill(p, signal.SIGKILL)
     assert survivors == []
+
+
+def _children(pid: int) -> set[int]:
+    import contextlib
+    from pathlib import Path
+
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):  # the task ended meanwhile
+            found |= {int(c) for c in (task / "children").read_text().split()}
+    return found
+
+
+@pytest.mark.skipif(not __import__("os").path.exists("/proc/self/task"),
+                    reason="lists child processes through /proc")
+def test_a_scan_killed_with_sigkill_leaves_no_worker_behind(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from khaudit.demo import generate_demo
+
+    generate_demo(tmp_path / "p", seed=5, rows=30, localities=1)
+    # Throttled to a crawl, so the workers are surely mid-scan when the parent is killed.
+    parent = subprocess.Popen([sys.executable, "-m", "khaudit.cli", "scan",
+                               str(tmp_path / "p" / "project.toml"), "--workers", "2",
+                               "--max-mbps", "0.01", "--full"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers: set[int] = set()
+    deadline = time.monotonic() + 60
+    try:
+        while len(workers) < 2 and time.monotonic() < deadline and parent.poll() is None:
+            workers = _children(parent.pid)
+            time.sleep(0.1)
+        assert len(workers) >= 2, "the scan started no worker processes"
+    finally:
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    survivors = [p for p in workers if _alive(p)]
+    for p in survivors:
+        os.kill(p, signal.SIGKILL)
+    assert survivors == []
