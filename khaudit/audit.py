@@ -30,6 +30,7 @@ from .match.settings import MatchSettings
 from .match.sidecar import SidecarEntry, SidecarIndex, read_sidecar
 from .progress import NoProgress, StageProgress
 from .project import Locality, Project, load_project
+from .quality import QualitySettings
 from .reconcile import FILE_STATUSES, RECORD_STATUSES, candidate_table, reconcile
 from .run import (
     FORECAST_COLUMNS,
@@ -82,6 +83,7 @@ class MatchJob:
     pattern: str
     lang: str
     decisions: DecisionIndex
+    quality: QualitySettings = QualitySettings()
 
 
 @dataclass
@@ -97,7 +99,8 @@ def run_match_job(job: MatchJob) -> MatchOutcome:
     """Link one locality's scans to its records and reconcile them into statuses."""
     match = match_locality(job.records, job.scans, SidecarIndex(job.sidecars), job.settings,
                            pattern=job.pattern, lang=job.lang, decisions=job.decisions)
-    records, files = reconcile(job.records, job.scans, match, job.settings, lang=job.lang)
+    records, files = reconcile(job.records, job.scans, match, job.settings, lang=job.lang,
+                               quality=job.quality)
     return MatchOutcome(records=records, files=files,
                         candidates=candidate_table(job.records, match), schemes=match.schemes,
                         conventions=match.conventions)
@@ -165,7 +168,7 @@ def _prepare(project: Project, locality: Locality, lang: str, progress: StagePro
                        "sha256": sha256_file(locality.sidecar)})
     job = MatchJob(locality=locality.name, records=records, scans=scans, sidecars=entries,
                    settings=project.matching, pattern=locality.naming_pattern, lang=lang,
-                   decisions=decisions)
+                   decisions=decisions, quality=project.quality)
     changes = scanned.changes.assign(
         root=[_relative(Path(r), base) for r in scanned.changes["root"]])
     issue_rows = pd.DataFrame([i.as_row(lang) for i in issues])
@@ -273,6 +276,7 @@ def audit(project: Project | str | Path, out: str | Path, lang: str = "vi",
     del every_file, keys
     project_text = project.path.read_bytes()
     parameters = {"lang": lang, "matching": project.matching.as_dict(),
+                  "quality": project.quality.as_dict(),
                   "scan": {"sha256": project.scan.sha256},
                   "progress": {k: (v.isoformat() if hasattr(v, "isoformat") else v)
                                for k, v in project.progress.__dict__.items()}}

@@ -40,6 +40,7 @@ from .errors import ProjectError
 from .forecast import ProgressSettings
 from .i18n import t
 from .match.settings import MatchSettings
+from .quality import QualitySettings
 from .textnorm import slugify
 
 INVENTORY_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt"}
@@ -116,6 +117,7 @@ class ProjectFile(_Table):
     scan: ScanTable = ScanTable()
     matching: dict[str, Any] = Field(default_factory=dict)  # see MatchSettings
     progress: ProgressTable = ProgressTable()
+    quality: dict[str, Any] = Field(default_factory=dict)  # see QualitySettings
     cluster: ClusterTable = ClusterTable()
 
 
@@ -150,6 +152,7 @@ class Project:
     progress: ProgressSettings = ProgressSettings()
     history: Path | None = None  # the run history folder
     scheduler: str | None = None  # a Dask distributed scheduler, e.g. tcp://10.0.0.5:8786
+    quality: QualitySettings = QualitySettings()  # [quality]: the digitization standard
 
     @property
     def decisions(self) -> Path:
@@ -326,6 +329,15 @@ def _matching(raw: Any, path: Path, problems: list[str]) -> MatchSettings:
                                                                        source=f"{path}: ")
 
 
+def _quality(raw: Any, path: Path, problems: list[str]) -> QualitySettings:
+    """The [quality] table (QualitySettings names each wrong key)."""
+    try:
+        return QualitySettings.from_mapping(raw, source=f"{path}: ")
+    except ProjectError as exc:
+        problems.append(str(exc))
+        return QualitySettings()
+
+
 def load_project(path: str | Path) -> Project:
     """Read and validate a project file; raise ProjectError listing every problem in it,
     one line each, each naming its key."""
@@ -353,6 +365,8 @@ def load_project(path: str | Path) -> Project:
                           problems)
         if isinstance(raw.get("matching"), dict):
             _matching(raw["matching"], path, problems)
+        if isinstance(raw.get("quality"), dict):
+            _quality(raw["quality"], path, problems)
         raise ProjectError.listing(problems)
     for key in ("title", "province"):
         if not getattr(model, key).strip():
@@ -363,6 +377,7 @@ def load_project(path: str | Path) -> Project:
     for slug in sorted({s for s in slugs if slugs.count(s) > 1}):
         problems.append(t("err.project.same_name", path=path, slug=slug))
     matching = _matching(model.matching, path, problems)
+    quality = _quality(model.quality, path, problems)
     progress, history = _progress(model.progress, path, problems)
     scheduler = model.cluster.scheduler
     if scheduler is not None and "://" not in scheduler:
@@ -377,7 +392,8 @@ def load_project(path: str | Path) -> Project:
         max_mbps=model.scan.max_mbps)
     return Project(path=path, title=model.title.strip(), province=model.province.strip(),
                    localities=tuple(loc for loc in localities if loc), scan=scan,
-                   matching=matching, progress=progress, history=history, scheduler=scheduler)
+                   matching=matching, progress=progress, history=history, scheduler=scheduler,
+                   quality=quality)
 
 
 def _progress(raw: ProgressTable, path: Path,

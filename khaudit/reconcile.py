@@ -5,6 +5,8 @@ corrupt or empty), page_mismatch (pages outside [min, max] × sheets, see MatchS
 digitized, needs_review (only review candidates), missing (nothing).
 Files: empty, corrupt (whatever links they have), matched, duplicate (byte-identical to a
 matched file), needs_review, orphan.
+Quality (quality.py) is judged beside the status, never instead of it: a file's shortfalls
+against the project's standard, and a record's from the scans that make it up.
 
 Vectorised over whole tables: a locality of 100,000 rows reconciles in seconds.
 """
@@ -20,6 +22,7 @@ from .classify import is_tthc
 from .i18n import t
 from .match.link import MatchResult
 from .match.settings import MatchSettings
+from .quality import QualitySettings, combine, file_quality
 from .scan.inspect import SCAN_FORMATS
 from .textnorm import fold
 
@@ -54,8 +57,12 @@ def _provenance(frame: pd.DataFrame) -> pd.Series:
     return frame["source_file"].astype(str) + sheet + ":" + frame["source_row"].astype(str)
 
 
-def _files(scans: pd.DataFrame, match: MatchResult, lang: str) -> pd.DataFrame:
+def _files(scans: pd.DataFrame, match: MatchResult, lang: str,
+           quality: QualitySettings) -> pd.DataFrame:
     files = scans.copy()
+    if "pdfa" not in files:
+        files["pdfa"] = ""
+    files["quality"] = file_quality(files, quality)
     item_of = np.full(len(files), -1, dtype=np.int64)
     series_path = np.full(len(files), "", dtype=object)
     position = {label: i for i, label in enumerate(files.index)}
@@ -143,10 +150,10 @@ def _files(scans: pd.DataFrame, match: MatchResult, lang: str) -> pd.DataFrame:
 
 def reconcile(
     records: pd.DataFrame, scans: pd.DataFrame, match: MatchResult, settings: MatchSettings,
-    lang: str = "vi",
+    lang: str = "vi", quality: QualitySettings | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return (records, files) with status, links and notes for one locality."""
-    files = _files(scans, match, lang)
+    """Return (records, files) with status, links, notes and quality for one locality."""
+    files = _files(scans, match, lang, quality or QualitySettings())
     out = records.copy()
     out["status"] = "missing"
     out["file_path"] = ""
@@ -155,6 +162,7 @@ def reconcile(
     out["note"] = t("why.no_scan", lang)
     out["pages"] = pd.array([pd.NA] * len(out), dtype="Int64")
     out["tthc"] = out["title"].map(is_tthc)
+    out["quality"] = ""
 
     repeat = out["duplicate_of"] != ""
     out.loc[repeat, "status"] = "duplicate_entry"
@@ -193,6 +201,7 @@ def reconcile(
     by_record = kept.groupby("record")
     pages = by_record["pages"].sum(min_count=0).reindex(out.index).fillna(0).astype(int)
     paths = by_record["path"].agg("|".join).reindex(out.index).fillna("")
+    shortfalls = by_record["quality"].agg(combine).reindex(out.index).fillna("")
     damaged = mine[mine["integrity"] != "ok"]
     labels = damaged["integrity"].map(lambda code: t(f"integrity.{code}", lang))
     damage = (damaged["path"] + ": " + labels).groupby(damaged["record"]) \
@@ -205,6 +214,7 @@ def reconcile(
     out.loc[has, "match_method"] = rows["method"].to_numpy()
     out.loc[has, "match_score"] = rows["score"].to_numpy(dtype=float)
     out.loc[has, "pages"] = pages[has].to_numpy()
+    out.loc[has, "quality"] = shortfalls[has].to_numpy()
     sheets = out["sheets"].astype("Float64")
     short = has & sheets.notna().to_numpy() & (pages < sheets * settings.min_pages_per_sheet) \
         .fillna(False).to_numpy()

@@ -42,14 +42,15 @@ RECORD_COLUMNS = [
     "match_score", "note",
     # additions beyond the minimum contract
     "stt", "title_original", "dates_raw", "retention", "notes", "encoding", "duplicate_of",
-    "pages", "tthc", "hidden", "date_start", "date_end", "original_cells",
+    "pages", "tthc", "hidden", "date_start", "date_end", "original_cells", "quality",
 ]
 FILE_COLUMNS = [
     "locality", "path", "size", "mtime", "xxh3_128", "sha256", "format", "pages", "status",
     "record_code", "source_row",
     # additions beyond the minimum contract
     "root", "source_file", "source_sheet", "match_method", "match_score", "note", "item",
-    "duplicate_of", "integrity", "integrity_note", "dpi", "color_mode", "inode",
+    "duplicate_of", "integrity", "integrity_note", "dpi", "color_mode", "inode", "pdfa",
+    "quality",
 ]
 IGNORED_COLUMNS = ["locality", "root", "path", "role", "size", "xxh3_128", "reason"]
 PROBLEM_COLUMNS = ["locality", "root", "path", "problem"]

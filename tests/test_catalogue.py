@@ -221,6 +221,26 @@ def test_a_version_1_catalogue_is_upgraded_in_place(tree: Path, tmp_path: Path):
         assert _stamps_match_rows(cat.db, tree) == 4
 
 
+def test_a_version_3_catalogue_reads_its_pdfs_again_once(tree: Path, tmp_path: Path):
+    path = tmp_path / "cat.sqlite"
+    jpeg = tree / "Hop 00" / "page.jpg"
+    jpeg.write_bytes(sf.jpeg_series("p", 1, random.Random(2))[0])
+    with Catalogue(path) as cat:
+        cat.scan(tree, workers=1)
+    with sqlite3.connect(path) as db:  # as version 3 left it: no PDF/A, no PDF resolution
+        db.executescript("ALTER TABLE files DROP COLUMN pdfa; UPDATE files SET dpi = NULL, "
+                         "color_mode = '' WHERE format = 'pdf'; PRAGMA user_version = 3;")
+    with Catalogue(path) as cat:
+        summary = cat.scan(tree, workers=1)
+        assert summary.read == 30 and summary.changed == 0  # the PDFs, not the JPEG
+        assert cat.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        rows = cat.files([tree])
+        pdfs = rows[rows["format"] == "pdf"]
+        assert (pdfs["dpi"] == sf.DPI).all() and (pdfs["color_mode"] == "L").all()
+        assert (rows["pdfa"] == "").all()
+        assert cat.scan(tree, workers=1).read == 0
+
+
 def test_listing_and_reading_on_worker_processes_give_the_same_catalogue(tmp_path: Path,
                                                                          monkeypatch):
     from khaudit.scan import catalogue

@@ -258,3 +258,66 @@ def forecast_figures(forecast: dict | None, lang: str = "vi") -> pd.DataFrame:
          if forecast.get("note") else ""),
     ]
     return pd.DataFrame(rows, columns=[t("col.metric", lang), t("col.figure", lang)])
+
+
+QUALITY_VIEW = ["path", "format", "pages", "dpi", "color_mode", "pdfa", "quality", "status"]
+
+
+@dataclass
+class QualityFigures:
+    """How much of a locality's scanning meets the project's standard (quality.py)."""
+
+    files: int  # scan files judged
+    files_ok: int
+    pages: int  # their pages
+    pages_ok: int
+
+    @property
+    def share(self) -> float | None:
+        """Pages at standard over all pages judged; None when there are none."""
+        return self.pages_ok / self.pages if self.pages else None
+
+
+def _judged(files: pd.DataFrame) -> pd.DataFrame:
+    """Scan files (other formats have no quality), with their shortfalls as text."""
+    from ..scan.inspect import SCAN_FORMATS
+
+    scans = files[files["format"].isin(SCAN_FORMATS)]
+    quality = scans["quality"] if "quality" in scans else pd.Series("", index=scans.index)
+    return scans.assign(quality=quality.fillna("").astype(str))
+
+
+def quality_figures(files: pd.DataFrame) -> QualityFigures:
+    """Files and pages at the standard: a file's pages count when the file has no shortfall."""
+    scans = _judged(files)
+    pages = pd.to_numeric(scans["pages"], errors="coerce").fillna(0)
+    ok = scans["quality"] == ""
+    return QualityFigures(files=len(scans), files_ok=int(ok.sum()), pages=int(pages.sum()),
+                          pages_ok=int(pages[ok].sum()))
+
+
+def quality_share_text(figures: QualityFigures) -> str:
+    share = figures.share
+    return "" if share is None else f"{share:.1%}"
+
+
+def quality_table(files: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    """The scan files below the standard and why, in the reader's language, by path."""
+    from ..quality import explain
+
+    scans = _judged(files)
+    below = scans[scans["quality"] != ""].sort_values("path")
+    view = below.reindex(columns=QUALITY_VIEW).reset_index(drop=True)
+    view["quality"] = [explain(q, lang) for q in below["quality"]]
+    return view
+
+
+def quality_standard(meta: dict, lang: str = "vi") -> str:
+    """The standard the run applied (from its parameters), as a sentence."""
+    from ..quality import QualitySettings
+
+    settings = {**QualitySettings().as_dict(), **meta.get("parameters", {}).get("quality", {})}
+    return t("report.quality_intro", lang, min_dpi=settings["min_dpi"],
+             pdfa=t("report.quality_required" if settings["require_pdfa"]
+                    else "report.quality_any", lang),
+             color=settings["color_mode"] or t("report.quality_any", lang))

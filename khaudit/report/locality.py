@@ -225,6 +225,22 @@ class LocalityReport(Sections):
                 f"<i>{self._t('report.sign')}</i></div><div><b>{self._t('report.receiving')}"
                 f"</b><br/><i>{self._t('report.sign')}</i></div></div></div>")
 
+    def quality(self) -> str:
+        """Digitization quality: the share of pages at the project's standard, and the scan
+        files below it with their shortfalls."""
+        q = F.quality_figures(self.files)
+        below = F.quality_table(self.files, self.lang)
+        card = (f"<div class='cards'><div class='card'><div>{self._t('report.quality_pages')}"
+                f"</div><div class='big'>{html.escape(F.quality_share_text(q) or '—')}</div>"
+                f"<div class='muted'>{q.pages_ok}/{q.pages}</div></div></div>")
+        body = (f"<h3>{self._t('report.quality_files')} ({len(below)})</h3>"
+                f"{table_html(F.localized(below, self.lang), self.lang)}" if len(below)
+                else f"<p class='ok'>{self._t('report.quality_all_ok')}</p>")
+        return (f"<div class='kh'><h2>{self._t('report.quality')}</h2>"
+                f"<p>{html.escape(F.quality_standard(self.run.meta, self.lang))}</p>"
+                f"{card}{body}</div>")
+
     def sections(self) -> list[str]:
         return [self.header(), self.headline(), self.status(), self.progress(), self.trend(),
-                self.problems(), self.changes(), self.review(), self.schemes(), self.minutes()]
+                self.problems(), self.changes(), self.quality(), self.review(), self.schemes(),
+                self.minutes()]

@@ -29,7 +29,8 @@ class ProvinceReport(Sections):
 
     def table(self) -> pd.DataFrame:
         """Every locality: completion, administrative-procedure completion, statuses, forecast,
-        and how many of its scan files changed, moved or vanished since the previous audit."""
+        how many of its scan files changed, moved or vanished since the previous audit, and
+        the share of its scanned pages at the project's quality standard."""
         records, files = self.run.records, self.run.files
         forecast = self.run.table("forecast")
         changes = self.run.table("scan_changes")["locality"].value_counts()
@@ -54,6 +55,8 @@ class ProvinceReport(Sections):
             row[t("report.pages_to_scan", self.lang)] = int(f.get("pages_to_scan", 0) or 0) \
                 if len(f) else 0
             row[t("report.changes_count", self.lang)] = int(changes.get(name, 0))
+            row[t("report.quality_share", self.lang)] = F.quality_share_text(
+                F.quality_figures(files[files["locality"] == name]))
             miss = str(f.get("will_miss_deadline", "")).lower() in ("true", "1") if len(f) \
                 else False
             row[t("col.note", self.lang)] = t("report.will_miss" if miss else "report.on_track",

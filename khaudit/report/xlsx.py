@@ -103,6 +103,15 @@ def write_locality_workbook(run: Run, locality: str, target: Path, lang: str = "
         _write_table(workbook, ws, F.localized(F.change_table(run, locality, lang), lang),
                      header_format=bold)
 
+        ws = workbook.add_worksheet(_sheet_name(t("report.quality_sheet", lang), used))
+        quality = F.quality_figures(files)
+        ws.write_string(0, 0, F.quality_standard(run.meta, lang))
+        ws.write_string(1, 0, t("report.quality_pages", lang))
+        ws.write_string(1, 1, f"{F.quality_share_text(quality)} ({quality.pages_ok}/"
+                              f"{quality.pages})")
+        _write_table(workbook, ws, F.localized(F.quality_table(files, lang), lang),
+                     start_row=3, header_format=bold)
+
         ws = workbook.add_worksheet(_sheet_name(t("report.progress_sheet", lang), used))
         trend = F.forecast_figures(F.locality_forecast(run, locality), lang)
         _write_table(workbook, ws, trend, header_format=bold)

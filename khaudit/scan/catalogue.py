@@ -44,17 +44,17 @@ from .walk import Folder, Listed, WalkProblem, list_folder, relpath_bytes, role_
 #: Columns of a scan table (the scan half of files.csv, before matching adds its verdicts).
 SCAN_COLUMNS = [
     "locality", "root", "path", "role", "size", "mtime", "inode", "xxh3_128", "sha256", "format",
-    "pages", "dpi", "color_mode", "integrity", "integrity_note",
+    "pages", "dpi", "color_mode", "integrity", "integrity_note", "pdfa",
 ]
 _FACT_COLUMNS = ["size", "mtime", "mtime_ns", "inode", "xxh3_128", "sha256", "format", "pages",
-                 "dpi", "color_mode", "integrity", "integrity_note"]
+                 "dpi", "color_mode", "integrity", "integrity_note", "pdfa"]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
     root TEXT NOT NULL, path TEXT NOT NULL, dir TEXT NOT NULL, path_bytes BLOB,
     role TEXT, size INTEGER, mtime REAL, mtime_ns INTEGER, inode INTEGER,
     xxh3_128 TEXT, sha256 TEXT, format TEXT, pages INTEGER, dpi INTEGER, color_mode TEXT,
-    integrity TEXT, integrity_note TEXT, inspected INTEGER,
+    integrity TEXT, integrity_note TEXT, pdfa TEXT, inspected INTEGER,
     first_seen INTEGER, last_seen INTEGER, read_in INTEGER,
     PRIMARY KEY (root, dir, path)  -- a folder's rows are contiguous: one range read per folder
 ) WITHOUT ROWID;
@@ -83,9 +83,18 @@ CREATE TABLE IF NOT EXISTS audited (root TEXT PRIMARY KEY, scan_id INTEGER NOT N
 #: A version 1 catalogue is upgraded in place: no stamps yet simply means the first rescan
 #: compares file by file, as version 1 did. 3 added the audit marks (``audited``): the last
 #: scan of each root that a completed audit reported, so the next reports what changed since.
-SCHEMA_VERSION = 3
-_UPGRADABLE = (0, 1, 2)
+#: 4 added the PDF/A claim (``pdfa``), and PDFs gained resolution and colour: an older
+#: catalogue's PDFs, and its images judged damaged (the pixel guard once failed large valid
+#: ones), are marked uninspected and their folders' stamps stop vouching for inspection, so
+#: the next scan reads just those files again.
+SCHEMA_VERSION = 4
+_UPGRADABLE = (0, 1, 2, 3)
 _UPGRADE = "DROP INDEX IF EXISTS files_hash; DROP TABLE IF EXISTS seen_dirs;"
+_ADD_PDFA = (
+    "ALTER TABLE files ADD COLUMN pdfa TEXT;"
+    "UPDATE files SET inspected = 0 WHERE format = 'pdf' "
+    "OR (format IN ('tiff', 'jpeg', 'png') AND integrity != 'ok');"
+    "UPDATE folders SET level = level & ~2;")  # 2: _INSPECTED, below
 #: Facts a folder stamp vouches for: SHA-256 known, inspection done (see ``_level``).
 _HAS_SHA256, _INSPECTED = 1, 2
 _TASK_FILES = 64  # files per task sent to a worker, at most...
@@ -164,16 +173,16 @@ def _inspect(job: tuple[list[str], bool, bool]) -> list[tuple]:
 
 _UPSERT = (
     "INSERT INTO files (root, path, dir, path_bytes, role, size, mtime, mtime_ns, inode, "
-    "xxh3_128, sha256, format, pages, dpi, color_mode, integrity, integrity_note, "
+    "xxh3_128, sha256, format, pages, dpi, color_mode, integrity, integrity_note, pdfa, "
     "inspected, first_seen, last_seen, read_in) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (root, dir, path) DO UPDATE SET "
     "path_bytes = excluded.path_bytes, role = excluded.role, size = excluded.size, "
     "mtime = excluded.mtime, mtime_ns = excluded.mtime_ns, inode = excluded.inode, "
     "xxh3_128 = excluded.xxh3_128, sha256 = excluded.sha256, format = excluded.format, "
     "pages = excluded.pages, dpi = excluded.dpi, color_mode = excluded.color_mode, "
     "integrity = excluded.integrity, integrity_note = excluded.integrity_note, "
-    "inspected = excluded.inspected, last_seen = excluded.last_seen, "
+    "pdfa = excluded.pdfa, inspected = excluded.inspected, last_seen = excluded.last_seen, "
     "read_in = excluded.read_in")
 _CHANGED = (
     "INSERT INTO events (scan_id, root, kind, path, xxh3_128) "
@@ -419,6 +428,9 @@ class Catalogue:
                                  ours=SCHEMA_VERSION))
         if version != SCHEMA_VERSION:
             self.db.executescript(_UPGRADE + SCHEMA)
+            columns = {row[1] for row in self.db.execute("PRAGMA table_info(files)")}
+            if "pdfa" not in columns:
+                self.db.executescript(_ADD_PDFA)
             self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         self.db.commit()
 
@@ -525,10 +537,11 @@ class Catalogue:
         chunks = []
         for chunk in pd.read_sql_query(
                 f"SELECT root, path, role, size, mtime, inode, xxh3_128, sha256, format, pages, "
-                f"dpi, color_mode, integrity, integrity_note FROM files WHERE root IN ({marks}) "
+                f"dpi, color_mode, integrity, integrity_note, pdfa FROM files "
+                f"WHERE root IN ({marks}) "
                 f"ORDER BY root, path", self.db, params=keys, chunksize=100_000):
             for col in ("root", "path", "role", "xxh3_128", "sha256", "format", "color_mode",
-                        "integrity", "integrity_note"):
+                        "integrity", "integrity_note", "pdfa"):
                 chunk[col] = chunk[col].fillna("").astype("string[pyarrow]")
             for col in ("pages", "dpi", "size", "inode"):
                 chunk[col] = chunk[col].astype("Int64")

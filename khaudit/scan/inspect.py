@@ -6,21 +6,28 @@ bytes feed xxh3-128 (always) and SHA-256 (when asked); then the format inspector
 what it needs (headers, trailers, the PDF cross-reference table), through the bytes already in
 memory or a positioned read. Integrity verdicts: ok, empty, truncated, unparsable, encrypted,
 unreadable.
+
+Image headers are read without decoding pixels, so Pillow's decompression-bomb guard (meant
+for code that decodes) is off while they are: a 20000×10000 bilevel land map is a valid scan.
+A PDF's pages, resolution, colour and PDF/A claim come from pikepdf (pdfdoc.py); the
+cross-reference fast path (pdf.py) vouches for the page count and the structure first and
+turns away what is malformed before any library spends time on it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import logging
 import os
+import re
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import xxhash
 
-from .pdf import Encrypted, count_pages
+from .pdf import MAX_PAGES, Encrypted, Malformed, count_pages
+from .pdfdoc import Unreadable, color_rank, read_pdf
 
 _CHUNK = 8 << 20
 _IN_MEMORY_LIMIT = 64 << 20  # files up to this size are read in one call and kept for inspection
@@ -53,6 +60,7 @@ class FileFacts:
     color_mode: str = ""
     integrity: str = "ok"
     integrity_note: str = ""
+    pdfa: str = ""  # the claimed PDF/A part and conformance, e.g. "1B"
 
 
 @dataclass(slots=True)
@@ -75,32 +83,46 @@ def sniff_format(head: bytes) -> str:
     return "unknown"
 
 
+_EOF_WINDOW = 1 << 20  # the end-of-file marker is looked for this far from the end
+_BODY_AFTER_EOF = re.compile(rb"\d+\s+\d+\s+obj\b")
+
+
+def pdf_truncated(src: Source) -> bool:
+    """No end-of-file marker, or the body of an update after the last one: the file was cut.
+
+    Bytes after the last %%EOF that hold no object (padding, NULs, a stray line some tools
+    write) are not truncation. A linearized file keeps an early %%EOF after its first page,
+    so a file cut after it still shows objects past its last marker.
+    """
+    start = max(0, src.size - _EOF_WINDOW)
+    tail = src.read_at(start, src.size - start)
+    last = tail.rfind(b"%%EOF")
+    return last < 0 or _BODY_AFTER_EOF.search(tail, last) is not None
+
+
 def _inspect_pdf(src: Source, facts: FileFacts) -> None:
-    if b"%%EOF" not in src.read_at(max(0, src.size - 2048), 2048):
+    if pdf_truncated(src):
         facts.integrity, facts.integrity_note = "truncated", "PDF has no end-of-file marker"
         return
     try:
-        facts.pages = count_pages(src.read_at, src.size)
-    except Encrypted:
-        facts.integrity, facts.integrity_note = "encrypted", "PDF is encrypted"
+        counted = count_pages(src.read_at, src.size)
+    except Malformed as exc:
+        facts.integrity, facts.integrity_note = "unparsable", f"PDF {exc}"[:200]
         return
+    except Encrypted:  # pikepdf tells a user password (unreadable) from an owner's (readable)
+        counted = None
     except (ValueError, IndexError):
-        facts.pages = None
-    if facts.pages is None:  # compressed cross-reference or an odd file: ask pypdf
-        import pypdf
-
-        logging.getLogger("pypdf").setLevel(logging.ERROR)
-        try:
-            with src.stream() as stream:
-                reader = pypdf.PdfReader(stream, strict=False)
-                if reader.is_encrypted:
-                    facts.integrity, facts.integrity_note = "encrypted", "PDF is encrypted"
-                    return
-                facts.pages = len(reader.pages)
-        except Exception as exc:  # pypdf raises many kinds on damaged files
-            facts.integrity = "unparsable"
-            facts.integrity_note = f"PDF cannot be parsed: {exc}"[:200]
-            return
+        counted = None
+    try:
+        with src.stream() as stream:
+            found = read_pdf(stream)
+    except Unreadable as exc:
+        facts.integrity, facts.integrity_note = exc.verdict, exc.note
+        return
+    facts.pages = counted if counted is not None else found.pages
+    facts.dpi, facts.color_mode, facts.pdfa = found.dpi, found.color_mode, found.pdfa
+    if found.owner_password_only:
+        facts.integrity_note = "PDF restricted by an owner password only; opens without one"
     if not facts.pages:
         facts.integrity, facts.integrity_note = "unparsable", "PDF has no pages"
 
@@ -109,24 +131,38 @@ def _inspect_image(src: Source, facts: FileFacts) -> None:
     from PIL import Image
 
     end = 0
+    guard = Image.MAX_IMAGE_PIXELS
     try:
+        Image.MAX_IMAGE_PIXELS = None  # headers only: no pixel is decoded here
         with warnings.catch_warnings(), src.stream() as stream, Image.open(stream) as image:
             warnings.simplefilter("ignore")  # damaged files are reported by the verdict
-            facts.color_mode = image.mode
-            dpi = image.info.get("dpi")
-            if dpi:
-                facts.dpi = int(round(float(dpi[0])))
             frames = getattr(image, "n_frames", 1)
+            if not 0 < frames <= MAX_PAGES:
+                facts.integrity = "unparsable"
+                facts.integrity_note = f"image frame count is impossible: {frames}"
+                return
+            resolutions: list[float] = []
+            modes: list[str] = []
             for i in range(frames):
-                image.seek(i)
+                if i:
+                    image.seek(i)
+                modes.append(image.mode)
+                dpi = image.info.get("dpi")
+                if dpi:
+                    resolutions.append(min(float(dpi[0]), float(dpi[1])))
                 counts = image.tag_v2.get(279) if hasattr(image, "tag_v2") else None
                 offsets = [t[2] for t in image.tile]
                 if counts and offsets:
                     end = max(end, max(o + c for o, c in zip(offsets, counts)))
             facts.pages = frames
+            facts.color_mode = min(modes, key=color_rank)  # the poorest frame binds the file
+            if resolutions and min(resolutions) > 0:
+                facts.dpi = int(round(min(resolutions)))
     except Exception as exc:  # Pillow raises many kinds on damaged files
         facts.integrity, facts.integrity_note = "unparsable", f"image cannot be read: {exc}"[:200]
         return
+    finally:
+        Image.MAX_IMAGE_PIXELS = guard
     tail = src.read_at(max(0, src.size - 64), 64)
     if facts.format == "tiff" and end > src.size:
         facts.integrity, facts.integrity_note = "truncated", "TIFF image data ends early"

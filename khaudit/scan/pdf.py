@@ -5,7 +5,11 @@ That reads a few kilobytes of any PDF with a classic cross-reference table (what
 most tools write), in microseconds, so counting pages costs almost nothing beside hashing. Only
 the two entries needed are read from the table (each entry is 20 bytes, so entry n of a
 subsection is found by arithmetic). PDFs whose cross-reference is a compressed stream (PDF 1.5
-object streams) return None here and are counted by pypdf instead (inspect.py).
+object streams) return None here and are read by pikepdf instead (inspect.py, pdfdoc.py).
+
+Work per file is bounded whatever the file says: at most 64 sections (incremental updates),
+a table of empty subsections (which no writer needs) is malformed after a few, and a page
+count outside 0..100,000 is impossible rather than a number to store.
 """
 
 from __future__ import annotations
@@ -20,12 +24,19 @@ _SUBSECTION = re.compile(rb"\s*(\d+)\s+(\d+)\s*?(?:\r\n|\r|\n| \r| \n)")
 _ROOT = re.compile(rb"/Root\s+(\d+)\s+\d+\s+R")
 _PREV = re.compile(rb"/Prev\s+(\d+)")
 _PAGES = re.compile(rb"/Pages\s+(\d+)\s+\d+\s+R")
-_COUNT = re.compile(rb"/Count\s+(\d+)")
+_COUNT = re.compile(rb"/Count\s+([+-]?\d+)")
 _MAX_SECTIONS = 64
+_MAX_EMPTY_SUBSECTIONS = 1024
+_MAX_SUBSECTIONS = 1 << 20
+MAX_PAGES = 100_000
 
 
 class Encrypted(Exception):
-    """The trailer names an /Encrypt dictionary."""
+    """The trailer names an /Encrypt dictionary (which may only restrict an owner)."""
+
+
+class Malformed(Exception):
+    """The file states what no PDF can be: the message says what."""
 
 
 class _Section:
@@ -39,7 +50,11 @@ class _Section:
         if not self.valid:
             return
         pos = offset + 4
+        empty = 0
         while pos < size:
+            if len(self.subsections) >= _MAX_SUBSECTIONS:
+                self.valid = False
+                return
             head = read_at(pos, 64)
             m = _SUBSECTION.match(head)
             if not m:
@@ -53,6 +68,13 @@ class _Section:
                 self.trailer = rest[start:depth_end if depth_end > 0 else end + 2]
                 return
             first, count = int(m.group(1)), int(m.group(2))
+            if count == 0:
+                empty += 1
+                if empty > _MAX_EMPTY_SUBSECTIONS:
+                    raise Malformed(f"cross-reference table has over {_MAX_EMPTY_SUBSECTIONS} "
+                                    "empty subsections")
+                pos += m.end()
+                continue
             self.subsections.append((first, count, pos + m.end()))
             pos += m.end() + 20 * count
 
@@ -67,7 +89,8 @@ class _Section:
 def count_pages(read_at: ReadAt, size: int) -> int | None:
     """Pages of a classic-xref PDF, or None when this fast path cannot tell.
 
-    Raises Encrypted when the document is encrypted.
+    Raises Encrypted when the document is encrypted, Malformed when its cross-reference
+    table or page count is impossible.
     """
     tail = read_at(max(0, size - 2048), min(size, 2048))
     found = list(_STARTXREF.finditer(tail))
@@ -109,4 +132,9 @@ def count_pages(read_at: ReadAt, size: int) -> int | None:
     if not pages_ref:
         return None
     count = _COUNT.search(body(int(pages_ref.group(1))))
-    return int(count.group(1)) if count else None
+    if not count:
+        return None
+    pages = int(count.group(1))
+    if not 0 <= pages <= MAX_PAGES:
+        raise Malformed(f"page count is impossible: {count.group(1)[:40].decode()}")
+    return pages

@@ -1,0 +1,329 @@
+"""What a PDF's pages say about its scanning, read with pikepdf (qpdf): pages, each page's image
+resolution and colour, the PDF/A claim, encryption.
+
+Resolution is what the page shows, not what the image file claims: an image of W×H pixels drawn
+by the content stream through the current transformation matrix covers |(a, b)| × |(c, d)|
+points, so its effective resolution is W over that width in inches (and H over the height);
+the smaller of the two is the image's. A page's resolution is that of its sharpest image (a
+mixed-raster page pairs a 300 dpi text mask with a deliberately coarse background, and it was
+scanned at 300 dpi); a page's colour is its richest image's. The file's figures are its poorest
+page's: the lowest resolution and the poorest colour, since the standard binds every page.
+
+Only the operators that place images are parsed (q, Q, cm, Do, inline images), through form
+XObjects up to a small depth, so a page of OCR text costs little more than a bare scan.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import pikepdf
+
+from .pdf import MAX_PAGES
+
+_FORM_DEPTH = 4  # forms inside forms, at most: deeper nesting is not what scanners write
+_OPERATORS = "q Q cm Do"
+# XMP writes a property as an attribute (pdfaid:part="1") or an element
+# (<pdfaid:part xmlns:pdfaid="...">1</pdfaid:part>); either is read here without an XML parser.
+_PART = re.compile(rb"pdfaid:part(?:\s*=\s*[\"']|(?:\s[^<>]*)?>)\s*(\d+)\s*[<\"']")
+_CONFORMANCE = re.compile(
+    rb"pdfaid:conformance(?:\s*=\s*[\"']|(?:\s[^<>]*)?>)\s*([A-Za-z])\s*[<\"']")
+_PDFA_NAMESPACE = b"aiim.org/pdfa/ns/id"
+#: Pillow's mode names, so PDFs and images share one colour vocabulary; ranked poorest first.
+COLOR_RANK = {"1": 0, "L": 1, "LA": 1, "I": 1, "I;16": 1, "F": 1}
+
+
+def color_rank(mode: str) -> int:
+    """0 bilevel, 1 greyscale, 2 colour (anything else Pillow or a PDF can name)."""
+    return COLOR_RANK.get(mode, 2)
+
+
+class Unreadable(Exception):
+    """The PDF cannot be read: the message says why (integrity verdict, then the note)."""
+
+    def __init__(self, verdict: str, note: str):
+        super().__init__(note)
+        self.verdict, self.note = verdict, note
+
+
+@dataclass(slots=True)
+class PdfFacts:
+    pages: int = 0
+    dpi: int | None = None  # the lowest page's effective resolution; None: no page has images
+    color_mode: str = ""  # the poorest page's colour, as a Pillow mode name
+    pdfa: str = ""  # the claimed PDF/A part and conformance, e.g. "1B"
+    owner_password_only: bool = False
+    page_dpi: list[float | None] = field(default_factory=list)
+
+
+Matrix = tuple[float, float, float, float, float, float]
+_IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _times(m: Matrix, n: Matrix) -> Matrix:
+    """m × n as PDF composes matrices (``cm`` makes CTM' = M × CTM)."""
+    a, b, c, d, e, f = m
+    p, q, r, s, t, u = n
+    return (a * p + b * r, a * q + b * s, c * p + d * r, c * q + d * s,
+            e * p + f * r + t, e * q + f * s + u)
+
+
+def _matrix(values: Any) -> Matrix | None:
+    try:
+        numbers = tuple(float(v) for v in values)
+    except (TypeError, ValueError):
+        return None
+    return numbers if len(numbers) == 6 else None  # type: ignore[return-value]
+
+
+def _color_of(space: Any, bits: int, resources: Any, depth: int = 0) -> str:
+    """A colour space as a Pillow mode name ("" when it cannot be told)."""
+    if isinstance(space, pikepdf.Name):
+        name = str(space)
+        if name == "/DeviceGray" or name == "/CalGray" or name == "/G":
+            return "1" if bits == 1 else "L"
+        if name in ("/DeviceRGB", "/CalRGB", "/RGB"):
+            return "RGB"
+        if name in ("/DeviceCMYK", "/CMYK"):
+            return "CMYK"
+        if name == "/Lab":
+            return "LAB"
+        named = resources.get("/ColorSpace") if resources is not None else None
+        if depth < 2 and isinstance(named, pikepdf.Dictionary) and name in named:
+            return _color_of(named[name], bits, resources, depth + 1)
+        return ""
+    if isinstance(space, pikepdf.Array) and len(space) and depth < 3:
+        family = str(space[0])
+        if family == "/ICCBased" and len(space) > 1:
+            n = int(space[1].get("/N", 3))
+            return {1: "1" if bits == 1 else "L", 3: "RGB", 4: "CMYK"}.get(n, "")
+        if family in ("/Indexed", "/I"):
+            return "P"
+        if family in ("/Separation", "/DeviceN"):
+            return "1" if bits == 1 else "L" if family == "/Separation" else "CMYK"
+        return _color_of(space[0], bits, resources, depth + 1)
+    return ""
+
+
+def _image(dictionary: Any, ctm: Matrix, resources: Any) -> tuple[float, str] | None:
+    """(effective dpi, colour) of an image drawn through ``ctm``; None when it has no area."""
+    try:
+        width, height = int(dictionary.get("/Width", 0)), int(dictionary.get("/Height", 0))
+    except (TypeError, ValueError):
+        return None
+    if width <= 0 or height <= 0:
+        return None
+    across, up = math.hypot(ctm[0], ctm[1]), math.hypot(ctm[2], ctm[3])
+    if across < 1e-6 or up < 1e-6:
+        return None
+    dpi = min(width / (across / 72), height / (up / 72))
+    bits = int(dictionary.get("/BitsPerComponent", 8) or 8)
+    filters = dictionary.get("/Filter")
+    names = [str(f) for f in filters] if isinstance(filters, pikepdf.Array) else \
+        [str(filters)] if filters is not None else []
+    if bool(dictionary.get("/ImageMask", False)) or \
+            names and names[-1] in ("/JBIG2Decode", "/CCITTFaxDecode", "/CCF"):
+        mode = "1"
+    else:
+        mode = _color_of(dictionary.get("/ColorSpace"), bits, resources)
+    return dpi, mode
+
+
+_DELIM = rb"\s()<>\[\]{}/%"
+_NUMBER = rb"[+-]?(?:\d+\.?\d*|\.\d+)"
+#: Only what places images: a string is matched to be skipped (a "q" in OCR text is no
+#: operator), the rest of the stream is passed over by the regex engine.
+_PLACING = re.compile(
+    rb"(?P<string>\((?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*\))"
+    rb"|(?<![^" + _DELIM + rb"])(?:"
+    rb"(?P<cm>(?:" + _NUMBER + rb"\s+){6})cm"
+    rb"|(?P<do>/[^" + _DELIM + rb"]+)\s*Do"
+    rb"|(?P<q>[qQ])"
+    rb"|(?P<bi>BI)"
+    rb")(?![^" + _DELIM + rb"])", re.S)
+_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+
+
+def instructions_of(data: bytes) -> list[tuple[str, list[str]]]:
+    """(operator, operands) for each q, Q, cm and Do of decoded content-stream bytes, in
+    order. An inline image (BI ... EI) holds raw bytes a scan for operators cannot skip
+    safely: the list then ends with ("BI", []) and the caller parses the stream in full."""
+    out: list[tuple[str, list[str]]] = []
+    for m in _PLACING.finditer(data):
+        kind = m.lastgroup
+        if kind == "string":
+            continue
+        if kind == "bi":
+            out.append(("BI", []))
+            break
+        if kind == "cm":
+            out.append(("cm", [v.decode() for v in m.group("cm").split()]))
+        elif kind == "do":
+            name = _ESCAPE.sub(lambda e: bytes([int(e.group(1), 16)]), m.group("do"))
+            out.append(("Do", [name.decode("latin-1")]))
+        else:
+            out.append((m.group("q").decode(), []))
+    return out
+
+
+def _instructions(owner: Any) -> list[tuple[str, Any]]:
+    """The placing instructions of a page or form (a page's /Contents may be an array of
+    streams, read as one); with inline images, pikepdf parses the stream in full."""
+    contents = owner.get("/Contents") if isinstance(owner, pikepdf.Dictionary) else owner
+    if isinstance(contents, pikepdf.Array):
+        data = b"\n".join(part.read_bytes() for part in contents
+                          if isinstance(part, pikepdf.Stream))
+    elif isinstance(contents, pikepdf.Stream):
+        data = contents.read_bytes()
+    else:
+        return []
+    found: list[tuple[str, Any]] = list(instructions_of(data))
+    if found and found[-1][0] == "BI":
+        return [(str(op), operands) for operands, op in
+                pikepdf.parse_content_stream(owner, _OPERATORS + " INLINE IMAGE")]
+    return found
+
+
+def _placed(owner: Any, resources: Any, ctm: Matrix, depth: int,
+            found: list[tuple[float, str]]) -> None:
+    """Every image ``owner``'s content stream draws, with its resolution and colour."""
+    stack: list[Matrix] = []
+    xobjects = resources.get("/XObject") if isinstance(resources, pikepdf.Dictionary) else None
+    for op, operands in _instructions(owner):
+        if op == "cm":
+            m = _matrix(operands)
+            if m is not None:
+                ctm = _times(m, ctm)
+        elif op == "q":
+            stack.append(ctm)
+        elif op == "Q":
+            if stack:
+                ctm = stack.pop()
+        elif op == "Do":
+            if not isinstance(xobjects, pikepdf.Dictionary) or not operands:
+                continue
+            xobject = xobjects.get(str(operands[0]))
+            if not isinstance(xobject, pikepdf.Stream):
+                continue
+            kind = str(xobject.get("/Subtype", ""))
+            if kind == "/Image":
+                seen = _image(xobject, ctm, resources)
+                if seen:
+                    found.append(seen)
+            elif kind == "/Form" and depth < _FORM_DEPTH:
+                matrix = _matrix(xobject.get("/Matrix", _IDENTITY)) or _IDENTITY
+                inner = xobject.get("/Resources", resources)
+                _placed(xobject, inner, _times(matrix, ctm), depth + 1, found)
+        elif op == "INLINE IMAGE" and operands:
+            inline = operands[0]
+            seen = _image(inline.obj, ctm, resources) if hasattr(inline, "obj") else None
+            if seen:
+                found.append(seen)
+
+
+def _page_figures(page: pikepdf.Page) -> tuple[float | None, str]:
+    """A page's resolution (its sharpest image) and colour (its richest image)."""
+    found: list[tuple[float, str]] = []
+    unit = float(page.obj.get("/UserUnit", 1) or 1)
+    start = (unit, 0.0, 0.0, unit, 0.0, 0.0)
+    _placed(page.obj, page.obj.get("/Resources"), start, 0, found)
+    if not found:
+        return None, ""
+    dpi = max(d for d, _ in found)
+    known = [mode for _, mode in found if mode]
+    return dpi, max(known, key=color_rank) if known else ""
+
+
+def pdfa_claim(pdf: pikepdf.Pdf) -> str:
+    """The PDF/A part and conformance the catalogue's XMP metadata claims ("1B"), or ""."""
+    metadata = pdf.Root.get("/Metadata")
+    if not isinstance(metadata, pikepdf.Stream):
+        return ""
+    try:
+        xmp = metadata.read_bytes()
+    except pikepdf.PdfError:
+        return ""
+    claim = xmp_claim(xmp)
+    if claim is None:  # another prefix for the namespace: let an XML parser read it
+        try:
+            with pdf.open_metadata() as meta:
+                return str(meta.pdfa_status or "")
+        except Exception:  # noqa: BLE001 - malformed XMP is no claim, never a crash
+            return ""
+    return claim
+
+
+def xmp_claim(xmp: bytes) -> str | None:
+    """The PDF/A claim of an XMP packet ("1B", "" for none), or None when it names the PDF/A
+    namespace under a prefix other than the usual one (an XML parser must read it)."""
+    if _PDFA_NAMESPACE not in xmp:
+        return ""
+    part = _PART.search(xmp)
+    if not part:
+        return None
+    conformance = _CONFORMANCE.search(xmp)
+    return part.group(1).decode() + (conformance.group(1).decode().upper() if conformance
+                                     else "")
+
+
+def _declared_count(pdf: pikepdf.Pdf) -> int | None:
+    try:
+        count = pdf.Root.Pages.get("/Count")
+    except (AttributeError, KeyError, pikepdf.PdfError):
+        return None
+    try:
+        return int(count) if count is not None else None
+    except (TypeError, ValueError, OverflowError):
+        return -1
+
+
+def read_pdf(source: Any, figures: bool = True) -> PdfFacts:
+    """Open ``source`` (a path or a binary stream) and read its facts.
+
+    Raises :class:`Unreadable` with the verdict: ``encrypted`` when a password is needed to
+    open it (a PDF with only an owner password opens without one: it is readable),
+    ``unparsable`` when it cannot be parsed or its page count is impossible.
+    ``figures=False`` reads pages, encryption and the PDF/A claim only.
+    """
+    try:
+        pdf = pikepdf.open(source, password="")
+    except pikepdf.PasswordError:
+        raise Unreadable("encrypted", "PDF needs a password to open") from None
+    except (pikepdf.PdfError, ValueError, RuntimeError) as exc:
+        raise Unreadable("unparsable", f"PDF cannot be parsed: {exc}"[:200]) from None
+    with pdf:
+        facts = PdfFacts(owner_password_only=pdf.is_encrypted)
+        declared = _declared_count(pdf)
+        if declared is not None and not 0 <= declared <= MAX_PAGES:
+            raise Unreadable("unparsable", f"PDF page count is impossible: {declared}"[:200])
+        try:
+            facts.pages = len(pdf.pages)
+        except (pikepdf.PdfError, RuntimeError) as exc:
+            raise Unreadable("unparsable", f"PDF page tree cannot be read: {exc}"[:200]) \
+                from None
+        if facts.pages > MAX_PAGES:
+            raise Unreadable("unparsable", f"PDF page count is impossible: {facts.pages}")
+        facts.pdfa = pdfa_claim(pdf)
+        if not figures:
+            return facts
+        modes: list[str] = []
+        for number, page in enumerate(pdf.pages, 1):
+            try:
+                dpi, mode = _page_figures(page)
+            except (pikepdf.PdfError, RuntimeError, ValueError, TypeError) as exc:
+                raise Unreadable("unparsable",
+                                 f"PDF page {number} cannot be read: {exc}"[:200]) from None
+            facts.page_dpi.append(dpi)
+            if mode:
+                modes.append(mode)
+        measured = [d for d in facts.page_dpi if d is not None]
+        facts.dpi = int(round(min(measured))) if measured else None
+        facts.color_mode = min(modes, key=color_rank) if modes else ""
+    return facts
+
+
+__all__ = ["MAX_PAGES", "PdfFacts", "Unreadable", "color_rank", "instructions_of", "pdfa_claim",
+           "read_pdf", "xmp_claim"]
