@@ -17,6 +17,16 @@ The floors a rescan cannot beat, since it must learn every file's size, mtime an
 program that lists the tree and stats every file (bench/statfloor.c, when a C compiler is
 present) and the same loop in CPython (os.scandir + DirEntry.stat, nothing else).
 Prints files/s, MB/s and the ratio to xxhsum for each, then the issue's bars.
+
+Scanning stations' PDFs (``--mix`` files, default 4,000, in ``mix``): 1-40 pages, 50-500 KB,
+half of them saved again by qpdf with compressed object streams and a tenth of those
+linearized; timed as above (xxhsum -H2, hash only, full inspection), with the bar: the full
+scan at most 2.0x the hash-only scan. Then one folder per producer kind (``--per-kind`` files
+each, bench/pdfgen.py KINDS: Pillow, img2pdf, pikepdf, pypdf, fpdf2, classic and compressed
+cross-references, linearized, incremental updates, PDF/A-1b and -2b claims, JPEG, CCITT and
+JBIG2 images): the same timings per kind, and whether each file's pages, resolution (within
+2 dpi), colour and PDF/A claim are what its writer put in. ``--only mix`` skips the hashing
+trees.
 """
 
 from __future__ import annotations
@@ -33,7 +43,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pandas as pd
-from pdfgen import make_pdf
+from pdfgen import KINDS, make_kind, make_objstm, make_pdf
 
 from khaudit.scan.catalogue import Catalogue
 
@@ -54,6 +64,83 @@ def generate(base: Path, small: int, large: int, large_mb: int) -> None:
         (base / "large" / f"big {i:02d}.pdf").write_bytes(
             make_pdf(40, large_mb * 1_000_000, rng))
     marker.touch()
+
+
+def generate_mix(base: Path, count: int, per_kind: int) -> None:
+    """The stations' tree and one folder per producer kind, with each file's expected facts."""
+    marker = base / f".done-mix-{count}-{per_kind}"
+    if marker.exists():
+        return
+    rng = random.Random(16)
+    for i in range(count):
+        folder = base / "mix" / f"Hop {i // 100:04d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        data = make_pdf(rng.randint(1, 40), rng.randint(50_000, 500_000), rng)
+        if i % 2:  # half with object streams, a tenth of those linearized
+            data = make_objstm(data, linearize=i % 20 == 1)
+        (folder / f"HS {i:06d}.pdf").write_bytes(data)
+    expected = []
+    for k, kind in enumerate(KINDS):
+        folder = base / "kinds" / f"{k:02d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        for i in range(per_kind):
+            dpi, pages = rng.choice([150, 200, 240, 300, 400]), rng.randint(1, 12)
+            name = f"{kind[:20]} {i:03d}.pdf".replace("/", "-").replace(",", "")
+            (folder / name).write_bytes(make_kind(kind, dpi, pages, rng))
+            expected.append({"kind": kind, "path": f"{k:02d}/{name}", "pages": pages,
+                             "dpi": dpi, "color_mode": KINDS[kind][3], "pdfa": KINDS[kind][4]})
+    pd.DataFrame(expected).to_csv(base / "kinds" / "expected.csv", index=False)
+    marker.touch()
+
+
+def measure_mix(root: Path) -> dict[str, float]:
+    """Best of ROUNDS: xxhsum -H2, khaudit hash only, khaudit full inspection, one tree."""
+    files = files_of(root)
+    run_cli(["cat"], files)
+    catalogue = Path(tempfile.mkdtemp()) / "cat.sqlite"
+
+    def fresh(**options):
+        def go():
+            catalogue.unlink(missing_ok=True)
+            khaudit_scan(root, catalogue, **options)
+        return go
+
+    return interleaved({"xxhsum -H2": lambda: run_cli(["xxhsum", "-H2"], files),
+                        "khaudit scan: hash only": fresh(pages=False),
+                        "khaudit scan: full inspection": fresh(pages=True)})
+
+
+def measure_kinds(base: Path) -> pd.DataFrame:
+    """Per producer kind: files/s hash only and full, and the facts read against the writer's."""
+    expected = pd.read_csv(base / "kinds" / "expected.csv", dtype={"pdfa": str},
+                           keep_default_na=False)
+    rows = []
+    for k, kind in enumerate(KINDS):
+        root = base / "kinds" / f"{k:02d}"
+        times = measure_mix(root)
+        with Catalogue(Path(tempfile.mkdtemp()) / "cat.sqlite") as cat:
+            cat.scan(root)
+            got = cat.files([root]).set_index("path")
+        want = expected[expected["kind"] == kind]
+        paths = [p.split("/", 1)[1] for p in want["path"]]
+        seen = got.loc[paths]
+        writer, structure = KINDS[kind][0], KINDS[kind][1]
+        n = len(want)
+        rows.append({
+            "kind": kind, "writer": writer, "structure": structure, "files": n,
+            "hash_files_per_s": round(n / times["khaudit scan: hash only"]),
+            "full_files_per_s": round(n / times["khaudit scan: full inspection"]),
+            "full_x_hash": round(times["khaudit scan: full inspection"]
+                                 / times["khaudit scan: hash only"], 2),
+            "pages_ok": int((seen["pages"].to_numpy() == want["pages"].to_numpy()).sum()),
+            "dpi_within_2": int((abs(seen["dpi"].astype(float).to_numpy()
+                                     - want["dpi"].to_numpy()) <= 2).sum()),
+            "colour_ok": int((seen["color_mode"].to_numpy() == want["color_mode"]
+                              .to_numpy()).sum()),
+            "pdfa_exact": int((seen["pdfa"].to_numpy() == want["pdfa"].to_numpy()).sum()),
+            "integrity_ok": int((seen["integrity"] == "ok").sum()),
+        })
+    return pd.DataFrame(rows)
 
 
 def files_of(root: Path) -> list[str]:
@@ -188,7 +275,26 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=20_000)
     parser.add_argument("--large", type=int, default=10)
     parser.add_argument("--large-mb", type=int, default=200)
+    parser.add_argument("--mix", type=int, default=4_000)
+    parser.add_argument("--per-kind", type=int, default=40)
+    parser.add_argument("--only", choices=["all", "mix"], default="all")
     args = parser.parse_args()
+    generate_mix(args.dir, args.mix, args.per_kind)
+    pd.set_option("display.width", 250)
+    mix = measure_mix(args.dir / "mix")
+    n = len(files_of(args.dir / "mix"))
+    print(f"stations' tree: {n} PDFs, half with object streams, a tenth of those linearized")
+    for name, seconds in mix.items():
+        print(f"  {name:<34} {seconds:7.3f} s  {n / seconds:9.0f} files/s")
+    ratio = mix["khaudit scan: full inspection"] / mix["khaudit scan: hash only"]
+    print(f"  full scan / hash-only scan: {ratio:.2f}x (want <= 2.0)")
+    print(f"  hash-only files/s / xxhsum -H2 files/s: "
+          f"{mix['xxhsum -H2'] / mix['khaudit scan: hash only']:.2f}x (want >= 1.0)")
+    print()
+    print(measure_kinds(args.dir).to_string(index=False))
+    print()
+    if args.only == "mix":
+        return
     generate(args.dir, args.small, args.large, args.large_mb)
     rows = measure(args.dir / "small", "small") + measure(args.dir / "large", "large")
     table = pd.DataFrame(rows)
