@@ -80,6 +80,9 @@ def main() -> None:
             lambda: package_locality(work / "run", "Xã Diên Lạc", kbag, mode="fetch"),
             setup=lambda: shutil.rmtree(kbag, ignore_errors=True)),
         "khaudit package (links, catalogue hashes)": best_of(
+            lambda: package_locality(work / "run", "Xã Diên Lạc", kbag, mode="link"),
+            setup=lambda: shutil.rmtree(kbag, ignore_errors=True)),
+        "khaudit package (copies, catalogue hashes)": best_of(
             lambda: package_locality(work / "run", "Xã Diên Lạc", kbag),
             setup=lambda: shutil.rmtree(kbag, ignore_errors=True)),
         "bagit-python make_bag (sha256, all cores)": best_of(

@@ -9,11 +9,12 @@ import click
 
 from . import __version__
 from .errors import KhauditError
+from .escape import for_terminal
 from .i18n import LANGUAGES, language, set_language, t
 
 
 def _fail(exc: Exception) -> None:
-    click.echo(f"khaudit: {exc}", err=True)
+    click.echo(f"khaudit: {for_terminal(exc, lines=True)}", err=True)
     sys.exit(2)
 
 
@@ -144,10 +145,14 @@ def audit(project: Path, out: Path, lang: str, no_report: bool, as_of,
     """Load inventories, scan, match, reconcile and write the run (and its reports) to OUT."""
     from .audit import audit as run_audit
     from .match.readings import Convention, describe
+    from .project import load_project
+    from .run import check_out
 
     try:
         lang = lang or language()
-        run = run_audit(project, out, lang=lang, as_of=as_of, scheduler=scheduler)
+        proj = load_project(project)
+        check_out(out, [root for loc in proj.localities for root in loc.scan_roots])
+        run = run_audit(proj, out, lang=lang, as_of=as_of, scheduler=scheduler)
     except KhauditError as exc:
         _fail(exc)
     for warning in run.meta.get("warnings", []):
@@ -157,15 +162,16 @@ def audit(project: Path, out: Path, lang: str, no_report: bool, as_of,
             total = sum(schemes.values()) or 1
             text = ", ".join(f"{t('scheme.' + k)} {v} ({v * 100 / total:.0f}%)" for k, v in
                              sorted(schemes.items(), key=lambda kv: -kv[1]))
-            click.echo(t("cli.schemes", locality=name, root=root, schemes=text))
+            click.echo(for_terminal(t("cli.schemes", locality=name, root=root, schemes=text)))
     for name, roots in run.meta.get("conventions", {}).items():
         for root, adopted in roots.items():
             if adopted:
                 text = "; ".join(describe(Convention(root=root, **c), lang) for c in adopted)
-                click.echo(t("cli.convention", locality=name, root=root, convention=text))
+                click.echo(for_terminal(t("cli.convention", locality=name, root=root,
+                                           convention=text)))
     for name, counts in run.meta["counts"].items():
         rec = ", ".join(f"{t('status.' + k)} {v}" for k, v in counts["records"].items() if v)
-        click.echo(t("cli.records", locality=name, counts=rec))
+        click.echo(for_terminal(t("cli.records", locality=name, counts=rec)))
     click.echo(t("cli.run_written", path=out, run_id=run.meta["run_id"]))
     if not no_report:
         from .report.render import render_reports
@@ -342,8 +348,8 @@ def review_import(file: Path, project: Path, by: str, run_dir: Path | None) -> N
         recorded, problems = import_review(file, proj.decisions, by=by, run_dir=run_dir)
     except KhauditError as exc:
         _fail(exc)
-    for problem in problems:
-        click.echo(f"{file}: {problem}", err=True)
+    for problem in problems:  # cells of the workbook: shown with control characters escaped
+        click.echo(for_terminal(f"{file}: {problem}"), err=True)
     click.echo(t("cli.decisions", n=recorded, path=proj.decisions))
     if problems:
         sys.exit(1)
@@ -372,7 +378,7 @@ def inventory_check(files: tuple[Path, ...], columns: tuple[str, ...]) -> None:
     errors = 0
     for path in files:
         result = check_inventory(path, overrides)
-        click.echo(format_check(result))
+        click.echo(for_terminal(format_check(result), lines=True))
         errors += result.errors
     sys.exit(1 if errors else 0)
 
@@ -381,7 +387,7 @@ def inventory_check(files: tuple[Path, ...], columns: tuple[str, ...]) -> None:
 @click.argument("run_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
 @click.option("--locality", required=True, help=t("help.package.locality"))
 @click.option("--out", required=True, type=click.Path(path_type=Path), help=t("help.package.out"))
-@click.option("--mode", type=click.Choice(["link", "copy", "fetch"]), default="link",
+@click.option("--mode", type=click.Choice(["copy", "link", "fetch"]), default="copy",
               show_default=True, help=t("help.package.mode"))
 @click.option("--rehash", is_flag=True, help=t("help.package.rehash"))
 @click.option("--project", type=click.Path(dir_okay=False, exists=True, path_type=Path),
@@ -396,6 +402,8 @@ def package(run_dir: Path, locality: str, out: Path, mode: str, rehash: bool,
                                   project=project)
     except KhauditError as exc:
         _fail(exc)
+    for note in result.notes:
+        click.echo(t("bag.warning", problem=note), err=True)
     click.echo(t("cli.bag_written", bag=result.bag, files=result.files, bytes=result.bytes,
                  reused=result.from_catalogue, hashed=result.hashed, linked=result.linked,
                  copied=result.copied, fetch=result.fetch))
@@ -409,13 +417,17 @@ def verify(bag: Path, fast: bool) -> None:
     from .handover.verify import verify_bag
 
     result = verify_bag(bag, fast=fast)
+    for warning in result.warnings:
+        click.echo(t("bag.warning", problem=warning), err=True)
     for problem in result.problems:
         click.echo(str(problem))
     what = t("cli.checked_fast") if fast else t("cli.checked_full")
+    shown = for_terminal(bag)
     if result.valid:
-        click.echo(t("cli.bag_valid", bag=bag, files=result.files, bytes=result.bytes, what=what))
+        click.echo(t("cli.bag_valid", bag=shown, files=result.files, bytes=result.bytes,
+                     what=what))
     else:
-        click.echo(t("cli.bag_invalid", bag=bag, n=len(result.problems), what=what))
+        click.echo(t("cli.bag_invalid", bag=shown, n=len(result.problems), what=what))
         sys.exit(1)
 
 

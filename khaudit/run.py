@@ -15,6 +15,15 @@ never rename or drop one.
 
 Tables are written atomically, and ``run.json`` last: it holds each table's SHA-256, so a reader
 can tell a complete run from one interrupted between two tables.
+
+The CSV tables are opened by people in spreadsheets: a text cell that starts with ``=``, ``+``,
+``-``, ``@``, a tab or a CR (a formula to Excel or LibreOffice) is written with a leading
+apostrophe, and so is a cell already starting with apostrophes before one of those, so
+:func:`unescape_cell` gives back the exact text. The Parquet tables keep the exact text.
+
+A run is written only where it cannot be mistaken for input: :func:`check_out` refuses an
+output folder inside a scan root (the next audit would read the run as scans and sidecars) and
+a non-empty folder that is not a khaudit run (its files would be overwritten).
 """
 
 from __future__ import annotations
@@ -23,6 +32,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -32,6 +42,7 @@ from typing import Any
 
 import pandas as pd
 
+from .errors import KhauditError
 from .i18n import t
 from .inventory.issues import ISSUE_COLUMNS
 from .reconcile import CANDIDATE_COLUMNS, FILE_STATUSES, RECORD_STATUSES
@@ -106,6 +117,30 @@ COLUMN_TYPES: dict[str, dict[str, str]] = {
 }
 
 
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+
+
+def escape_cell(value: object) -> object:
+    """A text cell a spreadsheet will not run as a formula (see the module docstring)."""
+    if isinstance(value, str) and _FORMULA.match(value):
+        return "'" + value
+    return value
+
+
+def unescape_cell(value: str) -> str:
+    """The exact text of a cell written by :func:`escape_cell`."""
+    return value[1:] if value.startswith("'") and _FORMULA.match(value, 1) else value
+
+
+def _for_spreadsheet(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every text cell escaped (numbers and booleans are left as they are)."""
+    text = [c for c in frame.columns
+            if frame[c].dtype == object or isinstance(frame[c].dtype, pd.StringDtype)]
+    if not text:
+        return frame
+    return frame.assign(**{c: frame[c].map(escape_cell) for c in text})
+
+
 def _typed(values: pd.Series, dtype: str) -> pd.Series:
     """``values`` as ``dtype``; text read back from a CSV ("" for missing, "True") included."""
     if pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype):
@@ -145,8 +180,9 @@ class RunWriter:
     with ``run.json`` last (see :func:`write_run`), :meth:`abort` leaves ``out`` as it was.
     """
 
-    def __init__(self, out: Path):
+    def __init__(self, out: Path, scan_roots: Iterable[str | Path] = ()):
         self.out = Path(out)
+        check_out(self.out, scan_roots)
         self._created = not self.out.exists()  # an aborted first run leaves no empty folder
         self.out.mkdir(parents=True, exist_ok=True)
         self.staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=self.out))
@@ -160,8 +196,11 @@ class RunWriter:
         frame = _conform(name, frame)
         first = name not in self._started
         self._started.add(name)
-        frame.to_csv(self.staging / f"{name}.csv", index=False, encoding="utf-8",
-                     mode="w" if first else "a", header=first)
+        # CRLF rows, as spreadsheets write them: a cell holding a CR or LF is then quoted
+        # (with LF rows, Python's csv leaves a bare CR unquoted and the row breaks on reading).
+        _for_spreadsheet(frame).to_csv(self.staging / f"{name}.csv", index=False,
+                                       encoding="utf-8", mode="w" if first else "a",
+                                       header=first, lineterminator="\r\n")
         if name in PARQUET_TABLES:
             table = pa.Table.from_pandas(frame, preserve_index=False)
             if name not in self._parquet:
@@ -203,6 +242,32 @@ class RunWriter:
         shutil.rmtree(self.staging, ignore_errors=True)
         if self._created and self.out.is_dir() and not any(self.out.iterdir()):
             self.out.rmdir()
+
+
+def is_run(folder: Path) -> bool:
+    """Whether ``folder`` holds a run khaudit wrote (its run.json says so)."""
+    try:
+        meta = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return False
+    # every run.json RunWriter commits lists its tables with their digests
+    return isinstance(meta, dict) and (meta.get("tool") == "khaudit"
+                                       or isinstance(meta.get("tables"), dict))
+
+
+def check_out(out: Path, scan_roots: Iterable[str | Path] = ()) -> None:
+    """Refuse an output folder inside a scan root (links resolved, either way round) or a
+    non-empty folder that is not a khaudit run: KhauditError, one line, nothing written."""
+    real = Path(os.path.realpath(out))
+    for root in scan_roots:
+        root_real = Path(os.path.realpath(root))
+        if real == root_real or root_real in real.parents or real in root_real.parents:
+            raise KhauditError(t("err.out.in_scan_root", out=out, root=root))
+    if real.is_dir() and not is_run(real) and any(
+            not entry.name.startswith(".staging-") for entry in os.scandir(real)):
+        raise KhauditError(t("err.out.not_a_run", out=out))
+    if real.exists() and not real.is_dir():
+        raise KhauditError(t("err.out.not_a_folder", out=out))
 
 
 def write_run(out: Path, tables: dict[str, pd.DataFrame], meta: dict[str, Any]) -> dict[str, Any]:
@@ -253,7 +318,8 @@ class Run:
             return pd.read_parquet(self.path / f"{name}.parquet")
         if not (self.path / f"{name}.csv").exists():
             return pd.DataFrame(columns=TABLE_COLUMNS.get(name, []))
-        return pd.read_csv(self.path / f"{name}.csv", dtype=str, keep_default_na=False)
+        frame = pd.read_csv(self.path / f"{name}.csv", dtype=str, keep_default_na=False)
+        return frame.apply(lambda column: column.map(unescape_cell)) if len(frame) else frame
 
     @property
     def records(self) -> pd.DataFrame:
@@ -285,4 +351,4 @@ def status_counts(frame: pd.DataFrame, statuses: tuple[str, ...]) -> dict[str, i
 
 
 __all__ = ["RECORD_COLUMNS", "FILE_COLUMNS", "RECORD_STATUSES", "FILE_STATUSES", "Run",
-           "load_run", "write_run"]
+           "check_out", "escape_cell", "load_run", "unescape_cell", "write_run"]

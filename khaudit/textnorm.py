@@ -96,5 +96,8 @@ def numbers(text: str) -> frozenset[int]:
 
 
 def slugify(text: str) -> str:
-    """A file-system-safe ASCII name for a locality ("Xã Diên Lạc" -> "xa-dien-lac")."""
-    return fold(text).replace(" ", "-") or "locality"
+    """A file-system-safe ASCII name for a locality ("Xã Diên Lạc" -> "xa-dien-lac"), short
+    enough for any file system (a very long name is cut and keeps a digest of the whole)."""
+    from .escape import for_filename
+
+    return for_filename(fold(text).replace(" ", "-") or "locality", limit=80)

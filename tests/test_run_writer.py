@@ -8,7 +8,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from khaudit.run import RECORD_COLUMNS, TABLES, RunWriter, load_run
+from khaudit.run import RECORD_COLUMNS, TABLE_COLUMNS, TABLES, RunWriter, load_run
 
 
 def records(locality: str, n: int, empty_notes: bool) -> pd.DataFrame:
@@ -88,3 +88,30 @@ def test_an_aborted_first_run_leaves_no_folder_behind(tmp_path: Path):
     writer.add("records", records("Xã A", 1, empty_notes=False))
     writer.abort()
     assert not (tmp_path / "new-run").exists()
+
+
+FORMULAS = ["=HYPERLINK(\"http://x\",\"y\")", "=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(1)",
+            "\t=1", "\r=1", "'=already quoted", "''+twice", "plain", "Xã Diên Lạc", "", "a=b"]
+
+
+def test_csv_cells_are_neutralised_for_spreadsheets_and_read_back_exactly(tmp_path: Path):
+    import csv
+
+    frame = records("Xã A", len(FORMULAS), empty_notes=False)
+    frame["title"] = FORMULAS
+    candidates = pd.DataFrame({c: ["x"] * len(FORMULAS) for c in TABLE_COLUMNS["candidates"]})
+    candidates["title"] = FORMULAS
+    writer = RunWriter(tmp_path)
+    writer.add("records", frame)
+    writer.add("candidates", candidates)
+    writer.commit({})
+    with open(tmp_path / "records.csv", encoding="utf-8", newline="") as fh:
+        cells = [row["title"] for row in csv.DictReader(fh)]
+    assert cells[:9] == ["'" + v for v in FORMULAS[:9]]  # a spreadsheet shows them as text
+    assert cells[9:] == FORMULAS[9:]
+    assert not any(c[:1] in "=+-@\t\r" for c in cells if c)
+    run = load_run(tmp_path)
+    assert pq.read_table(tmp_path / "records.parquet")["title"].to_pylist() == FORMULAS
+    assert run.table("records")["title"].tolist() == FORMULAS  # from Parquet: exact
+    assert run.table("candidates")["title"].tolist() == FORMULAS  # from CSV: unescaped
+    assert run.table("records")["sheets"].tolist() == [5] * len(FORMULAS)  # numbers untouched

@@ -1,22 +1,31 @@
 """``khaudit package``: a locality's handover as a BagIt bag (RFC 8493).
 
-The bag holds the locality's scans, its inventory files, the run's tables and its signed report,
-with a SHA-256 manifest, a tag manifest, and bag-info.txt carrying the run fingerprint and the
-counts per status. Nothing is hashed twice: a scan whose size, mtime and inode are unchanged
-since the scan catalogue saw it takes its SHA-256 from there. Payload files are hard-linked
-where the file system allows (copied otherwise), or left in place with a ``fetch.txt`` pointing
-at them (a "holey" bag), so a terabyte is not copied. The bag is built beside ``out`` and renamed
+The bag holds exactly one locality: its scans, its inventory files, its rows of the run's tables
+(``data/run``, with a run.json that keeps the run's fingerprint), its reports and its signed
+minutes ``bien-ban.pdf``, with a SHA-256 manifest, a tag manifest, and bag-info.txt carrying the
+run fingerprint and the counts per status. Nothing is hashed twice: a scan whose size, mtime and
+inode are unchanged since the scan catalogue saw it takes its SHA-256 from there.
+
+Payload files are copied by default, as a reflink (a copy-on-write clone sharing no inode) where
+the file system has them: editing a file in the bag never edits the audited original. Hard
+links only on request (``mode="link"``, with a warning), or the files are left in place with a
+``fetch.txt`` pointing at them (a "holey" bag the receiver completes). Every path in the bag is
+built from a safe relative name: an inventory outside the project folder goes under
+``data/inventories/_outside/``, never to ``..``. The bag is built beside ``out`` and renamed
 into place at the end: it is complete or absent.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import json
 import os
+import posixpath
 import re
 import shutil
+import stat
 import tempfile
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
@@ -33,12 +42,23 @@ from ..i18n import t
 from ..project import load_project
 from ..reconcile import FILE_STATUSES, RECORD_STATUSES
 from ..report.locality import resolve_locality
-from ..run import load_run
+from ..run import TABLES, Run, check_out, load_run, write_run
 from ..scan.catalogue import Catalogue
 from ..textnorm import slugify
-from .bagit_format import BAGIT_TXT, encode_path, write_bag_info, write_manifest
+from .bagit_format import (
+    BAGIT_TXT,
+    UnsafePath,
+    encode_path,
+    safe_path,
+    write_bag_info,
+    write_manifest,
+)
 
-MODES = ("link", "copy", "fetch")
+MODES = ("copy", "link", "fetch")
+#: The report files of a locality that go into its bag (the minutes are the signed document).
+REPORT_FILES = ("report.html", "report.xlsx", "report.ipynb", "bien-ban.pdf")
+#: ioctl request of Linux's FICLONE: a copy-on-write clone of a whole file (Btrfs, XFS, ...).
+FICLONE = 0x40049409
 
 
 @dataclass
@@ -62,6 +82,7 @@ class PackageResult:
     copied: int
     fetch: int
     notes: list[str] = field(default_factory=list)
+    reflinked: int = 0  # of ``copied``: clones sharing blocks (not an inode) with the original
 
 
 def _sha256(path: str) -> tuple[str, str]:
@@ -79,8 +100,93 @@ def _safe_component(text: str) -> str:
     return slugify(text) or "root"
 
 
+def _scan_bag_path(label: str, path: str) -> str:
+    """``data/scans/LABEL/PATH`` of a scan, or KhauditError when the run's path would leave
+    the bag (a run table edited by hand)."""
+    try:
+        return f"data/scans/{label}/{safe_path(path)}"
+    except UnsafePath:
+        raise KhauditError(t("err.package.unsafe_path", path=path)) from None
+
+
+def _inventory_bag_path(path: str, taken: set[str]) -> str:
+    """The bag path of an inventory given relative to the project folder (or absolute): inside
+    it, the same relative path; outside it, its folders without ``..`` under ``_outside/``."""
+    normal = posixpath.normpath(path.replace(os.sep, "/"))
+    if normal.startswith(("../", "/")) or normal == "..":
+        parts = [p for p in normal.split("/") if p not in ("", ".", "..")]
+        normal = "/".join(["_outside", *parts]) or "_outside/inventory"
+    bag_path = f"data/inventories/{normal}"
+    stem, dot, suffix = bag_path.rpartition(".")
+    n = 2
+    while bag_path in taken:
+        bag_path = f"{stem}-{n}{dot}{suffix}" if dot else f"{bag_path}-{n}"
+        n += 1
+    taken.add(bag_path)
+    return bag_path
+
+
+def _regular_size(source: str) -> int | None:
+    """Size of a regular file (a link, FIFO or device is not packaged: None)."""
+    try:
+        st = os.lstat(source)
+    except OSError:
+        return None
+    return st.st_size if stat.S_ISREG(st.st_mode) else None
+
+
+@dataclass
+class _Collected:
+    """What a bag will hold, before anything is written: the payload (SHA-256 where already
+    known), the files gone since the audit, and where the locality's scan roots are."""
+
+    run: Run
+    name: str
+    payload: list[PayloadFile]
+    missing: list[str]
+    from_catalogue: int
+    labels: dict[str, str]  # root as written in the run -> its folder under data/scans
+    scan_roots: list[str]  # absolute
+
+
+def _scans(rows: pd.DataFrame, prefix: dict[str, str], labels: dict[str, str], rehash: bool,
+           collected: _Collected) -> None:
+    """The locality's scans: a file whose size, mtime and inode are still the audited ones
+    takes its SHA-256 from the run (when the audit computed it). Links, FIFOs and devices are
+    not packaged: they count as gone."""
+    for root, path, xxh, sha, size, mtime, inode in zip(
+            rows["root"].tolist(), rows["path"].tolist(), rows["xxh3_128"].tolist(),
+            rows["sha256"].tolist(), rows["size"].tolist(), rows["mtime"].tolist(),
+            rows["inode"].tolist()):
+        source = f"{prefix[root]}/{path}"
+        try:
+            st = os.lstat(source)
+        except OSError:
+            collected.missing.append(source)
+            continue
+        if not stat.S_ISREG(st.st_mode):
+            collected.missing.append(source)
+            continue
+        item = PayloadFile(source, _scan_bag_path(labels[root], path), st.st_size,
+                           expected_xxh3=str(xxh), key=(root, path))
+        if not rehash and sha and (st.st_size, st.st_mtime, st.st_ino) == (size, mtime, inode):
+            item.sha256 = sha
+            collected.from_catalogue += 1
+        collected.payload.append(item)
+
+
+def _labels(roots: list[str]) -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for root in roots:
+        label = _safe_component(Path(root).name)
+        while label in labels.values():
+            label += "-2"
+        labels[root] = label
+    return labels
+
+
 def _collect(run_dir: Path, locality: str, rehash: bool, project_file: Path | None
-             ) -> tuple[list[PayloadFile], dict, int, list[str]]:
+             ) -> _Collected:
     """Every payload file with the SHA-256 already known; and the files that are gone."""
     run = load_run(run_dir)
     stale = run.verify_tables()
@@ -99,66 +205,59 @@ def _collect(run_dir: Path, locality: str, rehash: bool, project_file: Path | No
     if len(ignored):
         ignored = ignored[(ignored["locality"] == name) & (ignored["role"] == "sidecar")]
     roots = sorted(set(mine["root"]) | set(ignored["root"] if len(ignored) else []))
-    labels: dict[str, str] = {}
-    for root in roots:
-        label = _safe_component(Path(root).name)
-        while label in labels.values():
-            label += "-2"
-        labels[root] = label
-
+    labels = _labels(roots)
     prefix = {root: os.path.join(base, root) for root in roots}  # an absolute root stays itself
-    payload: list[PayloadFile] = []
-    missing: list[str] = []
-    from_catalogue = 0
-    # The run itself holds the SHA-256 of each scan when the audit asked for it: a file whose
-    # size, mtime and inode are still the audited ones takes it from there.
-    for root, path, xxh, sha, size, mtime, inode in zip(
-            mine["root"].tolist(), mine["path"].tolist(), mine["xxh3_128"].tolist(),
-            mine["sha256"].tolist(), mine["size"].tolist(), mine["mtime"].tolist(),
-            mine["inode"].tolist()):
-        source = f"{prefix[root]}/{path}"
-        try:
-            st = os.stat(source)
-        except OSError:
-            missing.append(source)
-            continue
-        item = PayloadFile(source, f"data/scans/{labels[root]}/{path}", st.st_size,
-                           expected_xxh3=str(xxh), key=(root, path))
-        if not rehash and sha and (st.st_size, st.st_mtime, st.st_ino) == (size, mtime, inode):
-            item.sha256 = sha
-            from_catalogue += 1
-        payload.append(item)
+    collected = _Collected(run, name, [], [], 0, labels, list(prefix.values()))
+    payload, missing = collected.payload, collected.missing
+    _scans(mine, prefix, labels, rehash, collected)
     for root, path, xxh in (zip(ignored["root"].tolist(), ignored["path"].tolist(),
                                 ignored["xxh3_128"].tolist()) if len(ignored) else ()):
         source = f"{prefix[root]}/{path}"
-        if not os.path.exists(source):
+        size = _regular_size(source)
+        if size is None:
             missing.append(source)
             continue
-        payload.append(PayloadFile(source, f"data/scans/{labels[root]}/{path}",
-                                   os.path.getsize(source), expected_xxh3=str(xxh),
-                                   key=(root, path)))
+        payload.append(PayloadFile(source, _scan_bag_path(labels[root], path), size,
+                                   expected_xxh3=str(xxh), key=(root, path)))
     lacking = [p for p in payload if p.expected_xxh3 and not p.sha256]
     if lacking and not rehash and project.scan.catalogue and Path(project.scan.catalogue).exists():
-        from_catalogue += _from_catalogue(project.scan.catalogue, lacking, prefix)
+        collected.from_catalogue += _from_catalogue(project.scan.catalogue, lacking, prefix)
+    taken: set[str] = set()
     for entry in run.meta.get("inputs", []):
         if entry.get("locality") == name:
             source = os.path.join(base, entry["path"])
-            if not os.path.exists(source):
+            size = _regular_size(source)
+            if size is None:
                 missing.append(source)
                 continue
-            payload.append(PayloadFile(source, f"data/inventories/{entry['path']}",
-                                       os.path.getsize(source)))
+            payload.append(PayloadFile(source, _inventory_bag_path(entry["path"], taken), size))
     report = run_dir / slugify(name)
-    extras = [(c, f"data/run/{c.name}") for c in sorted(run_dir.iterdir())
-              if c.is_file() and not c.name.startswith(".")]
-    if report.is_dir():
-        extras += [(c, f"data/report/{c.name}") for c in sorted(report.glob("report.*"))]
-    known_tables = run.meta.get("tables", {})  # verified above: no need to hash them again
-    payload += [PayloadFile(str(c), bag_path, c.stat().st_size,
-                            sha256=known_tables.get(c.name, "") if c.parent == run_dir else "")
-                for c, bag_path in extras]
-    meta = {"locality": name, "run": run.meta, "roots": {v: k for k, v in labels.items()}}
-    return payload, meta, from_catalogue, missing
+    for report_name in REPORT_FILES:
+        size = _regular_size(str(report / report_name))
+        if size is not None:
+            payload.append(PayloadFile(str(report / report_name), f"data/report/{report_name}",
+                                       size))
+    return collected
+
+
+def _locality_run(run: Run, name: str, folder: Path) -> list[PayloadFile]:
+    """The locality's rows of every run table, written as a run of its own into ``folder``:
+    its run.json keeps the run's fingerprint and id (the reports name them) and records the
+    whole run's table digests under ``source_tables``."""
+    meta = dict(run.meta)
+    meta["localities"] = [loc for loc in meta.get("localities", []) if loc.get("name") == name]
+    for key in ("counts", "schemes"):
+        meta[key] = {k: v for k, v in meta.get(key, {}).items() if k == name}
+    meta["inputs"] = [i for i in meta.get("inputs", []) if i.get("locality") == name]
+    meta["source_tables"] = meta.pop("tables", {})
+    meta["bag_locality"] = name
+    written = write_run(folder, {table: run.locality_table(table, name) for table in TABLES},
+                        meta)
+    return [PayloadFile(str(folder / file), f"data/run/{file}", (folder / file).stat().st_size,
+                        sha256=digest) for file, digest in written["tables"].items()] + [
+        PayloadFile(str(folder / "run.json"), "data/run/run.json",
+                    (folder / "run.json").stat().st_size,
+                    sha256=_sha256(str(folder / "run.json"))[0])]
 
 
 _PLAIN = re.compile(r"[A-Za-z0-9/._~ -]*")
@@ -171,10 +270,46 @@ def _file_uri(path: str) -> str:
     return "file://" + quote(path, safe="/")
 
 
-def _place_all(pairs: list[tuple[str, str]], link: bool) -> int:
-    """Hard-link each source at its target, or copy it when linking is impossible; the number
-    linked."""
-    linked = 0
+def _copy(source: str, target: str) -> bool:
+    """Copy ``source`` to a new ``target`` (its own inode), as a copy-on-write clone when the
+    file system has them; True when it was cloned. Times and mode follow the original."""
+    cloned = False
+    with open(source, "rb") as src, open(target, "xb") as dst:
+        try:
+            import fcntl
+
+            fcntl.ioctl(dst.fileno(), FICLONE, src.fileno())
+            cloned = True
+        except (OSError, ImportError):
+            _copy_bytes(src.fileno(), dst.fileno(), os.fstat(src.fileno()).st_size)
+    shutil.copystat(source, target)
+    return cloned
+
+
+def _copy_bytes(src: int, dst: int, size: int) -> None:
+    """In-kernel copy (copy_file_range), or read and write where the kernel cannot."""
+    done = 0
+    try:
+        while done < size:
+            n = os.copy_file_range(src, dst, size - done)
+            if n == 0:
+                break
+            done += n
+        return
+    except OSError as exc:
+        if exc.errno not in (errno.EXDEV, errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP,
+                             errno.EBADF):
+            raise
+    os.lseek(src, done, os.SEEK_SET)
+    os.lseek(dst, done, os.SEEK_SET)
+    while chunk := os.read(src, 8 << 20):
+        os.write(dst, chunk)
+
+
+def _place_all(pairs: list[tuple[str, str]], link: bool) -> tuple[int, int]:
+    """Put each source at its target: hard-linked when ``link`` (copied when linking is
+    impossible), else copied or cloned. (linked, cloned)."""
+    linked = cloned = 0
     for source, target in pairs:
         if link:
             try:
@@ -183,8 +318,8 @@ def _place_all(pairs: list[tuple[str, str]], link: bool) -> int:
                 continue
             except OSError:
                 link = False  # another file system: copy the rest without trying again
-        shutil.copy2(source, target)
-    return linked
+        cloned += _copy(source, target)
+    return linked, cloned
 
 
 def _from_catalogue(catalogue: Path, items: list[PayloadFile], prefix: dict[str, str]) -> int:
@@ -209,20 +344,9 @@ def _hash_job(paths: list[str]) -> list[tuple[str, str]]:
     return [_sha256(p) for p in paths]
 
 
-def package_locality(run_dir: str | Path, locality: str, out: str | Path, mode: str = "link",
-                     rehash: bool = False, project: str | Path | None = None,
-                     workers: int = 0) -> PackageResult:
-    """Write the handover bag of one locality of a run to ``out`` (which must not exist)."""
-    if mode not in MODES:
-        raise KhauditError(t("err.package.mode", mode=mode, modes=", ".join(MODES)))
-    run_dir, out = Path(run_dir), Path(out)
-    if out.exists():
-        raise KhauditError(t("err.package.exists", out=out))
-    payload, meta, from_catalogue, missing = _collect(run_dir, locality, rehash,
-                                                      Path(project) if project else None)
-    if missing:
-        raise KhauditError(t("err.package.gone", n=len(missing),
-                             examples=", ".join(missing[:3])))
+def _hash_unknown(payload: list[PayloadFile], workers: int) -> int:
+    """Hash the files whose SHA-256 is not known yet; KhauditError when a scan changed since
+    the audit (its xxh3 differs). The number of files read."""
     todo = [p for p in payload if not p.sha256]
     chunks = [todo[i:i + 16] for i in range(0, len(todo), 16)]
     if sum(p.size for p in todo) < 256 << 20:
@@ -236,46 +360,87 @@ def package_locality(run_dir: str | Path, locality: str, out: str | Path, mode: 
                 changed.append(p.source)
     if changed:
         raise KhauditError(t("err.package.changed", n=len(changed), example=changed[0]))
+    return len(todo)
 
+
+def _place_payload(staging: Path, payload: list[PayloadFile], mode: str,
+                   result: PackageResult) -> list[str]:
+    """Copy, clone or link each payload file into the staging bag (threads overlap the system
+    calls); in fetch mode list the scans instead. The fetch.txt lines."""
+    fetch_lines = []
+    made: set[str] = set()
+    root = str(staging)
+    placed: list[tuple[str, str]] = []
+    for p in payload:
+        target = os.path.join(root, p.bag_path)
+        if os.path.normpath(target) != target or not target.startswith(root + os.sep):
+            raise KhauditError(t("err.package.unsafe_path", path=p.bag_path))
+        if p.source == target:  # the locality's run tables, written in place
+            continue
+        if mode == "fetch" and p.bag_path.startswith("data/scans/"):
+            fetch_lines.append(f"{_file_uri(p.source)} {p.size} {encode_path(p.bag_path)}\n")
+            result.fetch += 1
+            continue
+        folder = os.path.dirname(target)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        placed.append((p.source, target))
+    chunks = [placed[i::4] for i in range(4)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        counts = list(pool.map(lambda chunk: _place_all(chunk, mode == "link"), chunks))
+    result.linked = sum(c[0] for c in counts)
+    result.reflinked = sum(c[1] for c in counts)
+    result.copied = len(placed) - result.linked
+    return fetch_lines
+
+
+def _write_tags(staging: Path, payload: list[PayloadFile], fetch_lines: list[str],
+                info: list[tuple[str, str]]) -> None:
+    (staging / "data").mkdir(exist_ok=True)
+    (staging / "bagit.txt").write_text(BAGIT_TXT, encoding="utf-8", newline="\n")
+    write_manifest(staging / "manifest-sha256.txt", [(p.sha256, p.bag_path) for p in payload])
+    if fetch_lines:
+        (staging / "fetch.txt").write_text("".join(fetch_lines), encoding="utf-8", newline="\n")
+    write_bag_info(staging / "bag-info.txt", info)
+    tags = [name for name in ("bagit.txt", "bag-info.txt", "manifest-sha256.txt", "fetch.txt")
+            if (staging / name).exists()]
+    write_manifest(staging / "tagmanifest-sha256.txt",
+                   [(_sha256(str(staging / t))[0], t) for t in tags])
+
+
+def package_locality(run_dir: str | Path, locality: str, out: str | Path, mode: str = "copy",
+                     rehash: bool = False, project: str | Path | None = None,
+                     workers: int = 0) -> PackageResult:
+    """Write the handover bag of one locality of a run to ``out`` (which must not exist, nor be
+    inside a scan root). ``mode``: "copy" (default; reflinks where possible), "link" (hard
+    links: the bag's files are the originals; a warning says so), "fetch" (scans left in
+    place, listed in fetch.txt)."""
+    if mode not in MODES:
+        raise KhauditError(t("err.package.mode", mode=mode, modes=", ".join(MODES)))
+    run_dir, out = Path(run_dir), Path(out)
+    if out.exists():
+        raise KhauditError(t("err.package.exists", out=out))
+    collected = _collect(run_dir, locality, rehash, Path(project) if project else None)
+    check_out(out, collected.scan_roots)
+    if collected.missing:
+        raise KhauditError(t("err.package.gone", n=len(collected.missing),
+                             examples=", ".join(collected.missing[:3])))
+    payload = collected.payload
+    hashed = _hash_unknown(payload, workers)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    result = PackageResult(bag=out, files=len(payload), bytes=sum(p.size for p in payload),
-                           hashed=len(todo), from_catalogue=from_catalogue, linked=0, copied=0,
-                           fetch=0)
+    result = PackageResult(bag=out, files=0, bytes=0, hashed=hashed,
+                           from_catalogue=collected.from_catalogue, linked=0, copied=0, fetch=0)
+    if mode == "link":
+        result.notes.append(t("package.link_warning"))
     try:
-        fetch_lines = []
-        made: set[str] = set()
-        root = str(staging)
-        placed: list[tuple[str, str]] = []
-        for p in payload:
-            target = os.path.join(root, p.bag_path)
-            if mode == "fetch" and p.bag_path.startswith("data/scans/"):
-                fetch_lines.append(f"{_file_uri(p.source)} {p.size} "
-                                   f"{encode_path(p.bag_path)}\n")
-                result.fetch += 1
-                continue
-            folder = os.path.dirname(target)
-            if folder not in made:
-                os.makedirs(folder, exist_ok=True)
-                made.add(folder)
-            placed.append((p.source, target))
-        # Links and copies are system calls that release the GIL: a few threads overlap them.
-        chunks = [placed[i::4] for i in range(4)]
-        with ThreadPoolExecutor(max_workers=4) as pool:
-            linked = sum(pool.map(lambda chunk: _place_all(chunk, mode == "link"), chunks))
-        result.linked = linked
-        result.copied = len(placed) - linked
-        (staging / "data").mkdir(exist_ok=True)
-        (staging / "bagit.txt").write_text(BAGIT_TXT, encoding="utf-8", newline="\n")
-        write_manifest(staging / "manifest-sha256.txt", [(p.sha256, p.bag_path) for p in payload])
-        if fetch_lines:
-            (staging / "fetch.txt").write_text("".join(fetch_lines), encoding="utf-8",
-                                                newline="\n")
-        write_bag_info(staging / "bag-info.txt", _bag_info(meta, payload))
-        tags = [name for name in ("bagit.txt", "bag-info.txt", "manifest-sha256.txt", "fetch.txt")
-                if (staging / name).exists()]
-        write_manifest(staging / "tagmanifest-sha256.txt",
-                       [(_sha256(str(staging / t))[0], t) for t in tags])
+        payload += _locality_run(collected.run, collected.name, staging / "data" / "run")
+        result.files, result.bytes = len(payload), sum(p.size for p in payload)
+        fetch_lines = _place_payload(staging, payload, mode, result)
+        meta = {"locality": collected.name, "run": collected.run.meta,
+                "roots": {v: k for k, v in collected.labels.items()}}
+        _write_tags(staging, payload, fetch_lines, _bag_info(meta, payload))
         os.replace(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -1,29 +1,59 @@
 """``khaudit verify``: is this bag what was audited and signed? Nothing missing, nothing altered,
 nothing slipped in.
 
-A fast check compares Payload-Oxum and presence; a full check hashes every payload file (on all
-cores). Every problem is collected, bagit-python style, and each payload problem names the
-inventory record the file belongs to when the bag carries khaudit's run tables. The bag is read
-as hostile: manifest paths that leave it, links inside it, repeated entries and names that only
-differ by Unicode normalisation are reported, never followed.
+A fast check compares Payload-Oxum and presence; a full check hashes every payload file with
+every manifest's algorithm (on all cores). Every problem is collected, bagit-python style, and
+each payload problem names the inventory record the file belongs to when the bag carries
+khaudit's run tables. The bag is read as hostile: no link is followed (``data`` itself
+included), only regular files are read, tag files read whole are capped, manifest and
+``fetch.txt`` paths that leave the bag are reported, and nothing listed in ``fetch.txt`` is
+ever fetched or read in place: it is reported as not fetched.
+
+The steps, in order: the declaration (bagit.txt), the tag manifests, bag-info.txt, the payload
+manifests, fetch.txt, the payload walk, the manifests against the walk, Payload-Oxum, hashing.
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
+import io
+import json
 import os
-import unicodedata
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import urlparse
 
+from ..escape import for_terminal
 from ..executor import stream_map
 from ..i18n import t
-from .bagit_format import ALGORITHMS, read_bag_info, read_manifest, safe_path
+from .bagit_format import (
+    ALGORITHMS,
+    BAG_INFO_CAP,
+    DECLARATION_CAP,
+    MANIFEST_CAP,
+    BagFileError,
+    Finding,
+    ManifestEntry,
+    UnsafePath,
+    decode_path,
+    decode_tag,
+    digest_fd,
+    is_system_file,
+    lookup_encoding,
+    nfc,
+    open_in_bag,
+    parse_bag_info,
+    read_capped,
+    read_manifest,
+    safe_path,
+    tag_lines,
+)
 
 PROBLEM_KINDS = ("missing", "altered", "unexpected", "unsafe", "link", "oxum", "tag", "format",
-                 "not_fetched")
+                 "not_fetched", "special", "size", "encoding", "repeat")
+WARNING_KINDS = ("repeat", "md5sum", "relative", "case", "system", "oxum")
 
 
 @dataclass(frozen=True)
@@ -34,8 +64,9 @@ class BagProblem:
     record: str = ""
 
     def __str__(self) -> str:
-        where = f" [{self.record}]" if self.record else ""
-        return f"{t('bag.kind.' + self.kind)}: {self.path}: {self.detail}{where}"
+        where = f" [{for_terminal(self.record)}]" if self.record else ""
+        return (f"{t('bag.kind.' + self.kind)}: {for_terminal(self.path)}: "
+                f"{for_terminal(self.detail)}{where}")
 
 
 @dataclass
@@ -44,183 +75,393 @@ class VerifyResult:
     fast: bool
     files: int = 0
     bytes: int = 0
+    version: str = ""
     problems: list[BagProblem] = field(default_factory=list)
+    #: Remarks that leave the bag valid (a repeat the bag's BagIt version tolerates, md5sum's
+    #: "*" mark, a "./" prefix, a system file, a name listed twice in two cases).
+    warnings: list[BagProblem] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
         return not self.problems
 
 
-def _digest(job: tuple[list[str], str]) -> list[str]:
-    paths, algorithm = job
-    out = []
-    for path in paths:
-        with open(path, "rb") as fh:
-            out.append(hashlib.file_digest(fh, algorithm).hexdigest())
+@dataclass
+class _Bag:
+    """What the steps share: the bag opened once, its version and tag-file encoding."""
+
+    result: VerifyResult
+    fd: int
+    version: tuple[int, int] = (1, 0)
+    encoding: str = "utf-8"
+    info: dict[str, str] = field(default_factory=dict)
+
+    def problem(self, kind: str, path: str, key: str, **values: object) -> None:
+        self.result.problems.append(BagProblem(kind, path, t(key, **values)))
+
+    def warn(self, kind: str, path: str, key: str, **values: object) -> None:
+        self.result.warnings.append(BagProblem(kind, path, t(key, **values)))
+
+    def findings(self, name: str, found: list[Finding]) -> None:
+        for f in found:
+            detail = t("bag.at_line", line=f.line, text=t(f.key, **f.values))
+            target = self.result.warnings if f.warning else self.result.problems
+            target.append(BagProblem(f.kind, name, detail))
+
+    def read_text(self, name: str, cap: int) -> str | None:
+        """A tag file decoded, or None (with the problem recorded) when it cannot be read."""
+        try:
+            data = read_capped(self.fd, name, cap)
+        except BagFileError as exc:
+            self.problem(exc.kind, name, exc.key, **exc.values)
+            return None
+        text, found = decode_tag(data, self.encoding)
+        self.findings(name, found)
+        return text
+
+
+def _declaration(bag: _Bag) -> bool:
+    """bagit.txt: exactly its two lines (strict from 1.0), a version, a known encoding."""
+    try:
+        data = read_capped(bag.fd, "bagit.txt", DECLARATION_CAP)
+    except BagFileError as exc:
+        key = "bag.not_a_bag" if exc.kind == "missing" else exc.key
+        bag.problem(exc.kind if exc.kind != "missing" else "format", "bagit.txt", key,
+                    **exc.values)
+        return False
+    if data.startswith(b"\xef\xbb\xbf"):
+        bag.problem("format", "bagit.txt", "bag.bom")
+    text = data.decode("utf-8", "replace").lstrip("\ufeff")
+    fields = dict(parse_bag_info(text))
+    version = fields.get("BagIt-Version", "")
+    match = re.fullmatch(r"(\d+)\.(\d+)", version)
+    if not match:
+        bag.problem("format", "bagit.txt", "bag.bad_version", version=version)
+    else:
+        bag.version = (int(match.group(1)), int(match.group(2)))
+        bag.result.version = version
+    declared = fields.get("Tag-File-Character-Encoding", "")
+    if not declared:
+        bag.problem("format", "bagit.txt", "bag.no_encoding")
+    elif lookup_encoding(declared) is None:
+        bag.problem("format", "bagit.txt", "bag.unknown_encoding", encoding=declared)
+    else:
+        bag.encoding = declared
+    if bag.version >= (1, 0):
+        for number, line in enumerate(tag_lines(text), 1):
+            if not re.fullmatch(r"(BagIt-Version|Tag-File-Character-Encoding): \S+", line):
+                bag.problem("format", "bagit.txt", "bag.at_line", line=number,
+                            text=t("bag.bad_declaration"))
+    return True
+
+
+def _tag_files(bag: _Bag) -> dict[str, dict[str, str]]:
+    """``{"manifest": {algorithm: file}, "tagmanifest": {...}}`` from the bag's top folder;
+    a manifest that is a link or not a regular file is a problem, an unknown algorithm too."""
+    found: dict[str, dict[str, str]] = {"manifest": {}, "tagmanifest": {}}
+    with os.scandir(bag.fd) as listing:
+        entries = sorted(listing, key=lambda e: e.name)
+    for entry in entries:
+        match = re.fullmatch(r"(tagmanifest|manifest)-(.+)\.txt", entry.name)
+        if not match:
+            continue
+        if entry.is_symlink():
+            bag.problem("link", entry.name, "bag.link")
+        elif not entry.is_file(follow_symlinks=False):
+            bag.problem("special", entry.name, "bag.special")
+        elif match.group(2) not in ALGORITHMS:
+            bag.problem("format", entry.name, "bag.unknown_algorithm",
+                        algorithm=match.group(2), known=", ".join(ALGORITHMS))
+        else:
+            found[match.group(1)][match.group(2)] = entry.name
+    return found
+
+
+def _tag_manifests(bag: _Bag, names: dict[str, str]) -> None:
+    """Each tag file listed is hashed: an edited bag-info.txt or manifest is caught here."""
+    for algorithm, name in sorted(names.items()):
+        text = bag.read_text(name, MANIFEST_CAP)
+        if text is None:
+            continue
+        entries, found = read_manifest(text, bag.version, payload=False)
+        bag.findings(name, found)
+        for entry in entries:
+            try:
+                fd = open_in_bag(bag.fd, entry.path)
+            except BagFileError as exc:
+                key = "bag.tag_absent" if exc.kind == "missing" else exc.key
+                bag.problem(exc.kind, entry.path, key, **exc.values)
+                continue
+            try:
+                digest = digest_fd(fd, [algorithm])[algorithm]
+            finally:
+                os.close(fd)
+            if digest != entry.digest:
+                bag.problem("tag", entry.path, "bag.tag_differs", algorithm=algorithm,
+                            manifest=name)
+
+
+def _bag_info(bag: _Bag) -> None:
+    try:
+        os.stat("bag-info.txt", dir_fd=bag.fd, follow_symlinks=False)
+    except OSError:
+        return  # optional (a tag manifest that lists it has already said it is absent)
+    text = bag.read_text("bag-info.txt", BAG_INFO_CAP)
+    if text is not None:
+        bag.info = dict(parse_bag_info(text))
+
+
+def _payload_manifests(bag: _Bag, names: dict[str, str]) -> dict[str, list[ManifestEntry]]:
+    manifests: dict[str, list[ManifestEntry]] = {}
+    for algorithm in ALGORITHMS:
+        if algorithm in names:
+            text = bag.read_text(names[algorithm], MANIFEST_CAP)
+            if text is not None:
+                entries, found = read_manifest(text, bag.version, payload=True)
+                bag.findings(names[algorithm], found)
+                manifests[algorithm] = entries
+    if not manifests and not names:
+        bag.problem("format", "manifest-*.txt", "bag.no_manifest")
+    return manifests
+
+
+def _fetch(bag: _Bag) -> dict[str, str]:
+    """NFC path -> URL of each fetch.txt line. Only read: nothing is fetched, no URL opened."""
+    try:
+        os.stat("fetch.txt", dir_fd=bag.fd, follow_symlinks=False)
+    except OSError:
+        return {}
+    text = bag.read_text("fetch.txt", MANIFEST_CAP)
+    fetch: dict[str, str] = {}
+    for number, line in enumerate(tag_lines(text or ""), 1):
+        if not line.strip():
+            continue
+        match = re.fullmatch(r"(\S+)[ \t]+(\S+)[ \t]+(.+)", line)
+        parts = match.groups() if match else ()
+        if not parts or not (parts[1] == "-" or parts[1].isdigit()) \
+                or not urlparse(parts[0]).scheme:
+            bag.problem("format", "fetch.txt", "bag.at_line", line=number,
+                        text=t("bag.bad_fetch_line"))
+            continue
+        try:
+            rel = safe_path(decode_path(parts[2]) if bag.version >= (1, 0) else parts[2])
+        except UnsafePath as exc:
+            bag.problem("unsafe", "fetch.txt", "bag.at_line", line=number, text=t(exc.args[0]))
+            continue
+        if not rel.startswith("data/"):
+            bag.problem("unsafe", "fetch.txt", "bag.at_line", line=number, text=t("bag.outside"))
+            continue
+        fetch[nfc(rel)] = parts[0]
+    return fetch
+
+
+def _walk_payload(bag: _Bag) -> dict[str, tuple[str, int]]:
+    """NFC path -> (path as on disk, size) of every regular file under data/, links and
+    special files reported, never followed nor read."""
+    on_disk: dict[str, tuple[str, int]] = {}
+    try:
+        top = os.open("data", os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=bag.fd)
+    except OSError as exc:
+        failure = open_in_bag_error(bag, "data", exc)
+        bag.problem(failure.kind, "data", failure.key, **failure.values)
+        return on_disk
+    stack = [(top, "data")]
+    while stack:
+        fd, prefix = stack.pop()
+        try:
+            with os.scandir(fd) as it:
+                listing = list(it)
+            for item in listing:
+                _walk_entry(bag, fd, item, f"{prefix}/{item.name}", on_disk, stack)
+        finally:
+            os.close(fd)
+    return on_disk
+
+
+def open_in_bag_error(bag: _Bag, name: str, exc: OSError) -> BagFileError:
+    try:
+        mode = os.stat(name, dir_fd=bag.fd, follow_symlinks=False).st_mode
+    except OSError:
+        return BagFileError("missing", "bag.no_data")
+    if stat.S_ISLNK(mode):
+        return BagFileError("link", "bag.link")
+    return BagFileError("format", "bag.cannot_list", error=exc.strerror or str(exc))
+
+
+def _walk_entry(bag: _Bag, fd: int, item: os.DirEntry, rel: str,
+                on_disk: dict[str, tuple[str, int]], stack: list[tuple[int, str]]) -> None:
+    if item.is_symlink():
+        bag.problem("link", rel, "bag.link")
+    elif item.is_dir(follow_symlinks=False):
+        try:
+            sub = os.open(item.name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
+        except OSError as exc:
+            bag.problem("missing", rel, "bag.cannot_list", error=exc.strerror or str(exc))
+            return
+        stack.append((sub, rel))
+    elif not item.is_file(follow_symlinks=False):
+        bag.problem("special", rel, "bag.special")
+    else:
+        key = nfc(rel)
+        if key in on_disk:
+            bag.problem("unsafe", rel, "bag.same_name", other=on_disk[key][0])
+        on_disk[key] = (rel, item.stat(follow_symlinks=False).st_size)
+        if is_system_file(rel):
+            bag.warn("system", rel, "bag.system_file")
+
+
+def _compare(bag: _Bag, manifests: dict[str, list[ManifestEntry]], fetch: dict[str, str],
+             on_disk: dict[str, tuple[str, int]]) -> tuple[dict[str, dict[str, str]], int]:
+    """Files to hash (path on disk -> {algorithm: expected}) and how many listed files are
+    absent but tolerated (system files a copy dropped, a name repeated in another case)."""
+    to_hash: dict[str, dict[str, str]] = {}
+    tolerated = 0
+    for algorithm, entries in manifests.items():
+        listed = {nfc(e.path): e for e in entries}
+        folded = {}
+        for key, entry in listed.items():
+            if key in on_disk:
+                folded[key.casefold()] = entry
+        for key, entry in listed.items():
+            if key in on_disk:
+                to_hash.setdefault(on_disk[key][0], {})[algorithm] = entry.digest
+            elif key in fetch:
+                bag.problem("not_fetched", entry.path, "bag.not_fetched", url=fetch[key])
+            elif (twin := folded.get(key.casefold())) and twin.digest == entry.digest:
+                bag.warn("case", entry.path, "bag.case_twin", other=twin.path)
+                tolerated += algorithm == next(iter(manifests))
+            elif is_system_file(entry.path):
+                bag.warn("system", entry.path, "bag.system_absent")
+                tolerated += algorithm == next(iter(manifests))
+            else:
+                bag.problem("missing", entry.path, "bag.absent")
+        for key, (rel, _) in sorted(on_disk.items()):
+            if key not in listed:
+                bag.problem("unexpected", rel, "bag.unexpected",
+                            manifest=f"manifest-{algorithm}.txt")
+    return to_hash, tolerated
+
+
+def _oxum(bag: _Bag, on_disk: dict[str, tuple[str, int]], system_absent: int) -> None:
+    oxum = bag.info.get("Payload-Oxum")
+    if not oxum or any(p.kind == "not_fetched" for p in bag.result.problems):
+        return  # an incomplete bag's size is unknown until fetched; that is reported already
+    octets, _, count = oxum.partition(".")
+    actual = (sum(size for _, size in on_disk.values()), len(on_disk))
+    shown = {"oxum": oxum, "actual": f"{actual[0]}.{actual[1]}"}
+    if not octets.isdigit() or not count.isdigit():
+        bag.problem("oxum", "bag-info.txt", "bag.oxum", **shown)
+    elif (int(octets), int(count)) != actual:
+        explained = system_absent and int(count) - actual[1] == system_absent \
+            and int(octets) >= actual[0]
+        (bag.warn if explained else bag.problem)("oxum", "bag-info.txt", "bag.oxum", **shown)
+
+
+def _digest(job: tuple[str, list[str], list[list[str]]]) -> list[dict[str, str] | str]:
+    """Digests of files of a bag (each opened without following links), or the failure."""
+    bag_dir, paths, algorithms = job
+    bag_fd = os.open(bag_dir, os.O_RDONLY | os.O_DIRECTORY)
+    out: list[dict[str, str] | str] = []
+    try:
+        for path, algs in zip(paths, algorithms):
+            try:
+                fd = open_in_bag(bag_fd, path)
+            except BagFileError as exc:
+                out.append(exc.kind)
+                continue
+            try:
+                out.append(digest_fd(fd, algs))
+            finally:
+                os.close(fd)
+    finally:
+        os.close(bag_fd)
     return out
 
 
-def _records(bag: Path) -> dict[str, str]:
-    """Bag path -> "inventory file!sheet:row (code)" from the bag's own run tables."""
-    files = bag / "data" / "run" / "files.csv"
-    info = dict(read_bag_info(bag / "bag-info.txt"))
-    if not files.exists() or "KHAudit-Scan-Roots" not in info:
-        return {}
-    import json
+def _hash_payload(bag: _Bag, to_hash: dict[str, dict[str, str]],
+                  sizes: dict[str, int], workers: int) -> None:
+    """Hash every file on all cores, big files first so the workers end together."""
+    order = sorted(to_hash, key=lambda p: -sizes[p])
+    batches: list[list[str]] = []
+    current: list[str] = []
+    weight = 0
+    for path in order:
+        current.append(path)
+        weight += sizes[path]
+        if len(current) >= 32 or weight >= 64 << 20:
+            batches.append(current)
+            current, weight = [], 0
+    if current:
+        batches.append(current)
+    root = str(bag.result.bag)
+    jobs = ((root, batch, [sorted(to_hash[p]) for p in batch]) for batch in batches)
+    for batch, digests in zip(batches, stream_map(_digest, jobs, workers=workers)):
+        for path, found in zip(batch, digests):
+            if isinstance(found, str):
+                bag.problem(found, path, "bag.changed_while_read")
+                continue
+            for algorithm, expected in sorted(to_hash[path].items()):
+                if found[algorithm] != expected:
+                    bag.problem("altered", path, "bag.altered", algorithm=algorithm,
+                                digest=found[algorithm], expected=expected)
 
+
+def verify_bag(bag: str | Path, fast: bool = False, workers: int = 0) -> VerifyResult:
+    """Check a bag; every problem found is in ``result.problems`` (none: the bag is valid),
+    remarks that leave it valid in ``result.warnings``."""
+    result = VerifyResult(bag=Path(os.path.realpath(bag)), fast=fast)
     try:
-        roots = {root: label for label, root in json.loads(info["KHAudit-Scan-Roots"]).items()}
-    except ValueError:
-        return {}
-    out = {}
-    with open(files, encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
+        fd = os.open(result.bag, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        result.problems.append(BagProblem("format", "bagit.txt", t("bag.not_a_bag")))
+        return result
+    try:
+        state = _Bag(result, fd)
+        if not _declaration(state):
+            return result
+        tag_files = _tag_files(state)
+        _tag_manifests(state, tag_files["tagmanifest"])
+        _bag_info(state)
+        manifests = _payload_manifests(state, tag_files["manifest"])
+        fetch = _fetch(state)
+        on_disk = _walk_payload(state)
+        to_hash, tolerated = _compare(state, manifests, fetch, on_disk)
+        _oxum(state, on_disk, tolerated)
+        sizes = {rel: size for rel, size in on_disk.values()}
+        result.files, result.bytes = len(to_hash), sum(sizes[p] for p in to_hash)
+        if not fast:
+            _hash_payload(state, to_hash, sizes, workers)
+    finally:
+        os.close(fd)
+    return _with_records(result)
+
+
+def _records(bag: Path) -> dict[str, str]:
+    """Bag path -> "inventory file!sheet:row (code)" from the bag's own run tables (read
+    capped and without following links, like the rest of the bag)."""
+    from ..run import unescape_cell
+
+    fd = os.open(bag, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        info = dict(parse_bag_info(read_capped(fd, "bag-info.txt", BAG_INFO_CAP)
+                                   .decode("utf-8", "replace")))
+        roots = {root: label for label, root in
+                 json.loads(info.get("KHAudit-Scan-Roots", "{}")).items()}
+        text = read_capped(fd, "data/run/files.csv", MANIFEST_CAP).decode("utf-8", "replace")
+        out = {}
+        for row in csv.DictReader(io.StringIO(text)):
+            row = {k: unescape_cell(v or "") for k, v in row.items() if k}
             label = roots.get(row.get("root", ""))
             if label and row.get("source_row"):
                 sheet = f"!{row['source_sheet']}" if row.get("source_sheet") else ""
                 code = f" ({row['record_code']})" if row.get("record_code") else ""
                 out[f"data/scans/{label}/{row['path']}"] = (
                     f"{row['source_file']}{sheet}:{row['source_row']}{code}")
-    return out
-
-
-def verify_bag(bag: str | Path, fast: bool = False, workers: int = 0) -> VerifyResult:
-    """Check a bag; every problem found is in ``result.problems`` (none: the bag is valid)."""
-    bag = Path(bag)
-    result = VerifyResult(bag=bag, fast=fast)
-    problems = result.problems
-    if not (bag / "bagit.txt").is_file():
-        problems.append(BagProblem("format", "bagit.txt", t("bag.not_a_bag")))
-        return result
-    declaration = dict(read_bag_info(bag / "bagit.txt"))
-    if "BagIt-Version" not in declaration:
-        problems.append(BagProblem("format", "bagit.txt", t("bag.no_version")))
-
-    # Tag files first: an edited bag-info.txt or manifest is caught here.
-    for tagmanifest in sorted(bag.glob("tagmanifest-*.txt")):
-        algorithm = tagmanifest.name[len("tagmanifest-"):-4]
-        entries, found = read_manifest(tagmanifest)
-        problems += [BagProblem("unsafe", tagmanifest.name, p) for p in found]
-        for entry in entries:
-            target = bag / entry.path
-            if not target.is_file() or target.is_symlink():
-                problems.append(BagProblem("missing", entry.path, t("bag.tag_absent")))
-            elif _digest(([str(target)], algorithm))[0] != entry.digest:
-                problems.append(BagProblem("tag", entry.path,
-                                           t("bag.tag_differs", algorithm=algorithm,
-                                             manifest=tagmanifest.name)))
-
-    manifests = {m.name[len("manifest-"):-4]: m for m in bag.glob("manifest-*.txt")}
-    usable = [a for a in ALGORITHMS if a in manifests]
-    if not usable:
-        problems.append(BagProblem("format", "manifest-*.txt", t("bag.no_manifest")))
-        return result
-    algorithm = usable[0]
-    entries, found = read_manifest(manifests[algorithm])
-    problems += [BagProblem("unsafe", manifests[algorithm].name, p) for p in found]
-
-    fetch: dict[str, Path | None] = {}
-    if (bag / "fetch.txt").is_file():
-        for line in (bag / "fetch.txt").read_text(encoding="utf-8").splitlines():
-            parts = line.split(maxsplit=2)
-            if len(parts) != 3:
-                continue
-            try:
-                rel = safe_path(parts[2])
-            except ValueError as exc:
-                problems.append(BagProblem("unsafe", "fetch.txt", str(exc)))
-                continue
-            url = urlparse(parts[0])
-            fetch[unicodedata.normalize("NFC", rel)] = \
-                Path(unquote(url.path)) if url.scheme == "file" else None
-
-    on_disk: dict[str, str] = {}  # NFC key -> path as on disk
-    size_of: dict[str, int] = {}  # path as on disk -> size
-    stack = [(str(bag / "data"), "data")]
-    while stack:
-        folder, prefix = stack.pop()
-        try:
-            with os.scandir(folder) as it:
-                listing = list(it)
-        except OSError as exc:
-            problems.append(BagProblem("missing", prefix, t("bag.cannot_list", error=exc.strerror)))
-            continue
-        for item in listing:
-            rel = f"{prefix}/{item.name}"
-            if item.is_symlink():
-                problems.append(BagProblem("link", rel, t("bag.link")))
-            elif item.is_dir(follow_symlinks=False):
-                stack.append((item.path, rel))
-            else:
-                key = unicodedata.normalize("NFC", rel) if not rel.isascii() else rel
-                if key in on_disk:
-                    problems.append(BagProblem("unsafe", rel,
-                                               t("bag.same_name", other=on_disk[key])))
-                on_disk[key] = rel
-                size_of[rel] = item.stat(follow_symlinks=False).st_size
-
-    bag_dir = str(bag)
-    listed: dict[str, str] = {}
-    to_hash: list[tuple[str, str, str]] = []  # (bag path, file to read, expected digest)
-    for entry in entries:
-        key = unicodedata.normalize("NFC", entry.path) if not entry.path.isascii() else entry.path
-        listed[key] = entry.path
-        if not entry.path.startswith("data/"):
-            problems.append(BagProblem("unsafe", entry.path, t("bag.outside")))
-            continue
-        if key in on_disk:
-            to_hash.append((entry.path, f"{bag_dir}/{on_disk[key]}", entry.digest))
-        elif key in fetch:
-            target = fetch[key]
-            if target is None or not target.is_file():
-                problems.append(BagProblem("not_fetched", entry.path,
-                                           t("bag.not_fetched")))
-            else:
-                to_hash.append((entry.path, str(target), entry.digest))
-        else:
-            problems.append(BagProblem("missing", entry.path, t("bag.absent")))
-    for key, rel in sorted(on_disk.items()):
-        if key not in listed:
-            problems.append(BagProblem("unexpected", rel, t("bag.unexpected")))
-
-    fetched_size = {str(t): os.path.getsize(t) for k, t in fetch.items()
-                    if k not in on_disk and t is not None and t.is_file()}
-    bag_prefix = bag_dir + "/"
-    sizes = [size_of[source[len(bag_prefix):].replace(os.sep, "/")]
-             if source.startswith(bag_prefix) else fetched_size[source]
-             for _, source, _ in to_hash]
-    result.files, result.bytes = len(to_hash), sum(sizes)
-    oxum = dict(read_bag_info(bag / "bag-info.txt")).get("Payload-Oxum")
-    if oxum:
-        octets, _, count = oxum.partition(".")
-        # The payload as it is: every file in data/, and fetched files readable in place.
-        present = list(size_of.values()) + list(fetched_size.values())
-        actual = (sum(present), len(present))
-        if not octets.isdigit() or not count.isdigit() or (int(octets), int(count)) != actual:
-            problems.append(BagProblem("oxum", "bag-info.txt",
-                                       t("bag.oxum", oxum=oxum, actual=f"{actual[0]}.{actual[1]}")))
-    if fast:
-        return _with_records(result)
-    order = sorted(range(len(to_hash)), key=lambda i: -sizes[i])  # big files first: even load
-    batches: list[list[int]] = []
-    current: list[int] = []
-    weight = 0
-    for i in order:
-        current.append(i)
-        weight += sizes[i]
-        if len(current) >= 32 or weight >= 64 << 20:
-            batches.append(current)
-            current, weight = [], 0
-    if current:
-        batches.append(current)
-    jobs = (([to_hash[i][1] for i in batch], algorithm) for batch in batches)
-    for batch, digests in zip(batches, stream_map(_digest, jobs, workers=workers)):
-        for i, digest in zip(batch, digests):
-            path, _, expected = to_hash[i]
-            if digest != expected:
-                problems.append(BagProblem("altered", path, t(
-                    "bag.altered", algorithm=algorithm, digest=digest, expected=expected)))
-    return _with_records(result)
+        return out
+    except (BagFileError, ValueError, RecursionError, AttributeError, csv.Error):
+        return {}  # not a khaudit bag, or its tables are unreadable: problems stay unnamed
+    finally:
+        os.close(fd)
 
 
 def _with_records(result: VerifyResult) -> VerifyResult:

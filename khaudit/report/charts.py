@@ -1,4 +1,9 @@
-"""Charts for the reports (matplotlib, no display needed): figures in, figures out."""
+"""Charts for the reports (matplotlib, no display needed): figures in, figures out.
+
+Every text a chart shows from the data (locality names, box numbers, titles) goes through
+:func:`~khaudit.escape.for_mathtext`: matplotlib reads "$...$" as mathtext, where a name such
+as "Xã $\\foo{$ Lạc" is an error and "_" or "^" change the text.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from ..escape import for_mathtext  # noqa: E402
 from ..i18n import t  # noqa: E402
 
 STATUS_COLOURS = {
@@ -23,13 +29,13 @@ STATUS_COLOURS = {
 def status_chart(counts: pd.DataFrame, title: str, lang: str = "vi") -> Figure:
     """Horizontal bars, one per status, from a figures.status_counts table."""
     fig, ax = plt.subplots(figsize=(7, 0.45 * len(counts) + 0.8))
-    labels = counts[t("col.status", lang)]
+    labels = counts[t("col.status", lang)].map(for_mathtext)
     values = counts[t("col.count", lang)]
     ax.barh(labels, values, color=[STATUS_COLOURS.get(s, "#999") for s in counts["status"]])
     ax.invert_yaxis()
     for y, v in enumerate(values):
         ax.text(v, y, f" {v}", va="center")
-    ax.set_title(title)
+    ax.set_title(for_mathtext(title))
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return fig
@@ -38,12 +44,13 @@ def status_chart(counts: pd.DataFrame, title: str, lang: str = "vi") -> Figure:
 def progress_chart(progress: pd.DataFrame, label: str, title: str) -> Figure:
     """Completion per box or per year, as percentage bars with the 100% target line."""
     fig, ax = plt.subplots(figsize=(max(5, 0.28 * len(progress) + 2), 3))
-    ax.bar(progress["key"].replace("", "?"), 100 * progress["completion"], color="#2e7d32")
+    ax.bar(progress["key"].replace("", "?").map(for_mathtext), 100 * progress["completion"],
+           color="#2e7d32")
     ax.axhline(100, color="#c62828", linewidth=1, linestyle="--")
     ax.set_ylim(0, 105)
     ax.set_ylabel("%")
-    ax.set_xlabel(label)
-    ax.set_title(title)
+    ax.set_xlabel(for_mathtext(label))
+    ax.set_title(for_mathtext(title))
     ax.tick_params(axis="x", labelrotation=90 if len(progress) > 12 else 0, labelsize=8)
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
@@ -67,7 +74,7 @@ def burndown_chart(history: pd.DataFrame, forecast: dict | None, deadline, title
         ax.axvline(pd.Timestamp(deadline if isinstance(deadline, dt.date) else str(deadline)),
                    color="#c62828", linewidth=1, label=t("report.deadline", lang))
     ax.set_ylim(bottom=0)
-    ax.set_title(title)
+    ax.set_title(for_mathtext(title))
     ax.legend(loc="upper right", fontsize=8)
     ax.spines[["top", "right"]].set_visible(False)
     fig.autofmt_xdate()
@@ -78,12 +85,13 @@ def burndown_chart(history: pd.DataFrame, forecast: dict | None, deadline, title
 def completion_chart(table: pd.DataFrame, title: str) -> Figure:
     """Completion per locality, ranked, against the 100% target."""
     fig, ax = plt.subplots(figsize=(7, 0.4 * len(table) + 1))
-    ax.barh(table["locality"], 100 * table["completion"].astype(float), color="#2e7d32")
+    ax.barh(table["locality"].map(for_mathtext), 100 * table["completion"].astype(float),
+            color="#2e7d32")
     ax.axvline(100, color="#c62828", linewidth=1, linestyle="--")
     ax.invert_yaxis()
     ax.set_xlim(0, 105)
     ax.set_xlabel("%")
-    ax.set_title(title)
+    ax.set_title(for_mathtext(title))
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return fig

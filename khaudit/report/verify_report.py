@@ -3,11 +3,18 @@
 A report carries its run's fingerprint (a digest of the tool version, the parameters, the project
 file, every input and the scan catalogue). It matches when the run directory's run.json has the
 same fingerprint and the run's tables still have the digests run.json recorded.
+
+A report comes from someone else and is read as hostile: only a regular file is read, an HTML
+page only up to :data:`HTML_CAP`, and a workbook whose zip members would inflate beyond
+:data:`XLSX_CAP` (a zip bomb) is refused before it is opened.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import stat
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +24,10 @@ from ..run import load_run
 
 _META = re.compile(r'<meta name="khaudit-fingerprint" content="([0-9a-f]{64})"')
 _PDF = re.compile(r"Fingerprint:\s*([0-9a-f]{64})")
+#: The fingerprint is in the page's head: more than this is not read.
+HTML_CAP = 64 << 20
+#: Inflated size of every member of a report workbook together.
+XLSX_CAP = 512 << 20
 
 
 @dataclass
@@ -42,22 +53,58 @@ class ReportCheck:
                  tables=", ".join(self.changed_tables))
 
 
+def _readable(report: Path) -> None:
+    """KhauditError unless ``report`` is a regular file (a FIFO would block, a device never
+    end)."""
+    try:
+        mode = os.stat(report).st_mode
+    except OSError as exc:
+        raise KhauditError(t("err.verify_report.unreadable", report=report,
+                             error=exc.strerror)) from None
+    if not stat.S_ISREG(mode):
+        raise KhauditError(t("err.verify_report.unreadable", report=report,
+                             error=t("bag.special")))
+
+
+def _check_zip(report: Path) -> None:
+    try:
+        with zipfile.ZipFile(report) as book:
+            inflated = sum(member.file_size for member in book.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise KhauditError(t("err.verify_report.no_fingerprint", report=report)) from None
+    if inflated > XLSX_CAP:
+        raise KhauditError(t("err.verify_report.too_big", report=report, size=inflated,
+                             cap=XLSX_CAP))
+
+
 def report_fingerprint(report: Path) -> str:
     suffix = report.suffix.lower()
+    _readable(report)
     if suffix in (".html", ".htm"):
-        found = _META.search(report.read_text(encoding="utf-8", errors="replace"))
+        with open(report, "rb") as fh:
+            head = fh.read(HTML_CAP)
+        found = _META.search(head.decode("utf-8", errors="replace"))
     elif suffix == ".pdf":
         import pypdf
 
-        text = "\n".join(page.extract_text() or "" for page in pypdf.PdfReader(report).pages)
+        try:
+            pages = pypdf.PdfReader(report).pages
+            text = "\n".join(page.extract_text() or "" for page in pages[:50])
+        except (pypdf.errors.PyPdfError, ValueError, KeyError, TypeError, RecursionError):
+            text = ""  # not a PDF pypdf can read: it carries no fingerprint khaudit can see
         found = _PDF.search(text)
     elif suffix == ".xlsx":
         import openpyxl
 
         labels = {t("report.run_id", lang) for lang in LANGUAGES}
-        book = openpyxl.load_workbook(report, read_only=True)
-        value = next((row[1] for row in book.worksheets[0].iter_rows(values_only=True)
-                      if len(row) > 1 and row[0] in labels and row[1]), "")
+        _check_zip(report)
+        try:
+            book = openpyxl.load_workbook(report, read_only=True)
+            rows = book.worksheets[0].iter_rows(max_row=200, max_col=2, values_only=True)
+            value = next((row[1] for row in rows
+                          if len(row) > 1 and row[0] in labels and row[1]), "")
+        except (ValueError, KeyError, TypeError, OSError, IndexError, zipfile.BadZipFile):
+            value = ""  # the labels are in the first rows of the first sheet, or nowhere
         found = re.fullmatch(r"[0-9a-f]{64}", str(value))
         if found:
             return found.group(0)
