@@ -364,12 +364,18 @@ def test_payload_never_shares_an_inode_with_the_originals_unless_asked(tmp_path:
     originals = {p.name: p.stat().st_ino for p in (tmp_path / "p/scans").iterdir()}
     copied = package_locality(run.path, "Xã A", tmp_path / "copy")
     assert copied.linked == 0 and not copied.notes
+    from khaudit.run import load_run
+
+    bag_run = load_run(tmp_path / "copy/data/run")  # a one-locality run: its tables as they are
+    assert not bag_run.verify_tables() and bag_run.meta["fingerprint"] == run.meta["fingerprint"]
     in_bag = {p.name: p.stat().st_ino for p in (tmp_path / "copy/data/scans").rglob("*.pdf")}
     assert set(in_bag) == set(originals) and not set(in_bag.values()) & set(originals.values())
     (tmp_path / "copy/data/scans/scans/A.0.pdf").write_bytes(b"edited in the bag")
     assert (tmp_path / "p/scans/A.0.pdf").read_bytes().startswith(b"%PDF")  # original intact
     linked = package_locality(run.path, "Xã A", tmp_path / "link", mode="link")
-    assert linked.linked == 3 and "hard-linked" in linked.notes[0]  # 2 scans, 1 inventory
+    assert linked.linked == 3 and "hard-linked" in linked.notes[0]
+    assert linked.linked == sum(os.stat(p).st_nlink > 1 for p in (tmp_path / "link/data")
+                                .rglob("*") if p.is_file())  # 2 scans, 1 inventory
     cli = subprocess.run([sys.executable, "-m", "khaudit.cli", "package", str(run.path),
                           "--locality", "Xã A", "--out", str(tmp_path / "link2"), "--mode",
                           "link"], capture_output=True, text=True)

@@ -249,10 +249,21 @@ def _locality_run(run: Run, name: str, folder: Path) -> list[PayloadFile]:
     for key in ("counts", "schemes"):
         meta[key] = {k: v for k, v in meta.get(key, {}).items() if k == name}
     meta["inputs"] = [i for i in meta.get("inputs", []) if i.get("locality") == name]
-    meta["source_tables"] = meta.pop("tables", {})
+    meta["source_tables"] = meta.get("tables", {})
     meta["bag_locality"] = name
-    written = write_run(folder, {table: run.locality_table(table, name) for table in TABLES},
-                        meta)
+    if {loc.get("name") for loc in run.meta.get("localities", [])} == {name}:
+        # a run of this locality alone: its tables are already exactly its rows (verified
+        # against run.json before packaging), copied as they are
+        folder.mkdir(parents=True)
+        for file in meta["tables"]:
+            shutil.copyfile(run.path / file, folder / file)
+        (folder / "run.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2,
+                                                    default=str), encoding="utf-8")
+        written = meta
+    else:
+        meta.pop("tables", None)
+        written = write_run(folder, {table: run.locality_table(table, name)
+                                     for table in TABLES}, meta)
     return [PayloadFile(str(folder / file), f"data/run/{file}", (folder / file).stat().st_size,
                         sha256=digest) for file, digest in written["tables"].items()] + [
         PayloadFile(str(folder / "run.json"), "data/run/run.json",
