@@ -80,10 +80,17 @@ _PARCEL = re.compile(r"\bthua (?!dat\b)")
 _NUMBER_WORD = re.compile(r"\bso (?=\d)|\s*\bso$")
 
 
+#: "ô." and "b." are how operators type "ông" and "bà"; both sides are read alike, so the "o"
+#: that "ở" folds to becomes "ong" too, harmlessly.
+_TITLES_OF_ADDRESS = re.compile(r"\b(o|b)\b")
+_ADDRESS = {"o": "ong", "b": "ba"}
+
+
 def match_form(text: str) -> str:
     """The form titles are fuzzy-compared in: folded, abbreviations expanded, "số" before a
     number and the words operators leave out of "thửa đất số" dropped."""
     form = expand_abbreviations(fold(text))
+    form = _TITLES_OF_ADDRESS.sub(lambda m: _ADDRESS[m.group(1)], form)
     return _NUMBER_WORD.sub("", _PARCEL.sub("thua dat ", form))
 
 

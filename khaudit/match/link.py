@@ -26,6 +26,7 @@ from ..i18n import t
 from .decisions import DecisionIndex
 from .evidence import normalize_code
 from .items import Item, build_items
+from .order import align, batches
 from .readings import Convention, ConventionIndex, anchors_from, describe_reading, item_readings
 from .scoring import BLOCK_CHUNK, EncodedTitles, TitleIndex, TitleScore, top_per_row
 from .settings import MatchSettings
@@ -45,6 +46,8 @@ ORDER_BONUS = 3.0
 TIE_MARGIN = 2.0
 MAX_TIE_GROUP = 60
 BLOCKED = 1e6
+#: The score of a link made by scan order alone.
+ORDER_LINK_SCORE = 0.9
 
 
 @dataclass
@@ -410,6 +413,25 @@ class _Linker:
         return t("why.below_review", self.lang, score=round(min(best.score, 100)),
                  review=round(s.review_score))
 
+    def by_order(self, items: list[Item]) -> None:
+        """Counters of a batch without metadata, linked by the order the station scanned
+        them in (order.py), to the records nothing else placed."""
+        taken = {int(r["record"]) for r in self.rows if r["decision"] in ("link", "review")}
+        listed = {int(r["item_id"]) for r in self.rows if r["decision"] in ("link", "review")}
+        free = [label for label in self.labels if label not in taken]
+        s = self.settings
+        for batch in batches([item for item in items if item.item_id not in listed]):
+            pages = list(self._pages(batch))
+            sheets = [float(self.titles.sheets[self.position[label]]) for label in free]
+            decided = align(pages, sheets, s.min_pages_per_sheet, s.max_pages_per_sheet)
+            for i, j in sorted(decided.items()):
+                item = batch[i]
+                item.scheme = "scan_order"
+                self.add(item, free[j], "scan_order", ORDER_LINK_SCORE, "link",
+                         t("why.scan_order", self.lang, position=i + 1, batch=len(batch)))
+            used = {free[j] for j in decided.values()}
+            free = [label for label in free if label not in used]
+
     def record_hints(self, ranked: dict[int, list[tuple[TitleScore, int]]]) -> None:
         """A record no scan is linked or proposed for names the scans nearest to it."""
         taken = {int(r["record"]) for r in self.rows if r["decision"] in ("link", "review")}
@@ -579,6 +601,7 @@ def match_locality(
     ranked = {k: v for k, v in ranked.items() if k not in linker.allowed}
     ranked |= linker.rank_titles([item for item in fuzzy if item.item_id in linker.allowed])
     linker.fuzzy(fuzzy, ranked)
+    linker.by_order(fuzzy)
     linker.record_hints(ranked)
     linked_items = {row["item_id"] for row in linker.rows if row["decision"] == "link"}
     schemes: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -601,7 +624,9 @@ def _silent_reason(item: Item, readings: dict[str, int], lang: str) -> str:
     """Why a scan with no candidate at all is not linked: what its name says, and that no
     record has it."""
     ev = item.evidence
-    if ev.code_keys:
+    if ev.counter and item.sidecar is None:
+        return t("why.counter_no_sidecar", lang)
+    if ev.code_keys and not ev.counter:
         return t("why.unknown_code", lang, code=ev.code_keys[0][1])
     if ev.box is not None and ev.file_no is not None:
         return t("why.unknown_box_file", lang, box=ev.box, file_no=ev.file_no)
@@ -609,6 +634,4 @@ def _silent_reason(item: Item, readings: dict[str, int], lang: str) -> str:
         return t("why.unknown_file_no", lang, file_no=ev.file_no)
     if item.sidecar is not None:
         return t("why.sidecar_no_title", lang, source=item.sidecar.source)
-    if ev.counter:
-        return t("why.counter_no_sidecar", lang)
     return t("why.no_evidence", lang)

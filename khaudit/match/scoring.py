@@ -162,6 +162,12 @@ def _nearest(queries: list[str], choices: list[str], workers: int) -> dict[str, 
     return found
 
 
+def _without_number_word(words: list[str]) -> list[str]:
+    """A "so" that a split brought before a number ("quyenso 01") goes, as match_form's do."""
+    return [w for k, w in enumerate(words)
+            if not (w == "so" and k + 1 < len(words) and words[k + 1].isdigit())]
+
+
 def _split_run_together(words: list[str], vocab: dict[str, int]) -> dict[str, list[str]]:
     """Words typed together ("hoso", "chungnhan") as the two known words they are: the split
     whose shorter part is longest wins, so "thanhpho" is "thanh pho", not "th anhpho"."""
@@ -304,7 +310,8 @@ class TitleIndex:
         as_known = _nearest(unknown, self.long_words, workers)
         joined = _split_run_together([w for w in unknown if w not in as_known], self.vocab)
         if joined:
-            word_lists = [[part for w in ws for part in joined.get(w, (w,))] for ws in word_lists]
+            word_lists = [_without_number_word([part for w in ws for part in joined.get(w, (w,))])
+                          for ws in word_lists]
         cut = cut or [False] * len(titles)
         last_prefix = np.full(len(titles), -1, dtype=np.int64)
         last_col = np.full(len(titles), -1, dtype=np.int64)
