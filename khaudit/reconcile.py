@@ -13,8 +13,6 @@ Vectorised over whole tables: a locality of 100,000 rows reconciles in seconds.
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 
@@ -23,8 +21,8 @@ from .i18n import t
 from .match.link import MatchResult
 from .match.settings import MatchSettings
 from .quality import QualitySettings, combine, file_quality
+from .match.evidence import is_copy_name
 from .scan.inspect import SCAN_FORMATS
-from .textnorm import fold
 
 RECORD_STATUSES = ("digitized", "page_mismatch", "missing", "duplicate_entry", "damaged_scan",
                    "needs_review")
@@ -32,23 +30,6 @@ FILE_STATUSES = ("matched", "orphan", "duplicate", "corrupt", "empty", "needs_re
 CANDIDATE_COLUMNS = ["locality", "path", "xxh3_128", "candidate_rank", "source_file",
                      "source_sheet", "source_row", "record_code", "title", "match_method",
                      "candidate_score", "explanation", "provenance", "candidate_kind"]
-
-
-_COPY_MARK = re.compile(r"\(\d{1,3}\)$|[ _-]+(copy|ban sao|sao chep|sao)( \d+)?$"
-                        r"|^(copy of|ban sao|sao chep|sao)\b|[ _-]copy[ _-]?\d*$")
-
-
-_COPY_FOLDER = re.compile(r"^(ban sao|sao luu|copy|copies|backup|du phong|trung|trung lap"
-                          r"|duplicates?)( \d+)?$")
-
-
-def is_copy_name(path: str) -> bool:
-    """A name a person or a system gives a copy: "X (1).pdf", "X - Copy.pdf", "Copy of X",
-    "X - Bản sao.pdf", or any file in a folder of copies ("Bản sao/", "backup/")."""
-    parts = path.split("/")
-    stem = parts[-1].rsplit(".", 1)[0]
-    return bool(_COPY_MARK.search(fold(stem)) or _COPY_MARK.search(stem.strip())
-                or any(_COPY_FOLDER.match(fold(folder)) for folder in parts[:-1]))
 
 
 def _provenance(frame: pd.DataFrame) -> pd.Series:

@@ -157,3 +157,16 @@ def test_a_convention_holds_for_the_name_shape_it_was_learned_on():
     assert set(zip(links["item_id"], links["record"])) == {(i, i) for i in range(20)}
     shapes = {c["shape"] for c in result.conventions["/scans"]}
     assert shapes == {"+title"}
+
+
+def test_two_numbers_name_a_record_together_when_neither_does_alone():
+    # "2019/004.pdf" with codes "VP-2019-0004": the number restarts every year.
+    titles = land_titles(40)
+    years = [2018 + i // 20 for i in range(40)]
+    recs = records(titles, codes=[f"VP-{y}-{i % 20 + 1:04d}" for i, y in enumerate(years)])
+    recs["year_start"] = pd.array(years, dtype="Int64")
+    recs["year_end"] = pd.array(years, dtype="Int64")
+    names = [f"{y}/{i % 20 + 1:03d}.pdf" for i, y in enumerate(years)]
+    result = match_locality(recs, scans(names), SidecarIndex([]), MatchSettings())
+    links = result.links[result.links["decision"] == "link"]
+    assert sorted(zip(links["item_id"], links["record"])) == [(i, i) for i in range(40)]

@@ -27,6 +27,31 @@ _COUNTER = re.compile(r"^(?:img|scan|dsc|dscn|image|doc|page|pic|scanned)\s*\d+$
 _PAGE_NAME = re.compile(r"^(?:p|page|trang|tr)?\s*0*\d{1,4}$")
 
 
+_COPY_MARK = re.compile(r"\(\d{1,3}\)$|[ _-]+(copy|ban sao|sao chep|sao)( \d+)?$"
+                        r"|^(copy of|ban sao|sao chep|sao)\b|[ _-]copy[ _-]?\d*$")
+
+
+_COPY_SUFFIX = re.compile(r"\s*(\(\d{1,3}\)|[ _-]+(copy|ban sao|bản sao|sao chep|sao chép)"
+                          r"( \d+)?)$", re.IGNORECASE)
+_COPY_FOLDER = re.compile(r"^(ban sao|sao luu|copy|copies|backup|du phong|trung|trung lap"
+                          r"|duplicates?)( \d+)?$")
+
+
+def strip_copy_mark(stem: str) -> str:
+    """A name without the mark a copy got ("X (1)" -> "X", "X - Sao chép" -> "X"), so the
+    numbers read from it are the original's."""
+    return _COPY_SUFFIX.sub("", stem).strip()
+
+
+def is_copy_name(path: str) -> bool:
+    """A name a person or a system gives a copy: "X (1).pdf", "X - Copy.pdf", "Copy of X",
+    "X - Bản sao.pdf", or any file in a folder of copies ("Bản sao/", "backup/")."""
+    parts = path.split("/")
+    stem = parts[-1].rsplit(".", 1)[0]
+    return bool(_COPY_MARK.search(fold(stem)) or _COPY_MARK.search(stem.strip())
+                or any(_COPY_FOLDER.match(fold(folder)) for folder in parts[:-1]))
+
+
 def normalize_code(code: str) -> str:
     """A record code in the form both sides are compared in.
 

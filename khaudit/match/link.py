@@ -180,7 +180,9 @@ class _Linker:
         checks: list[tuple[Item, int, list[Convention]]] = []
         for item in items:
             allowed, used = conventions.candidates(item, readings[item.item_id])
-            keys = [c for c in used if c.is_key]
+            # A key names a record; two scopes together (box and file number restarting in
+            # each box) may too.
+            keys = used if len(used) >= 2 else [c for c in used if c.is_key]
             if allowed is None or not keys:
                 if allowed is not None and len(allowed) <= self.settings.review_candidates:
                     self.allowed[item.item_id] = allowed

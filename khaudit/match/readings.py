@@ -28,7 +28,7 @@ import pandas as pd
 
 from ..i18n import t
 from ..textnorm import fold
-from .evidence import normalize_code
+from .evidence import normalize_code, strip_copy_mark
 from .items import Item
 
 #: A reading is adopted when it agrees with a field on at least this share of the certain links
@@ -43,11 +43,16 @@ PARSED_MIN_AGREEMENT = 0.8
 #: for, and the share of them that may name a record another scan also names.
 UNSUPERVISED_MIN_UNIQUE = 0.8
 UNSUPERVISED_MAX_SHARED = 0.05
+#: ...and the fewest scans that show it: five numbers can each fit one record by chance.
+UNSUPERVISED_MIN_SCANS = 20
 #: Certain links per root a convention is learned from at most.
 LEARN_MAX_ANCHORS = 5000
-#: Fields that name one record (keys) and fields that narrow the choice (scopes).
+#: Fields that may name one record and fields that narrow the choice. Which of the first are
+#: keys in a locality is read from the data: a field is a key when at least KEY_DISTINCT of its
+#: values are distinct.
 KEY_FIELDS = ("file_no", "stt", "code.1", "code.2", "code.3")
 SCOPE_FIELDS = ("box", "year")
+KEY_DISTINCT = 0.5
 _NUMBER = re.compile(r"\d{1,9}")
 
 
@@ -62,10 +67,9 @@ class Convention:
     checked: int  # certain links that have both
     basis: str  # "links" (learned), "parsed" (the path parser's), "unique" (no certain links)
     shape: str = ""  # the name shape it holds for (name_shape)
-
-    @property
-    def is_key(self) -> bool:
-        return self.field in KEY_FIELDS
+    #: The field names one record (a key) rather than narrowing the choice (a scope: a box, a
+    #: year, an STT that restarts per sheet, a code segment that is a year).
+    is_key: bool = True
 
 
 def _stem(name: str) -> str:
@@ -76,7 +80,7 @@ def _stem(name: str) -> str:
 def item_readings(item: Item) -> dict[str, int]:
     """Every number the item's path (and its sidecar row) shows, by where it stands."""
     parts = unicodedata.normalize("NFC", item.relpath).split("/")
-    name = parts[-1] if item.series else _stem(parts[-1])
+    name = strip_copy_mark(parts[-1] if item.series else _stem(parts[-1]))
     out: dict[str, int] = {}
     places = [("name", name)] + [(f"folder{d}", folder)
                                  for d, folder in enumerate(reversed(parts[:-1]), 1) if d <= 3]
@@ -142,6 +146,8 @@ class ConventionIndex:
                 groups[value].add(label)
             self.by_value[field] = {v: frozenset(labels) for v, labels in groups.items()}
         self.conventions: dict[str, list[Convention]] = {}
+        self.keys = {f for f in KEY_FIELDS if f in self.fields and len(self.by_value[f])
+                     >= KEY_DISTINCT * len(self.fields[f])}
 
     def learn(self, items: list[Item], readings: dict[int, dict[str, int]],
               anchors: dict[int, int]) -> None:
@@ -172,7 +178,7 @@ class ConventionIndex:
                     if record in values:
                         checked[(reading, field)] += 1
                         agree[(reading, field)] += values[record] == value
-        adopted = [Convention(root, r, f, agree[(r, f)], n, "links")
+        adopted = [Convention(root, r, f, agree[(r, f)], n, "links", is_key=f in self.keys)
                    for (r, f), n in checked.items()
                    if agree[(r, f)] >= MIN_AGREEING and agree[(r, f)] >= MIN_AGREEMENT * n]
         taken = {(c.reading, c.field) for c in adopted}
@@ -184,11 +190,12 @@ class ConventionIndex:
                 continue
             if any(readings[i.item_id].get(reading) is not None for i in members):
                 adopted.append(Convention(root, reading, field, agree[(reading, field)], n,
-                                          "parsed"))
+                                          "parsed", is_key=field in self.keys))
         # A scanner counter numbers what the station saw, not the inventory: with no certain
         # link to vouch for it, its number is never taken as a record's.
         counters = all(item.evidence.counter for item in members)
-        if not counters and not any(c.is_key for c in adopted):
+        if (not counters and len(members) >= UNSUPERVISED_MIN_SCANS
+                and not any(c.is_key for c in adopted)):
             # A pair the certain links checked and found wanting is not taken up again.
             refuted = {pair for pair, n in checked.items()
                        if n >= MIN_AGREEING and agree[pair] < MIN_AGREEMENT * n}
@@ -208,7 +215,7 @@ class ConventionIndex:
             having = [i for i in members if reading in readings[i.item_id]]
             if len(having) < max(MIN_AGREEING, 0.5 * len(members)):
                 continue
-            for field in KEY_FIELDS:
+            for field in sorted(self.keys):
                 index = self.by_value.get(field)
                 if not index or (reading, field) in refuted:
                     continue
@@ -225,8 +232,59 @@ class ConventionIndex:
                 share = len(single) / len(having)
                 if best is None or share > best[0]:
                     best = (share, Convention(root, reading, field, len(single), len(having),
-                                              "unique"))
-        return [best[1]] if best else []
+                                              "unique", is_key=True))
+        if best:
+            return [best[1]]
+        return self._unique_pair(root, members, readings, refuted)
+
+    def _unique_pair(self, root: str, members: list[Item], readings: dict[int, dict[str, int]],
+                     refuted: set[tuple[str, str]]) -> list[Convention]:
+        """Two readings that name one record together ("2019/004.pdf": the year folder and
+        the number within the year, as the code "VP-2019-0004" has them), when neither does
+        alone. Only pairs of readings whose every value some record has are tried."""
+        fields = [f for f in (*KEY_FIELDS, *SCOPE_FIELDS) if self.by_value.get(f)]
+        names = sorted({r for item in members for r in readings[item.item_id]})
+        present = []
+        for reading in names:
+            having = [i for i in members if reading in readings[i.item_id]]
+            if len(having) < max(MIN_AGREEING, 0.5 * len(members)):
+                continue
+            for field in fields:
+                index = self.by_value[field]
+                if (reading, field) in refuted:
+                    continue
+                found = sum(readings[i.item_id][reading] in index for i in having)
+                if found >= UNSUPERVISED_MIN_UNIQUE * len(having):
+                    present.append((reading, field))
+        best: tuple[float, list[Convention]] | None = None
+        for a, (r1, f1) in enumerate(present):
+            for r2, f2 in present[a + 1:]:
+                if r1 == r2 or f1 == f2:
+                    continue
+                having = [i for i in members
+                          if r1 in readings[i.item_id] and r2 in readings[i.item_id]]
+                single: list[tuple[int, Item]] = []
+                for item in having:
+                    hits = (self.by_value[f1].get(readings[item.item_id][r1], frozenset())
+                            & self.by_value[f2].get(readings[item.item_id][r2], frozenset()))
+                    if len(hits) == 1:
+                        single.append((next(iter(hits)), item))
+                if len(single) < UNSUPERVISED_MIN_UNIQUE * len(having):
+                    continue
+                contents: dict[int, set[frozenset[str]]] = defaultdict(set)
+                for record, item in single:
+                    contents[record].add(item.hashes)
+                if sum(len(c) - 1 for c in contents.values()) > UNSUPERVISED_MAX_SHARED * len(
+                        single):
+                    continue
+                share = len(single) / len(having)
+                if best is None or share > best[0]:
+                    # Together they are a key: the more distinct field carries it.
+                    finer = max((f1, f2), key=lambda f: len(self.by_value[f]))
+                    best = (share, [Convention(root, r, f, len(single), len(having), "unique",
+                                               is_key=f == finer)
+                                    for r, f in ((r1, f1), (r2, f2))])
+        return best[1] if best else []
 
     def candidates(self, item: Item, readings: dict[str, int]
                    ) -> tuple[frozenset[int] | None, list[Convention]]:
