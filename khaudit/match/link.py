@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -40,10 +40,11 @@ HINT_CANDIDATES = 3
 #: the root's titles (and three) sit there.
 CUT_MIN_SHARE = 0.03
 #: Near-twins: points a counter series' scan order adds to the pair it puts in order; how much
-#: better the chosen assignment must be than any other for a pair to be decided; the largest
-#: group of competing scans settled together (a larger one goes to review).
-ORDER_BONUS = 3.0
-TIE_MARGIN = 2.0
+#: better the chosen assignment must be than any other for a pair to be decided (more than a
+#: page count alone gives: a short scan of one twin fits the other's sheets as often as not);
+#: the largest group of competing scans settled together (a larger one goes to review).
+ORDER_BONUS = 7.0
+TIE_MARGIN = 6.0
 MAX_TIE_GROUP = 60
 BLOCKED = 1e6
 #: The score of a link made by scan order alone.
@@ -301,9 +302,12 @@ class _Linker:
             groups[(item.root, from_sidecar)].append(length[item.item_id])
         limits = {}
         for key, lengths in groups.items():
-            top = max(lengths)
-            at_top = sum(n >= top - 1 for n in lengths)
-            limits[key] = top - 1 if at_top >= max(3, CUT_MIN_SHARE * len(lengths)) else 10**9
+            # The cut length is the most common length among the longer half (a few names
+            # past it, "… tu so_2", do not hide it).
+            counts = Counter(n for n in lengths if n >= float(np.median(lengths)))
+            limit, seen = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+            cut = seen >= max(3, CUT_MIN_SHARE * len(lengths))
+            limits[key] = limit - 1 if cut else 10**9
         return [length[item.item_id] >= limits[(item.root, bool(item.sidecar
                                                                 and item.sidecar.title))]
                 for item in items]
@@ -628,12 +632,16 @@ def _silent_reason(item: Item, readings: dict[str, int], lang: str) -> str:
     ev = item.evidence
     if ev.counter and item.sidecar is None:
         return t("why.counter_no_sidecar", lang)
-    if ev.code_keys and not ev.counter:
-        return t("why.unknown_code", lang, code=ev.code_keys[0][1])
+    codes = [text for key, text, _ in ev.code_keys if not key.replace(".", "").isdigit()]
+    if codes and not ev.counter:
+        return t("why.unknown_code", lang, code=codes[0])
     if ev.box is not None and ev.file_no is not None:
         return t("why.unknown_box_file", lang, box=ev.box, file_no=ev.file_no)
     if ev.file_no is not None:
         return t("why.unknown_file_no", lang, file_no=ev.file_no)
+    if readings:
+        numbers = ", ".join(str(v) for v in dict.fromkeys(readings.values()))
+        return t("why.unknown_numbers", lang, numbers=numbers)
     if item.sidecar is not None:
         return t("why.sidecar_no_title", lang, source=item.sidecar.source)
     return t("why.no_evidence", lang)
