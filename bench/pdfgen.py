@@ -138,6 +138,27 @@ def _fpdf2(dpi: int, pages: int, rng: random.Random) -> bytes:
     return bytes(pdf.output())
 
 
+def _searchable(dpi: int, pages: int, rng: random.Random) -> bytes:
+    """fpdf2 pages as OCR software leaves them: the page image, invisible text over it."""
+    from pathlib import Path
+
+    import fpdf
+    import matplotlib
+
+    font = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+    pdf = fpdf.FPDF(unit="in", format=(8.27, 11.69))
+    pdf.add_font("DejaVu", "", str(font))
+    for number in range(pages):
+        pdf.add_page()
+        pdf.image(_image("L", dpi, rng), x=0.5, y=0.5, w=2.0)
+        pdf.text_mode = fpdf.enums.TextMode.INVISIBLE
+        pdf.set_font("DejaVu", size=11)
+        pdf.set_xy(0.6, 0.6)
+        pdf.cell(text=f"UBND xã Diên Lạc - Hồ sơ số {rng.randint(1, 999)}: Đăng ký kết hôn "
+                      f"- trang {number + 1}")
+    return bytes(pdf.output())
+
+
 def _jbig2(dpi: int, pages: int) -> bytes:
     """Pages of JBIG2-coded bilevel images (the dictionary only: khaudit never decodes, and
     no JBIG2 encoder is on PyPI), at a 2 × 2.8 inch placement."""
@@ -202,7 +223,11 @@ KINDS = {
     "fpdf2, placed image": ("fpdf2", "classic xref", lambda d, p, r: _fpdf2(d, p, r), "L", ""),
     "JBIG2 (dictionary)": ("hand-written", "classic xref", lambda d, p, r: _jbig2(d, p), "1",
                            ""),
+    "fpdf2, searchable": ("fpdf2", "classic xref, OCR text layer",
+                          lambda d, p, r: _searchable(d, p, r), "L", ""),
 }
+#: Kinds whose first page has a text layer.
+SEARCHABLE = {"fpdf2, searchable"}
 
 
 def _objstm():

@@ -2,7 +2,7 @@
 several writers (bench/pdfgen.py KINDS: Pillow, img2pdf, pikepdf, pypdf, fpdf2).
 
 Usage: .venv/bin/python bench/pdflibs.py [--pages 20] [--dpi 240] [--rounds 5]
-Needs: pypdfium2 and img2pdf (benchmark-only dependencies, the ``bench`` extra).
+Needs: img2pdf (a benchmark-only dependency, the ``bench`` extra).
 
 For each kind, one file of --pages pages at --dpi, then the same file owner-restricted, user-
 locked and cut in half. Timed, best of --rounds (each library once a round, on the bytes in

@@ -47,14 +47,14 @@ SCAN_COLUMNS = [
     "pages", "dpi", "color_mode", "integrity", "integrity_note", "pdfa",
 ]
 _FACT_COLUMNS = ["size", "mtime", "mtime_ns", "inode", "xxh3_128", "sha256", "format", "pages",
-                 "dpi", "color_mode", "integrity", "integrity_note", "pdfa"]
+                 "dpi", "color_mode", "integrity", "integrity_note", "pdfa", "first_page_text"]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
     root TEXT NOT NULL, path TEXT NOT NULL, dir TEXT NOT NULL, path_bytes BLOB,
     role TEXT, size INTEGER, mtime REAL, mtime_ns INTEGER, inode INTEGER,
     xxh3_128 TEXT, sha256 TEXT, format TEXT, pages INTEGER, dpi INTEGER, color_mode TEXT,
-    integrity TEXT, integrity_note TEXT, pdfa TEXT, inspected INTEGER,
+    integrity TEXT, integrity_note TEXT, pdfa TEXT, first_page_text TEXT, inspected INTEGER,
     first_seen INTEGER, last_seen INTEGER, read_in INTEGER,
     PRIMARY KEY (root, dir, path)  -- a folder's rows are contiguous: one range read per folder
 ) WITHOUT ROWID;
@@ -83,15 +83,16 @@ CREATE TABLE IF NOT EXISTS audited (root TEXT PRIMARY KEY, scan_id INTEGER NOT N
 #: A version 1 catalogue is upgraded in place: no stamps yet simply means the first rescan
 #: compares file by file, as version 1 did. 3 added the audit marks (``audited``): the last
 #: scan of each root that a completed audit reported, so the next reports what changed since.
-#: 4 added the PDF/A claim (``pdfa``), and PDFs gained resolution and colour: an older
-#: catalogue's PDFs, and its images judged damaged (the pixel guard once failed large valid
+#: 4 added the PDF/A claim (``pdfa``), and PDFs gained resolution and colour; 5 the first
+#: page's text of searchable PDFs (``first_page_text``). An older catalogue gains the columns
+#: it lacks; its PDFs, and its images judged damaged (the pixel guard once failed large valid
 #: ones), are marked uninspected and their folders' stamps stop vouching for inspection, so
 #: the next scan reads just those files again.
-SCHEMA_VERSION = 4
-_UPGRADABLE = (0, 1, 2, 3)
+SCHEMA_VERSION = 5
+_UPGRADABLE = (0, 1, 2, 3, 4)
 _UPGRADE = "DROP INDEX IF EXISTS files_hash; DROP TABLE IF EXISTS seen_dirs;"
-_ADD_PDFA = (
-    "ALTER TABLE files ADD COLUMN pdfa TEXT;"
+_ADDED_COLUMNS = {"pdfa": "TEXT", "first_page_text": "TEXT"}
+_REINSPECT = (
     "UPDATE files SET inspected = 0 WHERE format = 'pdf' "
     "OR (format IN ('tiff', 'jpeg', 'png') AND integrity != 'ok');"
     "UPDATE folders SET level = level & ~2;")  # 2: _INSPECTED, below
@@ -174,15 +175,16 @@ def _inspect(job: tuple[list[str], bool, bool]) -> list[tuple]:
 _UPSERT = (
     "INSERT INTO files (root, path, dir, path_bytes, role, size, mtime, mtime_ns, inode, "
     "xxh3_128, sha256, format, pages, dpi, color_mode, integrity, integrity_note, pdfa, "
-    "inspected, first_seen, last_seen, read_in) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "first_page_text, inspected, first_seen, last_seen, read_in) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (root, dir, path) DO UPDATE SET "
     "path_bytes = excluded.path_bytes, role = excluded.role, size = excluded.size, "
     "mtime = excluded.mtime, mtime_ns = excluded.mtime_ns, inode = excluded.inode, "
     "xxh3_128 = excluded.xxh3_128, sha256 = excluded.sha256, format = excluded.format, "
     "pages = excluded.pages, dpi = excluded.dpi, color_mode = excluded.color_mode, "
     "integrity = excluded.integrity, integrity_note = excluded.integrity_note, "
-    "pdfa = excluded.pdfa, inspected = excluded.inspected, last_seen = excluded.last_seen, "
+    "pdfa = excluded.pdfa, first_page_text = excluded.first_page_text, "
+    "inspected = excluded.inspected, last_seen = excluded.last_seen, "
     "read_in = excluded.read_in")
 _CHANGED = (
     "INSERT INTO events (scan_id, root, kind, path, xxh3_128) "
@@ -429,8 +431,11 @@ class Catalogue:
         if version != SCHEMA_VERSION:
             self.db.executescript(_UPGRADE + SCHEMA)
             columns = {row[1] for row in self.db.execute("PRAGMA table_info(files)")}
-            if "pdfa" not in columns:
-                self.db.executescript(_ADD_PDFA)
+            missing = [name for name in _ADDED_COLUMNS if name not in columns]
+            for name in missing:
+                self.db.execute(f"ALTER TABLE files ADD COLUMN {name} {_ADDED_COLUMNS[name]}")
+            if missing:
+                self.db.executescript(_REINSPECT)
             self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         self.db.commit()
 
@@ -549,6 +554,17 @@ class Catalogue:
         if not chunks:
             return pd.DataFrame(columns=SCAN_COLUMNS[1:])
         return pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
+
+    def first_page_texts(self, roots: list[Path]) -> pd.DataFrame:
+        """Root, path and first-page text of every searchable PDF under ``roots``, as the last
+        scan read it: kept apart from :meth:`files` so a million-file audit that does not
+        look at content does not hold every text in memory."""
+        keys = [str(Path(r).resolve()) for r in roots]
+        marks = ",".join("?" * len(keys))
+        frame = pd.read_sql_query(
+            f"SELECT root, path, first_page_text FROM files WHERE root IN ({marks}) "
+            f"AND first_page_text != '' ORDER BY root, path", self.db, params=keys)
+        return frame.astype({"first_page_text": "string[pyarrow]"})
 
     def events(self, root: Path | None = None) -> pd.DataFrame:
         query = "SELECT * FROM events"

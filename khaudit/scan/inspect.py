@@ -11,7 +11,8 @@ Image headers are read without decoding pixels, so Pillow's decompression-bomb g
 for code that decodes) is off while they are: a 20000×10000 bilevel land map is a valid scan.
 A PDF's pages, resolution, colour and PDF/A claim come from pikepdf (pdfdoc.py); the
 cross-reference fast path (pdf.py) vouches for the page count and the structure first and
-turns away what is malformed before any library spends time on it.
+turns away what is malformed before any library spends time on it. A searchable PDF's first
+page text comes from pypdfium2 (pagetext.py), asked only when pikepdf saw text on that page.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 
 import xxhash
 
+from .pagetext import first_page_text
 from .pdf import MAX_PAGES, Encrypted, Malformed, count_pages
 from .pdfdoc import Unreadable, color_rank, read_pdf
 
@@ -61,6 +63,7 @@ class FileFacts:
     integrity: str = "ok"
     integrity_note: str = ""
     pdfa: str = ""  # the claimed PDF/A part and conformance, e.g. "1B"
+    first_page_text: str = ""  # a searchable PDF's first page, as its text layer says
 
 
 @dataclass(slots=True)
@@ -125,6 +128,8 @@ def _inspect_pdf(src: Source, facts: FileFacts) -> None:
         facts.integrity_note = "PDF restricted by an owner password only; opens without one"
     if not facts.pages:
         facts.integrity, facts.integrity_note = "unparsable", "PDF has no pages"
+    elif found.first_page_has_text:
+        facts.first_page_text = first_page_text(src.data if src.data is not None else src.path)
 
 
 def _inspect_image(src: Source, facts: FileFacts) -> None:

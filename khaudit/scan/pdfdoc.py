@@ -57,6 +57,8 @@ class PdfFacts:
     pdfa: str = ""  # the claimed PDF/A part and conformance, e.g. "1B"
     owner_password_only: bool = False
     page_dpi: list[float | None] = field(default_factory=list)
+    #: The first page shows text (or draws a form, which may): worth asking for its text.
+    first_page_has_text: bool = False
 
 
 Matrix = tuple[float, float, float, float, float, float]
@@ -145,6 +147,8 @@ _PLACING = re.compile(
     rb"|(?P<bi>BI)"
     rb")(?![^" + _DELIM + rb"])", re.S)
 _ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_SHOWS_TEXT = re.compile(rb"(?<![^" + _DELIM + rb"])(?:BT|Tj|TJ)(?![^" + _DELIM + rb"])")
+_MAX_TEXT_PAGE = 16 << 20  # a first page whose content is larger is not read for text
 
 
 def instructions_of(data: bytes) -> list[tuple[str, list[str]]]:
@@ -222,6 +226,23 @@ def _placed(owner: Any, resources: Any, ctm: Matrix, depth: int,
             seen = _image(inline.obj, ctm, resources) if hasattr(inline, "obj") else None
             if seen:
                 found.append(seen)
+
+
+def _shows_text(page: pikepdf.Page) -> bool:
+    """Whether a page's content shows text or draws a form (whose content may), and is small
+    enough for its text to be read in bounded time."""
+    contents = page.obj.get("/Contents")
+    parts = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+    streams = [p for p in parts if isinstance(p, pikepdf.Stream)]
+    if sum(int(p.get("/Length", 0)) for p in streams) > _MAX_TEXT_PAGE:
+        return False
+    if any(_SHOWS_TEXT.search(p.read_bytes()) for p in streams):
+        return True
+    resources = page.obj.get("/Resources")
+    xobjects = resources.get("/XObject") if isinstance(resources, pikepdf.Dictionary) else None
+    return isinstance(xobjects, pikepdf.Dictionary) and any(
+        isinstance(x, pikepdf.Stream) and str(x.get("/Subtype", "")) == "/Form"
+        for x in xobjects.values())
 
 
 def _page_figures(page: pikepdf.Page) -> tuple[float | None, str]:
@@ -319,6 +340,8 @@ def read_pdf(source: Any, figures: bool = True) -> PdfFacts:
             facts.page_dpi.append(dpi)
             if mode:
                 modes.append(mode)
+            if number == 1:
+                facts.first_page_has_text = _shows_text(page)
         measured = [d for d in facts.page_dpi if d is not None]
         facts.dpi = int(round(min(measured))) if measured else None
         facts.color_mode = min(modes, key=color_rank) if modes else ""
