@@ -25,8 +25,8 @@ import pandas as pd
 
 from .errors import ProjectError
 from .i18n import t
+from .scan.colour import color_rank
 from .scan.inspect import SCAN_FORMATS
-from .scan.pdfdoc import color_rank
 
 COLOR_MODES = ("bilevel", "gray", "color")
 #: Ways a project file may name a colour mode (English, Vietnamese, Pillow's names).

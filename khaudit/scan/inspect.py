@@ -27,9 +27,9 @@ from dataclasses import dataclass
 
 import xxhash
 
+from .colour import color_rank
 from .pagetext import first_page_text
 from .pdf import MAX_PAGES, Encrypted, Malformed, count_pages
-from .pdfdoc import Unreadable, color_rank, read_pdf
 
 _CHUNK = 8 << 20
 _IN_MEMORY_LIMIT = 64 << 20  # files up to this size are read in one call and kept for inspection
@@ -104,6 +104,8 @@ def pdf_truncated(src: Source) -> bool:
 
 
 def _inspect_pdf(src: Source, facts: FileFacts) -> None:
+    from .pdfdoc import Unreadable, read_pdf  # pikepdf: not loaded by a hash-only scan
+
     if pdf_truncated(src):
         facts.integrity, facts.integrity_note = "truncated", "PDF has no end-of-file marker"
         return

@@ -22,6 +22,7 @@ from typing import Any
 
 import pikepdf
 
+from .colour import color_rank
 from .pdf import MAX_PAGES
 
 _FORM_DEPTH = 4  # forms inside forms, at most: deeper nesting is not what scanners write
@@ -32,13 +33,6 @@ _PART = re.compile(rb"pdfaid:part(?:\s*=\s*[\"']|(?:\s[^<>]*)?>)\s*(\d+)\s*[<\"'
 _CONFORMANCE = re.compile(
     rb"pdfaid:conformance(?:\s*=\s*[\"']|(?:\s[^<>]*)?>)\s*([A-Za-z])\s*[<\"']")
 _PDFA_NAMESPACE = b"aiim.org/pdfa/ns/id"
-#: Pillow's mode names, so PDFs and images share one colour vocabulary; ranked poorest first.
-COLOR_RANK = {"1": 0, "L": 1, "LA": 1, "I": 1, "I;16": 1, "F": 1}
-
-
-def color_rank(mode: str) -> int:
-    """0 bilevel, 1 greyscale, 2 colour (anything else Pillow or a PDF can name)."""
-    return COLOR_RANK.get(mode, 2)
 
 
 class Unreadable(Exception):
