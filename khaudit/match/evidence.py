@@ -52,6 +52,19 @@ def is_copy_name(path: str) -> bool:
                 or any(_COPY_FOLDER.match(fold(folder)) for folder in parts[:-1]))
 
 
+_COLLISION_SUFFIX = re.compile(r"_\d{1,2}$")
+
+
+def typed_title(text: str) -> str:
+    """The title an operator typed into a name, without what the file system or a copy added:
+    "… từ số_3" (a third file of that cut name) or "… (1)". A trailing "_12" is kept when
+    the name is written with underscores for spaces: there it is a number of the title."""
+    text = strip_copy_mark(text.strip())
+    if " " in text:
+        text = _COLLISION_SUFFIX.sub("", text)
+    return text.strip()
+
+
 def normalize_code(code: str) -> str:
     """A record code in the form both sides are compared in.
 
@@ -127,7 +140,7 @@ def path_evidence(relpath: str, is_folder_item: bool = False, pattern: re.Patter
         elif m := _NUMBER_TITLE.match(name.strip()):
             number, title = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
             if sum(ch.isalpha() for ch in title) >= 6:
-                ev.file_no, ev.title, ev.box_file_source = int(number), title.strip(), name
+                ev.file_no, ev.title, ev.box_file_source = int(number), typed_title(title), name
     if ev.box is None:
         for folder in reversed(folders):
             if m := _BOX.match(fold(folder)):
@@ -137,5 +150,5 @@ def path_evidence(relpath: str, is_folder_item: bool = False, pattern: re.Patter
     if _COUNTER.match(folded):
         ev.counter = True
     elif not ev.title and sum(ch.isalpha() for ch in name) >= 12 and len(folded.split()) >= 3:
-        ev.title = name.strip()
+        ev.title = typed_title(name)
     return ev

@@ -18,6 +18,9 @@ from .evidence import PathEvidence, is_page_name, path_evidence
 from .sidecar import SidecarEntry, SidecarIndex
 
 _IMAGE_FORMATS = {"jpeg", "tiff", "png"}
+_DIGITS = re.compile(r"\d+")
+#: Pages a series may lack (a scan short of a sheet or two) and still be read as one.
+SERIES_GAPS = 3
 
 
 @dataclass
@@ -37,6 +40,13 @@ class Item:
 def _stem(name: str) -> str:
     dot = name.rfind(".")
     return name[:dot] if dot > 0 else name
+
+
+def _numbered_from_one(stems: list[str]) -> bool:
+    """Pages of one record are numbered from 1 (or 0) with few gaps; a folder of images
+    numbered 35, 37, 38 ... is a folder of records named by number."""
+    numbers = sorted(int(m.group()) for stem in stems if (m := _DIGITS.search(stem)))
+    return bool(numbers) and numbers[0] <= 1 and numbers[-1] <= len(numbers) + SERIES_GAPS
 
 
 def build_items(scans: pd.DataFrame, sidecars: SidecarIndex,
@@ -61,6 +71,7 @@ def build_items(scans: pd.DataFrame, sidecars: SidecarIndex,
             folder != "" and (len(positions) >= 2 or formats[positions[0]] in _IMAGE_FORMATS)
             and all(formats[p] in _IMAGE_FORMATS or formats[p] == "empty" for p in positions)
             and all(is_page_name(_stem(posixpath.basename(paths[p]))) for p in positions)
+            and _numbered_from_one([_stem(posixpath.basename(paths[p])) for p in positions])
         )
         groups = [positions] if is_series else [[p] for p in positions]
         for group in groups:
