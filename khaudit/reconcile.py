@@ -18,10 +18,10 @@ import pandas as pd
 
 from .classify import is_tthc
 from .i18n import t
+from .match.evidence import is_copy_name
 from .match.link import MatchResult
 from .match.settings import MatchSettings
 from .quality import QualitySettings, combine, file_quality
-from .match.evidence import is_copy_name
 from .scan.inspect import SCAN_FORMATS
 
 RECORD_STATUSES = ("digitized", "page_mismatch", "missing", "duplicate_entry", "damaged_scan",

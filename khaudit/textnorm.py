@@ -36,7 +36,6 @@ ABBREVIATIONS: dict[str, str] = {
     "xd": "xay dung",
     "gpxd": "giay phep xay dung",
     "gcnqsdd": "giay chung nhan quyen su dung dat",
-    "qsdd": "quyen su dung dat",
     "hgd": "ho gia dinh",
     "tp": "thanh pho",
     "tx": "thi xa",

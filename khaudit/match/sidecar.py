@@ -8,9 +8,9 @@ those suffixes is not a sidecar and is left for the inspector (ignored_files.csv
 
 from __future__ import annotations
 
+import re
 import unicodedata
 import xml.etree.ElementTree as ET
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,9 +127,10 @@ def _from_sheet(sheet: RawSheet, source: str) -> list[SidecarEntry]:
     if "file" not in col:
         return []
     mapped = set(col.values())
+    whole = [c for c in range(width) if c not in mapped
+             and _share(_column(body, c), lambda v: bool(_WHOLE.match(v))) >= CONTENT_SHARE]
     number_columns = {c: fold(headings[c]) if c < len(headings) and headings[c] else f"col{c + 1}"
-                      for c in range(width) if c not in mapped
-                      and _share(_column(body, c), lambda v: bool(_WHOLE.match(v))) >= CONTENT_SHARE}
+                      for c in whole}
     entries = []
     for r, row in enumerate(body, top + 2):
 
