@@ -304,7 +304,8 @@ class _Linker:
         for key, lengths in groups.items():
             # The cut length is the most common length among the longer half (a few names
             # past it, "… tu so_2", do not hide it).
-            counts = Counter(n for n in lengths if n >= float(np.median(lengths)))
+            middle = float(np.median(lengths))
+            counts = Counter(n for n in lengths if n >= middle)
             limit, seen = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
             cut = seen >= max(3, CUT_MIN_SHARE * len(lengths))
             limits[key] = limit - 1 if cut else 10**9

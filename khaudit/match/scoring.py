@@ -25,7 +25,7 @@ product over the candidate pairs: no Python loop over pairs, cost linear in the 
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import numpy as np
@@ -247,22 +247,20 @@ class TitleIndex:
                        for w in ws]
             self.prefix_idf[j, 1:len(ws) + 1] = np.cumsum(weights)
             self.prefix_idf[j, len(ws) + 1:] = self.prefix_idf[j, len(ws)]
-        # Beginnings of record words (numbers from one digit, words from two letters): a scan
-        # title cut inside a word or number ends in one of them.
-        prefix_rows: list[list[str]] = []
-        for ws in word_lists:
-            heads = set()
-            for w in ws:
-                if "#" in w:
-                    continue
-                for length in range(1 if w.isdigit() else 2, len(w)):
-                    heads.add(w[:length])
-            prefix_rows.append(sorted(heads))
-        self.prefix_ids = {h: i for i, h in enumerate(sorted({h for r in prefix_rows
-                                                               for h in r}))}
-        self.prefix_matrix = _csr([[self.prefix_ids[h] for h in r] for r in prefix_rows],
-                                  [[1.0] * len(r) for r in prefix_rows],
-                                  max(1, len(self.prefix_ids)))
+        # Beginnings of inventory words (numbers from one digit, words from two letters): a
+        # scan title cut inside a word or number ends in one of them. Indexed over the
+        # vocabulary (prefix -> the words it begins), not over the records: a locality has far
+        # fewer distinct words than records.
+        begins: dict[str, list[int]] = defaultdict(list)
+        for word, col in self.vocab.items():
+            if "#" in word:
+                continue
+            for length in range(1 if word.isdigit() else 2, len(word)):
+                begins[word[:length]].append(col)
+        self.prefix_ids = {h: i for i, h in enumerate(sorted(begins))}
+        self.prefix_words = _csr([begins[h] for h in self.prefix_ids],
+                                 [[1.0] * len(begins[h]) for h in self.prefix_ids],
+                                 len(self.vocab))
         self.number_ids = {x: i for i, x in enumerate(sorted({x for ns in self.numbers
                                                               for x in ns}))}
         self.numbers_matrix = _csr([[self.number_ids[x] for x in ns] for ns in self.numbers],
@@ -452,7 +450,9 @@ class TitleIndex:
         open_ = np.flatnonzero(prefix >= 0)
         if not len(open_):
             return begun
-        hit = np.asarray(self.prefix_matrix[record[open_], prefix[open_]]).ravel() > 0
+        has_word = (self.words[record[open_]] > 0).astype(np.float64)
+        hit = np.asarray(has_word.multiply(self.prefix_words[prefix[open_]]).sum(axis=1)
+                         ).ravel() > 0
         col = scans.last_col[item[open_]]
         known = col >= 0
         whole = np.zeros(len(open_), dtype=bool)
