@@ -15,6 +15,7 @@ Each tool runs in its own process, so one cannot warm the other's caches.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import subprocess
 import sys
@@ -27,7 +28,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import khaudit.audit as audit_module  # noqa: E402
+audit_module = importlib.import_module("khaudit.audit")
 from khaudit.evaluate import score_run  # noqa: E402
 from khaudit.match.link import MatchResult  # noqa: E402
 from khaudit.match.settings import MatchSettings  # noqa: E402
