@@ -439,3 +439,12 @@ def test_manifest_paths_round_trip_and_stay_bagit_python_compatible(name: str):
     assert "\n" not in encode_path(name) and "\r" not in encode_path(name)
     if not any(code in name.lower() for code in ("%0a", "%0d", "%25")):
         assert encode_path(name) == name.replace("\n", "%0A").replace("\r", "%0D")
+
+
+def test_every_kind_of_problem_and_warning_is_named_in_both_languages():
+    from khaudit.handover.verify import PROBLEM_KINDS, WARNING_KINDS
+    from khaudit.i18n import catalogue
+
+    for lang in ("vi", "en"):
+        assert all(f"bag.kind.{kind}" in catalogue(lang)
+                   for kind in PROBLEM_KINDS + WARNING_KINDS), lang

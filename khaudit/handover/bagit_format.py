@@ -263,13 +263,6 @@ def parse_bag_info(text: str) -> list[tuple[str, str]]:
     return items
 
 
-def read_bag_info(path: Path) -> list[tuple[str, str]]:
-    """bag-info.txt of a bag khaudit wrote itself (UTF-8); empty when absent."""
-    if not path.is_file():
-        return []
-    return parse_bag_info(path.read_text(encoding="utf-8", errors="replace"))
-
-
 def write_bag_info(path: Path, items: list[tuple[str, str]]) -> None:
     text = "".join(f"{label}: {value}\n" for label, value in items)
     path.write_text(text, encoding="utf-8", newline="\n")

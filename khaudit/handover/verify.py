@@ -262,7 +262,7 @@ def _walk_payload(bag: _Bag) -> dict[str, tuple[str, int]]:
     try:
         top = os.open("data", os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=bag.fd)
     except OSError as exc:
-        failure = open_in_bag_error(bag, "data", exc)
+        failure = _data_error(bag, "data", exc)
         bag.problem(failure.kind, "data", failure.key, **failure.values)
         return on_disk
     stack = [(top, "data")]
@@ -278,7 +278,7 @@ def _walk_payload(bag: _Bag) -> dict[str, tuple[str, int]]:
     return on_disk
 
 
-def open_in_bag_error(bag: _Bag, name: str, exc: OSError) -> BagFileError:
+def _data_error(bag: _Bag, name: str, exc: OSError) -> BagFileError:
     try:
         mode = os.stat(name, dir_fd=bag.fd, follow_symlinks=False).st_mode
     except OSError:
