@@ -24,6 +24,7 @@ from .forecast import forecast_all, forecast_table
 from .history import HistoryEntry, history_table, locality_snapshot, read_history, record_run
 from .i18n import t
 from .inventory.loader import load_locality
+from .inventory.readers import sha256_quietly
 from .match.decisions import DecisionIndex, read_decisions
 from .match.link import match_locality
 from .match.settings import MatchSettings
@@ -39,7 +40,6 @@ from .run import (
     Run,
     RunWriter,
     digest_rows,
-    sha256_file,
     status_counts,
 )
 from .scan.catalogue import Catalogue, scan_roots
@@ -159,13 +159,13 @@ def _prepare(project: Project, locality: Locality, lang: str, progress: StagePro
                           for error in unreadable]
     problems = pd.DataFrame(scan_problems, columns=["locality", "root", "path", "problem"])
     inputs = [{"locality": locality.name, "kind": "inventory", "path": display,
-               "size": path.stat().st_size, "sha256": sha256_file(path)}
+               "size": path.stat().st_size, "sha256": sha256_quietly(path)}
               for path, display in locality.inventories]
     if locality.sidecar is not None:
         inputs.append({"locality": locality.name, "kind": "sidecar",
                        "path": _relative(locality.sidecar, base),
                        "size": locality.sidecar.stat().st_size,
-                       "sha256": sha256_file(locality.sidecar)})
+                       "sha256": sha256_quietly(locality.sidecar)})
     job = MatchJob(locality=locality.name, records=records, scans=scans, sidecars=entries,
                    settings=project.matching, pattern=locality.naming_pattern, lang=lang,
                    decisions=decisions, quality=project.quality)
@@ -313,7 +313,10 @@ def audit(project: Project | str | Path, out: str | Path, lang: str = "vi",
         "schemes": schemes,
         "conventions": conventions,
     }
-    history = read_history(project.history) if project.history else []
+    history_problems: list[str] = []
+    history = read_history(project.history, problems=history_problems) \
+        if project.history else []
+    meta["warnings"] = [*meta["warnings"], *history_problems]
     this_run = HistoryEntry(run_id=meta["run_id"], as_of=dt.date.fromisoformat(meta["as_of"][:10]),
                             path=out, localities=snapshots)
     series = history_table([*(e for e in history if e.run_id != this_run.run_id), this_run])

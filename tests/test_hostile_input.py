@@ -140,3 +140,29 @@ def test_audit_finishes_with_hostile_sidecars_and_inventories(tmp_path):
     wide = unreadable[unreadable["source_file"].str.endswith("wide.csv")].iloc[0]
     assert str(wide["source_row"]) == "3" and wide["column"] == "XFE"
     assert isinstance(run.table("files"), pd.DataFrame)
+
+
+def test_audit_leaves_the_access_times_of_inventories_and_sidecars_as_they_were(tmp_path):
+    import os
+
+    generate_demo(tmp_path / "p", seed=3, rows=30, localities=1)
+    base = tmp_path / "p"
+    root = next((base / "scans").iterdir())
+    (root / "export.csv").write_text("Tên tệp,Tiêu đề hồ sơ\n001.pdf,Hồ sơ\n", encoding="utf-8")
+    deep_json(root / "export.json", 100)
+    broken_xml(root / "export.xml")
+    inventories = list(next((base / "inventories").iterdir()).iterdir())
+    watched = [*inventories, root / "export.csv", root / "export.json", root / "export.xml"]
+    old = 1_000_000_000  # 2001: older than the files' mtime, so any read would update it
+    for path in watched:
+        os.utime(path, (old, path.stat().st_mtime))
+    audit(base / "project.toml", tmp_path / "run")
+    assert {p.name: p.stat().st_atime for p in watched} == {p.name: old for p in watched}
+
+
+def test_delimiters_inside_quotes_do_not_count_as_columns(tmp_path):
+    path = tmp_path / "inv.csv"
+    path.write_text('STT,Tiêu đề hồ sơ\n1,"Hồ sơ' + "," * (MAX_COLUMNS + 10) + '"\n2,Hồ sơ\n',
+                    encoding="utf-8")
+    frame, issues = load_locality([(path, path.name)], "Xã A")
+    assert len(frame) == 2 and not [i for i in issues if i.problem == "file_unreadable"]
