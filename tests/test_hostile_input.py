@@ -166,3 +166,17 @@ def test_delimiters_inside_quotes_do_not_count_as_columns(tmp_path):
                     encoding="utf-8")
     frame, issues = load_locality([(path, path.name)], "Xã A")
     assert len(frame) == 2 and not [i for i in issues if i.problem == "file_unreadable"]
+
+
+def test_a_sidecar_in_a_scan_root_is_an_input_of_the_fingerprint(tmp_path):
+    generate_demo(tmp_path / "p", seed=3, rows=30, localities=1)
+    base = tmp_path / "p"
+    root = next((base / "scans").iterdir())
+    sidecar = root / "export.csv"
+    sidecar.write_text("Tên tệp,Tiêu đề hồ sơ\n001.pdf,Hồ sơ một\n", encoding="utf-8")
+    first = audit(base / "project.toml", tmp_path / "run1")
+    assert any(i["kind"] == "sidecar" and i["path"].endswith("export.csv")
+               for i in first.meta["inputs"])
+    sidecar.write_text("Tên tệp,Tiêu đề hồ sơ\n001.pdf,Hồ sơ hai\n", encoding="utf-8")
+    second = audit(base / "project.toml", tmp_path / "run2")
+    assert second.meta["fingerprint"] != first.meta["fingerprint"]
