@@ -180,3 +180,33 @@ def test_a_sidecar_in_a_scan_root_is_an_input_of_the_fingerprint(tmp_path):
     sidecar.write_text("Tên tệp,Tiêu đề hồ sơ\n001.pdf,Hồ sơ hai\n", encoding="utf-8")
     second = audit(base / "project.toml", tmp_path / "run2")
     assert second.meta["fingerprint"] != first.meta["fingerprint"]
+
+
+def test_an_ods_whose_cells_reach_past_the_limits_is_refused(tmp_path):
+    import zipfile
+
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns}>'
+               '<office:body><office:spreadsheet><table:table table:name="S">'
+               '<table:table-row><table:table-cell office:value-type="string"><text:p>STT'
+               '</text:p></table:table-cell></table:table-row>'
+               '<table:table-row table:number-rows-repeated="1048570"><table:table-cell/>'
+               '</table:table-row><table:table-row>'
+               '<table:table-cell table:number-columns-repeated="16380"/>'
+               '<table:table-cell office:value-type="string"><text:p>x</text:p>'
+               '</table:table-cell></table:table-row></table:table></office:spreadsheet>'
+               '</office:body></office:document-content>')
+    path = tmp_path / "far.ods"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet",
+                   compress_type=zipfile.ZIP_STORED)
+        z.writestr("META-INF/manifest.xml", (
+            '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+            '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+            '<manifest:file-entry manifest:full-path="/" manifest:media-type='
+            '"application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>'))
+        z.writestr("content.xml", content)
+    issue = _load(tmp_path, path)
+    assert "cell" in issue.value.lower()

@@ -170,7 +170,15 @@ def read_excel(path: Path) -> list[RawSheet]:
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except BaseException as exc:  # calamine raises its own error types for each format
-        raise _calamine_error(path, exc, "") from exc
+        if isinstance(_calamine_error(path, exc, ""), InventoryFileError):
+            workbook = None  # some workbooks calamine only recognises by their file name
+        else:
+            raise
+    if workbook is None:
+        try:
+            workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        except BaseException as exc:
+            raise _calamine_error(path, exc, "") from exc
     hidden = hidden_cells(path, data)
     sheets = []
     for name in workbook.sheet_names:
