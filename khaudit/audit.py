@@ -24,6 +24,7 @@ from .forecast import forecast_all, forecast_table
 from .history import HistoryEntry, history_table, locality_snapshot, read_history, record_run
 from .i18n import t
 from .inventory.loader import load_locality
+from .inventory.readers import sha256_quietly
 from .match.decisions import DecisionIndex, read_decisions
 from .match.link import match_locality
 from .match.settings import MatchSettings
@@ -39,7 +40,6 @@ from .run import (
     Run,
     RunWriter,
     digest_rows,
-    sha256_file,
     status_counts,
 )
 from .scan.catalogue import Catalogue, scan_roots
@@ -68,6 +68,19 @@ def _relative(path: Path, base: Path) -> str:
         return path.relative_to(base).as_posix()
     except ValueError:
         return str(path)
+
+
+def _input(locality: str, kind: str, path: Path, display: str) -> dict[str, object]:
+    """One input of the fingerprint: an inventory or a sidecar (in a scan root or the
+    project's own), whose content changes statuses. One that vanished since it was read has
+    no size and an empty digest, which differs from any content's."""
+    try:
+        size: int | None = path.stat().st_size
+        digest = sha256_quietly(path)
+    except OSError:
+        size, digest = None, ""
+    return {"locality": locality, "kind": kind, "path": display, "size": size,
+            "sha256": digest}
 
 
 @dataclass
@@ -138,9 +151,13 @@ def _prepare(project: Project, locality: Locality, lang: str, progress: StagePro
 
     entries = []
     reasons = []
+    inputs = [_input(locality.name, "inventory", path, display)
+              for path, display in locality.inventories]
     for _, row in others.iterrows():
         if row["role"] == "sidecar":
             unreadable: list[str] = []
+            inputs.append(_input(locality.name, "sidecar", base / row["root"] / row["path"],
+                                 f"{row['root']}/{row['path']}"))
             found = read_sidecar(base / row["root"] / row["path"], unreadable)
             entries += found
             reasons.append(t("ignored.sidecar", lang, n=len(found)) if found
@@ -158,14 +175,9 @@ def _prepare(project: Project, locality: Locality, lang: str, progress: StagePro
                            "problem": t("ignored.unreadable", lang, error=error)}
                           for error in unreadable]
     problems = pd.DataFrame(scan_problems, columns=["locality", "root", "path", "problem"])
-    inputs = [{"locality": locality.name, "kind": "inventory", "path": display,
-               "size": path.stat().st_size, "sha256": sha256_file(path)}
-              for path, display in locality.inventories]
     if locality.sidecar is not None:
-        inputs.append({"locality": locality.name, "kind": "sidecar",
-                       "path": _relative(locality.sidecar, base),
-                       "size": locality.sidecar.stat().st_size,
-                       "sha256": sha256_file(locality.sidecar)})
+        inputs.append(_input(locality.name, "sidecar", locality.sidecar,
+                             _relative(locality.sidecar, base)))
     job = MatchJob(locality=locality.name, records=records, scans=scans, sidecars=entries,
                    settings=project.matching, pattern=locality.naming_pattern, lang=lang,
                    decisions=decisions, quality=project.quality)
@@ -313,7 +325,10 @@ def audit(project: Project | str | Path, out: str | Path, lang: str = "vi",
         "schemes": schemes,
         "conventions": conventions,
     }
-    history = read_history(project.history) if project.history else []
+    history_problems: list[str] = []
+    history = read_history(project.history, problems=history_problems) \
+        if project.history else []
+    meta["warnings"] = [*meta["warnings"], *history_problems]
     this_run = HistoryEntry(run_id=meta["run_id"], as_of=dt.date.fromisoformat(meta["as_of"][:10]),
                             path=out, localities=snapshots)
     series = history_table([*(e for e in history if e.run_id != this_run.run_id), this_run])

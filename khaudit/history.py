@@ -81,24 +81,41 @@ def exclude_run(history_dir: Path, run_id: str, reason: str) -> None:
         fh.write(line + "\n")
 
 
-def read_history(history_dir: Path, include_excluded: bool = False) -> list[HistoryEntry]:
-    """The runs in date order (then by start time)."""
+def read_history(history_dir: Path, include_excluded: bool = False,
+                 problems: list[str] | None = None) -> list[HistoryEntry]:
+    """The runs in date order (then by start time), each run id once.
+
+    A history file or an exclusion line that cannot be read (a hand edit, a damaged disk) is
+    left out and named in ``problems`` (file and line); the other runs still count.
+    """
     if not history_dir.is_dir():
         return []
+    problems = [] if problems is None else problems
     excluded: dict[str, str] = {}
     if (history_dir / EXCLUSIONS).exists():
-        for line in (history_dir / EXCLUSIONS).read_text(encoding="utf-8").splitlines():
+        text = (history_dir / EXCLUSIONS).read_bytes().decode("utf-8", errors="replace")
+        for number, line in enumerate(text.splitlines(), 1):
             if line.strip():
-                item = json.loads(line)
-                excluded[item["run_id"]] = item["reason"]
+                try:
+                    item = json.loads(line)
+                    excluded[str(item["run_id"])] = str(item["reason"])
+                except (ValueError, KeyError, TypeError, RecursionError) as exc:
+                    problems.append(t("history.bad_line", path=history_dir / EXCLUSIONS,
+                                      line=number, error=exc))
     entries = []
     for path in sorted(history_dir.glob("*.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        entry = HistoryEntry(run_id=data["run_id"], as_of=dt.date.fromisoformat(data["as_of"]),
-                             path=path, localities=data["localities"],
-                             excluded=excluded.get(data["run_id"], ""))
+        try:
+            data = json.loads(path.read_bytes().decode("utf-8"))
+            entry = HistoryEntry(run_id=str(data["run_id"]),
+                                 as_of=dt.date.fromisoformat(data["as_of"]), path=path,
+                                 localities=dict(data["localities"]),
+                                 excluded=excluded.get(str(data["run_id"]), ""))
+            started = str(data.get("started", ""))
+        except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
+            problems.append(t("history.bad_file", path=path, error=exc))
+            continue
         if include_excluded or not entry.excluded:
-            entries.append((data.get("started", ""), entry))
+            entries.append((started, entry))
     # The same inputs audited again give the same run id: one run, listed once, as last seen.
     latest: dict[str, tuple[str, HistoryEntry]] = {}
     for started, entry in entries:

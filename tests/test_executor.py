@@ -57,22 +57,21 @@ def test_an_in_process_pool_runs_each_task_at_once_and_keeps_its_error_for_resul
 _ORPHAN_SCRIPT = """
 import os, sys, time
 import multiprocessing
+from pathlib import Path
 
 from khaudit.executor import Pool
 
 
-def pid(_):
-    time.sleep(0.2)  # so that every worker takes a task
-    return os.getpid()
+def hold(folder):
+    (Path(folder) / str(os.getpid())).touch()  # this worker is busy, for good
+    time.sleep(600)
 
 
 if __name__ == "__main__":
     multiprocessing.set_start_method(sys.argv[1])
     with Pool(workers=2, force_processes=True) as pool:
-        pids = {f.result() for f in [pool.submit(pid, i) for i in range(6)]}
-        for _ in range(4):
-            pool.submit(time.sleep, 600)  # workers busy, or blocked on their task pipe
-        print(" ".join(map(str, sorted(pids))), flush=True)
+        for _ in range(4):  # two run (one per worker), two wait on the task pipe
+            pool.submit(hold, sys.argv[2])
         time.sleep(600)
 """
 
@@ -105,10 +104,14 @@ def test_workers_end_when_their_parent_is_killed_with_sigkill(tmp_path, method):
 
     script = tmp_path / "orphans.py"
     script.write_text(_ORPHAN_SCRIPT)
-    parent = subprocess.Popen([sys.executable, str(script), method], stdout=subprocess.PIPE,
-                              text=True)
+    busy = tmp_path / "busy"
+    busy.mkdir()
+    parent = subprocess.Popen([sys.executable, str(script), method, str(busy)])
     try:
-        workers = [int(p) for p in parent.stdout.readline().split()]
+        deadline = time.monotonic() + 120  # spawn imports khaudit in each worker: slow
+        while len(list(busy.iterdir())) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        workers = [int(p.name) for p in busy.iterdir()]
         assert len(workers) == 2 and all(_alive(p) for p in workers)
     finally:
         os.kill(parent.pid, signal.SIGKILL)

@@ -118,3 +118,18 @@ def test_two_audits_at_once_both_land_in_the_history(tmp_path: Path):
     entries = read_history(history)
     # The same inputs make the same run (one fingerprint): the history lists it once.
     assert len(entries) == 1 and entries[0].localities["Xã A"]["digitized"] == 4
+
+
+def test_a_damaged_history_file_is_left_out_with_a_warning(tmp_path: Path):
+    project = small_project(tmp_path, 2)
+    audit(project, tmp_path / "run-1", as_of=dt.datetime(2025, 6, 1))
+    history = load_project(project).history
+    (history / "2025-06-02_broken.json").write_text('{"run_id": ', encoding="utf-8")
+    (history / "exclusions.jsonl").write_text("not json\n", encoding="utf-8")
+    problems: list[str] = []
+    entries = read_history(history, problems=problems)
+    assert len(entries) == 1
+    assert any("2025-06-02_broken.json" in p for p in problems)
+    assert any("exclusions.jsonl, line 1" in p for p in problems)
+    run = audit(project, tmp_path / "run-2", as_of=dt.datetime(2025, 6, 3))
+    assert any("2025-06-02_broken.json" in w for w in run.meta["warnings"])

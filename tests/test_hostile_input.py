@@ -140,3 +140,73 @@ def test_audit_finishes_with_hostile_sidecars_and_inventories(tmp_path):
     wide = unreadable[unreadable["source_file"].str.endswith("wide.csv")].iloc[0]
     assert str(wide["source_row"]) == "3" and wide["column"] == "XFE"
     assert isinstance(run.table("files"), pd.DataFrame)
+
+
+def test_audit_leaves_the_access_times_of_inventories_and_sidecars_as_they_were(tmp_path):
+    import os
+
+    generate_demo(tmp_path / "p", seed=3, rows=30, localities=1)
+    base = tmp_path / "p"
+    root = next((base / "scans").iterdir())
+    (root / "export.csv").write_text("Tên tệp,Tiêu đề hồ sơ\n001.pdf,Hồ sơ\n", encoding="utf-8")
+    deep_json(root / "export.json", 100)
+    broken_xml(root / "export.xml")
+    inventories = list(next((base / "inventories").iterdir()).iterdir())
+    watched = [*inventories, root / "export.csv", root / "export.json", root / "export.xml"]
+    old = 1_000_000_000  # 2001: older than the files' mtime, so any read would update it
+    for path in watched:
+        os.utime(path, (old, path.stat().st_mtime))
+    audit(base / "project.toml", tmp_path / "run")
+    assert {p.name: p.stat().st_atime for p in watched} == {p.name: old for p in watched}
+
+
+def test_delimiters_inside_quotes_do_not_count_as_columns(tmp_path):
+    path = tmp_path / "inv.csv"
+    path.write_text('STT,Tiêu đề hồ sơ\n1,"Hồ sơ' + "," * (MAX_COLUMNS + 10) + '"\n2,Hồ sơ\n',
+                    encoding="utf-8")
+    frame, issues = load_locality([(path, path.name)], "Xã A")
+    assert len(frame) == 2 and not [i for i in issues if i.problem == "file_unreadable"]
+
+
+def test_a_sidecar_in_a_scan_root_is_an_input_of_the_fingerprint(tmp_path):
+    generate_demo(tmp_path / "p", seed=3, rows=30, localities=1)
+    base = tmp_path / "p"
+    root = next((base / "scans").iterdir())
+    sidecar = root / "export.csv"
+    sidecar.write_text("Tên tệp,Tiêu đề hồ sơ\n001.pdf,Hồ sơ một\n", encoding="utf-8")
+    first = audit(base / "project.toml", tmp_path / "run1")
+    assert any(i["kind"] == "sidecar" and i["path"].endswith("export.csv")
+               for i in first.meta["inputs"])
+    sidecar.write_text("Tên tệp,Tiêu đề hồ sơ\n001.pdf,Hồ sơ hai\n", encoding="utf-8")
+    second = audit(base / "project.toml", tmp_path / "run2")
+    assert second.meta["fingerprint"] != first.meta["fingerprint"]
+
+
+def test_an_ods_whose_cells_reach_past_the_limits_is_refused(tmp_path):
+    import zipfile
+
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns}>'
+               '<office:body><office:spreadsheet><table:table table:name="S">'
+               '<table:table-row><table:table-cell office:value-type="string"><text:p>STT'
+               '</text:p></table:table-cell></table:table-row>'
+               '<table:table-row table:number-rows-repeated="1048570"><table:table-cell/>'
+               '</table:table-row><table:table-row>'
+               '<table:table-cell table:number-columns-repeated="16380"/>'
+               '<table:table-cell office:value-type="string"><text:p>x</text:p>'
+               '</table:table-cell></table:table-row></table:table></office:spreadsheet>'
+               '</office:body></office:document-content>')
+    path = tmp_path / "far.ods"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet",
+                   compress_type=zipfile.ZIP_STORED)
+        z.writestr("META-INF/manifest.xml", (
+            '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+            '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+            '<manifest:file-entry manifest:full-path="/" manifest:media-type='
+            '"application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>'))
+        z.writestr("content.xml", content)
+    issue = _load(tmp_path, path)
+    assert "cell" in issue.value.lower()

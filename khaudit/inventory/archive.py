@@ -9,6 +9,7 @@ header lies about its size is caught too.
 
 from __future__ import annotations
 
+import io
 import re
 import xml.etree.ElementTree as ET
 import zipfile
@@ -33,10 +34,11 @@ def _too_big(path: Path, member: str, size: int) -> InventoryFileError:
         t("err.inventory.zip_hint"))
 
 
-def check_zip(path: Path) -> None:
-    """Raise InventoryFileError when the zip at ``path`` unpacks beyond the caps."""
+def check_zip(path: Path, data: bytes | None = None) -> None:
+    """Raise InventoryFileError when the zip at ``path`` (its ``data`` if already read) unpacks
+    beyond the caps."""
     try:
-        with zipfile.ZipFile(path) as z:
+        with zipfile.ZipFile(path if data is None else io.BytesIO(data)) as z:
             members = z.infolist()
             declared = 0
             for info in members:
@@ -74,7 +76,7 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-def check_xlsx_extent(path: Path) -> None:
+def check_xlsx_extent(path: Path, data: bytes | None = None) -> None:
     """Raise InventoryFileError when a sheet's cells span more than the caps allow.
 
     calamine lays a sheet out as one dense grid from A1 to its last cell, so a single stray
@@ -82,7 +84,7 @@ def check_xlsx_extent(path: Path) -> None:
     are read from the sheet XML first.
     """
     try:
-        with zipfile.ZipFile(path) as z:
+        with zipfile.ZipFile(path if data is None else io.BytesIO(data)) as z:
             for name, xml in xlsx_sheets(z):
                 rows = columns = 0
                 for letters, digits in set(_CELL_REF.findall(xml)):

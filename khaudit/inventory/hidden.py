@@ -8,6 +8,7 @@ the content.xml of an ods (``table:visibility="collapse"``). Other formats repor
 
 from __future__ import annotations
 
+import io
 import posixpath
 import re
 import xml.etree.ElementTree as ET
@@ -43,9 +44,9 @@ def xlsx_sheets(z: zipfile.ZipFile) -> Iterator[tuple[str, bytes]]:
             continue
 
 
-def _xlsx(path: Path) -> Hidden:
+def _xlsx(source: Path | io.BytesIO) -> Hidden:
     out: Hidden = {}
-    with zipfile.ZipFile(path) as z:
+    with zipfile.ZipFile(source) as z:
         for name, xml in xlsx_sheets(z):
             rows: set[int] = set()
             cols: set[int] = set()
@@ -66,10 +67,10 @@ def _xlsx(path: Path) -> Hidden:
 _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 
 
-def _ods(path: Path) -> Hidden:
+def _ods(source: Path | io.BytesIO) -> Hidden:
     out: Hidden = {}
     t = f"{{{_TABLE}}}"
-    with zipfile.ZipFile(path) as z, z.open("content.xml") as fh:
+    with zipfile.ZipFile(source) as z, z.open("content.xml") as fh:
         name, row, col = "", 0, 0
         rows: set[int] = set()
         cols: set[int] = set()
@@ -95,14 +96,16 @@ def _ods(path: Path) -> Hidden:
     return out
 
 
-def hidden_cells(path: Path) -> Hidden:
-    """Hidden rows and columns per sheet; {} for formats that do not say, or on any doubt."""
+def hidden_cells(path: Path, data: bytes | None = None) -> Hidden:
+    """Hidden rows and columns per sheet; {} for formats that do not say, or on any doubt.
+    ``data``: the file's bytes, when they were read already."""
     suffix = path.suffix.lower()
+    source = path if data is None else io.BytesIO(data)
     try:
         if suffix in (".xlsx", ".xlsm"):
-            return _xlsx(path)
+            return _xlsx(source)
         if suffix == ".ods":
-            return _ods(path)
+            return _ods(source)
     except (zipfile.BadZipFile, KeyError, ET.ParseError, OSError, ValueError):
         return {}
     return {}

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import io
 import json
+import os
+import stat
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Callable, Iterator
@@ -71,15 +74,49 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def check_size(path: Path, limit: int) -> None:
-    """Refuse a file larger than ``limit`` before anything reads it whole."""
+_QUIET = getattr(os, "O_NOATIME", 0) | getattr(os, "O_NONBLOCK", 0)
+
+
+def _open_quietly(path: Path) -> int:
+    """A read-only descriptor that leaves the file's access time as it was where the system
+    allows (O_NOATIME needs the file's owner), and never blocks on a pipe."""
     try:
-        size = path.stat().st_size
+        return os.open(path, os.O_RDONLY | _QUIET)
+    except PermissionError:
+        if not _QUIET & getattr(os, "O_NOATIME", 0):
+            raise
+        return os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+
+
+def read_quietly(path: Path, limit: int) -> bytes:
+    """A regular file's bytes, refused beyond ``limit``, read without touching its access
+    time: reading an office's inventory leaves no trace on it."""
+    try:
+        with os.fdopen(_open_quietly(path), "rb") as fh:
+            info = os.fstat(fh.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise InventoryFileError(str(path), t("err.inventory.not_regular"))
+            if info.st_size > limit:
+                raise InventoryFileError(
+                    str(path), t("err.inventory.too_large", size=info.st_size, limit=limit),
+                    t("err.inventory.too_large_hint"))
+            data = fh.read(limit + 1)
     except OSError as exc:
-        raise InventoryFileError(str(path), t("err.inventory.read", error=exc.strerror)) from exc
-    if size > limit:
-        raise InventoryFileError(str(path), t("err.inventory.too_large", size=size, limit=limit),
-                                 t("err.inventory.too_large_hint"))
+        raise InventoryFileError(str(path), t("err.inventory.read",
+                                              error=exc.strerror or exc)) from exc
+    if len(data) > limit:  # grew while read
+        raise InventoryFileError(str(path), t("err.inventory.too_large", size=len(data),
+                                              limit=limit), t("err.inventory.too_large_hint"))
+    return data
+
+
+def sha256_quietly(path: Path) -> str:
+    """SHA-256 of a file, read without touching its access time."""
+    h = hashlib.sha256()
+    with os.fdopen(_open_quietly(path), "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def check_cells(path: Path, sheet: str, rows: list[list[object]]) -> None:
@@ -125,16 +162,24 @@ def read_excel(path: Path) -> list[RawSheet]:
     """
     import python_calamine
 
-    check_size(path, MAX_WORKBOOK_BYTES)
-    if zipfile.is_zipfile(path):
-        check_zip(path)
+    data = read_quietly(path, MAX_WORKBOOK_BYTES)
+    if zipfile.is_zipfile(io.BytesIO(data)):
+        check_zip(path, data)
         if path.suffix.lower() in (".xlsx", ".xlsm"):
-            check_xlsx_extent(path)
+            check_xlsx_extent(path, data)
     try:
-        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except BaseException as exc:  # calamine raises its own error types for each format
-        raise _calamine_error(path, exc, "") from exc
-    hidden = hidden_cells(path)
+        if isinstance(_calamine_error(path, exc, ""), InventoryFileError):
+            workbook = None  # some workbooks calamine only recognises by their file name
+        else:
+            raise
+    if workbook is None:
+        try:
+            workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        except BaseException as exc:
+            raise _calamine_error(path, exc, "") from exc
+    hidden = hidden_cells(path, data)
     sheets = []
     for name in workbook.sheet_names:
         try:
@@ -177,11 +222,7 @@ def looks_binary(data: bytes) -> bool:
 
 def read_text(path: Path) -> tuple[str, str]:
     """A text file's contents and the encoding they were decoded with, size-capped."""
-    check_size(path, MAX_TEXT_BYTES)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InventoryFileError(str(path), t("err.inventory.read", error=exc.strerror)) from exc
+    data = read_quietly(path, MAX_TEXT_BYTES)
     if looks_binary(data):
         raise InventoryFileError(str(path), t("err.inventory.binary"),
                                  t("err.inventory.binary_hint"))
@@ -203,8 +244,31 @@ def _field_limit(limit: int) -> Iterator[None]:
         csv.field_size_limit(previous)
 
 
+def _check_line_widths(path: Path, text: str, delimiter: str) -> None:
+    """Refuse a line of more cells than a spreadsheet has columns before the csv module
+    parses it: a crafted row of millions of cells takes seconds to split, its first
+    16,385 cells a millisecond. Only a line with that many delimiters is looked at."""
+    for number, line in enumerate(text.split("\n"), 1):
+        if line.count(delimiter) < MAX_COLUMNS:
+            continue
+        cut = -1
+        for _ in range(MAX_COLUMNS + 1):
+            cut = line.find(delimiter, cut + 1)
+        with _field_limit(len(line) + 1):
+            try:
+                cells = next(csv.reader([line[:cut]], delimiter=delimiter), [])
+            except csv.Error:
+                continue  # the full parse names it
+        if len(cells) > MAX_COLUMNS:  # quoted delimiters are text, so count only without
+            width = line.count(delimiter) + 1 if '"' not in line else len(cells)
+            raise InventoryFileError(
+                str(path), t("err.inventory.too_wide", width=width, limit=MAX_COLUMNS),
+                t("err.inventory.split_hint"), row=number, column=column_letter(MAX_COLUMNS))
+
+
 def parse_csv(path: Path, text: str, delimiter: str) -> list[list[object]]:
     """Rows of a delimited text, each checked as it is read, so a hostile row stops early."""
+    _check_line_widths(path, text, delimiter)
     rows: list[list[object]] = []
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     with _field_limit(max(MAX_CELL_CHARS + 1, len(text) + 1)):
@@ -300,9 +364,8 @@ def _depth_over(data: object, limit: int) -> bool:
 
 def read_json(path: Path) -> object:
     """A JSON file (a sidecar), size- and depth-capped; a damaged file raises a located error."""
-    check_size(path, MAX_TEXT_BYTES)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = read_quietly(path, MAX_TEXT_BYTES).decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InventoryFileError(str(path), t("err.inventory.read", error=exc),
                                  t("err.sidecar.json_hint")) from exc
@@ -320,6 +383,12 @@ def read_json(path: Path) -> object:
         raise InventoryFileError(str(path), t("err.sidecar.depth", limit=MAX_JSON_DEPTH),
                                  t("err.sidecar.json_hint"))
     return data
+
+
+def read_xml(path: Path) -> ET.Element:
+    """The root of an XML file (a sidecar), size-capped and read without touching its access
+    time; a damaged file raises ET.ParseError with its line and column."""
+    return ET.fromstring(read_quietly(path, MAX_TEXT_BYTES))
 
 
 def unreadable_text(path: Path, exc: BaseException) -> str:

@@ -16,9 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InventoryFileError
-from ..inventory.limits import MAX_TEXT_BYTES
 from ..inventory.loader import find_header
-from ..inventory.readers import RawSheet, check_size, read_json, read_sheets, unreadable_text
+from ..inventory.readers import RawSheet, read_json, read_sheets, read_xml, unreadable_text
 from ..inventory.values import cell_text, parse_count, parse_years
 from ..textnorm import fold
 
@@ -179,8 +178,7 @@ def read_sidecar(path: Path, problems: list[str] | None = None) -> list[SidecarE
         if suffix == ".json":
             sheets = _from_mappings(_records_from_json(read_json(path)), path.name)
         elif suffix == ".xml":
-            check_size(path, MAX_TEXT_BYTES)
-            root = ET.parse(path).getroot()
+            root = read_xml(path)
             rows = [{child.tag: (child.text or "") for child in element} | dict(element.attrib)
                     for element in root.iter() if len(element) and not len(element[0])]
             sheets = _from_mappings(rows, path.name)
