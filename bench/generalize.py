@@ -28,6 +28,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -79,8 +80,8 @@ def _by_keying(score, truth: Path) -> list[dict[str, object]]:
         rows.append({
             "keying": keying, "records": len(rk), "records_off": len(r_off),
             "files": len(fk), "files_off": len(f_off),
-            "record_errors": ", ".join(f"{k} {v}" for k, v in kinds.head(4).items()),
-            "file_errors": ", ".join(f"{k} {v}" for k, v in fkinds.head(4).items()),
+            "record_errors": {str(k): int(v) for k, v in kinds.items()},
+            "file_errors": {str(k): int(v) for k, v in fkinds.items()},
         })
     return rows
 
@@ -137,6 +138,37 @@ def _table(results: list[dict[str, object]]) -> str:
     return "\n".join(lines)
 
 
+def _kinds(counts: dict[str, int], top: int = 4) -> str:
+    return ", ".join(f"{k} {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1])[:top])
+
+
+def _keying_table(results: list[dict[str, Any]]) -> str:
+    """Per naming convention over all runs: rows and files the run got wrong, and how."""
+    total: dict[str, dict[str, Any]] = {}
+    for result in results:
+        for row in result.get("by_keying", []):
+            acc = total.setdefault(row["keying"], {"records": 0, "records_off": 0, "files": 0,
+                                                   "files_off": 0, "record_errors": {},
+                                                   "file_errors": {}, "localities": 0})
+            for key in ("records", "records_off", "files", "files_off"):
+                acc[key] += row[key]
+            acc["localities"] += 1
+            for key in ("record_errors", "file_errors"):
+                for kind, n in row[key].items():
+                    acc[key][kind] = acc[key].get(kind, 0) + n
+    lines = ["| convention | localities | records | records off | files | files off | "
+             "record errors (expected->found) | file errors |",
+             "|---|---:|---:|---:|---:|---:|---|---|"]
+    for keying, acc in sorted(total.items(),
+                              key=lambda kv: -kv[1]["records_off"] / max(1, kv[1]["records"])):
+        share = acc["records_off"] / max(1, acc["records"])
+        lines.append(
+            f"| {keying} | {acc['localities']} | {acc['records']} | {acc['records_off']} "
+            f"({share:.0%}) | {acc['files']} | {acc['files_off']} | "
+            f"{_kinds(acc['record_errors'])} | {_kinds(acc['file_errors'])} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Generate provinces with bench/provgen, audit them with the khaudit CLI "
@@ -168,11 +200,11 @@ def main(argv: list[str] | None = None) -> int:
                       f"record F1 {result['record_status_f1']:.4f}, "
                       f"file F1 {result['file_status_f1']:.4f}, "
                       f"review {result['review_rate']:.3f}", file=sys.stderr, flush=True)
-                if args.by_keying:
-                    print(pd.DataFrame(result["by_keying"]).to_string(index=False),
-                          file=sys.stderr)
     if not args.json:
         print(_table(results))
+        if args.by_keying:
+            print()
+            print(_keying_table(results))
     return 0
 
 

@@ -92,6 +92,7 @@ class Habits:
     series_key: str               # number, box, code
     year_folders: bool            # code and number names also sorted into year folders
     twin_rate: float
+    decomposed: bool              # the inventory's text in NFD, as macOS tools save it
 
 
 def draw(rng: random.Random, keyings: tuple[str, ...] | None = None) -> Habits:
@@ -189,4 +190,5 @@ def draw(rng: random.Random, keyings: tuple[str, ...] | None = None) -> Habits:
         series_key=series_key,
         year_folders=rng.random() < 0.3,
         twin_rate=rng.uniform(0.2, 0.4),
+        decomposed=rng.random() < 0.15,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -256,6 +257,9 @@ class _Builder:
         cells.update(_dates(d, self.h.dates_form, self.rng))
         if not xlsx:
             cells = {k: str(v) for k, v in cells.items()}
+        if self.h.decomposed:
+            cells = {k: unicodedata.normalize("NFD", v) if isinstance(v, str) else v
+                     for k, v in cells.items()}
         return cells
 
     # --- the scan side --------------------------------------------------------------------
