@@ -270,11 +270,12 @@ class _Builder:
         rng.shuffle(idx)
         counts = {"missing": max(1, round(n * 0.04)), "short": max(1, round(n * 0.03)),
                   "empty": max(1, round(n * 0.005)), "truncated": max(1, round(n * 0.005))}
-        pos = 0
         for kind, count in counts.items():
-            for i in idx[pos:pos + count]:
+            # A one-sheet dossier cannot be scanned short.
+            pool = [i for i in idx if not self.entries[i].injected
+                    and (kind != "short" or self.entries[i].dossier.sheets >= 2)]
+            for i in pool[:count]:
                 self.entries[i].injected = kind
-            pos += count
 
     def keying_of(self, e: Entry) -> str:
         k = self.h.keyings
@@ -294,10 +295,8 @@ class _Builder:
             keying = self.keying_of(e)
             d = e.dossier
             pages = d.sheets * (2 if rng.random() < 0.3 else 1)
-            if e.injected == "short":
-                pages = max(1, int(d.sheets * rng.uniform(0.3, 0.8)))
-                if pages >= d.sheets:
-                    pages = d.sheets - 1
+            if e.injected == "short":  # fates() gives short scans to dossiers of 2 sheets or more
+                pages = min(d.sheets - 1, max(1, int(d.sheets * rng.uniform(0.3, 0.8))))
             batch = self._batch_folder(e)
             if keying == "page_series":
                 self._page_series(e, batch, pages)
