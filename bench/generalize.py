@@ -10,6 +10,9 @@ settings) and score the run against the province's truth with ``khaudit.evaluate
 - review rate: the share of inventory rows khaudit left ``needs_review``;
 - seconds: the audit's wall time.
 
+An audit that fails (exit code above 1, or no run written) is reported as such, its province
+kept under ``--out``; the means are over the runs that completed.
+
 Seeds 1-5 are the tune seeds (look at them while changing the matcher); seeds 100-109 are the
 report seeds (the figures to publish; never tune on them). ``--by-keying`` adds, per naming
 convention, the truth's links and statuses that the run got wrong, so the weak conventions show
@@ -99,8 +102,11 @@ def run_one(seed: int, records: int, out: Path, localities: int, by_keying: bool
                           env={**os.environ, "KHAUDIT_LANG": "en"})
     seconds = time.perf_counter() - started
     if done.returncode not in (0, 1) or not (run_dir / "run.json").exists():
-        raise SystemExit(f"khaudit audit failed on seed {seed}, {records} records:\n"
-                         f"{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
+        # A failed audit is a result, not the end of the benchmark: its province is kept so
+        # it can be reproduced, and the table says so.
+        last = (done.stderr.strip().splitlines() or ["(no message)"])[-1]
+        return {"seed": seed, "records": records, "error": last[:300], "seconds": seconds,
+                "province": str(province)}
     truth = province / "ground_truth"
     score = score_run(run_dir, truth)
     rec_f1, rec_per = _macro_f1(score.records)
@@ -128,13 +134,18 @@ def _table(results: list[dict[str, object]]) -> str:
     head = "| seed | records | " + " | ".join(_COLUMNS) + " |"
     lines = [head, "|" + "---:|" * (len(_COLUMNS) + 2)]
     for r in results:
+        if "error" in r:
+            lines.append(f"| {r['seed']} | {r['records']} | audit failed: {r['error']} |")
+            continue
         cells = [f"{r[c]:.1f}" if c == "seconds" else f"{r[c]:.4f}" for c in _COLUMNS]
         lines.append(f"| {r['seed']} | {r['records']} | " + " | ".join(cells) + " |")
     for size in sorted({int(r["records"]) for r in results}):  # type: ignore[call-overload]
-        group = [r for r in results if r["records"] == size]
+        group = [r for r in results if r["records"] == size and "error" not in r]
+        if not group:
+            continue
         means = [sum(float(r[c]) for r in group) / len(group) for c in _COLUMNS]  # type: ignore[arg-type]
         cells = [f"{m:.1f}" if c == "seconds" else f"**{m:.4f}**" for c, m in zip(_COLUMNS, means)]
-        lines.append(f"| mean | {size} | " + " | ".join(cells) + " |")
+        lines.append(f"| mean of {len(group)} | {size} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -195,6 +206,9 @@ def main(argv: list[str] | None = None) -> int:
             results.append(result)
             if args.json:
                 print(json.dumps(result, ensure_ascii=False), flush=True)
+            elif "error" in result:
+                print(f"seed {seed}, {records} records: audit failed: {result['error']} "
+                      f"(province kept in {result['province']})", file=sys.stderr, flush=True)
             else:
                 print(f"seed {seed}, {records} records: link F1 {result['link_f1']:.4f}, "
                       f"record F1 {result['record_status_f1']:.4f}, "
