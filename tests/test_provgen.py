@@ -81,6 +81,14 @@ def test_truth_is_self_consistent(small: Path):
     assert (records.loc[records["expected_status"] == "missing", "true_paths"] == "").all()
     assert (records.loc[records["expected_status"] == "duplicate_entry", "true_paths"]
             == "").all()
+    # No two scans share their bytes unless one is an injected copy (or both are empty).
+    by_digest: dict[str, list[str]] = {}
+    for _, row in files.iterrows():
+        if row["expected_status"] in ("duplicate", "empty"):
+            continue
+        data = next((base / "scans").glob(f"*/{row['path']}")).read_bytes()
+        by_digest.setdefault(hashlib.sha256(data).hexdigest(), []).append(row["path"])
+    assert all(len(paths) == 1 for paths in by_digest.values())
     # A byte-identical copy has an original with the same bytes that is not itself a copy.
     for _, copy in files[files["expected_status"] == "duplicate"].iterrows():
         root = base / "scans"

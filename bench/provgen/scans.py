@@ -163,7 +163,9 @@ def tiff_bytes(pages: int, tag: str) -> bytes:
 
 def jpg_bytes(tag: str) -> bytes:
     out = io.BytesIO()
-    _tiny_image(tag, "RGB").save(out, format="JPEG", quality=60, dpi=(300, 300))
+    # JPEG quantisation can make two tiny tagged images equal: the tag goes in a comment too.
+    _tiny_image(tag, "RGB").save(out, format="JPEG", quality=60, dpi=(300, 300),
+                                 comment=_unique(tag).encode())
     return out.getvalue()
 
 
