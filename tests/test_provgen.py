@@ -8,6 +8,7 @@ tree on disk, every naming convention is reachable, and a province audits and sc
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 import sys
 from pathlib import Path
@@ -117,8 +118,11 @@ def test_each_keying_writes_a_labelled_locality(tmp_path: Path, keying: str):
     records, files = _truth(project)
     assert set(records["keying"]) == {keying} and set(files["keying"]) == {keying}
     assert (files["expected_status"] == "matched").sum() >= 25
-    assert {"missing", "page_mismatch", "damaged_scan", "duplicate_entry"} <= \
-        set(records["expected_status"])
+    expected = {"missing", "damaged_scan", "duplicate_entry"}
+    if "sheets" in json.loads((project.parent / "ground_truth" / "habits.json")
+                              .read_text(encoding="utf-8"))[records["locality"][0]]["columns"]:
+        expected.add("page_mismatch")  # a short scan shows only against a sheets column
+    assert expected <= set(records["expected_status"])
     assert {"duplicate", "empty", "corrupt"} <= set(files["expected_status"])
 
 

@@ -16,25 +16,25 @@ laid out and encoded, the export's format, headings and columns, and the operato
 come in families with near-twins (``titles.py``).
 
 Injected, with their expected statuses: dossiers without a scan (``missing``), short scans
-(``page_mismatch``; a good scan has between 1 and 2 pages a sheet), zero-byte and truncated scans
-(file ``empty`` / ``corrupt``, record ``damaged_scan``), byte-identical copies (the copy, the name
-with a copy mark or in a copy folder, is ``duplicate``; the original stays ``matched``), scans of
-no inventory row (``orphan``), rows typed twice (the later one ``duplicate_entry``).
+(``page_mismatch``; a good scan has between 1 and 2 pages a sheet; only where the inventory has a
+sheets column, since nothing else could tell), zero-byte and truncated scans (file ``empty`` /
+``corrupt``, record ``damaged_scan``), byte-identical copies (the copy, the name with a copy mark or
+in a copy folder, is ``duplicate``; the original stays ``matched``), scans of no inventory row
+(``orphan``), rows typed twice (the later one ``duplicate_entry``).
 
-The labelling rule for twins. A scan is linked in the truth to the dossier it was made from,
-unless the evidence it carries cannot single that dossier out. Evidence is: a record code, a
-file number, a box and file number, a year folder, the scan's position in a counter series
-without an export (counters follow the inventory's order, a few neighbours swapped), and the
-export's code, year and page count; the scan's own page count (a good scan has 1-2 pages a
-sheet; short and damaged scans give none); and the typed title, which fits a dossier when
+The labelling rule for twins. A scan is linked in the truth to the dossier it was made from, unless
+the evidence it carries cannot single that dossier out. Evidence is: a record code, a file number, a
+box and file number, a year folder, the scan's position in a counter series without an export
+(counters follow the inventory's order, a few neighbours swapped), and the export's code, year and
+page count; the scan's own page count when the inventory has a sheets column (a good scan has 1-2
+pages a sheet; short and damaged scans give none); and the typed title, which fits a dossier when
 every typed word can be read in order from the start of its title (equal after marks and the
-abbreviations are undone, one letter off for words of four letters or more, two words run
-together, the last word a prefix if the typing was cut; numbers never fuzzy) with no more
-title words skipped than the operator dropped, and reaching the title's end unless it was cut.
-A dossier that another scan singles out is no longer a candidate (one scan per dossier), applied
-until nothing changes. A scan that still fits two or more dossiers is ``needs_review``, and so
-is its dossier and every other dossier it fits that no scan singles out. Nothing else is
-labelled ``needs_review``.
+abbreviations are undone, one letter off for words of four letters or more, two words run together,
+the last word a prefix if the typing was cut; numbers never fuzzy) with no more title words skipped
+than the operator dropped, and reaching the title's end unless it was cut. A dossier that another
+scan singles out is no longer a candidate (one scan per dossier), applied until nothing changes. A
+scan that still fits two or more dossiers is ``needs_review``, and so is its dossier and every other
+dossier it fits that no scan singles out. Nothing else is labelled ``needs_review``.
 """
 
 from __future__ import annotations

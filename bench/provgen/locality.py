@@ -270,6 +270,8 @@ class _Builder:
         rng.shuffle(idx)
         counts = {"missing": max(1, round(n * 0.04)), "short": max(1, round(n * 0.03)),
                   "empty": max(1, round(n * 0.005)), "truncated": max(1, round(n * 0.005))}
+        if "sheets" not in self.h.columns:
+            del counts["short"]  # without a sheets column no one can tell a scan is short
         for kind, count in counts.items():
             # A one-sheet dossier cannot be scanned short.
             pool = [i for i in idx if not self.entries[i].injected
@@ -614,7 +616,8 @@ class _Builder:
             d = by_index[i].dossier
             if year is not None and not d.year_start <= year <= d.year_end:
                 continue
-            if pages is not None and not d.sheets <= pages <= 2 * d.sheets:
+            if pages is not None and "sheets" in self.h.columns \
+                    and not d.sheets <= pages <= 2 * d.sheets:
                 continue
             if i == own or fits(typing, typed, row_tokens[i]):
                 fitting.add(i)
