@@ -1,0 +1,226 @@
+"""How khaudit's matching holds on provinces it was not tuned on (bench/provgen).
+
+For each seed and size: generate a province with ``bench.provgen`` (five localities, each with
+habits drawn axis by axis), run ``khaudit audit PROJECT --out RUN --no-report`` (the CLI, default
+settings) and score the run against the province's truth with ``khaudit.evaluate``:
+
+- link precision, recall and F1 (file -> record pairs, as ``khaudit score``);
+- record-status and file-status macro F1: the mean over the statuses present in the truth of
+  each status's F1;
+- review rate: the share of inventory rows khaudit left ``needs_review``;
+- seconds: the audit's wall time.
+
+An audit that fails (exit code above 1, or no run written) is reported as such, its province
+kept under ``--out``; the means are over the runs that completed.
+
+Seeds 1-5 are the tune seeds (look at them while changing the matcher); seeds 100-109 are the
+report seeds (the figures to publish; never tune on them). ``--by-keying`` adds, per naming
+convention, the truth's links and statuses that the run got wrong, so the weak conventions show
+without reading the generator.
+
+    python bench/generalize.py --seeds 100-109 --records 600 1500
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.provgen import generate  # noqa: E402
+from khaudit.evaluate import score_run  # noqa: E402
+from khaudit.run import load_run  # noqa: E402
+
+
+def _seeds(text: str) -> list[int]:
+    out: list[int] = []
+    for part in text.split(","):
+        if "-" in part:
+            a, b = part.split("-")
+            out += list(range(int(a), int(b) + 1))
+        elif part:
+            out.append(int(part))
+    return out
+
+
+def _macro_f1(crosstab: pd.DataFrame) -> tuple[float, dict[str, float]]:
+    """Mean F1 over the expected statuses (rows) of an expected x found crosstab."""
+    per: dict[str, float] = {}
+    for status in crosstab.index:
+        tp = float(crosstab.at[status, status]) if status in crosstab.columns else 0.0
+        found = float(crosstab[status].sum()) if status in crosstab.columns else 0.0
+        true = float(crosstab.loc[status].sum())
+        precision = tp / found if found else 0.0
+        recall = tp / true if true else 0.0
+        per[status] = 2 * precision * recall / (precision + recall) if tp else 0.0
+    return (sum(per.values()) / len(per) if per else 1.0), per
+
+
+def _by_keying(score, truth: Path) -> list[dict[str, object]]:
+    """Per naming convention: true links, links found right, records and files off."""
+    files = pd.read_csv(truth / "files.csv", dtype=str, keep_default_na=False)
+    records = pd.read_csv(truth / "records.csv", dtype=str, keep_default_na=False)
+    rows = []
+    rec_off = score.record_mismatches
+    file_off = score.file_mismatches
+    for keying in sorted(set(records["keying"]) | set(files["keying"])):
+        rk = records[records["keying"] == keying]
+        fk = files[files["keying"] == keying]
+        r_off = rec_off[rec_off["keying"] == keying]
+        f_off = file_off[file_off["keying"] == keying]
+        kinds = (r_off["expected_status"] + "->" + r_off["status"]).value_counts()
+        fkinds = (f_off["expected_status"] + "->" + f_off["status"]).value_counts()
+        rows.append({
+            "keying": keying, "records": len(rk), "records_off": len(r_off),
+            "files": len(fk), "files_off": len(f_off),
+            "record_errors": {str(k): int(v) for k, v in kinds.items()},
+            "file_errors": {str(k): int(v) for k, v in fkinds.items()},
+        })
+    return rows
+
+
+def run_one(seed: int, records: int, out: Path, localities: int, by_keying: bool,
+            keep: bool) -> dict[str, object]:
+    province = out / f"seed{seed}-n{records}"
+    project = generate(province, seed, records, localities)
+    run_dir = province / "run"
+    khaudit = Path(sys.executable).with_name("khaudit")
+    command = [str(khaudit) if khaudit.exists() else "khaudit", "audit", str(project),
+               "--out", str(run_dir), "--no-report"]
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True,
+                          env={**os.environ, "KHAUDIT_LANG": "en"})
+    seconds = time.perf_counter() - started
+    if done.returncode not in (0, 1) or not (run_dir / "run.json").exists():
+        # A failed audit is a result, not the end of the benchmark: its province is kept so
+        # it can be reproduced, and the table says so.
+        last = (done.stderr.strip().splitlines() or ["(no message)"])[-1]
+        return {"seed": seed, "records": records, "error": last[:300], "seconds": seconds,
+                "province": str(province)}
+    truth = province / "ground_truth"
+    score = score_run(run_dir, truth)
+    rec_f1, rec_per = _macro_f1(score.records)
+    file_f1, file_per = _macro_f1(score.files)
+    run_records = load_run(run_dir).table("records")
+    review = float((run_records["status"] == "needs_review").mean()) if len(run_records) else 0.0
+    result: dict[str, object] = {
+        "seed": seed, "records": records, "link_precision": score.link_precision,
+        "link_recall": score.link_recall, "link_f1": score.link_f1,
+        "record_status_f1": rec_f1, "file_status_f1": file_f1, "review_rate": review,
+        "seconds": seconds, "record_status_per": rec_per, "file_status_per": file_per,
+    }
+    if by_keying:
+        result["by_keying"] = _by_keying(score, truth)
+    if not keep:
+        shutil.rmtree(province, ignore_errors=True)
+    return result
+
+
+_COLUMNS = ("link_precision", "link_recall", "link_f1", "record_status_f1", "file_status_f1",
+            "review_rate", "seconds")
+
+
+def _table(results: list[dict[str, object]]) -> str:
+    head = "| seed | records | " + " | ".join(_COLUMNS) + " |"
+    lines = [head, "|" + "---:|" * (len(_COLUMNS) + 2)]
+    for r in results:
+        if "error" in r:
+            lines.append(f"| {r['seed']} | {r['records']} | audit failed: {r['error']} |")
+            continue
+        cells = [f"{r[c]:.1f}" if c == "seconds" else f"{r[c]:.4f}" for c in _COLUMNS]
+        lines.append(f"| {r['seed']} | {r['records']} | " + " | ".join(cells) + " |")
+    for size in sorted({int(r["records"]) for r in results}):  # type: ignore[call-overload]
+        group = [r for r in results if r["records"] == size and "error" not in r]
+        if not group:
+            continue
+        means = [sum(float(r[c]) for r in group) / len(group) for c in _COLUMNS]  # type: ignore[arg-type]
+        cells = [f"{m:.1f}" if c == "seconds" else f"**{m:.4f}**" for c, m in zip(_COLUMNS, means)]
+        lines.append(f"| mean of {len(group)} | {size} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _kinds(counts: dict[str, int], top: int = 4) -> str:
+    return ", ".join(f"{k} {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1])[:top])
+
+
+def _keying_table(results: list[dict[str, Any]]) -> str:
+    """Per naming convention over all runs: rows and files the run got wrong, and how."""
+    total: dict[str, dict[str, Any]] = {}
+    for result in results:
+        for row in result.get("by_keying", []):
+            acc = total.setdefault(row["keying"], {"records": 0, "records_off": 0, "files": 0,
+                                                   "files_off": 0, "record_errors": {},
+                                                   "file_errors": {}, "localities": 0})
+            for key in ("records", "records_off", "files", "files_off"):
+                acc[key] += row[key]
+            acc["localities"] += 1
+            for key in ("record_errors", "file_errors"):
+                for kind, n in row[key].items():
+                    acc[key][kind] = acc[key].get(kind, 0) + n
+    lines = ["| convention | localities | records | records off | files | files off | "
+             "record errors (expected->found) | file errors |",
+             "|---|---:|---:|---:|---:|---:|---|---|"]
+    for keying, acc in sorted(total.items(),
+                              key=lambda kv: -kv[1]["records_off"] / max(1, kv[1]["records"])):
+        share = acc["records_off"] / max(1, acc["records"])
+        lines.append(
+            f"| {keying} | {acc['localities']} | {acc['records']} | {acc['records_off']} "
+            f"({share:.0%}) | {acc['files']} | {acc['files_off']} | "
+            f"{_kinds(acc['record_errors'])} | {_kinds(acc['file_errors'])} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Generate provinces with bench/provgen, audit them with the khaudit CLI "
+                    "(default settings) and score the runs against their truth. Seeds 1-5 are "
+                    "the tune seeds; seeds 100-109 are the report seeds (publish these, never "
+                    "tune on them).")
+    parser.add_argument("--seeds", default="100-109",
+                        help="seeds, e.g. 100-109 or 1,2,5 (default: the report seeds 100-109)")
+    parser.add_argument("--records", type=int, nargs="+", default=[600, 1500],
+                        help="records per locality (default: 600 1500)")
+    parser.add_argument("--localities", type=int, default=5)
+    parser.add_argument("--out", type=Path, default=Path("bench/out/generalize"))
+    parser.add_argument("--json", action="store_true", help="print JSON lines, not a table")
+    parser.add_argument("--by-keying", action="store_true",
+                        help="also show, per naming convention, what the run got wrong")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep each generated province and its run under --out")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    results = []
+    for records in args.records:
+        for seed in _seeds(args.seeds):
+            result = run_one(seed, records, args.out, args.localities, args.by_keying, args.keep)
+            results.append(result)
+            if args.json:
+                print(json.dumps(result, ensure_ascii=False), flush=True)
+            elif "error" in result:
+                print(f"seed {seed}, {records} records: audit failed: {result['error']} "
+                      f"(province kept in {result['province']})", file=sys.stderr, flush=True)
+            else:
+                print(f"seed {seed}, {records} records: link F1 {result['link_f1']:.4f}, "
+                      f"record F1 {result['record_status_f1']:.4f}, "
+                      f"file F1 {result['file_status_f1']:.4f}, "
+                      f"review {result['review_rate']:.3f}", file=sys.stderr, flush=True)
+    if not args.json:
+        print(_table(results))
+        if args.by_keying:
+            print()
+            print(_keying_table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
