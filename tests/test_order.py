@@ -26,3 +26,10 @@ def test_pages_that_say_nothing_link_nothing():
     pages = [7.0] * 10  # every scan fits every record: the order alone cannot place a gap
     assert align(pages, sheets, 1.0, 2.0) == {}
     assert align([math.nan] * 5, [3.0] * 6, 1.0, 2.0) == {}
+
+
+def test_pages_that_do_not_follow_the_inventory_link_nothing():
+    rng = random.Random(9)
+    sheets = [float(rng.randint(2, 60)) for _ in range(30)]
+    pages = [float(rng.randint(200, 400)) for _ in range(28)]  # fit no record
+    assert align(pages, sheets, 1.0, 2.0) == {}

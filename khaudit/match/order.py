@@ -29,6 +29,8 @@ SKIP_RECORD = 0.2
 SKIP_SCAN = 1.0
 #: A pair is linked when the best alignment without it is at least this much worse.
 DECISIVE_MARGIN = 1.0
+#: The share of the best alignment's pairs whose pages fit, below which a batch is not linked.
+MIN_FIT_SHARE = 0.8
 #: Batches shorter than this say too little about an order; larger products are not aligned
 #: (the tables are counters x records).
 MIN_BATCH = 3
@@ -115,10 +117,14 @@ def align(pages: list[float], sheets: list[float], min_per_sheet: float,
         through[1:, :-1] = np.maximum(through[1:, :-1], crossed)
     left_out = (forward[:k] - SKIP_SCAN + backward[1:]).max(axis=1)
     chosen = through.argmax(axis=1)
+    on_path = [(i, int(j)) for i, j in enumerate(chosen) if through[i, j] >= best - 1e-9]
+    fitting = sum(fit[i, j] > 0 for i, j in on_path)
+    if not on_path or fitting < MIN_FIT_SHARE * len(on_path):
+        return {}  # the pages do not follow the inventory: the order says nothing here
     decided: dict[int, int] = {}
-    for i, j in enumerate(chosen):
-        if through[i, j] < best - 1e-9:
-            continue
+    for i, j in on_path:
+        if fit[i, j] <= 0:
+            continue  # only a pair whose pages fit is linked by order
         others = np.delete(through[i], j).max(initial=-np.inf)
         if max(others, left_out[i]) <= best - DECISIVE_MARGIN:
             decided[i] = int(j)
