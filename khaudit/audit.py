@@ -243,7 +243,8 @@ def audit(project: Project | str | Path, out: str | Path, lang: str = "vi",
     out = Path(out)
     started = dt.datetime.now(dt.UTC)
     progress = StageProgress(len(project.localities))
-    writer = RunWriter(out)
+    writer = RunWriter(out, scan_roots=[root for loc in project.localities
+                                        for root in loc.scan_roots])
     # What is kept of each locality once its rows are written: counts, a snapshot for the
     # history, and the few columns the catalogue digest needs. A province's rows are never
     # all in memory at once.

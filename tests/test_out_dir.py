@@ -81,3 +81,13 @@ def test_a_file_is_not_an_output_folder(tmp_path: Path):
     (tmp_path / "file").write_text("x", encoding="utf-8")
     with pytest.raises(KhauditError, match="not empty|not a folder"):
         check_out(tmp_path / "file")
+
+
+def test_the_python_api_refuses_an_out_inside_a_scan_root_too(tmp_path: Path):
+    from khaudit.audit import audit
+
+    toml = project(tmp_path / "p")
+    before = sorted(p.name for p in (tmp_path / "p/scans").iterdir())
+    with pytest.raises(KhauditError):
+        audit(toml, tmp_path / "p/scans/run")
+    assert sorted(p.name for p in (tmp_path / "p/scans").iterdir()) == before
