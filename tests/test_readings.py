@@ -170,3 +170,13 @@ def test_two_numbers_name_a_record_together_when_neither_does_alone():
     result = match_locality(recs, scans(names), SidecarIndex([]), MatchSettings())
     links = result.links[result.links["decision"] == "link"]
     assert sorted(zip(links["item_id"], links["record"])) == [(i, i) for i in range(40)]
+
+
+def test_a_station_counter_with_a_year_is_not_read_as_a_file_number():
+    # "DOC-2025-0007": the last number runs 1..n as file numbers do, by the station's count.
+    titles = land_titles(40)
+    recs = records(titles)
+    recs["file_no"] = pd.array(range(1, 41), dtype="Int64")
+    result = match_locality(recs, scans([f"DOC-2025-{n + 1:04d}.pdf" for n in range(40)]),
+                            SidecarIndex([]), MatchSettings())
+    assert not (result.links["decision"] == "link").any()

@@ -45,6 +45,10 @@ UNSUPERVISED_MIN_UNIQUE = 0.8
 UNSUPERVISED_MAX_SHARED = 0.05
 #: ...and the fewest scans that show it: five numbers can each fit one record by chance.
 UNSUPERVISED_MIN_SCANS = 20
+#: Names a scanning station numbers ("DOC-2025-0131", "SCAN_0007", "IMG 12"): their numbers
+#: are the station's, so without certain links they are never read as a record's.
+COUNTER_SHAPES = frozenset({"img", "image", "scan", "scanned", "dsc", "dscn", "doc", "page",
+                            "pic", "anh", "hinh", "photo"})
 #: Certain links per root a convention is learned from at most.
 LEARN_MAX_ANCHORS = 5000
 #: Fields that may name one record and fields that narrow the choice. Which of the first are
@@ -193,7 +197,8 @@ class ConventionIndex:
                                           "parsed", is_key=field in self.keys))
         # A scanner counter numbers what the station saw, not the inventory: with no certain
         # link to vouch for it, its number is never taken as a record's.
-        counters = all(item.evidence.counter for item in members)
+        counters = all(item.evidence.counter or name_shape(item) in COUNTER_SHAPES
+                       for item in members)
         if (not counters and len(members) >= UNSUPERVISED_MIN_SCANS
                 and not any(c.is_key for c in adopted)):
             # A pair the certain links checked and found wanting is not taken up again.
