@@ -26,7 +26,7 @@ from ..i18n import t
 from .decisions import DecisionIndex
 from .evidence import normalize_code
 from .items import Item, build_items
-from .order import align, batches
+from .order import align, batches, natural_key
 from .readings import Convention, ConventionIndex, anchors_from, describe_reading, item_readings
 from .scoring import BLOCK_CHUNK, EncodedTitles, TitleIndex, TitleScore, top_per_row
 from .settings import MatchSettings
@@ -483,12 +483,6 @@ def s_floor(settings: MatchSettings) -> float:
     return settings.hint_score
 
 
-def _natural(path: str) -> tuple[object, ...]:
-    """A path as a scanning station's counter orders it: numbers by value."""
-    return tuple(int(part) if part.isdigit() else part
-                 for part in re.split(r"(\d+)", path.lower()))
-
-
 def settle_ties(linker: _Linker, ties: list[tuple[Item, list[tuple[TitleScore, int]]]]) -> None:
     """Near-twins settled together. Scans that compete for the same records form a group; the
     one-to-one assignment of the group that agrees best with every signal (title, year, page
@@ -556,7 +550,7 @@ def _assign(members: list[tuple[Item, list[tuple[TitleScore, int]]]], s: MatchSe
     counters = all(item.evidence.counter for item, _ in members) and len(
         {item.root for item, _ in members}) == 1
     if counters and len(members) == len(records) > 1:
-        by_scan = sorted(range(len(members)), key=lambda i: _natural(members[i][0].relpath))
+        by_scan = sorted(range(len(members)), key=lambda i: natural_key(members[i][0].relpath))
         for rank, i in enumerate(by_scan):
             if weight[i, rank] > -BLOCKED:
                 weight[i, rank] += ORDER_BONUS

@@ -45,7 +45,8 @@ class OrderLink:
     batch: int  # counters in the batch
 
 
-def _natural(path: str) -> tuple[object, ...]:
+def natural_key(path: str) -> tuple[object, ...]:
+    """A path as a scanning station's counter orders it: numbers by value."""
     return tuple(int(part) if part.isdigit() else part
                  for part in re.split(r"(\d+)", path.lower()))
 
@@ -63,7 +64,7 @@ def batches(items: list[Item]) -> list[list[Item]]:
             continue
         counters = [item for item in members if item.evidence.counter]
         if len(counters) >= MIN_BATCH:
-            out.append(sorted(counters, key=lambda item: _natural(item.relpath)))
+            out.append(sorted(counters, key=lambda item: natural_key(item.relpath)))
     return out
 
 
