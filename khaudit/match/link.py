@@ -472,15 +472,11 @@ class _Linker:
         """Name a scan's nearest records without linking it: a person sees where to look."""
         self.reasons[item.item_id] = reason
         for rank, (sc, record) in enumerate(choices[:HINT_CANDIDATES], 1):
-            if sc.score < s_floor(self.settings):
+            if sc.score < self.settings.hint_score:
                 break
             why = self._why_title(item, sc, self._title_method(item) == "sidecar_title")
             self.add(item, record, self._title_method(item), min(sc.score, 100) / 100, "hint",
                      f"{why}; {reason}", rank)
-
-
-def s_floor(settings: MatchSettings) -> float:
-    return settings.hint_score
 
 
 def settle_ties(linker: _Linker, ties: list[tuple[Item, list[tuple[TitleScore, int]]]]) -> None:
