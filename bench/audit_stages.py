@@ -45,8 +45,11 @@ def run(rows: int, localities: int, workdir: Path) -> list[dict[str, object]]:
         scanned = scan_roots(loc.name, list(loc.scan_roots), sha256=project.scan.sha256)
         timings["scan"] += time.perf_counter() - t
         scans = scanned.files[scanned.files["role"] == "scan"].reset_index(drop=True)
-        entries = [e for _, r in scanned.files[scanned.files["role"] == "sidecar"].iterrows()
-                   for e in read_sidecar(Path(r["root"]) / r["path"])]
+        entries = [
+            e
+            for _, r in scanned.files[scanned.files["role"] == "sidecar"].iterrows()
+            for e in read_sidecar(Path(r["root"]) / r["path"])
+        ]
         t = time.perf_counter()
         match = match_locality(records, scans, SidecarIndex(entries), project.matching)
         timings["match"] += time.perf_counter() - t
@@ -55,10 +58,18 @@ def run(rows: int, localities: int, workdir: Path) -> list[dict[str, object]]:
         timings["reconcile"] += time.perf_counter() - t
         n_rows += len(records)
         n_files += len(scans)
-    return [{"rows": n_rows, "files": n_files, "stage": stage, "seconds": round(sec, 3),
-             "rows_per_s": round(n_rows / sec) if sec else None,
-             "us_per_row": round(1e6 * sec / n_rows, 1), "peak_mb": round(peak_mb())}
-            for stage, sec in timings.items()]
+    return [
+        {
+            "rows": n_rows,
+            "files": n_files,
+            "stage": stage,
+            "seconds": round(sec, 3),
+            "rows_per_s": round(n_rows / sec) if sec else None,
+            "us_per_row": round(1e6 * sec / n_rows, 1),
+            "peak_mb": round(peak_mb()),
+        }
+        for stage, sec in timings.items()
+    ]
 
 
 def main() -> None:

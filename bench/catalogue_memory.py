@@ -62,13 +62,23 @@ def main() -> None:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
         for step in ("first scan", "rescan", "table"):
-            out = subprocess.run([sys.executable, "-c", CHILD, str(root), str(db), step],
-                                 capture_output=True, text=True, check=True,
-                                 env={**os.environ, "PYTHONWARNINGS": "ignore"})
+            out = subprocess.run(
+                [sys.executable, "-c", CHILD, str(root), str(db), step],
+                capture_output=True,
+                text=True,
+                check=True,
+                env={**os.environ, "PYTHONWARNINGS": "ignore"},
+            )
             result = json.loads(out.stdout.strip().splitlines()[-1])
-            results.append({"files": n, "step": step, "rows": result["rows"],
-                            "seconds": round(result["seconds"], 2),
-                            "peak_mb": round(result["peak_mb"])})
+            results.append(
+                {
+                    "files": n,
+                    "step": step,
+                    "rows": result["rows"],
+                    "seconds": round(result["seconds"], 2),
+                    "peak_mb": round(result["peak_mb"]),
+                }
+            )
     print(pd.DataFrame(results).to_string(index=False))
 
 

@@ -80,33 +80,51 @@ def _by_keying(score, truth: Path) -> list[dict[str, object]]:
         f_off = file_off[file_off["keying"] == keying]
         kinds = (r_off["expected_status"] + "->" + r_off["status"]).value_counts()
         fkinds = (f_off["expected_status"] + "->" + f_off["status"]).value_counts()
-        rows.append({
-            "keying": keying, "records": len(rk), "records_off": len(r_off),
-            "files": len(fk), "files_off": len(f_off),
-            "record_errors": {str(k): int(v) for k, v in kinds.items()},
-            "file_errors": {str(k): int(v) for k, v in fkinds.items()},
-        })
+        rows.append(
+            {
+                "keying": keying,
+                "records": len(rk),
+                "records_off": len(r_off),
+                "files": len(fk),
+                "files_off": len(f_off),
+                "record_errors": {str(k): int(v) for k, v in kinds.items()},
+                "file_errors": {str(k): int(v) for k, v in fkinds.items()},
+            }
+        )
     return rows
 
 
-def run_one(seed: int, records: int, out: Path, localities: int, by_keying: bool,
-            keep: bool) -> dict[str, object]:
+def run_one(
+    seed: int, records: int, out: Path, localities: int, by_keying: bool, keep: bool
+) -> dict[str, object]:
     province = out / f"seed{seed}-n{records}"
     project = generate(province, seed, records, localities)
     run_dir = province / "run"
     khaudit = Path(sys.executable).with_name("khaudit")
-    command = [str(khaudit) if khaudit.exists() else "khaudit", "audit", str(project),
-               "--out", str(run_dir), "--no-report"]
+    command = [
+        str(khaudit) if khaudit.exists() else "khaudit",
+        "audit",
+        str(project),
+        "--out",
+        str(run_dir),
+        "--no-report",
+    ]
     started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True,
-                          env={**os.environ, "KHAUDIT_LANG": "en"})
+    done = subprocess.run(
+        command, capture_output=True, text=True, env={**os.environ, "KHAUDIT_LANG": "en"}
+    )
     seconds = time.perf_counter() - started
     if done.returncode not in (0, 1) or not (run_dir / "run.json").exists():
         # A failed audit is a result, not the end of the benchmark: its province is kept so
         # it can be reproduced, and the table says so.
         last = (done.stderr.strip().splitlines() or ["(no message)"])[-1]
-        return {"seed": seed, "records": records, "error": last[:300], "seconds": seconds,
-                "province": str(province)}
+        return {
+            "seed": seed,
+            "records": records,
+            "error": last[:300],
+            "seconds": seconds,
+            "province": str(province),
+        }
     truth = province / "ground_truth"
     score = score_run(run_dir, truth)
     rec_f1, rec_per = _macro_f1(score.records)
@@ -114,10 +132,17 @@ def run_one(seed: int, records: int, out: Path, localities: int, by_keying: bool
     run_records = load_run(run_dir).table("records")
     review = float((run_records["status"] == "needs_review").mean()) if len(run_records) else 0.0
     result: dict[str, object] = {
-        "seed": seed, "records": records, "link_precision": score.link_precision,
-        "link_recall": score.link_recall, "link_f1": score.link_f1,
-        "record_status_f1": rec_f1, "file_status_f1": file_f1, "review_rate": review,
-        "seconds": seconds, "record_status_per": rec_per, "file_status_per": file_per,
+        "seed": seed,
+        "records": records,
+        "link_precision": score.link_precision,
+        "link_recall": score.link_recall,
+        "link_f1": score.link_f1,
+        "record_status_f1": rec_f1,
+        "file_status_f1": file_f1,
+        "review_rate": review,
+        "seconds": seconds,
+        "record_status_per": rec_per,
+        "file_status_per": file_per,
     }
     if by_keying:
         result["by_keying"] = _by_keying(score, truth)
@@ -126,8 +151,15 @@ def run_one(seed: int, records: int, out: Path, localities: int, by_keying: bool
     return result
 
 
-_COLUMNS = ("link_precision", "link_recall", "link_f1", "record_status_f1", "file_status_f1",
-            "review_rate", "seconds")
+_COLUMNS = (
+    "link_precision",
+    "link_recall",
+    "link_f1",
+    "record_status_f1",
+    "file_status_f1",
+    "review_rate",
+    "seconds",
+)
 
 
 def _table(results: list[dict[str, object]]) -> str:
@@ -158,45 +190,71 @@ def _keying_table(results: list[dict[str, Any]]) -> str:
     total: dict[str, dict[str, Any]] = {}
     for result in results:
         for row in result.get("by_keying", []):
-            acc = total.setdefault(row["keying"], {"records": 0, "records_off": 0, "files": 0,
-                                                   "files_off": 0, "record_errors": {},
-                                                   "file_errors": {}, "localities": 0})
+            acc = total.setdefault(
+                row["keying"],
+                {
+                    "records": 0,
+                    "records_off": 0,
+                    "files": 0,
+                    "files_off": 0,
+                    "record_errors": {},
+                    "file_errors": {},
+                    "localities": 0,
+                },
+            )
             for key in ("records", "records_off", "files", "files_off"):
                 acc[key] += row[key]
             acc["localities"] += 1
             for key in ("record_errors", "file_errors"):
                 for kind, n in row[key].items():
                     acc[key][kind] = acc[key].get(kind, 0) + n
-    lines = ["| convention | localities | records | records off | files | files off | "
-             "record errors (expected->found) | file errors |",
-             "|---|---:|---:|---:|---:|---:|---|---|"]
-    for keying, acc in sorted(total.items(),
-                              key=lambda kv: -kv[1]["records_off"] / max(1, kv[1]["records"])):
+    lines = [
+        "| convention | localities | records | records off | files | files off | "
+        "record errors (expected->found) | file errors |",
+        "|---|---:|---:|---:|---:|---:|---|---|",
+    ]
+    for keying, acc in sorted(
+        total.items(), key=lambda kv: -kv[1]["records_off"] / max(1, kv[1]["records"])
+    ):
         share = acc["records_off"] / max(1, acc["records"])
         lines.append(
             f"| {keying} | {acc['localities']} | {acc['records']} | {acc['records_off']} "
             f"({share:.0%}) | {acc['files']} | {acc['files_off']} | "
-            f"{_kinds(acc['record_errors'])} | {_kinds(acc['file_errors'])} |")
+            f"{_kinds(acc['record_errors'])} | {_kinds(acc['file_errors'])} |"
+        )
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Generate provinces with bench/provgen, audit them with the khaudit CLI "
-                    "(default settings) and score the runs against their truth. Seeds 1-5 are "
-                    "the tune seeds; seeds 100-109 are the report seeds (publish these, never "
-                    "tune on them).")
-    parser.add_argument("--seeds", default="100-109",
-                        help="seeds, e.g. 100-109 or 1,2,5 (default: the report seeds 100-109)")
-    parser.add_argument("--records", type=int, nargs="+", default=[600, 1500],
-                        help="records per locality (default: 600 1500)")
+        "(default settings) and score the runs against their truth. Seeds 1-5 are "
+        "the tune seeds; seeds 100-109 are the report seeds (publish these, never "
+        "tune on them)."
+    )
+    parser.add_argument(
+        "--seeds",
+        default="100-109",
+        help="seeds, e.g. 100-109 or 1,2,5 (default: the report seeds 100-109)",
+    )
+    parser.add_argument(
+        "--records",
+        type=int,
+        nargs="+",
+        default=[600, 1500],
+        help="records per locality (default: 600 1500)",
+    )
     parser.add_argument("--localities", type=int, default=5)
     parser.add_argument("--out", type=Path, default=Path("bench/out/generalize"))
     parser.add_argument("--json", action="store_true", help="print JSON lines, not a table")
-    parser.add_argument("--by-keying", action="store_true",
-                        help="also show, per naming convention, what the run got wrong")
-    parser.add_argument("--keep", action="store_true",
-                        help="keep each generated province and its run under --out")
+    parser.add_argument(
+        "--by-keying",
+        action="store_true",
+        help="also show, per naming convention, what the run got wrong",
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep each generated province and its run under --out"
+    )
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     results = []
@@ -207,13 +265,21 @@ def main(argv: list[str] | None = None) -> int:
             if args.json:
                 print(json.dumps(result, ensure_ascii=False), flush=True)
             elif "error" in result:
-                print(f"seed {seed}, {records} records: audit failed: {result['error']} "
-                      f"(province kept in {result['province']})", file=sys.stderr, flush=True)
+                print(
+                    f"seed {seed}, {records} records: audit failed: {result['error']} "
+                    f"(province kept in {result['province']})",
+                    file=sys.stderr,
+                    flush=True,
+                )
             else:
-                print(f"seed {seed}, {records} records: link F1 {result['link_f1']:.4f}, "
-                      f"record F1 {result['record_status_f1']:.4f}, "
-                      f"file F1 {result['file_status_f1']:.4f}, "
-                      f"review {result['review_rate']:.3f}", file=sys.stderr, flush=True)
+                print(
+                    f"seed {seed}, {records} records: link F1 {result['link_f1']:.4f}, "
+                    f"record F1 {result['record_status_f1']:.4f}, "
+                    f"file F1 {result['file_status_f1']:.4f}, "
+                    f"review {result['review_rate']:.3f}",
+                    file=sys.stderr,
+                    flush=True,
+                )
     if not args.json:
         print(_table(results))
         if args.by_keying:

@@ -70,7 +70,9 @@ def main() -> None:
     (work / "project.toml").write_text(
         'title = "bench"\nprovince = "Khánh Hòa"\n[scan]\nsha256 = true\n'
         f'[[locality]]\nname = "Xã Diên Lạc"\ninventories = ["inventory.csv"]\n'
-        f'scan_roots = ["{tree}"]\n', encoding="utf-8")
+        f'scan_roots = ["{tree}"]\n',
+        encoding="utf-8",
+    )
     audit(work / "project.toml", work / "run")
     kbag, bbag = work / "khaudit-bag", work / "bagit-bag"
     import bagit
@@ -78,40 +80,60 @@ def main() -> None:
     results = {
         "khaudit package (fetch.txt, catalogue hashes)": best_of(
             lambda: package_locality(work / "run", "Xã Diên Lạc", kbag, mode="fetch"),
-            setup=lambda: shutil.rmtree(kbag, ignore_errors=True)),
+            setup=lambda: shutil.rmtree(kbag, ignore_errors=True),
+        ),
         "khaudit package (links, catalogue hashes)": best_of(
             lambda: package_locality(work / "run", "Xã Diên Lạc", kbag, mode="link"),
-            setup=lambda: shutil.rmtree(kbag, ignore_errors=True)),
+            setup=lambda: shutil.rmtree(kbag, ignore_errors=True),
+        ),
         "khaudit package (copies, catalogue hashes)": best_of(
             lambda: package_locality(work / "run", "Xã Diên Lạc", kbag),
-            setup=lambda: shutil.rmtree(kbag, ignore_errors=True)),
+            setup=lambda: shutil.rmtree(kbag, ignore_errors=True),
+        ),
         "bagit-python make_bag (sha256, all cores)": best_of(
-            lambda: bagit.make_bag(str(bbag), checksums=["sha256"],
-                                   processes=os.cpu_count() or 1),
-            setup=lambda: link_tree(tree, bbag)),
+            lambda: bagit.make_bag(str(bbag), checksums=["sha256"], processes=os.cpu_count() or 1),
+            setup=lambda: link_tree(tree, bbag),
+        ),
         "khaudit verify (full)": best_of(lambda: verify_bag(kbag)),
         "khaudit verify of the bagit-python bag": best_of(lambda: verify_bag(bbag)),
         "bagit-python validate (all cores)": best_of(
-            lambda: bagit.Bag(str(bbag)).validate(processes=os.cpu_count() or 1)),
+            lambda: bagit.Bag(str(bbag)).validate(processes=os.cpu_count() or 1)
+        ),
         "bare hashlib.sha256, all cores": best_of(
-            lambda: list(ProcessPoolExecutor(os.cpu_count()).map(_sha, files, chunksize=32))),
+            lambda: list(ProcessPoolExecutor(os.cpu_count()).map(_sha, files, chunksize=32))
+        ),
     }
     assert verify_bag(kbag).valid
-    table = pd.DataFrame([{"step": name, "files": len(files), "seconds": round(sec, 3),
-                           "files_per_s": round(len(files) / sec),
-                           "MB_per_s": round(total / sec / 1e6)}
-                          for name, sec in results.items()])
+    table = pd.DataFrame(
+        [
+            {
+                "step": name,
+                "files": len(files),
+                "seconds": round(sec, 3),
+                "files_per_s": round(len(files) / sec),
+                "MB_per_s": round(total / sec / 1e6),
+            }
+            for name, sec in results.items()
+        ]
+    )
     print(table.to_string(index=False))
     r = results
     print()
     print("bars:")
     for mode in ("links", "fetch.txt"):
-        print(f"  bagit make_bag / khaudit package ({mode})  "
-              f"{r['bagit-python make_bag (sha256, all cores)'] / r[f'khaudit package ({mode}, catalogue hashes)']:.1f}x  (want >= 10)")  # noqa: E501
-    print(f"  bagit validate / khaudit verify         "
-          f"{r['bagit-python validate (all cores)'] / r['khaudit verify (full)']:.2f}x  (want > 1)")  # noqa: E501
-    print(f"  khaudit verify / bare hashlib            "
-          f"{r['khaudit verify (full)'] / r['bare hashlib.sha256, all cores']:.2f}x  (want <= 1.15)")  # noqa: E501
+        ratio = (
+            r["bagit-python make_bag (sha256, all cores)"]
+            / r[f"khaudit package ({mode}, catalogue hashes)"]
+        )
+        print(f"  bagit make_bag / khaudit package ({mode})  {ratio:.1f}x  (want >= 10)")
+    print(
+        f"  bagit validate / khaudit verify         "
+        f"{r['bagit-python validate (all cores)'] / r['khaudit verify (full)']:.2f}x  (want > 1)"
+    )
+    print(
+        f"  khaudit verify / bare hashlib            "
+        f"{r['khaudit verify (full)'] / r['bare hashlib.sha256, all cores']:.2f}x  (want <= 1.15)"
+    )
     shutil.rmtree(work, ignore_errors=True)
 
 

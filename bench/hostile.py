@@ -56,29 +56,48 @@ def main() -> None:
             ("sidecar", "JSON nested 100,000 deep", H.deep_json(d / "deep.json")),
             ("sidecar", "CSV cell of 200,000 characters", H.long_cell_csv(d / "cell.csv")),
             ("sidecar", "broken XML", H.broken_xml(d / "broken.xml")),
-            ("inventory", "xlsx hiding columns 1-30,000,000",
-             H.hidden_columns_xlsx(d / "hidden30m.xlsx")),
-            ("inventory", "xlsx hiding columns 1-4,000,000,000",
-             H.hidden_columns_xlsx(d / "hidden4g.xlsx", 4_000_000_000)),
-            ("inventory", f"zip bomb xlsx ({args.bomb_mb} MB unpacked)",
-             H.zip_bomb_xlsx(d / "bomb.xlsx", args.bomb_mb * 1_000_000)),
+            (
+                "inventory",
+                "xlsx hiding columns 1-30,000,000",
+                H.hidden_columns_xlsx(d / "hidden30m.xlsx"),
+            ),
+            (
+                "inventory",
+                "xlsx hiding columns 1-4,000,000,000",
+                H.hidden_columns_xlsx(d / "hidden4g.xlsx", 4_000_000_000),
+            ),
+            (
+                "inventory",
+                f"zip bomb xlsx ({args.bomb_mb} MB unpacked)",
+                H.zip_bomb_xlsx(d / "bomb.xlsx", args.bomb_mb * 1_000_000),
+            ),
             ("inventory", "xlsx with a value in XFD1048576", H.far_cell_xlsx(d / "far.xlsx")),
-            ("inventory", f"CSV row of {args.columns:,} columns",
-             H.wide_csv(d / "wide.csv", args.columns)),
+            (
+                "inventory",
+                f"CSV row of {args.columns:,} columns",
+                H.wide_csv(d / "wide.csv", args.columns),
+            ),
             ("inventory", "binary file named .csv", H.binary_csv(d / "binary.csv")),
         ]
-        print(f"{'file':40} {'size':>11} {'seconds':>8} {'base MB':>8} {'peak MB':>8}  "
-              "khaudit says")
+        print(
+            f"{'file':40} {'size':>11} {'seconds':>8} {'base MB':>8} {'peak MB':>8}  khaudit says"
+        )
         for kind, label, path in cases:
-            out = subprocess.run([sys.executable, "-c", CHILD, kind, str(path)],
-                                 capture_output=True, text=True, timeout=600)
+            out = subprocess.run(
+                [sys.executable, "-c", CHILD, kind, str(path)],
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
             if out.returncode:
                 print(f"{label:40} FAILED: {out.stderr.strip().splitlines()[-1]}")
                 continue
             got = json.loads(out.stdout.strip().splitlines()[-1])
             size = path.stat().st_size
-            print(f"{label:40} {size:>11,} {got['seconds']:>8.3f} {got['base_mb']:>8.0f} "
-                  f"{got['peak_mb']:>8.0f}  {got['said'][:90]}")
+            print(
+                f"{label:40} {size:>11,} {got['seconds']:>8.3f} {got['base_mb']:>8.0f} "
+                f"{got['peak_mb']:>8.0f}  {got['said'][:90]}"
+            )
 
 
 if __name__ == "__main__":

@@ -25,8 +25,17 @@ from khaudit.demo.inventories import SheetPlan, write_xlsx
 from khaudit.demo.titles import make_titles
 from khaudit.inventory.loader import load_locality
 
-HEAD = ["STT", "Hộp số", "Hồ sơ số", "Số, ký hiệu hồ sơ", "Tiêu đề hồ sơ", "Thời gian", "Số tờ",
-        "THBQ", "Ghi chú"]
+HEAD = [
+    "STT",
+    "Hộp số",
+    "Hồ sơ số",
+    "Số, ký hiệu hồ sơ",
+    "Tiêu đề hồ sơ",
+    "Thời gian",
+    "Số tờ",
+    "THBQ",
+    "Ghi chú",
+]
 
 
 def make_inventory(path: Path, rows: int) -> None:
@@ -35,11 +44,27 @@ def make_inventory(path: Path, rows: int) -> None:
     data = []
     for i in range(rows):
         t = titles[i % len(titles)]
-        data.append([i + 1, i // 12 + 1, i + 1, f"H56.01.{t.year}.{i + 1:06d}", t.text,
-                     dt.date(t.year, 1, 5), f"12/{t.year}", f"{i % 20 + 1} tờ", "Vĩnh viễn",
-                     "Bản chính" if i % 7 == 0 else ""])
-    write_xlsx(path, ["UBND XÃ A", "MỤC LỤC HỒ SƠ"], HEAD, [SheetPlan("Mục lục", data, "full")],
-               two_row_dates=(5, "Bắt đầu", "Kết thúc"))
+        data.append(
+            [
+                i + 1,
+                i // 12 + 1,
+                i + 1,
+                f"H56.01.{t.year}.{i + 1:06d}",
+                t.text,
+                dt.date(t.year, 1, 5),
+                f"12/{t.year}",
+                f"{i % 20 + 1} tờ",
+                "Vĩnh viễn",
+                "Bản chính" if i % 7 == 0 else "",
+            ]
+        )
+    write_xlsx(
+        path,
+        ["UBND XÃ A", "MỤC LỤC HỒ SƠ"],
+        HEAD,
+        [SheetPlan("Mục lục", data, "full")],
+        two_row_dates=(5, "Bắt đầu", "Kết thúc"),
+    )
 
 
 def best_of(repeat: int, fn) -> tuple[float, int]:
@@ -66,10 +91,18 @@ def main() -> None:
         }
         results = {name: best_of(args.repeat, fn) for name, fn in runs.items()}
     base = results["pandas + calamine"][0]
-    table = pd.DataFrame([
-        {"reader": name, "rows": n, "seconds": round(sec, 2), "rows_per_s": round(n / sec),
-         "x_calamine": round(sec / base, 2)}
-        for name, (sec, n) in results.items()])
+    table = pd.DataFrame(
+        [
+            {
+                "reader": name,
+                "rows": n,
+                "seconds": round(sec, 2),
+                "rows_per_s": round(n / sec),
+                "x_calamine": round(sec / base, 2),
+            }
+            for name, (sec, n) in results.items()
+        ]
+    )
     print(table.to_string(index=False))
 
 

@@ -63,27 +63,41 @@ def peak_mb() -> float:
 # -- the peers' input: khaudit's own evidence, as two flat tables ------------------------------
 def record_table(case: MatchCase) -> pd.DataFrame:
     rec = case.records[case.records["duplicate_of"] == ""]
-    return pd.DataFrame({
-        "unique_id": rec.index.astype(np.int64),
-        "code": [normalize_code(c) if c else None for c in rec["record_code"]],
-        "box": rec["box"].astype("float"), "file_no": rec["file_no"].astype("float"),
-        "title": [match_form(t) for t in rec["title"]],
-        "year": rec["year_start"].astype("float"), "pages": rec["sheets"].astype("float"),
-    })
+    return pd.DataFrame(
+        {
+            "unique_id": rec.index.astype(np.int64),
+            "code": [normalize_code(c) if c else None for c in rec["record_code"]],
+            "box": rec["box"].astype("float"),
+            "file_no": rec["file_no"].astype("float"),
+            "title": [match_form(t) for t in rec["title"]],
+            "year": rec["year_start"].astype("float"),
+            "pages": rec["sheets"].astype("float"),
+        }
+    )
 
 
 def item_table(items: list[Item]) -> pd.DataFrame:
     rows = []
     for item in items:
         ev, side = item.evidence, item.sidecar
-        code = normalize_code(side.record_code) if side and side.record_code else (
-            ev.code_keys[0][0] if ev.code_keys else None)
+        code = (
+            normalize_code(side.record_code)
+            if side and side.record_code
+            else (ev.code_keys[0][0] if ev.code_keys else None)
+        )
         title = side.title if side and side.title else ev.title
         year = side.year if side and side.year else ev.year
-        rows.append({"unique_id": item.item_id, "code": code,
-                     "box": ev.box, "file_no": ev.file_no,
-                     "title": match_form(title) if title else None,
-                     "year": year, "pages": item.pages})
+        rows.append(
+            {
+                "unique_id": item.item_id,
+                "code": code,
+                "box": ev.box,
+                "file_no": ev.file_no,
+                "title": match_form(title) if title else None,
+                "year": year,
+                "pages": item.pages,
+            }
+        )
     table = pd.DataFrame(rows)
     for col in ("box", "file_no", "year", "pages"):
         table[col] = table[col].astype("float")
@@ -97,6 +111,7 @@ def rare_tokens(records: pd.DataFrame, items: pd.DataFrame) -> tuple[pd.Series, 
 
     def tokens(title: object) -> list[str]:
         return sorted({w for w in str(title).split() if w not in common}) if title else []
+
     return records["title"].map(tokens), items["title"].map(tokens)
 
 
@@ -116,12 +131,18 @@ def one_to_one(pairs: pd.DataFrame) -> pd.DataFrame:
 
 
 def as_match(items: list[Item], chosen: pd.DataFrame, method: str) -> MatchResult:
-    links = pd.DataFrame({
-        "item_id": chosen["item"].astype(int), "record": chosen["record"].astype(int),
-        "method": method, "score": chosen["p"].round(4),
-        "decision": "link",
-        "rank": 1, "explanation": [f"{method} p={p:.3f}" for p in chosen["p"]],
-    }, columns=LINK_COLUMNS)
+    links = pd.DataFrame(
+        {
+            "item_id": chosen["item"].astype(int),
+            "record": chosen["record"].astype(int),
+            "method": method,
+            "score": chosen["p"].round(4),
+            "decision": "link",
+            "rank": 1,
+            "explanation": [f"{method} p={p:.3f}" for p in chosen["p"]],
+        },
+        columns=LINK_COLUMNS,
+    )
     return MatchResult(items=items, links=links)
 
 
@@ -137,12 +158,18 @@ def run_splink(case: MatchCase, settings: MatchSettings) -> MatchResult:
     items = build_items(case.scans, case.sidecars)
     left, right = record_table(case), item_table(items)
     left["tokens"], right["tokens"] = rare_tokens(left, right)
-    rules = [block_on("code"), block_on("box", "file_no"), block_on("file_no"),
-             block_on("tokens", arrays_to_explode=["tokens"])]
+    rules = [
+        block_on("code"),
+        block_on("box", "file_no"),
+        block_on("file_no"),
+        block_on("tokens", arrays_to_explode=["tokens"]),
+    ]
     spec = SettingsCreator(
         link_type="link_only",
         comparisons=[
-            cl.ExactMatch("code"), cl.ExactMatch("file_no"), cl.ExactMatch("box"),
+            cl.ExactMatch("code"),
+            cl.ExactMatch("file_no"),
+            cl.ExactMatch("box"),
             cl.JaroWinklerAtThresholds("title", [0.99, 0.95, 0.9, 0.8]),
             cl.ArrayIntersectAtSizes("tokens", [4, 2, 1]),
             cl.ExactMatch("year"),
@@ -151,42 +178,56 @@ def run_splink(case: MatchCase, settings: MatchSettings) -> MatchResult:
         retain_intermediate_calculation_columns=False,
     )
     db = DuckDBAPI()
-    linker = Linker([db.register(left, dataset_display_name="records"),
-                     db.register(right, dataset_display_name="scans")], spec,
-                    log_level="ERROR")
+    linker = Linker(
+        [
+            db.register(left, dataset_display_name="records"),
+            db.register(right, dataset_display_name="scans"),
+        ],
+        spec,
+        log_level="ERROR",
+    )
     train_splink(linker, block_on, left, right)
     predicted = linker.inference.predict(threshold_match_probability=MATCH_PROBABILITY)
     frame = predicted.as_pandas_dataframe()
     left_is_record = (frame["source_dataset_l"] == "records").to_numpy()
-    pairs = pd.DataFrame({
-        "record": np.where(left_is_record, frame["unique_id_l"], frame["unique_id_r"]),
-        "item": np.where(left_is_record, frame["unique_id_r"], frame["unique_id_l"]),
-        "p": frame["match_probability"]})
+    pairs = pd.DataFrame(
+        {
+            "record": np.where(left_is_record, frame["unique_id_l"], frame["unique_id_r"]),
+            "item": np.where(left_is_record, frame["unique_id_r"], frame["unique_id_l"]),
+            "p": frame["match_probability"],
+        }
+    )
     return as_match(items, one_to_one(pairs), "splink")
 
 
-def train_splink(linker: object, block_on: object, left: pd.DataFrame,
-                 right: pd.DataFrame) -> None:
+def train_splink(linker: object, block_on: object, left: pd.DataFrame, right: pd.DataFrame) -> None:
     """Train Splink on whatever evidence the locality has. A locality with one naming habit
     has no codes (or no file numbers, or no titles) on its scan side, and a training step
     blocked on an empty column raises: each step is tried on the columns both sides fill,
     as a user would, and the prior falls back to one scan per record."""
-    filled = [c for c in ("code", "file_no", "tokens", "year")
-              if left[c].notna().any() and right[c].notna().any()]
-    rules = [block_on(c) if c != "tokens" else block_on("tokens", arrays_to_explode=["tokens"])
-             for c in filled]
+    filled = [
+        c
+        for c in ("code", "file_no", "tokens", "year")
+        if left[c].notna().any() and right[c].notna().any()
+    ]
+    rules = [
+        block_on(c) if c != "tokens" else block_on("tokens", arrays_to_explode=["tokens"])
+        for c in filled
+    ]
     trained = False
     for rule in rules:
         try:
             linker.training.estimate_probability_two_random_records_match(  # type: ignore[attr-defined]
-                [rule], recall=0.5)
+                [rule], recall=0.5
+            )
             trained = True
             break
         except Exception:  # noqa: BLE001 - a rule with no pairs: try the next evidence
             continue
     if not trained:
         linker._settings_obj._probability_two_random_records_match = (  # type: ignore[attr-defined]
-            1.0 / max(1, len(left)))
+            1.0 / max(1, len(left))
+        )
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)  # type: ignore[attr-defined]
     for rule in rules:
         try:
@@ -209,10 +250,15 @@ def run_recordlinkage(case: MatchCase, settings: MatchSettings) -> MatchResult:
     candidates = index.index(left, right)
     exploded_l = left_tokens.set_axis(left.index).explode().dropna()
     exploded_r = right_tokens.set_axis(right.index).explode().dropna()
-    joined = pd.merge(exploded_l.rename("t").reset_index(), exploded_r.rename("t").reset_index(),
-                      on="t", suffixes=("_l", "_r"))
-    by_words = pd.MultiIndex.from_frame(joined[["unique_id_l", "unique_id_r"]],
-                                        names=candidates.names)
+    joined = pd.merge(
+        exploded_l.rename("t").reset_index(),
+        exploded_r.rename("t").reset_index(),
+        on="t",
+        suffixes=("_l", "_r"),
+    )
+    by_words = pd.MultiIndex.from_frame(
+        joined[["unique_id_l", "unique_id_r"]], names=candidates.names
+    )
     candidates = candidates.union(by_words).unique()
     compare = rl.Compare(n_jobs=os.cpu_count() or 1)
     compare.exact("code", "code", label="code")
@@ -225,8 +271,13 @@ def run_recordlinkage(case: MatchCase, settings: MatchSettings) -> MatchResult:
     model = rl.ECMClassifier(binarize=0.5)
     model.fit(features)
     p = model.prob(features)
-    pairs = pd.DataFrame({"record": features.index.get_level_values(0),
-                          "item": features.index.get_level_values(1), "p": p.to_numpy()})
+    pairs = pd.DataFrame(
+        {
+            "record": features.index.get_level_values(0),
+            "item": features.index.get_level_values(1),
+            "p": p.to_numpy(),
+        }
+    )
     return as_match(items, one_to_one(pairs), "recordlinkage")
 
 
@@ -240,16 +291,24 @@ def measure(tool: str, records: int, seed: int) -> dict[str, object]:
     match = TOOLS[tool](case, settings)
     rec, files = reconcile(case.records, case.scans, match, settings)
     seconds = time.perf_counter() - start
-    result: dict[str, object] = {"tool": tool, "seed": seed, "records": len(case.records),
-                                 "files": len(case.scans), "seconds": seconds,
-                                 "peak_mb": peak_mb()}
+    result: dict[str, object] = {
+        "tool": tool,
+        "seed": seed,
+        "records": len(case.records),
+        "files": len(case.scans),
+        "seconds": seconds,
+        "peak_mb": peak_mb(),
+    }
     result.update(score(rec, files, case.records, case.scans))
     return result
 
 
 def child(tool: str, records: int, seed: int) -> dict[str, object]:
-    out = subprocess.run([sys.executable, __file__, "--one", tool, "--records", str(records),
-                          "--seeds", str(seed)], capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--one", tool, "--records", str(records), "--seeds", str(seed)],
+        capture_output=True,
+        text=True,
+    )
     if out.returncode != 0:
         return {"tool": tool, "seed": seed, "error": out.stderr.strip().splitlines()[-1]}
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -260,8 +319,12 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=5000)
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     parser.add_argument("--tools", nargs="+", default=list(TOOLS))
-    parser.add_argument("--scale", type=int, default=50000,
-                        help="records in the one-locality scale run of khaudit (0: skip)")
+    parser.add_argument(
+        "--scale",
+        type=int,
+        default=50000,
+        help="records in the one-locality scale run of khaudit (0: skip)",
+    )
     parser.add_argument("--one", choices=list(TOOLS), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -274,38 +337,64 @@ def main() -> None:
             print(f"{row.tool} seed {row.seed} failed: {row.error}")
         table = table[table["error"].isna()].drop(columns="error")
     summary = table.groupby("tool", sort=False).agg(
-        records=("records", "mean"), files=("files", "mean"),
-        link_precision=("link_precision", "mean"), link_recall=("link_recall", "mean"),
-        link_f1=("link_f1", "mean"), status_macro_f1=("status_macro_f1", "mean"),
-        review_rate=("review_rate", "mean"), seconds=("seconds", "mean"),
-        peak_mb=("peak_mb", "max"))
+        records=("records", "mean"),
+        files=("files", "mean"),
+        link_precision=("link_precision", "mean"),
+        link_recall=("link_recall", "mean"),
+        link_f1=("link_f1", "mean"),
+        status_macro_f1=("status_macro_f1", "mean"),
+        review_rate=("review_rate", "mean"),
+        seconds=("seconds", "mean"),
+        peak_mb=("peak_mb", "max"),
+    )
     summary["records_per_s"] = summary["records"] / summary["seconds"]
     # The comparison space covered per second (records x files), the usual throughput figure
     # of record linkage: what a tool without blocking would have to score.
     summary["pairs_per_s"] = summary["records"] * summary["files"] / summary["seconds"]
     pd.set_option("display.width", 200)
-    print(f"{len(args.seeds)} localities of {args.records} records (seeds {args.seeds}), "
-          "mean per locality; 2 cores\n")
-    print(summary.round({"link_precision": 4, "link_recall": 4, "link_f1": 4,
-                         "status_macro_f1": 4, "review_rate": 4, "seconds": 1,
-                         "records_per_s": 0, "pairs_per_s": -6, "peak_mb": 0, "records": 0,
-                         "files": 0})
-          .to_string())
-    per_status = table.groupby("tool", sort=False)[
-        [c for c in table.columns if c.startswith("f1_")]].mean().round(4)
+    print(
+        f"{len(args.seeds)} localities of {args.records} records (seeds {args.seeds}), "
+        "mean per locality; 2 cores\n"
+    )
+    print(
+        summary.round(
+            {
+                "link_precision": 4,
+                "link_recall": 4,
+                "link_f1": 4,
+                "status_macro_f1": 4,
+                "review_rate": 4,
+                "seconds": 1,
+                "records_per_s": 0,
+                "pairs_per_s": -6,
+                "peak_mb": 0,
+                "records": 0,
+                "files": 0,
+            }
+        ).to_string()
+    )
+    per_status = (
+        table.groupby("tool", sort=False)[[c for c in table.columns if c.startswith("f1_")]]
+        .mean()
+        .round(4)
+    )
     print("\nrecord-status F1 by status\n")
     print(per_status.to_string())
     if "khaudit" in summary.index:
         for peer in summary.index.drop("khaudit"):
-            print(f"link F1 khaudit {summary.at['khaudit', 'link_f1']:.4f} vs {peer} "
-                  f"{summary.at[peer, 'link_f1']:.4f}; time ratio "
-                  f"{summary.at[peer, 'seconds'] / summary.at['khaudit', 'seconds']:.1f}x")
+            print(
+                f"link F1 khaudit {summary.at['khaudit', 'link_f1']:.4f} vs {peer} "
+                f"{summary.at[peer, 'link_f1']:.4f}; time ratio "
+                f"{summary.at[peer, 'seconds'] / summary.at['khaudit', 'seconds']:.1f}x"
+            )
     if args.scale:
         big = child("khaudit", args.scale, args.seeds[0])
-        print(f"\nscale: one locality of {big['records']} records and {big['files']} files: "
-              f"{big['seconds']:.1f} s, peak {big['peak_mb']:.0f} MB, "
-              f"link F1 {big['link_f1']:.4f}, status macro F1 {big['status_macro_f1']:.4f}, "
-              f"review rate {big['review_rate']:.4f}")
+        print(
+            f"\nscale: one locality of {big['records']} records and {big['files']} files: "
+            f"{big['seconds']:.1f} s, peak {big['peak_mb']:.0f} MB, "
+            f"link F1 {big['link_f1']:.4f}, status macro F1 {big['status_macro_f1']:.4f}, "
+            f"review rate {big['review_rate']:.4f}"
+        )
 
 
 if __name__ == "__main__":

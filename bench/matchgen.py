@@ -81,8 +81,9 @@ class _Builder:
         self.title_only: dict[str, tuple[str, int | None]] = {}
         self.clean = ""
         place = locality.lower()
-        titles = make_titles(self.rng, n + int(n * ORPHAN_SHARE) + 1, (1995, 2024), place,
-                             twin_share=0.35)
+        titles = make_titles(
+            self.rng, n + int(n * ORPHAN_SHARE) + 1, (1995, 2024), place, twin_share=0.35
+        )
         self.rng.shuffle(titles)
         self.inventory = titles[:n]
         self.outsiders = titles[n:]
@@ -91,20 +92,42 @@ class _Builder:
     def _hash(self) -> str:
         return f"{self.rng.getrandbits(128):032x}"
 
-    def add_file(self, path: str, pages: int | None, expected: str, record: int,
-                 integrity: str = "ok", fmt: str = "pdf", digest: str = "") -> str:
+    def add_file(
+        self,
+        path: str,
+        pages: int | None,
+        expected: str,
+        record: int,
+        integrity: str = "ok",
+        fmt: str = "pdf",
+        digest: str = "",
+    ) -> str:
         digest = digest or self._hash()
-        self.files.append({
-            "locality": self.locality, "root": self.root, "path": path, "role": "scan",
-            "size": self.rng.randint(50_000, 5_000_000) if integrity != "empty" else 0,
-            "mtime": 1.7e9 + len(self.files), "inode": len(self.files) + 1, "xxh3_128": digest,
-            "sha256": "", "format": "empty" if integrity == "empty" else fmt,
-            "pages": None if integrity != "ok" else pages, "dpi": 300.0, "color_mode": "L",
-            "integrity": integrity,
-            "integrity_note": {"ok": "", "empty": "empty file",
-                               "truncated": "PDF has no end-of-file marker"}[integrity],
-            "expected_status": expected, "expected_record": record,
-        })
+        self.files.append(
+            {
+                "locality": self.locality,
+                "root": self.root,
+                "path": path,
+                "role": "scan",
+                "size": self.rng.randint(50_000, 5_000_000) if integrity != "empty" else 0,
+                "mtime": 1.7e9 + len(self.files),
+                "inode": len(self.files) + 1,
+                "xxh3_128": digest,
+                "sha256": "",
+                "format": "empty" if integrity == "empty" else fmt,
+                "pages": None if integrity != "ok" else pages,
+                "dpi": 300.0,
+                "color_mode": "L",
+                "integrity": integrity,
+                "integrity_note": {
+                    "ok": "",
+                    "empty": "empty file",
+                    "truncated": "PDF has no end-of-file marker",
+                }[integrity],
+                "expected_status": expected,
+                "expected_record": record,
+            }
+        )
         return digest
 
     def typed(self, title: Title, limit: int = 0) -> str:
@@ -131,8 +154,10 @@ class _Builder:
             if variant < 0.15:
                 return f"{year}/{rec.code.lower().replace('.', '_')}.pdf", scheme
             if variant < 0.25:
-                return f"{year}/{rec.code.replace(str(year), str(year).replace('0', 'O'))}.pdf", \
-                    scheme
+                return (
+                    f"{year}/{rec.code.replace(str(year), str(year).replace('0', 'O'))}.pdf",
+                    scheme,
+                )
             if variant < 0.4:
                 return f"{year}/{rec.code} - {self.typed(rec.title, 40)}.pdf", scheme
             return f"{year}/{rec.code}.pdf", scheme
@@ -141,14 +166,14 @@ class _Builder:
             if variant < 0.3:
                 return f"H{rec.box:03d}_{rec.file_no:03d}.pdf", scheme
             if variant < 0.45:
-                return f"hop-{rec.box}/{rec.file_no:03d} - {self.typed(rec.title, 50)}.pdf", \
-                    scheme
+                return f"hop-{rec.box}/{rec.file_no:03d} - {self.typed(rec.title, 50)}.pdf", scheme
             return f"Hop {rec.box:02d}/HS {rec.file_no:03d}.pdf", scheme
         if scheme == "number_title":
             number = rec.file_no
             if rng.random() < 0.05:  # the number typed wrong; the title is right
-                number = rec.file_no + rng.choice([1, -1, 10]) if rec.file_no > 10 else \
-                    rec.file_no + 1
+                number = (
+                    rec.file_no + rng.choice([1, -1, 10]) if rec.file_no > 10 else rec.file_no + 1
+                )
             path = f"so_hs/{number:04d} - {self.typed(rec.title)}.pdf"
             if number != rec.file_no:
                 self.title_only[path] = (self.clean, None)
@@ -162,8 +187,9 @@ class _Builder:
         if rng.random() < 0.5 and rec.code:
             entry = SidecarEntry(name, rec.code, "", None, None, f"metadata.csv row {self.counter}")
         else:
-            entry = SidecarEntry(name, "", rec.title.text, None, year,
-                                 f"metadata.csv row {self.counter}")
+            entry = SidecarEntry(
+                name, "", rec.title.text, None, year, f"metadata.csv row {self.counter}"
+            )
             self.title_only[f"may_quet/{name}"] = (rec.title.text, year)
         self.sidecar.append(entry)
         return f"may_quet/{name}", "sidecar"
@@ -178,18 +204,30 @@ class _Builder:
         self.schemes[scheme] = self.schemes.get(scheme, 0) + 1
         expected = {"corrupt": "corrupt", "empty": "empty"}.get(rec.fate, "matched")
         integrity = {"corrupt": "truncated", "empty": "empty"}.get(rec.fate, "ok")
-        if scheme == "box_file" and rec.fate in ("digitized", "short") and \
-                rng.random() < self.series_share:
+        if (
+            scheme == "box_file"
+            and rec.fate in ("digitized", "short")
+            and rng.random() < self.series_share
+        ):
             # A page series: one JPEG per page in the file's folder.
             for page in range(1, pages + 1):
-                self.add_file(f"Hop {rec.box:02d}/HS {rec.file_no:03d}/{page:03d}.jpg", 1,
-                              "matched", rec.label, fmt="jpeg")
+                self.add_file(
+                    f"Hop {rec.box:02d}/HS {rec.file_no:03d}/{page:03d}.jpg",
+                    1,
+                    "matched",
+                    rec.label,
+                    fmt="jpeg",
+                )
             return
         digest = self.add_file(path, pages, expected, rec.label, integrity)
-        if rec.fate == "digitized" and path not in self.title_only and \
-                rng.random() < DUPLICATE_FILE_SHARE:
-            self.add_file(f"ban_sao/{path.rsplit('/', 1)[-1]}", pages, "duplicate", rec.label,
-                          digest=digest)
+        if (
+            rec.fate == "digitized"
+            and path not in self.title_only
+            and rng.random() < DUPLICATE_FILE_SHARE
+        ):
+            self.add_file(
+                f"ban_sao/{path.rsplit('/', 1)[-1]}", pages, "duplicate", rec.label, digest=digest
+            )
 
     def orphans(self) -> None:
         """Scans of records this inventory does not list, many of them near-twins of ones it
@@ -202,8 +240,11 @@ class _Builder:
             else:
                 self.counter += 1
                 name = f"IMG_{self.counter:06d}.pdf"
-                self.sidecar.append(SidecarEntry(name, "", title.text, None, title.year,
-                                                 f"metadata.csv row {self.counter}"))
+                self.sidecar.append(
+                    SidecarEntry(
+                        name, "", title.text, None, title.year, f"metadata.csv row {self.counter}"
+                    )
+                )
                 self.add_file(f"may_quet/{name}", pages, "orphan", -1)
 
 
@@ -218,12 +259,17 @@ def _pick(rng: random.Random, shares: dict[str, float], rest: str) -> str:
 
 
 def _record_status(fate: str) -> str:
-    return {"missing": "missing", "short": "page_mismatch", "corrupt": "damaged_scan",
-            "empty": "damaged_scan"}.get(fate, "digitized")
+    return {
+        "missing": "missing",
+        "short": "page_mismatch",
+        "corrupt": "damaged_scan",
+        "empty": "damaged_scan",
+    }.get(fate, "digitized")
 
 
-def generate(n: int, seed: int = 1, locality: str = "Xã Bàn Cờ",
-             series_share: float = 0.15) -> MatchCase:
+def generate(
+    n: int, seed: int = 1, locality: str = "Xã Bàn Cờ", series_share: float = 0.15
+) -> MatchCase:
     """One locality of ``n`` inventory rows (plus repeats) and its scans, labelled.
 
     ``series_share`` is the share of box/file-named scans that are page series (one JPEG per
@@ -279,8 +325,7 @@ def _label_ambiguous(b: _Builder, records: pd.DataFrame) -> None:
         if f["path"] not in b.title_only or f["expected_record"] == -1:
             continue
         text, year = b.title_only[str(f["path"])]
-        fits = [j for j in starting.get(match_form(text), ())
-                if year is None or years[j] == year]
+        fits = [j for j in starting.get(match_form(text), ()) if year is None or years[j] == year]
         if len(fits) > 1:
             undecided.add(int(f["expected_record"]))
             if len(fits) <= REVIEW_CANDIDATES:  # a longer list is cut at the best few
@@ -296,11 +341,26 @@ def _label_ambiguous(b: _Builder, records: pd.DataFrame) -> None:
 
 def _row(locality: str, rec: _Rec, index: int) -> dict[str, object]:
     return {
-        "locality": locality, "source_file": SOURCE, "source_sheet": "Mục lục",
-        "source_row": index + 6, "stt": str(index + 1), "record_code": rec.code, "box": rec.box,
-        "file_no": rec.file_no, "title": rec.title.text, "title_original": "",
-        "year_start": rec.title.year, "year_end": rec.title.year, "dates_raw": str(rec.title.year),
-        "sheets": rec.sheets, "retention": "Vĩnh viễn", "notes": "", "encoding": "",
-        "duplicate_of": "", "hidden": False, "date_start": "", "date_end": "",
+        "locality": locality,
+        "source_file": SOURCE,
+        "source_sheet": "Mục lục",
+        "source_row": index + 6,
+        "stt": str(index + 1),
+        "record_code": rec.code,
+        "box": rec.box,
+        "file_no": rec.file_no,
+        "title": rec.title.text,
+        "title_original": "",
+        "year_start": rec.title.year,
+        "year_end": rec.title.year,
+        "dates_raw": str(rec.title.year),
+        "sheets": rec.sheets,
+        "retention": "Vĩnh viễn",
+        "notes": "",
+        "encoding": "",
+        "duplicate_of": "",
+        "hidden": False,
+        "date_start": "",
+        "date_end": "",
         "original_cells": "",
     }

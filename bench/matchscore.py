@@ -24,8 +24,12 @@ def links(files: pd.DataFrame, record: pd.Series) -> set[tuple[str, int]]:
     return set(zip(files.loc[keep, "path"], record[keep].astype(int)))
 
 
-def score(records: pd.DataFrame, files: pd.DataFrame, truth_records: pd.DataFrame,
-          truth_files: pd.DataFrame) -> dict[str, float]:
+def score(
+    records: pd.DataFrame,
+    files: pd.DataFrame,
+    truth_records: pd.DataFrame,
+    truth_files: pd.DataFrame,
+) -> dict[str, float]:
     """``records``/``files`` as reconcile() returns them; the truth as matchgen labels it."""
     label = dict(zip(records["source_row"], records.index))
     record = files["source_row"].map(label).astype("float")
@@ -45,10 +49,14 @@ def score(records: pd.DataFrame, files: pd.DataFrame, truth_records: pd.DataFram
         p = tp / max(1, int((got == status).sum()))
         r = tp / int((expected == status).sum())
         per_status[status] = _f1(p, r)
-    review = max((records["status"] == "needs_review").mean(),
-                 (files["status"] == "needs_review").mean())
-    return {"link_precision": precision, "link_recall": recall,
-            "link_f1": _f1(precision, recall),
-            "status_macro_f1": sum(per_status.values()) / len(per_status),
-            "review_rate": float(review),
-            **{f"f1_{k}": v for k, v in per_status.items()}}
+    review = max(
+        (records["status"] == "needs_review").mean(), (files["status"] == "needs_review").mean()
+    )
+    return {
+        "link_precision": precision,
+        "link_recall": recall,
+        "link_f1": _f1(precision, recall),
+        "status_macro_f1": sum(per_status.values()) / len(per_status),
+        "review_rate": float(review),
+        **{f"f1_{k}": v for k, v in per_status.items()},
+    }

@@ -12,7 +12,7 @@ import random
 
 def make_pdf(pages: int, size: int, rng: random.Random) -> bytes:
     per_page = max(64, (size - 600 - 300 * pages) // pages)
-    side = max(8, int(per_page ** 0.5))
+    side = max(8, int(per_page**0.5))
     image_bytes = side * side
     objects: list[bytes] = [b"", b""]  # 1: catalog, 2: page tree (filled in below)
     kids = []
@@ -21,14 +21,19 @@ def make_pdf(pages: int, size: int, rng: random.Random) -> bytes:
         content = len(objects) + 2
         page = len(objects) + 3
         data = rng.randbytes(image_bytes)
-        objects.append(b"<< /Type /XObject /Subtype /Image /Width %d /Height %d "
-                       b"/ColorSpace /DeviceGray /BitsPerComponent 8 /Length %d >>\nstream\n"
-                       % (side, side, image_bytes) + data + b"\nendstream")
+        objects.append(
+            b"<< /Type /XObject /Subtype /Image /Width %d /Height %d "
+            b"/ColorSpace /DeviceGray /BitsPerComponent 8 /Length %d >>\nstream\n"
+            % (side, side, image_bytes)
+            + data
+            + b"\nendstream"
+        )
         draw = b"q 595 0 0 842 0 0 cm /Im0 Do Q"
         objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(draw), draw))
-        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-                       b"/Resources << /XObject << /Im0 %d 0 R >> >> /Contents %d 0 R >>"
-                       % (image, content))
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+            b"/Resources << /XObject << /Im0 %d 0 R >> >> /Contents %d 0 R >>" % (image, content)
+        )
         kids.append(b"%d 0 R" % page)
     objects[0] = b"<< /Type /Catalog /Pages 2 0 R >>"
     objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(kids), pages)
@@ -41,7 +46,9 @@ def make_pdf(pages: int, size: int, rng: random.Random) -> bytes:
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
+        len(objects) + 1,
+        xref,
+    )
     return bytes(out)
 
 
@@ -55,8 +62,9 @@ def _image(mode: str, dpi: int, rng: random.Random, inches: tuple[float, float] 
     from PIL import Image
 
     size = (int(dpi * inches[0]), int(dpi * inches[1]))
-    colour = rng.randrange(256) if mode in ("1", "L") else tuple(rng.randrange(256)
-                                                                 for _ in range(3))
+    colour = (
+        rng.randrange(256) if mode in ("1", "L") else tuple(rng.randrange(256) for _ in range(3))
+    )
     return Image.new(mode, size, colour)
 
 
@@ -104,16 +112,20 @@ def _classic_update(data: bytes) -> bytes:
     the catalogue is rewritten with a /Lang entry, the new section points back by /Prev."""
     import re as _re
 
-    root = int(_re.search(rb"/Root\s+(\d+)", data[data.rindex(b"trailer"):]).group(1))
-    size = int(_re.search(rb"/Size\s+(\d+)", data[data.rindex(b"trailer"):]).group(1))
+    root = int(_re.search(rb"/Root\s+(\d+)", data[data.rindex(b"trailer") :]).group(1))
+    size = int(_re.search(rb"/Size\s+(\d+)", data[data.rindex(b"trailer") :]).group(1))
     pages = _re.search(rb"%d 0 obj\s*<<.*?/Pages\s+(\d+\s+\d+\s+R)" % root, data, _re.S).group(1)
-    prev = int(data[data.rindex(b"startxref") + 9:].split()[0])
+    prev = int(data[data.rindex(b"startxref") + 9 :].split()[0])
     at = len(data)
     body = b"%d 0 obj\n<< /Type /Catalog /Pages %s /Lang (vi-VN) >>\nendobj\n" % (root, pages)
     xref = at + len(body)
-    return (data + body + b"xref\n%d 1\n%010d 00000 n \n" % (root, at)
-            + b"trailer\n<< /Size %d /Root %d 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n"
-            % (size, root, prev, xref))
+    return (
+        data
+        + body
+        + b"xref\n%d 1\n%010d 00000 n \n" % (root, at)
+        + b"trailer\n<< /Size %d /Root %d 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n"
+        % (size, root, prev, xref)
+    )
 
 
 def _pypdf_update(data: bytes) -> bytes:
@@ -154,8 +166,10 @@ def _searchable(dpi: int, pages: int, rng: random.Random) -> bytes:
         pdf.text_mode = fpdf.enums.TextMode.INVISIBLE
         pdf.set_font("DejaVu", size=11)
         pdf.set_xy(0.6, 0.6)
-        pdf.cell(text=f"UBND xã Diên Lạc - Hồ sơ số {rng.randint(1, 999)}: Đăng ký kết hôn "
-                      f"- trang {number + 1}")
+        pdf.cell(
+            text=f"UBND xã Diên Lạc - Hồ sơ số {rng.randint(1, 999)}: Đăng ký kết hôn "
+            f"- trang {number + 1}"
+        )
     return bytes(pdf.output())
 
 
@@ -168,14 +182,17 @@ def _jbig2(dpi: int, pages: int) -> bytes:
     for _ in range(pages):
         image, content, page = len(objects) + 1, len(objects) + 2, len(objects) + 3
         data = bytes(64)
-        objects.append(b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace "
-                       b"/DeviceGray /BitsPerComponent 1 /Filter /JBIG2Decode /Length %d >>\n"
-                       b"stream\n" % (width, height, len(data)) + data + b"\nendstream")
+        objects.append(
+            b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace "
+            b"/DeviceGray /BitsPerComponent 1 /Filter /JBIG2Decode /Length %d >>\n"
+            b"stream\n" % (width, height, len(data)) + data + b"\nendstream"
+        )
         draw = b"q 144 0 0 201.6 0 0 cm /Im0 Do Q"
         objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(draw), draw))
-        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 144 201.6] "
-                       b"/Resources << /XObject << /Im0 %d 0 R >> >> /Contents %d 0 R >>"
-                       % (image, content))
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 144 201.6] "
+            b"/Resources << /XObject << /Im0 %d 0 R >> >> /Contents %d 0 R >>" % (image, content)
+        )
         kids.append(b"%d 0 R" % page)
     objects[0] = b"<< /Type /Catalog /Pages 2 0 R >>"
     objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(kids), pages)
@@ -188,43 +205,97 @@ def _jbig2(dpi: int, pages: int) -> bytes:
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
+        len(objects) + 1,
+        xref,
+    )
     return bytes(out)
 
 
 #: kind -> (writer, structure, how it is made from (dpi, pages, rng), colour, PDF/A claim)
 KINDS = {
-    "Pillow, JPEG colour": ("Pillow", "classic xref",
-                            lambda d, p, r: _pillow("RGB", d, p, r), "RGB", ""),
-    "Pillow, CCITT bilevel": ("Pillow", "classic xref",
-                              lambda d, p, r: _pillow("1", d, p, r), "1", ""),
-    "img2pdf, JPEG": ("img2pdf", "classic xref", lambda d, p, r: _img2pdf("jpeg", d, p, r),
-                      "RGB", ""),
-    "img2pdf, CCITT G4": ("img2pdf", "classic xref", lambda d, p, r: _img2pdf("g4", d, p, r),
-                          "1", ""),
-    "pikepdf, object streams": ("Pillow + pikepdf", "xref stream + object streams",
-                                lambda d, p, r: _resaved(_pillow("L", d, p, r),
-                                                         object_stream_mode=_objstm()),
-                                "L", ""),
-    "pikepdf, linearized": ("Pillow + pikepdf", "linearized, object streams",
-                            lambda d, p, r: _resaved(_pillow("L", d, p, r), linearize=True,
-                                                     object_stream_mode=_objstm()), "L", ""),
-    "incremental update, classic": ("Pillow + appended section", "classic xref, /Prev",
-                                    lambda d, p, r: _classic_update(_pillow("L", d, p, r)),
-                                    "L", ""),
-    "incremental update, pypdf": ("img2pdf + pypdf", "xref stream update, /Prev",
-                                  lambda d, p, r: _pypdf_update(_img2pdf("jpeg", d, p, r)),
-                                  "RGB", ""),
-    "PDF/A-1b claim": ("Pillow + pikepdf XMP", "classic xref",
-                       lambda d, p, r: _resaved(_pillow("L", d, p, r), pdfa="1B"), "L", "1B"),
-    "PDF/A-2b claim": ("img2pdf + pikepdf XMP", "object streams",
-                       lambda d, p, r: _resaved(_img2pdf("jpeg", d, p, r), pdfa="2B",
-                                                object_stream_mode=_objstm()), "RGB", "2B"),
+    "Pillow, JPEG colour": (
+        "Pillow",
+        "classic xref",
+        lambda d, p, r: _pillow("RGB", d, p, r),
+        "RGB",
+        "",
+    ),
+    "Pillow, CCITT bilevel": (
+        "Pillow",
+        "classic xref",
+        lambda d, p, r: _pillow("1", d, p, r),
+        "1",
+        "",
+    ),
+    "img2pdf, JPEG": (
+        "img2pdf",
+        "classic xref",
+        lambda d, p, r: _img2pdf("jpeg", d, p, r),
+        "RGB",
+        "",
+    ),
+    "img2pdf, CCITT G4": (
+        "img2pdf",
+        "classic xref",
+        lambda d, p, r: _img2pdf("g4", d, p, r),
+        "1",
+        "",
+    ),
+    "pikepdf, object streams": (
+        "Pillow + pikepdf",
+        "xref stream + object streams",
+        lambda d, p, r: _resaved(_pillow("L", d, p, r), object_stream_mode=_objstm()),
+        "L",
+        "",
+    ),
+    "pikepdf, linearized": (
+        "Pillow + pikepdf",
+        "linearized, object streams",
+        lambda d, p, r: _resaved(
+            _pillow("L", d, p, r), linearize=True, object_stream_mode=_objstm()
+        ),
+        "L",
+        "",
+    ),
+    "incremental update, classic": (
+        "Pillow + appended section",
+        "classic xref, /Prev",
+        lambda d, p, r: _classic_update(_pillow("L", d, p, r)),
+        "L",
+        "",
+    ),
+    "incremental update, pypdf": (
+        "img2pdf + pypdf",
+        "xref stream update, /Prev",
+        lambda d, p, r: _pypdf_update(_img2pdf("jpeg", d, p, r)),
+        "RGB",
+        "",
+    ),
+    "PDF/A-1b claim": (
+        "Pillow + pikepdf XMP",
+        "classic xref",
+        lambda d, p, r: _resaved(_pillow("L", d, p, r), pdfa="1B"),
+        "L",
+        "1B",
+    ),
+    "PDF/A-2b claim": (
+        "img2pdf + pikepdf XMP",
+        "object streams",
+        lambda d, p, r: _resaved(
+            _img2pdf("jpeg", d, p, r), pdfa="2B", object_stream_mode=_objstm()
+        ),
+        "RGB",
+        "2B",
+    ),
     "fpdf2, placed image": ("fpdf2", "classic xref", lambda d, p, r: _fpdf2(d, p, r), "L", ""),
-    "JBIG2 (dictionary)": ("hand-written", "classic xref", lambda d, p, r: _jbig2(d, p), "1",
-                           ""),
-    "fpdf2, searchable": ("fpdf2", "classic xref, OCR text layer",
-                          lambda d, p, r: _searchable(d, p, r), "L", ""),
+    "JBIG2 (dictionary)": ("hand-written", "classic xref", lambda d, p, r: _jbig2(d, p), "1", ""),
+    "fpdf2, searchable": (
+        "fpdf2",
+        "classic xref, OCR text layer",
+        lambda d, p, r: _searchable(d, p, r),
+        "L",
+        "",
+    ),
 }
 #: Kinds whose first page has a text layer.
 SEARCHABLE = {"fpdf2, searchable"}

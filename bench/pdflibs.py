@@ -30,8 +30,19 @@ from khaudit.scan.pdfdoc import Unreadable, color_rank, read_pdf
 
 _PART = re.compile(rb"pdfaid:part(?:\s*=\s*[\"']|(?:\s[^<>]*)?>)\s*(\d+)")
 _CONFORMANCE = re.compile(rb"pdfaid:conformance(?:\s*=\s*[\"']|(?:\s[^<>]*)?>)\s*([A-Za-z])")
-_PDFIUM_COLOUR = {1: "L", 2: "RGB", 3: "CMYK", 4: "L", 5: "RGB", 6: "LAB", 7: "", 8: "", 9: "",
-                  10: "", 11: "P"}
+_PDFIUM_COLOUR = {
+    1: "L",
+    2: "RGB",
+    3: "CMYK",
+    4: "L",
+    5: "RGB",
+    6: "LAB",
+    7: "",
+    8: "",
+    9: "",
+    10: "",
+    11: "P",
+}
 
 
 def pikepdf_count(data: bytes) -> int:
@@ -63,8 +74,7 @@ def pdfium_full(data: bytes) -> tuple:
                 meta = obj.get_metadata()
                 dpi = min(meta.horizontal_dpi, meta.vertical_dpi)
                 sharpest = dpi if sharpest is None else max(sharpest, dpi)
-                found = "1" if meta.bits_per_pixel == 1 else _PDFIUM_COLOUR.get(meta.colorspace,
-                                                                                 "")
+                found = "1" if meta.bits_per_pixel == 1 else _PDFIUM_COLOUR.get(meta.colorspace, "")
                 mode = max((mode, found), key=lambda m: color_rank(m) if m else -1)
             page.close()
             if sharpest is not None:
@@ -73,10 +83,20 @@ def pdfium_full(data: bytes) -> tuple:
                 modes.append(mode)
         part = _PART.search(data)
         conformance = _CONFORMANCE.search(data)
-        pdfa = (part.group(1).decode() + (conformance.group(1).decode().upper()
-                                          if conformance else "")) if part else ""
-        return (len(doc), None if lowest is None else int(round(lowest)),
-                min(modes, key=color_rank) if modes else "", pdfa)
+        pdfa = (
+            (
+                part.group(1).decode()
+                + (conformance.group(1).decode().upper() if conformance else "")
+            )
+            if part
+            else ""
+        )
+        return (
+            len(doc),
+            None if lowest is None else int(round(lowest)),
+            min(modes, key=color_rank) if modes else "",
+            pdfa,
+        )
     finally:
         doc.close()
 
@@ -116,8 +136,10 @@ def main() -> None:
     for kind, (writer, structure, _, colour, pdfa) in KINDS.items():
         data = make_kind(kind, args.dpi, args.pages, random.Random(5))
         want = (args.pages, args.dpi, colour, pdfa)
-        libs = {"pikepdf": (pikepdf_count, pikepdf_full, verdict_pikepdf),
-                "pypdfium2": (pdfium_count, pdfium_full, verdict_pdfium)}
+        libs = {
+            "pikepdf": (pikepdf_count, pikepdf_full, verdict_pikepdf),
+            "pypdfium2": (pdfium_count, pdfium_full, verdict_pdfium),
+        }
         owner = locked = None
         with pikepdf.open(io.BytesIO(data)) as pdf:
             out = io.BytesIO()
@@ -132,26 +154,40 @@ def main() -> None:
                 times["count"].append(best(count, data, 1))
                 times["full"].append(best(full, data, 1))
             got = full(data)
-            rows.append({
-                "kind": kind, "writer": writer, "structure": structure, "library": lib,
-                "open+count_ms": round(1000 * min(times["count"]), 3),
-                "full_ms": round(1000 * min(times["full"]), 3),
-                "pages_ok": got[0] == want[0], "dpi": got[1], "dpi_ok": got[1] is not None
-                and abs(got[1] - want[1]) <= 2, "colour": got[2], "colour_ok": got[2] == want[2],
-                "pdfa": got[3], "pdfa_ok": got[3] == want[3],
-                "owner_only": verdict(owner), "user_pw": verdict(locked),
-                "cut": verdict(data[:len(data) // 2]),
-            })
+            rows.append(
+                {
+                    "kind": kind,
+                    "writer": writer,
+                    "structure": structure,
+                    "library": lib,
+                    "open+count_ms": round(1000 * min(times["count"]), 3),
+                    "full_ms": round(1000 * min(times["full"]), 3),
+                    "pages_ok": got[0] == want[0],
+                    "dpi": got[1],
+                    "dpi_ok": got[1] is not None and abs(got[1] - want[1]) <= 2,
+                    "colour": got[2],
+                    "colour_ok": got[2] == want[2],
+                    "pdfa": got[3],
+                    "pdfa_ok": got[3] == want[3],
+                    "owner_only": verdict(owner),
+                    "user_pw": verdict(locked),
+                    "cut": verdict(data[: len(data) // 2]),
+                }
+            )
     table = pd.DataFrame(rows)
     pd.set_option("display.width", 250)
     print(table.to_string(index=False))
     print()
     summary = table.groupby("library").agg(
-        open_count_ms=("open+count_ms", "median"), full_ms=("full_ms", "median"),
-        pages_ok=("pages_ok", "mean"), dpi_ok=("dpi_ok", "mean"),
-        colour_ok=("colour_ok", "mean"), pdfa_ok=("pdfa_ok", "mean"),
+        open_count_ms=("open+count_ms", "median"),
+        full_ms=("full_ms", "median"),
+        pages_ok=("pages_ok", "mean"),
+        dpi_ok=("dpi_ok", "mean"),
+        colour_ok=("colour_ok", "mean"),
+        pdfa_ok=("pdfa_ok", "mean"),
         owner_only_readable=("owner_only", lambda s: (s == "ok").mean()),
-        user_pw_encrypted=("user_pw", lambda s: (s == "encrypted").mean()))
+        user_pw_encrypted=("user_pw", lambda s: (s == "encrypted").mean()),
+    )
     print(summary.to_string())
 
 

@@ -41,11 +41,16 @@ def swapped(tool: str):  # type: ignore[no-untyped-def]
 
     linker = TOOLS[tool]
 
-    def match_locality(records: pd.DataFrame, scans: pd.DataFrame, sidecars: object,
-                       settings: MatchSettings, pattern: str = "", lang: str = "vi",
-                       decisions: object = None) -> MatchResult:
-        return linker(SimpleNamespace(records=records, scans=scans, sidecars=sidecars),
-                      settings)
+    def match_locality(
+        records: pd.DataFrame,
+        scans: pd.DataFrame,
+        sidecars: object,
+        settings: MatchSettings,
+        pattern: str = "",
+        lang: str = "vi",
+        decisions: object = None,
+    ) -> MatchResult:
+        return linker(SimpleNamespace(records=records, scans=scans, sidecars=sidecars), settings)
 
     return match_locality
 
@@ -80,11 +85,13 @@ def measure(tool: str, project: Path, truth: Path) -> dict[str, object]:
     file_got = files.index.get_level_values(1).repeat(files.to_numpy())
     n_records = len(rec_expected)
     return {
-        "tool": tool, "records": n_records, "files": len(file_expected),
-        "link_precision": score.link_precision, "link_recall": score.link_recall,
+        "tool": tool,
+        "records": n_records,
+        "files": len(file_expected),
+        "link_precision": score.link_precision,
+        "link_recall": score.link_recall,
         "link_f1": score.link_f1,
-        "record_macro_f1": macro_f1(pd.Series(rec_expected), pd.Series(rec_got),
-                                    RECORD_STATUSES),
+        "record_macro_f1": macro_f1(pd.Series(rec_expected), pd.Series(rec_got), RECORD_STATUSES),
         "file_macro_f1": macro_f1(pd.Series(file_expected), pd.Series(file_got), FILE_STATUSES),
         "review_rate": float((pd.Series(rec_got) == "needs_review").sum() / max(1, n_records)),
         "seconds": seconds,
@@ -103,8 +110,11 @@ def main() -> None:
         return
     rows = []
     for tool in args.tools:
-        out = subprocess.run([sys.executable, __file__, str(args.project), str(args.truth),
-                              "--one", tool], capture_output=True, text=True)
+        out = subprocess.run(
+            [sys.executable, __file__, str(args.project), str(args.truth), "--one", tool],
+            capture_output=True,
+            text=True,
+        )
         if out.returncode != 0:
             print(f"{tool} failed: {out.stderr.strip().splitlines()[-1]}")
             continue

@@ -51,7 +51,8 @@ def _make(task: tuple[str, int, int]) -> int:
     base.mkdir(parents=True, exist_ok=True)
     case.records.drop(columns=["expected_status"]).to_parquet(base / "records.parquet")
     case.scans.drop(columns=["expected_status", "expected_record"]).to_parquet(
-        base / "scans.parquet")
+        base / "scans.parquet"
+    )
     (base / "sidecars.pickle").write_bytes(pickle.dumps(case.sidecar_entries))
     return len(case.scans)
 
@@ -62,9 +63,16 @@ def _run(folder: str) -> tuple[object, float]:
     records = pd.read_parquet(base / "records.parquet")
     scans = pd.read_parquet(base / "scans.parquet")
     entries = pickle.loads((base / "sidecars.pickle").read_bytes())
-    job = MatchJob(locality=str(records["locality"].iloc[0]), records=records, scans=scans,
-                   sidecars=entries, settings=MatchSettings(), pattern="", lang="vi",
-                   decisions=DecisionIndex())
+    job = MatchJob(
+        locality=str(records["locality"].iloc[0]),
+        records=records,
+        scans=scans,
+        sidecars=entries,
+        settings=MatchSettings(),
+        pattern="",
+        lang="vi",
+        decisions=DecisionIndex(),
+    )
     outcome = run_match_job(job)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return outcome, peak
@@ -91,10 +99,15 @@ def measure(folder: Path, localities: int) -> dict[str, float]:
         writer.commit({"tool": "khaudit", "bench": "province"})
         writing += time.perf_counter() - began
     total = time.perf_counter() - start
-    return {"rows": rows, "files": files, "total_s": total, "write_s": writing,
-            "match_s": total - writing,
-            "parent_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "worker_mb": worker_peak}
+    return {
+        "rows": rows,
+        "files": files,
+        "total_s": total,
+        "write_s": writing,
+        "match_s": total - writing,
+        "parent_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "worker_mb": worker_peak,
+    }
 
 
 def main() -> None:
@@ -113,8 +126,11 @@ def main() -> None:
             made = time.perf_counter()
             list(executor.stream_map(_make, [(tmp, per, i) for i in range(args.localities)]))
             made = time.perf_counter() - made
-            out = subprocess.run([sys.executable, __file__, "--one", tmp, "--localities",
-                                  str(args.localities)], capture_output=True, text=True)
+            out = subprocess.run(
+                [sys.executable, __file__, "--one", tmp, "--localities", str(args.localities)],
+                capture_output=True,
+                text=True,
+            )
             if out.returncode:
                 sys.exit(out.stderr)
             row = json.loads(out.stdout.strip().splitlines()[-1])
@@ -128,9 +144,26 @@ def main() -> None:
     table["peak_mb"] = table["parent_mb"] + executor.cpu_workers() * table["worker_mb"]
     pd.set_option("display.width", 200)
     print(f"{args.localities} localities, {executor.cpu_workers()} worker processes\n")
-    print(table[["rows", "files", "match_s", "write_s", "total_s", "us_per_row", "x_smallest",
-                 "x_previous", "parent_mb", "worker_mb", "peak_mb", "generated_s"]].round(2)
-          .to_string(index=False))
+    print(
+        table[
+            [
+                "rows",
+                "files",
+                "match_s",
+                "write_s",
+                "total_s",
+                "us_per_row",
+                "x_smallest",
+                "x_previous",
+                "parent_mb",
+                "worker_mb",
+                "peak_mb",
+                "generated_s",
+            ]
+        ]
+        .round(2)
+        .to_string(index=False)
+    )
 
 
 if __name__ == "__main__":

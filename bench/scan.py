@@ -60,10 +60,10 @@ def generate(base: Path, small: int, large: int, large_mb: int) -> None:
         folder = base / "small" / f"Hop {i // 100:04d}"
         folder.mkdir(exist_ok=True)
         (folder / f"HS {i:06d}.pdf").write_bytes(
-            make_pdf(rng.randint(1, 40), rng.randint(50_000, 500_000), rng))
+            make_pdf(rng.randint(1, 40), rng.randint(50_000, 500_000), rng)
+        )
     for i in range(large):
-        (base / "large" / f"big {i:02d}.pdf").write_bytes(
-            make_pdf(40, large_mb * 1_000_000, rng))
+        (base / "large" / f"big {i:02d}.pdf").write_bytes(make_pdf(40, large_mb * 1_000_000, rng))
     marker.touch()
 
 
@@ -88,8 +88,16 @@ def generate_mix(base: Path, count: int, per_kind: int) -> None:
             dpi, pages = rng.choice([150, 200, 240, 300, 400]), rng.randint(1, 12)
             name = f"{kind[:20]} {i:03d}.pdf".replace("/", "-").replace(",", "")
             (folder / name).write_bytes(make_kind(kind, dpi, pages, rng))
-            expected.append({"kind": kind, "path": f"{k:02d}/{name}", "pages": pages,
-                             "dpi": dpi, "color_mode": KINDS[kind][3], "pdfa": KINDS[kind][4]})
+            expected.append(
+                {
+                    "kind": kind,
+                    "path": f"{k:02d}/{name}",
+                    "pages": pages,
+                    "dpi": dpi,
+                    "color_mode": KINDS[kind][3],
+                    "pdfa": KINDS[kind][4],
+                }
+            )
     pd.DataFrame(expected).to_csv(base / "kinds" / "expected.csv", index=False)
     marker.touch()
 
@@ -104,17 +112,23 @@ def measure_mix(root: Path) -> dict[str, float]:
         def go():
             catalogue.unlink(missing_ok=True)
             khaudit_scan(root, catalogue, **options)
+
         return go
 
-    return interleaved({"xxhsum -H2": lambda: run_cli(["xxhsum", "-H2"], files),
-                        "khaudit scan: hash only": fresh(pages=False),
-                        "khaudit scan: full inspection": fresh(pages=True)})
+    return interleaved(
+        {
+            "xxhsum -H2": lambda: run_cli(["xxhsum", "-H2"], files),
+            "khaudit scan: hash only": fresh(pages=False),
+            "khaudit scan: full inspection": fresh(pages=True),
+        }
+    )
 
 
 def measure_kinds(base: Path) -> pd.DataFrame:
     """Per producer kind: files/s hash only and full, and the facts read against the writer's."""
-    expected = pd.read_csv(base / "kinds" / "expected.csv", dtype={"pdfa": str},
-                           keep_default_na=False)
+    expected = pd.read_csv(
+        base / "kinds" / "expected.csv", dtype={"pdfa": str}, keep_default_na=False
+    )
     rows = []
     for k, kind in enumerate(KINDS):
         root = base / "kinds" / f"{k:02d}"
@@ -128,25 +142,32 @@ def measure_kinds(base: Path) -> pd.DataFrame:
         seen = got.loc[paths]
         writer, structure = KINDS[kind][0], KINDS[kind][1]
         n = len(want)
-        rows.append({
-            "kind": kind, "writer": writer, "structure": structure, "files": n,
-            "hash_files_per_s": round(n / times["khaudit scan: hash only"]),
-            "full_files_per_s": round(n / times["khaudit scan: full inspection"]),
-            "full_x_hash": round(times["khaudit scan: full inspection"]
-                                 / times["khaudit scan: hash only"], 2),
-            "pages_ok": int((seen["pages"].to_numpy() == want["pages"].to_numpy()).sum()),
-            "dpi_within_2": int((abs(seen["dpi"].astype(float).to_numpy()
-                                     - want["dpi"].to_numpy()) <= 2).sum()),
-            "colour_ok": int((seen["color_mode"].to_numpy() == want["color_mode"]
-                              .to_numpy()).sum()),
-            "pdfa_exact": int((seen["pdfa"].to_numpy() == want["pdfa"].to_numpy()).sum()),
-            "integrity_ok": int((seen["integrity"] == "ok").sum()),
-            "text_read": sum(p in texts for p in paths),
-            "text_expected": n if kind in SEARCHABLE else 0,
-        })
+        rows.append(
+            {
+                "kind": kind,
+                "writer": writer,
+                "structure": structure,
+                "files": n,
+                "hash_files_per_s": round(n / times["khaudit scan: hash only"]),
+                "full_files_per_s": round(n / times["khaudit scan: full inspection"]),
+                "full_x_hash": round(
+                    times["khaudit scan: full inspection"] / times["khaudit scan: hash only"], 2
+                ),
+                "pages_ok": int((seen["pages"].to_numpy() == want["pages"].to_numpy()).sum()),
+                "dpi_within_2": int(
+                    (abs(seen["dpi"].astype(float).to_numpy() - want["dpi"].to_numpy()) <= 2).sum()
+                ),
+                "colour_ok": int(
+                    (seen["color_mode"].to_numpy() == want["color_mode"].to_numpy()).sum()
+                ),
+                "pdfa_exact": int((seen["pdfa"].to_numpy() == want["pdfa"].to_numpy()).sum()),
+                "integrity_ok": int((seen["integrity"] == "ok").sum()),
+                "text_read": sum(p in texts for p in paths),
+                "text_expected": n if kind in SEARCHABLE else 0,
+            }
+        )
         if kind in SEARCHABLE:
-            print(f"first-page text alone, one core: {text_rate(root):.0f} files/s "
-                  f"(want >= 1000)")
+            print(f"first-page text alone, one core: {text_rate(root):.0f} files/s (want >= 1000)")
     return pd.DataFrame(rows)
 
 
@@ -170,8 +191,13 @@ def files_of(root: Path) -> list[str]:
 
 def run_cli(command: list[str], files: list[str]) -> None:
     # stderr too: xxhsum draws a progress line there for large files (a failure still raises)
-    subprocess.run(["xargs", "-0", *command], input="\0".join(files).encode(),
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    subprocess.run(
+        ["xargs", "-0", *command],
+        input="\0".join(files).encode(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=True,
+    )
 
 
 def _sha256_file(path: str) -> str:
@@ -202,8 +228,10 @@ def stat_floor_c(tmp: Path) -> Path | None:
     if compiler is None:
         return None
     binary = tmp / "statfloor"
-    subprocess.run([compiler, "-O2", "-o", str(binary), str(Path(__file__).with_name(
-        "statfloor.c"))], check=True)
+    subprocess.run(
+        [compiler, "-O2", "-o", str(binary), str(Path(__file__).with_name("statfloor.c"))],
+        check=True,
+    )
     return binary
 
 
@@ -258,6 +286,7 @@ def measure(root: Path, label: str) -> list[dict[str, object]]:
         def go():
             catalogue.unlink(missing_ok=True)
             khaudit_scan(root, catalogue, **options)
+
         return go
 
     runs = {
@@ -266,8 +295,9 @@ def measure(root: Path, label: str) -> list[dict[str, object]]:
         "sha256sum": lambda: run_cli(["sha256sum"], files),
         "b3sum (all cores)": lambda: run_cli(["b3sum"], files),
         "bagit-python manifest sha256 (default: 1 process)": lambda: bagit_manifest(root, 1),
-        "bagit-python manifest sha256 (all cores)":
-            lambda: bagit_manifest(root, os.cpu_count() or 1),
+        "bagit-python manifest sha256 (all cores)": lambda: bagit_manifest(
+            root, os.cpu_count() or 1
+        ),
         "hashlib.sha256, all cores": lambda: bare_sha256(files),
         "khaudit scan: hash only": fresh(pages=False),
         "khaudit scan: full inspection": fresh(pages=True),
@@ -285,9 +315,18 @@ def measure(root: Path, label: str) -> list[dict[str, object]]:
         rescans["floor: list + stat every file, C"] = lambda: run_stat_floor(binary, root)
     results.update(interleaved(rescans))
     base = results["xxhsum -H2"]
-    return [{"tree": label, "tool": name, "files": len(files), "seconds": round(sec, 3),
-             "files_per_s": round(len(files) / sec), "MB_per_s": round(total / sec / 1e6),
-             "x_xxhsum_speed": round(base / sec, 2)} for name, sec in results.items()]
+    return [
+        {
+            "tree": label,
+            "tool": name,
+            "files": len(files),
+            "seconds": round(sec, 3),
+            "files_per_s": round(len(files) / sec),
+            "MB_per_s": round(total / sec / 1e6),
+            "x_xxhsum_speed": round(base / sec, 2),
+        }
+        for name, sec in results.items()
+    ]
 
 
 def main() -> None:
@@ -309,8 +348,10 @@ def main() -> None:
         print(f"  {name:<34} {seconds:7.3f} s  {n / seconds:9.0f} files/s")
     ratio = mix["khaudit scan: full inspection"] / mix["khaudit scan: hash only"]
     print(f"  full scan / hash-only scan: {ratio:.2f}x (want <= 2.0)")
-    print(f"  hash-only files/s / xxhsum -H2 files/s: "
-          f"{mix['xxhsum -H2'] / mix['khaudit scan: hash only']:.2f}x (want >= 1.0)")
+    print(
+        f"  hash-only files/s / xxhsum -H2 files/s: "
+        f"{mix['xxhsum -H2'] / mix['khaudit scan: hash only']:.2f}x (want >= 1.0)"
+    )
     print()
     print(measure_kinds(args.dir).to_string(index=False))
     print()
@@ -326,39 +367,79 @@ def main() -> None:
     print()
     print("bars:")
     bars = [
-        ("hashing files/s vs xxhsum (small)", small["xxhsum -H2"],
-         small["khaudit scan: hash only"], ">= 1.0"),
-        ("hashing MB/s vs xxhsum (large)", large["xxhsum -H2"],
-         large["khaudit scan: hash only"], ">= 0.8"),
-        ("full inspection time / hashing time (small)", small["khaudit scan: full inspection"],
-         small["khaudit scan: hash only"], "<= 2"),
-        ("bagit (1 process) manifest time / khaudit scan time (small)",
-         small["bagit-python manifest sha256 (default: 1 process)"],
-         small["khaudit scan: full inspection"], ">= 2.5"),
-        ("bagit (all cores) manifest time / khaudit scan time (small)",
-         small["bagit-python manifest sha256 (all cores)"],
-         small["khaudit scan: full inspection"], ">= 2.5"),
-        ("sha256 scan time / bare hashlib time (small)",
-         small["khaudit scan: inspection + sha256"], small["hashlib.sha256, all cores"],
-         "<= 1.15"),
-        ("sha256 hashing pass (no pages) / bare hashlib time (small)",
-         small["khaudit scan: hash only + sha256"], small["hashlib.sha256, all cores"],
-         "<= 1.15"),
-        ("sha256 scan time / bare hashlib time (large)",
-         large["khaudit scan: inspection + sha256"], large["hashlib.sha256, all cores"],
-         "<= 1.15"),
-        ("full scan time / rescan time (small)", small["khaudit scan: full inspection"],
-         small["khaudit rescan, unchanged"], ">= 20"),
-        ("  at most possible in CPython: full scan / its list + stat",
-         small["khaudit scan: full inspection"], small["floor: list + stat every file, CPython"],
-         ">= 20"),
+        (
+            "hashing files/s vs xxhsum (small)",
+            small["xxhsum -H2"],
+            small["khaudit scan: hash only"],
+            ">= 1.0",
+        ),
+        (
+            "hashing MB/s vs xxhsum (large)",
+            large["xxhsum -H2"],
+            large["khaudit scan: hash only"],
+            ">= 0.8",
+        ),
+        (
+            "full inspection time / hashing time (small)",
+            small["khaudit scan: full inspection"],
+            small["khaudit scan: hash only"],
+            "<= 2",
+        ),
+        (
+            "bagit (1 process) manifest time / khaudit scan time (small)",
+            small["bagit-python manifest sha256 (default: 1 process)"],
+            small["khaudit scan: full inspection"],
+            ">= 2.5",
+        ),
+        (
+            "bagit (all cores) manifest time / khaudit scan time (small)",
+            small["bagit-python manifest sha256 (all cores)"],
+            small["khaudit scan: full inspection"],
+            ">= 2.5",
+        ),
+        (
+            "sha256 scan time / bare hashlib time (small)",
+            small["khaudit scan: inspection + sha256"],
+            small["hashlib.sha256, all cores"],
+            "<= 1.15",
+        ),
+        (
+            "sha256 hashing pass (no pages) / bare hashlib time (small)",
+            small["khaudit scan: hash only + sha256"],
+            small["hashlib.sha256, all cores"],
+            "<= 1.15",
+        ),
+        (
+            "sha256 scan time / bare hashlib time (large)",
+            large["khaudit scan: inspection + sha256"],
+            large["hashlib.sha256, all cores"],
+            "<= 1.15",
+        ),
+        (
+            "full scan time / rescan time (small)",
+            small["khaudit scan: full inspection"],
+            small["khaudit rescan, unchanged"],
+            ">= 20",
+        ),
+        (
+            "  at most possible in CPython: full scan / its list + stat",
+            small["khaudit scan: full inspection"],
+            small["floor: list + stat every file, CPython"],
+            ">= 20",
+        ),
     ]
     if "floor: list + stat every file, C" in small:
-        bars.append(("  at most possible in C: full scan / its list + stat",
-                     small["khaudit scan: full inspection"],
-                     small["floor: list + stat every file, C"], ">= 20"))
+        bars.append(
+            (
+                "  at most possible in C: full scan / its list + stat",
+                small["khaudit scan: full inspection"],
+                small["floor: list + stat every file, C"],
+                ">= 20",
+            )
+        )
     for label, a, b, want in bars:
         print(f"  {label:<58} {a / b:6.2f}x  (want {want})")
+
 
 if __name__ == "__main__":
     main()

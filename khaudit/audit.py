@@ -79,8 +79,7 @@ def _input(locality: str, kind: str, path: Path, display: str) -> dict[str, obje
         digest = sha256_quietly(path)
     except OSError:
         size, digest = None, ""
-    return {"locality": locality, "kind": kind, "path": display, "size": size,
-            "sha256": digest}
+    return {"locality": locality, "kind": kind, "path": display, "size": size, "sha256": digest}
 
 
 @dataclass
@@ -110,13 +109,25 @@ class MatchOutcome:
 
 def run_match_job(job: MatchJob) -> MatchOutcome:
     """Link one locality's scans to its records and reconcile them into statuses."""
-    match = match_locality(job.records, job.scans, SidecarIndex(job.sidecars), job.settings,
-                           pattern=job.pattern, lang=job.lang, decisions=job.decisions)
-    records, files = reconcile(job.records, job.scans, match, job.settings, lang=job.lang,
-                               quality=job.quality)
-    return MatchOutcome(records=records, files=files,
-                        candidates=candidate_table(job.records, match), schemes=match.schemes,
-                        conventions=match.conventions)
+    match = match_locality(
+        job.records,
+        job.scans,
+        SidecarIndex(job.sidecars),
+        job.settings,
+        pattern=job.pattern,
+        lang=job.lang,
+        decisions=job.decisions,
+    )
+    records, files = reconcile(
+        job.records, job.scans, match, job.settings, lang=job.lang, quality=job.quality
+    )
+    return MatchOutcome(
+        records=records,
+        files=files,
+        candidates=candidate_table(job.records, match),
+        schemes=match.schemes,
+        conventions=match.conventions,
+    )
 
 
 @dataclass
@@ -132,18 +143,27 @@ class _Prepared:
     scan_ids: dict[str, int]
 
 
-def _prepare(project: Project, locality: Locality, lang: str, progress: StageProgress | NoProgress,
-             catalogue: Catalogue | str | Path | None, decisions: DecisionIndex) -> _Prepared:
+def _prepare(
+    project: Project,
+    locality: Locality,
+    lang: str,
+    progress: StageProgress | NoProgress,
+    catalogue: Catalogue | str | Path | None,
+    decisions: DecisionIndex,
+) -> _Prepared:
     """Load a locality's inventories, bring its scans up to date and read its sidecars."""
     base = project.base
     with progress.stage(locality.name, "inventory"):
-        records, issues = load_locality(list(locality.inventories), locality.name,
-                                        locality.columns)
+        records, issues = load_locality(list(locality.inventories), locality.name, locality.columns)
     with progress.stage(locality.name, "scan"):
-        scanned = scan_roots(locality.name, list(locality.scan_roots),
-                             sha256=project.scan.sha256, workers=project.scan.workers,
-                             catalogue=catalogue or project.scan.catalogue,
-                             max_mbps=project.scan.max_mbps)
+        scanned = scan_roots(
+            locality.name,
+            list(locality.scan_roots),
+            sha256=project.scan.sha256,
+            workers=project.scan.workers,
+            catalogue=catalogue or project.scan.catalogue,
+            max_mbps=project.scan.max_mbps,
+        )
     table = scanned.files
     table["root"] = [_relative(Path(r), base) for r in table["root"]]
     scans = table[table["role"] == "scan"].reset_index(drop=True)
@@ -151,61 +171,114 @@ def _prepare(project: Project, locality: Locality, lang: str, progress: StagePro
 
     entries = []
     reasons = []
-    inputs = [_input(locality.name, "inventory", path, display)
-              for path, display in locality.inventories]
+    inputs = [
+        _input(locality.name, "inventory", path, display) for path, display in locality.inventories
+    ]
     for _, row in others.iterrows():
         if row["role"] == "sidecar":
             unreadable: list[str] = []
-            inputs.append(_input(locality.name, "sidecar", base / row["root"] / row["path"],
-                                 f"{row['root']}/{row['path']}"))
+            inputs.append(
+                _input(
+                    locality.name,
+                    "sidecar",
+                    base / row["root"] / row["path"],
+                    f"{row['root']}/{row['path']}",
+                )
+            )
             found = read_sidecar(base / row["root"] / row["path"], unreadable)
             entries += found
-            reasons.append(t("ignored.sidecar", lang, n=len(found)) if found
-                           else t("ignored.unreadable", lang, error=unreadable[0]) if unreadable
-                           else t("ignored.not_sidecar", lang))
+            reasons.append(
+                t("ignored.sidecar", lang, n=len(found))
+                if found
+                else t("ignored.unreadable", lang, error=unreadable[0])
+                if unreadable
+                else t("ignored.not_sidecar", lang)
+            )
         else:
             reasons.append(t("ignored.system", lang))
-    scan_problems = [{"locality": locality.name, "root": _relative(p.root, base),
-                      "path": p.relpath, "problem": p.problem} for p in scanned.problems]
+    scan_problems = [
+        {
+            "locality": locality.name,
+            "root": _relative(p.root, base),
+            "path": p.relpath,
+            "problem": p.problem,
+        }
+        for p in scanned.problems
+    ]
     if locality.sidecar is not None:
         unreadable = []
         entries += read_sidecar(locality.sidecar, unreadable)
-        scan_problems += [{"locality": locality.name, "root": "",
-                           "path": _relative(locality.sidecar, base),
-                           "problem": t("ignored.unreadable", lang, error=error)}
-                          for error in unreadable]
+        scan_problems += [
+            {
+                "locality": locality.name,
+                "root": "",
+                "path": _relative(locality.sidecar, base),
+                "problem": t("ignored.unreadable", lang, error=error),
+            }
+            for error in unreadable
+        ]
     problems = pd.DataFrame(scan_problems, columns=["locality", "root", "path", "problem"])
     if locality.sidecar is not None:
-        inputs.append(_input(locality.name, "sidecar", locality.sidecar,
-                             _relative(locality.sidecar, base)))
-    job = MatchJob(locality=locality.name, records=records, scans=scans, sidecars=entries,
-                   settings=project.matching, pattern=locality.naming_pattern, lang=lang,
-                   decisions=decisions, quality=project.quality)
+        inputs.append(
+            _input(locality.name, "sidecar", locality.sidecar, _relative(locality.sidecar, base))
+        )
+    job = MatchJob(
+        locality=locality.name,
+        records=records,
+        scans=scans,
+        sidecars=entries,
+        settings=project.matching,
+        pattern=locality.naming_pattern,
+        lang=lang,
+        decisions=decisions,
+        quality=project.quality,
+    )
     changes = scanned.changes.assign(
-        root=[_relative(Path(r), base) for r in scanned.changes["root"]])
+        root=[_relative(Path(r), base) for r in scanned.changes["root"]]
+    )
     issue_rows = pd.DataFrame([i.as_row(lang) for i in issues])
     if len(issue_rows):  # a file-level issue has no row: the column stays whole numbers
         issue_rows["source_row"] = issue_rows["source_row"].astype("Int64")
-    return _Prepared(job=job, issues=issue_rows,
-                     ignored=others.assign(reason=reasons), problems=problems, inputs=inputs,
-                     changes=changes, scan_ids={s.root: s.scan_id for s in scanned.summaries})
+    return _Prepared(
+        job=job,
+        issues=issue_rows,
+        ignored=others.assign(reason=reasons),
+        problems=problems,
+        inputs=inputs,
+        changes=changes,
+        scan_ids={s.root: s.scan_id for s in scanned.summaries},
+    )
 
 
 def _result(prepared: _Prepared, outcome: MatchOutcome, base: Path) -> LocalityResult:
     return LocalityResult(
-        records=outcome.records, files=outcome.files, issues=prepared.issues,
-        candidates=outcome.candidates, ignored=prepared.ignored, problems=prepared.problems,
-        schemes={_relative(Path(root), base) if os.path.isabs(root) else root: counts
-                 for root, counts in outcome.schemes.items()},
-        conventions={_relative(Path(root), base) if os.path.isabs(root) else root: adopted
-                     for root, adopted in outcome.conventions.items()},
-        inputs=prepared.inputs, changes=prepared.changes, scan_ids=prepared.scan_ids,
+        records=outcome.records,
+        files=outcome.files,
+        issues=prepared.issues,
+        candidates=outcome.candidates,
+        ignored=prepared.ignored,
+        problems=prepared.problems,
+        schemes={
+            _relative(Path(root), base) if os.path.isabs(root) else root: counts
+            for root, counts in outcome.schemes.items()
+        },
+        conventions={
+            _relative(Path(root), base) if os.path.isabs(root) else root: adopted
+            for root, adopted in outcome.conventions.items()
+        },
+        inputs=prepared.inputs,
+        changes=prepared.changes,
+        scan_ids=prepared.scan_ids,
     )
 
 
-def audit_localities(project: Project, lang: str, progress: StageProgress | NoProgress,
-                     catalogue: Catalogue, decisions: DecisionIndex
-                     ) -> Iterator[tuple[str, LocalityResult]]:
+def audit_localities(
+    project: Project,
+    lang: str,
+    progress: StageProgress | NoProgress,
+    catalogue: Catalogue,
+    decisions: DecisionIndex,
+) -> Iterator[tuple[str, LocalityResult]]:
     """Every locality: read and scanned here one after another, matched and reconciled on the
     executor (local processes or a Dask cluster), which works on one locality while the next
     is being scanned. Results come back in project order whoever ran them."""
@@ -217,8 +290,9 @@ def audit_localities(project: Project, lang: str, progress: StageProgress | NoPr
             waiting[locality.name] = prepared
             yield prepared.job
 
-    for outcome, locality in zip(executor.stream_map(run_match_job, jobs(), in_flight=1),
-                                 project.localities):
+    for outcome, locality in zip(
+        executor.stream_map(run_match_job, jobs(), in_flight=1), project.localities
+    ):
         prepared = waiting.pop(locality.name)
         progress.done(locality.name, "match")
         yield locality.name, _result(prepared, outcome, project.base)
@@ -230,8 +304,13 @@ def _with_columns(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     return frame.assign(**{c: pd.Series(dtype="object") for c in missing}) if missing else frame
 
 
-def audit(project: Project | str | Path, out: str | Path, lang: str = "vi",
-          as_of: dt.datetime | None = None, scheduler: str | None = None) -> Run:
+def audit(
+    project: Project | str | Path,
+    out: str | Path,
+    lang: str = "vi",
+    as_of: dt.datetime | None = None,
+    scheduler: str | None = None,
+) -> Run:
     """Audit every locality of ``project`` and write the run to ``out``.
 
     ``scheduler`` (or the project's ``[cluster] scheduler``) runs the work on a Dask cluster.
@@ -243,8 +322,9 @@ def audit(project: Project | str | Path, out: str | Path, lang: str = "vi",
     out = Path(out)
     started = dt.datetime.now(dt.UTC)
     progress = StageProgress(len(project.localities))
-    writer = RunWriter(out, scan_roots=[root for loc in project.localities
-                                        for root in loc.scan_roots])
+    writer = RunWriter(
+        out, scan_roots=[root for loc in project.localities for root in loc.scan_roots]
+    )
     # What is kept of each locality once its rows are written: counts, a snapshot for the
     # history, and the few columns the catalogue digest needs. A province's rows are never
     # all in memory at once.
@@ -259,19 +339,25 @@ def audit(project: Project | str | Path, out: str | Path, lang: str = "vi",
         decisions = read_decisions(project.decisions)
         with Catalogue(project.scan.catalogue or ":memory:") as catalogue:
             for name, result in audit_localities(project, lang, progress, catalogue, decisions):
-                for table, frame in (("records", result.records), ("files", result.files),
-                                     ("inventory_issues", result.issues),
-                                     ("candidates", result.candidates),
-                                     ("ignored_files", result.ignored),
-                                     ("scan_problems", result.problems),
-                                     ("scan_changes", result.changes)):
+                for table, frame in (
+                    ("records", result.records),
+                    ("files", result.files),
+                    ("inventory_issues", result.issues),
+                    ("candidates", result.candidates),
+                    ("ignored_files", result.ignored),
+                    ("scan_problems", result.problems),
+                    ("scan_changes", result.changes),
+                ):
                     writer.add(table, _with_columns(frame, table))
                 audited.update(result.scan_ids)
                 files = _with_columns(result.files, "files")
-                counts[name] = {"records": status_counts(result.records, RECORD_STATUSES),
-                                "files": status_counts(files, FILE_STATUSES)}
-                snapshots[name] = locality_snapshot(result.records, files,
-                                                    project.matching.min_pages_per_sheet)
+                counts[name] = {
+                    "records": status_counts(result.records, RECORD_STATUSES),
+                    "files": status_counts(files, FILE_STATUSES),
+                }
+                snapshots[name] = locality_snapshot(
+                    result.records, files, project.matching.min_pages_per_sheet
+                )
                 schemes[name] = result.schemes
                 conventions[name] = result.conventions
                 inputs += result.inputs
@@ -283,25 +369,34 @@ def audit(project: Project | str | Path, out: str | Path, lang: str = "vi",
         progress.close()
 
     every_file = pd.concat(keys, ignore_index=True) if keys else pd.DataFrame()
-    catalogue_digest = digest_rows(
-        every_file.sort_values(["locality", "root", "path"]).itertuples(index=False)
-    ) if len(every_file) else digest_rows([])
+    catalogue_digest = (
+        digest_rows(every_file.sort_values(["locality", "root", "path"]).itertuples(index=False))
+        if len(every_file)
+        else digest_rows([])
+    )
     del every_file, keys
     project_text = project.path.read_bytes()
-    parameters = {"lang": lang, "matching": project.matching.as_dict(),
-                  "quality": project.quality.as_dict(),
-                  "scan": {"sha256": project.scan.sha256},
-                  "progress": {k: (v.isoformat() if hasattr(v, "isoformat") else v)
-                               for k, v in project.progress.__dict__.items()}}
+    parameters = {
+        "lang": lang,
+        "matching": project.matching.as_dict(),
+        "quality": project.quality.as_dict(),
+        "scan": {"sha256": project.scan.sha256},
+        "progress": {
+            k: (v.isoformat() if hasattr(v, "isoformat") else v)
+            for k, v in project.progress.__dict__.items()
+        },
+    }
     fingerprint_source = {
-        "version": __version__, "parameters": parameters,
+        "version": __version__,
+        "parameters": parameters,
         "project_sha256": hashlib.sha256(project_text).hexdigest(),
         "inputs": sorted((i["path"], i["sha256"]) for i in inputs),
         "scan_catalogue_sha256": catalogue_digest,
         "decisions_sha256": decisions.digest(),
     }
     fingerprint = hashlib.sha256(
-        json.dumps(fingerprint_source, sort_keys=True).encode("utf-8")).hexdigest()
+        json.dumps(fingerprint_source, sort_keys=True).encode("utf-8")
+    ).hexdigest()
     meta = {
         "tool": "khaudit",
         "version": __version__,
@@ -309,8 +404,11 @@ def audit(project: Project | str | Path, out: str | Path, lang: str = "vi",
         "fingerprint": fingerprint,
         "title": project.title,
         "province": project.province,
-        "project": {"path": project.path.name, "sha256": fingerprint_source["project_sha256"],
-                    "location": str(project.path)},  # where this machine found it (packaging)
+        "project": {
+            "path": project.path.name,
+            "sha256": fingerprint_source["project_sha256"],
+            "location": str(project.path),
+        },  # where this machine found it (packaging)
         "as_of": (as_of or started).isoformat(),
         "started": started.isoformat(),
         "finished": dt.datetime.now(dt.UTC).isoformat(),
@@ -320,23 +418,31 @@ def audit(project: Project | str | Path, out: str | Path, lang: str = "vi",
         "decisions_sha256": fingerprint_source["decisions_sha256"],
         "decisions": len(decisions),
         "warnings": decisions.problems,
-        "localities": [{"name": loc.name, "slug": loc.slug, "code": loc.code}
-                       for loc in project.localities],
+        "localities": [
+            {"name": loc.name, "slug": loc.slug, "code": loc.code} for loc in project.localities
+        ],
         "counts": counts,
         "schemes": schemes,
         "conventions": conventions,
     }
     history_problems: list[str] = []
-    history = read_history(project.history, problems=history_problems) \
-        if project.history else []
+    history = read_history(project.history, problems=history_problems) if project.history else []
     meta["warnings"] = [*meta["warnings"], *history_problems]
-    this_run = HistoryEntry(run_id=meta["run_id"], as_of=dt.date.fromisoformat(meta["as_of"][:10]),
-                            path=out, localities=snapshots)
+    this_run = HistoryEntry(
+        run_id=meta["run_id"],
+        as_of=dt.date.fromisoformat(meta["as_of"][:10]),
+        path=out,
+        localities=snapshots,
+    )
     series = history_table([*(e for e in history if e.run_id != this_run.run_id), this_run])
     try:
         writer.add("history", series.reindex(columns=HISTORY_COLUMNS))
-        writer.add("forecast", forecast_table(forecast_all(series, project.progress)).reindex(
-            columns=FORECAST_COLUMNS))
+        writer.add(
+            "forecast",
+            forecast_table(forecast_all(series, project.progress)).reindex(
+                columns=FORECAST_COLUMNS
+            ),
+        )
     except BaseException:
         writer.abort()
         raise

@@ -20,13 +20,19 @@ def _fail(exc: Exception) -> None:
 
 #: click asks gettext for the few words of its own it prints around khaudit's help texts; no
 #: translation is installed for them, so they arrive in English and are mapped here.
-_HEADINGS = {"Options": "help.click.options", "Commands": "help.click.commands",
-             "Positional arguments": "help.click.arguments"}
+_HEADINGS = {
+    "Options": "help.click.options",
+    "Commands": "help.click.commands",
+    "Positional arguments": "help.click.arguments",
+}
 
 
 #: The notes click adds after an option's help, "[default: 3; required]", item by item.
-_EXTRAS = (("default: ", "help.click.default"), ("env var: ", "help.click.env_var"),
-           ("required", "help.click.required"))
+_EXTRAS = (
+    ("default: ", "help.click.default"),
+    ("env var: ", "help.click.env_var"),
+    ("required", "help.click.required"),
+)
 
 
 def _translated_extras(text: str) -> str:
@@ -38,7 +44,7 @@ def _translated_extras(text: str) -> str:
     for item in notes[:-1].split("; "):
         for english, key in _EXTRAS:
             if item.startswith(english):
-                item = t(key) + item[len(english):]
+                item = t(key) + item[len(english) :]
                 break
         items.append(item)
     return f"{head}{sep}{'; '.join(items)}]"
@@ -54,8 +60,7 @@ class _HelpFormatter(click.HelpFormatter):
         return super().section(t(_HEADINGS[name]) if name in _HEADINGS else name)
 
     def write_dl(self, rows, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().write_dl([(term, _translated_extras(text)) for term, text in rows],
-                         *args, **kwargs)
+        super().write_dl([(term, _translated_extras(text)) for term, text in rows], *args, **kwargs)
 
 
 class _Context(click.Context):
@@ -93,8 +98,9 @@ class _Group(_Translated, click.Group):
 
 @click.group(cls=_Group, help=t("help.cli"))
 @click.version_option(__version__, prog_name="khaudit", help=t("help.version"))
-@click.option("--lang", type=click.Choice(LANGUAGES), envvar="KHAUDIT_LANG", default=None,
-              help=t("help.lang"))
+@click.option(
+    "--lang", type=click.Choice(LANGUAGES), envvar="KHAUDIT_LANG", default=None, help=t("help.lang")
+)
 def cli(lang: str | None) -> None:
     """Audit an archive's digitization: inventories against scans, reports, handover."""
     if lang:
@@ -105,14 +111,25 @@ def cli(lang: str | None) -> None:
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--seed", default=2025, show_default=True, help=t("help.demo.seed"))
 @click.option("--rows", default=300, show_default=True, help=t("help.demo.rows"))
-@click.option("--localities", default=4, show_default=True, type=click.IntRange(1, 4),
-              help=t("help.demo.localities"))
+@click.option(
+    "--localities",
+    default=4,
+    show_default=True,
+    type=click.IntRange(1, 4),
+    help=t("help.demo.localities"),
+)
 @click.option("--force", is_flag=True, help=t("help.demo.force"))
-@click.option("--hold-back", type=click.FloatRange(0, 0.9), default=0.0, show_default=True,
-              help=t("help.demo.hold_back"))
+@click.option(
+    "--hold-back",
+    type=click.FloatRange(0, 0.9),
+    default=0.0,
+    show_default=True,
+    help=t("help.demo.hold_back"),
+)
 @click.option("--deliver", is_flag=True, help=t("help.demo.deliver"))
-def demo(out: Path, seed: int, rows: int, localities: int, force: bool, hold_back: float,
-         deliver: bool) -> None:
+def demo(
+    out: Path, seed: int, rows: int, localities: int, force: bool, hold_back: float, deliver: bool
+) -> None:
     """Write the demo province (inventories, scans, ground truth, project.toml) to OUT."""
     from .demo import deliver_demo, generate_demo
 
@@ -120,10 +137,15 @@ def demo(out: Path, seed: int, rows: int, localities: int, force: bool, hold_bac
         click.echo(t("cli.delivered", n=deliver_demo(out), path=out))
         return
     try:
-        project = generate_demo(out, seed=seed, rows=rows, localities=localities, force=force,
-                                progress=lambda name: click.echo(t("cli.demo_step", name=name),
-                                                                 err=True),
-                                hold_back=hold_back)
+        project = generate_demo(
+            out,
+            seed=seed,
+            rows=rows,
+            localities=localities,
+            force=force,
+            progress=lambda name: click.echo(t("cli.demo_step", name=name), err=True),
+            hold_back=hold_back,
+        )
     except KhauditError as exc:
         _fail(exc)
     click.echo(t("cli.demo_written", path=project))
@@ -131,17 +153,21 @@ def demo(out: Path, seed: int, rows: int, localities: int, force: bool, hold_bac
 
 @cli.command(help=t("help.audit"))
 @click.argument("project", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help=t("help.audit.out"))
-@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
-              help=t("help.report_lang"))
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help=t("help.audit.out"),
+)
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None, help=t("help.report_lang"))
 @click.option("--no-report", is_flag=True, help=t("help.audit.no_report"))
-@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help=t("help.audit.as_of"))
-@click.option("--scheduler", default=None, metavar="tcp://HOST:8786",
-              help=t("help.scheduler"))
-def audit(project: Path, out: Path, lang: str, no_report: bool, as_of,
-          scheduler: str | None) -> None:
+@click.option(
+    "--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None, help=t("help.audit.as_of")
+)
+@click.option("--scheduler", default=None, metavar="tcp://HOST:8786", help=t("help.scheduler"))
+def audit(
+    project: Path, out: Path, lang: str, no_report: bool, as_of, scheduler: str | None
+) -> None:
     """Load inventories, scan, match, reconcile and write the run (and its reports) to OUT."""
     from .audit import audit as run_audit
     from .match.readings import Convention, describe
@@ -160,15 +186,18 @@ def audit(project: Path, out: Path, lang: str, no_report: bool, as_of,
     for name, roots in run.meta["schemes"].items():
         for root, schemes in roots.items():
             total = sum(schemes.values()) or 1
-            text = ", ".join(f"{t('scheme.' + k)} {v} ({v * 100 / total:.0f}%)" for k, v in
-                             sorted(schemes.items(), key=lambda kv: -kv[1]))
+            text = ", ".join(
+                f"{t('scheme.' + k)} {v} ({v * 100 / total:.0f}%)"
+                for k, v in sorted(schemes.items(), key=lambda kv: -kv[1])
+            )
             click.echo(for_terminal(t("cli.schemes", locality=name, root=root, schemes=text)))
     for name, roots in run.meta.get("conventions", {}).items():
         for root, adopted in roots.items():
             if adopted:
                 text = "; ".join(describe(Convention(root=root, **c), lang) for c in adopted)
-                click.echo(for_terminal(t("cli.convention", locality=name, root=root,
-                                           convention=text)))
+                click.echo(
+                    for_terminal(t("cli.convention", locality=name, root=root, convention=text))
+                )
     for name, counts in run.meta["counts"].items():
         rec = ", ".join(f"{t('status.' + k)} {v}" for k, v in counts["records"].items() if v)
         click.echo(for_terminal(t("cli.records", locality=name, counts=rec)))
@@ -183,14 +212,20 @@ def audit(project: Path, out: Path, lang: str, no_report: bool, as_of,
 @cli.command(help=t("help.scan"))
 @click.argument("project", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--locality", multiple=True, help=t("help.localities"))
-@click.option("--sha256/--no-sha256", default=None,
-              help=t("help.scan.sha256"))
+@click.option("--sha256/--no-sha256", default=None, help=t("help.scan.sha256"))
 @click.option("--no-pages", is_flag=True, help=t("help.scan.no_pages"))
 @click.option("--workers", type=int, default=None, help=t("help.scan.workers"))
 @click.option("--max-mbps", type=float, default=None, help=t("help.scan.max_mbps"))
 @click.option("--full", is_flag=True, help=t("help.scan.full"))
-def scan(project: Path, locality: tuple[str, ...], sha256: bool | None, no_pages: bool,
-         workers: int | None, max_mbps: float | None, full: bool) -> None:
+def scan(
+    project: Path,
+    locality: tuple[str, ...],
+    sha256: bool | None,
+    no_pages: bool,
+    workers: int | None,
+    max_mbps: float | None,
+    full: bool,
+) -> None:
     """Bring the scan catalogue up to date with the project's scan roots (read-only)."""
     from .project import load_project
     from .scan.catalogue import Catalogue
@@ -205,11 +240,14 @@ def scan(project: Path, locality: tuple[str, ...], sha256: bool | None, no_pages
         for loc in chosen:
             for root in loc.scan_roots:
                 summary = catalogue.scan(
-                    root, sha256=settings.sha256 if sha256 is None else sha256,
+                    root,
+                    sha256=settings.sha256 if sha256 is None else sha256,
                     pages=not no_pages,
                     workers=settings.workers if workers is None else workers,
-                    max_mbps=settings.max_mbps if max_mbps is None else max_mbps, full=full,
-                    desc=t("cli.scan_bar", locality=loc.name))
+                    max_mbps=settings.max_mbps if max_mbps is None else max_mbps,
+                    full=full,
+                    desc=t("cli.scan_bar", locality=loc.name),
+                )
                 click.echo(f"{loc.name}: {summary.line()}")
     click.echo(t("cli.catalogue", path=settings.catalogue))
 
@@ -217,10 +255,10 @@ def scan(project: Path, locality: tuple[str, ...], sha256: bool | None, no_pages
 @cli.command(help=t("help.report"))
 @click.argument("run_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
 @click.option("--locality", multiple=True, help=t("help.report.localities"))
-@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
-              help=t("help.report_lang"))
-@click.option("--scheduler", default=None, metavar="tcp://HOST:8786",
-              help=t("help.report.scheduler"))
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None, help=t("help.report_lang"))
+@click.option(
+    "--scheduler", default=None, metavar="tcp://HOST:8786", help=t("help.report.scheduler")
+)
 def report(run_dir: Path, locality: tuple[str, ...], lang: str, scheduler: str | None) -> None:
     """Render the HTML and xlsx report of each locality of a run."""
     from . import executor
@@ -228,8 +266,9 @@ def report(run_dir: Path, locality: tuple[str, ...], lang: str, scheduler: str |
 
     executor.configure(scheduler)
     try:
-        for path in render_reports(run_dir, localities=list(locality) or None,
-                                   lang=lang or language()):
+        for path in render_reports(
+            run_dir, localities=list(locality) or None, lang=lang or language()
+        ):
             click.echo(t("cli.report_written", path=path))
     except KhauditError as exc:
         _fail(exc)
@@ -278,18 +317,38 @@ def history(project: Path, exclude: str | None, reason: str) -> None:
         done = sum(s["digitized"] for s in entry.localities.values())
         total = sum(s["records"] for s in entry.localities.values()) or 1
         mark = t("cli.history_excluded", reason=entry.excluded) if entry.excluded else ""
-        click.echo(t("cli.history_line", as_of=entry.as_of, run_id=entry.run_id, done=done,
-                     total=total, share=done / total, mark=mark))
-    table = forecast_table(forecast_all(history_table(read_history(proj.history)),
-                                        proj.progress))
+        click.echo(
+            t(
+                "cli.history_line",
+                as_of=entry.as_of,
+                run_id=entry.run_id,
+                done=done,
+                total=total,
+                share=done / total,
+                mark=mark,
+            )
+        )
+    table = forecast_table(forecast_all(history_table(read_history(proj.history)), proj.progress))
     if len(table):
         click.echo("")
-        columns = ["locality", "completion", "pace", "forecast", "earliest", "latest",
-                   "days_vs_deadline", "pages_to_scan", "working_days", "budget", "note"]
+        columns = [
+            "locality",
+            "completion",
+            "pace",
+            "forecast",
+            "earliest",
+            "latest",
+            "days_vs_deadline",
+            "pages_to_scan",
+            "working_days",
+            "budget",
+            "note",
+        ]
         shown = table[columns].copy()
         shown["completion"] = (100 * shown["completion"]).round(1).astype(str) + "%"
         shown["pace"] = shown["pace"].map(
-            lambda v: "" if v is None or v != v else t("cli.per_day", pace=v))
+            lambda v: "" if v is None or v != v else t("cli.per_day", pace=v)
+        )
         shown["note"] = shown["note"].map(lambda c: t(f"forecast.{c}") if c else "")
         click.echo(shown.to_string(index=False))
 
@@ -318,8 +377,7 @@ def review() -> None:
 @review.command("export", help=t("help.review.export"))
 @click.argument("run_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
-              help=t("help.report_lang"))
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None, help=t("help.report_lang"))
 def review_export(run_dir: Path, out: Path, lang: str) -> None:
     """Write the pairs to decide as an xlsx with an Accept/Reject column."""
     from .review import export_review
@@ -335,9 +393,13 @@ def review_export(run_dir: Path, out: Path, lang: str) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option("--project", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--by", default="", help=t("help.review.by"))
-@click.option("--run", "run_dir", default=None,
-              type=click.Path(file_okay=False, exists=True, path_type=Path),
-              help=t("help.review.run"))
+@click.option(
+    "--run",
+    "run_dir",
+    default=None,
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help=t("help.review.run"),
+)
 def review_import(file: Path, project: Path, by: str, run_dir: Path | None) -> None:
     """Record the decisions of a filled-in review workbook; the next audit applies them."""
     from .project import load_project
@@ -361,10 +423,12 @@ def inventory() -> None:
 
 
 @inventory.command("check", help=t("help.inventory.check"))
-@click.argument("files", nargs=-1, required=True,
-                type=click.Path(dir_okay=False, exists=True, path_type=Path))
-@click.option("--column", "columns", multiple=True, metavar="FIELD=HEADING",
-              help=t("help.inventory.column"))
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path)
+)
+@click.option(
+    "--column", "columns", multiple=True, metavar="FIELD=HEADING", help=t("help.inventory.column")
+)
 def inventory_check(files: tuple[Path, ...], columns: tuple[str, ...]) -> None:
     """Show what khaudit detects in inventory FILES; exit 1 if any has errors."""
     from .inventory.check import check_inventory, format_check
@@ -387,26 +451,44 @@ def inventory_check(files: tuple[Path, ...], columns: tuple[str, ...]) -> None:
 @click.argument("run_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
 @click.option("--locality", required=True, help=t("help.package.locality"))
 @click.option("--out", required=True, type=click.Path(path_type=Path), help=t("help.package.out"))
-@click.option("--mode", type=click.Choice(["copy", "link", "fetch"]), default="copy",
-              show_default=True, help=t("help.package.mode"))
+@click.option(
+    "--mode",
+    type=click.Choice(["copy", "link", "fetch"]),
+    default="copy",
+    show_default=True,
+    help=t("help.package.mode"),
+)
 @click.option("--rehash", is_flag=True, help=t("help.package.rehash"))
-@click.option("--project", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help=t("help.package.project"))
-def package(run_dir: Path, locality: str, out: Path, mode: str, rehash: bool,
-            project: Path | None) -> None:
+@click.option(
+    "--project",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help=t("help.package.project"),
+)
+def package(
+    run_dir: Path, locality: str, out: Path, mode: str, rehash: bool, project: Path | None
+) -> None:
     """Write a locality's handover bag (BagIt): scans, inventories, run tables, report."""
     from .handover.package import package_locality
 
     try:
-        result = package_locality(run_dir, locality, out, mode=mode, rehash=rehash,
-                                  project=project)
+        result = package_locality(run_dir, locality, out, mode=mode, rehash=rehash, project=project)
     except KhauditError as exc:
         _fail(exc)
     for note in result.notes:
         click.echo(t("bag.warning", problem=note), err=True)
-    click.echo(t("cli.bag_written", bag=result.bag, files=result.files, bytes=result.bytes,
-                 reused=result.from_catalogue, hashed=result.hashed, linked=result.linked,
-                 copied=result.copied, fetch=result.fetch))
+    click.echo(
+        t(
+            "cli.bag_written",
+            bag=result.bag,
+            files=result.files,
+            bytes=result.bytes,
+            reused=result.from_catalogue,
+            hashed=result.hashed,
+            linked=result.linked,
+            copied=result.copied,
+            fetch=result.fetch,
+        )
+    )
 
 
 @cli.command(help=t("help.verify"))
@@ -424,8 +506,7 @@ def verify(bag: Path, fast: bool) -> None:
     what = t("cli.checked_fast") if fast else t("cli.checked_full")
     shown = for_terminal(bag)
     if result.valid:
-        click.echo(t("cli.bag_valid", bag=shown, files=result.files, bytes=result.bytes,
-                     what=what))
+        click.echo(t("cli.bag_valid", bag=shown, files=result.files, bytes=result.bytes, what=what))
     else:
         click.echo(t("cli.bag_invalid", bag=shown, n=len(result.problems), what=what))
         sys.exit(1)

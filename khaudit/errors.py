@@ -31,8 +31,15 @@ class InventoryFileError(KhauditError):
     when the problem is at one place in the file (a cell too long, a row too wide).
     """
 
-    def __init__(self, path: str, reason: str, hint: str = "", sheet: str = "",
-                 row: int | None = None, column: str = "") -> None:
+    def __init__(
+        self,
+        path: str,
+        reason: str,
+        hint: str = "",
+        sheet: str = "",
+        row: int | None = None,
+        column: str = "",
+    ) -> None:
         self.path = path
         self.reason = reason
         self.hint = hint
@@ -41,9 +48,16 @@ class InventoryFileError(KhauditError):
         self.column = column
         from .i18n import t
 
-        where = ", ".join(p for p in (path, sheet and t("issue.sheet", sheet=sheet),
-                                      row and t("issue.row", row=row),
-                                      column and t("issue.column", column=column)) if p)
+        where = ", ".join(
+            p
+            for p in (
+                path,
+                sheet and t("issue.sheet", sheet=sheet),
+                row and t("issue.row", row=row),
+                column and t("issue.column", column=column),
+            )
+            if p
+        )
         text = f"{where}: {reason}"
         if hint:
             text += f" ({hint})"

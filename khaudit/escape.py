@@ -13,8 +13,14 @@ import re
 NAME_BYTES = 120
 
 _RESERVED = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
-_WINDOWS_DEVICES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
-                    *(f"lpt{i}" for i in range(1, 10))}
+_WINDOWS_DEVICES = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{i}" for i in range(1, 10)),
+    *(f"lpt{i}" for i in range(1, 10)),
+}
 
 
 def for_terminal(text: object, lines: bool = False) -> str:
@@ -56,5 +62,5 @@ def for_filename(text: str, limit: int = NAME_BYTES) -> str:
     if len(encoded) <= limit:
         return name
     tag = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:10]
-    cut = encoded[:limit - len(tag) - 1].decode("utf-8", "ignore").rstrip(" .-")
+    cut = encoded[: limit - len(tag) - 1].decode("utf-8", "ignore").rstrip(" .-")
     return f"{cut}-{tag}"

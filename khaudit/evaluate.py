@@ -48,8 +48,11 @@ def _str(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 def _links(frame: pd.DataFrame) -> set[tuple[str, ...]]:
     rows = frame[frame["source_row"] != ""]
-    return set(rows[["locality", "path", "source_file", "source_sheet", "source_row"]]
-               .itertuples(index=False, name=None))
+    return set(
+        rows[["locality", "path", "source_file", "source_sheet", "source_row"]].itertuples(
+            index=False, name=None
+        )
+    )
 
 
 def score_run(run_dir: str | Path, truth_dir: str | Path) -> Score:
@@ -63,9 +66,14 @@ def score_run(run_dir: str | Path, truth_dir: str | Path) -> Score:
 
     rec = t_rec.merge(r_rec[[*_KEY, "status", "note"]], on=_KEY, how="left")
     rec["status"] = rec["status"].fillna("(not loaded)")
-    files = t_files.merge(r_files[["locality", "path", "status", "source_file", "source_sheet",
-                                   "source_row", "note"]],
-                          on=["locality", "path"], how="left", suffixes=("", "_found"))
+    files = t_files.merge(
+        r_files[
+            ["locality", "path", "status", "source_file", "source_sheet", "source_row", "note"]
+        ],
+        on=["locality", "path"],
+        how="left",
+        suffixes=("", "_found"),
+    )
     files["status"] = files["status"].fillna("(not scanned)")
 
     true_links = _links(t_files[~t_files["expected_status"].isin(["needs_review", "orphan"])])
@@ -75,13 +83,19 @@ def score_run(run_dir: str | Path, truth_dir: str | Path) -> Score:
     injected_rows = []
     for frame, label in ((rec, "records"), (files, "files")):
         for problem, group in frame[frame["injected"] != ""].groupby("injected"):
-            injected_rows.append({"table": label, "injected": problem, "total": len(group),
-                                  "found": int((group["status"] == group["expected_status"])
-                                               .sum())})
+            injected_rows.append(
+                {
+                    "table": label,
+                    "injected": problem,
+                    "total": len(group),
+                    "found": int((group["status"] == group["expected_status"]).sum()),
+                }
+            )
     return Score(
         link_precision=hits / len(found_links) if found_links else 1.0,
         link_recall=hits / len(true_links) if true_links else 1.0,
-        links_found=len(found_links), links_true=len(true_links),
+        links_found=len(found_links),
+        links_true=len(true_links),
         records=pd.crosstab(rec["expected_status"], rec["status"]),
         files=pd.crosstab(files["expected_status"], files["status"]),
         injected=pd.DataFrame(injected_rows),
@@ -92,8 +106,14 @@ def score_run(run_dir: str | Path, truth_dir: str | Path) -> Score:
 
 def format_score(score: Score) -> str:
     lines = [
-        t("score.links", precision=score.link_precision, recall=score.link_recall,
-          f1=score.link_f1, found=score.links_found, true=score.links_true),
+        t(
+            "score.links",
+            precision=score.link_precision,
+            recall=score.link_recall,
+            f1=score.link_f1,
+            found=score.links_found,
+            true=score.links_true,
+        ),
         "",
         t("score.records"),
         score.records.to_string(),
@@ -105,13 +125,21 @@ def format_score(score: Score) -> str:
         score.injected.to_string(index=False),
     ]
     if len(score.record_mismatches):
-        lines += ["", t("score.records_off"),
-                  score.record_mismatches[[*_KEY, "expected_status", "status", "note"]]
-                  .to_string(index=False)]
+        lines += [
+            "",
+            t("score.records_off"),
+            score.record_mismatches[[*_KEY, "expected_status", "status", "note"]].to_string(
+                index=False
+            ),
+        ]
     if len(score.file_mismatches):
-        lines += ["", t("score.files_off"),
-                  score.file_mismatches[["locality", "path", "expected_status", "status", "note"]]
-                  .to_string(index=False)]
+        lines += [
+            "",
+            t("score.files_off"),
+            score.file_mismatches[
+                ["locality", "path", "expected_status", "status", "note"]
+            ].to_string(index=False),
+        ]
     verdict = t("score.all_found") if score.all_injected_found else t("score.missed")
     lines += ["", verdict]
     return "\n".join(lines)

@@ -71,8 +71,12 @@ def _watch_parent() -> None:
     if parent is None:
         return
     parent_pid = os.getppid() if os.name == "posix" else 0
-    threading.Thread(target=_exit_when_parent_ends, args=(parent.sentinel, parent_pid),
-                     name="khaudit-parent-watch", daemon=True).start()
+    threading.Thread(
+        target=_exit_when_parent_ends,
+        args=(parent.sentinel, parent_pid),
+        name="khaudit-parent-watch",
+        daemon=True,
+    ).start()
 
 
 def cpu_workers(requested: int = 0) -> int:
@@ -89,8 +93,7 @@ class Pool:
     process, no connection to the scheduler) before a first task.
     """
 
-    def __init__(self, workers: int = 0, force_processes: bool = False,
-                 in_process: bool = False):
+    def __init__(self, workers: int = 0, force_processes: bool = False, in_process: bool = False):
         self._dask = bool(_scheduler) and not in_process
         self._n = 1 if in_process else cpu_workers(workers)
         self.inline = not self._dask and self._n == 1 and not force_processes
@@ -114,8 +117,7 @@ class Pool:
                 done.set_exception(exc)
             return done
         if self._processes is None:
-            self._processes = ProcessPoolExecutor(max_workers=self._n,
-                                                  initializer=_watch_parent)
+            self._processes = ProcessPoolExecutor(max_workers=self._n, initializer=_watch_parent)
         return self._processes.submit(func, item)
 
     def close(self) -> None:
@@ -130,8 +132,13 @@ class Pool:
         self.close()
 
 
-def stream_map(func: Callable[[T], R], items: Iterable[T], workers: int = 0,
-               in_flight: int = 4, force_processes: bool = False) -> Iterator[R]:
+def stream_map(
+    func: Callable[[T], R],
+    items: Iterable[T],
+    workers: int = 0,
+    in_flight: int = 4,
+    force_processes: bool = False,
+) -> Iterator[R]:
     """``map(func, items)`` in order, consuming ``items`` lazily.
 
     At most ``in_flight`` tasks per worker are queued, so a generator over millions of files is

@@ -83,35 +83,69 @@ def forecast_locality(series: pd.DataFrame, settings: ProgressSettings) -> Forec
     as_of = last["as_of"]
     tthc = int(last.get("tthc_records", 0) or 0)
     tthc_done = int(last.get("tthc_digitized", 0) or 0)
-    base = dict(locality=str(last["locality"]), as_of=as_of, runs=len(series), records=records,
-                digitized=digitized, completion=digitized / records if records else 0.0,
-                remaining=remaining, pages_to_scan=pages, working_days=working_days,
-                budget=budget, tthc_completion=tthc_done / tthc if tthc else None,
-                tthc_remaining=max(0, math.ceil(settings.target * tthc) - tthc_done))
+    base = dict(
+        locality=str(last["locality"]),
+        as_of=as_of,
+        runs=len(series),
+        records=records,
+        digitized=digitized,
+        completion=digitized / records if records else 0.0,
+        remaining=remaining,
+        pages_to_scan=pages,
+        working_days=working_days,
+        budget=budget,
+        tthc_completion=tthc_done / tthc if tthc else None,
+        tthc_remaining=max(0, math.ceil(settings.target * tthc) - tthc_done),
+    )
     if remaining == 0:
-        return Forecast(**base, pace=None, forecast=as_of, earliest=as_of, latest=as_of,
-                        days_vs_deadline=(settings.deadline - as_of).days
-                        if settings.deadline else None, note="target_reached")
+        return Forecast(
+            **base,
+            pace=None,
+            forecast=as_of,
+            earliest=as_of,
+            latest=as_of,
+            days_vs_deadline=(settings.deadline - as_of).days if settings.deadline else None,
+            note="target_reached",
+        )
     dates = list(rows["as_of"])
     if len(set(dates)) < 2:
-        return Forecast(**base, pace=None, forecast=None, earliest=None, latest=None,
-                        days_vs_deadline=None,
-                        note="too_few_runs")
+        return Forecast(
+            **base,
+            pace=None,
+            forecast=None,
+            earliest=None,
+            latest=None,
+            days_vs_deadline=None,
+            note="too_few_runs",
+        )
     start = dates[0]
     days = [(d - start).days for d in dates]
     slope, error = _slope(days, [float(v) for v in rows["digitized"]])
     if slope <= 0:
-        return Forecast(**base, pace=slope, forecast=None, earliest=None, latest=None,
-                        days_vs_deadline=None,
-                        note="no_progress")
+        return Forecast(
+            **base,
+            pace=slope,
+            forecast=None,
+            earliest=None,
+            latest=None,
+            days_vs_deadline=None,
+            note="no_progress",
+        )
     when = _after(as_of, remaining, slope)
     earliest = _after(as_of, remaining, slope + error) if error is not None else None
-    latest = (_after(as_of, remaining, slope - error)
-              if error is not None and slope - error > 0 else None)
-    note = ("two_runs" if error is None else "" if latest is not None else "open_range")
-    return Forecast(**base, pace=slope, forecast=when, earliest=earliest, latest=latest,
-                    days_vs_deadline=(settings.deadline - when).days if settings.deadline
-                    else None, note=note)
+    latest = (
+        _after(as_of, remaining, slope - error) if error is not None and slope - error > 0 else None
+    )
+    note = "two_runs" if error is None else "" if latest is not None else "open_range"
+    return Forecast(
+        **base,
+        pace=slope,
+        forecast=when,
+        earliest=earliest,
+        latest=latest,
+        days_vs_deadline=(settings.deadline - when).days if settings.deadline else None,
+        note=note,
+    )
 
 
 def forecast_all(history: pd.DataFrame, settings: ProgressSettings) -> list[Forecast]:
@@ -127,6 +161,10 @@ def forecast_table(forecasts: list[Forecast]) -> pd.DataFrame:
     table = pd.DataFrame(rows)
     if table.empty:
         return table
-    order = table["days_vs_deadline"].fillna(-10**6).astype(float)
-    return table.assign(_order=order).sort_values(["_order", "completion"]).drop(
-        columns="_order").reset_index(drop=True)
+    order = table["days_vs_deadline"].fillna(-(10**6)).astype(float)
+    return (
+        table.assign(_order=order)
+        .sort_values(["_order", "completion"])
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )

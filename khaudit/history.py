@@ -33,8 +33,9 @@ class HistoryEntry:
     excluded: str = ""  # the reason, when excluded
 
 
-def locality_snapshot(records: pd.DataFrame, files: pd.DataFrame,
-                      min_pages_per_sheet: float = 1.0) -> dict:
+def locality_snapshot(
+    records: pd.DataFrame, files: pd.DataFrame, min_pages_per_sheet: float = 1.0
+) -> dict:
     """What history keeps of one locality's run: counts, pages, and pages still to scan."""
     unique = records[records["status"] != "duplicate_entry"]
     status = unique["status"]
@@ -62,8 +63,14 @@ def record_run(history_dir: Path, meta: dict, snapshots: dict[str, dict]) -> Pat
     as_of = meta["as_of"][:10]
     stamp = f"{os.getpid()}_{dt.datetime.now().timestamp():.6f}"
     target = history_dir / f"{as_of}_{meta['run_id']}_{stamp}.json"
-    entry = {"run_id": meta["run_id"], "fingerprint": meta["fingerprint"], "as_of": as_of,
-             "started": meta["started"], "version": meta["version"], "localities": snapshots}
+    entry = {
+        "run_id": meta["run_id"],
+        "fingerprint": meta["fingerprint"],
+        "as_of": as_of,
+        "started": meta["started"],
+        "version": meta["version"],
+        "localities": snapshots,
+    }
     write_text(target, json.dumps(entry, ensure_ascii=False, indent=1))
     return target
 
@@ -74,15 +81,23 @@ def exclude_run(history_dir: Path, run_id: str, reason: str) -> None:
         raise KhauditError(t("err.history.reason"))
     if not any(e.run_id == run_id for e in read_history(history_dir, include_excluded=True)):
         raise KhauditError(t("err.history.no_run", run_id=run_id, folder=history_dir))
-    line = json.dumps({"run_id": run_id, "reason": reason.strip(), "by": getpass.getuser(),
-                       "at": dt.datetime.now(dt.UTC).isoformat()}, ensure_ascii=False)
+    line = json.dumps(
+        {
+            "run_id": run_id,
+            "reason": reason.strip(),
+            "by": getpass.getuser(),
+            "at": dt.datetime.now(dt.UTC).isoformat(),
+        },
+        ensure_ascii=False,
+    )
     history_dir.mkdir(parents=True, exist_ok=True)
     with open(history_dir / EXCLUSIONS, "a", encoding="utf-8") as fh:  # O_APPEND: one write
         fh.write(line + "\n")
 
 
-def read_history(history_dir: Path, include_excluded: bool = False,
-                 problems: list[str] | None = None) -> list[HistoryEntry]:
+def read_history(
+    history_dir: Path, include_excluded: bool = False, problems: list[str] | None = None
+) -> list[HistoryEntry]:
     """The runs in date order (then by start time), each run id once.
 
     A history file or an exclusion line that cannot be read (a hand edit, a damaged disk) is
@@ -100,16 +115,20 @@ def read_history(history_dir: Path, include_excluded: bool = False,
                     item = json.loads(line)
                     excluded[str(item["run_id"])] = str(item["reason"])
                 except (ValueError, KeyError, TypeError, RecursionError) as exc:
-                    problems.append(t("history.bad_line", path=history_dir / EXCLUSIONS,
-                                      line=number, error=exc))
+                    problems.append(
+                        t("history.bad_line", path=history_dir / EXCLUSIONS, line=number, error=exc)
+                    )
     entries = []
     for path in sorted(history_dir.glob("*.json")):
         try:
             data = json.loads(path.read_bytes().decode("utf-8"))
-            entry = HistoryEntry(run_id=str(data["run_id"]),
-                                 as_of=dt.date.fromisoformat(data["as_of"]), path=path,
-                                 localities=dict(data["localities"]),
-                                 excluded=excluded.get(str(data["run_id"]), ""))
+            entry = HistoryEntry(
+                run_id=str(data["run_id"]),
+                as_of=dt.date.fromisoformat(data["as_of"]),
+                path=path,
+                localities=dict(data["localities"]),
+                excluded=excluded.get(str(data["run_id"]), ""),
+            )
             started = str(data.get("started", ""))
         except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
             problems.append(t("history.bad_file", path=path, error=exc))
@@ -130,7 +149,13 @@ def history_table(entries: list[HistoryEntry]) -> pd.DataFrame:
     rows = []
     for entry in entries:
         for name, snap in entry.localities.items():
-            rows.append({"run_id": entry.run_id, "as_of": entry.as_of, "locality": name,
-                         "excluded": entry.excluded, **{k: v for k, v in snap.items()
-                                                        if k != "statuses"}})
+            rows.append(
+                {
+                    "run_id": entry.run_id,
+                    "as_of": entry.as_of,
+                    "locality": name,
+                    "excluded": entry.excluded,
+                    **{k: v for k, v in snap.items() if k != "statuses"},
+                }
+            )
     return pd.DataFrame(rows)

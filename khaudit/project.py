@@ -50,6 +50,7 @@ INVENTORY_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt"}
 # booleans, numbers and dates of its own, so "false" in quotes, "two" or 2.5 where a whole
 # number belongs is a mistake to report, never a value to guess.
 
+
 def _one_or_many(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
@@ -168,8 +169,9 @@ class Project:
             if name_or_slug in (loc.name, loc.slug, loc.code):
                 return loc
         known = ", ".join(loc.name for loc in self.localities)
-        raise ProjectError(t("err.project.no_locality", path=self.path, name=name_or_slug,
-                             known=known))
+        raise ProjectError(
+            t("err.project.no_locality", path=self.path, name=name_or_slug, known=known)
+        )
 
 
 def _key(loc: tuple[int | str, ...]) -> str:
@@ -200,15 +202,26 @@ def _model_at(loc: tuple[int | str, ...]) -> type[BaseModel] | None:
 def _unknown_key(path: Path, key: str, allowed: list[str]) -> str:
     name = key.rsplit(".", 1)[-1].rsplit("]", 1)[-1]
     close = difflib.get_close_matches(name, allowed, n=1)
-    fix = (t("err.project.did_you_mean", close=close[0]) if close
-           else t("err.project.allowed_keys", keys=", ".join(allowed)))
+    fix = (
+        t("err.project.did_you_mean", close=close[0])
+        if close
+        else t("err.project.allowed_keys", keys=", ".join(allowed))
+    )
     return t("err.project.unknown_key", path=path, key=key, fix=fix)
 
 
 _EXPECTED = {
-    "bool_type": "bool", "int_type": "int", "int_from_float": "int", "float_type": "float",
-    "string_type": "str", "dict_type": "table", "model_type": "table", "model_attributes_type":
-    "table", "list_type": "list", "date_type": "date", "date_from_datetime_inexact": "date",
+    "bool_type": "bool",
+    "int_type": "int",
+    "int_from_float": "int",
+    "float_type": "float",
+    "string_type": "str",
+    "dict_type": "table",
+    "model_type": "table",
+    "model_attributes_type": "table",
+    "list_type": "list",
+    "date_type": "date",
+    "date_from_datetime_inexact": "date",
 }
 
 
@@ -240,18 +253,24 @@ def _problem(path: Path, error: Any) -> str:
         if kind == "greater_than" and bound == 0:
             return t("err.project.positive_key", path=path, key=key, value=error["input"])
         return t("err.project.at_least", path=path, key=key, value=error["input"], bound=bound)
-    if loc and loc[0] == "locality" and loc[-1] in ("inventories", "scan_roots") or \
-            len(loc) > 3 and loc[0] == "locality" and loc[2] in ("inventories", "scan_roots"):
+    if (
+        loc
+        and loc[0] == "locality"
+        and loc[-1] in ("inventories", "scan_roots")
+        or len(loc) > 3
+        and loc[0] == "locality"
+        and loc[2] in ("inventories", "scan_roots")
+    ):
         return t("err.project.paths", path=path, key=key)
     expected = t(f"err.project.expected.{_EXPECTED.get(kind, 'other')}")
     value = error.get("input")
-    shown = value if isinstance(value, str | int | float | bool | dt.date) else \
-        type(value).__name__
+    shown = value if isinstance(value, str | int | float | bool | dt.date) else type(value).__name__
     return t("err.project.type", path=path, key=key, expected=expected, value=shown)
 
 
-def _locality(raw: LocalityTable, index: int, base: Path, path: Path,
-              problems: list[str]) -> Locality | None:
+def _locality(
+    raw: LocalityTable, index: int, base: Path, path: Path, problems: list[str]
+) -> Locality | None:
     """A locality whose keys have their types: resolve its paths and check its values."""
     name = raw.name.strip()
     if not name:
@@ -263,20 +282,27 @@ def _locality(raw: LocalityTable, index: int, base: Path, path: Path,
     for pattern in raw.inventories:
         matches = sorted(glob.glob(str(base / pattern), recursive=True))
         if not matches:
-            problems.append(t("err.project.glob_none", path=path, where=where, pattern=pattern,
-                              base=base))
+            problems.append(
+                t("err.project.glob_none", path=path, where=where, pattern=pattern, base=base)
+            )
             continue
         for match in matches:
             p = Path(match)
             if p.suffix.lower() not in INVENTORY_SUFFIXES or p.name.startswith("~$"):
                 continue
             if not p.is_file():  # a folder, a pipe or a device: reading it would hang or fail
-                problems.append(t("err.project.not_file", path=path, where=where,
-                                  file=p.relative_to(base).as_posix()
-                                  if p.is_relative_to(base) else str(p)))
+                problems.append(
+                    t(
+                        "err.project.not_file",
+                        path=path,
+                        where=where,
+                        file=p.relative_to(base).as_posix() if p.is_relative_to(base) else str(p),
+                    )
+                )
                 continue
-            inventories.append((p.resolve(), p.relative_to(base).as_posix()
-                                if p.is_relative_to(base) else str(p)))
+            inventories.append(
+                (p.resolve(), p.relative_to(base).as_posix() if p.is_relative_to(base) else str(p))
+            )
     if not raw.inventories:
         problems.append(t("err.project.no_inventories", path=path, where=where))
     elif not inventories and len(problems) == before:
@@ -287,8 +313,9 @@ def _locality(raw: LocalityTable, index: int, base: Path, path: Path,
     for root in raw.scan_roots:
         p = (base / root).resolve()
         if not p.is_dir():
-            problems.append(t("err.project.not_folder", path=path, where=where, root=root,
-                              base=base))
+            problems.append(
+                t("err.project.not_folder", path=path, where=where, root=root, base=base)
+            )
         roots.append(p)
     from .inventory.columns import SYNONYMS
 
@@ -303,19 +330,31 @@ def _locality(raw: LocalityTable, index: int, base: Path, path: Path,
         else:
             known = {"record_code", "box", "file_no", "title", "year"}
             if not set(compiled.groupindex) & known:
-                problems.append(t("err.project.regex_groups", path=path, where=where,
-                                  groups=", ".join(sorted(known))))
+                problems.append(
+                    t(
+                        "err.project.regex_groups",
+                        path=path,
+                        where=where,
+                        groups=", ".join(sorted(known)),
+                    )
+                )
     sidecar = None
     if raw.sidecar:
         sidecar = (base / raw.sidecar).resolve()
         if not sidecar.is_file():
-            problems.append(t("err.project.sidecar", path=path, where=where,
-                              sidecar=raw.sidecar))
+            problems.append(t("err.project.sidecar", path=path, where=where, sidecar=raw.sidecar))
     if len(problems) > before:
         return None
-    return Locality(name=name, slug=slugify(name), code=raw.code,
-                    inventories=tuple(inventories), scan_roots=tuple(roots),
-                    columns=dict(raw.columns), naming_pattern=pattern, sidecar=sidecar)
+    return Locality(
+        name=name,
+        slug=slugify(name),
+        code=raw.code,
+        inventories=tuple(inventories),
+        scan_roots=tuple(roots),
+        columns=dict(raw.columns),
+        naming_pattern=pattern,
+        sidecar=sidecar,
+    )
 
 
 def _matching(raw: Any, path: Path, problems: list[str]) -> MatchSettings:
@@ -325,8 +364,7 @@ def _matching(raw: Any, path: Path, problems: list[str]) -> MatchSettings:
             MatchSettings.from_mapping({key: value}, source=f"{path}: ")
         except ProjectError as exc:
             problems.append(str(exc))
-    return MatchSettings() if problems else MatchSettings.from_mapping(raw,
-                                                                       source=f"{path}: ")
+    return MatchSettings() if problems else MatchSettings.from_mapping(raw, source=f"{path}: ")
 
 
 def _quality(raw: Any, path: Path, problems: list[str]) -> QualitySettings:
@@ -361,8 +399,7 @@ def load_project(path: str | Path) -> Project:
         tables = raw.get("locality")
         for index, item in enumerate(tables if isinstance(tables, list) else []):
             with contextlib.suppress(ValidationError):  # its own errors are listed already
-                _locality(LocalityTable.model_validate(item), index, path.parent, path,
-                          problems)
+                _locality(LocalityTable.model_validate(item), index, path.parent, path, problems)
         if isinstance(raw.get("matching"), dict):
             _matching(raw["matching"], path, problems)
         if isinstance(raw.get("quality"), dict):
@@ -371,8 +408,9 @@ def load_project(path: str | Path) -> Project:
     for key in ("title", "province"):
         if not getattr(model, key).strip():
             problems.append(t("err.project.missing", path=path, key=key))
-    localities = [_locality(loc, i, path.parent, path, problems)
-                  for i, loc in enumerate(model.locality)]
+    localities = [
+        _locality(loc, i, path.parent, path, problems) for i, loc in enumerate(model.locality)
+    ]
     slugs = [loc.slug for loc in localities if loc]
     for slug in sorted({s for s in slugs if slugs.count(s) > 1}):
         problems.append(t("err.project.same_name", path=path, slug=slug))
@@ -386,18 +424,28 @@ def load_project(path: str | Path) -> Project:
         raise ProjectError.listing(problems)
     catalogue = model.scan.catalogue
     scan = ScanSettings(
-        sha256=model.scan.sha256, workers=model.scan.workers,
-        catalogue=(path.parent / catalogue).resolve() if catalogue else
-        path.parent / ".khaudit" / "catalogue.sqlite",
-        max_mbps=model.scan.max_mbps)
-    return Project(path=path, title=model.title.strip(), province=model.province.strip(),
-                   localities=tuple(loc for loc in localities if loc), scan=scan,
-                   matching=matching, progress=progress, history=history, scheduler=scheduler,
-                   quality=quality)
+        sha256=model.scan.sha256,
+        workers=model.scan.workers,
+        catalogue=(path.parent / catalogue).resolve()
+        if catalogue
+        else path.parent / ".khaudit" / "catalogue.sqlite",
+        max_mbps=model.scan.max_mbps,
+    )
+    return Project(
+        path=path,
+        title=model.title.strip(),
+        province=model.province.strip(),
+        localities=tuple(loc for loc in localities if loc),
+        scan=scan,
+        matching=matching,
+        progress=progress,
+        history=history,
+        scheduler=scheduler,
+        quality=quality,
+    )
 
 
-def _progress(raw: ProgressTable, path: Path,
-              problems: list[str]) -> tuple[ProgressSettings, Path]:
+def _progress(raw: ProgressTable, path: Path, problems: list[str]) -> tuple[ProgressSettings, Path]:
     """The [progress] table: deadline, target, scanning rate and cost, history folder."""
     target = raw.target
     if target > 1:
@@ -405,8 +453,16 @@ def _progress(raw: ProgressTable, path: Path,
     if target > 1:
         problems.append(t("err.project.target", path=path))
     settings = ProgressSettings(
-        deadline=raw.deadline, target=target, pages_per_day=raw.pages_per_day,
-        stations=raw.stations, cost_per_page=raw.cost_per_page, window=raw.window)
-    folder = (path.parent / raw.history).resolve() if raw.history else \
-        path.parent / ".khaudit" / "history"
+        deadline=raw.deadline,
+        target=target,
+        pages_per_day=raw.pages_per_day,
+        stations=raw.stations,
+        cost_per_page=raw.cost_per_page,
+        window=raw.window,
+    )
+    folder = (
+        (path.parent / raw.history).resolve()
+        if raw.history
+        else path.parent / ".khaudit" / "history"
+    )
     return settings, folder

@@ -31,10 +31,24 @@ from .scan.inspect import SCAN_FORMATS
 COLOR_MODES = ("bilevel", "gray", "color")
 #: Ways a project file may name a colour mode (English, Vietnamese, Pillow's names).
 _COLOR_ALIASES = {
-    "bilevel": "bilevel", "bw": "bilevel", "1": "bilevel", "den trang": "bilevel",
-    "đen trắng": "bilevel", "gray": "gray", "grey": "gray", "grayscale": "gray",
-    "greyscale": "gray", "l": "gray", "xám": "gray", "xam": "gray", "thang xám": "gray",
-    "color": "color", "colour": "color", "rgb": "color", "màu": "color", "mau": "color",
+    "bilevel": "bilevel",
+    "bw": "bilevel",
+    "1": "bilevel",
+    "den trang": "bilevel",
+    "đen trắng": "bilevel",
+    "gray": "gray",
+    "grey": "gray",
+    "grayscale": "gray",
+    "greyscale": "gray",
+    "l": "gray",
+    "xám": "gray",
+    "xam": "gray",
+    "thang xám": "gray",
+    "color": "color",
+    "colour": "color",
+    "rgb": "color",
+    "màu": "color",
+    "mau": "color",
 }
 #: Every shortfall code, in the order a file's are listed.
 SHORTFALLS = ("dpi<", "dpi_unknown", "not_pdfa", "not_gray", "not_color")
@@ -57,8 +71,9 @@ class QualitySettings:
         known = [f.name for f in fields(cls)]
         for key in raw:
             if key not in known:
-                raise ProjectError(t("err.quality.unknown", source=source, key=key,
-                                     allowed=", ".join(known)))
+                raise ProjectError(
+                    t("err.quality.unknown", source=source, key=key, allowed=", ".join(known))
+                )
         min_dpi = raw.get("min_dpi", cls.min_dpi)
         if not isinstance(min_dpi, int | float) or isinstance(min_dpi, bool) or min_dpi <= 0:
             raise ProjectError(t("err.quality.min_dpi", source=source, value=min_dpi))
@@ -67,11 +82,16 @@ class QualitySettings:
             raise ProjectError(t("err.quality.require_pdfa", source=source, value=require))
         mode = raw.get("color_mode")
         if mode is not None:
-            named = _COLOR_ALIASES.get(str(mode).strip().lower()) if isinstance(mode, str) \
-                else None
+            named = _COLOR_ALIASES.get(str(mode).strip().lower()) if isinstance(mode, str) else None
             if named is None:
-                raise ProjectError(t("err.quality.color_mode", source=source, value=mode,
-                                     allowed=", ".join(COLOR_MODES)))
+                raise ProjectError(
+                    t(
+                        "err.quality.color_mode",
+                        source=source,
+                        value=mode,
+                        allowed=", ".join(COLOR_MODES),
+                    )
+                )
             mode = named
         return cls(min_dpi=int(min_dpi), require_pdfa=require, color_mode=mode)
 
@@ -79,8 +99,7 @@ class QualitySettings:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-def shortfalls(format: str, dpi: Any, color_mode: str, pdfa: str,
-               settings: QualitySettings) -> str:
+def shortfalls(format: str, dpi: Any, color_mode: str, pdfa: str, settings: QualitySettings) -> str:
     """One file's shortfalls against ``settings`` ("" when it meets the standard)."""
     if format not in SCAN_FORMATS:
         return ""
@@ -91,8 +110,11 @@ def shortfalls(format: str, dpi: Any, color_mode: str, pdfa: str,
         out.append(f"dpi<{settings.min_dpi}")
     if settings.require_pdfa and not pdfa:
         out.append("not_pdfa")
-    if settings.color_mode and color_mode and \
-            color_rank(color_mode) < COLOR_MODES.index(settings.color_mode):
+    if (
+        settings.color_mode
+        and color_mode
+        and color_rank(color_mode) < COLOR_MODES.index(settings.color_mode)
+    ):
         out.append(f"not_{settings.color_mode}")
     return ";".join(out)
 
@@ -100,10 +122,16 @@ def shortfalls(format: str, dpi: Any, color_mode: str, pdfa: str,
 def file_quality(files: pd.DataFrame, settings: QualitySettings) -> pd.Series:
     """The ``quality`` column for a files table (format, dpi, color_mode and pdfa columns)."""
     pdfa = files["pdfa"] if "pdfa" in files else pd.Series("", index=files.index)
-    return pd.Series([shortfalls(str(f), d, str(c or ""), str(p or ""), settings)
-                      for f, d, c, p in zip(files["format"], files["dpi"], files["color_mode"],
-                                            pdfa.fillna(""))],
-                     index=files.index, dtype=object)
+    return pd.Series(
+        [
+            shortfalls(str(f), d, str(c or ""), str(p or ""), settings)
+            for f, d, c, p in zip(
+                files["format"], files["dpi"], files["color_mode"], pdfa.fillna("")
+            )
+        ],
+        index=files.index,
+        dtype=object,
+    )
 
 
 def combine(values: Any) -> str:
@@ -132,5 +160,12 @@ def explain(quality: str, lang: str = "vi") -> str:
     return "; ".join(parts)
 
 
-__all__ = ["COLOR_MODES", "QualitySettings", "SHORTFALLS", "combine", "explain",
-           "file_quality", "shortfalls"]
+__all__ = [
+    "COLOR_MODES",
+    "QualitySettings",
+    "SHORTFALLS",
+    "combine",
+    "explain",
+    "file_quality",
+    "shortfalls",
+]

@@ -24,12 +24,31 @@ from .match.settings import MatchSettings
 from .quality import QualitySettings, combine, file_quality
 from .scan.inspect import SCAN_FORMATS
 
-RECORD_STATUSES = ("digitized", "page_mismatch", "missing", "duplicate_entry", "damaged_scan",
-                   "needs_review")
+RECORD_STATUSES = (
+    "digitized",
+    "page_mismatch",
+    "missing",
+    "duplicate_entry",
+    "damaged_scan",
+    "needs_review",
+)
 FILE_STATUSES = ("matched", "orphan", "duplicate", "corrupt", "empty", "needs_review")
-CANDIDATE_COLUMNS = ["locality", "path", "xxh3_128", "candidate_rank", "source_file",
-                     "source_sheet", "source_row", "record_code", "title", "match_method",
-                     "candidate_score", "explanation", "provenance", "candidate_kind"]
+CANDIDATE_COLUMNS = [
+    "locality",
+    "path",
+    "xxh3_128",
+    "candidate_rank",
+    "source_file",
+    "source_sheet",
+    "source_row",
+    "record_code",
+    "title",
+    "match_method",
+    "candidate_score",
+    "explanation",
+    "provenance",
+    "candidate_kind",
+]
 
 
 def _provenance(frame: pd.DataFrame) -> pd.Series:
@@ -38,8 +57,9 @@ def _provenance(frame: pd.DataFrame) -> pd.Series:
     return frame["source_file"].astype(str) + sheet + ":" + frame["source_row"].astype(str)
 
 
-def _files(scans: pd.DataFrame, match: MatchResult, lang: str,
-           quality: QualitySettings) -> pd.DataFrame:
+def _files(
+    scans: pd.DataFrame, match: MatchResult, lang: str, quality: QualitySettings
+) -> pd.DataFrame:
     files = scans.copy()
     if "pdfa" not in files:
         files["pdfa"] = ""
@@ -55,10 +75,17 @@ def _files(scans: pd.DataFrame, match: MatchResult, lang: str,
     files["item_id"] = item_of
     files["item"] = series_path
     links = match.links.set_index("item_id") if len(match.links) else match.links
-    linked = match.links[match.links["decision"] == "link"].drop_duplicates("item_id") \
+    linked = (
+        match.links[match.links["decision"] == "link"]
+        .drop_duplicates("item_id")
         .set_index("item_id")
-    review = match.links[match.links["decision"] == "review"].sort_values("rank") \
-        .drop_duplicates("item_id").set_index("item_id")
+    )
+    review = (
+        match.links[match.links["decision"] == "review"]
+        .sort_values("rank")
+        .drop_duplicates("item_id")
+        .set_index("item_id")
+    )
     del links
 
     is_linked = files["item_id"].isin(linked.index)
@@ -73,8 +100,11 @@ def _files(scans: pd.DataFrame, match: MatchResult, lang: str,
 
     # A byte-identical second copy of a matched file: the original stays matched, told by its
     # name ("X.pdf" before "X (1).pdf", "X - Copy.pdf", "Bản sao X.pdf"), then by path.
-    order = files.assign(_copy=files["path"].map(is_copy_name)) \
-        .sort_values(["_copy", "path"]).drop(columns="_copy")
+    order = (
+        files.assign(_copy=files["path"].map(is_copy_name))
+        .sort_values(["_copy", "path"])
+        .drop(columns="_copy")
+    )
     matched = order[(order["status"] == "matched") & (order["xxh3_128"] != "")]
     first = matched.drop_duplicates("xxh3_128")
     first_path = dict(zip(first["xxh3_128"], first["path"]))
@@ -106,32 +136,38 @@ def _files(scans: pd.DataFrame, match: MatchResult, lang: str,
     files.loc[copy, "record"] = files.loc[copy, "xxh3_128"].map(first_record)
     duplicate = files["status"] == "duplicate"
     files.loc[duplicate, "duplicate_of"] = files.loc[duplicate, "xxh3_128"].map(first_path)
-    files.loc[duplicate, "note"] = [t("why.duplicate_of", lang, path=p)
-                                    for p in files.loc[duplicate, "duplicate_of"]]
+    files.loc[duplicate, "note"] = [
+        t("why.duplicate_of", lang, path=p) for p in files.loc[duplicate, "duplicate_of"]
+    ]
 
     orphan = files["status"] == "orphan"
-    not_scan = orphan & ~files["format"].isin([*SCAN_FORMATS, "empty"]) & \
-        (files["integrity"] == "ok")
-    files.loc[not_scan, "note"] = [t("why.not_scan_format", lang, format=f)
-                                   for f in files.loc[not_scan, "format"]]
+    not_scan = (
+        orphan & ~files["format"].isin([*SCAN_FORMATS, "empty"]) & (files["integrity"] == "ok")
+    )
+    files.loc[not_scan, "note"] = [
+        t("why.not_scan_format", lang, format=f) for f in files.loc[not_scan, "format"]
+    ]
     reasons = files["item_id"].map(match.reasons).fillna(t("why.no_evidence", lang))
     silent = orphan & ~not_scan & (files["note"] == "")
     files.loc[silent, "note"] = reasons[silent]
 
     bad = files["integrity"] != "ok"
-    files.loc[bad, "status"] = np.where(files.loc[bad, "integrity"] == "empty", "empty",
-                                        "corrupt")
+    files.loc[bad, "status"] = np.where(files.loc[bad, "integrity"] == "empty", "empty", "corrupt")
     # The integrity code in the reader's language; the technical detail stays in integrity_note.
-    files.loc[bad, "note"] = [(f"{note}; " if note else "")
-                              + t("why.damaged", lang, what=t(f"integrity.{code}", lang))
-                              for note, code in zip(files.loc[bad, "note"],
-                                                    files.loc[bad, "integrity"])]
+    files.loc[bad, "note"] = [
+        (f"{note}; " if note else "") + t("why.damaged", lang, what=t(f"integrity.{code}", lang))
+        for note, code in zip(files.loc[bad, "note"], files.loc[bad, "integrity"])
+    ]
     return files
 
 
 def reconcile(
-    records: pd.DataFrame, scans: pd.DataFrame, match: MatchResult, settings: MatchSettings,
-    lang: str = "vi", quality: QualitySettings | None = None,
+    records: pd.DataFrame,
+    scans: pd.DataFrame,
+    match: MatchResult,
+    settings: MatchSettings,
+    lang: str = "vi",
+    quality: QualitySettings | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return (records, files) with status, links, notes and quality for one locality."""
     files = _files(scans, match, lang, quality or QualitySettings())
@@ -147,35 +183,45 @@ def reconcile(
 
     repeat = out["duplicate_of"] != ""
     out.loc[repeat, "status"] = "duplicate_entry"
-    out.loc[repeat, "note"] = [t("why.duplicate_entry", lang, source=s)
-                               for s in out.loc[repeat, "duplicate_of"]]
+    out.loc[repeat, "note"] = [
+        t("why.duplicate_entry", lang, source=s) for s in out.loc[repeat, "duplicate_of"]
+    ]
 
     links = match.links
     items = {item.item_id: item.relpath for item in match.items}
     hints = links[links["decision"] == "hint"].sort_values(["record", "rank"])
     if len(hints):
         nearest = hints.groupby("record").apply(
-            lambda g: ", ".join(f"{items[i]} ({round(100 * sc)}%)"
-                                for i, sc in zip(g["item_id"], g["score"])),
-            include_groups=False)
+            lambda g: ", ".join(
+                f"{items[i]} ({round(100 * sc)}%)" for i, sc in zip(g["item_id"], g["score"])
+            ),
+            include_groups=False,
+        )
         lonely = out.index.isin(nearest.index) & (out["status"] == "missing")
         out.loc[lonely, "note"] = [
             f"{t('why.no_scan', lang)}; {t('why.nearest', lang, paths=p)}"
-            for p in nearest.reindex(out.index[lonely])]
-    review = links[links["decision"] == "review"].sort_values("score", ascending=False) \
-        .drop_duplicates("record").set_index("record")
+            for p in nearest.reindex(out.index[lonely])
+        ]
+    review = (
+        links[links["decision"] == "review"]
+        .sort_values("score", ascending=False)
+        .drop_duplicates("record")
+        .set_index("record")
+    )
     waiting = out.index.isin(review.index) & (out["status"] == "missing")
     if waiting.any():
         rows = review.reindex(out.index[waiting])
         out.loc[waiting, "status"] = "needs_review"
         out.loc[waiting, "match_method"] = rows["method"].to_numpy()
         out.loc[waiting, "match_score"] = rows["score"].to_numpy(dtype=float)
-        out.loc[waiting, "note"] = [f"{items[i]}: {e}" for i, e in
-                                    zip(rows["item_id"], rows["explanation"])]
+        out.loc[waiting, "note"] = [
+            f"{items[i]}: {e}" for i, e in zip(rows["item_id"], rows["explanation"])
+        ]
 
     linked = links[links["decision"] == "link"]
-    best = linked.sort_values("score", ascending=False).drop_duplicates("record") \
-        .set_index("record")
+    best = (
+        linked.sort_values("score", ascending=False).drop_duplicates("record").set_index("record")
+    )
     has = out.index.isin(best.index)
     mine = files[files["record"].notna() & files["item_id"].isin(linked["item_id"])]
     kept = mine[mine["status"] != "duplicate"]
@@ -185,8 +231,13 @@ def reconcile(
     shortfalls = by_record["quality"].agg(combine).reindex(out.index).fillna("")
     damaged = mine[mine["integrity"] != "ok"]
     labels = damaged["integrity"].map(lambda code: t(f"integrity.{code}", lang))
-    damage = (damaged["path"] + ": " + labels).groupby(damaged["record"]) \
-        .agg("; ".join).reindex(out.index).fillna("")
+    damage = (
+        (damaged["path"] + ": " + labels)
+        .groupby(damaged["record"])
+        .agg("; ".join)
+        .reindex(out.index)
+        .fillna("")
+    )
 
     if not has.any():
         return out, _link_files(files, out)
@@ -197,13 +248,18 @@ def reconcile(
     out.loc[has, "pages"] = pages[has].to_numpy()
     out.loc[has, "quality"] = shortfalls[has].to_numpy()
     sheets = out["sheets"].astype("Float64")
-    short = has & sheets.notna().to_numpy() & (pages < sheets * settings.min_pages_per_sheet) \
-        .fillna(False).to_numpy()
-    over = has & sheets.notna().to_numpy() & (pages > sheets * settings.max_pages_per_sheet) \
-        .fillna(False).to_numpy()
+    short = (
+        has
+        & sheets.notna().to_numpy()
+        & (pages < sheets * settings.min_pages_per_sheet).fillna(False).to_numpy()
+    )
+    over = (
+        has
+        & sheets.notna().to_numpy()
+        & (pages > sheets * settings.max_pages_per_sheet).fillna(False).to_numpy()
+    )
     is_damaged = has & (damage != "").to_numpy()
-    status = np.select([is_damaged, short | over], ["damaged_scan", "page_mismatch"],
-                       "digitized")
+    status = np.select([is_damaged, short | over], ["damaged_scan", "page_mismatch"], "digitized")
     out.loc[has, "status"] = status[has]
     notes = []
     for record, explanation, state in zip(out.index[has], rows["explanation"], status[has]):
@@ -212,10 +268,17 @@ def reconcile(
             detail = t("why.damaged", lang, what=damage[record])
         elif state == "page_mismatch":
             n_pages, n_sheets = int(pages[record]), int(out.at[record, "sheets"])
-            detail = (t("why.pages_short", lang, pages=n_pages, sheets=n_sheets)
-                      if n_pages < n_sheets * settings.min_pages_per_sheet else
-                      t("why.pages_over", lang, pages=n_pages, sheets=n_sheets,
-                        max=int(n_sheets * settings.max_pages_per_sheet)))
+            detail = (
+                t("why.pages_short", lang, pages=n_pages, sheets=n_sheets)
+                if n_pages < n_sheets * settings.min_pages_per_sheet
+                else t(
+                    "why.pages_over",
+                    lang,
+                    pages=n_pages,
+                    sheets=n_sheets,
+                    max=int(n_sheets * settings.max_pages_per_sheet),
+                )
+            )
         notes.append(f"{explanation}; {detail}" if detail else explanation)
     out.loc[has, "note"] = notes
     return out, _link_files(files, out)
@@ -243,17 +306,22 @@ def candidate_table(records: pd.DataFrame, match: MatchResult) -> pd.DataFrame:
         return pd.DataFrame(columns=CANDIDATE_COLUMNS)
     items = {item.item_id: item for item in match.items}
     rec = records.loc[review["record"]].reset_index(drop=True)
-    table = pd.DataFrame({
-        "locality": rec["locality"],
-        "path": [items[i].relpath for i in review["item_id"]],
-        "xxh3_128": ["|".join(sorted(items[i].hashes)) for i in review["item_id"]],
-        "candidate_rank": review["rank"].to_numpy(),
-        "source_file": rec["source_file"], "source_sheet": rec["source_sheet"],
-        "source_row": rec["source_row"], "record_code": rec["record_code"],
-        "title": rec["title"], "match_method": review["method"].to_numpy(),
-        "candidate_score": review["score"].to_numpy(),
-        "explanation": review["explanation"].to_numpy(),
-        "provenance": _provenance(rec),
-        "candidate_kind": review["decision"].to_numpy(),
-    })
+    table = pd.DataFrame(
+        {
+            "locality": rec["locality"],
+            "path": [items[i].relpath for i in review["item_id"]],
+            "xxh3_128": ["|".join(sorted(items[i].hashes)) for i in review["item_id"]],
+            "candidate_rank": review["rank"].to_numpy(),
+            "source_file": rec["source_file"],
+            "source_sheet": rec["source_sheet"],
+            "source_row": rec["source_row"],
+            "record_code": rec["record_code"],
+            "title": rec["title"],
+            "match_method": review["method"].to_numpy(),
+            "candidate_score": review["score"].to_numpy(),
+            "explanation": review["explanation"].to_numpy(),
+            "provenance": _provenance(rec),
+            "candidate_kind": review["decision"].to_numpy(),
+        }
+    )
     return table[CANDIDATE_COLUMNS]

@@ -23,8 +23,19 @@ from .match.decisions import Decision, record_decisions
 from .run import Run, load_run
 
 RUN_SHEET = "khaudit"
-COLUMNS = ["locality", "path", "candidate_rank", "source_file", "source_sheet", "source_row",
-           "record_code", "title", "candidate_score", "explanation", "xxh3_128"]
+COLUMNS = [
+    "locality",
+    "path",
+    "candidate_rank",
+    "source_file",
+    "source_sheet",
+    "source_row",
+    "record_code",
+    "title",
+    "candidate_score",
+    "explanation",
+    "xxh3_128",
+]
 DECISION = "decision"
 
 
@@ -35,12 +46,14 @@ def export_review(run_dir: str | Path, out: str | Path, lang: str = "vi") -> int
     frame = candidates[COLUMNS] if len(candidates) else pd.DataFrame(columns=COLUMNS)
     out = Path(out)
     with atomic_path(out) as tmp:
-        book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False,
-                                              "strings_to_urls": False,
-                                              "strings_to_numbers": False})
+        book = xlsxwriter.Workbook(
+            str(tmp),
+            {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+        )
         ws = book.add_worksheet(t("report.review", lang)[:31])
-        bold = book.add_format({"bold": True, "bg_color": "#e8eef7", "border": 1,
-                                "text_wrap": True})
+        bold = book.add_format(
+            {"bold": True, "bg_color": "#e8eef7", "border": 1, "text_wrap": True}
+        )
         headings = [t(f"col.{c}", lang) for c in COLUMNS] + [t("col.decision", lang)]
         for c, heading in enumerate(headings):
             ws.write_string(0, c, heading, bold)
@@ -48,12 +61,21 @@ def export_review(run_dir: str | Path, out: str | Path, lang: str = "vi") -> int
             for c, value in enumerate(row):
                 ws.write_string(r, c, "" if value is None else str(value))
         last = max(1, len(frame))
-        ws.data_validation(1, len(COLUMNS), last, len(COLUMNS), {
-            "validate": "list", "source": [t("report.accept", lang), t("report.reject", lang)]})
+        ws.data_validation(
+            1,
+            len(COLUMNS),
+            last,
+            len(COLUMNS),
+            {"validate": "list", "source": [t("report.accept", lang), t("report.reject", lang)]},
+        )
         info = book.add_worksheet(RUN_SHEET)  # where the pairs came from, for the import
-        for r, (key, value) in enumerate((("run_id", run.meta.get("run_id", "")),
-                                          ("fingerprint", run.meta.get("fingerprint", "")),
-                                          ("run_dir", str(Path(run_dir).resolve())))):
+        for r, (key, value) in enumerate(
+            (
+                ("run_id", run.meta.get("run_id", "")),
+                ("fingerprint", run.meta.get("fingerprint", "")),
+                ("run_dir", str(Path(run_dir).resolve())),
+            )
+        ):
             info.write_string(r, 0, key)
             info.write_string(r, 1, value)
         info.hide()
@@ -97,8 +119,11 @@ def _workbook_run(book: object) -> dict[str, str]:
     if RUN_SHEET not in names:
         return {}
     ws = book[RUN_SHEET]  # type: ignore[index]
-    return {_cell(row[0]): _cell(row[1]) for row in ws.iter_rows(max_col=2, values_only=True)
-            if len(row) >= 2 and row[0]}
+    return {
+        _cell(row[0]): _cell(row[1])
+        for row in ws.iter_rows(max_col=2, values_only=True)
+        if len(row) >= 2 and row[0]
+    }
 
 
 def _find_run(path: Path, book: object, run_dir: str | Path | None) -> Run:
@@ -111,12 +136,18 @@ def _find_run(path: Path, book: object, run_dir: str | Path | None) -> Run:
     try:
         run = load_run(folder)
     except KhauditError as exc:
-        raise KhauditError(t("err.review.run_gone", path=path, run_dir=folder,
-                             error=exc)) from exc
+        raise KhauditError(t("err.review.run_gone", path=path, run_dir=folder, error=exc)) from exc
     expected = recorded.get("run_id")
     if expected and run.meta.get("run_id") != expected:
-        raise KhauditError(t("err.review.other_run", path=path, run_dir=folder,
-                             expected=expected, found=run.meta.get("run_id", "")))
+        raise KhauditError(
+            t(
+                "err.review.other_run",
+                path=path,
+                run_dir=folder,
+                expected=expected,
+                found=run.meta.get("run_id", ""),
+            )
+        )
     return run
 
 
@@ -126,35 +157,50 @@ class _RunFacts:
     def __init__(self, run: Run):
         self.localities = {loc["name"] for loc in run.meta.get("localities", [])}
         records = run.table("records")
-        self.rows = {(str(r.locality), str(r.source_file), _cell(r.source_sheet),
-                      _cell(r.source_row))
-                     for r in records[["locality", "source_file", "source_sheet",
-                                       "source_row"]].itertuples(index=False)}
+        self.rows = {
+            (str(r.locality), str(r.source_file), _cell(r.source_sheet), _cell(r.source_row))
+            for r in records[["locality", "source_file", "source_sheet", "source_row"]].itertuples(
+                index=False
+            )
+        }
         files = run.table("files")
-        self.hashes = {(str(loc), str(h)) for loc, h in zip(files["locality"], files["xxh3_128"])
-                       if isinstance(h, str) and h}
+        self.hashes = {
+            (str(loc), str(h))
+            for loc, h in zip(files["locality"], files["xxh3_128"])
+            if isinstance(h, str) and h
+        }
         candidates = run.table("candidates")
-        self.hashes |= {(str(loc), str(h)) for loc, h in
-                        zip(candidates["locality"], candidates["xxh3_128"])
-                        if isinstance(h, str) and h}
+        self.hashes |= {
+            (str(loc), str(h))
+            for loc, h in zip(candidates["locality"], candidates["xxh3_128"])
+            if isinstance(h, str) and h
+        }
 
     def problem(self, number: int, d: Decision) -> str | None:
         """Why this row's decision does not belong to the run, or None."""
         if d.locality not in self.localities:
             return t("review.no_locality", row=number, locality=d.locality)
         if (d.locality, d.source_file, d.source_sheet, str(d.source_row)) not in self.rows:
-            return t("review.no_record", row=number, file=d.source_file,
-                     sheet=d.source_sheet, source_row=d.source_row, locality=d.locality)
+            return t(
+                "review.no_record",
+                row=number,
+                file=d.source_file,
+                sheet=d.source_sheet,
+                source_row=d.source_row,
+                locality=d.locality,
+            )
         parts = d.content.split("|")
-        if not d.content or ((d.locality, d.content) not in self.hashes and
-                             not all((d.locality, p) in self.hashes for p in parts)):
-            return t("review.no_scan", row=number, content=d.content[:40],
-                     locality=d.locality)
+        if not d.content or (
+            (d.locality, d.content) not in self.hashes
+            and not all((d.locality, p) in self.hashes for p in parts)
+        ):
+            return t("review.no_scan", row=number, content=d.content[:40], locality=d.locality)
         return None
 
 
-def import_review(path: str | Path, decisions_file: Path, by: str = "",
-                  run_dir: str | Path | None = None) -> tuple[int, list[str]]:
+def import_review(
+    path: str | Path, decisions_file: Path, by: str = "", run_dir: str | Path | None = None
+) -> tuple[int, list[str]]:
     """Append the workbook's decisions to the log; return (recorded, problems by row).
 
     Each decision is checked against the run the workbook was exported from (``run_dir``, or
@@ -183,16 +229,28 @@ def import_review(path: str | Path, decisions_file: Path, by: str = "",
             continue
         verdict = _verdict(row.get(DECISION))
         if verdict is None:
-            problems.append(t("review.neither", row=number, value=row.get(DECISION),
-                              accept=t("report.accept"), reject=t("report.reject")))
+            problems.append(
+                t(
+                    "review.neither",
+                    row=number,
+                    value=row.get(DECISION),
+                    accept=t("report.accept"),
+                    reject=t("report.reject"),
+                )
+            )
             continue
         if not row.get("source_row", "").isdigit():
             problems.append(t("review.row_number", row=number, value=row.get("source_row")))
             continue
         decision = Decision(
-            locality=row.get("locality", ""), content=row.get("xxh3_128", ""),
-            source_file=row.get("source_file", ""), source_sheet=row.get("source_sheet", ""),
-            source_row=int(row["source_row"]), verdict=verdict, path=row.get("path", ""))
+            locality=row.get("locality", ""),
+            content=row.get("xxh3_128", ""),
+            source_file=row.get("source_file", ""),
+            source_sheet=row.get("source_sheet", ""),
+            source_row=int(row["source_row"]),
+            verdict=verdict,
+            path=row.get("path", ""),
+        )
         problem = facts.problem(number, decision)
         if problem:
             problems.append(problem)
@@ -204,7 +262,9 @@ def import_review(path: str | Path, decisions_file: Path, by: str = "",
             accepted[(d.locality, d.content)] = accepted.get((d.locality, d.content), 0) + 1
     doubles = {k for k, n in accepted.items() if n > 1}
     if doubles:
-        problems += [t("review.double", content=content[:12], locality=locality)
-                     for locality, content in doubles]
+        problems += [
+            t("review.double", content=content[:12], locality=locality)
+            for locality, content in doubles
+        ]
         decisions = [d for d in decisions if (d.locality, d.content) not in doubles]
     return record_decisions(decisions_file, decisions, by=by.strip()), problems

@@ -48,19 +48,65 @@ from .inventory.issues import ISSUE_COLUMNS
 from .reconcile import CANDIDATE_COLUMNS, FILE_STATUSES, RECORD_STATUSES
 
 RECORD_COLUMNS = [
-    "locality", "source_file", "source_sheet", "source_row", "record_code", "box", "file_no",
-    "title", "year_start", "year_end", "sheets", "status", "file_path", "match_method",
-    "match_score", "note",
+    "locality",
+    "source_file",
+    "source_sheet",
+    "source_row",
+    "record_code",
+    "box",
+    "file_no",
+    "title",
+    "year_start",
+    "year_end",
+    "sheets",
+    "status",
+    "file_path",
+    "match_method",
+    "match_score",
+    "note",
     # additions beyond the minimum contract
-    "stt", "title_original", "dates_raw", "retention", "notes", "encoding", "duplicate_of",
-    "pages", "tthc", "hidden", "date_start", "date_end", "original_cells", "quality",
+    "stt",
+    "title_original",
+    "dates_raw",
+    "retention",
+    "notes",
+    "encoding",
+    "duplicate_of",
+    "pages",
+    "tthc",
+    "hidden",
+    "date_start",
+    "date_end",
+    "original_cells",
+    "quality",
 ]
 FILE_COLUMNS = [
-    "locality", "path", "size", "mtime", "xxh3_128", "sha256", "format", "pages", "status",
-    "record_code", "source_row",
+    "locality",
+    "path",
+    "size",
+    "mtime",
+    "xxh3_128",
+    "sha256",
+    "format",
+    "pages",
+    "status",
+    "record_code",
+    "source_row",
     # additions beyond the minimum contract
-    "root", "source_file", "source_sheet", "match_method", "match_score", "note", "item",
-    "duplicate_of", "integrity", "integrity_note", "dpi", "color_mode", "inode", "pdfa",
+    "root",
+    "source_file",
+    "source_sheet",
+    "match_method",
+    "match_score",
+    "note",
+    "item",
+    "duplicate_of",
+    "integrity",
+    "integrity_note",
+    "dpi",
+    "color_mode",
+    "inode",
+    "pdfa",
     "quality",
 ]
 IGNORED_COLUMNS = ["locality", "root", "path", "role", "size", "xxh3_128", "reason"]
@@ -68,22 +114,72 @@ PROBLEM_COLUMNS = ["locality", "root", "path", "problem"]
 #: What the scan catalogue saw change since the previous completed audit of the same roots:
 #: kind is changed (same path, other content: xxh3_128 is the old hash), moved (to other_path,
 #: same content) or deleted. History, not state: re-running from a fresh catalogue lists none.
-CHANGE_COLUMNS = ["locality", "root", "kind", "path", "other_path", "xxh3_128", "scan_id",
-                  "scanned_at"]
-HISTORY_COLUMNS = ["run_id", "as_of", "locality", "excluded", "records", "digitized",
-                   "tthc_records", "tthc_digitized", "pages_expected", "pages_scanned",
-                   "pages_to_scan", "files"]
-FORECAST_COLUMNS = ["locality", "as_of", "runs", "records", "digitized", "completion",
-                    "remaining", "pace", "forecast", "earliest", "latest", "days_vs_deadline",
-                    "pages_to_scan", "working_days", "budget", "note", "will_miss_deadline",
-                    "tthc_completion", "tthc_remaining"]
-TABLES = ("records", "files", "inventory_issues", "candidates", "ignored_files", "scan_problems",
-          "scan_changes", "history", "forecast")
+CHANGE_COLUMNS = [
+    "locality",
+    "root",
+    "kind",
+    "path",
+    "other_path",
+    "xxh3_128",
+    "scan_id",
+    "scanned_at",
+]
+HISTORY_COLUMNS = [
+    "run_id",
+    "as_of",
+    "locality",
+    "excluded",
+    "records",
+    "digitized",
+    "tthc_records",
+    "tthc_digitized",
+    "pages_expected",
+    "pages_scanned",
+    "pages_to_scan",
+    "files",
+]
+FORECAST_COLUMNS = [
+    "locality",
+    "as_of",
+    "runs",
+    "records",
+    "digitized",
+    "completion",
+    "remaining",
+    "pace",
+    "forecast",
+    "earliest",
+    "latest",
+    "days_vs_deadline",
+    "pages_to_scan",
+    "working_days",
+    "budget",
+    "note",
+    "will_miss_deadline",
+    "tthc_completion",
+    "tthc_remaining",
+]
+TABLES = (
+    "records",
+    "files",
+    "inventory_issues",
+    "candidates",
+    "ignored_files",
+    "scan_problems",
+    "scan_changes",
+    "history",
+    "forecast",
+)
 TABLE_COLUMNS = {
-    "records": RECORD_COLUMNS, "files": FILE_COLUMNS, "inventory_issues": ISSUE_COLUMNS,
-    "candidates": CANDIDATE_COLUMNS, "ignored_files": IGNORED_COLUMNS,
-    "scan_problems": PROBLEM_COLUMNS, "scan_changes": CHANGE_COLUMNS,
-    "history": HISTORY_COLUMNS, "forecast": FORECAST_COLUMNS,
+    "records": RECORD_COLUMNS,
+    "files": FILE_COLUMNS,
+    "inventory_issues": ISSUE_COLUMNS,
+    "candidates": CANDIDATE_COLUMNS,
+    "ignored_files": IGNORED_COLUMNS,
+    "scan_problems": PROBLEM_COLUMNS,
+    "scan_changes": CHANGE_COLUMNS,
+    "history": HISTORY_COLUMNS,
+    "forecast": FORECAST_COLUMNS,
 }
 PARQUET_TABLES = ("records", "files")
 
@@ -109,11 +205,27 @@ def digest_rows(rows: Iterable[Iterable[object]]) -> str:
 #: table is cast to these (text to str), so the pieces written by different localities share
 #: one schema whatever each locality happened to hold (an all-empty column is still text).
 COLUMN_TYPES: dict[str, dict[str, str]] = {
-    "records": {"source_row": "Int64", "box": "Int64", "file_no": "Int64", "year_start": "Int64",
-                "year_end": "Int64", "sheets": "Int64", "match_score": "float64",
-                "pages": "Int64", "tthc": "bool", "hidden": "bool"},
-    "files": {"size": "Int64", "mtime": "float64", "pages": "Int64", "source_row": "Int64",
-              "match_score": "float64", "dpi": "Int64", "inode": "Int64"},
+    "records": {
+        "source_row": "Int64",
+        "box": "Int64",
+        "file_no": "Int64",
+        "year_start": "Int64",
+        "year_end": "Int64",
+        "sheets": "Int64",
+        "match_score": "float64",
+        "pages": "Int64",
+        "tthc": "bool",
+        "hidden": "bool",
+    },
+    "files": {
+        "size": "Int64",
+        "mtime": "float64",
+        "pages": "Int64",
+        "source_row": "Int64",
+        "match_score": "float64",
+        "dpi": "Int64",
+        "inode": "Int64",
+    },
 }
 
 
@@ -134,8 +246,11 @@ def unescape_cell(value: str) -> str:
 
 def _for_spreadsheet(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with every text cell escaped (numbers and booleans are left as they are)."""
-    text = [c for c in frame.columns
-            if frame[c].dtype == object or isinstance(frame[c].dtype, pd.StringDtype)]
+    text = [
+        c
+        for c in frame.columns
+        if frame[c].dtype == object or isinstance(frame[c].dtype, pd.StringDtype)
+    ]
     if not text:
         return frame
     return frame.assign(**{c: frame[c].map(escape_cell) for c in text})
@@ -168,8 +283,12 @@ def _conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
             out[column] = _typed(values, types[column])
         else:
             out[column] = pd.Series(
-                [None if v is None or (isinstance(v, float) and v != v) or v is pd.NA
-                 else str(v) for v in values], dtype=object)
+                [
+                    None if v is None or (isinstance(v, float) and v != v) or v is pd.NA else str(v)
+                    for v in values
+                ],
+                dtype=object,
+            )
     return pd.DataFrame(out)
 
 
@@ -198,9 +317,14 @@ class RunWriter:
         self._started.add(name)
         # CRLF rows, as spreadsheets write them: a cell holding a CR or LF is then quoted
         # (with LF rows, Python's csv leaves a bare CR unquoted and the row breaks on reading).
-        _for_spreadsheet(frame).to_csv(self.staging / f"{name}.csv", index=False,
-                                       encoding="utf-8", mode="w" if first else "a",
-                                       header=first, lineterminator="\r\n")
+        _for_spreadsheet(frame).to_csv(
+            self.staging / f"{name}.csv",
+            index=False,
+            encoding="utf-8",
+            mode="w" if first else "a",
+            header=first,
+            lineterminator="\r\n",
+        )
         if name in PARQUET_TABLES:
             table = pa.Table.from_pandas(frame, preserve_index=False)
             if name not in self._parquet:
@@ -208,8 +332,7 @@ class RunWriter:
                 for i, field_ in enumerate(schema):
                     if pa.types.is_null(field_.type):  # all empty in this piece: text
                         schema = schema.set(i, pa.field(field_.name, pa.string()))
-                self._parquet[name] = pq.ParquetWriter(self.staging / f"{name}.parquet",
-                                                       schema)
+                self._parquet[name] = pq.ParquetWriter(self.staging / f"{name}.parquet", schema)
             writer = self._parquet[name]
             writer.write_table(table.cast(writer.schema))
 
@@ -226,7 +349,8 @@ class RunWriter:
                     digests[f"{name}.{suffix}"] = sha256_file(self.staging / f"{name}.{suffix}")
             meta = {**meta, "tables": digests}
             (self.staging / "run.json").write_text(
-                json.dumps(meta, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+                json.dumps(meta, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+            )
             for name in [*digests, "run.json"]:
                 os.chmod(self.staging / name, 0o644)
                 os.replace(self.staging / name, self.out / name)
@@ -251,8 +375,9 @@ def is_run(folder: Path) -> bool:
     except (OSError, ValueError, RecursionError):
         return False
     # every run.json RunWriter commits lists its tables with their digests
-    return isinstance(meta, dict) and (meta.get("tool") == "khaudit"
-                                       or isinstance(meta.get("tables"), dict))
+    return isinstance(meta, dict) and (
+        meta.get("tool") == "khaudit" or isinstance(meta.get("tables"), dict)
+    )
 
 
 def check_out(out: Path, scan_roots: Iterable[str | Path] = ()) -> None:
@@ -263,8 +388,11 @@ def check_out(out: Path, scan_roots: Iterable[str | Path] = ()) -> None:
         root_real = Path(os.path.realpath(root))
         if real == root_real or root_real in real.parents or real in root_real.parents:
             raise KhauditError(t("err.out.in_scan_root", out=out, root=root))
-    if real.is_dir() and not is_run(real) and any(
-            not entry.name.startswith(".staging-") for entry in os.scandir(real)):
+    if (
+        real.is_dir()
+        and not is_run(real)
+        and any(not entry.name.startswith(".staging-") for entry in os.scandir(real))
+    ):
         raise KhauditError(t("err.out.not_a_run", out=out))
     if real.exists() and not real.is_dir():
         raise KhauditError(t("err.out.not_a_folder", out=out))
@@ -306,12 +434,16 @@ class Run:
         """One locality's rows of a table. From Parquet only that locality's row groups are
         read (a province run holds one or more per locality), so a locality report does not
         load the province."""
-        if name in self._tables or name not in PARQUET_TABLES or \
-                not (self.path / f"{name}.parquet").exists():
+        if (
+            name in self._tables
+            or name not in PARQUET_TABLES
+            or not (self.path / f"{name}.parquet").exists()
+        ):
             frame = self.table(name)
             return frame[frame["locality"] == locality].reset_index(drop=True)
-        return pd.read_parquet(self.path / f"{name}.parquet",
-                               filters=[("locality", "==", locality)]).reset_index(drop=True)
+        return pd.read_parquet(
+            self.path / f"{name}.parquet", filters=[("locality", "==", locality)]
+        ).reset_index(drop=True)
 
     def _read(self, name: str) -> pd.DataFrame:
         if name in PARQUET_TABLES and (self.path / f"{name}.parquet").exists():
@@ -331,8 +463,11 @@ class Run:
 
     def verify_tables(self) -> list[str]:
         """Tables whose bytes differ from the digests in run.json (empty when intact)."""
-        return [name for name, digest in self.meta.get("tables", {}).items()
-                if not (self.path / name).exists() or sha256_file(self.path / name) != digest]
+        return [
+            name
+            for name, digest in self.meta.get("tables", {}).items()
+            if not (self.path / name).exists() or sha256_file(self.path / name) != digest
+        ]
 
 
 def load_run(path: str | Path) -> Run:
@@ -350,5 +485,15 @@ def status_counts(frame: pd.DataFrame, statuses: tuple[str, ...]) -> dict[str, i
     return {s: int(counts.get(s, 0)) for s in statuses}
 
 
-__all__ = ["RECORD_COLUMNS", "FILE_COLUMNS", "RECORD_STATUSES", "FILE_STATUSES", "Run",
-           "check_out", "escape_cell", "load_run", "unescape_cell", "write_run"]
+__all__ = [
+    "RECORD_COLUMNS",
+    "FILE_COLUMNS",
+    "RECORD_STATUSES",
+    "FILE_STATUSES",
+    "Run",
+    "check_out",
+    "escape_cell",
+    "load_run",
+    "unescape_cell",
+    "write_run",
+]

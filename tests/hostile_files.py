@@ -20,14 +20,18 @@ def deep_json(path: Path, depth: int = 100_000) -> Path:
 
 
 def long_cell_csv(path: Path, length: int = 200_000) -> Path:
-    path.write_text("Tên tệp,Tiêu đề hồ sơ\n001.pdf,Hồ sơ một\n002.pdf," + "x" * length + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        "Tên tệp,Tiêu đề hồ sơ\n001.pdf,Hồ sơ một\n002.pdf," + "x" * length + "\n", encoding="utf-8"
+    )
     return path
 
 
 def broken_xml(path: Path) -> Path:
-    path.write_text("<?xml version='1.0'?>\n<records>\n  <record><file>001.pdf</file>\n"
-                    "  <record><file>002.pdf</fil></record>\n", encoding="utf-8")
+    path.write_text(
+        "<?xml version='1.0'?>\n<records>\n  <record><file>001.pdf</file>\n"
+        "  <record><file>002.pdf</fil></record>\n",
+        encoding="utf-8",
+    )
     return path
 
 

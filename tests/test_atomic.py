@@ -43,8 +43,9 @@ def test_interrupted_run_keeps_the_previous_run_consistent(demo_run, monkeypatch
     assert load_run(copy).verify_tables() == []  # the previous run, whole
 
 
-def test_ctrl_c_between_two_localities_of_an_audit_keeps_the_previous_run(demo_dir, tmp_path,
-                                                                          monkeypatch):
+def test_ctrl_c_between_two_localities_of_an_audit_keeps_the_previous_run(
+    demo_dir, tmp_path, monkeypatch
+):
     import importlib
     import shutil
 

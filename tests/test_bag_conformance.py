@@ -15,9 +15,14 @@ import pytest
 from khaudit.handover.verify import verify_bag
 
 SUITE = Path(__file__).parent / "data" / "bagit-conformance"
-BAGS = sorted(bag for version in SUITE.glob("v*") for category in version.iterdir()
-              if category.is_dir() and category.name != "windows-only"
-              for bag in category.iterdir() if bag.is_dir())
+BAGS = sorted(
+    bag
+    for version in SUITE.glob("v*")
+    for category in version.iterdir()
+    if category.is_dir() and category.name != "windows-only"
+    for bag in category.iterdir()
+    if bag.is_dir()
+)
 
 
 def test_the_suite_is_all_there():
@@ -39,32 +44,47 @@ def test_verdict_is_the_suites(bag: Path):
         assert not result.valid
 
 
-@pytest.mark.parametrize("bag, kind", [
-    ("v0.97/warning/made-with-md5sum-tools", "md5sum"),
-    ("v0.97/warning/relative-path", "relative"),
-    ("v0.97/warning/same-filename-listed-twice-with-the-same-hash", "repeat"),
-    ("v0.97/warning/same-filename-listed-twice-with-different-normalization", "repeat"),
-    ("v0.97/warning/duplicate-file-with-different-case", "case"),
-    ("v0.97/warning/special-system-files", "system"),
-])
+@pytest.mark.parametrize(
+    "bag, kind",
+    [
+        ("v0.97/warning/made-with-md5sum-tools", "md5sum"),
+        ("v0.97/warning/relative-path", "relative"),
+        ("v0.97/warning/same-filename-listed-twice-with-the-same-hash", "repeat"),
+        ("v0.97/warning/same-filename-listed-twice-with-different-normalization", "repeat"),
+        ("v0.97/warning/duplicate-file-with-different-case", "case"),
+        ("v0.97/warning/special-system-files", "system"),
+    ],
+)
 def test_warnings_say_what_the_suite_warns_of(bag: str, kind: str):
     assert kind in {w.kind for w in verify_bag(SUITE / bag, workers=1).warnings}
 
 
-@pytest.mark.parametrize("bag, problem", [
-    ("v1.0/invalid/bagit-with-invalid-whitespace", ("format", "bagit.txt")),
-    ("v1.0/invalid/same-filename-listed-twice-with-the-same-hash",
-     ("repeat", "manifest-sha256.txt")),
-    ("v1.0/invalid/notAllManifestsListAllFiles",
-     ("unexpected", "data/missingFromManifest.txt")),
-    ("v0.97/invalid/bom-in-bagit.txt", ("format", "bagit.txt")),
-    ("v0.97/invalid/baginfo-missing-encoding", ("format", "bagit.txt")),
-    ("v0.97/invalid/missing-baginfo", ("missing", "bag-info.txt")),
-    ("v0.97/linux-only/out-of-scope-file-paths-using-shortcut-for-fetch", ("unsafe", "fetch.txt")),
-    ("v0.97/linux-only/out-of-scope-file-paths-using-shortcut", ("unsafe", "manifest-md5.txt")),
-    ("v0.97/invalid/out-of-scope-file-paths-using-dot-notation-for-fetch",
-     ("unsafe", "fetch.txt")),
-])
+@pytest.mark.parametrize(
+    "bag, problem",
+    [
+        ("v1.0/invalid/bagit-with-invalid-whitespace", ("format", "bagit.txt")),
+        (
+            "v1.0/invalid/same-filename-listed-twice-with-the-same-hash",
+            ("repeat", "manifest-sha256.txt"),
+        ),
+        (
+            "v1.0/invalid/notAllManifestsListAllFiles",
+            ("unexpected", "data/missingFromManifest.txt"),
+        ),
+        ("v0.97/invalid/bom-in-bagit.txt", ("format", "bagit.txt")),
+        ("v0.97/invalid/baginfo-missing-encoding", ("format", "bagit.txt")),
+        ("v0.97/invalid/missing-baginfo", ("missing", "bag-info.txt")),
+        (
+            "v0.97/linux-only/out-of-scope-file-paths-using-shortcut-for-fetch",
+            ("unsafe", "fetch.txt"),
+        ),
+        ("v0.97/linux-only/out-of-scope-file-paths-using-shortcut", ("unsafe", "manifest-md5.txt")),
+        (
+            "v0.97/invalid/out-of-scope-file-paths-using-dot-notation-for-fetch",
+            ("unsafe", "fetch.txt"),
+        ),
+    ],
+)
 def test_invalid_bags_fail_for_the_suites_reason(bag: str, problem: tuple[str, str]):
     found = {(p.kind, p.path) for p in verify_bag(SUITE / bag, workers=1).problems}
     assert problem in found, found

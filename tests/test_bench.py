@@ -11,15 +11,15 @@ BENCH = Path(__file__).resolve().parents[1] / "bench"
 
 
 def run(script: str, *args: str) -> str:
-    out = subprocess.run([sys.executable, str(BENCH / script), *args], capture_output=True,
-                         text=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, str(BENCH / script), *args], capture_output=True, text=True, timeout=300
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     return out.stdout
 
 
 def test_bench_match_runs_and_scores_khaudit():
-    text = run("match.py", "--tools", "khaudit", "--records", "400", "--seeds", "1",
-               "--scale", "0")
+    text = run("match.py", "--tools", "khaudit", "--records", "400", "--seeds", "1", "--scale", "0")
     row = next(line for line in text.splitlines() if line.startswith("khaudit "))
     numbers = [float(x) for x in re.findall(r"\d+\.\d+|\d+", row)]
     records, files, precision, recall, f1, macro, review = numbers[:7]

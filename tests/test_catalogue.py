@@ -49,8 +49,10 @@ def test_rescan_reads_only_what_changed_and_records_history(tree: Path, tmp_path
         third = cat.scan(tree, workers=1)
         assert (third.read, third.changed, third.deleted, third.moved, third.new) == (3, 1, 1, 1, 1)
         events = cat.events(tree)
-        kinds = {(k, p, o) for k, p, o in zip(events["kind"], events["path"],
-                                               events["other_path"].fillna(""))}
+        kinds = {
+            (k, p, o)
+            for k, p, o in zip(events["kind"], events["path"], events["other_path"].fillna(""))
+        }
         assert ("changed", "Hop 00/HS 001.pdf", "") in kinds
         assert ("deleted", "Hop 00/HS 002.pdf", "") in kinds
         assert ("moved", "Hop 01/HS 010.pdf", "Hop 02/moved.pdf") in kinds
@@ -119,17 +121,30 @@ with Catalogue(sys.argv[1]) as cat:
 """
 
 
-@pytest.mark.parametrize(("stop", "workers"), [(signal.SIGKILL, 1), (signal.SIGINT, 2)],
-                         ids=["kill -9", "Ctrl-C with worker processes"])
-def test_a_stopped_scan_leaves_whole_rows_and_the_next_scan_resumes(tmp_path: Path,
-                                                                    stop: int, workers: int):
+@pytest.mark.parametrize(
+    ("stop", "workers"),
+    [(signal.SIGKILL, 1), (signal.SIGINT, 2)],
+    ids=["kill -9", "Ctrl-C with worker processes"],
+)
+def test_a_stopped_scan_leaves_whole_rows_and_the_next_scan_resumes(
+    tmp_path: Path, stop: int, workers: int
+):
     root = tmp_path / "scans"
     make_tree(root, 300, seed=4)
     size = sum(p.stat().st_size for p in root.rglob("*.pdf"))
     path = tmp_path / "cat.sqlite"
-    proc = subprocess.Popen([sys.executable, "-c", SCAN_SCRIPT, str(path), str(root),
-                             str(size / 1e6 / 20), str(workers)],  # a 20-second scan, stopped
-                            stderr=subprocess.DEVNULL)  # early (Ctrl-C prints a traceback)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            SCAN_SCRIPT,
+            str(path),
+            str(root),
+            str(size / 1e6 / 20),
+            str(workers),
+        ],  # a 20-second scan, stopped
+        stderr=subprocess.DEVNULL,
+    )  # early (Ctrl-C prints a traceback)
     try:
         deadline = time.monotonic() + 30
         committed = 0
@@ -170,8 +185,9 @@ def _stamps_match_rows(db: sqlite3.Connection, root: Path) -> int:
     for folder, files in walk_folders(root.resolve(), []):
         if folder not in stamps:
             continue
-        rows = db.execute("SELECT path, size, mtime_ns, inode FROM files WHERE dir = ? "
-                          "ORDER BY path", (folder,)).fetchall()
+        rows = db.execute(
+            "SELECT path, size, mtime_ns, inode FROM files WHERE dir = ? ORDER BY path", (folder,)
+        ).fetchall()
         assert rows == sorted(f[1:] for f in files), folder
         assert stamps[folder] == listing_stamp(files)
     return len(stamps)
@@ -210,9 +226,11 @@ def test_a_version_1_catalogue_is_upgraded_in_place(tree: Path, tmp_path: Path):
     with Catalogue(path) as cat:
         cat.scan(tree, workers=1)
     with sqlite3.connect(path) as db:  # as version 1 left it: no stamps, an index on hashes
-        db.executescript("DROP TABLE folders; CREATE INDEX files_hash ON files (xxh3_128);"
-                         "CREATE TABLE seen_dirs (scan_id INTEGER, root TEXT, dir TEXT);"
-                         "PRAGMA user_version = 1;")
+        db.executescript(
+            "DROP TABLE folders; CREATE INDEX files_hash ON files (xxh3_128);"
+            "CREATE TABLE seen_dirs (scan_id INTEGER, root TEXT, dir TEXT);"
+            "PRAGMA user_version = 1;"
+        )
     with Catalogue(path) as cat:
         assert cat.scan(tree, workers=1).read == 0
         assert cat.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
@@ -228,8 +246,10 @@ def test_a_version_3_catalogue_reads_its_pdfs_again_once(tree: Path, tmp_path: P
     with Catalogue(path) as cat:
         cat.scan(tree, workers=1)
     with sqlite3.connect(path) as db:  # as version 3 left it: no PDF/A, no PDF resolution
-        db.executescript("ALTER TABLE files DROP COLUMN pdfa; UPDATE files SET dpi = NULL, "
-                         "color_mode = '' WHERE format = 'pdf'; PRAGMA user_version = 3;")
+        db.executescript(
+            "ALTER TABLE files DROP COLUMN pdfa; UPDATE files SET dpi = NULL, "
+            "color_mode = '' WHERE format = 'pdf'; PRAGMA user_version = 3;"
+        )
     with Catalogue(path) as cat:
         summary = cat.scan(tree, workers=1)
         assert summary.read == 30 and summary.changed == 0  # the PDFs, not the JPEG
@@ -241,8 +261,9 @@ def test_a_version_3_catalogue_reads_its_pdfs_again_once(tree: Path, tmp_path: P
         assert cat.scan(tree, workers=1).read == 0
 
 
-def test_listing_and_reading_on_worker_processes_give_the_same_catalogue(tmp_path: Path,
-                                                                         monkeypatch):
+def test_listing_and_reading_on_worker_processes_give_the_same_catalogue(
+    tmp_path: Path, monkeypatch
+):
     from khaudit.scan import catalogue
 
     monkeypatch.setattr(catalogue, "_SMALL_TREE", 0)  # rescans list on the workers too
@@ -257,8 +278,16 @@ def test_listing_and_reading_on_worker_processes_give_the_same_catalogue(tmp_pat
             first = cat.scan(root, workers=workers)
             again = cat.scan(root, workers=workers)
             tables.append(cat.files([root]))
-            summaries.append((first.files, first.read, first.new, again.unchanged, again.read,
-                              [(p.relpath, p.problem) for p in first.problems]))
+            summaries.append(
+                (
+                    first.files,
+                    first.read,
+                    first.new,
+                    again.unchanged,
+                    again.read,
+                    [(p.relpath, p.problem) for p in first.problems],
+                )
+            )
             assert _stamps_match_rows(cat.db, root) == 3 * 5 + 3 + 1  # boxes, years, the root
     assert summaries[0] == summaries[1]
     assert summaries[0][:5] == (121, 121, 121, 121, 0)

@@ -15,8 +15,9 @@ def test_bad_project_is_one_line_not_a_traceback(tmp_path):
 
 
 def test_score_prints_precision_recall_and_verdict(demo_dir, demo_run):
-    result = CliRunner().invoke(cli, ["score", str(demo_run.path),
-                                      str(demo_dir / "ground_truth"), "--strict"])
+    result = CliRunner().invoke(
+        cli, ["score", str(demo_run.path), str(demo_dir / "ground_truth"), "--strict"]
+    )
     assert result.exit_code == 0, result.output
     assert "link precision 1.0000" in result.output
     assert "every injected problem was found" in result.output
@@ -30,8 +31,10 @@ def test_demo_refuses_to_overwrite_other_folders(tmp_path):
 
 
 def test_audit_prints_detected_schemes(demo_dir, tmp_path):
-    result = CliRunner().invoke(cli, ["audit", str(demo_dir / "project.toml"), "--out",
-                                      str(tmp_path / "run"), "--no-report"])
+    result = CliRunner().invoke(
+        cli,
+        ["audit", str(demo_dir / "project.toml"), "--out", str(tmp_path / "run"), "--no-report"],
+    )
     assert result.exit_code == 0, result.output
     assert "naming schemes detected: record code" in result.output
     assert "box and file number" in result.output
@@ -42,10 +45,22 @@ def test_inventory_check_shows_detection_and_exits_1_on_errors(tmp_path):
     from khaudit.demo.inventories import SheetPlan, tcvn3, write_xlsx
 
     path = tmp_path / "tcvn3.xlsx"
-    write_xlsx(path, ["MỤC LỤC HỒ SƠ"], ["STT", "Hồ sơ số", "Tiêu đề hồ sơ", "Năm", "Số tờ"],
-               [SheetPlan("S", [[1, 1, "Hồ sơ đăng ký kết hôn", 2019, "3 tờ"],
-                                [2, 2, "Báo cáo năm 2020", 2020, "nhiều"]], "full")],
-               transform=tcvn3)
+    write_xlsx(
+        path,
+        ["MỤC LỤC HỒ SƠ"],
+        ["STT", "Hồ sơ số", "Tiêu đề hồ sơ", "Năm", "Số tờ"],
+        [
+            SheetPlan(
+                "S",
+                [
+                    [1, 1, "Hồ sơ đăng ký kết hôn", 2019, "3 tờ"],
+                    [2, 2, "Báo cáo năm 2020", 2020, "nhiều"],
+                ],
+                "full",
+            )
+        ],
+        transform=tcvn3,
+    )
     result = CliRunner().invoke(cli, ["inventory", "check", str(path)])
     assert result.exit_code == 1
     out = result.output
@@ -60,7 +75,8 @@ def test_inventory_check_lists_the_headings_it_saw_when_none_fits(tmp_path):
     result = CliRunner().invoke(cli, ["inventory", "check", str(path)])
     assert result.exit_code == 1
     assert "no_header (value 'Số thứ tự | Diễn giải | Năm'" in result.output
-    mapped = CliRunner().invoke(cli, ["inventory", "check", str(path), "--column",
-                                      "title=Diễn giải"])
+    mapped = CliRunner().invoke(
+        cli, ["inventory", "check", str(path), "--column", "title=Diễn giải"]
+    )
     assert mapped.exit_code == 0, mapped.output
     assert "'Diễn giải' -> title" in mapped.output

@@ -15,18 +15,19 @@ from khaudit.scan import catalogue
 from khaudit.scan.catalogue import Catalogue
 
 
-def test_local_cluster_run_equals_the_embedded_run(demo_dir: Path, tmp_path: Path,
-                                                    monkeypatch):
+def test_local_cluster_run_equals_the_embedded_run(demo_dir: Path, tmp_path: Path, monkeypatch):
     province = tmp_path / "demo"
     shutil.copytree(demo_dir, province, ignore=shutil.ignore_patterns(".khaudit"))
     project = province / "project.toml"
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster:
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
         try:
             executor.configure(cluster.scheduler_address)
             with get_task_stream(client=executor._dask_client()) as tasks:
-                on_cluster = audit(project, tmp_path / "cluster",
-                                   scheduler=cluster.scheduler_address)
+                on_cluster = audit(
+                    project, tmp_path / "cluster", scheduler=cluster.scheduler_address
+                )
             assert len(tasks.data) >= 4  # batches of files were read on the cluster's workers
             assert any(str(t["key"]).startswith("_inspect") for t in tasks.data)
             # A rescan of a known tree lists its folders on the workers too (the demo's trees
@@ -34,8 +35,10 @@ def test_local_cluster_run_equals_the_embedded_run(demo_dir: Path, tmp_path: Pat
             monkeypatch.setattr(catalogue, "_SMALL_TREE", 0)
             project_file = load_project(project)
             root = project_file.localities[0].scan_roots[0]
-            with get_task_stream(client=executor._dask_client()) as walks, \
-                    Catalogue(project_file.scan.catalogue) as cat:
+            with (
+                get_task_stream(client=executor._dask_client()) as walks,
+                Catalogue(project_file.scan.catalogue) as cat,
+            ):
                 again = cat.scan(root)
             assert again.read == 0 and again.unchanged == again.files > 0
             assert any(str(t["key"]).startswith("_walk") for t in walks.data)

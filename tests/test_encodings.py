@@ -18,11 +18,35 @@ from khaudit.inventory.encodings import (
 )
 from khaudit.inventory.readers import decode_text_file
 
-EXTRA = ["Ghi chú", "Vĩnh viễn", "Bản chính", "Số tờ", "Tiêu đề hồ sơ", "Ủy ban", "Đà Nẵng",
-         "Khánh Hòa", "Ông Lê Văn Tám", "Cà Mau", "Há", "Hà Nội 2019", "Hồ sơ (bản sao).",
-         "Quyết định số 12/QĐ-UBND ngày 05/3/2019.", "Tờ trình v/v xin ý kiến?", "Cam Lâm",
-         "THBQ", "Ninh Hòa", "Vạn Giã", "Trường Sa", "KT-XH", "GCN QSDĐ", "ĐKKH", "Bà Rịa",
-         "Bảo Thắng", "Mường Khương", "Bát Xát"]
+EXTRA = [
+    "Ghi chú",
+    "Vĩnh viễn",
+    "Bản chính",
+    "Số tờ",
+    "Tiêu đề hồ sơ",
+    "Ủy ban",
+    "Đà Nẵng",
+    "Khánh Hòa",
+    "Ông Lê Văn Tám",
+    "Cà Mau",
+    "Há",
+    "Hà Nội 2019",
+    "Hồ sơ (bản sao).",
+    "Quyết định số 12/QĐ-UBND ngày 05/3/2019.",
+    "Tờ trình v/v xin ý kiến?",
+    "Cam Lâm",
+    "THBQ",
+    "Ninh Hòa",
+    "Vạn Giã",
+    "Trường Sa",
+    "KT-XH",
+    "GCN QSDĐ",
+    "ĐKKH",
+    "Bà Rịa",
+    "Bảo Thắng",
+    "Mường Khương",
+    "Bát Xát",
+]
 FOREIGN = ["café", "naïve", "x²", "½ tờ", "°C", "№ 5", "Ærø", "Øresund", "São Paulo"]
 
 
@@ -73,8 +97,10 @@ def test_no_false_conversion_on_ten_thousand_clean_strings():
     assert converted == []
     assert detect_column_encoding(corpus) is None
     ascii_marks_free = [unicodedata.normalize("NFC", t) for t in corpus]
-    assert detect_column_encoding([t.encode("ascii", "ignore").decode() for t in
-                                   ascii_marks_free]) is None
+    assert (
+        detect_column_encoding([t.encode("ascii", "ignore").decode() for t in ascii_marks_free])
+        is None
+    )
 
 
 @pytest.mark.parametrize("name", ["tcvn3", "vni", "viqr"])
@@ -93,9 +119,13 @@ def test_columns_are_told_apart(name):
 
 def test_single_cells_are_converted_only_on_evidence():
     assert convert_cell(ENCODINGS["tcvn3"].encode("Hồ sơ đăng ký kết hôn"), None) == (
-        "Hồ sơ đăng ký kết hôn", "tcvn3")
+        "Hồ sơ đăng ký kết hôn",
+        "tcvn3",
+    )
     assert convert_cell(ENCODINGS["vni"].encode("Hồ sơ đăng ký kết hôn"), None) == (
-        "Hồ sơ đăng ký kết hôn", "vni")
+        "Hồ sơ đăng ký kết hôn",
+        "vni",
+    )
     assert convert_cell("Ghi chú", None) == ("Ghi chú", None)
 
 

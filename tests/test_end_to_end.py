@@ -21,8 +21,10 @@ def _s(frame: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
 
 
 def test_every_record_gets_its_expected_status(demo_dir, demo_run):
-    truth = _s(pd.read_csv(demo_dir / "ground_truth" / "records.csv", dtype=str,
-                           keep_default_na=False), KEY)
+    truth = _s(
+        pd.read_csv(demo_dir / "ground_truth" / "records.csv", dtype=str, keep_default_na=False),
+        KEY,
+    )
     records = _s(demo_run.records, KEY)
     merged = truth.merge(records[[*KEY, "status"]], on=KEY, how="left", validate="one_to_one")
     assert merged["status"].notna().all(), "a ground-truth row was not loaded"
@@ -32,11 +34,14 @@ def test_every_record_gets_its_expected_status(demo_dir, demo_run):
 
 
 def test_every_file_gets_its_expected_status(demo_dir, demo_run):
-    truth = pd.read_csv(demo_dir / "ground_truth" / "files.csv", dtype=str,
-                        keep_default_na=False)
+    truth = pd.read_csv(demo_dir / "ground_truth" / "files.csv", dtype=str, keep_default_na=False)
     files = demo_run.files
-    merged = truth.merge(files[["locality", "path", "status"]], on=["locality", "path"],
-                         how="left", validate="one_to_one")
+    merged = truth.merge(
+        files[["locality", "path", "status"]],
+        on=["locality", "path"],
+        how="left",
+        validate="one_to_one",
+    )
     wrong = merged[merged["status"] != merged["expected_status"]]
     assert wrong.empty, wrong.to_string()
     assert len(files) == len(truth)
@@ -45,8 +50,16 @@ def test_every_file_gets_its_expected_status(demo_dir, demo_run):
 def test_injected_problems_each_present_and_found(demo_dir, demo_run):
     score = score_run(demo_run.path, demo_dir / "ground_truth")
     injected = set(score.injected["injected"])
-    assert {"missing", "short", "truncated", "empty", "repeat", "ambiguous", "orphan",
-            "duplicate"} <= injected
+    assert {
+        "missing",
+        "short",
+        "truncated",
+        "empty",
+        "repeat",
+        "ambiguous",
+        "orphan",
+        "duplicate",
+    } <= injected
     assert score.all_injected_found, score.injected.to_string()
     assert score.link_precision == 1.0 and score.link_recall == 1.0
 
@@ -54,12 +67,36 @@ def test_injected_problems_each_present_and_found(demo_dir, demo_run):
 def test_run_contract_columns_and_statuses(demo_run):
     records, files = demo_run.records, demo_run.files
     assert list(records.columns[:16]) == [
-        "locality", "source_file", "source_sheet", "source_row", "record_code", "box", "file_no",
-        "title", "year_start", "year_end", "sheets", "status", "file_path", "match_method",
-        "match_score", "note"]
+        "locality",
+        "source_file",
+        "source_sheet",
+        "source_row",
+        "record_code",
+        "box",
+        "file_no",
+        "title",
+        "year_start",
+        "year_end",
+        "sheets",
+        "status",
+        "file_path",
+        "match_method",
+        "match_score",
+        "note",
+    ]
     assert list(files.columns[:11]) == [
-        "locality", "path", "size", "mtime", "xxh3_128", "sha256", "format", "pages", "status",
-        "record_code", "source_row"]
+        "locality",
+        "path",
+        "size",
+        "mtime",
+        "xxh3_128",
+        "sha256",
+        "format",
+        "pages",
+        "status",
+        "record_code",
+        "source_row",
+    ]
     assert set(records["status"]) <= set(RECORD_STATUSES)
     assert set(files["status"]) <= set(FILE_STATUSES)
     for name in ("records", "files"):
@@ -98,8 +135,9 @@ def test_the_run_is_written_a_locality_at_a_time(demo_run):
         parquet = pq.ParquetFile(demo_run.path / f"{table}.parquet")
         assert parquet.num_row_groups == len(names)  # one row group a locality
         for group, name in enumerate(names):
-            localities = set(parquet.read_row_group(group, columns=["locality"])
-                             .column("locality").to_pylist())
+            localities = set(
+                parquet.read_row_group(group, columns=["locality"]).column("locality").to_pylist()
+            )
             assert localities == {name}
         whole = demo_run.table(table)
         for name in names:
@@ -135,8 +173,7 @@ def test_a_run_lists_what_changed_in_the_scans_since_the_last_audit(demo_dir, tm
     table = second.table("scan_changes")
     found = set(zip(table["kind"], table["path"], table["other_path"]))
     new_name = (moved.rsplit("/", 1)[0] + "/" if "/" in moved else "") + "moved <here> & co.pdf"
-    assert found == {("changed", changed, ""), ("deleted", deleted, ""),
-                     ("moved", moved, new_name)}
+    assert found == {("changed", changed, ""), ("deleted", deleted, ""), ("moved", moved, new_name)}
     assert set(table["root"]) == {root} and table["scanned_at"].str.endswith("Z").all()
     locality = table["locality"].iloc[0]
     section = LocalityReport(second, locality, "vi").changes()

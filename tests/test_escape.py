@@ -17,15 +17,22 @@ def test_charts_show_mathtext_characters_literally():
     table = pd.DataFrame({"locality": [HOSTILE, "Xã B"], "completion": [0.5, 1.0]})
     figures = [
         completion_chart(table, HOSTILE),
-        progress_chart(pd.DataFrame({"key": ["$1", "2$"], "completion": [0.1, 0.2]}),
-                       HOSTILE, HOSTILE),
-        status_chart(pd.DataFrame({"Status": ["$x_1$"], "Count": [3], "status": ["missing"]}),
-                     HOSTILE, lang="en"),
+        progress_chart(
+            pd.DataFrame({"key": ["$1", "2$"], "completion": [0.1, 0.2]}), HOSTILE, HOSTILE
+        ),
+        status_chart(
+            pd.DataFrame({"Status": ["$x_1$"], "Count": [3], "status": ["missing"]}),
+            HOSTILE,
+            lang="en",
+        ),
     ]
     for fig in figures:
         fig.canvas.draw()  # mathtext would raise here on "$\foo{$"
-        texts = [t.get_text() for ax in fig.axes for t in [ax.title, *ax.get_yticklabels(),
-                                                          *ax.get_xticklabels()]]
+        texts = [
+            t.get_text()
+            for ax in fig.axes
+            for t in [ax.title, *ax.get_yticklabels(), *ax.get_xticklabels()]
+        ]
         assert any("$" in text for text in texts)
 
 
@@ -33,8 +40,9 @@ def test_mathtext_escape_is_literal():
     assert for_mathtext("a $x$ b") == r"a \$x\$ b"
 
 
-@pytest.mark.parametrize("name", ["x" * 300, "Ủy ban " * 60, "a/b\\c:d*e?f\"g<h>i|j",
-                                  "con", "..", "\x1b[31m.pdf"])
+@pytest.mark.parametrize(
+    "name", ["x" * 300, "Ủy ban " * 60, 'a/b\\c:d*e?f"g<h>i|j', "con", "..", "\x1b[31m.pdf"]
+)
 def test_file_names_are_safe_and_short(name: str):
     safe = for_filename(name)
     assert len(safe.encode("utf-8")) <= 120 and safe and not safe.startswith(".")

@@ -7,13 +7,16 @@ import pytest
 from khaudit.match.evidence import normalize_code, path_evidence
 
 
-@pytest.mark.parametrize("a, b", [
-    ("H56.17.03.2019.0001", "h56_17_03_2019_0001"),
-    ("H56.17.03.2019.0001", "H56-17-03-2O19-001"),
-    ("01/2019/HS-UBND", "01-2019-HS-UBND"),
-    ("2019.VP.012", "2019 vp 12"),
-    ("H56.17.l1", "H56.17.11"),
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("H56.17.03.2019.0001", "h56_17_03_2019_0001"),
+        ("H56.17.03.2019.0001", "H56-17-03-2O19-001"),
+        ("01/2019/HS-UBND", "01-2019-HS-UBND"),
+        ("2019.VP.012", "2019 vp 12"),
+        ("H56.17.l1", "H56.17.11"),
+    ],
+)
 def test_codes_equal_despite_case_separators_confusions_and_padding(a, b):
     assert normalize_code(a) == normalize_code(b)
 
@@ -30,15 +33,24 @@ def test_code_in_name_first_word_and_folder():
     ev = path_evidence("2019/H56.22366.2019.0001 - Bao cao.pdf")
     assert normalize_code("H56.22366.2019.0001") in keys(ev)
     ev = path_evidence("2019/H56.22366.2019.0005/VB01.pdf")
-    assert ev.code_keys[1] == (normalize_code("H56.22366.2019.0005"), "H56.22366.2019.0005",
-                               "folder")  # after the name, the nearest folder first
+    assert ev.code_keys[1] == (
+        normalize_code("H56.22366.2019.0005"),
+        "H56.22366.2019.0005",
+        "folder",
+    )  # after the name, the nearest folder first
 
 
-@pytest.mark.parametrize("path, box, file_no", [
-    ("Hop 12/HS 045.pdf", 12, 45), ("Hộp 12/Hồ sơ 45.pdf", 12, 45), ("H012_045.pdf", 12, 45),
-    ("hop-12/045 - Ho so cap GCN QSDD.pdf", 12, 45), ("Hop 03/HS 014", 3, 14),
-    ("HS 045.pdf", None, 45),
-])
+@pytest.mark.parametrize(
+    "path, box, file_no",
+    [
+        ("Hop 12/HS 045.pdf", 12, 45),
+        ("Hộp 12/Hồ sơ 45.pdf", 12, 45),
+        ("H012_045.pdf", 12, 45),
+        ("hop-12/045 - Ho so cap GCN QSDD.pdf", 12, 45),
+        ("Hop 03/HS 014", 3, 14),
+        ("HS 045.pdf", None, 45),
+    ],
+)
 def test_box_and_file_from_paths(path, box, file_no):
     ev = path_evidence(path, is_folder_item=not path.endswith(".pdf"))
     assert (ev.box, ev.file_no) == (box, file_no)

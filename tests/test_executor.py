@@ -136,8 +136,10 @@ def _children(pid: int) -> set[int]:
     return found
 
 
-@pytest.mark.skipif(not __import__("os").path.exists("/proc/self/task"),
-                    reason="lists child processes through /proc")
+@pytest.mark.skipif(
+    not __import__("os").path.exists("/proc/self/task"),
+    reason="lists child processes through /proc",
+)
 def test_a_scan_killed_with_sigkill_leaves_no_worker_behind(tmp_path):
     import os
     import signal
@@ -149,10 +151,22 @@ def test_a_scan_killed_with_sigkill_leaves_no_worker_behind(tmp_path):
 
     generate_demo(tmp_path / "p", seed=5, rows=30, localities=1)
     # Throttled to a crawl, so the workers are surely mid-scan when the parent is killed.
-    parent = subprocess.Popen([sys.executable, "-m", "khaudit.cli", "scan",
-                               str(tmp_path / "p" / "project.toml"), "--workers", "2",
-                               "--max-mbps", "0.01", "--full"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    parent = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "khaudit.cli",
+            "scan",
+            str(tmp_path / "p" / "project.toml"),
+            "--workers",
+            "2",
+            "--max-mbps",
+            "0.01",
+            "--full",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     workers: set[int] = set()
     deadline = time.monotonic() + 60
     try:

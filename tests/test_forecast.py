@@ -22,13 +22,22 @@ D = dt.date
 
 def series(values: list[int], pages: list[int], records: int = 100) -> pd.DataFrame:
     dates = [D(2025, 6, 1), D(2025, 6, 11), D(2025, 6, 21)][: len(values)]
-    return pd.DataFrame({"as_of": dates, "locality": "Xã A", "records": records,
-                         "digitized": values, "pages_to_scan": pages,
-                         "tthc_records": 40, "tthc_digitized": [v // 2 for v in values]})
+    return pd.DataFrame(
+        {
+            "as_of": dates,
+            "locality": "Xã A",
+            "records": records,
+            "digitized": values,
+            "pages_to_scan": pages,
+            "tthc_records": 40,
+            "tthc_digitized": [v // 2 for v in values],
+        }
+    )
 
 
-SETTINGS = ProgressSettings(deadline=D(2025, 6, 30), pages_per_day=50, stations=2,
-                            cost_per_page=1500)
+SETTINGS = ProgressSettings(
+    deadline=D(2025, 6, 30), pages_per_day=50, stations=2, cost_per_page=1500
+)
 
 
 def test_steady_pace_by_hand():
@@ -71,17 +80,21 @@ def test_ranking_puts_those_that_will_miss_first():
 def small_project(tmp_path: Path, scanned: int) -> Path:
     (tmp_path / "scans").mkdir(exist_ok=True)
     rows = [f"{i},A.{i},Báo cáo số {i} năm 2019,2" for i in range(1, 11)]
-    (tmp_path / "inv.csv").write_text("STT,Mã hồ sơ,Tiêu đề hồ sơ,Số tờ\n" + "\n".join(rows)
-                                      + "\n", encoding="utf-8")
+    (tmp_path / "inv.csv").write_text(
+        "STT,Mã hồ sơ,Tiêu đề hồ sơ,Số tờ\n" + "\n".join(rows) + "\n", encoding="utf-8"
+    )
     rng = random.Random(1)
     for i in range(1, scanned + 1):
         target = tmp_path / "scans" / f"A.{i}.pdf"
         if not target.exists():
             target.write_bytes(sf.pdf_bytes(f"A.{i}", 2, rng))
     path = tmp_path / "project.toml"
-    path.write_text('title = "t"\nprovince = "Khánh Hòa"\n[progress]\ndeadline = 2025-06-30\n'
-                    'pages_per_day = 2\ncost_per_page = 1000\n[[locality]]\nname = "Xã A"\n'
-                    'inventories = ["inv.csv"]\nscan_roots = ["scans"]\n', encoding="utf-8")
+    path.write_text(
+        'title = "t"\nprovince = "Khánh Hòa"\n[progress]\ndeadline = 2025-06-30\n'
+        'pages_per_day = 2\ncost_per_page = 1000\n[[locality]]\nname = "Xã A"\n'
+        'inventories = ["inv.csv"]\nscan_roots = ["scans"]\n',
+        encoding="utf-8",
+    )
     return path
 
 
@@ -106,10 +119,25 @@ def test_three_real_audits_on_fixed_dates(tmp_path: Path):
 
 def test_two_audits_at_once_both_land_in_the_history(tmp_path: Path):
     project = small_project(tmp_path, 4)
-    procs = [subprocess.Popen([sys.executable, "-m", "khaudit.cli", "audit", str(project),
-                               "--out", str(tmp_path / name), "--as-of", "2025-06-05",
-                               "--no-report"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-             for name in ("a", "b")]
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "khaudit.cli",
+                "audit",
+                str(project),
+                "--out",
+                str(tmp_path / name),
+                "--as-of",
+                "2025-06-05",
+                "--no-report",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for name in ("a", "b")
+    ]
     for proc in procs:
         out, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err.decode()

@@ -25,8 +25,13 @@ def test_gap_queries_filter_by_locality_status_and_text(demo_run):
 def test_drill_down_and_decide(demo_run, tmp_path):
     review = gaps.gaps(demo_run, statuses=("needs_review",))
     first = review.iloc[0]
-    candidates = gaps.candidates_for(demo_run, first["locality"], first["source_file"],
-                                     first["source_sheet"], first["source_row"])
+    candidates = gaps.candidates_for(
+        demo_run,
+        first["locality"],
+        first["source_file"],
+        first["source_sheet"],
+        first["source_row"],
+    )
     assert len(candidates) >= 1
     log = tmp_path / "decisions.jsonl"
     assert gaps.decide(log, candidates.iloc[0], "accept", by="Lê Thị Phân Tích") == 1
@@ -52,6 +57,13 @@ def test_explorer_widget_builds_and_decides(demo_run, tmp_path):
 def test_explore_gaps_notebook_executes(demo_dir, demo_run, tmp_path):
     project = tmp_path / "project"
     shutil.copytree(demo_dir, project, ignore=shutil.ignore_patterns(".khaudit"))
-    execute(NOTEBOOKS / "explore_gaps.ipynb", tmp_path / "out.ipynb",
-            {"run_dir": str(demo_run.path), "project": str(project / "project.toml"),
-             "reviewer": "test"}, tmp_path)
+    execute(
+        NOTEBOOKS / "explore_gaps.ipynb",
+        tmp_path / "out.ipynb",
+        {
+            "run_dir": str(demo_run.path),
+            "project": str(project / "project.toml"),
+            "reviewer": "test",
+        },
+        tmp_path,
+    )

@@ -39,8 +39,9 @@ def kinds(bag: Path, fast: bool = False) -> set[tuple[str, str]]:
 
 def test_khaudit_bag_validates_with_bagit_python(bag: Path):
     bagit.Bag(str(bag)).validate()
-    cli = subprocess.run([sys.executable, "-m", "bagit", "--validate", str(bag)],
-                         capture_output=True, text=True)
+    cli = subprocess.run(
+        [sys.executable, "-m", "bagit", "--validate", str(bag)], capture_output=True, text=True
+    )
     assert cli.returncode == 0, cli.stderr
     result = verify_bag(bag)
     assert result.valid and result.files > 100
@@ -53,7 +54,11 @@ def test_bag_info_carries_fingerprint_and_counts(bag: Path, demo_run):
     digitized = demo_run.meta["counts"]["Xã Diên Lạc"]["records"]["digitized"]
     assert info["KHAudit-Records-digitized"] == str(digitized)
     assert {p.name for p in (bag / "data" / "run").iterdir()} >= {
-        "run.json", "records.csv", "files.csv", "inventory_issues.csv"}
+        "run.json",
+        "records.csv",
+        "files.csv",
+        "inventory_issues.csv",
+    }
     assert any((bag / "data" / "inventories").rglob("*.xlsx"))
 
 
@@ -65,22 +70,26 @@ def test_bagit_python_bags_verify_with_khaudit_nfc_and_nfd(tmp_path: Path):
     nfd = unicodedata.normalize("NFD", "Biên bản giao nhận.pdf")
     (payload / nfd).write_bytes(sf.pdf_bytes("b", 1, rng))
     (payload / "ghi chú 100%.txt").write_text("xin chào", encoding="utf-8")
-    bagit.make_bag(str(payload), {"Source-Organization": "UBND xã Diên Lạc"},
-                   checksums=["sha256", "sha512"])
+    bagit.make_bag(
+        str(payload), {"Source-Organization": "UBND xã Diên Lạc"}, checksums=["sha256", "sha512"]
+    )
     result = verify_bag(payload, workers=1)
     assert result.valid, result.problems
     assert result.files == 3
 
 
-@pytest.mark.parametrize("tamper, expected", [
-    ("flip", {("altered", "{scan}")}),
-    ("delete", {("missing", "{scan}"), ("oxum", "bag-info.txt")}),
-    ("add", {("unexpected", "data/scans/xa-dien-lac/them.pdf"), ("oxum", "bag-info.txt")}),
-    ("rename", {("missing", "{scan}"), ("unexpected", "{renamed}")}),
-    ("bag-info", {("tag", "bag-info.txt")}),
-    ("escape", {("unsafe", "manifest-sha256.txt"), ("tag", "manifest-sha256.txt")}),
-    ("link", {("link", "data/scans/xa-dien-lac/passwd")}),
-])
+@pytest.mark.parametrize(
+    "tamper, expected",
+    [
+        ("flip", {("altered", "{scan}")}),
+        ("delete", {("missing", "{scan}"), ("oxum", "bag-info.txt")}),
+        ("add", {("unexpected", "data/scans/xa-dien-lac/them.pdf"), ("oxum", "bag-info.txt")}),
+        ("rename", {("missing", "{scan}"), ("unexpected", "{renamed}")}),
+        ("bag-info", {("tag", "bag-info.txt")}),
+        ("escape", {("unsafe", "manifest-sha256.txt"), ("tag", "manifest-sha256.txt")}),
+        ("link", {("link", "data/scans/xa-dien-lac/passwd")}),
+    ],
+)
 def test_every_tamper_case_is_detected(bag: Path, tmp_path: Path, tamper: str, expected):
     copy = copy_of(bag, tmp_path)
     target = sorted((copy / "data/scans/xa-dien-lac").rglob("*.pdf"))[0]
@@ -99,9 +108,10 @@ def test_every_tamper_case_is_detected(bag: Path, tmp_path: Path, tamper: str, e
         (copy / "data/scans/xa-dien-lac/them.pdf").write_bytes(b"%PDF-1.4 slipped in")
     elif tamper == "bag-info":
         text = (copy / "bag-info.txt").read_text(encoding="utf-8")
-        (copy / "bag-info.txt").write_text(text.replace("KHAudit-Records-missing: ",
-                                                        "KHAudit-Records-missing: 0"),
-                                           encoding="utf-8")
+        (copy / "bag-info.txt").write_text(
+            text.replace("KHAudit-Records-missing: ", "KHAudit-Records-missing: 0"),
+            encoding="utf-8",
+        )
     elif tamper == "escape":
         with open(copy / "manifest-sha256.txt", "a", encoding="utf-8") as fh:
             fh.write("0" * 64 + "  data/../../../etc/passwd\n")
@@ -109,8 +119,9 @@ def test_every_tamper_case_is_detected(bag: Path, tmp_path: Path, tamper: str, e
         os.symlink("/etc/passwd", copy / "data/scans/xa-dien-lac/passwd")
     found = kinds(copy)
     assert expected <= found, found
-    cli = subprocess.run([sys.executable, "-m", "khaudit.cli", "verify", str(copy)],
-                         capture_output=True, text=True)
+    cli = subprocess.run(
+        [sys.executable, "-m", "khaudit.cli", "verify", str(copy)], capture_output=True, text=True
+    )
     assert cli.returncode == 1 and "NOT VALID" in cli.stdout
 
 
@@ -172,7 +183,9 @@ def test_hashes_come_from_the_catalogue_when_the_run_has_none(tmp_path: Path):
     (base / "inv.csv").write_text("STT,Mã hồ sơ,Tiêu đề hồ sơ\n1,A.0,Báo cáo\n", encoding="utf-8")
     (base / "project.toml").write_text(
         'title = "t"\nprovince = "Khánh Hòa"\n[[locality]]\nname = "Xã A"\n'
-        'inventories = ["inv.csv"]\nscan_roots = ["scans"]\n', encoding="utf-8")
+        'inventories = ["inv.csv"]\nscan_roots = ["scans"]\n',
+        encoding="utf-8",
+    )
     run = audit(base / "project.toml", tmp_path / "run")  # no SHA-256 asked: the run has none
     assert (run.files["sha256"] == "").all()
     first = package_locality(run.path, "Xã A", tmp_path / "bag1")
@@ -286,8 +299,11 @@ def test_unknown_algorithm_and_bad_encodings_are_bag_problems(tmp_path: Path):
     with open(bag / "manifest-sha256.txt", "ab") as fh:
         fh.write(b"0" * 64 + b"  data/caf\xe9.txt\n")
     found = problems(bag)
-    assert {("format", "tagmanifest-foo.txt"), ("encoding", "fetch.txt"),
-            ("encoding", "manifest-sha256.txt")} <= found
+    assert {
+        ("format", "tagmanifest-foo.txt"),
+        ("encoding", "fetch.txt"),
+        ("encoding", "manifest-sha256.txt"),
+    } <= found
 
 
 def test_escape_sequences_in_names_never_reach_the_terminal(tmp_path: Path):
@@ -295,20 +311,27 @@ def test_escape_sequences_in_names_never_reach_the_terminal(tmp_path: Path):
     fake = "x\x1b[2K\x1b[32mvalid\x1b[0m\u2028\x85\u202e.txt"  # none of them ends a line
     with open(bag / "manifest-sha256.txt", "a", encoding="utf-8") as fh:
         fh.write("0" * 64 + f"  data/{fake}\n")
-    cli = subprocess.run([sys.executable, "-m", "khaudit.cli", "verify", str(bag)],
-                         capture_output=True, text=True)
+    cli = subprocess.run(
+        [sys.executable, "-m", "khaudit.cli", "verify", str(bag)], capture_output=True, text=True
+    )
     assert cli.returncode == 1
     assert "\x1b" not in cli.stdout + cli.stderr and "\r" not in cli.stdout
     assert "\\x1b[32mvalid\\x1b[0m\\u2028\\x85\\u202e.txt" in cli.stdout
-    assert all(line.startswith(("missing:", "tag:", str(bag)))
-               for line in cli.stdout.split("\n") if line)
+    assert all(
+        line.startswith(("missing:", "tag:", str(bag))) for line in cli.stdout.split("\n") if line
+    )
 
 
 def test_hostile_paths_in_a_manifest_are_unsafe_never_followed(tmp_path: Path):
     bag = tiny_bag(tmp_path)
     with open(bag / "manifest-sha256.txt", "a", encoding="utf-8") as fh:
-        for path in ("/etc/passwd", "~/.ssh/id_rsa", "data/../../x", "data\\..\\..\\x",
-                     "bagit.txt"):
+        for path in (
+            "/etc/passwd",
+            "~/.ssh/id_rsa",
+            "data/../../x",
+            "data\\..\\..\\x",
+            "bagit.txt",
+        ):
             fh.write("0" * 64 + f"  {path}\n")
     found = [p for p in verify_bag(bag, workers=1).problems if p.kind == "unsafe"]
     assert [p.path for p in found] == ["manifest-sha256.txt"] * 5
@@ -326,7 +349,9 @@ def small_project(base: Path, scan_names: list[str]) -> Path:
     (base / "inv.csv").write_text("STT,Mã hồ sơ,Tiêu đề hồ sơ\n1,A.0,Báo cáo\n", encoding="utf-8")
     (base / "project.toml").write_text(
         'title = "t"\nprovince = "Khánh Hòa"\n[[locality]]\nname = "Xã A"\n'
-        'inventories = ["inv.csv"]\nscan_roots = ["scans"]\n', encoding="utf-8")
+        'inventories = ["inv.csv"]\nscan_roots = ["scans"]\n',
+        encoding="utf-8",
+    )
     return base / "project.toml"
 
 
@@ -374,11 +399,26 @@ def test_payload_never_shares_an_inode_with_the_originals_unless_asked(tmp_path:
     assert (tmp_path / "p/scans/A.0.pdf").read_bytes().startswith(b"%PDF")  # original intact
     linked = package_locality(run.path, "Xã A", tmp_path / "link", mode="link")
     assert linked.linked == 3 and "hard-linked" in linked.notes[0]
-    assert linked.linked == sum(os.stat(p).st_nlink > 1 for p in (tmp_path / "link/data")
-                                .rglob("*") if p.is_file())  # 2 scans, 1 inventory
-    cli = subprocess.run([sys.executable, "-m", "khaudit.cli", "package", str(run.path),
-                          "--locality", "Xã A", "--out", str(tmp_path / "link2"), "--mode",
-                          "link"], capture_output=True, text=True)
+    assert linked.linked == sum(
+        os.stat(p).st_nlink > 1 for p in (tmp_path / "link/data").rglob("*") if p.is_file()
+    )  # 2 scans, 1 inventory
+    cli = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "khaudit.cli",
+            "package",
+            str(run.path),
+            "--locality",
+            "Xã A",
+            "--out",
+            str(tmp_path / "link2"),
+            "--mode",
+            "link",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert cli.returncode == 0 and "warning: payload files are hard-linked" in cli.stderr
 
 
@@ -419,7 +459,8 @@ def test_names_with_backslash_and_percent_make_bags_khaudit_verifies(tmp_path: P
         expected = {"not_fetched"} if mode == "fetch" else set()
         assert {p.kind for p in result.problems} == expected, result.problems
     assert {p.path for p in verify_bag(tmp_path / "fetch", workers=1).problems} == {
-        f"data/scans/scans/{n}" for n in names}
+        f"data/scans/scans/{n}" for n in names
+    }
 
 
 def test_a_bag_is_refused_inside_a_scan_root(tmp_path: Path):
@@ -446,5 +487,6 @@ def test_every_kind_of_problem_and_warning_is_named_in_both_languages():
     from khaudit.i18n import catalogue
 
     for lang in ("vi", "en"):
-        assert all(f"bag.kind.{kind}" in catalogue(lang)
-                   for kind in PROBLEM_KINDS + WARNING_KINDS), lang
+        assert all(
+            f"bag.kind.{kind}" in catalogue(lang) for kind in PROBLEM_KINDS + WARNING_KINDS
+        ), lang

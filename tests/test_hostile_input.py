@@ -100,16 +100,22 @@ def test_inventory_check_reports_instead_of_failing(tmp_path):
     path = wide_csv(tmp_path / "wide.csv", MAX_COLUMNS + 1)
     assert "16,384" in check_inventory(path).error
     result = CliRunner().invoke(cli, ["inventory", "check", str(path)])
-    assert result.exit_code == 1 and result.exception is None or \
-        isinstance(result.exception, SystemExit)
+    assert (
+        result.exit_code == 1
+        and result.exception is None
+        or isinstance(result.exception, SystemExit)
+    )
     assert "16,384" in result.output and "Traceback" not in result.output
 
 
-@pytest.mark.parametrize("make, where", [
-    (lambda d: deep_json(d / "meta.json"), "64"),
-    (lambda d: long_cell_csv(d / "meta.csv"), "row 3, column 'B'"),
-    (lambda d: broken_xml(d / "meta.xml"), "line 4, column 25"),
-])
+@pytest.mark.parametrize(
+    "make, where",
+    [
+        (lambda d: deep_json(d / "meta.json"), "64"),
+        (lambda d: long_cell_csv(d / "meta.csv"), "row 3, column 'B'"),
+        (lambda d: broken_xml(d / "meta.xml"), "line 4, column 25"),
+    ],
+)
 def test_unreadable_sidecar_is_a_located_problem(tmp_path, make, where):
     problems: list[str] = []
     path = make(tmp_path)
@@ -135,8 +141,7 @@ def test_audit_finishes_with_hostile_sidecars_and_inventories(tmp_path):
         assert str(root / name) in ignored.loc[name, "reason"]
     issues = run.table("inventory_issues")
     unreadable = issues[issues["problem"] == "file_unreadable"]
-    assert set(unreadable["source_file"].str.rsplit("/", n=1).str[-1]) == {"wide.csv",
-                                                                            "bomb.xlsx"}
+    assert set(unreadable["source_file"].str.rsplit("/", n=1).str[-1]) == {"wide.csv", "bomb.xlsx"}
     wide = unreadable[unreadable["source_file"].str.endswith("wide.csv")].iloc[0]
     assert str(wide["source_row"]) == "3" and wide["column"] == "XFE"
     assert isinstance(run.table("files"), pd.DataFrame)
@@ -162,8 +167,9 @@ def test_audit_leaves_the_access_times_of_inventories_and_sidecars_as_they_were(
 
 def test_delimiters_inside_quotes_do_not_count_as_columns(tmp_path):
     path = tmp_path / "inv.csv"
-    path.write_text('STT,Tiêu đề hồ sơ\n1,"Hồ sơ' + "," * (MAX_COLUMNS + 10) + '"\n2,Hồ sơ\n',
-                    encoding="utf-8")
+    path.write_text(
+        'STT,Tiêu đề hồ sơ\n1,"Hồ sơ' + "," * (MAX_COLUMNS + 10) + '"\n2,Hồ sơ\n', encoding="utf-8"
+    )
     frame, issues = load_locality([(path, path.name)], "Xã A")
     assert len(frame) == 2 and not [i for i in issues if i.problem == "file_unreadable"]
 
@@ -175,8 +181,9 @@ def test_a_sidecar_in_a_scan_root_is_an_input_of_the_fingerprint(tmp_path):
     sidecar = root / "export.csv"
     sidecar.write_text("Tên tệp,Tiêu đề hồ sơ\n001.pdf,Hồ sơ một\n", encoding="utf-8")
     first = audit(base / "project.toml", tmp_path / "run1")
-    assert any(i["kind"] == "sidecar" and i["path"].endswith("export.csv")
-               for i in first.meta["inputs"])
+    assert any(
+        i["kind"] == "sidecar" and i["path"].endswith("export.csv") for i in first.meta["inputs"]
+    )
     sidecar.write_text("Tên tệp,Tiêu đề hồ sơ\n001.pdf,Hồ sơ hai\n", encoding="utf-8")
     second = audit(base / "project.toml", tmp_path / "run2")
     assert second.meta["fingerprint"] != first.meta["fingerprint"]
@@ -185,28 +192,39 @@ def test_a_sidecar_in_a_scan_root_is_an_input_of_the_fingerprint(tmp_path):
 def test_an_ods_whose_cells_reach_past_the_limits_is_refused(tmp_path):
     import zipfile
 
-    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
-    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns}>'
-               '<office:body><office:spreadsheet><table:table table:name="S">'
-               '<table:table-row><table:table-cell office:value-type="string"><text:p>STT'
-               '</text:p></table:table-cell></table:table-row>'
-               '<table:table-row table:number-rows-repeated="1048570"><table:table-cell/>'
-               '</table:table-row><table:table-row>'
-               '<table:table-cell table:number-columns-repeated="16380"/>'
-               '<table:table-cell office:value-type="string"><text:p>x</text:p>'
-               '</table:table-cell></table:table-row></table:table></office:spreadsheet>'
-               '</office:body></office:document-content>')
+    ns = (
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns}>'
+        '<office:body><office:spreadsheet><table:table table:name="S">'
+        '<table:table-row><table:table-cell office:value-type="string"><text:p>STT'
+        "</text:p></table:table-cell></table:table-row>"
+        '<table:table-row table:number-rows-repeated="1048570"><table:table-cell/>'
+        "</table:table-row><table:table-row>"
+        '<table:table-cell table:number-columns-repeated="16380"/>'
+        '<table:table-cell office:value-type="string"><text:p>x</text:p>'
+        "</table:table-cell></table:table-row></table:table></office:spreadsheet>"
+        "</office:body></office:document-content>"
+    )
     path = tmp_path / "far.ods"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet",
-                   compress_type=zipfile.ZIP_STORED)
-        z.writestr("META-INF/manifest.xml", (
-            '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
-            '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-            '<manifest:file-entry manifest:full-path="/" manifest:media-type='
-            '"application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>'))
+        z.writestr(
+            "mimetype",
+            "application/vnd.oasis.opendocument.spreadsheet",
+            compress_type=zipfile.ZIP_STORED,
+        )
+        z.writestr(
+            "META-INF/manifest.xml",
+            (
+                '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+                '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                '<manifest:file-entry manifest:full-path="/" manifest:media-type='
+                '"application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>'
+            ),
+        )
         z.writestr("content.xml", content)
     issue = _load(tmp_path, path)
     assert "cell" in issue.value.lower()

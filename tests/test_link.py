@@ -11,19 +11,42 @@ from khaudit.match.sidecar import SidecarIndex
 from khaudit.scan.catalogue import SCAN_COLUMNS
 
 LAND = "Hồ sơ cấp GCN QSDĐ cho hộ ông Nguyễn Văn An, thửa đất số {}, tờ bản đồ số 4"
-BIRTHS = [f"Hồ sơ đăng ký khai sinh cho cháu {name}" for name in (
-    "Trần Văn Bình", "Lê Thị Cúc", "Phạm Văn Dũng", "Võ Thị Hà", "Đỗ Văn Hùng", "Bùi Thị Lan",
-    "Ngô Văn Long", "Đặng Thị Mai", "Hồ Văn Nam", "Dương Thị Oanh", "Lý Văn Phúc")]
+BIRTHS = [
+    f"Hồ sơ đăng ký khai sinh cho cháu {name}"
+    for name in (
+        "Trần Văn Bình",
+        "Lê Thị Cúc",
+        "Phạm Văn Dũng",
+        "Võ Thị Hà",
+        "Đỗ Văn Hùng",
+        "Bùi Thị Lan",
+        "Ngô Văn Long",
+        "Đặng Thị Mai",
+        "Hồ Văn Nam",
+        "Dương Thị Oanh",
+        "Lý Văn Phúc",
+    )
+]
 
 
 def records(titles: list[str], codes: list[str] | None = None) -> pd.DataFrame:
     rows = []
     for i, title in enumerate(titles):
         row = dict.fromkeys(RECORD_FIELDS, "")
-        row.update(locality="Xã Thử", source_file="muc_luc.xlsx", source_sheet="Sheet1",
-                   source_row=i + 2, title=title, box=None, file_no=None, year_start=2019,
-                   year_end=2019, sheets=5, hidden=False,
-                   record_code=codes[i] if codes else "")
+        row.update(
+            locality="Xã Thử",
+            source_file="muc_luc.xlsx",
+            source_sheet="Sheet1",
+            source_row=i + 2,
+            title=title,
+            box=None,
+            file_no=None,
+            year_start=2019,
+            year_end=2019,
+            sheets=5,
+            hidden=False,
+            record_code=codes[i] if codes else "",
+        )
         rows.append(row)
     frame = pd.DataFrame(rows, columns=RECORD_FIELDS)
     for col in ("box", "file_no", "year_start", "year_end", "sheets"):
@@ -32,16 +55,33 @@ def records(titles: list[str], codes: list[str] | None = None) -> pd.DataFrame:
 
 
 def scans(paths: list[str]) -> pd.DataFrame:
-    return pd.DataFrame([{
-        "locality": "Xã Thử", "root": "/scans", "path": p, "role": "scan", "size": 1000,
-        "mtime": 0.0, "inode": i, "xxh3_128": f"{i:032x}", "sha256": "", "format": "pdf",
-        "pages": 7, "dpi": None, "color_mode": "", "integrity": "ok", "integrity_note": "",
-    } for i, p in enumerate(paths, 1)], columns=SCAN_COLUMNS)
+    return pd.DataFrame(
+        [
+            {
+                "locality": "Xã Thử",
+                "root": "/scans",
+                "path": p,
+                "role": "scan",
+                "size": 1000,
+                "mtime": 0.0,
+                "inode": i,
+                "xxh3_128": f"{i:032x}",
+                "sha256": "",
+                "format": "pdf",
+                "pages": 7,
+                "dpi": None,
+                "color_mode": "",
+                "integrity": "ok",
+                "integrity_note": "",
+            }
+            for i, p in enumerate(paths, 1)
+        ],
+        columns=SCAN_COLUMNS,
+    )
 
 
 def links(titles: list[str], paths: list[str], codes: list[str] | None = None) -> pd.DataFrame:
-    result = match_locality(records(titles, codes), scans(paths), SidecarIndex([]),
-                            MatchSettings())
+    result = match_locality(records(titles, codes), scans(paths), SidecarIndex([]), MatchSettings())
     path_of = {item.item_id: item.relpath for item in result.items}
     table = result.links.copy()
     table["path"] = table["item_id"].map(path_of)
@@ -58,9 +98,11 @@ def test_an_exact_title_links_one_to_one():
 def test_twins_a_cut_title_fits_are_all_listed_even_when_one_has_its_scan():
     # Record 0 has its own scan by code; the cut title fits both twins equally. It is not for
     # the linker to conclude "then it is record 1": both go to a person, the scanned one noted.
-    table = links([LAND.format(123), LAND.format(124)] + BIRTHS,
-                  ["H56.01.2019.0001.pdf", "Ho so cap GCN QSDD cho ho ong Nguyen Van An.pdf"],
-                  codes=["H56.01.2019.0001", "H56.01.2019.0002"] + [""] * len(BIRTHS))
+    table = links(
+        [LAND.format(123), LAND.format(124)] + BIRTHS,
+        ["H56.01.2019.0001.pdf", "Ho so cap GCN QSDD cho ho ong Nguyen Van An.pdf"],
+        codes=["H56.01.2019.0001", "H56.01.2019.0002"] + [""] * len(BIRTHS),
+    )
     review = table[table["decision"] == "review"].sort_values("record")
     assert review["record"].tolist() == [0, 1]
     assert review["path"].unique().tolist() == ["Ho so cap GCN QSDD cho ho ong Nguyen Van An.pdf"]
@@ -77,14 +119,24 @@ def test_a_different_person_with_a_common_given_name_is_left_unmatched():
 
 def test_a_scan_that_fits_many_records_weakly_points_at_none():
     settings = MatchSettings()
-    titles = [f"Hồ sơ đăng ký khai sinh cho cháu Trần Văn {n}" for n in
-              ("An", "Bình", "Cường", "Dũng", "Hải", "Hùng")]
-    result = match_locality(records(titles), scans(["Ho so dang ky khai sinh cho chau Tran.pdf"]),
-                            SidecarIndex([]), settings)
+    titles = [
+        f"Hồ sơ đăng ký khai sinh cho cháu Trần Văn {n}"
+        for n in ("An", "Bình", "Cường", "Dũng", "Hải", "Hùng")
+    ]
+    result = match_locality(
+        records(titles),
+        scans(["Ho so dang ky khai sinh cho chau Tran.pdf"]),
+        SidecarIndex([]),
+        settings,
+    )
     # Six records fit the cut title equally and fully: a real ambiguity, listed for review.
     assert sorted(result.links["record"]) == list(range(6))
-    weak = match_locality(records(titles), scans(["Ho so dang ky khai sinh cho chau Tran Lo.pdf"]),
-                          SidecarIndex([]), settings)
+    weak = match_locality(
+        records(titles),
+        scans(["Ho so dang ky khai sinh cho chau Tran Lo.pdf"]),
+        SidecarIndex([]),
+        settings,
+    )
     # Below accept, fitting more than weak_candidates: it points at none (hints only).
     assert set(weak.links["decision"]) == {"hint"}
     assert weak.reasons[0]

@@ -13,22 +13,48 @@ from hypothesis import strategies as st
 from khaudit.demo.inventories import SheetPlan, tcvn3, write_cp1258_csv, write_xlsx
 from khaudit.inventory.loader import load_inventory, load_locality
 
-HEAD = ["STT", "Hộp số", "Hồ sơ số", "Số, ký hiệu hồ sơ", "Tiêu đề hồ sơ", "Thời gian", "Số tờ",
-        "THBQ", "Ghi chú"]
+HEAD = [
+    "STT",
+    "Hộp số",
+    "Hồ sơ số",
+    "Số, ký hiệu hồ sơ",
+    "Tiêu đề hồ sơ",
+    "Thời gian",
+    "Số tờ",
+    "THBQ",
+    "Ghi chú",
+]
 
 
 def rows(n: int, start: int = 1) -> list[list[object]]:
-    return [[i, 1 + i // 10, i, f"H56.01.2019.{i:04d}", f"Báo cáo số {i} năm 2019",
-             dt.date(2019, 1, 2), dt.date(2019, 12, 30), f"{i % 9 + 1} tờ", "Vĩnh viễn", ""]
-            for i in range(start, start + n)]
+    return [
+        [
+            i,
+            1 + i // 10,
+            i,
+            f"H56.01.2019.{i:04d}",
+            f"Báo cáo số {i} năm 2019",
+            dt.date(2019, 1, 2),
+            dt.date(2019, 12, 30),
+            f"{i % 9 + 1} tờ",
+            "Vĩnh viễn",
+            "",
+        ]
+        for i in range(start, start + n)
+    ]
 
 
 def test_title_block_two_row_header_numbered_row_blanks_and_footer(tmp_path: Path):
     path = tmp_path / "a.xlsx"
-    prov = write_xlsx(path, ["UBND XÃ A", "MỤC LỤC HỒ SƠ", "Phông: UBND xã A"], HEAD,
-                      [SheetPlan("Mục lục", rows(25), "full")],
-                      two_row_dates=(5, "Bắt đầu", "Kết thúc"), blank_every=10,
-                      footer="Mục lục này gồm có 25 hồ sơ")
+    prov = write_xlsx(
+        path,
+        ["UBND XÃ A", "MỤC LỤC HỒ SƠ", "Phông: UBND xã A"],
+        HEAD,
+        [SheetPlan("Mục lục", rows(25), "full")],
+        two_row_dates=(5, "Bắt đầu", "Kết thúc"),
+        blank_every=10,
+        footer="Mục lục này gồm có 25 hồ sơ",
+    )
     records, issues = load_inventory(path, "a.xlsx", "A")
     assert [(r["source_sheet"], r["source_row"]) for r in records] == prov
     first = records[0]
@@ -40,8 +66,11 @@ def test_title_block_two_row_header_numbered_row_blanks_and_footer(tmp_path: Pat
 
 def test_several_sheets_repeat_and_continuation(tmp_path: Path):
     path = tmp_path / "b.xlsx"
-    plans = [SheetPlan("2019", rows(5), "full"), SheetPlan("2020", rows(5, 6), "repeat"),
-             SheetPlan("2021", rows(5, 11), "none")]
+    plans = [
+        SheetPlan("2019", rows(5), "full"),
+        SheetPlan("2020", rows(5, 6), "repeat"),
+        SheetPlan("2021", rows(5, 11), "none"),
+    ]
     prov = write_xlsx(path, ["MỤC LỤC"], HEAD, plans, two_row_dates=(5, "Bắt đầu", "Kết thúc"))
     records, issues = load_inventory(path, "b.xlsx", "B")
     assert [(r["source_sheet"], r["source_row"]) for r in records] == prov
@@ -51,12 +80,32 @@ def test_several_sheets_repeat_and_continuation(tmp_path: Path):
 
 def test_tcvn3_workbook_converts_and_keeps_originals(tmp_path: Path):
     path = tmp_path / "c.xlsx"
-    data = [[1, 1, "Hồ sơ cấp GCN QSDĐ cho hộ ông Nguyễn Văn An", "Quý I/2019", "12 tờ",
-             "Vĩnh viễn", "Bản sao"]]
-    write_xlsx(path, ["MỤC LỤC HỒ SƠ"], ["STT", "Hồ sơ số", "Tiêu đề hồ sơ",
-                                         "Thời gian bắt đầu - kết thúc", "Số tờ", "THBQ",
-                                         "Ghi chú"], [SheetPlan("S", data, "full")],
-               transform=tcvn3)
+    data = [
+        [
+            1,
+            1,
+            "Hồ sơ cấp GCN QSDĐ cho hộ ông Nguyễn Văn An",
+            "Quý I/2019",
+            "12 tờ",
+            "Vĩnh viễn",
+            "Bản sao",
+        ]
+    ]
+    write_xlsx(
+        path,
+        ["MỤC LỤC HỒ SƠ"],
+        [
+            "STT",
+            "Hồ sơ số",
+            "Tiêu đề hồ sơ",
+            "Thời gian bắt đầu - kết thúc",
+            "Số tờ",
+            "THBQ",
+            "Ghi chú",
+        ],
+        [SheetPlan("S", data, "full")],
+        transform=tcvn3,
+    )
     (record,), issues = load_inventory(path, "c.xlsx", "C")
     assert record["title"] == "Hồ sơ cấp GCN QSDĐ cho hộ ông Nguyễn Văn An"
     assert record["title_original"] == tcvn3(record["title"])
@@ -69,8 +118,18 @@ def test_tcvn3_workbook_converts_and_keeps_originals(tmp_path: Path):
 def test_cp1258_csv_with_semicolons_and_commas_in_titles(tmp_path: Path):
     path = tmp_path / "d.csv"
     data = [[1, "01/2019/HS-UBND", "Hồ sơ cấp GCN, thửa 12, tờ 4", "01/2019", "12/2019", 3]]
-    prov = write_cp1258_csv(path, ["STT", "Số, ký hiệu hồ sơ", "Tiêu đề hồ sơ",
-                                   "Thời gian bắt đầu", "Thời gian kết thúc", "Số tờ"], data)
+    prov = write_cp1258_csv(
+        path,
+        [
+            "STT",
+            "Số, ký hiệu hồ sơ",
+            "Tiêu đề hồ sơ",
+            "Thời gian bắt đầu",
+            "Thời gian kết thúc",
+            "Số tờ",
+        ],
+        data,
+    )
     (record,), _ = load_inventory(path, "d.csv", "D")
     assert (record["source_sheet"], record["source_row"]) == prov[0]
     assert record["title"] == "Hồ sơ cấp GCN, thửa 12, tờ 4"
@@ -81,16 +140,19 @@ def test_every_row_problem_is_collected_with_its_location(tmp_path: Path):
     path = tmp_path / "e.xlsx"
     wb = xlsxwriter.Workbook(str(path))
     ws = wb.add_worksheet("S")
-    for c, h in enumerate(["STT", "Mã hồ sơ", "Tiêu đề hồ sơ", "Thời gian bắt đầu",
-                           "Thời gian kết thúc", "Số tờ"]):
+    for c, h in enumerate(
+        ["STT", "Mã hồ sơ", "Tiêu đề hồ sơ", "Thời gian bắt đầu", "Thời gian kết thúc", "Số tờ"]
+    ):
         ws.write(0, c, h)
-    data = [[1, "A.1", "Tốt", "2019", "2019", 3],
-            [2, "A.2", "", "2019", "2019", 3],
-            [3, "A.3", "Ngày sai", "không rõ", "2019", 3],
-            [4, "A.4", "Ngược", "2020", "2018", 3],
-            [5, "A.5", "Tờ sai", "2019", "2019", "nhiều"],
-            [6, "A.1", "Mã trùng", "2019", "2019", 3],
-            [7, "A.1", "Tốt", "2019", "2019", 3]]
+    data = [
+        [1, "A.1", "Tốt", "2019", "2019", 3],
+        [2, "A.2", "", "2019", "2019", 3],
+        [3, "A.3", "Ngày sai", "không rõ", "2019", 3],
+        [4, "A.4", "Ngược", "2020", "2018", 3],
+        [5, "A.5", "Tờ sai", "2019", "2019", "nhiều"],
+        [6, "A.1", "Mã trùng", "2019", "2019", 3],
+        [7, "A.1", "Tốt", "2019", "2019", 3],
+    ]
     for r, row in enumerate(data, 1):
         for c, v in enumerate(row):
             ws.write(r, c, v)
@@ -98,9 +160,12 @@ def test_every_row_problem_is_collected_with_its_location(tmp_path: Path):
     frame, issues = load_locality([(path, "e.xlsx")], "E")
     found = {(i.source_row, i.problem, i.column) for i in issues}
     assert found == {
-        (3, "no_title", "Tiêu đề hồ sơ"), (4, "unreadable_date", "Thời gian bắt đầu"),
-        (5, "end_before_start", "Thời gian kết thúc"), (6, "sheets_not_number", "Số tờ"),
-        (7, "duplicate_code", ""), (8, "duplicate_row", ""),
+        (3, "no_title", "Tiêu đề hồ sơ"),
+        (4, "unreadable_date", "Thời gian bắt đầu"),
+        (5, "end_before_start", "Thời gian kết thúc"),
+        (6, "sheets_not_number", "Số tờ"),
+        (7, "duplicate_code", ""),
+        (8, "duplicate_row", ""),
     }
     assert frame.loc[frame["source_row"] == 8, "duplicate_of"].item() == "e.xlsx!S:2"
 
@@ -122,18 +187,23 @@ def test_sheet_without_header_is_reported(tmp_path: Path):
     assert frame.empty and [i.problem for i in issues] == ["no_header"]
 
 
-cells = st.one_of(st.none(), st.text(max_size=30), st.integers(-10**12, 10**12),
-                  st.floats(allow_nan=True, allow_infinity=True), st.booleans(),
-                  st.dates(min_value=dt.date(1900, 1, 2)))
+cells = st.one_of(
+    st.none(),
+    st.text(max_size=30),
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.dates(min_value=dt.date(1900, 1, 2)),
+)
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.lists(st.lists(cells, min_size=1, max_size=6), min_size=1, max_size=8))
 def test_no_cell_content_crashes_the_loader(tmp_path_factory, body):
     path = tmp_path_factory.mktemp("fuzz") / "h.xlsx"
-    wb = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True,
-                                         "strings_to_formulas": False})
+    wb = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True, "strings_to_formulas": False})
     ws = wb.add_worksheet("S")
     for c, h in enumerate(["STT", "Tiêu đề hồ sơ", "Năm", "Số tờ", "Hộp số", "Ghi chú"]):
         ws.write(0, c, h)
@@ -149,10 +219,14 @@ def test_no_cell_content_crashes_the_loader(tmp_path_factory, body):
     assert all(i.source_file == "h.xlsx" for i in issues)
 
 
-FORMAT_ROWS = [["MỤC LỤC HỒ SƠ", None, None, None], [None, None, None, None],
-               ["STT", "Mã hồ sơ", "Tiêu đề hồ sơ", "Năm"],
-               [1, "X.1", "Báo cáo năm 2019", 2019], [2, "X.2", "Kế hoạch năm 2020", "2020"],
-               [3, "X.3", "Tờ trình", "2021"]]
+FORMAT_ROWS = [
+    ["MỤC LỤC HỒ SƠ", None, None, None],
+    [None, None, None, None],
+    ["STT", "Mã hồ sơ", "Tiêu đề hồ sơ", "Năm"],
+    [1, "X.1", "Báo cáo năm 2019", 2019],
+    [2, "X.2", "Kế hoạch năm 2020", "2020"],
+    [3, "X.3", "Tờ trình", "2021"],
+]
 
 
 def test_legacy_xls_is_read(tmp_path: Path):
@@ -162,7 +236,10 @@ def test_legacy_xls_is_read(tmp_path: Path):
     write_xls(path, {"Mục lục": FORMAT_ROWS})
     records, issues = load_inventory(path, "old.xls", "X")
     assert [(r["source_sheet"], r["source_row"], r["record_code"]) for r in records] == [
-        ("Mục lục", 4, "X.1"), ("Mục lục", 5, "X.2"), ("Mục lục", 6, "X.3")]
+        ("Mục lục", 4, "X.1"),
+        ("Mục lục", 5, "X.2"),
+        ("Mục lục", 6, "X.3"),
+    ]
     assert records[1]["year_start"] == 2020 and issues == []
 
 
@@ -175,7 +252,9 @@ def test_ods_is_read_with_hidden_rows_and_columns_flagged(tmp_path: Path):
     assert [r["source_row"] for r in records] == [4, 5, 6]
     assert [r["hidden"] for r in records] == [False, True, False]
     assert {(i.problem, i.source_row, i.column) for i in issues} == {
-        ("hidden_row", 5, ""), ("hidden_column", None, "Năm")}
+        ("hidden_row", 5, ""),
+        ("hidden_column", None, "Năm"),
+    }
 
 
 def test_xlsx_hidden_rows_and_columns_are_read_and_flagged(tmp_path: Path):
@@ -192,18 +271,26 @@ def test_xlsx_hidden_rows_and_columns_are_read_and_flagged(tmp_path: Path):
     records, issues = load_inventory(path, "h.xlsx", "X")
     assert len(records) == 3 and records[0]["hidden"] and records[0]["year_start"] == 2019
     assert {(i.problem, i.source_row, i.severity) for i in issues} == {
-        ("hidden_row", 4, "info"), ("hidden_column", None, "info")}
+        ("hidden_row", 4, "info"),
+        ("hidden_column", None, "info"),
+    }
 
 
 def test_text_encodings_and_delimiters_of_csv(tmp_path: Path):
     text = "STT\tTiêu đề hồ sơ\tSố tờ\r\n1\tHồ sơ cấp GCN, thửa 12\t3\r\n"
-    for name, data in {"bom.tsv": text.encode("utf-8-sig"), "u16.txt": text.encode("utf-16"),
-                       "plain.tsv": text.encode("utf-8")}.items():
+    for name, data in {
+        "bom.tsv": text.encode("utf-8-sig"),
+        "u16.txt": text.encode("utf-16"),
+        "plain.tsv": text.encode("utf-8"),
+    }.items():
         path = tmp_path / name
         path.write_bytes(data)
         (record,), issues = load_inventory(path, name, "X")
         assert (record["title"], record["sheets"], record["source_row"]) == (
-            "Hồ sơ cấp GCN, thửa 12", 3, 2), name
+            "Hồ sơ cấp GCN, thửa 12",
+            3,
+            2,
+        ), name
         assert issues == []
 
 
@@ -223,5 +310,8 @@ def test_english_headings_section_lines_and_subtotals(tmp_path: Path):
     wb.close()
     records, issues = load_inventory(path, "en.xlsx", "X")
     assert [(r["source_row"], r["title"], r["box"]) for r in records] == [
-        (3, "Annual report", 1), (4, "Meeting minutes", 1), (7, "Budget plan", 2)]
+        (3, "Annual report", 1),
+        (4, "Meeting minutes", 1),
+        (7, "Budget plan", 2),
+    ]
     assert issues == []

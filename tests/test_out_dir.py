@@ -21,23 +21,27 @@ def project(base: Path) -> Path:
     (base / "inv.csv").write_text("STT,Mã hồ sơ,Tiêu đề hồ sơ\n1,A.0,Báo cáo\n", encoding="utf-8")
     (base / "project.toml").write_text(
         'title = "t"\nprovince = "Khánh Hòa"\n[[locality]]\nname = "Xã A"\n'
-        'inventories = ["inv.csv"]\nscan_roots = ["scans"]\n', encoding="utf-8")
+        'inventories = ["inv.csv"]\nscan_roots = ["scans"]\n',
+        encoding="utf-8",
+    )
     return base / "project.toml"
 
 
 def khaudit(*args: str, lang: str = "en") -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "khaudit.cli", "--lang", lang, *args],
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "khaudit.cli", "--lang", lang, *args], capture_output=True, text=True
+    )
 
 
-@pytest.mark.parametrize("lang, words", [("en", "inside the scan root"),
-                                         ("vi", "nằm trong thư mục quét")])
-def test_out_inside_a_scan_root_is_refused_in_both_languages(tmp_path: Path, lang: str,
-                                                              words: str):
+@pytest.mark.parametrize(
+    "lang, words", [("en", "inside the scan root"), ("vi", "nằm trong thư mục quét")]
+)
+def test_out_inside_a_scan_root_is_refused_in_both_languages(tmp_path: Path, lang: str, words: str):
     toml = project(tmp_path / "p")
     before = sorted(p.name for p in (tmp_path / "p/scans").iterdir())
-    cli = khaudit("audit", str(toml), "--out", str(tmp_path / "p/scans/run"), "--no-report",
-                  lang=lang)
+    cli = khaudit(
+        "audit", str(toml), "--out", str(tmp_path / "p/scans/run"), "--no-report", lang=lang
+    )
     assert cli.returncode == 2 and words in cli.stderr
     assert len(cli.stderr.strip().splitlines()) == 1 and "Traceback" not in cli.stderr
     assert sorted(p.name for p in (tmp_path / "p/scans").iterdir()) == before
@@ -53,8 +57,9 @@ def test_out_reaching_a_scan_root_through_a_link_is_refused(tmp_path: Path):
         RunWriter(tmp_path / "shortcut/run", scan_roots=[tmp_path / "p/scans"])
 
 
-@pytest.mark.parametrize("lang, words", [("en", "holds no khaudit run"),
-                                         ("vi", "không chứa kết quả khaudit")])
+@pytest.mark.parametrize(
+    "lang, words", [("en", "holds no khaudit run"), ("vi", "không chứa kết quả khaudit")]
+)
 def test_a_folder_that_is_not_a_run_is_never_overwritten(tmp_path: Path, lang: str, words: str):
     toml = project(tmp_path / "p")
     mine = tmp_path / "mine"

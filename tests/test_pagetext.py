@@ -47,8 +47,9 @@ def test_text_layer_of_the_first_page_only(tmp_path: Path):
     assert "Trang 2" not in facts.first_page_text
     # the same file saved again by qpdf with object streams, linearized
     with pikepdf.open(path) as pdf:
-        pdf.save(tmp_path / "b.pdf", linearize=True,
-                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        pdf.save(
+            tmp_path / "b.pdf", linearize=True, object_stream_mode=pikepdf.ObjectStreamMode.generate
+        )
     assert inspect_file(str(tmp_path / "b.pdf")).first_page_text.startswith(HEADING)
 
 
@@ -85,8 +86,7 @@ def test_catalogue_keeps_texts_and_rescans_cost_nothing(tmp_path: Path):
         assert list(texts["path"]) == ["A.12.pdf"] and texts["first_page_text"][0] == HEADING
         assert cat.scan(root, workers=1).read == 0
     with sqlite3.connect(path) as db:  # as version 4 left it: no texts yet
-        db.executescript("ALTER TABLE files DROP COLUMN first_page_text; "
-                         "PRAGMA user_version = 4;")
+        db.executescript("ALTER TABLE files DROP COLUMN first_page_text; PRAGMA user_version = 4;")
     with Catalogue(path) as cat:
         assert cat.scan(root, workers=1).read == 2
         assert cat.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION

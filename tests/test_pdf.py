@@ -15,7 +15,7 @@ from khaudit.scan.pdf import Encrypted, count_pages
 
 
 def pages_of(data: bytes) -> int | None:
-    return count_pages(lambda o, n: data[o:o + n], len(data))
+    return count_pages(lambda o, n: data[o : o + n], len(data))
 
 
 def blank_pdf(pages: int) -> bytes:
@@ -91,7 +91,9 @@ def classic_pdf(objects: list[bytes], tail: bytes = b"") -> bytes:
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
+        len(objects) + 1,
+        xref,
+    )
     return bytes(out) + tail
 
 
@@ -101,18 +103,26 @@ def stream(head: bytes, data: bytes) -> bytes:
 
 def one_page(content: bytes, xobjects: bytes, extra: list[bytes], count: bytes = b"1") -> bytes:
     """Catalog, pages, one page drawing ``content``; ``extra`` objects are numbered from 5."""
-    return classic_pdf([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count " + count + b" >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /XObject << "
-        + xobjects + b" >> >> /Contents 4 0 R >>",
-        stream(b"", content), *extra])
+    return classic_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count " + count + b" >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /XObject << "
+            + xobjects
+            + b" >> >> /Contents 4 0 R >>",
+            stream(b"", content),
+            *extra,
+        ]
+    )
 
 
 def gray_image(width: int, height: int, bits: int = 8, space: bytes = b"/DeviceGray") -> bytes:
     data = bytes((width * bits + 7) // 8 * height)
-    return stream(b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace %s "
-                  b"/BitsPerComponent %d" % (width, height, space, bits), data)
+    return stream(
+        b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace %s "
+        b"/BitsPerComponent %d" % (width, height, space, bits),
+        data,
+    )
 
 
 def facts_of(tmp_path: Path, data: bytes, name: str = "f.pdf"):
@@ -129,8 +139,9 @@ def pikepdf_saved(data: bytes, **options) -> bytes:
 
 
 def pillow_pdf(mode: str, size: tuple[int, int], dpi: int, pages: int = 1) -> bytes:
-    images = [Image.new(mode, size, 255 if mode in ("1", "L") else (250, 240, 230))
-              for _ in range(pages)]
+    images = [
+        Image.new(mode, size, 255 if mode in ("1", "L") else (250, 240, 230)) for _ in range(pages)
+    ]
     out = io.BytesIO()
     images[0].save(out, "PDF", resolution=dpi, save_all=True, append_images=images[1:])
     return out.getvalue()
@@ -138,8 +149,12 @@ def pillow_pdf(mode: str, size: tuple[int, int], dpi: int, pages: int = 1) -> by
 
 def test_owner_password_only_is_readable_user_password_is_encrypted(tmp_path: Path):
     base = pillow_pdf("L", (300, 400), 150, pages=2)
-    owner_only = pikepdf_saved(base, encryption=pikepdf.Encryption(
-        owner="chairman", user="", allow=pikepdf.Permissions(extract=False, modify_other=False)))
+    owner_only = pikepdf_saved(
+        base,
+        encryption=pikepdf.Encryption(
+            owner="chairman", user="", allow=pikepdf.Permissions(extract=False, modify_other=False)
+        ),
+    )
     facts = facts_of(tmp_path, owner_only, "owner.pdf")
     assert (facts.integrity, facts.pages, facts.dpi) == ("ok", 2, 150)
     # pypdf writes a classic table: the fast path sees /Encrypt, pikepdf opens it unasked
@@ -162,11 +177,13 @@ def test_bytes_after_eof_are_not_truncation(tmp_path: Path, tail: bytes):
 
 def test_cut_files_are_still_truncated(tmp_path: Path):
     data = pillow_pdf("L", (400, 600), 200, pages=3)
-    assert facts_of(tmp_path, data[:len(data) // 2], "cut.pdf").integrity == "truncated"
+    assert facts_of(tmp_path, data[: len(data) // 2], "cut.pdf").integrity == "truncated"
     linear = pikepdf_saved(data, linearize=True)
     assert linear.find(b"%%EOF") < len(linear) // 2  # the first-page section's own marker
-    assert facts_of(tmp_path, linear[:int(len(linear) * 0.8)], "cut-linear.pdf").integrity \
+    assert (
+        facts_of(tmp_path, linear[: int(len(linear) * 0.8)], "cut-linear.pdf").integrity
         == "truncated"
+    )
 
 
 def test_a_large_bilevel_tiff_is_read_from_its_header(tmp_path: Path):
@@ -197,8 +214,9 @@ def test_an_absurd_count_never_reaches_sqlite(tmp_path: Path):
 
     root = tmp_path / "scans"
     root.mkdir()
-    (root / "a.pdf").write_bytes(one_page(b"/Im0 Do", b"/Im0 5 0 R", [gray_image(8, 8)],
-                                          b"100000000000000000000000"))
+    (root / "a.pdf").write_bytes(
+        one_page(b"/Im0 Do", b"/Im0 5 0 R", [gray_image(8, 8)], b"100000000000000000000000")
+    )
     files = scan_roots("x", [root]).files
     assert list(files["integrity"]) == ["unparsable"]
 
@@ -206,13 +224,17 @@ def test_an_absurd_count_never_reaches_sqlite(tmp_path: Path):
 def test_xref_parsing_is_bounded(tmp_path: Path):
     base = pillow_pdf("L", (50, 50), 100)
     xref_at = base.rindex(b"xref")
-    bomb = (base[:xref_at] + b"xref\n" + b"0 0\n" * 500_000
-            + b"trailer\n<< /Size 9 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref_at)
+    bomb = (
+        base[:xref_at]
+        + b"xref\n"
+        + b"0 0\n" * 500_000
+        + b"trailer\n<< /Size 9 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref_at
+    )
     reads = []
 
     def read_at(offset: int, n: int) -> bytes:
         reads.append(n)
-        return bomb[offset:offset + n]
+        return bomb[offset : offset + n]
 
     with pytest.raises(Malformed):
         count_pages(read_at, len(bomb))
@@ -230,19 +252,26 @@ def test_resolution_is_the_placed_size_not_the_media_box(tmp_path: Path):
     data = one_page(b"q 0 144 -192 0 300 36 cm /Im0 Do Q", b"/Im0 5 0 R", [gray_image(600, 800)])
     assert facts_of(tmp_path, data, "rotated.pdf").dpi == 300
     # placed through a form XObject that halves it: twice the resolution
-    form = stream(b"/Type /XObject /Subtype /Form /BBox [0 0 1000 1000] /Matrix [0.5 0 0 0.5 0 0]"
-                  b" /Resources << /XObject << /Im1 6 0 R >> >>",
-                  b"q 144 0 0 192 0 0 cm /Im1 Do Q")
+    form = stream(
+        b"/Type /XObject /Subtype /Form /BBox [0 0 1000 1000] /Matrix [0.5 0 0 0.5 0 0]"
+        b" /Resources << /XObject << /Im1 6 0 R >> >>",
+        b"q 144 0 0 192 0 0 cm /Im1 Do Q",
+    )
     data = one_page(b"q /Fm0 Do Q", b"/Fm0 5 0 R", [form, gray_image(600, 800)])
     assert facts_of(tmp_path, data, "form.pdf").dpi == 600
 
 
 def test_page_takes_its_sharpest_image_file_its_poorest_page(tmp_path: Path):
     # a mixed-raster page: 300 dpi bilevel mask over a 100 dpi colour background
-    content = (b"q 612 0 0 792 0 0 cm /Bg Do Q q 612 0 0 792 0 0 cm /Mask Do Q "
-               b"BT /F1 12 Tf (q Q 1 0 0 1 0 0 cm) Tj ET")
-    data = one_page(content, b"/Bg 5 0 R /Mask 6 0 R",
-                    [gray_image(850, 1100, space=b"/DeviceRGB"), gray_image(2550, 3300, 1)])
+    content = (
+        b"q 612 0 0 792 0 0 cm /Bg Do Q q 612 0 0 792 0 0 cm /Mask Do Q "
+        b"BT /F1 12 Tf (q Q 1 0 0 1 0 0 cm) Tj ET"
+    )
+    data = one_page(
+        content,
+        b"/Bg 5 0 R /Mask 6 0 R",
+        [gray_image(850, 1100, space=b"/DeviceRGB"), gray_image(2550, 3300, 1)],
+    )
     facts = facts_of(tmp_path, data)
     assert (facts.dpi, facts.color_mode) == (300, "RGB")
     two = pypdf.PdfWriter()
@@ -254,16 +283,19 @@ def test_page_takes_its_sharpest_image_file_its_poorest_page(tmp_path: Path):
     assert (facts.pages, facts.dpi, facts.color_mode) == (2, 200, "1")
 
 
-@pytest.mark.parametrize("options", [
-    {}, {"object_stream_mode": pikepdf.ObjectStreamMode.generate},
-    {"object_stream_mode": pikepdf.ObjectStreamMode.generate, "linearize": True},
-])
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"object_stream_mode": pikepdf.ObjectStreamMode.generate},
+        {"object_stream_mode": pikepdf.ObjectStreamMode.generate, "linearize": True},
+    ],
+)
 def test_writers_and_structures_agree(tmp_path: Path, options):
     for mode, dpi in (("1", 300), ("L", 200), ("RGB", 150)):
         data = pikepdf_saved(pillow_pdf(mode, (dpi * 2, dpi * 3), dpi, pages=3), **options)
         facts = facts_of(tmp_path, data)
-        assert (facts.integrity, facts.pages, facts.dpi, facts.color_mode) == \
-            ("ok", 3, dpi, mode)
+        assert (facts.integrity, facts.pages, facts.dpi, facts.color_mode) == ("ok", 3, dpi, mode)
 
 
 def test_fpdf2_placement(tmp_path: Path):
@@ -279,27 +311,46 @@ def test_fpdf2_placement(tmp_path: Path):
 
 
 def xmp(body: str) -> bytes:
-    return ('<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>'
-            '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
-            'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">' + body +
-            '</rdf:RDF></x:xmpmeta><?xpacket end="w"?>').encode()
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+        'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        + body
+        + '</rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
+    ).encode()
 
 
-@pytest.mark.parametrize("body, claim", [
-    ('<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/" '
-     'pdfaid:part="1" pdfaid:conformance="B"/>', "1B"),
-    ('<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">'
-     '<pdfaid:part>2</pdfaid:part><pdfaid:conformance>u</pdfaid:conformance>'
-     '</rdf:Description>', "2U"),
-    ('<rdf:Description rdf:about="" xmlns:a="http://www.aiim.org/pdfa/ns/id/" a:part="3" '
-     'a:conformance="A"/>', "3A"),
-    ('<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">'
-     '<dc:format>application/pdf</dc:format></rdf:Description>', ""),
-])
+@pytest.mark.parametrize(
+    "body, claim",
+    [
+        (
+            '<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/" '
+            'pdfaid:part="1" pdfaid:conformance="B"/>',
+            "1B",
+        ),
+        (
+            '<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">'
+            "<pdfaid:part>2</pdfaid:part><pdfaid:conformance>u</pdfaid:conformance>"
+            "</rdf:Description>",
+            "2U",
+        ),
+        (
+            '<rdf:Description rdf:about="" xmlns:a="http://www.aiim.org/pdfa/ns/id/" a:part="3" '
+            'a:conformance="A"/>',
+            "3A",
+        ),
+        (
+            '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+            "<dc:format>application/pdf</dc:format></rdf:Description>",
+            "",
+        ),
+    ],
+)
 def test_pdfa_claims_are_read_exactly(tmp_path: Path, body: str, claim: str):
     with pikepdf.open(io.BytesIO(pillow_pdf("L", (200, 200), 200))) as pdf:
-        pdf.Root.Metadata = pdf.make_stream(xmp(body), Type=pikepdf.Name.Metadata,
-                                            Subtype=pikepdf.Name.XML)
+        pdf.Root.Metadata = pdf.make_stream(
+            xmp(body), Type=pikepdf.Name.Metadata, Subtype=pikepdf.Name.XML
+        )
         assert pdfa_claim(pdf) == claim
         out = io.BytesIO()
         pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate)

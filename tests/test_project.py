@@ -22,8 +22,9 @@ def write(base: Path, body: str) -> Path:
     return path
 
 
-LOCALITY = ('[[locality]]\nname = "Xã Diên Lạc"\ninventories = ["inv/*.csv"]\n'
-            'scan_roots = ["scans"]\n')
+LOCALITY = (
+    '[[locality]]\nname = "Xã Diên Lạc"\ninventories = ["inv/*.csv"]\nscan_roots = ["scans"]\n'
+)
 
 
 def test_valid_project_resolves_paths_relative_to_the_file(layout):
@@ -35,22 +36,32 @@ def test_valid_project_resolves_paths_relative_to_the_file(layout):
     assert project.locality("22678") is loc
 
 
-@pytest.mark.parametrize("body, words", [
-    (LOCALITY + "scanroots = ['x']\n", ["locality[0].scanroots", "did you mean 'scan_roots'"]),
-    ("titel = 'x'\n" + LOCALITY, ["'titel'", "did you mean 'title'"]),
-    ('[[locality]]\nname = "A"\ninventories = ["inv/*.xlsx"]\nscan_roots = ["scans"]\n',
-     ["locality 'A'.inventories", "matches no file"]),
-    ('[[locality]]\nname = "A"\ninventories = ["inv/*.csv"]\nscan_roots = ["nowhere"]\n',
-     ["'nowhere' is not a folder"]),
-    ('[[locality]]\nname = "A"\ninventories = ["inv/*.csv"]\n', ["has no 'scan_roots'"]),
-    ('[[locality]]\nname = "A"\nscan_roots = ["scans"]\n', ["has no 'inventories'"]),
-    ("", ["no [[locality]] tables"]),
-    (LOCALITY + "naming_pattern = '(?P<nothing>x)'\n", ["needs a named group"]),
-    (LOCALITY + "naming_pattern = '(unclosed'\n", ["not a valid regular expression"]),
-    (LOCALITY + "[locality.columns]\ntitel = 'Tên'\n", ["locality 'Xã Diên Lạc'.columns.titel"]),
-    (LOCALITY + "[matching]\naccept = 90\n", ["matching.accept", "allowed"]),
-    (LOCALITY + "[matching]\naccept_score = 'high'\n", ["must be a number"]),
-])
+@pytest.mark.parametrize(
+    "body, words",
+    [
+        (LOCALITY + "scanroots = ['x']\n", ["locality[0].scanroots", "did you mean 'scan_roots'"]),
+        ("titel = 'x'\n" + LOCALITY, ["'titel'", "did you mean 'title'"]),
+        (
+            '[[locality]]\nname = "A"\ninventories = ["inv/*.xlsx"]\nscan_roots = ["scans"]\n',
+            ["locality 'A'.inventories", "matches no file"],
+        ),
+        (
+            '[[locality]]\nname = "A"\ninventories = ["inv/*.csv"]\nscan_roots = ["nowhere"]\n',
+            ["'nowhere' is not a folder"],
+        ),
+        ('[[locality]]\nname = "A"\ninventories = ["inv/*.csv"]\n', ["has no 'scan_roots'"]),
+        ('[[locality]]\nname = "A"\nscan_roots = ["scans"]\n', ["has no 'inventories'"]),
+        ("", ["no [[locality]] tables"]),
+        (LOCALITY + "naming_pattern = '(?P<nothing>x)'\n", ["needs a named group"]),
+        (LOCALITY + "naming_pattern = '(unclosed'\n", ["not a valid regular expression"]),
+        (
+            LOCALITY + "[locality.columns]\ntitel = 'Tên'\n",
+            ["locality 'Xã Diên Lạc'.columns.titel"],
+        ),
+        (LOCALITY + "[matching]\naccept = 90\n", ["matching.accept", "allowed"]),
+        (LOCALITY + "[matching]\naccept_score = 'high'\n", ["must be a number"]),
+    ],
+)
 def test_mistakes_get_one_line_errors_naming_the_key(layout, body, words):
     with pytest.raises(ProjectError) as info:
         load_project(write(layout, body))
@@ -74,15 +85,18 @@ def test_matching_overrides_reach_the_settings(layout):
     assert project.matching.accept_score == 92
 
 
-@pytest.mark.parametrize("body, words", [
-    ('[scan]\nsha256 = "false"\n', ["'scan.sha256' must be true or false", "'false'"]),
-    ('[scan]\nworkers = "two"\n', ["'scan.workers' must be a whole number", "'two'"]),
-    ('[scan]\nmax_mbps = "fast"\n', ["'scan.max_mbps' must be a number", "'fast'"]),
-    ("scan = 1\n", ["'scan' must be a table"]),
-    ("[progress]\nstations = 2.5\n", ["'progress.stations' must be a whole number", "2.5"]),
-    ('[progress]\ndeadline = "2025-06-30"\n', ["'progress.deadline' must be a date"]),
-    ("[scan]\nworkers = -1\n", ["'scan.workers' must be at least 0"]),
-])
+@pytest.mark.parametrize(
+    "body, words",
+    [
+        ('[scan]\nsha256 = "false"\n', ["'scan.sha256' must be true or false", "'false'"]),
+        ('[scan]\nworkers = "two"\n', ["'scan.workers' must be a whole number", "'two'"]),
+        ('[scan]\nmax_mbps = "fast"\n', ["'scan.max_mbps' must be a number", "'fast'"]),
+        ("scan = 1\n", ["'scan' must be a table"]),
+        ("[progress]\nstations = 2.5\n", ["'progress.stations' must be a whole number", "2.5"]),
+        ('[progress]\ndeadline = "2025-06-30"\n', ["'progress.deadline' must be a date"]),
+        ("[scan]\nworkers = -1\n", ["'scan.workers' must be at least 0"]),
+    ],
+)
 def test_values_of_the_wrong_type_are_refused_not_coerced(layout, body, words):
     path = write(layout, body + LOCALITY)
     with pytest.raises(ProjectError) as info:
@@ -92,17 +106,26 @@ def test_values_of_the_wrong_type_are_refused_not_coerced(layout, body, words):
 
 
 def test_every_problem_is_reported_at_once_each_naming_its_key(layout):
-    body = ('[scan]\nsha256 = "false"\nworkers = "two"\n[progress]\nstations = 2.5\n'
-            '[[locality]]\nname = "A"\ninventories = ["inv/*.csv"]\nscan_roots = 5\n'
-            'sidecarr = "x"\n'
-            '[[locality]]\nname = "B"\ninventories = ["none/*.csv"]\nscan_roots = ["nowhere"]\n'
-            '[matching]\naccept = 1\n')
+    body = (
+        '[scan]\nsha256 = "false"\nworkers = "two"\n[progress]\nstations = 2.5\n'
+        '[[locality]]\nname = "A"\ninventories = ["inv/*.csv"]\nscan_roots = 5\n'
+        'sidecarr = "x"\n'
+        '[[locality]]\nname = "B"\ninventories = ["none/*.csv"]\nscan_roots = ["nowhere"]\n'
+        "[matching]\naccept = 1\n"
+    )
     with pytest.raises(ProjectError) as info:
         load_project(write(layout, body))
     problems = info.value.problems
-    expected = ["'scan.sha256'", "'scan.workers'", "'progress.stations'",
-                "'locality[0].scan_roots'", "'locality[0].sidecarr'; did you mean 'sidecar'",
-                "locality 'B'.inventories", "'nowhere' is not a folder", "matching.accept"]
+    expected = [
+        "'scan.sha256'",
+        "'scan.workers'",
+        "'progress.stations'",
+        "'locality[0].scan_roots'",
+        "'locality[0].sidecarr'; did you mean 'sidecar'",
+        "locality 'B'.inventories",
+        "'nowhere' is not a folder",
+        "matching.accept",
+    ]
     for word in expected:
         assert sum(word in p for p in problems) == 1, (word, problems)
     assert len(problems) == len(expected)
@@ -129,14 +152,20 @@ def test_defaults_and_every_key_still_work(layout):
     assert project.progress.window == 5 and project.progress.deadline is None
     assert project.history == layout / ".khaudit" / "history" and project.scheduler is None
     (layout / "meta.csv").write_text("Tên tệp,Tiêu đề\n", encoding="utf-8")
-    full = load_project(write(layout, (
-        '[scan]\nsha256 = true\nworkers = 2\ncatalogue = "cat.sqlite"\nmax_mbps = 50\n'
-        '[progress]\ndeadline = 2025-06-30\ntarget = 95\npages_per_day = 60\nstations = 2\n'
-        'cost_per_page = 1500\nhistory = "hist"\nwindow = 3\n'
-        '[cluster]\nscheduler = "tcp://10.0.0.5:8786"\n'
-        '[[locality]]\nname = "Xã A"\ncode = 22678\ninventories = "inv/*.csv"\n'
-        'scan_roots = "scans"\nnaming_pattern = "(?P<box>\\\\d+)"\nsidecar = "meta.csv"\n'
-        '[locality.columns]\ntitle = "Tên hồ sơ"\n')))
+    full = load_project(
+        write(
+            layout,
+            (
+                '[scan]\nsha256 = true\nworkers = 2\ncatalogue = "cat.sqlite"\nmax_mbps = 50\n'
+                "[progress]\ndeadline = 2025-06-30\ntarget = 95\npages_per_day = 60\nstations = 2\n"
+                'cost_per_page = 1500\nhistory = "hist"\nwindow = 3\n'
+                '[cluster]\nscheduler = "tcp://10.0.0.5:8786"\n'
+                '[[locality]]\nname = "Xã A"\ncode = 22678\ninventories = "inv/*.csv"\n'
+                'scan_roots = "scans"\nnaming_pattern = "(?P<box>\\\\d+)"\nsidecar = "meta.csv"\n'
+                '[locality.columns]\ntitle = "Tên hồ sơ"\n'
+            ),
+        )
+    )
     loc = full.localities[0]
     assert loc.code == "22678" and loc.columns == {"title": "Tên hồ sơ"}
     assert loc.sidecar == (layout / "meta.csv").resolve() and loc.naming_pattern

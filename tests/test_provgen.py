@@ -32,20 +32,26 @@ from bench.provgen.typist import Typing, fits, tokens, type_title  # noqa: E402
 
 
 def _tree_digest(base: Path) -> dict[str, str]:
-    return {p.relative_to(base).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(base.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(base).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(base.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _truth(project: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     truth = project.parent / "ground_truth"
-    return (pd.read_csv(truth / "records.csv", dtype=str, keep_default_na=False),
-            pd.read_csv(truth / "files.csv", dtype=str, keep_default_na=False))
+    return (
+        pd.read_csv(truth / "records.csv", dtype=str, keep_default_na=False),
+        pd.read_csv(truth / "files.csv", dtype=str, keep_default_na=False),
+    )
 
 
 @pytest.fixture(scope="module")
 def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return generate(tmp_path_factory.mktemp("provgen") / "p", seed=11, records_per_locality=60,
-                    localities=3)
+    return generate(
+        tmp_path_factory.mktemp("provgen") / "p", seed=11, records_per_locality=60, localities=3
+    )
 
 
 def test_same_seed_same_province_other_seed_other(tmp_path: Path, small: Path):
@@ -70,9 +76,14 @@ def test_truth_is_self_consistent(small: Path):
     assert (files.loc[files["expected_status"] == "orphan", "source_row"] == "").all()
     project = small.read_text(encoding="utf-8")
     for loc, group in files.groupby("locality"):
-        root = next(line.split('"')[1] for line in project.split("[[locality]]")[1:]
-                    for _ in [0] if f'name = "{loc}"' in line
-                    for line in line.splitlines() if line.startswith("scan_roots"))
+        root = next(
+            line.split('"')[1]
+            for line in project.split("[[locality]]")[1:]
+            for _ in [0]
+            if f'name = "{loc}"' in line
+            for line in line.splitlines()
+            if line.startswith("scan_roots")
+        )
         for path in group["path"]:
             assert (base / root / path).is_file(), path
     for source in set(records["source_file"]):
@@ -80,8 +91,7 @@ def test_truth_is_self_consistent(small: Path):
     # Every digitized record has a scan, every missing one none; a repeat names no scan.
     assert (records.loc[records["expected_status"] == "digitized", "true_paths"] != "").all()
     assert (records.loc[records["expected_status"] == "missing", "true_paths"] == "").all()
-    assert (records.loc[records["expected_status"] == "duplicate_entry", "true_paths"]
-            == "").all()
+    assert (records.loc[records["expected_status"] == "duplicate_entry", "true_paths"] == "").all()
     # No two scans share their bytes unless one is an injected copy (or both are empty).
     by_digest: dict[str, list[str]] = {}
     for _, row in files.iterrows():
@@ -94,9 +104,11 @@ def test_truth_is_self_consistent(small: Path):
     for _, copy in files[files["expected_status"] == "duplicate"].iterrows():
         root = base / "scans"
         data = next(root.glob(f"*/{copy['path']}")).read_bytes()
-        same = files[(files["source_row"] == copy["source_row"])
-                     & (files["source_file"] == copy["source_file"])
-                     & (files["expected_status"] != "duplicate")]
+        same = files[
+            (files["source_row"] == copy["source_row"])
+            & (files["source_file"] == copy["source_file"])
+            & (files["expected_status"] != "duplicate")
+        ]
         assert any(next(root.glob(f"*/{p}")).read_bytes() == data for p in same["path"])
 
 
@@ -113,22 +125,32 @@ def test_every_naming_convention_is_reachable():
 
 @pytest.mark.parametrize("keying", KEYINGS)
 def test_each_keying_writes_a_labelled_locality(tmp_path: Path, keying: str):
-    project = generate(tmp_path / keying, seed=5, records_per_locality=40, localities=1,
-                       keyings=[(keying,)])
+    project = generate(
+        tmp_path / keying, seed=5, records_per_locality=40, localities=1, keyings=[(keying,)]
+    )
     records, files = _truth(project)
     assert set(records["keying"]) == {keying} and set(files["keying"]) == {keying}
     assert (files["expected_status"] == "matched").sum() >= 25
     expected = {"missing", "damaged_scan", "duplicate_entry"}
-    if "sheets" in json.loads((project.parent / "ground_truth" / "habits.json")
-                              .read_text(encoding="utf-8"))[records["locality"][0]]["columns"]:
+    if (
+        "sheets"
+        in json.loads(
+            (project.parent / "ground_truth" / "habits.json").read_text(encoding="utf-8")
+        )[records["locality"][0]]["columns"]
+    ):
         expected.add("page_mismatch")  # a short scan shows only against a sheets column
     assert expected <= set(records["expected_status"])
     assert {"duplicate", "empty", "corrupt"} <= set(files["expected_status"])
 
 
 def test_a_mixed_tree_keeps_two_batches(tmp_path: Path):
-    project = generate(tmp_path / "mixed", seed=8, records_per_locality=60, localities=1,
-                       keyings=[("counter_sidecar", "box_folders")])
+    project = generate(
+        tmp_path / "mixed",
+        seed=8,
+        records_per_locality=60,
+        localities=1,
+        keyings=[("counter_sidecar", "box_folders")],
+    )
     _, files = _truth(project)
     assert set(files["keying"]) == {"counter_sidecar", "box_folders"}
 
@@ -147,10 +169,15 @@ def test_a_cut_typing_fits_both_twins_and_a_whole_one_only_its_own():
 def test_audit_and_score_run_end_to_end(tmp_path: Path):
     from bench.generalize import run_one
 
-    result = run_one(seed=3, records=40, out=tmp_path, localities=2, by_keying=True,
-                     keep=False)
-    for name in ("link_precision", "link_recall", "link_f1", "record_status_f1",
-                 "file_status_f1", "review_rate"):
+    result = run_one(seed=3, records=40, out=tmp_path, localities=2, by_keying=True, keep=False)
+    for name in (
+        "link_precision",
+        "link_recall",
+        "link_f1",
+        "record_status_f1",
+        "file_status_f1",
+        "review_rate",
+    ):
         value = result[name]
         assert isinstance(value, float) and 0.0 <= value <= 1.0, (name, value)
     assert result["seconds"] > 0

@@ -25,9 +25,13 @@ def test_defaults_and_validation():
     assert QualitySettings() == QualitySettings(min_dpi=200, require_pdfa=False, color_mode=None)
     assert QualitySettings.from_mapping({"color_mode": "Màu"}).color_mode == "color"
     assert QualitySettings.from_mapping({"color_mode": "grey"}).color_mode == "gray"
-    for raw, key in (({"min_dpi": 0}, "min_dpi"), ({"min_dpi": "300"}, "min_dpi"),
-                     ({"require_pdfa": "yes"}, "require_pdfa"),
-                     ({"color_mode": "sepia"}, "color_mode"), ({"min_dpl": 300}, "min_dpl")):
+    for raw, key in (
+        ({"min_dpi": 0}, "min_dpi"),
+        ({"min_dpi": "300"}, "min_dpi"),
+        ({"require_pdfa": "yes"}, "require_pdfa"),
+        ({"color_mode": "sepia"}, "color_mode"),
+        ({"min_dpl": 300}, "min_dpl"),
+    ):
         with pytest.raises(ProjectError, match=f"quality.{key}"):
             QualitySettings.from_mapping(raw, source="p.toml: ")
 
@@ -42,21 +46,30 @@ def test_shortfalls_in_a_fixed_order():
     assert shortfalls("docx", None, "", "", strict) == ""  # not a scan: nothing to judge
     assert combine(["not_pdfa", "dpi<200;not_pdfa", "", None]) == "dpi<200;not_pdfa"
     assert explain("dpi<200;not_pdfa", "en") == "resolution below 200 dpi; not PDF/A"
-    frame = pd.DataFrame({"format": ["pdf", "png"], "dpi": pd.array([180, pd.NA], "Int64"),
-                          "color_mode": ["L", "RGB"], "pdfa": ["", ""]})
+    frame = pd.DataFrame(
+        {
+            "format": ["pdf", "png"],
+            "dpi": pd.array([180, pd.NA], "Int64"),
+            "color_mode": ["L", "RGB"],
+            "pdfa": ["", ""],
+        }
+    )
     assert list(file_quality(frame, QualitySettings())) == ["dpi<200", "dpi_unknown"]
 
 
 def test_project_file_quality_table(tmp_path: Path):
     (tmp_path / "scans").mkdir()
-    (tmp_path / "inv.csv").write_text("STT;Mã hồ sơ;Tiêu đề hồ sơ\n1;A.1;Hồ sơ\n",
-                                      encoding="utf-8")
-    head = ('title = "T"\nprovince = "P"\n[[locality]]\nname = "X"\n'
-            'inventories = ["inv.csv"]\nscan_roots = ["scans"]\n')
+    (tmp_path / "inv.csv").write_text("STT;Mã hồ sơ;Tiêu đề hồ sơ\n1;A.1;Hồ sơ\n", encoding="utf-8")
+    head = (
+        'title = "T"\nprovince = "P"\n[[locality]]\nname = "X"\n'
+        'inventories = ["inv.csv"]\nscan_roots = ["scans"]\n'
+    )
     (tmp_path / "p.toml").write_text(head, encoding="utf-8")
     assert load_project(tmp_path / "p.toml").quality == QualitySettings()
-    (tmp_path / "p.toml").write_text(head + '[quality]\nmin_dpi = 300\nrequire_pdfa = true\n'
-                                     'color_mode = "gray"\n', encoding="utf-8")
+    (tmp_path / "p.toml").write_text(
+        head + '[quality]\nmin_dpi = 300\nrequire_pdfa = true\ncolor_mode = "gray"\n',
+        encoding="utf-8",
+    )
     assert load_project(tmp_path / "p.toml").quality == QualitySettings(300, True, "gray")
     (tmp_path / "p.toml").write_text(head + "[quality]\nrequire_pdfa = 1\n", encoding="utf-8")
     with pytest.raises(ProjectError, match="p.toml.*quality.require_pdfa"):
@@ -82,19 +95,22 @@ def quality_run(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("quality")
     scans = base / "scans"
     scans.mkdir()
-    rows = ["STT;Mã hồ sơ;Tiêu đề hồ sơ;Năm;Số tờ",
-            "1;A.1;Hồ sơ đăng ký kết hôn;2019;2",
-            "2;A.2;Hồ sơ cấp giấy phép xây dựng;2019;3",
-            "3;A.3;Bản đồ địa chính xã;2019;1"]
+    rows = [
+        "STT;Mã hồ sơ;Tiêu đề hồ sơ;Năm;Số tờ",
+        "1;A.1;Hồ sơ đăng ký kết hôn;2019;2",
+        "2;A.2;Hồ sơ cấp giấy phép xây dựng;2019;3",
+        "3;A.3;Bản đồ địa chính xã;2019;1",
+    ]
     (base / "inv.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     (scans / "A.1.pdf").write_bytes(_pdf(300, 2, pdfa="1B"))
     (scans / "A.2.pdf").write_bytes(_pdf(150, 3))
-    Image.new("1", (20000, 10000), 1).save(scans / "A.3.tif", compression="group4",
-                                           dpi=(400, 400))
+    Image.new("1", (20000, 10000), 1).save(scans / "A.3.tif", compression="group4", dpi=(400, 400))
     (base / "project.toml").write_text(
         'title = "T"\nprovince = "Khánh Hòa"\n[[locality]]\nname = "Xã Cam Lâm"\n'
         'inventories = ["inv.csv"]\nscan_roots = ["scans"]\n'
-        '[quality]\nmin_dpi = 200\nrequire_pdfa = true\n', encoding="utf-8")
+        "[quality]\nmin_dpi = 200\nrequire_pdfa = true\n",
+        encoding="utf-8",
+    )
     out = base / "run"
     audit(base / "project.toml", out)
     render_locality(out, "Xã Cam Lâm")
@@ -104,15 +120,28 @@ def quality_run(tmp_path_factory) -> Path:
 def test_run_tables_carry_quality(quality_run: Path):
     files = pd.read_csv(quality_run / "files.csv", dtype=str, keep_default_na=False)
     by_path = files.set_index("path")
-    assert by_path.loc["A.1.pdf", ["pdfa", "dpi", "color_mode", "quality"]].tolist() == \
-        ["1B", "300", "L", ""]
-    assert by_path.loc["A.2.pdf", ["pdfa", "dpi", "quality"]].tolist() == \
-        ["", "150", "dpi<200;not_pdfa"]
-    assert by_path.loc["A.3.tif", ["integrity", "dpi", "quality"]].tolist() == \
-        ["ok", "400", "not_pdfa"]
+    assert by_path.loc["A.1.pdf", ["pdfa", "dpi", "color_mode", "quality"]].tolist() == [
+        "1B",
+        "300",
+        "L",
+        "",
+    ]
+    assert by_path.loc["A.2.pdf", ["pdfa", "dpi", "quality"]].tolist() == [
+        "",
+        "150",
+        "dpi<200;not_pdfa",
+    ]
+    assert by_path.loc["A.3.tif", ["integrity", "dpi", "quality"]].tolist() == [
+        "ok",
+        "400",
+        "not_pdfa",
+    ]
     records = pd.read_csv(quality_run / "records.csv", dtype=str, keep_default_na=False)
-    assert dict(zip(records["record_code"], records["quality"])) == \
-        {"A.1": "", "A.2": "dpi<200;not_pdfa", "A.3": "not_pdfa"}
+    assert dict(zip(records["record_code"], records["quality"])) == {
+        "A.1": "",
+        "A.2": "dpi<200;not_pdfa",
+        "A.3": "not_pdfa",
+    }
     assert load_run(quality_run).meta["parameters"]["quality"]["require_pdfa"] is True
 
 

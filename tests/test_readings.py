@@ -12,15 +12,36 @@ from khaudit.match.sidecar import SidecarEntry, SidecarIndex, read_sidecar
 from khaudit.textnorm import strip_marks
 from tests.test_link import records, scans
 
-PEOPLE = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung", "Hoàng Văn Em",
-          "Võ Thị Giang", "Đỗ Văn Hải", "Bùi Thị Hoa", "Ngô Văn Khánh", "Dương Thị Lan",
-          "Lý Văn Minh", "Đặng Thị Nga", "Hồ Văn Phúc", "Mai Thị Quyên", "Tô Văn Sơn",
-          "Châu Thị Tâm", "Lâm Văn Uy", "Kiều Thị Vân", "Tạ Văn Xuân", "Quách Thị Yến"]
+PEOPLE = [
+    "Nguyễn Văn An",
+    "Trần Thị Bình",
+    "Lê Văn Cường",
+    "Phạm Thị Dung",
+    "Hoàng Văn Em",
+    "Võ Thị Giang",
+    "Đỗ Văn Hải",
+    "Bùi Thị Hoa",
+    "Ngô Văn Khánh",
+    "Dương Thị Lan",
+    "Lý Văn Minh",
+    "Đặng Thị Nga",
+    "Hồ Văn Phúc",
+    "Mai Thị Quyên",
+    "Tô Văn Sơn",
+    "Châu Thị Tâm",
+    "Lâm Văn Uy",
+    "Kiều Thị Vân",
+    "Tạ Văn Xuân",
+    "Quách Thị Yến",
+]
 
 
 def land_titles(n: int) -> list[str]:
-    return [f"Hồ sơ cấp giấy chứng nhận quyền sử dụng đất cho hộ ông {PEOPLE[i % 20]}, "
-            f"thửa đất số {100 + i}, tờ bản đồ số {i % 7 + 1}" for i in range(n)]
+    return [
+        f"Hồ sơ cấp giấy chứng nhận quyền sử dụng đất cho hộ ông {PEOPLE[i % 20]}, "
+        f"thửa đất số {100 + i}, tờ bản đồ số {i % 7 + 1}"
+        for i in range(n)
+    ]
 
 
 def typed(title: str, rng: random.Random, cut: int) -> str:
@@ -54,8 +75,9 @@ def test_a_bare_number_names_its_record_when_nothing_else_is_certain():
     # "0007.pdf" only: no title, no code in the name. The number names one record each.
     titles = land_titles(40)
     recs = records(titles, codes=[f"2019.VP.{i + 1:03d}" for i in range(40)])
-    result = match_locality(recs, scans([f"{i + 1:04d}.pdf" for i in range(40)]),
-                            SidecarIndex([]), MatchSettings())
+    result = match_locality(
+        recs, scans([f"{i + 1:04d}.pdf" for i in range(40)]), SidecarIndex([]), MatchSettings()
+    )
     links = result.links[result.links["decision"] == "link"]
     assert sorted(zip(links["item_id"], links["record"])) == [(i, i) for i in range(40)]
     assert result.conventions["/scans"][0]["basis"] == "unique"
@@ -79,12 +101,18 @@ def test_a_number_that_does_not_agree_is_not_adopted():
 
 def test_sidecar_columns_are_read_whatever_their_headings(tmp_path):
     path = tmp_path / "export.csv"
-    pd.DataFrame({"Ảnh": ["IMG_000101.pdf", "IMG_000102.pdf", "IMG_000103.pdf"],
-                  "Nội dung": ["Ho so cap GCN QSDD cho ho ong Nguyen Van An thua 100",
-                               "Ho so cap GCN QSDD cho ho ba Tran Thi Binh thua 101",
-                               "Ho so cap GCN QSDD cho ho ong Le Van Cuong thua 102"],
-                  "Năm lập": ["2019", "2019", "2020"],
-                  "SL": ["12", "4", "7"]}).to_csv(path, index=False)
+    pd.DataFrame(
+        {
+            "Ảnh": ["IMG_000101.pdf", "IMG_000102.pdf", "IMG_000103.pdf"],
+            "Nội dung": [
+                "Ho so cap GCN QSDD cho ho ong Nguyen Van An thua 100",
+                "Ho so cap GCN QSDD cho ho ba Tran Thi Binh thua 101",
+                "Ho so cap GCN QSDD cho ho ong Le Van Cuong thua 102",
+            ],
+            "Năm lập": ["2019", "2019", "2020"],
+            "SL": ["12", "4", "7"],
+        }
+    ).to_csv(path, index=False)
     entries = read_sidecar(path)
     assert [e.file for e in entries] == ["IMG_000101.pdf", "IMG_000102.pdf", "IMG_000103.pdf"]
     assert entries[0].title.startswith("Ho so cap GCN")
@@ -98,9 +126,19 @@ def test_counters_with_an_operators_sidecar_are_linked_even_when_cut_inside_a_nu
     titles = land_titles(50)
     recs = records(titles)
     names = [f"IMG_{i + 500:06d}.pdf" for i in range(50)]
-    side = SidecarIndex([SidecarEntry(file=n, record_code="", title=typed(t, rng, 62),
-                                      pages=None, year=None, source=f"x.csv row {i + 2}")
-                         for i, (n, t) in enumerate(zip(names, titles))])
+    side = SidecarIndex(
+        [
+            SidecarEntry(
+                file=n,
+                record_code="",
+                title=typed(t, rng, 62),
+                pages=None,
+                year=None,
+                source=f"x.csv row {i + 2}",
+            )
+            for i, (n, t) in enumerate(zip(names, titles))
+        ]
+    )
     result = match_locality(recs, scans(names), side, MatchSettings())
     links = result.links[result.links["decision"] == "link"]
     assert set(zip(links["item_id"], links["record"])) <= {(i, i) for i in range(50)}
@@ -111,13 +149,24 @@ def test_counters_with_an_operators_sidecar_are_linked_even_when_cut_inside_a_nu
 def test_near_twins_in_a_counter_series_are_settled_by_scan_order():
     # Quarterly reports whose quarter was cut off: the title cannot tell them apart, the order
     # the station scanned them in (the inventory's) can.
-    titles = [f"Báo cáo tình hình kinh tế xã hội quý {q} năm 2019" for q in ("I", "II", "III",
-                                                                            "IV")]
+    titles = [
+        f"Báo cáo tình hình kinh tế xã hội quý {q} năm 2019" for q in ("I", "II", "III", "IV")
+    ]
     recs = records(titles + PEOPLE[:6])
     names = [f"SCAN{i:04d}.pdf" for i in range(1, 5)]
-    side = SidecarIndex([SidecarEntry(file=n, record_code="", title="Bao cao tinh hinh KT-XH quy",
-                                      pages=None, year=2019, source=f"x.csv row {i + 2}")
-                         for i, n in enumerate(names)])
+    side = SidecarIndex(
+        [
+            SidecarEntry(
+                file=n,
+                record_code="",
+                title="Bao cao tinh hinh KT-XH quy",
+                pages=None,
+                year=2019,
+                source=f"x.csv row {i + 2}",
+            )
+            for i, n in enumerate(names)
+        ]
+    )
     result = match_locality(recs, scans(names), side, MatchSettings())
     links = result.links[result.links["decision"] == "link"]
     assert sorted(zip(links["item_id"], links["record"])) == [(i, i) for i in range(4)]
@@ -126,8 +175,9 @@ def test_near_twins_in_a_counter_series_are_settled_by_scan_order():
 def test_a_true_tie_goes_to_review_with_both_candidates():
     titles = [f"Báo cáo tình hình kinh tế xã hội quý {q} năm 2019" for q in ("I", "II")]
     recs = records(titles + PEOPLE[:6])
-    result = match_locality(recs, scans(["Bao cao tinh hinh KT-XH quy.pdf"]), SidecarIndex([]),
-                            MatchSettings())
+    result = match_locality(
+        recs, scans(["Bao cao tinh hinh KT-XH quy.pdf"]), SidecarIndex([]), MatchSettings()
+    )
     review = result.links[result.links["decision"] == "review"]
     assert sorted(review["record"]) == [0, 1]
     assert not (result.links["decision"] == "link").any()
@@ -135,9 +185,12 @@ def test_a_true_tie_goes_to_review_with_both_candidates():
 
 def test_a_scan_no_record_claims_names_its_nearest_records_and_why():
     titles = land_titles(20)
-    result = match_locality(records(titles),
-                            scans(["Ho so cap GCN QSDD cho ho ong Truong Van Tam.pdf"]),
-                            SidecarIndex([]), MatchSettings())
+    result = match_locality(
+        records(titles),
+        scans(["Ho so cap GCN QSDD cho ho ong Truong Van Tam.pdf"]),
+        SidecarIndex([]),
+        MatchSettings(),
+    )
     assert set(result.links["decision"]) == {"hint"}
     assert result.reasons[0]
     assert "None" not in " ".join(result.links["explanation"])
@@ -177,6 +230,10 @@ def test_a_station_counter_with_a_year_is_not_read_as_a_file_number():
     titles = land_titles(40)
     recs = records(titles)
     recs["file_no"] = pd.array(range(1, 41), dtype="Int64")
-    result = match_locality(recs, scans([f"DOC-2025-{n + 1:04d}.pdf" for n in range(40)]),
-                            SidecarIndex([]), MatchSettings())
+    result = match_locality(
+        recs,
+        scans([f"DOC-2025-{n + 1:04d}.pdf" for n in range(40)]),
+        SidecarIndex([]),
+        MatchSettings(),
+    )
     assert not (result.links["decision"] == "link").any()

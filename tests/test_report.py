@@ -23,17 +23,21 @@ FORMULA_TITLE = '=HYPERLINK("http://evil.example","bấm vào")'
 def hostile_run(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("hostile")
     (base / "scans").mkdir()
-    rows = ["STT;Mã hồ sơ;Tiêu đề hồ sơ;Năm;Số tờ",
-            f"1;A.1;{HOSTILE_TITLE};2019;2",
-            f"2;A.2;{FORMULA_TITLE};2019;2",
-            "3;A.3;Hồ sơ đăng ký kết hôn;2019;2"]
+    rows = [
+        "STT;Mã hồ sơ;Tiêu đề hồ sơ;Năm;Số tờ",
+        f"1;A.1;{HOSTILE_TITLE};2019;2",
+        f"2;A.2;{FORMULA_TITLE};2019;2",
+        "3;A.3;Hồ sơ đăng ký kết hôn;2019;2",
+    ]
     (base / "inv.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     rng = random.Random(1)
     (base / "scans" / "A.3.pdf").write_bytes(sf.pdf_bytes("a", 2, rng))
     (base / "scans" / "<img src=x onerror=alert(1)>.pdf").write_bytes(sf.pdf_bytes("b", 1, rng))
     (base / "project.toml").write_text(
         'title = "<b>T</b>"\nprovince = "Khánh Hòa"\n[[locality]]\nname = "Xã Cam Lâm"\n'
-        'inventories = ["inv.csv"]\nscan_roots = ["scans"]\n', encoding="utf-8")
+        'inventories = ["inv.csv"]\nscan_roots = ["scans"]\n',
+        encoding="utf-8",
+    )
     out = base / "run"
     audit(base / "project.toml", out)
     render_locality(out, "Xã Cam Lâm")
@@ -94,8 +98,9 @@ def test_untrusted_text_is_escaped_and_never_a_formula(hostile_run):
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
     assert "<b>T</b>" not in page
     book = openpyxl.load_workbook(hostile_run / "xa-cam-lam" / "report.xlsx")
-    cells = [c for row in book["Danh sách hồ sơ"].iter_rows() for c in row
-             if c.value == FORMULA_TITLE]
+    cells = [
+        c for row in book["Danh sách hồ sơ"].iter_rows() for c in row if c.value == FORMULA_TITLE
+    ]
     assert cells and all(c.data_type == "s" for c in cells)
     assert load_run(hostile_run).verify_tables() == []
 
@@ -129,9 +134,15 @@ def test_pdf_minutes_render_and_extract_with_diacritics(demo_run, tmp_path):
     pdf = write_minutes_pdf(demo_run, "Xã Cam Lâm", tmp_path / "bien-ban.pdf")
     reader = pypdf.PdfReader(pdf)
     text = "".join(page.extract_text() for page in reader.pages)
-    for phrase in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "BIÊN BẢN GIAO NHẬN TÀI LIỆU",
-                   "Xã Cam Lâm", "ĐẠI DIỆN BÊN GIAO", "ĐẠI DIỆN BÊN NHẬN",
-                   "Hồ sơ thủ tục hành chính", demo_run.meta["fingerprint"]):
+    for phrase in (
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "BIÊN BẢN GIAO NHẬN TÀI LIỆU",
+        "Xã Cam Lâm",
+        "ĐẠI DIỆN BÊN GIAO",
+        "ĐẠI DIỆN BÊN NHẬN",
+        "Hồ sơ thủ tục hành chính",
+        demo_run.meta["fingerprint"],
+    ):
         assert phrase in text, phrase
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4
@@ -164,9 +175,12 @@ def test_a_hung_kernel_is_given_up_on_and_retried_once(tmp_path, monkeypatch):
     from khaudit.report.render import execute
 
     marker = tmp_path / "first-attempt"
-    nb = nbformat.v4.new_notebook(metadata={
-        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-        "language_info": {"name": "python"}})
+    nb = nbformat.v4.new_notebook(
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+            "language_info": {"name": "python"},
+        }
+    )
     nb.cells = [
         nbformat.v4.new_code_cell("marker = ''", metadata={"tags": ["parameters"]}),
         nbformat.v4.new_code_cell(
@@ -175,7 +189,8 @@ def test_a_hung_kernel_is_given_up_on_and_retried_once(tmp_path, monkeypatch):
             "if not p.exists():\n"
             "    p.write_text('hung')\n"
             "    time.sleep(30)  # the first kernel never answers in time\n"
-            "result = 'second kernel'"),
+            "result = 'second kernel'"
+        ),
     ]
     source = tmp_path / "hang.ipynb"
     nbformat.write(nb, source)

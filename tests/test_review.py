@@ -44,8 +44,9 @@ def test_decisions_are_applied_by_every_later_audit_and_survive_a_rename(provinc
 
     workbook = tmp_path / "review.xlsx"
     runner = CliRunner()
-    result = runner.invoke(cli, ["review", "export", "--lang", "vi", str(tmp_path / "run1"),
-                                 "--out", str(workbook)])
+    result = runner.invoke(
+        cli, ["review", "export", "--lang", "vi", str(tmp_path / "run1"), "--out", str(workbook)]
+    )
     assert result.exit_code == 0, result.output
     sheet = openpyxl.load_workbook(workbook).worksheets[0]
     assert sheet.data_validations.dataValidation[0].formula1 == '"Đồng ý,Không đồng ý"'
@@ -56,14 +57,15 @@ def test_decisions_are_applied_by_every_later_audit_and_survive_a_rename(provinc
         return "Không đồng ý"  # the other scan in review is no record's
 
     decide(workbook, choose)
-    result = runner.invoke(cli, ["review", "import", str(workbook), "--project", str(project),
-                                 "--by", "Nguyễn Văn Kiểm"])
+    result = runner.invoke(
+        cli,
+        ["review", "import", str(workbook), "--project", str(project), "--by", "Nguyễn Văn Kiểm"],
+    )
     assert result.exit_code == 0, result.output
     assert load_project(project).decisions.exists()
 
     # The accepted scan is renamed before the next audit: the decision follows its content.
-    locality_root = next(p for p in (province / "scans").iterdir()
-                         if (p / accepted_path).exists())
+    locality_root = next(p for p in (province / "scans").iterdir() if (p / accepted_path).exists())
     (locality_root / accepted_path).rename(locality_root / "da doi ten.pdf")
     second = audit(project, tmp_path / "run2")
     records, files = second.records, second.files
@@ -82,14 +84,16 @@ def test_import_rejects_what_is_not_a_review_workbook(province, tmp_path):
     book = openpyxl.Workbook()
     book.active.append(["a", "b"])
     book.save(other)
-    result = CliRunner().invoke(cli, ["review", "import", str(other), "--project",
-                                      str(province / "project.toml")])
+    result = CliRunner().invoke(
+        cli, ["review", "import", str(other), "--project", str(province / "project.toml")]
+    )
     assert result.exit_code == 2 and "not a khaudit review workbook" in result.output
 
 
 def _export(run_dir: Path, workbook: Path) -> None:
-    result = CliRunner().invoke(cli, ["review", "export", "--lang", "en", str(run_dir),
-                                      "--out", str(workbook)])
+    result = CliRunner().invoke(
+        cli, ["review", "export", "--lang", "en", str(run_dir), "--out", str(workbook)]
+    )
     assert result.exit_code == 0, result.output
 
 
@@ -107,17 +111,30 @@ def _set_rows(workbook: Path, rows: list[dict]) -> None:
 def _row(candidate, **change) -> dict:
     from khaudit.i18n import t
 
-    values = {t(f"col.{c}", "en"): candidate[c] for c in
-              ("locality", "path", "candidate_rank", "source_file", "source_sheet",
-               "source_row", "record_code", "title", "candidate_score", "explanation",
-               "xxh3_128")}
+    values = {
+        t(f"col.{c}", "en"): candidate[c]
+        for c in (
+            "locality",
+            "path",
+            "candidate_rank",
+            "source_file",
+            "source_sheet",
+            "source_row",
+            "record_code",
+            "title",
+            "candidate_score",
+            "explanation",
+            "xxh3_128",
+        )
+    }
     values[t("col.decision", "en")] = "Accept"
     values.update({t(f"col.{k}", "en"): v for k, v in change.items()})
     return values
 
 
 def test_review_decisions_change_the_fingerprint_and_history_lists_each_run_once(
-        province, tmp_path):
+    province, tmp_path
+):
     from khaudit.history import read_history
     from khaudit.report.verify_report import verify_report
 
@@ -129,8 +146,10 @@ def test_review_decisions_change_the_fingerprint_and_history_lists_each_run_once
     workbook = tmp_path / "review.xlsx"
     _export(tmp_path / "run1", workbook)
     _set_rows(workbook, [_row(candidate)])
-    result = CliRunner().invoke(cli, ["review", "import", str(workbook), "--project",
-                                      str(project), "--by", "Trần Thị Rà Soát"])
+    result = CliRunner().invoke(
+        cli,
+        ["review", "import", str(workbook), "--project", str(project), "--by", "Trần Thị Rà Soát"],
+    )
     assert result.exit_code == 0, result.output
     second = audit(project, tmp_path / "run2")
     assert second.meta["fingerprint"] != first.meta["fingerprint"]
@@ -138,12 +157,14 @@ def test_review_decisions_change_the_fingerprint_and_history_lists_each_run_once
     decided = second.records[second.records["match_method"] == "decision"]
     assert len(decided) == 1  # the decision changed a status
     stale = tmp_path / "report.html"  # a report of the first run carries its fingerprint
-    stale.write_text('<html><head><meta name="khaudit-fingerprint" content="'
-                     f'{first.meta["fingerprint"]}"></head></html>', encoding="utf-8")
+    stale.write_text(
+        '<html><head><meta name="khaudit-fingerprint" content="'
+        f'{first.meta["fingerprint"]}"></head></html>',
+        encoding="utf-8",
+    )
     assert not verify_report(stale, tmp_path / "run2").matches
     assert verify_report(stale, tmp_path / "run1").matches
-    ids = [e.run_id for e in read_history(load_project(project).history,
-                                          include_excluded=True)]
+    ids = [e.run_id for e in read_history(load_project(project).history, include_excluded=True)]
     assert sorted(ids) == sorted({first.meta["run_id"], second.meta["run_id"]})
     assert len(second.table("history")["run_id"].unique()) == 2
 
@@ -156,15 +177,20 @@ def test_import_refuses_decisions_that_do_not_match_the_run(province, tmp_path):
     candidate = first.table("candidates").iloc[0]
     workbook = tmp_path / "review.xlsx"
     _export(tmp_path / "run1", workbook)
-    _set_rows(workbook, [
-        _row(candidate, locality="Xã Không Có"),                       # row 2
-        _row(candidate, source_row=99999),                              # row 3
-        _row(candidate, xxh3_128="0" * 32),                             # row 4
-        _row(candidate, path=None, record_code=None, decision="Reject"),  # row 5: fine
-    ])
+    _set_rows(
+        workbook,
+        [
+            _row(candidate, locality="Xã Không Có"),  # row 2
+            _row(candidate, source_row=99999),  # row 3
+            _row(candidate, xxh3_128="0" * 32),  # row 4
+            _row(candidate, path=None, record_code=None, decision="Reject"),  # row 5: fine
+        ],
+    )
     decisions = load_project(project).decisions
-    result = CliRunner().invoke(cli, ["review", "import", str(workbook), "--project",
-                                      str(project), "--by", "Trần Thị Rà Soát"])
+    result = CliRunner().invoke(
+        cli,
+        ["review", "import", str(workbook), "--project", str(project), "--by", "Trần Thị Rà Soát"],
+    )
     assert result.exit_code == 1
     assert "row 2: locality 'Xã Không Có' is not in the run" in result.output
     assert "row 3: the run has no record" in result.output and "row 99999" in result.output
@@ -182,8 +208,9 @@ def test_import_refuses_an_empty_reviewer(province, tmp_path, monkeypatch):
     _export(tmp_path / "run1", workbook)
     _set_rows(workbook, [_row(first.table("candidates").iloc[0])])
     for by in ([], ["--by", "  "]):
-        result = CliRunner().invoke(cli, ["review", "import", str(workbook), "--project",
-                                          str(project), *by])
+        result = CliRunner().invoke(
+            cli, ["review", "import", str(workbook), "--project", str(project), *by]
+        )
         assert result.exit_code == 2 and "--by" in result.output
     assert not load_project(project).decisions.exists()
 
@@ -198,17 +225,34 @@ def test_a_malformed_decision_line_is_located_and_the_others_still_apply(provinc
     candidate = first.table("candidates").iloc[0]
     log = load_project(project).decisions
     log.parent.mkdir(parents=True, exist_ok=True)
-    good = {"locality": candidate["locality"], "content": candidate["xxh3_128"],
-            "source_file": candidate["source_file"],
-            "source_sheet": str(candidate["source_sheet"] or ""),
-            "source_row": int(candidate["source_row"]), "verdict": "accept", "by": "A"}
-    log.write_text("\n".join(['{"locality": "x", "content": ', json.dumps(good),
-                              json.dumps(good | {"verdict": "maybe"}), "[1, 2]"]) + "\n",
-                   encoding="utf-8")
+    good = {
+        "locality": candidate["locality"],
+        "content": candidate["xxh3_128"],
+        "source_file": candidate["source_file"],
+        "source_sheet": str(candidate["source_sheet"] or ""),
+        "source_row": int(candidate["source_row"]),
+        "verdict": "accept",
+        "by": "A",
+    }
+    log.write_text(
+        "\n".join(
+            [
+                '{"locality": "x", "content": ',
+                json.dumps(good),
+                json.dumps(good | {"verdict": "maybe"}),
+                "[1, 2]",
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     index = read_decisions(log)
     assert len(index) == 1
-    assert [p.split(":")[0] for p in index.problems] == [f"{log}, line 1", f"{log}, line 3",
-                                                        f"{log}, line 4"]
+    assert [p.split(":")[0] for p in index.problems] == [
+        f"{log}, line 1",
+        f"{log}, line 3",
+        f"{log}, line 4",
+    ]
     second = audit(project, tmp_path / "run2")
     assert len(second.meta["warnings"]) == 3 and "line 1" in second.meta["warnings"][0]
     assert (second.records["match_method"] == "decision").sum() == 1

@@ -33,7 +33,8 @@ def test_pieces_of_different_shapes_share_one_schema_and_read_back_whole(tmp_pat
     writer.commit({"tool": "khaudit"})
     run = load_run(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        [*[f"{t}.csv" for t in TABLES], "records.parquet", "files.parquet", "run.json"])
+        [*[f"{t}.csv" for t in TABLES], "records.parquet", "files.parquet", "run.json"]
+    )
     assert pq.ParquetFile(tmp_path / "records.parquet").num_row_groups == 2  # one a locality
     table = run.table("records")
     assert list(table["locality"]) == ["Xã A"] * 3 + ["Xã B"] * 2
@@ -90,8 +91,21 @@ def test_an_aborted_first_run_leaves_no_folder_behind(tmp_path: Path):
     assert not (tmp_path / "new-run").exists()
 
 
-FORMULAS = ["=HYPERLINK(\"http://x\",\"y\")", "=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(1)",
-            "\t=1", "\r=1", "'=already quoted", "''+twice", "plain", "Xã Diên Lạc", "", "a=b"]
+FORMULAS = [
+    '=HYPERLINK("http://x","y")',
+    "=cmd|' /C calc'!A0",
+    "+1+1",
+    "-2+3",
+    "@SUM(1)",
+    "\t=1",
+    "\r=1",
+    "'=already quoted",
+    "''+twice",
+    "plain",
+    "Xã Diên Lạc",
+    "",
+    "a=b",
+]
 
 
 def test_csv_cells_are_neutralised_for_spreadsheets_and_read_back_exactly(tmp_path: Path):

@@ -96,9 +96,12 @@ def test_listing_through_an_open_folder_or_by_path_agree(tree: Path, monkeypatch
 
 def test_a_scan_changes_nothing_in_the_tree(tree: Path):
     def state() -> dict[str, tuple[bytes, int] | None]:
-        return {str(p): (p.read_bytes(), p.stat().st_mtime_ns)
-                if p.is_file() and not p.is_symlink() else None
-                for p in sorted(tree.rglob("*"))}
+        return {
+            str(p): (p.read_bytes(), p.stat().st_mtime_ns)
+            if p.is_file() and not p.is_symlink()
+            else None
+            for p in sorted(tree.rglob("*"))
+        }
 
     before = state()
     scan_roots("X", [tree], sha256=True, workers=2)
@@ -123,5 +126,6 @@ def test_unreadable_folder_is_a_problem_not_a_crash(tree: Path, monkeypatch):
     monkeypatch.setattr(os, "open", open_)
     result = scan_roots("X", [tree], workers=1)
     assert [(p.relpath, p.problem) for p in result.problems if "cannot list" in p.problem] == [
-        ("Hop 01", "cannot list folder: Permission denied")]
+        ("Hop 01", "cannot list folder: Permission denied")
+    ]
     assert "page.jpg" in set(result.files["path"])

@@ -25,8 +25,11 @@ def best(idx: TitleIndex, title: str, **kw) -> list[tuple[float, int]]:
 
 def test_abbreviations_and_missing_marks_do_not_matter():
     idx = index()
-    ranked = best(idx, "Ho so cap giay chung nhan quyen su dung dat cho ho ong Nguyen Van An "
-                       "thua dat so 124 to ban do so 4")
+    ranked = best(
+        idx,
+        "Ho so cap giay chung nhan quyen su dung dat cho ho ong Nguyen Van An "
+        "thua dat so 124 to ban do so 4",
+    )
     assert ranked[0][1] == 1 and ranked[0][0] >= 95
 
 
@@ -74,8 +77,9 @@ def test_pages_and_year_agreement_add_confidence_not_identity():
 
 def test_a_typo_in_the_inventory_does_not_hide_the_record_from_its_block():
     titles = ["Hồ sơ đăng ký khai sinh cho cháu Hồ Thàh Nam"] + [
-        f"Hồ sơ đăng ký khai sinh cho cháu Trần Thanh {name}" for name in
-        ("An", "Bình", "Cường", "Dũng", "Hải", "Hùng", "Long", "Phúc", "Sơn", "Tài")] * 3
+        f"Hồ sơ đăng ký khai sinh cho cháu Trần Thanh {name}"
+        for name in ("An", "Bình", "Cường", "Dũng", "Hải", "Hùng", "Long", "Phúc", "Sơn", "Tài")
+    ] * 3
     idx = TitleIndex(titles, [(2019, 2019)] * len(titles), [2] * len(titles), MatchSettings())
     form = match_form("Ho so dang ky khai sinh cho chau Ho Thanh Nam")
     assert 0 in idx.block(form, 200)
@@ -88,8 +92,10 @@ def test_a_surname_spelled_like_a_boilerplate_word_is_not_found_in_the_boilerpla
     titles = [
         "Hồ sơ cấp giấy phép xây dựng nhà ở riêng lẻ cho hộ bà Lê Bích Hà, thửa đất số 254",
         "Hồ sơ cấp giấy phép xây dựng nhà ở riêng lẻ cho hộ bà Đặng Bích Hà, thửa đất số 348",
-    ] + [f"Hồ sơ cấp giấy phép xây dựng nhà ở riêng lẻ cho hộ ông Trần Văn {n}" for n in
-         ("An", "Bình", "Cường", "Dũng", "Hải", "Hùng", "Long", "Phúc", "Sơn", "Tài")]
+    ] + [
+        f"Hồ sơ cấp giấy phép xây dựng nhà ở riêng lẻ cho hộ ông Trần Văn {n}"
+        for n in ("An", "Bình", "Cường", "Dũng", "Hải", "Hùng", "Long", "Phúc", "Sơn", "Tài")
+    ]
     idx = TitleIndex(titles, [(2019, 2019)] * len(titles), [2] * len(titles), MatchSettings())
     scan = "Ho so cap giay phep xay dung nha o rieng le cho ho ba Le Bich Ha thua"
     right, wrong = idx.score(scan, 0), idx.score(scan, 1)
@@ -112,9 +118,13 @@ def test_a_record_word_the_scan_skips_costs_coverage_but_a_cut_tail_does_not():
 
 def test_bulk_scores_equal_one_at_a_time_scores():
     import numpy as np
+
     idx = index()
-    scans = ["Bao cao tinh hinh KT-XH nam 2019", "Ho so cap GCN QSDD ho ong Nguyen Van An thua 123",
-             "Ho so dang ky ket hon cua anh Le Van Nam va chi Pham Thi Lna"]
+    scans = [
+        "Bao cao tinh hinh KT-XH nam 2019",
+        "Ho so cap GCN QSDD ho ong Nguyen Van An thua 123",
+        "Ho so dang ky ket hon cua anh Le Van Nam va chi Pham Thi Lna",
+    ]
     encoded = idx.encode(scans)
     item, record = idx.candidates(encoded, 5)
     pairs = idx.score_pairs(encoded, item, record, np.array([2019.0] * 3), np.array([7.0] * 3))

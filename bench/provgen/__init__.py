@@ -53,14 +53,38 @@ from .vocab import COMMUNES
 
 __all__ = ["CONVENTIONS", "KEYINGS", "generate", "RECORD_STATUSES", "FILE_STATUSES"]
 
-RECORD_STATUSES = ("digitized", "page_mismatch", "damaged_scan", "missing", "duplicate_entry",
-                   "needs_review")
+RECORD_STATUSES = (
+    "digitized",
+    "page_mismatch",
+    "damaged_scan",
+    "missing",
+    "duplicate_entry",
+    "needs_review",
+)
 FILE_STATUSES = ("matched", "orphan", "duplicate", "corrupt", "empty", "needs_review")
 
-_RECORD_COLUMNS = ["locality", "source_file", "source_sheet", "source_row", "record_code",
-                   "title", "expected_status", "injected", "true_paths", "keying"]
-_FILE_COLUMNS = ["locality", "path", "expected_status", "injected", "source_file",
-                 "source_sheet", "source_row", "keying"]
+_RECORD_COLUMNS = [
+    "locality",
+    "source_file",
+    "source_sheet",
+    "source_row",
+    "record_code",
+    "title",
+    "expected_status",
+    "injected",
+    "true_paths",
+    "keying",
+]
+_FILE_COLUMNS = [
+    "locality",
+    "path",
+    "expected_status",
+    "injected",
+    "source_file",
+    "source_sheet",
+    "source_row",
+    "keying",
+]
 
 
 def _slug(name: str) -> str:
@@ -74,8 +98,11 @@ def _toml_str(value: str) -> str:
 
 
 def _project_toml(outputs: list[LocalityOutput], seed: int) -> str:
-    lines = [f"title = {_toml_str(f'Kiểm tra số hóa tài liệu lưu trữ (provgen, seed {seed})')}",
-             f"province = {_toml_str('Khánh Hòa')}", ""]
+    lines = [
+        f"title = {_toml_str(f'Kiểm tra số hóa tài liệu lưu trữ (provgen, seed {seed})')}",
+        f"province = {_toml_str('Khánh Hòa')}",
+        "",
+    ]
     for out in outputs:
         lines += ["[[locality]]", f"name = {_toml_str(out.name)}"]
         if out.code:
@@ -98,8 +125,13 @@ def _write_csv(path: Path, columns: list[str], rows: list[dict[str, str]]) -> No
         writer.writerows(rows)
 
 
-def generate(out_dir: str | Path, seed: int, records_per_locality: int, localities: int = 5,
-             keyings: list[tuple[str, ...]] | None = None) -> Path:
+def generate(
+    out_dir: str | Path,
+    seed: int,
+    records_per_locality: int,
+    localities: int = 5,
+    keyings: list[tuple[str, ...]] | None = None,
+) -> Path:
     """Write a labelled province into ``out_dir`` (replaced if it exists); return project.toml.
 
     ``keyings`` forces each locality's scan keying (one tuple per locality, two entries for a
@@ -116,17 +148,22 @@ def generate(out_dir: str | Path, seed: int, records_per_locality: int, localiti
         local = random.Random(rng.getrandbits(64))
         forced = keyings[i] if keyings is not None and i < len(keyings) else None
         drawn: Habits = habits_mod.draw(local, forced)
-        outputs.append(build_locality(local, name, code, _slug(name), records_per_locality,
-                                      drawn, out))
+        outputs.append(
+            build_locality(local, name, code, _slug(name), records_per_locality, drawn, out)
+        )
     project = out / "project.toml"
     project.write_text(_project_toml(outputs, seed), encoding="utf-8")
     truth = out / "ground_truth"
     truth.mkdir()
-    _write_csv(truth / "records.csv", _RECORD_COLUMNS,
-               [r for o in outputs for r in o.records])
+    _write_csv(truth / "records.csv", _RECORD_COLUMNS, [r for o in outputs for r in o.records])
     _write_csv(truth / "files.csv", _FILE_COLUMNS, [f for o in outputs for f in o.files])
-    summary = {o.name: {k: (sorted(v) if isinstance(v, frozenset) else v)
-                        for k, v in asdict(o.habits).items()} for o in outputs}
-    (truth / "habits.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1),
-                                       encoding="utf-8")
+    summary = {
+        o.name: {
+            k: (sorted(v) if isinstance(v, frozenset) else v) for k, v in asdict(o.habits).items()
+        }
+        for o in outputs
+    }
+    (truth / "habits.json").write_text(
+        json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
     return project

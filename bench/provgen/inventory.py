@@ -28,10 +28,14 @@ HEADINGS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "stt": (("STT", "Số TT", "Số thứ tự"), ("TT",)),
     "box": (("Hộp số", "Hộp/cặp số", "Số hộp", "Hộp"), ("Cặp số",)),
     "file_no": (("Hồ sơ số", "Số hồ sơ", "HS số"), ("Số HS", "Số lưu")),
-    "record_code": (("Số, ký hiệu hồ sơ", "Số và ký hiệu hồ sơ", "Mã hồ sơ", "Ký hiệu"),
-                    ("Mã HS",)),
-    "title": (("Tiêu đề hồ sơ", "Tiêu đề", "Trích yếu nội dung", "Tên hồ sơ"),
-              ("Nội dung", "Tên gọi hồ sơ")),
+    "record_code": (
+        ("Số, ký hiệu hồ sơ", "Số và ký hiệu hồ sơ", "Mã hồ sơ", "Ký hiệu"),
+        ("Mã HS",),
+    ),
+    "title": (
+        ("Tiêu đề hồ sơ", "Tiêu đề", "Trích yếu nội dung", "Tên hồ sơ"),
+        ("Nội dung", "Tên gọi hồ sơ"),
+    ),
     "dates": (("Thời gian bắt đầu - kết thúc", "Thời gian tài liệu", "Năm"), ("Niên đại",)),
     "date_start": (("Thời gian bắt đầu", "Ngày bắt đầu"), ()),
     "date_end": (("Thời gian kết thúc", "Ngày kết thúc"), ()),
@@ -76,9 +80,16 @@ def heading(field_name: str, rng: random.Random, style: str, rare_rate: float) -
     return text
 
 
-def build_grid(name: str, columns: list[tuple[str, str]], rows: list[dict[str, object]],
-               layout: Layout, unit: str, catalogue_no: int, rng: random.Random,
-               blank_rows: bool = True) -> tuple[Grid, list[int]]:
+def build_grid(
+    name: str,
+    columns: list[tuple[str, str]],
+    rows: list[dict[str, object]],
+    layout: Layout,
+    unit: str,
+    catalogue_no: int,
+    rng: random.Random,
+    blank_rows: bool = True,
+) -> tuple[Grid, list[int]]:
     """Lay ``rows`` (field -> cell) under ``columns`` ((field, heading) pairs).
 
     Returns the grid and, for each row, its 1-based spreadsheet row.
@@ -99,8 +110,9 @@ def build_grid(name: str, columns: list[tuple[str, str]], rows: list[dict[str, o
         start = len(grid.rows)
         for c, (fname, text) in enumerate(columns):
             if fname in ("date_start", "date_end"):
-                group = strip_marks("Thời gian") if layout.heading_style == "unmarked" \
-                    else "Thời gian"
+                group = (
+                    strip_marks("Thời gian") if layout.heading_style == "unmarked" else "Thời gian"
+                )
                 top.append(group if fname == "date_start" else None)
                 sub = "Bắt đầu" if fname == "date_start" else "Kết thúc"
                 bottom.append(strip_marks(sub) if layout.heading_style == "unmarked" else sub)
@@ -139,8 +151,11 @@ def freeze_xlsx(path: Path) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for info, data in entries:
             if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*",
-                              rb"\g<1>" + _FIXED.encode(), data)
+                data = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*",
+                    rb"\g<1>" + _FIXED.encode(),
+                    data,
+                )
             fixed = zipfile.ZipInfo(info.filename, date_time=(2025, 6, 1, 8, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
             target.writestr(fixed, data)
@@ -157,8 +172,9 @@ def write_xlsx_openpyxl(path: Path, grids: list[Grid]) -> None:
             sheet.append(list(row))
         for r1, c1, r2, c2 in grid.merges:
             if (r1, c1) != (r2, c2):
-                sheet.merge_cells(start_row=r1 + 1, start_column=c1 + 1, end_row=r2 + 1,
-                                  end_column=c2 + 1)
+                sheet.merge_cells(
+                    start_row=r1 + 1, start_column=c1 + 1, end_row=r2 + 1, end_column=c2 + 1
+                )
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     freeze_xlsx(path)
@@ -168,9 +184,10 @@ def write_xlsx_xlsxwriter(path: Path, grids: list[Grid]) -> None:
     import xlsxwriter
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False,
-                                           "strings_to_formulas": False,
-                                           "strings_to_urls": False})
+    book = xlsxwriter.Workbook(
+        str(path),
+        {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False},
+    )
     bold = book.add_format({"bold": True, "text_wrap": True, "align": "center"})
     for grid in grids:
         sheet = book.add_worksheet(grid.name)

@@ -26,9 +26,18 @@ from .typist import Typing, cut_for_filename, fits, strip_marks, tokens, type_ti
 _UNKNOWN_TITLE_HEADINGS = {h for h in HEADINGS["title"][1]}
 
 #: Keyings whose scan names identify the dossier without its title.
-_DECISIVE = {"code_name", "number_in_code_title", "number_in_code_only", "number_title",
-             "number_only", "box_folders", "box_flat", "year_number", "counter_ordered",
-             "page_series"}
+_DECISIVE = {
+    "code_name",
+    "number_in_code_title",
+    "number_in_code_only",
+    "number_title",
+    "number_only",
+    "box_folders",
+    "box_flat",
+    "year_number",
+    "counter_ordered",
+    "page_series",
+}
 
 
 @dataclass
@@ -36,7 +45,7 @@ class Entry:
     """An inventory row."""
 
     dossier: Dossier
-    index: int                 # the dossier's position in the fonds (repeats share it)
+    index: int  # the dossier's position in the fonds (repeats share it)
     file_no: int
     box: int
     code: str
@@ -51,16 +60,16 @@ class Entry:
 
 @dataclass
 class ScanFile:
-    path: str                  # relative to the scan root, POSIX separators
+    path: str  # relative to the scan root, POSIX separators
     data: bytes
-    entry: int | None          # the dossier index, None for an orphan
+    entry: int | None  # the dossier index, None for an orphan
     status: str = "matched"
     injected: str = ""
     typing: Typing | None = None
-    year: int | None = None    # a year the path or export states
-    pages: int | None = None   # pages usable as evidence (None: short or damaged)
+    year: int | None = None  # a year the path or export states
+    pages: int | None = None  # pages usable as evidence (None: short or damaged)
     decisive: bool = True
-    series: bool = False       # one page of a page-series folder
+    series: bool = False  # one page of a page-series folder
 
 
 @dataclass
@@ -106,8 +115,11 @@ def _dates(d: Dossier, form: str, rng: random.Random) -> dict[str, object]:
     start = dt.date(d.year_start, rng.randint(1, 6), rng.randint(1, 28))
     end = dt.date(d.year_end, rng.randint(7, 12), rng.randint(1, 28))
     if form == "year":
-        return {"dates": str(d.year_start) if d.year_start == d.year_end
-                else f"{d.year_start}-{d.year_end}"}
+        return {
+            "dates": str(d.year_start)
+            if d.year_start == d.year_end
+            else f"{d.year_start}-{d.year_end}"
+        }
     if form == "range":
         return {"dates": f"{start:%m/%Y} - {end:%m/%Y}"}
     if form == "dmy_range":
@@ -116,19 +128,34 @@ def _dates(d: Dossier, form: str, rng: random.Random) -> dict[str, object]:
 
 
 def _retention(d: Dossier, rng: random.Random) -> str:
-    if d.family in ("land_cert", "land_transfer", "marriage_book", "birth_book", "decisions",
-                    "minutes", "resolution"):
+    if d.family in (
+        "land_cert",
+        "land_transfer",
+        "marriage_book",
+        "birth_book",
+        "decisions",
+        "minutes",
+        "resolution",
+    ):
         return "Vĩnh viễn"
     return rng.choice(("10 năm", "20 năm", "50 năm", "70 năm"))
 
 
 class _Builder:
-    def __init__(self, rng: random.Random, name: str, code: str, slug: str, n: int,
-                 habits: Habits, base: Path) -> None:
+    def __init__(
+        self,
+        rng: random.Random,
+        name: str,
+        code: str,
+        slug: str,
+        n: int,
+        habits: Habits,
+        base: Path,
+    ) -> None:
         self.rng, self.name, self.code, self.slug, self.n = rng, name, code, slug, n
         self.h, self.base = habits, base
         self.entries: list[Entry] = []  # one per dossier, in fonds order
-        self.rows: list[Entry] = []     # inventory rows (dossiers and repeats)
+        self.rows: list[Entry] = []  # inventory rows (dossiers and repeats)
         self.files: list[ScanFile] = []
         self.columns_override: dict[str, str] = {}
         self.inventories: list[str] = []
@@ -147,8 +174,7 @@ class _Builder:
             # A folder of page images per dossier: sheets kept small so the tree stays small.
             for d in dossiers:
                 d.sheets = max(1, d.sheets // 12)
-        order = sorted(range(len(dossiers)), key=lambda i: (dossiers[i].year_start,
-                                                            rng.random()))
+        order = sorted(range(len(dossiers)), key=lambda i: (dossiers[i].year_start, rng.random()))
         box, in_box, box_size = 1, 0, rng.randint(6, 15)
         per_year: dict[int, int] = {}
         for pos, i in enumerate(order):
@@ -161,8 +187,15 @@ class _Builder:
             if in_box == box_size:
                 box, in_box, box_size = box + 1, 0, rng.randint(6, 15)
             in_box += 1
-            self.entries.append(Entry(dossier=d, index=pos, file_no=no, box=box,
-                                      code=_code(h.code_form, self.code, d.year_start, no)))
+            self.entries.append(
+                Entry(
+                    dossier=d,
+                    index=pos,
+                    file_no=no,
+                    box=box,
+                    code=_code(h.code_form, self.code, d.year_start, no),
+                )
+            )
         # Rows typed twice: the repeat follows its original within a few rows.
         repeats = max(1, round(self.n * 0.006)) if self.n >= 40 else 0
         chosen = set(rng.sample(range(len(self.entries)), repeats))
@@ -170,9 +203,21 @@ class _Builder:
         for pos, e in enumerate(self.entries):
             self.rows.append(e)
             if pos in chosen:
-                pending.append((pos + rng.randint(0, 3), Entry(
-                    dossier=e.dossier, index=e.index, file_no=e.file_no, box=e.box, code=e.code,
-                    repeat=True, status="duplicate_entry", injected="repeat")))
+                pending.append(
+                    (
+                        pos + rng.randint(0, 3),
+                        Entry(
+                            dossier=e.dossier,
+                            index=e.index,
+                            file_no=e.file_no,
+                            box=e.box,
+                            code=e.code,
+                            repeat=True,
+                            status="duplicate_entry",
+                            injected="repeat",
+                        ),
+                    )
+                )
             for item in [p for p in pending if p[0] <= pos]:
                 self.rows.append(item[1])
                 pending.remove(item)
@@ -184,13 +229,19 @@ class _Builder:
         columns: list[tuple[str, str]] = []
         for f in h.columns:
             text = self._heading(f, style)
-            if f == "title" and strip_marks(text).lower() in {strip_marks(u).lower()
-                                                              for u in _UNKNOWN_TITLE_HEADINGS}:
+            if f == "title" and strip_marks(text).lower() in {
+                strip_marks(u).lower() for u in _UNKNOWN_TITLE_HEADINGS
+            }:
                 self.columns_override["title"] = text
             columns.append((f, text))
-        layout = Layout(title_block=h.title_block, two_row_header=h.two_row_header,
-                        numbered_row=h.numbered_row, blank_rate=h.blank_rate, footer=h.footer,
-                        heading_style=style)
+        layout = Layout(
+            title_block=h.title_block,
+            two_row_header=h.two_row_header,
+            numbered_row=h.numbered_row,
+            blank_rate=h.blank_rate,
+            footer=h.footer,
+            heading_style=style,
+        )
         unit = f"UBND {self.name.lower().split(' ', 1)[0]} {self.name.split(' ', 1)[1]}"
         parts = self._split_parts()
         grids = []
@@ -218,8 +269,9 @@ class _Builder:
                 self.inventories.append(rel)
         else:
             rel = f"{folder}/{stem}.xlsx"
-            writer = write_xlsx_openpyxl if h.inv_format == "xlsx_openpyxl" \
-                else write_xlsx_xlsxwriter
+            writer = (
+                write_xlsx_openpyxl if h.inv_format == "xlsx_openpyxl" else write_xlsx_xlsxwriter
+            )
             writer(self.base / rel, [g for g, _ in grids])
             for grid, rows in grids:
                 for e in rows:
@@ -236,7 +288,7 @@ class _Builder:
         size = -(-len(self.rows) // k)
         parts = []
         for i in range(k):
-            chunk = self.rows[i * size:(i + 1) * size]
+            chunk = self.rows[i * size : (i + 1) * size]
             if not chunk:
                 continue
             # A repeat stays on its original's sheet only by chance, as in real workbooks.
@@ -249,17 +301,23 @@ class _Builder:
     def _cells(self, e: Entry, stt: int) -> dict[str, object]:
         d, xlsx = e.dossier, self.h.inv_format != "csv"
         cells: dict[str, object] = {
-            "stt": stt, "box": e.box, "file_no": e.file_no, "record_code": e.code,
-            "title": d.title, "sheets": d.sheets if xlsx or self.rng.random() < 0.9
-            else f"{d.sheets} tờ",
-            "retention": _retention(d, self.rng), "notes": "",
+            "stt": stt,
+            "box": e.box,
+            "file_no": e.file_no,
+            "record_code": e.code,
+            "title": d.title,
+            "sheets": d.sheets if xlsx or self.rng.random() < 0.9 else f"{d.sheets} tờ",
+            "retention": _retention(d, self.rng),
+            "notes": "",
         }
         cells.update(_dates(d, self.h.dates_form, self.rng))
         if not xlsx:
             cells = {k: str(v) for k, v in cells.items()}
         if self.h.decomposed:
-            cells = {k: unicodedata.normalize("NFD", v) if isinstance(v, str) else v
-                     for k, v in cells.items()}
+            cells = {
+                k: unicodedata.normalize("NFD", v) if isinstance(v, str) else v
+                for k, v in cells.items()
+            }
         return cells
 
     # --- the scan side --------------------------------------------------------------------
@@ -268,14 +326,22 @@ class _Builder:
         n = len(self.entries)
         idx = list(range(n))
         rng.shuffle(idx)
-        counts = {"missing": max(1, round(n * 0.04)), "short": max(1, round(n * 0.03)),
-                  "empty": max(1, round(n * 0.005)), "truncated": max(1, round(n * 0.005))}
+        counts = {
+            "missing": max(1, round(n * 0.04)),
+            "short": max(1, round(n * 0.03)),
+            "empty": max(1, round(n * 0.005)),
+            "truncated": max(1, round(n * 0.005)),
+        }
         if "sheets" not in self.h.columns:
             del counts["short"]  # without a sheets column no one can tell a scan is short
         for kind, count in counts.items():
             # A one-sheet dossier cannot be scanned short.
-            pool = [i for i in idx if not self.entries[i].injected
-                    and (kind != "short" or self.entries[i].dossier.sheets >= 2)]
+            pool = [
+                i
+                for i in idx
+                if not self.entries[i].injected
+                and (kind != "short" or self.entries[i].dossier.sheets >= 2)
+            ]
             for i in pool[:count]:
                 self.entries[i].injected = kind
 
@@ -311,21 +377,32 @@ class _Builder:
                 if keying == "counter_sidecar":
                     typing = type_title(d.title, h.noise, rng, h.abbreviations, h.cut_at)
                     sidecar_rows.setdefault(batch, []).append(
-                        self._sidecar_row(f"{stem}.{ext}", typing, e, pages))
+                        self._sidecar_row(f"{stem}.{ext}", typing, e, pages)
+                    )
                     year = d.year_start if "year" in h.sidecar_fields else None
                 folder = batch
             else:
                 stem, folder, typing, year = self._name(e, keying, batch)
             path = self._free(f"{folder}/{stem}" if folder else stem, f".{ext}")
             data = scans.scan_bytes(ext, h.pdf_writer, pages, f"{self.slug}/{path}")
-            f = ScanFile(path=path, data=data, entry=e.index, typing=typing, year=year,
-                         pages=pages if e.injected not in ("short", "empty", "truncated")
-                         else None)
-            if "pages" in h.sidecar_fields and keying == "counter_sidecar" and f.pages is None \
-                    and e.injected == "short":
+            f = ScanFile(
+                path=path,
+                data=data,
+                entry=e.index,
+                typing=typing,
+                year=year,
+                pages=pages if e.injected not in ("short", "empty", "truncated") else None,
+            )
+            if (
+                "pages" in h.sidecar_fields
+                and keying == "counter_sidecar"
+                and f.pages is None
+                and e.injected == "short"
+            ):
                 f.pages = None
-            f.decisive = keying in _DECISIVE or (keying == "counter_sidecar"
-                                                 and "code" in h.sidecar_fields)
+            f.decisive = keying in _DECISIVE or (
+                keying == "counter_sidecar" and "code" in h.sidecar_fields
+            )
             if e.injected == "empty":
                 f.data, f.status, f.injected = b"", "empty", "empty"
             elif e.injected == "truncated":
@@ -351,24 +428,28 @@ class _Builder:
         first = e.index < h.batch_split * len(self.entries)
         return h.batch_folders[0] if first else h.batch_folders[1]
 
-    def _counter(self, batch: str, counters: dict[str, int],
-                 stamps: dict[str, dt.datetime]) -> str:
+    def _counter(self, batch: str, counters: dict[str, int], stamps: dict[str, dt.datetime]) -> str:
         rng = self.rng
         if batch not in counters:
             counters[batch] = rng.randint(1, 400)
             stamps[batch] = dt.datetime(2025, rng.randint(3, 6), rng.randint(1, 28), 7, 30)
         counters[batch] += 2 if rng.random() < 0.02 else 1  # a discarded sheet skips a number
         stamps[batch] += dt.timedelta(seconds=rng.randint(40, 600))
-        return self.h.counter.format(n=counters[batch], year=2025,
-                                     stamp=f"{stamps[batch]:%Y%m%d_%H%M%S}")
+        return self.h.counter.format(
+            n=counters[batch], year=2025, stamp=f"{stamps[batch]:%Y%m%d_%H%M%S}"
+        )
 
-    def _sidecar_row(self, filename: str, typing: Typing, e: Entry | None, pages: int
-                     ) -> dict[str, object]:
+    def _sidecar_row(
+        self, filename: str, typing: Typing, e: Entry | None, pages: int
+    ) -> dict[str, object]:
         rng = self.rng
         row: dict[str, object] = {
-            "file": filename if rng.random() < 0.7 or self.h.sidecar_format != "csv"
+            "file": filename
+            if rng.random() < 0.7 or self.h.sidecar_format != "csv"
             else f"D:\\SCAN\\{self.slug}\\{filename}".replace("/", "\\"),
-            "title": typing.text, "pages": pages, "operator": rng.choice(("Lan", "Hùng", "Thảo")),
+            "title": typing.text,
+            "pages": pages,
+            "operator": rng.choice(("Lan", "Hùng", "Thảo")),
             "scanned": f"{dt.date(2025, rng.randint(3, 6), rng.randint(1, 28)):%d/%m/%Y}",
         }
         if e is not None:
@@ -384,12 +465,14 @@ class _Builder:
             typing = Typing(typing.text.replace(" ", "_"), typing.dropped, typing.cut)
         return typing
 
-    def _name(self, e: Entry, keying: str, batch: str
-              ) -> tuple[str, str, Typing | None, int | None]:
+    def _name(
+        self, e: Entry, keying: str, batch: str
+    ) -> tuple[str, str, Typing | None, int | None]:
         h, d = self.h, e.dossier
         folders = [batch] if batch else []
         year_folder = keying in ("year_number", "year_title") or (
-            h.year_folders and keying in ("code_name", "number_only", "number_title"))
+            h.year_folders and keying in ("code_name", "number_only", "number_title")
+        )
         if year_folder:
             folders.append(str(d.year_start))
         year = d.year_start if year_folder else None
@@ -407,8 +490,9 @@ class _Builder:
             typing = self._typed_name(e, "")
             stem = typing.text
         else:  # box keyings
-            spelt = h.box_spelling.format(b=e.box, b2=f"{e.box:02d}", b3=f"{e.box:03d}",
-                                          f=e.file_no, f3=f"{e.file_no:03d}")
+            spelt = h.box_spelling.format(
+                b=e.box, b2=f"{e.box:02d}", b3=f"{e.box:03d}", f=e.file_no, f3=f"{e.file_no:03d}"
+            )
             if keying == "box_flat":
                 spelt = spelt.replace("/", "_")
             folder, _, stem = spelt.rpartition("/")
@@ -421,8 +505,9 @@ class _Builder:
         if h.series_key == "code":
             return _code_in_name(code, self.code_style)
         if h.series_key == "box":
-            return h.box_spelling.format(b=box, b2=f"{box:02d}", b3=f"{box:03d}", f=file_no,
-                                         f3=f"{file_no:03d}")
+            return h.box_spelling.format(
+                b=box, b2=f"{box:02d}", b3=f"{box:03d}", f=file_no, f3=f"{file_no:03d}"
+            )
         return f"HS{_num(file_no, max(3, h.pad))}"
 
     def _page_series(self, e: Entry, batch: str, pages: int) -> None:
@@ -441,13 +526,19 @@ class _Builder:
                 f.data, f.status, f.injected = scans.truncate(data), "corrupt", "truncated"
             self.files.append(f)
 
-    def _orphans(self, counters: dict[str, int], stamps: dict[str, dt.datetime],
-                 sidecar_rows: dict[str, list[dict[str, object]]]) -> None:
+    def _orphans(
+        self,
+        counters: dict[str, int],
+        stamps: dict[str, dt.datetime],
+        sidecar_rows: dict[str, list[dict[str, object]]],
+    ) -> None:
         rng, h = self.rng, self.h
         count = max(1, round(len(self.entries) * 0.005))
         top = len(self.entries) + 500
-        years = (min(e.dossier.year_start for e in self.entries),
-                 max(e.dossier.year_start for e in self.entries))
+        years = (
+            min(e.dossier.year_start for e in self.entries),
+            max(e.dossier.year_start for e in self.entries),
+        )
         for i in range(count):
             keying = h.keyings[-1]
             batch = h.batch_folders[1] if len(h.keyings) > 1 and h.batch_folders else ""
@@ -459,21 +550,33 @@ class _Builder:
                 return  # a counter with neither export nor title cannot be told from a dossier
             if keying == "counter_sidecar":
                 for _ in range(20):
-                    typing = type_title(draw_orphan_title(rng, self.name, years), h.noise, rng,
-                                        h.abbreviations, h.cut_at)
+                    typing = type_title(
+                        draw_orphan_title(rng, self.name, years),
+                        h.noise,
+                        rng,
+                        h.abbreviations,
+                        h.cut_at,
+                    )
                     if not self.fitting(typing, None):
                         break
                 else:
                     continue
                 stem = self._counter(batch, counters, stamps)
                 sidecar_rows.setdefault(batch, []).append(
-                    self._sidecar_row(f"{stem}.{ext}", typing, None, rng.randint(2, 20)))
-            elif keying in ("title_only", "year_title", "number_title",
-                            "number_in_code_title"):
+                    self._sidecar_row(f"{stem}.{ext}", typing, None, rng.randint(2, 20))
+                )
+            elif keying in ("title_only", "year_title", "number_title", "number_in_code_title"):
                 for _ in range(20):
-                    typing = cut_for_filename(type_title(draw_orphan_title(rng, self.name, years),
-                                                         "low", rng, h.abbreviations, h.cut_at),
-                                              h.name_limit)
+                    typing = cut_for_filename(
+                        type_title(
+                            draw_orphan_title(rng, self.name, years),
+                            "low",
+                            rng,
+                            h.abbreviations,
+                            h.cut_at,
+                        ),
+                        h.name_limit,
+                    )
                     if not self.fitting(typing, None):
                         break
                 else:
@@ -486,8 +589,7 @@ class _Builder:
             elif keying == "code_name":
                 stem = _code_in_name(_code(h.code_form, self.code, years[1], no), self.code_style)
             elif keying == "page_series":
-                series = self._series_folder(
-                    _code(h.code_form, self.code, years[1], no), top, no)
+                series = self._series_folder(_code(h.code_form, self.code, years[1], no), top, no)
                 folder = "/".join(x for x in (batch, series) if x)
                 stem = "001"
                 ext = h.series_format
@@ -499,15 +601,29 @@ class _Builder:
                     folder = "/".join(x for x in (batch, str(years[1])) if x)
             path = self._free(f"{folder}/{stem}" if folder else stem, f".{ext}")
             data = scans.scan_bytes(ext, h.pdf_writer, rng.randint(2, 20), f"{self.slug}/{path}")
-            self.files.append(ScanFile(path=path, data=data, entry=None, status="orphan",
-                                       injected="orphan", typing=typing, decisive=False))
+            self.files.append(
+                ScanFile(
+                    path=path,
+                    data=data,
+                    entry=None,
+                    status="orphan",
+                    injected="orphan",
+                    typing=typing,
+                    decisive=False,
+                )
+            )
 
     def copies(self) -> None:
         """Byte-identical copies of scans the truth links for certain (of a page series, the
         whole folder)."""
         rng = self.rng
-        good = [f for f in self.files if f.entry is not None and f.status == "matched"
-                and (not f.series or f.path.endswith(("/001.jpg", "/001.tif")))]
+        good = [
+            f
+            for f in self.files
+            if f.entry is not None
+            and f.status == "matched"
+            and (not f.series or f.path.endswith(("/001.jpg", "/001.tif")))
+        ]
         if not good:
             return
         count = max(1, round(len(self.entries) * 0.008))
@@ -521,13 +637,28 @@ class _Builder:
                 else:
                     copied = mark.format(stem=item, ext="")
                     copied = f"{parent}/{copied}" if parent else copied
-                for page in [p for p in self.files if p.series and p.entry == f.entry
-                             and p.status == "matched" and p.path.startswith(folder + "/")]:
-                    path = self._free(f"{copied}/{page.path.rpartition('/')[2].rsplit('.', 1)[0]}",
-                                      "." + page.path.rsplit(".", 1)[1])
-                    self.files.append(ScanFile(path=path, data=page.data, entry=page.entry,
-                                               status="duplicate", injected="duplicate",
-                                               series=True))
+                for page in [
+                    p
+                    for p in self.files
+                    if p.series
+                    and p.entry == f.entry
+                    and p.status == "matched"
+                    and p.path.startswith(folder + "/")
+                ]:
+                    path = self._free(
+                        f"{copied}/{page.path.rpartition('/')[2].rsplit('.', 1)[0]}",
+                        "." + page.path.rsplit(".", 1)[1],
+                    )
+                    self.files.append(
+                        ScanFile(
+                            path=path,
+                            data=page.data,
+                            entry=page.entry,
+                            status="duplicate",
+                            injected="duplicate",
+                            series=True,
+                        )
+                    )
                 continue
             folder, _, name = f.path.rpartition("/")
             stem, _, ext = name.rpartition(".")
@@ -536,8 +667,11 @@ class _Builder:
             else:
                 copy_stem = mark.format(stem=stem, ext="")
                 path = self._free(f"{folder}/{copy_stem}" if folder else copy_stem, f".{ext}")
-            self.files.append(ScanFile(path=path, data=f.data, entry=f.entry,
-                                       status="duplicate", injected="duplicate"))
+            self.files.append(
+                ScanFile(
+                    path=path, data=f.data, entry=f.entry, status="duplicate", injected="duplicate"
+                )
+            )
 
     def _write_sidecar(self, batch: str, rows: list[dict[str, object]]) -> None:
         h = self.h
@@ -547,8 +681,9 @@ class _Builder:
             self.sidecar_path = rel
         else:
             rel = f"{self.root}/{batch}/{name}" if batch else f"{self.root}/{name}"
-        sidecar.write_sidecar(self.base / rel, h.sidecar_format, h.sidecar_headings,
-                              h.sidecar_fields, rows, self.rng)
+        sidecar.write_sidecar(
+            self.base / rel, h.sidecar_format, h.sidecar_headings, h.sidecar_fields, rows, self.rng
+        )
 
     # --- the truth ------------------------------------------------------------------------
     def label(self) -> None:
@@ -559,8 +694,11 @@ class _Builder:
                 continue
             candidates[pos] = self.fitting(f.typing, f.entry, f.year, f.pages)
         # One scan per dossier: a dossier another scan names for certain is no candidate.
-        certain = {f.entry for pos, f in enumerate(self.files)
-                   if f.entry is not None and f.status != "duplicate" and pos not in candidates}
+        certain = {
+            f.entry
+            for pos, f in enumerate(self.files)
+            if f.entry is not None and f.status != "duplicate" and pos not in candidates
+        }
         changed = True
         while changed:
             changed = False
@@ -591,8 +729,9 @@ class _Builder:
             elif e.injected in ("empty", "truncated"):
                 e.status = "damaged_scan"
 
-    def fitting(self, typing: Typing, own: int | None, year: int | None = None,
-                pages: int | None = None) -> set[int]:
+    def fitting(
+        self, typing: Typing, own: int | None, year: int | None = None, pages: int | None = None
+    ) -> set[int]:
         """The dossiers a typed title (with a stated year and page count) could be."""
         if self._index is None:
             row_tokens = {e.index: tokens(e.dossier.title) for e in self.entries}
@@ -616,8 +755,11 @@ class _Builder:
             d = by_index[i].dossier
             if year is not None and not d.year_start <= year <= d.year_end:
                 continue
-            if pages is not None and "sheets" in self.h.columns \
-                    and not d.sheets <= pages <= 2 * d.sheets:
+            if (
+                pages is not None
+                and "sheets" in self.h.columns
+                and not d.sheets <= pages <= 2 * d.sheets
+            ):
                 continue
             if i == own or fits(typing, typed, row_tokens[i]):
                 fitting.add(i)
@@ -636,29 +778,52 @@ class _Builder:
                 by_index[f.entry].paths.append(f.path)
         records = []
         for e in self.rows:
-            records.append({
-                "locality": self.name, "source_file": e.source_file, "source_sheet": e.sheet,
-                "source_row": str(e.row), "record_code": e.code if "record_code" in self.h.columns
-                else "", "title": e.dossier.title, "expected_status": e.status,
-                "injected": e.injected if not e.repeat else "repeat",
-                "true_paths": "" if e.repeat else "|".join(e.paths),
-                "keying": self.keying_of(e)})
+            records.append(
+                {
+                    "locality": self.name,
+                    "source_file": e.source_file,
+                    "source_sheet": e.sheet,
+                    "source_row": str(e.row),
+                    "record_code": e.code if "record_code" in self.h.columns else "",
+                    "title": e.dossier.title,
+                    "expected_status": e.status,
+                    "injected": e.injected if not e.repeat else "repeat",
+                    "true_paths": "" if e.repeat else "|".join(e.paths),
+                    "keying": self.keying_of(e),
+                }
+            )
         files = []
         for f in self.files:
             e = by_index.get(f.entry) if f.entry is not None else None
-            files.append({
-                "locality": self.name, "path": f.path, "expected_status": f.status,
-                "injected": f.injected, "source_file": e.source_file if e else "",
-                "source_sheet": e.sheet if e else "", "source_row": str(e.row) if e else "",
-                "keying": self.keying_of(e) if e else self.h.keyings[-1]})
-        return LocalityOutput(name=self.name, code=self.code, slug=self.slug,
-                              inventories=self.inventories, scan_root=self.root,
-                              sidecar=self.sidecar_path, columns=self.columns_override,
-                              habits=self.h, records=records, files=files)
+            files.append(
+                {
+                    "locality": self.name,
+                    "path": f.path,
+                    "expected_status": f.status,
+                    "injected": f.injected,
+                    "source_file": e.source_file if e else "",
+                    "source_sheet": e.sheet if e else "",
+                    "source_row": str(e.row) if e else "",
+                    "keying": self.keying_of(e) if e else self.h.keyings[-1],
+                }
+            )
+        return LocalityOutput(
+            name=self.name,
+            code=self.code,
+            slug=self.slug,
+            inventories=self.inventories,
+            scan_root=self.root,
+            sidecar=self.sidecar_path,
+            columns=self.columns_override,
+            habits=self.h,
+            records=records,
+            files=files,
+        )
 
 
-def build_locality(rng: random.Random, name: str, code: str, slug: str, n: int, habits: Habits,
-                   base: Path) -> LocalityOutput:
+def build_locality(
+    rng: random.Random, name: str, code: str, slug: str, n: int, habits: Habits, base: Path
+) -> LocalityOutput:
     """Write one locality's inventory, scans and export under ``base``; return its truth."""
     b = _Builder(rng, name, code, slug, n, habits, base)
     b.dossiers()

@@ -25,10 +25,13 @@ def _classic_pdf(pages: int, tag: str) -> bytes:
     kids = []
     for i in range(pages):
         content = f"BT /F1 8 Tf 20 20 Td ({tag} p{i + 1}) Tj ET".encode()
-        objects.append(f"<< /Length {len(content)} >>\nstream\n".encode() + content
-                       + b"\nendstream")
-        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents "
-                       f"{len(objects)} 0 R >>".encode())
+        objects.append(
+            f"<< /Length {len(content)} >>\nstream\n".encode() + content + b"\nendstream"
+        )
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents "
+            f"{len(objects)} 0 R >>".encode()
+        )
         kids.append(f"{len(objects)} 0 R")
     objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {pages} >>".encode()
     objects.append(f"<< /Producer (ScanStation 3.2) /Title ({tag}) >>".encode())
@@ -42,8 +45,10 @@ def _classic_pdf(pages: int, tag: str) -> bytes:
     out.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
     for off in offsets:
         out.write(f"{off:010d} 00000 n \n".encode())
-    out.write(f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Info {len(objects)} 0 R >>\n"
-              f"startxref\n{xref}\n%%EOF\n".encode())
+    out.write(
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Info {len(objects)} 0 R >>\n"
+        f"startxref\n{xref}\n%%EOF\n".encode()
+    )
     return out.getvalue()
 
 
@@ -83,13 +88,17 @@ def _tiny_image(tag: str, mode: str = "L") -> Image.Image:
 def _pillow_pdf(pages: int, tag: str) -> bytes:
     images = [_tiny_image(f"{tag}/{i}") for i in range(pages)]
     out = io.BytesIO()
-    images[0].save(out, format="PDF", save_all=True, append_images=images[1:], resolution=200,
-                   title=tag)
+    images[0].save(
+        out, format="PDF", save_all=True, append_images=images[1:], resolution=200, title=tag
+    )
     return out.getvalue()
 
 
 _PDF: dict[str, Callable[[int, str], bytes]] = {
-    "classic": _classic_pdf, "pypdf": _pypdf, "fpdf2": _fpdf2, "pillow": _pillow_pdf,
+    "classic": _classic_pdf,
+    "pypdf": _pypdf,
+    "fpdf2": _fpdf2,
+    "pillow": _pillow_pdf,
 }
 
 
@@ -143,10 +152,20 @@ def _tiff(pages: int, tag: str) -> bytes:
         if len(out) % 2:
             out += b"\x00"
         offsets.append(len(out))
-        entries = [(256, 3, 1, width), (257, 3, 1, height), (258, 3, 1, 8), (259, 3, 1, 1),
-                   (262, 3, 1, 1), (273, 4, 1, strip), (277, 3, 1, 1), (278, 3, 1, height),
-                   (279, 4, 1, width * height), (282, 5, 1, res), (283, 5, 1, res + 8),
-                   (296, 3, 1, 2)]
+        entries = [
+            (256, 3, 1, width),
+            (257, 3, 1, height),
+            (258, 3, 1, 8),
+            (259, 3, 1, 1),
+            (262, 3, 1, 1),
+            (273, 4, 1, strip),
+            (277, 3, 1, 1),
+            (278, 3, 1, height),
+            (279, 4, 1, width * height),
+            (282, 5, 1, res),
+            (283, 5, 1, res + 8),
+            (296, 3, 1, 2),
+        ]
         out += struct.pack("<H", len(entries))
         for tag_id, kind, count, value in entries:
             out += struct.pack("<HHII", tag_id, kind, count, value)
@@ -164,8 +183,9 @@ def tiff_bytes(pages: int, tag: str) -> bytes:
 def jpg_bytes(tag: str) -> bytes:
     out = io.BytesIO()
     # JPEG quantisation can make two tiny tagged images equal: the tag goes in a comment too.
-    _tiny_image(tag, "RGB").save(out, format="JPEG", quality=60, dpi=(300, 300),
-                                 comment=_unique(tag).encode())
+    _tiny_image(tag, "RGB").save(
+        out, format="JPEG", quality=60, dpi=(300, 300), comment=_unique(tag).encode()
+    )
     return out.getvalue()
 
 

@@ -18,32 +18,69 @@ from xml.sax.saxutils import escape
 from .inventory import freeze_xlsx
 
 HEADINGS: dict[str, dict[str, tuple[str, ...]]] = {
-    "vi_marked": {"file": ("Tên tệp", "Tên file"), "title": ("Tiêu đề", "Tiêu đề hồ sơ"),
-                  "code": ("Mã hồ sơ",), "year": ("Năm",), "pages": ("Số trang",),
-                  "scanned": ("Ngày quét",), "operator": ("Người quét",)},
-    "vi_unmarked": {"file": ("Ten tep", "Ten file"), "title": ("Tieu de", "Tieu de ho so"),
-                    "code": ("Ma ho so",), "year": ("Nam",), "pages": ("So trang",),
-                    "scanned": ("Ngay quet",), "operator": ("Nguoi quet",)},
-    "english": {"file": ("File name", "Filename"), "title": ("Title", "Document title"),
-                "code": ("Record code", "File code"), "year": ("Year",),
-                "pages": ("Pages", "Page count"), "scanned": ("Scanned at",),
-                "operator": ("Operator",)},
-    "abbreviated": {"file": ("Tệp", "File"), "title": ("TĐ", "Tiêu đề HS"), "code": ("Mã HS",),
-                    "year": ("Năm",), "pages": ("SL trang", "Tr."), "scanned": ("Ngày",),
-                    "operator": ("NV",)},
-    "unknown": {"file": ("Tập tin", "Đường dẫn"), "title": ("Nội dung", "Mô tả", "Desc"),
-                "code": ("Ký hiệu",), "year": ("Niên đại",), "pages": ("Trang",),
-                "scanned": ("Thời điểm quét",), "operator": ("Cán bộ",)},
+    "vi_marked": {
+        "file": ("Tên tệp", "Tên file"),
+        "title": ("Tiêu đề", "Tiêu đề hồ sơ"),
+        "code": ("Mã hồ sơ",),
+        "year": ("Năm",),
+        "pages": ("Số trang",),
+        "scanned": ("Ngày quét",),
+        "operator": ("Người quét",),
+    },
+    "vi_unmarked": {
+        "file": ("Ten tep", "Ten file"),
+        "title": ("Tieu de", "Tieu de ho so"),
+        "code": ("Ma ho so",),
+        "year": ("Nam",),
+        "pages": ("So trang",),
+        "scanned": ("Ngay quet",),
+        "operator": ("Nguoi quet",),
+    },
+    "english": {
+        "file": ("File name", "Filename"),
+        "title": ("Title", "Document title"),
+        "code": ("Record code", "File code"),
+        "year": ("Year",),
+        "pages": ("Pages", "Page count"),
+        "scanned": ("Scanned at",),
+        "operator": ("Operator",),
+    },
+    "abbreviated": {
+        "file": ("Tệp", "File"),
+        "title": ("TĐ", "Tiêu đề HS"),
+        "code": ("Mã HS",),
+        "year": ("Năm",),
+        "pages": ("SL trang", "Tr."),
+        "scanned": ("Ngày",),
+        "operator": ("NV",),
+    },
+    "unknown": {
+        "file": ("Tập tin", "Đường dẫn"),
+        "title": ("Nội dung", "Mô tả", "Desc"),
+        "code": ("Ký hiệu",),
+        "year": ("Niên đại",),
+        "pages": ("Trang",),
+        "scanned": ("Thời điểm quét",),
+        "operator": ("Cán bộ",),
+    },
 }
 
-NAMES = {"csv": ("metadata.csv", "export.csv", "danh_sach_quet.csv"),
-         "xlsx": ("metadata.xlsx", "Bao cao quet.xlsx", "export.xlsx"),
-         "json": ("scan_log.json", "metadata.json"),
-         "xml": ("index.xml", "metadata.xml")}
+NAMES = {
+    "csv": ("metadata.csv", "export.csv", "danh_sach_quet.csv"),
+    "xlsx": ("metadata.xlsx", "Bao cao quet.xlsx", "export.xlsx"),
+    "json": ("scan_log.json", "metadata.json"),
+    "xml": ("index.xml", "metadata.xml"),
+}
 
 
-def write_sidecar(path: Path, fmt: str, style: str, fields: tuple[str, ...],
-                  rows: list[dict[str, object]], rng: random.Random) -> None:
+def write_sidecar(
+    path: Path,
+    fmt: str,
+    style: str,
+    fields: tuple[str, ...],
+    rows: list[dict[str, object]],
+    rng: random.Random,
+) -> None:
     """Write ``rows`` (field -> value, 'file' included) as the tool would."""
     names = HEADINGS[style]
     order = ("file", *fields)

@@ -31,10 +31,13 @@ class Dossier:
 
 def _person(rng: random.Random) -> str:
     if rng.random() < 0.6:
-        return (f"ông {rng.choice(vocab.SURNAMES)} {rng.choice(vocab.MIDDLE_M)} "
-                f"{rng.choice(vocab.GIVEN_M)}")
-    return (f"bà {rng.choice(vocab.SURNAMES)} {rng.choice(vocab.MIDDLE_F)} "
-            f"{rng.choice(vocab.GIVEN_F)}")
+        return (
+            f"ông {rng.choice(vocab.SURNAMES)} {rng.choice(vocab.MIDDLE_M)} "
+            f"{rng.choice(vocab.GIVEN_M)}"
+        )
+    return (
+        f"bà {rng.choice(vocab.SURNAMES)} {rng.choice(vocab.MIDDLE_F)} {rng.choice(vocab.GIVEN_F)}"
+    )
 
 
 def _child(rng: random.Random) -> str:
@@ -52,18 +55,24 @@ def _unit(commune: str) -> str:
 
 
 def _land_cert(s: dict, commune: str) -> str:
-    return (f"Hồ sơ cấp giấy chứng nhận quyền sử dụng đất cho hộ {s['person']}, "
-            f"thửa đất số {s['parcel']}, tờ bản đồ số {s['map']}")
+    return (
+        f"Hồ sơ cấp giấy chứng nhận quyền sử dụng đất cho hộ {s['person']}, "
+        f"thửa đất số {s['parcel']}, tờ bản đồ số {s['map']}"
+    )
 
 
 def _land_transfer(s: dict, commune: str) -> str:
-    return (f"Hồ sơ đăng ký biến động chuyển nhượng quyền sử dụng đất từ {s['person']} sang "
-            f"{s['person2']}, thửa đất số {s['parcel']}, tờ bản đồ số {s['map']}")
+    return (
+        f"Hồ sơ đăng ký biến động chuyển nhượng quyền sử dụng đất từ {s['person']} sang "
+        f"{s['person2']}, thửa đất số {s['parcel']}, tờ bản đồ số {s['map']}"
+    )
 
 
 def _construction(s: dict, commune: str) -> str:
-    return (f"Hồ sơ cấp giấy phép xây dựng nhà ở riêng lẻ cho hộ {s['person']}, thửa đất số "
-            f"{s['parcel']}, tờ bản đồ số {s['map']}, thôn {s['hamlet']}")
+    return (
+        f"Hồ sơ cấp giấy phép xây dựng nhà ở riêng lẻ cho hộ {s['person']}, thửa đất số "
+        f"{s['parcel']}, tờ bản đồ số {s['map']}, thôn {s['hamlet']}"
+    )
 
 
 def _marriage_book(s: dict, commune: str) -> str:
@@ -79,8 +88,10 @@ def _birth_file(s: dict, commune: str) -> str:
 
 
 def _quarterly(s: dict, commune: str) -> str:
-    return (f"Báo cáo tình hình kinh tế - xã hội quý {vocab.ROMAN[s['quarter'] - 1]} năm "
-            f"{s['year']} của Ủy ban nhân dân {_unit(commune)}")
+    return (
+        f"Báo cáo tình hình kinh tế - xã hội quý {vocab.ROMAN[s['quarter'] - 1]} năm "
+        f"{s['year']} của Ủy ban nhân dân {_unit(commune)}"
+    )
 
 
 def _annual(s: dict, commune: str) -> str:
@@ -88,18 +99,24 @@ def _annual(s: dict, commune: str) -> str:
 
 
 def _decisions(s: dict, commune: str) -> str:
-    return (f"Tập quyết định của Chủ tịch Ủy ban nhân dân {_unit(commune)} năm {s['year']} "
-            f"từ số {s['first']:02d} đến số {s['last']:02d}")
+    return (
+        f"Tập quyết định của Chủ tịch Ủy ban nhân dân {_unit(commune)} năm {s['year']} "
+        f"từ số {s['first']:02d} đến số {s['last']:02d}"
+    )
 
 
 def _letters(s: dict, commune: str) -> str:
-    return (f"Tập công văn đi của Ủy ban nhân dân {_unit(commune)} năm {s['year']} "
-            f"từ số {s['first']:02d} đến số {s['last']:02d}")
+    return (
+        f"Tập công văn đi của Ủy ban nhân dân {_unit(commune)} năm {s['year']} "
+        f"từ số {s['first']:02d} đến số {s['last']:02d}"
+    )
 
 
 def _minutes(s: dict, commune: str) -> str:
-    return (f"Biên bản kỳ họp thứ {s['session']} Hội đồng nhân dân {_unit(commune)} khóa "
-            f"{vocab.ROMAN[s['term'] - 1]} năm {s['year']}")
+    return (
+        f"Biên bản kỳ họp thứ {s['session']} Hội đồng nhân dân {_unit(commune)} khóa "
+        f"{vocab.ROMAN[s['term'] - 1]} năm {s['year']}"
+    )
 
 
 def _plan(s: dict, commune: str) -> str:
@@ -107,8 +124,10 @@ def _plan(s: dict, commune: str) -> str:
 
 
 def _resolution(s: dict, commune: str) -> str:
-    return (f"Nghị quyết của Hội đồng nhân dân {_unit(commune)} về dự toán thu chi ngân sách "
-            f"năm {s['year']}")
+    return (
+        f"Nghị quyết của Hội đồng nhân dân {_unit(commune)} về dự toán thu chi ngân sách "
+        f"năm {s['year']}"
+    )
 
 
 def _draw_slots(family: str, rng: random.Random, year: int) -> dict:
@@ -190,8 +209,9 @@ def _mutate(family: str, slots: dict, slot: str, rng: random.Random) -> dict:
     return s
 
 
-def draw_dossiers(rng: random.Random, n: int, commune: str, years: tuple[int, int],
-                  twin_rate: float) -> list[Dossier]:
+def draw_dossiers(
+    rng: random.Random, n: int, commune: str, years: tuple[int, int], twin_rate: float
+) -> list[Dossier]:
     """``n`` dossiers of one fonds, a share ``twin_rate`` of them twins of an earlier one."""
     names = list(FAMILIES)
     weights = [FAMILIES[f][1] for f in names]
@@ -216,11 +236,20 @@ def draw_dossiers(rng: random.Random, n: int, commune: str, years: tuple[int, in
             continue
         seen.add(title)
         year = int(slots["year"])  # type: ignore[arg-type]
-        year_end = year + (1 if family in ("land_transfer", "construction") and
-                           rng.random() < 0.15 else 0)
-        out.append(Dossier(family=family, slots=slots, title=title, year_start=year,
-                           year_end=year_end, sheets=rng.randint(*sheets_range),
-                           twin_of=twin_of))
+        year_end = year + (
+            1 if family in ("land_transfer", "construction") and rng.random() < 0.15 else 0
+        )
+        out.append(
+            Dossier(
+                family=family,
+                slots=slots,
+                title=title,
+                year_start=year,
+                year_end=year_end,
+                sheets=rng.randint(*sheets_range),
+                twin_of=twin_of,
+            )
+        )
     return out
 
 

@@ -38,8 +38,9 @@ class Typing:
 def strip_marks(text: str) -> str:
     text = text.replace("đ", "d").replace("Đ", "D")
     decomposed = unicodedata.normalize("NFD", text)
-    return unicodedata.normalize("NFC", "".join(c for c in decomposed
-                                                if not unicodedata.combining(c)))
+    return unicodedata.normalize(
+        "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
+    )
 
 
 def fold(text: str) -> str:
@@ -48,9 +49,11 @@ def fold(text: str) -> str:
 
 #: folded abbreviation -> folded phrase, to read a typing back. "thua" alone and "o."/"b." are
 #: read as the phrases only where the typing does not already spell them out.
-_EXPAND = [(re.compile(r"(?<![a-z0-9])" + re.escape(fold(short)) + r"(?![a-z0-9])"), fold(long))
-           for long, short in ABBREVIATIONS
-           if fold(short) not in ("thua", "o.", "b.", "bc", "kh", "cv", "ct")]
+_EXPAND = [
+    (re.compile(r"(?<![a-z0-9])" + re.escape(fold(short)) + r"(?![a-z0-9])"), fold(long))
+    for long, short in ABBREVIATIONS
+    if fold(short) not in ("thua", "o.", "b.", "bc", "kh", "cv", "ct")
+]
 _EXPAND += [
     (re.compile(r"(?<![a-z0-9])thua(?! dat so)(?![a-z0-9])"), "thua dat so"),
     (re.compile(r"(?<![a-z0-9])o\."), "ong"),
@@ -77,14 +80,15 @@ def _typo(word: str, rng: random.Random) -> str:
     i = rng.randrange(1, len(word) - 1)
     kind = rng.choice(("drop", "double", "swap"))
     if kind == "drop":
-        return word[:i] + word[i + 1:]
+        return word[:i] + word[i + 1 :]
     if kind == "double":
         return word[:i] + word[i] + word[i:]
-    return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+    return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
 
 
-def type_title(title: str, level: str, rng: random.Random, abbreviations: frozenset[str],
-               cut_at: int) -> Typing:
+def type_title(
+    title: str, level: str, rng: random.Random, abbreviations: frozenset[str], cut_at: int
+) -> Typing:
     """The operator's typing of ``title`` at ``level`` (low, mid, high).
 
     ``abbreviations`` are the short forms this office uses; ``cut_at`` is the length its
@@ -100,24 +104,31 @@ def type_title(title: str, level: str, rng: random.Random, abbreviations: frozen
     dropped = 0
     if level == "high" and rng.random() < 0.35:
         plain = [i for i, w in enumerate(words[1:], 1) if w.isalpha() and w.islower()]
-        for i in sorted(rng.sample(plain, min(len(plain), rng.choice((1, 1, 2)))),
-                        reverse=True):
+        for i in sorted(rng.sample(plain, min(len(plain), rng.choice((1, 1, 2)))), reverse=True):
             del words[i]
             dropped += 1
     if level in ("mid", "high"):
         if rng.random() < (0.35 if level == "mid" else 0.5):
-            long_words = [i for i, w in enumerate(words) if len(w) >= 4 and w.isalpha()
-                          and not w.isupper() and w.lower() not in _SHORT_FORMS]
+            long_words = [
+                i
+                for i, w in enumerate(words)
+                if len(w) >= 4 and w.isalpha() and not w.isupper() and w.lower() not in _SHORT_FORMS
+            ]
             if long_words:
                 i = rng.choice(long_words)
                 words[i] = _typo(words[i], rng)
         if rng.random() < 0.2:
-            pairs = [i for i in range(len(words) - 1)
-                     if words[i].isalpha() and words[i + 1].isalpha()
-                     and words[i].islower() and words[i + 1].islower()]
+            pairs = [
+                i
+                for i in range(len(words) - 1)
+                if words[i].isalpha()
+                and words[i + 1].isalpha()
+                and words[i].islower()
+                and words[i + 1].islower()
+            ]
             if pairs:
                 i = rng.choice(pairs)
-                words[i:i + 2] = [words[i] + words[i + 1]]
+                words[i : i + 2] = [words[i] + words[i + 1]]
     text = " ".join(words)
     cut = False
     if level == "high" and len(text) > cut_at:
@@ -164,8 +175,9 @@ def fits(typing: Typing, typed_tokens: list[str], record_tokens: list[str]) -> b
         t = typed_tokens[i]
         r = record_tokens[j]
         last = i == n - 1
-        if (_word_fits(t, r) or (last and typing.cut and r.startswith(t))) and \
-                walk(i + 1, j + 1, skips):
+        if (_word_fits(t, r) or (last and typing.cut and r.startswith(t))) and walk(
+            i + 1, j + 1, skips
+        ):
             return True
         if j + 1 < m and t == r + record_tokens[j + 1] and walk(i + 1, j + 2, skips):
             return True

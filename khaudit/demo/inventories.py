@@ -65,10 +65,12 @@ def write_xlsx(
     conv = _text(transform)
     provenance: list[tuple[str, int]] = []
     path.parent.mkdir(parents=True, exist_ok=True)
-    workbook = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False,
-                                               "strings_to_formulas": False})
-    bold = workbook.add_format({"bold": True, "align": "center", "valign": "vcenter",
-                                "text_wrap": True, "border": 1})
+    workbook = xlsxwriter.Workbook(
+        str(path), {"strings_to_numbers": False, "strings_to_formulas": False}
+    )
+    bold = workbook.add_format(
+        {"bold": True, "align": "center", "valign": "vcenter", "text_wrap": True, "border": 1}
+    )
     date_format = workbook.add_format({"num_format": "dd/mm/yyyy"})
     width = len(headings) + (1 if two_row_dates else 0)
     for plan in sheets:
@@ -120,8 +122,9 @@ def write_xlsx(
     return provenance
 
 
-def write_cp1258_csv(path: Path, headings: Sequence[str], rows: Sequence[Sequence[Cell]],
-                     delimiter: str = ";") -> list[tuple[str, int]]:
+def write_cp1258_csv(
+    path: Path, headings: Sequence[str], rows: Sequence[Sequence[Cell]], delimiter: str = ";"
+) -> list[tuple[str, int]]:
     """A CSV as old Windows tools exported it: Windows-1258 bytes, semicolons."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")

@@ -102,8 +102,14 @@ class DemoLocality:
     def slug(self) -> str:
         return slugify(self.spec.name)
 
-    def write(self, relpath: str, data: bytes, record: DemoRecord | None, expected: str,
-              injected: str = "") -> None:
+    def write(
+        self,
+        relpath: str,
+        data: bytes,
+        record: DemoRecord | None,
+        expected: str,
+        injected: str = "",
+    ) -> None:
         target = self.root / relpath
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
@@ -114,8 +120,11 @@ class DemoLocality:
 
 def _records(loc: DemoLocality, n: int) -> None:
     rng = loc.rng
-    place = loc.spec.name.replace("Phường ", "phường ").replace("Xã ", "xã ") \
+    place = (
+        loc.spec.name.replace("Phường ", "phường ")
+        .replace("Xã ", "xã ")
         .replace("Đặc khu ", "đặc khu ")
+    )
     titles = make_titles(rng, n, loc.spec.years, place)
     for i, title in enumerate(titles):
         year = title.year
@@ -128,16 +137,26 @@ def _records(loc: DemoLocality, n: int) -> None:
         inventory_title = title.text
         roll = rng.random()
         if roll < 0.08:
-            inventory_title = inventory_title.replace("GCN QSDĐ",
-                                                      "giấy chứng nhận quyền sử dụng đất")
+            inventory_title = inventory_title.replace(
+                "GCN QSDĐ", "giấy chứng nhận quyền sử dụng đất"
+            )
         elif roll < 0.11:
             inventory_title = drop_letter(inventory_title, rng)
-        loc.records.append(DemoRecord(
-            index=i, box=i // 12 + 1, file_no=i + 1, code=code, title=title,
-            inventory_title=inventory_title, sheets=rng.randint(2, 12), start=start, end=end,
-            retention=rng.choice(RETENTIONS),
-            notes=rng.choice(["", "", "", "Bản chính", "Bản sao", "Có bản đồ kèm theo"]),
-        ))
+        loc.records.append(
+            DemoRecord(
+                index=i,
+                box=i // 12 + 1,
+                file_no=i + 1,
+                code=code,
+                title=title,
+                inventory_title=inventory_title,
+                sheets=rng.randint(2, 12),
+                start=start,
+                end=end,
+                retention=rng.choice(RETENTIONS),
+                notes=rng.choice(["", "", "", "Bản chính", "Bản sao", "Có bản đồ kèm theo"]),
+            )
+        )
 
 
 def _fates(loc: DemoLocality) -> None:
@@ -145,8 +164,12 @@ def _fates(loc: DemoLocality) -> None:
     pool = list(loc.records)
     rng.shuffle(pool)
     n = len(pool)
-    plan = [("missing", max(2, n * 4 // 100)), ("short", max(2, n * 3 // 100)),
-            ("truncated", 1), ("empty", 1)]
+    plan = [
+        ("missing", max(2, n * 4 // 100)),
+        ("short", max(2, n * 3 // 100)),
+        ("truncated", 1),
+        ("empty", 1),
+    ]
     for fate, count in plan:
         for _ in range(count):
             pool.pop().fate = fate
@@ -154,8 +177,11 @@ def _fates(loc: DemoLocality) -> None:
         # Scans whose title, cut short in the file name, fits a near-twin as well.
         by_prefix: dict[str, list[DemoRecord]] = {}
         for rec in loc.records:
-            if (rec.title.kind in ("land", "permit") and "thửa" in rec.title.text
-                    and rec.inventory_title == rec.title.text):
+            if (
+                rec.title.kind in ("land", "permit")
+                and "thửa" in rec.title.text
+                and rec.inventory_title == rec.title.text
+            ):
                 by_prefix.setdefault(rec.title.text.split(", thửa")[0], []).append(rec)
         twins = [group for group in by_prefix.values() if len(group) >= 2]
         for group in twins[:2]:
@@ -167,13 +193,15 @@ def _repeat_rows(loc: DemoLocality) -> None:
     """Two rows typed twice, a few rows after the original."""
     rows = list(loc.records)
     for original in loc.rng.sample(loc.records[10:-10], 2):
-        repeat = DemoRecord(**{**original.__dict__, "paths": [], "repeat_of": original,
-                               "fate": "repeat"})
+        repeat = DemoRecord(
+            **{**original.__dict__, "paths": [], "repeat_of": original, "fate": "repeat"}
+        )
         rows.insert(rows.index(original) + 3, repeat)
     loc.rows = rows
 
 
 # -- inventories -------------------------------------------------------------------------------
+
 
 def _sheets_cell(rec: DemoRecord, rng: random.Random) -> object:
     return f"{rec.sheets} tờ" if rng.random() < 0.2 else rec.sheets
@@ -182,27 +210,64 @@ def _sheets_cell(rec: DemoRecord, rng: random.Random) -> object:
 def _inventory(loc: DemoLocality, base: Path) -> None:
     spec, rng = loc.spec, loc.rng
     folder = base / "inventories" / loc.slug
-    title_block = [f"UBND {spec.name.upper()}", "MỤC LỤC HỒ SƠ",
-                   f"Phông: UBND {spec.name}", "Mục lục số: 01"]
+    title_block = [
+        f"UBND {spec.name.upper()}",
+        "MỤC LỤC HỒ SƠ",
+        f"Phông: UBND {spec.name}",
+        "Mục lục số: 01",
+    ]
     footer = f"Mục lục này gồm có {len(loc.records)} hồ sơ."
     if spec.style == "code":
+
         def date_cell(d: dt.date) -> object:
             roll = rng.random()
-            return d if roll < 0.5 else (d.strftime("%d/%m/%Y") if roll < 0.9
-                                         else (d - dt.date(1899, 12, 30)).days)
-        data = [[i + 1, r.box, r.file_no, r.code, r.inventory_title, date_cell(r.start),
-                 date_cell(r.end), _sheets_cell(r, rng), r.retention, r.notes]
-                for i, r in enumerate(loc.rows)]
+            return (
+                d
+                if roll < 0.5
+                else (d.strftime("%d/%m/%Y") if roll < 0.9 else (d - dt.date(1899, 12, 30)).days)
+            )
+
+        data = [
+            [
+                i + 1,
+                r.box,
+                r.file_no,
+                r.code,
+                r.inventory_title,
+                date_cell(r.start),
+                date_cell(r.end),
+                _sheets_cell(r, rng),
+                r.retention,
+                r.notes,
+            ]
+            for i, r in enumerate(loc.rows)
+        ]
         name = "muc-luc-ho-so-2016-2024.xlsx"
-        prov = write_xlsx(folder / name, title_block,
-                          ["STT", "Hộp số", "Hồ sơ số", "Số, ký hiệu hồ sơ", "Tiêu đề hồ sơ",
-                           "Thời gian", "Số tờ", "Thời hạn bảo quản", "Ghi chú"],
-                          [SheetPlan("Mục lục 01", data, "full")],
-                          two_row_dates=(5, "Bắt đầu", "Kết thúc"), blank_every=60,
-                          footer=footer)
+        prov = write_xlsx(
+            folder / name,
+            title_block,
+            [
+                "STT",
+                "Hộp số",
+                "Hồ sơ số",
+                "Số, ký hiệu hồ sơ",
+                "Tiêu đề hồ sơ",
+                "Thời gian",
+                "Số tờ",
+                "Thời hạn bảo quản",
+                "Ghi chú",
+            ],
+            [SheetPlan("Mục lục 01", data, "full")],
+            two_row_dates=(5, "Bắt đầu", "Kết thúc"),
+            blank_every=60,
+            footer=footer,
+        )
     elif spec.style == "box_file":
-        groups = [("2015-2017", 2015, 2017, "full"), ("2018-2020", 2018, 2020, "repeat"),
-                  ("2021-2024", 2021, 2024, "none")]
+        groups = [
+            ("2015-2017", 2015, 2017, "full"),
+            ("2018-2020", 2018, 2020, "repeat"),
+            ("2021-2024", 2021, 2024, "none"),
+        ]
         plans = []
         stt = 0
         for sheet, y0, y1, header in groups:
@@ -210,34 +275,109 @@ def _inventory(loc: DemoLocality, base: Path) -> None:
             for r in loc.rows:
                 if y0 <= r.title.year <= y1:
                     stt += 1
-                    rows.append([stt, r.box, r.file_no, r.inventory_title, r.title.year,
-                                 _sheets_cell(r, rng), r.retention, r.notes])
+                    rows.append(
+                        [
+                            stt,
+                            r.box,
+                            r.file_no,
+                            r.inventory_title,
+                            r.title.year,
+                            _sheets_cell(r, rng),
+                            r.retention,
+                            r.notes,
+                        ]
+                    )
             plans.append(SheetPlan(sheet, rows, header))
         name = "muc-luc-dien-lac.xlsx"
-        prov = write_xlsx(folder / name, title_block,
-                          ["Số TT", "Hộp số", "Hồ sơ số", "Tiêu đề hồ sơ", "Năm", "Số tờ",
-                           "Thời hạn bảo quản", "Ghi chú"], plans, transform=nfd,
-                          numbered_row=False)
+        prov = write_xlsx(
+            folder / name,
+            title_block,
+            [
+                "Số TT",
+                "Hộp số",
+                "Hồ sơ số",
+                "Tiêu đề hồ sơ",
+                "Năm",
+                "Số tờ",
+                "Thời hạn bảo quản",
+                "Ghi chú",
+            ],
+            plans,
+            transform=nfd,
+            numbered_row=False,
+        )
     elif spec.style == "number_title":
+
         def range_cell(r: DemoRecord) -> str:
             y = r.title.year
-            return rng.choice([f"{y}", f"{r.start:%m/%Y} - {r.end:%m/%Y}", f"{y}-{y}",
-                               f"Quý {rng.choice(['I', 'II', 'III', 'IV'])}/{y}"])
-        data = [[i + 1, r.file_no, r.inventory_title, range_cell(r), _sheets_cell(r, rng),
-                 r.retention, r.notes] for i, r in enumerate(loc.rows)]
+            return rng.choice(
+                [
+                    f"{y}",
+                    f"{r.start:%m/%Y} - {r.end:%m/%Y}",
+                    f"{y}-{y}",
+                    f"Quý {rng.choice(['I', 'II', 'III', 'IV'])}/{y}",
+                ]
+            )
+
+        data = [
+            [
+                i + 1,
+                r.file_no,
+                r.inventory_title,
+                range_cell(r),
+                _sheets_cell(r, rng),
+                r.retention,
+                r.notes,
+            ]
+            for i, r in enumerate(loc.rows)
+        ]
         name = "muc-luc-cam-lam-tcvn3.xlsx"
-        prov = write_xlsx(folder / name, title_block,
-                          ["STT", "Hồ sơ số", "Tiêu đề hồ sơ", "Thời gian bắt đầu - kết thúc",
-                           "Số tờ", "THBQ", "Ghi chú"],
-                          [SheetPlan("Sheet1", data, "full")], transform=tcvn3,
-                          blank_every=45, footer=footer)
+        prov = write_xlsx(
+            folder / name,
+            title_block,
+            [
+                "STT",
+                "Hồ sơ số",
+                "Tiêu đề hồ sơ",
+                "Thời gian bắt đầu - kết thúc",
+                "Số tờ",
+                "THBQ",
+                "Ghi chú",
+            ],
+            [SheetPlan("Sheet1", data, "full")],
+            transform=tcvn3,
+            blank_every=45,
+            footer=footer,
+        )
     else:
-        data = [[i + 1, r.code, r.inventory_title, f"{r.start:%m/%Y}", f"{r.end:%m/%Y}",
-                 r.sheets, r.retention, r.notes] for i, r in enumerate(loc.rows)]
+        data = [
+            [
+                i + 1,
+                r.code,
+                r.inventory_title,
+                f"{r.start:%m/%Y}",
+                f"{r.end:%m/%Y}",
+                r.sheets,
+                r.retention,
+                r.notes,
+            ]
+            for i, r in enumerate(loc.rows)
+        ]
         name = "muc-luc-truong-sa.csv"
-        prov = write_cp1258_csv(folder / name,
-                                ["STT", "Số, ký hiệu hồ sơ", "Tiêu đề hồ sơ", "Thời gian bắt đầu",
-                                 "Thời gian kết thúc", "Số tờ", "THBQ", "Ghi chú"], data)
+        prov = write_cp1258_csv(
+            folder / name,
+            [
+                "STT",
+                "Số, ký hiệu hồ sơ",
+                "Tiêu đề hồ sơ",
+                "Thời gian bắt đầu",
+                "Thời gian kết thúc",
+                "Số tờ",
+                "THBQ",
+                "Ghi chú",
+            ],
+            data,
+        )
     if spec.style == "box_file":
         # Rows were written sheet by sheet; map provenance back to the rows in that order.
         ordered = [r for _, y0, y1, _ in groups for r in loc.rows if y0 <= r.title.year <= y1]
@@ -252,6 +392,7 @@ def _inventory(loc: DemoLocality, base: Path) -> None:
 
 
 # -- scans -------------------------------------------------------------------------------------
+
 
 def _page_count(rec: DemoRecord, rng: random.Random) -> int:
     if rec.fate == "short":
@@ -330,34 +471,59 @@ def _scans(loc: DemoLocality) -> list[dict[str, object]]:
         pages = _page_count(rec, rng)
         if rec.fate == "ambiguous":
             cut = typed_title(rec.title.text.split(", thửa")[0], rng, 200)
-            loc.write(f"{cut}.pdf", sf.pdf_bytes(rec.title.text, pages, rng), rec,
-                      "needs_review", "ambiguous")
+            loc.write(
+                f"{cut}.pdf",
+                sf.pdf_bytes(rec.title.text, pages, rng),
+                rec,
+                "needs_review",
+                "ambiguous",
+            )
             continue
         relpath, kind = _scan_name(loc, rec, counter)
         _write_scan(loc, rec, relpath, kind, pages)
         if loc.spec.style == "sidecar":
             with_code = rng.random() < 0.9
-            sidecar.append({"Tên tệp": relpath, "Mã hồ sơ": rec.code if with_code else "",
-                            "Tiêu đề hồ sơ": rec.title.text, "Số lượng trang": pages,
-                            "Thời gian bắt đầu": f"{rec.start:%d/%m/%Y}"})
+            sidecar.append(
+                {
+                    "Tên tệp": relpath,
+                    "Mã hồ sơ": rec.code if with_code else "",
+                    "Tiêu đề hồ sơ": rec.title.text,
+                    "Số lượng trang": pages,
+                    "Thời gian bắt đầu": f"{rec.start:%d/%m/%Y}",
+                }
+            )
     return sidecar
 
 
 def _extras(loc: DemoLocality) -> None:
     """Byte-identical copies under other names, orphans, and a system file."""
     rng = loc.rng
-    fine = [f for f in loc.files if f.expected == "matched" and f.record is not None
-            and f.record.fate == "ok" and not f.path.endswith(".jpg")]
+    fine = [
+        f
+        for f in loc.files
+        if f.expected == "matched"
+        and f.record is not None
+        and f.record.fate == "ok"
+        and not f.path.endswith(".jpg")
+    ]
     for k, original in enumerate(rng.sample(fine, 2)):
         data = (loc.root / original.path).read_bytes()
-        loc.write(f"ban sao/ban sao {k + 1}.pdf" if original.path.endswith(".pdf")
-                  else f"ban sao/ban sao {k + 1}.tif", data, original.record, "duplicate",
-                  "duplicate")
+        loc.write(
+            f"ban sao/ban sao {k + 1}.pdf"
+            if original.path.endswith(".pdf")
+            else f"ban sao/ban sao {k + 1}.tif",
+            data,
+            original.record,
+            "duplicate",
+            "duplicate",
+        )
     orphans = {
         "code": [f"2019/H56.{loc.spec.code}.2019.9991.pdf", "tai lieu khac/scan_0001.pdf"],
         "box_file": ["Hop 99/HS 999.pdf", "khac/IMG_4471.pdf"],
-        "number_title": ["999 - Bien ban ban giao tai san co quan nam 2010.pdf",
-                         "scan chua dat ten.pdf"],
+        "number_title": [
+            "999 - Bien ban ban giao tai san co quan nam 2010.pdf",
+            "scan chua dat ten.pdf",
+        ],
         "sidecar": ["IMG_999001.pdf", "IMG_999002.pdf"],
     }[loc.spec.style]
     for path in orphans:
@@ -369,26 +535,41 @@ def _truth(locs: list[DemoLocality], base: Path) -> None:
     record_rows, file_rows = [], []
     for loc in locs:
         for rec in loc.rows:
-            expected = {"ok": "digitized", "missing": "missing", "short": "page_mismatch",
-                        "truncated": "damaged_scan", "empty": "damaged_scan",
-                        "ambiguous": "needs_review", "repeat": "duplicate_entry"}[rec.fate]
-            record_rows.append({
-                "locality": loc.spec.name, "source_file": rec.source_file,
-                "source_sheet": rec.source_sheet, "source_row": rec.source_row,
-                "record_code": rec.code, "title": rec.inventory_title,
-                "expected_status": expected,
-                "injected": "" if rec.fate == "ok" else rec.fate,
-                "true_paths": "|".join(rec.paths),
-            })
+            expected = {
+                "ok": "digitized",
+                "missing": "missing",
+                "short": "page_mismatch",
+                "truncated": "damaged_scan",
+                "empty": "damaged_scan",
+                "ambiguous": "needs_review",
+                "repeat": "duplicate_entry",
+            }[rec.fate]
+            record_rows.append(
+                {
+                    "locality": loc.spec.name,
+                    "source_file": rec.source_file,
+                    "source_sheet": rec.source_sheet,
+                    "source_row": rec.source_row,
+                    "record_code": rec.code,
+                    "title": rec.inventory_title,
+                    "expected_status": expected,
+                    "injected": "" if rec.fate == "ok" else rec.fate,
+                    "true_paths": "|".join(rec.paths),
+                }
+            )
         for f in loc.files:
             rec = f.record
-            file_rows.append({
-                "locality": loc.spec.name, "path": f.path, "expected_status": f.expected,
-                "injected": f.injected,
-                "source_file": rec.source_file if rec else "",
-                "source_sheet": rec.source_sheet if rec else "",
-                "source_row": rec.source_row if rec else "",
-            })
+            file_rows.append(
+                {
+                    "locality": loc.spec.name,
+                    "path": f.path,
+                    "expected_status": f.expected,
+                    "injected": f.injected,
+                    "source_file": rec.source_file if rec else "",
+                    "source_sheet": rec.source_sheet if rec else "",
+                    "source_row": rec.source_row if rec else "",
+                }
+            )
     folder = base / "ground_truth"
     folder.mkdir(parents=True, exist_ok=True)
     pd.DataFrame(record_rows).to_csv(folder / "records.csv", index=False)
@@ -488,9 +669,15 @@ def deliver_demo(out: str | Path) -> int:
     return moved
 
 
-def generate_demo(out: str | Path, seed: int = 2025, rows: int = 300,
-                  localities: int = 4, force: bool = False,
-                  progress: Callable[[str], None] | None = None, hold_back: float = 0.0) -> Path:
+def generate_demo(
+    out: str | Path,
+    seed: int = 2025,
+    rows: int = 300,
+    localities: int = 4,
+    force: bool = False,
+    progress: Callable[[str], None] | None = None,
+    hold_back: float = 0.0,
+) -> Path:
     """Write the demo province to ``out``; return its project file.
 
     The same seed and sizes always give the same files (the same names and sizes; the bytes but
@@ -523,8 +710,9 @@ def generate_demo(out: str | Path, seed: int = 2025, rows: int = 300,
         sidecar = _scans(loc)
         _extras(loc)
         if sidecar:
-            pd.DataFrame(sidecar).to_csv(loc.root / "metadata.csv", index=False,
-                                         encoding="utf-8-sig")
+            pd.DataFrame(sidecar).to_csv(
+                loc.root / "metadata.csv", index=False, encoding="utf-8-sig"
+            )
         _hold_back(loc, base, hold_back)
         locs.append(loc)
     _truth(locs, base)

@@ -22,8 +22,11 @@ def _page(label: str, number: int, rng: random.Random) -> Image.Image:
     draw.text((6, 150), f"{number}", fill=0)
     for _ in range(12):
         x0, y0 = rng.randrange(PAGE_SIZE[0]), rng.randrange(20, 140)
-        draw.line((x0, y0, x0 + rng.randrange(10, 60), y0 + rng.randrange(-3, 4)),
-                  fill=rng.randrange(0, 120), width=1)
+        draw.line(
+            (x0, y0, x0 + rng.randrange(10, 60), y0 + rng.randrange(-3, 4)),
+            fill=rng.randrange(0, 120),
+            width=1,
+        )
     return image
 
 
@@ -41,8 +44,14 @@ def pdf_bytes(label: str, count: int, rng: random.Random) -> bytes:
 def tiff_bytes(label: str, count: int, rng: random.Random) -> bytes:
     images = pages(label, count, rng)
     buffer = io.BytesIO()
-    images[0].save(buffer, "TIFF", save_all=True, append_images=images[1:],
-                   compression="tiff_deflate", dpi=(DPI, DPI))
+    images[0].save(
+        buffer,
+        "TIFF",
+        save_all=True,
+        append_images=images[1:],
+        compression="tiff_deflate",
+        dpi=(DPI, DPI),
+    )
     return buffer.getvalue()
 
 

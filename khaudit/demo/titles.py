@@ -12,22 +12,94 @@ from dataclasses import dataclass
 
 from ..textnorm import strip_marks
 
-SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng",
-            "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Trương", "Lương", "Châu"]
+SURNAMES = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "Đinh",
+    "Trương",
+    "Lương",
+    "Châu",
+]
 MIDDLE_M = ["Văn", "Hữu", "Đức", "Minh", "Quốc", "Thành", "Công", "Ngọc", "Xuân", "Hoàng"]
 MIDDLE_F = ["Thị", "Ngọc", "Thu", "Thanh", "Kim", "Bích", "Mỹ", "Diệu", "Hồng", "Phương"]
-GIVEN_M = ["An", "Bình", "Cường", "Dũng", "Hải", "Hùng", "Khánh", "Long", "Nam", "Phúc",
-           "Quang", "Sơn", "Tài", "Thắng", "Trung", "Tuấn", "Việt", "Vinh", "Hiếu", "Lộc"]
-GIVEN_F = ["Anh", "Châu", "Dung", "Giang", "Hà", "Hạnh", "Hương", "Lan", "Linh", "Mai",
-           "Nga", "Nhung", "Oanh", "Phượng", "Quyên", "Thảo", "Trang", "Uyên", "Vân", "Yến"]
-TOPICS = ["kiện toàn Ban chỉ đạo phòng chống thiên tai", "phê duyệt kế hoạch sử dụng đất",
-          "thành lập Tổ công tác chuyển đổi số", "giao chỉ tiêu thu ngân sách",
-          "phân bổ kinh phí sửa chữa trường học", "tổ chức Đại hội thể dục thể thao",
-          "triển khai công tác phòng chống dịch bệnh", "bồi thường giải phóng mặt bằng",
-          "xây dựng nông thôn mới", "cải cách thủ tục hành chính"]
-REPORTS = ["Báo cáo tình hình KT-XH năm {y}", "Kế hoạch phát triển KT-XH năm {y}",
-           "Báo cáo tổng kết công tác tư pháp năm {y}", "Báo cáo kết quả thu chi ngân sách năm {y}",
-           "Báo cáo công tác cải cách hành chính năm {y}", "Kế hoạch phòng chống thiên tai năm {y}"]
+GIVEN_M = [
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Hải",
+    "Hùng",
+    "Khánh",
+    "Long",
+    "Nam",
+    "Phúc",
+    "Quang",
+    "Sơn",
+    "Tài",
+    "Thắng",
+    "Trung",
+    "Tuấn",
+    "Việt",
+    "Vinh",
+    "Hiếu",
+    "Lộc",
+]
+GIVEN_F = [
+    "Anh",
+    "Châu",
+    "Dung",
+    "Giang",
+    "Hà",
+    "Hạnh",
+    "Hương",
+    "Lan",
+    "Linh",
+    "Mai",
+    "Nga",
+    "Nhung",
+    "Oanh",
+    "Phượng",
+    "Quyên",
+    "Thảo",
+    "Trang",
+    "Uyên",
+    "Vân",
+    "Yến",
+]
+TOPICS = [
+    "kiện toàn Ban chỉ đạo phòng chống thiên tai",
+    "phê duyệt kế hoạch sử dụng đất",
+    "thành lập Tổ công tác chuyển đổi số",
+    "giao chỉ tiêu thu ngân sách",
+    "phân bổ kinh phí sửa chữa trường học",
+    "tổ chức Đại hội thể dục thể thao",
+    "triển khai công tác phòng chống dịch bệnh",
+    "bồi thường giải phóng mặt bằng",
+    "xây dựng nông thôn mới",
+    "cải cách thủ tục hành chính",
+]
+REPORTS = [
+    "Báo cáo tình hình KT-XH năm {y}",
+    "Kế hoạch phát triển KT-XH năm {y}",
+    "Báo cáo tổng kết công tác tư pháp năm {y}",
+    "Báo cáo kết quả thu chi ngân sách năm {y}",
+    "Báo cáo công tác cải cách hành chính năm {y}",
+    "Kế hoạch phòng chống thiên tai năm {y}",
+]
 
 
 @dataclass
@@ -50,8 +122,11 @@ def _title(rng: random.Random, year: int, place: str) -> Title:
         name, female = person(rng)
         who = "bà" if female else "ông"
         parcel, sheet = rng.randint(5, 900), rng.randint(1, 60)
-        return Title(f"Hồ sơ cấp GCN QSDĐ cho hộ {who} {name}, thửa đất số {parcel}, "
-                     f"tờ bản đồ số {sheet}", "land", year)
+        return Title(
+            f"Hồ sơ cấp GCN QSDĐ cho hộ {who} {name}, thửa đất số {parcel}, tờ bản đồ số {sheet}",
+            "land",
+            year,
+        )
     if roll < 0.5:
         groom, _ = person(rng, female=False)
         bride, _ = person(rng, female=True)
@@ -59,18 +134,27 @@ def _title(rng: random.Random, year: int, place: str) -> Title:
     if roll < 0.62:
         name, female = person(rng)
         who = "bà" if female else "ông"
-        return Title(f"Hồ sơ cấp giấy phép xây dựng nhà ở riêng lẻ cho hộ {who} {name}, "
-                     f"thửa đất số {rng.randint(5, 900)}", "permit", year)
+        return Title(
+            f"Hồ sơ cấp giấy phép xây dựng nhà ở riêng lẻ cho hộ {who} {name}, "
+            f"thửa đất số {rng.randint(5, 900)}",
+            "permit",
+            year,
+        )
     if roll < 0.72:
         name, _ = person(rng)
         return Title(f"Hồ sơ đăng ký khai sinh cho cháu {name}", "birth", year)
     if roll < 0.84:
         return Title(rng.choice(REPORTS).format(y=year), "report", year)
     if roll < 0.95:
-        return Title(f"Quyết định của UBND {place} về việc {rng.choice(TOPICS)} năm {year}",
-                     "decision", year)
-    return Title(f"Biên bản kỳ họp thứ {rng.randint(1, 12)} HĐND {place} khóa "
-                 f"{rng.choice(['X', 'XI', 'XII'])} năm {year}", "council", year)
+        return Title(
+            f"Quyết định của UBND {place} về việc {rng.choice(TOPICS)} năm {year}", "decision", year
+        )
+    return Title(
+        f"Biên bản kỳ họp thứ {rng.randint(1, 12)} HĐND {place} khóa "
+        f"{rng.choice(['X', 'XI', 'XII'])} năm {year}",
+        "council",
+        year,
+    )
 
 
 def twin_of(rng: random.Random, title: Title) -> Title:
@@ -82,15 +166,15 @@ def twin_of(rng: random.Random, title: Title) -> Title:
         new = f"{head}thửa đất số {int(number) + rng.choice([1, 2, 10])}"
         return Title(new + ("," + rest if rest else ""), title.kind, title.year)
     if str(title.year) in text:
-        return Title(text.replace(str(title.year), str(title.year + 1)), title.kind,
-                     title.year + 1)
+        return Title(text.replace(str(title.year), str(title.year + 1)), title.kind, title.year + 1)
     name, _ = person(rng)
     words = text.split()
     return Title(" ".join(words[:-3] + name.split()), title.kind, title.year)
 
 
-def make_titles(rng: random.Random, n: int, years: tuple[int, int], place: str,
-                twin_share: float = 0.15) -> list[Title]:
+def make_titles(
+    rng: random.Random, n: int, years: tuple[int, int], place: str, twin_share: float = 0.15
+) -> list[Title]:
     """``n`` titles in year order, about ``twin_share`` of them near-twins of a neighbour."""
     titles: list[Title] = []
     seen: set[str] = set()
@@ -124,5 +208,5 @@ def drop_letter(text: str, rng: random.Random) -> str:
         return text
     i = rng.choice(long_words)
     j = rng.randrange(1, len(words[i]) - 1)
-    words[i] = words[i][:j] + words[i][j + 1:]
+    words[i] = words[i][:j] + words[i][j + 1 :]
     return " ".join(words)

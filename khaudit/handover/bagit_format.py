@@ -115,8 +115,9 @@ def open_in_bag(bag_fd: int, rel: str) -> int:
                 raise _component_error(exc, fd, part) from None
             opened.append(fd)
         try:
-            leaf = os.open(parts[-1], os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY,
-                           dir_fd=fd)
+            leaf = os.open(
+                parts[-1], os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY, dir_fd=fd
+            )
         except OSError as exc:
             raise _component_error(exc, fd, parts[-1]) from None
     finally:
@@ -172,11 +173,15 @@ def decode_tag(data: bytes, encoding: str) -> tuple[str, list[Finding]]:
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        findings.append(Finding("encoding", line, "bag.not_encoded",
-                                {"encoding": encoding, "offset": exc.start}))
-        text = data.decode("utf-8" if encoding.lower().startswith("utf") else "latin-1",
-                           "surrogateescape")
+        line = data[: exc.start].count(b"\n") + 1
+        findings.append(
+            Finding(
+                "encoding", line, "bag.not_encoded", {"encoding": encoding, "offset": exc.start}
+            )
+        )
+        text = data.decode(
+            "utf-8" if encoding.lower().startswith("utf") else "latin-1", "surrogateescape"
+        )
     return text.removeprefix("\ufeff"), findings
 
 
@@ -201,8 +206,9 @@ def nfc(path: str) -> str:
     return path if path.isascii() else unicodedata.normalize("NFC", path)
 
 
-def read_manifest(text: str, version: tuple[int, int], payload: bool
-                  ) -> tuple[list[ManifestEntry], list[Finding]]:
+def read_manifest(
+    text: str, version: tuple[int, int], payload: bool
+) -> tuple[list[ManifestEntry], list[Finding]]:
     """Entries of a manifest and what was found in it (bad lines, unsafe paths, repeats).
 
     A repeat with the same digest (also after Unicode normalisation) was tolerated before
@@ -235,9 +241,15 @@ def read_manifest(text: str, version: tuple[int, int], payload: bool
         first = entries.get(key)
         if first is not None:
             same = first.digest == digest
-            findings.append(Finding("repeat", number, "bag.repeat" if same else "bag.repeat_other",
-                                    {"first": first.line},
-                                    warning=same and version < (1, 0)))
+            findings.append(
+                Finding(
+                    "repeat",
+                    number,
+                    "bag.repeat" if same else "bag.repeat_other",
+                    {"first": first.line},
+                    warning=same and version < (1, 0),
+                )
+            )
             continue
         entries[key] = ManifestEntry(digest, rel, number)
     return list(entries.values()), findings

@@ -149,15 +149,25 @@ class _Collected:
     scan_roots: list[str]  # absolute
 
 
-def _scans(rows: pd.DataFrame, prefix: dict[str, str], labels: dict[str, str], rehash: bool,
-           collected: _Collected) -> None:
+def _scans(
+    rows: pd.DataFrame,
+    prefix: dict[str, str],
+    labels: dict[str, str],
+    rehash: bool,
+    collected: _Collected,
+) -> None:
     """The locality's scans: a file whose size, mtime and inode are still the audited ones
     takes its SHA-256 from the run (when the audit computed it). Links, FIFOs and devices are
     not packaged: they count as gone."""
     for root, path, xxh, sha, size, mtime, inode in zip(
-            rows["root"].tolist(), rows["path"].tolist(), rows["xxh3_128"].tolist(),
-            rows["sha256"].tolist(), rows["size"].tolist(), rows["mtime"].tolist(),
-            rows["inode"].tolist()):
+        rows["root"].tolist(),
+        rows["path"].tolist(),
+        rows["xxh3_128"].tolist(),
+        rows["sha256"].tolist(),
+        rows["size"].tolist(),
+        rows["mtime"].tolist(),
+        rows["inode"].tolist(),
+    ):
         source = f"{prefix[root]}/{path}"
         try:
             st = os.lstat(source)
@@ -167,8 +177,13 @@ def _scans(rows: pd.DataFrame, prefix: dict[str, str], labels: dict[str, str], r
         if not stat.S_ISREG(st.st_mode):
             collected.missing.append(source)
             continue
-        item = PayloadFile(source, _scan_bag_path(labels[root], path), st.st_size,
-                           expected_xxh3=str(xxh), key=(root, path))
+        item = PayloadFile(
+            source,
+            _scan_bag_path(labels[root], path),
+            st.st_size,
+            expected_xxh3=str(xxh),
+            key=(root, path),
+        )
         if not rehash and sha and (st.st_size, st.st_mtime, st.st_ino) == (size, mtime, inode):
             item.sha256 = sha
             collected.from_catalogue += 1
@@ -185,8 +200,7 @@ def _labels(roots: list[str]) -> dict[str, str]:
     return labels
 
 
-def _collect(run_dir: Path, locality: str, rehash: bool, project_file: Path | None
-             ) -> _Collected:
+def _collect(run_dir: Path, locality: str, rehash: bool, project_file: Path | None) -> _Collected:
     """Every payload file with the SHA-256 already known; and the files that are gone."""
     run = load_run(run_dir)
     stale = run.verify_tables()
@@ -198,9 +212,11 @@ def _collect(run_dir: Path, locality: str, rehash: bool, project_file: Path | No
         raise KhauditError(t("err.package.project", run_dir=run_dir, location=location))
     project = load_project(location)
     base = str(project.base)
-    mine = pd.read_parquet(run.path / "files.parquet",
-                           columns=["locality", "root", "path", "xxh3_128", "sha256", "size",
-                                    "mtime", "inode"], filters=[("locality", "==", name)])
+    mine = pd.read_parquet(
+        run.path / "files.parquet",
+        columns=["locality", "root", "path", "xxh3_128", "sha256", "size", "mtime", "inode"],
+        filters=[("locality", "==", name)],
+    )
     ignored = run.table("ignored_files")
     if len(ignored):
         ignored = ignored[(ignored["locality"] == name) & (ignored["role"] == "sidecar")]
@@ -210,15 +226,25 @@ def _collect(run_dir: Path, locality: str, rehash: bool, project_file: Path | No
     collected = _Collected(run, name, [], [], 0, labels, list(prefix.values()))
     payload, missing = collected.payload, collected.missing
     _scans(mine, prefix, labels, rehash, collected)
-    for root, path, xxh in (zip(ignored["root"].tolist(), ignored["path"].tolist(),
-                                ignored["xxh3_128"].tolist()) if len(ignored) else ()):
+    for root, path, xxh in (
+        zip(ignored["root"].tolist(), ignored["path"].tolist(), ignored["xxh3_128"].tolist())
+        if len(ignored)
+        else ()
+    ):
         source = f"{prefix[root]}/{path}"
         size = _regular_size(source)
         if size is None:
             missing.append(source)
             continue
-        payload.append(PayloadFile(source, _scan_bag_path(labels[root], path), size,
-                                   expected_xxh3=str(xxh), key=(root, path)))
+        payload.append(
+            PayloadFile(
+                source,
+                _scan_bag_path(labels[root], path),
+                size,
+                expected_xxh3=str(xxh),
+                key=(root, path),
+            )
+        )
     lacking = [p for p in payload if p.expected_xxh3 and not p.sha256]
     if lacking and not rehash and project.scan.catalogue and Path(project.scan.catalogue).exists():
         collected.from_catalogue += _from_catalogue(project.scan.catalogue, lacking, prefix)
@@ -235,8 +261,9 @@ def _collect(run_dir: Path, locality: str, rehash: bool, project_file: Path | No
     for report_name in REPORT_FILES:
         size = _regular_size(str(report / report_name))
         if size is not None:
-            payload.append(PayloadFile(str(report / report_name), f"data/report/{report_name}",
-                                       size))
+            payload.append(
+                PayloadFile(str(report / report_name), f"data/report/{report_name}", size)
+            )
     return collected
 
 
@@ -257,18 +284,28 @@ def _locality_run(run: Run, name: str, folder: Path) -> list[PayloadFile]:
         folder.mkdir(parents=True)
         for file in meta["tables"]:
             shutil.copyfile(run.path / file, folder / file)
-        (folder / "run.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2,
-                                                    default=str), encoding="utf-8")
+        (folder / "run.json").write_text(
+            json.dumps(meta, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+        )
         written = meta
     else:
         meta.pop("tables", None)
-        written = write_run(folder, {table: run.locality_table(table, name)
-                                     for table in TABLES}, meta)
-    return [PayloadFile(str(folder / file), f"data/run/{file}", (folder / file).stat().st_size,
-                        sha256=digest) for file, digest in written["tables"].items()] + [
-        PayloadFile(str(folder / "run.json"), "data/run/run.json",
-                    (folder / "run.json").stat().st_size,
-                    sha256=_sha256(str(folder / "run.json"))[0])]
+        written = write_run(
+            folder, {table: run.locality_table(table, name) for table in TABLES}, meta
+        )
+    return [
+        PayloadFile(
+            str(folder / file), f"data/run/{file}", (folder / file).stat().st_size, sha256=digest
+        )
+        for file, digest in written["tables"].items()
+    ] + [
+        PayloadFile(
+            str(folder / "run.json"),
+            "data/run/run.json",
+            (folder / "run.json").stat().st_size,
+            sha256=_sha256(str(folder / "run.json"))[0],
+        )
+    ]
 
 
 _PLAIN = re.compile(r"[A-Za-z0-9/._~ -]*")
@@ -308,8 +345,13 @@ def _copy_bytes(src: int, dst: int, size: int) -> None:
             done += n
         return
     except OSError as exc:
-        if exc.errno not in (errno.EXDEV, errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP,
-                             errno.EBADF):
+        if exc.errno not in (
+            errno.EXDEV,
+            errno.EINVAL,
+            errno.ENOSYS,
+            errno.EOPNOTSUPP,
+            errno.EBADF,
+        ):
             raise
     os.lseek(src, done, os.SEEK_SET)
     os.lseek(dst, done, os.SEEK_SET)
@@ -341,7 +383,9 @@ def _from_catalogue(catalogue: Path, items: list[PayloadFile], prefix: dict[str,
             root, path = item.key
             row = cat.db.execute(
                 "SELECT size, mtime_ns, inode, sha256, xxh3_128 FROM files "
-                "WHERE root = ? AND path = ?", (os.path.realpath(prefix[root]), path)).fetchone()
+                "WHERE root = ? AND path = ?",
+                (os.path.realpath(prefix[root]), path),
+            ).fetchone()
             if not row or not row[3] or row[4] != item.expected_xxh3:
                 continue
             st = os.stat(item.source)
@@ -359,12 +403,13 @@ def _hash_unknown(payload: list[PayloadFile], workers: int) -> int:
     """Hash the files whose SHA-256 is not known yet; KhauditError when a scan changed since
     the audit (its xxh3 differs). The number of files read."""
     todo = [p for p in payload if not p.sha256]
-    chunks = [todo[i:i + 16] for i in range(0, len(todo), 16)]
+    chunks = [todo[i : i + 16] for i in range(0, len(todo), 16)]
     if sum(p.size for p in todo) < 256 << 20:
         workers = 1  # a few small files: starting worker processes costs more than it saves
     changed = []
-    for chunk, results in zip(chunks, stream_map(_hash_job, ([p.source for p in c]
-                                                             for c in chunks), workers=workers)):
+    for chunk, results in zip(
+        chunks, stream_map(_hash_job, ([p.source for p in c] for c in chunks), workers=workers)
+    ):
         for p, (sha, xxh) in zip(chunk, results):
             p.sha256 = sha
             if p.expected_xxh3 and xxh != p.expected_xxh3:
@@ -374,8 +419,9 @@ def _hash_unknown(payload: list[PayloadFile], workers: int) -> int:
     return len(todo)
 
 
-def _place_payload(staging: Path, payload: list[PayloadFile], mode: str,
-                   result: PackageResult) -> list[str]:
+def _place_payload(
+    staging: Path, payload: list[PayloadFile], mode: str, result: PackageResult
+) -> list[str]:
     """Copy, clone or link each payload file into the staging bag (threads overlap the system
     calls); in fetch mode list the scans instead. The fetch.txt lines."""
     fetch_lines = []
@@ -406,23 +452,34 @@ def _place_payload(staging: Path, payload: list[PayloadFile], mode: str,
     return fetch_lines
 
 
-def _write_tags(staging: Path, payload: list[PayloadFile], fetch_lines: list[str],
-                info: list[tuple[str, str]]) -> None:
+def _write_tags(
+    staging: Path, payload: list[PayloadFile], fetch_lines: list[str], info: list[tuple[str, str]]
+) -> None:
     (staging / "data").mkdir(exist_ok=True)
     (staging / "bagit.txt").write_text(BAGIT_TXT, encoding="utf-8", newline="\n")
     write_manifest(staging / "manifest-sha256.txt", [(p.sha256, p.bag_path) for p in payload])
     if fetch_lines:
         (staging / "fetch.txt").write_text("".join(fetch_lines), encoding="utf-8", newline="\n")
     write_bag_info(staging / "bag-info.txt", info)
-    tags = [name for name in ("bagit.txt", "bag-info.txt", "manifest-sha256.txt", "fetch.txt")
-            if (staging / name).exists()]
-    write_manifest(staging / "tagmanifest-sha256.txt",
-                   [(_sha256(str(staging / t))[0], t) for t in tags])
+    tags = [
+        name
+        for name in ("bagit.txt", "bag-info.txt", "manifest-sha256.txt", "fetch.txt")
+        if (staging / name).exists()
+    ]
+    write_manifest(
+        staging / "tagmanifest-sha256.txt", [(_sha256(str(staging / t))[0], t) for t in tags]
+    )
 
 
-def package_locality(run_dir: str | Path, locality: str, out: str | Path, mode: str = "copy",
-                     rehash: bool = False, project: str | Path | None = None,
-                     workers: int = 0) -> PackageResult:
+def package_locality(
+    run_dir: str | Path,
+    locality: str,
+    out: str | Path,
+    mode: str = "copy",
+    rehash: bool = False,
+    project: str | Path | None = None,
+    workers: int = 0,
+) -> PackageResult:
     """Write the handover bag of one locality of a run to ``out`` (which must not exist, nor be
     inside a scan root). ``mode``: "copy" (default; reflinks where possible), "link" (hard
     links: the bag's files are the originals; a warning says so), "fetch" (scans left in
@@ -435,22 +492,38 @@ def package_locality(run_dir: str | Path, locality: str, out: str | Path, mode: 
     collected = _collect(run_dir, locality, rehash, Path(project) if project else None)
     check_out(out, collected.scan_roots)
     if collected.missing:
-        raise KhauditError(t("err.package.gone", n=len(collected.missing),
-                             examples=", ".join(collected.missing[:3])))
+        raise KhauditError(
+            t(
+                "err.package.gone",
+                n=len(collected.missing),
+                examples=", ".join(collected.missing[:3]),
+            )
+        )
     payload = collected.payload
     hashed = _hash_unknown(payload, workers)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    result = PackageResult(bag=out, files=0, bytes=0, hashed=hashed,
-                           from_catalogue=collected.from_catalogue, linked=0, copied=0, fetch=0)
+    result = PackageResult(
+        bag=out,
+        files=0,
+        bytes=0,
+        hashed=hashed,
+        from_catalogue=collected.from_catalogue,
+        linked=0,
+        copied=0,
+        fetch=0,
+    )
     if mode == "link":
         result.notes.append(t("package.link_warning"))
     try:
         payload += _locality_run(collected.run, collected.name, staging / "data" / "run")
         result.files, result.bytes = len(payload), sum(p.size for p in payload)
         fetch_lines = _place_payload(staging, payload, mode, result)
-        meta = {"locality": collected.name, "run": collected.run.meta,
-                "roots": {v: k for k, v in collected.labels.items()}}
+        meta = {
+            "locality": collected.name,
+            "run": collected.run.meta,
+            "roots": {v: k for k, v in collected.labels.items()},
+        }
         _write_tags(staging, payload, fetch_lines, _bag_info(meta, payload))
         os.replace(staging, out)
     except BaseException:
@@ -462,8 +535,9 @@ def package_locality(run_dir: str | Path, locality: str, out: str | Path, mode: 
 def _bag_info(meta: dict, payload: list[PayloadFile]) -> list[tuple[str, str]]:
     run = meta["run"]
     name = meta["locality"]
-    code = next((loc.get("code", "") for loc in run.get("localities", [])
-                 if loc["name"] == name), "")
+    code = next(
+        (loc.get("code", "") for loc in run.get("localities", []) if loc["name"] == name), ""
+    )
     counts = run.get("counts", {}).get(name, {})
     items = [
         ("Source-Organization", name),
@@ -483,5 +557,6 @@ def _bag_info(meta: dict, payload: list[PayloadFile]) -> list[tuple[str, str]]:
         items.append((f"KHAudit-Records-{status}", str(counts.get("records", {}).get(status, 0))))
     for status in FILE_STATUSES:
         items.append((f"KHAudit-Files-{status}", str(counts.get("files", {}).get(status, 0))))
-    return [(label, unicodedata.normalize("NFC", value).replace("\n", " "))
-            for label, value in items]
+    return [
+        (label, unicodedata.normalize("NFC", value).replace("\n", " ")) for label, value in items
+    ]

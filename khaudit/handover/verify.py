@@ -51,8 +51,21 @@ from .bagit_format import (
     tag_lines,
 )
 
-PROBLEM_KINDS = ("missing", "altered", "unexpected", "unsafe", "link", "oxum", "tag", "format",
-                 "not_fetched", "special", "size", "encoding", "repeat")
+PROBLEM_KINDS = (
+    "missing",
+    "altered",
+    "unexpected",
+    "unsafe",
+    "link",
+    "oxum",
+    "tag",
+    "format",
+    "not_fetched",
+    "special",
+    "size",
+    "encoding",
+    "repeat",
+)
 WARNING_KINDS = ("repeat", "md5sum", "relative", "case", "system", "oxum")
 
 
@@ -65,8 +78,10 @@ class BagProblem:
 
     def __str__(self) -> str:
         where = f" [{for_terminal(self.record)}]" if self.record else ""
-        return (f"{t('bag.kind.' + self.kind)}: {for_terminal(self.path)}: "
-                f"{for_terminal(self.detail)}{where}")
+        return (
+            f"{t('bag.kind.' + self.kind)}: {for_terminal(self.path)}: "
+            f"{for_terminal(self.detail)}{where}"
+        )
 
 
 @dataclass
@@ -126,8 +141,7 @@ def _declaration(bag: _Bag) -> bool:
         data = read_capped(bag.fd, "bagit.txt", DECLARATION_CAP)
     except BagFileError as exc:
         key = "bag.not_a_bag" if exc.kind == "missing" else exc.key
-        bag.problem(exc.kind if exc.kind != "missing" else "format", "bagit.txt", key,
-                    **exc.values)
+        bag.problem(exc.kind if exc.kind != "missing" else "format", "bagit.txt", key, **exc.values)
         return False
     if data.startswith(b"\xef\xbb\xbf"):
         bag.problem("format", "bagit.txt", "bag.bom")
@@ -150,8 +164,9 @@ def _declaration(bag: _Bag) -> bool:
     if bag.version >= (1, 0):
         for number, line in enumerate(tag_lines(text), 1):
             if not re.fullmatch(r"(BagIt-Version|Tag-File-Character-Encoding): \S+", line):
-                bag.problem("format", "bagit.txt", "bag.at_line", line=number,
-                            text=t("bag.bad_declaration"))
+                bag.problem(
+                    "format", "bagit.txt", "bag.at_line", line=number, text=t("bag.bad_declaration")
+                )
     return True
 
 
@@ -170,8 +185,13 @@ def _tag_files(bag: _Bag) -> dict[str, dict[str, str]]:
         elif not entry.is_file(follow_symlinks=False):
             bag.problem("special", entry.name, "bag.special")
         elif match.group(2) not in ALGORITHMS:
-            bag.problem("format", entry.name, "bag.unknown_algorithm",
-                        algorithm=match.group(2), known=", ".join(ALGORITHMS))
+            bag.problem(
+                "format",
+                entry.name,
+                "bag.unknown_algorithm",
+                algorithm=match.group(2),
+                known=", ".join(ALGORITHMS),
+            )
         else:
             found[match.group(1)][match.group(2)] = entry.name
     return found
@@ -197,8 +217,9 @@ def _tag_manifests(bag: _Bag, names: dict[str, str]) -> None:
             finally:
                 os.close(fd)
             if digest != entry.digest:
-                bag.problem("tag", entry.path, "bag.tag_differs", algorithm=algorithm,
-                            manifest=name)
+                bag.problem(
+                    "tag", entry.path, "bag.tag_differs", algorithm=algorithm, manifest=name
+                )
 
 
 def _bag_info(bag: _Bag) -> None:
@@ -238,10 +259,14 @@ def _fetch(bag: _Bag) -> dict[str, str]:
             continue
         match = re.fullmatch(r"(\S+)[ \t]+(\S+)[ \t]+(.+)", line)
         parts = match.groups() if match else ()
-        if not parts or not (parts[1] == "-" or parts[1].isdigit()) \
-                or not urlparse(parts[0]).scheme:
-            bag.problem("format", "fetch.txt", "bag.at_line", line=number,
-                        text=t("bag.bad_fetch_line"))
+        if (
+            not parts
+            or not (parts[1] == "-" or parts[1].isdigit())
+            or not urlparse(parts[0]).scheme
+        ):
+            bag.problem(
+                "format", "fetch.txt", "bag.at_line", line=number, text=t("bag.bad_fetch_line")
+            )
             continue
         try:
             rel = safe_path(decode_path(parts[2]) if bag.version >= (1, 0) else parts[2])
@@ -288,8 +313,14 @@ def _data_error(bag: _Bag, name: str, exc: OSError) -> BagFileError:
     return BagFileError("format", "bag.cannot_list", error=exc.strerror or str(exc))
 
 
-def _walk_entry(bag: _Bag, fd: int, item: os.DirEntry, rel: str,
-                on_disk: dict[str, tuple[str, int]], stack: list[tuple[int, str]]) -> None:
+def _walk_entry(
+    bag: _Bag,
+    fd: int,
+    item: os.DirEntry,
+    rel: str,
+    on_disk: dict[str, tuple[str, int]],
+    stack: list[tuple[int, str]],
+) -> None:
     if item.is_symlink():
         bag.problem("link", rel, "bag.link")
     elif item.is_dir(follow_symlinks=False):
@@ -310,8 +341,12 @@ def _walk_entry(bag: _Bag, fd: int, item: os.DirEntry, rel: str,
             bag.warn("system", rel, "bag.system_file")
 
 
-def _compare(bag: _Bag, manifests: dict[str, list[ManifestEntry]], fetch: dict[str, str],
-             on_disk: dict[str, tuple[str, int]]) -> tuple[dict[str, dict[str, str]], int]:
+def _compare(
+    bag: _Bag,
+    manifests: dict[str, list[ManifestEntry]],
+    fetch: dict[str, str],
+    on_disk: dict[str, tuple[str, int]],
+) -> tuple[dict[str, dict[str, str]], int]:
     """Files to hash (path on disk -> {algorithm: expected}) and how many listed files are
     absent but tolerated (system files a copy dropped, a name repeated in another case)."""
     to_hash: dict[str, dict[str, str]] = {}
@@ -337,8 +372,9 @@ def _compare(bag: _Bag, manifests: dict[str, list[ManifestEntry]], fetch: dict[s
                 bag.problem("missing", entry.path, "bag.absent")
         for key, (rel, _) in sorted(on_disk.items()):
             if key not in listed:
-                bag.problem("unexpected", rel, "bag.unexpected",
-                            manifest=f"manifest-{algorithm}.txt")
+                bag.problem(
+                    "unexpected", rel, "bag.unexpected", manifest=f"manifest-{algorithm}.txt"
+                )
     return to_hash, tolerated
 
 
@@ -352,8 +388,9 @@ def _oxum(bag: _Bag, on_disk: dict[str, tuple[str, int]], system_absent: int) ->
     if not octets.isdigit() or not count.isdigit():
         bag.problem("oxum", "bag-info.txt", "bag.oxum", **shown)
     elif (int(octets), int(count)) != actual:
-        explained = system_absent and int(count) - actual[1] == system_absent \
-            and int(octets) >= actual[0]
+        explained = (
+            system_absent and int(count) - actual[1] == system_absent and int(octets) >= actual[0]
+        )
         (bag.warn if explained else bag.problem)("oxum", "bag-info.txt", "bag.oxum", **shown)
 
 
@@ -378,8 +415,9 @@ def _digest(job: tuple[str, list[str], list[list[str]]]) -> list[dict[str, str] 
     return out
 
 
-def _hash_payload(bag: _Bag, to_hash: dict[str, dict[str, str]],
-                  sizes: dict[str, int], workers: int) -> None:
+def _hash_payload(
+    bag: _Bag, to_hash: dict[str, dict[str, str]], sizes: dict[str, int], workers: int
+) -> None:
     """Hash every file on all cores, big files first so the workers end together."""
     order = sorted(to_hash, key=lambda p: -sizes[p])
     batches: list[list[str]] = []
@@ -402,8 +440,14 @@ def _hash_payload(bag: _Bag, to_hash: dict[str, dict[str, str]],
                 continue
             for algorithm, expected in sorted(to_hash[path].items()):
                 if found[algorithm] != expected:
-                    bag.problem("altered", path, "bag.altered", algorithm=algorithm,
-                                digest=found[algorithm], expected=expected)
+                    bag.problem(
+                        "altered",
+                        path,
+                        "bag.altered",
+                        algorithm=algorithm,
+                        digest=found[algorithm],
+                        expected=expected,
+                    )
 
 
 def verify_bag(bag: str | Path, fast: bool = False, workers: int = 0) -> VerifyResult:
@@ -443,10 +487,12 @@ def _records(bag: Path) -> dict[str, str]:
 
     fd = os.open(bag, os.O_RDONLY | os.O_DIRECTORY)
     try:
-        info = dict(parse_bag_info(read_capped(fd, "bag-info.txt", BAG_INFO_CAP)
-                                   .decode("utf-8", "replace")))
-        roots = {root: label for label, root in
-                 json.loads(info.get("KHAudit-Scan-Roots", "{}")).items()}
+        info = dict(
+            parse_bag_info(read_capped(fd, "bag-info.txt", BAG_INFO_CAP).decode("utf-8", "replace"))
+        )
+        roots = {
+            root: label for label, root in json.loads(info.get("KHAudit-Scan-Roots", "{}")).items()
+        }
         text = read_capped(fd, "data/run/files.csv", MANIFEST_CAP).decode("utf-8", "replace")
         out = {}
         for row in csv.DictReader(io.StringIO(text)):
@@ -456,7 +502,8 @@ def _records(bag: Path) -> dict[str, str]:
                 sheet = f"!{row['source_sheet']}" if row.get("source_sheet") else ""
                 code = f" ({row['record_code']})" if row.get("record_code") else ""
                 out[f"data/scans/{label}/{row['path']}"] = (
-                    f"{row['source_file']}{sheet}:{row['source_row']}{code}")
+                    f"{row['source_file']}{sheet}:{row['source_row']}{code}"
+                )
         return out
     except (BagFileError, ValueError, RecursionError, AttributeError, csv.Error):
         return {}  # not a khaudit bag, or its tables are unreadable: problems stay unnamed
@@ -468,6 +515,8 @@ def _with_records(result: VerifyResult) -> VerifyResult:
     """Name the inventory record of each payload problem (read only when there are some)."""
     if any(p.path.startswith("data/scans/") for p in result.problems):
         records = _records(result.bag)
-        result.problems = [BagProblem(p.kind, p.path, p.detail, records.get(p.path, p.record))
-                           for p in result.problems]
+        result.problems = [
+            BagProblem(p.kind, p.path, p.detail, records.get(p.path, p.record))
+            for p in result.problems
+        ]
     return result

@@ -29,9 +29,10 @@ _RATIO_FLOOR = 1 << 20  # small members (styles, shared strings of a short list)
 
 def _too_big(path: Path, member: str, size: int) -> InventoryFileError:
     return InventoryFileError(
-        str(path), t("err.inventory.zip_size", member=member, size=size,
-                     limit=MAX_UNCOMPRESSED_BYTES),
-        t("err.inventory.zip_hint"))
+        str(path),
+        t("err.inventory.zip_size", member=member, size=size, limit=MAX_UNCOMPRESSED_BYTES),
+        t("err.inventory.zip_hint"),
+    )
 
 
 def check_zip(path: Path, data: bytes | None = None) -> None:
@@ -45,13 +46,19 @@ def check_zip(path: Path, data: bytes | None = None) -> None:
                 declared += info.file_size
                 if declared > MAX_UNCOMPRESSED_BYTES:
                     raise _too_big(path, info.filename, declared)
-                if (info.file_size > _RATIO_FLOOR
-                        and info.file_size > MAX_COMPRESSION_RATIO * max(1, info.compress_size)):
+                if info.file_size > _RATIO_FLOOR and info.file_size > MAX_COMPRESSION_RATIO * max(
+                    1, info.compress_size
+                ):
                     raise InventoryFileError(
-                        str(path), t("err.inventory.zip_ratio", member=info.filename,
-                                     ratio=info.file_size // max(1, info.compress_size),
-                                     limit=MAX_COMPRESSION_RATIO),
-                        t("err.inventory.zip_hint"))
+                        str(path),
+                        t(
+                            "err.inventory.zip_ratio",
+                            member=info.filename,
+                            ratio=info.file_size // max(1, info.compress_size),
+                            limit=MAX_COMPRESSION_RATIO,
+                        ),
+                        t("err.inventory.zip_hint"),
+                    )
             real = 0
             for info in members:
                 if info.is_dir():
@@ -63,10 +70,18 @@ def check_zip(path: Path, data: bytes | None = None) -> None:
                             raise _too_big(path, info.filename, real)
     except InventoryFileError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError,
-            NotImplementedError, ValueError) as exc:
-        raise InventoryFileError(str(path), t("err.inventory.open", error=exc),
-                                 t("err.inventory.open_hint")) from exc
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        NotImplementedError,
+        ValueError,
+    ) as exc:
+        raise InventoryFileError(
+            str(path), t("err.inventory.open", error=exc), t("err.inventory.open_hint")
+        ) from exc
 
 
 def _column_number(letters: bytes) -> int:
@@ -92,11 +107,14 @@ def check_xlsx_extent(path: Path, data: bytes | None = None) -> None:
                     rows = max(rows, int(digits))
                 if columns > MAX_COLUMNS or rows * columns > MAX_CELLS:
                     raise InventoryFileError(
-                        str(path), t("err.inventory.area", rows=rows, columns=columns,
-                                     limit=MAX_CELLS),
-                        t("err.inventory.split_hint"), sheet=name)
+                        str(path),
+                        t("err.inventory.area", rows=rows, columns=columns, limit=MAX_CELLS),
+                        t("err.inventory.split_hint"),
+                        sheet=name,
+                    )
     except InventoryFileError:
         raise
     except (zipfile.BadZipFile, KeyError, ET.ParseError, zlib.error, OSError) as exc:
-        raise InventoryFileError(str(path), t("err.inventory.open", error=exc),
-                                 t("err.inventory.open_hint")) from exc
+        raise InventoryFileError(
+            str(path), t("err.inventory.open", error=exc), t("err.inventory.open_hint")
+        ) from exc

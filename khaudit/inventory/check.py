@@ -58,16 +58,29 @@ def format_check(result: CheckResult) -> str:
         if sheet.skipped:
             lines.append(t("check.no_header", name=name))
             continue
-        where = (t("check.continues") if sheet.continuation
-                 else t("check.header_row", row=sheet.header_rows))
+        where = (
+            t("check.continues")
+            if sheet.continuation
+            else t("check.header_row", row=sheet.header_rows)
+        )
         extra = t("check.decoded", encoding=sheet.byte_encoding) if sheet.byte_encoding else ""
-        lines.append(t("check.sheet", name=name, where=where, rows=sheet.data_rows,
-                       hidden=sheet.hidden_rows, extra=extra))
-        lines.append(t("check.columns")
-                     + "; ".join(f"{h!r} -> {f}" for h, f in sheet.mapping.items()))
+        lines.append(
+            t(
+                "check.sheet",
+                name=name,
+                where=where,
+                rows=sheet.data_rows,
+                hidden=sheet.hidden_rows,
+                extra=extra,
+            )
+        )
+        lines.append(
+            t("check.columns") + "; ".join(f"{h!r} -> {f}" for h, f in sheet.mapping.items())
+        )
         if sheet.encodings:
-            lines.append(t("check.legacy")
-                         + ", ".join(f"{f} ({e})" for f, e in sheet.encodings.items()))
+            lines.append(
+                t("check.legacy") + ", ".join(f"{f} ({e})" for f, e in sheet.encodings.items())
+            )
     errors = [i for i in result.issues if i.severity == "error"]
     notes = [i for i in result.issues if i.severity != "error"]
     lines.append(t("check.totals", records=result.records, errors=len(errors), notes=len(notes)))

@@ -15,27 +15,56 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "box": ("hop cap so", "hop so", "so hop", "hop cap", "hop", "box no", "box"),
     "file_no": ("ho so so", "so ho so", "hs so", "so hs", "file no", "file number"),
     "record_code": (
-        "so va ky hieu ho so", "so ky hieu ho so", "ma ho so", "ky hieu ho so", "so ky hieu",
-        "ky hieu", "ma hs", "ky hieu hs", "so ky hieu hs", "record code", "file code", "code",
+        "so va ky hieu ho so",
+        "so ky hieu ho so",
+        "ma ho so",
+        "ky hieu ho so",
+        "so ky hieu",
+        "ky hieu",
+        "ma hs",
+        "ky hieu hs",
+        "so ky hieu hs",
+        "record code",
+        "file code",
+        "code",
     ),
     "title": (
-        "tieu de ho so", "tieu de", "trich yeu noi dung", "trich yeu", "ten ho so", "noi dung",
+        "tieu de ho so",
+        "tieu de",
+        "trich yeu noi dung",
+        "trich yeu",
+        "ten ho so",
+        "noi dung",
         "title",
     ),
     "date_start": ("thoi gian bat dau", "bat dau", "ngay bat dau", "start date", "start"),
     "date_end": ("thoi gian ket thuc", "ket thuc", "ngay ket thuc", "end date", "end"),
     "dates": (
-        "thoi gian bat dau ket thuc", "thoi gian tai lieu", "thoi gian", "nien dai", "nam",
-        "year", "dates",
+        "thoi gian bat dau ket thuc",
+        "thoi gian tai lieu",
+        "thoi gian",
+        "nien dai",
+        "nam",
+        "year",
+        "dates",
     ),
-    "sheets": ("so luong to", "so to", "so trang", "sl to", "sl trang", "so luong trang",
-               "sheets", "pages"),
+    "sheets": (
+        "so luong to",
+        "so to",
+        "so trang",
+        "sl to",
+        "sl trang",
+        "so luong trang",
+        "sheets",
+        "pages",
+    ),
     "retention": ("thoi han bao quan", "thbq", "retention"),
     "notes": ("ghi chu", "notes", "note", "remarks"),
 }
 
 #: A data table must have these; the error lists the headings seen when one is missing.
 REQUIRED = ("title",)
+
 
 def _lookup(synonyms: dict[str, tuple[str, ...]]) -> dict[str, str]:
     return {name: field for field, names in synonyms.items() for name in names}

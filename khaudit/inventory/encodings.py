@@ -69,8 +69,17 @@ _VIETNAMESE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b"
 _VNI_TONES = dict(zip("ùøûõï", "\u0301\u0300\u0309\u0303\u0323"))
 _VNI_CIRCUMFLEX = dict(zip("âáàåãä", ["", "\u0301", "\u0300", "\u0309", "\u0303", "\u0323"]))
 _VNI_BREVE = dict(zip("êéèúüë", ["", "\u0301", "\u0300", "\u0309", "\u0303", "\u0323"]))
-_VNI_SINGLE = {"í": "í", "ì": "ì", "æ": "ỉ", "ó": "ĩ", "ò": "ị", "î": "ỵ", "ñ": "đ",
-               "ô": "ơ", "ö": "ư"}
+_VNI_SINGLE = {
+    "í": "í",
+    "ì": "ì",
+    "æ": "ỉ",
+    "ó": "ĩ",
+    "ò": "ị",
+    "î": "ỵ",
+    "ñ": "đ",
+    "ô": "ơ",
+    "ö": "ư",
+}
 _VNI_SINGLE.update({k.upper(): v.upper() for k, v in _VNI_SINGLE.items()})
 _VNI = re.compile(
     r"([aA])([âáàåãäÂÁÀÅÃÄ])|([aA])([êéèúüëÊÉÈÚÜË])|([eEoO])([âáàåãäÂÁÀÅÃÄ])"
@@ -155,8 +164,10 @@ def has_vni_evidence(text: str) -> bool:
 _VIQR_SHAPE = {"^": "\u0302", "(": "\u0306", "+": "\u031b"}
 _VIQR_TONE = {"'": "\u0301", "`": "\u0300", "?": "\u0309", "~": "\u0303", ".": "\u0323"}
 _VIQR = re.compile(r"([dD])([dD])|([aAeEoOuU])([\^\(\+])?([\'`?~.])?|([iIyY])([\'`?~.])")
-_VIQR_EVIDENCE = re.compile(r"[aAeEoO]\^|[aA]\(|[oOuU]\+|(?<![A-Za-z])[dD][dD][aeiouy]"
-                            r"|[aeiouyAEIOUY][\^\(\+]?[\'`?~.][a-zA-Z]")
+_VIQR_EVIDENCE = re.compile(
+    r"[aAeEoO]\^|[aA]\(|[oOuU]\+|(?<![A-Za-z])[dD][dD][aeiouy]"
+    r"|[aeiouyAEIOUY][\^\(\+]?[\'`?~.][a-zA-Z]"
+)
 _VIQR_VALID_SHAPES = {("a", "^"), ("a", "("), ("e", "^"), ("o", "^"), ("o", "+"), ("u", "+")}
 
 
@@ -169,7 +180,8 @@ def _viqr_sub(m: re.Match[str]) -> str:
     if shape and (base.lower(), shape) not in _VIQR_VALID_SHAPES:
         return m.group(0)
     return unicodedata.normalize(
-        "NFC", base + _VIQR_SHAPE.get(shape, "") + _VIQR_TONE.get(tone, ""))
+        "NFC", base + _VIQR_SHAPE.get(shape, "") + _VIQR_TONE.get(tone, "")
+    )
 
 
 def decode_viqr(text: str) -> str:
@@ -184,8 +196,11 @@ def encode_viqr(text: str) -> str:
         if not base:
             out.append(ch)
             continue
-        out.append(base + "".join(shapes.get(m, "") for m in marks)
-                   + "".join(tones.get(m, "") for m in marks))
+        out.append(
+            base
+            + "".join(shapes.get(m, "") for m in marks)
+            + "".join(tones.get(m, "") for m in marks)
+        )
     return "".join(out)
 
 
@@ -227,12 +242,23 @@ class LegacyEncoding:
 
 
 ENCODINGS: dict[str, LegacyEncoding] = {
-    "tcvn3": LegacyEncoding("tcvn3", decode_tcvn3, encode_tcvn3, has_tcvn3_evidence,
-                            lambda s: fits_one_byte(s) and not s.isascii()),
-    "vni": LegacyEncoding("vni", decode_vni, encode_vni, has_vni_evidence,
-                          lambda s: fits_one_byte(s) and not s.isascii()),
-    "viqr": LegacyEncoding("viqr", decode_viqr, encode_viqr, has_viqr_evidence,
-                           lambda s: s.isascii()),
+    "tcvn3": LegacyEncoding(
+        "tcvn3",
+        decode_tcvn3,
+        encode_tcvn3,
+        has_tcvn3_evidence,
+        lambda s: fits_one_byte(s) and not s.isascii(),
+    ),
+    "vni": LegacyEncoding(
+        "vni",
+        decode_vni,
+        encode_vni,
+        has_vni_evidence,
+        lambda s: fits_one_byte(s) and not s.isascii(),
+    ),
+    "viqr": LegacyEncoding(
+        "viqr", decode_viqr, encode_viqr, has_viqr_evidence, lambda s: s.isascii()
+    ),
 }
 
 #: A decoding must raise the share of valid syllables by at least this much to be believed.
@@ -250,8 +276,9 @@ def _best_reading(cells: list[str], names: Iterable[str]) -> str | None:
     return best
 
 
-def detect_column_encoding(values: Iterable[str], threshold: float = 0.5,
-                           sample: int = 400) -> str | None:
+def detect_column_encoding(
+    values: Iterable[str], threshold: float = 0.5, sample: int = 400
+) -> str | None:
     """Name the legacy encoding of a column of text cells, or None if it is genuine Unicode.
 
     An encoding is a candidate when at least ``threshold`` of the cells it could apply to carry
@@ -291,4 +318,3 @@ def convert_cell(text: str, column_encoding: str | None) -> tuple[str, str | Non
             if best:
                 return ENCODINGS[best].decode(text), best
     return unicodedata.normalize("NFC", text), None
-

@@ -23,7 +23,7 @@ Hidden = dict[str, tuple[set[int], set[int]]]  # sheet name -> (0-based rows, 0-
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row\b[^>]*>")
 _COL_TAG = re.compile(rb"<(?:\w+:)?col\b[^>]*>")
 _HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
-_ATTR = {name: re.compile(rb'\b' + name.encode() + rb'="(\d+)"') for name in ("r", "min", "max")}
+_ATTR = {name: re.compile(rb"\b" + name.encode() + rb'="(\d+)"') for name in ("r", "min", "max")}
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
@@ -36,8 +36,11 @@ def xlsx_sheets(z: zipfile.ZipFile) -> Iterator[tuple[str, bytes]]:
         if not sheet.tag.endswith("}sheet"):
             continue
         target = targets.get(sheet.get(f"{{{_REL_NS}}}id"), "")
-        member = target.lstrip("/") if target.startswith("/") else \
-            posixpath.normpath(posixpath.join("xl", target))
+        member = (
+            target.lstrip("/")
+            if target.startswith("/")
+            else posixpath.normpath(posixpath.join("xl", target))
+        )
         try:
             yield sheet.get("name", ""), z.read(member)
         except KeyError:
@@ -57,8 +60,7 @@ def _xlsx(source: Path | io.BytesIO) -> Hidden:
                 if _HIDDEN.search(tag):
                     lo, hi = _ATTR["min"].search(tag), _ATTR["max"].search(tag)
                     if lo and hi:  # a range past Excel's last column hides nothing more
-                        cols.update(range(int(lo.group(1)) - 1,
-                                          min(int(hi.group(1)), MAX_COLUMNS)))
+                        cols.update(range(int(lo.group(1)) - 1, min(int(hi.group(1)), MAX_COLUMNS)))
             if rows or cols:
                 out[name] = (rows, cols)
     return out

@@ -8,15 +8,32 @@ from ..i18n import t
 
 #: Columns of DIR/inventory_issues.csv (part of the run contract).
 ISSUE_COLUMNS = [
-    "locality", "source_file", "source_sheet", "source_row", "column", "field", "value",
-    "problem", "expected", "severity",
+    "locality",
+    "source_file",
+    "source_sheet",
+    "source_row",
+    "column",
+    "field",
+    "value",
+    "problem",
+    "expected",
+    "severity",
 ]
 
 #: Problem codes; what each expects is in the locale catalogues ("issue.expected.<code>").
 PROBLEMS = (
-    "file_unreadable", "no_header", "no_title", "unreadable_date", "end_before_start",
-    "sheets_not_number", "box_not_number", "file_no_not_number", "duplicate_code",
-    "duplicate_row", "hidden_row", "hidden_column",
+    "file_unreadable",
+    "no_header",
+    "no_title",
+    "unreadable_date",
+    "end_before_start",
+    "sheets_not_number",
+    "box_not_number",
+    "file_no_not_number",
+    "duplicate_code",
+    "duplicate_row",
+    "hidden_row",
+    "hidden_column",
 )
 
 
@@ -43,10 +60,19 @@ class InventoryIssue:
 
     def __str__(self) -> str:
         where = ", ".join(
-            p for p in (self.source_file,
-                        self.source_sheet and t("issue.sheet", sheet=self.source_sheet),
-                        self.source_row and t("issue.row", row=self.source_row),
-                        self.column and t("issue.column", column=self.column)) if p
+            p
+            for p in (
+                self.source_file,
+                self.source_sheet and t("issue.sheet", sheet=self.source_sheet),
+                self.source_row and t("issue.row", row=self.source_row),
+                self.column and t("issue.column", column=self.column),
+            )
+            if p
         )
-        return t("issue.line", where=where, problem=self.problem, value=self.value,
-                 expected=self.expected())
+        return t(
+            "issue.line",
+            where=where,
+            problem=self.problem,
+            value=self.value,
+            expected=self.expected(),
+        )

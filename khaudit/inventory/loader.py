@@ -30,9 +30,27 @@ _FOOTER_PREFIXES = ("muc luc nay", "tong cong", "tong so", "cong ", "nguoi lap",
 
 #: Columns of the records a loader returns (the inventory half of records.csv).
 RECORD_FIELDS = [
-    "locality", "source_file", "source_sheet", "source_row", "stt", "record_code", "box",
-    "file_no", "title", "title_original", "year_start", "year_end", "dates_raw", "sheets",
-    "retention", "notes", "encoding", "duplicate_of", "hidden", "date_start", "date_end",
+    "locality",
+    "source_file",
+    "source_sheet",
+    "source_row",
+    "stt",
+    "record_code",
+    "box",
+    "file_no",
+    "title",
+    "title_original",
+    "year_start",
+    "year_end",
+    "dates_raw",
+    "sheets",
+    "retention",
+    "notes",
+    "encoding",
+    "duplicate_of",
+    "hidden",
+    "date_start",
+    "date_end",
     "original_cells",
 ]
 
@@ -60,8 +78,7 @@ def _combine(upper: list[str], lower: list[str]) -> list[str]:
     width = max(len(upper), len(lower))
     upper = upper + [""] * (width - len(upper))
     lower = lower + [""] * (width - len(lower))
-    return [u if (not lo or lo == u) else (f"{u} {lo}" if u else lo)
-            for u, lo in zip(upper, lower)]
+    return [u if (not lo or lo == u) else (f"{u} {lo}" if u else lo) for u, lo in zip(upper, lower)]
 
 
 def find_header(
@@ -107,16 +124,18 @@ def _is_footer(texts: list[str]) -> bool:
 
 def _row_spans_merged(sheet: RawSheet, r: int, width: int) -> bool:
     """A section line ("Năm 2019") typed in one cell merged across the table."""
-    return any(r0 <= r <= r1 and (c1 - c0 + 1) >= max(3, width // 2)
-               for r0, c0, r1, c1 in sheet.merged)
+    return any(
+        r0 <= r <= r1 and (c1 - c0 + 1) >= max(3, width // 2) for r0, c0, r1, c1 in sheet.merged
+    )
 
 
 def _sheet_rows(
     sheet: RawSheet, header: Header, start: int, encoding: str | None
 ) -> Iterable[tuple[int, dict[str, object], dict[str, str]]]:
     """Yield (row index, raw values by field, heading by field) for each data row."""
-    heading_by_field = {f: header.headings[c] if c < len(header.headings) else f
-                        for c, f in header.mapping.items()}
+    heading_by_field = {
+        f: header.headings[c] if c < len(header.headings) else f for c, f in header.mapping.items()
+    }
     header_fields = {f: fold(h) for f, h in heading_by_field.items()}
     title_column = next(c for c, f in header.mapping.items() if f == "title")
     width = len(header.headings)
@@ -136,9 +155,15 @@ def _sheet_rows(
         if _is_numbering_row(texts) or (sheet.merged and _row_spans_merged(sheet, r, width)):
             continue
         title = texts[title_column] if title_column < len(texts) else ""
-        if title and fold(title) == header_fields["title"] and all(
-                fold(texts[c]) == header_fields[f] for c, f in header.mapping.items()
-                if c < len(texts) and texts[c]):
+        if (
+            title
+            and fold(title) == header_fields["title"]
+            and all(
+                fold(texts[c]) == header_fields[f]
+                for c, f in header.mapping.items()
+                if c < len(texts) and texts[c]
+            )
+        ):
             continue  # the header repeated on a continuation page
         yield r, raw, heading_by_field
 
@@ -161,13 +186,17 @@ class SheetInfo:
 def _headings_seen(sheet: RawSheet, encoding: str | None) -> str:
     """The row most like a header, for an error that must show what the file has instead."""
     rows = [_texts(row, encoding) for row in sheet.rows[:HEADER_SEARCH_ROWS]]
-    best = max(rows, key=lambda texts: sum(1 for t in texts if t and not t[0].isdigit()),
-               default=[])
+    best = max(
+        rows, key=lambda texts: sum(1 for t in texts if t and not t[0].isdigit()), default=[]
+    )
     return " | ".join(t for t in best if t)
 
 
 def load_inventory(
-    path: Path, display_name: str, locality: str, overrides: dict[str, str] | None = None,
+    path: Path,
+    display_name: str,
+    locality: str,
+    overrides: dict[str, str] | None = None,
     info: list[SheetInfo] | None = None,
 ) -> tuple[list[dict[str, object]], list[InventoryIssue]]:
     """Load one inventory file: records with provenance, and every issue found in it.
@@ -188,26 +217,59 @@ def load_inventory(
         continuation = header is None
         if header is None:
             width = max(len(r) for r in sheet.rows)
-            title_column = next((c for c, f in previous.mapping.items() if f == "title"), 0) \
-                if previous else 0
+            title_column = (
+                next((c for c, f in previous.mapping.items() if f == "title"), 0) if previous else 0
+            )
             if previous is None or width <= title_column:
-                issues.append(InventoryIssue(locality, display_name, sheet.name, None, "", "",
-                                             _headings_seen(sheet, encoding), "no_header"))
+                issues.append(
+                    InventoryIssue(
+                        locality,
+                        display_name,
+                        sheet.name,
+                        None,
+                        "",
+                        "",
+                        _headings_seen(sheet, encoding),
+                        "no_header",
+                    )
+                )
                 if info is not None:
-                    info.append(SheetInfo(sheet.name, "", False, {}, {}, sheet.byte_encoding,
-                                          0, len(sheet.hidden_rows), skipped=True))
+                    info.append(
+                        SheetInfo(
+                            sheet.name,
+                            "",
+                            False,
+                            {},
+                            {},
+                            sheet.byte_encoding,
+                            0,
+                            len(sheet.hidden_rows),
+                            skipped=True,
+                        )
+                    )
                 continue
             header = previous  # a continuation sheet without its own header
         previous = header
         rows = list(_sheet_rows(sheet, header, start, encoding))
         for c in sorted(sheet.hidden_columns & set(header.mapping)):
-            issues.append(InventoryIssue(locality, display_name, sheet.name, None,
-                                         header.headings[c], header.mapping[c], "",
-                                         "hidden_column", "info"))
+            issues.append(
+                InventoryIssue(
+                    locality,
+                    display_name,
+                    sheet.name,
+                    None,
+                    header.headings[c],
+                    header.mapping[c],
+                    "",
+                    "hidden_column",
+                    "info",
+                )
+            )
         column_encoding = {
             f: detect_column_encoding(
                 V.cell_text(raw[f]) for _, raw, _ in rows if isinstance(raw.get(f), str)
-            ) or encoding
+            )
+            or encoding
             for f in header.mapping.values()
         }
         for r, raw, headings in rows:
@@ -216,26 +278,39 @@ def load_inventory(
             )
         if info is not None:
             first = header.row_index + 1 - (1 if _is_two_row(sheet, header, encoding) else 0)
-            info.append(SheetInfo(
-                name=sheet.name,
-                header_rows="" if continuation else (
-                    f"{first}-{header.row_index + 1}" if first <= header.row_index
-                    else str(first)),
-                continuation=continuation,
-                mapping={header.headings[c]: f for c, f in header.mapping.items()},
-                encodings={f: e for f, e in column_encoding.items() if e and any(
-                    isinstance(raw.get(f), str) and ENCODINGS[e].applies(raw[f].strip())
-                    for _, raw, _ in rows)},
-                byte_encoding=sheet.byte_encoding, data_rows=len(rows),
-                hidden_rows=sum(1 for r, _, _ in rows if r in sheet.hidden_rows)))
+            info.append(
+                SheetInfo(
+                    name=sheet.name,
+                    header_rows=""
+                    if continuation
+                    else (
+                        f"{first}-{header.row_index + 1}"
+                        if first <= header.row_index
+                        else str(first)
+                    ),
+                    continuation=continuation,
+                    mapping={header.headings[c]: f for c, f in header.mapping.items()},
+                    encodings={
+                        f: e
+                        for f, e in column_encoding.items()
+                        if e
+                        and any(
+                            isinstance(raw.get(f), str) and ENCODINGS[e].applies(raw[f].strip())
+                            for _, raw, _ in rows
+                        )
+                    },
+                    byte_encoding=sheet.byte_encoding,
+                    data_rows=len(rows),
+                    hidden_rows=sum(1 for r, _, _ in rows if r in sheet.hidden_rows),
+                )
+            )
     return records, issues
 
 
 def _is_two_row(sheet: RawSheet, header: Header, encoding: str | None) -> bool:
     """Whether the header's headings combine the row above its last row."""
     last = _texts(sheet.rows[header.row_index], encoding)
-    return any(h and h != (last[c] if c < len(last) else "") for c, h in
-               enumerate(header.headings))
+    return any(h and h != (last[c] if c < len(last) else "") for c, h in enumerate(header.headings))
 
 
 def _record(
@@ -251,13 +326,27 @@ def _record(
     row_no = r + 1
     hidden = r in sheet.hidden_rows
     if hidden:
-        issues.append(InventoryIssue(locality, source_file, sheet.name, row_no, "", "", "",
-                                     "hidden_row", "info"))
+        issues.append(
+            InventoryIssue(
+                locality, source_file, sheet.name, row_no, "", "", "", "hidden_row", "info"
+            )
+        )
 
     def issue(field: str, value: object, problem: str, severity: str = "error") -> None:
         shown = text.get(field, "") if isinstance(value, str) else V.cell_text(value)
-        issues.append(InventoryIssue(locality, source_file, sheet.name, row_no,
-                                     headings.get(field, ""), field, shown, problem, severity))
+        issues.append(
+            InventoryIssue(
+                locality,
+                source_file,
+                sheet.name,
+                row_no,
+                headings.get(field, ""),
+                field,
+                shown,
+                problem,
+                severity,
+            )
+        )
 
     text: dict[str, str] = {}
     encodings: set[str] = set()
@@ -296,7 +385,7 @@ def _record(
     date_end = spans[-1] if spans else ""
     year_start = int(date_start[:4]) if date_start else None
     year_end = int(date_end[:4]) if date_end else None
-    if date_start and date_end and date_end[:len(date_start)] < date_start[:len(date_end)]:
+    if date_start and date_end and date_end[: len(date_start)] < date_start[: len(date_end)]:
         issue(date_fields[-1][0], date_fields[-1][1], "end_before_start")
 
     return {
@@ -339,29 +428,53 @@ def mark_duplicates(records: pd.DataFrame, issues: list[InventoryIssue]) -> pd.D
     for col in key_cols:
         keys = keys + "|" + records[col].astype("string").fillna("")
     repeat = keys.duplicated(keep="first")
-    provenance = (records["source_file"] + "!" + records["source_sheet"].astype(str) + ":"
-                  + records["source_row"].astype(str))
+    provenance = (
+        records["source_file"]
+        + "!"
+        + records["source_sheet"].astype(str)
+        + ":"
+        + records["source_row"].astype(str)
+    )
     first_of = dict(zip(keys[~repeat], provenance[~repeat]))
     records["duplicate_of"] = ""
     records.loc[repeat, "duplicate_of"] = keys[repeat].map(first_of)
     for row in records[repeat].itertuples():
-        issues.append(InventoryIssue(row.locality, row.source_file, row.source_sheet,
-                                     int(row.source_row), "", "title",
-                                     f"{row.title} (= {row.duplicate_of})", "duplicate_row"))
+        issues.append(
+            InventoryIssue(
+                row.locality,
+                row.source_file,
+                row.source_sheet,
+                int(row.source_row),
+                "",
+                "title",
+                f"{row.title} (= {row.duplicate_of})",
+                "duplicate_row",
+            )
+        )
     coded = records[(records["record_code"] != "") & ~repeat]
     again = coded[coded.duplicated(["locality", "record_code"], keep="first")]
     for row in again.itertuples():
-        issues.append(InventoryIssue(row.locality, row.source_file, row.source_sheet,
-                                     int(row.source_row), "", "record_code",
-                                     str(row.record_code), "duplicate_code"))
+        issues.append(
+            InventoryIssue(
+                row.locality,
+                row.source_file,
+                row.source_sheet,
+                int(row.source_row),
+                "",
+                "record_code",
+                str(row.record_code),
+                "duplicate_code",
+            )
+        )
     return records
 
 
 def unreadable_issue(exc: InventoryFileError, locality: str, display: str) -> InventoryIssue:
     """The located issue for a file that could not be loaded: where, why and what to do."""
     value = f"{exc.reason} ({exc.hint})" if exc.hint else exc.reason
-    return InventoryIssue(locality, display, exc.sheet, exc.row, exc.column, "", value,
-                          "file_unreadable")
+    return InventoryIssue(
+        locality, display, exc.sheet, exc.row, exc.column, "", value, "file_unreadable"
+    )
 
 
 def load_locality(

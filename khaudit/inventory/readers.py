@@ -98,15 +98,21 @@ def read_quietly(path: Path, limit: int) -> bytes:
                 raise InventoryFileError(str(path), t("err.inventory.not_regular"))
             if info.st_size > limit:
                 raise InventoryFileError(
-                    str(path), t("err.inventory.too_large", size=info.st_size, limit=limit),
-                    t("err.inventory.too_large_hint"))
+                    str(path),
+                    t("err.inventory.too_large", size=info.st_size, limit=limit),
+                    t("err.inventory.too_large_hint"),
+                )
             data = fh.read(limit + 1)
     except OSError as exc:
-        raise InventoryFileError(str(path), t("err.inventory.read",
-                                              error=exc.strerror or exc)) from exc
+        raise InventoryFileError(
+            str(path), t("err.inventory.read", error=exc.strerror or exc)
+        ) from exc
     if len(data) > limit:  # grew while read
-        raise InventoryFileError(str(path), t("err.inventory.too_large", size=len(data),
-                                              limit=limit), t("err.inventory.too_large_hint"))
+        raise InventoryFileError(
+            str(path),
+            t("err.inventory.too_large", size=len(data), limit=limit),
+            t("err.inventory.too_large_hint"),
+        )
     return data
 
 
@@ -122,8 +128,13 @@ def sha256_quietly(path: Path) -> str:
 def check_cells(path: Path, sheet: str, rows: list[list[object]]) -> None:
     """Refuse a sheet with a row or a cell beyond the spreadsheet limits, naming the place."""
     if len(rows) > MAX_ROWS:
-        raise InventoryFileError(str(path), t("err.inventory.too_many_rows", limit=MAX_ROWS),
-                                 t("err.inventory.split_hint"), sheet=sheet, row=MAX_ROWS + 1)
+        raise InventoryFileError(
+            str(path),
+            t("err.inventory.too_many_rows", limit=MAX_ROWS),
+            t("err.inventory.split_hint"),
+            sheet=sheet,
+            row=MAX_ROWS + 1,
+        )
     for r, row in enumerate(rows, 1):
         _check_row(path, sheet, r, row)
 
@@ -131,15 +142,23 @@ def check_cells(path: Path, sheet: str, rows: list[list[object]]) -> None:
 def _check_row(path: Path, sheet: str, r: int, row: list[object]) -> None:
     if len(row) > MAX_COLUMNS:
         raise InventoryFileError(
-            str(path), t("err.inventory.too_wide", width=len(row), limit=MAX_COLUMNS),
-            t("err.inventory.split_hint"), sheet=sheet, row=r,
-            column=column_letter(MAX_COLUMNS))
+            str(path),
+            t("err.inventory.too_wide", width=len(row), limit=MAX_COLUMNS),
+            t("err.inventory.split_hint"),
+            sheet=sheet,
+            row=r,
+            column=column_letter(MAX_COLUMNS),
+        )
     for c, value in enumerate(row):
         if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
             raise InventoryFileError(
-                str(path), t("err.inventory.cell_too_long", length=len(value),
-                             limit=MAX_CELL_CHARS),
-                t("err.inventory.cell_hint"), sheet=sheet, row=r, column=column_letter(c))
+                str(path),
+                t("err.inventory.cell_too_long", length=len(value), limit=MAX_CELL_CHARS),
+                t("err.inventory.cell_hint"),
+                sheet=sheet,
+                row=r,
+                column=column_letter(c),
+            )
 
 
 def _calamine_error(path: Path, exc: BaseException, sheet: str) -> BaseException:
@@ -150,8 +169,9 @@ def _calamine_error(path: Path, exc: BaseException, sheet: str) -> BaseException
         return exc
     if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
         return exc
-    return InventoryFileError(str(path), t("err.inventory.open", error=exc),
-                              t("err.inventory.open_hint"), sheet=sheet)
+    return InventoryFileError(
+        str(path), t("err.inventory.open", error=exc), t("err.inventory.open_hint"), sheet=sheet
+    )
 
 
 def read_excel(path: Path) -> list[RawSheet]:
@@ -187,9 +207,11 @@ def read_excel(path: Path) -> list[RawSheet]:
             height, width = sheet.total_height, sheet.total_width
             if width > MAX_COLUMNS or height > MAX_ROWS or height * width > MAX_CELLS:
                 raise InventoryFileError(
-                    str(path), t("err.inventory.area", rows=height, columns=width,
-                                 limit=MAX_CELLS),
-                    t("err.inventory.split_hint"), sheet=name)
+                    str(path),
+                    t("err.inventory.area", rows=height, columns=width, limit=MAX_CELLS),
+                    t("err.inventory.split_hint"),
+                    sheet=name,
+                )
             rows = [list(r) for r in sheet.to_python(skip_empty_area=False)]
         except BaseException as exc:  # a damaged sheet part: calamine's own error types
             raise _calamine_error(path, exc, name) from exc
@@ -197,15 +219,22 @@ def read_excel(path: Path) -> list[RawSheet]:
         merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
         _fill_merged(rows, merged)
         rows_hidden, columns_hidden = hidden.get(name, (set(), set()))
-        sheets.append(RawSheet(name=name, rows=rows, merged=merged, hidden_rows=rows_hidden,
-                               hidden_columns=columns_hidden))
+        sheets.append(
+            RawSheet(
+                name=name,
+                rows=rows,
+                merged=merged,
+                hidden_rows=rows_hidden,
+                hidden_columns=columns_hidden,
+            )
+        )
     return sheets
 
 
 def decode_text_file(data: bytes) -> tuple[str, str]:
     """Decode a CSV's bytes: UTF-8 (with or without BOM), UTF-16 by BOM, else Windows-1258."""
     if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8):].decode("utf-8"), "utf-8-sig"
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16"), "utf-16"
     try:
@@ -224,13 +253,15 @@ def read_text(path: Path) -> tuple[str, str]:
     """A text file's contents and the encoding they were decoded with, size-capped."""
     data = read_quietly(path, MAX_TEXT_BYTES)
     if looks_binary(data):
-        raise InventoryFileError(str(path), t("err.inventory.binary"),
-                                 t("err.inventory.binary_hint"))
+        raise InventoryFileError(
+            str(path), t("err.inventory.binary"), t("err.inventory.binary_hint")
+        )
     try:
         return decode_text_file(data)
     except UnicodeDecodeError as exc:  # a UTF-16 BOM on bytes that are not UTF-16
-        raise InventoryFileError(str(path), t("err.inventory.read", error=exc),
-                                 t("err.inventory.binary_hint")) from exc
+        raise InventoryFileError(
+            str(path), t("err.inventory.read", error=exc), t("err.inventory.binary_hint")
+        ) from exc
 
 
 @contextmanager
@@ -262,8 +293,12 @@ def _check_line_widths(path: Path, text: str, delimiter: str) -> None:
         if len(cells) > MAX_COLUMNS:  # quoted delimiters are text, so count only without
             width = line.count(delimiter) + 1 if '"' not in line else len(cells)
             raise InventoryFileError(
-                str(path), t("err.inventory.too_wide", width=width, limit=MAX_COLUMNS),
-                t("err.inventory.split_hint"), row=number, column=column_letter(MAX_COLUMNS))
+                str(path),
+                t("err.inventory.too_wide", width=width, limit=MAX_COLUMNS),
+                t("err.inventory.split_hint"),
+                row=number,
+                column=column_letter(MAX_COLUMNS),
+            )
 
 
 def parse_csv(path: Path, text: str, delimiter: str) -> list[list[object]]:
@@ -276,13 +311,20 @@ def parse_csv(path: Path, text: str, delimiter: str) -> list[list[object]]:
             for row in reader:
                 if len(rows) >= MAX_ROWS:
                     raise InventoryFileError(
-                        str(path), t("err.inventory.too_many_rows", limit=MAX_ROWS),
-                        t("err.inventory.split_hint"), row=reader.line_num)
+                        str(path),
+                        t("err.inventory.too_many_rows", limit=MAX_ROWS),
+                        t("err.inventory.split_hint"),
+                        row=reader.line_num,
+                    )
                 _check_row(path, "", reader.line_num, row)
                 rows.append(list(row))
         except csv.Error as exc:
-            raise InventoryFileError(str(path), t("err.inventory.read", error=exc),
-                                     t("err.inventory.csv_hint"), row=reader.line_num) from exc
+            raise InventoryFileError(
+                str(path),
+                t("err.inventory.read", error=exc),
+                t("err.inventory.csv_hint"),
+                row=reader.line_num,
+            ) from exc
     return rows
 
 
@@ -333,7 +375,8 @@ def read_sheets(path: Path) -> list[RawSheet]:
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise InventoryFileError(
-            str(path), t("err.inventory.format", suffix=path.suffix),
+            str(path),
+            t("err.inventory.format", suffix=path.suffix),
             t("err.inventory.format_hint"),
         )
     if not path.is_file():
@@ -342,10 +385,17 @@ def read_sheets(path: Path) -> list[RawSheet]:
         return reader(path)
     except InventoryFileError:
         raise
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile, RecursionError,
-            MemoryError) as exc:  # a reader's own failure on a damaged file, never a traceback
-        raise InventoryFileError(str(path), t("err.inventory.open", error=exc),
-                                 t("err.inventory.open_hint")) from exc
+    except (
+        OSError,
+        ValueError,
+        EOFError,
+        zipfile.BadZipFile,
+        RecursionError,
+        MemoryError,
+    ) as exc:  # a reader's own failure on a damaged file, never a traceback
+        raise InventoryFileError(
+            str(path), t("err.inventory.open", error=exc), t("err.inventory.open_hint")
+        ) from exc
 
 
 def _depth_over(data: object, limit: int) -> bool:
@@ -367,21 +417,25 @@ def read_json(path: Path) -> object:
     try:
         text = read_quietly(path, MAX_TEXT_BYTES).decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InventoryFileError(str(path), t("err.inventory.read", error=exc),
-                                 t("err.sidecar.json_hint")) from exc
+        raise InventoryFileError(
+            str(path), t("err.inventory.read", error=exc), t("err.sidecar.json_hint")
+        ) from exc
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InventoryFileError(str(path), t("err.sidecar.at", line=exc.lineno,
-                                              column=exc.colno, error=exc.msg),
-                                 t("err.sidecar.json_hint")) from exc
+        raise InventoryFileError(
+            str(path),
+            t("err.sidecar.at", line=exc.lineno, column=exc.colno, error=exc.msg),
+            t("err.sidecar.json_hint"),
+        ) from exc
     except RecursionError:  # deeper than the interpreter's own limit
         too_deep = True
     else:
         too_deep = _depth_over(data, MAX_JSON_DEPTH)
     if too_deep:
-        raise InventoryFileError(str(path), t("err.sidecar.depth", limit=MAX_JSON_DEPTH),
-                                 t("err.sidecar.json_hint"))
+        raise InventoryFileError(
+            str(path), t("err.sidecar.depth", limit=MAX_JSON_DEPTH), t("err.sidecar.json_hint")
+        )
     return data
 
 
@@ -397,11 +451,22 @@ def unreadable_text(path: Path, exc: BaseException) -> str:
         return str(exc)
     if isinstance(exc, ET.ParseError):
         line, column = getattr(exc, "position", (0, 0))
-        return str(InventoryFileError(str(path), t("err.sidecar.at", line=line, column=column,
-                                                   error=exc), t("err.sidecar.xml_hint")))
+        return str(
+            InventoryFileError(
+                str(path),
+                t("err.sidecar.at", line=line, column=column, error=exc),
+                t("err.sidecar.xml_hint"),
+            )
+        )
     if isinstance(exc, RecursionError):
-        return str(InventoryFileError(str(path), t("err.sidecar.depth", limit=MAX_JSON_DEPTH),
-                                      t("err.sidecar.xml_hint")))
+        return str(
+            InventoryFileError(
+                str(path), t("err.sidecar.depth", limit=MAX_JSON_DEPTH), t("err.sidecar.xml_hint")
+            )
+        )
     error = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-    return str(InventoryFileError(str(path), t("err.inventory.read", error=error),
-                                  t("err.inventory.open_hint")))
+    return str(
+        InventoryFileError(
+            str(path), t("err.inventory.read", error=error), t("err.inventory.open_hint")
+        )
+    )

@@ -13,9 +13,11 @@ import unicodedata
 
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 _ONSET = r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?"
-_NUCLEUS = (r"(?:uye|uya|uyu|ieu|yeu|uoi|uou|oai|oay|oeo|uay|"
-            r"ai|ao|au|ay|eo|eu|ia|ie|iu|oa|oe|oi|oo|ua|ue|ui|uo|uu|uy|ye|"
-            r"[aeiouy])")
+_NUCLEUS = (
+    r"(?:uye|uya|uyu|ieu|yeu|uoi|uou|oai|oay|oeo|uay|"
+    r"ai|ao|au|ay|eo|eu|ia|ie|iu|oa|oe|oi|oo|ua|ue|ui|uo|uu|uy|ye|"
+    r"[aeiouy])"
+)
 _CODA = r"(?:ch|nh|ng|[cmnpt])?"
 _SYLLABLE = re.compile(f"^{_ONSET}{_NUCLEUS}{_CODA}$")
 _WORD = re.compile(r"[^\W\d_]+|\S+")

@@ -120,7 +120,7 @@ def parse_count(value: object) -> int | None:
 
 
 def parse_retention(value: object) -> str | None:
-    """"permanent" or a number of years as text ("10"); None if unreadable."""
+    """ "permanent" or a number of years as text ("10"); None if unreadable."""
     from ..textnorm import fold
 
     if value is None or value == "":

@@ -35,8 +35,13 @@ class Decision:
 
     @property
     def key(self) -> tuple[str, str, str, str, int]:
-        return (self.locality, self.content, self.source_file, self.source_sheet,
-                int(self.source_row))
+        return (
+            self.locality,
+            self.content,
+            self.source_file,
+            self.source_sheet,
+            int(self.source_row),
+        )
 
 
 def record_decisions(path: Path, decisions: list[Decision], by: str = "") -> int:
@@ -55,8 +60,7 @@ def record_decisions(path: Path, decisions: list[Decision], by: str = "") -> int
         who = (d.by or by).strip()
         if not who:
             raise KhauditError(t("err.review.by"))
-        lines.append(json.dumps(asdict(d) | {"by": who, "at": d.at or now},
-                                ensure_ascii=False))
+        lines.append(json.dumps(asdict(d) | {"by": who, "at": d.at or now}, ensure_ascii=False))
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a", encoding="utf-8") as fh:
         fh.write("\n".join(lines) + "\n")
@@ -69,8 +73,7 @@ class DecisionIndex:
     ``problems`` lists the log lines that could not be used, each with its file and line.
     """
 
-    def __init__(self, decisions: list[Decision] | None = None,
-                 problems: list[str] | None = None):
+    def __init__(self, decisions: list[Decision] | None = None, problems: list[str] | None = None):
         self.problems = list(problems or [])
         self._by_key: dict[tuple, Decision] = {}
         self._accepted: dict[tuple[str, str], Decision] = {}
@@ -86,8 +89,10 @@ class DecisionIndex:
     def digest(self) -> str:
         """SHA-256 of the decisions in force (pair and verdict): what changes statuses, so
         part of a run's fingerprint. Who and when do not change a status and are left out."""
-        rows = sorted(json.dumps([*map(str, key), d.verdict], ensure_ascii=False)
-                      for key, d in self._by_key.items())
+        rows = sorted(
+            json.dumps([*map(str, key), d.verdict], ensure_ascii=False)
+            for key, d in self._by_key.items()
+        )
         return hashlib.sha256("\n".join(rows).encode("utf-8")).hexdigest()
 
     def accepted(self, locality: str, content: str) -> Decision | None:
@@ -114,8 +119,7 @@ def parse_decision(line: str) -> Decision:
         if not values[key]:
             raise ValueError(t("decisions.field", field=key, value=values[key]))
     row = values["source_row"]
-    if isinstance(row, bool) or not isinstance(row, int | str) or \
-            not str(row).strip().isdigit():
+    if isinstance(row, bool) or not isinstance(row, int | str) or not str(row).strip().isdigit():
         raise ValueError(t("decisions.field", field="source_row", value=row))
     values["source_row"] = int(str(row).strip())
     if values["verdict"] not in VERDICTS:
@@ -133,8 +137,9 @@ def read_decisions(path: Path | None) -> DecisionIndex:
     try:
         text = path.read_bytes().decode("utf-8", errors="replace")
     except OSError as exc:
-        return DecisionIndex(problems=[t("decisions.unreadable", path=path,
-                                         error=exc.strerror or exc)])
+        return DecisionIndex(
+            problems=[t("decisions.unreadable", path=path, error=exc.strerror or exc)]
+        )
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue

@@ -27,14 +27,21 @@ _COUNTER = re.compile(r"^(?:img|scan|dsc|dscn|image|doc|page|pic|scanned)\s*\d+$
 _PAGE_NAME = re.compile(r"^(?:p|page|trang|tr)?\s*0*\d{1,4}$")
 
 
-_COPY_MARK = re.compile(r"\(\d{1,3}\)$|[ _-]+(copy|ban sao|sao chep|sao)( \d+)?$"
-                        r"|^(copy of|ban sao|sao chep|sao)\b|[ _-]copy[ _-]?\d*$")
+_COPY_MARK = re.compile(
+    r"\(\d{1,3}\)$|[ _-]+(copy|ban sao|sao chep|sao)( \d+)?$"
+    r"|^(copy of|ban sao|sao chep|sao)\b|[ _-]copy[ _-]?\d*$"
+)
 
 
-_COPY_SUFFIX = re.compile(r"\s*(\(\d{1,3}\)|[ _-]+(copy|ban sao|bản sao|sao chep|sao chép)"
-                          r"( \d+)?)$", re.IGNORECASE)
-_COPY_FOLDER = re.compile(r"^(ban sao|sao luu|copy|copies|backup|du phong|trung|trung lap"
-                          r"|duplicates?)( \d+)?$")
+_COPY_SUFFIX = re.compile(
+    r"\s*(\(\d{1,3}\)|[ _-]+(copy|ban sao|bản sao|sao chep|sao chép)"
+    r"( \d+)?)$",
+    re.IGNORECASE,
+)
+_COPY_FOLDER = re.compile(
+    r"^(ban sao|sao luu|copy|copies|backup|du phong|trung|trung lap"
+    r"|duplicates?)( \d+)?$"
+)
 
 
 def strip_copy_mark(stem: str) -> str:
@@ -48,8 +55,11 @@ def is_copy_name(path: str) -> bool:
     "X - Bản sao.pdf", or any file in a folder of copies ("Bản sao/", "backup/")."""
     parts = path.split("/")
     stem = parts[-1].rsplit(".", 1)[0]
-    return bool(_COPY_MARK.search(fold(stem)) or _COPY_MARK.search(stem.strip())
-                or any(_COPY_FOLDER.match(fold(folder)) for folder in parts[:-1]))
+    return bool(
+        _COPY_MARK.search(fold(stem))
+        or _COPY_MARK.search(stem.strip())
+        or any(_COPY_FOLDER.match(fold(folder)) for folder in parts[:-1])
+    )
 
 
 _COLLISION_SUFFIX = re.compile(r"_\d{1,2}$")
@@ -94,12 +104,13 @@ def _stem(name: str) -> str:
 
 
 def is_page_name(stem: str) -> bool:
-    """"001", "p001", "page_3": a page of a page series rather than a record of its own."""
+    """ "001", "p001", "page_3": a page of a page series rather than a record of its own."""
     return bool(_PAGE_NAME.match(fold(stem)))
 
 
-def path_evidence(relpath: str, is_folder_item: bool = False, pattern: re.Pattern[str] | None = None
-                  ) -> PathEvidence:
+def path_evidence(
+    relpath: str, is_folder_item: bool = False, pattern: re.Pattern[str] | None = None
+) -> PathEvidence:
     """Everything ``relpath`` (relative to its scan root) says about its record."""
     parts = unicodedata.normalize("NFC", relpath).split("/")
     name = parts[-1] if is_folder_item else _stem(parts[-1])
@@ -110,8 +121,9 @@ def path_evidence(relpath: str, is_folder_item: bool = False, pattern: re.Patter
         if m:
             groups = {k: v for k, v in m.groupdict().items() if v}
             if "record_code" in groups:
-                ev.code_keys.append((normalize_code(groups["record_code"]),
-                                     groups["record_code"], "pattern"))
+                ev.code_keys.append(
+                    (normalize_code(groups["record_code"]), groups["record_code"], "pattern")
+                )
             if "box" in groups:
                 ev.box = int(groups["box"])
             if "file_no" in groups:

@@ -49,8 +49,9 @@ def _numbered_from_one(stems: list[str]) -> bool:
     return bool(numbers) and numbers[0] <= 1 and numbers[-1] <= len(numbers) + SERIES_GAPS
 
 
-def build_items(scans: pd.DataFrame, sidecars: SidecarIndex,
-                pattern: re.Pattern[str] | None = None) -> list[Item]:
+def build_items(
+    scans: pd.DataFrame, sidecars: SidecarIndex, pattern: re.Pattern[str] | None = None
+) -> list[Item]:
     """Group a locality's scan files into items and read each item's evidence.
 
     Plain lists, not DataFrame lookups: a locality has tens of thousands of folders and a
@@ -68,7 +69,8 @@ def build_items(scans: pd.DataFrame, sidecars: SidecarIndex,
     items: list[Item] = []
     for (root, folder), positions in sorted(by_folder.items()):
         is_series = (
-            folder != "" and (len(positions) >= 2 or formats[positions[0]] in _IMAGE_FORMATS)
+            folder != ""
+            and (len(positions) >= 2 or formats[positions[0]] in _IMAGE_FORMATS)
             and all(formats[p] in _IMAGE_FORMATS or formats[p] == "empty" for p in positions)
             and all(is_page_name(_stem(posixpath.basename(paths[p]))) for p in positions)
             and _numbered_from_one([_stem(posixpath.basename(paths[p])) for p in positions])
@@ -77,12 +79,17 @@ def build_items(scans: pd.DataFrame, sidecars: SidecarIndex,
         for group in groups:
             relpath = folder if is_series else paths[group[0]]
             counted = [pages[p] for p in group if pages[p] is not None]
-            items.append(Item(
-                item_id=len(items), root=root, relpath=relpath,
-                files=[labels[p] for p in group], series=is_series,
-                pages=sum(counted) if counted else None,
-                hashes=frozenset(hashes[p] for p in group if hashes[p]),
-                evidence=path_evidence(relpath, is_folder_item=is_series, pattern=pattern),
-                sidecar=None if is_series else sidecars.get(relpath),
-            ))
+            items.append(
+                Item(
+                    item_id=len(items),
+                    root=root,
+                    relpath=relpath,
+                    files=[labels[p] for p in group],
+                    series=is_series,
+                    pages=sum(counted) if counted else None,
+                    hashes=frozenset(hashes[p] for p in group if hashes[p]),
+                    evidence=path_evidence(relpath, is_folder_item=is_series, pattern=pattern),
+                    sidecar=None if is_series else sidecars.get(relpath),
+                )
+            )
     return items

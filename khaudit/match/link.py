@@ -65,15 +65,26 @@ class MatchResult:
 
 
 class _Linker:
-    def __init__(self, records: pd.DataFrame, settings: MatchSettings, lang: str,
-                 decisions: DecisionIndex | None = None):
+    def __init__(
+        self,
+        records: pd.DataFrame,
+        settings: MatchSettings,
+        lang: str,
+        decisions: DecisionIndex | None = None,
+    ):
         self.settings = settings
         self.lang = lang
         self.decisions = decisions or DecisionIndex()
         self.rows: list[dict[str, object]] = []
-        self.provenance = {label: (str(f), str(s), int(r)) for label, f, s, r in zip(
-            records.index, records["source_file"], records["source_sheet"],
-            records["source_row"])}
+        self.provenance = {
+            label: (str(f), str(s), int(r))
+            for label, f, s, r in zip(
+                records.index,
+                records["source_file"],
+                records["source_sheet"],
+                records["source_row"],
+            )
+        }
         self.by_provenance = {p: label for label, p in self.provenance.items()}
         self.locality = str(records["locality"].iloc[0]) if len(records) else ""
         targets = records[records["duplicate_of"] == ""]
@@ -81,8 +92,9 @@ class _Linker:
         self.codes: dict[str, set[int]] = defaultdict(set)
         self.box_file: dict[tuple[int, int], set[int]] = defaultdict(set)
         self.file_no: dict[int, set[int]] = defaultdict(set)
-        for label, code, box, file_no in zip(targets.index, targets["record_code"],
-                                             targets["box"], targets["file_no"]):
+        for label, code, box, file_no in zip(
+            targets.index, targets["record_code"], targets["box"], targets["file_no"]
+        ):
             if code:
                 self.codes[normalize_code(code)].add(label)
             if pd.notna(file_no):
@@ -91,8 +103,10 @@ class _Linker:
                     self.box_file[(int(box), int(file_no))].add(label)
         self.titles = TitleIndex(
             list(targets["title"]),
-            [(None if pd.isna(a) else int(a), None if pd.isna(b) else int(b))
-             for a, b in zip(targets["year_start"], targets["year_end"])],
+            [
+                (None if pd.isna(a) else int(a), None if pd.isna(b) else int(b))
+                for a, b in zip(targets["year_start"], targets["year_end"])
+            ],
             [None if pd.isna(s) else int(s) for s in targets["sheets"]],
             settings,
         )
@@ -104,14 +118,31 @@ class _Linker:
         self.reasons: dict[int, str] = {}
         self.items: list[Item] = []
 
-    def add(self, item: Item, record: int, method: str, score: float, decision: str,
-            explanation: str, rank: int = 1) -> None:
+    def add(
+        self,
+        item: Item,
+        record: int,
+        method: str,
+        score: float,
+        decision: str,
+        explanation: str,
+        rank: int = 1,
+    ) -> None:
         if method != "decision" and self.decisions.rejected(
-                self.locality, content_key(item), self.provenance[record]):
+            self.locality, content_key(item), self.provenance[record]
+        ):
             return  # a person said no to this pair: never propose it again
-        self.rows.append({"item_id": item.item_id, "record": record, "method": method,
-                          "score": round(score, 4), "decision": decision, "rank": rank,
-                          "explanation": explanation})
+        self.rows.append(
+            {
+                "item_id": item.item_id,
+                "record": record,
+                "method": method,
+                "score": round(score, 4),
+                "decision": decision,
+                "rank": rank,
+                "explanation": explanation,
+            }
+        )
         if decision == "link":
             self.claimed.setdefault(record, item)
 
@@ -125,8 +156,14 @@ class _Linker:
         if record is None:
             return False  # the row is gone from the inventory: the evidence decides again
         item.scheme = item.scheme or "decision"
-        self.add(item, record, "decision", 1.0, "link",
-                 t("why.decision", self.lang, by=d.by, at=d.at[:10]))
+        self.add(
+            item,
+            record,
+            "decision",
+            1.0,
+            "link",
+            t("why.decision", self.lang, by=d.by, at=d.at[:10]),
+        )
         return True
 
     # -- stage 1 ---------------------------------------------------------------------------
@@ -135,8 +172,14 @@ class _Linker:
         methods = {"name": "code", "folder": "code_folder", "pattern": "pattern"}
         tries = [(key, text, methods[where]) for key, text, where in ev.code_keys]
         if item.sidecar and item.sidecar.record_code:
-            tries.insert(0, (normalize_code(item.sidecar.record_code), item.sidecar.record_code,
-                             "sidecar_code"))
+            tries.insert(
+                0,
+                (
+                    normalize_code(item.sidecar.record_code),
+                    item.sidecar.record_code,
+                    "sidecar_code",
+                ),
+            )
         for key, text, method in tries:
             hits = self.codes.get(key)
             if not hits:
@@ -148,8 +191,15 @@ class _Linker:
                 self.add(item, next(iter(hits)), method, 1.0, "link", why)
             else:
                 for rank, record in enumerate(sorted(hits), 1):
-                    self.add(item, record, method, 1.0, "review",
-                             f"{why}; {t('why.ambiguous', self.lang, n=len(hits))}", rank)
+                    self.add(
+                        item,
+                        record,
+                        method,
+                        1.0,
+                        "review",
+                        f"{why}; {t('why.ambiguous', self.lang, n=len(hits))}",
+                        rank,
+                    )
             return True
         return False
 
@@ -158,14 +208,19 @@ class _Linker:
         """Links certain enough to learn a root's naming conventions from: the links made so
         far (decisions, codes) and titles that fit one record only, fully and clearly."""
         s = self.settings
-        found = anchors_from((int(r["item_id"]), int(r["record"])) for r in self.rows
-                             if r["decision"] == "link")
+        found = anchors_from(
+            (int(r["item_id"]), int(r["record"])) for r in self.rows if r["decision"] == "link"
+        )
         by_record: dict[int, list[int]] = defaultdict(list)
         for item_id, choices in ranked.items():
             best, record = choices[0]
             runner_up = choices[1][0].identity if len(choices) > 1 else 0.0
-            if (best.score >= s.accept_score and not best.conflicts and best.coverage >= 90
-                    and best.identity - runner_up >= s.ambiguity_margin + s.page_agreement_bonus):
+            if (
+                best.score >= s.accept_score
+                and not best.conflicts
+                and best.coverage >= 90
+                and best.identity - runner_up >= s.ambiguity_margin + s.page_agreement_bonus
+            ):
                 by_record[record].append(item_id)
         claimed = set(found.values())
         for record, item_ids in by_record.items():
@@ -173,9 +228,13 @@ class _Linker:
                 found[item_ids[0]] = record
         return found
 
-    def by_readings(self, items: list[Item], conventions: ConventionIndex,
-                    readings: dict[int, dict[str, int]],
-                    ranked: dict[int, list[tuple[TitleScore, int]]]) -> list[Item]:
+    def by_readings(
+        self,
+        items: list[Item],
+        conventions: ConventionIndex,
+        readings: dict[int, dict[str, int]],
+        ranked: dict[int, list[tuple[TitleScore, int]]],
+    ) -> list[Item]:
         """Link by the numbers the root's adopted conventions read; a title typed beside them
         must not point clearly elsewhere. Items a reading narrows to a few records keep that
         set for the title stage (``self.allowed``). Returns the items not linked here."""
@@ -200,8 +259,11 @@ class _Linker:
         fits = self._pair_scores([(item, record) for item, record, _ in titled])
         fit_of = {(item.item_id, record): sc for (item, record, _), sc in zip(titled, fits)}
         # Only a title that fits its number's record poorly can point elsewhere: rank those.
-        doubtful = [item for (item, _, _), sc in zip(titled, fits)
-                    if sc.score < self.settings.review_score and item.item_id not in ranked]
+        doubtful = [
+            item
+            for (item, _, _), sc in zip(titled, fits)
+            if sc.score < self.settings.review_score and item.item_id not in ranked
+        ]
         ranked = {**ranked, **self.rank_titles(doubtful)}
         for item, record, used in checks:
             own = fit_of.get((item.item_id, record))
@@ -212,17 +274,28 @@ class _Linker:
             item.scheme = item.scheme or self._scheme(item, used)
             method = self._reading_method(used, own)
             score = {"box_file": 0.99, "file_no": 0.95}.get(method, 0.97)
-            self.add(item, record, method, score, "link",
-                     self._why_reading(item, used, readings[item.item_id], own))
+            self.add(
+                item,
+                record,
+                method,
+                score,
+                "link",
+                self._why_reading(item, used, readings[item.item_id], own),
+            )
         return rest
 
-    def _contradicts(self, own: TitleScore, choices: list[tuple[TitleScore, int]],
-                     record: int) -> bool:
+    def _contradicts(
+        self, own: TitleScore, choices: list[tuple[TitleScore, int]], record: int
+    ) -> bool:
         """The typed title fits another record clearly and this one poorly."""
         best, other = choices[0]
         s = self.settings
-        return (other != record and best.score >= s.accept_score and own.score < s.review_score
-                and best.identity - own.identity >= 2 * s.ambiguity_margin)
+        return (
+            other != record
+            and best.score >= s.accept_score
+            and own.score < s.review_score
+            and best.identity - own.identity >= 2 * s.ambiguity_margin
+        )
 
     def _scheme(self, item: Item, used: list[Convention]) -> str:
         readings = {c.reading for c in used}
@@ -239,11 +312,19 @@ class _Linker:
             return "box_file" if "parsed.box" in readings else "file_no"
         return "reading"
 
-    def _why_reading(self, item: Item, used: list[Convention], values: dict[str, int],
-                     own: TitleScore | None) -> str:
-        parts = [t("why.reading", self.lang, reading=describe_reading(c.reading, self.lang),
-                   value=values[c.reading], field=t(f"field.{c.field}", self.lang))
-                 for c in used]
+    def _why_reading(
+        self, item: Item, used: list[Convention], values: dict[str, int], own: TitleScore | None
+    ) -> str:
+        parts = [
+            t(
+                "why.reading",
+                self.lang,
+                reading=describe_reading(c.reading, self.lang),
+                value=values[c.reading],
+                field=t(f"field.{c.field}", self.lang),
+            )
+            for c in used
+        ]
         text = "; ".join(parts)
         if own is not None:
             text += "; " + t("why.title", self.lang, title=round(own.coverage))
@@ -262,8 +343,10 @@ class _Linker:
 
     @staticmethod
     def _pages(items: list[Item]) -> np.ndarray:
-        pages = [item.pages if item.pages else (item.sidecar.pages if item.sidecar else None)
-                 for item in items]
+        pages = [
+            item.pages if item.pages else (item.sidecar.pages if item.sidecar else None)
+            for item in items
+        ]
         return np.array([np.nan if p is None else p for p in pages], dtype=float)
 
     def _why_title(self, item: Item, scored: TitleScore, from_sidecar: bool) -> str:
@@ -315,9 +398,10 @@ class _Linker:
             limit, seen = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
             cut = seen >= max(3, CUT_MIN_SHARE * len(lengths))
             limits[key] = limit - 1 if cut else 10**9
-        return [length[item.item_id] >= limits[(item.root, bool(item.sidecar
-                                                                and item.sidecar.title))]
-                for item in items]
+        return [
+            length[item.item_id] >= limits[(item.root, bool(item.sidecar and item.sidecar.title))]
+            for item in items
+        ]
 
     def _pair_scores(self, pairs: list[tuple[Item, int]]) -> list[TitleScore]:
         """Title scores of given (item, record) pairs, in bulk."""
@@ -326,8 +410,12 @@ class _Linker:
         items = [item for item, _ in pairs]
         scans = self.titles.encode([self._title(item) for item in items], self._cut_flags(items))
         scored = self.titles.score_pairs(
-            scans, np.arange(len(pairs)), np.array([self.position[r] for _, r in pairs]),
-            self._years(items), self._pages(items))
+            scans,
+            np.arange(len(pairs)),
+            np.array([self.position[r] for _, r in pairs]),
+            self._years(items),
+            self._pages(items),
+        )
         return [self.titles.title_score(scans, scored, k) for k in range(len(pairs))]
 
     def rank_titles(self, items: list[Item]) -> dict[int, list[tuple[TitleScore, int]]]:
@@ -340,35 +428,49 @@ class _Linker:
         scans = self.titles.encode([self._title(item) for item in todo], self._cut_flags(todo))
         years, pages = self._years(todo), self._pages(todo)
         narrowed = [k for k, item in enumerate(todo) if item.item_id in self.allowed]
-        free = np.array([k for k, item in enumerate(todo) if item.item_id not in self.allowed],
-                        dtype=np.int64)
+        free = np.array(
+            [k for k, item in enumerate(todo) if item.item_id not in self.allowed], dtype=np.int64
+        )
         ranked: dict[int, list[tuple[TitleScore, int]]] = {}
         for start in range(0, len(free), BLOCK_CHUNK):
-            rows = free[start:start + BLOCK_CHUNK]
+            rows = free[start : start + BLOCK_CHUNK]
             item, record = self.titles.candidates(scans, self.settings.max_candidates, rows)
             self._collect(ranked, todo, scans, item, record, years, pages)
         if narrowed:
-            item = np.array([k for k in narrowed for _ in self.allowed[todo[k].item_id]],
-                            dtype=np.int64)
-            record = np.array([self.position[r] for k in narrowed
-                               for r in sorted(self.allowed[todo[k].item_id])], dtype=np.int64)
+            item = np.array(
+                [k for k in narrowed for _ in self.allowed[todo[k].item_id]], dtype=np.int64
+            )
+            record = np.array(
+                [self.position[r] for k in narrowed for r in sorted(self.allowed[todo[k].item_id])],
+                dtype=np.int64,
+            )
             self._collect(ranked, todo, scans, item, record, years, pages)
         for choices in ranked.values():
             choices.sort(key=lambda p: (-p[0].score, p[1]))
         return ranked
 
-    def _collect(self, ranked: dict[int, list[tuple[TitleScore, int]]], todo: list[Item],
-                 scans: EncodedTitles, item: np.ndarray, record: np.ndarray,
-                 years: np.ndarray, pages: np.ndarray) -> None:
+    def _collect(
+        self,
+        ranked: dict[int, list[tuple[TitleScore, int]]],
+        todo: list[Item],
+        scans: EncodedTitles,
+        item: np.ndarray,
+        record: np.ndarray,
+        years: np.ndarray,
+        pages: np.ndarray,
+    ) -> None:
         """Score pairs and keep, per item, the best candidates within reach of its best."""
         if not len(item):
             return
         pairs = self.titles.score_pairs(scans, item, record, years, pages)
         rows = np.unique(item)
         local = np.searchsorted(rows, item)
-        best_item, best_k = top_per_row(sp.csr_matrix(
-            (pairs.score + 1e-9, (local, np.arange(len(item)))),
-            shape=(len(rows), len(item))), self.settings.review_candidates)
+        best_item, best_k = top_per_row(
+            sp.csr_matrix(
+                (pairs.score + 1e-9, (local, np.arange(len(item)))), shape=(len(rows), len(item))
+            ),
+            self.settings.review_candidates,
+        )
         identity = pairs.identity[best_k]
         top = np.full(len(rows), -np.inf)
         np.maximum.at(top, best_item, identity)
@@ -384,8 +486,8 @@ class _Linker:
         for i, k in zip(best_item[keep], best_k[keep]):
             owner = todo[int(rows[int(i)])].item_id
             ranked.setdefault(owner, []).append(
-                (self.titles.title_score(scans, pairs, int(k)),
-                 self.labels[int(pairs.record[k])]))
+                (self.titles.title_score(scans, pairs, int(k)), self.labels[int(pairs.record[k])])
+            )
 
     def fuzzy(self, items: list[Item], ranked: dict[int, list[tuple[TitleScore, int]]]) -> None:
         """Link titles one to one: a clear best takes its record, strongest first; near-twins
@@ -398,22 +500,30 @@ class _Linker:
         scored_items.sort(key=lambda x: (-x[1][0][0].score, x[0].item_id))
         ties: list[tuple[Item, list[tuple[TitleScore, int]]]] = []
         for item, choices in scored_items:
-            item.scheme = item.scheme or ("scanner_counter+sidecar"
-                                          if self._title_method(item) == "sidecar_title"
-                                          else "title")
+            item.scheme = item.scheme or (
+                "scanner_counter+sidecar"
+                if self._title_method(item) == "sidecar_title"
+                else "title"
+            )
             best, record = choices[0]
             if best.score < s.review_score:
                 self._hint(item, choices, self._no_link_reason(item, choices))
                 continue
-            close = [(sc, r) for sc, r in choices
-                     if best.identity - sc.identity < s.ambiguity_margin]
+            close = [
+                (sc, r) for sc, r in choices if best.identity - sc.identity < s.ambiguity_margin
+            ]
             if best.score < s.accept_score and len(close) > s.weak_candidates:
                 self._hint(item, choices, t("why.weak", self.lang, n=len(close)))
                 continue
             if len(close) == 1 and best.score >= s.accept_score:
-                self.add(item, record, self._title_method(item), min(best.score, 100) / 100,
-                         "link", self._why_title(item, best, self._title_method(item)
-                                                 == "sidecar_title"))
+                self.add(
+                    item,
+                    record,
+                    self._title_method(item),
+                    min(best.score, 100) / 100,
+                    "link",
+                    self._why_title(item, best, self._title_method(item) == "sidecar_title"),
+                )
                 continue
             ties.append((item, close))
         settle_ties(self, ties)
@@ -423,8 +533,12 @@ class _Linker:
         best, record = choices[0]
         if record in self.claimed and best.score >= s.review_score:
             return t("why.claimed", self.lang, path=self.claimed[record].relpath)
-        return t("why.below_review", self.lang, score=round(min(best.score, 100)),
-                 review=round(s.review_score))
+        return t(
+            "why.below_review",
+            self.lang,
+            score=round(min(best.score, 100)),
+            review=round(s.review_score),
+        )
 
     def by_order(self, items: list[Item]) -> None:
         """Counters of a batch without metadata, linked by the order the station scanned
@@ -440,8 +554,14 @@ class _Linker:
             for i, j in sorted(decided.items()):
                 item = batch[i]
                 item.scheme = "scan_order"
-                self.add(item, free[j], "scan_order", ORDER_LINK_SCORE, "link",
-                         t("why.scan_order", self.lang, position=i + 1, batch=len(batch)))
+                self.add(
+                    item,
+                    free[j],
+                    "scan_order",
+                    ORDER_LINK_SCORE,
+                    "link",
+                    t("why.scan_order", self.lang, position=i + 1, batch=len(batch)),
+                )
             used = {free[j] for j in decided.values()}
             free = [label for label in free if label not in used]
 
@@ -465,8 +585,15 @@ class _Linker:
                     continue
                 item = items[item_id]
                 why = self._why_title(item, sc, self._title_method(item) == "sidecar_title")
-                self.add(item, record, self._title_method(item), min(sc.score, 100) / 100,
-                         "hint", why, rank)
+                self.add(
+                    item,
+                    record,
+                    self._title_method(item),
+                    min(sc.score, 100) / 100,
+                    "hint",
+                    why,
+                    rank,
+                )
 
     def _hint(self, item: Item, choices: list[tuple[TitleScore, int]], reason: str) -> None:
         """Name a scan's nearest records without linking it: a person sees where to look."""
@@ -475,8 +602,15 @@ class _Linker:
             if sc.score < self.settings.hint_score:
                 break
             why = self._why_title(item, sc, self._title_method(item) == "sidecar_title")
-            self.add(item, record, self._title_method(item), min(sc.score, 100) / 100, "hint",
-                     f"{why}; {reason}", rank)
+            self.add(
+                item,
+                record,
+                self._title_method(item),
+                min(sc.score, 100) / 100,
+                "hint",
+                f"{why}; {reason}",
+                rank,
+            )
 
 
 def settle_ties(linker: _Linker, ties: list[tuple[Item, list[tuple[TitleScore, int]]]]) -> None:
@@ -503,7 +637,8 @@ def settle_ties(linker: _Linker, ties: list[tuple[Item, list[tuple[TitleScore, i
         # A record another scan already has is not for elimination to hand out: a person says
         # whether this scan is its second document or the twin's.
         settle = len(members) <= MAX_TIE_GROUP and not any(
-            r in linker.claimed for _, close in members for _, r in close)
+            r in linker.claimed for _, close in members for _, r in close
+        )
         decided = _assign(members, s) if settle else {}
         for item, close in members:
             pick = decided.get(item.item_id)
@@ -512,28 +647,52 @@ def settle_ties(linker: _Linker, ties: list[tuple[Item, list[tuple[TitleScore, i
                 why = linker._why_title(item, sc, linker._title_method(item) == "sidecar_title")
                 if len(close) > 1:
                     why += "; " + t("why.twin_settled", linker.lang, n=len(close))
-                linker.add(item, record, linker._title_method(item), min(sc.score, 100) / 100,
-                           "link", why)
+                linker.add(
+                    item, record, linker._title_method(item), min(sc.score, 100) / 100, "link", why
+                )
                 continue
             best, first = close[0]
-            note = (t("why.ambiguous", linker.lang, n=len(close)) if len(close) > 1 else
-                    "" if first in linker.claimed else
-                    t("why.low_score", linker.lang, score=round(min(best.score, 100)),
-                      accept=round(s.accept_score)))
+            note = (
+                t("why.ambiguous", linker.lang, n=len(close))
+                if len(close) > 1
+                else ""
+                if first in linker.claimed
+                else t(
+                    "why.low_score",
+                    linker.lang,
+                    score=round(min(best.score, 100)),
+                    accept=round(s.accept_score),
+                )
+            )
             for rank, (sc, r) in enumerate(close, 1):
                 why = linker._why_title(item, sc, linker._title_method(item) == "sidecar_title")
                 if r in linker.claimed:
                     why += "; " + t("why.claimed", linker.lang, path=linker.claimed[r].relpath)
                 if not note:
-                    linker.add(item, r, linker._title_method(item), min(sc.score, 100) / 100,
-                               "review", why, rank)
+                    linker.add(
+                        item,
+                        r,
+                        linker._title_method(item),
+                        min(sc.score, 100) / 100,
+                        "review",
+                        why,
+                        rank,
+                    )
                     continue
-                linker.add(item, r, linker._title_method(item), min(sc.score, 100) / 100,
-                           "review", f"{why}; {note}", rank)
+                linker.add(
+                    item,
+                    r,
+                    linker._title_method(item),
+                    min(sc.score, 100) / 100,
+                    "review",
+                    f"{why}; {note}",
+                    rank,
+                )
 
 
-def _assign(members: list[tuple[Item, list[tuple[TitleScore, int]]]], s: MatchSettings
-            ) -> dict[int, tuple[TitleScore, int]]:
+def _assign(
+    members: list[tuple[Item, list[tuple[TitleScore, int]]]], s: MatchSettings
+) -> dict[int, tuple[TitleScore, int]]:
     """item id -> (score, record) for the pairs of the best assignment that are decisive."""
     records = sorted({r for _, close in members for _, r in close})
     col = {r: j for j, r in enumerate(records)}
@@ -543,8 +702,10 @@ def _assign(members: list[tuple[Item, list[tuple[TitleScore, int]]]], s: MatchSe
         for sc, r in close:
             weight[i, col[r]] = sc.score
             scores[(i, col[r])] = sc
-    counters = all(item.evidence.counter for item, _ in members) and len(
-        {item.root for item, _ in members}) == 1
+    counters = (
+        all(item.evidence.counter for item, _ in members)
+        and len({item.root for item, _ in members}) == 1
+    )
     if counters and len(members) == len(records) > 1:
         by_scan = sorted(range(len(members)), key=lambda i: natural_key(members[i][0].relpath))
         for rank, i in enumerate(by_scan):
@@ -614,16 +775,26 @@ def match_locality(
     for item in items:
         if not item.scheme:
             ev = item.evidence
-            item.scheme = ("scanner_counter" if ev.counter else
-                           "box_file" if ev.box is not None and ev.file_no is not None else
-                           "title" if ev.title else "unrecognised")
+            item.scheme = (
+                "scanner_counter"
+                if ev.counter
+                else "box_file"
+                if ev.box is not None and ev.file_no is not None
+                else "title"
+                if ev.title
+                else "unrecognised"
+            )
         schemes[item.root][item.scheme] += 1
         if item.item_id not in linked_items and item.item_id not in linker.reasons:
             linker.reasons[item.item_id] = _silent_reason(item, readings[item.item_id], lang)
     links = pd.DataFrame(linker.rows, columns=LINK_COLUMNS)
-    return MatchResult(items=items, links=links,
-                       schemes={root: dict(counts) for root, counts in schemes.items()},
-                       conventions=conventions.summary(), reasons=linker.reasons)
+    return MatchResult(
+        items=items,
+        links=links,
+        schemes={root: dict(counts) for root, counts in schemes.items()},
+        conventions=conventions.summary(),
+        reasons=linker.reasons,
+    )
 
 
 def _learning_sample(items: list[Item]) -> list[Item]:

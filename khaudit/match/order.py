@@ -47,8 +47,7 @@ class OrderLink:
 
 def natural_key(path: str) -> tuple[object, ...]:
     """A path as a scanning station's counter orders it: numbers by value."""
-    return tuple(int(part) if part.isdigit() else part
-                 for part in re.split(r"(\d+)", path.lower()))
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", path.lower()))
 
 
 def batches(items: list[Item]) -> list[list[Item]]:
@@ -56,8 +55,9 @@ def batches(items: list[Item]) -> list[list[Item]]:
     them. A folder where any scan has a metadata row is not a batch without metadata."""
     folders: dict[tuple[str, str], list[Item]] = defaultdict(list)
     for item in items:
-        folders[(item.root, item.relpath.rsplit("/", 1)[0] if "/" in item.relpath else "")
-                ].append(item)
+        folders[(item.root, item.relpath.rsplit("/", 1)[0] if "/" in item.relpath else "")].append(
+            item
+        )
     out = []
     for members in folders.values():
         if any(item.sidecar is not None for item in members):
@@ -87,8 +87,9 @@ def _forward(fit: np.ndarray) -> np.ndarray:
     return table
 
 
-def page_fit(pages: np.ndarray, sheets: np.ndarray, min_per_sheet: float,
-             max_per_sheet: float) -> np.ndarray:
+def page_fit(
+    pages: np.ndarray, sheets: np.ndarray, min_per_sheet: float, max_per_sheet: float
+) -> np.ndarray:
     """FIT when a scan's page count is within a record's sheets range, -MISFIT outside it,
     0 when either is unknown. A graded fit was tried and told neighbours apart less well: a
     shifted alignment then keeps most of its score."""
@@ -98,8 +99,9 @@ def page_fit(pages: np.ndarray, sheets: np.ndarray, min_per_sheet: float,
     return np.where(known, np.where(fits, FIT, -MISFIT), 0.0)
 
 
-def align(pages: list[float], sheets: list[float], min_per_sheet: float,
-          max_per_sheet: float) -> dict[int, int]:
+def align(
+    pages: list[float], sheets: list[float], min_per_sheet: float, max_per_sheet: float
+) -> dict[int, int]:
     """counter index -> record index for the decisive pairs of the best alignment."""
     k, m = len(pages), len(sheets)
     if not k or not m or k * m > MAX_CELLS:
@@ -113,7 +115,7 @@ def align(pages: list[float], sheets: list[float], min_per_sheet: float,
     through = forward[:k, :m] + fit + backward[1:, 1:]
     if k >= 2 and m >= 2:
         # Crossed blocks at (a, b): counter a with record b + 1, counter a + 1 with record b.
-        crossed = forward[:k - 1, :m - 1] + fit[:-1, 1:] + fit[1:, :-1] + backward[2:, 2:]
+        crossed = forward[: k - 1, : m - 1] + fit[:-1, 1:] + fit[1:, :-1] + backward[2:, 2:]
         through[:-1, 1:] = np.maximum(through[:-1, 1:], crossed)
         through[1:, :-1] = np.maximum(through[1:, :-1], crossed)
     left_out = (forward[:k] - SKIP_SCAN + backward[1:]).max(axis=1)

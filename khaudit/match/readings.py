@@ -47,8 +47,9 @@ UNSUPERVISED_MAX_SHARED = 0.05
 UNSUPERVISED_MIN_SCANS = 20
 #: Names a scanning station numbers ("DOC-2025-0131", "SCAN_0007", "IMG 12"): their numbers
 #: are the station's, so without certain links they are never read as a record's.
-COUNTER_SHAPES = frozenset({"img", "image", "scan", "scanned", "dsc", "dscn", "doc", "page",
-                            "pic", "anh", "hinh", "photo"})
+COUNTER_SHAPES = frozenset(
+    {"img", "image", "scan", "scanned", "dsc", "dscn", "doc", "page", "pic", "anh", "hinh", "photo"}
+)
 #: Certain links per root a convention is learned from at most.
 LEARN_MAX_ANCHORS = 5000
 #: Fields that may name one record and fields that narrow the choice. Which of the first are
@@ -86,8 +87,9 @@ def item_readings(item: Item) -> dict[str, int]:
     parts = unicodedata.normalize("NFC", item.relpath).split("/")
     name = strip_copy_mark(parts[-1] if item.series else _stem(parts[-1]))
     out: dict[str, int] = {}
-    places = [("name", name)] + [(f"folder{d}", folder)
-                                 for d, folder in enumerate(reversed(parts[:-1]), 1) if d <= 3]
+    places = [("name", name)] + [
+        (f"folder{d}", folder) for d, folder in enumerate(reversed(parts[:-1]), 1) if d <= 3
+    ]
     for place, text in places:
         found = _NUMBER.findall(text)
         if found:
@@ -121,8 +123,12 @@ def _int(value: object) -> int | None:
 def record_fields(records: pd.DataFrame) -> dict[str, dict[int, int]]:
     """field -> {record label: value} for every number a record has."""
     fields: dict[str, dict[int, int]] = defaultdict(dict)
-    for column, field in (("file_no", "file_no"), ("box", "box"), ("stt", "stt"),
-                          ("year_start", "year")):
+    for column, field in (
+        ("file_no", "file_no"),
+        ("box", "box"),
+        ("stt", "stt"),
+        ("year_start", "year"),
+    ):
         if column not in records:
             continue
         for label, value in zip(records.index, records[column]):
@@ -150,11 +156,15 @@ class ConventionIndex:
                 groups[value].add(label)
             self.by_value[field] = {v: frozenset(labels) for v, labels in groups.items()}
         self.conventions: dict[str, list[Convention]] = {}
-        self.keys = {f for f in KEY_FIELDS if f in self.fields and len(self.by_value[f])
-                     >= KEY_DISTINCT * len(self.fields[f])}
+        self.keys = {
+            f
+            for f in KEY_FIELDS
+            if f in self.fields and len(self.by_value[f]) >= KEY_DISTINCT * len(self.fields[f])
+        }
 
-    def learn(self, items: list[Item], readings: dict[int, dict[str, int]],
-              anchors: dict[int, int]) -> None:
+    def learn(
+        self, items: list[Item], readings: dict[int, dict[str, int]], anchors: dict[int, int]
+    ) -> None:
         """Adopt, per root and name shape, the readings that agree with the fields on the
         certain links (``anchors``: item id -> record label). A root holding two batches
         named two ways ("034 - <title>.pdf" and "SCAN0034.pdf") learns each on its own."""
@@ -162,11 +172,17 @@ class ConventionIndex:
         for item in items:
             groups[(item.root, name_shape(item))].append(item)
         for (root, shape), members in sorted(groups.items()):
-            self.conventions[_group(root, shape)] = self._learn_root(root, members, readings,
-                                                                     anchors)
+            self.conventions[_group(root, shape)] = self._learn_root(
+                root, members, readings, anchors
+            )
 
-    def _learn_root(self, root: str, members: list[Item], readings: dict[int, dict[str, int]],
-                    anchors: dict[int, int]) -> list[Convention]:
+    def _learn_root(
+        self,
+        root: str,
+        members: list[Item],
+        readings: dict[int, dict[str, int]],
+        anchors: dict[int, int],
+    ) -> list[Convention]:
         agree: Counter[tuple[str, str]] = Counter()
         checked: Counter[tuple[str, str]] = Counter()
         learned_from = 0
@@ -182,9 +198,11 @@ class ConventionIndex:
                     if record in values:
                         checked[(reading, field)] += 1
                         agree[(reading, field)] += values[record] == value
-        adopted = [Convention(root, r, f, agree[(r, f)], n, "links", is_key=f in self.keys)
-                   for (r, f), n in checked.items()
-                   if agree[(r, f)] >= MIN_AGREEING and agree[(r, f)] >= MIN_AGREEMENT * n]
+        adopted = [
+            Convention(root, r, f, agree[(r, f)], n, "links", is_key=f in self.keys)
+            for (r, f), n in checked.items()
+            if agree[(r, f)] >= MIN_AGREEING and agree[(r, f)] >= MIN_AGREEMENT * n
+        ]
         taken = {(c.reading, c.field) for c in adopted}
         for reading, field in (("parsed.box", "box"), ("parsed.file_no", "file_no")):
             n = checked[(reading, field)]
@@ -193,25 +211,52 @@ class ConventionIndex:
             if n >= PARSED_MIN_CHECKED and agree[(reading, field)] < PARSED_MIN_AGREEMENT * n:
                 continue
             if any(readings[i.item_id].get(reading) is not None for i in members):
-                adopted.append(Convention(root, reading, field, agree[(reading, field)], n,
-                                          "parsed", is_key=field in self.keys))
+                adopted.append(
+                    Convention(
+                        root,
+                        reading,
+                        field,
+                        agree[(reading, field)],
+                        n,
+                        "parsed",
+                        is_key=field in self.keys,
+                    )
+                )
         # A scanner counter numbers what the station saw, not the inventory: with no certain
         # link to vouch for it, its number is never taken as a record's.
-        counters = all(item.evidence.counter or name_shape(item) in COUNTER_SHAPES
-                       for item in members)
-        if (not counters and len(members) >= UNSUPERVISED_MIN_SCANS
-                and not any(c.is_key for c in adopted)):
+        counters = all(
+            item.evidence.counter or name_shape(item) in COUNTER_SHAPES for item in members
+        )
+        if (
+            not counters
+            and len(members) >= UNSUPERVISED_MIN_SCANS
+            and not any(c.is_key for c in adopted)
+        ):
             # A pair the certain links checked and found wanting is not taken up again.
-            refuted = {pair for pair, n in checked.items()
-                       if n >= MIN_AGREEING and agree[pair] < MIN_AGREEMENT * n}
+            refuted = {
+                pair
+                for pair, n in checked.items()
+                if n >= MIN_AGREEING and agree[pair] < MIN_AGREEMENT * n
+            }
             adopted += self._unique_reading(root, members, readings, refuted)
         # Keys first, most agreeing first: they are intersected in this order.
-        adopted.sort(key=lambda c: (not c.is_key, c.basis != "links",
-                                    -(c.agree / c.checked if c.checked else 0), c.reading))
+        adopted.sort(
+            key=lambda c: (
+                not c.is_key,
+                c.basis != "links",
+                -(c.agree / c.checked if c.checked else 0),
+                c.reading,
+            )
+        )
         return adopted
 
-    def _unique_reading(self, root: str, members: list[Item], readings: dict[int, dict[str, int]],
-                        refuted: set[tuple[str, str]]) -> list[Convention]:
+    def _unique_reading(
+        self,
+        root: str,
+        members: list[Item],
+        readings: dict[int, dict[str, int]],
+        refuted: set[tuple[str, str]],
+    ) -> list[Convention]:
         """With no certain link to learn from: the reading that names one record for nearly
         every scan, and no two scans (of different content) the same record."""
         best: tuple[float, Convention] | None = None
@@ -236,14 +281,23 @@ class ConventionIndex:
                     continue
                 share = len(single) / len(having)
                 if best is None or share > best[0]:
-                    best = (share, Convention(root, reading, field, len(single), len(having),
-                                              "unique", is_key=True))
+                    best = (
+                        share,
+                        Convention(
+                            root, reading, field, len(single), len(having), "unique", is_key=True
+                        ),
+                    )
         if best:
             return [best[1]]
         return self._unique_pair(root, members, readings, refuted)
 
-    def _unique_pair(self, root: str, members: list[Item], readings: dict[int, dict[str, int]],
-                     refuted: set[tuple[str, str]]) -> list[Convention]:
+    def _unique_pair(
+        self,
+        root: str,
+        members: list[Item],
+        readings: dict[int, dict[str, int]],
+        refuted: set[tuple[str, str]],
+    ) -> list[Convention]:
         """Two readings that name one record together ("2019/004.pdf": the year folder and
         the number within the year, as the code "VP-2019-0004" has them), when neither does
         alone. Only pairs of readings whose every value some record has are tried."""
@@ -263,15 +317,17 @@ class ConventionIndex:
                     present.append((reading, field))
         best: tuple[float, list[Convention]] | None = None
         for a, (r1, f1) in enumerate(present):
-            for r2, f2 in present[a + 1:]:
+            for r2, f2 in present[a + 1 :]:
                 if r1 == r2 or f1 == f2:
                     continue
-                having = [i for i in members
-                          if r1 in readings[i.item_id] and r2 in readings[i.item_id]]
+                having = [
+                    i for i in members if r1 in readings[i.item_id] and r2 in readings[i.item_id]
+                ]
                 single: list[tuple[int, Item]] = []
                 for item in having:
-                    hits = (self.by_value[f1].get(readings[item.item_id][r1], frozenset())
-                            & self.by_value[f2].get(readings[item.item_id][r2], frozenset()))
+                    hits = self.by_value[f1].get(
+                        readings[item.item_id][r1], frozenset()
+                    ) & self.by_value[f2].get(readings[item.item_id][r2], frozenset())
                     if len(hits) == 1:
                         single.append((next(iter(hits)), item))
                 if len(single) < UNSUPERVISED_MIN_UNIQUE * len(having):
@@ -280,19 +336,27 @@ class ConventionIndex:
                 for record, item in single:
                     contents[record].add(item.hashes)
                 if sum(len(c) - 1 for c in contents.values()) > UNSUPERVISED_MAX_SHARED * len(
-                        single):
+                    single
+                ):
                     continue
                 share = len(single) / len(having)
                 if best is None or share > best[0]:
                     # Together they are a key: the more distinct field carries it.
                     finer = max((f1, f2), key=lambda f: len(self.by_value[f]))
-                    best = (share, [Convention(root, r, f, len(single), len(having), "unique",
-                                               is_key=f == finer)
-                                    for r, f in ((r1, f1), (r2, f2))])
+                    best = (
+                        share,
+                        [
+                            Convention(
+                                root, r, f, len(single), len(having), "unique", is_key=f == finer
+                            )
+                            for r, f in ((r1, f1), (r2, f2))
+                        ],
+                    )
         return best[1] if best else []
 
-    def candidates(self, item: Item, readings: dict[str, int]
-                   ) -> tuple[frozenset[int] | None, list[Convention]]:
+    def candidates(
+        self, item: Item, readings: dict[str, int]
+    ) -> tuple[frozenset[int] | None, list[Convention]]:
         """The records the adopted readings allow for ``item`` (None: no reading applies),
         and the conventions that narrowed them."""
         allowed: frozenset[int] | None = None
@@ -319,9 +383,17 @@ class ConventionIndex:
         out: dict[str, list[dict[str, object]]] = defaultdict(list)
         for group, conventions in self.conventions.items():
             root, shape = group.split(_SHAPE_MARK, 1)
-            out[root] += [{"reading": c.reading, "field": c.field, "agree": c.agree,
-                           "checked": c.checked, "basis": c.basis, "shape": shape}
-                          for c in conventions]
+            out[root] += [
+                {
+                    "reading": c.reading,
+                    "field": c.field,
+                    "agree": c.agree,
+                    "checked": c.checked,
+                    "basis": c.basis,
+                    "shape": shape,
+                }
+                for c in conventions
+            ]
         return dict(out)
 
 
@@ -353,10 +425,14 @@ def describe_reading(reading: str, lang: str) -> str:
 
 def describe(convention: Convention, lang: str) -> str:
     """One adopted convention with its evidence, for the terminal and the reports."""
-    return t(f"convention.{convention.basis}", lang,
-             reading=describe_reading(convention.reading, lang),
-             field=t(f"field.{convention.field}", lang),
-             agree=convention.agree, checked=convention.checked)
+    return t(
+        f"convention.{convention.basis}",
+        lang,
+        reading=describe_reading(convention.reading, lang),
+        field=t(f"field.{convention.field}", lang),
+        agree=convention.agree,
+        checked=convention.checked,
+    )
 
 
 def anchors_from(links: Iterable[tuple[int, int]]) -> dict[int, int]:

@@ -106,8 +106,9 @@ def title_words(form: str) -> list[str]:
     """The words of a title in match form, numbers included without leading zeros: a parcel
     number both sides share is evidence for, as much as a rare name (and one they do not
     share is also a conflict, see number_conflict_penalty)."""
-    return [str(int(w)) if w.isdigit() else w for w in form.split()
-            if not (w.isdigit() and len(w) > 9)]
+    return [
+        str(int(w)) if w.isdigit() else w for w in form.split() if not (w.isdigit() and len(w) > 9)
+    ]
 
 
 def _typo_candidate(word: str) -> bool:
@@ -140,9 +141,15 @@ def _nearest(queries: list[str], choices: list[str], workers: int) -> dict[str, 
         return {}
     found: dict[str, tuple[str, float]] = {}
     for start in range(0, len(queries), 4096):
-        chunk = queries[start:start + 4096]
-        matrix = process.cdist(chunk, choices, scorer=fuzz.ratio, dtype=np.uint8,
-                               score_cutoff=TYPO_MIN_RATIO, workers=workers)
+        chunk = queries[start : start + 4096]
+        matrix = process.cdist(
+            chunk,
+            choices,
+            scorer=fuzz.ratio,
+            dtype=np.uint8,
+            score_cutoff=TYPO_MIN_RATIO,
+            workers=workers,
+        )
         best = matrix.argmax(axis=1)
         ratio = matrix[np.arange(len(chunk)), best]
         rest = []
@@ -153,8 +160,9 @@ def _nearest(queries: list[str], choices: list[str], workers: int) -> dict[str, 
                 rest.append(query)
         if not rest:
             continue
-        edits = process.cdist(rest, choices, scorer=OSA.distance, dtype=np.int32,
-                              score_cutoff=1, workers=workers)
+        edits = process.cdist(
+            rest, choices, scorer=OSA.distance, dtype=np.int32, score_cutoff=1, workers=workers
+        )
         for query, row in zip(rest, edits):
             near = np.flatnonzero(row == 1)
             if len(near) == 1 and len(choices[near[0]]) >= TYPO_MIN_LENGTH:
@@ -164,8 +172,11 @@ def _nearest(queries: list[str], choices: list[str], workers: int) -> dict[str, 
 
 def _without_number_word(words: list[str]) -> list[str]:
     """A "so" that a split brought before a number ("quyenso 01") goes, as match_form's do."""
-    return [w for k, w in enumerate(words)
-            if not (w == "so" and k + 1 < len(words) and words[k + 1].isdigit())]
+    return [
+        w
+        for k, w in enumerate(words)
+        if not (w == "so" and k + 1 < len(words) and words[k + 1].isdigit())
+    ]
 
 
 def _split_run_together(words: list[str], vocab: dict[str, int]) -> dict[str, list[str]]:
@@ -183,7 +194,7 @@ def _split_run_together(words: list[str], vocab: dict[str, int]) -> dict[str, li
                 if best is None or shorter > best[0]:
                     best = (shorter, cut)
         if best is not None:
-            found[word] = [word[:best[1]], word[best[1]:]]
+            found[word] = [word[: best[1]], word[best[1] :]]
     return found
 
 
@@ -210,8 +221,13 @@ def top_per_row(matrix: sp.csr_matrix, limit: int) -> tuple[np.ndarray, np.ndarr
 class TitleIndex:
     """The titles of one locality's records, indexed for blocking and scoring."""
 
-    def __init__(self, titles: list[str], years: list[tuple[int | None, int | None]],
-                 sheets: list[int | None], settings: MatchSettings):
+    def __init__(
+        self,
+        titles: list[str],
+        years: list[tuple[int | None, int | None]],
+        sheets: list[int | None],
+        settings: MatchSettings,
+    ):
         self.settings = settings
         self.forms = [match_form(t) for t in titles]
         n = max(1, len(titles))
@@ -243,10 +259,9 @@ class TitleIndex:
         width = 1 + max((len(ws) for ws in word_lists), default=0)
         self.prefix_idf = np.zeros((len(word_lists), width), dtype=np.float64)
         for j, ws in enumerate(word_lists):
-            weights = [self.idf[self.vocab[self.meant[w][0] if w in self.meant else w]]
-                       for w in ws]
-            self.prefix_idf[j, 1:len(ws) + 1] = np.cumsum(weights)
-            self.prefix_idf[j, len(ws) + 1:] = self.prefix_idf[j, len(ws)]
+            weights = [self.idf[self.vocab[self.meant[w][0] if w in self.meant else w]] for w in ws]
+            self.prefix_idf[j, 1 : len(ws) + 1] = np.cumsum(weights)
+            self.prefix_idf[j, len(ws) + 1 :] = self.prefix_idf[j, len(ws)]
         # Beginnings of inventory words (numbers from one digit, words from two letters): a
         # scan title cut inside a word or number ends in one of them. Indexed over the
         # vocabulary (prefix -> the words it begins), not over the records: a locality has far
@@ -258,18 +273,33 @@ class TitleIndex:
             for length in range(1 if word.isdigit() else 2, len(word)):
                 begins[word[:length]].append(col)
         self.prefix_ids = {h: i for i, h in enumerate(sorted(begins))}
-        self.prefix_words = _csr([begins[h] for h in self.prefix_ids],
-                                 [[1.0] * len(begins[h]) for h in self.prefix_ids],
-                                 len(self.vocab))
-        self.number_ids = {x: i for i, x in enumerate(sorted({x for ns in self.numbers
-                                                              for x in ns}))}
-        self.numbers_matrix = _csr([[self.number_ids[x] for x in ns] for ns in self.numbers],
-                                   [[1.0] * len(ns) for ns in self.numbers],
-                                   max(1, len(self.number_ids)))
+        self.prefix_words = _csr(
+            [begins[h] for h in self.prefix_ids],
+            [[1.0] * len(begins[h]) for h in self.prefix_ids],
+            len(self.vocab),
+        )
+        self.number_ids = {
+            x: i for i, x in enumerate(sorted({x for ns in self.numbers for x in ns}))
+        }
+        self.numbers_matrix = _csr(
+            [[self.number_ids[x] for x in ns] for ns in self.numbers],
+            [[1.0] * len(ns) for ns in self.numbers],
+            max(1, len(self.number_ids)),
+        )
         # Block keys: rare words, rare word pairs, numbers; each weighted by its IDF.
-        key_lists = [list(dict.fromkeys([*ws, *_pairs(ws), *(f"#{x}" for x in sorted(ns)),
-                                         *(self.meant[w][0] for w in ws if w in self.meant)]))
-                     for ws, ns in zip(word_lists, self.numbers)]
+        key_lists = [
+            list(
+                dict.fromkeys(
+                    [
+                        *ws,
+                        *_pairs(ws),
+                        *(f"#{x}" for x in sorted(ns)),
+                        *(self.meant[w][0] for w in ws if w in self.meant),
+                    ]
+                )
+            )
+            for ws, ns in zip(word_lists, self.numbers)
+        ]
         key_df = Counter(k for ks in key_lists for k in ks)
         cap = max(20, min(int(BLOCK_MAX_SHARE * n), BLOCK_MAX_POSTINGS))
         self.keys = {k: i for i, k in enumerate(k for k, c in key_df.items() if c <= cap)}
@@ -283,15 +313,18 @@ class TitleIndex:
             word = k[1:] if k.startswith("#") else k
             for length in range(1 if word.isdigit() else 2, len(word)):
                 self.prefix_keys.setdefault(word[:length], []).append(key_id)
-        self.key_matrix = _csr([[self.keys[k] for k in ks if k in self.keys] for ks in key_lists],
-                               [[1.0 for k in ks if k in self.keys] for ks in key_lists],
-                               max(1, len(self.keys))).T.tocsr()
+        self.key_matrix = _csr(
+            [[self.keys[k] for k in ks if k in self.keys] for ks in key_lists],
+            [[1.0 for k in ks if k in self.keys] for ks in key_lists],
+            max(1, len(self.keys)),
+        ).T.tocsr()
         ends = [b if b is not None else a for a, b in years]  # one year: ends where it starts
         self.years = np.array([np.nan if a is None else a for a, _ in years], dtype=float)
         self.year_ends = np.array([np.nan if e is None else e for e in ends], dtype=float)
         self.sheets = np.array([np.nan if s is None else s for s in sheets], dtype=float)
-        self.long_words = [w for w in df if len(w) >= TYPO_MIN_LENGTH - 1 and "#" not in w
-                           and not w.isdigit()]
+        self.long_words = [
+            w for w in df if len(w) >= TYPO_MIN_LENGTH - 1 and "#" not in w and not w.isdigit()
+        ]
 
     # -- scans -------------------------------------------------------------------------------
     def encode(self, titles: list[str], cut: list[bool] | None = None) -> EncodedTitles:
@@ -308,8 +341,10 @@ class TitleIndex:
         as_known = _nearest(unknown, self.long_words, workers)
         joined = _split_run_together([w for w in unknown if w not in as_known], self.vocab)
         if joined:
-            word_lists = [_without_number_word([part for w in ws for part in joined.get(w, (w,))])
-                          for ws in word_lists]
+            word_lists = [
+                _without_number_word([part for w in ws for part in joined.get(w, (w,))])
+                for ws in word_lists
+            ]
         cut = cut or [False] * len(titles)
         last_prefix = np.full(len(titles), -1, dtype=np.int64)
         last_col = np.full(len(titles), -1, dtype=np.int64)
@@ -323,8 +358,7 @@ class TitleIndex:
             total = 0.0
             canonical = []
             # Typos first, so that repeats are counted over the words meant.
-            meant = [(w, 1.0) if w in self.vocab or w not in as_known else as_known[w]
-                     for w in ws]
+            meant = [(w, 1.0) if w in self.vocab or w not in as_known else as_known[w] for w in ws]
             for (_, credit), token in zip(meant, occurrences([m for m, _ in meant])):
                 col = self.vocab.get(token, -1)
                 if col < 0:
@@ -339,8 +373,9 @@ class TitleIndex:
                 last = ws[-1]
                 last_prefix[i] = self.prefix_ids[last]
                 last_col[i] = self.vocab.get(last, -1)
-                last_weight[i] = (float(self.idf[last_col[i]]) if last_col[i] >= 0
-                                  else self.unknown_idf)
+                last_weight[i] = (
+                    float(self.idf[last_col[i]]) if last_col[i] >= 0 else self.unknown_idf
+                )
                 last_number[i] = int(last) if last.isdigit() else -1
                 longer = self.prefix_keys.get(last, ())
                 if len(longer) <= PREFIX_BLOCK_KEYS:
@@ -370,25 +405,29 @@ class TitleIndex:
         width = max(1, len(self.number_ids))
         num_rows = [[self.number_ids[x] for x in ns if x in self.number_ids] for ns in nums]
         return EncodedTitles(
-            forms=forms, numbers=nums,
+            forms=forms,
+            numbers=nums,
             words=_csr(rows, values, len(self.vocab)),
             total=np.array(totals, dtype=float),
             length=np.array([len(ws) for ws in word_lists], dtype=np.int64),
             numbers_matrix=_csr(num_rows, [[1.0] * len(r) for r in num_rows], width),
             number_count=np.array([len(ns) for ns in nums], dtype=float),
             keys=_csr(key_rows, key_values, max(1, len(self.keys))),
-            last_prefix=last_prefix, last_col=last_col, last_weight=last_weight,
+            last_prefix=last_prefix,
+            last_col=last_col,
+            last_weight=last_weight,
             last_number=last_number,
         )
 
-    def candidates(self, scans: EncodedTitles, limit: int, rows: np.ndarray | None = None
-                   ) -> tuple[np.ndarray, np.ndarray]:
+    def candidates(
+        self, scans: EncodedTitles, limit: int, rows: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """(scan, record) pairs: for each scan the ``limit`` records sharing the most weight of
         rare words, word pairs and numbers with it. ``rows`` restricts the scans considered."""
         rows = np.arange(scans.keys.shape[0]) if rows is None else rows
         items, records = [], []
         for start in range(0, len(rows), BLOCK_CHUNK):
-            chunk = rows[start:start + BLOCK_CHUNK]
+            chunk = rows[start : start + BLOCK_CHUNK]
             product = scans.keys[chunk] @ self.key_matrix
             r, c = top_per_row(product, limit)
             items.append(chunk[r])
@@ -397,9 +436,14 @@ class TitleIndex:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         return np.concatenate(items), np.concatenate(records)
 
-    def score_pairs(self, scans: EncodedTitles, item: np.ndarray, record: np.ndarray,
-                    years: np.ndarray | None = None, pages: np.ndarray | None = None
-                    ) -> PairScores:
+    def score_pairs(
+        self,
+        scans: EncodedTitles,
+        item: np.ndarray,
+        record: np.ndarray,
+        years: np.ndarray | None = None,
+        pages: np.ndarray | None = None,
+    ) -> PairScores:
         """Scores of the pairs (scans[item[k]], record[k]). ``years``/``pages`` are per scan
         (NaN where unknown)."""
         s = self.settings
@@ -409,8 +453,7 @@ class TitleIndex:
         total = scans.total[item]
         begun = self._cut_word_begins(scans, item, record)
         found = found + np.where(begun, scans.last_weight[item], 0.0)
-        span = self.prefix_idf[record, np.minimum(scans.length[item],
-                                                  self.prefix_idf.shape[1] - 1)]
+        span = self.prefix_idf[record, np.minimum(scans.length[item], self.prefix_idf.shape[1] - 1)]
         with np.errstate(invalid="ignore", divide="ignore"):
             forward = np.where(total > 0, 100.0 * np.minimum(found, total) / total, 0.0)
             reverse = np.where(span > 0, 100.0 * np.minimum(found, span) / span, 100.0)
@@ -420,8 +463,9 @@ class TitleIndex:
         swapped = np.maximum(0.0, np.minimum(total - found, span - found))
         with np.errstate(invalid="ignore", divide="ignore"):
             swapped_share = np.round(np.where(total > 0, 100.0 * swapped / total, 0.0), 9)
-        shared = np.asarray(scans.numbers_matrix[item].multiply(
-            self.numbers_matrix[record]).sum(axis=1)).ravel()
+        shared = np.asarray(
+            scans.numbers_matrix[item].multiply(self.numbers_matrix[record]).sum(axis=1)
+        ).ravel()
         conflicts = scans.number_count[item] - shared - (begun & (scans.last_number[item] >= 0))
         n = len(item)
         year = np.full(n, np.nan) if years is None else np.asarray(years, dtype=float)[item]
@@ -430,19 +474,36 @@ class TitleIndex:
         with np.errstate(invalid="ignore"):
             year_agrees = (year >= start) & (year <= end)
             sheets = self.sheets[record]
-            pages_agree = (page > 0) & (sheets > 0) & (page >= sheets * s.min_pages_per_sheet) \
+            pages_agree = (
+                (page > 0)
+                & (sheets > 0)
+                & (page >= sheets * s.min_pages_per_sheet)
                 & (page <= sheets * s.max_pages_per_sheet)
-        identity = coverage - s.substitution_weight * swapped_share \
-            - s.number_conflict_penalty * conflicts \
+            )
+        identity = (
+            coverage
+            - s.substitution_weight * swapped_share
+            - s.number_conflict_penalty * conflicts
             + s.year_agreement_bonus * year_agrees
+        )
         score = identity + s.page_agreement_bonus * pages_agree
         # Not capped at 100: two candidates that both agree on year and pages must still be
         # told apart by their titles. Callers cap when they show the score.
-        return PairScores(item, record, np.maximum(score, 0.0), np.maximum(identity, 0.0),
-                          coverage, conflicts, year_agrees, pages_agree, begun)
+        return PairScores(
+            item,
+            record,
+            np.maximum(score, 0.0),
+            np.maximum(identity, 0.0),
+            coverage,
+            conflicts,
+            year_agrees,
+            pages_agree,
+            begun,
+        )
 
-    def _cut_word_begins(self, scans: EncodedTitles, item: np.ndarray, record: np.ndarray
-                         ) -> np.ndarray:
+    def _cut_word_begins(
+        self, scans: EncodedTitles, item: np.ndarray, record: np.ndarray
+    ) -> np.ndarray:
         """Per pair: the scan's title may be cut, its last word is not a word of the record
         but begins one (a number cut short is then no conflict)."""
         begun = np.zeros(len(item), dtype=bool)
@@ -451,8 +512,9 @@ class TitleIndex:
         if not len(open_):
             return begun
         has_word = (self.words[record[open_]] > 0).astype(np.float64)
-        hit = np.asarray(has_word.multiply(self.prefix_words[prefix[open_]]).sum(axis=1)
-                         ).ravel() > 0
+        hit = (
+            np.asarray(has_word.multiply(self.prefix_words[prefix[open_]]).sum(axis=1)).ravel() > 0
+        )
         col = scans.last_col[item[open_]]
         known = col >= 0
         whole = np.zeros(len(open_), dtype=bool)
@@ -466,9 +528,14 @@ class TitleIndex:
         conflicts = scans.numbers[i] - self.numbers[j]
         if pairs.begun[k]:
             conflicts = conflicts - {int(scans.last_number[i])}
-        return TitleScore(float(pairs.score[k]), float(pairs.identity[k]),
-                          float(pairs.coverage[k]), tuple(sorted(conflicts)),
-                          bool(pairs.year_agrees[k]), bool(pairs.pages_agree[k]))
+        return TitleScore(
+            float(pairs.score[k]),
+            float(pairs.identity[k]),
+            float(pairs.coverage[k]),
+            tuple(sorted(conflicts)),
+            bool(pairs.year_agrees[k]),
+            bool(pairs.pages_agree[k]),
+        )
 
     # -- one scan at a time (tests, notebooks) -----------------------------------------------
     def block(self, form: str, limit: int) -> list[int]:
@@ -478,10 +545,15 @@ class TitleIndex:
         order = np.argsort(-product.data, kind="stable")[:limit]
         return [int(c) for c in product.indices[order]]
 
-    def score(self, title: str, record: int, year: int | None = None,
-              pages: int | None = None) -> TitleScore:
+    def score(
+        self, title: str, record: int, year: int | None = None, pages: int | None = None
+    ) -> TitleScore:
         scans = self.encode([title])
-        pairs = self.score_pairs(scans, np.array([0]), np.array([record]),
-                                 np.array([np.nan if year is None else year]),
-                                 np.array([np.nan if pages is None else pages]))
+        pairs = self.score_pairs(
+            scans,
+            np.array([0]),
+            np.array([record]),
+            np.array([np.nan if year is None else year]),
+            np.array([np.nan if pages is None else pages]),
+        )
         return self.title_score(scans, pairs, 0)

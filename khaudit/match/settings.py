@@ -55,8 +55,9 @@ class MatchSettings:
         for key, value in raw.items():
             if key not in known:
                 allowed = ", ".join(known)
-                raise ProjectError(t("err.matching.unknown", source=source, key=key,
-                                     allowed=allowed))
+                raise ProjectError(
+                    t("err.matching.unknown", source=source, key=key, allowed=allowed)
+                )
             if not isinstance(value, int | float) or isinstance(value, bool):
                 raise ProjectError(t("err.matching.number", source=source, key=key, value=value))
         return cls(**raw)

@@ -22,14 +22,52 @@ from ..inventory.values import cell_text, parse_count, parse_years
 from ..textnorm import fold
 
 SIDECAR_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "file": ("ten tep", "ten tep tin", "tep tin", "ten file", "file name", "filename", "file",
-             "duong dan", "path", "tep", "ten anh", "image", "scan", "ten ban quet"),
-    "record_code": ("ma ho so goc giay", "ma ho so", "so ky hieu ho so", "record code", "code",
-                    "ma hs"),
-    "title": ("tieu de ho so", "tieu de", "title", "ten ho so", "trich yeu", "noi dung",
-              "mo ta", "description", "desc", "subject"),
-    "pages": ("so luong trang", "so trang", "pages", "page count", "sl trang", "trang",
-              "so anh", "so to"),
+    "file": (
+        "ten tep",
+        "ten tep tin",
+        "tep tin",
+        "ten file",
+        "file name",
+        "filename",
+        "file",
+        "duong dan",
+        "path",
+        "tep",
+        "ten anh",
+        "image",
+        "scan",
+        "ten ban quet",
+    ),
+    "record_code": (
+        "ma ho so goc giay",
+        "ma ho so",
+        "so ky hieu ho so",
+        "record code",
+        "code",
+        "ma hs",
+    ),
+    "title": (
+        "tieu de ho so",
+        "tieu de",
+        "title",
+        "ten ho so",
+        "trich yeu",
+        "noi dung",
+        "mo ta",
+        "description",
+        "desc",
+        "subject",
+    ),
+    "pages": (
+        "so luong trang",
+        "so trang",
+        "pages",
+        "page count",
+        "sl trang",
+        "trang",
+        "so anh",
+        "so to",
+    ),
     "year": ("thoi gian bat dau", "nam", "year", "thoi gian"),
 }
 
@@ -83,18 +121,27 @@ def _by_content(rows: list[list[object]], known: dict[str, int], width: int) -> 
     free = [c for c in range(width) if c not in found.values()]
     columns = {c: _column(rows, c) for c in free}
     if "file" not in found:
-        names = [c for c in free if _share(columns[c], lambda v: bool(_FILE_NAME.search(v)))
-                 >= CONTENT_SHARE]
+        names = [
+            c
+            for c in free
+            if _share(columns[c], lambda v: bool(_FILE_NAME.search(v))) >= CONTENT_SHARE
+        ]
         if names:
             found["file"] = names[0]
     if "title" not in found:
-        titles = [(sum(len(v) for v in columns[c]), c) for c in free
-                  if c != found.get("file") and _share(columns[c], _is_title) >= CONTENT_SHARE]
+        titles = [
+            (sum(len(v) for v in columns[c]), c)
+            for c in free
+            if c != found.get("file") and _share(columns[c], _is_title) >= CONTENT_SHARE
+        ]
         if titles:
             found["title"] = max(titles)[1]
     if "year" not in found:
-        years = [c for c in free if c not in found.values()
-                 and _share(columns[c], _is_year) >= CONTENT_SHARE]
+        years = [
+            c
+            for c in free
+            if c not in found.values() and _share(columns[c], _is_year) >= CONTENT_SHARE
+        ]
         if years:
             found["year"] = years[0]
     return found
@@ -120,16 +167,21 @@ def _from_sheet(sheet: RawSheet, source: str) -> list[SidecarEntry]:
         top = _header_row(sheet)
         headings = [cell_text(v) for v in sheet.rows[top]] if top >= 0 else []
         col = {}
-    body = sheet.rows[top + 1:]
+    body = sheet.rows[top + 1 :]
     width = max((len(r) for r in body), default=0)
     col = _by_content(body, col, width)
     if "file" not in col:
         return []
     mapped = set(col.values())
-    whole = [c for c in range(width) if c not in mapped
-             and _share(_column(body, c), lambda v: bool(_WHOLE.match(v))) >= CONTENT_SHARE]
-    number_columns = {c: fold(headings[c]) if c < len(headings) and headings[c] else f"col{c + 1}"
-                      for c in whole}
+    whole = [
+        c
+        for c in range(width)
+        if c not in mapped
+        and _share(_column(body, c), lambda v: bool(_WHOLE.match(v))) >= CONTENT_SHARE
+    ]
+    number_columns = {
+        c: fold(headings[c]) if c < len(headings) and headings[c] else f"col{c + 1}" for c in whole
+    }
     entries = []
     for r, row in enumerate(body, top + 2):
 
@@ -140,14 +192,22 @@ def _from_sheet(sheet: RawSheet, source: str) -> list[SidecarEntry]:
         name = cell_text(get("file"))
         if not name:
             continue
-        numbers = {heading: int(text) for c, heading in number_columns.items()
-                   if c < len(row) and _WHOLE.match(text := cell_text(row[c]))}
-        entries.append(SidecarEntry(
-            file=name, record_code=cell_text(get("record_code")),
-            title=unicodedata.normalize("NFC", cell_text(get("title"))),
-            pages=parse_count(get("pages")), year=parse_years(get("year"))[0],
-            source=f"{source} row {r}", numbers=numbers,
-        ))
+        numbers = {
+            heading: int(text)
+            for c, heading in number_columns.items()
+            if c < len(row) and _WHOLE.match(text := cell_text(row[c]))
+        }
+        entries.append(
+            SidecarEntry(
+                file=name,
+                record_code=cell_text(get("record_code")),
+                title=unicodedata.normalize("NFC", cell_text(get("title"))),
+                pages=parse_count(get("pages")),
+                year=parse_years(get("year"))[0],
+                source=f"{source} row {r}",
+                numbers=numbers,
+            )
+        )
     return entries
 
 
@@ -179,8 +239,11 @@ def read_sidecar(path: Path, problems: list[str] | None = None) -> list[SidecarE
             sheets = _from_mappings(_records_from_json(read_json(path)), path.name)
         elif suffix == ".xml":
             root = read_xml(path)
-            rows = [{child.tag: (child.text or "") for child in element} | dict(element.attrib)
-                    for element in root.iter() if len(element) and not len(element[0])]
+            rows = [
+                {child.tag: (child.text or "") for child in element} | dict(element.attrib)
+                for element in root.iter()
+                if len(element) and not len(element[0])
+            ]
             sheets = _from_mappings(rows, path.name)
         else:
             sheets = read_sheets(path)

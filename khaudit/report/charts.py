@@ -19,9 +19,16 @@ from ..escape import for_mathtext  # noqa: E402
 from ..i18n import t  # noqa: E402
 
 STATUS_COLOURS = {
-    "digitized": "#2e7d32", "page_mismatch": "#f9a825", "missing": "#c62828",
-    "duplicate_entry": "#8d6e63", "damaged_scan": "#6a1b9a", "needs_review": "#1565c0",
-    "matched": "#2e7d32", "orphan": "#ef6c00", "duplicate": "#8d6e63", "corrupt": "#6a1b9a",
+    "digitized": "#2e7d32",
+    "page_mismatch": "#f9a825",
+    "missing": "#c62828",
+    "duplicate_entry": "#8d6e63",
+    "damaged_scan": "#6a1b9a",
+    "needs_review": "#1565c0",
+    "matched": "#2e7d32",
+    "orphan": "#ef6c00",
+    "duplicate": "#8d6e63",
+    "corrupt": "#6a1b9a",
     "empty": "#757575",
 }
 
@@ -44,8 +51,11 @@ def status_chart(counts: pd.DataFrame, title: str, lang: str = "vi") -> Figure:
 def progress_chart(progress: pd.DataFrame, label: str, title: str) -> Figure:
     """Completion per box or per year, as percentage bars with the 100% target line."""
     fig, ax = plt.subplots(figsize=(max(5, 0.28 * len(progress) + 2), 3))
-    ax.bar(progress["key"].replace("", "?").map(for_mathtext), 100 * progress["completion"],
-           color="#2e7d32")
+    ax.bar(
+        progress["key"].replace("", "?").map(for_mathtext),
+        100 * progress["completion"],
+        color="#2e7d32",
+    )
     ax.axhline(100, color="#c62828", linewidth=1, linestyle="--")
     ax.set_ylim(0, 105)
     ax.set_ylabel("%")
@@ -57,8 +67,9 @@ def progress_chart(progress: pd.DataFrame, label: str, title: str) -> Figure:
     return fig
 
 
-def burndown_chart(history: pd.DataFrame, forecast: dict | None, deadline, title: str,
-                   lang: str = "vi") -> Figure:
+def burndown_chart(
+    history: pd.DataFrame, forecast: dict | None, deadline, title: str, lang: str = "vi"
+) -> Figure:
     """Records still to digitize at each audit, the forecast line, and the deadline."""
     import datetime as dt
 
@@ -68,11 +79,20 @@ def burndown_chart(history: pd.DataFrame, forecast: dict | None, deadline, title
     ax.plot(dates, remaining, marker="o", color="#1f4e79", label=t("report.remaining", lang))
     if forecast and forecast.get("forecast"):
         end = pd.to_datetime(forecast["forecast"])
-        ax.plot([dates.iloc[-1], end], [remaining.iloc[-1], 0], linestyle="--", color="#2e7d32",
-                label=t("report.forecast", lang))
+        ax.plot(
+            [dates.iloc[-1], end],
+            [remaining.iloc[-1], 0],
+            linestyle="--",
+            color="#2e7d32",
+            label=t("report.forecast", lang),
+        )
     if deadline:
-        ax.axvline(pd.Timestamp(deadline if isinstance(deadline, dt.date) else str(deadline)),
-                   color="#c62828", linewidth=1, label=t("report.deadline", lang))
+        ax.axvline(
+            pd.Timestamp(deadline if isinstance(deadline, dt.date) else str(deadline)),
+            color="#c62828",
+            linewidth=1,
+            label=t("report.deadline", lang),
+        )
     ax.set_ylim(bottom=0)
     ax.set_title(for_mathtext(title))
     ax.legend(loc="upper right", fontsize=8)
@@ -85,8 +105,11 @@ def burndown_chart(history: pd.DataFrame, forecast: dict | None, deadline, title
 def completion_chart(table: pd.DataFrame, title: str) -> Figure:
     """Completion per locality, ranked, against the 100% target."""
     fig, ax = plt.subplots(figsize=(7, 0.4 * len(table) + 1))
-    ax.barh(table["locality"].map(for_mathtext), 100 * table["completion"].astype(float),
-            color="#2e7d32")
+    ax.barh(
+        table["locality"].map(for_mathtext),
+        100 * table["completion"].astype(float),
+        color="#2e7d32",
+    )
     ax.axvline(100, color="#c62828", linewidth=1, linestyle="--")
     ax.invert_yaxis()
     ax.set_xlim(0, 105)

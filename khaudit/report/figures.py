@@ -15,8 +15,20 @@ from ..reconcile import FILE_STATUSES, RECORD_STATUSES
 from ..run import Run
 
 #: Problem tables: key -> (table, statuses, columns shown).
-RECORD_VIEW = ["source_file", "source_sheet", "source_row", "record_code", "box", "file_no",
-               "title", "sheets", "pages", "status", "file_path", "note"]
+RECORD_VIEW = [
+    "source_file",
+    "source_sheet",
+    "source_row",
+    "record_code",
+    "box",
+    "file_no",
+    "title",
+    "sheets",
+    "pages",
+    "status",
+    "file_path",
+    "note",
+]
 FILE_VIEW = ["path", "format", "size", "pages", "status", "record_code", "source_row", "note"]
 PROBLEMS: dict[str, tuple[str, tuple[str, ...], list[str]]] = {
     "missing": ("records", ("missing",), RECORD_VIEW),
@@ -27,10 +39,18 @@ PROBLEMS: dict[str, tuple[str, tuple[str, ...], list[str]]] = {
     "duplicates": ("files", ("duplicate",), FILE_VIEW),
     "bad_files": ("files", ("corrupt", "empty"), FILE_VIEW),
 }
-REVIEW_VIEW = ["path", "candidate_rank", "source_file", "source_sheet", "source_row",
-               "record_code", "title", "candidate_score", "explanation"]
-ISSUE_VIEW = ["source_file", "source_sheet", "source_row", "column", "value", "problem",
-              "expected"]
+REVIEW_VIEW = [
+    "path",
+    "candidate_rank",
+    "source_file",
+    "source_sheet",
+    "source_row",
+    "record_code",
+    "title",
+    "candidate_score",
+    "explanation",
+]
+ISSUE_VIEW = ["source_file", "source_sheet", "source_row", "column", "value", "problem", "expected"]
 
 
 @dataclass
@@ -72,11 +92,17 @@ def headline(records: pd.DataFrame, files: pd.DataFrame) -> Headline:
     pages = pd.to_numeric(unique["pages"], errors="coerce").fillna(0)
     missing = int((unique["status"] == "missing").sum())
     return Headline(
-        records=len(records), unique_records=len(unique), digitized=int(digitized.sum()),
+        records=len(records),
+        unique_records=len(unique),
+        digitized=int(digitized.sum()),
         completion=float(digitized.mean()) if len(unique) else 0.0,
-        tthc_records=int(tthc.sum()), tthc_digitized=int((tthc & digitized).sum()),
-        pages_expected=int(sheets.sum()), pages_scanned=int(pages.sum()), files=len(files),
-        problems=len(unique) - int(digitized.sum()) - missing, missing=missing,
+        tthc_records=int(tthc.sum()),
+        tthc_digitized=int((tthc & digitized).sum()),
+        pages_expected=int(sheets.sum()),
+        pages_scanned=int(pages.sum()),
+        files=len(files),
+        problems=len(unique) - int(digitized.sum()) - missing,
+        missing=missing,
     )
 
 
@@ -92,26 +118,34 @@ def headline_table(h: Headline, lang: str = "vi") -> pd.DataFrame:
         ("report.pages_scanned", h.pages_scanned),
         ("report.files", h.files),
     ]
-    return pd.DataFrame({t("col.metric", lang): [t(k, lang) for k, _ in rows],
-                         t("col.figure", lang): [str(v) for _, v in rows]})
+    return pd.DataFrame(
+        {
+            t("col.metric", lang): [t(k, lang) for k, _ in rows],
+            t("col.figure", lang): [str(v) for _, v in rows],
+        }
+    )
 
 
-def status_counts(frame: pd.DataFrame, statuses: tuple[str, ...], lang: str = "vi",
-                  mask: pd.Series | None = None) -> pd.DataFrame:
+def status_counts(
+    frame: pd.DataFrame, statuses: tuple[str, ...], lang: str = "vi", mask: pd.Series | None = None
+) -> pd.DataFrame:
     """Count and share per status, every status listed (zero included), in contract order."""
     data = frame if mask is None else frame[mask]
     counts = data["status"].value_counts()
     total = max(1, len(data))
-    return pd.DataFrame({
-        "status": list(statuses),
-        t("col.status", lang): [t(f"status.{s}", lang) for s in statuses],
-        t("col.count", lang): [int(counts.get(s, 0)) for s in statuses],
-        t("col.percent", lang): [round(100 * counts.get(s, 0) / total, 1) for s in statuses],
-    })
+    return pd.DataFrame(
+        {
+            "status": list(statuses),
+            t("col.status", lang): [t(f"status.{s}", lang) for s in statuses],
+            t("col.count", lang): [int(counts.get(s, 0)) for s in statuses],
+            t("col.percent", lang): [round(100 * counts.get(s, 0) / total, 1) for s in statuses],
+        }
+    )
 
 
-def record_status_counts(records: pd.DataFrame, lang: str = "vi",
-                         tthc_only: bool = False) -> pd.DataFrame:
+def record_status_counts(
+    records: pd.DataFrame, lang: str = "vi", tthc_only: bool = False
+) -> pd.DataFrame:
     mask = _bool(records["tthc"]) if tthc_only else None
     return status_counts(records, RECORD_STATUSES, lang, mask)
 
@@ -125,8 +159,9 @@ def progress_by(records: pd.DataFrame, column: str) -> pd.DataFrame:
     unique = records[records["status"] != "duplicate_entry"]
     key = pd.to_numeric(unique[column], errors="coerce")
     table = pd.DataFrame({"key": key, "digitized": unique["status"] == "digitized"})
-    grouped = table.groupby("key", dropna=False).agg(records=("digitized", "size"),
-                                                     digitized=("digitized", "sum"))
+    grouped = table.groupby("key", dropna=False).agg(
+        records=("digitized", "size"), digitized=("digitized", "sum")
+    )
     grouped["completion"] = grouped["digitized"] / grouped["records"]
     out = grouped.reset_index()
     out["key"] = out["key"].map(lambda v: "" if pd.isna(v) else str(int(v)))
@@ -153,14 +188,18 @@ def change_table(run: Run, locality: str, lang: str = "vi") -> pd.DataFrame:
     The hash is the content before: a changed file's old hash, a moved or deleted file's own."""
     changes = run.table("scan_changes")
     mine = changes[changes["locality"] == locality]
-    return pd.DataFrame({
-        "kind": [t(f"change.{k}", lang) for k in mine["kind"]],
-        "path": [f"{r}/{p}" for r, p in zip(mine["root"], mine["path"])],
-        "other_path": [f"{r}/{p}" if p else "" for r, p in zip(mine["root"],
-                                                               mine["other_path"])],
-        "old_xxh3_128": list(mine["xxh3_128"]),
-        "scanned_at": list(mine["scanned_at"]),
-    }, columns=CHANGE_VIEW)
+    return pd.DataFrame(
+        {
+            "kind": [t(f"change.{k}", lang) for k in mine["kind"]],
+            "path": [f"{r}/{p}" for r, p in zip(mine["root"], mine["path"])],
+            "other_path": [
+                f"{r}/{p}" if p else "" for r, p in zip(mine["root"], mine["other_path"])
+            ],
+            "old_xxh3_128": list(mine["xxh3_128"]),
+            "scanned_at": list(mine["scanned_at"]),
+        },
+        columns=CHANGE_VIEW,
+    )
 
 
 def issue_table(run: Run, locality: str) -> pd.DataFrame:
@@ -176,8 +215,7 @@ def localized(frame: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     if "status" in out.columns:
         out["status"] = out["status"].map(lambda s: t(f"status.{s}", lang) if s else s)
     known = catalogue(lang)
-    return out.rename(columns={c: t(f"col.{c}", lang) for c in out.columns
-                               if f"col.{c}" in known})
+    return out.rename(columns={c: t(f"col.{c}", lang) for c in out.columns if f"col.{c}" in known})
 
 
 def fingerprint_table(meta: dict, lang: str = "vi") -> pd.DataFrame:
@@ -240,22 +278,29 @@ def forecast_figures(forecast: dict | None, lang: str = "vi") -> pd.DataFrame:
     days = _number(forecast.get("days_vs_deadline"))
     work = _number(forecast.get("working_days"))
     budget = _number(forecast.get("budget"))
-    span = (f"{forecast['earliest']} – {forecast['latest']}"
-            if forecast.get("earliest") and forecast.get("latest") else "")
+    span = (
+        f"{forecast['earliest']} – {forecast['latest']}"
+        if forecast.get("earliest") and forecast.get("latest")
+        else ""
+    )
     tthc = _number(forecast.get("tthc_completion"))
     rows = [
         (t("report.tthc_completion", lang), f"{tthc:.1%}" if tthc is not None else ""),
         (t("report.runs", lang), str(forecast.get("runs", ""))),
         (t("report.pace", lang), f"{pace:.2f}" if pace is not None else ""),
-        (t("report.forecast_date", lang),
-         str(forecast.get("forecast") or t("report.no_forecast", lang))),
+        (
+            t("report.forecast_date", lang),
+            str(forecast.get("forecast") or t("report.no_forecast", lang)),
+        ),
         (t("report.forecast_range", lang), span),
         (t("report.days_vs_deadline", lang), f"{days:+.0f}" if days is not None else ""),
         (t("report.pages_to_scan", lang), str(forecast.get("pages_to_scan", ""))),
         (t("report.working_days", lang), f"{work:.1f}" if work is not None else ""),
         (t("report.budget", lang), f"{budget:,.0f}" if budget is not None else ""),
-        (t("col.note", lang), t(f"forecast.{forecast['note']}", lang)
-         if forecast.get("note") else ""),
+        (
+            t("col.note", lang),
+            t(f"forecast.{forecast['note']}", lang) if forecast.get("note") else "",
+        ),
     ]
     return pd.DataFrame(rows, columns=[t("col.metric", lang), t("col.figure", lang)])
 
@@ -292,8 +337,12 @@ def quality_figures(files: pd.DataFrame) -> QualityFigures:
     scans = _judged(files)
     pages = pd.to_numeric(scans["pages"], errors="coerce").fillna(0)
     ok = scans["quality"] == ""
-    return QualityFigures(files=len(scans), files_ok=int(ok.sum()), pages=int(pages.sum()),
-                          pages_ok=int(pages[ok].sum()))
+    return QualityFigures(
+        files=len(scans),
+        files_ok=int(ok.sum()),
+        pages=int(pages.sum()),
+        pages_ok=int(pages[ok].sum()),
+    )
 
 
 def quality_share_text(figures: QualityFigures) -> str:
@@ -317,7 +366,12 @@ def quality_standard(meta: dict, lang: str = "vi") -> str:
     from ..quality import QualitySettings
 
     settings = {**QualitySettings().as_dict(), **meta.get("parameters", {}).get("quality", {})}
-    return t("report.quality_intro", lang, min_dpi=settings["min_dpi"],
-             pdfa=t("report.quality_required" if settings["require_pdfa"]
-                    else "report.quality_any", lang),
-             color=settings["color_mode"] or t("report.quality_any", lang))
+    return t(
+        "report.quality_intro",
+        lang,
+        min_dpi=settings["min_dpi"],
+        pdfa=t(
+            "report.quality_required" if settings["require_pdfa"] else "report.quality_any", lang
+        ),
+        color=settings["color_mode"] or t("report.quality_any", lang),
+    )

@@ -88,14 +88,18 @@ class Sections:
         """The report's title, what it covers, and the run it was made from (all escaped)."""
         meta = self.run.meta
         extra = "".join(f" · {self._t(key)}: {html.escape(value)}" for key, value in details)
-        return (f"{CSS}<div class='kh'><h1>{self._t(title_key)}</h1><p>{subject}<br/>"
-                f"<span class='muted'>{html.escape(meta.get('title', ''))} · "
-                f"{self._t('report.run_id')}: <code>{html.escape(meta.get('run_id', ''))}</code>"
-                f"{extra}</span></p></div>")
+        return (
+            f"{CSS}<div class='kh'><h1>{self._t(title_key)}</h1><p>{subject}<br/>"
+            f"<span class='muted'>{html.escape(meta.get('title', ''))} · "
+            f"{self._t('report.run_id')}: <code>{html.escape(meta.get('run_id', ''))}</code>"
+            f"{extra}</span></p></div>"
+        )
 
     def fingerprint(self) -> str:
-        return (f"<div class='kh'><h2>{self._t('report.fingerprint')}</h2>"
-                f"{table_html(F.fingerprint_table(self.run.meta, self.lang), self.lang)}</div>")
+        return (
+            f"<div class='kh'><h2>{self._t('report.fingerprint')}</h2>"
+            f"{table_html(F.fingerprint_table(self.run.meta, self.lang), self.lang)}</div>"
+        )
 
 
 class LocalityReport(Sections):
@@ -109,43 +113,60 @@ class LocalityReport(Sections):
 
     def header(self) -> str:
         meta = self.run.meta
-        subject = (f"<b>{self._t('report.locality')}:</b> {html.escape(self.locality)} — "
-                   f"<b>{self._t('report.province')}:</b> "
-                   f"{html.escape(meta.get('province', ''))}")
-        return self._header("report.title", subject,
-                            [("report.generated", meta.get("as_of", "")[:19])])
+        subject = (
+            f"<b>{self._t('report.locality')}:</b> {html.escape(self.locality)} — "
+            f"<b>{self._t('report.province')}:</b> "
+            f"{html.escape(meta.get('province', ''))}"
+        )
+        return self._header(
+            "report.title", subject, [("report.generated", meta.get("as_of", "")[:19])]
+        )
 
     def headline(self) -> str:
         h = self.head
         cards = [
-            (t("report.tthc_completion", self.lang), f"{h.tthc_completion:.1%}",
-             f"{h.tthc_digitized}/{h.tthc_records}"),
-            (t("report.completion", self.lang), f"{h.completion:.1%}",
-             f"{h.digitized}/{h.unique_records}"),
-            (t("report.pages_scanned", self.lang), f"{h.pages_scanned}",
-             f"{t('report.pages_expected', self.lang)}: {h.pages_expected}"),
+            (
+                t("report.tthc_completion", self.lang),
+                f"{h.tthc_completion:.1%}",
+                f"{h.tthc_digitized}/{h.tthc_records}",
+            ),
+            (
+                t("report.completion", self.lang),
+                f"{h.completion:.1%}",
+                f"{h.digitized}/{h.unique_records}",
+            ),
+            (
+                t("report.pages_scanned", self.lang),
+                f"{h.pages_scanned}",
+                f"{t('report.pages_expected', self.lang)}: {h.pages_expected}",
+            ),
         ]
-        body = "".join(f"<div class='card'><div>{html.escape(a)}</div><div class='big'>"
-                       f"{html.escape(b)}</div><div class='muted'>{html.escape(c)}</div></div>"
-                       for a, b, c in cards)
-        return (f"<div class='kh'><h2>{self._t('report.headline')}</h2>"
-                f"<div class='cards'>{body}</div>"
-                f"{table_html(F.headline_table(h, self.lang), self.lang)}</div>")
+        body = "".join(
+            f"<div class='card'><div>{html.escape(a)}</div><div class='big'>"
+            f"{html.escape(b)}</div><div class='muted'>{html.escape(c)}</div></div>"
+            for a, b, c in cards
+        )
+        return (
+            f"<div class='kh'><h2>{self._t('report.headline')}</h2>"
+            f"<div class='cards'>{body}</div>"
+            f"{table_html(F.headline_table(h, self.lang), self.lang)}</div>"
+        )
 
     def status(self) -> str:
         rec = F.record_status_counts(self.records, self.lang)
         tthc = F.record_status_counts(self.records, self.lang, tthc_only=True)
         fil = F.file_status_counts(self.files, self.lang)
-        parts = [f"<div class='kh'><h2>{self._t('report.status_records')}</h2>",
-                 f"<h3>{self._t('report.tthc')}</h3>",
-                 table_html(tthc.drop(columns=["status"]), self.lang),
-                 figure_html(charts.status_chart(rec, t("report.status_records", self.lang),
-                                                 self.lang)),
-                 table_html(rec.drop(columns=["status"]), self.lang),
-                 f"<h2>{self._t('report.status_files')}</h2>",
-                 figure_html(charts.status_chart(fil, t("report.status_files", self.lang),
-                                                 self.lang)),
-                 table_html(fil.drop(columns=["status"]), self.lang), "</div>"]
+        parts = [
+            f"<div class='kh'><h2>{self._t('report.status_records')}</h2>",
+            f"<h3>{self._t('report.tthc')}</h3>",
+            table_html(tthc.drop(columns=["status"]), self.lang),
+            figure_html(charts.status_chart(rec, t("report.status_records", self.lang), self.lang)),
+            table_html(rec.drop(columns=["status"]), self.lang),
+            f"<h2>{self._t('report.status_files')}</h2>",
+            figure_html(charts.status_chart(fil, t("report.status_files", self.lang), self.lang)),
+            table_html(fil.drop(columns=["status"]), self.lang),
+            "</div>",
+        ]
         return "".join(parts)
 
     def progress(self) -> str:
@@ -153,38 +174,60 @@ class LocalityReport(Sections):
         year = F.progress_by(self.records, "year_start")
         parts = ["<div class='kh'>"]
         if box["key"].ne("").any():
-            parts += [f"<h2>{self._t('report.by_box')}</h2>",
-                      figure_html(charts.progress_chart(box, t("report.box", self.lang),
-                                                        t("report.by_box", self.lang)))]
+            parts += [
+                f"<h2>{self._t('report.by_box')}</h2>",
+                figure_html(
+                    charts.progress_chart(
+                        box, t("report.box", self.lang), t("report.by_box", self.lang)
+                    )
+                ),
+            ]
         if year["key"].ne("").any():
-            parts += [f"<h2>{self._t('report.by_year')}</h2>",
-                      figure_html(charts.progress_chart(year, t("report.year", self.lang),
-                                                        t("report.by_year", self.lang)))]
+            parts += [
+                f"<h2>{self._t('report.by_year')}</h2>",
+                figure_html(
+                    charts.progress_chart(
+                        year, t("report.year", self.lang), t("report.by_year", self.lang)
+                    )
+                ),
+            ]
         return "".join(parts) + "</div>"
 
     def problems(self) -> str:
         parts = [f"<div class='kh'><h2>{self._t('report.problems')}</h2>"]
         for key in F.PROBLEMS:
             frame = F.problem_table(self.records, self.files, key)
-            parts += [f"<h3>{self._t(f'report.{key}')} ({len(frame)})</h3>",
-                      table_html(F.localized(frame, self.lang), self.lang)]
+            parts += [
+                f"<h3>{self._t(f'report.{key}')} ({len(frame)})</h3>",
+                table_html(F.localized(frame, self.lang), self.lang),
+            ]
         issues = F.issue_table(self.run, self.locality)
-        parts += [f"<h3>{self._t('report.inventory_issues')} ({len(issues)})</h3>",
-                  table_html(F.localized(issues, self.lang), self.lang), "</div>"]
+        parts += [
+            f"<h3>{self._t('report.inventory_issues')} ({len(issues)})</h3>",
+            table_html(F.localized(issues, self.lang), self.lang),
+            "</div>",
+        ]
         return "".join(parts)
 
     def changes(self) -> str:
         """Fixity between audits: scan files changed, moved or deleted since the last one."""
         frame = F.change_table(self.run, self.locality, self.lang)
-        body = (table_html(F.localized(frame, self.lang), self.lang) if len(frame)
-                else f"<p class='ok'>{self._t('report.changes_none')}</p>")
-        return (f"<div class='kh'><h2>{self._t('report.changes')} ({len(frame)})</h2>"
-                f"<p class='muted'>{self._t('report.changes_intro')}</p>{body}</div>")
+        body = (
+            table_html(F.localized(frame, self.lang), self.lang)
+            if len(frame)
+            else f"<p class='ok'>{self._t('report.changes_none')}</p>"
+        )
+        return (
+            f"<div class='kh'><h2>{self._t('report.changes')} ({len(frame)})</h2>"
+            f"<p class='muted'>{self._t('report.changes_intro')}</p>{body}</div>"
+        )
 
     def review(self) -> str:
         frame = F.review_table(self.run, self.locality)
-        return (f"<div class='kh'><h2>{self._t('report.review')} ({len(frame)})</h2>"
-                f"{table_html(F.localized(frame, self.lang), self.lang)}</div>")
+        return (
+            f"<div class='kh'><h2>{self._t('report.review')} ({len(frame)})</h2>"
+            f"{table_html(F.localized(frame, self.lang), self.lang)}</div>"
+        )
 
     def trend(self) -> str:
         """Progress over time: the burn-down of this locality's audits and its forecast."""
@@ -192,55 +235,95 @@ class LocalityReport(Sections):
         forecast = F.locality_forecast(self.run, self.locality)
         parts = [f"<div class='kh'><h2>{self._t('report.trend')}</h2>"]
         if len(history):
-            parts.append(figure_html(charts.burndown_chart(
-                history, forecast, F.deadline(self.run) or None,
-                t("report.burndown", self.lang), self.lang)))
+            parts.append(
+                figure_html(
+                    charts.burndown_chart(
+                        history,
+                        forecast,
+                        F.deadline(self.run) or None,
+                        t("report.burndown", self.lang),
+                        self.lang,
+                    )
+                )
+            )
         parts.append(table_html(F.forecast_figures(forecast, self.lang), self.lang))
         return "".join(parts) + "</div>"
 
     def schemes(self) -> str:
-        rows = [(root, t(f"scheme.{scheme}", self.lang), n) for root, counts in
-                self.run.meta.get("schemes", {}).get(self.locality, {}).items()
-                for scheme, n in sorted(counts.items(), key=lambda kv: -kv[1])]
-        frame = pd.DataFrame(rows, columns=[t(f"col.{c}", self.lang)
-                                            for c in ("scan_root", "scheme", "count")])
-        return (f"<div class='kh'><h2>{self._t('report.schemes')}</h2>"
-                f"{table_html(frame, self.lang)}</div>")
+        rows = [
+            (root, t(f"scheme.{scheme}", self.lang), n)
+            for root, counts in self.run.meta.get("schemes", {}).get(self.locality, {}).items()
+            for scheme, n in sorted(counts.items(), key=lambda kv: -kv[1])
+        ]
+        frame = pd.DataFrame(
+            rows, columns=[t(f"col.{c}", self.lang) for c in ("scan_root", "scheme", "count")]
+        )
+        return (
+            f"<div class='kh'><h2>{self._t('report.schemes')}</h2>"
+            f"{table_html(frame, self.lang)}</div>"
+        )
 
     def minutes(self) -> str:
         h = self.head
         today = dt.date.today().strftime("%d/%m/%Y")
-        verdict = ("<p class='ok'>" + self._t("report.minutes_verdict_ok") + "</p>"
-                   if h.ready_for_handover else
-                   "<p class='no'>" + self._t("report.minutes_verdict_no") + "</p>")
-        body = self._t("report.minutes_body", records=h.unique_records, digitized=h.digitized,
-                       completion=f"{h.completion:.1%}", missing=h.missing,
-                       problems=h.problems, files=h.files)
-        return (f"<div class='kh'><h2>{self._t('report.minutes')}</h2>"
-                f"<p>{self._t('report.minutes_intro', date=today, locality=self.locality)}</p>"
-                f"<p>{body}</p>{verdict}"
-                f"<h3>{self._t('report.fingerprint')}</h3>"
-                f"{table_html(F.fingerprint_table(self.run.meta, self.lang), self.lang)}"
-                f"<div class='sign'><div><b>{self._t('report.handing')}</b><br/>"
-                f"<i>{self._t('report.sign')}</i></div><div><b>{self._t('report.receiving')}"
-                f"</b><br/><i>{self._t('report.sign')}</i></div></div></div>")
+        verdict = (
+            "<p class='ok'>" + self._t("report.minutes_verdict_ok") + "</p>"
+            if h.ready_for_handover
+            else "<p class='no'>" + self._t("report.minutes_verdict_no") + "</p>"
+        )
+        body = self._t(
+            "report.minutes_body",
+            records=h.unique_records,
+            digitized=h.digitized,
+            completion=f"{h.completion:.1%}",
+            missing=h.missing,
+            problems=h.problems,
+            files=h.files,
+        )
+        return (
+            f"<div class='kh'><h2>{self._t('report.minutes')}</h2>"
+            f"<p>{self._t('report.minutes_intro', date=today, locality=self.locality)}</p>"
+            f"<p>{body}</p>{verdict}"
+            f"<h3>{self._t('report.fingerprint')}</h3>"
+            f"{table_html(F.fingerprint_table(self.run.meta, self.lang), self.lang)}"
+            f"<div class='sign'><div><b>{self._t('report.handing')}</b><br/>"
+            f"<i>{self._t('report.sign')}</i></div><div><b>{self._t('report.receiving')}"
+            f"</b><br/><i>{self._t('report.sign')}</i></div></div></div>"
+        )
 
     def quality(self) -> str:
         """Digitization quality: the share of pages at the project's standard, and the scan
         files below it with their shortfalls."""
         q = F.quality_figures(self.files)
         below = F.quality_table(self.files, self.lang)
-        card = (f"<div class='cards'><div class='card'><div>{self._t('report.quality_pages')}"
-                f"</div><div class='big'>{html.escape(F.quality_share_text(q) or '—')}</div>"
-                f"<div class='muted'>{q.pages_ok}/{q.pages}</div></div></div>")
-        body = (f"<h3>{self._t('report.quality_files')} ({len(below)})</h3>"
-                f"{table_html(F.localized(below, self.lang), self.lang)}" if len(below)
-                else f"<p class='ok'>{self._t('report.quality_all_ok')}</p>")
-        return (f"<div class='kh'><h2>{self._t('report.quality')}</h2>"
-                f"<p>{html.escape(F.quality_standard(self.run.meta, self.lang))}</p>"
-                f"{card}{body}</div>")
+        card = (
+            f"<div class='cards'><div class='card'><div>{self._t('report.quality_pages')}"
+            f"</div><div class='big'>{html.escape(F.quality_share_text(q) or '—')}</div>"
+            f"<div class='muted'>{q.pages_ok}/{q.pages}</div></div></div>"
+        )
+        body = (
+            f"<h3>{self._t('report.quality_files')} ({len(below)})</h3>"
+            f"{table_html(F.localized(below, self.lang), self.lang)}"
+            if len(below)
+            else f"<p class='ok'>{self._t('report.quality_all_ok')}</p>"
+        )
+        return (
+            f"<div class='kh'><h2>{self._t('report.quality')}</h2>"
+            f"<p>{html.escape(F.quality_standard(self.run.meta, self.lang))}</p>"
+            f"{card}{body}</div>"
+        )
 
     def sections(self) -> list[str]:
-        return [self.header(), self.headline(), self.status(), self.progress(), self.trend(),
-                self.problems(), self.changes(), self.quality(), self.review(), self.schemes(),
-                self.minutes()]
+        return [
+            self.header(),
+            self.headline(),
+            self.status(),
+            self.progress(),
+            self.trend(),
+            self.problems(),
+            self.changes(),
+            self.quality(),
+            self.review(),
+            self.schemes(),
+            self.minutes(),
+        ]

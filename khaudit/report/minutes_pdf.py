@@ -22,8 +22,9 @@ from . import figures as F
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 
 
-def write_minutes_pdf(run: Run, locality: str, target: Path, lang: str = "vi",
-                      today: dt.date | None = None) -> Path:
+def write_minutes_pdf(
+    run: Run, locality: str, target: Path, lang: str = "vi", today: dt.date | None = None
+) -> Path:
     records, files = F.locality_tables(run, locality)
     h = F.headline(records, files)
     today = today or dt.date.today()
@@ -44,22 +45,44 @@ def write_minutes_pdf(run: Run, locality: str, target: Path, lang: str = "vi",
 
     line(t("minutes.republic", lang), 11, "B", "C", 0)
     line(t("minutes.motto", lang), 11, "B", "C", 6)
-    line(t("minutes.place_date", lang, day=f"{today.day:02d}", month=f"{today.month:02d}",
-           year=today.year), 10, "", "R", 6)
+    line(
+        t(
+            "minutes.place_date",
+            lang,
+            day=f"{today.day:02d}",
+            month=f"{today.month:02d}",
+            year=today.year,
+        ),
+        10,
+        "",
+        "R",
+        6,
+    )
     line(t("minutes.title", lang), 15, "B", "C", 1)
     line(t("minutes.subject", lang, locality=locality), 11, "", "C", 6)
     line(t("report.minutes_intro", lang, date=today.strftime("%d/%m/%Y"), locality=locality))
-    line(t("report.minutes_body", lang, records=h.unique_records, digitized=h.digitized,
-           completion=f"{h.completion:.1%}", missing=h.missing, problems=h.problems,
-           files=h.files), gap=4)
+    line(
+        t(
+            "report.minutes_body",
+            lang,
+            records=h.unique_records,
+            digitized=h.digitized,
+            completion=f"{h.completion:.1%}",
+            missing=h.missing,
+            problems=h.problems,
+            files=h.files,
+        ),
+        gap=4,
+    )
 
     line(t("minutes.figures", lang), 12, "B")
     pdf.set_font("DejaVu", "", 10)
     rows = F.headline_table(h, lang).values.tolist()
     counts = F.record_status_counts(records, lang)
     rows += [[label, str(n)] for label, n in zip(counts.iloc[:, 1], counts.iloc[:, 2])]
-    with pdf.table(col_widths=(3, 1), text_align=("LEFT", "RIGHT"), line_height=6,
-                   first_row_as_headings=False) as table:
+    with pdf.table(
+        col_widths=(3, 1), text_align=("LEFT", "RIGHT"), line_height=6, first_row_as_headings=False
+    ) as table:
         for label, value in rows:
             row = table.row()
             row.cell(str(label))
@@ -70,15 +93,19 @@ def write_minutes_pdf(run: Run, locality: str, target: Path, lang: str = "vi",
 
     line(t("report.fingerprint", lang), 11, "B", gap=0.5)
     meta = run.meta
-    for label, value in ((t("report.tool_version", lang), meta.get("version", "")),
-                         (t("report.run_id", lang), meta.get("run_id", "")),
-                         ("Fingerprint", meta.get("fingerprint", ""))):
+    for label, value in (
+        (t("report.tool_version", lang), meta.get("version", "")),
+        (t("report.run_id", lang), meta.get("run_id", "")),
+        ("Fingerprint", meta.get("fingerprint", "")),
+    ):
         line(f"{label}: {value}", 8, gap=0.3)
     line(t("minutes.verify", lang, file=os.path.basename(target)), 8, gap=8)
 
     half = width / 2
-    for text, size, style in ((t("report.handing", lang), 11, "B"),
-                              (t("report.sign", lang), 9, "")):
+    for text, size, style in (
+        (t("report.handing", lang), 11, "B"),
+        (t("report.sign", lang), 9, ""),
+    ):
         pdf.set_font("DejaVu", style, size)
         y = pdf.get_y()
         for column in (0, 1):  # the handing party left, the receiving party right

@@ -61,8 +61,9 @@ def outputs_html(notebook: dict) -> str:
             continue
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
-                raise KhauditError(t("err.render.cell", name=output.get("ename"),
-                                     value=output.get("evalue")))
+                raise KhauditError(
+                    t("err.render.cell", name=output.get("ename"), value=output.get("evalue"))
+                )
             data = output.get("data", {})
             if "text/html" in data:
                 parts.append("".join(data["text/html"]))
@@ -94,9 +95,15 @@ def execute(notebook: Path, output: Path, parameters: dict[str, object], cwd: Pa
     for attempt in (1, 2):
         try:
             return papermill.execute_notebook(
-                str(notebook), str(output), parameters=parameters, kernel_name="python3",
-                progress_bar=False, log_output=False, cwd=str(cwd),
-                execution_timeout=timeout)
+                str(notebook),
+                str(output),
+                parameters=parameters,
+                kernel_name="python3",
+                progress_bar=False,
+                log_output=False,
+                cwd=str(cwd),
+                execution_timeout=timeout,
+            )
         except (CellTimeoutError, DeadKernelError, TimeoutError):
             if attempt == 2:
                 raise
@@ -118,13 +125,28 @@ def render_locality(run_dir: str | Path, locality: str, lang: str = "vi") -> Pat
     executed = folder / "report.ipynb"
     try:
         notebook = execute(
-            notebook_dir() / "locality_audit.ipynb", executed,
-            {"run_dir": str(Path(run_dir).resolve()), "locality": name, "lang": lang}, folder)
+            notebook_dir() / "locality_audit.ipynb",
+            executed,
+            {"run_dir": str(Path(run_dir).resolve()), "locality": name, "lang": lang},
+            folder,
+        )
     except papermill.PapermillExecutionError as exc:
-        raise KhauditError(t("err.render.locality", name=name, cell=exc.cell_index,
-                             error=exc.ename, value=exc.evalue)) from exc
-    page = PAGE.format(lang=lang, version=__version__, fingerprint=run.meta["fingerprint"],
-                       title=html.escape(f"{name} — khaudit"), body=outputs_html(notebook))
+        raise KhauditError(
+            t(
+                "err.render.locality",
+                name=name,
+                cell=exc.cell_index,
+                error=exc.ename,
+                value=exc.evalue,
+            )
+        ) from exc
+    page = PAGE.format(
+        lang=lang,
+        version=__version__,
+        fingerprint=run.meta["fingerprint"],
+        title=html.escape(f"{name} — khaudit"),
+        body=outputs_html(notebook),
+    )
     target = folder / "report.html"
     write_text(target, page)
     write_locality_workbook(run, name, folder / "report.xlsx", lang=lang)
@@ -141,14 +163,23 @@ def render_province(run_dir: str | Path, lang: str = "vi") -> Path:
     run = load_run(run_dir)
     executed = Path(run_dir) / "province.ipynb"
     try:
-        notebook = execute(notebook_dir() / "province_summary.ipynb", executed,
-                           {"run_dir": str(Path(run_dir).resolve()), "lang": lang}, Path(run_dir))
+        notebook = execute(
+            notebook_dir() / "province_summary.ipynb",
+            executed,
+            {"run_dir": str(Path(run_dir).resolve()), "lang": lang},
+            Path(run_dir),
+        )
     except papermill.PapermillExecutionError as exc:
-        raise KhauditError(t("err.render.province", cell=exc.cell_index, error=exc.ename,
-                             value=exc.evalue)) from exc
-    page = PAGE.format(lang=lang, version=__version__, fingerprint=run.meta["fingerprint"],
-                       title=html.escape(f"{run.meta.get('province', '')} — khaudit"),
-                       body=outputs_html(notebook))
+        raise KhauditError(
+            t("err.render.province", cell=exc.cell_index, error=exc.ename, value=exc.evalue)
+        ) from exc
+    page = PAGE.format(
+        lang=lang,
+        version=__version__,
+        fingerprint=run.meta["fingerprint"],
+        title=html.escape(f"{run.meta.get('province', '')} — khaudit"),
+        body=outputs_html(notebook),
+    )
     target = Path(run_dir) / "province.html"
     write_text(target, page)
     return target
@@ -181,8 +212,9 @@ def _render_one(args: tuple[str, str, str]) -> str:
 PROVINCE = "\0province"  # a job name no locality can have
 
 
-def render_reports(run_dir: str | Path, localities: list[str] | None = None,
-                   lang: str = "vi", workers: int = 0) -> list[Path]:
+def render_reports(
+    run_dir: str | Path, localities: list[str] | None = None, lang: str = "vi", workers: int = 0
+) -> list[Path]:
     """Render every (or the named) locality of a run, in parallel; return the HTML paths."""
     run = load_run(run_dir)
     names = localities or [loc["name"] for loc in run.meta.get("localities", [])]
@@ -190,5 +222,7 @@ def render_reports(run_dir: str | Path, localities: list[str] | None = None,
         names = [*names, PROVINCE]
     jobs = [(str(Path(run_dir).resolve()), name, lang) for name in names]
     n = min(len(jobs), cpu_workers(workers))
-    return [Path(p) for p in stream_map(_render_one, jobs, workers=n, in_flight=1,
-                                        force_processes=n > 1)]
+    return [
+        Path(p)
+        for p in stream_map(_render_one, jobs, workers=n, in_flight=1, force_processes=n > 1)
+    ]

@@ -43,14 +43,17 @@ class ReportCheck:
 
     def explain(self) -> str:
         if self.matches:
-            return t("verify_report.matches", report=self.report,
-                     fingerprint=self.run_fingerprint[:16])
+            return t(
+                "verify_report.matches", report=self.report, fingerprint=self.run_fingerprint[:16]
+            )
         if self.report_fingerprint != self.run_fingerprint:
-            return t("verify_report.other_run", report=self.report,
-                     report_run=self.report_fingerprint[:16],
-                     folder_run=self.run_fingerprint[:16])
-        return t("verify_report.changed", report=self.report,
-                 tables=", ".join(self.changed_tables))
+            return t(
+                "verify_report.other_run",
+                report=self.report,
+                report_run=self.report_fingerprint[:16],
+                folder_run=self.run_fingerprint[:16],
+            )
+        return t("verify_report.changed", report=self.report, tables=", ".join(self.changed_tables))
 
 
 def _readable(report: Path) -> None:
@@ -59,11 +62,11 @@ def _readable(report: Path) -> None:
     try:
         mode = os.stat(report).st_mode
     except OSError as exc:
-        raise KhauditError(t("err.verify_report.unreadable", report=report,
-                             error=exc.strerror)) from None
+        raise KhauditError(
+            t("err.verify_report.unreadable", report=report, error=exc.strerror)
+        ) from None
     if not stat.S_ISREG(mode):
-        raise KhauditError(t("err.verify_report.unreadable", report=report,
-                             error=t("bag.special")))
+        raise KhauditError(t("err.verify_report.unreadable", report=report, error=t("bag.special")))
 
 
 def _check_zip(report: Path) -> None:
@@ -73,8 +76,9 @@ def _check_zip(report: Path) -> None:
     except (zipfile.BadZipFile, OSError, ValueError):
         raise KhauditError(t("err.verify_report.no_fingerprint", report=report)) from None
     if inflated > XLSX_CAP:
-        raise KhauditError(t("err.verify_report.too_big", report=report, size=inflated,
-                             cap=XLSX_CAP))
+        raise KhauditError(
+            t("err.verify_report.too_big", report=report, size=inflated, cap=XLSX_CAP)
+        )
 
 
 def report_fingerprint(report: Path) -> str:
@@ -101,8 +105,9 @@ def report_fingerprint(report: Path) -> str:
         try:
             book = openpyxl.load_workbook(report, read_only=True)
             rows = book.worksheets[0].iter_rows(max_row=200, max_col=2, values_only=True)
-            value = next((row[1] for row in rows
-                          if len(row) > 1 and row[0] in labels and row[1]), "")
+            value = next(
+                (row[1] for row in rows if len(row) > 1 and row[0] in labels and row[1]), ""
+            )
         except (ValueError, KeyError, TypeError, OSError, IndexError, zipfile.BadZipFile):
             value = ""  # the labels are in the first rows of the first sheet, or nowhere
         found = re.fullmatch(r"[0-9a-f]{64}", str(value))
@@ -118,5 +123,6 @@ def report_fingerprint(report: Path) -> str:
 def verify_report(report: str | Path, run_dir: str | Path) -> ReportCheck:
     report = Path(report)
     run = load_run(run_dir)
-    return ReportCheck(report, report_fingerprint(report), run.meta.get("fingerprint", ""),
-                       run.verify_tables())
+    return ReportCheck(
+        report, report_fingerprint(report), run.meta.get("fingerprint", ""), run.verify_tables()
+    )

@@ -19,8 +19,15 @@ from ..i18n import t
 from ..run import Run
 from . import figures as F
 
-SHEET_KEYS = ["missing", "page_mismatch", "damaged", "duplicate_entry", "orphans", "duplicates",
-              "bad_files"]
+SHEET_KEYS = [
+    "missing",
+    "page_mismatch",
+    "damaged",
+    "duplicate_entry",
+    "orphans",
+    "duplicates",
+    "bad_files",
+]
 
 
 def _sheet_name(text: str, used: set[str]) -> str:
@@ -33,8 +40,9 @@ def _sheet_name(text: str, used: set[str]) -> str:
     return name
 
 
-def _write_table(workbook: xlsxwriter.Workbook, ws, frame: pd.DataFrame, start_row: int = 0,
-                 header_format=None) -> None:
+def _write_table(
+    workbook: xlsxwriter.Workbook, ws, frame: pd.DataFrame, start_row: int = 0, header_format=None
+) -> None:
     for c, column in enumerate(frame.columns):
         ws.write_string(start_row, c, str(column), header_format)
     for r, row in enumerate(frame.itertuples(index=False), start_row + 1):
@@ -59,11 +67,13 @@ def write_locality_workbook(run: Run, locality: str, target: Path, lang: str = "
     records, files = F.locality_tables(run, locality)
     head = F.headline(records, files)
     with atomic_path(target) as tmp:
-        workbook = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False,
-                                                  "strings_to_urls": False,
-                                                  "strings_to_numbers": False})
-        bold = workbook.add_format({"bold": True, "bg_color": "#e8eef7", "border": 1,
-                                    "text_wrap": True, "valign": "top"})
+        workbook = xlsxwriter.Workbook(
+            str(tmp),
+            {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+        )
+        bold = workbook.add_format(
+            {"bold": True, "bg_color": "#e8eef7", "border": 1, "text_wrap": True, "valign": "top"}
+        )
         title = workbook.add_format({"bold": True, "font_size": 14})
         used: set[str] = set()
 
@@ -75,12 +85,14 @@ def write_locality_workbook(run: Run, locality: str, target: Path, lang: str = "
         start = 4 + len(headline)
         _write_table(workbook, summary, counts, start_row=start, header_format=bold)
         chart = workbook.add_chart({"type": "bar"})
-        chart.add_series({
-            "name": t("report.chart_title", lang),
-            "categories": [summary.name, start + 1, 0, start + len(counts), 0],
-            "values": [summary.name, start + 1, 1, start + len(counts), 1],
-            "data_labels": {"value": True},
-        })
+        chart.add_series(
+            {
+                "name": t("report.chart_title", lang),
+                "categories": [summary.name, start + 1, 0, start + len(counts), 0],
+                "values": [summary.name, start + 1, 1, start + len(counts), 1],
+                "data_labels": {"value": True},
+            }
+        )
         chart.set_title({"name": t("report.chart_title", lang)})
         chart.set_legend({"none": True})
         chart.set_y_axis({"reverse": True})
@@ -94,31 +106,48 @@ def write_locality_workbook(run: Run, locality: str, target: Path, lang: str = "
         _write_table(workbook, ws, all_records, header_format=bold)
         for key in SHEET_KEYS:
             ws = workbook.add_worksheet(_sheet_name(t(f"report.{key}", lang), used))
-            _write_table(workbook, ws, F.localized(F.problem_table(records, files, key), lang),
-                         header_format=bold)
+            _write_table(
+                workbook,
+                ws,
+                F.localized(F.problem_table(records, files, key), lang),
+                header_format=bold,
+            )
         ws = workbook.add_worksheet(_sheet_name(t("report.inventory_issues", lang), used))
-        _write_table(workbook, ws, F.localized(F.issue_table(run, locality), lang),
-                     header_format=bold)
+        _write_table(
+            workbook, ws, F.localized(F.issue_table(run, locality), lang), header_format=bold
+        )
         ws = workbook.add_worksheet(_sheet_name(t("report.changes_sheet", lang), used))
-        _write_table(workbook, ws, F.localized(F.change_table(run, locality, lang), lang),
-                     header_format=bold)
+        _write_table(
+            workbook, ws, F.localized(F.change_table(run, locality, lang), lang), header_format=bold
+        )
 
         ws = workbook.add_worksheet(_sheet_name(t("report.quality_sheet", lang), used))
         quality = F.quality_figures(files)
         ws.write_string(0, 0, F.quality_standard(run.meta, lang))
         ws.write_string(1, 0, t("report.quality_pages", lang))
-        ws.write_string(1, 1, f"{F.quality_share_text(quality)} ({quality.pages_ok}/"
-                              f"{quality.pages})")
-        _write_table(workbook, ws, F.localized(F.quality_table(files, lang), lang),
-                     start_row=3, header_format=bold)
+        ws.write_string(
+            1, 1, f"{F.quality_share_text(quality)} ({quality.pages_ok}/{quality.pages})"
+        )
+        _write_table(
+            workbook,
+            ws,
+            F.localized(F.quality_table(files, lang), lang),
+            start_row=3,
+            header_format=bold,
+        )
 
         ws = workbook.add_worksheet(_sheet_name(t("report.progress_sheet", lang), used))
         trend = F.forecast_figures(F.locality_forecast(run, locality), lang)
         _write_table(workbook, ws, trend, header_format=bold)
         history = F.locality_history(run, locality)
         if len(history):
-            _write_table(workbook, ws, history.drop(columns=["excluded"]),
-                         start_row=len(trend) + 3, header_format=bold)
+            _write_table(
+                workbook,
+                ws,
+                history.drop(columns=["excluded"]),
+                start_row=len(trend) + 3,
+                header_format=bold,
+            )
             ws.freeze_panes(1, 0)
 
         review = F.localized(F.review_table(run, locality), lang)
@@ -126,9 +155,15 @@ def write_locality_workbook(run: Run, locality: str, target: Path, lang: str = "
         ws = workbook.add_worksheet(_sheet_name(t("report.review", lang), used))
         _write_table(workbook, ws, review, header_format=bold)
         decision_col = len(review.columns) - 1
-        ws.data_validation(1, decision_col, max(1, len(review)), decision_col, {
-            "validate": "list",
-            "source": [t("report.accept", lang), t("report.reject", lang)],
-        })
+        ws.data_validation(
+            1,
+            decision_col,
+            max(1, len(review)),
+            decision_col,
+            {
+                "validate": "list",
+                "source": [t("report.accept", lang), t("report.reject", lang)],
+            },
+        )
         workbook.close()
     return target

@@ -43,11 +43,39 @@ from .walk import Folder, Listed, WalkProblem, list_folder, relpath_bytes, role_
 
 #: Columns of a scan table (the scan half of files.csv, before matching adds its verdicts).
 SCAN_COLUMNS = [
-    "locality", "root", "path", "role", "size", "mtime", "inode", "xxh3_128", "sha256", "format",
-    "pages", "dpi", "color_mode", "integrity", "integrity_note", "pdfa",
+    "locality",
+    "root",
+    "path",
+    "role",
+    "size",
+    "mtime",
+    "inode",
+    "xxh3_128",
+    "sha256",
+    "format",
+    "pages",
+    "dpi",
+    "color_mode",
+    "integrity",
+    "integrity_note",
+    "pdfa",
 ]
-_FACT_COLUMNS = ["size", "mtime", "mtime_ns", "inode", "xxh3_128", "sha256", "format", "pages",
-                 "dpi", "color_mode", "integrity", "integrity_note", "pdfa", "first_page_text"]
+_FACT_COLUMNS = [
+    "size",
+    "mtime",
+    "mtime_ns",
+    "inode",
+    "xxh3_128",
+    "sha256",
+    "format",
+    "pages",
+    "dpi",
+    "color_mode",
+    "integrity",
+    "integrity_note",
+    "pdfa",
+    "first_page_text",
+]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
@@ -95,7 +123,8 @@ _ADDED_COLUMNS = {"pdfa": "TEXT", "first_page_text": "TEXT"}
 _REINSPECT = (
     "UPDATE files SET inspected = 0 WHERE format = 'pdf' "
     "OR (format IN ('tiff', 'jpeg', 'png') AND integrity != 'ok');"
-    "UPDATE folders SET level = level & ~2;")  # 2: _INSPECTED, below
+    "UPDATE folders SET level = level & ~2;"
+)  # 2: _INSPECTED, below
 #: Facts a folder stamp vouches for: SHA-256 known, inspection done (see ``_level``).
 _HAS_SHA256, _INSPECTED = 1, 2
 _TASK_FILES = 64  # files per task sent to a worker, at most...
@@ -142,10 +171,20 @@ class ScanSummary:
 
     def line(self) -> str:
         rate = self.bytes_read / self.seconds / 1e6 if self.seconds else 0.0
-        return t("scan.summary", root=self.root, files=self.files, read=self.read,
-                 unchanged=self.unchanged, new=self.new, changed=self.changed, moved=self.moved,
-                 deleted=self.deleted, problems=len(self.problems), seconds=self.seconds,
-                 rate=rate)
+        return t(
+            "scan.summary",
+            root=self.root,
+            files=self.files,
+            read=self.read,
+            unchanged=self.unchanged,
+            new=self.new,
+            changed=self.changed,
+            moved=self.moved,
+            deleted=self.deleted,
+            problems=len(self.problems),
+            seconds=self.seconds,
+            rate=rate,
+        )
 
 
 #: Columns of the changes the catalogue recorded (``Catalogue.changes_since_audit``): the run
@@ -160,8 +199,9 @@ class ScanResult:
     summaries: list[ScanSummary] = field(default_factory=list)
     #: Files changed, moved or deleted since the last audit of each root (SCAN_CHANGE_COLUMNS,
     #: after a locality column).
-    changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
-        columns=["locality", *SCAN_CHANGE_COLUMNS]))
+    changes: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["locality", *SCAN_CHANGE_COLUMNS])
+    )
 
 
 _FACTS = attrgetter(*_FACT_COLUMNS)  # a FileFacts as a row's facts, in one call
@@ -185,11 +225,13 @@ _UPSERT = (
     "integrity = excluded.integrity, integrity_note = excluded.integrity_note, "
     "pdfa = excluded.pdfa, first_page_text = excluded.first_page_text, "
     "inspected = excluded.inspected, last_seen = excluded.last_seen, "
-    "read_in = excluded.read_in")
+    "read_in = excluded.read_in"
+)
 _CHANGED = (
     "INSERT INTO events (scan_id, root, kind, path, xxh3_128) "
     "SELECT ?, root, 'changed', path, xxh3_128 FROM files "
-    "WHERE root = ? AND path = ? AND xxh3_128 IS NOT ? AND xxh3_128 != ''")
+    "WHERE root = ? AND path = ? AND xxh3_128 IS NOT ? AND xxh3_128 != ''"
+)
 _WALK_FOLDERS = 64  # folders listed per walk task, at most
 _SMALL_TREE = 64  # a known root with fewer folders is listed in this process
 
@@ -198,8 +240,9 @@ _SMALL_TREE = 64  # a known root with fewer folders is listed in this process
 FolderListing = tuple[str, int, "list[Listed] | None", bytes, list[Folder], list[WalkProblem]]
 
 
-def _walk(job: tuple[Path, list[Folder], frozenset[str], dict[str, bytes], str]
-          ) -> list[FolderListing]:
+def _walk(
+    job: tuple[Path, list[Folder], frozenset[str], dict[str, bytes], str],
+) -> list[FolderListing]:
     """List folders on a worker. A folder whose listing digests to its stamp comes back as a
     count: an unchanged tree sends back little more than its folder names."""
     root, folders, exclude, expected, lang = job
@@ -236,8 +279,17 @@ class _Pass:
     the order it asked for them.
     """
 
-    def __init__(self, cat: Catalogue, root: Path, scan_id: int, sha256: bool, pages: bool,
-                 full: bool, max_mbps: float, desc: str):
+    def __init__(
+        self,
+        cat: Catalogue,
+        root: Path,
+        scan_id: int,
+        sha256: bool,
+        pages: bool,
+        full: bool,
+        max_mbps: float,
+        desc: str,
+    ):
         self.db = cat.db
         self.root, self.key, self.scan_id = root, str(root), scan_id
         self.sha256, self.pages, self.full, self.max_mbps = sha256, pages, full, max_mbps
@@ -245,11 +297,14 @@ class _Pass:
         self.exclude = frozenset({cat.path, cat.path + "-wal", cat.path + "-shm"})
         self.summary = ScanSummary(root=self.key, scan_id=scan_id)
         self.started = time.time()
-        self.bar = tqdm(desc=desc or f"scan {root.name}", unit=" files", disable=None,
-                        leave=False)
+        self.bar = tqdm(desc=desc or f"scan {root.name}", unit=" files", disable=None, leave=False)
         #: Stamps of folders not listed yet (those left at the end were not seen).
-        self.stamps = {folder: (stamp, have) for folder, stamp, have in self.db.execute(
-            "SELECT dir, stamp, level FROM folders WHERE root = ?", (self.key,))}
+        self.stamps = {
+            folder: (stamp, have)
+            for folder, stamp, have in self.db.execute(
+                "SELECT dir, stamp, level FROM folders WHERE root = ?", (self.key,)
+            )
+        }
         self.seen: set[str] = set()
         self.gone: list[tuple[int, str, str]] = []
         self.existed: set[str] = set()
@@ -269,8 +324,13 @@ class _Pass:
         # than listing it, and an unchanged one then starts none at all) and for a first
         # scan, where reading is the work: listing here keeps the workers reading, and no
         # listing goes to a worker and back before its files can be sent out to be read.
-        first = not self.stamps and self.db.execute(
-            "SELECT 1 FROM files WHERE root = ? LIMIT 1", (self.key,)).fetchone() is None
+        first = (
+            not self.stamps
+            and self.db.execute(
+                "SELECT 1 FROM files WHERE root = ? LIMIT 1", (self.key,)
+            ).fetchone()
+            is None
+        )
         walker = Pool(in_process=True) if first or len(self.stamps) < _SMALL_TREE else pool
         walk_limit = 2 * walker.capacity
         lang = language()
@@ -280,11 +340,14 @@ class _Pass:
             while stack and len(walks) < walk_limit:
                 size = max(1, min(_WALK_FOLDERS, len(stack) // (2 * walker.capacity)))
                 chunk, stack[-size:] = stack[-size:], []
-                expected = {rel: self.stamps[rel][0] for _, rel in chunk
-                            if rel in self.stamps and not self.full
-                            and self.stamps[rel][1] & self.level == self.level}
-                walks.append(walker.submit(_walk, (self.root, chunk, self.exclude, expected,
-                                                   lang)))
+                expected = {
+                    rel: self.stamps[rel][0]
+                    for _, rel in chunk
+                    if rel in self.stamps
+                    and not self.full
+                    and self.stamps[rel][1] & self.level == self.level
+                }
+                walks.append(walker.submit(_walk, (self.root, chunk, self.exclude, expected, lang)))
             for listing in walks.popleft().result():
                 stack.extend(reversed(listing[4]))
                 self._compare(listing)
@@ -308,15 +371,25 @@ class _Pass:
             return
         if old_stamp is not None:  # dropped before any of the folder's rows change
             self.db.execute("DELETE FROM folders WHERE root = ? AND dir = ?", (self.key, folder))
-        known = {row[0]: row[1:] for row in self.db.execute(
-            "SELECT path, size, mtime_ns, inode, sha256, inspected FROM files "
-            "WHERE root = ? AND dir = ?", (self.key, folder))}
+        known = {
+            row[0]: row[1:]
+            for row in self.db.execute(
+                "SELECT path, size, mtime_ns, inode, sha256, inspected FROM files "
+                "WHERE root = ? AND dir = ?",
+                (self.key, folder),
+            )
+        }
         state = self.reading[folder] = _Reading(stamp)
         unchanged = 0
         for item in files:
             old = known.pop(item[1], None)
-            if (old is not None and not self.full and old[:3] == item[2:]
-                    and (old[3] or not self.sha256) and (old[4] or not self.pages)):
+            if (
+                old is not None
+                and not self.full
+                and old[:3] == item[2:]
+                and (old[3] or not self.sha256)
+                and (old[4] or not self.pages)
+            ):
                 unchanged += 1
                 continue
             if old is None:
@@ -354,8 +427,8 @@ class _Pass:
         existing = [r for r in rows if r[_ROW_PATH] in self.existed]
         if existing:
             changed = self.db.executemany(
-                _CHANGED, [(self.scan_id, self.key, r[_ROW_PATH], r[_ROW_XXH3])
-                           for r in existing])
+                _CHANGED, [(self.scan_id, self.key, r[_ROW_PATH], r[_ROW_XXH3]) for r in existing]
+            )
             self.summary.changed += max(0, changed.rowcount)
         self.db.executemany(_UPSERT, rows)
         for row in rows:
@@ -370,8 +443,9 @@ class _Pass:
         self.bar.update(len(rows))
         elapsed = time.time() - self.started
         if elapsed:
-            self.bar.set_postfix_str(f"{summary.bytes_read / elapsed / 1e6:.0f} MB/s",
-                                     refresh=False)
+            self.bar.set_postfix_str(
+                f"{summary.bytes_read / elapsed / 1e6:.0f} MB/s", refresh=False
+            )
         if self.max_mbps > 0:
             ahead = summary.bytes_read / (self.max_mbps * 1e6) - elapsed
             if ahead > 0:
@@ -390,13 +464,22 @@ class _Pass:
         abspath, relpath = item[0], item[1]
         folder, _, name = relpath.rpartition("/")
         inspected = int(self.pages and facts[_INTEGRITY] != "unreadable")
-        return (self.key, relpath, folder, relpath_bytes(self.key, abspath, relpath),
-                role_of(name), *facts, inspected, self.scan_id, self.scan_id, self.scan_id)
+        return (
+            self.key,
+            relpath,
+            folder,
+            relpath_bytes(self.key, abspath, relpath),
+            role_of(name),
+            *facts,
+            inspected,
+            self.scan_id,
+            self.scan_id,
+            self.scan_id,
+        )
 
     def _commit(self) -> None:
         self.db.executemany("INSERT INTO gone VALUES (?, ?, ?)", self.gone)
-        self.db.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?, ?, ?)",
-                            self.new_stamps)
+        self.db.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?, ?, ?)", self.new_stamps)
         self.gone.clear()
         self.new_stamps.clear()
         self.db.commit()
@@ -426,8 +509,9 @@ class Catalogue:
         self.db.execute("PRAGMA synchronous=NORMAL")
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version not in (*_UPGRADABLE, SCHEMA_VERSION):
-            raise KhauditError(t("err.catalogue.version", path=self.path, version=version,
-                                 ours=SCHEMA_VERSION))
+            raise KhauditError(
+                t("err.catalogue.version", path=self.path, version=version, ours=SCHEMA_VERSION)
+            )
         if version != SCHEMA_VERSION:
             self.db.executescript(_UPGRADE + SCHEMA)
             columns = {row[1] for row in self.db.execute("PRAGMA table_info(files)")}
@@ -449,8 +533,16 @@ class Catalogue:
         self.close()
 
     # -- scanning ------------------------------------------------------------------------------
-    def scan(self, root: Path, sha256: bool = False, pages: bool = True, workers: int = 0,
-             max_mbps: float = 0.0, full: bool = False, desc: str = "") -> ScanSummary:
+    def scan(
+        self,
+        root: Path,
+        sha256: bool = False,
+        pages: bool = True,
+        workers: int = 0,
+        max_mbps: float = 0.0,
+        full: bool = False,
+        desc: str = "",
+    ) -> ScanSummary:
         """Bring the catalogue up to date with ``root``; read only what changed.
 
         Each folder's listing is compared with the catalogue's rows for it: unchanged files
@@ -463,12 +555,14 @@ class Catalogue:
         root = Path(root).resolve()
         key = str(root)
         started = time.time()
-        cur = self.db.execute("INSERT INTO scans (root, started, complete) VALUES (?, ?, 0)",
-                              (key, started))
+        cur = self.db.execute(
+            "INSERT INTO scans (root, started, complete) VALUES (?, ?, 0)", (key, started)
+        )
         scan_id = int(cur.lastrowid or 0)
         self.db.commit()
-        scan = _Pass(self, root, scan_id, sha256=sha256, pages=pages, full=full,
-                     max_mbps=max_mbps, desc=desc)
+        scan = _Pass(
+            self, root, scan_id, sha256=sha256, pages=pages, full=full, max_mbps=max_mbps, desc=desc
+        )
         with Pool(workers) as pool:
             scan.run(pool)
         summary = scan.summary
@@ -478,15 +572,24 @@ class Catalogue:
         self.db.execute(
             "UPDATE scans SET finished = ?, complete = 1, files = ?, files_read = ?, "
             "bytes_read = ? WHERE scan_id = ?",
-            (time.time(), summary.files, summary.read, summary.bytes_read, scan_id))
+            (time.time(), summary.files, summary.read, summary.bytes_read, scan_id),
+        )
         self.db.execute("DELETE FROM problems WHERE root = ?", (key,))
-        self.db.executemany("INSERT INTO problems VALUES (?, ?, ?, ?)",
-                            [(scan_id, key, p.relpath, p.problem) for p in summary.problems])
+        self.db.executemany(
+            "INSERT INTO problems VALUES (?, ?, ?, ?)",
+            [(scan_id, key, p.relpath, p.problem) for p in summary.problems],
+        )
         self.db.commit()
         return summary
 
-    def _conclude(self, key: str, scan_id: int, summary: ScanSummary, seen: set[str],
-                  unseen_stamps: Iterable[str]) -> None:
+    def _conclude(
+        self,
+        key: str,
+        scan_id: int,
+        summary: ScanSummary,
+        seen: set[str],
+        unseen_stamps: Iterable[str],
+    ) -> None:
         """After a complete walk: files gone from a listed folder, or whose folder is gone,
         are deleted, or moved when a file first seen in this scan has their hash.
 
@@ -495,42 +598,53 @@ class Catalogue:
         gone = self.db.execute(
             "SELECT path, xxh3_128 FROM files WHERE root = ? AND path IN "
             "(SELECT path FROM gone WHERE scan_id = ? AND root = ?)",
-            (key, scan_id, key)).fetchall()
+            (key, scan_id, key),
+        ).fetchall()
         for folder in self._folders_with_rows(key):
             if folder not in seen:
-                gone += self.db.execute("SELECT path, xxh3_128 FROM files WHERE root = ? "
-                                        "AND dir = ?", (key, folder)).fetchall()
+                gone += self.db.execute(
+                    "SELECT path, xxh3_128 FROM files WHERE root = ? AND dir = ?", (key, folder)
+                ).fetchall()
         gone.sort()
         arrived: dict[str, list[str]] = {}  # hash -> paths first seen in this scan
         if gone:
             for digest, path in self.db.execute(
-                    "SELECT xxh3_128, path FROM files WHERE root = ? AND first_seen = ? "
-                    "AND xxh3_128 != '' ORDER BY path DESC", (key, scan_id)):
+                "SELECT xxh3_128, path FROM files WHERE root = ? AND first_seen = ? "
+                "AND xxh3_128 != '' ORDER BY path DESC",
+                (key, scan_id),
+            ):
                 arrived.setdefault(digest, []).append(path)
         for path, digest in gone:
             candidates = arrived.get(digest) if digest else None
             moved_to = candidates.pop() if candidates else None  # each arrival explains one
             kind = "moved" if moved_to else "deleted"
-            self.db.execute("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)",
-                            (scan_id, key, kind, path, moved_to, digest))
+            self.db.execute(
+                "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)",
+                (scan_id, key, kind, path, moved_to, digest),
+            )
             if moved_to:
                 summary.moved += 1
                 summary.new -= 1
             else:
                 summary.deleted += 1
             self.db.execute("DELETE FROM files WHERE root = ? AND path = ?", (key, path))
-        self.db.executemany("DELETE FROM folders WHERE root = ? AND dir = ?",
-                            [(key, folder) for folder in unseen_stamps])
+        self.db.executemany(
+            "DELETE FROM folders WHERE root = ? AND dir = ?",
+            [(key, folder) for folder in unseen_stamps],
+        )
         self.db.execute("DELETE FROM gone WHERE root = ?", (key,))
 
     def _folders_with_rows(self, key: str) -> Iterator[str]:
         """Each folder holding rows under ``key``, by seeking the primary key (a skip scan)."""
-        row = self.db.execute("SELECT dir FROM files WHERE root = ? ORDER BY dir LIMIT 1",
-                              (key,)).fetchone()
+        row = self.db.execute(
+            "SELECT dir FROM files WHERE root = ? ORDER BY dir LIMIT 1", (key,)
+        ).fetchone()
         while row is not None:
             yield row[0]
-            row = self.db.execute("SELECT dir FROM files WHERE root = ? AND dir > ? "
-                                  "ORDER BY dir LIMIT 1", (key, row[0])).fetchone()
+            row = self.db.execute(
+                "SELECT dir FROM files WHERE root = ? AND dir > ? ORDER BY dir LIMIT 1",
+                (key, row[0]),
+            ).fetchone()
 
     # -- reading -----------------------------------------------------------------------------
     def files(self, roots: list[Path]) -> pd.DataFrame:
@@ -541,12 +655,26 @@ class Catalogue:
         # would take gigabytes; this way the table costs about its own size.
         chunks = []
         for chunk in pd.read_sql_query(
-                f"SELECT root, path, role, size, mtime, inode, xxh3_128, sha256, format, pages, "
-                f"dpi, color_mode, integrity, integrity_note, pdfa FROM files "
-                f"WHERE root IN ({marks}) "
-                f"ORDER BY root, path", self.db, params=keys, chunksize=100_000):
-            for col in ("root", "path", "role", "xxh3_128", "sha256", "format", "color_mode",
-                        "integrity", "integrity_note", "pdfa"):
+            f"SELECT root, path, role, size, mtime, inode, xxh3_128, sha256, format, pages, "
+            f"dpi, color_mode, integrity, integrity_note, pdfa FROM files "
+            f"WHERE root IN ({marks}) "
+            f"ORDER BY root, path",
+            self.db,
+            params=keys,
+            chunksize=100_000,
+        ):
+            for col in (
+                "root",
+                "path",
+                "role",
+                "xxh3_128",
+                "sha256",
+                "format",
+                "color_mode",
+                "integrity",
+                "integrity_note",
+                "pdfa",
+            ):
                 chunk[col] = chunk[col].fillna("").astype("string[pyarrow]")
             for col in ("pages", "dpi", "size", "inode"):
                 chunk[col] = chunk[col].astype("Int64")
@@ -563,7 +691,10 @@ class Catalogue:
         marks = ",".join("?" * len(keys))
         frame = pd.read_sql_query(
             f"SELECT root, path, first_page_text FROM files WHERE root IN ({marks}) "
-            f"AND first_page_text != '' ORDER BY root, path", self.db, params=keys)
+            f"AND first_page_text != '' ORDER BY root, path",
+            self.db,
+            params=keys,
+        )
         return frame.astype({"first_page_text": "string[pyarrow]"})
 
     def events(self, root: Path | None = None) -> pd.DataFrame:
@@ -587,7 +718,10 @@ class Catalogue:
             "FROM events e JOIN scans s ON s.scan_id = e.scan_id "
             "WHERE e.root = ? AND e.scan_id <= ? AND e.scan_id > "
             "coalesce((SELECT scan_id FROM audited WHERE root = ?), 0) "
-            "ORDER BY e.scan_id, e.path", self.db, params=(key, up_to, key))
+            "ORDER BY e.scan_id, e.path",
+            self.db,
+            params=(key, up_to, key),
+        )
         return frame.fillna({"other_path": ""})[SCAN_CHANGE_COLUMNS]
 
     def mark_audited(self, marks: dict[str, int]) -> None:
@@ -599,37 +733,65 @@ class Catalogue:
         out = []
         for r in roots:
             for path, problem in self.db.execute(
-                    "SELECT path, problem FROM problems WHERE root = ?", (str(Path(r).resolve()),)):
+                "SELECT path, problem FROM problems WHERE root = ?", (str(Path(r).resolve()),)
+            ):
                 out.append(WalkProblem(Path(r), path, problem))
         return out
 
 
-def scan_roots(locality: str, roots: list[Path], sha256: bool = False, workers: int = 0,
-               catalogue: Catalogue | str | Path | None = None, pages: bool = True,
-               max_mbps: float = 0.0, full: bool = False) -> ScanResult:
+def scan_roots(
+    locality: str,
+    roots: list[Path],
+    sha256: bool = False,
+    workers: int = 0,
+    catalogue: Catalogue | str | Path | None = None,
+    pages: bool = True,
+    max_mbps: float = 0.0,
+    full: bool = False,
+) -> ScanResult:
     """Scan ``roots`` through a catalogue (a throwaway in-memory one when none is given)."""
     own = not isinstance(catalogue, Catalogue)
     cat = catalogue if isinstance(catalogue, Catalogue) else Catalogue(catalogue or ":memory:")
     try:
-        summaries = [cat.scan(r, sha256=sha256, pages=pages, workers=workers, max_mbps=max_mbps,
-                              full=full, desc=f"scan {locality}") for r in roots]
+        summaries = [
+            cat.scan(
+                r,
+                sha256=sha256,
+                pages=pages,
+                workers=workers,
+                max_mbps=max_mbps,
+                full=full,
+                desc=f"scan {locality}",
+            )
+            for r in roots
+        ]
         frame = cat.files(roots)
-        changes = pd.concat([cat.changes_since_audit(Path(s.root), s.scan_id)
-                             for s in summaries] or [pd.DataFrame(columns=SCAN_CHANGE_COLUMNS)],
-                            ignore_index=True)
+        changes = pd.concat(
+            [cat.changes_since_audit(Path(s.root), s.scan_id) for s in summaries]
+            or [pd.DataFrame(columns=SCAN_CHANGE_COLUMNS)],
+            ignore_index=True,
+        )
     finally:
         if own:
             cat.close()
     frame.insert(0, "locality", locality)
     changes.insert(0, "locality", locality)
     problems = [p for s in summaries for p in s.problems]
-    return ScanResult(files=frame[SCAN_COLUMNS], problems=problems, summaries=summaries,
-                      changes=changes)
+    return ScanResult(
+        files=frame[SCAN_COLUMNS], problems=problems, summaries=summaries, changes=changes
+    )
 
 
 def default_catalogue(project_dir: Path) -> Path:
     return project_dir / ".khaudit" / "catalogue.sqlite"
 
 
-__all__ = ["Catalogue", "ScanResult", "ScanSummary", "scan_roots", "SCAN_COLUMNS",
-           "SCAN_CHANGE_COLUMNS", "default_catalogue"]
+__all__ = [
+    "Catalogue",
+    "ScanResult",
+    "ScanSummary",
+    "scan_roots",
+    "SCAN_COLUMNS",
+    "SCAN_CHANGE_COLUMNS",
+    "default_catalogue",
+]

@@ -44,8 +44,14 @@ MAGIC: list[tuple[bytes, str]] = [
     (b"PK\x03\x04", "zip"),
 ]
 SCAN_FORMATS = {"pdf", "tiff", "jpeg", "png"}
-EXTENSION_FORMAT = {".pdf": "pdf", ".tif": "tiff", ".tiff": "tiff", ".jpg": "jpeg",
-                    ".jpeg": "jpeg", ".png": "png"}
+EXTENSION_FORMAT = {
+    ".pdf": "pdf",
+    ".tif": "tiff",
+    ".tiff": "tiff",
+    ".jpg": "jpeg",
+    ".jpeg": "jpeg",
+    ".png": "png",
+}
 
 
 @dataclass(slots=True)
@@ -249,10 +255,12 @@ def inspect_file(path: str, sha256: bool = False, pages: bool = True) -> FileFac
                 held = data
 
                 def read_at(offset: int, n: int) -> bytes:
-                    return held[offset:offset + n]
+                    return held[offset : offset + n]
             else:
+
                 def read_at(offset: int, n: int) -> bytes:
                     return os.pread(fd, n, offset)
+
             inspector(Source(path, facts.size, read_at, data), facts)
     except OSError as exc:
         facts.integrity, facts.integrity_note = "unreadable", f"cannot read: {exc.strerror}"

@@ -65,14 +65,15 @@ class _Section:
                     return
                 end = rest.find(b">>", start)
                 depth_end = rest.find(b"startxref", start)
-                self.trailer = rest[start:depth_end if depth_end > 0 else end + 2]
+                self.trailer = rest[start : depth_end if depth_end > 0 else end + 2]
                 return
             first, count = int(m.group(1)), int(m.group(2))
             if count == 0:
                 empty += 1
                 if empty > _MAX_EMPTY_SUBSECTIONS:
-                    raise Malformed(f"cross-reference table has over {_MAX_EMPTY_SUBSECTIONS} "
-                                    "empty subsections")
+                    raise Malformed(
+                        f"cross-reference table has over {_MAX_EMPTY_SUBSECTIONS} empty subsections"
+                    )
                 pos += m.end()
                 continue
             self.subsections.append((first, count, pos + m.end()))

@@ -31,7 +31,8 @@ _OPERATORS = "q Q cm Do"
 # (<pdfaid:part xmlns:pdfaid="...">1</pdfaid:part>); either is read here without an XML parser.
 _PART = re.compile(rb"pdfaid:part(?:\s*=\s*[\"']|(?:\s[^<>]*)?>)\s*(\d+)\s*[<\"']")
 _CONFORMANCE = re.compile(
-    rb"pdfaid:conformance(?:\s*=\s*[\"']|(?:\s[^<>]*)?>)\s*([A-Za-z])\s*[<\"']")
+    rb"pdfaid:conformance(?:\s*=\s*[\"']|(?:\s[^<>]*)?>)\s*([A-Za-z])\s*[<\"']"
+)
 _PDFA_NAMESPACE = b"aiim.org/pdfa/ns/id"
 
 
@@ -63,8 +64,14 @@ def _times(m: Matrix, n: Matrix) -> Matrix:
     """m × n as PDF composes matrices (``cm`` makes CTM' = M × CTM)."""
     a, b, c, d, e, f = m
     p, q, r, s, t, u = n
-    return (a * p + b * r, a * q + b * s, c * p + d * r, c * q + d * s,
-            e * p + f * r + t, e * q + f * s + u)
+    return (
+        a * p + b * r,
+        a * q + b * s,
+        c * p + d * r,
+        c * q + d * s,
+        e * p + f * r + t,
+        e * q + f * s + u,
+    )
 
 
 def _matrix(values: Any) -> Matrix | None:
@@ -118,10 +125,18 @@ def _image(dictionary: Any, ctm: Matrix, resources: Any) -> tuple[float, str] | 
     dpi = min(width / (across / 72), height / (up / 72))
     bits = int(dictionary.get("/BitsPerComponent", 8) or 8)
     filters = dictionary.get("/Filter")
-    names = [str(f) for f in filters] if isinstance(filters, pikepdf.Array) else \
-        [str(filters)] if filters is not None else []
-    if bool(dictionary.get("/ImageMask", False)) or \
-            names and names[-1] in ("/JBIG2Decode", "/CCITTFaxDecode", "/CCF"):
+    names = (
+        [str(f) for f in filters]
+        if isinstance(filters, pikepdf.Array)
+        else [str(filters)]
+        if filters is not None
+        else []
+    )
+    if (
+        bool(dictionary.get("/ImageMask", False))
+        or names
+        and names[-1] in ("/JBIG2Decode", "/CCITTFaxDecode", "/CCF")
+    ):
         mode = "1"
     else:
         mode = _color_of(dictionary.get("/ColorSpace"), bits, resources)
@@ -139,7 +154,9 @@ _PLACING = re.compile(
     rb"|(?P<do>/[^" + _DELIM + rb"]+)\s*Do"
     rb"|(?P<q>[qQ])"
     rb"|(?P<bi>BI)"
-    rb")(?![^" + _DELIM + rb"])", re.S)
+    rb")(?![^" + _DELIM + rb"])",
+    re.S,
+)
 _ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 _SHOWS_TEXT = re.compile(rb"(?<![^" + _DELIM + rb"])(?:BT|Tj|TJ)(?![^" + _DELIM + rb"])")
 _MAX_TEXT_PAGE = 16 << 20  # a first page whose content is larger is not read for text
@@ -172,21 +189,25 @@ def _instructions(owner: Any) -> list[tuple[str, Any]]:
     streams, read as one); with inline images, pikepdf parses the stream in full."""
     contents = owner.get("/Contents") if isinstance(owner, pikepdf.Dictionary) else owner
     if isinstance(contents, pikepdf.Array):
-        data = b"\n".join(part.read_bytes() for part in contents
-                          if isinstance(part, pikepdf.Stream))
+        data = b"\n".join(
+            part.read_bytes() for part in contents if isinstance(part, pikepdf.Stream)
+        )
     elif isinstance(contents, pikepdf.Stream):
         data = contents.read_bytes()
     else:
         return []
     found: list[tuple[str, Any]] = list(instructions_of(data))
     if found and found[-1][0] == "BI":
-        return [(str(op), operands) for operands, op in
-                pikepdf.parse_content_stream(owner, _OPERATORS + " INLINE IMAGE")]
+        return [
+            (str(op), operands)
+            for operands, op in pikepdf.parse_content_stream(owner, _OPERATORS + " INLINE IMAGE")
+        ]
     return found
 
 
-def _placed(owner: Any, resources: Any, ctm: Matrix, depth: int,
-            found: list[tuple[float, str]]) -> None:
+def _placed(
+    owner: Any, resources: Any, ctm: Matrix, depth: int, found: list[tuple[float, str]]
+) -> None:
     """Every image ``owner``'s content stream draws, with its resolution and colour."""
     stack: list[Matrix] = []
     xobjects = resources.get("/XObject") if isinstance(resources, pikepdf.Dictionary) else None
@@ -236,7 +257,8 @@ def _shows_text(page: pikepdf.Page) -> bool:
     xobjects = resources.get("/XObject") if isinstance(resources, pikepdf.Dictionary) else None
     return isinstance(xobjects, pikepdf.Dictionary) and any(
         isinstance(x, pikepdf.Stream) and str(x.get("/Subtype", "")) == "/Form"
-        for x in xobjects.values())
+        for x in xobjects.values()
+    )
 
 
 def _page_figures(page: pikepdf.Page) -> tuple[float | None, str]:
@@ -280,8 +302,7 @@ def xmp_claim(xmp: bytes) -> str | None:
     if not part:
         return None
     conformance = _CONFORMANCE.search(xmp)
-    return part.group(1).decode() + (conformance.group(1).decode().upper() if conformance
-                                     else "")
+    return part.group(1).decode() + (conformance.group(1).decode().upper() if conformance else "")
 
 
 def _declared_count(pdf: pikepdf.Pdf) -> int | None:
@@ -317,8 +338,7 @@ def read_pdf(source: Any, figures: bool = True) -> PdfFacts:
         try:
             facts.pages = len(pdf.pages)
         except (pikepdf.PdfError, RuntimeError) as exc:
-            raise Unreadable("unparsable", f"PDF page tree cannot be read: {exc}"[:200]) \
-                from None
+            raise Unreadable("unparsable", f"PDF page tree cannot be read: {exc}"[:200]) from None
         if facts.pages > MAX_PAGES:
             raise Unreadable("unparsable", f"PDF page count is impossible: {facts.pages}")
         facts.pdfa = pdfa_claim(pdf)
@@ -329,8 +349,9 @@ def read_pdf(source: Any, figures: bool = True) -> PdfFacts:
             try:
                 dpi, mode = _page_figures(page)
             except (pikepdf.PdfError, RuntimeError, ValueError, TypeError) as exc:
-                raise Unreadable("unparsable",
-                                 f"PDF page {number} cannot be read: {exc}"[:200]) from None
+                raise Unreadable(
+                    "unparsable", f"PDF page {number} cannot be read: {exc}"[:200]
+                ) from None
             facts.page_dpi.append(dpi)
             if mode:
                 modes.append(mode)
@@ -342,5 +363,13 @@ def read_pdf(source: Any, figures: bool = True) -> PdfFacts:
     return facts
 
 
-__all__ = ["MAX_PAGES", "PdfFacts", "Unreadable", "color_rank", "instructions_of", "pdfa_claim",
-           "read_pdf", "xmp_claim"]
+__all__ = [
+    "MAX_PAGES",
+    "PdfFacts",
+    "Unreadable",
+    "color_rank",
+    "instructions_of",
+    "pdfa_claim",
+    "read_pdf",
+    "xmp_claim",
+]

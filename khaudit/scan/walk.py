@@ -56,7 +56,7 @@ def relpath_bytes(root: str, abspath: str, relpath: str) -> bytes | None:
     """
     if "\\" not in relpath:
         return None
-    raw = os.fsencode(abspath)[len(os.fsencode(root)) + 1:]
+    raw = os.fsencode(abspath)[len(os.fsencode(root)) + 1 :]
     return None if raw == relpath.encode("utf-8") else raw
 
 
@@ -89,9 +89,13 @@ def _sorted_entries(folder: str) -> tuple[int | None, list[os.DirEntry]]:
 Folder = tuple[str, str]
 
 
-def list_folder(root: Path, folder: Folder, problems: list[WalkProblem],
-                exclude: set[str] | frozenset[str] = frozenset(), real_root: str | None = None
-                ) -> tuple[list[Listed], list[Folder]]:
+def list_folder(
+    root: Path,
+    folder: Folder,
+    problems: list[WalkProblem],
+    exclude: set[str] | frozenset[str] = frozenset(),
+    real_root: str | None = None,
+) -> tuple[list[Listed], list[Folder]]:
     """One folder's files (sorted by name) and its subfolders to walk next.
 
     Runs wherever the walk is spread: it needs nothing but the paths.
@@ -105,8 +109,9 @@ def list_folder(root: Path, folder: Folder, problems: list[WalkProblem],
     try:
         fd, entries = _sorted_entries(path_of_folder)
     except OSError as exc:
-        problems.append(WalkProblem(root, rel_folder or ".",
-                                    t("walk.cannot_list", error=exc.strerror)))
+        problems.append(
+            WalkProblem(root, rel_folder or ".", t("walk.cannot_list", error=exc.strerror))
+        )
         return files, subfolders
     try:
         for entry in entries:
@@ -120,8 +125,13 @@ def list_folder(root: Path, folder: Folder, problems: list[WalkProblem],
                     target = os.path.realpath(path)
                     if os.path.isdir(target):
                         inside = real_root == target or real_root.startswith(target + os.sep)
-                        problems.append(WalkProblem(root, rel, t("walk.folder_link")
-                                                    + (t("walk.loop") if inside else "")))
+                        problems.append(
+                            WalkProblem(
+                                root,
+                                rel,
+                                t("walk.folder_link") + (t("walk.loop") if inside else ""),
+                            )
+                        )
                         continue
                     if not target.startswith(real_root + os.sep) or not os.path.isfile(target):
                         problems.append(WalkProblem(root, rel, t("walk.outside")))
@@ -145,8 +155,9 @@ def list_folder(root: Path, folder: Folder, problems: list[WalkProblem],
     return files, subfolders
 
 
-def walk_folders(root: Path, problems: list[WalkProblem], exclude: set[str] | None = None
-                 ) -> Iterator[tuple[str, list[Listed]]]:
+def walk_folders(
+    root: Path, problems: list[WalkProblem], exclude: set[str] | None = None
+) -> Iterator[tuple[str, list[Listed]]]:
     """Yield (folder relative to the root, its files) for every folder under ``root``, depth
     first, in name order."""
     real_root = os.path.realpath(root)
