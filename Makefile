@@ -27,12 +27,14 @@ demo: $(BIN)/.installed
 	$(BIN)/khaudit score $(RUN_DIR) $(DEMO_DIR)/ground_truth
 	@echo "Reports: $(RUN_DIR)/<locality>/report.html and report.xlsx, $(RUN_DIR)/province.html (tables: $(RUN_DIR)/records.csv, files.csv)"
 
-test: $(BIN)/.installed
+# Lint, format and types first: a change that breaks them fails as surely as a failing test.
+test: lint
 	$(BIN)/python -m pytest -q
 
 lint: $(BIN)/.installed
-	$(BIN)/python -m pip install --quiet ruff
 	$(BIN)/ruff check khaudit tests bench
+	$(BIN)/ruff format --check khaudit tests bench
+	$(BIN)/mypy khaudit
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) $(RUN_DIR) $(RUN_DIR)-2025-06-10

@@ -397,7 +397,7 @@ def audit(
     fingerprint = hashlib.sha256(
         json.dumps(fingerprint_source, sort_keys=True).encode("utf-8")
     ).hexdigest()
-    meta = {
+    meta: dict[str, Any] = {
         "tool": "khaudit",
         "version": __version__,
         "run_id": fingerprint[:16],

@@ -56,10 +56,10 @@ class _HelpFormatter(click.HelpFormatter):
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         super().write_usage(prog, args, t("help.click.usage") + " " if prefix is None else prefix)
 
-    def section(self, name: str):  # type: ignore[override]  # a context manager, as click's
+    def section(self, name: str):  # a context manager, as click's
         return super().section(t(_HEADINGS[name]) if name in _HEADINGS else name)
 
-    def write_dl(self, rows, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def write_dl(self, rows, *args, **kwargs) -> None:
         super().write_dl([(term, _translated_extras(text)) for term, text in rows], *args, **kwargs)
 
 
@@ -70,9 +70,9 @@ class _Context(click.Context):
 class _Translated:
     """Commands and groups whose help frame (usage line, headings, --help) is translated."""
 
-    context_class = _Context
+    context_class: type[click.Context] = _Context
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs):
         kwargs.setdefault("options_metavar", t("help.click.options_metavar"))
         super().__init__(*args, **kwargs)
 
@@ -91,7 +91,7 @@ class _Group(_Translated, click.Group):
     command_class = _Command
     group_class = type  # subgroups are translated groups too
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs):
         kwargs.setdefault("subcommand_metavar", t("help.click.subcommand_metavar"))
         super().__init__(*args, **kwargs)
 
@@ -309,7 +309,9 @@ def history(project: Path, exclude: str | None, reason: str) -> None:
             click.echo(t("cli.excluded", run_id=exclude, reason=reason))
     except KhauditError as exc:
         _fail(exc)
-    entries = read_history(proj.history, include_excluded=True)
+    history_file = proj.history
+    assert history_file is not None  # load_project always names one
+    entries = read_history(history_file, include_excluded=True)
     if not entries:
         click.echo(t("cli.no_history", path=proj.history))
         return
@@ -328,7 +330,7 @@ def history(project: Path, exclude: str | None, reason: str) -> None:
                 mark=mark,
             )
         )
-    table = forecast_table(forecast_all(history_table(read_history(proj.history)), proj.progress))
+    table = forecast_table(forecast_all(history_table(read_history(history_file)), proj.progress))
     if len(table):
         click.echo("")
         columns = [

@@ -68,3 +68,11 @@ def test_ci_runs_the_readme_test_command():
     head = "\n".join(readme.splitlines()[:10])
     assert "make demo" in head and "make test" in head
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_readme_is_user_documentation_of_at_most_200_lines():
+    """Design lives in docs/, measurements in bench/README.md: the README stays a user's page."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) <= 200
+    assert not re.search(r"#\d+\b|\bissue \d+", readme)
+    assert (ROOT / "docs" / "design.md").is_file()

@@ -558,16 +558,16 @@ def _truth(locs: list[DemoLocality], base: Path) -> None:
                 }
             )
         for f in loc.files:
-            rec = f.record
+            owner = f.record
             file_rows.append(
                 {
                     "locality": loc.spec.name,
                     "path": f.path,
                     "expected_status": f.expected,
                     "injected": f.injected,
-                    "source_file": rec.source_file if rec else "",
-                    "source_sheet": rec.source_sheet if rec else "",
-                    "source_row": rec.source_row if rec else "",
+                    "source_file": owner.source_file if owner else "",
+                    "source_sheet": owner.source_sheet if owner else "",
+                    "source_row": owner.source_row if owner else "",
                 }
             )
     folder = base / "ground_truth"

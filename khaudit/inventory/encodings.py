@@ -123,7 +123,7 @@ def _marked_letters(text: str, d: tuple[str, str]) -> Iterator[tuple[str, str, l
         if ch in "đĐ":
             yield d[0] if ch == "đ" else d[1], "", []
             continue
-        base, *marks = unicodedata.normalize("NFD", ch)
+        base, *marks = list(unicodedata.normalize("NFD", ch))
         if not marks or not base.isascii() or not set(marks) <= _VIETNAMESE_MARKS:
             yield ch, "", []
         else:
@@ -216,7 +216,7 @@ def encode_cp1258(text: str) -> bytes:
         try:
             out += ch.encode("cp1258")
         except UnicodeEncodeError:
-            base, *marks = unicodedata.normalize("NFD", ch)
+            base, *marks = list(unicodedata.normalize("NFD", ch))
             tones = [m for m in marks if m in "\u0300\u0301\u0303\u0309\u0323"]
             shape = unicodedata.normalize("NFC", base + "".join(m for m in marks if m not in tones))
             out += (shape + "".join(tones)).encode("cp1258")

@@ -295,7 +295,7 @@ def load_inventory(
                         for f, e in column_encoding.items()
                         if e
                         and any(
-                            isinstance(raw.get(f), str) and ENCODINGS[e].applies(raw[f].strip())
+                            isinstance(v := raw.get(f), str) and ENCODINGS[e].applies(v.strip())
                             for _, raw, _ in rows
                         )
                     },

@@ -17,10 +17,11 @@ import os
 import stat
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..errors import InventoryFileError
 from ..i18n import t
@@ -43,14 +44,14 @@ class RawSheet:
     """One sheet as typed. ``rows[0]`` is spreadsheet row 1."""
 
     name: str
-    rows: list[list[object]]
+    rows: list[list[Any]]
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r0, c0, r1, c1
     byte_encoding: str = ""  # for text files: the encoding the bytes were decoded with
     hidden_rows: set[int] = field(default_factory=set)  # 0-based, as rows[]
     hidden_columns: set[int] = field(default_factory=set)
 
 
-def _fill_merged(rows: list[list[object]], merged: list[tuple[int, int, int, int]]) -> None:
+def _fill_merged(rows: list[list[Any]], merged: list[tuple[int, int, int, int]]) -> None:
     for r0, c0, r1, c1 in merged:
         if r0 >= len(rows):
             continue
@@ -125,7 +126,7 @@ def sha256_quietly(path: Path) -> str:
     return h.hexdigest()
 
 
-def check_cells(path: Path, sheet: str, rows: list[list[object]]) -> None:
+def check_cells(path: Path, sheet: str, rows: Sequence[Sequence[object]]) -> None:
     """Refuse a sheet with a row or a cell beyond the spreadsheet limits, naming the place."""
     if len(rows) > MAX_ROWS:
         raise InventoryFileError(
@@ -139,7 +140,7 @@ def check_cells(path: Path, sheet: str, rows: list[list[object]]) -> None:
         _check_row(path, sheet, r, row)
 
 
-def _check_row(path: Path, sheet: str, r: int, row: list[object]) -> None:
+def _check_row(path: Path, sheet: str, r: int, row: Sequence[object]) -> None:
     if len(row) > MAX_COLUMNS:
         raise InventoryFileError(
             str(path),

@@ -94,8 +94,8 @@ def parse_dates(value: object) -> tuple[str, str] | None:
             return None
         if 1800 <= value <= 2100:
             return str(start), str(end)
-        day = excel_serial_to_date(value).isoformat()
-        return day, day
+        serial_day = excel_serial_to_date(value).isoformat()
+        return serial_day, serial_day
     tokens = list(_DATE_TOKEN.finditer(str(value)))
     ranges = [_token_range(m) for m in tokens]
     if not ranges or any(r is None for r in ranges):

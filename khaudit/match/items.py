@@ -78,7 +78,7 @@ def build_items(
         groups = [positions] if is_series else [[p] for p in positions]
         for group in groups:
             relpath = folder if is_series else paths[group[0]]
-            counted = [pages[p] for p in group if pages[p] is not None]
+            counted = [n for p in group if (n := pages[p]) is not None]
             items.append(
                 Item(
                     item_id=len(items),

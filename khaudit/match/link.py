@@ -16,6 +16,7 @@ import posixpath
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -75,7 +76,7 @@ class _Linker:
         self.settings = settings
         self.lang = lang
         self.decisions = decisions or DecisionIndex()
-        self.rows: list[dict[str, object]] = []
+        self.rows: list[dict[str, Any]] = []
         self.provenance = {
             label: (str(f), str(s), int(r))
             for label, f, s, r in zip(
@@ -623,7 +624,7 @@ def settle_ties(linker: _Linker, ties: list[tuple[Item, list[tuple[TitleScore, i
 
     def find(x: object) -> object:
         while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]  # type: ignore[index]
+            parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
@@ -715,8 +716,8 @@ def _assign(
     total = weight[rows, cols].sum()
     decided: dict[int, tuple[TitleScore, int]] = {}
     for i, j in zip(rows, cols):
-        sc = scores.get((i, j))
-        if sc is None or sc.score < s.accept_score:
+        chosen = scores.get((i, j))
+        if chosen is None or chosen.score < s.accept_score:
             continue
         if len(members) > 1 or len(members[i][1]) > 1:
             trial = weight.copy()
@@ -724,7 +725,7 @@ def _assign(
             r2, c2 = linear_sum_assignment(trial, maximize=True)
             if trial[r2, c2].sum() >= total - TIE_MARGIN:
                 continue
-        decided[members[i][0].item_id] = (sc, records[j])
+        decided[members[i][0].item_id] = (chosen, records[j])
     return decided
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -220,7 +220,7 @@ def _records_from_json(data: object) -> list[dict[str, object]]:
     return [v for v in data if isinstance(v, dict)] if isinstance(data, list) else []
 
 
-def _from_mappings(rows: list[dict[str, object]], source: str) -> list[RawSheet]:
+def _from_mappings(rows: Sequence[Mapping[str, object]], source: str) -> list[RawSheet]:
     keys: list[str] = []
     for row in rows:
         keys += [k for k in row if k not in keys]

@@ -24,6 +24,7 @@ import re
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import BinaryIO
 
 import xxhash
 
@@ -81,7 +82,7 @@ class Source:
     read_at: Callable[[int, int], bytes]
     data: bytes | None
 
-    def stream(self) -> io.IOBase:
+    def stream(self) -> BinaryIO:
         return io.BytesIO(self.data) if self.data is not None else open(self.path, "rb")
 
 

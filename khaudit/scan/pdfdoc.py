@@ -79,7 +79,7 @@ def _matrix(values: Any) -> Matrix | None:
         numbers = tuple(float(v) for v in values)
     except (TypeError, ValueError):
         return None
-    return numbers if len(numbers) == 6 else None  # type: ignore[return-value]
+    return numbers if len(numbers) == 6 else None
 
 
 def _color_of(space: Any, bits: int, resources: Any, depth: int = 0) -> str:
@@ -199,8 +199,8 @@ def _instructions(owner: Any) -> list[tuple[str, Any]]:
     found: list[tuple[str, Any]] = list(instructions_of(data))
     if found and found[-1][0] == "BI":
         return [
-            (str(op), operands)
-            for operands, op in pikepdf.parse_content_stream(owner, _OPERATORS + " INLINE IMAGE")
+            (str(instruction.operator), instruction.operands)
+            for instruction in pikepdf.parse_content_stream(owner, _OPERATORS + " INLINE IMAGE")
         ]
     return found
 
