@@ -25,6 +25,7 @@ from .history import HistoryEntry, history_table, locality_snapshot, read_histor
 from .i18n import t
 from .inventory.loader import load_locality
 from .inventory.readers import sha256_quietly
+from .match.content import TEXT_HEAD, with_texts
 from .match.decisions import DecisionIndex, read_decisions
 from .match.link import match_locality
 from .match.settings import MatchSettings
@@ -163,10 +164,14 @@ def _prepare(
             workers=project.scan.workers,
             catalogue=catalogue or project.scan.catalogue,
             max_mbps=project.scan.max_mbps,
+            texts=TEXT_HEAD,
         )
     table = scanned.files
     table["root"] = [_relative(Path(r), base) for r in table["root"]]
-    scans = table[table["role"] == "scan"].reset_index(drop=True)
+    texts = scanned.texts.assign(root=[_relative(Path(r), base) for r in scanned.texts["root"]])
+    scans = with_texts(
+        table[table["role"] == "scan"].reset_index(drop=True), texts, project.content.sample
+    )
     others = table[table["role"] != "scan"]
 
     entries = []
@@ -380,6 +385,7 @@ def audit(
         "lang": lang,
         "matching": project.matching.as_dict(),
         "quality": project.quality.as_dict(),
+        "content": {"sample": project.content.sample},
         "scan": {"sha256": project.scan.sha256},
         "progress": {
             k: (v.isoformat() if hasattr(v, "isoformat") else v)

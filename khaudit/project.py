@@ -39,7 +39,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from .errors import ProjectError
 from .forecast import ProgressSettings
 from .i18n import t
-from .match.settings import MatchSettings
+from .match.settings import ContentSettings, MatchSettings
 from .quality import QualitySettings
 from .textnorm import slugify
 
@@ -97,6 +97,12 @@ class ClusterTable(_Table):
     scheduler: str | None = None  # e.g. "tcp://10.0.0.5:8786"
 
 
+class ContentTable(_Table):
+    """``[content]``: checking scans by their first page (see ContentSettings)."""
+
+    sample: float = Field(1.0, gt=0, le=1)
+
+
 class LocalityTable(_Table):
     """One ``[[locality]]``."""
 
@@ -120,6 +126,7 @@ class ProjectFile(_Table):
     progress: ProgressTable = ProgressTable()
     quality: dict[str, Any] = Field(default_factory=dict)  # see QualitySettings
     cluster: ClusterTable = ClusterTable()
+    content: ContentTable = ContentTable()
 
 
 @dataclass(frozen=True)
@@ -154,6 +161,7 @@ class Project:
     history: Path | None = None  # the run history folder
     scheduler: str | None = None  # a Dask distributed scheduler, e.g. tcp://10.0.0.5:8786
     quality: QualitySettings = QualitySettings()  # [quality]: the digitization standard
+    content: ContentSettings = ContentSettings()  # [content]: checks by the first page
 
     @property
     def decisions(self) -> Path:
@@ -442,6 +450,7 @@ def load_project(path: str | Path) -> Project:
         history=history,
         scheduler=scheduler,
         quality=quality,
+        content=ContentSettings(sample=model.content.sample),
     )
 
 

@@ -18,6 +18,7 @@ import pandas as pd
 
 from .classify import is_tthc
 from .i18n import t
+from .match.content import with_content
 from .match.evidence import is_copy_name
 from .match.link import MatchResult
 from .match.settings import MatchSettings
@@ -74,6 +75,7 @@ def _files(
                 series_path[position[label]] = item.relpath
     files["item_id"] = item_of
     files["item"] = series_path
+    files = with_content(files, match.content)
     links = match.links.set_index("item_id") if len(match.links) else match.links
     linked = (
         match.links[match.links["decision"] == "link"]

@@ -108,6 +108,8 @@ FILE_COLUMNS = [
     "inode",
     "pdfa",
     "quality",
+    "text_source",
+    "content_match",
 ]
 IGNORED_COLUMNS = ["locality", "root", "path", "role", "size", "xxh3_128", "reason"]
 PROBLEM_COLUMNS = ["locality", "root", "path", "problem"]
@@ -225,6 +227,7 @@ COLUMN_TYPES: dict[str, dict[str, str]] = {
         "match_score": "float64",
         "dpi": "Int64",
         "inode": "Int64",
+        "content_match": "float64",
     },
 }
 

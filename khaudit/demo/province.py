@@ -495,6 +495,36 @@ def _scans(loc: DemoLocality) -> list[dict[str, object]]:
     return sidecar
 
 
+def _searchable_scans(loc: DemoLocality) -> None:
+    """The locality's station makes searchable PDFs: each scan's first page carries the
+    record's cover as text. Two good records' scans are swapped at the station (each file
+    named for one record holds the other's pages): names alone link them, only the pages
+    tell, so both go to review with both records."""
+    fonds = f"UBND {loc.spec.name}"
+    single = [
+        f
+        for f in loc.files
+        if f.expected == "matched"
+        and f.record is not None
+        and f.path.endswith(".pdf")
+        and "/VB0" not in f.path
+    ]
+    for f in single:
+        assert f.record is not None
+        lines = sf.cover_lines(fonds, f.record.inventory_title, f.record.code)
+        target = loc.root / f.path
+        target.write_bytes(sf.with_text_layer(target.read_bytes(), lines))
+    rng = random.Random(f"swap {loc.spec.code}")
+    pair = rng.sample([f for f in single if f.record is not None and f.record.fate == "ok"], 2)
+    pages = [(loc.root / f.path).read_bytes() for f in pair]
+    for f, data in zip(pair, reversed(pages)):
+        (loc.root / f.path).write_bytes(data)
+        assert f.record is not None
+        f.expected, f.injected = "needs_review", "swapped"
+        f.record.fate = "swapped"
+        f.record.paths.remove(f.path)
+
+
 def _extras(loc: DemoLocality) -> None:
     """Byte-identical copies under other names, orphans, and a system file."""
     rng = loc.rng
@@ -542,6 +572,7 @@ def _truth(locs: list[DemoLocality], base: Path) -> None:
                 "truncated": "damaged_scan",
                 "empty": "damaged_scan",
                 "ambiguous": "needs_review",
+                "swapped": "needs_review",
                 "repeat": "duplicate_entry",
             }[rec.fate]
             record_rows.append(
@@ -708,6 +739,8 @@ def generate_demo(
         _repeat_rows(loc)
         _inventory(loc, base)
         sidecar = _scans(loc)
+        if spec.style == "code":
+            _searchable_scans(loc)
         _extras(loc)
         if sidecar:
             pd.DataFrame(sidecar).to_csv(

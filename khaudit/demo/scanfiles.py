@@ -67,3 +67,85 @@ def jpeg_series(label: str, count: int, rng: random.Random) -> list[bytes]:
 def truncate(data: bytes, share: float = 0.6) -> bytes:
     """A file cut short, as an interrupted copy leaves it."""
     return data[: max(16, int(len(data) * share))]
+
+
+def with_text_layer(data: bytes, lines: list[str]) -> bytes:
+    """``data`` (a PDF) with an OCR text layer over its first page, as scanning software that
+    makes searchable PDFs writes one: invisible text (render mode 3) in a font that carries no
+    glyphs, only a ToUnicode map, so any reader extracts the lines and nobody sees them."""
+    import pikepdf
+
+    alphabet = sorted({ch for line in lines for ch in line})
+    code = {ch: i + 1 for i, ch in enumerate(alphabet)}
+    pairs = "".join(f"<{code[ch]:04X}> <{ord(ch):04X}>\n" for ch in alphabet)
+    cmap = (
+        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+        "/CMapName /Adobe-Identity-UCS def /CMapType 2 def\n"
+        "1 begincodespacerange <0000> <FFFF> endcodespacerange\n"
+        f"{len(alphabet)} beginbfchar\n{pairs}endbfchar\n"
+        "endcmap CMapName currentdict /CMap defineresource pop end end\n"
+    ).encode()
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        page = pdf.pages[0]
+        height = float(page.mediabox[3])
+        font = pdf.make_indirect(_glyphless_font(pdf, cmap))
+        resources = page.obj.get("/Resources", pikepdf.Dictionary())
+        fonts = resources.get("/Font", pikepdf.Dictionary())
+        fonts["/FKh"] = font
+        resources["/Font"] = fonts
+        page.obj.Resources = resources
+        body = ["BT", "3 Tr", "/FKh 2 Tf"]
+        for i, line in enumerate(lines):
+            hexed = "".join(f"{code[ch]:04X}" for ch in line)
+            body.append(f"1 0 0 1 2 {height - 4 - 3 * i:.1f} Tm <{hexed}> Tj")
+        body.append("ET")
+        text = pdf.make_stream("\n".join(body).encode())
+        contents = page.obj.get("/Contents")
+        page.obj.Contents = pikepdf.Array(
+            [*(contents if isinstance(contents, pikepdf.Array) else [contents]), text]
+        )
+        out = io.BytesIO()
+        pdf.save(out)
+    return out.getvalue()
+
+
+def _glyphless_font(pdf, cmap: bytes):
+    """A Type 0 font with no glyph program: its ToUnicode map is all a reader needs."""
+    import pikepdf
+
+    descriptor = pikepdf.Dictionary(
+        Type=pikepdf.Name.FontDescriptor,
+        FontName=pikepdf.Name.GlyphLessFont,
+        Flags=5,
+        FontBBox=[0, 0, 500, 1000],
+        ItalicAngle=0,
+        Ascent=1000,
+        Descent=0,
+        CapHeight=1000,
+        StemV=80,
+    )
+    descendant = pikepdf.Dictionary(
+        Type=pikepdf.Name.Font,
+        Subtype=pikepdf.Name.CIDFontType2,
+        BaseFont=pikepdf.Name.GlyphLessFont,
+        CIDToGIDMap=pikepdf.Name.Identity,
+        CIDSystemInfo=pikepdf.Dictionary(
+            Registry=pikepdf.String("Adobe"), Ordering=pikepdf.String("Identity"), Supplement=0
+        ),
+        FontDescriptor=descriptor,
+        DW=500,
+    )
+    return pikepdf.Dictionary(
+        Type=pikepdf.Name.Font,
+        Subtype=pikepdf.Name.Type0,
+        BaseFont=pikepdf.Name.GlyphLessFont,
+        Encoding=pikepdf.Name("/Identity-H"),
+        ToUnicode=pdf.make_stream(cmap),
+        DescendantFonts=[descendant],
+    )
+
+
+def cover_lines(fonds: str, title: str, code: str) -> list[str]:
+    """The first page of a record as offices make it: the fonds, "HỒ SƠ", the title in
+    capitals, the code line."""
+    return [fonds.upper(), "HỒ SƠ", title.upper(), f"Mã hồ sơ: {code}"]

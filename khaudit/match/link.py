@@ -24,6 +24,7 @@ import scipy.sparse as sp
 from scipy.optimize import linear_sum_assignment
 
 from ..i18n import t
+from .content import ContentCheck, PageScores, check_links, item_texts, link_unnamed
 from .decisions import DecisionIndex
 from .evidence import normalize_code
 from .items import Item, build_items
@@ -63,6 +64,8 @@ class MatchResult:
     conventions: dict[str, list[dict[str, object]]] = field(default_factory=dict)
     #: item id -> why a scan was left unlinked (the reason a person reads in files.csv).
     reasons: dict[int, str] = field(default_factory=dict)
+    #: item id -> what its first page said about its record (content.py), for items with text.
+    content: dict[int, ContentCheck] = field(default_factory=dict)
 
 
 class _Linker:
@@ -769,7 +772,10 @@ def match_locality(
     ranked = {k: v for k, v in ranked.items() if k not in linker.allowed}
     ranked |= linker.rank_titles([item for item in fuzzy if item.item_id not in ranked])
     linker.fuzzy(fuzzy, ranked)
+    pages = PageScores(linker, item_texts(items, scans))
+    link_unnamed(linker, fuzzy, pages)
     linker.by_order(fuzzy)
+    content = check_links(linker, pages)
     linker.record_hints(ranked)
     linked_items = {row["item_id"] for row in linker.rows if row["decision"] == "link"}
     schemes: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -795,6 +801,7 @@ def match_locality(
         schemes={root: dict(counts) for root, counts in schemes.items()},
         conventions=conventions.summary(),
         reasons=linker.reasons,
+        content=content,
     )
 
 

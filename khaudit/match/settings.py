@@ -64,3 +64,13 @@ class MatchSettings:
 
     def as_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True)
+class ContentSettings:
+    """``[content]``: how scans are checked by what their first page says (content.py)."""
+
+    #: The share of scans checked (0 < sample <= 1), drawn from each file's content hash so
+    #: every run draws the same files; scanner counters are always read (their page is all
+    #: they have). 0.05 suits a tree too large to check whole.
+    sample: float = 1.0

@@ -202,6 +202,10 @@ class ScanResult:
     changes: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=["locality", *SCAN_CHANGE_COLUMNS])
     )
+    #: Root, path and the head of the first-page text of every searchable PDF (texts=True).
+    texts: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["root", "path", "first_page_text"])
+    )
 
 
 _FACTS = attrgetter(*_FACT_COLUMNS)  # a FileFacts as a row's facts, in one call
@@ -683,17 +687,19 @@ class Catalogue:
             return pd.DataFrame(columns=SCAN_COLUMNS[1:])
         return pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
 
-    def first_page_texts(self, roots: list[Path]) -> pd.DataFrame:
-        """Root, path and first-page text of every searchable PDF under ``roots``, as the last
-        scan read it: kept apart from :meth:`files` so a million-file audit that does not
-        look at content does not hold every text in memory."""
+    def first_page_texts(self, roots: list[Path], head: int = 0) -> pd.DataFrame:
+        """Root, path and first-page text (its first ``head`` characters when given) of every
+        searchable PDF under ``roots``, as the last scan read it: kept apart from
+        :meth:`files` so a million-file audit that does not look at content does not hold
+        every text in memory."""
         keys = [str(Path(r).resolve()) for r in roots]
         marks = ",".join("?" * len(keys))
+        text = "substr(first_page_text, 1, ?)" if head > 0 else "first_page_text"
         frame = pd.read_sql_query(
-            f"SELECT root, path, first_page_text FROM files WHERE root IN ({marks}) "
-            f"AND first_page_text != '' ORDER BY root, path",
+            f"SELECT root, path, {text} AS first_page_text FROM files "
+            f"WHERE root IN ({marks}) AND first_page_text != '' ORDER BY root, path",
             self.db,
-            params=keys,
+            params=([head] if head > 0 else []) + keys,
         )
         return frame.astype({"first_page_text": "string[pyarrow]"})
 
@@ -748,8 +754,10 @@ def scan_roots(
     pages: bool = True,
     max_mbps: float = 0.0,
     full: bool = False,
+    texts: int = 0,
 ) -> ScanResult:
-    """Scan ``roots`` through a catalogue (a throwaway in-memory one when none is given)."""
+    """Scan ``roots`` through a catalogue (a throwaway in-memory one when none is given);
+    ``texts``: also return the first ``texts`` characters of every first-page text."""
     own = not isinstance(catalogue, Catalogue)
     cat = catalogue if isinstance(catalogue, Catalogue) else Catalogue(catalogue or ":memory:")
     try:
@@ -766,6 +774,7 @@ def scan_roots(
             for r in roots
         ]
         frame = cat.files(roots)
+        found = cat.first_page_texts(roots, head=texts) if texts else None
         changes = pd.concat(
             [cat.changes_since_audit(Path(s.root), s.scan_id) for s in summaries]
             or [pd.DataFrame(columns=SCAN_CHANGE_COLUMNS)],
@@ -777,9 +786,12 @@ def scan_roots(
     frame.insert(0, "locality", locality)
     changes.insert(0, "locality", locality)
     problems = [p for s in summaries for p in s.problems]
-    return ScanResult(
+    result = ScanResult(
         files=frame[SCAN_COLUMNS], problems=problems, summaries=summaries, changes=changes
     )
+    if found is not None:
+        result.texts = found
+    return result
 
 
 def default_catalogue(project_dir: Path) -> Path:

@@ -12,7 +12,8 @@ for code that decodes) is off while they are: a 20000×10000 bilevel land map is
 A PDF's pages, resolution, colour and PDF/A claim come from pikepdf (pdfdoc.py); the
 cross-reference fast path (pdf.py) vouches for the page count and the structure first and
 turns away what is malformed before any library spends time on it. A searchable PDF's first
-page text comes from pypdfium2 (pagetext.py), asked only when pikepdf saw text on that page.
+page text is read only when pikepdf saw text on that page: from the content stream pikepdf has
+open when its text layer is simple, else by pypdfium2 (pagetext.py).
 """
 
 from __future__ import annotations
@@ -137,7 +138,9 @@ def _inspect_pdf(src: Source, facts: FileFacts) -> None:
         facts.integrity_note = "PDF restricted by an owner password only; opens without one"
     if not facts.pages:
         facts.integrity, facts.integrity_note = "unparsable", "PDF has no pages"
-    elif found.first_page_has_text:
+    elif found.first_page_text is not None:
+        facts.first_page_text = found.first_page_text
+    elif found.first_page_has_text:  # a text layer only a layout engine reads
         facts.first_page_text = first_page_text(src.data if src.data is not None else src.path)
 
 

@@ -23,6 +23,7 @@ from typing import Any
 import pikepdf
 
 from .colour import color_rank
+from .pagetext import layer_text
 from .pdf import MAX_PAGES
 
 _FORM_DEPTH = 4  # forms inside forms, at most: deeper nesting is not what scanners write
@@ -54,6 +55,8 @@ class PdfFacts:
     page_dpi: list[float | None] = field(default_factory=list)
     #: The first page shows text (or draws a form, which may): worth asking for its text.
     first_page_has_text: bool = False
+    #: Its simple text layer as pagetext.layer_text reads it; None: PDFium must read it.
+    first_page_text: str | None = None
 
 
 Matrix = tuple[float, float, float, float, float, float]
@@ -357,6 +360,8 @@ def read_pdf(source: Any, figures: bool = True) -> PdfFacts:
                 modes.append(mode)
             if number == 1:
                 facts.first_page_has_text = _shows_text(page)
+                if facts.first_page_has_text:
+                    facts.first_page_text = layer_text(page)
         measured = [d for d in facts.page_dpi if d is not None]
         facts.dpi = int(round(min(measured))) if measured else None
         facts.color_mode = min(modes, key=color_rank) if modes else ""
