@@ -19,6 +19,7 @@ from PIL import Image
 from khaudit.audit import audit
 from khaudit.match.content import codes_in, sampled
 from khaudit.project import load_project
+from khaudit.report.content_check import ContentFigures
 from khaudit.scan.pagetext import first_page_text, layer_text
 
 FONT = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
@@ -56,6 +57,7 @@ RECORDS = [
         "Tờ trình đề nghị phê duyệt dự án đường giao thông nông thôn thôn Phú Ân",
         2,
     ),
+    ("H56.22.01.2020.0015", "Hồ sơ thẩm định dự toán sửa chữa trụ sở Ủy ban nhân dân xã", 2),
 ]
 
 
@@ -118,6 +120,7 @@ def probe_scans() -> dict[str, bytes]:
     for counter, n in ((17, 4), (18, 13), (19, 14)):
         code, title, _ = RECORDS[n - 1]
         scans[f"IMG_{counter:04d}.pdf"] = cover(title, code if n == 13 else None)
+    scans["Scan_20250611_143210.pdf"] = cover(RECORDS[14][1], None)
     return scans
 
 
@@ -158,7 +161,12 @@ def test_right_scans_match_with_high_content_match(probe_run):
 
 def test_counters_without_sidecar_are_linked_by_content(probe_run):
     files = by_path(probe_run)
-    counters = {"IMG_0017.pdf": 4, "IMG_0018.pdf": 13, "IMG_0019.pdf": 14}
+    counters = {
+        "IMG_0017.pdf": 4,
+        "IMG_0018.pdf": 13,
+        "IMG_0019.pdf": 14,
+        "Scan_20250611_143210.pdf": 15,
+    }
     for path, n in counters.items():
         assert files.loc[path, "status"] == "matched", files.loc[path, "note"]
         assert files.loc[path, "record_code"] == RECORDS[n - 1][0]
@@ -193,7 +201,7 @@ def test_sample_setting_checks_only_drawn_scans(tmp_path: Path):
     files = run.files.set_index("path")
     drawn = sampled(files["xxh3_128"], 0.05)
     checked = files["content_match"].notna().to_numpy()
-    counters = files.index.str.startswith("IMG_")
+    counters = files.index.str.startswith("IMG_")  # a counter's page is always read
     assert not (checked & ~drawn & ~counters).any()
     assert (files.loc[counters, "status"] == "matched").all()
     assert run.meta["parameters"]["content"] == {"sample": 0.05}
@@ -325,3 +333,17 @@ def test_layouts_the_stream_reader_cannot_read_go_to_pdfium(tmp_path: Path):
     assert layer_text(page) is None
     page.obj.Contents = pdf.make_stream(b"BT /F1 12 Tf 72 700 Td (Bao cao nam 2019) Tj ET")
     assert layer_text(page) == "Bao cao nam 2019"
+
+
+def test_report_counts_checked_agreed_contradicted(probe_run):
+    from khaudit.report.content_check import content_figures, content_section
+    from khaudit.report.locality import table_html
+
+    files = probe_run.table("files")
+    assert content_figures(files) == ContentFigures(
+        with_text=15, checked=15, agreed=7, contradicted=4, linked_by_content=4
+    )
+    section = content_section(files, probe_run.meta, "en", table_html)
+    assert "Content contradicts the name (4)" in section
+    for n in (1, 2, 11, 12):
+        assert RECORDS[n - 1][0] + ".pdf" in section

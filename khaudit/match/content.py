@@ -13,13 +13,14 @@ record's heading and often its code (scan/pagetext.py reads it once, the catalog
   fonds, dates), which says nothing against it.
 
 A link whose page names another record, or agrees far less than its name did, goes to review
-with both records, never matched; a scan whose name says nothing (a counter without a sidecar)
-is linked by its page when that is decisive. Links a person made are never second-guessed.
+with both records, never matched; a scan whose name says nothing (a counter, a timestamp, and
+no sidecar) is linked by its page when that is decisive. Links a person made are never second-guessed.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -39,14 +40,22 @@ TEXT_HEAD = 800
 DECISIVE_SCORE = 80.0
 #: How far ahead of the second record the best must be to decide, or to contradict a name.
 DECISIVE_MARGIN = 15.0
-#: A page agreeing this many points less than the name did contradicts the link...
+#: A record's cover agreeing this many points less than the name did contradicts the link,
+#: when it shows at least MIN_KNOWN_WORDS words of the inventory (else it says too little).
+#: Only a cover: a scan that starts with the record's first document carries that
+#: document's text, which need not repeat the record's title.
 FAR_BELOW_NAME = 50.0
-#: ...when it shows at least this many words of the inventory (else it says too little).
 MIN_KNOWN_WORDS = 4
 #: Records a page is compared with at most (the nearest by rare words and numbers).
 CANDIDATES = 20
 
 _CODE = re.compile(r"[0-9A-Za-zĐđ]+(?:\s?[./_\-]\s?[0-9A-Za-zĐđ]+)+")
+#: What a record's cover writes and a document's page does not: "HỒ SƠ" in capitals, the
+#: labels of the code and the title.
+_COVER = re.compile(
+    r"(?-i:\bH[ỒO] S[ƠO]\b)|\b(?:m[ãa]|k[ýy] hi[ệe]u|ti[êe]u [đd][ềe]|s[ốo]) h[ồo] s[ơo]\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -72,10 +81,10 @@ def sampled(hashes: pd.Series, share: float) -> np.ndarray:
 def wanted(scans: pd.DataFrame, share: float) -> np.ndarray:
     """Files whose first-page text matching reads: the sample, and every scanner counter (a
     counter without a sidecar has nothing else to be linked by)."""
-    counters = np.array([path_evidence(str(p)).counter for p in scans["path"]], dtype=bool).reshape(
-        -1
-    )
-    return sampled(scans["xxh3_128"], share) | counters
+    if share >= 1.0:
+        return np.ones(len(scans), dtype=bool)
+    counters = np.array([path_evidence(str(p)).counter for p in scans["path"]], dtype=bool)
+    return sampled(scans["xxh3_128"], share) | counters.reshape(-1)
 
 
 def codes_in(text: str, codes: dict[str, set[int]]) -> dict[int, str]:
@@ -149,14 +158,13 @@ def item_texts(items: list[Item], scans: pd.DataFrame) -> dict[int, str]:
 
 
 def link_unnamed(linker: _Linker, items: list[Item], pages: PageScores) -> None:
-    """Scanner counters without a sidecar and not yet linked, linked by their first page when
-    it is decisive: an inventory code it writes that no other scan has, or a record it agrees
-    with clearly best (and above DECISIVE_SCORE) that has no scan yet."""
+    """Scans whose name says nothing (:func:`says_nothing`) and not yet linked, linked by
+    their first page when it is decisive: an inventory code it writes that no other scan
+    has, or a record it agrees with clearly best (and above DECISIVE_SCORE) that has no scan
+    yet."""
     listed = {int(str(r["item_id"])) for r in linker.rows if r["decision"] in ("link", "review")}
     for item in items:
-        if not (item.evidence.counter and item.sidecar is None) or item.item_id in listed:
-            continue
-        if item.item_id not in pages.row:
+        if not says_nothing(item) or item.item_id in listed or item.item_id not in pages.row:
             continue
         choice = _decisive(linker, item, pages)
         if choice is None:
@@ -165,6 +173,13 @@ def link_unnamed(linker: _Linker, items: list[Item], pages: PageScores) -> None:
         item.scheme = "content"
         why = t(f"why.{method}", linker.lang, score=round(score))
         linker.add(item, record, method, min(score, 100.0) / 100, "link", why)
+
+
+def says_nothing(item: Item) -> bool:
+    """A name that gives no record: a scanner counter, or a name with neither a title nor a
+    file number (a timestamp, a code no record has), and no sidecar row."""
+    ev = item.evidence
+    return item.sidecar is None and (ev.counter or not (ev.title or ev.file_no is not None))
 
 
 def _decisive(linker: _Linker, item: Item, pages: PageScores) -> tuple[int, float, str] | None:
@@ -188,7 +203,9 @@ def check_links(linker: _Linker, pages: PageScores) -> dict[int, ContentCheck]:
     """Each linked item with a page read: does the page agree with the record its name gave?
     A contradicted link becomes a review of the named record and the one the page names."""
     checks: dict[int, ContentCheck] = {}
-    for row in [r for r in linker.rows if r["decision"] == "link"]:
+    links = [r for r in linker.rows if r["decision"] == "link"]
+    scans_of = Counter(int(str(r["record"])) for r in links)
+    for row in links:
         item_id, record = int(str(row["item_id"])), int(str(row["record"]))
         if item_id in checks or item_id not in pages.row:
             continue
@@ -199,7 +216,9 @@ def check_links(linker: _Linker, pages: PageScores) -> dict[int, ContentCheck]:
         if record in codes_in(pages.texts[pages.row[item_id]], linker.codes):
             checks[item_id] = ContentCheck(item_id, 1.0, "agrees", record)
             continue
-        found = _contradiction(linker, pages, item_id, record, own, float(str(row["score"])))
+        # the weak rule needs the record's own cover: one scan, whose page is a cover
+        name = float(str(row["score"])) if scans_of[record] == 1 else 0.0
+        found = _contradiction(linker, pages, item_id, record, own, name)
         if found is not None and row["method"] != "decision":
             other, other_score, why = found
             _to_review(linker, row, other, other_score, why)
@@ -217,7 +236,7 @@ def _contradiction(
 ) -> tuple[int | None, float, str] | None:
     """(the record the page names instead, its score 0-1, why) when the page contradicts the
     link: it writes another record's code, agrees clearly better with another record, or
-    (saying enough) agrees far less than the name did."""
+    (a cover saying enough) agrees far less than the name did (``name``: 0 waives that)."""
     lang = linker.lang
     by_code = codes_in(pages.texts[pages.row[item_id]], linker.codes)
     if by_code:
@@ -228,7 +247,8 @@ def _contradiction(
         score, other = near[0]
         why = t("why.content_other", lang, score=round(score), own=round(own))
         return other, min(score, 100.0) / 100, why
-    if pages.informative(item_id) and own < 100 * name - FAR_BELOW_NAME:
+    cover = _COVER.search(pages.texts[pages.row[item_id]]) is not None
+    if cover and pages.informative(item_id) and own < 100 * name - FAR_BELOW_NAME:
         why = t("why.content_weak", lang, own=round(own), name=round(100 * name))
         if near and near[0][0] >= linker.settings.hint_score:
             return near[0][1], min(near[0][0], 100.0) / 100, why
