@@ -14,7 +14,8 @@ record's heading and often its code (scan/pagetext.py reads it once, the catalog
 
 A link whose page names another record, or agrees far less than its name did, goes to review
 with both records, never matched; a scan whose name says nothing (a counter, a timestamp, and
-no sidecar) is linked by its page when that is decisive. Links a person made are never second-guessed.
+no sidecar) is linked by its page when that is decisive. Links a person made are never
+second-guessed.
 """
 
 from __future__ import annotations

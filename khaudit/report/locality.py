@@ -19,6 +19,7 @@ from ..i18n import t
 from ..run import Run, load_run
 from . import charts
 from . import figures as F
+from .content_check import content_section
 
 MAX_ROWS = 200
 
@@ -313,6 +314,10 @@ class LocalityReport(Sections):
             f"{card}{body}</div>"
         )
 
+    def content(self) -> str:
+        """What the scans' first pages said about their records (report/content_check.py)."""
+        return content_section(self.files, self.run.meta, self.lang, table_html)
+
     def sections(self) -> list[str]:
         return [
             self.header(),
@@ -325,5 +330,6 @@ class LocalityReport(Sections):
             self.quality(),
             self.review(),
             self.schemes(),
+            self.content(),
             self.minutes(),
         ]
