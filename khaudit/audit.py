@@ -25,7 +25,7 @@ from .history import HistoryEntry, history_table, locality_snapshot, read_histor
 from .i18n import t
 from .inventory.loader import load_locality
 from .inventory.readers import sha256_quietly
-from .match.content import TEXT_HEAD, with_texts
+from .match.content import TEXT_HEAD, with_ocr, with_texts
 from .match.decisions import DecisionIndex, read_decisions
 from .match.link import match_locality
 from .match.settings import MatchSettings
@@ -172,6 +172,9 @@ def _prepare(
     scans = with_texts(
         table[table["role"] == "scan"].reset_index(drop=True), texts, project.content.sample
     )
+    if project.content.ocr:
+        db = catalogue.db if isinstance(catalogue, Catalogue) else None
+        scans = with_ocr(scans, base, project.content.sample, db)
     others = table[table["role"] != "scan"]
 
     entries = []
@@ -385,7 +388,7 @@ def audit(
         "lang": lang,
         "matching": project.matching.as_dict(),
         "quality": project.quality.as_dict(),
-        "content": {"sample": project.content.sample},
+        "content": {"sample": project.content.sample, "ocr": project.content.ocr},
         "scan": {"sha256": project.scan.sha256},
         "progress": {
             k: (v.isoformat() if hasattr(v, "isoformat") else v)

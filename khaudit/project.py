@@ -101,6 +101,7 @@ class ContentTable(_Table):
     """``[content]``: checking scans by their first page (see ContentSettings)."""
 
     sample: float = Field(1.0, gt=0, le=1)
+    ocr: bool = False
 
 
 class LocalityTable(_Table):
@@ -450,7 +451,7 @@ def load_project(path: str | Path) -> Project:
         history=history,
         scheduler=scheduler,
         quality=quality,
-        content=ContentSettings(sample=model.content.sample),
+        content=ContentSettings(sample=model.content.sample, ocr=model.content.ocr),
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
 from pathlib import Path
 
 import fpdf
@@ -204,7 +205,7 @@ def test_sample_setting_checks_only_drawn_scans(tmp_path: Path):
     counters = files.index.str.startswith("IMG_")  # a counter's page is always read
     assert not (checked & ~drawn & ~counters).any()
     assert (files.loc[counters, "status"] == "matched").all()
-    assert run.meta["parameters"]["content"] == {"sample": 0.05}
+    assert run.meta["parameters"]["content"] == {"sample": 0.05, "ocr": False}
 
 
 @pytest.mark.parametrize("value", ["0", "1.5", '"half"'])
@@ -347,3 +348,66 @@ def test_report_counts_checked_agreed_contradicted(probe_run):
     assert "Content contradicts the name (4)" in section
     for n in (1, 2, 11, 12):
         assert RECORDS[n - 1][0] + ".pdf" in section
+
+
+def fake_tesseract(folder: Path, text: str) -> Path:
+    """A stand-in for Tesseract with its Vietnamese model: it lists "vie", logs each page it
+    is given and "recognises" ``text`` on it."""
+    log = folder / "calls.log"
+    script = folder / "tesseract"
+    script.write_text(
+        "#!/bin/sh\n"
+        'if [ "$1" = "--list-langs" ]; then\n'
+        '  printf "List of available languages (2):\\neng\\nvie\\n"; exit 0\n'
+        "fi\n"
+        f'cat > /dev/null; echo page >> "{log}"\n'
+        f"printf '%s\\n' '{text}'\n",
+        encoding="utf-8",
+    )
+    script.chmod(0o755)
+    return log
+
+
+def test_ocr_reads_image_only_scans_once_when_tesseract_is_there(tmp_path: Path, monkeypatch):
+    from khaudit.scan import ocr
+
+    code, title, _ = RECORDS[6]
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = fake_tesseract(bin_dir, f"UBND XÃ DIÊN LẠC HỒ SƠ {title.upper()}")
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ.get('PATH', '')}")
+    ocr.available.cache_clear()
+    out = io.BytesIO()
+    Image.new("L", (400, 560), 200).save(out, "PDF", resolution=200)
+    right = RECORDS[2][0]
+    scans = {"IMG_0031.pdf": out.getvalue(), f"{right}.pdf": cover(RECORDS[2][1], right)}
+    path = project(tmp_path, scans, "[content]\nocr = true\n")
+    try:
+        run = audit(path, tmp_path / "run")
+        files = run.files.set_index("path")
+        assert files.loc["IMG_0031.pdf", "text_source"] == "ocr"
+        assert files.loc["IMG_0031.pdf", "status"] == "matched"
+        assert files.loc["IMG_0031.pdf", "record_code"] == code
+        assert files.loc[f"{right}.pdf", "text_source"] == "layer"  # a layer needs no OCR
+        assert log.read_text().count("page") == 1
+        audit(path, tmp_path / "run2")  # the catalogue keeps the text by content hash
+        assert log.read_text().count("page") == 1
+    finally:
+        ocr.available.cache_clear()
+
+
+def test_ocr_needs_the_vietnamese_model(tmp_path: Path, monkeypatch):
+    from khaudit.scan import ocr
+
+    script = tmp_path / "tesseract"
+    script.write_text('#!/bin/sh\nprintf "List of available languages (1):\\neng\\n"\n')
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    ocr.available.cache_clear()
+    try:
+        assert not ocr.available()
+        monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
+        ocr.available.cache_clear()
+        assert not ocr.available()
+    finally:
+        ocr.available.cache_clear()

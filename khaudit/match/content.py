@@ -21,15 +21,17 @@ second-guessed.
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from ..i18n import t
-from .evidence import normalize_code, path_evidence
+from .evidence import is_page_name, normalize_code, path_evidence
 from .items import Item
 
 if TYPE_CHECKING:
@@ -286,6 +288,42 @@ def with_texts(scans: pd.DataFrame, texts: pd.DataFrame, share: float) -> pd.Dat
     return out
 
 
+def with_ocr(
+    scans: pd.DataFrame, base: Path, share: float, db: sqlite3.Connection | None
+) -> pd.DataFrame:
+    """``scans`` (after :func:`with_texts`) with the first page of the image-only scans
+    content evidence reads recognised by Tesseract (scan/ocr.py): ``text_source`` "ocr".
+    Each content hash is recognised once (the catalogue keeps the text); without Tesseract
+    and its Vietnamese model nothing changes."""
+    from ..scan import ocr
+
+    if not ocr.available() or scans.empty:
+        return scans
+    names = scans["path"].astype(str).map(lambda p: p.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+    todo = (
+        (scans["text_source"] == "")
+        & scans["format"].isin(["pdf", "tiff", "jpeg", "png"])
+        & (scans["integrity"] == "ok")
+        & ~names.map(is_page_name)  # a page of a series: its folder is the scan
+        & wanted(scans, share)
+    )
+    rows = scans[todo]
+    known = ocr.cached_texts(db, sorted(set(rows["xxh3_128"])))
+    fresh: dict[str, str] = {}
+    out = scans.copy()
+    for label, root, path, fmt, digest in zip(
+        rows.index, rows["root"], rows["path"], rows["format"], rows["xxh3_128"]
+    ):
+        if digest not in known and digest not in fresh:
+            fresh[digest] = ocr.recognise(base / str(root) / str(path), str(fmt))
+        text = known.get(digest, fresh.get(digest, ""))
+        if text:
+            out.at[label, "first_page_text"] = text[:TEXT_HEAD]
+            out.at[label, "text_source"] = "ocr"
+    ocr.keep_texts(db, fresh)
+    return out
+
+
 def with_content(files: pd.DataFrame, checks: dict[int, ContentCheck]) -> pd.DataFrame:
     """``files`` (with ``item_id``) gaining ``content_match`` from the checks of their items,
     and ``text_source`` when the scan table had none; the texts themselves leave."""
@@ -307,5 +345,6 @@ __all__ = [
     "sampled",
     "wanted",
     "with_content",
+    "with_ocr",
     "with_texts",
 ]

@@ -74,3 +74,6 @@ class ContentSettings:
     #: every run draws the same files; scanner counters are always read (their page is all
     #: they have). 0.05 suits a tree too large to check whole.
     sample: float = 1.0
+    #: Recognise the first page of image-only scans with Tesseract and its Vietnamese model
+    #: when the machine has them (scan/ocr.py): seconds a page, so off unless asked.
+    ocr: bool = False
