@@ -245,7 +245,10 @@ def _contradiction(
     if by_code:
         other = min(by_code)
         return other, 1.0, t("why.content_other_code", lang, code=by_code[other])
-    near = [(s, r) for s, r in pages.nearest(item_id) if r != record]
+    # No record scores above 100: a page agreeing better than 100 - DECISIVE_MARGIN with its
+    # own record cannot agree clearly better with another, and skips that search.
+    nearest = pages.nearest(item_id) if own < 100.0 - DECISIVE_MARGIN else []
+    near = [(s, r) for s, r in nearest if r != record]
     if near and near[0][0] >= DECISIVE_SCORE and near[0][0] - own >= DECISIVE_MARGIN:
         score, other = near[0]
         why = t("why.content_other", lang, score=round(score), own=round(own))
