@@ -433,6 +433,7 @@ def audit(
         "counts": counts,
         "schemes": schemes,
         "conventions": conventions,
+        "handover": project.handover,  # the minutes' parties ([handover] of the project file)
     }
     history_problems: list[str] = []
     history = read_history(project.history, problems=history_problems) if project.history else []

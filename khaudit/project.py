@@ -116,6 +116,39 @@ class LocalityTable(_Table):
     sidecar: str = ""
 
 
+class PartyTable(_Table):
+    """One side of the handover minutes (``[handover.giver]``, ``[handover.receiver]``)."""
+
+    unit: str = ""  # e.g. "Công ty Cổ phần Số hóa ABC", "UBND xã Diên Lạc"
+    name: str = ""  # the person who signs for it
+    position: str = ""  # their position, e.g. "Giám đốc", "Chủ tịch"
+
+
+class HandoverEntry(_Table):
+    """What one locality's minutes change (``[handover.locality."Xã Diên Lạc"]``)."""
+
+    issuer: str = ""
+    number: str = ""
+    symbol: str = ""
+    place: str = ""
+    giver: PartyTable = PartyTable()
+    receiver: PartyTable = PartyTable()
+
+
+class HandoverTable(HandoverEntry):
+    """``[handover]``: who signs the minutes of every locality, and their number and symbol
+    ("Số: 15/BB-UBND"); ``[handover.locality."<name, slug or code>"]`` overrides a locality.
+    A blank field prints as a dotted line to fill in by hand."""
+
+    locality: dict[str, HandoverEntry] = Field(default_factory=dict)
+    province: PartyTable = PartyTable()  # who signs the province summary (Home Affairs)
+
+    def unknown_localities(self, localities: list[Locality]) -> list[str]:
+        """Override keys that name no locality of the project."""
+        known = {key for loc in localities for key in (loc.name, loc.slug, loc.code) if key}
+        return sorted(set(self.locality) - known)
+
+
 class ProjectFile(_Table):
     """The whole project file."""
 
@@ -128,6 +161,7 @@ class ProjectFile(_Table):
     quality: dict[str, Any] = Field(default_factory=dict)  # see QualitySettings
     cluster: ClusterTable = ClusterTable()
     content: ContentTable = ContentTable()
+    handover: HandoverTable = HandoverTable()
 
 
 @dataclass(frozen=True)
@@ -163,6 +197,7 @@ class Project:
     scheduler: str | None = None  # a Dask distributed scheduler, e.g. tcp://10.0.0.5:8786
     quality: QualitySettings = QualitySettings()  # [quality]: the digitization standard
     content: ContentSettings = ContentSettings()  # [content]: checks by the first page
+    handover: dict[str, Any] = field(default_factory=dict)  # [handover]: the minutes' parties
 
     @property
     def decisions(self) -> Path:
@@ -429,6 +464,8 @@ def load_project(path: str | Path) -> Project:
     scheduler = model.cluster.scheduler
     if scheduler is not None and "://" not in scheduler:
         problems.append(t("err.project.scheduler", path=path))
+    for key in model.handover.unknown_localities([loc for loc in localities if loc]):
+        problems.append(t("err.project.handover_locality", path=path, key=key))
     if problems:
         raise ProjectError.listing(problems)
     catalogue = model.scan.catalogue
@@ -452,6 +489,7 @@ def load_project(path: str | Path) -> Project:
         scheduler=scheduler,
         quality=quality,
         content=ContentSettings(sample=model.content.sample, ocr=model.content.ocr),
+        handover=model.handover.model_dump(),
     )
 
 

@@ -118,3 +118,80 @@ def completion_chart(table: pd.DataFrame, title: str) -> Figure:
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return fig
+
+
+def deadline_chart(
+    table: pd.DataFrame, history: pd.DataFrame, deadline, lang: str = "vi"
+) -> Figure:
+    """Each locality's way to the deadline, one row each in the table's (ranked) order: its
+    audits as points (records still to digitize written beside the last one), the forecast
+    completion as a line to the forecast date with its range, red when it falls after the
+    deadline; the deadline as a vertical line. A locality with too few audits for a forecast
+    shows its last audit and says so."""
+    import datetime as dt
+
+    from . import numbers as N
+
+    names = list(table["locality"])
+    fig, ax = plt.subplots(figsize=(8, 0.5 * len(names) + 1.6))
+    limit = pd.Timestamp(str(deadline)) if deadline else None
+    for y, (_, row) in enumerate(table.iterrows()):
+        mine = history[history["locality"] == row["locality"]] if len(history) else history
+        audits = sorted(pd.to_datetime(mine["as_of"]).tolist()) if len(mine) else []
+        last = audits[-1] if audits else None
+        if audits:
+            ax.plot(audits, [y] * len(audits), "o", color="#1f4e79", markersize=4)
+        remaining = N.integer(int(row["records"]) - int(row["digitized"]), lang)
+        end = pd.Timestamp(row["forecast"]) if isinstance(row["forecast"], dt.date) else None
+        if end is not None and last is not None:
+            late = limit is not None and end > limit
+            colour = "#c62828" if late else "#2e7d32"
+            ax.plot([last, end], [y, y], "-", color=colour, linewidth=2)
+            ax.plot([end], [y], "D", color=colour, markersize=6)
+            ax.annotate(
+                N.date_text(end.date(), lang),
+                (end, y),
+                xytext=(6, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=7,
+                color=colour,
+            )
+        elif last is not None:
+            ax.annotate(
+                for_mathtext(t("report.no_forecast", lang)),
+                (last, y),
+                xytext=(6, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=7,
+                color="#666",
+            )
+        if last is not None:
+            ax.annotate(
+                for_mathtext(t("report.left_to_do", lang, n=remaining)),
+                (last, y),
+                xytext=(-6, 0),
+                textcoords="offset points",
+                va="center",
+                ha="right",
+                fontsize=7,
+                color="#1f4e79",
+            )
+    if limit is not None:
+        ax.axvline(limit, color="#c62828", linewidth=1.2, linestyle="--")
+        ax.annotate(
+            for_mathtext(t("report.deadline", lang)),
+            (limit, -0.6),
+            ha="center",
+            fontsize=8,
+            color="#c62828",
+        )
+    ax.set_yticks(range(len(names)), [for_mathtext(n) for n in names])
+    ax.set_ylim(len(names) - 0.4, -1)
+    ax.margins(x=0.25)
+    ax.set_title(for_mathtext(t("report.deadline_chart", lang)))
+    ax.spines[["top", "right", "left"]].set_visible(False)
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    return fig

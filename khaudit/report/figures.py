@@ -106,30 +106,47 @@ def headline(records: pd.DataFrame, files: pd.DataFrame) -> Headline:
     )
 
 
-def headline_table(h: Headline, lang: str = "vi") -> pd.DataFrame:
-    rows = [
-        ("report.records", h.records),
-        ("report.records_unique", h.unique_records),
-        ("report.digitized", h.digitized),
-        ("report.completion", f"{h.completion:.1%}"),
-        ("report.tthc", h.tthc_records),
-        ("report.tthc_completion", f"{h.tthc_completion:.1%}"),
-        ("report.pages_expected", h.pages_expected),
-        ("report.pages_scanned", h.pages_scanned),
-        ("report.files", h.files),
+#: One figure of a two-column table: its label key, its value and its kind (see .present).
+FigureRow = tuple[str, object, str]
+
+
+def headline_rows(h: Headline) -> list[FigureRow]:
+    """The headline figures with their kinds, for a page (as text) or a workbook (as numbers)."""
+    return [
+        ("report.records", h.records, "count"),
+        ("report.records_unique", h.unique_records, "count"),
+        ("report.digitized", h.digitized, "count"),
+        ("report.completion", h.completion, "percent"),
+        ("report.tthc", h.tthc_records, "count"),
+        ("report.tthc_completion", h.tthc_completion, "percent"),
+        ("report.pages_expected", h.pages_expected, "count"),
+        ("report.pages_scanned", h.pages_scanned, "count"),
+        ("report.files", h.files, "count"),
     ]
+
+
+def rows_table(rows: list[FigureRow], lang: str = "vi") -> pd.DataFrame:
+    """Figure rows as a two-column table of text, written the reader's way."""
+    from .present import shown
+
     return pd.DataFrame(
         {
-            t("col.metric", lang): [t(k, lang) for k, _ in rows],
-            t("col.figure", lang): [str(v) for _, v in rows],
+            t("col.metric", lang): [t(k, lang) for k, _, _ in rows],
+            t("col.figure", lang): [shown(v, kind, lang) for _, v, kind in rows],
         }
     )
+
+
+def headline_table(h: Headline, lang: str = "vi") -> pd.DataFrame:
+    """The headline figures as text ("92,3%", "1.204" in Vietnamese)."""
+    return rows_table(headline_rows(h), lang)
 
 
 def status_counts(
     frame: pd.DataFrame, statuses: tuple[str, ...], lang: str = "vi", mask: pd.Series | None = None
 ) -> pd.DataFrame:
-    """Count and share per status, every status listed (zero included), in contract order."""
+    """Count and share (0-1) per status, every status listed (zero included), in contract
+    order."""
     data = frame if mask is None else frame[mask]
     counts = data["status"].value_counts()
     total = max(1, len(data))
@@ -138,7 +155,7 @@ def status_counts(
             "status": list(statuses),
             t("col.status", lang): [t(f"status.{s}", lang) for s in statuses],
             t("col.count", lang): [int(counts.get(s, 0)) for s in statuses],
-            t("col.percent", lang): [round(100 * counts.get(s, 0) / total, 1) for s in statuses],
+            t("col.percent", lang): [counts.get(s, 0) / total for s in statuses],
         }
     )
 
@@ -210,10 +227,14 @@ def issue_table(run: Run, locality: str) -> pd.DataFrame:
 
 
 def localized(frame: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
-    """Column headings and status values in the report's language."""
+    """Column headings, statuses and other codes (an inventory problem, a severity) in the
+    report's language; the values stay as they are (see :mod:`.present` to show them)."""
+    from .present import CODES, code_text
+
     out = frame.copy()
-    if "status" in out.columns:
-        out["status"] = out["status"].map(lambda s: t(f"status.{s}", lang) if s else s)
+    for column in CODES:
+        if column in out.columns:
+            out[column] = [code_text(column, v, lang) for v in out[column]]
     known = catalogue(lang)
     return out.rename(columns={c: t(f"col.{c}", lang) for c in out.columns if f"col.{c}" in known})
 
@@ -223,21 +244,40 @@ def fingerprint_table(meta: dict, lang: str = "vi") -> pd.DataFrame:
     rows = [
         (t("report.tool_version", lang), meta.get("version", "")),
         (t("report.run_id", lang), meta.get("fingerprint", "")),
-        (t("report.parameters", lang), _parameters_text(meta.get("parameters", {}))),
-        ("scan catalogue SHA-256", meta.get("scan_catalogue_sha256", "")),
-        ("project SHA-256", meta.get("project", {}).get("sha256", "")),
+        (t("report.parameters", lang), _parameters_text(meta.get("parameters", {}), lang)),
+        (t("report.catalogue_sha256", lang), meta.get("scan_catalogue_sha256", "")),
+        (t("report.project_sha256", lang), meta.get("project", {}).get("sha256", "")),
     ]
-    rows += [(f"{i['kind']}: {i['path']}", i["sha256"]) for i in meta.get("inputs", [])]
+    known = catalogue(lang)
+    rows += [
+        (
+            t(
+                "report.input",
+                lang,
+                kind=known.get(f"report.input_kind.{i['kind']}", i["kind"]),
+                path=i["path"],
+            ),
+            i["sha256"],
+        )
+        for i in meta.get("inputs", [])
+    ]
     return pd.DataFrame(rows, columns=[t("col.metric", lang), t("col.figure", lang)])
 
 
-def _parameters_text(parameters: dict) -> str:
+def _parameters_text(parameters: dict, lang: str = "vi") -> str:
+    """The run's parameters as "key=value" pairs, values written the reader's way (a truth
+    value as a word, an unset value as a dash)."""
+    from .present import shown
+
+    def value(v: object) -> str:
+        return "—" if v is None or v == "" else shown(v, "text", lang)
+
     flat = []
-    for key, value in parameters.items():
-        if isinstance(value, dict):
-            flat += [f"{key}.{k}={v}" for k, v in value.items()]
+    for key, item in parameters.items():
+        if isinstance(item, dict):
+            flat += [f"{key}.{k}={value(v)}" for k, v in item.items()]
         else:
-            flat.append(f"{key}={value}")
+            flat.append(f"{key}={value(item)}")
     return "; ".join(flat)
 
 
@@ -270,39 +310,40 @@ def _number(value: object) -> float | None:
     return None if number != number else number
 
 
-def forecast_figures(forecast: dict | None, lang: str = "vi") -> pd.DataFrame:
-    """The trend figures of one locality as a two-column table."""
+def forecast_rows(forecast: dict | None, lang: str = "vi") -> list[FigureRow]:
+    """The trend figures of one locality with their kinds (none without a forecast row)."""
     if not forecast:
-        return pd.DataFrame(columns=[t("col.metric", lang), t("col.figure", lang)])
-    pace = _number(forecast.get("pace"))
-    days = _number(forecast.get("days_vs_deadline"))
-    work = _number(forecast.get("working_days"))
-    budget = _number(forecast.get("budget"))
+        return []
+    earliest, latest = forecast.get("earliest"), forecast.get("latest")
+    from .numbers import date_text, is_blank
+
     span = (
-        f"{forecast['earliest']} – {forecast['latest']}"
-        if forecast.get("earliest") and forecast.get("latest")
+        f"{date_text(earliest, lang)} – {date_text(latest, lang)}"
+        if not is_blank(earliest) and not is_blank(latest)
         else ""
     )
-    tthc = _number(forecast.get("tthc_completion"))
-    rows = [
-        (t("report.tthc_completion", lang), f"{tthc:.1%}" if tthc is not None else ""),
-        (t("report.runs", lang), str(forecast.get("runs", ""))),
-        (t("report.pace", lang), f"{pace:.2f}" if pace is not None else ""),
+    note = forecast.get("note")
+    return [
+        ("report.tthc_completion", _number(forecast.get("tthc_completion")), "percent"),
+        ("report.runs", _number(forecast.get("runs")), "plain"),
+        ("report.pace", _number(forecast.get("pace")), "decimal"),
         (
-            t("report.forecast_date", lang),
-            str(forecast.get("forecast") or t("report.no_forecast", lang)),
+            "report.forecast_date",
+            forecast.get("forecast") or t("report.no_forecast", lang),
+            "date",
         ),
-        (t("report.forecast_range", lang), span),
-        (t("report.days_vs_deadline", lang), f"{days:+.0f}" if days is not None else ""),
-        (t("report.pages_to_scan", lang), str(forecast.get("pages_to_scan", ""))),
-        (t("report.working_days", lang), f"{work:.1f}" if work is not None else ""),
-        (t("report.budget", lang), f"{budget:,.0f}" if budget is not None else ""),
-        (
-            t("col.note", lang),
-            t(f"forecast.{forecast['note']}", lang) if forecast.get("note") else "",
-        ),
+        ("report.forecast_range", span, "text"),
+        ("report.days_vs_deadline", _number(forecast.get("days_vs_deadline")), "signed"),
+        ("report.pages_to_scan", _number(forecast.get("pages_to_scan")), "count"),
+        ("report.working_days", _number(forecast.get("working_days")), "decimal"),
+        ("report.budget", _number(forecast.get("budget")), "count"),
+        ("col.note", t(f"forecast.{note}", lang) if not is_blank(note) else "", "text"),
     ]
-    return pd.DataFrame(rows, columns=[t("col.metric", lang), t("col.figure", lang)])
+
+
+def forecast_figures(forecast: dict | None, lang: str = "vi") -> pd.DataFrame:
+    """The trend figures of one locality as a two-column table of text."""
+    return rows_table(forecast_rows(forecast, lang), lang)
 
 
 QUALITY_VIEW = ["path", "format", "pages", "dpi", "color_mode", "pdfa", "quality", "status"]
@@ -345,9 +386,10 @@ def quality_figures(files: pd.DataFrame) -> QualityFigures:
     )
 
 
-def quality_share_text(figures: QualityFigures) -> str:
-    share = figures.share
-    return "" if share is None else f"{share:.1%}"
+def quality_share_text(figures: QualityFigures, lang: str = "vi") -> str:
+    from .numbers import percent
+
+    return percent(figures.share, lang)
 
 
 def quality_table(files: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:

@@ -7,7 +7,6 @@ Every untrusted string (titles, file names, notes) goes through pandas' escaping
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import html
 import io
 from pathlib import Path
@@ -20,6 +19,8 @@ from ..run import Run, load_run
 from . import charts
 from . import figures as F
 from .content_check import content_section
+from . import numbers as N
+from .minutes import DOTS, Minutes, build_minutes
 
 MAX_ROWS = 200
 
@@ -39,6 +40,25 @@ CSS = """
 .kh .sign div { width: 40%; min-height: 8em; } .kh .muted { color: #666; font-size: 0.85em; }
 .kh .ok { color: #2e7d32; font-weight: bold; } .kh .no { color: #c62828; font-weight: bold; }
 .kh code { font-size: 0.8em; word-break: break-all; }
+.kh img { max-width: 100%; height: auto; }
+.kh table.form { width: 100%; border: 0; margin-bottom: 1em; }
+.kh table.form td { width: 50%; text-align: center; vertical-align: top; border: 0; }
+.kh.minutes .center { text-align: center; } .kh.minutes .title { font-size: 1.3em; }
+.kh.minutes .sign { display: flex; justify-content: space-around; }
+.kh .sign .name { margin-top: 5em; font-weight: bold; width: auto; min-height: 0; }
+@page { size: A4; margin: 18mm 15mm 18mm 20mm; }
+@media print {
+ .kh { font-size: 10pt; }
+ .kh h1, .kh h2, .kh h3 { break-after: avoid-page; page-break-after: avoid; }
+ .kh table.kh-table { font-size: 8pt; width: 100%; page-break-inside: auto; }
+ .kh table.kh-table td { overflow-wrap: anywhere; min-width: 3.2em; }
+ .kh table.kh-table thead { display: table-header-group; }
+ .kh table.kh-table tr, .kh img, .kh .cards, .kh .card { break-inside: avoid;
+  page-break-inside: avoid; }
+ .kh.minutes { break-before: page; page-break-before: always; }
+ .kh .keep, .kh.keep, .kh .sign { break-inside: avoid; page-break-inside: avoid; }
+ .kh .annex { break-before: page; page-break-before: always; }
+}
 </style>
 """
 
@@ -52,9 +72,12 @@ def resolve_locality(run: Run, name: str) -> str:
 
 
 def table_html(frame: pd.DataFrame, lang: str, max_rows: int = MAX_ROWS) -> str:
+    """A table as HTML, every cell written the reader's way (:func:`.present.for_people`)."""
+    from .present import for_people
+
     if frame.empty:
         return f"<p class='muted'>{html.escape(t('report.none', lang))}</p>"
-    shown = frame.head(max_rows)
+    shown = for_people(frame.head(max_rows), lang)
     text = shown.to_html(index=False, escape=True, na_rep="", classes="kh-table", border=0)
     if len(frame) > max_rows:
         more = t("report.more_rows", lang, n=len(frame) - max_rows)
@@ -70,6 +93,50 @@ def figure_html(fig) -> str:
     plt.close(fig)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     return f"<img alt='' src='data:image/png;base64,{data}'/>"
+
+
+def _party_html(heading: str, unit: str, person: str) -> str:
+    return f"<p><b>{html.escape(heading)}: {html.escape(unit)}</b><br/>{html.escape(person)}</p>"
+
+
+def minutes_html(m: Minutes) -> str:
+    """The minutes as an HTML fragment: the form's heading as a two-column table, the
+    conclusion, the copies clause and the signatures kept on one printed page, the technical
+    identifiers in an annex on a page of their own."""
+    e = html.escape
+    heading = (
+        "<table class='form'><tr>"
+        f"<td><b>{e(m.issuer.upper())}</b><br/>———<br/>{e(m.number)}</td>"
+        f"<td><b>{e(t('minutes.republic', m.lang))}</b><br/><b>{e(t('minutes.motto', m.lang))}"
+        f"</b><br/>———<br/><i>{e(m.place_date)}</i></td></tr></table>"
+    )
+    parties = "".join(
+        _party_html(
+            label,
+            party.unit or DOTS,
+            t("minutes.person", m.lang, name=party.name or DOTS, position=party.position or DOTS),
+        )
+        for label, party in m.parties
+    )
+    figures = pd.DataFrame(m.figures, columns=[t("col.metric", m.lang), t("col.figure", m.lang)])
+    signatures = "".join(
+        f"<div><b>{e(role)}</b><br/><i>{e(hint)}</i><div class='name'>{e(name) or '&nbsp;'}"
+        "</div></div>"
+        for role, hint, name in m.signatures
+    )
+    verdict = "ok" if m.ready else "no"
+    annex = "".join(f"<tr><th>{e(a)}</th><td><code>{e(b)}</code></td></tr>" for a, b in m.annex)
+    return (
+        f"<div class='kh minutes'><h2>{e(t('report.minutes', m.lang))}</h2>{heading}"
+        f"<p class='center title'><b>{e(m.title)}</b></p>"
+        f"<p class='center'><b>{e(m.subject)}</b></p>"
+        f"<p>{e(m.opening)}</p>{parties}<h3>{e(m.content_title)}</h3><p>{e(m.body)}</p>"
+        f"{table_html(figures, m.lang)}"
+        f"<div class='keep'><h3>{e(m.conclusion_title)}</h3><p class='{verdict}'>{e(m.verdict)}</p>"
+        f"<p>{e(m.copies)}</p><div class='sign'>{signatures}</div></div>"
+        f"<div class='annex'><h3>{e(m.annex_title)}</h3><table class='kh-table'>{annex}</table>"
+        f"<p class='muted'>{e(m.printed)}</p></div></div>"
+    )
 
 
 class Sections:
@@ -120,7 +187,7 @@ class LocalityReport(Sections):
             f"{html.escape(meta.get('province', ''))}"
         )
         return self._header(
-            "report.title", subject, [("report.generated", meta.get("as_of", "")[:19])]
+            "report.title", subject, [("report.as_of", N.date_text(meta.get("as_of"), self.lang))]
         )
 
     def headline(self) -> str:
@@ -128,18 +195,19 @@ class LocalityReport(Sections):
         cards = [
             (
                 t("report.tthc_completion", self.lang),
-                f"{h.tthc_completion:.1%}",
-                f"{h.tthc_digitized}/{h.tthc_records}",
+                N.percent(h.tthc_completion, self.lang),
+                f"{N.integer(h.tthc_digitized, self.lang)}/{N.integer(h.tthc_records, self.lang)}",
             ),
             (
                 t("report.completion", self.lang),
-                f"{h.completion:.1%}",
-                f"{h.digitized}/{h.unique_records}",
+                N.percent(h.completion, self.lang),
+                f"{N.integer(h.digitized, self.lang)}/{N.integer(h.unique_records, self.lang)}",
             ),
             (
                 t("report.pages_scanned", self.lang),
-                f"{h.pages_scanned}",
-                f"{t('report.pages_expected', self.lang)}: {h.pages_expected}",
+                N.integer(h.pages_scanned, self.lang),
+                f"{t('report.pages_expected', self.lang)}: "
+                f"{N.integer(h.pages_expected, self.lang)}",
             ),
         ]
         body = "".join(
@@ -265,32 +333,8 @@ class LocalityReport(Sections):
         )
 
     def minutes(self) -> str:
-        h = self.head
-        today = dt.date.today().strftime("%d/%m/%Y")
-        verdict = (
-            "<p class='ok'>" + self._t("report.minutes_verdict_ok") + "</p>"
-            if h.ready_for_handover
-            else "<p class='no'>" + self._t("report.minutes_verdict_no") + "</p>"
-        )
-        body = self._t(
-            "report.minutes_body",
-            records=h.unique_records,
-            digitized=h.digitized,
-            completion=f"{h.completion:.1%}",
-            missing=h.missing,
-            problems=h.problems,
-            files=h.files,
-        )
-        return (
-            f"<div class='kh'><h2>{self._t('report.minutes')}</h2>"
-            f"<p>{self._t('report.minutes_intro', date=today, locality=self.locality)}</p>"
-            f"<p>{body}</p>{verdict}"
-            f"<h3>{self._t('report.fingerprint')}</h3>"
-            f"{table_html(F.fingerprint_table(self.run.meta, self.lang), self.lang)}"
-            f"<div class='sign'><div><b>{self._t('report.handing')}</b><br/>"
-            f"<i>{self._t('report.sign')}</i></div><div><b>{self._t('report.receiving')}"
-            f"</b><br/><i>{self._t('report.sign')}</i></div></div></div>"
-        )
+        """The handover minutes in the form of an administrative record (see .minutes)."""
+        return minutes_html(build_minutes(self.run, self.locality, self.lang))
 
     def quality(self) -> str:
         """Digitization quality: the share of pages at the project's standard, and the scan
@@ -299,8 +343,9 @@ class LocalityReport(Sections):
         below = F.quality_table(self.files, self.lang)
         card = (
             f"<div class='cards'><div class='card'><div>{self._t('report.quality_pages')}"
-            f"</div><div class='big'>{html.escape(F.quality_share_text(q) or '—')}</div>"
-            f"<div class='muted'>{q.pages_ok}/{q.pages}</div></div></div>"
+            f"</div><div class='big'>{html.escape(F.quality_share_text(q, self.lang) or '—')}"
+            f"</div><div class='muted'>{N.integer(q.pages_ok, self.lang)}/"
+            f"{N.integer(q.pages, self.lang)}</div></div></div>"
         )
         body = (
             f"<h3>{self._t('report.quality_files')} ({len(below)})</h3>"

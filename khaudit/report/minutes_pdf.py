@@ -1,8 +1,12 @@
 """The printable handover minutes (biên bản giao nhận) of one locality: an A4 PDF.
 
+Laid out as Decree 30/2020/NĐ-CP lays out a record (see :mod:`.minutes` for the text): the
+issuing unit and the number on the left, the national heading and the place and date on the
+right, then title, parties, content, conclusion, copies clause and signatures, the last three
+kept on one page. The technical identifiers follow in an annex on a page of their own.
+
 Set in DejaVu Sans, the font matplotlib ships, which carries every Vietnamese letter, embedded
-as Unicode so the text renders and extracts with its diacritics. The run fingerprint is printed
-on it so anyone can check with ``khaudit verify-report`` that it matches its data.
+as Unicode so the text renders and extracts with its diacritics.
 """
 
 from __future__ import annotations
@@ -17,102 +21,171 @@ from fpdf import FPDF
 from ..atomic import atomic_path
 from ..i18n import t
 from ..run import Run
-from . import figures as F
+from .minutes import DOTS, Minutes, build_minutes
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+FONT = "DejaVu"
+
+
+class _Page:
+    """An A4 page being filled from top to bottom, one block of text at a time."""
+
+    def __init__(self, title: str):
+        pdf = FPDF(format="A4", unit="mm")
+        pdf.set_auto_page_break(auto=True, margin=18)
+        pdf.set_margins(20, 15, 15)
+        pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
+        pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+        pdf.add_font(FONT, "I", str(FONT_DIR / "DejaVuSans-Oblique.ttf"))
+        pdf.set_title(title)
+        pdf.set_creator("khaudit")
+        pdf.add_page()
+        self.pdf = pdf
+
+    def line(
+        self,
+        text: str,
+        size: float = 11,
+        style: str = "",
+        align: str = "L",
+        gap: float = 1.5,
+        width: float = 0,
+    ) -> None:
+        pdf = self.pdf
+        pdf.set_font(FONT, style, size)
+        pdf.multi_cell(
+            width or pdf.epw, size * 0.5, text, align=align, new_x="LMARGIN", new_y="NEXT"
+        )
+        pdf.ln(gap)
+
+    def columns(
+        self, left: list[tuple[str, str]], right: list[tuple[str, str]], split: float
+    ) -> None:
+        """Two columns side by side, each a list of (text, style), the left ``split`` wide."""
+        pdf = self.pdf
+        top = pdf.get_y()
+        bottoms = []
+        for x, width, lines in (
+            (pdf.l_margin, split, left),
+            (pdf.l_margin + split, pdf.epw - split, right),
+        ):
+            pdf.set_xy(x, top)
+            for text, style in lines:
+                pdf.set_font(FONT, style, 11 if style == "B" else 10.5)
+                pdf.set_x(x)
+                pdf.multi_cell(width, 5.5, text, align="C", new_x="LEFT", new_y="NEXT")
+            bottoms.append(pdf.get_y())
+        pdf.set_xy(pdf.l_margin, max(bottoms) + 4)
+
+
+def _heading(page: _Page, m: Minutes) -> None:
+    split = page.pdf.epw * 0.4
+    page.columns(
+        [(m.issuer.upper(), "B"), ("———", ""), (m.number, "")],
+        [
+            (t("minutes.republic", m.lang), "B"),
+            (t("minutes.motto", m.lang), "B"),
+            ("———", ""),
+            (m.place_date, "I"),
+        ],
+        split,
+    )
+    page.line(m.title, 14, "B", "C", 1)
+    page.line(m.subject, 11, "B", "C", 6)
+
+
+def _parties(page: _Page, m: Minutes, lang: str) -> None:
+    page.line(m.opening, gap=2)
+    for heading, party in m.parties:
+        page.line(f"{heading}: {party.unit or DOTS}", 11, "B", gap=0.5)
+        page.line(
+            t("minutes.person", lang, name=party.name or DOTS, position=party.position or DOTS),
+            gap=2,
+        )
+
+
+def _content(page: _Page, m: Minutes) -> None:
+    pdf = page.pdf
+    page.line(m.content_title, 11, "B", gap=1)
+    page.line(m.body, gap=2)
+    pdf.set_font(FONT, "", 10)
+    with pdf.table(
+        col_widths=(3, 1.3),
+        text_align=("LEFT", "RIGHT"),
+        line_height=5.5,
+        first_row_as_headings=False,
+    ) as table:
+        for label, value in m.figures:
+            row = table.row()
+            row.cell(label)
+            row.cell(value)
+    pdf.ln(4)
+
+
+def _height(pdf: FPDF, text: str, size: float, style: str = "") -> float:
+    """How tall ``text`` sets across the page, in mm."""
+    pdf.set_font(FONT, style, size)
+    lines = pdf.multi_cell(pdf.epw, 5.5, text, dry_run=True, output="LINES")
+    return 5.5 * len(lines)
+
+
+#: From the top of the signature block to the bottom of the signers' names, in mm.
+SIGNATURE_BLOCK = 44
+
+
+def _conclusion_and_signatures(page: _Page, m: Minutes) -> None:
+    """The conclusion, the copies clause and the signature block, on one page together: when
+    they do not fit below the content, they start a new page."""
+    pdf = page.pdf
+    needed = (
+        _height(pdf, m.conclusion_title, 11, "B")
+        + _height(pdf, m.verdict, 11, "B")
+        + _height(pdf, m.copies, 11)
+        + 8
+        + SIGNATURE_BLOCK
+    )
+    if pdf.will_page_break(needed):
+        pdf.add_page()
+    page.line(m.conclusion_title, 11, "B", gap=0)
+    page.line(m.verdict, 11, "B", gap=2)
+    page.line(m.copies, 11, gap=6)
+    half = pdf.epw / 2
+    top = pdf.get_y()
+    for column, (role, hint, name) in enumerate(m.signatures):
+        x = pdf.l_margin + column * half
+        pdf.set_xy(x, top)
+        pdf.set_font(FONT, "B", 11)
+        pdf.multi_cell(half, 5.5, role, align="C", new_x="LEFT", new_y="NEXT")
+        pdf.set_font(FONT, "I", 9.5)
+        pdf.multi_cell(half, 5, hint, align="C", new_x="LEFT", new_y="NEXT")
+        pdf.set_xy(x, top + SIGNATURE_BLOCK - 8)
+        pdf.set_font(FONT, "B", 11)
+        pdf.multi_cell(half, 5.5, name or " ", align="C", new_x="LEFT", new_y="NEXT")
+    pdf.set_xy(pdf.l_margin, top + SIGNATURE_BLOCK)
+
+
+def _annex(page: _Page, m: Minutes, target: Path, lang: str) -> None:
+    pdf = page.pdf
+    pdf.add_page()
+    page.line(m.annex_title, 12, "B", "C", 4)
+    for label, value in m.annex:
+        page.line(f"{label}: {value}", 9, gap=1)
+    page.line(t("minutes.verify", lang, file=os.path.basename(target)), 9, gap=3)
+    page.line(m.printed, 9, "I")
 
 
 def write_minutes_pdf(
     run: Run, locality: str, target: Path, lang: str = "vi", today: dt.date | None = None
 ) -> Path:
-    records, files = F.locality_tables(run, locality)
-    h = F.headline(records, files)
-    today = today or dt.date.today()
-    pdf = FPDF(format="A4", unit="mm")
-    pdf.set_auto_page_break(auto=True, margin=18)
-    pdf.set_margins(20, 15, 20)
-    pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-    pdf.set_title(f"{t('minutes.title', lang)} - {locality}")
-    pdf.set_creator("khaudit")
-    pdf.add_page()
-    width = pdf.epw
-
-    def line(text: str, size: float = 11, style: str = "", align: str = "L", gap: float = 1.5):
-        pdf.set_font("DejaVu", style, size)
-        pdf.multi_cell(width, size * 0.5, text, align=align, new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(gap)
-
-    line(t("minutes.republic", lang), 11, "B", "C", 0)
-    line(t("minutes.motto", lang), 11, "B", "C", 6)
-    line(
-        t(
-            "minutes.place_date",
-            lang,
-            day=f"{today.day:02d}",
-            month=f"{today.month:02d}",
-            year=today.year,
-        ),
-        10,
-        "",
-        "R",
-        6,
-    )
-    line(t("minutes.title", lang), 15, "B", "C", 1)
-    line(t("minutes.subject", lang, locality=locality), 11, "", "C", 6)
-    line(t("report.minutes_intro", lang, date=today.strftime("%d/%m/%Y"), locality=locality))
-    line(
-        t(
-            "report.minutes_body",
-            lang,
-            records=h.unique_records,
-            digitized=h.digitized,
-            completion=f"{h.completion:.1%}",
-            missing=h.missing,
-            problems=h.problems,
-            files=h.files,
-        ),
-        gap=4,
-    )
-
-    line(t("minutes.figures", lang), 12, "B")
-    pdf.set_font("DejaVu", "", 10)
-    rows = F.headline_table(h, lang).values.tolist()
-    counts = F.record_status_counts(records, lang)
-    rows += [[label, str(n)] for label, n in zip(counts.iloc[:, 1], counts.iloc[:, 2])]
-    with pdf.table(
-        col_widths=(3, 1), text_align=("LEFT", "RIGHT"), line_height=6, first_row_as_headings=False
-    ) as table:
-        for label, value in rows:
-            row = table.row()
-            row.cell(str(label))
-            row.cell(str(value))
-    pdf.ln(4)
-    verdict = "report.minutes_verdict_ok" if h.ready_for_handover else "report.minutes_verdict_no"
-    line(t(verdict, lang), 11, "B", gap=5)
-
-    line(t("report.fingerprint", lang), 11, "B", gap=0.5)
-    meta = run.meta
-    for label, value in (
-        (t("report.tool_version", lang), meta.get("version", "")),
-        (t("report.run_id", lang), meta.get("run_id", "")),
-        ("Fingerprint", meta.get("fingerprint", "")),
-    ):
-        line(f"{label}: {value}", 8, gap=0.3)
-    line(t("minutes.verify", lang, file=os.path.basename(target)), 8, gap=8)
-
-    half = width / 2
-    for text, size, style in (
-        (t("report.handing", lang), 11, "B"),
-        (t("report.sign", lang), 9, ""),
-    ):
-        pdf.set_font("DejaVu", style, size)
-        y = pdf.get_y()
-        for column in (0, 1):  # the handing party left, the receiving party right
-            pdf.set_xy(pdf.l_margin + column * half, y)
-            label = text if column == 0 or style == "" else t("report.receiving", lang)
-            pdf.multi_cell(half, 6, label, align="C", new_x="RIGHT", new_y="NEXT")
-        pdf.set_y(y + 7)
+    """Write the minutes of ``locality`` to ``target`` (atomically); ``today`` is the printing
+    date the annex states (the minutes themselves are dated by the run)."""
+    m = build_minutes(run, locality, lang, printed=today)
+    page = _Page(f"{t('minutes.title', lang)} - {locality}")
+    _heading(page, m)
+    _parties(page, m, lang)
+    _content(page, m)
+    _conclusion_and_signatures(page, m)
+    _annex(page, m, target, lang)
     with atomic_path(target) as tmp:
-        pdf.output(str(tmp))
+        page.pdf.output(str(tmp))
     return target

@@ -1,114 +1,319 @@
-"""The province roll-up: every locality side by side, ranked against the deadline.
+"""The province roll-up for the Department of Home Affairs: every unit, ranked against the deadline.
 
-The synthesis report Home Affairs sends to the People's Committee; same escaping and catalogue
-rules as the locality report.
+The synthesis report Home Affairs sends to the People's Committee. It lists every unit of the
+province: the localities the run audited, and, when the official list of units is given (or the
+zoning package can give it), those not audited yet, shown as such. Localities are ranked by
+their forecast against the deadline (those that will miss it first), then by completion; a
+totals row sums the province. Same escaping rules as the locality report.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
 from ..i18n import t
 from ..reconcile import RECORD_STATUSES
+from ..textnorm import slugify
 from . import charts
 from . import figures as F
+from . import numbers as N
 from .locality import Sections, figure_html, table_html
+from .minutes import DOTS, Party, place_date
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A unit of the province as an official list names it."""
+
+    name: str
+    code: str = ""
+
+
+def as_unit(item: Any) -> Unit:
+    """A unit from a name, a (name, code) pair, a mapping or an object with ``name``/``code``:
+    the shapes an official list of units comes in."""
+    if isinstance(item, Unit):
+        return item
+    if isinstance(item, str):
+        return Unit(item.strip())
+    if isinstance(item, tuple | list):
+        return Unit(str(item[0]).strip(), str(item[1]).strip() if len(item) > 1 else "")
+    if isinstance(item, dict):
+        return Unit(str(item.get("name", "")).strip(), str(item.get("code") or "").strip())
+    return Unit(str(item.name).strip(), str(getattr(item, "code", "") or "").strip())
+
+
+def official_units(province: str) -> list[Unit] | None:
+    """Every unit of ``province`` from the zoning package's official list, or None where that
+    package is not installed in this version."""
+    try:
+        from ..zoning import units_of_province
+    except ImportError:
+        return None
+    return [as_unit(u) for u in units_of_province(province)]
+
+
+#: The columns of the province table (see :func:`province_table`), in order.
+COLUMNS = [
+    "rank",
+    "locality",
+    "code",
+    "audited",
+    "records",
+    "digitized",
+    "completion",
+    "tthc_completion",
+    *(s for s in RECORD_STATUSES if s != "digitized"),  # digitized has its column above
+    "forecast",
+    "days_vs_deadline",
+    "pages_to_scan",
+    "changes",
+    "quality_share",
+    "outlook",
+]
+
+
+def _locality_row(run: Any, name: str, code: str, forecast: dict, changes: int) -> dict:
+    records = run.records[run.records["locality"] == name]
+    files = run.files[run.files["locality"] == name]
+    h = F.headline(records, files)
+    counts = records["status"].value_counts()
+    days = F._number(forecast.get("days_vs_deadline"))
+    miss = str(forecast.get("will_miss_deadline", "")).lower() in ("true", "1")
+    outlook = "will_miss" if miss else ("on_track" if forecast.get("forecast") else "no_forecast")
+    return {
+        "locality": name,
+        "code": code,
+        "audited": True,
+        "records": h.unique_records,
+        "digitized": h.digitized,
+        "completion": h.completion,
+        "tthc_completion": h.tthc_completion,
+        "tthc_records": h.tthc_records,
+        "tthc_digitized": h.tthc_digitized,
+        **{s: int(counts.get(s, 0)) for s in RECORD_STATUSES},
+        "forecast": N.to_date(forecast.get("forecast")),
+        "days_vs_deadline": days,
+        "pages_to_scan": int(F._number(forecast.get("pages_to_scan")) or 0),
+        "changes": changes,
+        "quality_share": F.quality_figures(files).share,
+        "quality": F.quality_figures(files),
+        "outlook": outlook,
+    }
+
+
+def _ranked(rows: list[dict]) -> list[dict]:
+    """Those that will miss the deadline first (stalled ones, then the latest), then those on
+    track (the closest to the deadline first), then those without a forecast (least complete
+    first)."""
+    order = {"will_miss": 0, "on_track": 1, "no_forecast": 2}
+
+    def key(row: dict) -> tuple:
+        days = row["days_vs_deadline"]
+        if days is None:  # a stalled locality never finishes: the worst of those that miss
+            days = -(10**9) if row["outlook"] == "will_miss" else 0
+        return (order[row["outlook"]], days, row["completion"])
+
+    ranked = sorted(rows, key=key)
+    for rank, row in enumerate(ranked, 1):
+        row["rank"] = rank
+    return ranked
+
+
+def _same_unit(unit: Unit, locality: dict) -> bool:
+    if unit.code and locality.get("code"):
+        return unit.code == locality["code"]
+    return slugify(unit.name) == locality.get("slug", slugify(locality.get("name", "")))
+
+
+def province_table(run: Any, units: Iterable[Any] | None = None) -> pd.DataFrame:
+    """Every unit of the province, one row each (:data:`COLUMNS` and the figures the totals
+    need), numbers as numbers: the run's localities ranked against the deadline, then the units
+    of ``units`` (an official list) the run did not audit, with ``audited`` False."""
+    forecast = run.table("forecast")
+    by_name = {row["locality"]: row.to_dict() for _, row in forecast.iterrows()}
+    changes = run.table("scan_changes")["locality"].value_counts()
+    localities = run.meta.get("localities", [])
+    rows = _ranked(
+        [
+            _locality_row(
+                run,
+                loc["name"],
+                loc.get("code", ""),
+                by_name.get(loc["name"], {}),
+                int(changes.get(loc["name"], 0)),
+            )
+            for loc in localities
+        ]
+    )
+    for unit in (as_unit(u) for u in units or []):
+        if not any(_same_unit(unit, loc) for loc in localities):
+            rows.append(
+                {
+                    "locality": unit.name,
+                    "code": unit.code,
+                    "audited": False,
+                    "outlook": "not_audited",
+                }
+            )
+    return pd.DataFrame(rows).reindex(
+        columns=[*COLUMNS, "tthc_records", "tthc_digitized", "quality"]
+    )
+
+
+def totals_row(table: pd.DataFrame) -> dict:
+    """The province as one row: sums of counts, completion from the sums, the last forecast
+    (the province is done when its last locality is)."""
+    audited = table[table["audited"] == True]  # noqa: E712 (a column of objects)
+    total: dict[str, Any] = {"audited": True}
+    for column in (
+        "records",
+        "digitized",
+        *RECORD_STATUSES,
+        "pages_to_scan",
+        "changes",
+        "tthc_records",
+        "tthc_digitized",
+    ):
+        total[column] = int(pd.to_numeric(audited[column], errors="coerce").fillna(0).sum())
+    total["completion"] = total["digitized"] / total["records"] if total["records"] else None
+    total["tthc_completion"] = (
+        total["tthc_digitized"] / total["tthc_records"] if total["tthc_records"] else None
+    )
+    pages = sum(q.pages for q in audited["quality"])
+    total["quality_share"] = sum(q.pages_ok for q in audited["quality"]) / pages if pages else None
+    dates = [d for d in audited["forecast"] if d is not None and not N.is_blank(d)]
+    complete = len(dates) == len(audited)
+    total["forecast"] = max(dates) if dates and complete else None
+    days = [d for d in audited["days_vs_deadline"] if not N.is_blank(d)]
+    total["days_vs_deadline"] = min(days) if days and complete else None
+    return total
+
+
+def _shown_rows(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The province table with its totals row, under headings in ``lang`` (the page writes
+    its numbers the reader's way)."""
+    total = totals_row(table)
+    total["locality"] = t("report.total", lang)
+    frame = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
+    frame["note"] = [
+        t(f"report.{o}", lang) if isinstance(o, str) and o else "" for o in frame["outlook"]
+    ]
+    statuses = [s for s in RECORD_STATUSES if s != "digitized"]
+    shown = [
+        "rank",
+        "locality",
+        "code",
+        "completion",
+        "tthc_completion",
+        "records",
+        "digitized",
+        *statuses,
+        "forecast",
+        "days_vs_deadline",
+        "pages_to_scan",
+        "changes",
+        "quality_share",
+        "note",
+    ]
+    if not frame["code"].map(lambda c: not N.is_blank(c)).any():
+        shown.remove("code")
+    text = frame[shown]
+    headings = {s: t(f"status.{s}", lang) for s in statuses}
+    headings["code"] = t("col.unit_code", lang)
+    return text.rename(columns=lambda c: headings.get(c) or t(f"col.{c}", lang))
 
 
 class ProvinceReport(Sections):
-    """Every locality of one run side by side."""
+    """Every unit of one province side by side, for the Department of Home Affairs."""
+
+    def __init__(self, run: Any, lang: str = "vi", units: Iterable[Any] | None = None):
+        super().__init__(run, lang)
+        province = self.run.meta.get("province", "")
+        self.units = list(units) if units is not None else official_units(province)
+
+    def table(self) -> pd.DataFrame:
+        """Every unit, numbers as numbers (see :func:`province_table`)."""
+        return province_table(self.run, self.units)
+
+    def signer(self) -> Party:
+        raw = (self.run.meta.get("handover") or {}).get("province") or {}
+        return Party(**{k: str(raw.get(k) or "").strip() for k in ("unit", "name", "position")})
 
     def header(self) -> str:
-        subject = (
-            f"<b>{self._t('report.province')}:</b> {html.escape(self.run.meta.get('province', ''))}"
+        meta = self.run.meta
+        province = meta.get("province", "")
+        unit = self.signer().unit or t("report.home_affairs", self.lang, province=province)
+        day = N.to_date(meta.get("as_of"))
+        when = place_date(province, day, self.lang) if day else ""
+        e = html.escape
+        form = (
+            "<div class='kh minutes-head'><table class='form'><tr>"
+            f"<td><b>{e(unit.upper())}</b><br/>———<br/>{e(t('report.province_number', self.lang))}"
+            f"</td><td><b>{e(t('minutes.republic', self.lang))}</b><br/>"
+            f"<b>{e(t('minutes.motto', self.lang))}</b><br/>———<br/><i>{e(when)}</i></td>"
+            "</tr></table></div>"
         )
-        return self._header(
+        subject = f"<b>{self._t('report.province')}:</b> {e(province)}"
+        deadline = N.date_text(F.deadline(self.run), self.lang)
+        return form + self._header(
             "report.province_title",
             subject,
             [
-                ("report.generated", self.run.meta.get("as_of", "")[:10]),
-                ("report.deadline", F.deadline(self.run)),
+                ("report.as_of", N.date_text(meta.get("as_of"), self.lang)),
+                ("report.deadline", deadline or DOTS),
             ],
-        )
-
-    def table(self) -> pd.DataFrame:
-        """Every locality: completion, administrative-procedure completion, statuses, forecast,
-        how many of its scan files changed, moved or vanished since the previous audit, and
-        the share of its scanned pages at the project's quality standard."""
-        records, files = self.run.records, self.run.files
-        forecast = self.run.table("forecast")
-        changes = self.run.table("scan_changes")["locality"].value_counts()
-        by_name = {row["locality"]: row for _, row in forecast.iterrows()} if len(forecast) else {}
-        rows = []
-        for loc in self.run.meta.get("localities", []):
-            name = loc["name"]
-            mine = records[records["locality"] == name]
-            h = F.headline(mine, files[files["locality"] == name])
-            f = by_name.get(name, {})
-            row = {
-                "locality": name,
-                "completion": h.completion,
-                t("report.completion", self.lang): f"{h.completion:.1%}",
-                t("report.tthc_completion", self.lang): f"{h.tthc_completion:.1%}",
-            }
-            counts = mine["status"].value_counts()
-            row.update(
-                {t(f"status.{s}", self.lang): int(counts.get(s, 0)) for s in RECORD_STATUSES}
-            )
-            days = F._number(f.get("days_vs_deadline")) if len(f) else None
-            row[t("report.forecast_date", self.lang)] = (
-                str(f.get("forecast") or "") if len(f) else ""
-            )
-            row[t("report.days_vs_deadline", self.lang)] = (
-                f"{days:+.0f}" if days is not None else ""
-            )
-            row[t("report.pages_to_scan", self.lang)] = (
-                int(f.get("pages_to_scan", 0) or 0) if len(f) else 0
-            )
-            row[t("report.changes_count", self.lang)] = int(changes.get(name, 0))
-            row[t("report.quality_share", self.lang)] = F.quality_share_text(
-                F.quality_figures(files[files["locality"] == name])
-            )
-            miss = (
-                str(f.get("will_miss_deadline", "")).lower() in ("true", "1") if len(f) else False
-            )
-            row[t("col.note", self.lang)] = (
-                t("report.will_miss" if miss else "report.on_track", self.lang)
-                if len(f) and f.get("forecast") or miss
-                else t("report.no_forecast", self.lang)
-            )
-            row["_order"] = days if days is not None else -(10**6)
-            rows.append(row)
-        table = pd.DataFrame(rows)
-        if table.empty:
-            return table
-        return (
-            table.sort_values(["_order", "completion"])
-            .drop(columns="_order")
-            .reset_index(drop=True)
         )
 
     def ranking(self) -> str:
         table = self.table()
+        audited = table[table["audited"] == True]  # noqa: E712 (a column of objects)
         chart = (
             figure_html(
-                charts.completion_chart(
-                    table.sort_values("completion", ascending=False),
-                    t("report.by_locality", self.lang),
+                charts.deadline_chart(
+                    audited,
+                    self.run.table("history"),
+                    F.deadline(self.run) or None,
+                    self.lang,
                 )
             )
-            if len(table)
+            if len(audited)
             else ""
         )
-        shown = table.drop(columns=["completion"]).rename(
-            columns={"locality": t("col.locality", self.lang)}
+        missing = int((table["audited"] == False).sum())  # noqa: E712
+        note = (
+            f"<p class='muted'>{self._t('report.not_audited_count', n=missing)}</p>"
+            if missing
+            else ""
         )
         return (
             f"<div class='kh'><h2>{self._t('report.ranking')}</h2>"
-            f"{table_html(shown, self.lang)}{chart}</div>"
+            f"{table_html(_shown_rows(table, self.lang), self.lang, max_rows=10**6)}{note}</div>"
+            f"<div class='kh'><h2>{self._t('report.deadline_chart')}</h2>{chart}</div>"
+        )
+
+    def signatures(self) -> str:
+        """Recipients on the left, the Department's signature on the right, on one page."""
+        signer = self.signer()
+        printed = N.date_text(dt.date.today(), self.lang)
+        position = signer.position or t("report.home_affairs_head", self.lang)
+        recipients = "".join(
+            f"<br/>{html.escape(line)}"
+            for line in t("report.recipients_list", self.lang).split("\n")
+        )
+        return (
+            f"<div class='kh keep'><div class='sign'><div style='text-align:left'>"
+            f"<b><i>{self._t('report.recipients')}</i></b>{recipients}</div>"
+            f"<div><b>{html.escape(position.upper())}</b><br/><i>{self._t('report.sign_seal')}"
+            f"</i><div class='name'>{html.escape(signer.name) or '&nbsp;'}</div></div></div>"
+            f"<p class='muted'>{self._t('report.printed', date=printed)}</p></div>"
         )
 
     def sections(self) -> list[str]:
-        return [self.header(), self.ranking(), self.fingerprint()]
+        return [self.header(), self.ranking(), self.signatures(), self.fingerprint()]

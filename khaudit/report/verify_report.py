@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,14 @@ from ..i18n import LANGUAGES, t
 from ..run import load_run
 
 _META = re.compile(r'<meta name="khaudit-fingerprint" content="([0-9a-f]{64})"')
-_PDF = re.compile(r"Fingerprint:\s*([0-9a-f]{64})")
+#: The minutes print the fingerprint after its label in their language (older ones in English).
+_PDF = re.compile(
+    "(?:Fingerprint|"
+    + "|".join(
+        r"\s+".join(map(re.escape, t("minutes.fingerprint", lang).split())) for lang in LANGUAGES
+    )
+    + r"):\s*([0-9a-f]{64})"
+)
 #: The fingerprint is in the page's head: more than this is not read.
 HTML_CAP = 64 << 20
 #: Inflated size of every member of a report workbook together.
@@ -96,7 +104,7 @@ def report_fingerprint(report: Path) -> str:
             text = "\n".join(page.extract_text() or "" for page in pages[:50])
         except (pypdf.errors.PyPdfError, ValueError, KeyError, TypeError, RecursionError):
             text = ""  # not a PDF pypdf can read: it carries no fingerprint khaudit can see
-        found = _PDF.search(text)
+        found = _PDF.search(unicodedata.normalize("NFC", text))
     elif suffix == ".xlsx":
         import openpyxl
 

@@ -1,15 +1,20 @@
-"""The locality workbook (xlsxwriter): a summary sheet with a chart, one sheet per problem.
+"""The locality workbook (xlsxwriter): a summary sheet with a chart, one sheet per problem, the
+progress over audits with its burn-down chart.
 
 Untrusted text never becomes a formula or a link: the workbook is opened with
 ``strings_to_formulas`` and ``strings_to_urls`` off, so "=HYPERLINK(...)" typed into a title
-stays text. Headings are in the report's language; every sheet has a frozen header, an
-autofilter and widths fitted to its content; the review sheet's decision column only accepts
+stays text. Numbers are stored as numbers with a number format (a share as 0.923 shown as
+92.3%, a count with thousands separators, a date as a date), so they sum and sort; blanks are
+empty cells. Headings are in the report's language; every sheet has a frozen header, an
+autofilter, widths fitted to its content and a print setup (A4, landscape when wide, one page
+wide, the header row repeated on every page); the review sheet's decision column only accepts
 Accept/Reject.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import xlsxwriter
@@ -18,6 +23,7 @@ from ..atomic import atomic_path
 from ..i18n import t
 from ..run import Run
 from . import figures as F
+from .present import kind_of, stored
 
 SHEET_KEYS = [
     "missing",
@@ -29,141 +35,314 @@ SHEET_KEYS = [
     "bad_files",
 ]
 
+#: Excel's limit on a sheet name, and the characters it refuses in one.
+SHEET_NAME_MAX = 31
+SHEET_NAME_BAD = set("[]:*?/\\")
+#: Columns beyond which a sheet prints in landscape.
+PORTRAIT_COLUMNS = 5
 
-def _sheet_name(text: str, used: set[str]) -> str:
-    name = "".join(ch for ch in text if ch not in "[]:*?/\\")[:31]
-    base, n = name, 2
-    while name in used:
-        name = f"{base[:28]} {n}"
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` in at most ``limit`` characters, cut at a word boundary when it has one."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit + 1]
+    cut = head.rsplit(" ", 1)[0] if " " in head.strip() else text[:limit]
+    return cut[:limit].rstrip(" -–,;.(")
+
+
+def sheet_name(text: str, used: set[str]) -> str:
+    """A valid, unique sheet name for ``text``: Excel's forbidden characters dropped, at most
+    31 characters cut at a word, a number added when the name (case aside) is taken."""
+    clean = " ".join("".join(ch for ch in text if ch not in SHEET_NAME_BAD).split()).strip("'")
+    clean = clean or "Sheet"
+    name, n = _cut(clean, SHEET_NAME_MAX), 2
+    taken = {u.casefold() for u in used}
+    while name.casefold() in taken:
+        suffix = f" ({n})"
+        name = _cut(clean, SHEET_NAME_MAX - len(suffix)) + suffix
         n += 1
     used.add(name)
     return name
 
 
-def _write_table(
-    workbook: xlsxwriter.Workbook, ws, frame: pd.DataFrame, start_row: int = 0, header_format=None
-) -> None:
-    for c, column in enumerate(frame.columns):
-        ws.write_string(start_row, c, str(column), header_format)
-    for r, row in enumerate(frame.itertuples(index=False), start_row + 1):
-        for c, value in enumerate(row):
-            if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
-                continue
-            if isinstance(value, bool):
-                ws.write_boolean(r, c, value)
-            elif isinstance(value, int | float):
-                ws.write_number(r, c, value)
-            else:
-                ws.write_string(r, c, str(value))
-    for c, column in enumerate(frame.columns):
-        lengths = [len(str(column))] + [len(str(v)) for v in frame.iloc[:200, c]]
-        ws.set_column(c, c, min(60, max(8, max(lengths) + 2)))
-    ws.freeze_panes(start_row + 1, 0)
-    ws.autofilter(start_row, 0, start_row + max(1, len(frame)), max(0, len(frame.columns) - 1))
+class _Book:
+    """A workbook being written, with the formats of the report's language."""
+
+    def __init__(self, path: Path, lang: str):
+        self.lang = lang
+        self.workbook = xlsxwriter.Workbook(
+            str(path),
+            {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+        )
+        add = self.workbook.add_format
+        self.bold = add(
+            {"bold": True, "bg_color": "#e8eef7", "border": 1, "text_wrap": True, "valign": "top"}
+        )
+        self.title = add({"bold": True, "font_size": 14})
+        self.wrap = add({"text_wrap": True, "valign": "top"})
+        self.formats = {
+            "count": add({"num_format": "#,##0"}),
+            "plain": add({"num_format": "0"}),
+            "percent": add({"num_format": "0.0%"}),
+            "decimal": add({"num_format": "#,##0.00"}),
+            "signed": add({"num_format": "+#,##0;-#,##0;0"}),
+            "date": add({"num_format": "dd/mm/yyyy" if lang == "vi" else "yyyy-mm-dd"}),
+        }
+        self.used: set[str] = set()
+
+    def sheet(self, title: str) -> Any:
+        return self.workbook.add_worksheet(sheet_name(title, self.used))
+
+    def value(self, ws: Any, row: int, col: int, value: Any, kind: str = "text") -> None:
+        """One cell, stored as its kind says (a number, a date, a truth value or text)."""
+        value = stored(value, kind)
+        if value is None:
+            return
+        fmt = self.formats.get(kind)
+        if isinstance(value, bool):
+            ws.write_boolean(row, col, value)
+        elif isinstance(value, int | float):
+            ws.write_number(row, col, value, fmt)
+        elif kind == "date" and hasattr(value, "isoformat"):
+            ws.write_datetime(row, col, pd.Timestamp(value).to_pydatetime(), fmt)
+        else:
+            ws.write_string(row, col, str(value))
+
+    def table(self, ws: Any, frame: pd.DataFrame, start_row: int = 0, setup: bool = True) -> None:
+        """``frame`` (headings in the report's language) from ``start_row``; with ``setup``,
+        the sheet is a table sheet (frozen header, filter, print setup for it)."""
+        kinds = [kind_of(str(c), self.lang) for c in frame.columns]
+        for c, column in enumerate(frame.columns):
+            ws.write_string(start_row, c, str(column), self.bold)
+        for r, row in enumerate(frame.itertuples(index=False), start_row + 1):
+            for c, value in enumerate(row):
+                self.value(ws, r, c, value, kinds[c])
+        wrapped = False
+        for c, column in enumerate(frame.columns):
+            lengths = [len(str(column)) // 2 + 2] + [len(str(v)) for v in frame.iloc[:200, c]]
+            width = min(60, max(9, max(lengths) + 2))
+            ws.set_column(c, c, width)
+            wrapped = wrapped or len(str(column)) > width
+        if wrapped:  # a heading on two lines: the row is made tall enough to show it
+            ws.set_row(start_row, 32)
+        if not setup:
+            return
+        ws.freeze_panes(start_row + 1, 0)
+        ws.autofilter(start_row, 0, start_row + max(1, len(frame)), max(0, len(frame.columns) - 1))
+        _print_setup(ws, len(frame.columns), start_row)
+
+    def figures(self, ws: Any, rows: list[F.FigureRow], start_row: int) -> None:
+        """Two columns, label and figure, each figure stored as its kind says."""
+        ws.write_string(start_row, 0, t("col.metric", self.lang), self.bold)
+        ws.write_string(start_row, 1, t("col.figure", self.lang), self.bold)
+        for r, (key, value, kind) in enumerate(rows, start_row + 1):
+            ws.write_string(r, 0, t(key, self.lang))
+            self.value(ws, r, 1, value, kind)
+        ws.set_column(0, 0, 44)
+        ws.set_column(1, 1, 18)
+
+
+def _print_setup(ws: Any, columns: int, header_row: int = 0) -> None:
+    """A4, landscape when wide, one page wide, the header row on every page."""
+    ws.set_paper(9)
+    if columns > PORTRAIT_COLUMNS:
+        ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(header_row)
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    ws.set_footer("&C&P / &N")
 
 
 def write_locality_workbook(run: Run, locality: str, target: Path, lang: str = "vi") -> Path:
     """Write ``target`` (atomically) for one locality of ``run``."""
     records, files = F.locality_tables(run, locality)
-    head = F.headline(records, files)
     with atomic_path(target) as tmp:
-        workbook = xlsxwriter.Workbook(
-            str(tmp),
-            {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
-        )
-        bold = workbook.add_format(
-            {"bold": True, "bg_color": "#e8eef7", "border": 1, "text_wrap": True, "valign": "top"}
-        )
-        title = workbook.add_format({"bold": True, "font_size": 14})
-        used: set[str] = set()
+        book = _Book(tmp, lang)
+        _summary(book, run, locality, records, files)
+        ws = book.sheet(t("report.all_records", lang))
+        book.table(ws, F.localized(records[F.RECORD_VIEW], lang))
+        for key in SHEET_KEYS:
+            ws = book.sheet(t(f"report.{key}", lang))
+            book.table(ws, F.localized(F.problem_table(records, files, key), lang))
+        ws = book.sheet(t("report.inventory_issues", lang))
+        book.table(ws, F.localized(F.issue_table(run, locality), lang))
+        ws = book.sheet(t("report.changes_sheet", lang))
+        book.table(ws, F.localized(F.change_table(run, locality, lang), lang))
+        _quality(book, files, run.meta)
+        _progress(book, run, locality)
+        _review(book, run, locality)
+        book.workbook.close()
+    return target
 
-        summary = workbook.add_worksheet(_sheet_name(t("report.summary_sheet", lang), used))
-        summary.write_string(0, 0, f"{t('report.title', lang)} — {locality}", title)
-        headline = F.headline_table(head, lang)
-        _write_table(workbook, summary, headline, start_row=2, header_format=bold)
-        counts = F.record_status_counts(records, lang).drop(columns=["status"])
-        start = 4 + len(headline)
-        _write_table(workbook, summary, counts, start_row=start, header_format=bold)
-        chart = workbook.add_chart({"type": "bar"})
+
+def _summary(
+    book: _Book, run: Run, locality: str, records: pd.DataFrame, files: pd.DataFrame
+) -> None:
+    """The first sheet: headline figures, records per status with a chart, the fingerprint
+    (``khaudit verify-report`` reads the run id row from its first two columns)."""
+    lang = book.lang
+    ws = book.sheet(t("report.summary_sheet", lang))
+    ws.write_string(0, 0, f"{t('report.title', lang)} — {locality}", book.title)
+    rows = F.headline_rows(F.headline(records, files))
+    book.figures(ws, rows, 2)
+    counts = F.record_status_counts(records, lang).drop(columns=["status"])
+    start = 4 + len(rows)
+    book.table(ws, counts, start_row=start, setup=False)
+    chart = book.workbook.add_chart({"type": "bar"})
+    chart.add_series(
+        {
+            "name": t("report.chart_title", lang),
+            "categories": [ws.name, start + 1, 0, start + len(counts), 0],
+            "values": [ws.name, start + 1, 1, start + len(counts), 1],
+            "data_labels": {"value": True},
+        }
+    )
+    chart.set_title({"name": t("report.chart_title", lang)})
+    chart.set_legend({"none": True})
+    chart.set_y_axis({"reverse": True})
+    fp = F.fingerprint_table(run.meta, lang)
+    fp_row = start + len(counts) + 3
+    book.table(ws, fp, start_row=fp_row, setup=False)
+    ws.insert_chart(fp_row + len(fp) + 2, 0, chart, {"x_scale": 1.2, "y_scale": 1.1})
+    ws.set_column(0, 0, 44, book.wrap)
+    ws.set_column(1, 1, 70, book.wrap)  # long digests and parameters wrap inside the page
+    _print_setup(ws, 2)
+
+
+def _quality(book: _Book, files: pd.DataFrame, meta: dict) -> None:
+    lang = book.lang
+    ws = book.sheet(t("report.quality_sheet", lang))
+    quality = F.quality_figures(files)
+    ws.write_string(0, 0, F.quality_standard(meta, lang))
+    book.figures(
+        ws,
+        [
+            ("report.quality_pages", quality.share, "percent"),
+            ("report.quality_pages_ok", quality.pages_ok, "count"),
+            ("report.quality_pages_judged", quality.pages, "count"),
+        ],
+        1,
+    )
+    book.table(ws, F.localized(F.quality_table(files, lang), lang), start_row=6)
+
+
+#: The progress sheet's audit table: the history columns a reader needs, in order.
+PROGRESS_VIEW = [
+    "as_of",
+    "run_id",
+    "records",
+    "digitized",
+    "remaining",
+    "completion",
+    "tthc_records",
+    "tthc_digitized",
+    "pages_expected",
+    "pages_scanned",
+    "pages_to_scan",
+    "files",
+]
+
+
+def progress_table(run: Run, locality: str) -> pd.DataFrame:
+    """This locality's audits with what is left and the completion of each, numbers as
+    numbers (the history table of the run holds them as text)."""
+    history = F.locality_history(run, locality)
+    if history.empty:
+        return pd.DataFrame(columns=PROGRESS_VIEW)
+    out = history.copy()
+    for column in PROGRESS_VIEW:
+        if column in out and column not in ("as_of", "run_id"):
+            out[column] = pd.to_numeric(out[column], errors="coerce")
+    out["remaining"] = out["records"] - out["digitized"]
+    out["completion"] = (out["digitized"] / out["records"]).where(out["records"] > 0)
+    return out.reindex(columns=PROGRESS_VIEW)
+
+
+def _progress(book: _Book, run: Run, locality: str) -> None:
+    """Trend figures, the audits, and the burn-down: records left at each audit, the forecast
+    line to zero and the deadline, as a native chart."""
+    lang = book.lang
+    ws = book.sheet(t("report.progress_sheet", lang))
+    forecast = F.locality_forecast(run, locality)
+    rows = F.forecast_rows(forecast, lang)
+    if rows:
+        book.figures(ws, rows, 0)
+    history = progress_table(run, locality)
+    start = len(rows) + 2 if rows else 0
+    book.table(ws, F.localized(history, lang), start_row=start)
+    ws.set_column(0, 0, 40 if rows else 12)  # the figures' labels above the audit dates
+    if len(history):
+        _burndown(book, ws, history, forecast, F.deadline(run), start)
+
+
+def _burndown(
+    book: _Book, ws: Any, history: pd.DataFrame, forecast: dict | None, deadline: str, start: int
+) -> None:
+    """A scatter chart with straight lines over the audits (dates as x), plus the forecast
+    and the deadline from a small helper table beside the audits."""
+    lang = book.lang
+    first, last = start + 1, start + len(history)
+    date_col, left_col = PROGRESS_VIEW.index("as_of"), PROGRESS_VIEW.index("remaining")
+    chart = book.workbook.add_chart({"type": "scatter", "subtype": "straight_with_markers"})
+    chart.add_series(
+        {
+            "name": t("report.remaining", lang),
+            "categories": [ws.name, first, date_col, last, date_col],
+            "values": [ws.name, first, left_col, last, left_col],
+            "marker": {"type": "circle"},
+        }
+    )
+    helper = len(PROGRESS_VIEW) + 1
+    ws.set_column(helper, helper, 12)
+    row = start
+    end = forecast.get("forecast") if forecast else None
+    peak = float(pd.to_numeric(history["remaining"], errors="coerce").max() or 0)
+    for key, points, dash in (
+        (
+            "report.forecast",
+            [(history["as_of"].iloc[-1], history["remaining"].iloc[-1]), (end, 0)],
+            "dash",
+        ),
+        ("report.deadline", [(deadline, 0), (deadline, peak)], "solid"),
+    ):
+        if not points[-1][0]:
+            continue
+        ws.write_string(row, helper, t(key, lang), book.bold)
+        for i, (x, y) in enumerate(points, 1):
+            book.value(ws, row + i, helper, x, "date")
+            book.value(ws, row + i, helper + 1, y, "count")
         chart.add_series(
             {
-                "name": t("report.chart_title", lang),
-                "categories": [summary.name, start + 1, 0, start + len(counts), 0],
-                "values": [summary.name, start + 1, 1, start + len(counts), 1],
-                "data_labels": {"value": True},
+                "name": t(key, lang),
+                "categories": [ws.name, row + 1, helper, row + 2, helper],
+                "values": [ws.name, row + 1, helper + 1, row + 2, helper + 1],
+                "line": {
+                    "dash_type": dash,
+                    "color": "#c62828" if key == "report.deadline" else "#2e7d32",
+                },
+                "marker": {"type": "none"},
             }
         )
-        chart.set_title({"name": t("report.chart_title", lang)})
-        chart.set_legend({"none": True})
-        chart.set_y_axis({"reverse": True})
-        summary.insert_chart(2, 4, chart, {"x_scale": 1.3, "y_scale": 1.2})
-        fp = F.fingerprint_table(run.meta, lang)
-        _write_table(workbook, summary, fp, start_row=start + len(counts) + 3, header_format=bold)
-        summary.freeze_panes(0, 0)
+        row += 4
+    chart.set_title({"name": t("report.burndown", lang)})
+    chart.set_x_axis({"num_format": "dd/mm/yyyy" if lang == "vi" else "yyyy-mm-dd"})
+    chart.set_y_axis({"min": 0, "num_format": "#,##0"})
+    chart.set_legend({"position": "bottom"})
+    ws.insert_chart(last + 2, 0, chart, {"x_scale": 1.4, "y_scale": 1.2})
 
-        all_records = F.localized(records[F.RECORD_VIEW], lang)
-        ws = workbook.add_worksheet(_sheet_name(t("report.all_records", lang), used))
-        _write_table(workbook, ws, all_records, header_format=bold)
-        for key in SHEET_KEYS:
-            ws = workbook.add_worksheet(_sheet_name(t(f"report.{key}", lang), used))
-            _write_table(
-                workbook,
-                ws,
-                F.localized(F.problem_table(records, files, key), lang),
-                header_format=bold,
-            )
-        ws = workbook.add_worksheet(_sheet_name(t("report.inventory_issues", lang), used))
-        _write_table(
-            workbook, ws, F.localized(F.issue_table(run, locality), lang), header_format=bold
-        )
-        ws = workbook.add_worksheet(_sheet_name(t("report.changes_sheet", lang), used))
-        _write_table(
-            workbook, ws, F.localized(F.change_table(run, locality, lang), lang), header_format=bold
-        )
 
-        ws = workbook.add_worksheet(_sheet_name(t("report.quality_sheet", lang), used))
-        quality = F.quality_figures(files)
-        ws.write_string(0, 0, F.quality_standard(run.meta, lang))
-        ws.write_string(1, 0, t("report.quality_pages", lang))
-        ws.write_string(
-            1, 1, f"{F.quality_share_text(quality)} ({quality.pages_ok}/{quality.pages})"
-        )
-        _write_table(
-            workbook,
-            ws,
-            F.localized(F.quality_table(files, lang), lang),
-            start_row=3,
-            header_format=bold,
-        )
-
-        ws = workbook.add_worksheet(_sheet_name(t("report.progress_sheet", lang), used))
-        trend = F.forecast_figures(F.locality_forecast(run, locality), lang)
-        _write_table(workbook, ws, trend, header_format=bold)
-        history = F.locality_history(run, locality)
-        if len(history):
-            _write_table(
-                workbook,
-                ws,
-                history.drop(columns=["excluded"]),
-                start_row=len(trend) + 3,
-                header_format=bold,
-            )
-            ws.freeze_panes(1, 0)
-
-        review = F.localized(F.review_table(run, locality), lang)
-        review[t("col.decision", lang)] = ""
-        ws = workbook.add_worksheet(_sheet_name(t("report.review", lang), used))
-        _write_table(workbook, ws, review, header_format=bold)
-        decision_col = len(review.columns) - 1
-        ws.data_validation(
-            1,
-            decision_col,
-            max(1, len(review)),
-            decision_col,
-            {
-                "validate": "list",
-                "source": [t("report.accept", lang), t("report.reject", lang)],
-            },
-        )
-        workbook.close()
-    return target
+def _review(book: _Book, run: Run, locality: str) -> None:
+    lang = book.lang
+    review = F.localized(F.review_table(run, locality), lang)
+    review[t("col.decision", lang)] = ""
+    ws = book.sheet(t("report.review", lang))
+    book.table(ws, review)
+    decision_col = len(review.columns) - 1
+    ws.data_validation(
+        1,
+        decision_col,
+        max(1, len(review)),
+        decision_col,
+        {"validate": "list", "source": [t("report.accept", lang), t("report.reject", lang)]},
+    )

@@ -1,0 +1,152 @@
+"""Run tables as a person reads them: each column's kind, its values shown or stored by kind.
+
+The run's tables hold codes, numbers and blanks; a report shows words, numbers written the
+reader's way and nothing where a value is missing. The kind of a column is known from its
+name in the run contract, so the HTML page, the PDF and the workbook agree: a share is a
+percentage everywhere (text "92,3%" on a page, 0.923 with a % format in a workbook), a row,
+box or year number is never written "2.019".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from ..i18n import catalogue, t
+from . import numbers as N
+
+#: Column kinds, by the column's name in the run contract.
+KINDS: dict[str, str] = {
+    **dict.fromkeys(
+        ("percent", "completion", "tthc_completion", "quality_share", "share"), "percent"
+    ),
+    **dict.fromkeys(
+        (
+            "source_row",
+            "box",
+            "file_no",
+            "year_start",
+            "year_end",
+            "candidate_rank",
+            "stt",
+            "runs",
+            "dpi",
+            "key",
+            "rank",
+        ),
+        "plain",
+    ),
+    **dict.fromkeys(
+        (
+            "size",
+            "pages",
+            "sheets",
+            "count",
+            "records",
+            "unique_records",
+            "digitized",
+            "missing",
+            "remaining",
+            "tthc_records",
+            "tthc_digitized",
+            "tthc_remaining",
+            "pages_expected",
+            "pages_scanned",
+            "pages_to_scan",
+            "files",
+            "changes",
+            "budget",
+        ),
+        "count",
+    ),
+    **dict.fromkeys(("candidate_score", "match_score", "pace", "working_days"), "decimal"),
+    **dict.fromkeys(("days_vs_deadline",), "signed"),
+    **dict.fromkeys(("as_of", "forecast", "earliest", "latest", "deadline"), "date"),
+    **dict.fromkeys(("tthc", "hidden", "pdfa", "will_miss_deadline", "excluded_flag"), "bool"),
+}
+
+#: Columns that hold codes, and the catalogue prefix that turns a code into words.
+CODES: dict[str, str] = {
+    "problem": "issue.problem.",
+    "severity": "check.severity.",
+    "status": "status.",
+}
+
+
+def kind_of(column: str, lang: str = "vi") -> str:
+    """The kind of a column named as in the run contract or by its heading in ``lang``."""
+    if column in KINDS:
+        return KINDS[column]
+    return _by_heading(lang).get(column, "text")
+
+
+def _by_heading(lang: str) -> dict[str, str]:
+    known = catalogue(lang)
+    return {known[f"col.{c}"]: k for c, k in KINDS.items() if f"col.{c}" in known}
+
+
+def code_text(column: str, value: Any, lang: str = "vi") -> str:
+    """A code in the reader's words ("duplicate_row" -> "Dòng lặp lại"); unknown codes and
+    text that is not a code are shown as they are."""
+    if N.is_blank(value):
+        return ""
+    key = f"{CODES[column]}{value}"
+    return t(key, lang) if key in catalogue(lang) or key in catalogue("vi") else str(value)
+
+
+def shown(value: Any, kind: str, lang: str = "vi") -> str:
+    """One value of a column of ``kind`` as text for a person."""
+    if N.is_blank(value):
+        return ""
+    if isinstance(value, str) and kind != "date" and N.as_number(value) is None:
+        return value  # words in a column of numbers ("Chưa đủ dữ liệu"), or already shown
+    if kind == "percent":
+        return N.percent(value, lang)
+    if kind == "count":
+        return N.integer(value, lang) or str(value)
+    if kind == "decimal":
+        return N.decimal(value, lang) or str(value)
+    if kind == "signed":
+        return N.integer(value, lang, sign=True) or str(value)
+    if kind == "plain":
+        return N.plain(value)
+    if kind == "date":
+        return N.date_text(value, lang)
+    if kind == "bool" or isinstance(value, bool):
+        truth = value if isinstance(value, bool) else str(value).strip().lower() in ("true", "1")
+        return t("report.yes" if truth else "report.no", lang)
+    if isinstance(value, float):
+        return N.decimal(value, lang)
+    if isinstance(value, int):
+        return N.integer(value, lang)
+    return str(value)
+
+
+def for_people(frame: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    """``frame`` with every cell as text for a person: numbers written the reader's way,
+    blanks empty. Column names are kept (contract names or headings)."""
+    out = {}
+    for column in frame.columns:
+        kind = kind_of(str(column), lang)
+        out[column] = [shown(v, kind, lang) for v in frame[column].tolist()]
+    return pd.DataFrame(out, columns=frame.columns, index=frame.index)
+
+
+def stored(value: Any, kind: str) -> Any:
+    """A value as a workbook should hold it: a number for a numeric kind when it holds one
+    (text "302" included), a date for a date, None for a blank, text otherwise."""
+    if N.is_blank(value):
+        return None
+    if kind in ("percent", "count", "decimal", "signed", "plain"):
+        number = N.as_number(value)
+        if number is not None:
+            return int(number) if number.is_integer() and kind != "percent" else number
+        return str(value)
+    if kind == "date":
+        return N.to_date(value) or str(value)
+    if kind == "bool" and not isinstance(value, bool):
+        return str(value).strip().lower() in ("true", "1")
+    if hasattr(value, "item") and not isinstance(value, str):  # a numpy scalar
+        return value.item()
+    return value
