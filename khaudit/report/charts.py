@@ -120,64 +120,62 @@ def completion_chart(table: pd.DataFrame, title: str) -> Figure:
     return fig
 
 
+def _deadline_row(ax, y: int, row: pd.Series, history: pd.DataFrame, limit, lang: str) -> None:
+    """One locality of :func:`deadline_chart`: its audits, what is left, its forecast."""
+    import datetime as dt
+
+    from . import numbers as N
+
+    mine = history[history["locality"] == row["locality"]] if len(history) else history
+    audits = sorted(pd.to_datetime(mine["as_of"]).tolist()) if len(mine) else []
+    if not audits:
+        return
+    last = audits[-1]
+    ax.plot(audits, [y] * len(audits), "o", color="#1f4e79", markersize=4)
+    left = N.integer(int(row["records"]) - int(row["digitized"]), lang)
+    ax.annotate(
+        for_mathtext(t("report.left_to_do", lang, n=left)),
+        (last, y),
+        xytext=(-6, 0),
+        textcoords="offset points",
+        va="center",
+        ha="right",
+        fontsize=7,
+        color="#1f4e79",
+    )
+    end = pd.Timestamp(row["forecast"]) if isinstance(row["forecast"], dt.date) else None
+    if end is None:
+        text, colour, at = t("report.no_forecast", lang), "#666", last
+    else:
+        colour = "#c62828" if limit is not None and end > limit else "#2e7d32"
+        ax.plot([last, end], [y, y], "-", color=colour, linewidth=2)
+        ax.plot([end], [y], "D", color=colour, markersize=6)
+        text, at = N.date_text(end.date(), lang), end
+    ax.annotate(
+        for_mathtext(text),
+        (at, y),
+        xytext=(6, 0),
+        textcoords="offset points",
+        va="center",
+        fontsize=7,
+        color=colour,
+    )
+
+
 def deadline_chart(
     table: pd.DataFrame, history: pd.DataFrame, deadline, lang: str = "vi"
 ) -> Figure:
     """Each locality's way to the deadline, one row each in the table's (ranked) order: its
     audits as points (records still to digitize written beside the last one), the forecast
-    completion as a line to the forecast date with its range, red when it falls after the
-    deadline; the deadline as a vertical line. A locality with too few audits for a forecast
-    shows its last audit and says so."""
-    import datetime as dt
-
-    from . import numbers as N
+    completion as a line to the forecast date, red when it falls after the deadline; the
+    deadline as a vertical line. A locality with too few audits for a forecast says so."""
+    import matplotlib.dates as mdates
 
     names = list(table["locality"])
     fig, ax = plt.subplots(figsize=(8, 0.5 * len(names) + 1.6))
     limit = pd.Timestamp(str(deadline)) if deadline else None
     for y, (_, row) in enumerate(table.iterrows()):
-        mine = history[history["locality"] == row["locality"]] if len(history) else history
-        audits = sorted(pd.to_datetime(mine["as_of"]).tolist()) if len(mine) else []
-        last = audits[-1] if audits else None
-        if audits:
-            ax.plot(audits, [y] * len(audits), "o", color="#1f4e79", markersize=4)
-        remaining = N.integer(int(row["records"]) - int(row["digitized"]), lang)
-        end = pd.Timestamp(row["forecast"]) if isinstance(row["forecast"], dt.date) else None
-        if end is not None and last is not None:
-            late = limit is not None and end > limit
-            colour = "#c62828" if late else "#2e7d32"
-            ax.plot([last, end], [y, y], "-", color=colour, linewidth=2)
-            ax.plot([end], [y], "D", color=colour, markersize=6)
-            ax.annotate(
-                N.date_text(end.date(), lang),
-                (end, y),
-                xytext=(6, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=7,
-                color=colour,
-            )
-        elif last is not None:
-            ax.annotate(
-                for_mathtext(t("report.no_forecast", lang)),
-                (last, y),
-                xytext=(6, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=7,
-                color="#666",
-            )
-        if last is not None:
-            ax.annotate(
-                for_mathtext(t("report.left_to_do", lang, n=remaining)),
-                (last, y),
-                xytext=(-6, 0),
-                textcoords="offset points",
-                va="center",
-                ha="right",
-                fontsize=7,
-                color="#1f4e79",
-            )
+        _deadline_row(ax, y, row, history, limit, lang)
     if limit is not None:
         ax.axvline(limit, color="#c62828", linewidth=1.2, linestyle="--")
         ax.annotate(
@@ -187,6 +185,7 @@ def deadline_chart(
             fontsize=8,
             color="#c62828",
         )
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d/%m/%Y" if lang == "vi" else "%Y-%m-%d"))
     ax.set_yticks(range(len(names)), [for_mathtext(n) for n in names])
     ax.set_ylim(len(names) - 0.4, -1)
     ax.margins(x=0.25)

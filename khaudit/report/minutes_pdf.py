@@ -126,7 +126,7 @@ def _height(pdf: FPDF, text: str, size: float, style: str = "") -> float:
     """How tall ``text`` sets across the page, in mm."""
     pdf.set_font(FONT, style, size)
     lines = pdf.multi_cell(pdf.epw, 5.5, text, dry_run=True, output="LINES")
-    return 5.5 * len(lines)
+    return 5.5 * len(lines) if isinstance(lines, list) else 5.5
 
 
 #: From the top of the signature block to the bottom of the signers' names, in mm.
