@@ -171,5 +171,5 @@ def test_province_roll_up_has_the_share(quality_run: Path):
     from khaudit.report.province import ProvinceReport
 
     report = ProvinceReport(load_run(quality_run))
-    assert report.table()["quality_share"].tolist() == [pytest.approx(1 / 3)]
+    assert report.table()["Tỷ lệ trang đạt chuẩn"].tolist() == [pytest.approx(1 / 3)]
     assert "33,3%" in report.ranking()

@@ -117,8 +117,8 @@ def test_province_summary_ranks_every_locality(demo_run):
     page = render_province(demo_run.path).read_text(encoding="utf-8")
     assert "Báo cáo tổng hợp số hóa tài liệu lưu trữ toàn tỉnh" in page
     assert "Xã Diên Lạc" in page and "<script" not in page
-    outlook = ProvinceReport(demo_run).table()["outlook"]
-    assert set(outlook) == {"no_forecast"}  # one audit only: no forecast
+    outlook = ProvinceReport(demo_run).table()["Ghi chú"]
+    assert set(outlook) == {"Chưa đủ dữ liệu để dự báo"}  # one audit only: no forecast
     assert "Chưa đủ dữ liệu để dự báo" in page and "Tổng cộng" in page
 
 

@@ -239,8 +239,21 @@ class ProvinceReport(Sections):
         self.units = list(units) if units is not None else official_units(province)
 
     def table(self) -> pd.DataFrame:
-        """Every unit, numbers as numbers (see :func:`province_table`)."""
-        return province_table(self.run, self.units)
+        """Every unit, numbers as numbers (see :func:`province_table`), under headings in the
+        report's language; ``locality`` and ``completion`` keep their contract names."""
+        raw = province_table(self.run, self.units)
+        headings = {s: t(f"status.{s}", self.lang) for s in RECORD_STATUSES}
+        headings.update(code=t("col.unit_code", self.lang), outlook=t("col.note", self.lang))
+        shown = raw[[c for c in COLUMNS if c != "audited"]].assign(
+            outlook=[t(f"report.{o}", self.lang) for o in raw["outlook"]]
+        )
+        return shown.rename(
+            columns=lambda c: (
+                c
+                if c in ("locality", "completion")
+                else headings.get(c) or t(f"col.{c}", self.lang)
+            )
+        )
 
     def signer(self) -> Party:
         raw = (self.run.meta.get("handover") or {}).get("province") or {}
@@ -272,7 +285,7 @@ class ProvinceReport(Sections):
         )
 
     def ranking(self) -> str:
-        table = self.table()
+        table = province_table(self.run, self.units)
         audited = table[table["audited"] == True]  # noqa: E712 (a column of objects)
         chart = (
             figure_html(
