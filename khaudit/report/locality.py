@@ -18,8 +18,8 @@ from ..i18n import t
 from ..run import Run, load_run
 from . import charts
 from . import figures as F
-from .content_check import content_section
 from . import numbers as N
+from .content_check import content_section
 from .minutes import DOTS, Minutes, build_minutes
 
 MAX_ROWS = 200
