@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..errors import KhauditError
 from ..i18n import t
 from ..reconcile import RECORD_STATUSES
 from ..textnorm import slugify
@@ -50,13 +51,17 @@ def as_unit(item: Any) -> Unit:
 
 
 def official_units(province: str) -> list[Unit] | None:
-    """Every unit of ``province`` from the zoning package's official list, or None where that
-    package is not installed in this version."""
+    """Every unit of ``province`` from the zoning package's official list; None where that
+    package is not installed in this version or does not know the province (the summary then
+    lists the audited localities)."""
     try:
         from ..zoning import units_of_province
     except ImportError:
         return None
-    return [as_unit(u) for u in units_of_province(province)]
+    try:
+        return [as_unit(u) for u in units_of_province(province)]
+    except (LookupError, ValueError, KhauditError):  # a province the official list lacks
+        return None
 
 
 #: The columns of the province table (see :func:`province_table`), in order.
