@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _COMBINING = re.compile(r"[\u0300-\u036f]")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
@@ -63,6 +64,12 @@ def strip_marks(text: str) -> str:
     return unicodedata.normalize("NFC", bare)
 
 
+#: Titles, names and folder names repeat across a locality (the same boilerplate, the same
+#: folder above a thousand scans): the folded forms are kept rather than computed again.
+_CACHE = 1 << 17
+
+
+@lru_cache(maxsize=_CACHE)
 def fold(text: str) -> str:
     """Lower-case ASCII words separated by single spaces: the form used to compare names."""
     return _NON_WORD.sub(" ", strip_marks(text).lower()).strip()
@@ -85,6 +92,7 @@ _TITLES_OF_ADDRESS = re.compile(r"\b(o|b)\b")
 _ADDRESS = {"o": "ong", "b": "ba"}
 
 
+@lru_cache(maxsize=_CACHE)
 def match_form(text: str) -> str:
     """The form titles are fuzzy-compared in: folded, abbreviations expanded, "số" before a
     number and the words operators leave out of "thửa đất số" dropped."""

@@ -74,3 +74,24 @@ def test_project_naming_pattern_comes_first():
     ev = path_evidence("scan/7-88-AB12.pdf", pattern=pattern)
     assert (ev.box, ev.file_no) == (7, 88)
     assert keys(ev)[0] == normalize_code("AB12")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "DOC-2025-0057.tif",
+        "IMG_000123.pdf",
+        "Scan 2025-03-12 0007.pdf",
+        "Document 12.pdf",
+        "20250312_143501.pdf",  # a document scanner's date-time stamp
+        "20250312143501.pdf",
+        "CCF000123.pdf",
+    ],
+)
+def test_names_a_station_or_camera_counts_with_are_counters(name):
+    assert path_evidence(name).counter
+
+
+@pytest.mark.parametrize("name", ["HS 2019 012.pdf", "2019_012.pdf", "045.pdf", "Hop 3/HS 12.pdf"])
+def test_numbers_an_office_names_records_with_are_not_counters(name):
+    assert not path_evidence(name).counter

@@ -237,3 +237,42 @@ def test_a_station_counter_with_a_year_is_not_read_as_a_file_number():
         MatchSettings(),
     )
     assert not (result.links["decision"] == "link").any()
+
+
+def test_twins_whose_cut_names_a_file_system_numbered_are_settled_in_that_order():
+    # The same household's three parcels: the name is cut before the parcel number, so the
+    # station's file system numbered the copies (X, X_2, X_3) in the order it saved them,
+    # the box's order.
+    titles = [
+        f"Hồ sơ cấp giấy chứng nhận quyền sử dụng đất cho hộ ông Nguyễn Văn An, thửa đất số {n}"
+        for n in (101, 102, 103)
+    ] + land_titles(20)[1:]
+    names = []
+    for title in titles:
+        stem = strip_marks(title).replace(" ", "_").replace(",", "")[:60]
+        twin = sum(1 for n in names if n.startswith(stem))
+        names.append(f"{stem}_{twin + 1}.pdf" if twin else f"{stem}.pdf")
+    result = match_locality(records(titles), scans(names), SidecarIndex([]), MatchSettings())
+    links = result.links[result.links["decision"] == "link"]
+    assert {(0, 0), (1, 1), (2, 2)} <= set(zip(links["item_id"], links["record"]))
+
+
+def test_one_number_agreeing_with_two_fields_does_not_name_a_record():
+    # "2024/<a title>": the folder is the year and, in codes "600/2024/HS", also the code's
+    # last number. One number, two fields: a scope, never a key, so a scan of a record that
+    # is not in the inventory is not linked to the year's one record.
+    titles = land_titles(30)
+    years = [2020 + i // 10 for i in range(30)] + [2024]
+    recs = records(
+        titles + ["Báo cáo tình hình kinh tế - xã hội quý IV năm 2024"],
+        codes=[f"{i + 1}/{y}/HS-UBND" for i, y in enumerate(years)],
+    )
+    recs["year_start"] = pd.array(years, dtype="Int64")
+    recs["year_end"] = pd.array(years, dtype="Int64")
+    names = [f"{y}/{strip_marks(t)}.pdf" for t, y in zip(titles, years)]
+    names += ["2024/Bao cao tinh hinh kinh te - xa hoi quy IV nam 2024.pdf"]
+    names += ["2024/Ho so dang ky khai sinh cho chau Truong Thanh Quyen.pdf"]  # no record
+    result = match_locality(recs, scans(names), SidecarIndex([]), MatchSettings())
+    links = result.links[result.links["decision"] == "link"]
+    assert len(names) - 1 not in set(links["item_id"])
+    assert (30, 30) in set(zip(links["item_id"], links["record"]))

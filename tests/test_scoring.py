@@ -132,3 +132,21 @@ def test_bulk_scores_equal_one_at_a_time_scores():
     for k in range(len(item)):
         one = idx.score(scans[item[k]], int(record[k]), year=2019, pages=7)
         assert idx.title_score(encoded, pairs, k) == one
+
+
+def test_a_cut_title_ending_in_one_letter_loses_nothing_for_it():
+    # Cut at the operator's limit inside "số" and inside "đến": the lone letter is no word of
+    # the record, and as an unknown word it would outweigh the whole title.
+    import numpy as np
+
+    idx = index()
+    for title, record in [
+        ("Ho so cap GCN QSDD cho ho ba Tran Thi Binh, thua dat s", 2),
+        ("Ho_so_dang_ky_ket_hon_cua_anh_Le_Van_Nam_va_c", 5),
+    ]:
+        encoded = idx.encode([title], [True])
+        pairs = idx.score_pairs(encoded, np.array([0]), np.array([record]))
+        assert idx.title_score(encoded, pairs, 0).identity == 100
+        whole = idx.encode([title], [False])  # not cut: the letter is a word like any other
+        pairs = idx.score_pairs(whole, np.array([0]), np.array([record]))
+        assert idx.title_score(whole, pairs, 0).identity < 100

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..textnorm import fold
 
@@ -23,7 +24,31 @@ _FILE = re.compile(r"^(?:hs|ho so|file|f)\s*(?:so\s*)?0*(\d{1,5})$")
 _BOX_FILE = re.compile(r"^(?:h|hop|b|box)\s*0*(\d{1,4})\s+(?:hs|f)?\s*0*(\d{1,5})$")
 _NUMBER_ONLY = re.compile(r"^0*(\d{1,5})$")
 _NUMBER_TITLE = re.compile(r"^0*(\d{1,5})\s*[-_.)]+\s*(.+)$|^0*(\d{1,5})\s+(\D.+)$")
-_COUNTER = re.compile(r"^(?:img|scan|dsc|dscn|image|doc|page|pic|scanned)\s*\d+$")
+#: The words scanning software and cameras put before the numbers they count with. A name of
+#: one of them and numbers only ("IMG_000123", "DOC-2025-0057", "Scan 2025-03-12 0007") or a bare
+#: date-time stamp ("20250312_143501", as some document scanners save) names no record.
+COUNTER_WORDS = frozenset(
+    {
+        "img",
+        "image",
+        "scan",
+        "scanned",
+        "dsc",
+        "dscn",
+        "doc",
+        "document",
+        "page",
+        "pic",
+        "photo",
+        "anh",
+        "hinh",
+        "ccf",
+        "epson",
+    }
+)
+_COUNTER = re.compile(
+    rf"^(?:(?:{'|'.join(sorted(COUNTER_WORDS))})(?:\s*\d+)+|\d{{8}}\s*\d{{4,6}}|\d{{14}})$"
+)
 _PAGE_NAME = re.compile(r"^(?:p|page|trang|tr)?\s*0*\d{1,4}$")
 
 
@@ -75,6 +100,7 @@ def typed_title(text: str) -> str:
     return text.strip()
 
 
+@lru_cache(maxsize=1 << 17)
 def normalize_code(code: str) -> str:
     """A record code in the form both sides are compared in.
 

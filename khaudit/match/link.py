@@ -38,6 +38,9 @@ from .sidecar import SidecarIndex
 LINK_COLUMNS = ["item_id", "record", "method", "score", "decision", "rank", "explanation"]
 #: Nearest records named for a scan that is not linked (decision "hint").
 HINT_CANDIDATES = 3
+#: What a file system or an operator appends to tell two names apart: "_2", " (3)", "-1".
+_TWIN_NUMBER = re.compile(r"[ _-]*\(?\d{1,2}\)?")
+_TWIN_SUFFIX = re.compile(r"(?:_| \(|-)(\d{1,2})\)?$")
 #: Titles at the longest length of their root are taken as cut when at least this share of
 #: the root's titles (and three) sit there.
 CUT_MIN_SHARE = 0.03
@@ -246,9 +249,10 @@ class _Linker:
         checks: list[tuple[Item, int, list[Convention]]] = []
         for item in items:
             allowed, used = conventions.candidates(item, readings[item.item_id])
-            # A key names a record; two scopes together (box and file number restarting in
-            # each box) may too.
-            keys = used if len(used) >= 2 else [c for c in used if c.is_key]
+            # A key names a record; two scopes read from two numbers of the path (box and
+            # file number restarting in each box) may too. One number agreeing with two
+            # fields (a year folder that is also the code's year) is still one scope.
+            keys = used if len({c.reading for c in used}) >= 2 else [c for c in used if c.is_key]
             if allowed is None or not keys:
                 if allowed is not None and len(allowed) <= self.settings.review_candidates:
                     self.allowed[item.item_id] = allowed
@@ -274,6 +278,9 @@ class _Linker:
             choices = ranked.get(item.item_id, [])
             if own is not None and choices and self._contradicts(own, choices, record):
                 rest.append(item)  # a number mistyped beside a clear title: the title decides
+                continue
+            if own is not None and own.score < self.settings.hint_score:
+                rest.append(item)  # the title typed beside the number is another record's
                 continue
             item.scheme = item.scheme or self._scheme(item, used)
             method = self._reading_method(used, own)
@@ -381,17 +388,21 @@ class _Linker:
     def _title_method(item: Item) -> str:
         return "sidecar_title" if item.sidecar and item.sidecar.title else "title"
 
-    def _cut_flags(self, items: list[Item]) -> list[bool]:
-        """Titles that may be cut at a fixed length: per root and source (names or sidecar),
-        those at the longest length that several titles share (an operator's tool cuts at
-        60, 80, 120 or 255 characters, so the cut ones pile up at the limit)."""
+    def _cut_titles(self, items: list[Item]) -> tuple[list[str], list[bool]]:
+        """The items' titles, and which may be cut at a fixed length: per root and source
+        (names or sidecar), those at the longest length that several titles share (an
+        operator's tool cuts at 60, 80, 120 or 255 characters, so the cut ones pile up at the
+        limit). A name past that length by a number only ("…_thua_dat_s_2") is a cut name the
+        file system told apart from its twin: the number is not the title's."""
         length: dict[int, int] = {}
+        texts: dict[int, str] = {}
         groups: dict[tuple[str, bool], list[int]] = defaultdict(list)
         for item in items:
             from_sidecar = bool(item.sidecar and item.sidecar.title)
             text = self._title(item) if from_sidecar else posixpath.basename(item.relpath)
             text = text.rsplit(".", 1)[0] if not from_sidecar and "." in text else text
-            length[item.item_id] = len(text.rstrip())
+            texts[item.item_id] = text.rstrip()
+            length[item.item_id] = len(texts[item.item_id])
             groups[(item.root, from_sidecar)].append(length[item.item_id])
         limits = {}
         for key, lengths in groups.items():
@@ -402,17 +413,23 @@ class _Linker:
             limit, seen = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
             cut = seen >= max(3, CUT_MIN_SHARE * len(lengths))
             limits[key] = limit - 1 if cut else 10**9
-        return [
-            length[item.item_id] >= limits[(item.root, bool(item.sidecar and item.sidecar.title))]
-            for item in items
-        ]
+        titles, flags = [], []
+        for item in items:
+            limit = limits[(item.root, bool(item.sidecar and item.sidecar.title))]
+            title = self._title(item)
+            tail = texts[item.item_id][limit + 1 :]
+            if tail and _TWIN_NUMBER.fullmatch(tail) and title.endswith(tail):
+                title = title[: -len(tail)]
+            titles.append(title)
+            flags.append(length[item.item_id] >= limit)
+        return titles, flags
 
     def _pair_scores(self, pairs: list[tuple[Item, int]]) -> list[TitleScore]:
         """Title scores of given (item, record) pairs, in bulk."""
         if not pairs:
             return []
         items = [item for item, _ in pairs]
-        scans = self.titles.encode([self._title(item) for item in items], self._cut_flags(items))
+        scans = self.titles.encode(*self._cut_titles(items))
         scored = self.titles.score_pairs(
             scans,
             np.arange(len(pairs)),
@@ -429,7 +446,7 @@ class _Linker:
         todo = [item for item in items if self._title(item)]
         if not todo:
             return {}
-        scans = self.titles.encode([self._title(item) for item in todo], self._cut_flags(todo))
+        scans = self.titles.encode(*self._cut_titles(todo))
         years, pages = self._years(todo), self._pages(todo)
         narrowed = [k for k, item in enumerate(todo) if item.item_id in self.allowed]
         free = np.array(
@@ -694,6 +711,17 @@ def settle_ties(linker: _Linker, ties: list[tuple[Item, list[tuple[TitleScore, i
                 )
 
 
+def _twin_rank(relpath: str) -> tuple[str, int]:
+    """A name and the number a file system or operator added to tell it from an earlier one
+    of the same name: "X.pdf" is (X, 1), "X_2.pdf" and "X (2).pdf" are (X, 2). Twins saved
+    under one name are numbered in the order they were scanned, which is the box's order."""
+    stem = relpath.rsplit(".", 1)[0] if "." in relpath.rsplit("/", 1)[-1] else relpath
+    match = _TWIN_SUFFIX.search(stem)
+    if match is None:
+        return stem, 1
+    return stem[: match.start()], int(match.group(1))
+
+
 def _assign(
     members: list[tuple[Item, list[tuple[TitleScore, int]]]], s: MatchSettings
 ) -> dict[int, tuple[TitleScore, int]]:
@@ -710,8 +738,10 @@ def _assign(
         all(item.evidence.counter for item, _ in members)
         and len({item.root for item, _ in members}) == 1
     )
-    if counters and len(members) == len(records) > 1:
-        by_scan = sorted(range(len(members)), key=lambda i: natural_key(members[i][0].relpath))
+    named_apart = len({(item.root, _twin_rank(item.relpath)[0]) for item, _ in members}) == 1
+    if (counters or named_apart) and len(members) == len(records) > 1:
+        order = natural_key if counters else _twin_rank
+        by_scan = sorted(range(len(members)), key=lambda i: order(members[i][0].relpath))
         for rank, i in enumerate(by_scan):
             if weight[i, rank] > -BLOCKED:
                 weight[i, rank] += ORDER_BONUS

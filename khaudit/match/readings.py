@@ -28,7 +28,7 @@ import pandas as pd
 
 from ..i18n import t
 from ..textnorm import fold
-from .evidence import normalize_code, strip_copy_mark
+from .evidence import COUNTER_WORDS, normalize_code, strip_copy_mark
 from .items import Item
 
 #: A reading is adopted when it agrees with a field on at least this share of the certain links
@@ -47,9 +47,7 @@ UNSUPERVISED_MAX_SHARED = 0.05
 UNSUPERVISED_MIN_SCANS = 20
 #: Names a scanning station numbers ("DOC-2025-0131", "SCAN_0007", "IMG 12"): their numbers
 #: are the station's, so without certain links they are never read as a record's.
-COUNTER_SHAPES = frozenset(
-    {"img", "image", "scan", "scanned", "dsc", "dscn", "doc", "page", "pic", "anh", "hinh", "photo"}
-)
+COUNTER_SHAPES = COUNTER_WORDS
 #: Certain links per root a convention is learned from at most.
 LEARN_MAX_ANCHORS = 5000
 #: Fields that may name one record and fields that narrow the choice. Which of the first are

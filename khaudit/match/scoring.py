@@ -346,6 +346,12 @@ class TitleIndex:
                 for ws in word_lists
             ]
         cut = cut or [False] * len(titles)
+        # A cut title that ends in one letter ("… thửa đất s", "… từ số 51 đ") keeps nothing of
+        # its last word: as an unknown word it would weigh like the rarest word there is.
+        word_lists = [
+            ws[:-1] if is_cut and len(ws) > 1 and len(ws[-1]) == 1 and ws[-1].isalpha() else ws
+            for ws, is_cut in zip(word_lists, cut)
+        ]
         last_prefix = np.full(len(titles), -1, dtype=np.int64)
         last_col = np.full(len(titles), -1, dtype=np.int64)
         last_weight = np.zeros(len(titles))
@@ -518,7 +524,8 @@ class TitleIndex:
         col = scans.last_col[item[open_]]
         known = col >= 0
         whole = np.zeros(len(open_), dtype=bool)
-        whole[known] = np.asarray(self.words[record[open_][known], col[known]]).ravel() > 0
+        if known.any():  # (an empty fancy index of a sparse matrix is no array)
+            whole[known] = np.asarray(self.words[record[open_][known], col[known]]).ravel() > 0
         begun[open_] = hit & ~whole
         return begun
 
