@@ -136,7 +136,7 @@ def as_match(items: list[Item], chosen: pd.DataFrame, method: str) -> MatchResul
             "item_id": chosen["item"].astype(int),
             "record": chosen["record"].astype(int),
             "method": method,
-            "score": chosen["p"].round(4),
+            "score": chosen["p"].astype(float).round(4),  # (object dtype when none)
             "decision": "link",
             "rank": 1,
             "explanation": [f"{method} p={p:.3f}" for p in chosen["p"]],
@@ -224,10 +224,13 @@ def train_splink(linker: object, block_on: object, left: pd.DataFrame, right: pd
             break
         except Exception:  # noqa: BLE001 - a rule with no pairs: try the next evidence
             continue
-    if not trained:
-        linker._settings_obj._probability_two_random_records_match = (  # type: ignore[attr-defined]
-            1.0 / max(1, len(left))
-        )
+    # A deterministic rule that finds more pairs than the cross product holds matches, or
+    # none, estimates a prior of 1 or 0, whose match weight is log(0): prediction then raises
+    # "math domain error". Such an estimate says nothing; one scan per record is the prior.
+    settings = linker._settings_obj  # type: ignore[attr-defined]
+    prior = settings._probability_two_random_records_match
+    if not trained or not 0.0 < prior < 1.0:
+        settings._probability_two_random_records_match = 1.0 / max(2, len(left))
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)  # type: ignore[attr-defined]
     for rule in rules:
         try:
