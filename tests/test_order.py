@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import random
 
-from khaudit.match.order import align
+from khaudit.match.order import align, align_with_doubts
 
 
 def test_counters_follow_the_inventory_through_a_gap_and_a_swap():
@@ -33,3 +33,12 @@ def test_pages_that_do_not_follow_the_inventory_link_nothing():
     sheets = [float(rng.randint(2, 60)) for _ in range(30)]
     pages = [float(rng.randint(200, 400)) for _ in range(28)]  # fit no record
     assert align(pages, sheets, 1.0, 2.0) == {}
+
+
+def test_a_counter_the_order_cannot_decide_names_the_records_it_fits():
+    # Records 4 and 5 have the same sheets: scanned in either order their pages fit both.
+    sheets = [3.0, 40.0, 9.0, 25.0, 12.0, 12.0, 60.0, 5.0, 33.0, 17.0]
+    pages = [s * 2 for s in sheets]
+    decided, doubts = align_with_doubts(pages, sheets, 1.0, 2.0)
+    assert decided == {j: j for j in range(10) if j not in (4, 5)}
+    assert doubts == {4: [4, 5], 5: [4, 5]}  # both, in inventory order

@@ -28,7 +28,7 @@ from .content import ContentCheck, PageScores, check_links, item_texts, link_unn
 from .decisions import DecisionIndex
 from .evidence import normalize_code
 from .items import Item, build_items
-from .order import align, batches, natural_key
+from .order import align_with_doubts, batches, natural_key
 from .readings import Convention, ConventionIndex, anchors_from, describe_reading, item_readings
 from .scoring import BLOCK_CHUNK, EncodedTitles, TitleIndex, TitleScore, top_per_row
 from .settings import MatchSettings
@@ -571,7 +571,9 @@ class _Linker:
         for batch in batches([item for item in items if item.item_id not in listed]):
             pages = list(self._pages(batch))
             sheets = [float(self.titles.sheets[self.position[label]]) for label in free]
-            decided = align(pages, sheets, s.min_pages_per_sheet, s.max_pages_per_sheet)
+            decided, doubts = align_with_doubts(
+                pages, sheets, s.min_pages_per_sheet, s.max_pages_per_sheet
+            )
             for i, j in sorted(decided.items()):
                 item = batch[i]
                 item.scheme = "scan_order"
@@ -583,8 +585,18 @@ class _Linker:
                     "link",
                     t("why.scan_order", self.lang, position=i + 1, batch=len(batch)),
                 )
+            for i, near in sorted(doubts.items()):
+                self._order_hints(batch[i], [free[j] for j in near], i + 1, len(batch))
             used = {free[j] for j in decided.values()}
             free = [label for label in free if label not in used]
+
+    def _order_hints(self, item: Item, near: list[int], position: int, batch: int) -> None:
+        """A counter the order placed between records it fits either way round: the records
+        are named as hints, with why, instead of leaving the scan silent."""
+        reason = t("why.scan_order_doubt", self.lang, position=position, batch=batch, n=len(near))
+        self.reasons[item.item_id] = reason
+        for rank, record in enumerate(near[:HINT_CANDIDATES], 1):
+            self.add(item, record, "scan_order", 1 / len(near), "hint", reason, rank)
 
     def record_hints(self, ranked: dict[int, list[tuple[TitleScore, int]]]) -> None:
         """A record no scan is linked or proposed for names the scans nearest to it."""

@@ -103,9 +103,19 @@ def align(
     pages: list[float], sheets: list[float], min_per_sheet: float, max_per_sheet: float
 ) -> dict[int, int]:
     """counter index -> record index for the decisive pairs of the best alignment."""
+    return align_with_doubts(pages, sheets, min_per_sheet, max_per_sheet)[0]
+
+
+def align_with_doubts(
+    pages: list[float], sheets: list[float], min_per_sheet: float, max_per_sheet: float
+) -> tuple[dict[int, int], dict[int, list[int]]]:
+    """The decisive pairs of the best alignment (counter index -> record index) and, for the
+    counters the order placed but could not decide (two neighbours whose pages fit either
+    way round), the records an alignment nearly as good gives them, best first (ties in
+    inventory order): not links, but where a person should look."""
     k, m = len(pages), len(sheets)
     if not k or not m or k * m > MAX_CELLS:
-        return {}
+        return {}, {}
     p = np.asarray(pages, dtype=float)[:, None]
     s = np.asarray(sheets, dtype=float)[None, :]
     fit = page_fit(p, s, min_per_sheet, max_per_sheet)
@@ -123,12 +133,16 @@ def align(
     on_path = [(i, int(j)) for i, j in enumerate(chosen) if through[i, j] >= best - 1e-9]
     fitting = sum(fit[i, j] > 0 for i, j in on_path)
     if not on_path or fitting < MIN_FIT_SHARE * len(on_path):
-        return {}  # the pages do not follow the inventory: the order says nothing here
+        return {}, {}  # the pages do not follow the inventory: the order says nothing here
     decided: dict[int, int] = {}
+    doubts: dict[int, list[int]] = {}
     for i, j in on_path:
         if fit[i, j] <= 0:
             continue  # only a pair whose pages fit is linked by order
         others = np.delete(through[i], j).max(initial=-np.inf)
         if max(others, left_out[i]) <= best - DECISIVE_MARGIN:
             decided[i] = int(j)
-    return decided
+            continue
+        near = np.flatnonzero((through[i] > best - DECISIVE_MARGIN) & (fit[i] > 0))
+        doubts[i] = sorted((int(c) for c in near), key=lambda c: (-through[i, c], c))
+    return decided, doubts
