@@ -40,7 +40,6 @@ LINK_COLUMNS = ["item_id", "record", "method", "score", "decision", "rank", "exp
 HINT_CANDIDATES = 3
 #: What a file system or an operator appends to tell two names apart: "_2", " (3)", "-1".
 _TWIN_NUMBER = re.compile(r"[ _-]*\(?\d{1,2}\)?")
-_TWIN_SUFFIX = re.compile(r"(?:_| \(|-)(\d{1,2})\)?$")
 #: Titles at the longest length of their root are taken as cut when at least this share of
 #: the root's titles (and three) sit there.
 CUT_MIN_SHARE = 0.03
@@ -723,17 +722,6 @@ def settle_ties(linker: _Linker, ties: list[tuple[Item, list[tuple[TitleScore, i
                 )
 
 
-def _twin_rank(relpath: str) -> tuple[str, int]:
-    """A name and the number a file system or operator added to tell it from an earlier one
-    of the same name: "X.pdf" is (X, 1), "X_2.pdf" and "X (2).pdf" are (X, 2). Twins saved
-    under one name are numbered in the order they were scanned, which is the box's order."""
-    stem = relpath.rsplit(".", 1)[0] if "." in relpath.rsplit("/", 1)[-1] else relpath
-    match = _TWIN_SUFFIX.search(stem)
-    if match is None:
-        return stem, 1
-    return stem[: match.start()], int(match.group(1))
-
-
 def _assign(
     members: list[tuple[Item, list[tuple[TitleScore, int]]]], s: MatchSettings
 ) -> dict[int, tuple[TitleScore, int]]:
@@ -750,10 +738,8 @@ def _assign(
         all(item.evidence.counter for item, _ in members)
         and len({item.root for item, _ in members}) == 1
     )
-    named_apart = len({(item.root, _twin_rank(item.relpath)[0]) for item, _ in members}) == 1
-    if (counters or named_apart) and len(members) == len(records) > 1:
-        order = natural_key if counters else _twin_rank
-        by_scan = sorted(range(len(members)), key=lambda i: order(members[i][0].relpath))
+    if counters and len(members) == len(records) > 1:
+        by_scan = sorted(range(len(members)), key=lambda i: natural_key(members[i][0].relpath))
         for rank, i in enumerate(by_scan):
             if weight[i, rank] > -BLOCKED:
                 weight[i, rank] += ORDER_BONUS
