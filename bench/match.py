@@ -271,6 +271,8 @@ def run_recordlinkage(case: MatchCase, settings: MatchSettings) -> MatchResult:
     compare.exact("year", "year", label="year")
     compare.numeric("pages", "pages", method="step", offset=20, label="pages")
     features = compare.compute(candidates, left, right)
+    if features.empty:  # no pair shares a code, a number or a rare word: nothing to learn
+        return as_match(items, pd.DataFrame(columns=["item", "record", "p"]), "recordlinkage")
     model = rl.ECMClassifier(binarize=0.5)
     model.fit(features)
     p = model.prob(features)
