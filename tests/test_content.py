@@ -19,6 +19,7 @@ from PIL import Image
 
 from khaudit.audit import audit
 from khaudit.match.content import codes_in, sampled
+from khaudit.match.evidence import path_evidence
 from khaudit.project import load_project
 from khaudit.report.content_check import ContentFigures
 from khaudit.scan.pagetext import first_page_text, layer_text
@@ -202,7 +203,8 @@ def test_sample_setting_checks_only_drawn_scans(tmp_path: Path):
     files = run.files.set_index("path")
     drawn = sampled(files["xxh3_128"], 0.05)
     checked = files["content_match"].notna().to_numpy()
-    counters = files.index.str.startswith("IMG_")  # a counter's page is always read
+    # a counter's page is always read (station counters and date-time stamps alike)
+    counters = files.index.map(lambda p: path_evidence(p).counter).to_numpy(dtype=bool)
     assert not (checked & ~drawn & ~counters).any()
     assert (files.loc[counters, "status"] == "matched").all()
     assert run.meta["parameters"]["content"] == {"sample": 0.05, "ocr": False}
