@@ -346,6 +346,7 @@ def audit(
     try:
         decisions = read_decisions(project.decisions)
         with Catalogue(project.scan.catalogue or ":memory:") as catalogue:
+            notes = [catalogue.note] if catalogue.note else []  # kept in the cache: say where
             for name, result in audit_localities(project, lang, progress, catalogue, decisions):
                 for table, frame in (
                     ("records", result.records),
@@ -426,7 +427,7 @@ def audit(
         "scan_catalogue_sha256": catalogue_digest,
         "decisions_sha256": fingerprint_source["decisions_sha256"],
         "decisions": len(decisions),
-        "warnings": decisions.problems,
+        "warnings": [*notes, *decisions.problems],
         "localities": [
             {"name": loc.name, "slug": loc.slug, "code": loc.code} for loc in project.localities
         ],

@@ -105,6 +105,12 @@ def cli(lang: str | None) -> None:
     """Audit an archive's digitization: inventories against scans, reports, handover."""
     if lang:
         set_language(lang)
+    from .executor import start_method
+
+    try:
+        start_method()  # a wrong KHAUDIT_START_METHOD is said now, not from inside a stage
+    except KhauditError as exc:
+        _fail(exc)
 
 
 @cli.command(help=t("help.demo"))
@@ -236,7 +242,13 @@ def scan(
     except KhauditError as exc:
         _fail(exc)
     settings = proj.scan
-    with Catalogue(settings.catalogue or ":memory:") as catalogue:
+    try:
+        catalogue = Catalogue(settings.catalogue or ":memory:")
+    except KhauditError as exc:
+        _fail(exc)
+    if catalogue.note:
+        click.echo(for_terminal(catalogue.note), err=True)
+    with catalogue:
         for loc in chosen:
             for root in loc.scan_roots:
                 summary = catalogue.scan(
@@ -249,7 +261,7 @@ def scan(
                     desc=t("cli.scan_bar", locality=loc.name),
                 )
                 click.echo(f"{loc.name}: {summary.line()}")
-    click.echo(t("cli.catalogue", path=settings.catalogue))
+    click.echo(t("cli.catalogue", path=catalogue.path if settings.catalogue else None))
 
 
 @cli.command(help=t("help.report"))
@@ -514,7 +526,18 @@ def verify(bag: Path, fast: bool) -> None:
         sys.exit(1)
 
 
+def _tolerant_console() -> None:
+    """Let output that the console's code page cannot show (Vietnamese on cp1252 or cp437, a
+    Windows console redirected to a file) come out as "?" rather than end the run with a
+    UnicodeEncodeError; a UTF-8 console is left as it is."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding not in ("utf8", "utf8sig") and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+
+
 def main() -> None:
+    _tolerant_console()
     cli()
 
 

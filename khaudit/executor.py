@@ -6,6 +6,11 @@ Local processes by default (one per core). When a Dask distributed scheduler is 
 the same calls run as tasks on its workers, which must see the scan roots at the same paths and
 have khaudit installed. Results come back in order either way, so a run is identical row for
 row whichever executor ran it.
+
+Local workers start the way the platform does (fork on Linux: the fastest, nothing is imported
+again; spawn on Windows and macOS). ``KHAUDIT_START_METHOD=spawn`` (or ``forkserver``) asks for
+another method, so a Linux machine can run exactly what a Windows laptop runs: every task and
+its argument must then pickle and import cleanly in a fresh interpreter.
 """
 
 from __future__ import annotations
@@ -18,6 +23,9 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
+
+from .errors import KhauditError
+from .i18n import t
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -79,6 +87,28 @@ def _watch_parent() -> None:
     ).start()
 
 
+START_METHOD_VARIABLE = "KHAUDIT_START_METHOD"
+
+
+def start_method() -> str:
+    """The start method local workers use: ``KHAUDIT_START_METHOD`` when set, else the
+    platform's default."""
+    wanted = os.environ.get(START_METHOD_VARIABLE, "").strip().lower()
+    if not wanted:
+        return multiprocessing.get_start_method(allow_none=False)
+    known = multiprocessing.get_all_start_methods()
+    if wanted not in known:
+        raise KhauditError(
+            t(
+                "err.start_method",
+                variable=START_METHOD_VARIABLE,
+                value=wanted,
+                known=", ".join(known),
+            )
+        )
+    return wanted
+
+
 def cpu_workers(requested: int = 0) -> int:
     return requested if requested > 0 else max(1, os.cpu_count() or 1)
 
@@ -117,7 +147,11 @@ class Pool:
                 done.set_exception(exc)
             return done
         if self._processes is None:
-            self._processes = ProcessPoolExecutor(max_workers=self._n, initializer=_watch_parent)
+            self._processes = ProcessPoolExecutor(
+                max_workers=self._n,
+                mp_context=multiprocessing.get_context(start_method()),
+                initializer=_watch_parent,
+            )
         return self._processes.submit(func, item)
 
     def close(self) -> None:

@@ -3,7 +3,8 @@
 One JSON file per run in the project's history folder (``.khaudit/history/`` beside the project
 file unless ``[progress] history`` says otherwise), written atomically under a name no other run
 can take, so two audits running at once both land. A run is excluded from forecasts by
-appending a line with the reason to ``exclusions.jsonl``; nothing is ever deleted.
+appending a line with the reason to ``exclusions.jsonl`` (under a lock: the history folder
+may be on a share that several machines write); nothing is ever deleted.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import pandas as pd
 
 from .atomic import write_text
 from .errors import KhauditError
+from .fslock import FileLock
 from .i18n import t
 
 EXCLUSIONS = "exclusions.jsonl"
@@ -91,7 +93,12 @@ def exclude_run(history_dir: Path, run_id: str, reason: str) -> None:
         ensure_ascii=False,
     )
     history_dir.mkdir(parents=True, exist_ok=True)
-    with open(history_dir / EXCLUSIONS, "a", encoding="utf-8") as fh:  # O_APPEND: one write
+    # O_APPEND makes one write whole on a local disk but not over NFS, where two machines'
+    # appends can overwrite each other: the lock keeps them one after the other.
+    with (
+        FileLock(history_dir / (EXCLUSIONS + ".lock"), what=str(history_dir / EXCLUSIONS)),
+        open(history_dir / EXCLUSIONS, "a", encoding="utf-8") as fh,
+    ):
         fh.write(line + "\n")
 
 

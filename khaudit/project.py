@@ -42,6 +42,7 @@ from .i18n import t
 from .match.settings import ContentSettings, MatchSettings
 from .quality import QualitySettings
 from .textnorm import slugify
+from .winpath import native, native_pattern, unreachable_here, windows_kind
 
 INVENTORY_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt"}
 
@@ -312,6 +313,12 @@ def _problem(path: Path, error: Any) -> str:
     return t("err.project.type", path=path, key=key, expected=expected, value=shown)
 
 
+def _windows_only(path: Path, where: str, key: str, value: str) -> str:
+    """The problem of a drive letter or UNC path in a project run on another system."""
+    kind = t("winpath." + windows_kind(value))
+    return t("err.project.windows_only", path=path, where=where, key=key, value=value, kind=kind)
+
+
 def _locality(
     raw: LocalityTable, index: int, base: Path, path: Path, problems: list[str]
 ) -> Locality | None:
@@ -324,7 +331,12 @@ def _locality(
     before = len(problems)
     inventories: list[tuple[Path, str]] = []
     for pattern in raw.inventories:
+        if unreachable_here(pattern):
+            problems.append(_windows_only(path, where, "inventories", pattern))
+            continue
         matches = sorted(glob.glob(str(base / pattern), recursive=True))
+        if not matches and native_pattern(pattern) != pattern:
+            matches = sorted(glob.glob(str(base / native_pattern(pattern)), recursive=True))
         if not matches:
             problems.append(
                 t("err.project.glob_none", path=path, where=where, pattern=pattern, base=base)
@@ -355,7 +367,10 @@ def _locality(
         problems.append(t("err.project.no_scan_roots", path=path, where=where))
     roots = []
     for root in raw.scan_roots:
-        p = (base / root).resolve()
+        if unreachable_here(root):
+            problems.append(_windows_only(path, where, "scan_roots", root))
+            continue
+        p = native(root, base).resolve()
         if not p.is_dir():
             problems.append(
                 t("err.project.not_folder", path=path, where=where, root=root, base=base)

@@ -146,7 +146,7 @@ def test_a_stopped_scan_leaves_whole_rows_and_the_next_scan_resumes(
         stderr=subprocess.DEVNULL,
     )  # early (Ctrl-C prints a traceback)
     try:
-        deadline = time.monotonic() + 120  # a loaded machine starts Python slowly
+        deadline = time.monotonic() + 120  # a loaded machine, spawned workers: slow to start
         committed = 0
         while time.monotonic() < deadline and committed < 40:
             time.sleep(0.2)

@@ -168,7 +168,7 @@ def test_a_scan_killed_with_sigkill_leaves_no_worker_behind(tmp_path):
         stderr=subprocess.DEVNULL,
     )
     workers: set[int] = set()
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # a loaded machine, spawned workers: slow to start
     try:
         while len(workers) < 2 and time.monotonic() < deadline and parent.poll() is None:
             workers = _children(parent.pid)
@@ -184,3 +184,24 @@ def test_a_scan_killed_with_sigkill_leaves_no_worker_behind(tmp_path):
     for p in survivors:
         os.kill(p, signal.SIGKILL)
     assert survivors == []
+
+
+def test_khaudit_start_method_chooses_how_workers_start(monkeypatch: pytest.MonkeyPatch):
+    import multiprocessing
+
+    from khaudit.errors import KhauditError
+    from khaudit.executor import start_method
+
+    monkeypatch.delenv("KHAUDIT_START_METHOD", raising=False)
+    assert start_method() == multiprocessing.get_start_method()  # the platform's own default
+    monkeypatch.setenv("KHAUDIT_START_METHOD", "spawn")
+    assert start_method() == "spawn"
+    with Pool(workers=2) as pool:
+        futures = [pool.submit(_square, x) for x in range(6)]
+        assert [f.result() for f in futures] == [x * x for x in range(6)]
+        assert pool._processes is not None
+        assert pool._processes._mp_context.get_start_method() == "spawn"
+    assert list(stream_map(_square, range(20), workers=2)) == [x * x for x in range(20)]
+    monkeypatch.setenv("KHAUDIT_START_METHOD", "vfork")
+    with pytest.raises(KhauditError, match="KHAUDIT_START_METHOD=vfork.*spawn"):
+        start_method()

@@ -52,6 +52,35 @@ def is_system_file(path: str) -> bool:
     return name.lower() in SYSTEM_FILES or name.startswith("._")
 
 
+#: Names Windows gives to devices, whatever their extension ("CON.pdf" opens the console).
+WINDOWS_DEVICES = frozenset(
+    {"con", "prn", "aux", "nul", "conin$", "conout$"}
+    | {f"{port}{n}" for port in ("com", "lpt") for n in (*"123456789", "¹", "²", "³")}
+)
+_WINDOWS_FORBIDDEN = re.compile(r'[<>:"|?*\x00-\x1f]')
+
+
+def windows_safe(path: str) -> str:
+    """A bag path every receiver can unpack, Windows included (POSIX names may hold what
+    Windows refuses): a device name (``CON``, ``nul.pdf``, ``COM1.tif``) gains a leading
+    "_", a trailing dot or space (which Windows drops, merging names) becomes "_", and
+    ``<>:"|?*`` and control characters become "_". Other names pass unchanged, so the
+    same path always maps the same way: the run's own tables (``data/run/files.csv``) keep
+    the scan's real name beside it."""
+    return "/".join(_windows_safe_name(part) for part in path.split("/"))
+
+
+def _windows_safe_name(name: str) -> str:
+    if name in ("", ".", ".."):
+        return name
+    safe = _WINDOWS_FORBIDDEN.sub("_", name)
+    stripped = safe.rstrip(" .")
+    safe = stripped + "_" * (len(safe) - len(stripped))
+    if safe.split(".")[0].rstrip(" ").lower() in WINDOWS_DEVICES:
+        safe = "_" + safe
+    return safe
+
+
 class UnsafePath(ValueError):
     """A path that would leave the bag (the message key and its values are in ``args``)."""
 

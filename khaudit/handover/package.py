@@ -50,6 +50,7 @@ from .bagit_format import (
     UnsafePath,
     encode_path,
     safe_path,
+    windows_safe,
     write_bag_info,
     write_manifest,
 )
@@ -104,7 +105,7 @@ def _scan_bag_path(label: str, path: str) -> str:
     """``data/scans/LABEL/PATH`` of a scan, or KhauditError when the run's path would leave
     the bag (a run table edited by hand)."""
     try:
-        return f"data/scans/{label}/{safe_path(path)}"
+        return f"data/scans/{label}/{safe_path(windows_safe(path))}"
     except UnsafePath:
         raise KhauditError(t("err.package.unsafe_path", path=path)) from None
 
@@ -116,7 +117,7 @@ def _inventory_bag_path(path: str, taken: set[str]) -> str:
     if normal.startswith(("../", "/")) or normal == "..":
         parts = [p for p in normal.split("/") if p not in ("", ".", "..")]
         normal = "/".join(["_outside", *parts]) or "_outside/inventory"
-    bag_path = f"data/inventories/{normal}"
+    bag_path = f"data/inventories/{windows_safe(normal)}"
     stem, dot, suffix = bag_path.rpartition(".")
     n = 2
     while bag_path in taken:
@@ -378,7 +379,7 @@ def _place_all(pairs: list[tuple[str, str]], link: bool) -> tuple[int, int]:
 def _from_catalogue(catalogue: Path, items: list[PayloadFile], prefix: dict[str, str]) -> int:
     """SHA-256 from the scan catalogue for files it saw exactly as they are now."""
     found = 0
-    with Catalogue(catalogue) as cat:
+    with Catalogue(catalogue, lock=False) as cat:  # reads only: an audit may be writing
         for item in items:
             root, path = item.key
             row = cat.db.execute(

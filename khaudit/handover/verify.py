@@ -49,6 +49,7 @@ from .bagit_format import (
     read_manifest,
     safe_path,
     tag_lines,
+    windows_safe,
 )
 
 PROBLEM_KINDS = (
@@ -501,7 +502,7 @@ def _records(bag: Path) -> dict[str, str]:
             if label and row.get("source_row"):
                 sheet = f"!{row['source_sheet']}" if row.get("source_sheet") else ""
                 code = f" ({row['record_code']})" if row.get("record_code") else ""
-                out[f"data/scans/{label}/{row['path']}"] = (
+                out[f"data/scans/{label}/{windows_safe(row['path'])}"] = (
                     f"{row['source_file']}{sheet}:{row['source_row']}{code}"
                 )
         return out

@@ -4,7 +4,10 @@ Why a database: a province is re-audited many times before the handover, and re-
 terabytes each time would take days. The catalogue remembers each file's size, mtime, inode,
 hashes and inspection; a rescan reads only files whose size, mtime or inode changed.
 
-- Embedded, no server: SQLite in WAL mode, so a notebook can read while a scan writes.
+- Embedded, no server: SQLite in WAL mode, so a notebook can read while a scan writes. WAL
+  needs memory shared between its users, which a network file system does not give: a
+  catalogue asked for on one is kept in the local cache (:mod:`.location`), and one writer
+  at a time holds its lock (:mod:`khaudit.fslock`).
 - Crash-safe: results are committed in small transactions; a scan killed with ``kill -9``
   leaves only whole rows, and the next scan resumes (committed files are not read again).
   Deletions are only concluded at the end of a complete walk.
@@ -37,8 +40,10 @@ from tqdm.auto import tqdm
 
 from ..errors import KhauditError
 from ..executor import Pool
+from ..fslock import FileLock
 from ..i18n import language, set_language, t
 from .inspect import inspect_file
+from .location import place_catalogue
 from .walk import Folder, Listed, WalkProblem, list_folder, relpath_bytes, role_of
 
 #: Columns of a scan table (the scan half of files.csv, before matching adds its verdicts).
@@ -298,9 +303,12 @@ class _Pass:
         self.root, self.key, self.scan_id = root, str(root), scan_id
         self.sha256, self.pages, self.full, self.max_mbps = sha256, pages, full, max_mbps
         self.level = _level(sha256, pages)
-        self.exclude = frozenset({cat.path, cat.path + "-wal", cat.path + "-shm"})
+        self.exclude = frozenset(
+            {cat.path, cat.path + "-wal", cat.path + "-shm", cat.path + "-journal", cat.lock_path}
+        )
         self.summary = ScanSummary(root=self.key, scan_id=scan_id)
         self.started = time.time()
+        self.reading_since: float | None = None  # when the first read came back (the throttle)
         self.bar = tqdm(desc=desc or f"scan {root.name}", unit=" files", disable=None, leave=False)
         #: Stamps of folders not listed yet (those left at the end were not seen).
         self.stamps = {
@@ -451,11 +459,20 @@ class _Pass:
                 f"{summary.bytes_read / elapsed / 1e6:.0f} MB/s", refresh=False
             )
         if self.max_mbps > 0:
-            ahead = summary.bytes_read / (self.max_mbps * 1e6) - elapsed
-            if ahead > 0:
-                time.sleep(ahead)
+            self._throttle(summary.bytes_read)
         if time.monotonic() - self.last_commit > _COMMIT_SECONDS:
             self._commit()
+
+    def _throttle(self, bytes_read: int) -> None:
+        """Keep reading under ``max_mbps``, timed from the first file read: time spent
+        listing a large tree, or starting worker processes (seconds each under spawn), must
+        not buy a burst at full speed that the cap is there to spare the share from."""
+        now = time.monotonic()
+        if self.reading_since is None:
+            self.reading_since = now
+        ahead = bytes_read / (self.max_mbps * 1e6) - (now - self.reading_since)
+        if ahead > 0:
+            time.sleep(ahead)
 
     def _stamp_if_done(self, folder: str, state: _Reading) -> None:
         """Once a listed folder's last read is written, queue its stamp (written after them)."""
@@ -493,12 +510,42 @@ class _Pass:
 class Catalogue:
     """One catalogue file (or ``":memory:"`` for a one-off scan)."""
 
-    def __init__(self, path: str | Path = ":memory:"):
+    def __init__(self, path: str | Path = ":memory:", lock: bool = True):
+        """Open (or create) the catalogue asked for at ``path``.
+
+        A catalogue on a network file system is kept in the local cache instead (see
+        :mod:`.location`; ``note`` says so). With ``lock``, this process is the catalogue's
+        only writer until :meth:`close` (another waits, then stops with a message naming
+        the holder, see :mod:`khaudit.fslock`); a reader that writes nothing passes False.
+        """
+        self.note = ""
+        self._lock: FileLock | None = None
         self.path = str(path)
+        self.lock_path = ""
         if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path, timeout=30)
-        for attempt in range(100):  # two audits starting at once: the second waits its turn
+            self._open_file(path, lock)
+        try:
+            self.db = sqlite3.connect(self.path, timeout=30)
+            self._setup_when_free()
+        except BaseException:
+            self.close()
+            raise
+
+    def _open_file(self, path: str | Path, lock: bool) -> None:
+        """Place the file (local, or the cache for a network folder) and take its lock."""
+        where = place_catalogue(path)
+        self.path, self.note, self.lock_path = str(where.database), where.note, str(where.lock)
+        if lock:
+            self._lock = FileLock(where.lock, what=t("catalogue.what", path=path))
+            self._lock.acquire()
+        try:
+            where.database.parent.mkdir(parents=True, exist_ok=True)
+        except BaseException:
+            self._release()
+            raise
+
+    def _setup_when_free(self) -> None:
+        for attempt in range(100):  # a reader starting at once: the schema waits its turn
             try:
                 self._setup()
                 break
@@ -507,6 +554,11 @@ class Catalogue:
                     raise
                 self.db.rollback()
                 time.sleep(0.05 * (1 + attempt % 10))
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     def _setup(self) -> None:
         self.db.execute("PRAGMA journal_mode=WAL")
@@ -528,7 +580,9 @@ class Catalogue:
         self.db.commit()
 
     def close(self) -> None:
-        self.db.close()
+        if hasattr(self, "db"):
+            self.db.close()
+        self._release()
 
     def __enter__(self) -> Catalogue:
         return self

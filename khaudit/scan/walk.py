@@ -152,7 +152,43 @@ def list_folder(
     finally:
         if fd is not None:
             os.close(fd)
+    problems += windows_problems(root, prefix, [e.name for e in entries], base)
     return files, subfolders
+
+
+#: Longest path most Windows programs open: MAX_PATH is 260 characters with the final NUL.
+WINDOWS_MAX_PATH = 259
+
+
+def _ntfs_key(name: str) -> str:
+    """The name as NTFS compares names: letter case aside, one character for one (its upcase
+    table never turns "ß" into "SS"), with no Unicode normalisation."""
+    if name.isascii():
+        return name.upper()
+    return "".join(c.upper() if len(c.upper()) == 1 else c for c in name)
+
+
+def windows_problems(root: Path, prefix: str, names: list[str], base: str) -> list[WalkProblem]:
+    """What a folder's names would break on Windows, which many receivers and scanning
+    stations run: names that differ only by letter case (one file on NTFS and SMB shares:
+    copying the folder there loses one) and paths longer than MAX_PATH (as this machine
+    sees them; a mapped share adds or removes a few characters)."""
+    found: list[WalkProblem] = []
+    seen: dict[str, str] = {}
+    for name in names:
+        shown = name if name.isascii() else readable(name)
+        other = seen.setdefault(_ntfs_key(name), shown)
+        if other != shown:
+            found.append(WalkProblem(root, prefix + shown, t("walk.case_twin", other=other)))
+        if len(base) + len(name) > WINDOWS_MAX_PATH:
+            found.append(
+                WalkProblem(
+                    root,
+                    prefix + shown,
+                    t("walk.long_path", length=len(base) + len(name), limit=WINDOWS_MAX_PATH + 1),
+                )
+            )
+    return found
 
 
 def walk_folders(
