@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 DEMO_DIR ?= demo
 RUN_DIR ?= reports/demo
 
-.PHONY: demo test install clean lint
+.PHONY: demo test install clean lint lab
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ install: $(BIN)/.installed
 # (Windows, no make) runs exactly these.
 demo: $(BIN)/.installed
 	$(BIN)/python -m khaudit.devtasks demo --demo-dir $(DEMO_DIR) --run-dir $(RUN_DIR)
+
+# JupyterLab on the notebooks (explore_gaps.ipynb: the analyst's explorer), widgets included.
+lab: $(BIN)/.installed
+	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 # Lint, format and types first: a change that breaks them fails as surely as a failing test.
 test: lint

@@ -296,6 +296,7 @@ def audit_localities(
         for locality in project.localities:
             prepared = _prepare(project, locality, lang, progress, catalogue, decisions)
             waiting[locality.name] = prepared
+            progress.started(locality.name, "match")
             yield prepared.job
 
     for outcome, locality in zip(

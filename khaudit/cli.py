@@ -8,6 +8,8 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .cli_text import Group as _Group
+from .cli_text import install_click_translation
 from .errors import KhauditError
 from .escape import for_terminal
 from .i18n import LANGUAGES, language, set_language, t
@@ -18,88 +20,13 @@ def _fail(exc: Exception) -> None:
     sys.exit(2)
 
 
-#: click asks gettext for the few words of its own it prints around khaudit's help texts; no
-#: translation is installed for them, so they arrive in English and are mapped here.
-_HEADINGS = {
-    "Options": "help.click.options",
-    "Commands": "help.click.commands",
-    "Positional arguments": "help.click.arguments",
-}
+install_click_translation()
 
 
-#: The notes click adds after an option's help, "[default: 3; required]", item by item.
-_EXTRAS = (
-    ("default: ", "help.click.default"),
-    ("env var: ", "help.click.env_var"),
-    ("required", "help.click.required"),
-)
-
-
-def _translated_extras(text: str) -> str:
-    """An option's help with click's trailing "[...]" notes in khaudit's language."""
-    head, sep, notes = text.rpartition("[")
-    if not notes.endswith("]") or (head and not head.endswith("  ")):
-        return text
-    items = []
-    for item in notes[:-1].split("; "):
-        for english, key in _EXTRAS:
-            if item.startswith(english):
-                item = t(key) + item[len(english) :]
-                break
-        items.append(item)
-    return f"{head}{sep}{'; '.join(items)}]"
-
-
-class _HelpFormatter(click.HelpFormatter):
-    """click's help layout with its words in khaudit's language."""
-
-    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        super().write_usage(prog, args, t("help.click.usage") + " " if prefix is None else prefix)
-
-    def section(self, name: str):  # a context manager, as click's
-        return super().section(t(_HEADINGS[name]) if name in _HEADINGS else name)
-
-    def write_dl(self, rows, *args, **kwargs) -> None:
-        super().write_dl([(term, _translated_extras(text)) for term, text in rows], *args, **kwargs)
-
-
-class _Context(click.Context):
-    formatter_class = _HelpFormatter
-
-
-class _Translated:
-    """Commands and groups whose help frame (usage line, headings, --help) is translated."""
-
-    context_class: type[click.Context] = _Context
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("options_metavar", t("help.click.options_metavar"))
-        super().__init__(*args, **kwargs)
-
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        option = super().get_help_option(ctx)  # type: ignore[misc]
-        if option is not None:
-            option.help = t("help.click.help")
-        return option
-
-
-class _Command(_Translated, click.Command):
-    pass
-
-
-class _Group(_Translated, click.Group):
-    command_class = _Command
-    group_class = type  # subgroups are translated groups too
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("subcommand_metavar", t("help.click.subcommand_metavar"))
-        super().__init__(*args, **kwargs)
-
-
-@click.group(cls=_Group, help=t("help.cli"))
-@click.version_option(__version__, prog_name="khaudit", help=t("help.version"))
+@click.group(cls=_Group, help="help.cli")
+@click.version_option(__version__, prog_name="khaudit", help="help.version")
 @click.option(
-    "--lang", type=click.Choice(LANGUAGES), envvar="KHAUDIT_LANG", default=None, help=t("help.lang")
+    "--lang", type=click.Choice(LANGUAGES), envvar="KHAUDIT_LANG", default=None, help="help.lang"
 )
 def cli(lang: str | None) -> None:
     """Audit an archive's digitization: inventories against scans, reports, handover."""
@@ -113,26 +40,26 @@ def cli(lang: str | None) -> None:
         _fail(exc)
 
 
-@cli.command(help=t("help.demo"))
+@cli.command(help="help.demo")
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--seed", default=2025, show_default=True, help=t("help.demo.seed"))
-@click.option("--rows", default=300, show_default=True, help=t("help.demo.rows"))
+@click.option("--seed", default=2025, show_default=True, help="help.demo.seed")
+@click.option("--rows", default=300, show_default=True, help="help.demo.rows")
 @click.option(
     "--localities",
     default=4,
     show_default=True,
     type=click.IntRange(1, 4),
-    help=t("help.demo.localities"),
+    help="help.demo.localities",
 )
-@click.option("--force", is_flag=True, help=t("help.demo.force"))
+@click.option("--force", is_flag=True, help="help.demo.force")
 @click.option(
     "--hold-back",
     type=click.FloatRange(0, 0.9),
     default=0.0,
     show_default=True,
-    help=t("help.demo.hold_back"),
+    help="help.demo.hold_back",
 )
-@click.option("--deliver", is_flag=True, help=t("help.demo.deliver"))
+@click.option("--deliver", is_flag=True, help="help.demo.deliver")
 def demo(
     out: Path, seed: int, rows: int, localities: int, force: bool, hold_back: float, deliver: bool
 ) -> None:
@@ -157,20 +84,20 @@ def demo(
     click.echo(t("cli.demo_written", path=project))
 
 
-@cli.command(help=t("help.audit"))
+@cli.command(help="help.audit")
 @click.argument("project", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--out",
     required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help=t("help.audit.out"),
+    help="help.audit.out",
 )
-@click.option("--lang", type=click.Choice(LANGUAGES), default=None, help=t("help.report_lang"))
-@click.option("--no-report", is_flag=True, help=t("help.audit.no_report"))
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None, help="help.report_lang")
+@click.option("--no-report", is_flag=True, help="help.audit.no_report")
 @click.option(
-    "--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None, help=t("help.audit.as_of")
+    "--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None, help="help.audit.as_of"
 )
-@click.option("--scheduler", default=None, metavar="tcp://HOST:8786", help=t("help.scheduler"))
+@click.option("--scheduler", default=None, metavar="tcp://HOST:8786", help="help.scheduler")
 def audit(
     project: Path, out: Path, lang: str, no_report: bool, as_of, scheduler: str | None
 ) -> None:
@@ -215,14 +142,14 @@ def audit(
             click.echo(t("cli.report_written", path=path))
 
 
-@cli.command(help=t("help.scan"))
+@cli.command(help="help.scan")
 @click.argument("project", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--locality", multiple=True, help=t("help.localities"))
-@click.option("--sha256/--no-sha256", default=None, help=t("help.scan.sha256"))
-@click.option("--no-pages", is_flag=True, help=t("help.scan.no_pages"))
-@click.option("--workers", type=int, default=None, help=t("help.scan.workers"))
-@click.option("--max-mbps", type=float, default=None, help=t("help.scan.max_mbps"))
-@click.option("--full", is_flag=True, help=t("help.scan.full"))
+@click.option("--locality", multiple=True, help="help.localities")
+@click.option("--sha256/--no-sha256", default=None, help="help.scan.sha256")
+@click.option("--no-pages", is_flag=True, help="help.scan.no_pages")
+@click.option("--workers", type=int, default=None, help="help.scan.workers")
+@click.option("--max-mbps", type=float, default=None, help="help.scan.max_mbps")
+@click.option("--full", is_flag=True, help="help.scan.full")
 def scan(
     project: Path,
     locality: tuple[str, ...],
@@ -264,13 +191,11 @@ def scan(
     click.echo(t("cli.catalogue", path=catalogue.path if settings.catalogue else None))
 
 
-@cli.command(help=t("help.report"))
+@cli.command(help="help.report")
 @click.argument("run_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
-@click.option("--locality", multiple=True, help=t("help.report.localities"))
-@click.option("--lang", type=click.Choice(LANGUAGES), default=None, help=t("help.report_lang"))
-@click.option(
-    "--scheduler", default=None, metavar="tcp://HOST:8786", help=t("help.report.scheduler")
-)
+@click.option("--locality", multiple=True, help="help.report.localities")
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None, help="help.report_lang")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:8786", help="help.report.scheduler")
 def report(run_dir: Path, locality: tuple[str, ...], lang: str, scheduler: str | None) -> None:
     """Render the HTML and xlsx report of each locality of a run."""
     from . import executor
@@ -286,10 +211,10 @@ def report(run_dir: Path, locality: tuple[str, ...], lang: str, scheduler: str |
         _fail(exc)
 
 
-@cli.command(help=t("help.score"))
+@cli.command(help="help.score")
 @click.argument("run_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
 @click.argument("truth_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
-@click.option("--strict", is_flag=True, help=t("help.score.strict"))
+@click.option("--strict", is_flag=True, help="help.score.strict")
 def score(run_dir: Path, truth_dir: Path, strict: bool) -> None:
     """Compare a run with a ground truth: link precision/recall, statuses, injected problems."""
     from .evaluate import format_score, score_run
@@ -303,14 +228,15 @@ def score(run_dir: Path, truth_dir: Path, strict: bool) -> None:
         sys.exit(1)
 
 
-@cli.command(help=t("help.history"))
+@cli.command(help="help.history")
 @click.argument("project", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--exclude", "exclude", metavar="RUN_ID", help=t("help.history.exclude"))
-@click.option("--reason", default="", help=t("help.history.reason"))
+@click.option("--exclude", "exclude", metavar="RUN_ID", help="help.history.exclude")
+@click.option("--reason", default="", help="help.history.reason")
 def history(project: Path, exclude: str | None, reason: str) -> None:
     """List the project's audits over time and forecast each locality against the deadline."""
     from .forecast import forecast_all, forecast_table
     from .history import exclude_run, history_table, read_history
+    from .history_view import forecast_text, history_line
     from .project import load_project
 
     try:
@@ -328,46 +254,36 @@ def history(project: Path, exclude: str | None, reason: str) -> None:
         click.echo(t("cli.no_history", path=proj.history))
         return
     for entry in entries:
-        done = sum(s["digitized"] for s in entry.localities.values())
-        total = sum(s["records"] for s in entry.localities.values()) or 1
-        mark = t("cli.history_excluded", reason=entry.excluded) if entry.excluded else ""
-        click.echo(
-            t(
-                "cli.history_line",
-                as_of=entry.as_of,
-                run_id=entry.run_id,
-                done=done,
-                total=total,
-                share=done / total,
-                mark=mark,
-            )
-        )
+        click.echo(for_terminal(history_line(entry)))
     table = forecast_table(forecast_all(history_table(read_history(history_file)), proj.progress))
     if len(table):
         click.echo("")
-        columns = [
-            "locality",
-            "completion",
-            "pace",
-            "forecast",
-            "earliest",
-            "latest",
-            "days_vs_deadline",
-            "pages_to_scan",
-            "working_days",
-            "budget",
-            "note",
-        ]
-        shown = table[columns].copy()
-        shown["completion"] = (100 * shown["completion"]).round(1).astype(str) + "%"
-        shown["pace"] = shown["pace"].map(
-            lambda v: "" if v is None or v != v else t("cli.per_day", pace=v)
-        )
-        shown["note"] = shown["note"].map(lambda c: t(f"forecast.{c}") if c else "")
-        click.echo(shown.to_string(index=False))
+        click.echo(for_terminal(forecast_text(table), lines=True))
 
 
-@cli.command("verify-report", help=t("help.verify_report"))
+@cli.command(help="help.compare")
+@click.argument("run_a", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.argument("run_b", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="help.compare.out"
+)
+def compare(run_a: Path, run_b: Path, out: Path | None) -> None:
+    """Compare two runs: records whose status moved, scan files added, changed, moved."""
+    from .compare import compare as compare_runs
+    from .compare_view import comparison_text, write_comparison
+
+    try:
+        comparison = compare_runs(run_a, run_b)
+        if out is not None:
+            write_comparison(comparison, out, [run_a, run_b])
+    except KhauditError as exc:
+        _fail(exc)
+    click.echo(for_terminal(comparison_text(comparison), lines=True))
+    if out is not None:
+        click.echo(t("cli.compare_written", path=out, n=len(comparison.table())))
+
+
+@cli.command("verify-report", help="help.verify_report")
 @click.argument("report", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.argument("run_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
 def verify_report_command(report: Path, run_dir: Path) -> None:
@@ -383,15 +299,15 @@ def verify_report_command(report: Path, run_dir: Path) -> None:
         sys.exit(1)
 
 
-@cli.group(help=t("help.review"))
+@cli.group(help="help.review")
 def review() -> None:
     """Decide the links khaudit would not make alone."""
 
 
-@review.command("export", help=t("help.review.export"))
+@review.command("export", help="help.review.export")
 @click.argument("run_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--lang", type=click.Choice(LANGUAGES), default=None, help=t("help.report_lang"))
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None, help="help.report_lang")
 def review_export(run_dir: Path, out: Path, lang: str) -> None:
     """Write the pairs to decide as an xlsx with an Accept/Reject column."""
     from .review import export_review
@@ -403,16 +319,16 @@ def review_export(run_dir: Path, out: Path, lang: str) -> None:
     click.echo(t("cli.review_written", n=n, path=out))
 
 
-@review.command("import", help=t("help.review.import"))
+@review.command("import", help="help.review.import")
 @click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option("--project", required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--by", default="", help=t("help.review.by"))
+@click.option("--by", default="", help="help.review.by")
 @click.option(
     "--run",
     "run_dir",
     default=None,
     type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help=t("help.review.run"),
+    help="help.review.run",
 )
 def review_import(file: Path, project: Path, by: str, run_dir: Path | None) -> None:
     """Record the decisions of a filled-in review workbook; the next audit applies them."""
@@ -431,17 +347,17 @@ def review_import(file: Path, project: Path, by: str, run_dir: Path | None) -> N
         sys.exit(1)
 
 
-@cli.group(help=t("help.inventory"))
+@cli.group(help="help.inventory")
 def inventory() -> None:
     """Inventory files on their own, before an audit."""
 
 
-@inventory.command("check", help=t("help.inventory.check"))
+@inventory.command("check", help="help.inventory.check")
 @click.argument(
     "files", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path)
 )
 @click.option(
-    "--column", "columns", multiple=True, metavar="FIELD=HEADING", help=t("help.inventory.column")
+    "--column", "columns", multiple=True, metavar="FIELD=HEADING", help="help.inventory.column"
 )
 def inventory_check(files: tuple[Path, ...], columns: tuple[str, ...]) -> None:
     """Show what khaudit detects in inventory FILES; exit 1 if any has errors."""
@@ -461,22 +377,22 @@ def inventory_check(files: tuple[Path, ...], columns: tuple[str, ...]) -> None:
     sys.exit(1 if errors else 0)
 
 
-@cli.command(help=t("help.package"))
+@cli.command(help="help.package")
 @click.argument("run_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
-@click.option("--locality", required=True, help=t("help.package.locality"))
-@click.option("--out", required=True, type=click.Path(path_type=Path), help=t("help.package.out"))
+@click.option("--locality", required=True, help="help.package.locality")
+@click.option("--out", required=True, type=click.Path(path_type=Path), help="help.package.out")
 @click.option(
     "--mode",
     type=click.Choice(["copy", "link", "fetch"]),
     default="copy",
     show_default=True,
-    help=t("help.package.mode"),
+    help="help.package.mode",
 )
-@click.option("--rehash", is_flag=True, help=t("help.package.rehash"))
+@click.option("--rehash", is_flag=True, help="help.package.rehash")
 @click.option(
     "--project",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help=t("help.package.project"),
+    help="help.package.project",
 )
 def package(
     run_dir: Path, locality: str, out: Path, mode: str, rehash: bool, project: Path | None
@@ -505,9 +421,9 @@ def package(
     )
 
 
-@cli.command(help=t("help.verify"))
+@cli.command(help="help.verify")
 @click.argument("bag", type=click.Path(file_okay=False, exists=True, path_type=Path))
-@click.option("--fast", is_flag=True, help=t("help.verify.fast"))
+@click.option("--fast", is_flag=True, help="help.verify.fast")
 def verify(bag: Path, fast: bool) -> None:
     """Check a bag on receipt: missing, altered and unexpected files; exit 1 on any problem."""
     from .handover.verify import verify_bag

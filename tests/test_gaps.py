@@ -5,8 +5,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
+from khaudit.errors import KhauditError
+from khaudit.i18n import t
 from khaudit.match.decisions import read_decisions
 from khaudit.report import gaps
+from khaudit.report.explorer import Explorer, localized, table_html
 from khaudit.report.render import execute
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
@@ -39,31 +44,91 @@ def test_drill_down_and_decide(demo_run, tmp_path):
     assert index.accepted(first["locality"], candidates.iloc[0]["xxh3_128"]) is not None
 
 
-def test_explorer_widget_builds_and_decides(demo_run, tmp_path):
+def test_decisions_need_a_reviewer(demo_run, tmp_path):
+    review = gaps.gaps(demo_run, statuses=("needs_review",))
+    options = gaps.nearest_scans(demo_run, review.iloc[0])
     log = tmp_path / "decisions.jsonl"
-    box = gaps.explorer(demo_run, log, by="x")
-    filters, status, table, actions, detail = box.children
-    locality, text, tthc = filters.children
-    locality.value = "Xã Cam Lâm"
-    row_number, accept, reject = actions.children
-    row_number.value = 0
-    status.value = ("needs_review",)
-    row_number.value = 1
-    row_number.value = 0
-    reject.click()
-    assert log.exists() and '"verdict": "reject"' in log.read_text(encoding="utf-8")
+    for nobody in ("", "   "):
+        with pytest.raises(KhauditError):
+            gaps.decide(log, options.iloc[0], "accept", by=nobody)
+    assert not log.exists()
+
+
+def test_a_missing_record_has_its_nearest_scans_and_an_orphan_its_nearest_records(demo_run):
+    missing = gaps.gaps(demo_run, statuses=("missing",))
+    assert len(missing)
+    options = gaps.nearest_scans(demo_run, missing.iloc[0])
+    assert len(options) >= 2 and set(options["origin"]) >= {"nearest"}
+    assert set(options["locality"]) == {missing.iloc[0]["locality"]}
+    assert options["xxh3_128"].astype(str).str.len().gt(0).all()
+    orphan_files = gaps.orphans(demo_run)
+    assert len(orphan_files) and set(orphan_files["status"]) <= set(gaps.ORPHAN_STATUSES)
+    records = gaps.nearest_records(demo_run, orphan_files.iloc[0])
+    assert len(records) >= 2
+    assert set(records["path"]) == {orphan_files.iloc[0]["path"]}
+
+
+def test_explorer_decides_any_candidate_and_refuses_without_reviewer(demo_run, tmp_path):
+    log = tmp_path / "decisions.jsonl"
+    ui = Explorer(demo_run, log, "", "en")
+    c = ui.controls
+    c["status"].value = ("missing",)
+    c["row"].value = 0
+    assert len(c["option"].options) >= 2
+    c["option"].value = 1  # not the best candidate: any of them can be decided
+    c["accept"].click()
+    assert not log.exists() and "Reviewer" in c["message"].value
+    c["reviewer"].value = "Lê Thị Phân Tích"
+    c["reject"].click()
+    chosen = ui.options.iloc[1]
+    decided = log.read_text(encoding="utf-8")
+    assert '"verdict": "reject"' in decided and chosen["path"] in decided
+    assert "Lê Thị Phân Tích" in decided
+    c["mode"].value = "files"
+    c["row"].value = 0
+    assert len(ui.options) and not repr(ui.box).startswith("VBox(")
+
+
+def test_tables_speak_the_readers_language(demo_run):
+    frame = gaps.gaps(demo_run)
+    vi = localized(frame, "vi")
+    assert t("col.title", "vi") in vi.columns and "title" not in vi.columns
+    statuses = set(vi[t("col.status", "vi")])
+    assert t("status.missing", "vi") in statuses and "missing" not in statuses
+    html = table_html(frame, "x", "vi")
+    assert "itables" in html and "<table" in html
+    assert "Tìm:" in html or "T\\u00ecm:" in html  # DataTables' own words, in Vietnamese
+    assert html.count("<tr") >= len(frame)  # every row, readable with no script run
 
 
 def test_explore_gaps_notebook_executes(demo_dir, demo_run, tmp_path):
     project = tmp_path / "project"
     shutil.copytree(demo_dir, project, ignore=shutil.ignore_patterns(".khaudit"))
-    execute(
+    notebook = execute(
         NOTEBOOKS / "explore_gaps.ipynb",
         tmp_path / "out.ipynb",
         {
             "run_dir": str(demo_run.path),
             "project": str(project / "project.toml"),
             "reviewer": "test",
+            "lang": "en",
+            "compare_with": str(demo_run.path),
         },
         tmp_path,
     )
+    html = [
+        "".join(o["data"]["text/html"])
+        for cell in notebook["cells"]
+        for o in cell.get("outputs", [])
+        if "text/html" in o.get("data", {})
+    ]
+    tables = [h for h in html if "itables" in h and "<table" in h]
+    assert len(tables) >= 3  # gaps, orphans, comparison
+    assert any("Records not digitized" in h for h in tables)
+    texts = [
+        "".join(o["data"].get("text/plain", ""))
+        for cell in notebook["cells"]
+        for o in cell.get("outputs", [])
+        if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
+    ]
+    assert texts and not any(x.startswith("VBox(") for x in texts)

@@ -1,21 +1,29 @@
-"""Gap exploration for analysts: filter what is not digitized, drill into a record's candidates,
-and decide review pairs, all from a JupyterLab notebook (notebooks/explore_gaps.ipynb).
+"""Gap exploration for analysts: what is not digitized and which scans nobody claimed, the
+scans nearest a missing record and the records nearest an orphan scan, and decisions about any
+of them, from a JupyterLab notebook (notebooks/explore_gaps.ipynb).
 
 The queries are plain functions over the run tables (tested); :func:`explorer` wires them to
-ipywidgets, and decisions go through the same log as ``khaudit review import``.
+ipywidgets, and decisions go through the same log as ``khaudit review import``
+(:func:`khaudit.match.decisions.record_decisions`), which refuses a decision without a reviewer.
+Tables are shown with itables: searchable, sortable, every row, in the reader's language.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
+from ..errors import KhauditError
 from ..i18n import t
 from ..match.decisions import Decision, record_decisions
 from ..run import Run
 
 GAP_STATUSES = ("missing", "page_mismatch", "damaged_scan", "needs_review", "duplicate_entry")
+#: Scan files no record claims (the orphans) and those waiting for a person to link them.
+ORPHAN_STATUSES = ("orphan", "needs_review")
 GAP_COLUMNS = [
     "locality",
     "source_file",
@@ -31,10 +39,33 @@ GAP_COLUMNS = [
     "status",
     "note",
 ]
+ORPHAN_COLUMNS = ["locality", "root", "path", "format", "pages", "size", "status", "note"]
+#: A candidate pair (a record and a scan), whichever side it was found from.
+OPTION_COLUMNS = [
+    "locality",
+    "source_file",
+    "source_sheet",
+    "source_row",
+    "record_code",
+    "title",
+    "path",
+    "xxh3_128",
+    "candidate_score",
+    "origin",
+    "explanation",
+]
+#: How many near candidates to propose beside the linker's own.
+NEAREST = 10
 
 
 def localities(run: Run) -> list[str]:
     return [loc["name"] for loc in run.meta.get("localities", [])]
+
+
+def _folded(values: pd.Series) -> pd.Series:
+    from ..textnorm import fold
+
+    return values.fillna("").astype(str).map(fold)
 
 
 def gaps(
@@ -55,22 +86,30 @@ def gaps(
     if tthc_only:
         mask &= records["tthc"].astype(str).str.lower().isin(["true", "1"])
     if text.strip():
-        needle = fold(text)
-        haystack = (
-            records["title"].astype(str)
-            + " "
-            + records["record_code"].astype(str)
-            + " "
-            + records["note"].astype(str)
-        ).map(fold)
-        mask &= haystack.str.contains(needle, regex=False)
+        haystack = _folded(records["title"] + " " + records["record_code"].fillna("") + " ")
+        haystack = haystack + " " + _folded(records["note"])
+        mask &= haystack.str.contains(fold(text), regex=False)
     return records.loc[mask, GAP_COLUMNS].reset_index(drop=True)
+
+
+def orphans(run: Run, locality: str | None = None, text: str = "") -> pd.DataFrame:
+    """Scan files no record claims, or waiting for review; ``text`` searches the path."""
+    from ..textnorm import fold
+
+    files = run.files
+    mask = files["status"].isin(ORPHAN_STATUSES)
+    if locality:
+        mask &= files["locality"] == locality
+    if text.strip():
+        mask &= _folded(files["path"]).str.contains(fold(text), regex=False)
+    columns = [c for c in ORPHAN_COLUMNS if c in files.columns]
+    return files.loc[mask, [*columns, "xxh3_128"]].reset_index(drop=True)
 
 
 def candidates_for(
     run: Run, locality: str, source_file: str, source_sheet: str, source_row: int
 ) -> pd.DataFrame:
-    """The scans proposed for one record, best first."""
+    """The scans the linker proposed for one record, best first."""
     table = run.table("candidates")
     if table.empty:
         return table
@@ -83,8 +122,124 @@ def candidates_for(
     return mine.sort_values("candidate_score", ascending=False).reset_index(drop=True)
 
 
+def _words(values: pd.Series) -> pd.Series:
+    """Folded text with separators as spaces, so "H56.22366.2021.0075" and a file named
+    "H56_22366_2021_0075" share their words."""
+    return _folded(values).str.replace(r"[/\\_.\-,;:()]+", " ", regex=True)
+
+
+def _record_text(frame: pd.DataFrame) -> pd.Series:
+    return _words(frame["record_code"].fillna("").astype(str) + " " + frame["title"].fillna(""))
+
+
+def _path_text(paths: pd.Series) -> pd.Series:
+    """A scan's path as words: folders and name, the extension dropped."""
+    return _words(paths.astype(str).str.replace(r"\.[A-Za-z0-9]{2,4}$", "", regex=True))
+
+
+def _similar(query: str, choices: pd.Series, limit: int) -> list[tuple[int, float]]:
+    """(position, score 0..1) of the ``limit`` choices nearest ``query``, best first.
+
+    Shared words weigh most (a file name holds a part of the record's words: the code, the
+    start of a cut title); their order breaks the ties between names that share as many.
+    """
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
+    if not query.strip() or choices.empty:
+        return []
+    shared = process.cdist([query], list(choices), scorer=fuzz.token_set_ratio)[0]
+    ordered = process.cdist([query], list(choices), scorer=fuzz.token_sort_ratio)[0]
+    score = (0.7 * shared + 0.3 * ordered) / 100
+    best = np.argsort(-score, kind="stable")[:limit]
+    return [(int(i), round(float(score[i]), 3)) for i in best if score[i] >= 0.3]
+
+
+def _linker_options(table: pd.DataFrame) -> pd.DataFrame:
+    if table.empty:
+        return pd.DataFrame(columns=OPTION_COLUMNS)
+    options = table.assign(origin="linker")
+    return options[[c for c in OPTION_COLUMNS if c in options.columns]]
+
+
+def _options(linker: pd.DataFrame, near: pd.DataFrame) -> pd.DataFrame:
+    """The linker's candidates first, then the near ones it did not propose; one row a pair."""
+    both = pd.concat([_linker_options(linker), near], ignore_index=True)
+    if both.empty:
+        return pd.DataFrame(columns=OPTION_COLUMNS)
+    both = both.drop_duplicates(["path", "xxh3_128", "source_file", "source_sheet", "source_row"])
+    return both.reindex(columns=OPTION_COLUMNS).reset_index(drop=True)
+
+
+def nearest_scans(
+    run: Run, record: Mapping[str, Any], limit: int = NEAREST, lang: str = "vi"
+) -> pd.DataFrame:
+    """Scans that could be this record: the linker's candidates, then the files of its
+    locality whose path is nearest its code and title (``file_status`` says whether another
+    record already has a file)."""
+    locality = str(record["locality"])
+    files = run.files[run.files["locality"] == locality]
+    files = files[files["xxh3_128"].fillna("").astype(str) != ""].reset_index(drop=True)
+    query = _record_text(pd.DataFrame([dict(record)])).iloc[0]
+    found = _similar(query, _path_text(files["path"]), limit)
+    near = pd.DataFrame(
+        [_pair(record, files.iloc[i], score, lang) for i, score in found],
+        columns=OPTION_COLUMNS,
+    )
+    linker = candidates_for(
+        run, locality, record["source_file"], record["source_sheet"], record["source_row"]
+    )
+    options = _options(linker, near)
+    status = dict(zip(files["path"], files["status"]))
+    return options.assign(file_status=options["path"].map(status).fillna(""))
+
+
+def nearest_records(
+    run: Run, scan: Mapping[str, Any], limit: int = NEAREST, lang: str = "vi"
+) -> pd.DataFrame:
+    """Records that could be this scan: the linker's candidates for it, then the records of
+    its locality not yet digitized whose code and title are nearest its path."""
+    locality = str(scan["locality"])
+    records = run.records
+    open_records = records[
+        (records["locality"] == locality) & (records["status"] != "digitized")
+    ].reset_index(drop=True)
+    query = _path_text(pd.Series([str(scan["path"])])).iloc[0]
+    found = _similar(query, _record_text(open_records), limit)
+    near = pd.DataFrame(
+        [_pair(open_records.iloc[i], scan, score, lang) for i, score in found],
+        columns=OPTION_COLUMNS,
+    )
+    table = run.table("candidates")
+    linker = table[(table["locality"] == locality) & (table["path"] == scan["path"])]
+    options = _options(linker.sort_values("candidate_score", ascending=False), near)
+    return options.assign(file_status=str(scan.get("status", "")))
+
+
+def _pair(record: Mapping[str, Any], scan: Mapping[str, Any], score: float, lang: str) -> dict:
+    """A near pair: the record, the scan, how near (0..1) and why, in ``lang``."""
+    return {
+        "locality": record["locality"],
+        "source_file": record["source_file"],
+        "source_sheet": record["source_sheet"],
+        "source_row": record["source_row"],
+        "record_code": record["record_code"],
+        "title": record["title"],
+        "path": scan["path"],
+        "xxh3_128": scan["xxh3_128"],
+        "candidate_score": score,
+        "origin": "nearest",
+        "explanation": t("gaps.nearest_why", lang, score=round(100 * score)),
+    }
+
+
 def decide(decisions_file: Path, candidate: pd.Series | dict, verdict: str, by: str = "") -> int:
-    """Record a decision about one candidate pair (a row of the candidates table)."""
+    """Record a decision about one candidate pair (a row of an options table).
+
+    ``by`` is required: a decision a handover rests on names the person who made it.
+    """
+    if not str(by or "").strip():
+        raise KhauditError(t("err.review.by"))
     row = dict(candidate)
     return record_decisions(
         decisions_file,
@@ -99,74 +254,12 @@ def decide(decisions_file: Path, candidate: pd.Series | dict, verdict: str, by: 
                 path=str(row["path"]),
             )
         ],
-        by=by,
+        by=str(by).strip(),
     )
 
 
-def explorer(run: Run, decisions_file: Path | None = None, by: str = "", lang: str = "vi"):
-    """An interactive explorer: filters, the gap table, a record's candidates, decisions."""
-    import ipywidgets as W
-    from IPython.display import display
+def explorer(run: Run, decisions_file: Path | None = None, by: str = "", lang: str = "vi") -> Any:
+    """The interactive explorer (see :mod:`khaudit.report.explorer`)."""
+    from .explorer import explorer as build
 
-    locality = W.Dropdown(
-        options=[(t("gaps.all", lang), "")] + [(n, n) for n in localities(run)],
-        description=t("report.locality", lang),
-    )
-    status = W.SelectMultiple(
-        options=[(t(f"status.{s}", lang), s) for s in GAP_STATUSES],
-        value=GAP_STATUSES,
-        description=t("col.status", lang),
-    )
-    text = W.Text(placeholder=t("gaps.search_hint", lang), description=t("gaps.search", lang))
-    tthc = W.Checkbox(description=t("gaps.tthc_only", lang))
-    row = W.BoundedIntText(description=t("gaps.row", lang), min=0, max=10**9)
-    table_out, detail_out = W.Output(), W.Output()
-    accept = W.Button(description=t("report.accept", lang))
-    reject = W.Button(description=t("report.reject", lang))
-    state: dict[str, pd.DataFrame] = {}
-
-    def refresh(*_: object) -> None:
-        state["gaps"] = gaps(
-            run, locality.value or None, tuple(status.value), text.value, tthc.value
-        )
-        with table_out:
-            table_out.clear_output()
-            display(state["gaps"].head(500))
-
-    def show(*_: object) -> None:
-        with detail_out:
-            detail_out.clear_output()
-            frame = state.get("gaps", pd.DataFrame())
-            if row.value >= len(frame):
-                return
-            r = frame.iloc[row.value]
-            state["candidates"] = candidates_for(
-                run, r["locality"], r["source_file"], r["source_sheet"], r["source_row"]
-            )
-            display(r.to_frame().T)
-            display(state["candidates"])
-
-    def record(verdict: str) -> None:
-        found = state.get("candidates")
-        if decisions_file is None or found is None or found.empty:
-            return
-        decide(decisions_file, found.iloc[0], verdict, by=by)
-        with detail_out:
-            print(f"{verdict}: {found.iloc[0]['path']} → {decisions_file}")
-
-    for widget in (locality, status, text, tthc):
-        widget.observe(refresh, names="value")
-    row.observe(show, names="value")
-    accept.on_click(lambda _: record("accept"))
-    reject.on_click(lambda _: record("reject"))
-    refresh()
-    show()
-    return W.VBox(
-        [
-            W.HBox([locality, text, tthc]),
-            status,
-            table_out,
-            W.HBox([row, accept, reject]),
-            detail_out,
-        ]
-    )
+    return build(run, decisions_file, by=by, lang=lang)

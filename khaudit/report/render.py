@@ -3,7 +3,8 @@
 The exported HTML holds the notebook's outputs only (no code, no prompts, no narrative cells
 tagged ``narrative``), in a minimal page with no external references, so it opens offline and
 prints. Outputs are already escaped by the report code; plain-text outputs are escaped here.
-Localities render in parallel processes. Every file is written atomically.
+Localities render in parallel processes, each rendering many in turn. Every file is written
+atomically.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from ..executor import cpu_workers, stream_map
 from ..i18n import t
 from ..run import load_run
 from ..textnorm import slugify
+from .inprocess import CellFailed
 from .minutes_pdf import write_minutes_pdf
 from .xlsx import write_locality_workbook
 
@@ -110,10 +112,40 @@ def execute(notebook: Path, output: Path, parameters: dict[str, object], cwd: Pa
     raise AssertionError("unreachable")
 
 
-def render_locality(run_dir: str | Path, locality: str, lang: str = "vi") -> Path:
-    """Execute locality_audit.ipynb for one locality; write report.html and report.xlsx."""
-    import papermill
+#: How report notebooks run: "inprocess" (an IPython shell in the worker, no kernel; the
+#: default) or "kernel" (papermill and a Jupyter kernel per notebook, as a person would).
+ENGINES = ("inprocess", "kernel")
 
+
+def run_notebook(
+    notebook: Path, output: Path, parameters: dict[str, object], cwd: Path, engine: str
+) -> dict[str, Any]:
+    """Execute a report notebook with ``engine``; write the executed copy to ``output``.
+
+    Raises :class:`CellFailed` when a cell fails, whichever engine ran it.
+    """
+    if engine == "kernel":
+        import papermill
+
+        try:
+            return dict(execute(notebook, output, parameters, cwd))
+        except papermill.PapermillExecutionError as exc:
+            raise CellFailed(exc.cell_index, exc.ename, exc.evalue) from exc
+    if engine != "inprocess":
+        raise ValueError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
+    import json
+
+    from .inprocess import execute_inprocess
+
+    document = execute_inprocess(notebook, parameters, cwd)
+    write_text(output, json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+    return document
+
+
+def render_locality(
+    run_dir: str | Path, locality: str, lang: str = "vi", engine: str = "inprocess"
+) -> Path:
+    """Execute locality_audit.ipynb for one locality; write report.html and report.xlsx."""
     from .. import __version__
 
     run = load_run(run_dir)
@@ -124,13 +156,14 @@ def render_locality(run_dir: str | Path, locality: str, lang: str = "vi") -> Pat
     folder.mkdir(parents=True, exist_ok=True)
     executed = folder / "report.ipynb"
     try:
-        notebook = execute(
+        notebook = run_notebook(
             notebook_dir() / "locality_audit.ipynb",
             executed,
             {"run_dir": str(Path(run_dir).resolve()), "locality": name, "lang": lang},
             folder,
+            engine,
         )
-    except papermill.PapermillExecutionError as exc:
+    except CellFailed as exc:
         raise KhauditError(
             t(
                 "err.render.locality",
@@ -154,22 +187,21 @@ def render_locality(run_dir: str | Path, locality: str, lang: str = "vi") -> Pat
     return target
 
 
-def render_province(run_dir: str | Path, lang: str = "vi") -> Path:
+def render_province(run_dir: str | Path, lang: str = "vi", engine: str = "inprocess") -> Path:
     """Execute province_summary.ipynb for a run; write province.html."""
-    import papermill
-
     from .. import __version__
 
     run = load_run(run_dir)
     executed = Path(run_dir) / "province.ipynb"
     try:
-        notebook = execute(
+        notebook = run_notebook(
             notebook_dir() / "province_summary.ipynb",
             executed,
             {"run_dir": str(Path(run_dir).resolve()), "lang": lang},
             Path(run_dir),
+            engine,
         )
-    except papermill.PapermillExecutionError as exc:
+    except CellFailed as exc:
         raise KhauditError(
             t("err.render.province", cell=exc.cell_index, error=exc.ename, value=exc.evalue)
         ) from exc
@@ -201,28 +233,44 @@ def _kernel_log(path: Path) -> Iterator[None]:
             os.close(saved)
 
 
-def _render_one(args: tuple[str, str, str]) -> str:
-    run_dir, name, lang = args
+def _render_one(args: tuple[str, str, str, str]) -> str:
+    run_dir, name, lang, engine = args
     with _kernel_log(Path(run_dir) / ".render.log"):
         if name == PROVINCE:
-            return str(render_province(run_dir, lang))
-        return str(render_locality(run_dir, name, lang))
+            return str(render_province(run_dir, lang, engine))
+        return str(render_locality(run_dir, name, lang, engine))
 
 
 PROVINCE = "\0province"  # a job name no locality can have
 
 
 def render_reports(
-    run_dir: str | Path, localities: list[str] | None = None, lang: str = "vi", workers: int = 0
+    run_dir: str | Path,
+    localities: list[str] | None = None,
+    lang: str = "vi",
+    workers: int = 0,
+    engine: str = "inprocess",
 ) -> list[Path]:
-    """Render every (or the named) locality of a run, in parallel; return the HTML paths."""
+    """Render every (or the named) locality of a run, in parallel; return the HTML paths.
+
+    Each worker process renders many localities in turn (``engine="inprocess"``: one IPython
+    shell per process, no kernel), so the cost of starting Python and importing the report code
+    is paid once per core rather than once per locality.
+    """
+    from ..progress import bar
+
     run = load_run(run_dir)
     names = localities or [loc["name"] for loc in run.meta.get("localities", [])]
     if not localities:
         names = [*names, PROVINCE]
-    jobs = [(str(Path(run_dir).resolve()), name, lang) for name in names]
+    jobs = [(str(Path(run_dir).resolve()), name, lang, engine) for name in names]
     n = min(len(jobs), cpu_workers(workers))
-    return [
-        Path(p)
-        for p in stream_map(_render_one, jobs, workers=n, in_flight=1, force_processes=n > 1)
-    ]
+    done = stream_map(_render_one, jobs, workers=n, in_flight=1, force_processes=n > 1)
+    with bar(
+        total=len(jobs), desc=t("progress.render"), unit=t("progress.report_unit")
+    ) as progress:
+        paths = []
+        for path in done:
+            paths.append(Path(path))
+            progress.update()
+    return paths

@@ -36,12 +36,12 @@ from typing import Any
 
 import pandas as pd
 import xxhash
-from tqdm.auto import tqdm
 
 from ..errors import KhauditError
 from ..executor import Pool
 from ..fslock import FileLock
 from ..i18n import language, set_language, t
+from ..progress import bar
 from .inspect import inspect_file
 from .location import place_catalogue
 from .walk import Folder, Listed, WalkProblem, list_folder, relpath_bytes, role_of
@@ -309,7 +309,7 @@ class _Pass:
         self.summary = ScanSummary(root=self.key, scan_id=scan_id)
         self.started = time.time()
         self.reading_since: float | None = None  # when the first read came back (the throttle)
-        self.bar = tqdm(desc=desc or f"scan {root.name}", unit=" files", disable=None, leave=False)
+        self.bar = bar(desc=desc or f"scan {root.name}", unit=" files", leave=False)
         #: Stamps of folders not listed yet (those left at the end were not seen).
         self.stamps = {
             folder: (stamp, have)
