@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import types
 from pathlib import Path
 
 import nbformat
@@ -71,3 +72,24 @@ def test_run_notebook_writes_the_executed_notebook(tmp_path):
     run_notebook(notebook, out, {"name": "y"}, tmp_path, "inprocess")
     written = json.loads(out.read_text(encoding="utf-8"))
     assert written["cells"][-1]["outputs"][0]["data"]["text/plain"] == "'y'"
+
+
+def test_a_session_of_ones_own_is_left_alone(tmp_path):
+    """Rendering from a notebook's kernel (an IPython shell already running) neither resets
+    its variables nor sends the report's output to it."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from khaudit.report import inprocess
+
+    InteractiveShell.clear_instance()  # khaudit's own, if an earlier test made it
+    shell = InteractiveShell.instance(user_module=types.ModuleType("someones_session"))
+    try:
+        shell.user_ns["mine"] = 42
+        notebook = _notebook(
+            tmp_path / "n.ipynb", "from IPython.display import display\ndisplay(7)"
+        )
+        done = inprocess.execute_inprocess(notebook, {}, tmp_path)
+        assert done["cells"][-1]["outputs"][0]["data"]["text/plain"] == "7"
+        assert shell.user_ns["mine"] == 42
+    finally:
+        InteractiveShell.clear_instance()

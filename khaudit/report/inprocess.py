@@ -57,6 +57,20 @@ def parameterize(notebook: dict[str, Any], parameters: dict[str, object]) -> dic
     return {**notebook, "cells": cells}
 
 
+#: The name of the module the report cells run in; it marks the shell as khaudit's own.
+CELLS_MODULE = "khaudit_report_cells"
+
+
+def _foreign_shell() -> bool:
+    """Whether this process already runs an IPython shell of its own (a notebook's kernel,
+    an IPython terminal): display() always speaks to that one, so reports go elsewhere."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    if not InteractiveShell.initialized():
+        return False
+    return InteractiveShell.instance().user_module.__name__ != CELLS_MODULE
+
+
 def _shell() -> Any:
     """The process's IPython shell, with no history file and output captured per cell."""
     import types
@@ -71,7 +85,7 @@ def _shell() -> Any:
     config.HistoryManager.hist_file = ":memory:"
     # A module of its own: the shell registers its user module in sys.modules under the
     # module's name, and must not take the place of this process's __main__.
-    module = types.ModuleType("khaudit_report_cells")
+    module = types.ModuleType(CELLS_MODULE)
     return InteractiveShell.instance(config=config, colors="nocolor", user_module=module)
 
 
@@ -128,6 +142,8 @@ def execute_inprocess(notebook: Path, parameters: dict[str, object], cwd: Path) 
     import json
     import os
 
+    if _foreign_shell():  # never run report cells in, or reset, a person's own session
+        return _in_child(notebook, parameters, cwd)
     document = parameterize(json.loads(notebook.read_text("utf-8")), parameters)
     shell = _shell()
     shell.reset(new_session=False)
@@ -150,3 +166,14 @@ def execute_inprocess(notebook: Path, parameters: dict[str, object], cwd: Path) 
     finally:
         os.chdir(here)
     return document
+
+
+def _in_child(notebook: Path, parameters: dict[str, object], cwd: Path) -> dict[str, Any]:
+    """:func:`execute_inprocess` in a fresh child process (started, not forked: a kernel's
+    threads and sockets are not copied)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as child:
+        return child.submit(execute_inprocess, notebook, parameters, cwd).result()
