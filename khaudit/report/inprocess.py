@@ -95,7 +95,7 @@ def _captured(shell: Any, outputs: list[dict[str, Any]]) -> Iterator[None]:
     from IPython.core.displayhook import DisplayHook
     from IPython.core.displaypub import CapturingDisplayPublisher
 
-    class Hook(DisplayHook):  # type: ignore[misc]
+    class Hook(DisplayHook):
         """The shell's display hook (``_``, ``Out``, quiet ``;``) keeping results, not printing."""
 
         outputs: list[dict[str, Any]] = []
