@@ -97,7 +97,7 @@ def _records_text(comparison: Comparison) -> list[str]:
 
 def _files_text(comparison: Comparison) -> list[str]:
     counts = comparison.file_counts()
-    words = ", ".join(f"{t('compare.file_' + k)} {number(v)}" for k, v in counts.items())
+    words = ", ".join(f"{t(f'compare.file_{k}')} {number(v)}" for k, v in counts.items())
     lines = [t("compare.files_changed", counts=words)]
     if comparison.files.empty:
         return lines
