@@ -4,8 +4,8 @@ Its records name the former communes they concern the way offices write them (wi
 marks, upper case, "X."/"TT." or the kind in full, or only in an "Địa chỉ" column), so zoning
 sends them to the 2025 communes that took those communes over; records about the district as a
 whole name no commune and go to the project's default receiver (the provincial archive); a few
-name two communes that went to different units and wait for a person. Every record has a good
-scan named by its code, so the fonds shows zoning, not matching.
+name two communes that went to different units and wait for a person. Its scans are named by
+record code and good, a few not made yet, so the fonds shows zoning, not matching.
 
 The expected receiver of every row (``ground_truth/zoning.csv``) is drawn from the official
 mapping (``khaudit.zoning.official``, data of the ``vietnamadminunits`` package).
@@ -143,8 +143,11 @@ def write_district(base: Path, seed: int, n: int) -> tuple[list[str], pd.DataFra
     )
     root = base / "scans" / SLUG
     root.mkdir(parents=True, exist_ok=True)
-    for r in rows:
-        (root / f"{r.code}.pdf").write_bytes(sf.pdf_bytes(r.code, 2, rng))
+    unscanned = set(rng.sample(range(n), max(2, n // 25)))  # not scanned yet: zoned all the same
+    for i, r in enumerate(rows):
+        if i not in unscanned:
+            (root / f"{r.code}.pdf").write_bytes(sf.pdf_bytes(r.code, 2, rng))
+    scanned = [r for i, r in enumerate(rows) if i not in unscanned]
     source = f"inventories/{SLUG}/muc-luc-ho-so-huyen-dien-khanh.xlsx"
     records = pd.DataFrame(
         {
@@ -154,23 +157,26 @@ def write_district(base: Path, seed: int, n: int) -> tuple[list[str], pd.DataFra
             "source_row": [row for _, row in where],
             "record_code": [r.code for r in rows],
             "title": [r.title for r in rows],
-            "expected_status": "digitized",
-            "injected": "",
-            "true_paths": [f"{r.code}.pdf" for r in rows],
+            "expected_status": [
+                "missing" if i in unscanned else "digitized" for i in range(len(rows))
+            ],
+            "injected": ["missing" if i in unscanned else "" for i in range(len(rows))],
+            "true_paths": ["" if i in unscanned else f"{r.code}.pdf" for i, r in enumerate(rows)],
             "expected_receiver": [r.receiver for r in rows],
             "expected_receiver_code": [r.receiver_code for r in rows],
             "expected_zoning_basis": [r.basis for r in rows],
         }
     )
+    kept = [i for i in range(len(rows)) if i not in unscanned]
     files = pd.DataFrame(
         {
             "locality": NAME,
-            "path": [f"{r.code}.pdf" for r in rows],
+            "path": [f"{r.code}.pdf" for r in scanned],
             "expected_status": "matched",
             "injected": "",
             "source_file": source,
-            "source_sheet": records["source_sheet"],
-            "source_row": records["source_row"],
+            "source_sheet": records["source_sheet"].iloc[kept].to_list(),
+            "source_row": records["source_row"].iloc[kept].to_list(),
         }
     )
     lines = [
