@@ -456,3 +456,16 @@ def test_zoning_goes_through_the_review_workbook(probe, tmp_path: Path):
     assert saved["verdict"] == "zone" and saved["receiver"] == "Xã Diên Thọ"
     assert saved["by"] == "Cán bộ B" and saved["content"] == ""
     assert len(read_decisions(log).receivers(saved["locality"])) == 1
+
+
+def test_the_locality_report_lists_its_receivers(demo_run):
+    from khaudit.report.locality import LocalityReport
+
+    report = LocalityReport(demo_run, "UBND huyện Diên Khánh", "vi")
+    section = report.zoning()
+    assert "Phân vùng bàn giao" in section
+    assert "bàn giao cho Lưu trữ lịch sử tỉnh Khánh Hòa:" in section
+    assert "chưa xác định nơi nhận" in section
+    assert section in report.sections()
+    own = LocalityReport(demo_run, "Xã Diên Lạc", "en").zoning()
+    assert "handed over to Xã Diên Lạc (22678)" in own

@@ -66,6 +66,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "dia chi",
         "dia ban",
         "dia diem",
+        "noi cu tru",
+        "vi tri thua dat",
         "xa phuong thi tran",
         "xa phuong",
         "don vi hanh chinh",
