@@ -44,6 +44,8 @@ from .run import (
     status_counts,
 )
 from .scan.catalogue import Catalogue, scan_roots
+from .zoning.assign import ZoningPlan, plan_locality, zone_records
+from .zoning.check import Zone
 
 
 @dataclass
@@ -97,6 +99,8 @@ class MatchJob:
     lang: str
     decisions: DecisionIndex
     quality: QualitySettings = QualitySettings()
+    zoning: ZoningPlan | None = None  # None: the locality receives its own records
+    receivers: dict[tuple[str, str, int], tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -122,6 +126,8 @@ def run_match_job(job: MatchJob) -> MatchOutcome:
     records, files = reconcile(
         job.records, job.scans, match, job.settings, lang=job.lang, quality=job.quality
     )
+    plan = job.zoning or ZoningPlan(job.locality, Zone())
+    records = zone_records(records, plan, job.receivers, job.lang)
     return MatchOutcome(
         records=records,
         files=files,
@@ -240,6 +246,10 @@ def _prepare(
         lang=lang,
         decisions=decisions,
         quality=project.quality,
+        zoning=plan_locality(
+            locality.name, locality.zone, project.province, project.default_receiver
+        ),
+        receivers=decisions.receivers(locality.name),
     )
     changes = scanned.changes.assign(
         root=[_relative(Path(r), base) for r in scanned.changes["root"]]
@@ -428,9 +438,10 @@ def audit(
         "scan_catalogue_sha256": catalogue_digest,
         "decisions_sha256": fingerprint_source["decisions_sha256"],
         "decisions": len(decisions),
-        "warnings": [*notes, *decisions.problems],
+        "warnings": [*notes, *project.warnings, *decisions.problems],
         "localities": [
-            {"name": loc.name, "slug": loc.slug, "code": loc.code} for loc in project.localities
+            {"name": loc.name, "slug": loc.slug, "code": loc.code, "former": loc.former}
+            for loc in project.localities
         ],
         "counts": counts,
         "schemes": schemes,

@@ -379,7 +379,8 @@ def inventory_check(files: tuple[Path, ...], columns: tuple[str, ...]) -> None:
 
 @cli.command(help="help.package")
 @click.argument("run_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
-@click.option("--locality", required=True, help="help.package.locality")
+@click.option("--locality", help="help.package.locality")
+@click.option("--receiver", help="help.package.receiver")
 @click.option("--out", required=True, type=click.Path(path_type=Path), help="help.package.out")
 @click.option(
     "--mode",
@@ -395,13 +396,30 @@ def inventory_check(files: tuple[Path, ...], columns: tuple[str, ...]) -> None:
     help="help.package.project",
 )
 def package(
-    run_dir: Path, locality: str, out: Path, mode: str, rehash: bool, project: Path | None
+    run_dir: Path,
+    locality: str | None,
+    receiver: str | None,
+    out: Path,
+    mode: str,
+    rehash: bool,
+    project: Path | None,
 ) -> None:
-    """Write a locality's handover bag (BagIt): scans, inventories, run tables, report."""
+    """Write a locality's handover bag (BagIt): scans, inventories, run tables, report; or,
+    with --receiver, everything zoned to one receiving unit across localities."""
     from .handover.package import package_locality
+    from .handover.receiver import package_receiver
 
     try:
-        result = package_locality(run_dir, locality, out, mode=mode, rehash=rehash, project=project)
+        if (locality is None) == (receiver is None):
+            raise KhauditError(t("err.package.one_of"))
+        if receiver is not None:
+            result = package_receiver(
+                run_dir, receiver, out, mode=mode, rehash=rehash, project=project, lang=language()
+            )
+        else:
+            result = package_locality(
+                run_dir, str(locality), out, mode=mode, rehash=rehash, project=project
+            )
     except KhauditError as exc:
         _fail(exc)
     for note in result.notes:

@@ -18,8 +18,12 @@ the project file. Example::
     # optional overrides, never needed for the demo:
     # naming_pattern = '(?P<box>\\d+)_(?P<file_no>\\d+)'
     # sidecar = "scans/dien-lac/metadata.csv"
+    # former = "Huyện Diên Khánh, Tỉnh Khánh Hòa"   # a fonds of a pre-2025 unit
     # [locality.columns]
     # title = "Tên hồ sơ"
+
+    [zoning]
+    default_receiver = "Lưu trữ lịch sử tỉnh Khánh Hòa"  # what no commune inherits
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from .match.settings import ContentSettings, MatchSettings
 from .quality import QualitySettings
 from .textnorm import slugify
 from .winpath import native, native_pattern, unreachable_here, windows_kind
+from .zoning.check import Zone, check_locality
 
 INVENTORY_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt"}
 
@@ -115,6 +120,13 @@ class LocalityTable(_Table):
     columns: dict[str, str] = Field(default_factory=dict)  # field -> heading as typed
     naming_pattern: str = ""
     sidecar: str = ""
+    former: str = ""  # the pre-2025 unit the fonds belongs to: "Huyện Diên Khánh, Tỉnh Khánh Hòa"
+
+
+class ZoningTable(_Table):
+    """``[zoning]``: who receives the records no commune inherits."""
+
+    default_receiver: str = ""  # e.g. "Lưu trữ lịch sử tỉnh Khánh Hòa"
 
 
 class PartyTable(_Table):
@@ -163,6 +175,7 @@ class ProjectFile(_Table):
     cluster: ClusterTable = ClusterTable()
     content: ContentTable = ContentTable()
     handover: HandoverTable = HandoverTable()
+    zoning: ZoningTable = ZoningTable()
 
 
 @dataclass(frozen=True)
@@ -175,6 +188,8 @@ class Locality:
     columns: dict[str, str] = field(default_factory=dict)
     naming_pattern: str = ""
     sidecar: Path | None = None
+    former: str = ""  # the pre-2025 unit as written in the project file
+    zone: Zone = Zone()  # what it is on the 2025 map (khaudit.zoning.check)
 
 
 @dataclass(frozen=True)
@@ -199,6 +214,8 @@ class Project:
     quality: QualitySettings = QualitySettings()  # [quality]: the digitization standard
     content: ContentSettings = ContentSettings()  # [content]: checks by the first page
     handover: dict[str, Any] = field(default_factory=dict)  # [handover]: the minutes' parties
+    default_receiver: str = ""  # [zoning]: who receives what no commune inherits
+    warnings: tuple[str, ...] = ()  # doubts that do not stop an audit (a name not official)
 
     @property
     def decisions(self) -> Path:
@@ -320,7 +337,12 @@ def _windows_only(path: Path, where: str, key: str, value: str) -> str:
 
 
 def _locality(
-    raw: LocalityTable, index: int, base: Path, path: Path, problems: list[str]
+    raw: LocalityTable,
+    index: int,
+    base: Path,
+    path: Path,
+    problems: list[str],
+    province: str = "",
 ) -> Locality | None:
     """A locality whose keys have their types: resolve its paths and check its values."""
     name = raw.name.strip()
@@ -402,12 +424,16 @@ def _locality(
         sidecar = (base / raw.sidecar).resolve()
         if not sidecar.is_file():
             problems.append(t("err.project.sidecar", path=path, where=where, sidecar=raw.sidecar))
+    zone, wrong = check_locality(name, raw.code, raw.former, province, f"{path}: {where}")
+    problems += wrong
     if len(problems) > before:
         return None
     return Locality(
         name=name,
         slug=slugify(name),
-        code=raw.code,
+        code=zone.code,
+        former=raw.former.strip(),
+        zone=zone,
         inventories=tuple(inventories),
         scan_roots=tuple(roots),
         columns=dict(raw.columns),
@@ -458,7 +484,14 @@ def load_project(path: str | Path) -> Project:
         tables = raw.get("locality")
         for index, item in enumerate(tables if isinstance(tables, list) else []):
             with contextlib.suppress(ValidationError):  # its own errors are listed already
-                _locality(LocalityTable.model_validate(item), index, path.parent, path, problems)
+                _locality(
+                    LocalityTable.model_validate(item),
+                    index,
+                    path.parent,
+                    path,
+                    problems,
+                    str(raw.get("province", "")),
+                )
         if isinstance(raw.get("matching"), dict):
             _matching(raw["matching"], path, problems)
         if isinstance(raw.get("quality"), dict):
@@ -468,7 +501,8 @@ def load_project(path: str | Path) -> Project:
         if not getattr(model, key).strip():
             problems.append(t("err.project.missing", path=path, key=key))
     localities = [
-        _locality(loc, i, path.parent, path, problems) for i, loc in enumerate(model.locality)
+        _locality(loc, i, path.parent, path, problems, model.province)
+        for i, loc in enumerate(model.locality)
     ]
     slugs = [loc.slug for loc in localities if loc]
     for slug in sorted({s for s in slugs if slugs.count(s) > 1}):
@@ -505,6 +539,8 @@ def load_project(path: str | Path) -> Project:
         quality=quality,
         content=ContentSettings(sample=model.content.sample, ocr=model.content.ocr),
         handover=model.handover.model_dump(),
+        default_receiver=model.zoning.default_receiver.strip(),
+        warnings=tuple(w for loc in localities if loc for w in loc.zone.warnings),
     )
 
 

@@ -5,12 +5,14 @@ may be, and a Decision column that only accepts Đồng ý / Không đồng ý (
 ``khaudit review import FILE --project PROJECT --by NAME`` checks each filled-in decision
 against the run the workbook came from (recorded in a hidden sheet) and appends those that
 belong to it to the project's decision log; the next audit applies them. Notebooks call the
-same functions.
+same functions. A second sheet lists the records of former units' fonds with a receiver
+column: zoning decisions go through the same loop (khaudit.zoning.review).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pandas as pd
@@ -21,6 +23,7 @@ from .errors import KhauditError
 from .i18n import LANGUAGES, t
 from .match.decisions import Decision, record_decisions
 from .run import Run, load_run
+from .zoning import review as zoning_review
 
 RUN_SHEET = "khaudit"
 COLUMNS = [
@@ -68,6 +71,7 @@ def export_review(run_dir: str | Path, out: str | Path, lang: str = "vi") -> int
             len(COLUMNS),
             {"validate": "list", "source": [t("report.accept", lang), t("report.reject", lang)]},
         )
+        zoning_review.write_sheet(book, run.meta, run.table("records"), lang)
         info = book.add_worksheet(RUN_SHEET)  # where the pairs came from, for the import
         for r, (key, value) in enumerate(
             (
@@ -205,7 +209,8 @@ def import_review(
 
     Each decision is checked against the run the workbook was exported from (``run_dir``, or
     the folder the export recorded): its locality, its record's row and its scan's hash must
-    be in that run, else the row is refused and named. ``by``, who decided, is required.
+    be in that run, else the row is refused and named. Receivers picked in the zoning sheet
+    become ``zone`` decisions (khaudit.zoning.review). ``by``, who decided, is required.
     """
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -221,7 +226,21 @@ def import_review(
         raise KhauditError(t("err.review.columns", path=path, columns=", ".join(sorted(missing))))
     if not by.strip():
         raise KhauditError(t("err.review.by"))
-    facts = _RunFacts(_find_run(Path(path), book, run_dir))
+    run = _find_run(Path(path), book, run_dir)
+    facts = _RunFacts(run)
+    decisions, problems = _link_decisions(rows, columns, facts)
+    known = set(zoning_review.receiver_choices(run.meta, run.table("records")))
+    zoned, refused = zoning_review.read_decisions(book, facts.rows, known, _cell)
+    decisions += zoned
+    problems += refused
+    return record_decisions(decisions_file, decisions, by=by.strip()), problems
+
+
+def _link_decisions(
+    rows: Any, columns: list[str | None], facts: _RunFacts
+) -> tuple[list[Decision], list[str]]:
+    """The accept/reject decisions of the links sheet that belong to the run, and the rows
+    refused; a scan accepted for two records is refused both times."""
     decisions, problems = [], []
     for number, values in enumerate(rows, 2):
         row = {c: _cell(v) for c, v in zip(columns, values) if c}
@@ -267,4 +286,4 @@ def import_review(
             for locality, content in doubles
         ]
         decisions = [d for d in decisions if (d.locality, d.content) not in doubles]
-    return record_decisions(decisions_file, decisions, by=by.strip()), problems
+    return decisions, problems

@@ -79,6 +79,11 @@ RECORD_COLUMNS = [
     "date_end",
     "original_cells",
     "quality",
+    "address",
+    "receiver",
+    "receiver_code",
+    "zoning_basis",
+    "zoning_note",
 ]
 FILE_COLUMNS = [
     "locality",

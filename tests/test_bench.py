@@ -31,3 +31,9 @@ def test_bench_province_runs_a_small_province():
     text = run("province.py", "--sizes", "500", "--localities", "4")
     row = text.strip().splitlines()[-1].split()
     assert int(row[0]) >= 500 and int(row[1]) > 400  # rows and files
+
+
+def test_bench_zoning_runs_and_zones_as_the_mapping_says():
+    text = run("zoning.py", "--sizes", "200")
+    row = next(line for line in text.splitlines() if line.startswith("| 200 "))
+    assert row.rstrip(" |").endswith("1.0000")

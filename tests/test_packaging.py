@@ -22,8 +22,10 @@ def test_environment_yml_lists_the_same_dependencies_as_pyproject():
     wanted = {_name(d): d for d in pyproject["project"]["dependencies"]}
     env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
     conda = {}
-    for dep in env["dependencies"]:
-        if isinstance(dep, str) and _name(dep) not in ("python", "pip"):
+    # A package conda-forge lacks is listed under pip: with its PyPI name.
+    pip = [d for dep in env["dependencies"] if isinstance(dep, dict) for d in dep.get("pip", [])]
+    for dep in [*env["dependencies"], *pip]:
+        if isinstance(dep, str) and _name(dep) not in ("python", "pip") and not dep.startswith("-"):
             name = _name(dep)
             conda[CONDA_NAMES.get(name, name)] = dep
     assert set(conda) == set(wanted)

@@ -160,7 +160,7 @@ def test_defaults_and_every_key_still_work(layout):
                 "[progress]\ndeadline = 2025-06-30\ntarget = 95\npages_per_day = 60\nstations = 2\n"
                 'cost_per_page = 1500\nhistory = "hist"\nwindow = 3\n'
                 '[cluster]\nscheduler = "tcp://10.0.0.5:8786"\n'
-                '[[locality]]\nname = "Xã A"\ncode = 22678\ninventories = "inv/*.csv"\n'
+                '[[locality]]\nname = "Xã Diên Lạc"\ncode = 22678\ninventories = "inv/*.csv"\n'
                 'scan_roots = "scans"\nnaming_pattern = "(?P<box>\\\\d+)"\nsidecar = "meta.csv"\n'
                 '[locality.columns]\ntitle = "Tên hồ sơ"\n'
             ),

@@ -749,7 +749,12 @@ def generate_demo(
         _hold_back(loc, base, hold_back)
         locs.append(loc)
     _truth(locs, base)
-    return _project_file(locs, base)
+    project = _project_file(locs, base)
+    if localities >= len(LOCALITIES):  # the whole demo: with a former district's fonds
+        from .district import add_district
+
+        add_district(base, seed, max(rows // 3, 30))
+    return project
 
 
 __all__ = ["generate_demo", "deliver_demo", "LOCALITIES"]

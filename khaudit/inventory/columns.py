@@ -60,6 +60,19 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "retention": ("thoi han bao quan", "thbq", "retention"),
     "notes": ("ghi chu", "notes", "note", "remarks"),
+    # where the record's subject lies (a parcel, a household): zoning reads its place names
+    "address": (
+        "dia chi thua dat",
+        "dia chi",
+        "dia ban",
+        "dia diem",
+        "noi cu tru",
+        "vi tri thua dat",
+        "xa phuong thi tran",
+        "xa phuong",
+        "don vi hanh chinh",
+        "address",
+    ),
 }
 
 #: A data table must have these; the error lists the headings seen when one is missing.

@@ -52,6 +52,7 @@ RECORD_FIELDS = [
     "date_start",
     "date_end",
     "original_cells",
+    "address",
 ]
 
 
@@ -411,6 +412,7 @@ def _record(
         "duplicate_of": "",
         "hidden": hidden,
         "original_cells": json.dumps(originals, ensure_ascii=False) if originals else "",
+        "address": nfc(text.get("address", "")),
     }
 
 

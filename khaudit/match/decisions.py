@@ -5,6 +5,9 @@ and when, and keyed by what does not change when files are rescanned or renamed:
 provenance (inventory file, sheet, row) and the scan's content hash. Every later audit applies
 them: an accepted pair is linked first (method ``decision``), a rejected pair is never proposed
 again. The last decision about a pair wins; none is ever deleted.
+
+The same log holds zoning decisions (verdict ``zone``): who receives a record at the handover,
+keyed by the record's provenance alone (``content`` empty) and naming the ``receiver``.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from pathlib import Path
 from ..errors import KhauditError
 from ..i18n import t
 
-VERDICTS = ("accept", "reject")
+VERDICTS = ("accept", "reject", "zone")
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class Decision:
     by: str = ""
     at: str = ""
     path: str = ""  # where the scan was when decided (for people; not part of the key)
+    receiver: str = ""  # verdict "zone": the unit that receives the record
 
     @property
     def key(self) -> tuple[str, str, str, str, int]:
@@ -60,7 +64,8 @@ def record_decisions(path: Path, decisions: list[Decision], by: str = "") -> int
         who = (d.by or by).strip()
         if not who:
             raise KhauditError(t("err.review.by"))
-        lines.append(json.dumps(asdict(d) | {"by": who, "at": d.at or now}, ensure_ascii=False))
+        fields = {k: v for k, v in asdict(d).items() if k != "receiver" or v}
+        lines.append(json.dumps(fields | {"by": who, "at": d.at or now}, ensure_ascii=False))
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a", encoding="utf-8") as fh:
         fh.write("\n".join(lines) + "\n")
@@ -79,9 +84,12 @@ class DecisionIndex:
         self._accepted: dict[tuple[str, str], Decision] = {}
         for d in decisions or []:
             self._by_key[d.key] = d
+        self._receivers: dict[tuple[str, str, str, int], Decision] = {}
         for d in self._by_key.values():
             if d.verdict == "accept":
                 self._accepted[(d.locality, d.content)] = d
+            elif d.verdict == "zone":
+                self._receivers[(d.locality, d.source_file, d.source_sheet, d.source_row)] = d
 
     def __len__(self) -> int:
         return len(self._by_key)
@@ -90,7 +98,10 @@ class DecisionIndex:
         """SHA-256 of the decisions in force (pair and verdict): what changes statuses, so
         part of a run's fingerprint. Who and when do not change a status and are left out."""
         rows = sorted(
-            json.dumps([*map(str, key), d.verdict], ensure_ascii=False)
+            json.dumps(
+                [*map(str, key), d.verdict, *([d.receiver] if d.verdict == "zone" else [])],
+                ensure_ascii=False,
+            )
             for key, d in self._by_key.items()
         )
         return hashlib.sha256("\n".join(rows).encode("utf-8")).hexdigest()
@@ -102,6 +113,14 @@ class DecisionIndex:
         d = self._by_key.get((locality, content, *provenance))
         return d is not None and d.verdict == "reject"
 
+    def receivers(self, locality: str) -> dict[tuple[str, str, int], tuple[str, str]]:
+        """The zoning decisions in force for a locality: provenance -> (receiver, who)."""
+        return {
+            (f, sheet, row): (d.receiver, d.by)
+            for (loc, f, sheet, row), d in self._receivers.items()
+            if loc == locality
+        }
+
 
 def parse_decision(line: str) -> Decision:
     """One line of the log as a Decision; ValueError (with the reason) when it is not one."""
@@ -112,10 +131,21 @@ def parse_decision(line: str) -> Decision:
     if not isinstance(raw, dict):
         raise ValueError(t("decisions.not_object"))
     values = {k: raw.get(k, "") for k in Decision.__dataclass_fields__}
-    for key in ("locality", "content", "source_file", "source_sheet", "by", "at", "path"):
+    for key in (
+        "locality",
+        "content",
+        "source_file",
+        "source_sheet",
+        "by",
+        "at",
+        "path",
+        "receiver",
+    ):
         if values[key] is None or not isinstance(values[key], str):
             raise ValueError(t("decisions.field", field=key, value=values[key]))
-    for key in ("locality", "content", "source_file"):
+    # a link decision names its scan; a zoning decision names its receiver instead
+    needed = ("receiver",) if values["verdict"] == "zone" else ("content",)
+    for key in ("locality", "source_file", *needed):
         if not values[key]:
             raise ValueError(t("decisions.field", field=key, value=values[key]))
     row = values["source_row"]

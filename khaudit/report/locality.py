@@ -363,6 +363,16 @@ class LocalityReport(Sections):
         """What the scans' first pages said about their records (report/content_check.py)."""
         return content_section(self.files, self.run.meta, self.lang, table_html)
 
+    def zoning(self) -> str:
+        """Who receives this locality's records at the handover, and how much is digitized."""
+        from ..zoning.summary import receiver_lines
+
+        lines = receiver_lines(self.records, self.lang)
+        if not lines:
+            return ""
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+        return f"<div class='kh'><h2>{self._t('report.zoning')}</h2><ul>{items}</ul></div>"
+
     def sections(self) -> list[str]:
         return [
             self.header(),
@@ -376,5 +386,6 @@ class LocalityReport(Sections):
             self.review(),
             self.schemes(),
             self.content(),
+            self.zoning(),
             self.minutes(),
         ]
