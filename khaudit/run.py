@@ -401,6 +401,26 @@ def check_out(out: Path, scan_roots: Iterable[str | Path] = ()) -> None:
         raise KhauditError(t("err.out.not_a_folder", out=out))
 
 
+def fingerprint(source: dict[str, Any]) -> str:
+    """The SHA-256 of everything that can change a status, as canonical JSON: two runs with the
+    same fingerprint were made by the same version from the same inputs and settings."""
+    return hashlib.sha256(json.dumps(source, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def run_meta(source: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    """The content of ``run.json`` but the table digests (:meth:`RunWriter.commit` adds them):
+    the tool and version, the fingerprint of ``source`` and its first 16 digits as the run's
+    id, then ``fields`` in the order given."""
+    digest = fingerprint(source)
+    return {
+        "tool": "khaudit",
+        "version": source["version"],
+        "run_id": digest[:16],
+        "fingerprint": digest,
+        **fields,
+    }
+
+
 def write_run(out: Path, tables: dict[str, pd.DataFrame], meta: dict[str, Any]) -> dict[str, Any]:
     """Write the run: every table into a staging folder first, then renamed into ``out``.
 
@@ -496,7 +516,9 @@ __all__ = [
     "Run",
     "check_out",
     "escape_cell",
+    "fingerprint",
     "load_run",
+    "run_meta",
     "unescape_cell",
     "write_run",
 ]
