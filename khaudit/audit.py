@@ -19,6 +19,7 @@ import pandas as pd
 
 from . import executor
 from ._version import __version__
+from .contract import FILE_STATUSES, RECORD_STATUSES
 from .forecast import forecast_all, forecast_table
 from .history import HistoryEntry, history_table, locality_snapshot, read_history, record_run
 from .i18n import t
@@ -33,7 +34,7 @@ from .match.sidecar import SidecarEntry, SidecarIndex, read_sidecar
 from .progress import NoProgress, StageProgress
 from .project import Locality, Project, load_project
 from .quality import QualitySettings
-from .reconcile import FILE_STATUSES, RECORD_STATUSES, candidate_table, reconcile
+from .reconcile import candidate_table, reconcile
 from .run import (
     FORECAST_COLUMNS,
     HISTORY_COLUMNS,

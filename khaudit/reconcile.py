@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .classify import is_tthc
+from .contract import FileStatus, RecordStatus, provenance_column
 from .i18n import t
 from .match.content import with_content
 from .match.evidence import is_copy_name
@@ -25,15 +26,6 @@ from .match.settings import MatchSettings
 from .quality import QualitySettings, combine, file_quality
 from .scan.inspect import SCAN_FORMATS
 
-RECORD_STATUSES = (
-    "digitized",
-    "page_mismatch",
-    "missing",
-    "duplicate_entry",
-    "damaged_scan",
-    "needs_review",
-)
-FILE_STATUSES = ("matched", "orphan", "duplicate", "corrupt", "empty", "needs_review")
 CANDIDATE_COLUMNS = [
     "locality",
     "path",
@@ -50,12 +42,6 @@ CANDIDATE_COLUMNS = [
     "provenance",
     "candidate_kind",
 ]
-
-
-def _provenance(frame: pd.DataFrame) -> pd.Series:
-    sheet = frame["source_sheet"].astype(str)
-    sheet = sheet.where(sheet == "", "!" + sheet)
-    return frame["source_file"].astype(str) + sheet + ":" + frame["source_row"].astype(str)
 
 
 def _files(
@@ -91,7 +77,7 @@ def _files(
     del links
 
     is_linked = files["item_id"].isin(linked.index)
-    files["status"] = np.where(is_linked, "matched", "orphan")
+    files["status"] = np.where(is_linked, FileStatus.MATCHED, FileStatus.ORPHAN)
     files["record"] = files["item_id"].map(linked["record"]).astype("Int64")
     method = dict(zip(linked.index, linked["method"]))
     explanation = dict(zip(linked.index, linked["explanation"]))
@@ -107,12 +93,12 @@ def _files(
         .sort_values(["_copy", "path"])
         .drop(columns="_copy")
     )
-    matched = order[(order["status"] == "matched") & (order["xxh3_128"] != "")]
+    matched = order[(order["status"] == FileStatus.MATCHED) & (order["xxh3_128"] != "")]
     first = matched.drop_duplicates("xxh3_128")
     first_path = dict(zip(first["xxh3_128"], first["path"]))
     first_record = dict(zip(first["xxh3_128"], first["record"]))
     repeat = matched.index[matched.duplicated("xxh3_128") & (matched["item"] == "")]
-    files.loc[repeat, "status"] = "duplicate"
+    files.loc[repeat, "status"] = FileStatus.DUPLICATE
     # A page series is a copy when every page is byte-identical to another matched series
     # (single identical pages are common: blank sheets, a form's cover).
     series = matched[matched["item"] != ""]
@@ -124,25 +110,27 @@ def _files(
             first = original.setdefault(contents[path], path)
             if first != path:
                 pages = series.index[series["item"] == path]
-                files.loc[pages, "status"] = "duplicate"
+                files.loc[pages, "status"] = FileStatus.DUPLICATE
 
     in_review = ~is_linked & files["item_id"].isin(review.index)
-    files.loc[in_review, "status"] = "needs_review"
+    files.loc[in_review, "status"] = FileStatus.NEEDS_REVIEW
     files.loc[in_review, "match_method"] = files.loc[in_review, "item_id"].map(review["method"])
     files.loc[in_review, "match_score"] = files.loc[in_review, "item_id"].map(review["score"])
     files.loc[in_review, "note"] = files.loc[in_review, "item_id"].map(review["explanation"])
     files.loc[in_review, "record"] = files.loc[in_review, "item_id"].map(review["record"])
 
-    copy = files["status"].isin(["orphan", "needs_review"]) & files["xxh3_128"].isin(first_path)
-    files.loc[copy, "status"] = "duplicate"
+    copy = files["status"].isin([FileStatus.ORPHAN, FileStatus.NEEDS_REVIEW]) & files[
+        "xxh3_128"
+    ].isin(first_path)
+    files.loc[copy, "status"] = FileStatus.DUPLICATE
     files.loc[copy, "record"] = files.loc[copy, "xxh3_128"].map(first_record)
-    duplicate = files["status"] == "duplicate"
+    duplicate = files["status"] == FileStatus.DUPLICATE
     files.loc[duplicate, "duplicate_of"] = files.loc[duplicate, "xxh3_128"].map(first_path)
     files.loc[duplicate, "note"] = [
         t("why.duplicate_of", lang, path=p) for p in files.loc[duplicate, "duplicate_of"]
     ]
 
-    orphan = files["status"] == "orphan"
+    orphan = files["status"] == FileStatus.ORPHAN
     not_scan = (
         orphan & ~files["format"].isin([*SCAN_FORMATS, "empty"]) & (files["integrity"] == "ok")
     )
@@ -154,7 +142,8 @@ def _files(
     files.loc[silent, "note"] = reasons[silent]
 
     bad = files["integrity"] != "ok"
-    files.loc[bad, "status"] = np.where(files.loc[bad, "integrity"] == "empty", "empty", "corrupt")
+    empty = files.loc[bad, "integrity"] == "empty"
+    files.loc[bad, "status"] = np.where(empty, FileStatus.EMPTY, FileStatus.CORRUPT)
     # The integrity code in the reader's language; the technical detail stays in integrity_note.
     files.loc[bad, "note"] = [
         (f"{note}; " if note else "") + t("why.damaged", lang, what=t(f"integrity.{code}", lang))
@@ -174,7 +163,7 @@ def reconcile(
     """Return (records, files) with status, links, notes and quality for one locality."""
     files = _files(scans, match, lang, quality or QualitySettings())
     out = records.copy()
-    out["status"] = "missing"
+    out["status"] = RecordStatus.MISSING
     out["file_path"] = ""
     out["match_method"] = ""
     out["match_score"] = np.nan
@@ -184,7 +173,7 @@ def reconcile(
     out["quality"] = ""
 
     repeat = out["duplicate_of"] != ""
-    out.loc[repeat, "status"] = "duplicate_entry"
+    out.loc[repeat, "status"] = RecordStatus.DUPLICATE_ENTRY
     out.loc[repeat, "note"] = [
         t("why.duplicate_entry", lang, source=s) for s in out.loc[repeat, "duplicate_of"]
     ]
@@ -199,7 +188,7 @@ def reconcile(
             ),
             include_groups=False,
         )
-        lonely = out.index.isin(nearest.index) & (out["status"] == "missing")
+        lonely = out.index.isin(nearest.index) & (out["status"] == RecordStatus.MISSING)
         out.loc[lonely, "note"] = [
             f"{t('why.no_scan', lang)}; {t('why.nearest', lang, paths=p)}"
             for p in nearest.reindex(out.index[lonely])
@@ -210,10 +199,10 @@ def reconcile(
         .drop_duplicates("record")
         .set_index("record")
     )
-    waiting = out.index.isin(review.index) & (out["status"] == "missing")
+    waiting = out.index.isin(review.index) & (out["status"] == RecordStatus.MISSING)
     if waiting.any():
         rows = review.reindex(out.index[waiting])
-        out.loc[waiting, "status"] = "needs_review"
+        out.loc[waiting, "status"] = RecordStatus.NEEDS_REVIEW
         out.loc[waiting, "match_method"] = rows["method"].to_numpy()
         out.loc[waiting, "match_score"] = rows["score"].to_numpy(dtype=float)
         out.loc[waiting, "note"] = [
@@ -226,7 +215,7 @@ def reconcile(
     )
     has = out.index.isin(best.index)
     mine = files[files["record"].notna() & files["item_id"].isin(linked["item_id"])]
-    kept = mine[mine["status"] != "duplicate"]
+    kept = mine[mine["status"] != FileStatus.DUPLICATE]
     by_record = kept.groupby("record")
     pages = by_record["pages"].sum(min_count=0).reindex(out.index).fillna(0).astype(int)
     paths = by_record["path"].agg("|".join).reindex(out.index).fillna("")
@@ -261,14 +250,18 @@ def reconcile(
         & (pages > sheets * settings.max_pages_per_sheet).fillna(False).to_numpy()
     )
     is_damaged = has & (damage != "").to_numpy()
-    status = np.select([is_damaged, short | over], ["damaged_scan", "page_mismatch"], "digitized")
+    status = np.select(
+        [is_damaged, short | over],
+        [RecordStatus.DAMAGED_SCAN, RecordStatus.PAGE_MISMATCH],
+        RecordStatus.DIGITIZED,
+    )
     out.loc[has, "status"] = status[has]
     notes = []
     for record, explanation, state in zip(out.index[has], rows["explanation"], status[has]):
         detail = ""
-        if state == "damaged_scan":
+        if state == RecordStatus.DAMAGED_SCAN:
             detail = t("why.damaged", lang, what=damage[record])
-        elif state == "page_mismatch":
+        elif state == RecordStatus.PAGE_MISMATCH:
             n_pages, n_sheets = int(pages[record]), int(out.at[record, "sheets"])
             detail = (
                 t("why.pages_short", lang, pages=n_pages, sheets=n_sheets)
@@ -322,7 +315,7 @@ def candidate_table(records: pd.DataFrame, match: MatchResult) -> pd.DataFrame:
             "match_method": review["method"].to_numpy(),
             "candidate_score": review["score"].to_numpy(),
             "explanation": review["explanation"].to_numpy(),
-            "provenance": _provenance(rec),
+            "provenance": provenance_column(rec),
             "candidate_kind": review["decision"].to_numpy(),
         }
     )

@@ -42,10 +42,11 @@ from typing import Any
 
 import pandas as pd
 
+from .contract import FILE_STATUSES, RECORD_STATUSES, true_column
 from .errors import KhauditError
 from .i18n import t
 from .inventory.issues import ISSUE_COLUMNS
-from .reconcile import CANDIDATE_COLUMNS, FILE_STATUSES, RECORD_STATUSES
+from .reconcile import CANDIDATE_COLUMNS
 
 RECORD_COLUMNS = [
     "locality",
@@ -264,7 +265,7 @@ def _typed(values: pd.Series, dtype: str) -> pd.Series:
     if pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype):
         return values.astype(dtype)
     if dtype == "bool":
-        return values.map(lambda v: str(v).strip().lower() in ("true", "1")).astype(bool)
+        return true_column(values)
     blank = values.isna() | (values.astype(str).str.strip() == "")
     numbers = pd.to_numeric(values.where(~blank, None), errors="raise")
     return numbers.astype(dtype)

@@ -36,11 +36,11 @@ from urllib.parse import quote
 import pandas as pd
 
 from .._version import __version__
+from ..contract import FILE_STATUSES, RECORD_STATUSES
 from ..errors import KhauditError
 from ..executor import stream_map
 from ..i18n import t
 from ..project import load_project
-from ..reconcile import FILE_STATUSES, RECORD_STATUSES
 from ..report.locality import resolve_locality
 from ..run import TABLES, Run, check_out, load_run, write_run
 from ..scan.catalogue import Catalogue

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..contract import provenance_column
 from ..errors import InventoryFileError
 from ..textnorm import fold, nfc
 from . import values as V
@@ -428,13 +429,7 @@ def mark_duplicates(records: pd.DataFrame, issues: list[InventoryIssue]) -> pd.D
     for col in key_cols:
         keys = keys + "|" + records[col].astype("string").fillna("")
     repeat = keys.duplicated(keep="first")
-    provenance = (
-        records["source_file"]
-        + "!"
-        + records["source_sheet"].astype(str)
-        + ":"
-        + records["source_row"].astype(str)
-    )
+    provenance = provenance_column(records)
     first_of = dict(zip(keys[~repeat], provenance[~repeat]))
     records["duplicate_of"] = ""
     records.loc[repeat, "duplicate_of"] = keys[repeat].map(first_of)

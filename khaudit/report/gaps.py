@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..contract import true_column
 from ..i18n import t
 from ..match.decisions import Decision, record_decisions
 from ..run import Run
@@ -53,7 +54,7 @@ def gaps(
     if locality:
         mask &= records["locality"] == locality
     if tthc_only:
-        mask &= records["tthc"].astype(str).str.lower().isin(["true", "1"])
+        mask &= true_column(records["tthc"])
     if text.strip():
         needle = fold(text)
         haystack = (
