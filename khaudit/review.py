@@ -4,13 +4,16 @@
 may be, and a Decision column that only accepts Đồng ý / Không đồng ý (Accept / Reject).
 ``khaudit review import FILE --project PROJECT --by NAME`` checks each filled-in decision
 against the run the workbook came from (recorded in a hidden sheet) and appends those that
-belong to it to the project's decision log; the next audit applies them. Notebooks call the
-same functions.
+belong to it to the project's decision log; the next audit applies them. A locality's report
+workbook carries the same review sheet and hidden sheet, so it can be filled in and imported
+too. Notebooks call the same functions; the decision log itself is ``match/decisions.py``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pandas as pd
@@ -39,50 +42,65 @@ COLUMNS = [
 DECISION = "decision"
 
 
+def review_frame(run: Run, locality: str | None = None) -> pd.DataFrame:
+    """The review candidates of ``run`` (one locality's, if given) in the review's columns."""
+    candidates = run.table("candidates")
+    if locality is not None and len(candidates):
+        candidates = candidates[candidates["locality"] == locality]
+    if not len(candidates):
+        return pd.DataFrame(columns=COLUMNS)
+    return candidates[COLUMNS].reset_index(drop=True)
+
+
+def write_review_sheet(
+    book: xlsxwriter.Workbook, name: str, frame: pd.DataFrame, lang: str
+) -> None:
+    """A review sheet in ``book``: the candidates headed in ``lang``, then a Decision column
+    that only accepts Accept / Reject. :func:`import_review` reads it back from the review
+    workbook and from a locality's report workbook alike."""
+    ws = book.add_worksheet(name)
+    bold = book.add_format({"bold": True, "bg_color": "#e8eef7", "border": 1, "text_wrap": True})
+    headings = [t(f"col.{c}", lang) for c in COLUMNS] + [t("col.decision", lang)]
+    for c, heading in enumerate(headings):
+        ws.write_string(0, c, heading, bold)
+    for r, row in enumerate(frame[COLUMNS].itertuples(index=False), 1):
+        for c, value in enumerate(row):
+            ws.write_string(r, c, "" if value is None else str(value))
+    last = max(1, len(frame))
+    choices = [t("report.accept", lang), t("report.reject", lang)]
+    ws.data_validation(1, len(COLUMNS), last, len(COLUMNS), {"validate": "list", "source": choices})
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, last, len(COLUMNS))
+    for c, width in enumerate([16, 40, 8, 30, 12, 8, 18, 60, 8, 60, 34, 14]):
+        ws.set_column(c, c, width)
+
+
+def write_run_sheet(book: xlsxwriter.Workbook, run: Run) -> None:
+    """A hidden sheet naming the run the pairs came from, which the import checks against."""
+    info = book.add_worksheet(RUN_SHEET)
+    for r, (key, value) in enumerate(
+        (
+            ("run_id", run.meta.get("run_id", "")),
+            ("fingerprint", run.meta.get("fingerprint", "")),
+            ("run_dir", str(Path(run.path).resolve())),
+        )
+    ):
+        info.write_string(r, 0, key)
+        info.write_string(r, 1, value)
+    info.hide()
+
+
 def export_review(run_dir: str | Path, out: str | Path, lang: str = "vi") -> int:
     """Write the review workbook; return the number of candidate rows."""
     run = load_run(run_dir)
-    candidates = run.table("candidates")
-    frame = candidates[COLUMNS] if len(candidates) else pd.DataFrame(columns=COLUMNS)
-    out = Path(out)
-    with atomic_path(out) as tmp:
+    frame = review_frame(run)
+    with atomic_path(Path(out)) as tmp:
         book = xlsxwriter.Workbook(
             str(tmp),
             {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
         )
-        ws = book.add_worksheet(t("report.review", lang)[:31])
-        bold = book.add_format(
-            {"bold": True, "bg_color": "#e8eef7", "border": 1, "text_wrap": True}
-        )
-        headings = [t(f"col.{c}", lang) for c in COLUMNS] + [t("col.decision", lang)]
-        for c, heading in enumerate(headings):
-            ws.write_string(0, c, heading, bold)
-        for r, row in enumerate(frame.itertuples(index=False), 1):
-            for c, value in enumerate(row):
-                ws.write_string(r, c, "" if value is None else str(value))
-        last = max(1, len(frame))
-        ws.data_validation(
-            1,
-            len(COLUMNS),
-            last,
-            len(COLUMNS),
-            {"validate": "list", "source": [t("report.accept", lang), t("report.reject", lang)]},
-        )
-        info = book.add_worksheet(RUN_SHEET)  # where the pairs came from, for the import
-        for r, (key, value) in enumerate(
-            (
-                ("run_id", run.meta.get("run_id", "")),
-                ("fingerprint", run.meta.get("fingerprint", "")),
-                ("run_dir", str(Path(run_dir).resolve())),
-            )
-        ):
-            info.write_string(r, 0, key)
-            info.write_string(r, 1, value)
-        info.hide()
-        ws.freeze_panes(1, 0)
-        ws.autofilter(0, 0, last, len(COLUMNS))
-        for c, width in enumerate([16, 40, 8, 30, 12, 8, 18, 60, 8, 60, 34, 14]):
-            ws.set_column(c, c, width)
+        write_review_sheet(book, t("report.review", lang)[:31], frame, lang)
+        write_run_sheet(book, run)
         book.close()
     return len(frame)
 
@@ -198,73 +216,95 @@ class _RunFacts:
         return None
 
 
-def import_review(
-    path: str | Path, decisions_file: Path, by: str = "", run_dir: str | Path | None = None
-) -> tuple[int, list[str]]:
-    """Append the workbook's decisions to the log; return (recorded, problems by row).
-
-    Each decision is checked against the run the workbook was exported from (``run_dir``, or
-    the folder the export recorded): its locality, its record's row and its scan's hash must
-    be in that run, else the row is refused and named. ``by``, who decided, is required.
-    """
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on files that are not workbooks
-        raise KhauditError(t("err.review.open", path=path, error=exc)) from exc
-    ws = book.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
-    header = [_cell(h) for h in next(rows, [])]
+def _review_sheet(path: str | Path, book: Any) -> tuple[list[str | None], Iterator[tuple]]:
+    """The columns and data rows of the workbook's review sheet: the first sheet whose
+    headings name every review column (the review workbook's first, a report's "review")."""
     labels = _label_map()
-    columns = [labels.get(h) for h in header]
-    missing = {*COLUMNS, DECISION} - {c for c in columns if c}
-    if missing:
-        raise KhauditError(t("err.review.columns", path=path, columns=", ".join(sorted(missing))))
-    if not by.strip():
-        raise KhauditError(t("err.review.by"))
-    facts = _RunFacts(_find_run(Path(path), book, run_dir))
-    decisions, problems = [], []
-    for number, values in enumerate(rows, 2):
-        row = {c: _cell(v) for c, v in zip(columns, values) if c}
-        if not any(row.values()) or not row.get(DECISION):
+    first_missing: set[str] | None = None
+    for ws in book.worksheets:
+        if ws.title == RUN_SHEET:
             continue
-        verdict = _verdict(row.get(DECISION))
-        if verdict is None:
-            problems.append(
-                t(
-                    "review.neither",
-                    row=number,
-                    value=row.get(DECISION),
-                    accept=t("report.accept"),
-                    reject=t("report.reject"),
-                )
+        rows = ws.iter_rows(values_only=True)
+        columns = [labels.get(_cell(h)) for h in next(rows, [])]
+        missing = {*COLUMNS, DECISION} - {c for c in columns if c}
+        if not missing:
+            return columns, rows
+        first_missing = missing if first_missing is None else first_missing
+    missing_text = ", ".join(sorted(first_missing or {*COLUMNS, DECISION}))
+    raise KhauditError(t("err.review.columns", path=path, columns=missing_text))
+
+
+def _decision(number: int, row: dict[str, str], problems: list[str]) -> Decision | None:
+    """The decision on one filled-in row, or None with the reason added to ``problems``."""
+    verdict = _verdict(row.get(DECISION))
+    if verdict is None:
+        problems.append(
+            t(
+                "review.neither",
+                row=number,
+                value=row.get(DECISION),
+                accept=t("report.accept"),
+                reject=t("report.reject"),
             )
-            continue
-        if not row.get("source_row", "").isdigit():
-            problems.append(t("review.row_number", row=number, value=row.get("source_row")))
-            continue
-        decision = Decision(
-            locality=row.get("locality", ""),
-            content=row.get("xxh3_128", ""),
-            source_file=row.get("source_file", ""),
-            source_sheet=row.get("source_sheet", ""),
-            source_row=int(row["source_row"]),
-            verdict=verdict,
-            path=row.get("path", ""),
         )
-        problem = facts.problem(number, decision)
-        if problem:
-            problems.append(problem)
-            continue
-        decisions.append(decision)
+        return None
+    if not row.get("source_row", "").isdigit():
+        problems.append(t("review.row_number", row=number, value=row.get("source_row")))
+        return None
+    return Decision(
+        locality=row.get("locality", ""),
+        content=row.get("xxh3_128", ""),
+        source_file=row.get("source_file", ""),
+        source_sheet=row.get("source_sheet", ""),
+        source_row=int(row["source_row"]),
+        verdict=verdict,
+        path=row.get("path", ""),
+    )
+
+
+def _without_doubles(decisions: list[Decision], problems: list[str]) -> list[Decision]:
+    """A scan accepted for two records is neither: both rows are refused and named."""
     accepted: dict[tuple[str, str], int] = {}
     for d in decisions:
         if d.verdict == "accept":
             accepted[(d.locality, d.content)] = accepted.get((d.locality, d.content), 0) + 1
     doubles = {k for k, n in accepted.items() if n > 1}
-    if doubles:
-        problems += [
-            t("review.double", content=content[:12], locality=locality)
-            for locality, content in doubles
-        ]
-        decisions = [d for d in decisions if (d.locality, d.content) not in doubles]
+    problems += [
+        t("review.double", content=content[:12], locality=locality) for locality, content in doubles
+    ]
+    return [d for d in decisions if (d.locality, d.content) not in doubles]
+
+
+def import_review(
+    path: str | Path, decisions_file: Path, by: str = "", run_dir: str | Path | None = None
+) -> tuple[int, list[str]]:
+    """Append the workbook's decisions to the log; return (recorded, problems by row).
+
+    The workbook is one ``khaudit review export`` wrote, or a locality's ``report.xlsx`` (its
+    review sheet). Each decision is checked against the run the workbook was exported from
+    (``run_dir``, or the folder the export recorded): its locality, its record's row and its
+    scan's hash must be in that run, else the row is refused and named. ``by``, who decided,
+    is required.
+    """
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on files that are not workbooks
+        raise KhauditError(t("err.review.open", path=path, error=exc)) from exc
+    columns, rows = _review_sheet(path, book)
+    if not by.strip():
+        raise KhauditError(t("err.review.by"))
+    facts = _RunFacts(_find_run(Path(path), book, run_dir))
+    decisions: list[Decision] = []
+    problems: list[str] = []
+    for number, values in enumerate(rows, 2):
+        row = {c: _cell(v) for c, v in zip(columns, values) if c}
+        if not any(row.values()) or not row.get(DECISION):
+            continue
+        decision = _decision(number, row, problems)
+        problem = facts.problem(number, decision) if decision else None
+        if problem:
+            problems.append(problem)
+        elif decision:
+            decisions.append(decision)
+    decisions = _without_doubles(decisions, problems)
     return record_decisions(decisions_file, decisions, by=by.strip()), problems

@@ -29,8 +29,7 @@ LONGER = {
     "project.py:load_project": 68,
     "report/gaps.py:explorer": 67,
     "report/minutes_pdf.py:write_minutes_pdf": 94,
-    "report/xlsx.py:write_locality_workbook": 105,
-    "review.py:import_review": 70,
+    "report/xlsx.py:write_locality_workbook": 95,
     "scan/inspect.py:inspect_file": 65,
     "scan/walk.py:list_folder": 64,
 }

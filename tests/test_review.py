@@ -256,3 +256,29 @@ def test_a_malformed_decision_line_is_located_and_the_others_still_apply(provinc
     second = audit(project, tmp_path / "run2")
     assert len(second.meta["warnings"]) == 3 and "line 1" in second.meta["warnings"][0]
     assert (second.records["match_method"] == "decision").sum() == 1
+
+
+def test_the_report_workbooks_review_sheet_is_imported_as_it_is(province, tmp_path):
+    from khaudit.i18n import t
+    from khaudit.report.xlsx import write_locality_workbook
+
+    project = province / "project.toml"
+    run = audit(project, tmp_path / "run")
+    candidates = run.table("candidates")
+    locality = str(candidates["locality"].iloc[0])
+    mine = candidates[candidates["locality"] == locality]
+    report = write_locality_workbook(run, locality, tmp_path / "report.xlsx", lang="vi")
+
+    book = openpyxl.load_workbook(report)
+    ws = book[t("report.review", "vi")]
+    header = [c.value for c in ws[1]]
+    assert header[-1] == t("col.decision", "vi") and ws.max_row - 1 == len(mine)
+    ws.cell(row=2, column=len(header)).value = t("report.reject", "vi")
+    book.save(report)
+
+    result = CliRunner().invoke(
+        cli, ["review", "import", str(report), "--project", str(project), "--by", "Lê Văn Xem"]
+    )
+    assert result.exit_code == 0, result.output
+    log = load_project(project).decisions.read_text(encoding="utf-8")
+    assert '"reject"' in log and "Lê Văn Xem" in log and str(mine["xxh3_128"].iloc[0]) in log

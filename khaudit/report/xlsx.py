@@ -21,6 +21,7 @@ import xlsxwriter
 
 from ..atomic import atomic_path
 from ..i18n import t
+from ..review import review_frame, write_review_sheet, write_run_sheet
 from ..run import Run
 from . import figures as F
 from .present import kind_of, stored
@@ -333,16 +334,8 @@ def _burndown(
 
 
 def _review(book: _Book, run: Run, locality: str) -> None:
-    lang = book.lang
-    review = F.localized(F.review_table(run, locality), lang)
-    review[t("col.decision", lang)] = ""
-    ws = book.sheet(t("report.review", lang))
-    book.table(ws, review)
-    decision_col = len(review.columns) - 1
-    ws.data_validation(
-        1,
-        decision_col,
-        max(1, len(review)),
-        decision_col,
-        {"validate": "list", "source": [t("report.accept", lang), t("report.reject", lang)]},
-    )
+    """The review sheet `khaudit review export` writes (and its run sheet), so that this
+    workbook can be filled in and given to `khaudit review import` as it is."""
+    name = sheet_name(t("report.review", book.lang), book.used)
+    write_review_sheet(book.workbook, name, review_frame(run, locality), book.lang)
+    write_run_sheet(book.workbook, run)
