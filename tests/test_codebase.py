@@ -16,8 +16,7 @@ LIMIT = 60
 LONGER = {
     "forecast.py:forecast_locality": 77,
     "handover/package.py:_collect": 63,
-    "inventory/loader.py:load_inventory": 113,
-    "inventory/loader.py:_record": 99,
+    "inventory/loader.py:load_inventory": 112,
     "match/link.py:settle_ties": 75,
     "match/link.py:match_locality": 66,
     "match/readings.py:_learn_root": 73,
