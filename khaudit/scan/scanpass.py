@@ -12,7 +12,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from tqdm.auto import tqdm
 
@@ -60,16 +60,6 @@ class ScanSummary:
             seconds=self.seconds,
             rate=rate,
         )
-
-
-class _Known(NamedTuple):
-    """What the catalogue holds of a listed file, to tell whether it must be read again."""
-
-    size: int | None
-    mtime_ns: int | None
-    inode: int | None
-    sha256: str | None
-    inspected: int | None
 
 
 @dataclass(slots=True)
@@ -187,8 +177,10 @@ class ScanPass:
             return
         if old_stamp is not None:  # dropped before any of the folder's rows change
             self.db.execute("DELETE FROM folders WHERE root = ? AND dir = ?", (self.key, folder))
+        # Plain tuples, unpacked where compared: a rescan looks at every file of a changed
+        # folder, and building an object per file would cost more than the comparison.
         known = {
-            path: _Known(size, mtime_ns, inode, sha256, inspected)
+            path: (size, mtime_ns, inode, sha256, inspected)
             for path, size, mtime_ns, inode, sha256, inspected in self.db.execute(
                 "SELECT path, size, mtime_ns, inode, sha256, inspected FROM files "
                 "WHERE root = ? AND dir = ?",
@@ -200,15 +192,15 @@ class ScanPass:
         for item in files:
             _, relpath, size, mtime_ns, inode = item
             old = known.pop(relpath, None)
-            if (
-                old is not None
-                and not self.full
-                and (old.size, old.mtime_ns, old.inode) == (size, mtime_ns, inode)
-                and (old.sha256 or not self.sha256)
-                and (old.inspected or not self.pages)
-            ):
-                unchanged += 1
-                continue
+            if old is not None and not self.full:
+                old_size, old_mtime_ns, old_inode, has_sha256, inspected = old
+                if (
+                    (old_size, old_mtime_ns, old_inode) == (size, mtime_ns, inode)
+                    and (has_sha256 or not self.sha256)
+                    and (inspected or not self.pages)
+                ):
+                    unchanged += 1
+                    continue
             if old is None:
                 self.summary.new += 1
             else:
