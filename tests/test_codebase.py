@@ -25,10 +25,8 @@ LONGER = {
     "match/scoring.py:encode": 91,
     "match/scoring.py:score_pairs": 64,
     "project.py:_locality": 87,
-    "project.py:load_project": 68,
+    "project.py:load_project": 71,
     "report/gaps.py:explorer": 67,
-    "report/minutes_pdf.py:write_minutes_pdf": 94,
-    "report/xlsx.py:write_locality_workbook": 95,
     "scan/inspect.py:inspect_file": 65,
     "scan/walk.py:list_folder": 64,
 }
