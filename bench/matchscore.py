@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from khaudit.reconcile import RECORD_STATUSES
+from khaudit.contract import RECORD_STATUSES
 
 
 def _f1(p: float, r: float) -> float:

@@ -29,10 +29,10 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).parent))
 
 audit_module = importlib.import_module("khaudit.audit")
+from khaudit.contract import FILE_STATUSES, RECORD_STATUSES  # noqa: E402
 from khaudit.evaluate import score_run  # noqa: E402
 from khaudit.match.link import MatchResult  # noqa: E402
 from khaudit.match.settings import MatchSettings  # noqa: E402
-from khaudit.reconcile import FILE_STATUSES, RECORD_STATUSES  # noqa: E402
 
 
 def swapped(tool: str):  # type: ignore[no-untyped-def]

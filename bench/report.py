@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from khaudit.reconcile import FILE_STATUSES, RECORD_STATUSES
+from khaudit.contract import FILE_STATUSES, RECORD_STATUSES
 from khaudit.report.render import notebook_dir, render_reports
 from khaudit.run import TABLE_COLUMNS, write_run
 

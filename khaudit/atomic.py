@@ -1,7 +1,13 @@
 """Atomic output: a file is either its old version or its complete new one, never half.
 
-Every writer in khaudit goes through :func:`atomic_path`: it writes to a temporary file in the
-same folder and renames it over the target, so a crash or Ctrl-C leaves the previous results.
+A single output file (a report, a workbook, the minutes, a review sheet, a history entry) goes
+through :func:`atomic_path`: it is written to a temporary file in the same folder and renamed
+over the target, so a crash or Ctrl-C leaves the previous results. Outputs made of several
+files hold the same promise at their own scale without this module: a run is written into a
+staging folder inside its target and its files renamed into place with ``run.json`` last
+(``run.RunWriter``); a bag is built beside its target and renamed whole
+(``handover/package.py``). The scan catalogue is SQLite (transactions) and review decisions are
+appended one line each (``match/decisions.py``).
 """
 
 from __future__ import annotations

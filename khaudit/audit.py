@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,9 +19,11 @@ import pandas as pd
 
 from . import executor
 from ._version import __version__
+from .contract import FILE_STATUSES, RECORD_STATUSES
 from .forecast import forecast_all, forecast_table
 from .history import HistoryEntry, history_table, locality_snapshot, read_history, record_run
 from .i18n import t
+from .inventory.issues import InventoryIssue
 from .inventory.loader import load_locality
 from .inventory.readers import sha256_quietly
 from .match.content import TEXT_HEAD, with_ocr, with_texts
@@ -33,7 +34,7 @@ from .match.sidecar import SidecarEntry, SidecarIndex, read_sidecar
 from .progress import NoProgress, StageProgress
 from .project import Locality, Project, load_project
 from .quality import QualitySettings
-from .reconcile import FILE_STATUSES, RECORD_STATUSES, candidate_table, reconcile
+from .reconcile import candidate_table, reconcile
 from .run import (
     FORECAST_COLUMNS,
     HISTORY_COLUMNS,
@@ -41,9 +42,10 @@ from .run import (
     Run,
     RunWriter,
     digest_rows,
+    run_meta,
     status_counts,
 )
-from .scan.catalogue import Catalogue, scan_roots
+from .scan.catalogue import Catalogue, ScanResult, scan_roots
 from .zoning.assign import ZoningPlan, plan_locality, zone_records
 from .zoning.check import Zone
 
@@ -150,6 +152,97 @@ class _Prepared:
     scan_ids: dict[str, int]
 
 
+def _sidecars(
+    locality: Locality, others: pd.DataFrame, base: Path, lang: str
+) -> tuple[list[SidecarEntry], list[str], list[dict[str, object]]]:
+    """The sidecars found under the scan roots: their entries, the reason each non-scan file
+    is ignored (in ``others``' order) and each sidecar as an input of the fingerprint."""
+    entries: list[SidecarEntry] = []
+    reasons: list[str] = []
+    inputs: list[dict[str, object]] = []
+    for row in others.itertuples(index=False):
+        if row.role != "sidecar":
+            reasons.append(t("ignored.system", lang))
+            continue
+        path = base / row.root / row.path
+        inputs.append(_input(locality.name, "sidecar", path, f"{row.root}/{row.path}"))
+        unreadable: list[str] = []
+        found = read_sidecar(path, unreadable)
+        entries += found
+        reasons.append(
+            t("ignored.sidecar", lang, n=len(found))
+            if found
+            else t("ignored.unreadable", lang, error=unreadable[0])
+            if unreadable
+            else t("ignored.not_sidecar", lang)
+        )
+    return entries, reasons, inputs
+
+
+def _project_sidecar(
+    locality: Locality, base: Path, lang: str
+) -> tuple[list[SidecarEntry], list[dict[str, object]], list[dict[str, object]]]:
+    """The locality's own sidecar named in the project, if any: its entries, a scan problem
+    per unreadable part, and it as an input of the fingerprint."""
+    if locality.sidecar is None:
+        return [], [], []
+    unreadable: list[str] = []
+    entries = read_sidecar(locality.sidecar, unreadable)
+    display = _relative(locality.sidecar, base)
+    problems: list[dict[str, object]] = [
+        {
+            "locality": locality.name,
+            "root": "",
+            "path": display,
+            "problem": t("ignored.unreadable", lang, error=error),
+        }
+        for error in unreadable
+    ]
+    return entries, problems, [_input(locality.name, "sidecar", locality.sidecar, display)]
+
+
+def _scan(
+    project: Project, locality: Locality, catalogue: Catalogue | str | Path | None
+) -> ScanResult:
+    """The locality's scan roots brought up to date in the catalogue (with the head of each
+    first-page text), roots relative to the project's folder."""
+    scanned = scan_roots(
+        locality.name,
+        list(locality.scan_roots),
+        sha256=project.scan.sha256,
+        workers=project.scan.workers,
+        catalogue=catalogue or project.scan.catalogue,
+        max_mbps=project.scan.max_mbps,
+        texts=TEXT_HEAD,
+    )
+    for frame in (scanned.files, scanned.changes, scanned.texts):
+        frame["root"] = [_relative(Path(r), project.base) for r in frame["root"]]
+    return scanned
+
+
+def _with_content(
+    project: Project,
+    table: pd.DataFrame,
+    texts: pd.DataFrame,
+    catalogue: Catalogue | str | Path | None,
+) -> pd.DataFrame:
+    """The scan files with what their first pages say: the text layer's head, and OCR of
+    image-only first pages when the project asks for it."""
+    sample = project.content.sample
+    scans = with_texts(table[table["role"] == "scan"].reset_index(drop=True), texts, sample)
+    if project.content.ocr:
+        db = catalogue.db if isinstance(catalogue, Catalogue) else None
+        scans = with_ocr(scans, project.base, sample, db)
+    return scans
+
+
+def _issue_rows(issues: list[InventoryIssue], lang: str) -> pd.DataFrame:
+    rows = pd.DataFrame([i.as_row(lang) for i in issues])
+    if len(rows):  # a file-level issue has no row: the column stays whole numbers
+        rows["source_row"] = rows["source_row"].astype("Int64")
+    return rows
+
+
 def _prepare(
     project: Project,
     locality: Locality,
@@ -163,54 +256,12 @@ def _prepare(
     with progress.stage(locality.name, "inventory"):
         records, issues = load_locality(list(locality.inventories), locality.name, locality.columns)
     with progress.stage(locality.name, "scan"):
-        scanned = scan_roots(
-            locality.name,
-            list(locality.scan_roots),
-            sha256=project.scan.sha256,
-            workers=project.scan.workers,
-            catalogue=catalogue or project.scan.catalogue,
-            max_mbps=project.scan.max_mbps,
-            texts=TEXT_HEAD,
-        )
+        scanned = _scan(project, locality, catalogue)
     table = scanned.files
-    table["root"] = [_relative(Path(r), base) for r in table["root"]]
-    texts = scanned.texts.assign(root=[_relative(Path(r), base) for r in scanned.texts["root"]])
-    scans = with_texts(
-        table[table["role"] == "scan"].reset_index(drop=True), texts, project.content.sample
-    )
-    if project.content.ocr:
-        db = catalogue.db if isinstance(catalogue, Catalogue) else None
-        scans = with_ocr(scans, base, project.content.sample, db)
     others = table[table["role"] != "scan"]
-
-    entries = []
-    reasons = []
-    inputs = [
-        _input(locality.name, "inventory", path, display) for path, display in locality.inventories
-    ]
-    for _, row in others.iterrows():
-        if row["role"] == "sidecar":
-            unreadable: list[str] = []
-            inputs.append(
-                _input(
-                    locality.name,
-                    "sidecar",
-                    base / row["root"] / row["path"],
-                    f"{row['root']}/{row['path']}",
-                )
-            )
-            found = read_sidecar(base / row["root"] / row["path"], unreadable)
-            entries += found
-            reasons.append(
-                t("ignored.sidecar", lang, n=len(found))
-                if found
-                else t("ignored.unreadable", lang, error=unreadable[0])
-                if unreadable
-                else t("ignored.not_sidecar", lang)
-            )
-        else:
-            reasons.append(t("ignored.system", lang))
-    scan_problems = [
+    entries, reasons, sidecar_inputs = _sidecars(locality, others, base, lang)
+    own_entries, own_problems, own_input = _project_sidecar(locality, base, lang)
+    scan_problems: list[dict[str, object]] = [
         {
             "locality": locality.name,
             "root": _relative(p.root, base),
@@ -219,28 +270,11 @@ def _prepare(
         }
         for p in scanned.problems
     ]
-    if locality.sidecar is not None:
-        unreadable = []
-        entries += read_sidecar(locality.sidecar, unreadable)
-        scan_problems += [
-            {
-                "locality": locality.name,
-                "root": "",
-                "path": _relative(locality.sidecar, base),
-                "problem": t("ignored.unreadable", lang, error=error),
-            }
-            for error in unreadable
-        ]
-    problems = pd.DataFrame(scan_problems, columns=["locality", "root", "path", "problem"])
-    if locality.sidecar is not None:
-        inputs.append(
-            _input(locality.name, "sidecar", locality.sidecar, _relative(locality.sidecar, base))
-        )
     job = MatchJob(
         locality=locality.name,
         records=records,
-        scans=scans,
-        sidecars=entries,
+        scans=_with_content(project, table, scanned.texts, catalogue),
+        sidecars=entries + own_entries,
         settings=project.matching,
         pattern=locality.naming_pattern,
         lang=lang,
@@ -251,19 +285,18 @@ def _prepare(
         ),
         receivers=decisions.receivers(locality.name),
     )
-    changes = scanned.changes.assign(
-        root=[_relative(Path(r), base) for r in scanned.changes["root"]]
-    )
-    issue_rows = pd.DataFrame([i.as_row(lang) for i in issues])
-    if len(issue_rows):  # a file-level issue has no row: the column stays whole numbers
-        issue_rows["source_row"] = issue_rows["source_row"].astype("Int64")
+    inventories = [
+        _input(locality.name, "inventory", p, shown) for p, shown in locality.inventories
+    ]
     return _Prepared(
         job=job,
-        issues=issue_rows,
+        issues=_issue_rows(issues, lang),
         ignored=others.assign(reason=reasons),
-        problems=problems,
-        inputs=inputs,
-        changes=changes,
+        problems=pd.DataFrame(
+            scan_problems + own_problems, columns=["locality", "root", "path", "problem"]
+        ),
+        inputs=inventories + sidecar_inputs + own_input,
+        changes=scanned.changes,
         scan_ids={s.root: s.scan_id for s in scanned.summaries},
     )
 
@@ -323,6 +356,172 @@ def _with_columns(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     return frame.assign(**{c: pd.Series(dtype="object") for c in missing}) if missing else frame
 
 
+#: The run tables a locality's result fills, and where each comes from.
+_LOCALITY_TABLES = (
+    ("records", "records"),
+    ("files", "files"),
+    ("inventory_issues", "issues"),
+    ("candidates", "candidates"),
+    ("ignored_files", "ignored"),
+    ("scan_problems", "problems"),
+    ("scan_changes", "changes"),
+)
+
+
+@dataclass
+class _Totals:
+    """What is kept of each locality once its rows are written: counts, a snapshot for the
+    history, and the few columns the catalogue digest needs. A province's rows are never all in
+    memory at once."""
+
+    counts: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
+    snapshots: dict[str, dict[str, Any]] = field(default_factory=dict)
+    schemes: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
+    conventions: dict[str, dict[str, list[dict[str, object]]]] = field(default_factory=dict)
+    inputs: list[dict[str, object]] = field(default_factory=list)
+    keys: list[pd.DataFrame] = field(default_factory=list)
+    #: root -> the scan whose changes this run reports
+    audited: dict[str, int] = field(default_factory=dict)
+    #: where the catalogue is kept when it is not where the project asked (say so in run.json)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, name: str, result: LocalityResult, min_pages_per_sheet: float) -> None:
+        files = _with_columns(result.files, "files")
+        self.counts[name] = {
+            "records": status_counts(result.records, RECORD_STATUSES),
+            "files": status_counts(files, FILE_STATUSES),
+        }
+        self.snapshots[name] = locality_snapshot(result.records, files, min_pages_per_sheet)
+        self.schemes[name] = result.schemes
+        self.conventions[name] = result.conventions
+        self.inputs += result.inputs
+        self.keys.append(files[["locality", "root", "path", "size", "xxh3_128"]])
+        self.audited.update(result.scan_ids)
+
+    def catalogue_digest(self) -> str:
+        """The digest of every scan file's identity (locality, root, path, size, content)."""
+        if not any(len(k) for k in self.keys):
+            return digest_rows([])
+        every_file = pd.concat(self.keys, ignore_index=True)
+        return digest_rows(
+            every_file.sort_values(["locality", "root", "path"]).itertuples(index=False)
+        )
+
+
+def _write_localities(
+    project: Project, lang: str, writer: RunWriter
+) -> tuple[_Totals, DecisionIndex]:
+    """Audit every locality, adding its rows to ``writer`` as it comes back."""
+    totals = _Totals()
+    progress = StageProgress(len(project.localities))
+    try:
+        decisions = read_decisions(project.decisions)
+        with Catalogue(project.scan.catalogue or ":memory:") as catalogue:
+            totals.notes += [catalogue.note] if catalogue.note else []
+            for name, result in audit_localities(project, lang, progress, catalogue, decisions):
+                for table, attribute in _LOCALITY_TABLES:
+                    writer.add(table, _with_columns(getattr(result, attribute), table))
+                totals.add(name, result, project.matching.min_pages_per_sheet)
+    except BaseException:
+        writer.abort()
+        raise
+    finally:
+        progress.close()
+    return totals, decisions
+
+
+def _parameters(project: Project, lang: str) -> dict[str, Any]:
+    return {
+        "lang": lang,
+        "matching": project.matching.as_dict(),
+        "quality": project.quality.as_dict(),
+        "content": {"sample": project.content.sample, "ocr": project.content.ocr},
+        "scan": {"sha256": project.scan.sha256},
+        "progress": {
+            k: (v.isoformat() if hasattr(v, "isoformat") else v)
+            for k, v in project.progress.__dict__.items()
+        },
+    }
+
+
+def _fingerprint_source(
+    project: Project, lang: str, totals: _Totals, decisions: DecisionIndex
+) -> dict[str, Any]:
+    """Everything that can change a status: version, settings, every input's digest, the
+    scan catalogue's and the review decisions'."""
+    return {
+        "version": __version__,
+        "parameters": _parameters(project, lang),
+        "project_sha256": hashlib.sha256(project.path.read_bytes()).hexdigest(),
+        "inputs": sorted((i["path"], i["sha256"]) for i in totals.inputs),
+        "scan_catalogue_sha256": totals.catalogue_digest(),
+        "decisions_sha256": decisions.digest(),
+    }
+
+
+def _meta(
+    project: Project,
+    source: dict[str, Any],
+    totals: _Totals,
+    decisions: DecisionIndex,
+    times: tuple[dt.datetime, dt.datetime],
+) -> dict[str, Any]:
+    """``run.json`` of this audit; ``times`` are the as-of date and the start."""
+    as_of, started = times
+    return run_meta(
+        source,
+        title=project.title,
+        province=project.province,
+        # ``location`` is where this machine found the project (packaging reads it).
+        project={
+            "path": project.path.name,
+            "sha256": source["project_sha256"],
+            "location": str(project.path),
+        },
+        as_of=as_of.isoformat(),
+        started=started.isoformat(),
+        finished=dt.datetime.now(dt.UTC).isoformat(),
+        parameters=source["parameters"],
+        inputs=totals.inputs,
+        scan_catalogue_sha256=source["scan_catalogue_sha256"],
+        decisions_sha256=source["decisions_sha256"],
+        decisions=len(decisions),
+        warnings=[*totals.notes, *project.warnings, *decisions.problems],
+        localities=[
+            {"name": loc.name, "slug": loc.slug, "code": loc.code, "former": loc.former}
+            for loc in project.localities
+        ],
+        counts=totals.counts,
+        schemes=totals.schemes,
+        conventions=totals.conventions,
+        handover=project.handover,  # the minutes' parties ([handover] of the project file)
+    )
+
+
+def _write_trend(
+    writer: RunWriter, project: Project, meta: dict[str, Any], out: Path, totals: _Totals
+) -> dict[str, Any]:
+    """Add the history (the project's earlier audits and this one) and the forecast to the
+    run; ``meta`` comes back with any unreadable history file among its warnings."""
+    history_problems: list[str] = []
+    history = read_history(project.history, problems=history_problems) if project.history else []
+    this_run = HistoryEntry(
+        run_id=meta["run_id"],
+        as_of=dt.date.fromisoformat(meta["as_of"][:10]),
+        path=out,
+        localities=totals.snapshots,
+    )
+    series = history_table([*(e for e in history if e.run_id != this_run.run_id), this_run])
+    try:
+        writer.add("history", series.reindex(columns=HISTORY_COLUMNS))
+        forecast = forecast_table(forecast_all(series, project.progress))
+        writer.add("forecast", forecast.reindex(columns=FORECAST_COLUMNS))
+    except BaseException:
+        writer.abort()
+        raise
+    return {**meta, "warnings": [*meta["warnings"], *history_problems]}
+
+
 def audit(
     project: Project | str | Path,
     out: str | Path,
@@ -340,139 +539,16 @@ def audit(
         executor.configure(scheduler or project.scheduler)
     out = Path(out)
     started = dt.datetime.now(dt.UTC)
-    progress = StageProgress(len(project.localities))
     writer = RunWriter(
         out, scan_roots=[root for loc in project.localities for root in loc.scan_roots]
     )
-    # What is kept of each locality once its rows are written: counts, a snapshot for the
-    # history, and the few columns the catalogue digest needs. A province's rows are never
-    # all in memory at once.
-    counts: dict[str, dict[str, dict[str, int]]] = {}
-    snapshots: dict[str, dict[str, Any]] = {}
-    schemes: dict[str, dict[str, dict[str, int]]] = {}
-    conventions: dict[str, dict[str, list[dict[str, object]]]] = {}
-    inputs: list[dict[str, object]] = []
-    keys: list[pd.DataFrame] = []
-    audited: dict[str, int] = {}  # root -> the scan whose changes this run reports
-    try:
-        decisions = read_decisions(project.decisions)
-        with Catalogue(project.scan.catalogue or ":memory:") as catalogue:
-            notes = [catalogue.note] if catalogue.note else []  # kept in the cache: say where
-            for name, result in audit_localities(project, lang, progress, catalogue, decisions):
-                for table, frame in (
-                    ("records", result.records),
-                    ("files", result.files),
-                    ("inventory_issues", result.issues),
-                    ("candidates", result.candidates),
-                    ("ignored_files", result.ignored),
-                    ("scan_problems", result.problems),
-                    ("scan_changes", result.changes),
-                ):
-                    writer.add(table, _with_columns(frame, table))
-                audited.update(result.scan_ids)
-                files = _with_columns(result.files, "files")
-                counts[name] = {
-                    "records": status_counts(result.records, RECORD_STATUSES),
-                    "files": status_counts(files, FILE_STATUSES),
-                }
-                snapshots[name] = locality_snapshot(
-                    result.records, files, project.matching.min_pages_per_sheet
-                )
-                schemes[name] = result.schemes
-                conventions[name] = result.conventions
-                inputs += result.inputs
-                keys.append(files[["locality", "root", "path", "size", "xxh3_128"]])
-    except BaseException:
-        writer.abort()
-        raise
-    finally:
-        progress.close()
-
-    every_file = pd.concat(keys, ignore_index=True) if keys else pd.DataFrame()
-    catalogue_digest = (
-        digest_rows(every_file.sort_values(["locality", "root", "path"]).itertuples(index=False))
-        if len(every_file)
-        else digest_rows([])
-    )
-    del every_file, keys
-    project_text = project.path.read_bytes()
-    parameters = {
-        "lang": lang,
-        "matching": project.matching.as_dict(),
-        "quality": project.quality.as_dict(),
-        "content": {"sample": project.content.sample, "ocr": project.content.ocr},
-        "scan": {"sha256": project.scan.sha256},
-        "progress": {
-            k: (v.isoformat() if hasattr(v, "isoformat") else v)
-            for k, v in project.progress.__dict__.items()
-        },
-    }
-    fingerprint_source = {
-        "version": __version__,
-        "parameters": parameters,
-        "project_sha256": hashlib.sha256(project_text).hexdigest(),
-        "inputs": sorted((i["path"], i["sha256"]) for i in inputs),
-        "scan_catalogue_sha256": catalogue_digest,
-        "decisions_sha256": decisions.digest(),
-    }
-    fingerprint = hashlib.sha256(
-        json.dumps(fingerprint_source, sort_keys=True).encode("utf-8")
-    ).hexdigest()
-    meta: dict[str, Any] = {
-        "tool": "khaudit",
-        "version": __version__,
-        "run_id": fingerprint[:16],
-        "fingerprint": fingerprint,
-        "title": project.title,
-        "province": project.province,
-        "project": {
-            "path": project.path.name,
-            "sha256": fingerprint_source["project_sha256"],
-            "location": str(project.path),
-        },  # where this machine found it (packaging)
-        "as_of": (as_of or started).isoformat(),
-        "started": started.isoformat(),
-        "finished": dt.datetime.now(dt.UTC).isoformat(),
-        "parameters": parameters,
-        "inputs": inputs,
-        "scan_catalogue_sha256": catalogue_digest,
-        "decisions_sha256": fingerprint_source["decisions_sha256"],
-        "decisions": len(decisions),
-        "warnings": [*notes, *project.warnings, *decisions.problems],
-        "localities": [
-            {"name": loc.name, "slug": loc.slug, "code": loc.code, "former": loc.former}
-            for loc in project.localities
-        ],
-        "counts": counts,
-        "schemes": schemes,
-        "conventions": conventions,
-        "handover": project.handover,  # the minutes' parties ([handover] of the project file)
-    }
-    history_problems: list[str] = []
-    history = read_history(project.history, problems=history_problems) if project.history else []
-    meta["warnings"] = [*meta["warnings"], *history_problems]
-    this_run = HistoryEntry(
-        run_id=meta["run_id"],
-        as_of=dt.date.fromisoformat(meta["as_of"][:10]),
-        path=out,
-        localities=snapshots,
-    )
-    series = history_table([*(e for e in history if e.run_id != this_run.run_id), this_run])
-    try:
-        writer.add("history", series.reindex(columns=HISTORY_COLUMNS))
-        writer.add(
-            "forecast",
-            forecast_table(forecast_all(series, project.progress)).reindex(
-                columns=FORECAST_COLUMNS
-            ),
-        )
-    except BaseException:
-        writer.abort()
-        raise
-    meta = writer.commit(meta)
+    totals, decisions = _write_localities(project, lang, writer)
+    source = _fingerprint_source(project, lang, totals, decisions)
+    meta = _meta(project, source, totals, decisions, (as_of or started, started))
+    meta = writer.commit(_write_trend(writer, project, meta, out, totals))
     if project.history is not None:
-        record_run(project.history, meta, snapshots)
+        record_run(project.history, meta, totals.snapshots)
     if project.scan.catalogue is not None:  # only a completed run has reported the changes
         with Catalogue(project.scan.catalogue) as catalogue:
-            catalogue.mark_audited(audited)
+            catalogue.mark_audited(totals.audited)
     return Run(path=out, meta=meta)

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from .atomic import write_text
+from .contract import RecordStatus, true_column
 from .errors import KhauditError
 from .fslock import FileLock
 from .i18n import t
@@ -39,19 +40,20 @@ def locality_snapshot(
     records: pd.DataFrame, files: pd.DataFrame, min_pages_per_sheet: float = 1.0
 ) -> dict:
     """What history keeps of one locality's run: counts, pages, and pages still to scan."""
-    unique = records[records["status"] != "duplicate_entry"]
+    unique = records[records["status"] != RecordStatus.DUPLICATE_ENTRY]
     status = unique["status"]
     sheets = pd.to_numeric(unique["sheets"], errors="coerce").fillna(0)
     pages = pd.to_numeric(unique["pages"], errors="coerce").fillna(0)
     needed = (sheets * min_pages_per_sheet).round()
-    to_scan = needed.where(status.isin(["missing", "damaged_scan", "needs_review"]), 0)
-    short = (needed - pages).clip(lower=0).where(status == "page_mismatch", 0)
-    tthc = unique["tthc"].astype(str).str.lower().isin(["true", "1"])
+    to_do = [RecordStatus.MISSING, RecordStatus.DAMAGED_SCAN, RecordStatus.NEEDS_REVIEW]
+    to_scan = needed.where(status.isin(to_do), 0)
+    short = (needed - pages).clip(lower=0).where(status == RecordStatus.PAGE_MISMATCH, 0)
+    tthc = true_column(unique["tthc"])
     return {
         "records": int(len(unique)),
-        "digitized": int((status == "digitized").sum()),
+        "digitized": int((status == RecordStatus.DIGITIZED).sum()),
         "tthc_records": int(tthc.sum()),
-        "tthc_digitized": int((tthc & (status == "digitized")).sum()),
+        "tthc_digitized": int((tthc & (status == RecordStatus.DIGITIZED)).sum()),
         "statuses": {str(k): int(v) for k, v in status.value_counts().items()},
         "pages_expected": int(needed.sum()),
         "pages_scanned": int(pages.sum()),

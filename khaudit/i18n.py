@@ -12,7 +12,11 @@ from __future__ import annotations
 import json
 import os
 from functools import cache
-from importlib import resources
+from pathlib import Path
+
+#: Beside this module. A plain path rather than ``importlib.resources``, whose import alone
+#: (tempfile, zip support) costs the command's start-up more than reading the catalogue.
+_LOCALES = Path(__file__).with_name("locales")
 
 DEFAULT_LANG = "vi"
 LANGUAGES = ("vi", "en")
@@ -22,8 +26,7 @@ LANGUAGES = ("vi", "en")
 def catalogue(lang: str) -> dict[str, str]:
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
-    text = resources.files("khaudit").joinpath("locales", f"{lang}.json").read_text("utf-8")
-    return json.loads(text)
+    return json.loads((_LOCALES / f"{lang}.json").read_text("utf-8"))
 
 
 _language = os.environ.get("KHAUDIT_LANG", DEFAULT_LANG)

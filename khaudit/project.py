@@ -40,6 +40,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
+from .contract import find_locality
 from .errors import ProjectError
 from .forecast import ProgressSettings
 from .i18n import t
@@ -227,9 +228,11 @@ class Project:
         return self.path.parent
 
     def locality(self, name_or_slug: str) -> Locality:
-        for loc in self.localities:
-            if name_or_slug in (loc.name, loc.slug, loc.code):
-                return loc
+        found = find_locality(
+            self.localities, name_or_slug, lambda loc: (loc.name, loc.slug, loc.code)
+        )
+        if found is not None:
+            return found
         known = ", ".join(loc.name for loc in self.localities)
         raise ProjectError(
             t("err.project.no_locality", path=self.path, name=name_or_slug, known=known)

@@ -13,10 +13,13 @@ Vectorised over whole tables: a locality of 100,000 rows reconciles in seconds.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
 from .classify import is_tthc
+from .contract import FileStatus, RecordStatus, provenance_column
 from .i18n import t
 from .match.content import with_content
 from .match.evidence import is_copy_name
@@ -25,15 +28,6 @@ from .match.settings import MatchSettings
 from .quality import QualitySettings, combine, file_quality
 from .scan.inspect import SCAN_FORMATS
 
-RECORD_STATUSES = (
-    "digitized",
-    "page_mismatch",
-    "missing",
-    "duplicate_entry",
-    "damaged_scan",
-    "needs_review",
-)
-FILE_STATUSES = ("matched", "orphan", "duplicate", "corrupt", "empty", "needs_review")
 CANDIDATE_COLUMNS = [
     "locality",
     "path",
@@ -52,19 +46,8 @@ CANDIDATE_COLUMNS = [
 ]
 
 
-def _provenance(frame: pd.DataFrame) -> pd.Series:
-    sheet = frame["source_sheet"].astype(str)
-    sheet = sheet.where(sheet == "", "!" + sheet)
-    return frame["source_file"].astype(str) + sheet + ":" + frame["source_row"].astype(str)
-
-
-def _files(
-    scans: pd.DataFrame, match: MatchResult, lang: str, quality: QualitySettings
-) -> pd.DataFrame:
-    files = scans.copy()
-    if "pdfa" not in files:
-        files["pdfa"] = ""
-    files["quality"] = file_quality(files, quality)
+def _with_items(files: pd.DataFrame, match: MatchResult) -> pd.DataFrame:
+    """Each file's item (``item_id``, -1 for none) and, for a page series, its folder."""
     item_of = np.full(len(files), -1, dtype=np.int64)
     series_path = np.full(len(files), "", dtype=object)
     position = {label: i for i, label in enumerate(files.index)}
@@ -75,23 +58,22 @@ def _files(
                 series_path[position[label]] = item.relpath
     files["item_id"] = item_of
     files["item"] = series_path
-    files = with_content(files, match.content)
-    links = match.links.set_index("item_id") if len(match.links) else match.links
-    linked = (
-        match.links[match.links["decision"] == "link"]
-        .drop_duplicates("item_id")
-        .set_index("item_id")
-    )
-    review = (
-        match.links[match.links["decision"] == "review"]
-        .sort_values("rank")
-        .drop_duplicates("item_id")
-        .set_index("item_id")
-    )
-    del links
+    return files
 
+
+def _best(links: pd.DataFrame, decision: str, by: str, order: str | None) -> pd.DataFrame:
+    """The first link of ``decision`` per ``by``, indexed by ``by``: in matching's order, or
+    the best ``order`` first (the lowest rank, the highest score)."""
+    chosen = links[links["decision"] == decision]
+    if order is not None:
+        chosen = chosen.sort_values(order, ascending=order == "rank")
+    return chosen.drop_duplicates(by).set_index(by)
+
+
+def _mark_linked(files: pd.DataFrame, linked: pd.DataFrame) -> pd.Series:
+    """Matched or orphan, with the link's record, method, score and explanation."""
     is_linked = files["item_id"].isin(linked.index)
-    files["status"] = np.where(is_linked, "matched", "orphan")
+    files["status"] = np.where(is_linked, FileStatus.MATCHED, FileStatus.ORPHAN)
     files["record"] = files["item_id"].map(linked["record"]).astype("Int64")
     method = dict(zip(linked.index, linked["method"]))
     explanation = dict(zip(linked.index, linked["explanation"]))
@@ -99,20 +81,26 @@ def _files(
     files["match_score"] = files["item_id"].map(linked["score"]).astype(float)
     files["note"] = [explanation.get(i, "") for i in files["item_id"]]
     files["duplicate_of"] = ""
+    return is_linked
 
-    # A byte-identical second copy of a matched file: the original stays matched, told by its
-    # name ("X.pdf" before "X (1).pdf", "X - Copy.pdf", "Bản sao X.pdf"), then by path.
+
+def _mark_copies(files: pd.DataFrame) -> tuple[dict[str, str], dict[str, object]]:
+    """A byte-identical second copy of a matched file (or page series) is a duplicate.
+
+    Returns the first matched path and record of each content hash."""
+    # The original stays matched, told by its name ("X.pdf" before "X (1).pdf",
+    # "X - Copy.pdf", "Bản sao X.pdf"), then by path.
     order = (
         files.assign(_copy=files["path"].map(is_copy_name))
         .sort_values(["_copy", "path"])
         .drop(columns="_copy")
     )
-    matched = order[(order["status"] == "matched") & (order["xxh3_128"] != "")]
+    matched = order[(order["status"] == FileStatus.MATCHED) & (order["xxh3_128"] != "")]
     first = matched.drop_duplicates("xxh3_128")
     first_path = dict(zip(first["xxh3_128"], first["path"]))
     first_record = dict(zip(first["xxh3_128"], first["record"]))
     repeat = matched.index[matched.duplicated("xxh3_128") & (matched["item"] == "")]
-    files.loc[repeat, "status"] = "duplicate"
+    files.loc[repeat, "status"] = FileStatus.DUPLICATE
     # A page series is a copy when every page is byte-identical to another matched series
     # (single identical pages are common: blank sheets, a form's cover).
     series = matched[matched["item"] != ""]
@@ -121,28 +109,42 @@ def _files(
         ranked = sorted(contents.index, key=lambda p: (is_copy_name(p + "/x"), p))
         original: dict[frozenset[str], str] = {}
         for path in ranked:
-            first = original.setdefault(contents[path], path)
-            if first != path:
+            if original.setdefault(contents[path], path) != path:
                 pages = series.index[series["item"] == path]
-                files.loc[pages, "status"] = "duplicate"
+                files.loc[pages, "status"] = FileStatus.DUPLICATE
+    return first_path, first_record
 
+
+def _mark_review(files: pd.DataFrame, review: pd.DataFrame, is_linked: pd.Series) -> None:
     in_review = ~is_linked & files["item_id"].isin(review.index)
-    files.loc[in_review, "status"] = "needs_review"
-    files.loc[in_review, "match_method"] = files.loc[in_review, "item_id"].map(review["method"])
-    files.loc[in_review, "match_score"] = files.loc[in_review, "item_id"].map(review["score"])
-    files.loc[in_review, "note"] = files.loc[in_review, "item_id"].map(review["explanation"])
-    files.loc[in_review, "record"] = files.loc[in_review, "item_id"].map(review["record"])
+    files.loc[in_review, "status"] = FileStatus.NEEDS_REVIEW
+    items = files.loc[in_review, "item_id"]
+    files.loc[in_review, "match_method"] = items.map(review["method"])
+    files.loc[in_review, "match_score"] = items.map(review["score"])
+    files.loc[in_review, "note"] = items.map(review["explanation"])
+    files.loc[in_review, "record"] = items.map(review["record"])
 
-    copy = files["status"].isin(["orphan", "needs_review"]) & files["xxh3_128"].isin(first_path)
-    files.loc[copy, "status"] = "duplicate"
+
+def _note_duplicates(
+    files: pd.DataFrame, first: tuple[dict[str, str], dict[str, object]], lang: str
+) -> None:
+    """An unlinked file with a matched file's content is its duplicate too; every duplicate
+    names its original."""
+    first_path, first_record = first
+    unlinked = files["status"].isin([FileStatus.ORPHAN, FileStatus.NEEDS_REVIEW])
+    copy = unlinked & files["xxh3_128"].isin(first_path)
+    files.loc[copy, "status"] = FileStatus.DUPLICATE
     files.loc[copy, "record"] = files.loc[copy, "xxh3_128"].map(first_record)
-    duplicate = files["status"] == "duplicate"
+    duplicate = files["status"] == FileStatus.DUPLICATE
     files.loc[duplicate, "duplicate_of"] = files.loc[duplicate, "xxh3_128"].map(first_path)
     files.loc[duplicate, "note"] = [
         t("why.duplicate_of", lang, path=p) for p in files.loc[duplicate, "duplicate_of"]
     ]
 
-    orphan = files["status"] == "orphan"
+
+def _note_orphans(files: pd.DataFrame, match: MatchResult, lang: str) -> None:
+    """Why an orphan is one: not a scan format, or what matching found lacking."""
+    orphan = files["status"] == FileStatus.ORPHAN
     not_scan = (
         orphan & ~files["format"].isin([*SCAN_FORMATS, "empty"]) & (files["integrity"] == "ok")
     )
@@ -153,14 +155,160 @@ def _files(
     silent = orphan & ~not_scan & (files["note"] == "")
     files.loc[silent, "note"] = reasons[silent]
 
+
+def _mark_damaged(files: pd.DataFrame, lang: str) -> None:
+    """Empty or corrupt, whatever links the file has."""
     bad = files["integrity"] != "ok"
-    files.loc[bad, "status"] = np.where(files.loc[bad, "integrity"] == "empty", "empty", "corrupt")
+    empty = files.loc[bad, "integrity"] == "empty"
+    files.loc[bad, "status"] = np.where(empty, FileStatus.EMPTY, FileStatus.CORRUPT)
     # The integrity code in the reader's language; the technical detail stays in integrity_note.
     files.loc[bad, "note"] = [
         (f"{note}; " if note else "") + t("why.damaged", lang, what=t(f"integrity.{code}", lang))
         for note, code in zip(files.loc[bad, "note"], files.loc[bad, "integrity"])
     ]
+
+
+def _files(
+    scans: pd.DataFrame, match: MatchResult, lang: str, quality: QualitySettings
+) -> pd.DataFrame:
+    files = scans.copy()
+    if "pdfa" not in files:
+        files["pdfa"] = ""
+    files["quality"] = file_quality(files, quality)
+    files = with_content(_with_items(files, match), match.content)
+    is_linked = _mark_linked(files, _best(match.links, "link", "item_id", None))
+    first = _mark_copies(files)
+    _mark_review(files, _best(match.links, "review", "item_id", "rank"), is_linked)
+    _note_duplicates(files, first, lang)
+    _note_orphans(files, match, lang)
+    _mark_damaged(files, lang)
     return files
+
+
+def _new_records(records: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Every record missing until shown otherwise; a repeated row is a duplicate entry."""
+    out = records.copy()
+    out["status"] = RecordStatus.MISSING
+    out["file_path"] = ""
+    out["match_method"] = ""
+    out["match_score"] = np.nan
+    out["note"] = t("why.no_scan", lang)
+    out["pages"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    out["tthc"] = out["title"].map(is_tthc)
+    out["quality"] = ""
+    repeat = out["duplicate_of"] != ""
+    out.loc[repeat, "status"] = RecordStatus.DUPLICATE_ENTRY
+    out.loc[repeat, "note"] = [
+        t("why.duplicate_entry", lang, source=s) for s in out.loc[repeat, "duplicate_of"]
+    ]
+    return out
+
+
+def _note_nearest(out: pd.DataFrame, match: MatchResult, items: dict, lang: str) -> None:
+    """A missing record names the nearest scans matching found for it (the hints)."""
+    links = match.links
+    hints = links[links["decision"] == "hint"].sort_values(["record", "rank"])
+    if not len(hints):
+        return
+    nearest = hints.groupby("record").apply(
+        lambda g: ", ".join(
+            f"{items[i]} ({round(100 * sc)}%)" for i, sc in zip(g["item_id"], g["score"])
+        ),
+        include_groups=False,
+    )
+    lonely = out.index.isin(nearest.index) & (out["status"] == RecordStatus.MISSING)
+    out.loc[lonely, "note"] = [
+        f"{t('why.no_scan', lang)}; {t('why.nearest', lang, paths=p)}"
+        for p in nearest.reindex(out.index[lonely])
+    ]
+
+
+def _mark_records_in_review(out: pd.DataFrame, match: MatchResult, items: dict) -> None:
+    review = _best(match.links, "review", "record", "score")
+    waiting = out.index.isin(review.index) & (out["status"] == RecordStatus.MISSING)
+    if not waiting.any():
+        return
+    rows = review.reindex(out.index[waiting])
+    out.loc[waiting, "status"] = RecordStatus.NEEDS_REVIEW
+    out.loc[waiting, "match_method"] = rows["method"].to_numpy()
+    out.loc[waiting, "match_score"] = rows["score"].to_numpy(dtype=float)
+    out.loc[waiting, "note"] = [
+        f"{items[i]}: {e}" for i, e in zip(rows["item_id"], rows["explanation"])
+    ]
+
+
+@dataclass
+class _Scanned:
+    """What a record's linked files add up to (duplicates left out), per record."""
+
+    pages: pd.Series
+    paths: pd.Series
+    shortfalls: pd.Series
+    damage: pd.Series
+
+
+def _scanned(out: pd.DataFrame, files: pd.DataFrame, linked: pd.DataFrame, lang: str) -> _Scanned:
+    mine = files[files["record"].notna() & files["item_id"].isin(linked["item_id"])]
+    kept = mine[mine["status"] != FileStatus.DUPLICATE]
+    by_record = kept.groupby("record")
+    damaged = mine[mine["integrity"] != "ok"]
+    labels = damaged["integrity"].map(lambda code: t(f"integrity.{code}", lang))
+    return _Scanned(
+        pages=by_record["pages"].sum(min_count=0).reindex(out.index).fillna(0).astype(int),
+        paths=by_record["path"].agg("|".join).reindex(out.index).fillna(""),
+        shortfalls=by_record["quality"].agg(combine).reindex(out.index).fillna(""),
+        damage=(damaged["path"] + ": " + labels)
+        .groupby(damaged["record"])
+        .agg("; ".join)
+        .reindex(out.index)
+        .fillna(""),
+    )
+
+
+def _page_note(pages: int, sheets: int, settings: MatchSettings, lang: str) -> str:
+    if pages < sheets * settings.min_pages_per_sheet:
+        return t("why.pages_short", lang, pages=pages, sheets=sheets)
+    maximum = int(sheets * settings.max_pages_per_sheet)
+    return t("why.pages_over", lang, pages=pages, sheets=sheets, max=maximum)
+
+
+def _mark_linked_records(
+    out: pd.DataFrame,
+    has: np.ndarray,
+    best: pd.DataFrame,
+    scanned: _Scanned,
+    settings: MatchSettings,
+    lang: str,
+) -> None:
+    """Digitized, page_mismatch or damaged_scan for each record with a linked scan."""
+    rows = best.reindex(out.index[has])
+    pages = scanned.pages
+    out.loc[has, "file_path"] = scanned.paths[has]
+    out.loc[has, "match_method"] = rows["method"].to_numpy()
+    out.loc[has, "match_score"] = rows["score"].to_numpy(dtype=float)
+    out.loc[has, "pages"] = pages[has].to_numpy()
+    out.loc[has, "quality"] = scanned.shortfalls[has].to_numpy()
+    sheets = out["sheets"].astype("Float64")
+    known = has & sheets.notna().to_numpy()
+    short = known & (pages < sheets * settings.min_pages_per_sheet).fillna(False).to_numpy()
+    over = known & (pages > sheets * settings.max_pages_per_sheet).fillna(False).to_numpy()
+    is_damaged = has & (scanned.damage != "").to_numpy()
+    status = np.select(
+        [is_damaged, short | over],
+        [RecordStatus.DAMAGED_SCAN, RecordStatus.PAGE_MISMATCH],
+        RecordStatus.DIGITIZED,
+    )
+    out.loc[has, "status"] = status[has]
+    notes = []
+    for record, explanation, state in zip(out.index[has], rows["explanation"], status[has]):
+        detail = ""
+        if state == RecordStatus.DAMAGED_SCAN:
+            detail = t("why.damaged", lang, what=scanned.damage[record])
+        elif state == RecordStatus.PAGE_MISMATCH:
+            n_sheets = int(out.at[record, "sheets"])
+            detail = _page_note(int(pages[record]), n_sheets, settings, lang)
+        notes.append(f"{explanation}; {detail}" if detail else explanation)
+    out.loc[has, "note"] = notes
 
 
 def reconcile(
@@ -173,116 +321,16 @@ def reconcile(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return (records, files) with status, links, notes and quality for one locality."""
     files = _files(scans, match, lang, quality or QualitySettings())
-    out = records.copy()
-    out["status"] = "missing"
-    out["file_path"] = ""
-    out["match_method"] = ""
-    out["match_score"] = np.nan
-    out["note"] = t("why.no_scan", lang)
-    out["pages"] = pd.array([pd.NA] * len(out), dtype="Int64")
-    out["tthc"] = out["title"].map(is_tthc)
-    out["quality"] = ""
-
-    repeat = out["duplicate_of"] != ""
-    out.loc[repeat, "status"] = "duplicate_entry"
-    out.loc[repeat, "note"] = [
-        t("why.duplicate_entry", lang, source=s) for s in out.loc[repeat, "duplicate_of"]
-    ]
-
-    links = match.links
+    out = _new_records(records, lang)
     items = {item.item_id: item.relpath for item in match.items}
-    hints = links[links["decision"] == "hint"].sort_values(["record", "rank"])
-    if len(hints):
-        nearest = hints.groupby("record").apply(
-            lambda g: ", ".join(
-                f"{items[i]} ({round(100 * sc)}%)" for i, sc in zip(g["item_id"], g["score"])
-            ),
-            include_groups=False,
-        )
-        lonely = out.index.isin(nearest.index) & (out["status"] == "missing")
-        out.loc[lonely, "note"] = [
-            f"{t('why.no_scan', lang)}; {t('why.nearest', lang, paths=p)}"
-            for p in nearest.reindex(out.index[lonely])
-        ]
-    review = (
-        links[links["decision"] == "review"]
-        .sort_values("score", ascending=False)
-        .drop_duplicates("record")
-        .set_index("record")
-    )
-    waiting = out.index.isin(review.index) & (out["status"] == "missing")
-    if waiting.any():
-        rows = review.reindex(out.index[waiting])
-        out.loc[waiting, "status"] = "needs_review"
-        out.loc[waiting, "match_method"] = rows["method"].to_numpy()
-        out.loc[waiting, "match_score"] = rows["score"].to_numpy(dtype=float)
-        out.loc[waiting, "note"] = [
-            f"{items[i]}: {e}" for i, e in zip(rows["item_id"], rows["explanation"])
-        ]
-
-    linked = links[links["decision"] == "link"]
-    best = (
-        linked.sort_values("score", ascending=False).drop_duplicates("record").set_index("record")
-    )
+    _note_nearest(out, match, items, lang)
+    _mark_records_in_review(out, match, items)
+    linked = match.links[match.links["decision"] == "link"]
+    best = _best(match.links, "link", "record", "score")
     has = out.index.isin(best.index)
-    mine = files[files["record"].notna() & files["item_id"].isin(linked["item_id"])]
-    kept = mine[mine["status"] != "duplicate"]
-    by_record = kept.groupby("record")
-    pages = by_record["pages"].sum(min_count=0).reindex(out.index).fillna(0).astype(int)
-    paths = by_record["path"].agg("|".join).reindex(out.index).fillna("")
-    shortfalls = by_record["quality"].agg(combine).reindex(out.index).fillna("")
-    damaged = mine[mine["integrity"] != "ok"]
-    labels = damaged["integrity"].map(lambda code: t(f"integrity.{code}", lang))
-    damage = (
-        (damaged["path"] + ": " + labels)
-        .groupby(damaged["record"])
-        .agg("; ".join)
-        .reindex(out.index)
-        .fillna("")
-    )
-
-    if not has.any():
-        return out, _link_files(files, out)
-    rows = best.reindex(out.index[has])
-    out.loc[has, "file_path"] = paths[has]
-    out.loc[has, "match_method"] = rows["method"].to_numpy()
-    out.loc[has, "match_score"] = rows["score"].to_numpy(dtype=float)
-    out.loc[has, "pages"] = pages[has].to_numpy()
-    out.loc[has, "quality"] = shortfalls[has].to_numpy()
-    sheets = out["sheets"].astype("Float64")
-    short = (
-        has
-        & sheets.notna().to_numpy()
-        & (pages < sheets * settings.min_pages_per_sheet).fillna(False).to_numpy()
-    )
-    over = (
-        has
-        & sheets.notna().to_numpy()
-        & (pages > sheets * settings.max_pages_per_sheet).fillna(False).to_numpy()
-    )
-    is_damaged = has & (damage != "").to_numpy()
-    status = np.select([is_damaged, short | over], ["damaged_scan", "page_mismatch"], "digitized")
-    out.loc[has, "status"] = status[has]
-    notes = []
-    for record, explanation, state in zip(out.index[has], rows["explanation"], status[has]):
-        detail = ""
-        if state == "damaged_scan":
-            detail = t("why.damaged", lang, what=damage[record])
-        elif state == "page_mismatch":
-            n_pages, n_sheets = int(pages[record]), int(out.at[record, "sheets"])
-            detail = (
-                t("why.pages_short", lang, pages=n_pages, sheets=n_sheets)
-                if n_pages < n_sheets * settings.min_pages_per_sheet
-                else t(
-                    "why.pages_over",
-                    lang,
-                    pages=n_pages,
-                    sheets=n_sheets,
-                    max=int(n_sheets * settings.max_pages_per_sheet),
-                )
-            )
-        notes.append(f"{explanation}; {detail}" if detail else explanation)
-    out.loc[has, "note"] = notes
+    scanned = _scanned(out, files, linked, lang)
+    if has.any():
+        _mark_linked_records(out, has, best, scanned, settings, lang)
     return out, _link_files(files, out)
 
 
@@ -322,7 +370,7 @@ def candidate_table(records: pd.DataFrame, match: MatchResult) -> pd.DataFrame:
             "match_method": review["method"].to_numpy(),
             "candidate_score": review["score"].to_numpy(),
             "explanation": review["explanation"].to_numpy(),
-            "provenance": _provenance(rec),
+            "provenance": provenance_column(rec),
             "candidate_kind": review["decision"].to_numpy(),
         }
     )

@@ -4,13 +4,17 @@
 may be, and a Decision column that only accepts Đồng ý / Không đồng ý (Accept / Reject).
 ``khaudit review import FILE --project PROJECT --by NAME`` checks each filled-in decision
 against the run the workbook came from (recorded in a hidden sheet) and appends those that
-belong to it to the project's decision log; the next audit applies them. Notebooks call the
-same functions. A second sheet lists the records of former units' fonds with a receiver
-column: zoning decisions go through the same loop (khaudit.zoning.review).
+belong to it to the project's decision log; the next audit applies them. A second sheet lists
+the records of former units' fonds with a receiver column: zoning decisions go through the same
+loop (khaudit.zoning.review). A locality's ``report.xlsx`` can be filled in and imported as it
+is: its review sheet names the pairs by path and inventory row, its summary names the run, and
+the run (the folder the report sits in) gives the locality and the scan's hash. Notebooks call
+the same functions; the decision log itself is ``match/decisions.py``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,53 +44,70 @@ COLUMNS = [
     "xxh3_128",
 ]
 DECISION = "decision"
+#: What a review sheet must show to be read back: the pair (a scan's path and the record's
+#: inventory row) and the decision. A report's review sheet has no locality or hash column.
+REQUIRED = {"path", "source_file", "source_sheet", "source_row", DECISION}
+
+
+def review_frame(run: Run, locality: str | None = None) -> pd.DataFrame:
+    """The review candidates of ``run`` (one locality's, if given) in the review's columns."""
+    candidates = run.table("candidates")
+    if locality is not None and len(candidates):
+        candidates = candidates[candidates["locality"] == locality]
+    if not len(candidates):
+        return pd.DataFrame(columns=COLUMNS)
+    return candidates[COLUMNS].reset_index(drop=True)
+
+
+def write_review_sheet(
+    book: xlsxwriter.Workbook, name: str, frame: pd.DataFrame, lang: str
+) -> None:
+    """A review sheet in ``book``: the candidates headed in ``lang``, then a Decision column
+    that only accepts Accept / Reject."""
+    ws = book.add_worksheet(name)
+    bold = book.add_format({"bold": True, "bg_color": "#e8eef7", "border": 1, "text_wrap": True})
+    headings = [t(f"col.{c}", lang) for c in COLUMNS] + [t("col.decision", lang)]
+    for c, heading in enumerate(headings):
+        ws.write_string(0, c, heading, bold)
+    for r, row in enumerate(frame[COLUMNS].itertuples(index=False), 1):
+        for c, value in enumerate(row):
+            ws.write_string(r, c, "" if value is None else str(value))
+    last = max(1, len(frame))
+    choices = [t("report.accept", lang), t("report.reject", lang)]
+    ws.data_validation(1, len(COLUMNS), last, len(COLUMNS), {"validate": "list", "source": choices})
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, last, len(COLUMNS))
+    for c, width in enumerate([16, 40, 8, 30, 12, 8, 18, 60, 8, 60, 34, 14]):
+        ws.set_column(c, c, width)
+
+
+def write_run_sheet(book: xlsxwriter.Workbook, run: Run) -> None:
+    """A hidden sheet naming the run the pairs came from, which the import checks against."""
+    info = book.add_worksheet(RUN_SHEET)
+    for r, (key, value) in enumerate(
+        (
+            ("run_id", run.meta.get("run_id", "")),
+            ("fingerprint", run.meta.get("fingerprint", "")),
+            ("run_dir", str(Path(run.path).resolve())),
+        )
+    ):
+        info.write_string(r, 0, key)
+        info.write_string(r, 1, value)
+    info.hide()
 
 
 def export_review(run_dir: str | Path, out: str | Path, lang: str = "vi") -> int:
     """Write the review workbook; return the number of candidate rows."""
     run = load_run(run_dir)
-    candidates = run.table("candidates")
-    frame = candidates[COLUMNS] if len(candidates) else pd.DataFrame(columns=COLUMNS)
-    out = Path(out)
-    with atomic_path(out) as tmp:
+    frame = review_frame(run)
+    with atomic_path(Path(out)) as tmp:
         book = xlsxwriter.Workbook(
             str(tmp),
             {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
         )
-        ws = book.add_worksheet(t("report.review", lang)[:31])
-        bold = book.add_format(
-            {"bold": True, "bg_color": "#e8eef7", "border": 1, "text_wrap": True}
-        )
-        headings = [t(f"col.{c}", lang) for c in COLUMNS] + [t("col.decision", lang)]
-        for c, heading in enumerate(headings):
-            ws.write_string(0, c, heading, bold)
-        for r, row in enumerate(frame.itertuples(index=False), 1):
-            for c, value in enumerate(row):
-                ws.write_string(r, c, "" if value is None else str(value))
-        last = max(1, len(frame))
-        ws.data_validation(
-            1,
-            len(COLUMNS),
-            last,
-            len(COLUMNS),
-            {"validate": "list", "source": [t("report.accept", lang), t("report.reject", lang)]},
-        )
+        write_review_sheet(book, t("report.review", lang)[:31], frame, lang)
         zoning_review.write_sheet(book, run.meta, run.table("records"), lang)
-        info = book.add_worksheet(RUN_SHEET)  # where the pairs came from, for the import
-        for r, (key, value) in enumerate(
-            (
-                ("run_id", run.meta.get("run_id", "")),
-                ("fingerprint", run.meta.get("fingerprint", "")),
-                ("run_dir", str(Path(run_dir).resolve())),
-            )
-        ):
-            info.write_string(r, 0, key)
-            info.write_string(r, 1, value)
-        info.hide()
-        ws.freeze_panes(1, 0)
-        ws.autofilter(0, 0, last, len(COLUMNS))
-        for c, width in enumerate([16, 40, 8, 30, 12, 8, 18, 60, 8, 60, 34, 14]):
-            ws.set_column(c, c, width)
+        write_run_sheet(book, run)
         book.close()
     return len(frame)
 
@@ -130,10 +151,29 @@ def _workbook_run(book: object) -> dict[str, str]:
     }
 
 
-def _find_run(path: Path, book: object, run_dir: str | Path | None) -> Run:
+def _report_run(path: Path, book: Any) -> dict[str, str]:
+    """What a locality's report workbook says of its run: the run id (the fingerprint row of
+    its summary sheet) and, when the report still sits in its run's folder, that folder."""
+    labels = {t("report.run_id", lang) for lang in LANGUAGES}
+    fingerprint = ""
+    for row in book.worksheets[0].iter_rows(max_col=2, values_only=True):
+        if len(row) >= 2 and _cell(row[0]) in labels:
+            fingerprint = _cell(row[1])
+            break
+    if not fingerprint:
+        return {}
+    found = {"run_id": fingerprint[:16]}  # a run id is its fingerprint's first 16 digits
+    folder = path.resolve().parent.parent  # RUN_DIR/<locality>/report.xlsx
+    if (folder / "run.json").is_file():
+        found["run_dir"] = str(folder)
+    return found
+
+
+def _find_run(path: Path, book: Any, run_dir: str | Path | None) -> Run:
     """The run the workbook was exported from: ``run_dir`` if given, else the folder the
-    export recorded; refused when it holds another run than the workbook's."""
-    recorded = _workbook_run(book)
+    export recorded (or the report's run folder); refused when it holds another run than the
+    workbook's."""
+    recorded = _workbook_run(book) or _report_run(path, book)
     folder = run_dir or recorded.get("run_dir")
     if not folder:
         raise KhauditError(t("err.review.no_run", path=path))
@@ -160,6 +200,7 @@ class _RunFacts:
 
     def __init__(self, run: Run):
         self.localities = {loc["name"] for loc in run.meta.get("localities", [])}
+        self.run = run
         records = run.table("records")
         self.rows = {
             (str(r.locality), str(r.source_file), _cell(r.source_sheet), _cell(r.source_row))
@@ -202,34 +243,111 @@ class _RunFacts:
         return None
 
 
+def _review_sheet(path: str | Path, book: Any) -> tuple[list[str | None], Iterator[tuple]]:
+    """The columns and data rows of the workbook's review sheet: the first sheet whose
+    headings name the pair and the decision (the review workbook's first, a report's
+    review sheet)."""
+    labels = _label_map()
+    first_missing: set[str] | None = None
+    for ws in book.worksheets:
+        if ws.title == RUN_SHEET:
+            continue
+        rows = ws.iter_rows(values_only=True)
+        columns = [labels.get(_cell(h)) for h in next(rows, [])]
+        missing = REQUIRED - {c for c in columns if c}
+        if not missing:
+            return columns, rows
+        first_missing = missing if first_missing is None else first_missing
+    missing_text = ", ".join(sorted(first_missing or REQUIRED))
+    raise KhauditError(t("err.review.columns", path=path, columns=missing_text))
+
+
+def _report_locality(book: Any, run: Run) -> str:
+    """The locality a report workbook is about: its summary's title ends with the name."""
+    title = _cell(next(book.worksheets[0].iter_rows(max_row=1, values_only=True), [""])[0])
+    names = sorted((loc["name"] for loc in run.meta.get("localities", [])), key=len)
+    return next((n for n in reversed(names) if title.endswith(f" — {n}")), "")
+
+
+def _pair_keys(run: Run, locality: str) -> dict[tuple[str, str, str, str], str]:
+    """(path, source file, sheet, row) -> the scan's hash, for the locality's review pairs."""
+    candidates = run.table("candidates")
+    mine = candidates[candidates["locality"] == locality] if len(candidates) else candidates
+    return {
+        (str(p), str(f), _cell(s), _cell(r)): str(h)
+        for p, f, s, r, h in zip(
+            mine.get("path", []),
+            mine.get("source_file", []),
+            mine.get("source_sheet", []),
+            mine.get("source_row", []),
+            mine.get("xxh3_128", []),
+        )
+    }
+
+
+def _decision(number: int, row: dict[str, str], problems: list[str]) -> Decision | None:
+    """The decision on one filled-in row, or None with the reason added to ``problems``."""
+    verdict = _verdict(row.get(DECISION))
+    if verdict is None:
+        problems.append(
+            t(
+                "review.neither",
+                row=number,
+                value=row.get(DECISION),
+                accept=t("report.accept"),
+                reject=t("report.reject"),
+            )
+        )
+        return None
+    if not row.get("source_row", "").isdigit():
+        problems.append(t("review.row_number", row=number, value=row.get("source_row")))
+        return None
+    return Decision(
+        locality=row.get("locality", ""),
+        content=row.get("xxh3_128", ""),
+        source_file=row.get("source_file", ""),
+        source_sheet=row.get("source_sheet", ""),
+        source_row=int(row["source_row"]),
+        verdict=verdict,
+        path=row.get("path", ""),
+    )
+
+
+def _without_doubles(decisions: list[Decision], problems: list[str]) -> list[Decision]:
+    """A scan accepted for two records is neither: both rows are refused and named."""
+    accepted: dict[tuple[str, str], int] = {}
+    for d in decisions:
+        if d.verdict == "accept":
+            accepted[(d.locality, d.content)] = accepted.get((d.locality, d.content), 0) + 1
+    doubles = {k for k, n in accepted.items() if n > 1}
+    problems += [
+        t("review.double", content=content[:12], locality=locality) for locality, content in doubles
+    ]
+    return [d for d in decisions if (d.locality, d.content) not in doubles]
+
+
 def import_review(
     path: str | Path, decisions_file: Path, by: str = "", run_dir: str | Path | None = None
 ) -> tuple[int, list[str]]:
     """Append the workbook's decisions to the log; return (recorded, problems by row).
 
-    Each decision is checked against the run the workbook was exported from (``run_dir``, or
-    the folder the export recorded): its locality, its record's row and its scan's hash must
-    be in that run, else the row is refused and named. Receivers picked in the zoning sheet
-    become ``zone`` decisions (khaudit.zoning.review). ``by``, who decided, is required.
+    The workbook is one ``khaudit review export`` wrote, or a locality's ``report.xlsx`` (its
+    review sheet). Each decision is checked against the run the workbook was exported from
+    (``run_dir``, or the folder the export recorded, or the report's run folder): its
+    locality, its record's row and its scan's hash must be in that run, else the row is
+    refused and named. Receivers picked in the zoning sheet become ``zone`` decisions
+    (khaudit.zoning.review). ``by``, who decided, is required.
     """
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on files that are not workbooks
         raise KhauditError(t("err.review.open", path=path, error=exc)) from exc
-    ws = book.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
-    header = [_cell(h) for h in next(rows, [])]
-    labels = _label_map()
-    columns = [labels.get(h) for h in header]
-    missing = {*COLUMNS, DECISION} - {c for c in columns if c}
-    if missing:
-        raise KhauditError(t("err.review.columns", path=path, columns=", ".join(sorted(missing))))
+    columns, rows = _review_sheet(path, book)
     if not by.strip():
         raise KhauditError(t("err.review.by"))
-    run = _find_run(Path(path), book, run_dir)
-    facts = _RunFacts(run)
-    decisions, problems = _link_decisions(rows, columns, facts)
-    known = set(zoning_review.receiver_choices(run.meta, run.table("records")))
+    facts = _RunFacts(_find_run(Path(path), book, run_dir))
+    decisions, problems = _link_decisions(book, columns, rows, facts)
+    known = set(zoning_review.receiver_choices(facts.run.meta, facts.run.table("records")))
     zoned, refused = zoning_review.read_decisions(book, facts.rows, known, _cell)
     decisions += zoned
     problems += refused
@@ -237,53 +355,29 @@ def import_review(
 
 
 def _link_decisions(
-    rows: Any, columns: list[str | None], facts: _RunFacts
+    book: Any, columns: list[str | None], rows: Iterator[tuple], facts: _RunFacts
 ) -> tuple[list[Decision], list[str]]:
-    """The accept/reject decisions of the links sheet that belong to the run, and the rows
-    refused; a scan accepted for two records is refused both times."""
-    decisions, problems = [], []
+    """The accept/reject decisions of the review sheet that belong to the run, and the rows
+    refused. A sheet without locality and hash columns (a report's) takes them from the run:
+    the report's locality, and the hash of the pair its path and inventory row name."""
+    locality, pairs = "", {}
+    if "locality" not in columns or "xxh3_128" not in columns:
+        locality = _report_locality(book, facts.run)
+        pairs = _pair_keys(facts.run, locality)
+    decisions: list[Decision] = []
+    problems: list[str] = []
     for number, values in enumerate(rows, 2):
         row = {c: _cell(v) for c, v in zip(columns, values) if c}
         if not any(row.values()) or not row.get(DECISION):
             continue
-        verdict = _verdict(row.get(DECISION))
-        if verdict is None:
-            problems.append(
-                t(
-                    "review.neither",
-                    row=number,
-                    value=row.get(DECISION),
-                    accept=t("report.accept"),
-                    reject=t("report.reject"),
-                )
-            )
-            continue
-        if not row.get("source_row", "").isdigit():
-            problems.append(t("review.row_number", row=number, value=row.get("source_row")))
-            continue
-        decision = Decision(
-            locality=row.get("locality", ""),
-            content=row.get("xxh3_128", ""),
-            source_file=row.get("source_file", ""),
-            source_sheet=row.get("source_sheet", ""),
-            source_row=int(row["source_row"]),
-            verdict=verdict,
-            path=row.get("path", ""),
-        )
-        problem = facts.problem(number, decision)
+        if pairs or locality:
+            key = (row.get("path", ""), row.get("source_file", ""), row.get("source_sheet", ""))
+            row.setdefault("locality", locality)
+            row.setdefault("xxh3_128", pairs.get((*key, row.get("source_row", "")), ""))
+        decision = _decision(number, row, problems)
+        problem = facts.problem(number, decision) if decision else None
         if problem:
             problems.append(problem)
-            continue
-        decisions.append(decision)
-    accepted: dict[tuple[str, str], int] = {}
-    for d in decisions:
-        if d.verdict == "accept":
-            accepted[(d.locality, d.content)] = accepted.get((d.locality, d.content), 0) + 1
-    doubles = {k for k, n in accepted.items() if n > 1}
-    if doubles:
-        problems += [
-            t("review.double", content=content[:12], locality=locality)
-            for locality, content in doubles
-        ]
-        decisions = [d for d in decisions if (d.locality, d.content) not in doubles]
-    return decisions, problems
+        elif decision:
+            decisions.append(decision)
+    return _without_doubles(decisions, problems), problems

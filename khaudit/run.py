@@ -42,10 +42,11 @@ from typing import Any
 
 import pandas as pd
 
+from .contract import FILE_STATUSES, RECORD_STATUSES, true_column
 from .errors import KhauditError
 from .i18n import t
 from .inventory.issues import ISSUE_COLUMNS
-from .reconcile import CANDIDATE_COLUMNS, FILE_STATUSES, RECORD_STATUSES
+from .reconcile import CANDIDATE_COLUMNS
 
 RECORD_COLUMNS = [
     "locality",
@@ -269,7 +270,7 @@ def _typed(values: pd.Series, dtype: str) -> pd.Series:
     if pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype):
         return values.astype(dtype)
     if dtype == "bool":
-        return values.map(lambda v: str(v).strip().lower() in ("true", "1")).astype(bool)
+        return true_column(values)
     blank = values.isna() | (values.astype(str).str.strip() == "")
     numbers = pd.to_numeric(values.where(~blank, None), errors="raise")
     return numbers.astype(dtype)
@@ -406,6 +407,54 @@ def check_out(out: Path, scan_roots: Iterable[str | Path] = ()) -> None:
         raise KhauditError(t("err.out.not_a_folder", out=out))
 
 
+def fingerprint(source: dict[str, Any]) -> str:
+    """The SHA-256 of everything that can change a status, as canonical JSON: two runs with the
+    same fingerprint were made by the same version from the same inputs and settings."""
+    return hashlib.sha256(json.dumps(source, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def run_meta(source: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    """The content of ``run.json`` but the table digests (:meth:`RunWriter.commit` adds them):
+    the tool and version, the fingerprint of ``source`` and its first 16 digits as the run's
+    id, then ``fields`` in the order given."""
+    digest = fingerprint(source)
+    return {
+        "tool": "khaudit",
+        "version": source["version"],
+        "run_id": digest[:16],
+        "fingerprint": digest,
+        **fields,
+    }
+
+
+def write_locality_run(run: Run, name: str, folder: Path) -> dict[str, Any]:
+    """Locality ``name``'s rows of every table of ``run``, written as a run of its own into
+    ``folder`` (a new folder); its ``run.json`` keeps the run's fingerprint and id (the
+    reports name them) and records the whole run's table digests under ``source_tables``.
+
+    A run of that locality alone already holds exactly its rows (checked against ``run.json``
+    by :meth:`Run.verify_tables`): its tables are copied as they are.
+    """
+    meta = dict(run.meta)
+    meta["localities"] = [loc for loc in meta.get("localities", []) if loc.get("name") == name]
+    for key in ("counts", "schemes"):
+        meta[key] = {k: v for k, v in meta.get(key, {}).items() if k == name}
+    meta["inputs"] = [i for i in meta.get("inputs", []) if i.get("locality") == name]
+    meta["source_tables"] = meta.get("tables", {})
+    meta["bag_locality"] = name
+    if {loc.get("name") for loc in run.meta.get("localities", [])} != {name}:
+        meta.pop("tables", None)
+        tables = {table: run.locality_table(table, name) for table in TABLES}
+        return write_run(folder, tables, meta)
+    folder.mkdir(parents=True)
+    for file in meta["tables"]:
+        shutil.copyfile(run.path / file, folder / file)
+    (folder / "run.json").write_text(
+        json.dumps(meta, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+    )
+    return meta
+
+
 def write_run(out: Path, tables: dict[str, pd.DataFrame], meta: dict[str, Any]) -> dict[str, Any]:
     """Write the run: every table into a staging folder first, then renamed into ``out``.
 
@@ -438,19 +487,24 @@ class Run:
             self._tables[name] = self._read(name)
         return self._tables[name]
 
-    def locality_table(self, name: str, locality: str) -> pd.DataFrame:
-        """One locality's rows of a table. From Parquet only that locality's row groups are
-        read (a province run holds one or more per locality), so a locality report does not
-        load the province."""
+    def locality_table(
+        self, name: str, locality: str, columns: list[str] | None = None
+    ) -> pd.DataFrame:
+        """One locality's rows of a table (only ``columns``, if given). From Parquet only that
+        locality's row groups are read (a province run holds one or more per locality), so a
+        locality report does not load the province."""
         if (
             name in self._tables
             or name not in PARQUET_TABLES
             or not (self.path / f"{name}.parquet").exists()
         ):
             frame = self.table(name)
-            return frame[frame["locality"] == locality].reset_index(drop=True)
+            frame = frame[frame["locality"] == locality].reset_index(drop=True)
+            return frame if columns is None else frame[columns]
         return pd.read_parquet(
-            self.path / f"{name}.parquet", filters=[("locality", "==", locality)]
+            self.path / f"{name}.parquet",
+            columns=columns,
+            filters=[("locality", "==", locality)],
         ).reset_index(drop=True)
 
     def _read(self, name: str) -> pd.DataFrame:
@@ -501,7 +555,10 @@ __all__ = [
     "Run",
     "check_out",
     "escape_cell",
+    "fingerprint",
     "load_run",
+    "run_meta",
     "unescape_cell",
+    "write_locality_run",
     "write_run",
 ]

@@ -1,9 +1,11 @@
 """Vietnamese text normalisation shared by inventory loading and matching.
 
-Everything is compared in NFC (DOMAIN.md §5). Matching also needs a folded form, because
-file names usually drop every mark and ``đ`` becomes ``d``: :func:`fold` gives that form, and
-:func:`expand_abbreviations` turns the abbreviations offices type (UBND, GCN, QSDĐ...) into words,
-so that "GCN QSDĐ" and "giấy chứng nhận quyền sử dụng đất" compare as the same text.
+Everything is compared in NFC: the same Vietnamese word arrives precomposed from one office and
+decomposed from another (macOS file names, older input methods). Matching also needs a folded
+form, because file names usually drop every mark and ``đ`` becomes ``d``: :func:`fold` gives
+that form, and :func:`expand_abbreviations` turns the abbreviations offices type (UBND, GCN,
+QSDĐ...) into words, so that "GCN QSDĐ" and "giấy chứng nhận quyền sử dụng đất" compare as
+the same text.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ _COMBINING = re.compile(r"[\u0300-\u036f]")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _NUMBER = re.compile(r"\d+")
 
-#: Abbreviations from DOMAIN.md §5, keyed by their folded form, longest first when applied.
+#: Abbreviations offices type in titles, keyed by their folded form, longest first when applied.
 ABBREVIATIONS: dict[str, str] = {
     "gcn qsdd": "giay chung nhan quyen su dung dat",
     "ubnd": "uy ban nhan dan",

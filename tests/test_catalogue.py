@@ -178,7 +178,7 @@ def test_a_stopped_scan_leaves_whole_rows_and_the_next_scan_resumes(
 
 def _stamps_match_rows(db: sqlite3.Connection, root: Path) -> int:
     """Every stamped folder's rows are exactly its listing now; returns how many are stamped."""
-    from khaudit.scan.catalogue import listing_stamp
+    from khaudit.scan.listing import listing_stamp
     from khaudit.scan.walk import walk_folders
 
     stamps = dict(db.execute("SELECT dir, stamp FROM folders").fetchall())
@@ -264,9 +264,9 @@ def test_a_version_3_catalogue_reads_its_pdfs_again_once(tree: Path, tmp_path: P
 def test_listing_and_reading_on_worker_processes_give_the_same_catalogue(
     tmp_path: Path, monkeypatch
 ):
-    from khaudit.scan import catalogue
+    from khaudit.scan import scanpass
 
-    monkeypatch.setattr(catalogue, "_SMALL_TREE", 0)  # rescans list on the workers too
+    monkeypatch.setattr(scanpass, "_SMALL_TREE", 0)  # rescans list on the workers too
     root = tmp_path / "scans"
     for box in range(3):  # nested folders, so the walk fans out over several tasks
         make_tree(root / f"Kho {box}" / "Nam 2019", 40, seed=box)

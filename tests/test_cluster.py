@@ -11,7 +11,7 @@ from distributed import LocalCluster, get_task_stream
 from khaudit import executor
 from khaudit.audit import audit
 from khaudit.project import load_project
-from khaudit.scan import catalogue
+from khaudit.scan import scanpass
 from khaudit.scan.catalogue import Catalogue
 
 
@@ -29,10 +29,10 @@ def test_local_cluster_run_equals_the_embedded_run(demo_dir: Path, tmp_path: Pat
                     project, tmp_path / "cluster", scheduler=cluster.scheduler_address
                 )
             assert len(tasks.data) >= 4  # batches of files were read on the cluster's workers
-            assert any(str(t["key"]).startswith("_inspect") for t in tasks.data)
+            assert any(str(t["key"]).startswith("inspect_files") for t in tasks.data)
             # A rescan of a known tree lists its folders on the workers too (the demo's trees
             # are small enough to be listed in-process unless told otherwise).
-            monkeypatch.setattr(catalogue, "_SMALL_TREE", 0)
+            monkeypatch.setattr(scanpass, "_SMALL_TREE", 0)
             project_file = load_project(project)
             root = project_file.localities[0].scan_roots[0]
             with (
@@ -41,7 +41,7 @@ def test_local_cluster_run_equals_the_embedded_run(demo_dir: Path, tmp_path: Pat
             ):
                 again = cat.scan(root)
             assert again.read == 0 and again.unchanged == again.files > 0
-            assert any(str(t["key"]).startswith("_walk") for t in walks.data)
+            assert any(str(t["key"]).startswith("walk_folders") for t in walks.data)
             matched = [t for t in tasks.data if str(t["key"]).startswith("run_match_job")]
             assert len(matched) == len(on_cluster.meta["localities"])  # one task a locality
             assert {t["worker"] for t in tasks.data} == set(cluster.scheduler_info["workers"])

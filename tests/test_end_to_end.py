@@ -6,8 +6,8 @@ import json
 
 import pandas as pd
 
+from khaudit.contract import FILE_STATUSES, RECORD_STATUSES
 from khaudit.evaluate import score_run
-from khaudit.reconcile import FILE_STATUSES, RECORD_STATUSES
 from khaudit.run import load_run
 
 KEY = ["locality", "source_file", "source_sheet", "source_row"]

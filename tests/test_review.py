@@ -256,3 +256,50 @@ def test_a_malformed_decision_line_is_located_and_the_others_still_apply(provinc
     second = audit(project, tmp_path / "run2")
     assert len(second.meta["warnings"]) == 3 and "line 1" in second.meta["warnings"][0]
     assert (second.records["match_method"] == "decision").sum() == 1
+
+
+def test_the_report_workbooks_review_sheet_is_imported_as_it_is(province, tmp_path):
+    """The report names pairs by path and inventory row only; the run it sits in gives the
+    locality and the scan's hash, and its summary's run id must be that run's."""
+    from khaudit.i18n import t
+    from khaudit.report.xlsx import write_locality_workbook
+    from khaudit.textnorm import slugify
+
+    project = province / "project.toml"
+    run = audit(project, tmp_path / "run")
+    candidates = run.table("candidates")
+    locality = str(candidates["locality"].iloc[-1])
+    mine = candidates[candidates["locality"] == locality].reset_index(drop=True)
+    report = run.path / slugify(locality) / "report.xlsx"  # where `khaudit report` puts it
+    report.parent.mkdir()
+    write_locality_workbook(run, locality, report, lang="vi")
+
+    book = openpyxl.load_workbook(report)
+    ws = book[t("report.review", "vi")]
+    header = [c.value for c in ws[1]]
+    assert t("col.xxh3_128", "vi") not in header and t("col.locality", "vi") not in header
+    assert header[-1] == t("col.decision", "vi") and ws.max_row - 1 == len(mine)
+    ws.cell(row=2, column=len(header)).value = t("report.reject", "vi")
+    book.save(report)
+
+    moved = tmp_path / "elsewhere.xlsx"
+    shutil.copy(report, moved)
+    args = ["--project", str(project), "--by", "Lê Văn Xem"]
+    result = CliRunner().invoke(cli, ["review", "import", str(moved), *args])
+    assert result.exit_code == 2 and "--run" in result.output  # away from its run: ask for it
+
+    result = CliRunner().invoke(cli, ["review", "import", str(report), *args])
+    assert result.exit_code == 0, result.output
+    [decision] = [
+        line for line in load_project(project).decisions.read_text("utf-8").splitlines() if line
+    ]
+    first = mine.iloc[0]
+    assert '"reject"' in decision and "Lê Văn Xem" in decision
+    assert str(first["xxh3_128"]) in decision and locality in decision
+
+    other = audit(project, tmp_path / "run2")  # the decision log changed: another run
+    result = CliRunner().invoke(
+        cli, ["review", "import", str(moved), *args, "--run", str(other.path)]
+    )
+    assert other.meta["run_id"] != run.meta["run_id"]
+    assert result.exit_code == 2 and run.meta["run_id"] in result.output

@@ -36,13 +36,13 @@ from urllib.parse import quote
 import pandas as pd
 
 from .._version import __version__
+from ..contract import FILE_STATUSES, RECORD_STATUSES
 from ..errors import KhauditError
 from ..executor import stream_map
 from ..i18n import t
 from ..project import load_project
-from ..reconcile import FILE_STATUSES, RECORD_STATUSES
 from ..report.locality import resolve_locality
-from ..run import TABLES, Run, check_out, load_run, write_run
+from ..run import Run, check_out, load_run, write_locality_run
 from ..scan.catalogue import Catalogue
 from ..textnorm import slugify
 from .bagit_format import (
@@ -213,10 +213,8 @@ def _collect(run_dir: Path, locality: str, rehash: bool, project_file: Path | No
         raise KhauditError(t("err.package.project", run_dir=run_dir, location=location))
     project = load_project(location)
     base = str(project.base)
-    mine = pd.read_parquet(
-        run.path / "files.parquet",
-        columns=["locality", "root", "path", "xxh3_128", "sha256", "size", "mtime", "inode"],
-        filters=[("locality", "==", name)],
+    mine = run.locality_table(
+        "files", name, ["locality", "root", "path", "xxh3_128", "sha256", "size", "mtime", "inode"]
     )
     ignored = run.table("ignored_files")
     if len(ignored):
@@ -269,31 +267,9 @@ def _collect(run_dir: Path, locality: str, rehash: bool, project_file: Path | No
 
 
 def _locality_run(run: Run, name: str, folder: Path) -> list[PayloadFile]:
-    """The locality's rows of every run table, written as a run of its own into ``folder``:
-    its run.json keeps the run's fingerprint and id (the reports name them) and records the
-    whole run's table digests under ``source_tables``."""
-    meta = dict(run.meta)
-    meta["localities"] = [loc for loc in meta.get("localities", []) if loc.get("name") == name]
-    for key in ("counts", "schemes"):
-        meta[key] = {k: v for k, v in meta.get(key, {}).items() if k == name}
-    meta["inputs"] = [i for i in meta.get("inputs", []) if i.get("locality") == name]
-    meta["source_tables"] = meta.get("tables", {})
-    meta["bag_locality"] = name
-    if {loc.get("name") for loc in run.meta.get("localities", [])} == {name}:
-        # a run of this locality alone: its tables are already exactly its rows (verified
-        # against run.json before packaging), copied as they are
-        folder.mkdir(parents=True)
-        for file in meta["tables"]:
-            shutil.copyfile(run.path / file, folder / file)
-        (folder / "run.json").write_text(
-            json.dumps(meta, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
-        )
-        written = meta
-    else:
-        meta.pop("tables", None)
-        written = write_run(
-            folder, {table: run.locality_table(table, name) for table in TABLES}, meta
-        )
+    """The locality's run (its rows of every table, see :func:`write_locality_run`) in
+    ``folder``, as payload files."""
+    written = write_locality_run(run, name, folder)
     return [
         PayloadFile(
             str(folder / file), f"data/run/{file}", (folder / file).stat().st_size, sha256=digest

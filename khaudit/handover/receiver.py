@@ -27,10 +27,10 @@ from pathlib import Path
 import pandas as pd
 
 from .._version import __version__
+from ..contract import FILE_STATUSES, RECORD_STATUSES
 from ..errors import KhauditError
 from ..i18n import t
 from ..project import load_project
-from ..reconcile import FILE_STATUSES, RECORD_STATUSES
 from ..run import TABLE_COLUMNS, TABLES, Run, check_out, load_run, status_counts, write_run
 from ..textnorm import fold, slugify
 from .package import (

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
+from ..contract import provenance
 from ..escape import for_terminal
 from ..executor import stream_map
 from ..i18n import t
@@ -500,11 +501,11 @@ def _records(bag: Path) -> dict[str, str]:
             row = {k: unescape_cell(v or "") for k, v in row.items() if k}
             label = roots.get(row.get("root", ""))
             if label and row.get("source_row"):
-                sheet = f"!{row['source_sheet']}" if row.get("source_sheet") else ""
                 code = f" ({row['record_code']})" if row.get("record_code") else ""
-                out[f"data/scans/{label}/{windows_safe(row['path'])}"] = (
-                    f"{row['source_file']}{sheet}:{row['source_row']}{code}"
+                where = provenance(
+                    row.get("source_file", ""), row.get("source_sheet", ""), row["source_row"]
                 )
+                out[f"data/scans/{label}/{windows_safe(row['path'])}"] = where + code
         return out
     except (BagFileError, ValueError, RecursionError, AttributeError, csv.Error):
         return {}  # not a khaudit bag, or its tables are unreadable: problems stay unnamed

@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from ..contract import provenance_column
 from ..errors import InventoryFileError
 from ..textnorm import fold, nfc
 from . import values as V
@@ -274,9 +275,8 @@ def load_inventory(
             for f in header.mapping.values()
         }
         for r, raw, headings in rows:
-            records.append(
-                _record(raw, headings, column_encoding, locality, display_name, sheet, r, issues)
-            )
+            row = _Row(locality, display_name, sheet.name, r + 1, headings, issues, raw)
+            records.append(_record(row, column_encoding, r in sheet.hidden_rows))
         if info is not None:
             first = header.row_index + 1 - (1 if _is_two_row(sheet, header, encoding) else 0)
             info.append(
@@ -314,105 +314,134 @@ def _is_two_row(sheet: RawSheet, header: Header, encoding: str | None) -> bool:
     return any(h and h != (last[c] if c < len(last) else "") for c, h in enumerate(header.headings))
 
 
-def _record(
-    raw: dict[str, object],
-    headings: dict[str, str],
-    column_encoding: dict[str, str | None],
-    locality: str,
-    source_file: str,
-    sheet: RawSheet,
-    r: int,
-    issues: list[InventoryIssue],
-) -> dict[str, object]:
-    row_no = r + 1
-    hidden = r in sheet.hidden_rows
-    if hidden:
-        issues.append(
-            InventoryIssue(
-                locality, source_file, sheet.name, row_no, "", "", "", "hidden_row", "info"
-            )
-        )
+@dataclass
+class _Row:
+    """One data row being read: where it is (for its issues) and its cells as text."""
 
-    def issue(field: str, value: object, problem: str, severity: str = "error") -> None:
-        shown = text.get(field, "") if isinstance(value, str) else V.cell_text(value)
-        issues.append(
+    locality: str
+    source_file: str
+    sheet: str
+    number: int  # 1-based, as the spreadsheet shows it
+    headings: dict[str, str]  # field -> the heading it was found under
+    issues: list[InventoryIssue]
+    raw: dict[str, object]
+    text: dict[str, str] = field(default_factory=dict)
+
+    def issue(self, name: str, value: object, problem: str, severity: str = "error") -> None:
+        shown = self.text.get(name, "") if isinstance(value, str) else V.cell_text(value)
+        self.issues.append(
             InventoryIssue(
-                locality,
-                source_file,
-                sheet.name,
-                row_no,
-                headings.get(field, ""),
-                field,
+                self.locality,
+                self.source_file,
+                self.sheet,
+                self.number,
+                self.headings.get(name, ""),
+                name,
                 shown,
                 problem,
                 severity,
             )
         )
 
-    text: dict[str, str] = {}
-    encodings: set[str] = set()
-    originals: dict[str, str] = {}
-    for f, value in raw.items():
-        if isinstance(value, str):
-            converted, enc = convert_cell(value.strip(), column_encoding.get(f))
-            text[f] = converted
-            if enc:
-                encodings.add(enc)
-                originals[headings.get(f, f)] = value
-        else:
-            text[f] = V.cell_text(value)
-    title = text.get("title", "")
-    if not title:
-        issue("title", "", "no_title")
+    def typed(self, name: str) -> object:
+        """The cell as typed, or its converted text when it was typed as text."""
+        value = self.raw.get(name)
+        return self.text[name] if isinstance(value, str) else value
 
-    def count(field: str, problem: str) -> int | None:
-        value = raw.get(field)
-        parsed = V.parse_count(text[field] if isinstance(value, str) else value)
-        if parsed is None and V.cell_text(value):
-            issue(field, value, problem)
+    def count(self, name: str, problem: str) -> int | None:
+        parsed = V.parse_count(self.typed(name))
+        if parsed is None and V.cell_text(self.raw.get(name)):
+            self.issue(name, self.raw.get(name), problem)
         return parsed
 
+
+def _convert(row: _Row, column_encoding: dict[str, str | None]) -> tuple[set[str], dict[str, str]]:
+    """Every cell as Unicode text in ``row.text``; the legacy encodings met, and the cells
+    they converted as typed (by heading)."""
+    encodings: set[str] = set()
+    originals: dict[str, str] = {}
+    for name, value in row.raw.items():
+        if isinstance(value, str):
+            converted, enc = convert_cell(value.strip(), column_encoding.get(name))
+            row.text[name] = converted
+            if enc:
+                encodings.add(enc)
+                originals[row.headings.get(name, name)] = value
+        else:
+            row.text[name] = V.cell_text(value)
+    return encodings, originals
+
+
+def _dates(row: _Row) -> dict[str, object]:
+    """The row's dates: one "dates" column or a start and an end, with the precision typed."""
+    raw = row.raw
     if "dates" in raw:
         date_fields = [("dates", raw["dates"])]
     else:
         date_fields = [(f, raw[f]) for f in ("date_start", "date_end") if f in raw]
     spans: list[str] = []
-    for f, value in date_fields:
-        parsed = V.parse_dates(text[f] if isinstance(value, str) else value)
+    for name, value in date_fields:
+        parsed = V.parse_dates(row.typed(name))
         if parsed is None and V.cell_text(value):
-            issue(f, value, "unreadable_date")
+            row.issue(name, value, "unreadable_date")
         spans += list(parsed or ())
-    date_start = spans[0] if spans else ""
-    date_end = spans[-1] if spans else ""
-    year_start = int(date_start[:4]) if date_start else None
-    year_end = int(date_end[:4]) if date_end else None
-    if date_start and date_end and date_end[: len(date_start)] < date_start[: len(date_end)]:
-        issue(date_fields[-1][0], date_fields[-1][1], "end_before_start")
-
+    start = spans[0] if spans else ""
+    end = spans[-1] if spans else ""
+    if start and end and end[: len(start)] < start[: len(end)]:
+        row.issue(date_fields[-1][0], date_fields[-1][1], "end_before_start")
     return {
-        "locality": locality,
-        "source_file": source_file,
-        "source_sheet": sheet.name,
-        "source_row": row_no,
-        "stt": text.get("stt", ""),
-        "record_code": nfc(text.get("record_code", "")),
-        "box": count("box", "box_not_number"),
-        "file_no": count("file_no", "file_no_not_number"),
-        "title": title,
-        "title_original": V.cell_text(raw.get("title")) if encodings else "",
-        "year_start": year_start,
-        "year_end": year_end,
-        "date_start": date_start,
-        "date_end": date_end,
+        "year_start": int(start[:4]) if start else None,
+        "year_end": int(end[:4]) if end else None,
+        "date_start": start,
+        "date_end": end,
         "dates_raw": " - ".join(V.cell_text(v) for _, v in date_fields if V.cell_text(v)),
-        "sheets": count("sheets", "sheets_not_number"),
-        "retention": V.parse_retention(text.get("retention")) or "",
-        "notes": text.get("notes", ""),
+    }
+
+
+def _record(row: _Row, column_encoding: dict[str, str | None], hidden: bool) -> dict[str, object]:
+    """One inventory record from a data row; its problems go to ``row.issues``."""
+    if hidden:
+        row.issues.append(
+            InventoryIssue(
+                row.locality,
+                row.source_file,
+                row.sheet,
+                row.number,
+                "",
+                "",
+                "",
+                "hidden_row",
+                "info",
+            )
+        )
+    encodings, originals = _convert(row, column_encoding)
+    title = row.text.get("title", "")
+    if not title:
+        row.issue("title", "", "no_title")
+    dates = _dates(row)  # the issues come in the order the original columns do
+    box = row.count("box", "box_not_number")
+    file_no = row.count("file_no", "file_no_not_number")
+    sheets = row.count("sheets", "sheets_not_number")
+    return {
+        "locality": row.locality,
+        "source_file": row.source_file,
+        "source_sheet": row.sheet,
+        "source_row": row.number,
+        "stt": row.text.get("stt", ""),
+        "record_code": nfc(row.text.get("record_code", "")),
+        "box": box,
+        "file_no": file_no,
+        "title": title,
+        "title_original": V.cell_text(row.raw.get("title")) if encodings else "",
+        **dates,
+        "sheets": sheets,
+        "retention": V.parse_retention(row.text.get("retention")) or "",
+        "notes": row.text.get("notes", ""),
         "encoding": ",".join(sorted(encodings)),
         "duplicate_of": "",
         "hidden": hidden,
         "original_cells": json.dumps(originals, ensure_ascii=False) if originals else "",
-        "address": nfc(text.get("address", "")),
+        "address": nfc(row.text.get("address", "")),
     }
 
 
@@ -430,13 +459,7 @@ def mark_duplicates(records: pd.DataFrame, issues: list[InventoryIssue]) -> pd.D
     for col in key_cols:
         keys = keys + "|" + records[col].astype("string").fillna("")
     repeat = keys.duplicated(keep="first")
-    provenance = (
-        records["source_file"]
-        + "!"
-        + records["source_sheet"].astype(str)
-        + ":"
-        + records["source_row"].astype(str)
-    )
+    provenance = provenance_column(records)
     first_of = dict(zip(keys[~repeat], provenance[~repeat]))
     records["duplicate_of"] = ""
     records.loc[repeat, "duplicate_of"] = keys[repeat].map(first_of)

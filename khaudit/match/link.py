@@ -34,7 +34,8 @@ from .scoring import BLOCK_CHUNK, EncodedTitles, TitleIndex, TitleScore, top_per
 from .settings import MatchSettings
 from .sidecar import SidecarIndex
 
-#: Columns of the link table (DIR/links.csv after the run writer adds provenance).
+#: Columns of matching's link table (in memory: reconcile turns it into the run's statuses and
+#: candidates; no run writes it as a table of its own).
 LINK_COLUMNS = ["item_id", "record", "method", "score", "decision", "rank", "explanation"]
 #: Nearest records named for a scan that is not linked (decision "hint").
 HINT_CANDIDATES = 3

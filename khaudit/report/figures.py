@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..contract import FILE_STATUSES, RECORD_STATUSES, true_column
 from ..i18n import catalogue, t
-from ..reconcile import FILE_STATUSES, RECORD_STATUSES
 from ..run import Run
 
 #: Problem tables: key -> (table, statuses, columns shown).
@@ -81,7 +81,7 @@ def locality_tables(run: Run, locality: str) -> tuple[pd.DataFrame, pd.DataFrame
 
 
 def _bool(series: pd.Series) -> pd.Series:
-    return series.astype(str).str.lower().isin(["true", "1"])
+    return true_column(series)
 
 
 def headline(records: pd.DataFrame, files: pd.DataFrame) -> Headline:

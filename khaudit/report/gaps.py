@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..contract import true_column
 from ..errors import KhauditError
 from ..i18n import t
 from ..match.decisions import Decision, record_decisions
@@ -84,7 +85,7 @@ def gaps(
     if locality:
         mask &= records["locality"] == locality
     if tthc_only:
-        mask &= records["tthc"].astype(str).str.lower().isin(["true", "1"])
+        mask &= true_column(records["tthc"])
     if text.strip():
         haystack = _folded(records["title"] + " " + records["record_code"].fillna("") + " ")
         haystack = haystack + " " + _folded(records["note"])

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..contract import find_locality
 from ..errors import KhauditError
 from ..i18n import t
 from ..run import Run, load_run
@@ -64,9 +65,11 @@ CSS = """
 
 
 def resolve_locality(run: Run, name: str) -> str:
-    for loc in run.meta.get("localities", []):
-        if name in (loc["name"], loc["slug"], loc.get("code")):
-            return loc["name"]
+    """The locality's name in ``run`` that ``name`` names by its name, slug or code."""
+    localities = run.meta.get("localities", [])
+    found = find_locality(localities, name, lambda loc: (loc["name"], loc["slug"], loc.get("code")))
+    if found is not None:
+        return found["name"]
     known = ", ".join(loc["name"] for loc in run.meta.get("localities", []))
     raise KhauditError(t("err.run.no_locality", path=run.path, name=name, known=known))
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..contract import is_true
 from ..i18n import catalogue, t
 from . import numbers as N
 
@@ -114,7 +115,7 @@ def shown(value: Any, kind: str, lang: str = "vi") -> str:
     if kind == "date":
         return N.date_text(value, lang)
     if kind == "bool" or isinstance(value, bool):
-        truth = value if isinstance(value, bool) else str(value).strip().lower() in ("true", "1")
+        truth = value if isinstance(value, bool) else is_true(value)
         return t("report.yes" if truth else "report.no", lang)
     if isinstance(value, float):
         return N.decimal(value, lang)
@@ -146,7 +147,7 @@ def stored(value: Any, kind: str) -> Any:
     if kind == "date":
         return N.to_date(value) or str(value)
     if kind == "bool" and not isinstance(value, bool):
-        return str(value).strip().lower() in ("true", "1")
+        return is_true(value)
     if hasattr(value, "item") and not isinstance(value, str):  # a numpy scalar
         return value.item()
     return value

@@ -17,9 +17,9 @@ from typing import Any
 
 import pandas as pd
 
+from ..contract import RECORD_STATUSES, is_true
 from ..errors import KhauditError
 from ..i18n import t
-from ..reconcile import RECORD_STATUSES
 from ..textnorm import slugify
 from . import charts
 from . import figures as F
@@ -90,7 +90,7 @@ def _locality_row(run: Any, name: str, code: str, forecast: dict, changes: int) 
     h = F.headline(records, files)
     counts = records["status"].value_counts()
     days = F._number(forecast.get("days_vs_deadline"))
-    miss = str(forecast.get("will_miss_deadline", "")).lower() in ("true", "1")
+    miss = is_true(forecast.get("will_miss_deadline", ""))
     outlook = "will_miss" if miss else ("on_track" if forecast.get("forecast") else "no_forecast")
     return {
         "locality": name,

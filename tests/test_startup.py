@@ -1,0 +1,44 @@
+"""``khaudit --help`` stays fast: the command's module loads no data stack at start-up.
+
+The time itself is measured by ``bench/startup.py``; these tests pin the cause (which modules an
+import pulls in), which does not depend on how loaded the machine is.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+HEAVY = ("pandas", "numpy", "pyarrow", "scipy", "papermill", "pikepdf", "pydantic", "openpyxl")
+
+
+def _modules_after(code: str) -> set[str]:
+    probe = f"{code}\nimport sys\nsys.stderr.write('\\n'.join(sys.modules))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return {name.split(".")[0] for name in out.stderr.split()}
+
+
+def test_importing_the_command_loads_no_heavy_module():
+    loaded = _modules_after("import khaudit.cli")
+    assert "click" in loaded
+    assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
+
+
+def test_help_and_version_load_no_heavy_module():
+    for flag in ("--help", "--version"):
+        code = (
+            "import sys\nfrom khaudit.cli import main\nsys.argv = ['khaudit', '" + flag + "']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass"
+        )
+        loaded = _modules_after(code)
+        assert not loaded & set(HEAVY), (flag, sorted(loaded & set(HEAVY)))
+
+
+def test_public_api_resolves_on_first_use():
+    import khaudit
+
+    assert callable(khaudit.audit) and callable(khaudit.load_run)
+    import khaudit.audit  # binds the submodule, which must not shadow the function
+
+    assert callable(khaudit.audit) and khaudit.audit.__module__ == "khaudit.audit"
+    assert khaudit.Project.__name__ == "Project"
