@@ -22,13 +22,12 @@ LONGER = {
     "match/readings.py:_learn_root": 73,
     "match/readings.py:_unique_pair": 62,
     "match/scoring.py:__init__": 104,
-    "match/scoring.py:encode": 91,
+    "match/scoring.py:encode": 97,
     "match/scoring.py:score_pairs": 64,
-    "project.py:_locality": 87,
-    "project.py:load_project": 71,
-    "report/gaps.py:explorer": 67,
+    "project.py:_locality": 104,
+    "project.py:load_project": 81,
     "scan/inspect.py:inspect_file": 65,
-    "scan/walk.py:list_folder": 64,
+    "scan/walk.py:list_folder": 65,
 }
 
 

@@ -180,18 +180,9 @@ class Catalogue:
         )
         scan_id = int(cur.lastrowid or 0)
         self.db.commit()
-        exclude = frozenset(
-            {
-                self.path,
-                self.path + "-wal",
-                self.path + "-shm",
-                self.path + "-journal",
-                self.lock_path,
-            }
-        )
         scan = ScanPass(
             self.db,
-            exclude,
+            self._own_files(),
             root,
             scan_id,
             sha256=sha256,
@@ -218,6 +209,12 @@ class Catalogue:
         )
         self.db.commit()
         return summary
+
+    def _own_files(self) -> frozenset[str]:
+        """The catalogue's own files (database, journals, lock): a scan of the folder that
+        holds them must not list them as scans."""
+        suffixes = ("", "-wal", "-shm", "-journal")
+        return frozenset({*(self.path + s for s in suffixes), self.lock_path})
 
     def _conclude(
         self,
