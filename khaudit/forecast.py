@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -71,33 +72,10 @@ def _after(start: dt.date, remaining: int, pace: float) -> dt.date:
 
 def forecast_locality(series: pd.DataFrame, settings: ProgressSettings) -> Forecast:
     """Forecast one locality from its rows of history_table (any order, excluded runs out)."""
-    rows = series.sort_values("as_of").tail(max(2, settings.window))
     last = series.sort_values("as_of").iloc[-1]
-    records, digitized = int(last["records"]), int(last["digitized"])
-    target = math.ceil(settings.target * records)
-    remaining = max(0, target - digitized)
-    pages = int(last["pages_to_scan"])
-    per_day = (settings.pages_per_day or 0) * settings.stations
-    working_days = round(pages / per_day, 1) if per_day else None
-    budget = pages * settings.cost_per_page if settings.cost_per_page is not None else None
+    base = _standing(last, len(series), settings)
     as_of = last["as_of"]
-    tthc = int(last.get("tthc_records", 0) or 0)
-    tthc_done = int(last.get("tthc_digitized", 0) or 0)
-    base = dict(
-        locality=str(last["locality"]),
-        as_of=as_of,
-        runs=len(series),
-        records=records,
-        digitized=digitized,
-        completion=digitized / records if records else 0.0,
-        remaining=remaining,
-        pages_to_scan=pages,
-        working_days=working_days,
-        budget=budget,
-        tthc_completion=tthc_done / tthc if tthc else None,
-        tthc_remaining=max(0, math.ceil(settings.target * tthc) - tthc_done),
-    )
-    if remaining == 0:
+    if base["remaining"] == 0:
         return Forecast(
             **base,
             pace=None,
@@ -107,44 +85,63 @@ def forecast_locality(series: pd.DataFrame, settings: ProgressSettings) -> Forec
             days_vs_deadline=(settings.deadline - as_of).days if settings.deadline else None,
             note="target_reached",
         )
+    rows = series.sort_values("as_of").tail(max(2, settings.window))
     dates = list(rows["as_of"])
     if len(set(dates)) < 2:
-        return Forecast(
-            **base,
-            pace=None,
-            forecast=None,
-            earliest=None,
-            latest=None,
-            days_vs_deadline=None,
-            note="too_few_runs",
-        )
-    start = dates[0]
-    days = [(d - start).days for d in dates]
-    slope, error = _slope(days, [float(v) for v in rows["digitized"]])
+        return Forecast(**base, **_NO_DATE, pace=None, note="too_few_runs")
+    slope, error = _slope(
+        [(d - dates[0]).days for d in dates], [float(v) for v in rows["digitized"]]
+    )
     if slope <= 0:
-        return Forecast(
-            **base,
-            pace=slope,
-            forecast=None,
-            earliest=None,
-            latest=None,
-            days_vs_deadline=None,
-            note="no_progress",
-        )
+        return Forecast(**base, **_NO_DATE, pace=slope, note="no_progress")
+    return Forecast(**base, **_dates(as_of, base["remaining"], slope, error, settings))
+
+
+#: A forecast that names no date.
+_NO_DATE: dict[str, Any] = dict(forecast=None, earliest=None, latest=None, days_vs_deadline=None)
+
+
+def _standing(last: pd.Series, runs: int, settings: ProgressSettings) -> dict[str, Any]:
+    """Where the locality stands at its last run: counts, what remains, the work and cost of
+    the pages still to scan."""
+    records, digitized = int(last["records"]), int(last["digitized"])
+    pages = int(last["pages_to_scan"])
+    per_day = (settings.pages_per_day or 0) * settings.stations
+    tthc = int(last.get("tthc_records", 0) or 0)
+    tthc_done = int(last.get("tthc_digitized", 0) or 0)
+    return dict(
+        locality=str(last["locality"]),
+        as_of=last["as_of"],
+        runs=runs,
+        records=records,
+        digitized=digitized,
+        completion=digitized / records if records else 0.0,
+        remaining=max(0, math.ceil(settings.target * records) - digitized),
+        pages_to_scan=pages,
+        working_days=round(pages / per_day, 1) if per_day else None,
+        budget=pages * settings.cost_per_page if settings.cost_per_page is not None else None,
+        tthc_completion=tthc_done / tthc if tthc else None,
+        tthc_remaining=max(0, math.ceil(settings.target * tthc) - tthc_done),
+    )
+
+
+def _dates(
+    as_of: dt.date, remaining: int, slope: float, error: float | None, settings: ProgressSettings
+) -> dict[str, Any]:
+    """The forecast date at the fitted pace and its range at the pace plus or minus its
+    standard error (no range from two runs; no latest date when the slow pace is none)."""
     when = _after(as_of, remaining, slope)
     earliest = _after(as_of, remaining, slope + error) if error is not None else None
     latest = (
         _after(as_of, remaining, slope - error) if error is not None and slope - error > 0 else None
     )
-    note = "two_runs" if error is None else "" if latest is not None else "open_range"
-    return Forecast(
-        **base,
+    return dict(
         pace=slope,
         forecast=when,
         earliest=earliest,
         latest=latest,
         days_vs_deadline=(settings.deadline - when).days if settings.deadline else None,
-        note=note,
+        note="two_runs" if error is None else "" if latest is not None else "open_range",
     )
 
 

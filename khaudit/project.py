@@ -354,74 +354,17 @@ def _locality(
         return None
     where = t("err.project.locality_named", name=name)
     before = len(problems)
-    inventories: list[tuple[Path, str]] = []
-    for pattern in raw.inventories:
-        if unreachable_here(pattern):
-            problems.append(_windows_only(path, where, "inventories", pattern))
-            continue
-        matches = sorted(glob.glob(str(base / pattern), recursive=True))
-        if not matches and native_pattern(pattern) != pattern:
-            matches = sorted(glob.glob(str(base / native_pattern(pattern)), recursive=True))
-        if not matches:
-            problems.append(
-                t("err.project.glob_none", path=path, where=where, pattern=pattern, base=base)
-            )
-            continue
-        for match in matches:
-            p = Path(match)
-            if p.suffix.lower() not in INVENTORY_SUFFIXES or p.name.startswith("~$"):
-                continue
-            if not p.is_file():  # a folder, a pipe or a device: reading it would hang or fail
-                problems.append(
-                    t(
-                        "err.project.not_file",
-                        path=path,
-                        where=where,
-                        file=p.relative_to(base).as_posix() if p.is_relative_to(base) else str(p),
-                    )
-                )
-                continue
-            inventories.append(
-                (p.resolve(), p.relative_to(base).as_posix() if p.is_relative_to(base) else str(p))
-            )
+    inventories = _inventories(raw.inventories, base, path, where, problems)
     if not raw.inventories:
         problems.append(t("err.project.no_inventories", path=path, where=where))
     elif not inventories and len(problems) == before:
         problems.append(t("err.project.no_inventory_files", path=path, where=where))
-    if not raw.scan_roots:
-        problems.append(t("err.project.no_scan_roots", path=path, where=where))
-    roots = []
-    for root in raw.scan_roots:
-        if unreachable_here(root):
-            problems.append(_windows_only(path, where, "scan_roots", root))
-            continue
-        p = native(root, base).resolve()
-        if not p.is_dir():
-            problems.append(
-                t("err.project.not_folder", path=path, where=where, root=root, base=base)
-            )
-        roots.append(p)
+    roots = _scan_roots(raw.scan_roots, base, path, where, problems)
     from .inventory.columns import SYNONYMS
 
     for key in sorted(set(raw.columns) - set(SYNONYMS)):
         problems.append(_unknown_key(path, f"{where}.columns.{key}", sorted(SYNONYMS)))
-    pattern = raw.naming_pattern
-    if pattern:
-        try:
-            compiled = re.compile(pattern)
-        except re.error as exc:
-            problems.append(t("err.project.bad_regex", path=path, where=where, error=exc))
-        else:
-            known = {"record_code", "box", "file_no", "title", "year"}
-            if not set(compiled.groupindex) & known:
-                problems.append(
-                    t(
-                        "err.project.regex_groups",
-                        path=path,
-                        where=where,
-                        groups=", ".join(sorted(known)),
-                    )
-                )
+    problems += _pattern_problems(raw.naming_pattern, path, where)
     sidecar = None
     if raw.sidecar:
         sidecar = (base / raw.sidecar).resolve()
@@ -440,9 +383,76 @@ def _locality(
         inventories=tuple(inventories),
         scan_roots=tuple(roots),
         columns=dict(raw.columns),
-        naming_pattern=pattern,
+        naming_pattern=raw.naming_pattern,
         sidecar=sidecar,
     )
+
+
+def _inventories(
+    patterns: list[str], base: Path, path: Path, where: str, problems: list[str]
+) -> list[tuple[Path, str]]:
+    """The inventory files the patterns name (resolved path, path as shown); a pattern that
+    names nothing, or names something that is not a file, is a problem."""
+    inventories: list[tuple[Path, str]] = []
+    for pattern in patterns:
+        if unreachable_here(pattern):
+            problems.append(_windows_only(path, where, "inventories", pattern))
+            continue
+        matches = sorted(glob.glob(str(base / pattern), recursive=True))
+        if not matches and native_pattern(pattern) != pattern:
+            matches = sorted(glob.glob(str(base / native_pattern(pattern)), recursive=True))
+        if not matches:
+            problems.append(
+                t("err.project.glob_none", path=path, where=where, pattern=pattern, base=base)
+            )
+            continue
+        for match in matches:
+            p = Path(match)
+            if p.suffix.lower() not in INVENTORY_SUFFIXES or p.name.startswith("~$"):
+                continue
+            shown = p.relative_to(base).as_posix() if p.is_relative_to(base) else str(p)
+            if not p.is_file():  # a folder, a pipe or a device: reading it would hang or fail
+                problems.append(t("err.project.not_file", path=path, where=where, file=shown))
+                continue
+            inventories.append((p.resolve(), shown))
+    return inventories
+
+
+def _scan_roots(
+    given: list[str], base: Path, path: Path, where: str, problems: list[str]
+) -> list[Path]:
+    """The scan roots resolved against the project's folder; one that is not a folder here
+    is a problem (and still listed, so every root's problem is named)."""
+    if not given:
+        problems.append(t("err.project.no_scan_roots", path=path, where=where))
+    roots = []
+    for root in given:
+        if unreachable_here(root):
+            problems.append(_windows_only(path, where, "scan_roots", root))
+            continue
+        p = native(root, base).resolve()
+        if not p.is_dir():
+            problems.append(
+                t("err.project.not_folder", path=path, where=where, root=root, base=base)
+            )
+        roots.append(p)
+    return roots
+
+
+def _pattern_problems(pattern: str, path: Path, where: str) -> list[str]:
+    """Why a locality's naming pattern cannot be used: not a regular expression, or none of
+    the groups matching reads."""
+    if not pattern:
+        return []
+    try:
+        compiled = re.compile(pattern)
+    except re.error as exc:
+        return [t("err.project.bad_regex", path=path, where=where, error=exc)]
+    known = {"record_code", "box", "file_no", "title", "year"}
+    if set(compiled.groupindex) & known:
+        return []
+    groups = ", ".join(sorted(known))
+    return [t("err.project.regex_groups", path=path, where=where, groups=groups)]
 
 
 def _matching(raw: Any, path: Path, problems: list[str]) -> MatchSettings:
@@ -468,38 +478,14 @@ def load_project(path: str | Path) -> Project:
     """Read and validate a project file; raise ProjectError listing every problem in it,
     one line each, each naming its key."""
     path = Path(path).resolve()
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ProjectError(t("err.project.not_found", path=path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ProjectError(t("err.project.unreadable", path=path, error=exc)) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ProjectError(t("err.project.toml", path=path, error=exc)) from exc
+    raw = _read_toml(path)
     problems: list[str] = []
     try:
         model = ProjectFile.model_validate(raw)
     except ValidationError as exc:
         problems += [_problem(path, error) for error in exc.errors()]
-        model = None
-    if model is None:
-        # Values that did validate are still checked, so one run lists every problem.
-        tables = raw.get("locality")
-        for index, item in enumerate(tables if isinstance(tables, list) else []):
-            with contextlib.suppress(ValidationError):  # its own errors are listed already
-                _locality(
-                    LocalityTable.model_validate(item),
-                    index,
-                    path.parent,
-                    path,
-                    problems,
-                    str(raw.get("province", "")),
-                )
-        if isinstance(raw.get("matching"), dict):
-            _matching(raw["matching"], path, problems)
-        if isinstance(raw.get("quality"), dict):
-            _quality(raw["quality"], path, problems)
-        raise ProjectError.listing(problems)
+        _check_what_validated(raw, path, problems)
+        raise ProjectError.listing(problems) from None
     for key in ("title", "province"):
         if not getattr(model, key).strip():
             problems.append(t("err.project.missing", path=path, key=key))
@@ -520,21 +506,12 @@ def load_project(path: str | Path) -> Project:
         problems.append(t("err.project.handover_locality", path=path, key=key))
     if problems:
         raise ProjectError.listing(problems)
-    catalogue = model.scan.catalogue
-    scan = ScanSettings(
-        sha256=model.scan.sha256,
-        workers=model.scan.workers,
-        catalogue=(path.parent / catalogue).resolve()
-        if catalogue
-        else path.parent / ".khaudit" / "catalogue.sqlite",
-        max_mbps=model.scan.max_mbps,
-    )
     return Project(
         path=path,
         title=model.title.strip(),
         province=model.province.strip(),
         localities=tuple(loc for loc in localities if loc),
-        scan=scan,
+        scan=_scan_settings(model.scan, path),
         matching=matching,
         progress=progress,
         history=history,
@@ -544,6 +521,51 @@ def load_project(path: str | Path) -> Project:
         handover=model.handover.model_dump(),
         default_receiver=model.zoning.default_receiver.strip(),
         warnings=tuple(w for loc in localities if loc for w in loc.zone.warnings),
+    )
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    """The project file's TOML; a file that is missing, unreadable or not TOML is an error."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ProjectError(t("err.project.not_found", path=path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProjectError(t("err.project.unreadable", path=path, error=exc)) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ProjectError(t("err.project.toml", path=path, error=exc)) from exc
+
+
+def _check_what_validated(raw: dict[str, Any], path: Path, problems: list[str]) -> None:
+    """When the file as a whole does not validate, the tables that do are still checked,
+    so one run lists every problem."""
+    tables = raw.get("locality")
+    for index, item in enumerate(tables if isinstance(tables, list) else []):
+        with contextlib.suppress(ValidationError):  # its own errors are listed already
+            _locality(
+                LocalityTable.model_validate(item),
+                index,
+                path.parent,
+                path,
+                problems,
+                str(raw.get("province", "")),
+            )
+    if isinstance(raw.get("matching"), dict):
+        _matching(raw["matching"], path, problems)
+    if isinstance(raw.get("quality"), dict):
+        _quality(raw["quality"], path, problems)
+
+
+def _scan_settings(raw: ScanTable, path: Path) -> ScanSettings:
+    """The [scan] table; the catalogue defaults to ``.khaudit/catalogue.sqlite`` beside the
+    project file."""
+    return ScanSettings(
+        sha256=raw.sha256,
+        workers=raw.workers,
+        catalogue=(path.parent / raw.catalogue).resolve()
+        if raw.catalogue
+        else path.parent / ".khaudit" / "catalogue.sqlite",
+        max_mbps=raw.max_mbps,
     )
 
 

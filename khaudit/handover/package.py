@@ -223,19 +223,38 @@ def _collect(run_dir: Path, locality: str, rehash: bool, project_file: Path | No
     labels = _labels(roots)
     prefix = {root: os.path.join(base, root) for root in roots}  # an absolute root stays itself
     collected = _Collected(run, name, [], [], 0, labels, list(prefix.values()))
-    payload, missing = collected.payload, collected.missing
     _scans(mine, prefix, labels, rehash, collected)
-    for root, path, xxh in (
-        zip(ignored["root"].tolist(), ignored["path"].tolist(), ignored["xxh3_128"].tolist())
-        if len(ignored)
-        else ()
+    _sidecars(ignored, prefix, labels, collected)
+    lacking = [p for p in collected.payload if p.expected_xxh3 and not p.sha256]
+    if lacking and not rehash and project.scan.catalogue and Path(project.scan.catalogue).exists():
+        collected.from_catalogue += _from_catalogue(project.scan.catalogue, lacking, prefix)
+    _inventories(run, name, base, collected)
+    report = run_dir / slugify(name)
+    for report_name in REPORT_FILES:
+        size = _regular_size(str(report / report_name))
+        if size is not None:
+            collected.payload.append(
+                PayloadFile(str(report / report_name), f"data/report/{report_name}", size)
+            )
+    return collected
+
+
+def _sidecars(
+    ignored: pd.DataFrame, prefix: dict[str, str], labels: dict[str, str], collected: _Collected
+) -> None:
+    """The locality's sidecar files (beside the scans, not matched) into the payload, under
+    their scan root's label; one that is gone is listed as missing."""
+    if not len(ignored):
+        return
+    for root, path, xxh in zip(
+        ignored["root"].tolist(), ignored["path"].tolist(), ignored["xxh3_128"].tolist()
     ):
         source = f"{prefix[root]}/{path}"
         size = _regular_size(source)
         if size is None:
-            missing.append(source)
+            collected.missing.append(source)
             continue
-        payload.append(
+        collected.payload.append(
             PayloadFile(
                 source,
                 _scan_bag_path(labels[root], path),
@@ -244,26 +263,22 @@ def _collect(run_dir: Path, locality: str, rehash: bool, project_file: Path | No
                 key=(root, path),
             )
         )
-    lacking = [p for p in payload if p.expected_xxh3 and not p.sha256]
-    if lacking and not rehash and project.scan.catalogue and Path(project.scan.catalogue).exists():
-        collected.from_catalogue += _from_catalogue(project.scan.catalogue, lacking, prefix)
+
+
+def _inventories(run: Run, name: str, base: str, collected: _Collected) -> None:
+    """The locality's inventory files, as the run read them, into the payload; one that is
+    gone is listed as missing."""
     taken: set[str] = set()
     for entry in run.meta.get("inputs", []):
         if entry.get("locality") == name:
             source = os.path.join(base, entry["path"])
             size = _regular_size(source)
             if size is None:
-                missing.append(source)
+                collected.missing.append(source)
                 continue
-            payload.append(PayloadFile(source, _inventory_bag_path(entry["path"], taken), size))
-    report = run_dir / slugify(name)
-    for report_name in REPORT_FILES:
-        size = _regular_size(str(report / report_name))
-        if size is not None:
-            payload.append(
-                PayloadFile(str(report / report_name), f"data/report/{report_name}", size)
+            collected.payload.append(
+                PayloadFile(source, _inventory_bag_path(entry["path"], taken), size)
             )
-    return collected
 
 
 def _locality_run(run: Run, name: str, folder: Path) -> list[PayloadFile]:

@@ -206,106 +206,122 @@ def load_inventory(
     Raises InventoryFileError only when the file cannot be opened at all. When ``info`` is a
     list, what was detected in each sheet is appended to it.
     """
-    sheets = read_sheets(path)
     records: list[dict[str, object]] = []
     issues: list[InventoryIssue] = []
+    shown = info if info is not None else []
     previous: Header | None = None
-    for sheet in sheets:
+    for sheet in read_sheets(path):
         if not any(any(V.cell_text(v) for v in row) for row in sheet.rows):
             continue
         encoding = sheet_encoding(sheet)
-        header = find_header(sheet, overrides, encoding=encoding)
-        start = header.row_index + 1 if header else 0
-        continuation = header is None
+        own = find_header(sheet, overrides, encoding=encoding)
+        header = own or _continued(sheet, previous)
         if header is None:
-            width = max(len(r) for r in sheet.rows)
-            title_column = (
-                next((c for c, f in previous.mapping.items() if f == "title"), 0) if previous else 0
-            )
-            if previous is None or width <= title_column:
-                issues.append(
-                    InventoryIssue(
-                        locality,
-                        display_name,
-                        sheet.name,
-                        None,
-                        "",
-                        "",
-                        _headings_seen(sheet, encoding),
-                        "no_header",
-                    )
-                )
-                if info is not None:
-                    info.append(
-                        SheetInfo(
-                            sheet.name,
-                            "",
-                            False,
-                            {},
-                            {},
-                            sheet.byte_encoding,
-                            0,
-                            len(sheet.hidden_rows),
-                            skipped=True,
-                        )
-                    )
-                continue
-            header = previous  # a continuation sheet without its own header
+            issues.append(_no_header(sheet, locality, display_name, encoding))
+            shown.append(_skipped(sheet))
+            continue
         previous = header
-        rows = list(_sheet_rows(sheet, header, start, encoding))
-        for c in sorted(sheet.hidden_columns & set(header.mapping)):
-            issues.append(
-                InventoryIssue(
-                    locality,
-                    display_name,
-                    sheet.name,
-                    None,
-                    header.headings[c],
-                    header.mapping[c],
-                    "",
-                    "hidden_column",
-                    "info",
-                )
-            )
-        column_encoding = {
-            f: detect_column_encoding(
-                V.cell_text(raw[f]) for _, raw, _ in rows if isinstance(raw.get(f), str)
-            )
-            or encoding
-            for f in header.mapping.values()
-        }
+        rows = list(_sheet_rows(sheet, header, own.row_index + 1 if own else 0, encoding))
+        issues += _hidden_columns(sheet, header, locality, display_name)
+        column_encoding = _column_encodings(header, rows, encoding)
         for r, raw, headings in rows:
             row = _Row(locality, display_name, sheet.name, r + 1, headings, issues, raw)
             records.append(_record(row, column_encoding, r in sheet.hidden_rows))
-        if info is not None:
-            first = header.row_index + 1 - (1 if _is_two_row(sheet, header, encoding) else 0)
-            info.append(
-                SheetInfo(
-                    name=sheet.name,
-                    header_rows=""
-                    if continuation
-                    else (
-                        f"{first}-{header.row_index + 1}"
-                        if first <= header.row_index
-                        else str(first)
-                    ),
-                    continuation=continuation,
-                    mapping={header.headings[c]: f for c, f in header.mapping.items()},
-                    encodings={
-                        f: e
-                        for f, e in column_encoding.items()
-                        if e
-                        and any(
-                            isinstance(v := raw.get(f), str) and ENCODINGS[e].applies(v.strip())
-                            for _, raw, _ in rows
-                        )
-                    },
-                    byte_encoding=sheet.byte_encoding,
-                    data_rows=len(rows),
-                    hidden_rows=sum(1 for r, _, _ in rows if r in sheet.hidden_rows),
-                )
-            )
+        shown.append(_sheet_info(sheet, header, own is None, rows, column_encoding, encoding))
     return records, issues
+
+
+#: A data row as :func:`_sheet_rows` gives it: its index, its cells by field, its headings.
+_DataRow = tuple[int, dict[str, object], dict[str, str]]
+
+
+def _continued(sheet: RawSheet, previous: Header | None) -> Header | None:
+    """The previous sheet's header when a sheet without its own continues that table (wide
+    enough to hold its title column), else None."""
+    if previous is None:
+        return None
+    width = max(len(r) for r in sheet.rows)
+    title_column = next((c for c, f in previous.mapping.items() if f == "title"), 0)
+    return previous if width > title_column else None
+
+
+def _no_header(
+    sheet: RawSheet, locality: str, display_name: str, encoding: str | None
+) -> InventoryIssue:
+    """The issue of a sheet with no header and no table to continue: the headings it has."""
+    headings = _headings_seen(sheet, encoding)
+    return InventoryIssue(locality, display_name, sheet.name, None, "", "", headings, "no_header")
+
+
+def _skipped(sheet: RawSheet) -> SheetInfo:
+    return SheetInfo(
+        sheet.name, "", False, {}, {}, sheet.byte_encoding, 0, len(sheet.hidden_rows), skipped=True
+    )
+
+
+def _hidden_columns(
+    sheet: RawSheet, header: Header, locality: str, display_name: str
+) -> list[InventoryIssue]:
+    """An info issue per hidden column the header maps: its values are read all the same."""
+    return [
+        InventoryIssue(
+            locality,
+            display_name,
+            sheet.name,
+            None,
+            header.headings[c],
+            header.mapping[c],
+            "",
+            "hidden_column",
+            "info",
+        )
+        for c in sorted(sheet.hidden_columns & set(header.mapping))
+    ]
+
+
+def _column_encodings(
+    header: Header, rows: list[_DataRow], encoding: str | None
+) -> dict[str, str | None]:
+    """Each field's legacy encoding, detected from its own cells, else the sheet's."""
+    return {
+        f: detect_column_encoding(
+            V.cell_text(raw[f]) for _, raw, _ in rows if isinstance(raw.get(f), str)
+        )
+        or encoding
+        for f in header.mapping.values()
+    }
+
+
+def _sheet_info(
+    sheet: RawSheet,
+    header: Header,
+    continuation: bool,
+    rows: list[_DataRow],
+    column_encoding: dict[str, str | None],
+    encoding: str | None,
+) -> SheetInfo:
+    """What was detected in a sheet that was read: header rows, mapping, the encodings that
+    some cell actually needed, rows."""
+    first = header.row_index + 1 - (1 if _is_two_row(sheet, header, encoding) else 0)
+    header_rows = f"{first}-{header.row_index + 1}" if first <= header.row_index else str(first)
+    return SheetInfo(
+        name=sheet.name,
+        header_rows="" if continuation else header_rows,
+        continuation=continuation,
+        mapping={header.headings[c]: f for c, f in header.mapping.items()},
+        encodings={
+            f: e
+            for f, e in column_encoding.items()
+            if e
+            and any(
+                isinstance(v := raw.get(f), str) and ENCODINGS[e].applies(v.strip())
+                for _, raw, _ in rows
+            )
+        },
+        byte_encoding=sheet.byte_encoding,
+        data_rows=len(rows),
+        hidden_rows=sum(1 for r, _, _ in rows if r in sheet.hidden_rows),
+    )
 
 
 def _is_two_row(sheet: RawSheet, header: Header, encoding: str | None) -> bool:

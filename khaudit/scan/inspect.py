@@ -221,29 +221,7 @@ def inspect_file(path: str, sha256: bool = False, pages: bool = True) -> FileFac
         st = os.fstat(fd)
         facts.size, facts.mtime, facts.mtime_ns = st.st_size, st.st_mtime, st.st_mtime_ns
         facts.inode = st.st_ino
-        data: bytes | None = None
-        if facts.size <= _IN_MEMORY_LIMIT:
-            data = os.read(fd, facts.size)  # one system call for a file of known size
-            while len(data) < facts.size and (more := os.read(fd, facts.size - len(data))):
-                data += more
-            facts.size = len(data)
-            facts.xxh3_128 = xxhash.xxh3_128_hexdigest(data)
-            if sha256:
-                facts.sha256 = hashlib.sha256(data).hexdigest()
-            head = data[:16]
-        else:
-            xh = xxhash.xxh3_128()
-            sh = hashlib.sha256() if sha256 else None
-            head = os.pread(fd, 16, 0)
-            offset = 0
-            while chunk := os.pread(fd, _CHUNK, offset):
-                offset += len(chunk)
-                xh.update(chunk)
-                if sh is not None:
-                    sh.update(chunk)
-            facts.size = offset
-            facts.xxh3_128 = xh.hexdigest()
-            facts.sha256 = sh.hexdigest() if sh is not None else ""
+        data, head = _hash(fd, facts, sha256)
         if facts.size == 0:
             facts.format, facts.integrity, facts.integrity_note = "empty", "empty", "zero-byte file"
             return facts
@@ -255,19 +233,52 @@ def inspect_file(path: str, sha256: bool = False, pages: bool = True) -> FileFac
             return facts
         inspector = INSPECTORS.get(facts.format)
         if inspector and pages:
-            if data is not None:
-                held = data
-
-                def read_at(offset: int, n: int) -> bytes:
-                    return held[offset : offset + n]
-            else:
-
-                def read_at(offset: int, n: int) -> bytes:
-                    return os.pread(fd, n, offset)
-
-            inspector(Source(path, facts.size, read_at, data), facts)
+            inspector(Source(path, facts.size, _reader(fd, data), data), facts)
     except OSError as exc:
         facts.integrity, facts.integrity_note = "unreadable", f"cannot read: {exc.strerror}"
     finally:
         os.close(fd)
     return facts
+
+
+def _hash(fd: int, facts: FileFacts, sha256: bool) -> tuple[bytes | None, bytes]:
+    """Hash the open file into ``facts`` (its size as read, too); return its bytes when it is
+    small enough to hold (None otherwise) and its first 16 bytes, for the format."""
+    if facts.size <= _IN_MEMORY_LIMIT:
+        data = os.read(fd, facts.size)  # one system call for a file of known size
+        while len(data) < facts.size and (more := os.read(fd, facts.size - len(data))):
+            data += more
+        facts.size = len(data)
+        facts.xxh3_128 = xxhash.xxh3_128_hexdigest(data)
+        if sha256:
+            facts.sha256 = hashlib.sha256(data).hexdigest()
+        return data, data[:16]
+    xh = xxhash.xxh3_128()
+    sh = hashlib.sha256() if sha256 else None
+    head = os.pread(fd, 16, 0)
+    offset = 0
+    while chunk := os.pread(fd, _CHUNK, offset):
+        offset += len(chunk)
+        xh.update(chunk)
+        if sh is not None:
+            sh.update(chunk)
+    facts.size = offset
+    facts.xxh3_128 = xh.hexdigest()
+    facts.sha256 = sh.hexdigest() if sh is not None else ""
+    return None, head
+
+
+def _reader(fd: int, data: bytes | None) -> Callable[[int, int], bytes]:
+    """Read ``n`` bytes at ``offset``: from the bytes held, or from the open file."""
+    if data is not None:
+        held = data
+
+        def read_at(offset: int, n: int) -> bytes:
+            return held[offset : offset + n]
+
+        return read_at
+
+    def pread_at(offset: int, n: int) -> bytes:
+        return os.pread(fd, n, offset)
+
+    return pread_at

@@ -89,6 +89,18 @@ def _sorted_entries(folder: str) -> tuple[int | None, list[os.DirEntry]]:
 Folder = tuple[str, str]
 
 
+def _link_problem(path: str, real_root: str) -> str:
+    """Why a symbolic link is not listed as a file ("" when it is one: a file inside the
+    root). A link to a folder is never followed, and says so when it makes a loop."""
+    target = os.path.realpath(path)
+    if os.path.isdir(target):
+        inside = real_root == target or real_root.startswith(target + os.sep)
+        return t("walk.folder_link") + (t("walk.loop") if inside else "")
+    if not target.startswith(real_root + os.sep) or not os.path.isfile(target):
+        return t("walk.outside")
+    return ""
+
+
 def list_folder(
     root: Path,
     folder: Folder,
@@ -122,19 +134,9 @@ def list_folder(
                 continue
             try:
                 if entry.is_symlink():
-                    target = os.path.realpath(path)
-                    if os.path.isdir(target):
-                        inside = real_root == target or real_root.startswith(target + os.sep)
-                        problems.append(
-                            WalkProblem(
-                                root,
-                                rel,
-                                t("walk.folder_link") + (t("walk.loop") if inside else ""),
-                            )
-                        )
-                        continue
-                    if not target.startswith(real_root + os.sep) or not os.path.isfile(target):
-                        problems.append(WalkProblem(root, rel, t("walk.outside")))
+                    problem = _link_problem(path, real_root)
+                    if problem:
+                        problems.append(WalkProblem(root, rel, problem))
                         continue
                     st = os.stat(path)
                 elif entry.is_dir(follow_symlinks=False):
