@@ -5,7 +5,6 @@ where such text leaves khaudit, so a name is stored exactly as typed and escaped
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 #: Longest name khaudit gives a file or folder it makes, in UTF-8 bytes (file systems allow
@@ -61,6 +60,8 @@ def for_filename(text: str, limit: int = NAME_BYTES) -> str:
     encoded = name.encode("utf-8")
     if len(encoded) <= limit:
         return name
+    import hashlib  # only a long name needs it; the command line imports this module at start
+
     tag = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:10]
     cut = encoded[: limit - len(tag) - 1].decode("utf-8", "ignore").rstrip(" .-")
     return f"{cut}-{tag}"

@@ -26,7 +26,7 @@ from .atomic import atomic_path
 from .errors import KhauditError
 from .i18n import LANGUAGES, t
 from .match.decisions import Decision, record_decisions
-from .run import Run, load_run
+from .run import Run, is_run, load_run
 from .zoning import review as zoning_review
 
 RUN_SHEET = "khaudit"
@@ -164,7 +164,7 @@ def _report_run(path: Path, book: Any) -> dict[str, str]:
         return {}
     found = {"run_id": fingerprint[:16]}  # a run id is its fingerprint's first 16 digits
     folder = path.resolve().parent.parent  # RUN_DIR/<locality>/report.xlsx
-    if (folder / "run.json").is_file():
+    if is_run(folder):
         found["run_dir"] = str(folder)
     return found
 
