@@ -16,11 +16,6 @@ LIMIT = 60
 LONGER = {
     "match/link.py:settle_ties": 75,
     "match/link.py:match_locality": 66,
-    "match/readings.py:_learn_root": 73,
-    "match/readings.py:_unique_pair": 62,
-    "match/scoring.py:__init__": 104,
-    "match/scoring.py:encode": 97,
-    "match/scoring.py:score_pairs": 64,
 }
 
 

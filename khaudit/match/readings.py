@@ -181,45 +181,13 @@ class ConventionIndex:
         readings: dict[int, dict[str, int]],
         anchors: dict[int, int],
     ) -> list[Convention]:
-        agree: Counter[tuple[str, str]] = Counter()
-        checked: Counter[tuple[str, str]] = Counter()
-        learned_from = 0
-        for item in members:
-            record = anchors.get(item.item_id)
-            if record is None:
-                continue
-            learned_from += 1
-            if learned_from > LEARN_MAX_ANCHORS:
-                break  # enough to tell a convention from chance; keeps a huge root linear
-            for reading, value in readings[item.item_id].items():
-                for field, values in self.fields.items():
-                    if record in values:
-                        checked[(reading, field)] += 1
-                        agree[(reading, field)] += values[record] == value
+        agree, checked = self._checked(members, readings, anchors)
         adopted = [
             Convention(root, r, f, agree[(r, f)], n, "links", is_key=f in self.keys)
             for (r, f), n in checked.items()
             if agree[(r, f)] >= MIN_AGREEING and agree[(r, f)] >= MIN_AGREEMENT * n
         ]
-        taken = {(c.reading, c.field) for c in adopted}
-        for reading, field in (("parsed.box", "box"), ("parsed.file_no", "file_no")):
-            n = checked[(reading, field)]
-            if field not in self.fields or (reading, field) in taken:
-                continue
-            if n >= PARSED_MIN_CHECKED and agree[(reading, field)] < PARSED_MIN_AGREEMENT * n:
-                continue
-            if any(readings[i.item_id].get(reading) is not None for i in members):
-                adopted.append(
-                    Convention(
-                        root,
-                        reading,
-                        field,
-                        agree[(reading, field)],
-                        n,
-                        "parsed",
-                        is_key=field in self.keys,
-                    )
-                )
+        adopted += self._parsed(root, members, readings, (agree, checked), adopted)
         # A scanner counter numbers what the station saw, not the inventory: with no certain
         # link to vouch for it, its number is never taken as a record's.
         counters = all(
@@ -247,6 +215,61 @@ class ConventionIndex:
             )
         )
         return adopted
+
+    def _checked(
+        self, members: list[Item], readings: dict[int, dict[str, int]], anchors: dict[int, int]
+    ) -> tuple[Counter[tuple[str, str]], Counter[tuple[str, str]]]:
+        """Over the root's certain links: how often each (reading, field) pair agreed, and
+        how often it could be checked."""
+        agree: Counter[tuple[str, str]] = Counter()
+        checked: Counter[tuple[str, str]] = Counter()
+        learned_from = 0
+        for item in members:
+            record = anchors.get(item.item_id)
+            if record is None:
+                continue
+            learned_from += 1
+            if learned_from > LEARN_MAX_ANCHORS:
+                break  # enough to tell a convention from chance; keeps a huge root linear
+            for reading, value in readings[item.item_id].items():
+                for field, values in self.fields.items():
+                    if record in values:
+                        checked[(reading, field)] += 1
+                        agree[(reading, field)] += values[record] == value
+        return agree, checked
+
+    def _parsed(
+        self,
+        root: str,
+        members: list[Item],
+        readings: dict[int, dict[str, int]],
+        counts: tuple[Counter[tuple[str, str]], Counter[tuple[str, str]]],
+        adopted: list[Convention],
+    ) -> list[Convention]:
+        """Box and file numbers the name parser read, taken as conventions unless the links
+        refute them (or already adopted the pair)."""
+        agree, checked = counts
+        taken = {(c.reading, c.field) for c in adopted}
+        parsed = []
+        for reading, field in (("parsed.box", "box"), ("parsed.file_no", "file_no")):
+            n = checked[(reading, field)]
+            if field not in self.fields or (reading, field) in taken:
+                continue
+            if n >= PARSED_MIN_CHECKED and agree[(reading, field)] < PARSED_MIN_AGREEMENT * n:
+                continue
+            if any(readings[i.item_id].get(reading) is not None for i in members):
+                parsed.append(
+                    Convention(
+                        root,
+                        reading,
+                        field,
+                        agree[(reading, field)],
+                        n,
+                        "parsed",
+                        is_key=field in self.keys,
+                    )
+                )
+        return parsed
 
     def _unique_reading(
         self,
@@ -299,6 +322,36 @@ class ConventionIndex:
         """Two readings that name one record together ("2019/004.pdf": the year folder and
         the number within the year, as the code "VP-2019-0004" has them), when neither does
         alone. Only pairs of readings whose every value some record has are tried."""
+        present = self._present(members, readings, refuted)
+        best: tuple[float, list[Convention]] | None = None
+        for a, (r1, f1) in enumerate(present):
+            for r2, f2 in present[a + 1 :]:
+                if r1 == r2 or f1 == f2:
+                    continue
+                counts = self._pair_names_one(members, readings, (r1, f1), (r2, f2))
+                if counts is None:
+                    continue
+                single, having = counts
+                if best is None or single / having > best[0]:
+                    # Together they are a key: the more distinct field carries it.
+                    finer = max((f1, f2), key=lambda f: len(self.by_value[f]))
+                    best = (
+                        single / having,
+                        [
+                            Convention(root, r, f, single, having, "unique", is_key=f == finer)
+                            for r, f in ((r1, f1), (r2, f2))
+                        ],
+                    )
+        return best[1] if best else []
+
+    def _present(
+        self,
+        members: list[Item],
+        readings: dict[int, dict[str, int]],
+        refuted: set[tuple[str, str]],
+    ) -> list[tuple[str, str]]:
+        """(reading, field) pairs worth trying: a reading most scans have, whose values are
+        nearly all some record's value of the field, and which no link refuted."""
         fields = [f for f in (*KEY_FIELDS, *SCOPE_FIELDS) if self.by_value.get(f)]
         names = sorted({r for item in members for r in readings[item.item_id]})
         present = []
@@ -313,44 +366,36 @@ class ConventionIndex:
                 found = sum(readings[i.item_id][reading] in index for i in having)
                 if found >= UNSUPERVISED_MIN_UNIQUE * len(having):
                     present.append((reading, field))
-        best: tuple[float, list[Convention]] | None = None
-        for a, (r1, f1) in enumerate(present):
-            for r2, f2 in present[a + 1 :]:
-                if r1 == r2 or f1 == f2:
-                    continue
-                having = [
-                    i for i in members if r1 in readings[i.item_id] and r2 in readings[i.item_id]
-                ]
-                single: list[tuple[int, Item]] = []
-                for item in having:
-                    hits = self.by_value[f1].get(
-                        readings[item.item_id][r1], frozenset()
-                    ) & self.by_value[f2].get(readings[item.item_id][r2], frozenset())
-                    if len(hits) == 1:
-                        single.append((next(iter(hits)), item))
-                if len(single) < UNSUPERVISED_MIN_UNIQUE * len(having):
-                    continue
-                contents: dict[int, set[frozenset[str]]] = defaultdict(set)
-                for record, item in single:
-                    contents[record].add(item.hashes)
-                if sum(len(c) - 1 for c in contents.values()) > UNSUPERVISED_MAX_SHARED * len(
-                    single
-                ):
-                    continue
-                share = len(single) / len(having)
-                if best is None or share > best[0]:
-                    # Together they are a key: the more distinct field carries it.
-                    finer = max((f1, f2), key=lambda f: len(self.by_value[f]))
-                    best = (
-                        share,
-                        [
-                            Convention(
-                                root, r, f, len(single), len(having), "unique", is_key=f == finer
-                            )
-                            for r, f in ((r1, f1), (r2, f2))
-                        ],
-                    )
-        return best[1] if best else []
+        return present
+
+    def _pair_names_one(
+        self,
+        members: list[Item],
+        readings: dict[int, dict[str, int]],
+        first: tuple[str, str],
+        second: tuple[str, str],
+    ) -> tuple[int, int] | None:
+        """(scans the two readings name one record for, scans having both) when nearly all
+        are named one record and few records get scans of different content; else None."""
+        (r1, f1), (r2, f2) = first, second
+        having = [i for i in members if r1 in readings[i.item_id] and r2 in readings[i.item_id]]
+        if not having:  # each reading in half the scans, never together
+            return None
+        single: list[tuple[int, Item]] = []
+        for item in having:
+            hits = self.by_value[f1].get(readings[item.item_id][r1], frozenset()) & self.by_value[
+                f2
+            ].get(readings[item.item_id][r2], frozenset())
+            if len(hits) == 1:
+                single.append((next(iter(hits)), item))
+        if len(single) < UNSUPERVISED_MIN_UNIQUE * len(having):
+            return None
+        contents: dict[int, set[frozenset[str]]] = defaultdict(set)
+        for record, item in single:
+            contents[record].add(item.hashes)
+        if sum(len(c) - 1 for c in contents.values()) > UNSUPERVISED_MAX_SHARED * len(single):
+            return None
+        return len(single), len(having)
 
     def candidates(
         self, item: Item, readings: dict[str, int]

@@ -218,6 +218,22 @@ def top_per_row(matrix: sp.csr_matrix, limit: int) -> tuple[np.ndarray, np.ndarr
     return rows[keep], matrix.indices[keep]
 
 
+@dataclass
+class _CutEnds:
+    """Per scan title, the last word of one that may be cut: its id as a word beginning, its
+    column and weight as a word, its value as a number (-1 or 0 where there is none)."""
+
+    prefix: np.ndarray
+    col: np.ndarray
+    weight: np.ndarray
+    number: np.ndarray
+
+    @classmethod
+    def empty(cls, n: int) -> _CutEnds:
+        none = np.full(n, -1, dtype=np.int64)
+        return cls(none, none.copy(), np.zeros(n), none.copy())
+
+
 class TitleIndex:
     """The titles of one locality's records, indexed for blocking and scoring."""
 
@@ -233,6 +249,28 @@ class TitleIndex:
         n = max(1, len(titles))
         word_lists = [occurrences(title_words(f)) for f in self.forms]
         self.numbers = [numbers(f) for f in self.forms]
+        df = self._index_words(word_lists, n)
+        self._index_beginnings()
+        self.number_ids = {
+            x: i for i, x in enumerate(sorted({x for ns in self.numbers for x in ns}))
+        }
+        self.numbers_matrix = _csr(
+            [[self.number_ids[x] for x in ns] for ns in self.numbers],
+            [[1.0] * len(ns) for ns in self.numbers],
+            max(1, len(self.number_ids)),
+        )
+        self._index_keys(word_lists, n)
+        ends = [b if b is not None else a for a, b in years]  # one year: ends where it starts
+        self.years = np.array([np.nan if a is None else a for a, _ in years], dtype=float)
+        self.year_ends = np.array([np.nan if e is None else e for e in ends], dtype=float)
+        self.sheets = np.array([np.nan if s is None else s for s in sheets], dtype=float)
+        self.long_words = [
+            w for w in df if len(w) >= TYPO_MIN_LENGTH - 1 and "#" not in w and not w.isdigit()
+        ]
+
+    def _index_words(self, word_lists: list[list[str]], n: int) -> Counter[str]:
+        """The vocabulary with its IDF, the typos it resolves, each record's words as a sparse
+        row, and the IDF of each record's first p words; returns each word's document count."""
         # Built in title order (not set order), so that ids and ties do not depend on the
         # process's string hash seed: a cluster worker must score exactly as this process.
         df = Counter(w for ws in word_lists for w in dict.fromkeys(ws))
@@ -243,7 +281,7 @@ class TitleIndex:
         # counts as the common one, with partial credit, and weighs what the common one does.
         rare = [w for w, c in df.items() if c <= 2 and _typo_candidate(w)]
         common = [w for w, c in df.items() if c > 2 and "#" not in w and not w.isdigit()]
-        self.meant = _nearest(rare, common, settings.workers)
+        self.meant = _nearest(rare, common, self.settings.workers)
         rows, values = [], []
         for ws in word_lists:
             cols = {self.vocab[w]: 1.0 for w in ws}
@@ -262,10 +300,13 @@ class TitleIndex:
             weights = [self.idf[self.vocab[self.meant[w][0] if w in self.meant else w]] for w in ws]
             self.prefix_idf[j, 1 : len(ws) + 1] = np.cumsum(weights)
             self.prefix_idf[j, len(ws) + 1 :] = self.prefix_idf[j, len(ws)]
-        # Beginnings of inventory words (numbers from one digit, words from two letters): a
-        # scan title cut inside a word or number ends in one of them. Indexed over the
-        # vocabulary (prefix -> the words it begins), not over the records: a locality has far
-        # fewer distinct words than records.
+        return df
+
+    def _index_beginnings(self) -> None:
+        """Beginnings of inventory words (numbers from one digit, words from two letters): a
+        scan title cut inside a word or number ends in one of them. Indexed over the
+        vocabulary (prefix -> the words it begins), not over the records: a locality has far
+        fewer distinct words than records."""
         begins: dict[str, list[int]] = defaultdict(list)
         for word, col in self.vocab.items():
             if "#" in word:
@@ -278,15 +319,10 @@ class TitleIndex:
             [[1.0] * len(begins[h]) for h in self.prefix_ids],
             len(self.vocab),
         )
-        self.number_ids = {
-            x: i for i, x in enumerate(sorted({x for ns in self.numbers for x in ns}))
-        }
-        self.numbers_matrix = _csr(
-            [[self.number_ids[x] for x in ns] for ns in self.numbers],
-            [[1.0] * len(ns) for ns in self.numbers],
-            max(1, len(self.number_ids)),
-        )
-        # Block keys: rare words, rare word pairs, numbers; each weighted by its IDF.
+
+    def _index_keys(self, word_lists: list[list[str]], n: int) -> None:
+        """Block keys: rare words, rare word pairs, numbers; each weighted by its IDF. A key
+        in more records than the cap blocks nothing and is left out."""
         key_lists = [
             list(
                 dict.fromkeys(
@@ -318,13 +354,6 @@ class TitleIndex:
             [[1.0 for k in ks if k in self.keys] for ks in key_lists],
             max(1, len(self.keys)),
         ).T.tocsr()
-        ends = [b if b is not None else a for a, b in years]  # one year: ends where it starts
-        self.years = np.array([np.nan if a is None else a for a, _ in years], dtype=float)
-        self.year_ends = np.array([np.nan if e is None else e for e in ends], dtype=float)
-        self.sheets = np.array([np.nan if s is None else s for s in sheets], dtype=float)
-        self.long_words = [
-            w for w in df if len(w) >= TYPO_MIN_LENGTH - 1 and "#" not in w and not w.isdigit()
-        ]
 
     # -- scans -------------------------------------------------------------------------------
     def encode(self, titles: list[str], cut: list[bool] | None = None) -> EncodedTitles:
@@ -334,68 +363,16 @@ class TitleIndex:
         counts as the beginning of a longer record word ("TBD 1" for "tờ bản đồ số 18").
         """
         forms = [match_form(t) for t in titles]
-        word_lists = [title_words(f) for f in forms]
-        seen = {w for ws in word_lists for w in ws}
-        workers = self.settings.workers
-        unknown = sorted(w for w in seen if w not in self.vocab and _typo_candidate(w))
-        as_known = _nearest(unknown, self.long_words, workers)
-        joined = _split_run_together([w for w in unknown if w not in as_known], self.vocab)
-        if joined:
-            word_lists = [
-                _without_number_word([part for w in ws for part in joined.get(w, (w,))])
-                for ws in word_lists
-            ]
         cut = cut or [False] * len(titles)
-        # A cut title that ends in one letter ("… thửa đất s", "… từ số 51 đ") keeps nothing of
-        # its last word: as an unknown word it would weigh like the rarest word there is.
-        word_lists = [
-            ws[:-1] if is_cut and len(ws) > 1 and len(ws[-1]) == 1 and ws[-1].isalpha() else ws
-            for ws, is_cut in zip(word_lists, cut)
-        ]
-        last_prefix = np.full(len(titles), -1, dtype=np.int64)
-        last_col = np.full(len(titles), -1, dtype=np.int64)
-        last_weight = np.zeros(len(titles))
-        last_number = np.full(len(titles), -1, dtype=np.int64)
+        word_lists, as_known = self._scan_words(forms, cut)
+        ends = _CutEnds.empty(len(titles))
         rows, values, totals, key_rows, key_values = [], [], [], [], []
         for i, ws in enumerate(word_lists):
-            cols: list[int] = []
-            vals: list[float] = []
+            cols, vals, total, canonical = self._title_words(ws, as_known)
             keys: dict[int, float] = {}
-            total = 0.0
-            canonical = []
-            # Typos first, so that repeats are counted over the words meant.
-            meant = [(w, 1.0) if w in self.vocab or w not in as_known else as_known[w] for w in ws]
-            for (_, credit), token in zip(meant, occurrences([m for m, _ in meant])):
-                col = self.vocab.get(token, -1)
-                if col < 0:
-                    total += self.unknown_idf
-                    continue
-                idf = float(self.idf[col])
-                total += idf
-                cols.append(col)
-                vals.append(idf * credit)
-                canonical.append((token, 1.0 if credit == 1.0 else TYPO_BLOCK_WEIGHT))
             if cut[i] and ws and ws[-1] in self.prefix_ids and "#" not in ws[-1]:
-                last = ws[-1]
-                last_prefix[i] = self.prefix_ids[last]
-                last_col[i] = self.vocab.get(last, -1)
-                last_weight[i] = (
-                    float(self.idf[last_col[i]]) if last_col[i] >= 0 else self.unknown_idf
-                )
-                last_number[i] = int(last) if last.isdigit() else -1
-                longer = self.prefix_keys.get(last, ())
-                if len(longer) <= PREFIX_BLOCK_KEYS:
-                    for k in longer:
-                        keys[k] = max(keys.get(k, 0.0), TYPO_BLOCK_WEIGHT * self.key_idf[k])
-            for word, weight in canonical:
-                k = self.keys.get(word, -1)
-                if k >= 0:
-                    keys[k] = max(keys.get(k, 0.0), weight * self.key_idf[k])
-            plain = [w for w, _ in canonical]
-            for pair in _pairs(plain):
-                k = self.keys.get(pair, -1)
-                if k >= 0:
-                    keys[k] = max(keys.get(k, 0.0), self.key_idf[k])
+                self._cut_end(ws[-1], i, ends, keys)
+            self._word_keys(canonical, keys)
             rows.append(cols)
             values.append(vals)
             totals.append(total)
@@ -419,11 +396,80 @@ class TitleIndex:
             numbers_matrix=_csr(num_rows, [[1.0] * len(r) for r in num_rows], width),
             number_count=np.array([len(ns) for ns in nums], dtype=float),
             keys=_csr(key_rows, key_values, max(1, len(self.keys))),
-            last_prefix=last_prefix,
-            last_col=last_col,
-            last_weight=last_weight,
-            last_number=last_number,
+            last_prefix=ends.prefix,
+            last_col=ends.col,
+            last_weight=ends.weight,
+            last_number=ends.number,
         )
+
+    def _scan_words(
+        self, forms: list[str], cut: list[bool]
+    ) -> tuple[list[list[str]], dict[str, tuple[str, float]]]:
+        """Each scan title's words, words run together split apart; and the unknown words
+        taken for an inventory word they are a typo of (with their credit)."""
+        word_lists = [title_words(f) for f in forms]
+        seen = {w for ws in word_lists for w in ws}
+        unknown = sorted(w for w in seen if w not in self.vocab and _typo_candidate(w))
+        as_known = _nearest(unknown, self.long_words, self.settings.workers)
+        joined = _split_run_together([w for w in unknown if w not in as_known], self.vocab)
+        if joined:
+            word_lists = [
+                _without_number_word([part for w in ws for part in joined.get(w, (w,))])
+                for ws in word_lists
+            ]
+        # A cut title that ends in one letter ("… thửa đất s", "… từ số 51 đ") keeps nothing of
+        # its last word: as an unknown word it would weigh like the rarest word there is.
+        word_lists = [
+            ws[:-1] if is_cut and len(ws) > 1 and len(ws[-1]) == 1 and ws[-1].isalpha() else ws
+            for ws, is_cut in zip(word_lists, cut)
+        ]
+        return word_lists, as_known
+
+    def _title_words(
+        self, ws: list[str], as_known: dict[str, tuple[str, float]]
+    ) -> tuple[list[int], list[float], float, list[tuple[str, float]]]:
+        """One scan title's known words (columns, IDF times credit), its total IDF (unknown
+        words included) and the words meant with their weight as block keys."""
+        cols: list[int] = []
+        vals: list[float] = []
+        total = 0.0
+        canonical = []
+        # Typos first, so that repeats are counted over the words meant.
+        meant = [(w, 1.0) if w in self.vocab or w not in as_known else as_known[w] for w in ws]
+        for (_, credit), token in zip(meant, occurrences([m for m, _ in meant])):
+            col = self.vocab.get(token, -1)
+            if col < 0:
+                total += self.unknown_idf
+                continue
+            idf = float(self.idf[col])
+            total += idf
+            cols.append(col)
+            vals.append(idf * credit)
+            canonical.append((token, 1.0 if credit == 1.0 else TYPO_BLOCK_WEIGHT))
+        return cols, vals, total, canonical
+
+    def _cut_end(self, last: str, i: int, ends: _CutEnds, keys: dict[int, float]) -> None:
+        """The last word of a title that may be cut, as the beginning of longer record words:
+        kept in ``ends``, and the keys of the words it begins added (when they are few)."""
+        ends.prefix[i] = self.prefix_ids[last]
+        ends.col[i] = self.vocab.get(last, -1)
+        ends.weight[i] = float(self.idf[ends.col[i]]) if ends.col[i] >= 0 else self.unknown_idf
+        ends.number[i] = int(last) if last.isdigit() else -1
+        longer = self.prefix_keys.get(last, ())
+        if len(longer) <= PREFIX_BLOCK_KEYS:
+            for k in longer:
+                keys[k] = max(keys.get(k, 0.0), TYPO_BLOCK_WEIGHT * self.key_idf[k])
+
+    def _word_keys(self, canonical: list[tuple[str, float]], keys: dict[int, float]) -> None:
+        """The block keys of a title's words and word pairs, each at its best weight."""
+        for word, weight in canonical:
+            k = self.keys.get(word, -1)
+            if k >= 0:
+                keys[k] = max(keys.get(k, 0.0), weight * self.key_idf[k])
+        for pair in _pairs([w for w, _ in canonical]):
+            k = self.keys.get(pair, -1)
+            if k >= 0:
+                keys[k] = max(keys.get(k, 0.0), self.key_idf[k])
 
     def candidates(
         self, scans: EncodedTitles, limit: int, rows: np.ndarray | None = None
@@ -473,19 +519,7 @@ class TitleIndex:
             scans.numbers_matrix[item].multiply(self.numbers_matrix[record]).sum(axis=1)
         ).ravel()
         conflicts = scans.number_count[item] - shared - (begun & (scans.last_number[item] >= 0))
-        n = len(item)
-        year = np.full(n, np.nan) if years is None else np.asarray(years, dtype=float)[item]
-        page = np.full(n, np.nan) if pages is None else np.asarray(pages, dtype=float)[item]
-        start, end = self.years[record], self.year_ends[record]
-        with np.errstate(invalid="ignore"):
-            year_agrees = (year >= start) & (year <= end)
-            sheets = self.sheets[record]
-            pages_agree = (
-                (page > 0)
-                & (sheets > 0)
-                & (page >= sheets * s.min_pages_per_sheet)
-                & (page <= sheets * s.max_pages_per_sheet)
-            )
+        year_agrees, pages_agree = self._agreements(item, record, years, pages)
         identity = (
             coverage
             - s.substitution_weight * swapped_share
@@ -506,6 +540,31 @@ class TitleIndex:
             pages_agree,
             begun,
         )
+
+    def _agreements(
+        self,
+        item: np.ndarray,
+        record: np.ndarray,
+        years: np.ndarray | None,
+        pages: np.ndarray | None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Per pair, whether the scan's year falls in the record's years, and whether its
+        pages fit the record's sheets (unknown on either side: no agreement)."""
+        s = self.settings
+        n = len(item)
+        year = np.full(n, np.nan) if years is None else np.asarray(years, dtype=float)[item]
+        page = np.full(n, np.nan) if pages is None else np.asarray(pages, dtype=float)[item]
+        start, end = self.years[record], self.year_ends[record]
+        with np.errstate(invalid="ignore"):
+            year_agrees = (year >= start) & (year <= end)
+            sheets = self.sheets[record]
+            pages_agree = (
+                (page > 0)
+                & (sheets > 0)
+                & (page >= sheets * s.min_pages_per_sheet)
+                & (page <= sheets * s.max_pages_per_sheet)
+            )
+        return year_agrees, pages_agree
 
     def _cut_word_begins(
         self, scans: EncodedTitles, item: np.ndarray, record: np.ndarray
