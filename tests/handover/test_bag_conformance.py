@@ -14,7 +14,7 @@ import pytest
 
 from khaudit.handover.verify import verify_bag
 
-SUITE = Path(__file__).parent / "data" / "bagit-conformance"
+SUITE = Path(__file__).resolve().parents[1] / "data" / "bagit-conformance"
 BAGS = sorted(
     bag
     for version in SUITE.glob("v*")

@@ -5,12 +5,12 @@ from __future__ import annotations
 import random
 
 import pandas as pd
+from test_link import records, scans
 
 from khaudit.match.link import match_locality
 from khaudit.match.settings import MatchSettings
 from khaudit.match.sidecar import SidecarEntry, SidecarIndex, read_sidecar
 from khaudit.textnorm import strip_marks
-from tests.test_link import records, scans
 
 PEOPLE = [
     "Nguyễn Văn An",

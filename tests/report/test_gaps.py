@@ -14,7 +14,7 @@ from khaudit.report import gaps
 from khaudit.report.explorer import Explorer, localized, table_html
 from khaudit.report.render import execute
 
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 
 def test_gap_queries_filter_by_locality_status_and_text(demo_run):
