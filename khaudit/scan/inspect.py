@@ -32,6 +32,11 @@ import xxhash
 from .colour import color_rank
 from .pagetext import first_page_text
 from .pdf import MAX_PAGES, Encrypted, Malformed, count_pages
+from .pdfpages import PdfFacts, Unsure, read_pages
+
+#: What makes the bytes reader hand a file to pikepdf: its own doubt, or a value of a type
+#: no well-formed file holds where it was looked for.
+_NOT_VOUCHED = (Unsure, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError)
 
 _CHUNK = 8 << 20
 _IN_MEMORY_LIMIT = 64 << 20  # files up to this size are read in one call and kept for inspection
@@ -111,8 +116,21 @@ def pdf_truncated(src: Source) -> bool:
     return last < 0 or _BODY_AFTER_EOF.search(tail, last) is not None
 
 
+def _read_pdf(src: Source) -> PdfFacts:
+    """The PDF's facts from its bytes when pdfpages.py vouches for them, else from pikepdf."""
+    if src.data is not None:
+        try:
+            return read_pages(src.data)
+        except _NOT_VOUCHED:
+            pass
+    from .pdfdoc import read_pdf  # pikepdf: loaded only when a file needs it
+
+    with src.stream() as stream:
+        return read_pdf(stream)
+
+
 def _inspect_pdf(src: Source, facts: FileFacts) -> None:
-    from .pdfdoc import Unreadable, read_pdf  # pikepdf: not loaded by a hash-only scan
+    from .pdfdoc import Unreadable
 
     if pdf_truncated(src):
         facts.integrity, facts.integrity_note = "truncated", "PDF has no end-of-file marker"
@@ -127,8 +145,10 @@ def _inspect_pdf(src: Source, facts: FileFacts) -> None:
     except (ValueError, IndexError):
         counted = None
     try:
-        with src.stream() as stream:
-            found = read_pdf(stream)
+        found = _read_pdf(src)
+    except Malformed as exc:
+        facts.integrity, facts.integrity_note = "unparsable", f"PDF {exc}"[:200]
+        return
     except Unreadable as exc:
         facts.integrity, facts.integrity_note = exc.verdict, exc.note
         return

@@ -16,8 +16,6 @@ XObjects up to a small depth, so a page of OCR text costs little more than a bar
 from __future__ import annotations
 
 import math
-import re
-from dataclasses import dataclass, field
 from typing import Any
 
 import pikepdf
@@ -25,16 +23,14 @@ import pikepdf
 from .colour import color_rank
 from .pagetext import layer_text
 from .pdf import MAX_PAGES
+from .pdfpages import IDENTITY as _IDENTITY
+from .pdfpages import SHOWS_TEXT as _SHOWS_TEXT
+from .pdfpages import Matrix, PdfFacts, instructions_of, xmp_claim
+from .pdfpages import matrix_of as _matrix
+from .pdfpages import times as _times
 
 _FORM_DEPTH = 4  # forms inside forms, at most: deeper nesting is not what scanners write
 _OPERATORS = "q Q cm Do"
-# XMP writes a property as an attribute (pdfaid:part="1") or an element
-# (<pdfaid:part xmlns:pdfaid="...">1</pdfaid:part>); either is read here without an XML parser.
-_PART = re.compile(rb"pdfaid:part(?:\s*=\s*[\"']|(?:\s[^<>]*)?>)\s*(\d+)\s*[<\"']")
-_CONFORMANCE = re.compile(
-    rb"pdfaid:conformance(?:\s*=\s*[\"']|(?:\s[^<>]*)?>)\s*([A-Za-z])\s*[<\"']"
-)
-_PDFA_NAMESPACE = b"aiim.org/pdfa/ns/id"
 
 
 class Unreadable(Exception):
@@ -43,46 +39,6 @@ class Unreadable(Exception):
     def __init__(self, verdict: str, note: str):
         super().__init__(note)
         self.verdict, self.note = verdict, note
-
-
-@dataclass(slots=True)
-class PdfFacts:
-    pages: int = 0
-    dpi: int | None = None  # the lowest page's effective resolution; None: no page has images
-    color_mode: str = ""  # the poorest page's colour, as a Pillow mode name
-    pdfa: str = ""  # the claimed PDF/A part and conformance, e.g. "1B"
-    owner_password_only: bool = False
-    page_dpi: list[float | None] = field(default_factory=list)
-    #: The first page shows text (or draws a form, which may): worth asking for its text.
-    first_page_has_text: bool = False
-    #: Its simple text layer as pagetext.layer_text reads it; None: PDFium must read it.
-    first_page_text: str | None = None
-
-
-Matrix = tuple[float, float, float, float, float, float]
-_IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-
-
-def _times(m: Matrix, n: Matrix) -> Matrix:
-    """m × n as PDF composes matrices (``cm`` makes CTM' = M × CTM)."""
-    a, b, c, d, e, f = m
-    p, q, r, s, t, u = n
-    return (
-        a * p + b * r,
-        a * q + b * s,
-        c * p + d * r,
-        c * q + d * s,
-        e * p + f * r + t,
-        e * q + f * s + u,
-    )
-
-
-def _matrix(values: Any) -> Matrix | None:
-    try:
-        numbers = tuple(float(v) for v in values)
-    except (TypeError, ValueError):
-        return None
-    return numbers if len(numbers) == 6 else None
 
 
 def _color_of(space: Any, bits: int, resources: Any, depth: int = 0) -> str:
@@ -146,45 +102,7 @@ def _image(dictionary: Any, ctm: Matrix, resources: Any) -> tuple[float, str] | 
     return dpi, mode
 
 
-_DELIM = rb"\s()<>\[\]{}/%"
-_NUMBER = rb"[+-]?(?:\d+\.?\d*|\.\d+)"
-#: Only what places images: a string is matched to be skipped (a "q" in OCR text is no
-#: operator), the rest of the stream is passed over by the regex engine.
-_PLACING = re.compile(
-    rb"(?P<string>\((?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*\))"
-    rb"|(?<![^" + _DELIM + rb"])(?:"
-    rb"(?P<cm>(?:" + _NUMBER + rb"\s+){6})cm"
-    rb"|(?P<do>/[^" + _DELIM + rb"]+)\s*Do"
-    rb"|(?P<q>[qQ])"
-    rb"|(?P<bi>BI)"
-    rb")(?![^" + _DELIM + rb"])",
-    re.S,
-)
-_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-_SHOWS_TEXT = re.compile(rb"(?<![^" + _DELIM + rb"])(?:BT|Tj|TJ)(?![^" + _DELIM + rb"])")
 _MAX_TEXT_PAGE = 16 << 20  # a first page whose content is larger is not read for text
-
-
-def instructions_of(data: bytes) -> list[tuple[str, list[str]]]:
-    """(operator, operands) for each q, Q, cm and Do of decoded content-stream bytes, in
-    order. An inline image (BI ... EI) holds raw bytes a scan for operators cannot skip
-    safely: the list then ends with ("BI", []) and the caller parses the stream in full."""
-    out: list[tuple[str, list[str]]] = []
-    for m in _PLACING.finditer(data):
-        kind = m.lastgroup
-        if kind == "string":
-            continue
-        if kind == "bi":
-            out.append(("BI", []))
-            break
-        if kind == "cm":
-            out.append(("cm", [v.decode() for v in m.group("cm").split()]))
-        elif kind == "do":
-            name = _ESCAPE.sub(lambda e: bytes([int(e.group(1), 16)]), m.group("do"))
-            out.append(("Do", [name.decode("latin-1")]))
-        else:
-            out.append((m.group("q").decode(), []))
-    return out
 
 
 def _instructions(owner: Any) -> list[tuple[str, Any]]:
@@ -294,18 +212,6 @@ def pdfa_claim(pdf: pikepdf.Pdf) -> str:
         except Exception:  # noqa: BLE001 - malformed XMP is no claim, never a crash
             return ""
     return claim
-
-
-def xmp_claim(xmp: bytes) -> str | None:
-    """The PDF/A claim of an XMP packet ("1B", "" for none), or None when it names the PDF/A
-    namespace under a prefix other than the usual one (an XML parser must read it)."""
-    if _PDFA_NAMESPACE not in xmp:
-        return ""
-    part = _PART.search(xmp)
-    if not part:
-        return None
-    conformance = _CONFORMANCE.search(xmp)
-    return part.group(1).decode() + (conformance.group(1).decode().upper() if conformance else "")
 
 
 def _declared_count(pdf: pikepdf.Pdf) -> int | None:
