@@ -62,18 +62,14 @@ class Ref(tuple):
 
 
 class Stream:
-    """A stream object: its dictionary and where its raw data lies in the file (checked to end
-    at ``endstream`` when the data is read: an image's data never is)."""
+    """A stream object: its dictionary, and where its ``stream`` keyword stands. Where its data
+    lies is worked out only when the data is read (:meth:`Document.raw`): an image's never is."""
 
-    __slots__ = ("dictionary", "start", "end")
+    __slots__ = ("dictionary", "keyword", "start", "end")
 
-    def __init__(self, dictionary: dict[str, Any], start: int, end: int):
-        self.dictionary, self.start, self.end = dictionary, start, end
-
-    def raw(self, data: bytes) -> bytes:
-        if not _ENDSTREAM.match(data, self.end):
-            raise Unsure("stream data does not end at its /Length")
-        return data[self.start : self.end]
+    def __init__(self, dictionary: dict[str, Any], keyword: int):
+        self.dictionary, self.keyword = dictionary, keyword
+        self.start = self.end = -1
 
 
 _ZEROS = bytes.maketrans(b"123456789", b"000000000")
@@ -248,9 +244,9 @@ def _parse_tokens(segment: bytes) -> Any:
     return out[0]
 
 
-def decode(data: bytes, stream: Stream, parameters_allowed: bool = False) -> bytes:
+def decode(doc: Document, stream: Stream, parameters_allowed: bool = False) -> bytes:
     """A stream's data, decoded when it is Flate-compressed or stored as is."""
-    raw = stream.raw(data)
+    raw = doc.raw(stream)
     filters = stream.dictionary.get("/Filter")
     if filters is None or filters == []:
         return raw
@@ -442,7 +438,7 @@ class Document:
             parameters = parameters[0] if len(parameters) == 1 and parameters[0] else {}
         if not isinstance(parameters, dict):
             raise Unsure("cross-reference stream parameters")
-        raw = decode(self.data, stream, parameters_allowed=True)
+        raw = decode(self, stream, parameters_allowed=True)
         predictor = parameters.get("/Predictor", 1)
         if predictor in (1, None):
             return raw
@@ -497,30 +493,40 @@ class Document:
         """The objects written at ``offsets``, each checked to be the object numbered."""
         data = self.data
         streams = [data.find(b"stream", a, a + _OBJECT_WINDOW) for a in offsets]
-        ends = [data.find(b"endobj", a, a + _OBJECT_WINDOW) for a in offsets]
-        ends = [e if s < 0 or 0 <= e < s else s for s, e in zip(streams, ends)]
+        ends = [
+            data.find(b"endobj", a, s if s >= 0 else a + _OBJECT_WINDOW)
+            for a, s in zip(offsets, streams)
+        ]
+        ends = [e if s < 0 or e >= 0 else s for s, e in zip(streams, ends)]
         if -1 in ends:
             ends = [e if e >= 0 else _object_end(data, a) for a, e in zip(offsets, ends)]
         parsed = parse_many([data[a:b] for a, b in zip(offsets, ends)])
         heads = [head for head, _ in parsed]
         if None in heads or any(n is not None and h != n for h, n in zip(heads, numbers)):
             raise Unsure("cross-reference offset does not point at its object")
-        out = [value for _, value in parsed]
-        for i, end in enumerate(ends):
-            if end == streams[i]:
-                out[i] = self._stream(out[i], end)
-        return out
+        return [
+            Stream(value, end) if end == keyword and type(value) is dict else value
+            for (_, value), end, keyword in zip(parsed, ends, streams)
+        ]
 
-    def _stream(self, value: Any, end: int) -> Stream:
-        at = end + 6  # past "stream", then its end of line
-        eol = self.data[at : at + 2]
-        at += 2 if eol == b"\r\n" else 1 if eol[:1] in (b"\n", b"\r") else -len(self.data)
-        length = value.get("/Length") if type(value) is dict else None
-        if type(length) is Ref:
-            length = self.get(length)
-        if at < 0 or type(length) is not int or not 0 <= length <= len(self.data) - at:
-            raise Unsure("stream /Length or its end of line")
-        return Stream(value, at, at + length)
+    def span(self, stream: Stream) -> tuple[int, int]:
+        """Where a stream's data starts and ends in the file, by its /Length."""
+        if stream.start < 0:
+            at = stream.keyword + 6  # past "stream", then its end of line
+            eol = self.data[at : at + 2]
+            at += 2 if eol == b"\r\n" else 1 if eol[:1] in (b"\n", b"\r") else -len(self.data)
+            length = self.get(stream.dictionary.get("/Length"))
+            if at < 0 or type(length) is not int or not 0 <= length <= len(self.data) - at:
+                raise Unsure("stream /Length or its end of line")
+            stream.start, stream.end = at, at + length
+        return stream.start, stream.end
+
+    def raw(self, stream: Stream) -> bytes:
+        """A stream's data as written, checked to end at ``endstream``."""
+        start, end = self.span(stream)
+        if not _ENDSTREAM.match(self.data, end):
+            raise Unsure("stream data does not end at its /Length")
+        return self.data[start:end]
 
     def _object_stream(self, container: int) -> tuple[bytes, dict[int, tuple[int, int]]]:
         """An object stream's decoded body and where each of its objects lies in it."""
@@ -531,7 +537,7 @@ class Document:
         stream = self.get(Ref((container, 0))) if entry[0] == 1 else None
         if not isinstance(stream, Stream) or stream.dictionary.get("/Type") != "/ObjStm":
             raise Unsure("object stream missing")
-        body = decode(self.data, stream)
+        body = decode(self, stream)
         count, first = stream.dictionary.get("/N"), stream.dictionary.get("/First")
         if type(count) is not int or type(first) is not int or not 0 <= first <= len(body):
             raise Unsure("object stream /N or /First")

@@ -234,12 +234,13 @@ _MAX_REMEMBERED_BYTES = 4096
 _drawn_by_content: dict[Any, tuple[list[tuple[str, float, float]], bool]] = {}
 
 
-def _drawing(data: bytes, streams: list[Stream]) -> tuple[list[tuple[str, float, float]], bool]:
+def _drawing(doc: Document, streams: list[Stream]) -> tuple[list[tuple[str, float, float]], bool]:
     """What a page's content streams draw: each Do's XObject and the size it is placed at."""
-    key = tuple((repr(s.dictionary.get("/Filter")), data[s.start : s.end]) for s in streams)
+    data, spans = doc.data, [doc.span(s) for s in streams]
+    key = tuple((repr(s.dictionary.get("/Filter")), data[a:b]) for s, (a, b) in zip(streams, spans))
     known = _drawn_by_content.get(key)
     if known is None:
-        decoded = b"\n".join(decode(data, s) for s in streams)
+        decoded = b"\n".join(decode(doc, s) for s in streams)
         known = (
             [
                 (name, math.hypot(m[0], m[1]), math.hypot(m[2], m[3]))
@@ -247,7 +248,7 @@ def _drawing(data: bytes, streams: list[Stream]) -> tuple[list[tuple[str, float,
             ],
             SHOWS_TEXT.search(decoded) is not None,
         )
-        if sum(s.end - s.start for s in streams) <= _MAX_REMEMBERED_BYTES:
+        if sum(b - a for a, b in spans) <= _MAX_REMEMBERED_BYTES:
             if len(_drawn_by_content) >= _MAX_REMEMBERED:
                 _drawn_by_content.clear()
             _drawn_by_content[key] = known
@@ -301,9 +302,9 @@ def _mode(doc: Document, d: dict, resources: dict) -> str:
 def _first_page_shows_text(doc: Document, streams: list[Stream], xobjects: dict) -> bool:
     """Whether the first page shows text or draws a form (whose content may), and is small
     enough for its text to be read in bounded time."""
-    if sum(s.end - s.start for s in streams) > _MAX_TEXT_PAGE:
+    if sum(end - start for start, end in map(doc.span, streams)) > _MAX_TEXT_PAGE:
         return False
-    if _drawing(doc.data, streams)[1]:
+    if _drawing(doc, streams)[1]:
         return True
     found = doc.get_many(list(xobjects.values()))
     return any(type(x) is Stream and x.dictionary.get("/Subtype") == "/Form" for x in found)
@@ -319,7 +320,7 @@ def _figures(doc: Document, leaves: list[tuple[dict, Any]]) -> list[tuple[float 
     streams = _contents(doc, pages)
     if _first_page_shows_text(doc, streams[0], xobjects[0]):
         raise Unsure("the first page may show text: read with the page open")
-    drawn = [_drawing(doc.data, s) for s in streams]
+    drawn = [_drawing(doc, s) for s in streams]
     refs = [x.get(name) for x, (placed, _) in zip(xobjects, drawn) for name, _, _ in placed]
     images = dict(zip(refs, doc.get_many(refs)))
     sizes: dict[Any, tuple[int, int, str] | None] = {}
@@ -356,7 +357,7 @@ def _pdfa(doc: Document, root: dict) -> str:
     metadata = doc.get(root.get("/Metadata"))
     if not isinstance(metadata, Stream):
         return ""
-    claim = xmp_claim(decode(doc.data, metadata))
+    claim = xmp_claim(decode(doc, metadata))
     if claim is None:
         raise Unsure("PDF/A namespace under another prefix: an XML parser reads it")
     return claim
