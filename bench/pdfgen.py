@@ -211,6 +211,55 @@ def _jbig2(dpi: int, pages: int) -> bytes:
     return bytes(out)
 
 
+def _reportlab(dpi: int, pages: int, rng: random.Random) -> bytes:
+    """reportlab pages: each image drawn at 2 × 2.8 inches (reportlab wraps an image in a
+    form XObject of its own)."""
+    import io
+
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pagesize=(595.28, 841.89))
+    for _ in range(pages):
+        page.drawImage(ImageReader(_image("RGB", dpi, rng)), 36, 36, width=144, height=201.6)
+        page.showPage()
+    page.save()
+    return out.getvalue()
+
+
+def _img2pdf_smaller(dpi: int, pages: int, rng: random.Random) -> bytes:
+    """img2pdf with a layout that places each 2 × 2.8 inch scan at 1.5 × 2.1 inches on an A4
+    page turned a quarter: the effective resolution is 4/3 of the scan's."""
+    import io
+
+    import img2pdf
+
+    frames = []
+    for _ in range(pages):
+        buffer = io.BytesIO()
+        _image("L", dpi, rng).save(buffer, "PNG", dpi=(dpi, dpi))
+        frames.append(buffer.getvalue())
+    size = ((img2pdf.ImgSize.abs, 108.0), (img2pdf.ImgSize.abs, 151.2))
+    layout = img2pdf.get_layout_fun(pagesize=(841.89, 595.28), imgsize=size)
+    return img2pdf.convert(frames, layout_fun=layout, rotation=img2pdf.Rotation["90"])
+
+
+def _mixed(dpi: int, pages: int, rng: random.Random) -> bytes:
+    """pypdf merging pages scanned at ``dpi`` and at twice it, in any order: the lowest binds."""
+    import io
+
+    import pypdf
+
+    low = rng.randrange(pages)
+    writer = pypdf.PdfWriter()
+    for number in range(pages):
+        writer.append(io.BytesIO(_pillow("L", dpi if number == low else dpi * 2, 1, rng)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 #: kind -> (writer, structure, how it is made from (dpi, pages, rng), colour, PDF/A claim)
 KINDS = {
     "Pillow, JPEG colour": (
@@ -297,6 +346,34 @@ KINDS = {
         "",
     ),
 }
+#: Writers this generator's other kinds do not use, and placements it does not make.
+KINDS.update(
+    {
+        "reportlab, placed image": (
+            "reportlab",
+            "classic xref, image in a form",
+            lambda d, p, r: _reportlab(d, p, r),
+            "RGB",
+            "",
+        ),
+        "img2pdf, smaller, turned": (
+            "img2pdf (layout)",
+            "classic xref, /Rotate",
+            lambda d, p, r: _img2pdf_smaller(d, p, r),
+            "L",
+            "",
+        ),
+        "pypdf, mixed dpi": (
+            "Pillow + pypdf",
+            "classic xref, pages at dpi and 2x",
+            lambda d, p, r: _mixed(d, p, r),
+            "L",
+            "",
+        ),
+    }
+)
+#: Kinds whose resolution is the scan's times this (they place it smaller or larger).
+DPI_FACTOR = {"img2pdf, smaller, turned": 4 / 3}
 #: Kinds whose first page has a text layer.
 SEARCHABLE = {"fpdf2, searchable"}
 

@@ -22,10 +22,12 @@ Scanning stations' PDFs (``--mix`` files, default 4,000, in ``mix``): 1-40 pages
 half of them saved again by qpdf with compressed object streams and a tenth of those
 linearized; timed as above (xxhsum -H2, hash only, full inspection), with the bar: the full
 scan at most 2.0x the hash-only scan. Then one folder per producer kind (``--per-kind`` files
-each, bench/pdfgen.py KINDS: Pillow, img2pdf, pikepdf, pypdf, fpdf2, classic and compressed
-cross-references, linearized, incremental updates, PDF/A-1b and -2b claims, JPEG, CCITT and
-JBIG2 images): the same timings per kind, and whether each file's pages, resolution (within
-2 dpi), colour and PDF/A claim are what its writer put in. ``--only mix`` skips the hashing
+each, bench/pdfgen.py KINDS: Pillow, img2pdf, pikepdf, pypdf, fpdf2, reportlab, classic and
+compressed cross-references, linearized, incremental updates, PDF/A-1b and -2b claims, JPEG,
+CCITT and JBIG2 images, images placed smaller and turned, pages of mixed resolution): the same
+timings per kind, whether each file's pages, resolution (within 2 dpi; the lowest page's),
+colour and PDF/A claim are what its writer put in, and how many files the bytes reader
+(khaudit/scan/pdfpages.py) read without pikepdf. ``--only mix`` skips the hashing
 trees;
 ``--only text`` times the first-page text readers alone on the searchable kind.
 """
@@ -44,7 +46,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pandas as pd
-from pdfgen import KINDS, SEARCHABLE, make_kind, make_objstm, make_pdf
+from pdfgen import DPI_FACTOR, KINDS, SEARCHABLE, make_kind, make_objstm, make_pdf
 
 from khaudit.scan.catalogue import Catalogue
 from khaudit.scan.pagetext import first_page_text, layer_text
@@ -70,17 +72,21 @@ def generate(base: Path, small: int, large: int, large_mb: int) -> None:
 
 def generate_mix(base: Path, count: int, per_kind: int) -> None:
     """The stations' tree and one folder per producer kind, with each file's expected facts."""
-    marker = base / f".done-mix-{count}-{per_kind}"
+    tree = base / f".done-mix-{count}-{per_kind}"  # the tree's marker since its first runs
+    marker = base / f".done-kinds-{per_kind}-{len(KINDS)}"
+    rng = random.Random(16)
+    if not tree.exists():
+        for i in range(count):
+            folder = base / "mix" / f"Hop {i // 100:04d}"
+            folder.mkdir(parents=True, exist_ok=True)
+            data = make_pdf(rng.randint(1, 40), rng.randint(50_000, 500_000), rng)
+            if i % 2:  # half with object streams, a tenth of those linearized
+                data = make_objstm(data, linearize=i % 20 == 1)
+            (folder / f"HS {i:06d}.pdf").write_bytes(data)
+        tree.touch()
     if marker.exists():
         return
-    rng = random.Random(16)
-    for i in range(count):
-        folder = base / "mix" / f"Hop {i // 100:04d}"
-        folder.mkdir(parents=True, exist_ok=True)
-        data = make_pdf(rng.randint(1, 40), rng.randint(50_000, 500_000), rng)
-        if i % 2:  # half with object streams, a tenth of those linearized
-            data = make_objstm(data, linearize=i % 20 == 1)
-        (folder / f"HS {i:06d}.pdf").write_bytes(data)
+    shutil.rmtree(base / "kinds", ignore_errors=True)
     expected = []
     for k, kind in enumerate(KINDS):
         folder = base / "kinds" / f"{k:02d}"
@@ -94,7 +100,7 @@ def generate_mix(base: Path, count: int, per_kind: int) -> None:
                     "kind": kind,
                     "path": f"{k:02d}/{name}",
                     "pages": pages,
-                    "dpi": dpi,
+                    "dpi": round(dpi * DPI_FACTOR.get(kind, 1)),
                     "color_mode": KINDS[kind][3],
                     "pdfa": KINDS[kind][4],
                 }
@@ -176,6 +182,7 @@ def measure_kinds(base: Path) -> pd.DataFrame:
                 ),
                 "pdfa_exact": int((seen["pdfa"].to_numpy() == want["pdfa"].to_numpy()).sum()),
                 "integrity_ok": int((seen["integrity"] == "ok").sum()),
+                "bytes_reader": sum(_read_without_pikepdf(root / p) for p in paths),
                 "text_read": sum(p in texts for p in paths),
                 "text_expected": n if kind in SEARCHABLE else 0,
             }
@@ -184,6 +191,18 @@ def measure_kinds(base: Path) -> pd.DataFrame:
             print(f"{kind}:")
             print_text_rate(root)
     return pd.DataFrame(rows)
+
+
+def _read_without_pikepdf(path: Path) -> bool:
+    """Whether the bytes reader (khaudit/scan/pdfpages.py) answers for this file alone."""
+    from khaudit.scan.pdf import Malformed
+    from khaudit.scan.pdfpages import Unsure, read_pages
+
+    try:
+        read_pages(path.read_bytes())
+    except (Unsure, Malformed, ValueError, TypeError, KeyError, IndexError):
+        return False
+    return True
 
 
 def text_rate(root: Path) -> dict[str, float]:

@@ -16,6 +16,7 @@ and gives the verdict. Work per file is bounded: sections, entries, decoded size
 
 from __future__ import annotations
 
+import base64
 import re
 import zlib
 from collections.abc import Sequence
@@ -245,24 +246,35 @@ def _parse_tokens(segment: bytes) -> Any:
 
 
 def decode(doc: Document, stream: Stream, parameters_allowed: bool = False) -> bytes:
-    """A stream's data, decoded when it is Flate-compressed or stored as is."""
-    raw = doc.raw(stream)
-    filters = stream.dictionary.get("/Filter")
-    if filters is None or filters == []:
-        return raw
-    if isinstance(filters, list):
-        if len(filters) != 1:
-            raise Unsure("a chain of filters")
-        filters = filters[0]
-    if filters not in ("/FlateDecode", "/Fl"):
-        raise Unsure(f"filter {filters}")
-    if stream.dictionary.get("/DecodeParms") not in (None, {}, [None], [{}]) and (
-        not parameters_allowed
-    ):
-        raise Unsure("Flate with predictor parameters")
+    """A stream's data, decoded through its filters when each is Flate (without predictor
+    parameters, unless allowed), ASCII85 or ASCIIHex; stored data as is."""
+    data = doc.raw(stream)
+    filters = doc.get(stream.dictionary.get("/Filter"))
+    chain = filters if isinstance(filters, list) else [] if filters is None else [filters]
+    parameters = doc.get(stream.dictionary.get("/DecodeParms"))
+    if parameters not in (None, {}, [None], [{}]) and not parameters_allowed or len(chain) > 4:
+        raise Unsure("filter parameters, or a long chain of filters")
+    for name in chain:
+        if name in ("/FlateDecode", "/Fl"):
+            data = _inflate(data)
+        elif name in ("/ASCII85Decode", "/A85"):
+            end = data.find(b"~>")
+            try:
+                data = base64.a85decode(data[: end if end >= 0 else len(data)].strip())
+            except ValueError:
+                raise Unsure("ASCII85 data is damaged") from None
+        elif name in ("/ASCIIHexDecode", "/AHx"):
+            digits = _NOT_HEX.sub(b"", data.split(b">", 1)[0])
+            data = bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode())
+        else:
+            raise Unsure(f"filter {name}")
+    return data
+
+
+def _inflate(data: bytes) -> bytes:
     inflater = zlib.decompressobj()
     try:
-        out = inflater.decompress(raw, MAX_DECODED)
+        out = inflater.decompress(data, MAX_DECODED)
     except zlib.error:
         raise Unsure("Flate data is damaged") from None
     if inflater.unconsumed_tail:
