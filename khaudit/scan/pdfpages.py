@@ -273,9 +273,11 @@ _colour_of_kind: dict[tuple[Any, Any, Any, Any], str] = {}
 def _image(doc: Document, xobject: Stream, resources: dict) -> tuple[int, int, str] | None:
     """(width, height, colour) of an image XObject; None when it has no pixels."""
     d = xobject.dictionary
-    width, height = doc.get(d.get("/Width", 0)), doc.get(d.get("/Height", 0))
+    width, height = d.get("/Width", 0), d.get("/Height", 0)
     if type(width) is not int or type(height) is not int:
-        raise Unsure("image size is not a whole number")
+        width, height = doc.get(width), doc.get(height)
+        if type(width) is not int or type(height) is not int:
+            raise Unsure("image size is not a whole number")
     if width <= 0 or height <= 0:
         return None
     space, filters = d.get("/ColorSpace"), d.get("/Filter")
@@ -335,7 +337,7 @@ def _figures(doc: Document, leaves: list[tuple[dict, Any]]) -> list[tuple[float 
             if type(xobject) is not Stream:
                 continue
             kind = xobject.dictionary.get("/Subtype")
-            if kind != "/Image":
+            if kind != "/Image" and doc.get(kind) != "/Image":
                 if doc.get(kind) == "/Form":
                     raise Unsure("a form XObject")
                 continue
