@@ -382,3 +382,13 @@ def test_a_scan_uses_the_bytes_reader_and_pikepdf_only_when_needed(tmp_path: Pat
         resaved(pillow_pdf("L", 240, 3), encryption=pikepdf.Encryption(owner="x", user=""))
     )
     assert inspect_file(str(path)).dpi == 240 and calls == [1]
+
+
+def test_objects_of_many_shapes_are_parsed_without_a_function_each():
+    from khaudit.scan import pdfobjects
+
+    segments = [b"<< /Key%s %d >>" % (b"x" * i, i) for i in range(500)]
+    before = len(pdfobjects._shapes)
+    found = pdfobjects.parse_many(segments)
+    assert [value for _, value in found][7] == {"/Key" + "x" * 7: 7}
+    assert len(pdfobjects._shapes) <= before  # none learned: each was parsed token by token

@@ -80,6 +80,9 @@ _SHAPE_TOKENS = re.compile(
 _SEPARATOR = b"\x00~\x00"
 _MAX_SHAPED = 2048  # longer objects (a long /Kids array) are parsed token by token
 _MAX_SHAPES = 4096
+#: Shapes learned at once: a writer's objects of one kind take a few; a file whose every
+#: object has its own shape is parsed token by token, so no file makes this compile much.
+_MAX_NEW_SHAPES = 64
 _shapes: dict[bytes, Any] = {}
 
 
@@ -105,18 +108,16 @@ def parse_many(segments: list[bytes]) -> list[tuple[int | None, Any]]:
         or len(joined) > _MAX_SHAPED * len(segments)
     ):
         return [_parse_alone(segment) for segment in segments]
-    shapes = _shapes
-    return [
-        (shapes.get(shape) or _learn(shape))(segment)
-        for shape, segment in zip(joined.translate(_ZEROS).split(_SEPARATOR), segments)
-    ]
-
-
-def _learn(shape: bytes) -> Any:
-    if len(_shapes) >= _MAX_SHAPES:
-        _shapes.clear()
-    build = _shapes[shape] = _compile(shape)
-    return build
+    shapes = joined.translate(_ZEROS).split(_SEPARATOR)
+    known = _shapes
+    new = {shape for shape in shapes if shape not in known}
+    if len(new) > _MAX_NEW_SHAPES:  # objects of many shapes: no writer's, parse them one by one
+        return [_parse_alone(segment) for segment in segments]
+    if new:
+        if len(known) + len(new) > _MAX_SHAPES:
+            known.clear()
+        known.update((shape, _compile(shape)) for shape in new)
+    return [known[shape](segment) for shape, segment in zip(shapes, segments)]
 
 
 def _parse_alone(segment: bytes) -> tuple[int | None, Any]:
