@@ -392,3 +392,48 @@ def test_objects_of_many_shapes_are_parsed_without_a_function_each():
     found = pdfobjects.parse_many(segments)
     assert [value for _, value in found][7] == {"/Key" + "x" * 7: 7}
     assert len(pdfobjects._shapes) <= before  # none learned: each was parsed token by token
+
+
+def test_68_mb_of_empty_cross_reference_subsections_cost_little_memory(tmp_path: Path):
+    import subprocess
+    import sys
+
+    base = pillow_pdf("L", 100, 1)
+    xref_at = base.rindex(b"xref")
+    path = tmp_path / "bom.pdf"
+    with open(path, "wb") as out:
+        out.write(base[:xref_at] + b"xref\n")
+        for _ in range(17):
+            out.write(b"0 0\n" * 1_000_000)  # 68 MB of subsections that list no object
+        out.write(b"trailer\n<< /Size 9 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref_at)
+    assert path.stat().st_size > 68_000_000
+    probe = (
+        "import resource, sys\n"
+        "from khaudit.scan.inspect import inspect_file\n"
+        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "found = inspect_file(sys.argv[1])\n"
+        "grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before\n"
+        "print(found.integrity, grown, found.integrity_note)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(path)], capture_output=True, text=True, check=True
+    )
+    verdict, grown_kb, note = done.stdout.split(" ", 2)
+    assert verdict == "unparsable" and "subsections" in note
+    assert int(grown_kb) < 40_000  # read in 8 MB chunks and turned away early, never held whole
+
+
+def test_a_cross_reference_stream_cannot_ask_for_more_entries_than_it_holds():
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /Resources << /XObject << /Im0 5 0 R >> >>"
+        b" /Contents 4 0 R >>",
+        stream(b"", b"q 72 0 0 72 0 0 cm /Im0 Do Q"),
+        image(300, 300),
+    ]
+    data = with_xref_stream(objects)
+    assert agree(data) == (1, 300, "L", "")
+    for index in (b"/Index [0 1000000000]", b"/Index [0 -5 0 7]"):
+        with pytest.raises(Unsure):
+            read_pages(data.replace(b"/Type /XRef", b"/Type /XRef " + index))

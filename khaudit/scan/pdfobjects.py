@@ -5,11 +5,11 @@ Opening a document with pikepdf costs more than hashing a scanning station's fil
 and checks the whole cross-reference before the first object), and every value taken through
 its Python binding costs microseconds more. A scan's facts need a handful of objects a page,
 each a few dozen tokens, so this reader parses only the objects asked for, once each, and
-decodes only what is Flate-compressed or not compressed at all.
+decodes only Flate, ASCII85 and ASCIIHex data (what content and object streams use).
 
 It reads what well-formed files say and nothing else: a structure it does not read for certain
-(an offset that does not point at its object, a stream whose length is wrong, a filter other
-than Flate, encryption, a hybrid cross-reference, nesting deeper than a writer needs) raises
+(an offset that does not point at its object, a stream whose length is wrong, another filter,
+encryption, a hybrid cross-reference, nesting deeper than a writer needs) raises
 :class:`Unsure`, and the caller hands the file to pikepdf, which repairs what can be repaired
 and gives the verdict. Work per file is bounded: sections, entries, decoded sizes and nesting.
 """
@@ -434,9 +434,10 @@ class Document:
         index = d.get("/Index", [0, size])
         if not isinstance(index, list) or len(index) % 2 or any(type(i) is not int for i in index):
             raise Unsure("cross-reference stream /Index")
-        numbers = [n for a, c in zip(index[::2], index[1::2]) for n in range(a, a + max(c, 0))]
-        if row == 0 or len(numbers) * row > len(rows) or len(numbers) > MAX_ENTRIES:
-            raise Unsure("cross-reference stream shorter than its /Index")
+        counts = index[1::2]
+        if row == 0 or min(counts, default=0) < 0 or sum(counts) * row > len(rows):
+            raise Unsure("cross-reference stream shorter than its /Index")  # before any list
+        numbers = [n for a, c in zip(index[::2], counts) for n in range(a, a + c)]
         rows = rows[: len(numbers) * row]
         w0, w1, w2 = widths
         kinds = _column(rows, row, 0, w0) if w0 else [1] * len(numbers)
