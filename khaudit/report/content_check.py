@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..contract import FileStatus
 from ..i18n import t
 
 #: A page agreeing at least this much (0-1) with its record agrees (match/content.py's
@@ -37,8 +38,8 @@ def content_figures(files: pd.DataFrame) -> ContentFigures:
         return ContentFigures(0, 0, 0, 0, 0)
     score = pd.to_numeric(files["content_match"], errors="coerce")
     checked = score.notna()
-    review = files["status"] == "needs_review"
-    by_content = files["match_method"].isin(_BY_CONTENT) & (files["status"] == "matched")
+    review = files["status"] == FileStatus.NEEDS_REVIEW
+    by_content = files["match_method"].isin(_BY_CONTENT) & (files["status"] == FileStatus.MATCHED)
     return ContentFigures(
         with_text=int((files["text_source"].fillna("") != "").sum()),
         checked=int(checked.sum()),
@@ -53,7 +54,7 @@ def contradicted_table(files: pd.DataFrame) -> pd.DataFrame:
     if "content_match" not in files or files.empty:
         return pd.DataFrame(columns=CONTRADICTED_VIEW)
     score = pd.to_numeric(files["content_match"], errors="coerce")
-    mine = files[score.notna() & (files["status"] == "needs_review")]
+    mine = files[score.notna() & (files["status"] == FileStatus.NEEDS_REVIEW)]
     return mine[CONTRADICTED_VIEW].sort_values("path").reset_index(drop=True)
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..contract import FILE_STATUSES, RECORD_STATUSES, true_column
+from ..contract import FILE_STATUSES, RECORD_STATUSES, FileStatus, RecordStatus, true_column
 from ..i18n import catalogue, t
 from ..run import Run
 
@@ -31,13 +31,13 @@ RECORD_VIEW = [
 ]
 FILE_VIEW = ["path", "format", "size", "pages", "status", "record_code", "source_row", "note"]
 PROBLEMS: dict[str, tuple[str, tuple[str, ...], list[str]]] = {
-    "missing": ("records", ("missing",), RECORD_VIEW),
-    "page_mismatch": ("records", ("page_mismatch",), RECORD_VIEW),
-    "damaged": ("records", ("damaged_scan",), RECORD_VIEW),
-    "duplicate_entry": ("records", ("duplicate_entry",), RECORD_VIEW),
-    "orphans": ("files", ("orphan",), FILE_VIEW),
-    "duplicates": ("files", ("duplicate",), FILE_VIEW),
-    "bad_files": ("files", ("corrupt", "empty"), FILE_VIEW),
+    "missing": ("records", (RecordStatus.MISSING,), RECORD_VIEW),
+    "page_mismatch": ("records", (RecordStatus.PAGE_MISMATCH,), RECORD_VIEW),
+    "damaged": ("records", (RecordStatus.DAMAGED_SCAN,), RECORD_VIEW),
+    "duplicate_entry": ("records", (RecordStatus.DUPLICATE_ENTRY,), RECORD_VIEW),
+    "orphans": ("files", (FileStatus.ORPHAN,), FILE_VIEW),
+    "duplicates": ("files", (FileStatus.DUPLICATE,), FILE_VIEW),
+    "bad_files": ("files", (FileStatus.CORRUPT, FileStatus.EMPTY), FILE_VIEW),
 }
 REVIEW_VIEW = [
     "path",
@@ -85,12 +85,12 @@ def _bool(series: pd.Series) -> pd.Series:
 
 
 def headline(records: pd.DataFrame, files: pd.DataFrame) -> Headline:
-    unique = records[records["status"] != "duplicate_entry"]
-    digitized = unique["status"] == "digitized"
+    unique = records[records["status"] != RecordStatus.DUPLICATE_ENTRY]
+    digitized = unique["status"] == RecordStatus.DIGITIZED
     tthc = _bool(unique["tthc"])
     sheets = pd.to_numeric(unique["sheets"], errors="coerce").fillna(0)
     pages = pd.to_numeric(unique["pages"], errors="coerce").fillna(0)
-    missing = int((unique["status"] == "missing").sum())
+    missing = int((unique["status"] == RecordStatus.MISSING).sum())
     return Headline(
         records=len(records),
         unique_records=len(unique),
@@ -173,9 +173,9 @@ def file_status_counts(files: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
 
 def progress_by(records: pd.DataFrame, column: str) -> pd.DataFrame:
     """Records and digitized records per box or per year, in order (unknown last)."""
-    unique = records[records["status"] != "duplicate_entry"]
+    unique = records[records["status"] != RecordStatus.DUPLICATE_ENTRY]
     key = pd.to_numeric(unique[column], errors="coerce")
-    table = pd.DataFrame({"key": key, "digitized": unique["status"] == "digitized"})
+    table = pd.DataFrame({"key": key, "digitized": unique["status"] == RecordStatus.DIGITIZED})
     grouped = table.groupby("key", dropna=False).agg(
         records=("digitized", "size"), digitized=("digitized", "sum")
     )

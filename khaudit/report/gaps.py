@@ -16,15 +16,21 @@ from typing import Any
 
 import pandas as pd
 
-from ..contract import true_column
+from ..contract import FileStatus, RecordStatus, true_column
 from ..errors import KhauditError
 from ..i18n import t
 from ..match.decisions import Decision, record_decisions
 from ..run import Run
 
-GAP_STATUSES = ("missing", "page_mismatch", "damaged_scan", "needs_review", "duplicate_entry")
+GAP_STATUSES = (
+    RecordStatus.MISSING,
+    RecordStatus.PAGE_MISMATCH,
+    RecordStatus.DAMAGED_SCAN,
+    RecordStatus.NEEDS_REVIEW,
+    RecordStatus.DUPLICATE_ENTRY,
+)
 #: Scan files no record claims (the orphans) and those waiting for a person to link them.
-ORPHAN_STATUSES = ("orphan", "needs_review")
+ORPHAN_STATUSES = (FileStatus.ORPHAN, FileStatus.NEEDS_REVIEW)
 GAP_COLUMNS = [
     "locality",
     "source_file",
@@ -203,7 +209,7 @@ def nearest_records(
     locality = str(scan["locality"])
     records = run.records
     open_records = records[
-        (records["locality"] == locality) & (records["status"] != "digitized")
+        (records["locality"] == locality) & (records["status"] != RecordStatus.DIGITIZED)
     ].reset_index(drop=True)
     query = _path_text(pd.Series([str(scan["path"])])).iloc[0]
     found = _similar(query, _record_text(open_records), limit)

@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..contract import RECORD_STATUSES, is_true
+from ..contract import RECORD_STATUSES, RecordStatus, is_true
 from ..errors import KhauditError
 from ..i18n import t
 from ..textnorm import slugify
@@ -74,7 +74,7 @@ COLUMNS = [
     "digitized",
     "completion",
     "tthc_completion",
-    *(s for s in RECORD_STATUSES if s != "digitized"),  # digitized has its column above
+    *(s for s in RECORD_STATUSES if s != RecordStatus.DIGITIZED),  # digitized has its column above
     "forecast",
     "days_vs_deadline",
     "pages_to_scan",
@@ -210,7 +210,7 @@ def _shown_rows(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     frame["note"] = [
         t(f"report.{o}", lang) if isinstance(o, str) and o else "" for o in frame["outlook"]
     ]
-    statuses = [s for s in RECORD_STATUSES if s != "digitized"]
+    statuses = [s for s in RECORD_STATUSES if s != RecordStatus.DIGITIZED]
     shown = [
         "rank",
         "locality",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..contract import RecordStatus
 from ..i18n import t
 
 COUNT_COLUMNS = ["receiver", "receiver_code", "records", "digitized"]
@@ -15,12 +16,12 @@ def receiver_counts(records: pd.DataFrame) -> pd.DataFrame:
     (``duplicate_entry``) are not records of their own and are left out."""
     if "receiver" not in records.columns or not len(records):
         return pd.DataFrame(columns=COUNT_COLUMNS)
-    kept = records[records["status"] != "duplicate_entry"]
+    kept = records[records["status"] != RecordStatus.DUPLICATE_ENTRY]
     frame = pd.DataFrame(
         {
             "receiver": kept["receiver"].fillna("").astype(str),
             "receiver_code": kept["receiver_code"].fillna("").astype(str),
-            "digitized": (kept["status"] == "digitized").astype(int),
+            "digitized": (kept["status"] == RecordStatus.DIGITIZED).astype(int),
         }
     )
     counts = (
