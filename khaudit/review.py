@@ -14,6 +14,7 @@ the same functions; the decision log itself is ``match/decisions.py``.
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from .atomic import atomic_path
 from .errors import KhauditError
 from .i18n import LANGUAGES, t
 from .match.decisions import Decision, record_decisions
+from .outfile import check_out_file, run_places
 from .run import Run, is_run, load_run
 from .zoning import review as zoning_review
 
@@ -99,6 +101,8 @@ def write_run_sheet(book: xlsxwriter.Workbook, run: Run) -> None:
 def export_review(run_dir: str | Path, out: str | Path, lang: str = "vi") -> int:
     """Write the review workbook; return the number of candidate rows."""
     run = load_run(run_dir)
+    scan_roots, inventories = run_places(run.meta)
+    check_out_file(out, ".xlsx", is_review_workbook, scan_roots, inventories)
     frame = review_frame(run)
     with atomic_path(Path(out)) as tmp:
         book = xlsxwriter.Workbook(
@@ -110,6 +114,17 @@ def export_review(run_dir: str | Path, out: str | Path, lang: str = "vi") -> int
         write_run_sheet(book, run)
         book.close()
     return len(frame)
+
+
+def is_review_workbook(path: Path) -> bool:
+    """Whether ``path`` is a workbook ``review export`` wrote (its hidden run sheet is
+    there), so a new export may replace it; any other file is the user's to keep."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            book = archive.read("xl/workbook.xml")[:1_000_000]
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+    return f'name="{RUN_SHEET}"'.encode() in book
 
 
 def _label_map() -> dict[str, str]:
