@@ -115,7 +115,7 @@ def audit(
     except KhauditError as exc:
         _fail(exc)
     for warning in run.meta.get("warnings", []):
-        click.echo(warning, err=True)
+        click.echo(for_terminal(warning, lines=True), err=True)
     for name, roots in run.meta["schemes"].items():
         for root, schemes in roots.items():
             total = sum(schemes.values()) or 1
@@ -187,7 +187,7 @@ def scan(
                     full=full,
                     desc=t("cli.scan_bar", locality=loc.name),
                 )
-                click.echo(f"{loc.name}: {summary.line()}")
+                click.echo(for_terminal(f"{loc.name}: {summary.line()}"))
     click.echo(t("cli.catalogue", path=catalogue.path if settings.catalogue else None))
 
 
@@ -244,7 +244,7 @@ def history(project: Path, exclude: str | None, reason: str) -> None:
         assert proj.history is not None
         if exclude:
             exclude_run(proj.history, exclude, reason)
-            click.echo(t("cli.excluded", run_id=exclude, reason=reason))
+            click.echo(for_terminal(t("cli.excluded", run_id=exclude, reason=reason)))
     except KhauditError as exc:
         _fail(exc)
     history_file = proj.history
@@ -294,7 +294,7 @@ def verify_report_command(report: Path, run_dir: Path) -> None:
         check = verify_report(report, run_dir)
     except KhauditError as exc:
         _fail(exc)
-    click.echo(check.explain())
+    click.echo(for_terminal(check.explain(), lines=True))
     if not check.matches:
         sys.exit(1)
 
@@ -423,7 +423,7 @@ def package(
     except KhauditError as exc:
         _fail(exc)
     for note in result.notes:
-        click.echo(t("bag.warning", problem=note), err=True)
+        click.echo(for_terminal(t("bag.warning", problem=note), lines=True), err=True)
     click.echo(
         t(
             "cli.bag_written",
@@ -448,9 +448,9 @@ def verify(bag: Path, fast: bool) -> None:
 
     result = verify_bag(bag, fast=fast)
     for warning in result.warnings:
-        click.echo(t("bag.warning", problem=warning), err=True)
+        click.echo(for_terminal(t("bag.warning", problem=warning), lines=True), err=True)
     for problem in result.problems:
-        click.echo(str(problem))
+        click.echo(for_terminal(problem, lines=True))
     what = t("cli.checked_fast") if fast else t("cli.checked_full")
     shown = for_terminal(bag)
     if result.valid:

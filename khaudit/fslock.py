@@ -28,6 +28,7 @@ from pathlib import Path
 from types import TracebackType
 
 from .errors import KhauditError
+from .escape import for_terminal
 from .i18n import t
 
 #: Seconds a writer waits for the lock by default; ``KHAUDIT_LOCK_WAIT`` overrides it.
@@ -138,7 +139,9 @@ class FileLock:
                 raise LockedError(t("err.lock.held", what=self.what, lock=self.path, **holder))
             if not told:  # a wait of minutes must not look like a hang
                 print(
-                    t("lock.waiting", what=self.what, seconds=round(self.wait), **holder),
+                    for_terminal(
+                        t("lock.waiting", what=self.what, seconds=round(self.wait), **holder)
+                    ),
                     file=sys.stderr,
                     flush=True,
                 )

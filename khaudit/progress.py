@@ -14,6 +14,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
+from .escape import for_terminal
 from .i18n import t
 
 STAGES = ("inventory", "scan", "match")
@@ -35,6 +36,8 @@ def bar(**options: Any) -> Any:
     """A tqdm bar on standard error, drawn only when :func:`enabled`."""
     from tqdm import tqdm
 
+    if "desc" in options:  # a locality or folder name: shown as text, never acted on
+        options["desc"] = for_terminal(options["desc"])
     return tqdm(file=sys.stderr, disable=not enabled(), dynamic_ncols=True, **options)
 
 
@@ -45,7 +48,7 @@ class StageProgress:
         self.bar = bar(total=localities * len(STAGES), unit=t("progress.stage_unit"))
 
     def _describe(self, locality: str, name: str) -> None:
-        self.bar.set_description(f"{locality}: {t('progress.' + name)}")
+        self.bar.set_description(for_terminal(f"{locality}: {t('progress.' + name)}"))
 
     @contextlib.contextmanager
     def stage(self, locality: str, name: str) -> Iterator[None]:
