@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import multiprocessing
 import os
+import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -72,6 +73,33 @@ def _exit_when_parent_ends(sentinel: int, parent_pid: int) -> None:
     os._exit(1)
 
 
+#: prctl's option that has the kernel signal a process when its parent ends (linux/prctl.h).
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """On Linux, have the kernel kill this worker the moment its parent ends.
+
+    The watcher thread needs the GIL to act, so a worker deep in one long C call that holds
+    it (a decoder, a regular expression, a sum over a huge range) would outlive a killed
+    parent until that call returned; the kernel's signal needs nothing from the worker.
+    The signal is tied to the thread that started the worker, which is the thread that
+    submitted the pool's first task and waits for its results while the pool lives.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+    except (OSError, AttributeError):  # no C library to ask: the watcher thread still acts
+        return
+    if os.getppid() != parent_pid:  # the parent ended before the request was in place
+        os._exit(1)
+
+
 def _watch_parent() -> None:
     """Worker initializer: a worker must never outlive the process that started it (it would
     sit blocked on its task pipe for good, holding memory and open files)."""
@@ -79,6 +107,7 @@ def _watch_parent() -> None:
     if parent is None:
         return
     parent_pid = os.getppid() if os.name == "posix" else 0
+    _die_with_parent(parent_pid)
     threading.Thread(
         target=_exit_when_parent_ends,
         args=(parent.sentinel, parent_pid),

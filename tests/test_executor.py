@@ -125,6 +125,46 @@ def test_workers_end_when_their_parent_is_killed_with_sigkill(tmp_path, method):
     assert survivors == []
 
 
+_GIL_SCRIPT = _ORPHAN_SCRIPT.replace(
+    "time.sleep(600)\n\n\nif", "sum(range(10**12))  # one C call that keeps the GIL\n\n\nif"
+)
+
+
+@pytest.mark.skipif(not __import__("sys").platform.startswith("linux"), reason="prctl")
+def test_a_worker_in_a_long_c_call_ends_with_its_killed_parent(tmp_path):
+    """The watcher thread cannot run while a C call holds the GIL; the kernel's parent-death
+    signal ends the worker all the same."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    assert "sum(range(10**12))" in _GIL_SCRIPT
+    script = tmp_path / "busy_in_c.py"
+    script.write_text(_GIL_SCRIPT)
+    busy = tmp_path / "busy"
+    busy.mkdir()
+    parent = subprocess.Popen([sys.executable, str(script), "fork", str(busy)])
+    try:
+        deadline = time.monotonic() + 120
+        while len(list(busy.iterdir())) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        workers = [int(p.name) for p in busy.iterdir()]
+        assert len(workers) == 2
+        time.sleep(0.5)  # both are inside the C call now
+    finally:
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    survivors = [p for p in workers if _alive(p)]
+    for p in survivors:
+        os.kill(p, signal.SIGKILL)
+    assert survivors == []
+
+
 def _children(pid: int) -> set[int]:
     import contextlib
     from pathlib import Path
