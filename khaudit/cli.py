@@ -43,7 +43,9 @@ def cli(lang: str | None) -> None:
 @cli.command(help="help.demo")
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--seed", default=2025, show_default=True, help="help.demo.seed")
-@click.option("--rows", default=300, show_default=True, help="help.demo.rows")
+@click.option(
+    "--rows", default=300, show_default=True, type=click.IntRange(30), help="help.demo.rows"
+)
 @click.option(
     "--localities",
     default=4,
@@ -67,7 +69,10 @@ def demo(
     from .demo import deliver_demo, generate_demo
 
     if deliver:
-        click.echo(t("cli.delivered", n=deliver_demo(out), path=out))
+        try:
+            click.echo(t("cli.delivered", n=deliver_demo(out), path=out))
+        except KhauditError as exc:
+            _fail(exc)
         return
     try:
         project = generate_demo(

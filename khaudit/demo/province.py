@@ -31,6 +31,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -671,14 +672,65 @@ def _hold_back(loc: DemoLocality, base: Path, share: float) -> None:
     refile.write_text(json.dumps(plan, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
+#: What a demo folder holds at its top: what :func:`generate_demo` writes, and what auditing
+#: the demo adds beside it (the catalogue and history in .khaudit). Runs are recognised apart.
+DEMO_ENTRIES = {"project.toml", "ground_truth", "inventories", "scans", INCOMING, ".khaudit"}
+
+
+def _check_is_demo(base: Path) -> None:
+    """Refuse a folder that is not a demo khaudit wrote: its files are the user's."""
+    from ..errors import KhauditError
+    from ..run import is_run
+
+    if base.is_symlink() or not base.is_dir():
+        raise KhauditError(t("err.demo.not_a_demo", path=base))
+    if not (base / "project.toml").is_file() or not (base / "ground_truth").is_dir():
+        raise KhauditError(t("err.demo.not_a_demo", path=base))
+    for entry in sorted(base.iterdir()):
+        if entry.name not in DEMO_ENTRIES and not (entry.is_dir() and is_run(entry)):
+            raise KhauditError(t("err.demo.refuse", path=base, entry=entry.name))
+
+
+def _clear(base: Path, force: bool) -> None:
+    """Make room for a new demo: an empty or missing folder is used as it is; an earlier
+    demo is removed with ``force``; any other folder is left untouched."""
+    from ..errors import KhauditError
+
+    if not base.is_symlink() and (not base.exists() or not any(base.iterdir())):
+        return
+    if not force:
+        raise KhauditError(t("err.demo.not_empty", path=base))
+    _check_is_demo(base)
+    shutil.rmtree(base)
+
+
+def _check_free(base: Path, plan: dict[str, Any], incoming: Path) -> None:
+    """Refuse a delivery that would replace a file already in a scan root (a rename does so
+    silently), before anything moves."""
+    from ..errors import KhauditError
+
+    targets = [base / "scans" / slug / rel for slug, moves in plan.items() for _, rel in moves]
+    if incoming.is_dir():
+        targets += [
+            base / "scans" / p.relative_to(incoming)
+            for p in incoming.rglob("*")
+            if p.is_file() and p != incoming / REFILE
+        ]
+    for target in targets:
+        if target.exists() or target.is_symlink():
+            raise KhauditError(t("err.demo.occupied", path=target))
+
+
 def deliver_demo(out: str | Path) -> int:
     """Move the held-back scans into the scan roots, as a scanning contractor's delivery, and
     put the misfiled scans back where they belong. Returns how many files moved."""
     base = Path(out)
+    _check_is_demo(base)
     incoming = base / INCOMING
     moved = 0
     refile = incoming / REFILE
     plan = json.loads(refile.read_text(encoding="utf-8")) if refile.exists() else {}
+    _check_free(base, plan, incoming)
     for slug, moves in plan.items():
         root = base / "scans" / slug
         for misfiled, rel in moves:
@@ -717,16 +769,7 @@ def generate_demo(
     :func:`deliver_demo`, so two audits at two dates show a real trend.
     """
     base = Path(out)
-    if base.exists() and any(base.iterdir()):
-        if not force:
-            from ..errors import KhauditError
-
-            raise KhauditError(t("err.demo.not_empty", path=base))
-        if not (base / "project.toml").exists() or not (base / "ground_truth").exists():
-            from ..errors import KhauditError
-
-            raise KhauditError(t("err.demo.refuse", path=base))
-        shutil.rmtree(base)
+    _clear(base, force)
     base.mkdir(parents=True, exist_ok=True)
     locs = []
     for i, spec in enumerate(LOCALITIES[:localities]):
