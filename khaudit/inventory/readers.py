@@ -14,6 +14,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import stat
 import xml.etree.ElementTree as ET
 import zipfile
@@ -302,10 +303,37 @@ def _check_line_widths(path: Path, text: str, delimiter: str) -> None:
             )
 
 
+def _too_many_cells(path: Path, cells: int, row: int) -> InventoryFileError:
+    return InventoryFileError(
+        str(path),
+        t("err.inventory.area", rows=row, columns=cells // max(row, 1), limit=MAX_CELLS),
+        t("err.inventory.split_hint"),
+        row=row,
+    )
+
+
+#: A quoted field's text; a doubled quote inside it splits it into two matches, both dropped.
+_QUOTED = re.compile(r'"[^"]*"')
+
+
+def _check_cell_count(path: Path, text: str, delimiter: str) -> None:
+    """Refuse a text of more cells than a sheet may hold before the csv module parses it:
+    rows of thousands of empty cells each stay under the row and width caps yet make
+    hundreds of millions of cells. Quoted text (delimiters and line breaks inside it are
+    text) is left out of the count, which is then exact for a well-formed file."""
+    bare = _QUOTED.sub("", text) if '"' in text else text
+    lines = bare.count("\n") + 1
+    cells = bare.count(delimiter) + lines
+    if cells > MAX_CELLS:
+        raise _too_many_cells(path, cells, lines)
+
+
 def parse_csv(path: Path, text: str, delimiter: str) -> list[list[object]]:
     """Rows of a delimited text, each checked as it is read, so a hostile row stops early."""
     _check_line_widths(path, text, delimiter)
+    _check_cell_count(path, text, delimiter)
     rows: list[list[object]] = []
+    cells = 0
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     with _field_limit(max(MAX_CELL_CHARS + 1, len(text) + 1)):
         try:
@@ -318,6 +346,9 @@ def parse_csv(path: Path, text: str, delimiter: str) -> list[list[object]]:
                         row=reader.line_num,
                     )
                 _check_row(path, "", reader.line_num, row)
+                cells += len(row)
+                if cells > MAX_CELLS:
+                    raise _too_many_cells(path, cells, reader.line_num)
                 rows.append(list(row))
         except csv.Error as exc:
             raise InventoryFileError(
