@@ -42,10 +42,12 @@ COLUMNS = [
 
 
 def _keyed(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
-    """``frame`` with its key columns as text (runs written by CSV and by Parquet agree)."""
+    """``frame`` with its key columns as text (runs written by CSV and by Parquet agree), held
+    as Python strings: pandas cannot join two empty Arrow-backed columns (a run without a
+    scan has them)."""
     out = frame.copy()
     for column in key:
-        out[column] = out[column].astype("string").fillna("")
+        out[column] = out[column].astype("string[python]").fillna("")
     return out
 
 
@@ -72,8 +74,9 @@ def file_changes(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
     a path that is new) between the runs; one row each, ``other_path`` the new path of a move."""
     import pandas as pd
 
-    left = _keyed(a[[*FILE_KEY, "xxh3_128"]], FILE_KEY)
-    right = _keyed(b[[*FILE_KEY, "xxh3_128"]], FILE_KEY)
+    # the hash is a key of the move join below
+    left = _keyed(a[[*FILE_KEY, "xxh3_128"]], [*FILE_KEY, "xxh3_128"])
+    right = _keyed(b[[*FILE_KEY, "xxh3_128"]], [*FILE_KEY, "xxh3_128"])
     both = left.merge(right, on=FILE_KEY, how="outer", suffixes=("_a", "_b"), indicator=True)
     changed = both[(both["_merge"] == "both") & (both["xxh3_128_a"] != both["xxh3_128_b"])]
     gone = both[both["_merge"] == "left_only"]

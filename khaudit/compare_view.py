@@ -124,11 +124,24 @@ def comparison_text(comparison: Comparison) -> str:
 
 def write_comparison(comparison: Comparison, out: Path, runs: Sequence[Path]) -> None:
     """Write every change as one CSV (UTF-8 with a BOM, so spreadsheets read the marks),
-    atomically. A run folder is never written into: that would alter the run."""
+    atomically, each text cell escaped as the run's CSV tables are (a title typed as
+    "=HYPERLINK(…)" stays text). A run folder is never written into: that would alter the
+    run; nor a scan root, a folder of inventories or a file that is not an earlier
+    comparison (:func:`khaudit.outfile.check_out_file`)."""
     from .atomic import write_text
+    from .compare import COLUMNS
+    from .outfile import check_out_file, csv_with_header, run_places
+    from .run import for_spreadsheet, load_run
 
     target = out.resolve()
+    roots: list[Path] = []
+    inventories: list[Path] = []
     for run in runs:
         if target.is_relative_to(Path(run).resolve()):
             raise KhauditError(t("err.compare.inside_run", path=out, run=run))
-    write_text(out, "\ufeff" + comparison.table().to_csv(index=False))
+        run_roots, run_inventories = run_places(load_run(run).meta)
+        roots += run_roots
+        inventories += run_inventories
+    check_out_file(out, ".csv", csv_with_header(COLUMNS), roots, inventories)
+    table = for_spreadsheet(comparison.table())
+    write_text(out, "\ufeff" + table.to_csv(index=False, lineterminator="\r\n"))

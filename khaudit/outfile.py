@@ -1,4 +1,4 @@
-"""Where a single output file (a review workbook) may be written.
+"""Where a single output file (a review workbook, a comparison CSV) may be written.
 
 A file output is named by the user, so one slip of the keyboard could point it at an
 inventory, a run's own table, or a file inside a scan root that the next audit would read as a
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +46,23 @@ def run_places(meta: dict[str, Any]) -> tuple[list[Path], list[Path]]:
         if isinstance(entry, dict) and entry.get("kind") == "inventory" and entry.get("path")
     ]
     return roots, inventories
+
+
+def csv_with_header(columns: Sequence[str]) -> Callable[[Path], bool]:
+    """A test of whether a file is a CSV khaudit wrote with these columns (its first line,
+    after an optional BOM, is exactly their header)."""
+    header = ",".join(columns)
+
+    def ours(path: Path) -> bool:
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(len(header) * 4 + 16)
+        except OSError:
+            return False
+        first = head.decode("utf-8", "replace").lstrip("\ufeff").splitlines()
+        return bool(first) and first[0] == header
+
+    return ours
 
 
 def check_out_file(

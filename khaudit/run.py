@@ -253,7 +253,7 @@ def unescape_cell(value: str) -> str:
     return value[1:] if value.startswith("'") and _FORMULA.match(value, 1) else value
 
 
-def _for_spreadsheet(frame: pd.DataFrame) -> pd.DataFrame:
+def for_spreadsheet(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with every text cell escaped (numbers and booleans are left as they are)."""
     text = [
         c
@@ -326,7 +326,7 @@ class RunWriter:
         self._started.add(name)
         # CRLF rows, as spreadsheets write them: a cell holding a CR or LF is then quoted
         # (with LF rows, Python's csv leaves a bare CR unquoted and the row breaks on reading).
-        _for_spreadsheet(frame).to_csv(
+        for_spreadsheet(frame).to_csv(
             self.staging / f"{name}.csv",
             index=False,
             encoding="utf-8",
