@@ -1,5 +1,6 @@
 """A CSV of many rows, each within the width cap, whose cells add up past what a sheet may
-hold is refused quickly and located, and the other inventories load."""
+hold is refused quickly and located, and the other inventories load; so is an inventory that
+is a pipe or a device, named for what it is."""
 
 from __future__ import annotations
 
@@ -47,3 +48,23 @@ def test_a_csv_just_under_the_cell_cap_is_not_refused_for_its_size(tmp_path: Pat
     )
     frame, issues = load_locality([(path, path.name)], "Xã A")
     assert len(frame) == 2000 and not [i for i in issues if i.problem == "file_unreadable"]
+
+
+def test_a_pipe_or_a_device_named_as_an_inventory_is_said_to_be_no_regular_file(tmp_path: Path):
+    import os
+
+    from khaudit.inventory.readers import read_sheets
+
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs here")
+    os.mkfifo(tmp_path / "pipe.csv")
+    os.symlink(os.devnull, tmp_path / "device.csv")
+    good = _good(tmp_path / "good.csv")
+    sources = [(tmp_path / n, n) for n in ("pipe.csv", "device.csv")] + [(good, good.name)]
+    frame, issues = load_locality(sources, "Xã A")
+    unreadable = {i.source_file: i.value for i in issues if i.problem == "file_unreadable"}
+    assert set(unreadable) == {"pipe.csv", "device.csv"}
+    assert all("regular" in v or "thường" in v for v in unreadable.values()), unreadable
+    assert list(frame["source_file"]) == ["good.csv", "good.csv"]
+    with pytest.raises(Exception, match="not found|không tìm thấy"):
+        read_sheets(tmp_path / "absent.csv")

@@ -411,8 +411,11 @@ def read_sheets(path: Path) -> list[RawSheet]:
             t("err.inventory.format", suffix=path.suffix),
             t("err.inventory.format_hint"),
         )
-    if not path.is_file():
-        raise InventoryFileError(str(path), t("err.inventory.not_found"))
+    if not path.is_file():  # a pipe or a device exists, but reading it would hang or not end
+        missing = not path.exists()
+        raise InventoryFileError(
+            str(path), t("err.inventory.not_found" if missing else "err.inventory.not_regular")
+        )
     try:
         return reader(path)
     except InventoryFileError:
