@@ -540,7 +540,9 @@ def audit(
     out = Path(out)
     started = dt.datetime.now(dt.UTC)
     writer = RunWriter(
-        out, scan_roots=[root for loc in project.localities for root in loc.scan_roots]
+        out,
+        scan_roots=[root for loc in project.localities for root in loc.scan_roots],
+        inventory_patterns=[p for loc in project.localities for p in loc.inventory_patterns],
     )
     totals, decisions = _write_localities(project, lang, writer)
     source = _fingerprint_source(project, lang, totals, decisions)

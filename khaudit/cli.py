@@ -115,7 +115,11 @@ def audit(
     try:
         lang = lang or language()
         proj = load_project(project)
-        check_out(out, [root for loc in proj.localities for root in loc.scan_roots])
+        check_out(
+            out,
+            [root for loc in proj.localities for root in loc.scan_roots],
+            [p for loc in proj.localities for p in loc.inventory_patterns],
+        )
         run = run_audit(proj, out, lang=lang, as_of=as_of, scheduler=scheduler)
     except KhauditError as exc:
         _fail(exc)

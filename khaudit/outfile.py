@@ -10,6 +10,8 @@ a regular file, and an existing file that khaudit did not write for this purpose
 
 from __future__ import annotations
 
+import fnmatch
+import glob
 import os
 import stat
 from collections.abc import Callable, Iterable, Sequence
@@ -22,6 +24,30 @@ from .i18n import t
 
 def _inside(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
+
+
+def _real_pattern(pattern: str) -> list[str]:
+    """``pattern``'s segments, its literal leading folders resolved as the run's path is."""
+    parts = list(Path(pattern).parts)
+    cut = next((i for i, part in enumerate(parts) if glob.has_magic(part)), len(parts))
+    head = os.path.realpath(os.path.join(*parts[:cut])) if cut else ""
+    return [*Path(head).parts, *parts[cut:]] if head else parts
+
+
+def glob_reaches(pattern: str | Path, path: str | Path) -> bool:
+    """Whether the (absolute) glob ``pattern``, as the project file's inventory patterns are
+    expanded (``**`` any folders, ``*`` within one name), would name ``path``."""
+    segments = _real_pattern(str(pattern))
+    target = Path(os.path.realpath(path)).parts
+
+    def match(i: int, j: int) -> bool:
+        if i == len(segments):
+            return j == len(target)
+        if segments[i] == "**":
+            return any(match(i + 1, k) for k in range(j, len(target) + 1))
+        return j < len(target) and fnmatch.fnmatch(target[j], segments[i]) and match(i + 1, j + 1)
+
+    return match(0, 0)
 
 
 def run_places(meta: dict[str, Any]) -> tuple[list[Path], list[Path]]:

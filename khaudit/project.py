@@ -191,6 +191,8 @@ class Locality:
     sidecar: Path | None = None
     former: str = ""  # the pre-2025 unit as written in the project file
     zone: Zone = Zone()  # what it is on the 2025 map (khaudit.zoning.check)
+    #: the inventory patterns as globbed (absolute): no run may be written where they reach
+    inventory_patterns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -385,6 +387,12 @@ def _locality(
         columns=dict(raw.columns),
         naming_pattern=raw.naming_pattern,
         sidecar=sidecar,
+        inventory_patterns=tuple(
+            str(base / variant)
+            for pattern in raw.inventories
+            if not unreachable_here(pattern)
+            for variant in dict.fromkeys((pattern, native_pattern(pattern)))
+        ),
     )
 
 

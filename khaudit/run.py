@@ -308,9 +308,14 @@ class RunWriter:
     with ``run.json`` last (see :func:`write_run`), :meth:`abort` leaves ``out`` as it was.
     """
 
-    def __init__(self, out: Path, scan_roots: Iterable[str | Path] = ()):
+    def __init__(
+        self,
+        out: Path,
+        scan_roots: Iterable[str | Path] = (),
+        inventory_patterns: Iterable[str] = (),
+    ):
         self.out = Path(out)
-        check_out(self.out, scan_roots)
+        check_out(self.out, scan_roots, inventory_patterns)
         self._created = not self.out.exists()  # an aborted first run leaves no empty folder
         self.out.mkdir(parents=True, exist_ok=True)
         self.staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=self.out))
@@ -389,14 +394,27 @@ def is_run(folder: Path) -> bool:
     )
 
 
-def check_out(out: Path, scan_roots: Iterable[str | Path] = ()) -> None:
-    """Refuse an output folder inside a scan root (links resolved, either way round) or a
-    non-empty folder that is not a khaudit run: KhauditError, one line, nothing written."""
+#: Files a run holds that an inventory pattern could name (its tables; a locality's report).
+_RUN_FILES = (*(f"{name}.csv" for name in TABLES), "locality/report.xlsx", "province.xlsx")
+
+
+def check_out(
+    out: Path, scan_roots: Iterable[str | Path] = (), inventory_patterns: Iterable[str] = ()
+) -> None:
+    """Refuse an output folder inside a scan root (links resolved, either way round), one
+    whose files an inventory pattern of the project would name (the next audit would read
+    the run's tables as inventory rows), or a non-empty folder that is not a khaudit run:
+    KhauditError, one line, nothing written."""
+    from .outfile import glob_reaches
+
     real = Path(os.path.realpath(out))
     for root in scan_roots:
         root_real = Path(os.path.realpath(root))
         if real == root_real or root_real in real.parents or real in root_real.parents:
             raise KhauditError(t("err.out.in_scan_root", out=out, root=root))
+    for pattern in inventory_patterns:
+        if any(glob_reaches(pattern, real / name) for name in _RUN_FILES):
+            raise KhauditError(t("err.out.inventory_pattern", out=out, pattern=pattern))
     if (
         real.is_dir()
         and not is_run(real)

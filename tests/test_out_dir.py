@@ -96,3 +96,31 @@ def test_the_python_api_refuses_an_out_inside_a_scan_root_too(tmp_path: Path):
     with pytest.raises(KhauditError):
         audit(toml, tmp_path / "p/scans/run")
     assert sorted(p.name for p in (tmp_path / "p/scans").iterdir()) == before
+
+
+def test_out_that_an_inventory_pattern_reaches_is_refused(tmp_path: Path):
+    from khaudit.outfile import glob_reaches
+
+    base = tmp_path / "p"
+    toml = project(base)
+    (base / "inventories").mkdir()
+    (base / "inv.csv").rename(base / "inventories" / "inv.csv")
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(text.replace('["inv.csv"]', '["inventories/**/*.csv"]'), encoding="utf-8")
+    for out in (base / "inventories" / "run", base / "inventories" / "a" / "b" / "run"):
+        cli = khaudit("audit", str(toml), "--out", str(out), "--no-report")
+        assert cli.returncode == 2 and "inventory pattern" in cli.stderr, cli.stderr
+        assert not out.exists()
+    with pytest.raises(KhauditError, match="inventory pattern"):
+        RunWriter(
+            base / "inventories" / "run",
+            inventory_patterns=[str(base / "inventories" / "**" / "*.csv")],
+        )
+    cli = khaudit("audit", str(toml), "--out", str(base / "run"), "--no-report")
+    assert cli.returncode == 0, cli.stderr
+    again = khaudit("audit", str(toml), "--out", str(base / "run2"), "--no-report")
+    assert again.returncode == 0, again.stderr
+    assert glob_reaches(base / "inventories/*.csv", base / "inventories/x.csv")
+    assert not glob_reaches(base / "inventories/*.csv", base / "inventories/run/x.csv")
+    assert glob_reaches(base / "**/*.csv", base / "run/records.csv")
+    assert not glob_reaches(base / "*.xlsx", base / "run/province.xlsx")
