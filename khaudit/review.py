@@ -14,6 +14,7 @@ the same functions; the decision log itself is ``match/decisions.py``.
 
 from __future__ import annotations
 
+import io
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -341,6 +342,26 @@ def _without_doubles(decisions: list[Decision], problems: list[str]) -> list[Dec
     return [d for d in decisions if (d.locality, d.content) not in doubles]
 
 
+def _open_workbook(path: Path) -> Any:
+    """The workbook at ``path``, read as an inventory is: a regular file only (a pipe or a
+    device would hang the import or never end), size-capped, its zip members checked against
+    the unpacking caps before openpyxl inflates them."""
+    from .inventory.archive import check_zip
+    from .inventory.limits import MAX_WORKBOOK_BYTES
+    from .inventory.readers import read_quietly
+
+    try:
+        data = read_quietly(path, MAX_WORKBOOK_BYTES)
+        if zipfile.is_zipfile(io.BytesIO(data)):
+            check_zip(path, data)
+    except KhauditError as exc:
+        raise KhauditError(t("err.review.open", path=path, error=exc)) from exc
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on files that are not workbooks
+        raise KhauditError(t("err.review.open", path=path, error=exc)) from exc
+
+
 def import_review(
     path: str | Path, decisions_file: Path, by: str = "", run_dir: str | Path | None = None
 ) -> tuple[int, list[str]]:
@@ -353,10 +374,7 @@ def import_review(
     refused and named. Receivers picked in the zoning sheet become ``zone`` decisions
     (khaudit.zoning.review). ``by``, who decided, is required.
     """
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on files that are not workbooks
-        raise KhauditError(t("err.review.open", path=path, error=exc)) from exc
+    book = _open_workbook(Path(path))
     columns, rows = _review_sheet(path, book)
     if not by.strip():
         raise KhauditError(t("err.review.by"))
