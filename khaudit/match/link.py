@@ -585,18 +585,24 @@ class _Linker:
                     "link",
                     t("why.scan_order", self.lang, position=i + 1, batch=len(batch)),
                 )
-            for i, near in sorted(doubts.items()):
-                self._order_hints(batch[i], [free[j] for j in near], i + 1, len(batch))
             used = {free[j] for j in decided.values()}
+            for i, near in sorted(doubts.items()):
+                choices = [(free[j], share) for j, share in near if free[j] not in used]
+                if choices:
+                    self._order_review(batch[i], choices, i + 1, len(batch))
             free = [label for label in free if label not in used]
 
-    def _order_hints(self, item: Item, near: list[int], position: int, batch: int) -> None:
-        """A counter the order placed between records it fits either way round: the records
-        are named as hints, with why, instead of leaving the scan silent."""
-        reason = t("why.scan_order_doubt", self.lang, position=position, batch=batch, n=len(near))
+    def _order_review(
+        self, item: Item, choices: list[tuple[int, float]], position: int, batch: int
+    ) -> None:
+        """A counter the order placed between records it fits either way round (or that may
+        be a stray counter): a person decides, shown each record with its probability."""
+        reason = t(
+            "why.scan_order_doubt", self.lang, position=position, batch=batch, n=len(choices)
+        )
         self.reasons[item.item_id] = reason
-        for rank, record in enumerate(near[:HINT_CANDIDATES], 1):
-            self.add(item, record, "scan_order", 1 / len(near), "hint", reason, rank)
+        for rank, (record, share) in enumerate(choices[:HINT_CANDIDATES], 1):
+            self.add(item, record, "scan_order", share, "review", reason, rank)
 
     def record_hints(self, ranked: dict[int, list[tuple[TitleScore, int]]]) -> None:
         """A record no scan is linked or proposed for names the scans nearest to it."""

@@ -3,12 +3,18 @@
 A station that numbers what it scans (``SCAN0001.pdf``, ``IMG_000123.pdf``) and writes no
 metadata export still scans a box in the order of its inventory. The counters of such a batch,
 in their natural order, and the records no other evidence has placed, in inventory order, are
-aligned as two sequences (a record may have no scan; a counter may be no record's; two
-neighbours may have gone through the station in each other's place): each
-pairing scores by whether the scan's page count fits the sheets the inventory lists. The best
-monotone alignment is found by dynamic programming, and a pair is linked only when every
-alignment that pairs the counter otherwise (or leaves it out) is clearly worse (max-marginals):
-a shift by one breaks many page fits at once, so the order is decisive or nothing is linked.
+aligned as two sequences: a record may have no scan, a counter may be no record's, and two
+neighbours may have gone through the station in each other's place.
+
+The alignment is a probability model, not a score: every monotone alignment is weighed by how
+likely its steps are (a record skipped, a counter left over, a neighbour swap) and how likely
+each scan's page count is for the sheets its record lists. How pages relate to sheets is
+learned from the batch itself (expectation maximisation): one page a sheet, two (duplex), in
+between, a few off (a cover, a blank back skipped), far short or far over. Summing over all
+alignments (forward-backward) gives, for each counter, the probability of each record and of
+none. A counter is linked when one record has at least ``LINK_POSTERIOR`` of it; when the
+probability is split between a few records (neighbours whose pages fit either way round) they
+go to a person with that probability each; otherwise the order says nothing about it.
 """
 
 from __future__ import annotations
@@ -18,18 +24,48 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.signal import lfilter
 
 from .items import Item
 
-#: A page count within the sheets' range adds this; outside it takes this off.
-FIT = 1.0
-MISFIT = 1.0
-#: Leaving a record without a scan, or a counter without a record, costs this much.
-SKIP_RECORD = 0.2
-SKIP_SCAN = 1.0
-#: A pair is linked when the best alignment without it is at least this much worse.
-DECISIVE_MARGIN = 1.0
-#: The share of the best alignment's pairs whose pages fit, below which a batch is not linked.
+#: How a scan's page count p relates to its record's sheets s, with the project's range of
+#: pages a sheet lo..hi (a = s*lo, b = s*hi): each offset from a and from b up to ``OFFSET``
+#: (exact, a cover or two, a blank back skipped), the rest of the range between them, far
+#: short, far over. Which of them a station's scans show is learned; the prior shares are
+#: where learning starts.
+OFFSET = 3
+CLASSES = (
+    *(f"a{d:+d}" for d in range(-OFFSET, OFFSET + 1)),
+    *(f"b{d:+d}" for d in range(-OFFSET, OFFSET + 1)),
+    "between",
+    "short",
+    "long",
+)
+_NEAR = 2 * OFFSET + 1
+CLASS_PRIOR = np.array(
+    [*(0.40 if d == 0 else 0.01 for d in range(-OFFSET, OFFSET + 1))]
+    + [*(0.25 if d == 0 else 0.01 for d in range(-OFFSET, OFFSET + 1))]
+    + [0.15, 0.04, 0.04]
+)
+CLASS_PRIOR = CLASS_PRIOR / CLASS_PRIOR.sum()
+#: Pseudo-counts behind each learned rate: a batch of a few dozen counters moves them, a
+#: handful of odd scans does not.
+PRIOR_WEIGHT = 20.0
+#: Rates of the steps, as priors (share, pseudo-counts) and the floors learning keeps them
+#: above: a station's swaps and stray counters are rare but never impossible, and a model that
+#: believed them impossible would link a swapped pair with false certainty.
+MISSING_PRIOR = (0.10, 10.0)
+SWAP_PRIOR, SWAP_FLOOR = (0.02, 50.0), 0.01
+STRAY_PRIOR, STRAY_FLOOR = (0.01, 50.0), 0.002
+EM_ROUNDS = 3
+#: A counter is linked when one record has this share of its probability.
+LINK_POSTERIOR = 0.995
+#: A record with at least this share of a counter the order did not decide is named to a
+#: person, and the counter goes to review when such records hold ``DOUBT_MASS`` together.
+DOUBT_SHARE = 0.01
+DOUBT_MASS = 0.9
+#: The expected share of the batch's pairs whose pages are near the range for the record's
+#: sheets (neither far short nor far over), below which the pages do not follow the inventory and nothing is linked.
 MIN_FIT_SHARE = 0.8
 #: Batches shorter than this say too little about an order; larger products are not aligned
 #: (the tables are counters x records).
@@ -68,81 +104,245 @@ def batches(items: list[Item]) -> list[list[Item]]:
     return out
 
 
-def _forward(fit: np.ndarray) -> np.ndarray:
-    """F[i, j]: the best score of aligning the first i counters with the first j records.
-    Besides a pair, a skipped record and a skipped counter, two neighbours scanned in each
-    other's place (a local shuffle at the station) are one step."""
-    k, m = fit.shape
-    steps = SKIP_RECORD * np.arange(m + 1)
-    table = np.empty((k + 1, m + 1))
-    table[0] = -steps
-    for i in range(1, k + 1):
-        prev = table[i - 1]
-        best = prev - SKIP_SCAN
-        best[1:] = np.maximum(best[1:], prev[:-1] + fit[i - 1])
-        if i >= 2 and m >= 2:
-            crossed = table[i - 2][:-2] + fit[i - 2, 1:] + fit[i - 1, :-1]
-            best[2:] = np.maximum(best[2:], crossed)
-        table[i] = np.maximum.accumulate(best + steps) - steps
-    return table
-
-
-def page_fit(
+def page_classes(
     pages: np.ndarray, sheets: np.ndarray, min_per_sheet: float, max_per_sheet: float
-) -> np.ndarray:
-    """FIT when a scan's page count is within a record's sheets range, -MISFIT outside it,
-    0 when either is unknown. A graded fit was tried and told neighbours apart less well: a
-    shifted alignment then keeps most of its score."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each (scan, record) pair's class (an index into ``CLASSES``, -1 when a count is
+    unknown) and how many page counts that class holds for the record's sheets (a class's
+    probability is spread over its members: an exact count is worth more than "in
+    between")."""
+    p = np.asarray(pages, dtype=float)[:, None]
+    s = np.asarray(sheets, dtype=float)[None, :]
+    known = ~np.isnan(p) & ~np.isnan(s) & (s > 0)
+    shape = np.broadcast_shapes(p.shape, s.shape)
     with np.errstate(invalid="ignore"):
-        fits = (pages >= sheets * min_per_sheet) & (pages <= sheets * max_per_sheet)
-    known = ~np.isnan(pages) & ~np.isnan(sheets) & (sheets > 0)
-    return np.where(known, np.where(fits, FIT, -MISFIT), 0.0)
+        a = np.maximum(np.rint(s * min_per_sheet), 1)
+        b = np.maximum(np.rint(s * max_per_sheet), a)
+        cls = np.full(shape, len(CLASSES) - 1, dtype=np.int8)
+        size = np.broadcast_to(np.maximum(b, 10.0), shape).copy()
+        short = p < a - OFFSET
+        cls[short] = len(CLASSES) - 2
+        size[short] = np.broadcast_to(np.maximum(a - OFFSET - 1, 1.0), shape)[short]
+        between = (p > a + OFFSET) & (p < b - OFFSET)
+        cls[between] = _NEAR * 2
+        size[between] = np.broadcast_to(np.maximum(b - a - 2 * OFFSET - 1, 1.0), shape)[between]
+        for base, first in ((b, _NEAR), (a, 0)):  # a's offsets win where the two overlap
+            offset = p - base
+            near = np.abs(offset) <= OFFSET
+            cls[near] = (first + OFFSET + offset)[near]
+            size[near] = 1.0
+    cls[~known] = -1
+    return cls, np.where(known, size, 1.0)
+
+
+@dataclass(frozen=True)
+class _Steps:
+    """Log weights of the alignment's steps."""
+
+    pair: float
+    missing: float
+    swap: float
+    stray: float
+
+    @classmethod
+    def from_rates(cls, missing: float, swap: float, stray: float) -> _Steps:
+        return cls(
+            pair=float(np.log((1 - missing) * (1 - swap))),
+            missing=float(np.log(missing)),
+            swap=float(np.log((1 - missing) ** 2 * swap)),
+            stray=float(np.log(stray)),
+        )
+
+
+#: A cell below this share of its row's largest is taken as nothing: it is the weight of
+#: alignments e^-69 times less likely than the best, and dropping it keeps each row to the
+#: band of records its counter can still be.
+NEGLIGIBLE = 1e-30
+
+
+def _forward(weight: np.ndarray, steps: _Steps) -> np.ndarray:
+    """F[i, j]: log of the summed weight of every alignment of the first i counters with the
+    first j records, given each pair's page-count likelihood ratio (``weight``, not in log).
+    Records before the first counter and after the last are free (a batch covers a stretch
+    of the inventory); a record skipped inside the stretch is a missing scan.
+
+    Rows are kept as probabilities scaled to their largest cell (the log of the scale carried
+    beside them), so a run of skipped records is a first-order linear filter over the row
+    instead of a log-sum per cell, and each row is computed only over the band where the
+    rows before it still hold weight."""
+    k, m = weight.shape
+    rows = np.zeros((k + 1, m + 1))
+    scale = np.zeros(k + 1)
+    rows[0] = 1.0
+    skip = float(np.exp(steps.missing))
+    pair, swap, stray = np.exp(steps.pair), np.exp(steps.swap), np.exp(steps.stray)
+    reach = int(np.ceil(np.log(NEGLIGIBLE) / steps.missing)) + 2
+    held = [(0, m + 1)]  # per row, the columns holding weight
+    for i in range(1, k + 1):
+        last = i == k
+        # The swap step reads two rows back: the band spans both rows before this one.
+        lo = min(band[0] for band in held[-2:])
+        hi = max(band[1] for band in held[-2:])
+        end = m + 1 if last else min(m + 1, hi + reach)
+        prev = rows[i - 1, lo:end]
+        best = prev * stray
+        best[1:] += prev[:-1] * pair * weight[i - 1, lo : end - 1]
+        if i >= 2 and end - lo >= 3:
+            back = np.exp(scale[i - 2] - scale[i - 1])
+            best[2:] += (
+                rows[i - 2, lo : end - 2]
+                * back
+                * swap
+                * weight[i - 2, lo + 1 : end - 1]
+                * weight[i - 1, lo : end - 2]
+            )
+        row = lfilter([1.0], [1.0, -(1.0 if last else skip)], best)
+        top = row.max() if len(row) else 0.0
+        if not top > 0:
+            scale[i:] = -np.inf
+            break
+        row /= top
+        row[row < NEGLIGIBLE] = 0.0
+        rows[i, lo:end] = row
+        scale[i] = scale[i - 1] + np.log(top)
+        nonzero = np.flatnonzero(row)
+        held.append((lo + int(nonzero[0]), lo + int(nonzero[-1]) + 1))
+    with np.errstate(divide="ignore"):
+        return np.log(rows) + scale[:, None]
+
+
+@dataclass(frozen=True)
+class Posterior:
+    """What the batch's alignments say: P(counter i is record j's scan), P(counter i is no
+    record's), the expected number of swaps and of records skipped inside the stretch."""
+
+    pairs: np.ndarray
+    stray: np.ndarray
+    swaps: float
+    missing: float
+
+
+def posterior(emit: np.ndarray, steps: _Steps) -> Posterior:
+    k, m = emit.shape
+    weight = np.exp(emit)
+    forward = _forward(weight, steps)
+    backward = _forward(weight[::-1, ::-1], steps)[::-1, ::-1]
+    total = forward[k, m]
+    pairs = np.exp(forward[:k, :m] + steps.pair + emit + backward[1:, 1:] - total)
+    swaps = 0.0
+    if k >= 2 and m >= 2:
+        crossed = np.exp(
+            forward[: k - 1, : m - 1]
+            + steps.swap
+            + emit[:-1, 1:]
+            + emit[1:, :-1]
+            + backward[2:, 2:]
+            - total
+        )
+        pairs[:-1, 1:] += crossed
+        pairs[1:, :-1] += crossed
+        swaps = float(crossed.sum())
+    paired = pairs.sum(axis=1)
+    stray = np.clip(1.0 - paired, 0.0, 1.0)
+    # Records skipped inside the stretch: the records between where the first and the last
+    # counter are expected to fall, less those expected to have a scan.
+    where = (pairs @ np.arange(m)) / np.maximum(paired, 1e-12)
+    placed = np.flatnonzero(paired > 0.5)
+    span = float(where[placed[-1]] - where[placed[0]] + 1) if len(placed) else 0.0
+    missing = (
+        max(span - float(pairs[placed[0] : placed[-1] + 1].sum()), 0.0) if len(placed) else 0.0
+    )
+    return Posterior(pairs=pairs, stray=stray, swaps=swaps, missing=missing)
+
+
+def _learn(post: Posterior, cls: np.ndarray) -> tuple[np.ndarray, _Steps]:
+    """The class shares and step rates the batch's current posterior implies, each pulled
+    towards its prior by its pseudo-counts."""
+    counts = np.array([post.pairs[cls == c].sum() for c in range(len(CLASSES))])
+    shares = (counts + PRIOR_WEIGHT * CLASS_PRIOR) / (counts.sum() + PRIOR_WEIGHT)
+    paired = float(post.pairs.sum())
+
+    def rate(events: float, trials: float, prior: tuple[float, float], floor: float) -> float:
+        share, weight = prior
+        return min(max((events + share * weight) / (trials + weight), floor), 0.5)
+
+    steps = _Steps.from_rates(
+        missing=rate(post.missing, post.missing + paired, MISSING_PRIOR, 1e-3),
+        swap=rate(post.swaps, paired / 2, SWAP_PRIOR, SWAP_FLOOR),
+        stray=rate(float(post.stray.sum()), len(post.stray), STRAY_PRIOR, STRAY_FLOOR),
+    )
+    return shares, steps
+
+
+def _emissions(cls: np.ndarray, size: np.ndarray, shares: np.ndarray) -> np.ndarray:
+    """Log-likelihood ratio of each pair's page count: as the record's scan against as the
+    scan of a record drawn at random from the batch's stretch (a constant per counter, so
+    only the choice between records and "none" is moved by it)."""
+    known = cls >= 0
+    likely = np.where(known, shares[np.maximum(cls, 0)] / size, 0.0)
+    counted = known.sum(axis=1, keepdims=True)
+    background = likely.sum(axis=1, keepdims=True) / np.maximum(counted, 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.log(likely) - np.log(background)
+    return np.where(known, ratio, 0.0)
+
+
+def align_posterior(
+    pages: list[float], sheets: list[float], min_per_sheet: float, max_per_sheet: float
+) -> tuple[Posterior, np.ndarray] | None:
+    """The batch's posterior after learning how its pages relate to its records' sheets,
+    with each pair's page class; None when the batch is empty or too large to align."""
+    k, m = len(pages), len(sheets)
+    if not k or not m or k * m > MAX_CELLS:
+        return None
+    cls, size = page_classes(
+        np.asarray(pages, dtype=float),
+        np.asarray(sheets, dtype=float),
+        min_per_sheet,
+        max_per_sheet,
+    )
+    shares = CLASS_PRIOR.copy()
+    steps = _Steps.from_rates(MISSING_PRIOR[0], SWAP_PRIOR[0], STRAY_PRIOR[0])
+    post = posterior(_emissions(cls, size, shares), steps)
+    for _ in range(EM_ROUNDS):
+        shares, steps = _learn(post, cls)
+        post = posterior(_emissions(cls, size, shares), steps)
+    return post, cls
 
 
 def align(
     pages: list[float], sheets: list[float], min_per_sheet: float, max_per_sheet: float
 ) -> dict[int, int]:
-    """counter index -> record index for the decisive pairs of the best alignment."""
+    """counter index -> record index for the pairs the order decides."""
     return align_with_doubts(pages, sheets, min_per_sheet, max_per_sheet)[0]
 
 
 def align_with_doubts(
     pages: list[float], sheets: list[float], min_per_sheet: float, max_per_sheet: float
-) -> tuple[dict[int, int], dict[int, list[int]]]:
-    """The decisive pairs of the best alignment (counter index -> record index) and, for the
-    counters the order placed but could not decide (two neighbours whose pages fit either
-    way round), the records an alignment nearly as good gives them, best first (ties in
-    inventory order): not links, but where a person should look."""
-    k, m = len(pages), len(sheets)
-    if not k or not m or k * m > MAX_CELLS:
+) -> tuple[dict[int, int], dict[int, list[tuple[int, float]]]]:
+    """The pairs the order decides (counter index -> record index) and, for the counters it
+    placed between a few records without deciding (neighbours whose pages fit either way
+    round), those records with their probability, most likely first (ties in inventory
+    order): a person's choice, not a link."""
+    aligned = align_posterior(pages, sheets, min_per_sheet, max_per_sheet)
+    if aligned is None:
         return {}, {}
-    p = np.asarray(pages, dtype=float)[:, None]
-    s = np.asarray(sheets, dtype=float)[None, :]
-    fit = page_fit(p, s, min_per_sheet, max_per_sheet)
-    forward = _forward(fit)
-    backward = _forward(fit[::-1, ::-1])[::-1, ::-1]  # B[i, j]: counters i.., records j..
-    best = forward[k, m]
-    through = forward[:k, :m] + fit + backward[1:, 1:]
-    if k >= 2 and m >= 2:
-        # Crossed blocks at (a, b): counter a with record b + 1, counter a + 1 with record b.
-        crossed = forward[: k - 1, : m - 1] + fit[:-1, 1:] + fit[1:, :-1] + backward[2:, 2:]
-        through[:-1, 1:] = np.maximum(through[:-1, 1:], crossed)
-        through[1:, :-1] = np.maximum(through[1:, :-1], crossed)
-    left_out = (forward[:k] - SKIP_SCAN + backward[1:]).max(axis=1)
-    chosen = through.argmax(axis=1)
-    on_path = [(i, int(j)) for i, j in enumerate(chosen) if through[i, j] >= best - 1e-9]
-    fitting = sum(fit[i, j] > 0 for i, j in on_path)
-    if not on_path or fitting < MIN_FIT_SHARE * len(on_path):
+    post, cls = aligned
+    known = cls >= 0
+    # Pairs near the range (within OFFSET of either end) count: a cover page is the order's
+    # evidence as much as an exact count; only far short or far over says it is not.
+    fitting = post.pairs[known & (cls < len(CLASSES) - 2)].sum()
+    if not fitting or fitting < MIN_FIT_SHARE * post.pairs[known].sum():
         return {}, {}  # the pages do not follow the inventory: the order says nothing here
     decided: dict[int, int] = {}
-    doubts: dict[int, list[int]] = {}
-    for i, j in on_path:
-        if fit[i, j] <= 0:
-            continue  # only a pair whose pages fit is linked by order
-        others = np.delete(through[i], j).max(initial=-np.inf)
-        if max(others, left_out[i]) <= best - DECISIVE_MARGIN:
-            decided[i] = int(j)
+    doubts: dict[int, list[tuple[int, float]]] = {}
+    for i, row in enumerate(post.pairs):
+        j = int(row.argmax())
+        if row[j] >= LINK_POSTERIOR:
+            decided[i] = j
             continue
-        near = np.flatnonzero((through[i] > best - DECISIVE_MARGIN) & (fit[i] > 0))
-        doubts[i] = sorted((int(c) for c in near), key=lambda c: (-through[i, c], c))
+        near = [int(c) for c in np.flatnonzero(row >= DOUBT_SHARE)]
+        if near and row[near].sum() >= DOUBT_MASS:
+            ranked = sorted(near, key=lambda c: (-round(float(row[c]), 3), c))
+            doubts[i] = [(c, float(row[c])) for c in ranked]
     return decided, doubts
