@@ -65,7 +65,8 @@ LINK_POSTERIOR = 0.995
 DOUBT_SHARE = 0.01
 DOUBT_MASS = 0.9
 #: The expected share of the batch's pairs whose pages are near the range for the record's
-#: sheets (neither far short nor far over), below which the pages do not follow the inventory and nothing is linked.
+#: sheets (neither far short nor far over), below which the pages do not follow the
+#: inventory and nothing is linked.
 MIN_FIT_SHARE = 0.8
 #: Batches shorter than this say too little about an order; larger products are not aligned
 #: (the tables are counters x records).
