@@ -29,18 +29,18 @@ from .decisions import DecisionIndex
 from .evidence import normalize_code
 from .items import Item, build_items
 from .order import align_with_doubts, batches, natural_key
+from .pages import PageModel
 from .readings import Convention, ConventionIndex, anchors_from, describe_reading, item_readings
 from .scoring import BLOCK_CHUNK, EncodedTitles, TitleIndex, TitleScore, top_per_row
 from .settings import MatchSettings
 from .sidecar import SidecarIndex
+from .twins import POINTS_PER_NAT, TWIN_NUMBER, TWIN_ORDER_POINTS, twin_sets
 
 #: Columns of matching's link table (in memory: reconcile turns it into the run's statuses and
 #: candidates; no run writes it as a table of its own).
 LINK_COLUMNS = ["item_id", "record", "method", "score", "decision", "rank", "explanation"]
 #: Nearest records named for a scan that is not linked (decision "hint").
 HINT_CANDIDATES = 3
-#: What a file system or an operator appends to tell two names apart: "_2", " (3)", "-1".
-_TWIN_NUMBER = re.compile(r"[ _-]*\(?\d{1,2}\)?")
 #: Titles at the longest length of their root are taken as cut when at least this share of
 #: the root's titles (and three) sit there.
 CUT_MIN_SHARE = 0.03
@@ -352,6 +352,18 @@ class _Linker:
         years = [cls._year(item) for item in items]
         return np.array([np.nan if y is None else y for y in years], dtype=float)
 
+    def page_model(self) -> PageModel:
+        """How this locality's scans count pages against sheets, learned from the links made
+        so far (codes, adopted readings, titles that fit one record clearly)."""
+        items = {item.item_id: item for item in self.items}
+        links = [r for r in self.rows if r["decision"] == "link" and int(r["item_id"]) in items]
+        pages = self._pages([items[int(r["item_id"])] for r in links])
+        sheets = np.array(
+            [self.titles.sheets[self.position[int(r["record"])]] for r in links], dtype=float
+        )
+        s = self.settings
+        return PageModel.learn(pages, sheets, s.min_pages_per_sheet, s.max_pages_per_sheet)
+
     @staticmethod
     def _pages(items: list[Item]) -> np.ndarray:
         pages = [
@@ -418,7 +430,7 @@ class _Linker:
             limit = limits[(item.root, bool(item.sidecar and item.sidecar.title))]
             title = self._title(item)
             tail = texts[item.item_id][limit + 1 :]
-            if tail and _TWIN_NUMBER.fullmatch(tail) and title.endswith(tail):
+            if tail and TWIN_NUMBER.fullmatch(tail) and title.endswith(tail):
                 title = title[: -len(tail)]
             titles.append(title)
             flags.append(length[item.item_id] >= limit)
@@ -658,6 +670,10 @@ def settle_ties(linker: _Linker, ties: list[tuple[Item, list[tuple[TitleScore, i
     count, and for a counter series the order the station scanned in) is taken for each pair
     that no other assignment nearly equals; the rest go to review with all their candidates."""
     s = linker.settings
+    model = linker.page_model()
+    sheets = {
+        r: float(linker.titles.sheets[linker.position[r]]) for _, close in ties for _, r in close
+    }
     parent: dict[object, object] = {}
 
     def find(x: object) -> object:
@@ -673,12 +689,15 @@ def settle_ties(linker: _Linker, ties: list[tuple[Item, list[tuple[TitleScore, i
     for item, close in ties:
         groups[find(("i", item.item_id))].append((item, close))
     for members in groups.values():
-        # A record another scan already has is not for elimination to hand out: a person says
-        # whether this scan is its second document or the twin's.
-        settle = len(members) <= MAX_TIE_GROUP and not any(
-            r in linker.claimed for _, close in members for _, r in close
-        )
-        decided = _assign(members, s) if settle else {}
+        # A record another scan already has is out of the assignment: one scan a record. A
+        # scan whose every candidate is taken stays for a person with them all.
+        open_ = [
+            (item, [(sc, r) for sc, r in close if r not in linker.claimed])
+            for item, close in members
+        ]
+        open_ = [(item, close) for item, close in open_ if close]
+        settle = len(open_) <= MAX_TIE_GROUP
+        decided = _assign(open_, s, model, sheets) if settle and open_ else {}
         for item, close in members:
             pick = decided.get(item.item_id)
             if pick is not None and pick[1] not in linker.claimed:
@@ -686,6 +705,11 @@ def settle_ties(linker: _Linker, ties: list[tuple[Item, list[tuple[TitleScore, i
                 why = linker._why_title(item, sc, linker._title_method(item) == "sidecar_title")
                 if len(close) > 1:
                     why += "; " + t("why.twin_settled", linker.lang, n=len(close))
+                for _, taken in close:
+                    if taken != record and taken in linker.claimed:
+                        why += "; " + t(
+                            "why.claimed", linker.lang, path=linker.claimed[taken].relpath
+                        )
                 linker.add(
                     item, record, linker._title_method(item), min(sc.score, 100) / 100, "link", why
                 )
@@ -730,17 +754,28 @@ def settle_ties(linker: _Linker, ties: list[tuple[Item, list[tuple[TitleScore, i
 
 
 def _assign(
-    members: list[tuple[Item, list[tuple[TitleScore, int]]]], s: MatchSettings
+    members: list[tuple[Item, list[tuple[TitleScore, int]]]],
+    s: MatchSettings,
+    pages: PageModel | None = None,
+    sheets: dict[int, float] | None = None,
 ) -> dict[int, tuple[TitleScore, int]]:
-    """item id -> (score, record) for the pairs of the best assignment that are decisive."""
+    """item id -> (score, record) for the pairs of the best assignment that are decisive.
+    Each pair weighs its title score, its page count's likelihood under the locality's
+    learned page model (``pages``, with the records' ``sheets``) and the order a counter
+    series or a file system's twin numbers put the scans in."""
     records = sorted({r for _, close in members for _, r in close})
     col = {r: j for j, r in enumerate(records)}
     weight = np.full((len(members), len(records)), -BLOCKED)
     scores: dict[tuple[int, int], TitleScore] = {}
+    graded = pages is not None and sheets is not None
     for i, (_, close) in enumerate(members):
         for sc, r in close:
-            weight[i, col[r]] = sc.score
+            # With the learned page model the page count enters once, graded, instead of
+            # the title score's in-range bonus.
+            weight[i, col[r]] = sc.identity if graded else sc.score
             scores[(i, col[r])] = sc
+    if pages is not None and sheets is not None:
+        _add_page_evidence(weight, members, records, pages, sheets)
     counters = (
         all(item.evidence.counter for item, _ in members)
         and len({item.root for item, _ in members}) == 1
@@ -750,6 +785,8 @@ def _assign(
         for rank, i in enumerate(by_scan):
             if weight[i, rank] > -BLOCKED:
                 weight[i, rank] += ORDER_BONUS
+    else:
+        _add_twin_order(weight, members, col)
     rows, cols = linear_sum_assignment(weight, maximize=True)
     total = weight[rows, cols].sum()
     decided: dict[int, tuple[TitleScore, int]] = {}
@@ -765,6 +802,44 @@ def _assign(
                 continue
         decided[members[i][0].item_id] = (chosen, records[j])
     return decided
+
+
+def _add_page_evidence(
+    weight: np.ndarray,
+    members: list[tuple[Item, list[tuple[TitleScore, int]]]],
+    records: list[int],
+    pages: PageModel,
+    sheets: dict[int, float],
+) -> None:
+    """Each candidate pair gains the log-likelihood of the scan's page count for the record's
+    sheets, in points: an exact count where the locality's scans are exact tells twins apart
+    that "within range" could not."""
+    counts = _Linker._pages([item for item, _ in members])[:, None]
+    listed = np.array([sheets.get(r, np.nan) for r in records], dtype=float)[None, :]
+    evidence = pages.loglik(counts, listed) * POINTS_PER_NAT
+    open_ = weight > -BLOCKED
+    weight[open_] += evidence[open_]
+
+
+def _add_twin_order(
+    weight: np.ndarray,
+    members: list[tuple[Item, list[tuple[TitleScore, int]]]],
+    col: dict[int, int],
+) -> None:
+    """Copies of one name told apart by a number ("…_s.pdf", "…_s_2.pdf"): the k-th copy
+    gains, by the odds that a station scans in inventory order, for the records it can hold
+    in an order-keeping assignment of the copies to their candidates in inventory order
+    (the k-th of them when there are as many records as copies)."""
+    for twins in twin_sets([item for item, _ in members]):
+        shared = sorted({r for i in twins for _, r in members[i][1]})
+        spare = len(shared) - len(twins)
+        if spare < 0:
+            continue
+        for rank, i in enumerate(twins):
+            for record in shared[rank : rank + spare + 1]:
+                j = col[record]
+                if weight[i, j] > -BLOCKED:
+                    weight[i, j] += TWIN_ORDER_POINTS
 
 
 def content_key(item: Item) -> str:

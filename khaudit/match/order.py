@@ -27,30 +27,8 @@ import numpy as np
 from scipy.signal import lfilter
 
 from .items import Item
+from .pages import CLASS_PRIOR, CLASSES, learned_shares, page_classes
 
-#: How a scan's page count p relates to its record's sheets s, with the project's range of
-#: pages a sheet lo..hi (a = s*lo, b = s*hi): each offset from a and from b up to ``OFFSET``
-#: (exact, a cover or two, a blank back skipped), the rest of the range between them, far
-#: short, far over. Which of them a station's scans show is learned; the prior shares are
-#: where learning starts.
-OFFSET = 3
-CLASSES = (
-    *(f"a{d:+d}" for d in range(-OFFSET, OFFSET + 1)),
-    *(f"b{d:+d}" for d in range(-OFFSET, OFFSET + 1)),
-    "between",
-    "short",
-    "long",
-)
-_NEAR = 2 * OFFSET + 1
-CLASS_PRIOR = np.array(
-    [*(0.40 if d == 0 else 0.01 for d in range(-OFFSET, OFFSET + 1))]
-    + [*(0.25 if d == 0 else 0.01 for d in range(-OFFSET, OFFSET + 1))]
-    + [0.15, 0.04, 0.04]
-)
-CLASS_PRIOR = CLASS_PRIOR / CLASS_PRIOR.sum()
-#: Pseudo-counts behind each learned rate: a batch of a few dozen counters moves them, a
-#: handful of odd scans does not.
-PRIOR_WEIGHT = 20.0
 #: Rates of the steps, as priors (share, pseudo-counts) and the floors learning keeps them
 #: above: a station's swaps and stray counters are rare but never impossible, and a model that
 #: believed them impossible would link a swapped pair with false certainty.
@@ -103,37 +81,6 @@ def batches(items: list[Item]) -> list[list[Item]]:
         if len(counters) >= MIN_BATCH:
             out.append(sorted(counters, key=lambda item: natural_key(item.relpath)))
     return out
-
-
-def page_classes(
-    pages: np.ndarray, sheets: np.ndarray, min_per_sheet: float, max_per_sheet: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Each (scan, record) pair's class (an index into ``CLASSES``, -1 when a count is
-    unknown) and how many page counts that class holds for the record's sheets (a class's
-    probability is spread over its members: an exact count is worth more than "in
-    between")."""
-    p = np.asarray(pages, dtype=float)[:, None]
-    s = np.asarray(sheets, dtype=float)[None, :]
-    known = ~np.isnan(p) & ~np.isnan(s) & (s > 0)
-    shape = np.broadcast_shapes(p.shape, s.shape)
-    with np.errstate(invalid="ignore"):
-        a = np.maximum(np.rint(s * min_per_sheet), 1)
-        b = np.maximum(np.rint(s * max_per_sheet), a)
-        cls = np.full(shape, len(CLASSES) - 1, dtype=np.int8)
-        size = np.broadcast_to(np.maximum(b, 10.0), shape).copy()
-        short = p < a - OFFSET
-        cls[short] = len(CLASSES) - 2
-        size[short] = np.broadcast_to(np.maximum(a - OFFSET - 1, 1.0), shape)[short]
-        between = (p > a + OFFSET) & (p < b - OFFSET)
-        cls[between] = _NEAR * 2
-        size[between] = np.broadcast_to(np.maximum(b - a - 2 * OFFSET - 1, 1.0), shape)[between]
-        for base, first in ((b, _NEAR), (a, 0)):  # a's offsets win where the two overlap
-            offset = p - base
-            near = np.abs(offset) <= OFFSET
-            cls[near] = (first + OFFSET + offset)[near]
-            size[near] = 1.0
-    cls[~known] = -1
-    return cls, np.where(known, size, 1.0)
 
 
 @dataclass(frozen=True)
@@ -259,8 +206,7 @@ def posterior(emit: np.ndarray, steps: _Steps) -> Posterior:
 def _learn(post: Posterior, cls: np.ndarray) -> tuple[np.ndarray, _Steps]:
     """The class shares and step rates the batch's current posterior implies, each pulled
     towards its prior by its pseudo-counts."""
-    counts = np.array([post.pairs[cls == c].sum() for c in range(len(CLASSES))])
-    shares = (counts + PRIOR_WEIGHT * CLASS_PRIOR) / (counts.sum() + PRIOR_WEIGHT)
+    shares = learned_shares(np.bincount(cls[cls >= 0], post.pairs[cls >= 0], len(CLASSES)))
     paired = float(post.pairs.sum())
 
     def rate(events: float, trials: float, prior: tuple[float, float], floor: float) -> float:
@@ -297,8 +243,8 @@ def align_posterior(
     if not k or not m or k * m > MAX_CELLS:
         return None
     cls, size = page_classes(
-        np.asarray(pages, dtype=float),
-        np.asarray(sheets, dtype=float),
+        np.asarray(pages, dtype=float)[:, None],
+        np.asarray(sheets, dtype=float)[None, :],
         min_per_sheet,
         max_per_sheet,
     )

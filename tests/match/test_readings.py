@@ -278,3 +278,42 @@ def test_one_number_agreeing_with_two_fields_does_not_name_a_record():
     links = result.links[result.links["decision"] == "link"]
     assert len(names) - 1 not in set(links["item_id"])
     assert (30, 30) in set(zip(links["item_id"], links["record"]))
+
+
+def _twins_with_pages(first_pages: int, second_pages: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Twenty distinct land records scanned one page a sheet, and two parcels of one
+    household whose cut names a file system numbered (X, X_2), with the given page counts."""
+    titles = [
+        f"Hồ sơ cấp giấy chứng nhận quyền sử dụng đất cho hộ ông Nguyễn Văn An, thửa đất số {n}"
+        for n in (101, 102)
+    ] + land_titles(21)[1:]
+    recs = records(titles)
+    recs["sheets"] = pd.array([15, 11] + [6 + (i % 30) for i in range(20)], dtype="Int64")
+    names = []
+    for title in titles:
+        stem = strip_marks(title).replace(" ", "_").replace(",", "")[:72]
+        twin = sum(1 for n in names if n.startswith(stem))
+        names.append(f"{stem}_{twin + 1}.pdf" if twin else f"{stem}.pdf")
+    frame = scans(names)
+    frame["pages"] = [first_pages, second_pages] + [int(s) for s in recs["sheets"][2:]]
+    return recs, frame
+
+
+def test_twins_are_told_apart_by_page_counts_the_locality_shows_exact():
+    # The locality's other scans have exactly a page a sheet: 15 and 11 pages name the twins'
+    # records (15 and 11 sheets), which the order of X, X_2 agrees with.
+    recs, frame = _twins_with_pages(15, 11)
+    result = match_locality(recs, frame, SidecarIndex([]), MatchSettings())
+    links = result.links[result.links["decision"] == "link"]
+    assert {(0, 0), (1, 1)} <= set(zip(links["item_id"], links["record"]))
+
+
+def test_twins_whose_pages_and_order_disagree_go_to_review():
+    # X has the later record's count and X_2 the earlier's: the page counts and the order
+    # the file system numbered them in pull apart, so a person decides.
+    recs, frame = _twins_with_pages(11, 15)
+    result = match_locality(recs, frame, SidecarIndex([]), MatchSettings())
+    linked = result.links[result.links["decision"] == "link"]
+    assert not linked["item_id"].isin([0, 1]).any()
+    review = result.links[result.links["decision"] == "review"]
+    assert {0, 1} <= set(review[review["item_id"] == 0]["record"])

@@ -1,0 +1,37 @@
+"""Page counts against sheets (khaudit/match/pages.py, twins.py): classes, learning, twins."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from khaudit.match.items import build_items
+from khaudit.match.pages import CLASSES, PageModel, page_classes
+from khaudit.match.sidecar import SidecarIndex
+from khaudit.match.twins import twin_sets
+from tests.test_link import scans
+
+
+def test_page_counts_fall_in_the_class_of_their_offset():
+    pages = np.array([10, 20, 11, 19, 15, 3, 60, np.nan])
+    sheets = np.array([10, 10, 10, 10, 10, 10, 10, 10])
+    cls, size = page_classes(pages, sheets, 1.0, 2.0)
+    names = [CLASSES[c] if c >= 0 else None for c in cls]
+    assert names == ["a+0", "b+0", "a+1", "b-1", "between", "short", "long", None]
+    assert list(size[:4]) == [1, 1, 1, 1] and size[4] == 20 - 10 - 7
+
+
+def test_a_locality_that_scans_duplex_makes_two_pages_a_sheet_likely():
+    sheets = np.arange(5, 45, dtype=float)
+    model = PageModel.learn(sheets * 2, sheets, 1.0, 2.0)
+    twice, once, between = model.loglik(np.array([40.0, 20.0, 30.0]), np.full(3, 20.0))
+    assert twice > once + 1.5 and twice > between + 1.5
+    assert model.loglik(np.array([np.nan]), np.array([20.0]))[0] == 0.0
+
+
+def test_twin_sets_are_copies_of_one_name_in_numbering_order():
+    frame = scans(["a/Ho_so_X_2.pdf", "a/Ho_so_X.pdf", "a/Ho_so_X (3).pdf", "a/Ho_so_Y.pdf"])
+    items = build_items(frame, SidecarIndex([]))
+    by_path = {item.relpath: k for k, item in enumerate(items)}
+    sets = twin_sets(items)
+    names = ["a/Ho_so_X.pdf", "a/Ho_so_X_2.pdf", "a/Ho_so_X (3).pdf"]
+    assert sets == [[by_path[name] for name in names]]
