@@ -94,6 +94,22 @@ def _by_keying(score, truth: Path) -> list[dict[str, object]]:
     return rows
 
 
+def _ambiguous_linked(run_dir: Path, truth: Path) -> tuple[int, int]:
+    """Scans the truth labels ``needs_review`` (its labelling rule cannot single their dossier
+    out) that the run linked: how many to the dossier they were made from, how many to
+    another. The truth lists every scan's source row, so a decision the labelling rule did
+    not expect is still checked."""
+    key = ["source_file", "source_sheet", "source_row"]
+    expected = pd.read_csv(truth / "files.csv", dtype=str, keep_default_na=False)
+    found = load_run(run_dir).table("files")[["locality", "path", "status", *key]].astype(str)
+    both = expected[expected["expected_status"] == "needs_review"].merge(
+        found, on=["locality", "path"], suffixes=("", "_found")
+    )
+    linked = both[both["status"] == "matched"]
+    same = (linked[key].to_numpy() == linked[[f"{k}_found" for k in key]].to_numpy()).all(axis=1)
+    return int(same.sum()), int((~same).sum())
+
+
 def run_one(
     seed: int, records: int, out: Path, localities: int, by_keying: bool, keep: bool
 ) -> dict[str, object]:
@@ -144,6 +160,7 @@ def run_one(
         "record_status_per": rec_per,
         "file_status_per": file_per,
     }
+    result["ambiguous_linked"] = _ambiguous_linked(run_dir, truth)
     if by_keying:
         result["by_keying"] = _by_keying(score, truth)
     if not keep:
@@ -179,6 +196,15 @@ def _table(results: list[dict[str, object]]) -> str:
         cells = [f"{m:.1f}" if c == "seconds" else f"**{m:.4f}**" for c, m in zip(_COLUMNS, means)]
         lines.append(f"| mean of {len(group)} | {size} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def _ambiguous_line(results: list[dict[str, Any]]) -> str:
+    right = sum(r["ambiguous_linked"][0] for r in results if "ambiguous_linked" in r)
+    wrong = sum(r["ambiguous_linked"][1] for r in results if "ambiguous_linked" in r)
+    return (
+        "Scans the truth labels needs_review that the runs linked: "
+        f"{right} to the dossier they were made from, {wrong} to another."
+    )
 
 
 def _kinds(counts: dict[str, int], top: int = 4) -> str:
@@ -282,6 +308,8 @@ def main(argv: list[str] | None = None) -> int:
                 )
     if not args.json:
         print(_table(results))
+        print()
+        print(_ambiguous_line(results))
         if args.by_keying:
             print()
             print(_keying_table(results))

@@ -57,7 +57,7 @@ class DemoRecord:
     end: dt.date
     retention: str
     notes: str
-    fate: str = "ok"  # ok, missing, short, truncated, empty, ambiguous, twin
+    fate: str = "ok"  # ok, missing, short, truncated, empty, ambiguous
     repeat_of: DemoRecord | None = None
     source_file: str = ""
     source_sheet: str = ""
@@ -184,14 +184,10 @@ def _fates(loc: DemoLocality) -> None:
                 and rec.inventory_title == rec.title.text
             ):
                 by_prefix.setdefault(rec.title.text.split(", thửa")[0], []).append(rec)
-        # A real tie: the twin has no scan of its own and lists as many sheets, so neither
-        # the title, the page count nor elimination can tell which of the two the scan is.
         twins = [group for group in by_prefix.values() if len(group) >= 2]
         for group in twins[:2]:
             if group[0].fate == "ok" and all(r.fate == "ok" for r in group[1:]):
                 group[0].fate = "ambiguous"
-                group[1].fate = "twin"
-                group[1].sheets = group[0].sheets
 
 
 def _repeat_rows(loc: DemoLocality) -> None:
@@ -470,7 +466,7 @@ def _scans(loc: DemoLocality) -> list[dict[str, object]]:
     sidecar: list[dict[str, object]] = []
     counter = 100
     for rec in loc.records:
-        if rec.fate in ("missing", "twin"):
+        if rec.fate == "missing":
             continue
         counter += rng.randint(1, 3)
         pages = _page_count(rec, rng)
@@ -577,7 +573,6 @@ def _truth(locs: list[DemoLocality], base: Path) -> None:
                 "truncated": "damaged_scan",
                 "empty": "damaged_scan",
                 "ambiguous": "needs_review",
-                "twin": "needs_review",
                 "swapped": "needs_review",
                 "repeat": "duplicate_entry",
             }[rec.fate]

@@ -664,16 +664,10 @@ class _Linker:
             )
 
 
-def settle_ties(linker: _Linker, ties: list[tuple[Item, list[tuple[TitleScore, int]]]]) -> None:
-    """Near-twins settled together. Scans that compete for the same records form a group; the
-    one-to-one assignment of the group that agrees best with every signal (title, year, page
-    count, and for a counter series the order the station scanned in) is taken for each pair
-    that no other assignment nearly equals; the rest go to review with all their candidates."""
-    s = linker.settings
-    model = linker.page_model()
-    sheets = {
-        r: float(linker.titles.sheets[linker.position[r]]) for _, close in ties for _, r in close
-    }
+def _tie_groups(
+    ties: list[tuple[Item, list[tuple[TitleScore, int]]]],
+) -> list[list[tuple[Item, list[tuple[TitleScore, int]]]]]:
+    """Scans that compete for the same records, directly or through others, as one group."""
     parent: dict[object, object] = {}
 
     def find(x: object) -> object:
@@ -688,16 +682,26 @@ def settle_ties(linker: _Linker, ties: list[tuple[Item, list[tuple[TitleScore, i
     groups: dict[object, list[tuple[Item, list[tuple[TitleScore, int]]]]] = defaultdict(list)
     for item, close in ties:
         groups[find(("i", item.item_id))].append((item, close))
-    for members in groups.values():
-        # A record another scan already has is out of the assignment: one scan a record. A
-        # scan whose every candidate is taken stays for a person with them all.
-        open_ = [
-            (item, [(sc, r) for sc, r in close if r not in linker.claimed])
-            for item, close in members
-        ]
-        open_ = [(item, close) for item, close in open_ if close]
-        settle = len(open_) <= MAX_TIE_GROUP
-        decided = _assign(open_, s, model, sheets) if settle and open_ else {}
+    return list(groups.values())
+
+
+def settle_ties(linker: _Linker, ties: list[tuple[Item, list[tuple[TitleScore, int]]]]) -> None:
+    """Near-twins settled together. Scans that compete for the same records form a group; the
+    one-to-one assignment of the group that agrees best with every signal (title, year, page
+    count, and for a counter series the order the station scanned in) is taken for each pair
+    that no other assignment nearly equals; the rest go to review with all their candidates."""
+    s = linker.settings
+    model = linker.page_model()
+    sheets = {
+        r: float(linker.titles.sheets[linker.position[r]]) for _, close in ties for _, r in close
+    }
+    for members in _tie_groups(ties):
+        # A record another scan already has is not for elimination to hand out: a person says
+        # whether this scan is its second document or the twin's.
+        settle = len(members) <= MAX_TIE_GROUP and not any(
+            r in linker.claimed for _, close in members for _, r in close
+        )
+        decided = _assign(members, s, model, sheets) if settle else {}
         for item, close in members:
             pick = decided.get(item.item_id)
             if pick is not None and pick[1] not in linker.claimed:
@@ -705,11 +709,6 @@ def settle_ties(linker: _Linker, ties: list[tuple[Item, list[tuple[TitleScore, i
                 why = linker._why_title(item, sc, linker._title_method(item) == "sidecar_title")
                 if len(close) > 1:
                     why += "; " + t("why.twin_settled", linker.lang, n=len(close))
-                for _, taken in close:
-                    if taken != record and taken in linker.claimed:
-                        why += "; " + t(
-                            "why.claimed", linker.lang, path=linker.claimed[taken].relpath
-                        )
                 linker.add(
                     item, record, linker._title_method(item), min(sc.score, 100) / 100, "link", why
                 )
