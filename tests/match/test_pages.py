@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+from test_link import scans
 
 from khaudit.match.items import build_items
 from khaudit.match.pages import CLASSES, PageModel, page_classes
 from khaudit.match.sidecar import SidecarIndex
 from khaudit.match.twins import twin_sets
-from tests.test_link import scans
 
 
 def test_page_counts_fall_in_the_class_of_their_offset():
