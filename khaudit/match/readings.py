@@ -193,10 +193,17 @@ class ConventionIndex:
         counters = all(
             item.evidence.counter or name_shape(item) in COUNTER_SHAPES for item in members
         )
+        # A key adopted for a few names (a copy folder's "ban sao/013.pdf" parsed as a file
+        # number) does not speak for the rest: the search runs unless most names have one.
+        keyed = sum(
+            1
+            for item in members
+            if any(c.is_key and c.reading in readings[item.item_id] for c in adopted)
+        )
         if (
             not counters
             and len(members) >= UNSUPERVISED_MIN_SCANS
-            and not any(c.is_key for c in adopted)
+            and keyed < UNSUPERVISED_MIN_UNIQUE * len(members)
         ):
             # A pair the certain links checked and found wanting is not taken up again.
             refuted = {
