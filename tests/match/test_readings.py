@@ -83,6 +83,18 @@ def test_a_bare_number_names_its_record_when_nothing_else_is_certain():
     assert result.conventions["/scans"][0]["basis"] == "unique"
 
 
+def test_a_copy_folder_read_as_a_file_number_does_not_speak_for_the_bare_numbers():
+    # "ban sao/0013.pdf" (a copy folder) parses as a file number; the forty bare numbers
+    # beside it do not. That one parsed name must not stop the search for what they share.
+    titles = land_titles(40)
+    recs = records(titles, codes=[f"2019.VP.{i + 1:03d}" for i in range(40)])
+    recs["file_no"] = pd.array(list(range(1, 41)), dtype="Int64")
+    names = [f"{i + 1:04d}.pdf" for i in range(40)] + ["ban sao/0013.pdf"]
+    result = match_locality(recs, scans(names), SidecarIndex([]), MatchSettings())
+    links = result.links[result.links["decision"] == "link"]
+    assert {(i, i) for i in range(40)} <= set(zip(links["item_id"], links["record"]))
+
+
 def test_a_number_that_does_not_agree_is_not_adopted():
     # Counters that are not in inventory order: their numbers fit the codes by chance only.
     rng = random.Random(3)
