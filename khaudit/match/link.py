@@ -713,43 +713,40 @@ def settle_ties(linker: _Linker, ties: list[tuple[Item, list[tuple[TitleScore, i
                     item, record, linker._title_method(item), min(sc.score, 100) / 100, "link", why
                 )
                 continue
-            best, first = close[0]
-            note = (
-                t("why.ambiguous", linker.lang, n=len(close))
-                if len(close) > 1
-                else ""
-                if first in linker.claimed
-                else t(
-                    "why.low_score",
-                    linker.lang,
-                    score=round(min(best.score, 100)),
-                    accept=round(s.accept_score),
-                )
-            )
-            for rank, (sc, r) in enumerate(close, 1):
-                why = linker._why_title(item, sc, linker._title_method(item) == "sidecar_title")
-                if r in linker.claimed:
-                    why += "; " + t("why.claimed", linker.lang, path=linker.claimed[r].relpath)
-                if not note:
-                    linker.add(
-                        item,
-                        r,
-                        linker._title_method(item),
-                        min(sc.score, 100) / 100,
-                        "review",
-                        why,
-                        rank,
-                    )
-                    continue
-                linker.add(
-                    item,
-                    r,
-                    linker._title_method(item),
-                    min(sc.score, 100) / 100,
-                    "review",
-                    f"{why}; {note}",
-                    rank,
-                )
+            _review_tie(linker, item, close)
+
+
+def _review_tie(linker: _Linker, item: Item, close: list[tuple[TitleScore, int]]) -> None:
+    """A scan the group's assignment did not decide goes to review with every candidate, each
+    saying why (near-identical records, a score below the automatic threshold, or the scan a
+    candidate already has)."""
+    s = linker.settings
+    best, first = close[0]
+    note = (
+        t("why.ambiguous", linker.lang, n=len(close))
+        if len(close) > 1
+        else ""
+        if first in linker.claimed
+        else t(
+            "why.low_score",
+            linker.lang,
+            score=round(min(best.score, 100)),
+            accept=round(s.accept_score),
+        )
+    )
+    for rank, (sc, r) in enumerate(close, 1):
+        why = linker._why_title(item, sc, linker._title_method(item) == "sidecar_title")
+        if r in linker.claimed:
+            why += "; " + t("why.claimed", linker.lang, path=linker.claimed[r].relpath)
+        linker.add(
+            item,
+            r,
+            linker._title_method(item),
+            min(sc.score, 100) / 100,
+            "review",
+            f"{why}; {note}" if note else why,
+            rank,
+        )
 
 
 def _assign(
@@ -886,6 +883,23 @@ def match_locality(
     linker.by_order(fuzzy)
     content = check_links(linker, pages)
     linker.record_hints(ranked)
+    schemes = _name_schemes(linker, items, readings, lang)
+    links = pd.DataFrame(linker.rows, columns=LINK_COLUMNS)
+    return MatchResult(
+        items=items,
+        links=links,
+        schemes={root: dict(counts) for root, counts in schemes.items()},
+        conventions=conventions.summary(),
+        reasons=linker.reasons,
+        content=content,
+    )
+
+
+def _name_schemes(
+    linker: _Linker, items: list[Item], readings: dict[int, dict[str, int]], lang: str
+) -> dict[str, dict[str, int]]:
+    """How each root's scans are named (the scheme that linked them, or what their names
+    show), counted per root; a scan left unlinked without a reason gets one."""
     linked_items = {row["item_id"] for row in linker.rows if row["decision"] == "link"}
     schemes: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for item in items:
@@ -903,15 +917,7 @@ def match_locality(
         schemes[item.root][item.scheme] += 1
         if item.item_id not in linked_items and item.item_id not in linker.reasons:
             linker.reasons[item.item_id] = _silent_reason(item, readings[item.item_id], lang)
-    links = pd.DataFrame(linker.rows, columns=LINK_COLUMNS)
-    return MatchResult(
-        items=items,
-        links=links,
-        schemes={root: dict(counts) for root, counts in schemes.items()},
-        conventions=conventions.summary(),
-        reasons=linker.reasons,
-        content=content,
-    )
+    return schemes
 
 
 def _learning_sample(items: list[Item]) -> list[Item]:
