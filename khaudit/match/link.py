@@ -34,7 +34,7 @@ from .readings import Convention, ConventionIndex, anchors_from, describe_readin
 from .scoring import BLOCK_CHUNK, EncodedTitles, TitleIndex, TitleScore, top_per_row
 from .settings import MatchSettings
 from .sidecar import SidecarIndex
-from .twins import POINTS_PER_NAT, TWIN_NUMBER, TWIN_ORDER_POINTS, twin_sets
+from .twins import POINTS_PER_NAT, TIE_MARGIN, TWIN_NUMBER, TWIN_ORDER_POINTS, twin_sets
 
 #: Columns of matching's link table (in memory: reconcile turns it into the run's statuses and
 #: candidates; no run writes it as a table of its own).
@@ -44,12 +44,10 @@ HINT_CANDIDATES = 3
 #: Titles at the longest length of their root are taken as cut when at least this share of
 #: the root's titles (and three) sit there.
 CUT_MIN_SHARE = 0.03
-#: Near-twins: points a counter series' scan order adds to the pair it puts in order; how much
-#: better the chosen assignment must be than any other for a pair to be decided (more than a
-#: page count alone gives: a short scan of one twin fits the other's sheets as often as not);
-#: the largest group of competing scans settled together (a larger one goes to review).
+#: Near-twins: points a counter series' scan order adds to the pair it puts in order (the
+#: margin the assignment must clear is twins.TIE_MARGIN); the largest group of competing scans
+#: settled together (a larger one goes to review).
 ORDER_BONUS = 7.0
-TIE_MARGIN = 6.0
 MAX_TIE_GROUP = 60
 BLOCKED = 1e6
 #: Titled scans per root ranked to learn the naming conventions from.

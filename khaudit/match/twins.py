@@ -4,7 +4,7 @@ file system numbered two copies of one cut name in.
 Two scans whose titles fit the same records equally (a name cut before the word that tells
 them apart, "…_thua_dat_s.pdf" and "…_thua_dat_s_2.pdf") are settled by what else they show.
 Each signal enters the assignment as points worth its evidence: ``POINTS_PER_NAT`` points a
-unit of log-likelihood, so the assignment's margin (``TIE_MARGIN`` points in link.py) is a
+unit of log-likelihood, so the assignment's margin (``TIE_MARGIN`` points) is a
 likelihood ratio of about 999:1 and a pair decided by it is right at least 99.9% of the time
 when the signals are as reliable as they are taken to be.
 """
@@ -17,8 +17,11 @@ import re
 
 from .items import Item
 
-#: Points of title score a unit of log-likelihood is worth (TIE_MARGIN / ln 999).
-POINTS_PER_NAT = 6.0 / math.log(999)
+#: How much better (in title-score points) the chosen assignment of near-twins must be than
+#: any other for a pair to be decided.
+TIE_MARGIN = 6.0
+#: Points of title score a unit of log-likelihood is worth: the margin is odds of 999:1.
+POINTS_PER_NAT = TIE_MARGIN / math.log(999)
 #: A station scans a box in its inventory's order and a file system numbers a second copy of
 #: a name after the first, so the twin numbered first is the earlier record about 19 times in
 #: 20 (the rest: neighbours scanned in each other's place).
