@@ -37,7 +37,8 @@ class Item:
     scheme: str = field(default="")
 
 
-def _stem(name: str) -> str:
+def stem(name: str) -> str:
+    """A file name without its extension (a leading dot is part of the name)."""
     dot = name.rfind(".")
     return name[:dot] if dot > 0 else name
 
@@ -72,8 +73,8 @@ def build_items(
             folder != ""
             and (len(positions) >= 2 or formats[positions[0]] in _IMAGE_FORMATS)
             and all(formats[p] in _IMAGE_FORMATS or formats[p] == "empty" for p in positions)
-            and all(is_page_name(_stem(posixpath.basename(paths[p]))) for p in positions)
-            and _numbered_from_one([_stem(posixpath.basename(paths[p])) for p in positions])
+            and all(is_page_name(stem(posixpath.basename(paths[p]))) for p in positions)
+            and _numbered_from_one([stem(posixpath.basename(paths[p])) for p in positions])
         )
         groups = [positions] if is_series else [[p] for p in positions]
         for group in groups:

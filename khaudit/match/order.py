@@ -52,14 +52,6 @@ MIN_BATCH = 3
 MAX_CELLS = 4_000_000
 
 
-@dataclass(frozen=True)
-class OrderLink:
-    item: Item
-    record: int
-    position: int  # the counter's place in its batch, from 1
-    batch: int  # counters in the batch
-
-
 def natural_key(path: str) -> tuple[object, ...]:
     """A path as a scanning station's counter orders it: numbers by value."""
     return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", path.lower()))
@@ -171,6 +163,8 @@ class Posterior:
 
 
 def posterior(emit: np.ndarray, steps: _Steps) -> Posterior:
+    """Forward-backward over the batch: each (counter, record) pair's probability, a swapped
+    pair counted for both of its pairs, given the pairs' page log-likelihood ratios ``emit``."""
     k, m = emit.shape
     weight = np.exp(emit)
     forward = _forward(weight, steps)

@@ -29,7 +29,7 @@ import pandas as pd
 from ..i18n import t
 from ..textnorm import fold
 from .evidence import COUNTER_WORDS, normalize_code, strip_copy_mark
-from .items import Item
+from .items import Item, stem
 
 #: A reading is adopted when it agrees with a field on at least this share of the certain links
 #: that have both, and on at least MIN_AGREEING of them.
@@ -75,15 +75,10 @@ class Convention:
     is_key: bool = True
 
 
-def _stem(name: str) -> str:
-    dot = name.rfind(".")
-    return name[:dot] if dot > 0 else name
-
-
 def item_readings(item: Item) -> dict[str, int]:
     """Every number the item's path (and its sidecar row) shows, by where it stands."""
     parts = unicodedata.normalize("NFC", item.relpath).split("/")
-    name = strip_copy_mark(parts[-1] if item.series else _stem(parts[-1]))
+    name = strip_copy_mark(parts[-1] if item.series else stem(parts[-1]))
     out: dict[str, int] = {}
     places = [("name", name)] + [
         (f"folder{d}", folder) for d, folder in enumerate(reversed(parts[:-1]), 1) if d <= 3
@@ -459,8 +454,8 @@ def name_shape(item: Item) -> str:
     """How a scan is named, coarsely: the letters before its first number and whether a
     title follows ("", "scan", "img", "hs" ... and "+title"). Conventions hold per shape."""
     name = unicodedata.normalize("NFC", item.relpath).split("/")[-1]
-    stem = name if item.series else _stem(name)
-    prefix = _LEADING_LETTERS.match(fold(stem))
+    base = name if item.series else stem(name)
+    prefix = _LEADING_LETTERS.match(fold(base))
     letters = prefix.group(0).strip() if prefix else ""
     titled = bool(item.evidence.title or (item.sidecar and item.sidecar.title))
     return (letters if len(letters) <= 8 else "text") + ("+title" if titled else "")

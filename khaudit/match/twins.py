@@ -15,7 +15,7 @@ import math
 import posixpath
 import re
 
-from .items import Item
+from .items import Item, stem
 
 #: How much better (in title-score points) the chosen assignment of near-twins must be than
 #: any other for a pair to be decided.
@@ -32,10 +32,8 @@ TWIN_NUMBER = re.compile(r"[ _-]*\(?(\d{1,2})\)?")
 
 
 def _stem(item: Item) -> str:
-    name = (
-        item.relpath.rsplit(".", 1)[0] if "." in posixpath.basename(item.relpath) else item.relpath
-    )
-    return name.casefold()
+    folder, name = posixpath.split(item.relpath)
+    return posixpath.join(folder, stem(name)).casefold()
 
 
 def twin_sets(items: list[Item]) -> list[list[int]]:
@@ -43,11 +41,11 @@ def twin_sets(items: list[Item]) -> list[list[int]]:
     (the bare name first, then by its number), each set of two or more in numbering order."""
     stems = [(_stem(item), item.root) for item in items]
     sets: dict[int, list[tuple[int, int]]] = {}
-    for i, (stem, root) in enumerate(stems):
+    for i, (name, root) in enumerate(stems):
         for j, (other, other_root) in enumerate(stems):
-            if i == j or root != other_root or not stem.startswith(other) or stem == other:
+            if i == j or root != other_root or not name.startswith(other) or name == other:
                 continue
-            number = TWIN_NUMBER.fullmatch(stem[len(other) :])
+            number = TWIN_NUMBER.fullmatch(name[len(other) :])
             if number:
                 sets.setdefault(j, [(j, 1)]).append((i, int(number.group(1))))
     out = []
