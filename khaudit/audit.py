@@ -26,7 +26,7 @@ from .i18n import t
 from .inventory.issues import InventoryIssue
 from .inventory.loader import load_locality
 from .inventory.readers import sha256_quietly
-from .match.content import TEXT_HEAD, with_ocr, with_texts
+from .match.content import TEXT_HEAD, ocr_digest, with_ocr, with_texts
 from .match.decisions import DecisionIndex, read_decisions
 from .match.link import match_locality
 from .match.settings import MatchSettings
@@ -66,6 +66,8 @@ class LocalityResult:
     scan_ids: dict[str, int] = field(default_factory=dict)
     #: root -> the naming conventions matching adopted there (match/readings.py).
     conventions: dict[str, list[dict[str, object]]] = field(default_factory=dict)
+    #: Digest of the OCR texts matching read ("" when none was recognised).
+    ocr_digest: str = ""
 
 
 def _relative(path: Path, base: Path) -> str:
@@ -150,6 +152,7 @@ class _Prepared:
     inputs: list[dict[str, object]]
     changes: pd.DataFrame
     scan_ids: dict[str, int]
+    ocr_digest: str = ""
 
 
 def _sidecars(
@@ -232,7 +235,7 @@ def _with_content(
     scans = with_texts(table[table["role"] == "scan"].reset_index(drop=True), texts, sample)
     if project.content.ocr:
         db = catalogue.db if isinstance(catalogue, Catalogue) else None
-        scans = with_ocr(scans, project.base, sample, db)
+        scans = with_ocr(scans, project.base, sample, db, project.scan.workers)
     return scans
 
 
@@ -270,10 +273,11 @@ def _prepare(
         }
         for p in scanned.problems
     ]
+    scans = _with_content(project, table, scanned.texts, catalogue)
     job = MatchJob(
         locality=locality.name,
         records=records,
-        scans=_with_content(project, table, scanned.texts, catalogue),
+        scans=scans,
         sidecars=entries + own_entries,
         settings=project.matching,
         pattern=locality.naming_pattern,
@@ -298,6 +302,7 @@ def _prepare(
         inputs=inventories + sidecar_inputs + own_input,
         changes=scanned.changes,
         scan_ids={s.root: s.scan_id for s in scanned.summaries},
+        ocr_digest=ocr_digest(scans),
     )
 
 
@@ -320,6 +325,7 @@ def _result(prepared: _Prepared, outcome: MatchOutcome, base: Path) -> LocalityR
         inputs=prepared.inputs,
         changes=prepared.changes,
         scan_ids=prepared.scan_ids,
+        ocr_digest=prepared.ocr_digest,
     )
 
 
@@ -384,6 +390,8 @@ class _Totals:
     audited: dict[str, int] = field(default_factory=dict)
     #: where the catalogue is kept when it is not where the project asked (say so in run.json)
     notes: list[str] = field(default_factory=list)
+    #: locality -> digest of the OCR texts its matching read
+    ocr: dict[str, str] = field(default_factory=dict)
 
     def add(self, name: str, result: LocalityResult, min_pages_per_sheet: float) -> None:
         files = _with_columns(result.files, "files")
@@ -397,6 +405,8 @@ class _Totals:
         self.inputs += result.inputs
         self.keys.append(files[["locality", "root", "path", "size", "xxh3_128"]])
         self.audited.update(result.scan_ids)
+        if result.ocr_digest:
+            self.ocr[name] = result.ocr_digest
 
     def catalogue_digest(self) -> str:
         """The digest of every scan file's identity (locality, root, path, size, content)."""
@@ -435,7 +445,7 @@ def _parameters(project: Project, lang: str) -> dict[str, Any]:
         "lang": lang,
         "matching": project.matching.as_dict(),
         "quality": project.quality.as_dict(),
-        "content": {"sample": project.content.sample, "ocr": project.content.ocr},
+        "content": _content_parameters(project),
         "scan": {"sha256": project.scan.sha256},
         "progress": {
             k: (v.isoformat() if hasattr(v, "isoformat") else v)
@@ -444,11 +454,20 @@ def _parameters(project: Project, lang: str) -> dict[str, Any]:
     }
 
 
+def _content_parameters(project: Project) -> dict[str, Any]:
+    """``[content]`` as the run used it, with the OCR engine that read image-only pages
+    (None when OCR was not asked for or the machine has no Tesseract with Vietnamese)."""
+    from .scan import ocr
+
+    engine = ocr.engine() if project.content.ocr else None
+    return {"sample": project.content.sample, "ocr": project.content.ocr, "ocr_engine": engine}
+
+
 def _fingerprint_source(
     project: Project, lang: str, totals: _Totals, decisions: DecisionIndex
 ) -> dict[str, Any]:
-    """Everything that can change a status: version, settings, every input's digest, the
-    scan catalogue's and the review decisions'."""
+    """Everything that can change a status: version, settings (with the OCR engine), every
+    input's digest, the scan catalogue's, the review decisions' and the OCR texts'."""
     return {
         "version": __version__,
         "parameters": _parameters(project, lang),
@@ -456,6 +475,7 @@ def _fingerprint_source(
         "inputs": sorted((i["path"], i["sha256"]) for i in totals.inputs),
         "scan_catalogue_sha256": totals.catalogue_digest(),
         "decisions_sha256": decisions.digest(),
+        "ocr_texts_sha256": digest_rows(sorted(totals.ocr.items())) if totals.ocr else "",
     }
 
 
@@ -485,6 +505,7 @@ def _meta(
         inputs=totals.inputs,
         scan_catalogue_sha256=source["scan_catalogue_sha256"],
         decisions_sha256=source["decisions_sha256"],
+        ocr_texts_sha256=source["ocr_texts_sha256"],
         decisions=len(decisions),
         warnings=[*totals.notes, *project.warnings, *decisions.problems],
         localities=[

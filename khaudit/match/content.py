@@ -20,6 +20,7 @@ second-guessed.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sqlite3
 from collections import Counter
@@ -292,39 +293,68 @@ def with_texts(scans: pd.DataFrame, texts: pd.DataFrame, share: float) -> pd.Dat
 
 
 def with_ocr(
-    scans: pd.DataFrame, base: Path, share: float, db: sqlite3.Connection | None
+    scans: pd.DataFrame,
+    base: Path,
+    share: float,
+    db: sqlite3.Connection | None,
+    workers: int = 0,
 ) -> pd.DataFrame:
     """``scans`` (after :func:`with_texts`) with the first page of the image-only scans
-    content evidence reads recognised by Tesseract (scan/ocr.py): ``text_source`` "ocr".
-    Each content hash is recognised once (the catalogue keeps the text); without Tesseract
-    and its Vietnamese model nothing changes."""
+    content evidence reads recognised by Tesseract (scan/ocr.py), ``workers`` files at a
+    time: ``text_source`` "ocr". Each content hash is recognised once per engine (the
+    catalogue keeps the text); without Tesseract and its Vietnamese model nothing changes."""
     from ..scan import ocr
 
-    if not ocr.available() or scans.empty:
+    name = ocr.engine()
+    if name is None or scans.empty:
         return scans
-    names = scans["path"].astype(str).map(lambda p: p.rsplit("/", 1)[-1].rsplit(".", 1)[0])
-    todo = (
-        (scans["text_source"] == "")
-        & scans["format"].isin(["pdf", "tiff", "jpeg", "png"])
-        & (scans["integrity"] == "ok")
-        & ~names.map(is_page_name)  # a page of a series: its folder is the scan
-        & wanted(scans, share)
-    )
-    rows = scans[todo]
-    known = ocr.cached_texts(db, sorted(set(rows["xxh3_128"])))
-    fresh: dict[str, str] = {}
-    out = scans.copy()
-    for label, root, path, fmt, digest in zip(
-        rows.index, rows["root"], rows["path"], rows["format"], rows["xxh3_128"]
+    rows = scans[_ocr_wanted(scans, share)]
+    known = ocr.cached_texts(db, sorted(set(rows["xxh3_128"])), name)
+    todo: dict[str, tuple[Path, str]] = {}
+    for root, path, fmt, digest in zip(
+        rows["root"], rows["path"], rows["format"], rows["xxh3_128"]
     ):
-        if digest not in known and digest not in fresh:
-            fresh[digest] = ocr.recognise(base / str(root) / str(path), str(fmt))
-        text = known.get(digest, fresh.get(digest, ""))
+        if digest not in known and digest not in todo:
+            todo[digest] = (base / str(root) / str(path), str(fmt))
+    fresh = dict(zip(todo, ocr.recognise_all(todo.values(), workers)))
+    ocr.keep_texts(db, fresh, name)
+    known.update(fresh)
+    out = scans.copy()
+    for label, digest in zip(rows.index, rows["xxh3_128"]):
+        text = known.get(digest, "")
         if text:
             out.at[label, "first_page_text"] = text[:TEXT_HEAD]
             out.at[label, "text_source"] = "ocr"
-    ocr.keep_texts(db, fresh)
     return out
+
+
+def _ocr_wanted(scans: pd.DataFrame, share: float) -> pd.Series:
+    """Scans OCR reads: sound image-only files (no text layer) that content evidence reads,
+    and not a page of a series (its folder is the scan, and its first page another file)."""
+    names = scans["path"].astype(str).map(lambda p: p.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+    return (
+        (scans["text_source"] == "")
+        & scans["format"].isin(["pdf", "tiff", "jpeg", "png"])
+        & (scans["integrity"] == "ok")
+        & ~names.map(is_page_name)
+        & wanted(scans, share)
+    )
+
+
+def ocr_digest(scans: pd.DataFrame) -> str:
+    """SHA-256 of the OCR texts matching reads (content hash and text, in hash order); ""
+    when none. A text layer is the file's own, so the catalogue's digest covers it; an OCR
+    text is the engine's, and a run must say which texts made its numbers."""
+    if "text_source" not in scans:
+        return ""
+    read = scans[(scans["text_source"] == "ocr") & (scans["first_page_text"] != "")]
+    if read.empty:
+        return ""
+    pairs = sorted(set(zip(read["xxh3_128"].astype(str), read["first_page_text"].astype(str))))
+    digest = hashlib.sha256()
+    for xxh3, text in pairs:
+        digest.update(f"{xxh3}\x1f{text}\x1e".encode())
+    return digest.hexdigest()
 
 
 def with_content(files: pd.DataFrame, checks: dict[int, ContentCheck]) -> pd.DataFrame:
@@ -345,6 +375,7 @@ __all__ = [
     "codes_in",
     "item_texts",
     "link_unnamed",
+    "ocr_digest",
     "sampled",
     "wanted",
     "with_content",

@@ -207,7 +207,8 @@ def test_sample_setting_checks_only_drawn_scans(tmp_path: Path):
     counters = files.index.map(lambda p: path_evidence(p).counter).to_numpy(dtype=bool)
     assert not (checked & ~drawn & ~counters).any()
     assert (files.loc[counters, "status"] == "matched").all()
-    assert run.meta["parameters"]["content"] == {"sample": 0.05, "ocr": False}
+    assert run.meta["parameters"]["content"] == {"sample": 0.05, "ocr": False, "ocr_engine": None}
+    assert run.meta["ocr_texts_sha256"] == ""
 
 
 @pytest.mark.parametrize("value", ["0", "1.5", '"half"'])
@@ -352,7 +353,7 @@ def test_report_counts_checked_agreed_contradicted(probe_run):
         assert RECORDS[n - 1][0] + ".pdf" in section
 
 
-def fake_tesseract(folder: Path, text: str) -> Path:
+def fake_tesseract(folder: Path, text: str, version: str = "5.3.0") -> Path:
     """A stand-in for Tesseract with its Vietnamese model: it lists "vie", logs each page it
     is given and "recognises" ``text`` on it."""
     log = folder / "calls.log"
@@ -362,6 +363,7 @@ def fake_tesseract(folder: Path, text: str) -> Path:
         'if [ "$1" = "--list-langs" ]; then\n'
         '  printf "List of available languages (2):\\neng\\nvie\\n"; exit 0\n'
         "fi\n"
+        f'if [ "$1" = "--version" ]; then echo "tesseract {version}"; exit 0; fi\n'
         f'cat > /dev/null; echo page >> "{log}"\n'
         f"printf '%s\\n' '{text}'\n",
         encoding="utf-8",
@@ -378,7 +380,7 @@ def test_ocr_reads_image_only_scans_once_when_tesseract_is_there(tmp_path: Path,
     bin_dir.mkdir()
     log = fake_tesseract(bin_dir, f"UBND XÃ DIÊN LẠC HỒ SƠ {title.upper()}")
     monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ.get('PATH', '')}")
-    ocr.available.cache_clear()
+    ocr.engine.cache_clear()
     out = io.BytesIO()
     Image.new("L", (400, 560), 200).save(out, "PDF", resolution=200)
     right = RECORDS[2][0]
@@ -392,10 +394,21 @@ def test_ocr_reads_image_only_scans_once_when_tesseract_is_there(tmp_path: Path,
         assert files.loc["IMG_0031.pdf", "record_code"] == code
         assert files.loc[f"{right}.pdf", "text_source"] == "layer"  # a layer needs no OCR
         assert log.read_text().count("page") == 1
-        audit(path, tmp_path / "run2")  # the catalogue keeps the text by content hash
+        assert run.meta["parameters"]["content"]["ocr_engine"] == "tesseract 5.3.0 vie"
+        assert len(run.meta["ocr_texts_sha256"]) == 64
+        again = audit(path, tmp_path / "run2")  # the catalogue keeps the text by content hash
         assert log.read_text().count("page") == 1
+        assert again.meta["fingerprint"] == run.meta["fingerprint"]
+        # another engine reads the page again, and the run says which texts it read
+        fake_tesseract(bin_dir, f"HỒ SƠ {title.upper()} NĂM 2019 BẢN SAO", version="5.4.1")
+        ocr.engine.cache_clear()
+        newer = audit(path, tmp_path / "run3")
+        assert log.read_text().count("page") == 2
+        assert newer.meta["parameters"]["content"]["ocr_engine"] == "tesseract 5.4.1 vie"
+        assert newer.meta["ocr_texts_sha256"] != run.meta["ocr_texts_sha256"]
+        assert newer.meta["fingerprint"] != run.meta["fingerprint"]
     finally:
-        ocr.available.cache_clear()
+        ocr.engine.cache_clear()
 
 
 def test_ocr_needs_the_vietnamese_model(tmp_path: Path, monkeypatch):
@@ -405,11 +418,11 @@ def test_ocr_needs_the_vietnamese_model(tmp_path: Path, monkeypatch):
     script.write_text('#!/bin/sh\nprintf "List of available languages (1):\\neng\\n"\n')
     script.chmod(0o755)
     monkeypatch.setenv("PATH", str(tmp_path))
-    ocr.available.cache_clear()
+    ocr.engine.cache_clear()
     try:
         assert not ocr.available()
         monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
-        ocr.available.cache_clear()
+        ocr.engine.cache_clear()
         assert not ocr.available()
     finally:
-        ocr.available.cache_clear()
+        ocr.engine.cache_clear()
