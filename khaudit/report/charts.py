@@ -1,4 +1,7 @@
-"""Charts for the reports (matplotlib, no display needed): figures in, figures out.
+"""The province summary's charts (matplotlib, no display needed): figures in, figures out.
+
+The locality report's charts are SVG written directly (:mod:`.svg`), since they are drawn once
+per locality.
 
 Every text a chart shows from the data (locality names, box numbers, titles) goes through
 :func:`~khaudit.escape.for_mathtext`: matplotlib reads "$...$" as mathtext, where a name such
@@ -17,89 +20,6 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from ..escape import for_mathtext  # noqa: E402
 from ..i18n import t  # noqa: E402
-
-STATUS_COLOURS = {
-    "digitized": "#2e7d32",
-    "page_mismatch": "#f9a825",
-    "missing": "#c62828",
-    "duplicate_entry": "#8d6e63",
-    "damaged_scan": "#6a1b9a",
-    "needs_review": "#1565c0",
-    "matched": "#2e7d32",
-    "orphan": "#ef6c00",
-    "duplicate": "#8d6e63",
-    "corrupt": "#6a1b9a",
-    "empty": "#757575",
-}
-
-
-def status_chart(counts: pd.DataFrame, title: str, lang: str = "vi") -> Figure:
-    """Horizontal bars, one per status, from a figures.status_counts table."""
-    fig, ax = plt.subplots(figsize=(7, 0.45 * len(counts) + 0.8))
-    labels = counts[t("col.status", lang)].map(for_mathtext)
-    values = counts[t("col.count", lang)]
-    ax.barh(labels, values, color=[STATUS_COLOURS.get(s, "#999") for s in counts["status"]])
-    ax.invert_yaxis()
-    for y, v in enumerate(values):
-        ax.text(v, y, f" {v}", va="center")
-    ax.set_title(for_mathtext(title))
-    ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
-    return fig
-
-
-def progress_chart(progress: pd.DataFrame, label: str, title: str) -> Figure:
-    """Completion per box or per year, as percentage bars with the 100% target line."""
-    fig, ax = plt.subplots(figsize=(max(5, 0.28 * len(progress) + 2), 3))
-    ax.bar(
-        progress["key"].replace("", "?").map(for_mathtext),
-        100 * progress["completion"],
-        color="#2e7d32",
-    )
-    ax.axhline(100, color="#c62828", linewidth=1, linestyle="--")
-    ax.set_ylim(0, 105)
-    ax.set_ylabel("%")
-    ax.set_xlabel(for_mathtext(label))
-    ax.set_title(for_mathtext(title))
-    ax.tick_params(axis="x", labelrotation=90 if len(progress) > 12 else 0, labelsize=8)
-    ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
-    return fig
-
-
-def burndown_chart(
-    history: pd.DataFrame, forecast: dict | None, deadline, title: str, lang: str = "vi"
-) -> Figure:
-    """Records still to digitize at each audit, the forecast line, and the deadline."""
-    import datetime as dt
-
-    fig, ax = plt.subplots(figsize=(7, 3.2))
-    dates = pd.to_datetime(history["as_of"])
-    remaining = history["records"].astype(int) - history["digitized"].astype(int)
-    ax.plot(dates, remaining, marker="o", color="#1f4e79", label=t("report.remaining", lang))
-    if forecast and forecast.get("forecast"):
-        end = pd.to_datetime(forecast["forecast"])
-        ax.plot(
-            [dates.iloc[-1], end],
-            [remaining.iloc[-1], 0],
-            linestyle="--",
-            color="#2e7d32",
-            label=t("report.forecast", lang),
-        )
-    if deadline:
-        ax.axvline(
-            pd.Timestamp(deadline if isinstance(deadline, dt.date) else str(deadline)),
-            color="#c62828",
-            linewidth=1,
-            label=t("report.deadline", lang),
-        )
-    ax.set_ylim(bottom=0)
-    ax.set_title(for_mathtext(title))
-    ax.legend(loc="upper right", fontsize=8)
-    ax.spines[["top", "right"]].set_visible(False)
-    fig.autofmt_xdate()
-    fig.tight_layout()
-    return fig
 
 
 def completion_chart(table: pd.DataFrame, title: str) -> Figure:

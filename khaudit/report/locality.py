@@ -16,12 +16,13 @@ import pandas as pd
 from ..contract import find_locality
 from ..errors import KhauditError
 from ..i18n import t
-from ..run import Run, load_run
-from . import charts
+from ..run import Run
 from . import figures as F
 from . import numbers as N
+from . import svg
 from .content_check import content_section
 from .minutes import DOTS, Minutes, build_minutes
+from .shared_run import shared_run
 
 MAX_ROWS = 200
 
@@ -149,7 +150,7 @@ class Sections:
     """
 
     def __init__(self, run: Run | str | Path, lang: str = "vi"):
-        self.run = run if isinstance(run, Run) else load_run(run)
+        self.run = run if isinstance(run, Run) else shared_run(run)
         self.lang = lang
 
     def _t(self, key: str, **values: object) -> str:
@@ -224,6 +225,20 @@ class LocalityReport(Sections):
             f"{table_html(F.headline_table(h, self.lang), self.lang)}</div>"
         )
 
+    def _status_chart(self, counts: pd.DataFrame, title_key: str) -> str:
+        title = t(title_key, self.lang)
+        labels = [str(s) for s in counts[t("col.status", self.lang)]]
+        return svg.as_img(
+            svg.status_bars(
+                labels,
+                [int(v) for v in counts[t("col.count", self.lang)]],
+                [svg.STATUS_COLOURS.get(s, "#999") for s in counts["status"]],
+                title,
+                self.lang,
+            ),
+            title,
+        )
+
     def status(self) -> str:
         rec = F.record_status_counts(self.records, self.lang)
         tthc = F.record_status_counts(self.records, self.lang, tthc_only=True)
@@ -232,37 +247,32 @@ class LocalityReport(Sections):
             f"<div class='kh'><h2>{self._t('report.status_records')}</h2>",
             f"<h3>{self._t('report.tthc')}</h3>",
             table_html(tthc.drop(columns=["status"]), self.lang),
-            figure_html(charts.status_chart(rec, t("report.status_records", self.lang), self.lang)),
+            self._status_chart(rec, "report.status_records"),
             table_html(rec.drop(columns=["status"]), self.lang),
             f"<h2>{self._t('report.status_files')}</h2>",
-            figure_html(charts.status_chart(fil, t("report.status_files", self.lang), self.lang)),
+            self._status_chart(fil, "report.status_files"),
             table_html(fil.drop(columns=["status"]), self.lang),
             "</div>",
         ]
         return "".join(parts)
 
     def progress(self) -> str:
-        box = F.progress_by(self.records, "box")
-        year = F.progress_by(self.records, "year_start")
         parts = ["<div class='kh'>"]
-        if box["key"].ne("").any():
-            parts += [
-                f"<h2>{self._t('report.by_box')}</h2>",
-                figure_html(
-                    charts.progress_chart(
-                        box, t("report.box", self.lang), t("report.by_box", self.lang)
-                    )
-                ),
-            ]
-        if year["key"].ne("").any():
-            parts += [
-                f"<h2>{self._t('report.by_year')}</h2>",
-                figure_html(
-                    charts.progress_chart(
-                        year, t("report.year", self.lang), t("report.by_year", self.lang)
-                    )
-                ),
-            ]
+        for column, title_key, axis_key in (
+            ("box", "report.by_box", "report.box"),
+            ("year_start", "report.by_year", "report.year"),
+        ):
+            table = F.progress_by(self.records, column)
+            if not table["key"].ne("").any():
+                continue
+            title = t(title_key, self.lang)
+            chart = svg.completion_columns(
+                [k or "?" for k in table["key"]],
+                [float(c) for c in table["completion"]],
+                t(axis_key, self.lang),
+                title,
+            )
+            parts += [f"<h2>{html.escape(title)}</h2>", svg.as_img(chart, title)]
         return "".join(parts) + "</div>"
 
     def problems(self) -> str:
@@ -307,19 +317,32 @@ class LocalityReport(Sections):
         forecast = F.locality_forecast(self.run, self.locality)
         parts = [f"<div class='kh'><h2>{self._t('report.trend')}</h2>"]
         if len(history):
-            parts.append(
-                figure_html(
-                    charts.burndown_chart(
-                        history,
-                        forecast,
-                        F.deadline(self.run) or None,
-                        t("report.burndown", self.lang),
-                        self.lang,
-                    )
-                )
-            )
+            parts.append(self._burndown(history, forecast))
         parts.append(table_html(F.forecast_figures(forecast, self.lang), self.lang))
         return "".join(parts) + "</div>"
+
+    def _burndown(self, history: pd.DataFrame, forecast: dict | None) -> str:
+        title = t("report.burndown", self.lang)
+        names = {k: t(f"report.{k}", self.lang) for k in ("remaining", "forecast", "deadline")}
+        records = pd.to_numeric(history["records"], errors="coerce").fillna(0).astype(int)
+        digitized = pd.to_numeric(history["digitized"], errors="coerce").fillna(0).astype(int)
+        audits = [
+            (day, int(left))
+            for day, left in zip(map(N.to_date, history["as_of"]), records - digitized, strict=True)
+            if day is not None
+        ]
+        if not audits:
+            return ""
+        chart = svg.burndown(
+            [day for day, _ in audits],
+            [left for _, left in audits],
+            N.to_date((forecast or {}).get("forecast")),
+            N.to_date(F.deadline(self.run)),
+            title,
+            names,
+            self.lang,
+        )
+        return svg.as_img(chart, title)
 
     def schemes(self) -> str:
         rows = [

@@ -32,13 +32,18 @@ def is_blank(value: Any) -> bool:
 
 def as_number(value: Any) -> float | None:
     """A number from a value or its text ("302", "0.923"), or None when it holds none."""
-    if is_blank(value) or isinstance(value, bool):
+    if is_blank(value) or is_truth(value):
         return None
     try:
         number = float(value)
     except (TypeError, ValueError):
         return None
     return number if math.isfinite(number) else None
+
+
+def is_truth(value: Any) -> bool:
+    """A truth value, Python's or numpy's: never read as the number 1 or 0."""
+    return isinstance(value, bool) or getattr(getattr(value, "dtype", None), "kind", "") == "b"
 
 
 def number(value: float, lang: str = "vi", digits: int = 0, sign: bool = False) -> str:

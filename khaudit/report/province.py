@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,14 +84,27 @@ COLUMNS = [
 ]
 
 
-def _locality_row(run: Any, name: str, code: str, forecast: dict, changes: int) -> dict:
-    records = run.records[run.records["locality"] == name]
-    files = run.files[run.files["locality"] == name]
+#: The columns a province row reads of each locality's records and files.
+RECORD_NEEDS = ["status", "tthc", "sheets", "pages"]
+FILE_NEEDS = ["format", "pages", "quality"]
+
+
+def _split(frame: pd.DataFrame, columns: list[str]) -> dict[str, pd.DataFrame]:
+    """``frame``'s rows per locality, only ``columns``: one pass over the province instead of
+    a filter of the whole table per locality."""
+    kept = frame[["locality", *(c for c in columns if c in frame.columns)]]
+    return {str(name): rows for name, rows in kept.groupby("locality", sort=False)}
+
+
+def _locality_row(
+    name: str, code: str, records: pd.DataFrame, files: pd.DataFrame, forecast: dict, changes: int
+) -> dict:
     h = F.headline(records, files)
     counts = records["status"].value_counts()
     days = F._number(forecast.get("days_vs_deadline"))
     miss = is_true(forecast.get("will_miss_deadline", ""))
     outlook = "will_miss" if miss else ("on_track" if forecast.get("forecast") else "no_forecast")
+    quality = F.quality_figures(files)
     return {
         "locality": name,
         "code": code,
@@ -107,8 +120,8 @@ def _locality_row(run: Any, name: str, code: str, forecast: dict, changes: int) 
         "days_vs_deadline": days,
         "pages_to_scan": int(F._number(forecast.get("pages_to_scan")) or 0),
         "changes": changes,
-        "quality_share": F.quality_figures(files).share,
-        "quality": F.quality_figures(files),
+        "quality_share": quality.share,
+        "quality": quality,
         "outlook": outlook,
     }
 
@@ -131,10 +144,21 @@ def _ranked(rows: list[dict]) -> list[dict]:
     return ranked
 
 
-def _same_unit(unit: Unit, locality: dict) -> bool:
-    if unit.code and locality.get("code"):
-        return unit.code == locality["code"]
-    return slugify(unit.name) == locality.get("slug", slugify(locality.get("name", "")))
+def _audited(localities: list[dict]) -> Callable[[Unit], bool]:
+    """Whether a unit of the official list is one of ``localities``: by code where both have
+    one, else by name (its slug)."""
+    slugs = [
+        (loc.get("slug") or slugify(loc.get("name", "")), loc.get("code")) for loc in localities
+    ]
+    coded = {code for _, code in slugs if code}
+    uncoded = {slug for slug, code in slugs if not code}
+    every = {slug for slug, _ in slugs}
+
+    def audited(unit: Unit) -> bool:
+        slug = slugify(unit.name)
+        return (unit.code in coded or slug in uncoded) if unit.code else slug in every
+
+    return audited
 
 
 def province_table(run: Any, units: Iterable[Any] | None = None) -> pd.DataFrame:
@@ -145,20 +169,25 @@ def province_table(run: Any, units: Iterable[Any] | None = None) -> pd.DataFrame
     by_name = {row["locality"]: row.to_dict() for _, row in forecast.iterrows()}
     changes = run.table("scan_changes")["locality"].value_counts()
     localities = run.meta.get("localities", [])
+    records, files = _split(run.records, RECORD_NEEDS), _split(run.files, FILE_NEEDS)
+    empty_records = run.records.iloc[:0][["locality", *RECORD_NEEDS]]
+    empty_files = run.files.iloc[:0]
     rows = _ranked(
         [
             _locality_row(
-                run,
                 loc["name"],
                 loc.get("code", ""),
+                records.get(loc["name"], empty_records),
+                files.get(loc["name"], empty_files),
                 by_name.get(loc["name"], {}),
                 int(changes.get(loc["name"], 0)),
             )
             for loc in localities
         ]
     )
+    audited = _audited(localities)
     for unit in (as_unit(u) for u in units or []):
-        if not any(_same_unit(unit, loc) for loc in localities):
+        if not audited(unit):
             rows.append(
                 {
                     "locality": unit.name,
@@ -199,6 +228,41 @@ def totals_row(table: pd.DataFrame) -> dict:
     days = [d for d in audited["days_vs_deadline"] if not N.is_blank(d)]
     total["days_vs_deadline"] = min(days) if days and complete else None
     return total
+
+
+RECEIVER_COLUMNS = [
+    "receiver",
+    "receiver_code",
+    "records",
+    "digitized",
+    "completion",
+    "giving_units",
+]
+
+
+def receiver_table(run: Any) -> pd.DataFrame:
+    """What each receiving unit gets at the handover, summed across the run's localities:
+    records, digitized ones, the share digitized and the localities that give them (as the run
+    orders them); unresolved records last, under an empty receiver. Empty when the run has no
+    zoning columns."""
+    from ..zoning.summary import receiver_counts
+
+    records = run.records
+    counts = receiver_counts(records)
+    if counts.empty:
+        return pd.DataFrame(columns=RECEIVER_COLUMNS)
+    order = [loc["name"] for loc in run.meta.get("localities", [])]
+    givers = records.groupby(records["receiver"].fillna("").astype(str))["locality"].unique()
+    counts["giving_units"] = [
+        "; ".join(
+            sorted(givers.get(r, []), key=lambda n: (order.index(n) if n in order else 10**6, n))
+        )
+        for r in counts["receiver"]
+    ]
+    counts["completion"] = [
+        d / n if n else None for d, n in zip(counts["digitized"], counts["records"], strict=True)
+    ]
+    return counts[RECEIVER_COLUMNS]
 
 
 def _shown_rows(table: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -242,11 +306,18 @@ class ProvinceReport(Sections):
         super().__init__(run, lang)
         province = self.run.meta.get("province", "")
         self.units = list(units) if units is not None else official_units(province)
+        self._rows: pd.DataFrame | None = None
+
+    def rows(self) -> pd.DataFrame:
+        """:func:`province_table` of this report, computed once (callers derive new frames)."""
+        if self._rows is None:
+            self._rows = province_table(self.run, self.units)
+        return self._rows
 
     def table(self) -> pd.DataFrame:
         """Every unit, numbers as numbers (see :func:`province_table`), under headings in the
         report's language; ``locality`` and ``completion`` keep their contract names."""
-        raw = province_table(self.run, self.units)
+        raw = self.rows()
         headings = {s: t(f"status.{s}", self.lang) for s in RECORD_STATUSES}
         headings.update(code=t("col.unit_code", self.lang), outlook=t("col.note", self.lang))
         shown = raw[[c for c in COLUMNS if c != "audited"]].assign(
@@ -290,7 +361,7 @@ class ProvinceReport(Sections):
         )
 
     def ranking(self) -> str:
-        table = province_table(self.run, self.units)
+        table = self.rows()
         audited = table[table["audited"] == True]  # noqa: E712 (a column of objects)
         chart = (
             figure_html(
@@ -316,6 +387,17 @@ class ProvinceReport(Sections):
             f"<div class='kh'><h2>{self._t('report.deadline_chart')}</h2>{chart}</div>"
         )
 
+    def receivers(self) -> str:
+        """What each receiving unit gets, summed across the localities (the handover's
+        zoning): one sentence per receiver, as the locality reports write them."""
+        from ..zoning.summary import receiver_lines
+
+        lines = receiver_lines(self.run.records, self.lang)
+        if not lines:
+            return ""
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+        return f"<div class='kh'><h2>{self._t('report.receivers')}</h2><ul>{items}</ul></div>"
+
     def signatures(self) -> str:
         """Recipients on the left, the Department's signature on the right, on one page."""
         signer = self.signer()
@@ -334,4 +416,10 @@ class ProvinceReport(Sections):
         )
 
     def sections(self) -> list[str]:
-        return [self.header(), self.ranking(), self.signatures(), self.fingerprint()]
+        return [
+            self.header(),
+            self.ranking(),
+            self.receivers(),
+            self.signatures(),
+            self.fingerprint(),
+        ]

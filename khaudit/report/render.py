@@ -26,6 +26,8 @@ from ..run import load_run
 from ..textnorm import slugify
 from .inprocess import CellFailed
 from .minutes_pdf import write_minutes_pdf
+from .province_xlsx import write_province_workbook
+from .shared_run import preload, shared_run
 from .xlsx import write_locality_workbook
 
 NOTEBOOKS_ENV = "KHAUDIT_NOTEBOOKS"
@@ -148,7 +150,7 @@ def render_locality(
     """Execute locality_audit.ipynb for one locality; write report.html and report.xlsx."""
     from .. import __version__
 
-    run = load_run(run_dir)
+    run = shared_run(run_dir)
     from .locality import resolve_locality
 
     name = resolve_locality(run, locality)
@@ -188,10 +190,10 @@ def render_locality(
 
 
 def render_province(run_dir: str | Path, lang: str = "vi", engine: str = "inprocess") -> Path:
-    """Execute province_summary.ipynb for a run; write province.html."""
+    """Execute province_summary.ipynb for a run; write province.html and province.xlsx."""
     from .. import __version__
 
-    run = load_run(run_dir)
+    run = shared_run(run_dir)
     executed = Path(run_dir) / "province.ipynb"
     try:
         notebook = run_notebook(
@@ -214,6 +216,7 @@ def render_province(run_dir: str | Path, lang: str = "vi", engine: str = "inproc
     )
     target = Path(run_dir) / "province.html"
     write_text(target, page)
+    write_province_workbook(run, Path(run_dir) / "province.xlsx", lang=lang)
     return target
 
 
@@ -233,8 +236,36 @@ def _kernel_log(path: Path) -> Iterator[None]:
             os.close(saved)
 
 
+#: The run this worker process has prepared for (see :func:`_prepare_worker`).
+_PREPARED: list[str] = []
+
+
+def _prepare_worker(run_dir: str, engine: str) -> None:
+    """Once per worker process, which renders many localities: read the run's tables whole,
+    then move every object alive so far (those tables, the report code) out of the cyclic
+    garbage collector's sight. IPython's reset between two notebooks runs a full collection,
+    which would otherwise walk all of them again for every locality."""
+    import gc
+    import multiprocessing
+
+    if multiprocessing.parent_process() is None or run_dir in _PREPARED:
+        return  # in the caller's own process: leave its memory and collector as they are
+    preload(shared_run(run_dir))
+    from . import locality, xlsx  # noqa: F401  (imported before the freeze, as they stay)
+
+    if engine == "inprocess":
+        from .inprocess import _shell
+
+        _shell()
+
+    gc.collect()
+    gc.freeze()
+    _PREPARED.append(run_dir)
+
+
 def _render_one(args: tuple[str, str, str, str]) -> str:
     run_dir, name, lang, engine = args
+    _prepare_worker(run_dir, engine)
     with _kernel_log(Path(run_dir) / ".render.log"):
         if name == PROVINCE:
             return str(render_province(run_dir, lang, engine))

@@ -13,6 +13,7 @@ Accept/Reject.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from ..atomic import atomic_path
 from ..i18n import t
 from ..run import Run
 from . import figures as F
-from .present import kind_of, stored
+from .present import kind_of, stored, stored_column
 
 SHEET_KEYS = [
     "missing",
@@ -66,14 +67,19 @@ def sheet_name(text: str, used: set[str]) -> str:
     return name
 
 
-class _Book:
+class Book:
     """A workbook being written, with the formats of the report's language."""
 
     def __init__(self, path: Path, lang: str):
         self.lang = lang
         self.workbook = xlsxwriter.Workbook(
             str(path),
-            {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+            {
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+                "in_memory": True,  # no temporary file per sheet
+            },
         )
         add = self.workbook.add_format
         self.bold = add(
@@ -81,6 +87,14 @@ class _Book:
         )
         self.title = add({"bold": True, "font_size": 14})
         self.wrap = add({"text_wrap": True, "valign": "top"})
+        self.title_centre = add({"bold": True, "font_size": 14, "align": "center"})
+        self.centre = add({"align": "center", "valign": "top", "text_wrap": True})
+        self.centre_bold = add(
+            {"bold": True, "align": "center", "valign": "top", "text_wrap": True}
+        )
+        self.centre_italic = add({"italic": True, "align": "center", "valign": "top"})
+        self.bold_italic = add({"bold": True, "italic": True})
+        self.muted = add({"italic": True, "font_color": "#666666"})
         self.formats = {
             "count": add({"num_format": "#,##0"}),
             "plain": add({"num_format": "0"}),
@@ -90,34 +104,65 @@ class _Book:
             "date": add({"num_format": "dd/mm/yyyy" if lang == "vi" else "yyyy-mm-dd"}),
         }
         self.used: set[str] = set()
+        self._totals: dict[str, Any] = {}
+
+    def total_format(self, kind: str) -> Any:
+        """The format of a totals row's cell of ``kind``: bold, a rule above, its number format."""
+        if kind not in self._totals:
+            number = self.formats.get(kind)
+            spec: dict[str, Any] = {"bold": True, "top": 1}
+            if number is not None:
+                spec["num_format"] = number.num_format
+            self._totals[kind] = self.workbook.add_format(spec)
+        return self._totals[kind]
 
     def sheet(self, title: str) -> Any:
         return self.workbook.add_worksheet(sheet_name(title, self.used))
 
     def value(self, ws: Any, row: int, col: int, value: Any, kind: str = "text") -> None:
         """One cell, stored as its kind says (a number, a date, a truth value or text)."""
-        value = stored(value, kind)
-        if value is None:
-            return
-        fmt = self.formats.get(kind)
-        if isinstance(value, bool):
-            ws.write_boolean(row, col, value)
-        elif isinstance(value, int | float):
-            ws.write_number(row, col, value, fmt)
-        elif kind == "date" and hasattr(value, "isoformat"):
-            ws.write_datetime(row, col, pd.Timestamp(value).to_pydatetime(), fmt)
-        else:
-            ws.write_string(row, col, str(value))
+        self.write(ws, row, col, stored(value, kind), kind)
 
-    def table(self, ws: Any, frame: pd.DataFrame, start_row: int = 0, setup: bool = True) -> None:
+    def write(
+        self, ws: Any, row: int, col: int, value: Any, kind: str, fmt: Any | None = None
+    ) -> None:
+        """One value already in its stored form (:func:`.present.stored`); None is no cell.
+        ``fmt`` replaces the kind's format (a totals row's)."""
+        if value is None:
+            if fmt is not None:
+                ws.write_blank(row, col, None, fmt)
+            return
+        if isinstance(value, bool):
+            ws.write_boolean(row, col, value, fmt)
+        elif isinstance(value, int | float):
+            ws.write_number(row, col, value, fmt or self.formats.get(kind))
+        elif kind == "date" and hasattr(value, "isoformat"):
+            day = pd.Timestamp(value).to_pydatetime()
+            ws.write_datetime(row, col, day, fmt or self.formats[kind])
+        else:
+            ws.write_string(row, col, str(value), fmt)
+
+    def table(
+        self,
+        ws: Any,
+        frame: pd.DataFrame,
+        start_row: int = 0,
+        setup: bool = True,
+        kinds: list[str] | None = None,
+        total_row: bool = False,
+    ) -> None:
         """``frame`` (headings in the report's language) from ``start_row``; with ``setup``,
-        the sheet is a table sheet (frozen header, filter, print setup for it)."""
-        kinds = [kind_of(str(c), self.lang) for c in frame.columns]
+        the sheet is a table sheet (frozen header, filter, print setup for it). ``kinds``
+        gives each column's kind where its heading does not tell it; with ``total_row`` the
+        last row is set as totals (bold under a rule) and left out of the filter."""
+        kinds = kinds or [kind_of(str(c), self.lang) for c in frame.columns]
+        last = start_row + len(frame)
         for c, column in enumerate(frame.columns):
             ws.write_string(start_row, c, str(column), self.bold)
-        for r, row in enumerate(frame.itertuples(index=False), start_row + 1):
-            for c, value in enumerate(row):
-                self.value(ws, r, c, value, kinds[c])
+            values = stored_column(frame.iloc[:, c], kinds[c])
+            for r, value in enumerate(values, start_row + 1):
+                fmt = self.total_format(kinds[c]) if total_row and r == last else None
+                self.write(ws, r, c, value, kinds[c], fmt)
         wrapped = False
         for c, column in enumerate(frame.columns):
             lengths = [len(str(column)) // 2 + 2] + [len(str(v)) for v in frame.iloc[:200, c]]
@@ -129,8 +174,9 @@ class _Book:
         if not setup:
             return
         ws.freeze_panes(start_row + 1, 0)
-        ws.autofilter(start_row, 0, start_row + max(1, len(frame)), max(0, len(frame.columns) - 1))
-        _print_setup(ws, len(frame.columns), start_row)
+        rows = max(1, len(frame) - (1 if total_row else 0))
+        ws.autofilter(start_row, 0, start_row + rows, max(0, len(frame.columns) - 1))
+        print_setup(ws, len(frame.columns), start_row)
 
     def figures(self, ws: Any, rows: list[F.FigureRow], start_row: int) -> None:
         """Two columns, label and figure, each figure stored as its kind says."""
@@ -143,7 +189,33 @@ class _Book:
         ws.set_column(1, 1, 18)
 
 
-def _print_setup(ws: Any, columns: int, header_row: int = 0) -> None:
+#: Points per line of wrapped text at the workbook's default font (Calibri 11).
+LINE_POINTS = 15
+
+
+def wrapped_lines(text: object, width: float) -> int:
+    """How many lines ``text`` takes wrapped in a column ``width`` characters wide (counted
+    generously: a line holds one character less than the width, a long word is cut)."""
+    per_line = max(1, int(width) - 1)
+    return sum(max(1, -(-len(part) // per_line)) for part in str(text).split("\n"))
+
+
+def fit_heights(
+    ws: Any, first_row: int, rows: Sequence[Sequence[Any]], widths: Sequence[float]
+) -> None:
+    """Make each row tall enough for its wrapped cells. A spreadsheet program keeps a row one
+    line high unless told (LibreOffice then prints wrapped lines over the next row), so the
+    height is set from the longest cell of the row."""
+    for r, cells in enumerate(rows, first_row):
+        lines = max(
+            (wrapped_lines(v, w) for v, w in zip(cells, widths, strict=False) if v is not None),
+            default=1,
+        )
+        if lines > 1:
+            ws.set_row(r, LINE_POINTS * lines)
+
+
+def print_setup(ws: Any, columns: int, header_row: int = 0) -> None:
     """A4, landscape when wide, one page wide, the header row on every page."""
     ws.set_paper(9)
     if columns > PORTRAIT_COLUMNS:
@@ -158,7 +230,7 @@ def write_locality_workbook(run: Run, locality: str, target: Path, lang: str = "
     """Write ``target`` (atomically) for one locality of ``run``."""
     records, files = F.locality_tables(run, locality)
     with atomic_path(target) as tmp:
-        book = _Book(tmp, lang)
+        book = Book(tmp, lang)
         _summary(book, run, locality, records, files)
         ws = book.sheet(t("report.all_records", lang))
         book.table(ws, F.localized(records[F.RECORD_VIEW], lang))
@@ -177,7 +249,7 @@ def write_locality_workbook(run: Run, locality: str, target: Path, lang: str = "
 
 
 def _summary(
-    book: _Book, run: Run, locality: str, records: pd.DataFrame, files: pd.DataFrame
+    book: Book, run: Run, locality: str, records: pd.DataFrame, files: pd.DataFrame
 ) -> None:
     """The first sheet: headline figures, records per status with a chart, the fingerprint
     (``khaudit verify-report`` reads the run id row from its first two columns)."""
@@ -205,12 +277,16 @@ def _summary(
     fp_row = start + len(counts) + 3
     book.table(ws, fp, start_row=fp_row, setup=False)
     ws.insert_chart(fp_row + len(fp) + 2, 0, chart, {"x_scale": 1.2, "y_scale": 1.1})
-    ws.set_column(0, 0, 44, book.wrap)
-    ws.set_column(1, 1, 70, book.wrap)  # long digests and parameters wrap inside the page
-    _print_setup(ws, 2)
+    widths = [44, 70]
+    ws.set_column(0, 0, widths[0], book.wrap)
+    ws.set_column(1, 1, widths[1], book.wrap)  # long digests and parameters wrap inside the page
+    labels = [[t(key, lang)] for key, _, _ in rows]
+    fit_heights(ws, 3, labels, widths)
+    fit_heights(ws, fp_row + 1, fp.values.tolist(), widths)
+    print_setup(ws, 2)
 
 
-def _quality(book: _Book, files: pd.DataFrame, meta: dict) -> None:
+def _quality(book: Book, files: pd.DataFrame, meta: dict) -> None:
     lang = book.lang
     ws = book.sheet(t("report.quality_sheet", lang))
     quality = F.quality_figures(files)
@@ -259,7 +335,7 @@ def progress_table(run: Run, locality: str) -> pd.DataFrame:
     return out.reindex(columns=PROGRESS_VIEW)
 
 
-def _progress(book: _Book, run: Run, locality: str) -> None:
+def _progress(book: Book, run: Run, locality: str) -> None:
     """Trend figures, the audits, and the burn-down: records left at each audit, the forecast
     line to zero and the deadline, as a native chart."""
     lang = book.lang
@@ -277,7 +353,7 @@ def _progress(book: _Book, run: Run, locality: str) -> None:
 
 
 def _burndown(
-    book: _Book, ws: Any, history: pd.DataFrame, forecast: dict | None, deadline: str, start: int
+    book: Book, ws: Any, history: pd.DataFrame, forecast: dict | None, deadline: str, start: int
 ) -> None:
     """A scatter chart with straight lines over the audits (dates as x), plus the forecast
     and the deadline from a small helper table beside the audits."""
@@ -332,7 +408,7 @@ def _burndown(
     ws.insert_chart(last + 2, 0, chart, {"x_scale": 1.4, "y_scale": 1.2})
 
 
-def _review(book: _Book, run: Run, locality: str) -> None:
+def _review(book: Book, run: Run, locality: str) -> None:
     lang = book.lang
     review = F.localized(F.review_table(run, locality), lang)
     review[t("col.decision", lang)] = ""
