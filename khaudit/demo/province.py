@@ -608,7 +608,44 @@ def _truth(locs: list[DemoLocality], base: Path) -> None:
     pd.DataFrame(file_rows).to_csv(folder / "files.csv", index=False)
 
 
-def _project_file(locs: list[DemoLocality], base: Path) -> Path:
+#: Who signs the demo's minutes (made-up people): the scanning contractor hands over, each
+#: locality's People's Committee receives and issues its minutes (its number and symbol), the
+#: provincial archive receives the former district's fonds, Home Affairs signs the province
+#: summary. (unit, name, position) each.
+CONTRACTOR = ("Công ty Cổ phần Số hóa Nam Trung Bộ", "Nguyễn Văn An", "Giám đốc")
+RECEIVERS = {
+    "Phường Nha Trang": ("Ủy ban nhân dân phường Nha Trang", "Trần Thị Bình", "Chủ tịch"),
+    "Xã Diên Lạc": ("Ủy ban nhân dân xã Diên Lạc", "Lê Văn Cường", "Chủ tịch"),
+    "Xã Cam Lâm": ("Ủy ban nhân dân xã Cam Lâm", "Phạm Thị Dung", "Phó Chủ tịch"),
+    "Đặc khu Trường Sa": ("Ủy ban nhân dân đặc khu Trường Sa", "Hoàng Văn Em", "Chủ tịch"),
+}
+ARCHIVE_SIGNER = ("Võ Thị Hoa", "Giám đốc")
+HOME_AFFAIRS = ("Sở Nội vụ tỉnh Khánh Hòa", "Đặng Văn Giang", "Giám đốc")
+
+
+def _party_lines(table: str, party: tuple[str, str, str]) -> list[str]:
+    unit, name, position = (json.dumps(v, ensure_ascii=False) for v in party)
+    return [f"[{table}]", f"unit = {unit}", f"name = {name}", f"position = {position}"]
+
+
+def _handover_lines(names: list[str], district: bool) -> list[str]:
+    """The ``[handover]`` tables: parties for every locality's minutes, named."""
+    lines = ["[handover]  # who signs the minutes (made-up names)"]
+    lines += _party_lines("handover.giver", CONTRACTOR)
+    lines += _party_lines("handover.province", HOME_AFFAIRS)
+    receivers = {n: (RECEIVERS[n], "UBND") for n in names if n in RECEIVERS}
+    if district:
+        from .district import DEFAULT_RECEIVER, NAME
+
+        receivers[NAME] = ((DEFAULT_RECEIVER, *ARCHIVE_SIGNER), "LTLS")
+    for number, (name, (party, symbol)) in enumerate(receivers.items(), 1):
+        key = json.dumps(name, ensure_ascii=False)
+        lines += [f"[handover.locality.{key}]", f'number = "{number:02d}"', f'symbol = "{symbol}"']
+        lines += _party_lines(f"handover.locality.{key}.receiver", party)
+    return [*lines, ""]
+
+
+def _project_file(locs: list[DemoLocality], base: Path, district: bool = False) -> Path:
     lines = [
         'title = "Kiểm tra số hóa tài liệu lưu trữ tỉnh Khánh Hòa (dữ liệu mẫu)"',
         'province = "Khánh Hòa"',
@@ -622,6 +659,7 @@ def _project_file(locs: list[DemoLocality], base: Path) -> Path:
         "stations = 1",
         "cost_per_page = 1500     # VND",
         "",
+        *_handover_lines([loc.spec.name for loc in locs], district),
     ]
     for loc in locs:
         lines += [
@@ -792,8 +830,9 @@ def generate_demo(
         _hold_back(loc, base, hold_back)
         locs.append(loc)
     _truth(locs, base)
-    project = _project_file(locs, base)
-    if localities >= len(LOCALITIES):  # the whole demo: with a former district's fonds
+    district = localities >= len(LOCALITIES)  # the whole demo: with a former district's fonds
+    project = _project_file(locs, base, district)
+    if district:
         from .district import add_district
 
         add_district(base, seed, max(rows // 3, 30))

@@ -49,7 +49,7 @@ def test_province_workbook_lists_every_unit_with_totals_and_signature(demo_run, 
     assert isinstance(share.value, float) and "%" in share.number_format
     texts = [v for r in rows for v in r if isinstance(v, str)]
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in texts and "SỞ NỘI VỤ TỈNH KHÁNH HÒA" in texts
-    assert "Nơi nhận:" in texts and "GIÁM ĐỐC" in texts
+    assert "Nơi nhận:" in texts and "GIÁM ĐỐC" in texts and "Đặng Văn Giang" in texts
     assert "(Ký, ghi rõ họ tên, đóng dấu)" in texts
     codes = {r["Mã đơn vị"] for r in table}  # official codes are identifiers: text ("00004")
     for text in set(texts) - codes:  # no artefact, no number stored as text

@@ -197,9 +197,21 @@ def test_english_minutes_use_english_dates_and_numbers(handover_run, tmp_path):
     assert re.search(r"\d+\.\d%", text) and not re.search(r"\d+,\d%", text)
 
 
-def test_minutes_without_parties_leave_lines_to_fill_by_hand(demo_run, tmp_path):
-    text = "\n".join(_pdf_text(write_minutes_pdf(demo_run, "Xã Cam Lâm", tmp_path / "b.pdf")))
+def test_minutes_without_parties_leave_lines_to_fill_by_hand(handover_run, tmp_path):
+    bare = Run(path=handover_run.path, meta={**handover_run.meta, "handover": {}})
+    text = "\n".join(_pdf_text(write_minutes_pdf(bare, "Xã Cam Lâm", tmp_path / "b.pdf")))
     assert "Số: ……/BB-……" in text and "Ông/Bà: …" in text
+
+
+def test_the_demos_minutes_name_their_parties(demo_run, tmp_path):
+    text = " ".join(_pdf_text(write_minutes_pdf(demo_run, "Xã Cam Lâm", tmp_path / "b.pdf")))
+    assert "Số: 03/BB-UBND" in text and "Ông/Bà: …" not in text
+    assert "Công ty Cổ phần Số hóa Nam Trung Bộ" in text and "Nguyễn Văn An" in text
+    assert "ỦY BAN NHÂN DÂN XÃ CAM LÂM" in text and "Phạm Thị Dung" in text
+    district = " ".join(
+        _pdf_text(write_minutes_pdf(demo_run, "UBND huyện Diên Khánh", tmp_path / "d.pdf"))
+    )
+    assert "Lưu trữ lịch sử tỉnh Khánh Hòa" in district and "Võ Thị Hoa" in district
 
 
 def test_handover_table_errors_name_the_key(tmp_path):
