@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from khaudit.escape import for_filename, for_mathtext, for_terminal
 from khaudit.textnorm import slugify
-
-HOSTILE = "Xã $\\foo{$ Lạc_^2"
-
-
-def test_charts_show_mathtext_characters_literally():
-    from khaudit.report.charts import completion_chart
-
-    table = pd.DataFrame({"locality": [HOSTILE, "Xã B"], "completion": [0.5, 1.0]})
-    fig = completion_chart(table, HOSTILE)
-    fig.canvas.draw()  # mathtext would raise here on "$\\foo{$"
-    texts = [t.get_text() for ax in fig.axes for t in [ax.title, *ax.get_yticklabels()]]
-    assert any("$" in text for text in texts)
 
 
 def test_mathtext_escape_is_literal():

@@ -76,8 +76,18 @@ class Headline:
         return self.unique_records > 0 and self.digitized == self.unique_records
 
 
+#: The last locality's tables: (run, locality, records, files).
+_LAST: list[tuple[Run, str, pd.DataFrame, pd.DataFrame]] = []
+
+
 def locality_tables(run: Run, locality: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return run.locality_table("records", locality), run.locality_table("files", locality)
+    """One locality's records and files. The last locality's are kept: its page, workbook and
+    minutes each ask for them, and callers only derive new frames from them."""
+    if _LAST and _LAST[0][0] is run and _LAST[0][1] == locality:
+        return _LAST[0][2], _LAST[0][3]
+    records, files = run.locality_table("records", locality), run.locality_table("files", locality)
+    _LAST[:] = [(run, locality, records, files)]
+    return records, files
 
 
 def _bool(series: pd.Series) -> pd.Series:

@@ -6,9 +6,7 @@ Every untrusted string (titles, file names, notes) goes through pandas' escaping
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 from pathlib import Path
 
 import pandas as pd
@@ -76,27 +74,24 @@ def resolve_locality(run: Run, name: str) -> str:
 
 
 def table_html(frame: pd.DataFrame, lang: str, max_rows: int = MAX_ROWS) -> str:
-    """A table as HTML, every cell written the reader's way (:func:`.present.for_people`)."""
+    """A table as HTML, every cell written the reader's way (:func:`.present.for_people`) and
+    escaped; the headings in a ``thead`` that a printed page repeats."""
     from .present import for_people
 
     if frame.empty:
         return f"<p class='muted'>{html.escape(t('report.none', lang))}</p>"
     shown = for_people(frame.head(max_rows), lang)
-    text = shown.to_html(index=False, escape=True, na_rep="", classes="kh-table", border=0)
+    e = html.escape
+    head = "".join(f"<th>{e(str(c))}</th>" for c in shown.columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{e(v)}</td>" for v in row) + "</tr>"
+        for row in shown.itertuples(index=False)
+    )
+    text = f"<table class='kh-table'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
     if len(frame) > max_rows:
         more = t("report.more_rows", lang, n=len(frame) - max_rows)
         text += f"<p class='muted'>{html.escape(more)}</p>"
     return text
-
-
-def figure_html(fig) -> str:
-    import matplotlib.pyplot as plt
-
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110)
-    plt.close(fig)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return f"<img alt='' src='data:image/png;base64,{data}'/>"
 
 
 def _party_html(heading: str, unit: str, person: str) -> str:

@@ -84,8 +84,11 @@ def kind_of(column: str, lang: str = "vi") -> str:
 
 
 def _by_heading(lang: str) -> dict[str, str]:
+    """Kinds by heading in ``lang``; a status's name heads a column of counts (the province
+    table counts each locality's records per status)."""
     known = catalogue(lang)
-    return {known[f"col.{c}"]: k for c, k in KINDS.items() if f"col.{c}" in known}
+    statuses = {known[k]: "count" for k in known if k.startswith("status.")}
+    return {**statuses, **{known[f"col.{c}"]: k for c, k in KINDS.items() if f"col.{c}" in known}}
 
 
 def code_text(column: str, value: Any, lang: str = "vi") -> str:

@@ -21,10 +21,10 @@ from ..contract import RECORD_STATUSES, RecordStatus, is_true
 from ..errors import KhauditError
 from ..i18n import t
 from ..textnorm import slugify
-from . import charts
 from . import figures as F
 from . import numbers as N
-from .locality import Sections, figure_html, table_html
+from . import svg
+from .locality import Sections, table_html
 from .minutes import DOTS, Party, place_date
 
 
@@ -360,21 +360,35 @@ class ProvinceReport(Sections):
             ],
         )
 
+    def deadline_chart(self, audited: pd.DataFrame) -> str:
+        """Each audited unit's way to the deadline (:func:`.svg.deadline_rows`), ranked."""
+        history = self.run.table("history")
+        limit = N.to_date(F.deadline(self.run))
+        ways = []
+        for _, row in audited.iterrows():
+            mine = history[history["locality"] == row["locality"]] if len(history) else history
+            audits = sorted(d for d in map(N.to_date, mine["as_of"] if len(mine) else []) if d)
+            end = row["forecast"] if isinstance(row["forecast"], dt.date) else None
+            left = N.integer(int(row["records"]) - int(row["digitized"]), self.lang)
+            ways.append(
+                svg.Way(
+                    name=str(row["locality"]),
+                    audits=audits,
+                    left=t("report.left_to_do", self.lang, n=left),
+                    forecast=end,
+                    late=bool(end and limit and end > limit),
+                    end_words=N.date_text(end, self.lang)
+                    if end
+                    else t("report.no_forecast", self.lang),
+                )
+            )
+        title = t("report.deadline_chart", self.lang)
+        return svg.as_img(svg.deadline_rows(ways, limit, title, self.lang), title)
+
     def ranking(self) -> str:
         table = self.rows()
         audited = table[table["audited"] == True]  # noqa: E712 (a column of objects)
-        chart = (
-            figure_html(
-                charts.deadline_chart(
-                    audited,
-                    self.run.table("history"),
-                    F.deadline(self.run) or None,
-                    self.lang,
-                )
-            )
-            if len(audited)
-            else ""
-        )
+        chart = self.deadline_chart(audited) if len(audited) else ""
         missing = int((table["audited"] == False).sum())  # noqa: E712
         note = (
             f"<p class='muted'>{self._t('report.not_audited_count', n=missing)}</p>"

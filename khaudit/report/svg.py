@@ -15,6 +15,7 @@ import base64
 import datetime as dt
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 from . import numbers as N
@@ -276,4 +277,74 @@ def _date_ticks(
                 extra=f" transform='rotate(-30 {at:.1f} {bottom + 14})'",
             )
         )
+    return parts
+
+
+@dataclass(frozen=True)
+class Way:
+    """One unit's row of :func:`deadline_rows`: its audits, what is left to do (words), its
+    forecast completion (None without one) and the words written at the row's end."""
+
+    name: str
+    audits: list[dt.date]
+    left: str
+    forecast: dt.date | None
+    late: bool
+    end_words: str
+
+
+def deadline_rows(ways: Sequence[Way], deadline: dt.date | None, title: str, lang: str) -> str:
+    """Each unit's way to the deadline, one row each in the given (ranked) order: its audits
+    as points with what is left written before the last one, the forecast as a line to a
+    diamond at the forecast date (red when after the deadline, green otherwise) with the date
+    written after it; the deadline as a dashed red vertical line."""
+    days = [d for w in ways for d in (*w.audits, w.forecast) if d] + (
+        [deadline] if deadline else []
+    )
+    if not days:
+        days = [dt.date.today()]
+    names = 16 + max((text_width(w.name, 11) for w in ways), default=0)
+    left = names + 60  # room for what is left, written before a first audit
+    right, top, row = WIDTH + 100 - 110, 40, 26
+    first, span = _time_span(days)
+    bottom = top + row * max(1, len(ways))
+
+    def x(day: dt.date) -> float:
+        return left + (right - left) * (day - first).days / span
+
+    body = _date_ticks(sorted(set(days)), [deadline] if deadline else [], x, bottom, lang)
+    for i, way in enumerate(ways):
+        body += _way(way, top + i * row + row / 2, x, (names, left, right))
+    if deadline:
+        body.append(
+            f"<line x1='{x(deadline):.1f}' y1='{top - 4}' x2='{x(deadline):.1f}' y2='{bottom}' "
+            f"stroke='{TARGET}' stroke-width='1.5' stroke-dasharray='5,3'/>"
+        )
+    return _document(WIDTH + 100, bottom + 60, title, body)
+
+
+def _way(
+    way: Way, y: float, x: Callable[[dt.date], float], edges: tuple[float, float, float]
+) -> list[str]:
+    """One row of :func:`deadline_rows`; ``edges``: where the names end, the plot's left and
+    right."""
+    names, left, right = edges
+    parts = [
+        _text(names, y + 4, way.name, 11, "end"),
+        f"<line x1='{left:.1f}' y1='{y:.1f}' x2='{right:.1f}' y2='{y:.1f}' stroke='{GRID}'/>",
+    ]
+    if not way.audits:
+        return parts
+    last = max(way.audits)
+    parts += [f"<circle cx='{x(d):.1f}' cy='{y:.1f}' r='3' fill='#1f4e79'/>" for d in way.audits]
+    parts.append(_text(x(last) - 6, y + 3, way.left, 9, "end", "#1f4e79"))
+    end, colour = x(last), "#666"
+    if way.forecast:
+        colour, end = (TARGET if way.late else "#2e7d32"), x(way.forecast)
+        parts += [
+            f"<line x1='{x(last):.1f}' y1='{y:.1f}' x2='{end:.1f}' y2='{y:.1f}' "
+            f"stroke='{colour}' stroke-width='2'/>",
+            f"<path d='M{end:.1f},{y - 4:.1f} l4,4 l-4,4 l-4,-4 z' fill='{colour}'/>",
+        ]
+    parts.append(_text(end + 7, y + 3, way.end_words, 9, fill=colour))
     return parts

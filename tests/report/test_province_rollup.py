@@ -78,6 +78,13 @@ def test_receivers_are_summed_across_localities(demo_run, tmp_path):
     assert f"bàn giao cho {first['receiver']}" in page and "hồ sơ" in page
 
 
+def test_the_province_page_writes_counts_as_whole_numbers(demo_run):
+    page = ProvinceReport(demo_run, units=UNITS).ranking()
+    cells = re.findall(r"<td>([^<]*)</td>", page)
+    assert "Chưa kiểm tra" in cells and "Tổng cộng" in cells
+    assert not [c for c in cells if re.fullmatch(r"\d+,00", c)]  # never "9,00" records
+
+
 def test_render_province_writes_the_workbook_beside_the_page(demo_run):
     page = render_province(demo_run.path)
     assert (page.parent / "province.xlsx").exists()

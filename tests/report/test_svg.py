@@ -89,3 +89,20 @@ def test_a_column_is_stored_as_each_of_its_cells_would_be():
             expected = [stored(v, kind) for v in series.tolist()]
             got = stored_column(series, kind)
             assert [(type(v), v) for v in got] == [(type(v), v) for v in expected], kind
+
+
+def test_deadline_rows_colour_each_units_forecast_against_the_deadline():
+    deadline = dt.date(2025, 6, 30)
+    audits = [dt.date(2025, 6, 10), dt.date(2025, 6, 24)]
+    ways = [
+        svg.Way(HOSTILE, audits, "còn 4", dt.date(2025, 7, 9), True, "09/07/2025"),
+        svg.Way("Xã Diên Lạc", audits, "còn 23", dt.date(2025, 6, 29), False, "29/06/2025"),
+        svg.Way("Xã Cam Lâm", audits[:1], "còn 40", None, False, "Chưa đủ dữ liệu để dự báo"),
+        svg.Way("Phường Bắc Nha Trang", [], "", None, False, ""),
+    ]
+    root = ET.fromstring(svg.deadline_rows(ways, deadline, "Tiến độ", "vi"))
+    texts = _texts(root)
+    assert HOSTILE in texts and "Chưa đủ dữ liệu để dự báo" in texts and "30/06/2025" in texts
+    diamonds = [p.get("fill") for p in root.iter(f"{NS}path")]
+    assert diamonds == [svg.TARGET, "#2e7d32"]  # late in red, on time in green
+    assert len(list(root.iter(f"{NS}circle"))) == 5
