@@ -20,7 +20,7 @@ from typing import Any
 
 from ..atomic import write_text
 from ..errors import KhauditError
-from ..executor import cpu_workers, stream_map
+from ..executor import cpu_workers, scheduler, stream_map
 from ..i18n import t
 from ..run import load_run
 from ..textnorm import slugify
@@ -241,7 +241,8 @@ _PREPARED: list[str] = []
 
 
 def _prepare_worker(run_dir: str, engine: str) -> None:
-    """Once per worker process, which renders many localities: read the run's tables whole,
+    """Once per worker process of the render's own pool, which renders many localities and
+    ends with the render (a long-lived Dask worker is left alone): read the run's tables whole,
     then move every object alive so far (those tables, the report code) out of the cyclic
     garbage collector's sight. IPython's reset between two notebooks runs a full collection,
     which would otherwise walk all of them again for every locality."""
@@ -263,9 +264,10 @@ def _prepare_worker(run_dir: str, engine: str) -> None:
     _PREPARED.append(run_dir)
 
 
-def _render_one(args: tuple[str, str, str, str]) -> str:
-    run_dir, name, lang, engine = args
-    _prepare_worker(run_dir, engine)
+def _render_one(args: tuple[str, str, str, str, bool]) -> str:
+    run_dir, name, lang, engine, own_worker = args
+    if own_worker:  # a process of this render's own pool, not a shared (Dask) worker
+        _prepare_worker(run_dir, engine)
     with _kernel_log(Path(run_dir) / ".render.log"):
         if name == PROVINCE:
             return str(render_province(run_dir, lang, engine))
@@ -282,7 +284,8 @@ def render_reports(
     workers: int = 0,
     engine: str = "inprocess",
 ) -> list[Path]:
-    """Render every (or the named) locality of a run, in parallel; return the HTML paths.
+    """Render every (or the named) locality of a run, in parallel; return the HTML paths (the
+    province's last when every locality is rendered).
 
     Each worker process renders many localities in turn (``engine="inprocess"``: one IPython
     shell per process, no kernel), so the cost of starting Python and importing the report code
@@ -292,9 +295,10 @@ def render_reports(
 
     run = load_run(run_dir)
     names = localities or [loc["name"] for loc in run.meta.get("localities", [])]
-    if not localities:
-        names = [*names, PROVINCE]
-    jobs = [(str(Path(run_dir).resolve()), name, lang, engine) for name in names]
+    if not localities:  # the province first, so its longer job does not end the render alone
+        names = [PROVINCE, *names]
+    own = scheduler() is None
+    jobs = [(str(Path(run_dir).resolve()), name, lang, engine, own) for name in names]
     n = min(len(jobs), cpu_workers(workers))
     done = stream_map(_render_one, jobs, workers=n, in_flight=1, force_processes=n > 1)
     with bar(
@@ -304,4 +308,4 @@ def render_reports(
         for path in done:
             paths.append(Path(path))
             progress.update()
-    return paths
+    return paths[1:] + paths[:1] if not localities else paths  # the province's page last
