@@ -280,7 +280,7 @@ def _unknown_key(path: Path, key: str, allowed: list[str]) -> str:
 _EXPECTED = {
     "bool_type": "bool",
     "int_type": "int",
-    "int_from_float": "int",
+    "int_from_float": "whole",
     "float_type": "float",
     "string_type": "str",
     "dict_type": "table",
@@ -329,8 +329,11 @@ def _problem(path: Path, error: Any) -> str:
         and loc[2] in ("inventories", "scan_roots")
     ):
         return t("err.project.paths", path=path, key=key)
-    expected = t(f"err.project.expected.{_EXPECTED.get(kind, 'other')}")
     value = error.get("input")
+    wanted = _EXPECTED.get(kind, "other")
+    if wanted == "int" and isinstance(value, float):  # 2.5: a fraction, not quotes, is wrong
+        wanted = "whole"
+    expected = t(f"err.project.expected.{wanted}")
     shown = value if isinstance(value, str | int | float | bool | dt.date) else type(value).__name__
     return t("err.project.type", path=path, key=key, expected=expected, value=shown)
 

@@ -4,19 +4,17 @@ treated as hostile.
 Shared by packaging and verification. Paths in manifests and ``fetch.txt`` are percent-encoded
 only for CR, LF and "%" (RFC 8493 §2.1.3), separated by "/", and must stay inside the bag:
 absolute paths, ``~`` shortcuts and ".." segments are errors, never followed. A file of the bag
-is opened one folder at a time without following any link (:func:`open_in_bag`), must be a
-regular file (a FIFO or a device would hang or never end), and a file read whole is capped.
+is opened without following any link and must be a regular file (a FIFO or a device would
+hang or never end), and a file read whole is capped (:mod:`.bagfiles`).
 """
 
 from __future__ import annotations
 
 import codecs
-import errno
 import hashlib
 import os
 import posixpath
 import re
-import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,66 +111,6 @@ class BagFileError(Exception):
     def __init__(self, kind: str, key: str, **values: object):
         super().__init__(kind, key)
         self.kind, self.key, self.values = kind, key, values
-
-
-def _component_error(exc: OSError, dir_fd: int, name: str) -> BagFileError:
-    if exc.errno in (errno.ELOOP, errno.ENOTDIR, errno.EMLINK):
-        try:
-            if stat.S_ISLNK(os.stat(name, dir_fd=dir_fd, follow_symlinks=False).st_mode):
-                return BagFileError("link", "bag.link")
-        except OSError:
-            pass
-    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
-        return BagFileError("missing", "bag.absent")
-    return BagFileError("missing", "bag.cannot_read", error=exc.strerror or str(exc))
-
-
-def open_in_bag(bag_fd: int, rel: str) -> int:
-    """A descriptor of the regular file ``rel`` inside the bag opened as ``bag_fd``.
-
-    Each folder is opened relative to the previous one with O_NOFOLLOW, so no link anywhere
-    on the way (``data`` itself included) is followed; O_NONBLOCK keeps a FIFO from blocking
-    the open, and anything but a regular file is refused.
-    """
-    parts = rel.split("/")
-    fd, opened = bag_fd, []
-    try:
-        for part in parts[:-1]:
-            try:
-                fd = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
-            except OSError as exc:
-                raise _component_error(exc, fd, part) from None
-            opened.append(fd)
-        try:
-            leaf = os.open(
-                parts[-1], os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY, dir_fd=fd
-            )
-        except OSError as exc:
-            raise _component_error(exc, fd, parts[-1]) from None
-    finally:
-        for item in opened:
-            os.close(item)
-    if not stat.S_ISREG(os.fstat(leaf).st_mode):
-        os.close(leaf)
-        raise BagFileError("special", "bag.special")
-    return leaf
-
-
-def read_capped(bag_fd: int, rel: str, cap: int) -> bytes:
-    """The bytes of a tag file read whole, refused beyond ``cap`` (BagFileError)."""
-    fd = open_in_bag(bag_fd, rel)
-    try:
-        if os.fstat(fd).st_size > cap:
-            raise BagFileError("size", "bag.too_big", cap=cap)
-        chunks, total = [], 0
-        while chunk := os.read(fd, 1 << 20):
-            total += len(chunk)
-            if total > cap:  # grew while read
-                raise BagFileError("size", "bag.too_big", cap=cap)
-            chunks.append(chunk)
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
 
 
 def digest_fd(fd: int, algorithms: list[str]) -> dict[str, str]:

@@ -40,9 +40,10 @@ from ..contract import FILE_STATUSES, RECORD_STATUSES
 from ..errors import KhauditError
 from ..executor import stream_map
 from ..i18n import t
-from ..project import load_project
+from ..outfile import glob_reaches
+from ..project import INVENTORY_SUFFIXES, Project, load_project
 from ..report.locality import resolve_locality
-from ..run import Run, check_out, load_run, write_locality_run
+from ..run import TABLES, Run, check_out, load_run, write_locality_run
 from ..scan.catalogue import Catalogue
 from ..textnorm import slugify
 from .bagit_format import (
@@ -148,6 +149,39 @@ class _Collected:
     from_catalogue: int
     labels: dict[str, str]  # root as written in the run -> its folder under data/scans
     scan_roots: list[str]  # absolute
+    #: every locality's inventory patterns (absolute): none may reach a file of the bag
+    inventory_patterns: list[str] = field(default_factory=list)
+
+
+def inventory_patterns(project: Project) -> list[str]:
+    return [p for loc in project.localities for p in loc.inventory_patterns]
+
+
+#: The files of every bag whose names an inventory pattern could name (besides the payload).
+_BAG_FILES = (
+    *(f"data/run/{table}.csv" for table in TABLES),
+    *(f"data/report/{name}" for name in REPORT_FILES),
+    "bagit.txt",
+    "bag-info.txt",
+    "fetch.txt",
+    "manifest-sha256.txt",
+    "tagmanifest-sha256.txt",
+)
+
+
+def check_bag_out(out: Path, collected: _Collected) -> None:
+    """Refuse ``out`` inside (or holding) a scan root, or where an inventory pattern of the
+    project reaches a file the bag will hold: the next audit would read the bag's copies of
+    inventories, its tables and its tag files as inventories of its own."""
+    check_out(out, collected.scan_roots)
+    names = [p.bag_path for p in collected.payload] + list(_BAG_FILES)
+    readable = [n for n in names if posixpath.splitext(n)[1].lower() in INVENTORY_SUFFIXES]
+    for pattern in collected.inventory_patterns:
+        reached = next((n for n in readable if glob_reaches(pattern, out / n)), None)
+        if reached is not None:
+            raise KhauditError(
+                t("err.package.inventory_pattern", out=out, pattern=pattern, file=reached)
+            )
 
 
 def _scans(
@@ -223,6 +257,7 @@ def _collect(run_dir: Path, locality: str, rehash: bool, project_file: Path | No
     labels = _labels(roots)
     prefix = {root: os.path.join(base, root) for root in roots}  # an absolute root stays itself
     collected = _Collected(run, name, [], [], 0, labels, list(prefix.values()))
+    collected.inventory_patterns = inventory_patterns(project)
     _scans(mine, prefix, labels, rehash, collected)
     _sidecars(ignored, prefix, labels, collected)
     lacking = [p for p in collected.payload if p.expected_xxh3 and not p.sha256]
@@ -482,7 +517,7 @@ def package_locality(
     if out.exists():
         raise KhauditError(t("err.package.exists", out=out))
     collected = _collect(run_dir, locality, rehash, Path(project) if project else None)
-    check_out(out, collected.scan_roots)
+    check_bag_out(out, collected)
     if collected.missing:
         raise KhauditError(
             t(

@@ -31,7 +31,7 @@ from ..contract import FILE_STATUSES, RECORD_STATUSES
 from ..errors import KhauditError
 from ..i18n import t
 from ..project import load_project
-from ..run import TABLE_COLUMNS, TABLES, Run, check_out, load_run, status_counts, write_run
+from ..run import TABLE_COLUMNS, TABLES, Run, load_run, status_counts, write_run
 from ..textnorm import fold, slugify
 from .package import (
     MODES,
@@ -45,6 +45,8 @@ from .package import (
     _scans,
     _sha256,
     _write_tags,
+    check_bag_out,
+    inventory_patterns,
 )
 
 _KEY = ["locality", "source_file", "source_sheet", "source_row"]
@@ -110,6 +112,7 @@ def _collect_scans(
     labels = _labels(roots)
     prefix = {root: os.path.join(str(project.base), root) for root in roots}
     collected = _Collected(run, "", [], [], 0, labels, list(prefix.values()))
+    collected.inventory_patterns = inventory_patterns(project)
     typed = files.assign(
         size=pd.to_numeric(files["size"]),
         mtime=pd.to_numeric(files["mtime"]),
@@ -205,7 +208,7 @@ def package_receiver(
     collected = _collect_scans(
         run, run_dir, tables["files"], rehash, Path(project) if project else None
     )
-    check_out(out, collected.scan_roots)
+    check_bag_out(out, collected)
     if collected.missing:
         examples = ", ".join(collected.missing[:3])
         raise KhauditError(t("err.package.gone", n=len(collected.missing), examples=examples))

@@ -20,7 +20,6 @@ import io
 import json
 import os
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -29,6 +28,7 @@ from ..contract import provenance
 from ..escape import for_terminal
 from ..executor import stream_map
 from ..i18n import t
+from .bagfiles import BagDir, Entry
 from .bagit_format import (
     ALGORITHMS,
     BAG_INFO_CAP,
@@ -44,9 +44,7 @@ from .bagit_format import (
     is_system_file,
     lookup_encoding,
     nfc,
-    open_in_bag,
     parse_bag_info,
-    read_capped,
     read_manifest,
     safe_path,
     tag_lines,
@@ -108,13 +106,17 @@ class _Bag:
     """What the steps share: the bag opened once, its version and tag-file encoding."""
 
     result: VerifyResult
-    fd: int
+    root: BagDir
     version: tuple[int, int] = (1, 0)
     encoding: str = "utf-8"
     info: dict[str, str] = field(default_factory=dict)
 
     def problem(self, kind: str, path: str, key: str, **values: object) -> None:
-        self.result.problems.append(BagProblem(kind, path, t(key, **values)))
+        """Record a problem once: a tag file both listed in a tag manifest and read (a
+        bag-info.txt linked to /dev/zero) is refused by both steps for the same reason."""
+        found = BagProblem(kind, path, t(key, **values))
+        if found not in self.result.problems:
+            self.result.problems.append(found)
 
     def warn(self, kind: str, path: str, key: str, **values: object) -> None:
         self.result.warnings.append(BagProblem(kind, path, t(key, **values)))
@@ -128,7 +130,7 @@ class _Bag:
     def read_text(self, name: str, cap: int) -> str | None:
         """A tag file decoded, or None (with the problem recorded) when it cannot be read."""
         try:
-            data = read_capped(self.fd, name, cap)
+            data = self.root.read_capped(name, cap)
         except BagFileError as exc:
             self.problem(exc.kind, name, exc.key, **exc.values)
             return None
@@ -140,7 +142,7 @@ class _Bag:
 def _declaration(bag: _Bag) -> bool:
     """bagit.txt: exactly its two lines (strict from 1.0), a version, a known encoding."""
     try:
-        data = read_capped(bag.fd, "bagit.txt", DECLARATION_CAP)
+        data = bag.root.read_capped("bagit.txt", DECLARATION_CAP)
     except BagFileError as exc:
         key = "bag.not_a_bag" if exc.kind == "missing" else exc.key
         bag.problem(exc.kind if exc.kind != "missing" else "format", "bagit.txt", key, **exc.values)
@@ -176,15 +178,13 @@ def _tag_files(bag: _Bag) -> dict[str, dict[str, str]]:
     """``{"manifest": {algorithm: file}, "tagmanifest": {...}}`` from the bag's top folder;
     a manifest that is a link or not a regular file is a problem, an unknown algorithm too."""
     found: dict[str, dict[str, str]] = {"manifest": {}, "tagmanifest": {}}
-    with os.scandir(bag.fd) as listing:
-        entries = sorted(listing, key=lambda e: e.name)
-    for entry in entries:
+    for entry in sorted(bag.root.listdir(""), key=lambda e: e.name):
         match = re.fullmatch(r"(tagmanifest|manifest)-(.+)\.txt", entry.name)
         if not match:
             continue
-        if entry.is_symlink():
+        if entry.kind == "link":
             bag.problem("link", entry.name, "bag.link")
-        elif not entry.is_file(follow_symlinks=False):
+        elif entry.kind != "file":
             bag.problem("special", entry.name, "bag.special")
         elif match.group(2) not in ALGORITHMS:
             bag.problem(
@@ -209,7 +209,7 @@ def _tag_manifests(bag: _Bag, names: dict[str, str]) -> None:
         bag.findings(name, found)
         for entry in entries:
             try:
-                fd = open_in_bag(bag.fd, entry.path)
+                fd = bag.root.open(entry.path)
             except BagFileError as exc:
                 key = "bag.tag_absent" if exc.kind == "missing" else exc.key
                 bag.problem(exc.kind, entry.path, key, **exc.values)
@@ -225,9 +225,7 @@ def _tag_manifests(bag: _Bag, names: dict[str, str]) -> None:
 
 
 def _bag_info(bag: _Bag) -> None:
-    try:
-        os.stat("bag-info.txt", dir_fd=bag.fd, follow_symlinks=False)
-    except OSError:
+    if bag.root.lstat("bag-info.txt") is None:
         return  # optional (a tag manifest that lists it has already said it is absent)
     text = bag.read_text("bag-info.txt", BAG_INFO_CAP)
     if text is not None:
@@ -250,9 +248,7 @@ def _payload_manifests(bag: _Bag, names: dict[str, str]) -> dict[str, list[Manif
 
 def _fetch(bag: _Bag) -> dict[str, str]:
     """NFC path -> URL of each fetch.txt line. Only read: nothing is fetched, no URL opened."""
-    try:
-        os.stat("fetch.txt", dir_fd=bag.fd, follow_symlinks=False)
-    except OSError:
+    if bag.root.lstat("fetch.txt") is None:
         return {}
     text = bag.read_text("fetch.txt", MANIFEST_CAP)
     fetch: dict[str, str] = {}
@@ -286,59 +282,38 @@ def _walk_payload(bag: _Bag) -> dict[str, tuple[str, int]]:
     """NFC path -> (path as on disk, size) of every regular file under data/, links and
     special files reported, never followed nor read."""
     on_disk: dict[str, tuple[str, int]] = {}
-    try:
-        top = os.open("data", os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=bag.fd)
-    except OSError as exc:
-        failure = _data_error(bag, "data", exc)
-        bag.problem(failure.kind, "data", failure.key, **failure.values)
-        return on_disk
-    stack = [(top, "data")]
-    while stack:
-        fd, prefix = stack.pop()
+    folders = ["data"]
+    while folders:
+        folder = folders.pop()
         try:
-            with os.scandir(fd) as it:
-                listing = list(it)
-            for item in listing:
-                _walk_entry(bag, fd, item, f"{prefix}/{item.name}", on_disk, stack)
-        finally:
-            os.close(fd)
+            listing = bag.root.listdir(folder)
+        except BagFileError as exc:
+            if folder == "data" and exc.key == "bag.absent":
+                bag.problem("missing", "data", "bag.no_data")
+            elif folder == "data" and exc.kind != "link":
+                bag.problem("format", "data", exc.key, **exc.values)
+            else:
+                bag.problem(exc.kind, folder, exc.key, **exc.values)
+            continue
+        for item in listing:
+            _walk_entry(bag, item, f"{folder}/{item.name}", on_disk, folders)
     return on_disk
 
 
-def _data_error(bag: _Bag, name: str, exc: OSError) -> BagFileError:
-    try:
-        mode = os.stat(name, dir_fd=bag.fd, follow_symlinks=False).st_mode
-    except OSError:
-        return BagFileError("missing", "bag.no_data")
-    if stat.S_ISLNK(mode):
-        return BagFileError("link", "bag.link")
-    return BagFileError("format", "bag.cannot_list", error=exc.strerror or str(exc))
-
-
 def _walk_entry(
-    bag: _Bag,
-    fd: int,
-    item: os.DirEntry,
-    rel: str,
-    on_disk: dict[str, tuple[str, int]],
-    stack: list[tuple[int, str]],
+    bag: _Bag, item: Entry, rel: str, on_disk: dict[str, tuple[str, int]], folders: list[str]
 ) -> None:
-    if item.is_symlink():
+    if item.kind == "link":
         bag.problem("link", rel, "bag.link")
-    elif item.is_dir(follow_symlinks=False):
-        try:
-            sub = os.open(item.name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
-        except OSError as exc:
-            bag.problem("missing", rel, "bag.cannot_list", error=exc.strerror or str(exc))
-            return
-        stack.append((sub, rel))
-    elif not item.is_file(follow_symlinks=False):
+    elif item.kind == "dir":
+        folders.append(rel)
+    elif item.kind != "file":
         bag.problem("special", rel, "bag.special")
     else:
         key = nfc(rel)
         if key in on_disk:
             bag.problem("unsafe", rel, "bag.same_name", other=on_disk[key][0])
-        on_disk[key] = (rel, item.stat(follow_symlinks=False).st_size)
+        on_disk[key] = (rel, item.size)
         if is_system_file(rel):
             bag.warn("system", rel, "bag.system_file")
 
@@ -399,12 +374,11 @@ def _oxum(bag: _Bag, on_disk: dict[str, tuple[str, int]], system_absent: int) ->
 def _digest(job: tuple[str, list[str], list[list[str]]]) -> list[dict[str, str] | str]:
     """Digests of files of a bag (each opened without following links), or the failure."""
     bag_dir, paths, algorithms = job
-    bag_fd = os.open(bag_dir, os.O_RDONLY | os.O_DIRECTORY)
     out: list[dict[str, str] | str] = []
-    try:
+    with BagDir(bag_dir) as root:
         for path, algs in zip(paths, algorithms):
             try:
-                fd = open_in_bag(bag_fd, path)
+                fd = root.open(path)
             except BagFileError as exc:
                 out.append(exc.kind)
                 continue
@@ -412,8 +386,6 @@ def _digest(job: tuple[str, list[str], list[list[str]]]) -> list[dict[str, str] 
                 out.append(digest_fd(fd, algs))
             finally:
                 os.close(fd)
-    finally:
-        os.close(bag_fd)
     return out
 
 
@@ -457,12 +429,12 @@ def verify_bag(bag: str | Path, fast: bool = False, workers: int = 0) -> VerifyR
     remarks that leave it valid in ``result.warnings``."""
     result = VerifyResult(bag=Path(os.path.realpath(bag)), fast=fast)
     try:
-        fd = os.open(result.bag, os.O_RDONLY | os.O_DIRECTORY)
+        root = BagDir(result.bag)
     except OSError:
         result.problems.append(BagProblem("format", "bagit.txt", t("bag.not_a_bag")))
         return result
-    try:
-        state = _Bag(result, fd)
+    with root:
+        state = _Bag(result, root)
         if not _declaration(state):
             return result
         tag_files = _tag_files(state)
@@ -477,8 +449,6 @@ def verify_bag(bag: str | Path, fast: bool = False, workers: int = 0) -> VerifyR
         result.files, result.bytes = len(to_hash), sum(sizes[p] for p in to_hash)
         if not fast:
             _hash_payload(state, to_hash, sizes, workers)
-    finally:
-        os.close(fd)
     return _with_records(result)
 
 
@@ -487,15 +457,17 @@ def _records(bag: Path) -> dict[str, str]:
     capped and without following links, like the rest of the bag)."""
     from ..run import unescape_cell
 
-    fd = os.open(bag, os.O_RDONLY | os.O_DIRECTORY)
     try:
-        info = dict(
-            parse_bag_info(read_capped(fd, "bag-info.txt", BAG_INFO_CAP).decode("utf-8", "replace"))
-        )
+        root = BagDir(bag)
+    except OSError:
+        return {}
+    try:
+        tags = root.read_capped("bag-info.txt", BAG_INFO_CAP).decode("utf-8", "replace")
+        info = dict(parse_bag_info(tags))
         roots = {
             root: label for label, root in json.loads(info.get("KHAudit-Scan-Roots", "{}")).items()
         }
-        text = read_capped(fd, "data/run/files.csv", MANIFEST_CAP).decode("utf-8", "replace")
+        text = root.read_capped("data/run/files.csv", MANIFEST_CAP).decode("utf-8", "replace")
         out = {}
         for row in csv.DictReader(io.StringIO(text)):
             row = {k: unescape_cell(v or "") for k, v in row.items() if k}
@@ -510,7 +482,7 @@ def _records(bag: Path) -> dict[str, str]:
     except (BagFileError, ValueError, RecursionError, AttributeError, csv.Error):
         return {}  # not a khaudit bag, or its tables are unreadable: problems stay unnamed
     finally:
-        os.close(fd)
+        root.close()
 
 
 def _with_records(result: VerifyResult) -> VerifyResult:

@@ -286,7 +286,8 @@ def test_bag_info_linked_to_dev_zero_or_huge_is_refused(tmp_path: Path, alarm):
     bag = tiny_bag(tmp_path)
     (bag / "bag-info.txt").unlink()
     os.symlink("/dev/zero", bag / "bag-info.txt")
-    assert ("link", "bag-info.txt") in problems(bag)
+    found = [(p.kind, p.path) for p in verify_bag(bag, workers=1).problems]
+    assert found == [("link", "bag-info.txt")]  # once, though listed and read
     (bag / "bag-info.txt").unlink()
     (bag / "bag-info.txt").write_bytes(b"X-Pad: " + b"a" * (2 << 20) + b"\n")
     assert ("size", "bag-info.txt") in problems(bag)
@@ -470,6 +471,33 @@ def test_a_bag_is_refused_inside_a_scan_root(tmp_path: Path):
     with pytest.raises(KhauditError, match="inside the scan root"):
         package_locality(run.path, "Xã A", tmp_path / "p/scans/bag")
     assert not (tmp_path / "p/scans/bag").exists()
+
+
+@pytest.mark.parametrize(
+    ("pattern", "out"),
+    [
+        ("**/*.csv", "p/bags/xa-a"),  # the bag's copy of the inventory and its tables
+        ("muc-luc/**/*.csv", "p/muc-luc/bag"),
+        ("muc-luc/*/*.txt", "p/muc-luc/bag"),  # its tag files: .txt is read as an inventory
+    ],
+)
+def test_a_bag_is_refused_where_an_inventory_pattern_reaches_its_files(
+    tmp_path: Path, pattern: str, out: str
+):
+    from khaudit.audit import audit
+
+    project = small_project(tmp_path / "p", ["A.0.pdf"])
+    run = audit(project, tmp_path / "run")
+    (tmp_path / "p/muc-luc/cu").mkdir(parents=True)
+    for name in ("inv2.csv", "ghi-chu.txt"):  # so that each pattern names a file today
+        shutil.copy(tmp_path / "p/inv.csv", tmp_path / "p/muc-luc/cu" / name)
+    text = project.read_text(encoding="utf-8")
+    project.write_text(text.replace('["inv.csv"]', f'["inv.csv", "{pattern}"]'), encoding="utf-8")
+    with pytest.raises(KhauditError, match="inventory pattern"):
+        package_locality(run.path, "Xã A", tmp_path / out)
+    assert not (tmp_path / out).exists() and not list((tmp_path / out).parent.glob(".*"))
+    package_locality(run.path, "Xã A", tmp_path / "elsewhere")  # a pattern reaching no file
+    assert verify_bag(tmp_path / "elsewhere", workers=1).valid
 
 
 @pytest.mark.parametrize("name", ["100% done.pdf", "a %0A b.pdf", "%25", "x\ny\rz", "%", "%0d"])
