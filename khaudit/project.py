@@ -32,7 +32,9 @@ import contextlib
 import datetime as dt
 import difflib
 import glob
+import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -535,16 +537,35 @@ def load_project(path: str | Path) -> Project:
     )
 
 
+#: Largest project file read, in bytes (a province of a thousand localities is ~200 KB).
+PROJECT_FILE_CAP = 16 << 20
+
+
+def _project_bytes(path: Path) -> bytes:
+    """The project file's bytes: a regular file only (a FIFO would block the read for good,
+    /dev/zero would never end), refused beyond :data:`PROJECT_FILE_CAP`."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            raise ProjectError(t("err.project.not_regular", path=path))
+        data = fh.read(PROJECT_FILE_CAP + 1)
+    if len(data) > PROJECT_FILE_CAP:
+        raise ProjectError(t("err.project.too_big", path=path, cap=PROJECT_FILE_CAP))
+    return data
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     """The project file's TOML; a file that is missing, unreadable or not TOML is an error."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(_project_bytes(path).decode("utf-8"))
     except FileNotFoundError:
         raise ProjectError(t("err.project.not_found", path=path)) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ProjectError(t("err.project.unreadable", path=path, error=exc)) from exc
     except tomllib.TOMLDecodeError as exc:
         raise ProjectError(t("err.project.toml", path=path, error=exc)) from exc
+    except RecursionError:  # arrays or tables nested thousands deep
+        raise ProjectError(t("err.project.too_deep", path=path)) from None
 
 
 def _check_what_validated(raw: dict[str, Any], path: Path, problems: list[str]) -> None:

@@ -245,3 +245,43 @@ def test_khaudit_start_method_chooses_how_workers_start(monkeypatch: pytest.Monk
     monkeypatch.setenv("KHAUDIT_START_METHOD", "vfork")
     with pytest.raises(KhauditError, match="KHAUDIT_START_METHOD=vfork.*spawn"):
         start_method()
+
+
+def test_an_audit_its_bag_and_the_bag_check_run_whole_under_spawn(tmp_path):
+    """Every task the pipeline hands to worker processes (scanning, matching, hashing for the
+    bag, checking the bag) pickles and imports in a fresh interpreter, as on Windows and
+    macOS, and gives the very run that forked workers give."""
+    import os
+    import subprocess
+    import sys
+
+    from khaudit.audit import audit
+    from khaudit.demo import generate_demo
+    from khaudit.run import load_run
+
+    project = generate_demo(tmp_path / "p", seed=5, rows=30, localities=2)
+    text = project.read_text(encoding="utf-8")
+    project.write_text(text.replace("[scan]\n", "[scan]\nworkers = 2\n"), encoding="utf-8")
+    env = {**os.environ, "KHAUDIT_START_METHOD": "spawn"}
+
+    def khaudit(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "khaudit.cli", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+
+    run, bag = str(tmp_path / "run"), str(tmp_path / "bag")
+    for step in (
+        ("audit", str(project), "--out", run, "--no-report", "--lang", "vi"),
+        ("package", run, "--locality", "Xã Diên Lạc", "--out", bag, "--rehash"),
+        ("verify", bag),
+    ):
+        done = khaudit(*step)
+        assert done.returncode == 0, (step, done.stderr[-3000:])
+    forked = audit(project, tmp_path / "forked", lang="vi")  # the default: fork on Linux
+    spawned = load_run(run)
+    assert spawned.meta["fingerprint"] == forked.meta["fingerprint"]
+    assert spawned.records.equals(forked.records)

@@ -189,3 +189,35 @@ def test_an_inventory_that_is_not_a_regular_file_is_refused(layout):
         load_project(write(layout, LOCALITY))
     assert len(info.value.problems) == 2
     assert all("is not a regular file" in p for p in info.value.problems)
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="FIFOs are POSIX")
+def test_a_project_file_that_is_a_pipe_a_device_huge_or_deep_is_a_clear_error(
+    layout, monkeypatch: pytest.MonkeyPatch
+):
+    import os
+    import signal
+
+    import khaudit.project
+
+    def hung(*_):
+        raise TimeoutError("the project file's read blocked")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(30)
+    try:
+        os.mkfifo(layout / "fifo.toml")  # no writer: a plain read would wait for good
+        os.symlink("/dev/zero", layout / "zero.toml")  # a read would never end
+        for name in ("fifo.toml", "zero.toml"):
+            with pytest.raises(ProjectError, match="not a regular file"):
+                load_project(layout / name)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    deep = layout / "deep.toml"
+    deep.write_text("x = " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    with pytest.raises(ProjectError, match="nested too deeply"):
+        load_project(deep)
+    monkeypatch.setattr(khaudit.project, "PROJECT_FILE_CAP", 100)
+    with pytest.raises(ProjectError, match="larger than 100 bytes"):
+        load_project(write(layout, LOCALITY + "# " + "x" * 100 + "\n"))

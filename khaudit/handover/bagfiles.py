@@ -14,6 +14,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,6 +126,17 @@ class BagDir:
         except OSError as exc:
             raise _failure(exc, False) from None
 
+    def walk(self, top: str) -> Iterator[tuple[str, Entry | BagFileError]]:
+        """Every name under folder ``top`` but its folders, as ("/"-separated path, entry),
+        links and special files included, never followed; a folder that cannot be listed
+        comes as (its path, BagFileError). Each folder is opened once, from its parent, and
+        a parent stays open only while some of its folders are still to list, so a bag
+        thousands of folders deep or wide costs what its size does."""
+        if self._by_fd:
+            yield from self._walk_by_fd(top)
+        else:
+            yield from self._walk_by_name(top)
+
     def read_capped(self, rel: str, cap: int) -> bytes:
         """The bytes of a tag file read whole, refused beyond ``cap`` (BagFileError)."""
         fd = self.open(rel)
@@ -167,6 +179,44 @@ class BagDir:
             raise
         return fd
 
+    def _walk_by_fd(self, top: str) -> Iterator[tuple[str, Entry | BagFileError]]:
+        try:
+            current: tuple[int, str] | None = (self._folder_fd(top.split("/")), top)
+        except BagFileError as exc:
+            yield top, exc
+            return
+        waiting: list[tuple[int, str, str]] = []  # (open parent, name, path) still to list
+        children: dict[int, int] = {}  # open parent -> its folders still waiting
+        try:
+            while current is not None:
+                fd, rel = current
+                with os.scandir(fd) as listing:
+                    entries = [_entry(item) for item in listing]
+                folders = [e.name for e in entries if e.kind == "dir"]
+                for entry in entries:
+                    if entry.kind != "dir":
+                        yield f"{rel}/{entry.name}", entry
+                if folders:
+                    children[fd] = len(folders)
+                    waiting += [(fd, name, f"{rel}/{name}") for name in reversed(folders)]
+                else:
+                    os.close(fd)
+                current = None
+                while current is None and waiting:
+                    parent, name, sub = waiting.pop()
+                    try:
+                        current = (self._step(parent, name, os.O_RDONLY | os.O_DIRECTORY), sub)
+                    except BagFileError as exc:
+                        yield sub, exc
+                    finally:
+                        children[parent] -= 1
+                        if not children[parent]:
+                            del children[parent]
+                            os.close(parent)
+        finally:
+            for fd in [*children, *([current[0]] if current else [])]:
+                os.close(fd)
+
     def _open_by_fd(self, parts: list[str]) -> int:
         # O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused just after)
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
@@ -198,6 +248,37 @@ class BagDir:
             if (folder or i < len(parts) - 1) and not stat.S_ISDIR(info.st_mode):
                 raise BagFileError("missing", "bag.absent")
         return path, info
+
+    def _walk_by_name(self, top: str) -> Iterator[tuple[str, Entry | BagFileError]]:
+        # A folder's own step is checked when its parent is listed and again here, so the
+        # walk costs one check a folder however deep the bag is.
+        try:
+            waiting = [(top, self._checked(top.split("/"), folder=True)[0])]
+        except BagFileError as exc:
+            yield top, exc
+            return
+        while waiting:
+            rel, path = waiting.pop()
+            try:
+                before = os.lstat(path)
+                if is_link(before) or not stat.S_ISDIR(before.st_mode):
+                    raise BagFileError("link", "bag.changed_while_read")  # swapped since
+                with os.scandir(path) as listing:
+                    entries = [_entry(item) for item in listing]
+                after = os.lstat(path)
+                if (after.st_dev, after.st_ino) != (before.st_dev, before.st_ino):
+                    raise BagFileError("link", "bag.changed_while_read")
+            except BagFileError as exc:
+                yield rel, exc
+                continue
+            except OSError as exc:
+                yield rel, _failure(exc, False)
+                continue
+            for entry in entries:
+                if entry.kind == "dir":
+                    waiting.append((f"{rel}/{entry.name}", os.path.join(path, entry.name)))
+                else:
+                    yield f"{rel}/{entry.name}", entry
 
     def _open_by_name(self, parts: list[str]) -> int:
         path, info = self._checked(parts, folder=False)

@@ -28,7 +28,7 @@ from ..contract import provenance
 from ..escape import for_terminal
 from ..executor import stream_map
 from ..i18n import t
-from .bagfiles import BagDir, Entry
+from .bagfiles import BagDir
 from .bagit_format import (
     ALGORITHMS,
     BAG_INFO_CAP,
@@ -282,40 +282,26 @@ def _walk_payload(bag: _Bag) -> dict[str, tuple[str, int]]:
     """NFC path -> (path as on disk, size) of every regular file under data/, links and
     special files reported, never followed nor read."""
     on_disk: dict[str, tuple[str, int]] = {}
-    folders = ["data"]
-    while folders:
-        folder = folders.pop()
-        try:
-            listing = bag.root.listdir(folder)
-        except BagFileError as exc:
-            if folder == "data" and exc.key == "bag.absent":
+    for rel, item in bag.root.walk("data"):
+        if isinstance(item, BagFileError):
+            if rel == "data" and item.key == "bag.absent":
                 bag.problem("missing", "data", "bag.no_data")
-            elif folder == "data" and exc.kind != "link":
-                bag.problem("format", "data", exc.key, **exc.values)
+            elif rel == "data" and item.kind != "link":
+                bag.problem("format", "data", item.key, **item.values)
             else:
-                bag.problem(exc.kind, folder, exc.key, **exc.values)
-            continue
-        for item in listing:
-            _walk_entry(bag, item, f"{folder}/{item.name}", on_disk, folders)
+                bag.problem(item.kind, rel, item.key, **item.values)
+        elif item.kind == "link":
+            bag.problem("link", rel, "bag.link")
+        elif item.kind != "file":
+            bag.problem("special", rel, "bag.special")
+        else:
+            key = nfc(rel)
+            if key in on_disk:
+                bag.problem("unsafe", rel, "bag.same_name", other=on_disk[key][0])
+            on_disk[key] = (rel, item.size)
+            if is_system_file(rel):
+                bag.warn("system", rel, "bag.system_file")
     return on_disk
-
-
-def _walk_entry(
-    bag: _Bag, item: Entry, rel: str, on_disk: dict[str, tuple[str, int]], folders: list[str]
-) -> None:
-    if item.kind == "link":
-        bag.problem("link", rel, "bag.link")
-    elif item.kind == "dir":
-        folders.append(rel)
-    elif item.kind != "file":
-        bag.problem("special", rel, "bag.special")
-    else:
-        key = nfc(rel)
-        if key in on_disk:
-            bag.problem("unsafe", rel, "bag.same_name", other=on_disk[key][0])
-        on_disk[key] = (rel, item.size)
-        if is_system_file(rel):
-            bag.warn("system", rel, "bag.system_file")
 
 
 def _compare(

@@ -136,3 +136,53 @@ def test_a_bag_that_is_no_folder_is_not_a_bag(tmp_path: Path, route: str):
         result = verify_bag(target, workers=1)
         assert [(p.kind, p.path) for p in result.problems] == [("format", "bagit.txt")]
     assert bagfiles.fd_relative() == (route == "fd")
+
+
+def remove_chain(top: Path, depth: int) -> None:
+    """Remove ``top/d/d/.../f.txt`` from the bottom up: shutil.rmtree (pytest's clean-up of
+    old temporary folders) recurses once a level and would fail on it."""
+    path = os.path.join(top, *["d"] * depth)
+    os.unlink(os.path.join(path, "f.txt"))
+    for _ in range(depth):
+        os.rmdir(path)
+        path = os.path.dirname(path)
+
+
+def test_a_bag_thousands_of_folders_deep_and_wide_costs_a_few_calls_a_folder(
+    tmp_path: Path, route: str, monkeypatch: pytest.MonkeyPatch
+):
+    """Each folder is opened (or checked) once, not once per folder above it: a bag 1,500
+    folders deep would otherwise cost a million opens."""
+    bag = bag_of(tmp_path)
+    (bag / "data/wide").mkdir()
+    for i in range(1_500):
+        (bag / f"data/wide/{i}").mkdir()
+    (bag / "data/wide/7/f.txt").write_bytes(b"x")
+    monkeypatch.chdir(bag / "data")
+    for _ in range(1_500):
+        os.mkdir("d")
+        os.chdir("d")
+    Path("f.txt").write_bytes(b"y")
+    monkeypatch.chdir(tmp_path)
+    chosen = fd_relative()
+    monkeypatch.setattr(bagfiles, "fd_relative", lambda: chosen)
+    calls = {"n": 0}
+    for name in ("open", "lstat", "stat", "scandir"):
+        real = getattr(os, name)
+
+        def counted(*args, real=real, **kwargs):
+            calls["n"] += 1
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(os, name, counted)
+    fds = len(os.listdir("/proc/self/fd")) if Path("/proc/self/fd").is_dir() else 0
+    try:
+        problems = found(bag)
+    finally:
+        monkeypatch.undo()
+        remove_chain(bag / "data", 1_500)
+    assert ("unexpected", "data/" + "d/" * 1_500 + "f.txt") in problems
+    assert ("unexpected", "data/wide/7/f.txt") in problems
+    assert calls["n"] < 4 * 3_010 + 200, calls
+    if fds:
+        assert len(os.listdir("/proc/self/fd")) == fds  # every folder closed again
