@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import getpass
 import json
 import os
 import socket
+import stat
 import sys
 import threading
 import time
@@ -102,7 +104,8 @@ def holder_text() -> str:
 def read_holder(path: Path) -> dict[str, str]:
     """The holder a lock file names (empty values when it cannot be read)."""
     try:
-        item = json.loads(path.read_bytes()[:4096].decode("utf-8", errors="replace"))
+        with open(path, "rb") as fh:  # a lock file khaudit opened, so a regular file
+            item = json.loads(fh.read(4096).decode("utf-8", errors="replace"))
     except (OSError, ValueError):
         item = {}
     item = item if isinstance(item, dict) else {}
@@ -129,7 +132,7 @@ class FileLock:
                 _held[self._key][1] += 1
                 return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o666)
+        fd = self._open()
         deadline = time.monotonic() + self.wait
         told = False
         while not _try_lock(fd):
@@ -152,6 +155,25 @@ class FileLock:
         os.write(fd, (holder_text() + "\n").encode("utf-8"))
         with _held_guard:
             _held[self._key] = [fd, 1]
+
+    def _open(self) -> int:
+        """The lock file, opened without following a link, and only when it is a regular
+        file: the holder's text is written into it, and a link to another file (an
+        inventory) would have that file truncated; a FIFO or a device is no place for it."""
+        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0)
+        flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        try:
+            if os.path.islink(self.path):  # O_NOFOLLOW's refusal, where the system lacks it
+                raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), str(self.path))
+            fd = os.open(self.path, flags, 0o666)
+        except OSError as exc:
+            raise KhauditError(t("err.lock.unusable", lock=self.path, error=exc.strerror)) from None
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise KhauditError(
+                t("err.lock.unusable", lock=self.path, error=t("err.lock.not_regular"))
+            )
+        return fd
 
     def release(self) -> None:
         with _held_guard:

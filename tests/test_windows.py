@@ -432,3 +432,20 @@ def test_a_lock_is_shared_within_a_process_and_waits_then_names_its_holder(tmp_p
         mp.setenv("KHAUDIT_LOCK_WAIT", "2.5")
         assert wait_limit() == 2.5
     assert issubclass(LockedError, KhauditError)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="links and FIFOs made the POSIX way")
+def test_a_lock_file_that_is_a_link_or_a_fifo_is_refused_and_nothing_is_truncated(
+    tmp_path: Path,
+):
+    from khaudit.errors import KhauditError
+    from khaudit.fslock import FileLock
+
+    inventory = tmp_path / "muc-luc.csv"
+    inventory.write_text("STT,Mã hồ sơ\n1,A.0\n", encoding="utf-8")
+    os.symlink(inventory, tmp_path / "link.lock")  # left by someone, or planted
+    os.mkfifo(tmp_path / "fifo.lock")
+    for name in ("link.lock", "fifo.lock"):
+        with pytest.raises(KhauditError, match="cannot be used as khaudit's lock file"):
+            FileLock(tmp_path / name, wait=0).acquire()
+    assert inventory.read_text(encoding="utf-8") == "STT,Mã hồ sơ\n1,A.0\n"  # not truncated
