@@ -15,6 +15,7 @@ its argument must then pickle and import cleanly in a fresh interpreter.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import multiprocessing
 import os
@@ -100,12 +101,29 @@ def _die_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
 
+def _leave_fork_server_alive() -> None:
+    """A worker started by a fork server holds the write end of the server's "alive" pipe,
+    which keeps the server running as long as any worker lives; the server is the worker's
+    parent, so the kernel's parent-death signal never came when the process that asked for
+    the worker was killed. Letting go of that pipe, the worker lets the server end with that
+    process, and the signal then ends the worker (``forkserver`` start method only)."""
+    module = sys.modules.get("multiprocessing.forkserver")
+    server = getattr(module, "_forkserver", None)
+    fd = getattr(server, "_forkserver_alive_fd", None)
+    if fd is None:
+        return
+    with contextlib.suppress(OSError):
+        os.close(fd)
+    server._forkserver_alive_fd = None  # type: ignore[union-attr]
+
+
 def _watch_parent() -> None:
     """Worker initializer: a worker must never outlive the process that started it (it would
     sit blocked on its task pipe for good, holding memory and open files)."""
     parent = multiprocessing.parent_process()
     if parent is None:
         return
+    _leave_fork_server_alive()
     parent_pid = os.getppid() if os.name == "posix" else 0
     _die_with_parent(parent_pid)
     threading.Thread(

@@ -94,7 +94,7 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.mark.skipif(__import__("os").name != "posix", reason="kill -9 is POSIX")
-@pytest.mark.parametrize("method", ["fork", "spawn"])
+@pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])
 def test_workers_end_when_their_parent_is_killed_with_sigkill(tmp_path, method):
     import os
     import signal
@@ -131,9 +131,11 @@ _GIL_SCRIPT = _ORPHAN_SCRIPT.replace(
 
 
 @pytest.mark.skipif(not __import__("sys").platform.startswith("linux"), reason="prctl")
-def test_a_worker_in_a_long_c_call_ends_with_its_killed_parent(tmp_path):
+@pytest.mark.parametrize("method", ["fork", "forkserver"])
+def test_a_worker_in_a_long_c_call_ends_with_its_killed_parent(tmp_path, monkeypatch, method):
     """The watcher thread cannot run while a C call holds the GIL; the kernel's parent-death
-    signal ends the worker all the same."""
+    signal ends the worker all the same (a fork server's worker too: its parent is the
+    server, which must end with the process that asked for the worker)."""
     import os
     import signal
     import subprocess
@@ -145,7 +147,8 @@ def test_a_worker_in_a_long_c_call_ends_with_its_killed_parent(tmp_path):
     script.write_text(_GIL_SCRIPT)
     busy = tmp_path / "busy"
     busy.mkdir()
-    parent = subprocess.Popen([sys.executable, str(script), "fork", str(busy)])
+    monkeypatch.delenv("KHAUDIT_START_METHOD", raising=False)  # the method asked for here
+    parent = subprocess.Popen([sys.executable, str(script), method, str(busy)])
     try:
         deadline = time.monotonic() + 120
         while len(list(busy.iterdir())) < 2 and time.monotonic() < deadline:
