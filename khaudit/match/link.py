@@ -447,6 +447,7 @@ class _Linker:
             self._years(items),
             self._pages(items),
         )
+        self.titles.in_order(scans, scored, np.arange(len(pairs)))
         return [self.titles.title_score(scans, scored, k) for k in range(len(pairs))]
 
     def rank_titles(self, items: list[Item]) -> dict[int, list[tuple[TitleScore, int]]]:
@@ -502,6 +503,10 @@ class _Linker:
             ),
             self.settings.review_candidates,
         )
+        # Candidates near each scan's best are weighed again with word order: the bag of
+        # words above cannot tell twins apart whose names differ only in where they stand.
+        near = self._near_best(pairs.identity[best_k], best_item, len(rows))
+        self.titles.in_order(scans, pairs, best_k[near])
         identity = pairs.identity[best_k]
         top = np.full(len(rows), -np.inf)
         np.maximum.at(top, best_item, identity)
@@ -519,6 +524,14 @@ class _Linker:
             ranked.setdefault(owner, []).append(
                 (self.titles.title_score(scans, pairs, int(k)), self.labels[int(pairs.record[k])])
             )
+
+    def _near_best(self, identity: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
+        """Which candidates are within reach of their scan's best (the ones review or the
+        assignment would weigh against each other)."""
+        top = np.full(n, -np.inf)
+        np.maximum.at(top, owner, identity)
+        reach = self.settings.ambiguity_margin + self.settings.page_agreement_bonus
+        return np.flatnonzero(identity > top[owner] - reach - 1e-9)
 
     def fuzzy(self, items: list[Item], ranked: dict[int, list[tuple[TitleScore, int]]]) -> None:
         """Link titles one to one: a clear best takes its record, strongest first; near-twins

@@ -17,9 +17,15 @@ word the scans never use (a typo typed into the inventory) is reached the same w
 scan side. A word both sides use is never re-read as another ("Phước" stays "Phước" even where
 "Phương" is common). The nearest words are found with ``process.cdist`` on all cores.
 
+What the locality-wide reading leaves unread (an initialism, a short word with a letter
+dropped, two words typed together) is read pair by pair against the record (typed.py), and the
+candidates near a scan's best are weighed by the words found in the record's order
+(:meth:`TitleIndex.in_order`).
+
 Scale: titles become sparse word vectors (scipy), so blocking is one sparse product per chunk
 of scans (shared rare words, word pairs and numbers, weighted by IDF) and scoring is a row-wise
-product over the candidate pairs: no Python loop over pairs, cost linear in the scans.
+product over the candidate pairs; the pairwise Python reading runs only on pairs that already
+fit in part, and word order only on the few candidates near each scan's best.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from rapidfuzz.distance import OSA
 
 from ..textnorm import match_form, numbers
 from .settings import MatchSettings
+from .typed import RecordToken, ScanToken, in_order, read_as_typed
 
 #: Words (and word pairs, numbers) this common in a locality do not open a block: they would
 #: join everything. The cap grows with the locality up to ``BLOCK_MAX_POSTINGS``.
@@ -52,6 +59,12 @@ TYPO_BLOCK_WEIGHT = 0.5
 PREFIX_BLOCK_KEYS = 20
 #: Scans blocked per sparse product; bounds the memory of the product.
 BLOCK_CHUNK = 2048
+#: A title that may be cut spans the record words it has and at most this many more (words
+#: an operator dropped or abbreviated before the cut).
+ORDER_SLACK = 2
+#: A pair is read word by word as typed (typed.py) only when the scan already finds this share
+#: of its weight in the record: below it, no re-reading makes the pair a candidate.
+TYPED_READING_FLOOR = 40.0
 
 
 @dataclass(frozen=True)
@@ -79,6 +92,11 @@ class PairScores:
     year_agrees: np.ndarray
     pages_agree: np.ndarray
     begun: np.ndarray  # the scan's cut last word begins a record word
+    #: What the scores are made of: the weight found, the scan's total weight and how many
+    #: record words it spans (after reading it as typed, see typed.py).
+    found: np.ndarray
+    total: np.ndarray
+    length: np.ndarray
 
 
 @dataclass
@@ -100,6 +118,11 @@ class EncodedTitles:
     last_col: np.ndarray
     last_weight: np.ndarray
     last_number: np.ndarray
+    #: Each scan's words as read (see typed.ScanToken), the columns it has, and whether its
+    #: title may have been cut.
+    tokens: list[list[ScanToken]]
+    cols: list[frozenset[int]]
+    cut: list[bool]
 
 
 def title_words(form: str) -> list[str]:
@@ -267,6 +290,13 @@ class TitleIndex:
         self.long_words = [
             w for w in df if len(w) >= TYPO_MIN_LENGTH - 1 and "#" not in w and not w.isdigit()
         ]
+        self.record_tokens: list[list[RecordToken]] = [
+            [(w.split("#", 1)[0], self.vocab[w]) for w in ws] for ws in word_lists
+        ]
+        indptr, indices = self.words.indptr, self.words.indices
+        self.record_cols = [
+            frozenset(indices[indptr[j] : indptr[j + 1]].tolist()) for j in range(len(word_lists))
+        ]
 
     def _index_words(self, word_lists: list[list[str]], n: int) -> Counter[str]:
         """The vocabulary with its IDF, the typos it resolves, each record's words as a sparse
@@ -367,8 +397,10 @@ class TitleIndex:
         word_lists, as_known = self._scan_words(forms, cut)
         ends = _CutEnds.empty(len(titles))
         rows, values, totals, key_rows, key_values = [], [], [], [], []
+        tokens: list[list[ScanToken]] = []
         for i, ws in enumerate(word_lists):
-            cols, vals, total, canonical = self._title_words(ws, as_known)
+            cols, vals, total, canonical, read = self._title_words(ws, as_known)
+            tokens.append(read)
             keys: dict[int, float] = {}
             if cut[i] and ws and ws[-1] in self.prefix_ids and "#" not in ws[-1]:
                 self._cut_end(ws[-1], i, ends, keys)
@@ -400,6 +432,9 @@ class TitleIndex:
             last_col=ends.col,
             last_weight=ends.weight,
             last_number=ends.number,
+            tokens=tokens,
+            cols=[frozenset(r) for r in rows],
+            cut=list(cut),
         )
 
     def _scan_words(
@@ -427,26 +462,32 @@ class TitleIndex:
 
     def _title_words(
         self, ws: list[str], as_known: dict[str, tuple[str, float]]
-    ) -> tuple[list[int], list[float], float, list[tuple[str, float]]]:
+    ) -> tuple[list[int], list[float], float, list[tuple[str, float]], list[ScanToken]]:
         """One scan title's known words (columns, IDF times credit), its total IDF (unknown
-        words included) and the words meant with their weight as block keys."""
+        words included), the words meant with their weight as block keys, and every word as
+        a token to read pair by pair (typed.py)."""
         cols: list[int] = []
         vals: list[float] = []
         total = 0.0
         canonical = []
+        tokens: list[ScanToken] = []
         # Typos first, so that repeats are counted over the words meant.
         meant = [(w, 1.0) if w in self.vocab or w not in as_known else as_known[w] for w in ws]
-        for (_, credit), token in zip(meant, occurrences([m for m, _ in meant])):
+        for word, (_, credit), token in zip(ws, meant, occurrences([m for m, _ in meant])):
             col = self.vocab.get(token, -1)
             if col < 0:
                 total += self.unknown_idf
+                tokens.append((word, -1, self.unknown_idf, 0.0))
                 continue
             idf = float(self.idf[col])
             total += idf
             cols.append(col)
             vals.append(idf * credit)
             canonical.append((token, 1.0 if credit == 1.0 else TYPO_BLOCK_WEIGHT))
-        return cols, vals, total, canonical
+            tokens.append(
+                (word if credit == 1.0 else token.split("#", 1)[0], col, idf, idf * credit)
+            )
+        return cols, vals, total, canonical, tokens
 
     def _cut_end(self, last: str, i: int, ends: _CutEnds, keys: dict[int, float]) -> None:
         """The last word of a title that may be cut, as the beginning of longer record words:
@@ -498,14 +539,42 @@ class TitleIndex:
     ) -> PairScores:
         """Scores of the pairs (scans[item[k]], record[k]). ``years``/``pages`` are per scan
         (NaN where unknown)."""
-        s = self.settings
         item = np.asarray(item, dtype=np.int64)
         record = np.asarray(record, dtype=np.int64)
         found = np.asarray(scans.words[item].multiply(self.words[record]).sum(axis=1)).ravel()
         total = scans.total[item]
         begun = self._cut_word_begins(scans, item, record)
         found = found + np.where(begun, scans.last_weight[item], 0.0)
-        span = self.prefix_idf[record, np.minimum(scans.length[item], self.prefix_idf.shape[1] - 1)]
+        found, total, length = self._read_as_typed(scans, item, record, begun, found, total)
+        shared = np.asarray(
+            scans.numbers_matrix[item].multiply(self.numbers_matrix[record]).sum(axis=1)
+        ).ravel()
+        conflicts = scans.number_count[item] - shared - (begun & (scans.last_number[item] >= 0))
+        year_agrees, pages_agree = self._agreements(item, record, years, pages)
+        n = len(item)
+        pairs = PairScores(
+            item,
+            record,
+            np.zeros(n),
+            np.zeros(n),
+            np.zeros(n),
+            conflicts,
+            year_agrees,
+            pages_agree,
+            begun,
+            found,
+            total,
+            length,
+        )
+        self._judge(pairs, np.arange(n))
+        return pairs
+
+    def _judge(self, pairs: PairScores, ks: np.ndarray) -> None:
+        """Coverage, identity and score of pairs ``ks`` from what they are made of."""
+        s = self.settings
+        found, total = pairs.found[ks], pairs.total[ks]
+        width = self.prefix_idf.shape[1] - 1
+        span = self.prefix_idf[pairs.record[ks], np.minimum(pairs.length[ks], width)]
         with np.errstate(invalid="ignore", divide="ignore"):
             forward = np.where(total > 0, 100.0 * np.minimum(found, total) / total, 0.0)
             reverse = np.where(span > 0, 100.0 * np.minimum(found, span) / span, 100.0)
@@ -515,31 +584,63 @@ class TitleIndex:
         swapped = np.maximum(0.0, np.minimum(total - found, span - found))
         with np.errstate(invalid="ignore", divide="ignore"):
             swapped_share = np.round(np.where(total > 0, 100.0 * swapped / total, 0.0), 9)
-        shared = np.asarray(
-            scans.numbers_matrix[item].multiply(self.numbers_matrix[record]).sum(axis=1)
-        ).ravel()
-        conflicts = scans.number_count[item] - shared - (begun & (scans.last_number[item] >= 0))
-        year_agrees, pages_agree = self._agreements(item, record, years, pages)
         identity = (
             coverage
             - s.substitution_weight * swapped_share
-            - s.number_conflict_penalty * conflicts
-            + s.year_agreement_bonus * year_agrees
+            - s.number_conflict_penalty * pairs.conflicts[ks]
+            + s.year_agreement_bonus * pairs.year_agrees[ks]
         )
-        score = identity + s.page_agreement_bonus * pages_agree
+        score = identity + s.page_agreement_bonus * pairs.pages_agree[ks]
         # Not capped at 100: two candidates that both agree on year and pages must still be
         # told apart by their titles. Callers cap when they show the score.
-        return PairScores(
-            item,
-            record,
-            np.maximum(score, 0.0),
-            np.maximum(identity, 0.0),
-            coverage,
-            conflicts,
-            year_agrees,
-            pages_agree,
-            begun,
-        )
+        pairs.coverage[ks] = coverage
+        pairs.identity[ks] = np.maximum(identity, 0.0)
+        pairs.score[ks] = np.maximum(score, 0.0)
+
+    def in_order(self, scans: EncodedTitles, pairs: PairScores, ks: np.ndarray) -> None:
+        """Pairs ``ks`` scored again counting only the words found in the record's order and,
+        for a title that may be cut, within the stretch it spans (typed.in_order). Costs a
+        Python alignment a pair: for the few candidates near each scan's best, where a bag of
+        words cannot tell a title's own names from the same names elsewhere in a twin's."""
+        for k in ks:
+            i, j = int(pairs.item[k]), int(pairs.record[k])
+            begun = bool(pairs.begun[k])
+            tokens = scans.tokens[i][:-1] if begun else scans.tokens[i]
+            record = self.record_tokens[j]
+            read = read_as_typed(tokens, record, scans.cols[i], self.record_cols[j], self.idf)
+            limit = int(pairs.length[k]) + ORDER_SLACK if scans.cut[i] else len(record)
+            found = in_order(tokens, record, read, self.idf, limit)
+            found += float(scans.last_weight[i]) if begun else 0.0
+            pairs.found[k] = min(float(pairs.found[k]), found)
+        self._judge(pairs, np.asarray(ks, dtype=np.int64))
+
+    def _read_as_typed(
+        self,
+        scans: EncodedTitles,
+        item: np.ndarray,
+        record: np.ndarray,
+        begun: np.ndarray,
+        found: np.ndarray,
+        total: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``found``, ``total`` and the scan's length in record words, after reading the pairs
+        that already fit in part word by word as an operator types (typed.py)."""
+        found, total = found.copy(), total.copy()
+        length = scans.length[item].copy()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.where(total > 0, 100.0 * found / total, 0.0)
+        idf = self.idf
+        for k in np.flatnonzero((share >= TYPED_READING_FLOOR) & (share < 100.0)):
+            i, j = int(item[k]), int(record[k])
+            tokens = scans.tokens[i][:-1] if begun[k] else scans.tokens[i]
+            read = read_as_typed(
+                tokens, self.record_tokens[j], scans.cols[i], self.record_cols[j], idf
+            )
+            if read.used:
+                found[k] += read.found
+                total[k] += read.total
+                length[k] += read.length
+        return found, total, length
 
     def _agreements(
         self,
@@ -622,4 +723,5 @@ class TitleIndex:
             np.array([np.nan if year is None else year]),
             np.array([np.nan if pages is None else pages]),
         )
+        self.in_order(scans, pairs, np.array([0]))
         return self.title_score(scans, pairs, 0)

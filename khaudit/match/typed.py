@@ -1,0 +1,202 @@
+"""A scan title read against one record title the way an operator types: pair by pair.
+
+The vectorised score (scoring.py) finds a scan word in a record only when the two are the same
+word, or when the scan word is a typo of one inventory word the whole locality agrees on. What
+an operator does to a title is often only readable against the record it was typed from:
+
+- an initialism of the record's words, any office's ("CT" for "Chủ tịch", "LĐTBXH", "PCT"):
+  a scan word the inventory never uses, or one without a vowel, that spells the first letters
+  of as many consecutive record words;
+- a word with a letter dropped, doubled or two letters swapped, three letters long or more
+  ("cah" for "cách", "khia" for "khai"), which the locality-wide reading leaves alone because a
+  short word is one edit from many: against one record it is one edit from one of its words
+  at most;
+- two record words typed together ("qyuenso" for "quyển số"), with a typo or without.
+
+Each scan word is read as the record words it stands for, once, and only as words the scan
+does not already have; it then counts as those words (their IDF) with a credit below one for a
+typo (rapidfuzz's Indel similarity: a dropped letter keeps more than a changed one, so "thy"
+reads "thùy" rather than "thị"). Numbers are never re-read: they are hard evidence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rapidfuzz.distance import OSA, Indel
+
+#: A scan word re-read as a typo is at least this long, and at most this many edits (optimal
+#: string alignment: a swap is one) from the record word; longer words may take two.
+TYPO_MIN_LETTERS = 3
+LONG_WORD = 7
+#: A known word (one the inventory uses elsewhere) is re-read as another only for a dropped or
+#: doubled letter (Indel similarity at least this): "ben" for "biên", never "thi" for "thu".
+KNOWN_WORD_SIMILARITY = 0.8
+#: Initialisms are this many letters long.
+INITIALISM_LETTERS = range(2, 7)
+VOWELS = frozenset("aeiouy")
+
+#: A scan token: the word (repeats untagged), its column in the inventory's vocabulary (-1 when
+#: the inventory never uses it), the weight it adds to the scan's total and the weight it adds
+#: where found (less for a typo the locality-wide reading resolved).
+ScanToken = tuple[str, int, float, float]
+#: A record token: the word and its column.
+RecordToken = tuple[str, int]
+
+
+class Reading:
+    """What re-reading one scan title against one record adds: to the weight found, to the
+    scan's total weight, and to the number of record words the scan spans; and each re-read
+    word as (its index in the scan, the record words it stands for, the weight found)."""
+
+    __slots__ = ("found", "total", "length", "used", "links")
+
+    def __init__(self) -> None:
+        self.found = 0.0
+        self.total = 0.0
+        self.length = 0
+        self.used: set[int] = set()
+        self.links: list[tuple[int, tuple[int, ...], float]] = []
+
+    def take(
+        self, token: tuple[int, ScanToken], run: Sequence[int], weight: float, credit: float
+    ) -> None:
+        self.found += credit * weight
+        self.total += weight - token[1][2]
+        self.length += len(run) - 1
+        self.used.update(run)
+        self.links.append((token[0], tuple(run), credit * weight))
+
+
+def read_as_typed(
+    scan: Sequence[ScanToken],
+    record: Sequence[RecordToken],
+    scan_cols: frozenset[int],
+    record_cols: frozenset[int],
+    idf: Sequence[float],
+) -> Reading:
+    """The words of ``scan`` the record lacks, read as record words the scan lacks."""
+    reading = Reading()
+    loose = [
+        (i, tok)
+        for i, tok in enumerate(scan)
+        if (tok[1] < 0 or tok[1] not in record_cols) and not tok[0].isdigit()
+    ]
+    if not loose:
+        return reading
+    free = [
+        k
+        for k, (word, col) in enumerate(record)
+        if col not in scan_cols and not word.isdigit() and len(word) > 1
+    ]
+    if not free:
+        return reading
+    for token in loose:
+        if not _initialism(token, record, free, idf, reading) and not _joined(
+            token, record, free, idf, reading
+        ):
+            _typo(token, record, free, idf, reading)
+    return reading
+
+
+def _initialism(
+    token: tuple[int, ScanToken],
+    record: Sequence[RecordToken],
+    free: list[int],
+    idf: Sequence[float],
+    reading: Reading,
+) -> bool:
+    word = token[1][0]
+    if len(word) not in INITIALISM_LETTERS or not word.isalpha():
+        return False
+    if token[1][1] >= 0 and VOWELS & set(word):
+        return False  # a word of the locality's own ("hồ", "an"), not letters standing for words
+    open_ = set(free) - reading.used
+    for start in free:
+        run = range(start, start + len(word))
+        if all(k in open_ for k in run) and "".join(record[k][0][0] for k in run) == word:
+            reading.take(token, run, sum(idf[record[k][1]] for k in run), 1.0)
+            return True
+    return False
+
+
+def _joined(
+    token: tuple[int, ScanToken],
+    record: Sequence[RecordToken],
+    free: list[int],
+    idf: Sequence[float],
+    reading: Reading,
+) -> bool:
+    word = token[1][0]
+    if len(word) < 2 * TYPO_MIN_LETTERS - 1:
+        return False
+    open_ = set(free) - reading.used
+    for start in free:
+        run = (start, start + 1)
+        if start + 1 not in open_ or start not in open_:
+            continue
+        together = record[start][0] + record[start + 1][0]
+        if OSA.distance(word, together, score_cutoff=1) <= 1:
+            credit = 1.0 if word == together else Indel.normalized_similarity(word, together)
+            reading.take(token, run, idf[record[start][1]] + idf[record[start + 1][1]], credit)
+            return True
+    return False
+
+
+def _typo(
+    token: tuple[int, ScanToken],
+    record: Sequence[RecordToken],
+    free: list[int],
+    idf: Sequence[float],
+    reading: Reading,
+) -> None:
+    word = token[1][0]
+    if len(word) < TYPO_MIN_LETTERS:
+        return
+    best: tuple[float, int] | None = None
+    for k in free:
+        if k in reading.used:
+            continue
+        meant = record[k][0]
+        if len(meant) < TYPO_MIN_LETTERS:
+            continue
+        edits = 2 if min(len(meant), len(word)) >= LONG_WORD else 1
+        if OSA.distance(word, meant, score_cutoff=edits) > edits:
+            continue
+        similarity = Indel.normalized_similarity(word, meant)
+        if token[1][1] >= 0 and similarity < KNOWN_WORD_SIMILARITY:
+            continue
+        if best is None or similarity > best[0]:
+            best = (similarity, k)
+    if best is not None:
+        reading.take(token, (best[1],), idf[record[best[1]][1]], best[0])
+
+
+def in_order(
+    scan: Sequence[ScanToken],
+    record: Sequence[RecordToken],
+    reading: Reading,
+    idf: Sequence[float],
+    limit: int,
+) -> float:
+    """The weight the scan finds in the record with its words in the record's order, among
+    the record's first ``limit`` words: an operator types a title from its start, in order,
+    so "… từ ông Bùi Thanh Đạt sang" does not fit "… từ ông Bùi Ngọc Luân sang bà Huỳnh Thanh
+    Oanh, thửa đất" however many of its words that title has somewhere."""
+    where: dict[str, list[int]] = {}
+    for j, (word, _) in enumerate(record[:limit]):
+        where.setdefault(word, []).append(j)
+    matches: list[tuple[int, int, int, float]] = []
+    for i, (word, col, total, found) in enumerate(scan):
+        if col >= 0 and found > 0:
+            share = found / total
+            matches.extend((i, j, j, share * idf[record[j][1]]) for j in where.get(word, ()))
+    matches.extend(
+        (i, run[0], run[-1], weight) for i, run, weight in reading.links if run[-1] < limit
+    )
+    matches.sort()
+    best: list[float] = []
+    for m, (i, first, _, weight) in enumerate(matches):
+        before = [best[n] for n in range(m) if matches[n][0] < i and matches[n][2] < first]
+        best.append(weight + max(before, default=0.0))
+    return max(best, default=0.0)
