@@ -169,10 +169,15 @@ def _inspect_image(src: Source, facts: FileFacts) -> None:
 
     end = 0
     guard = Image.MAX_IMAGE_PIXELS
+    heard: list[warnings.WarningMessage] = []
     try:
         Image.MAX_IMAGE_PIXELS = None  # headers only: no pixel is decoded here
-        with warnings.catch_warnings(), src.stream() as stream, Image.open(stream) as image:
-            warnings.simplefilter("ignore")  # damaged files are reported by the verdict
+        with (
+            warnings.catch_warnings(record=True) as heard,
+            src.stream() as stream,
+            Image.open(stream) as image,
+        ):
+            warnings.simplefilter("always")  # damaged files are reported by the verdict
             frames = getattr(image, "n_frames", 1)
             if not 0 < frames <= MAX_PAGES:
                 facts.integrity = "unparsable"
@@ -203,10 +208,18 @@ def _inspect_image(src: Source, facts: FileFacts) -> None:
     tail = src.read_at(max(0, src.size - 64), 64)
     if facts.format == "tiff" and end > src.size:
         facts.integrity, facts.integrity_note = "truncated", "TIFF image data ends early"
+    elif facts.format == "tiff" and any(_short_read(w) for w in heard):
+        # A directory (a page's tags) cut by the end of the file: Pillow reads what is there.
+        facts.integrity, facts.integrity_note = "truncated", "TIFF directory ends early"
     elif facts.format == "jpeg" and not tail.rstrip(b"\x00").endswith(b"\xff\xd9"):
         facts.integrity, facts.integrity_note = "truncated", "JPEG has no end-of-image marker"
     elif facts.format == "png" and b"IEND" not in tail[-32:]:
         facts.integrity, facts.integrity_note = "truncated", "PNG has no end chunk"
+
+
+def _short_read(heard: warnings.WarningMessage) -> bool:
+    """Pillow's warning that a TIFF tag's bytes run past the end of the file."""
+    return "Expecting to read" in str(heard.message)
 
 
 INSPECTORS: dict[str, Callable[[Source, FileFacts], None]] = {

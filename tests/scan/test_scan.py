@@ -129,3 +129,34 @@ def test_unreadable_folder_is_a_problem_not_a_crash(tree: Path, monkeypatch):
         ("Hop 01", "cannot list folder: Permission denied")
     ]
     assert "page.jpg" in set(result.files["path"])
+
+
+def _tiff_with_directories_last(pages: int) -> bytes:
+    """A grey TIFF whose pages each store their pixels first and their tags after them, as
+    some stations write: a transfer cut short then cuts a directory, not pixels."""
+    import struct
+
+    width, height = 8, 2
+    out = bytearray(b"II*\x00\x00\x00\x00\x00")
+    link = 4  # where the offset of the next directory goes
+    for page in range(pages):
+        pixels = len(out)
+        out += bytes([page * 20]) * (width * height)
+        struct.pack_into("<I", out, link, len(out))
+        tags = [(256, 3, width), (257, 3, height), (258, 3, 8), (259, 3, 1), (262, 3, 1)]
+        tags += [(273, 4, pixels), (277, 3, 1), (278, 3, height), (279, 4, width * height)]
+        out += struct.pack("<H", len(tags))
+        for tag, kind, value in tags:
+            out += struct.pack("<HHI", tag, kind, 1) + struct.pack("<I", value)
+        link = len(out)
+        out += b"\x00\x00\x00\x00"
+    return bytes(out)
+
+
+def test_a_tiff_cut_inside_its_last_directory_is_truncated(tmp_path: Path):
+    whole = _tiff_with_directories_last(4)
+    (tmp_path / "whole.tif").write_bytes(whole)
+    assert inspect_file(str(tmp_path / "whole.tif")).integrity == "ok"
+    (tmp_path / "cut.tif").write_bytes(whole[:-6])
+    facts = inspect_file(str(tmp_path / "cut.tif"))
+    assert facts.integrity == "truncated", facts.integrity_note
