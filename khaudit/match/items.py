@@ -18,6 +18,7 @@ from .evidence import PathEvidence, is_page_name, path_evidence
 from .sidecar import SidecarEntry, SidecarIndex
 
 _IMAGE_FORMATS = {"jpeg", "tiff", "png"}
+_IMAGE_SUFFIXES = (".jpg", ".jpeg", ".tif", ".tiff", ".png")
 _DIGITS = re.compile(r"\d+")
 #: Pages a series may lack (a scan short of a sheet or two) and still be read as one.
 SERIES_GAPS = 3
@@ -41,6 +42,11 @@ def stem(name: str) -> str:
     """A file name without its extension (a leading dot is part of the name)."""
     dot = name.rfind(".")
     return name[:dot] if dot > 0 else name
+
+
+def _image_page(path: str, fmt: str) -> bool:
+    """An image, or an empty file named as one: a page lost in transfer is still a page."""
+    return fmt in _IMAGE_FORMATS or (fmt == "empty" and path.lower().endswith(_IMAGE_SUFFIXES))
 
 
 def _numbered_from_one(stems: list[str]) -> bool:
@@ -71,7 +77,7 @@ def build_items(
     for (root, folder), positions in sorted(by_folder.items()):
         is_series = (
             folder != ""
-            and (len(positions) >= 2 or formats[positions[0]] in _IMAGE_FORMATS)
+            and (len(positions) >= 2 or _image_page(paths[positions[0]], formats[positions[0]]))
             and all(formats[p] in _IMAGE_FORMATS or formats[p] == "empty" for p in positions)
             and all(is_page_name(stem(posixpath.basename(paths[p]))) for p in positions)
             and _numbered_from_one([stem(posixpath.basename(paths[p])) for p in positions])

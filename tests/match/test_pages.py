@@ -35,3 +35,12 @@ def test_twin_sets_are_copies_of_one_name_in_numbering_order():
     sets = twin_sets(items)
     names = ["a/Ho_so_X.pdf", "a/Ho_so_X_2.pdf", "a/Ho_so_X (3).pdf"]
     assert sets == [[by_path[name] for name in names]]
+
+
+def test_a_one_page_series_whose_page_was_lost_is_still_a_series():
+    # HS114/001.jpg arrived empty: it is the first page of record 114, not record 1.
+    frame = scans(["HS114/001.jpg", "HS115/001.jpg", "HS115/002.jpg", "HS116/001.pdf"])
+    frame["format"] = ["empty", "jpeg", "jpeg", "empty"]
+    items = {item.relpath: item for item in build_items(frame, SidecarIndex([]))}
+    assert items["HS114"].series and items["HS115"].series
+    assert "HS116/001.pdf" in items and not items["HS116/001.pdf"].series
