@@ -41,6 +41,9 @@ from .twins import POINTS_PER_NAT, TIE_MARGIN, TWIN_NUMBER, TWIN_ORDER_POINTS, t
 LINK_COLUMNS = ["item_id", "record", "method", "score", "decision", "rank", "explanation"]
 #: Nearest records named for a scan that is not linked (decision "hint").
 HINT_CANDIDATES = 3
+#: A scan's best candidates (by the locality-wide reading) that are read again as an operator
+#: types (typed.py): a typo costs the right record a few points, not its place among the best.
+TYPED_CANDIDATES = 10
 #: Titles at the longest length of their root are taken as cut when at least this share of
 #: the root's titles (and three) sit there.
 CUT_MIN_SHARE = 0.03
@@ -447,6 +450,7 @@ class _Linker:
             self._years(items),
             self._pages(items),
         )
+        self.titles.read_typed(scans, scored, np.arange(len(pairs)))
         self.titles.in_order(scans, scored, np.arange(len(pairs)))
         return [self.titles.title_score(scans, scored, k) for k in range(len(pairs))]
 
@@ -503,8 +507,14 @@ class _Linker:
             ),
             self.settings.review_candidates,
         )
-        # Candidates near each scan's best are weighed again with word order: the bag of
-        # words above cannot tell twins apart whose names differ only in where they stand.
+        order = np.lexsort((-pairs.score[best_k], best_item))
+        rank = np.empty(len(order), dtype=np.int64)
+        first = np.searchsorted(best_item[order], best_item[order])
+        rank[order] = np.arange(len(order)) - first
+        # Each scan's best few are read as an operator types, then those near its best are
+        # weighed with word order: a bag of words cannot tell twins apart whose names
+        # differ only in where they stand.
+        self.titles.read_typed(scans, pairs, best_k[rank < TYPED_CANDIDATES])
         near = self._near_best(pairs.identity[best_k], best_item, len(rows))
         self.titles.in_order(scans, pairs, best_k[near])
         identity = pairs.identity[best_k]
@@ -514,10 +524,6 @@ class _Linker:
         # the page bonus that may have ranked another first) and a few more, so that a scan
         # no record claims can still name its nearest records.
         reach = self.settings.ambiguity_margin + self.settings.page_agreement_bonus
-        order = np.lexsort((-pairs.score[best_k], best_item))
-        rank = np.empty(len(order), dtype=np.int64)
-        first = np.searchsorted(best_item[order], best_item[order])
-        rank[order] = np.arange(len(order)) - first
         keep = (identity > top[best_item] - reach - 1e-9) | (rank < HINT_CANDIDATES)
         for i, k in zip(best_item[keep], best_k[keep]):
             owner = todo[int(rows[int(i)])].item_id

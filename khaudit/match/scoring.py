@@ -24,8 +24,8 @@ candidates near a scan's best are weighed by the words found in the record's ord
 
 Scale: titles become sparse word vectors (scipy), so blocking is one sparse product per chunk
 of scans (shared rare words, word pairs and numbers, weighted by IDF) and scoring is a row-wise
-product over the candidate pairs; the pairwise Python reading runs only on pairs that already
-fit in part, and word order only on the few candidates near each scan's best.
+product over the candidate pairs; the pairwise Python reading runs only on each scan's few
+best candidates, and word order only on those near its best.
 """
 
 from __future__ import annotations
@@ -62,9 +62,6 @@ BLOCK_CHUNK = 2048
 #: A title that may be cut spans the record words it has and at most this many more (words
 #: an operator dropped or abbreviated before the cut).
 ORDER_SLACK = 2
-#: A pair is read word by word as typed (typed.py) only when the scan already finds this share
-#: of its weight in the record: below it, no re-reading makes the pair a candidate.
-TYPED_READING_FLOOR = 40.0
 
 
 @dataclass(frozen=True)
@@ -545,7 +542,7 @@ class TitleIndex:
         total = scans.total[item]
         begun = self._cut_word_begins(scans, item, record)
         found = found + np.where(begun, scans.last_weight[item], 0.0)
-        found, total, length = self._read_as_typed(scans, item, record, begun, found, total)
+        length = scans.length[item].copy()
         shared = np.asarray(
             scans.numbers_matrix[item].multiply(self.numbers_matrix[record]).sum(axis=1)
         ).ravel()
@@ -614,33 +611,25 @@ class TitleIndex:
             pairs.found[k] = min(float(pairs.found[k]), found)
         self._judge(pairs, np.asarray(ks, dtype=np.int64))
 
-    def _read_as_typed(
-        self,
-        scans: EncodedTitles,
-        item: np.ndarray,
-        record: np.ndarray,
-        begun: np.ndarray,
-        found: np.ndarray,
-        total: np.ndarray,
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``found``, ``total`` and the scan's length in record words, after reading the pairs
-        that already fit in part word by word as an operator types (typed.py)."""
-        found, total = found.copy(), total.copy()
-        length = scans.length[item].copy()
-        with np.errstate(invalid="ignore", divide="ignore"):
-            share = np.where(total > 0, 100.0 * found / total, 0.0)
-        idf = self.idf
-        for k in np.flatnonzero((share >= TYPED_READING_FLOOR) & (share < 100.0)):
-            i, j = int(item[k]), int(record[k])
-            tokens = scans.tokens[i][:-1] if begun[k] else scans.tokens[i]
+    def read_typed(self, scans: EncodedTitles, pairs: PairScores, ks: np.ndarray) -> None:
+        """Pairs ``ks`` scored again after reading the scan's words the record lacks as an
+        operator types them (typed.py). A Python loop a pair, so callers pass the few best
+        candidates of each scan, not every pair blocking found."""
+        changed = []
+        for k in ks:
+            if pairs.found[k] >= pairs.total[k]:
+                continue
+            i, j = int(pairs.item[k]), int(pairs.record[k])
+            tokens = scans.tokens[i][:-1] if pairs.begun[k] else scans.tokens[i]
             read = read_as_typed(
-                tokens, self.record_tokens[j], scans.cols[i], self.record_cols[j], idf
+                tokens, self.record_tokens[j], scans.cols[i], self.record_cols[j], self.idf
             )
             if read.used:
-                found[k] += read.found
-                total[k] += read.total
-                length[k] += read.length
-        return found, total, length
+                pairs.found[k] += read.found
+                pairs.total[k] += read.total
+                pairs.length[k] += read.length
+                changed.append(k)
+        self._judge(pairs, np.asarray(changed, dtype=np.int64))
 
     def _agreements(
         self,
@@ -723,5 +712,6 @@ class TitleIndex:
             np.array([np.nan if year is None else year]),
             np.array([np.nan if pages is None else pages]),
         )
+        self.read_typed(scans, pairs, np.array([0]))
         self.in_order(scans, pairs, np.array([0]))
         return self.title_score(scans, pairs, 0)

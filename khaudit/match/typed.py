@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 from rapidfuzz.distance import OSA, Indel
 
 #: A scan word re-read as a typo is at least this long, and at most this many edits (optimal
@@ -73,7 +74,7 @@ def read_as_typed(
     record: Sequence[RecordToken],
     scan_cols: frozenset[int],
     record_cols: frozenset[int],
-    idf: Sequence[float],
+    idf: np.ndarray,
 ) -> Reading:
     """The words of ``scan`` the record lacks, read as record words the scan lacks."""
     reading = Reading()
@@ -103,7 +104,7 @@ def _initialism(
     token: tuple[int, ScanToken],
     record: Sequence[RecordToken],
     free: list[int],
-    idf: Sequence[float],
+    idf: np.ndarray,
     reading: Reading,
 ) -> bool:
     word = token[1][0]
@@ -124,7 +125,7 @@ def _joined(
     token: tuple[int, ScanToken],
     record: Sequence[RecordToken],
     free: list[int],
-    idf: Sequence[float],
+    idf: np.ndarray,
     reading: Reading,
 ) -> bool:
     word = token[1][0]
@@ -147,7 +148,7 @@ def _typo(
     token: tuple[int, ScanToken],
     record: Sequence[RecordToken],
     free: list[int],
-    idf: Sequence[float],
+    idf: np.ndarray,
     reading: Reading,
 ) -> None:
     word = token[1][0]
@@ -176,7 +177,7 @@ def in_order(
     scan: Sequence[ScanToken],
     record: Sequence[RecordToken],
     reading: Reading,
-    idf: Sequence[float],
+    idf: np.ndarray,
     limit: int,
 ) -> float:
     """The weight the scan finds in the record with its words in the record's order, among

@@ -128,6 +128,9 @@ def test_bulk_scores_equal_one_at_a_time_scores():
     encoded = idx.encode(scans)
     item, record = idx.candidates(encoded, 5)
     pairs = idx.score_pairs(encoded, item, record, np.array([2019.0] * 3), np.array([7.0] * 3))
+    every = np.arange(len(item))
+    idx.read_typed(encoded, pairs, every)
+    idx.in_order(encoded, pairs, every)
     assert len(item) >= 3 and set(item) == {0, 1, 2}
     for k in range(len(item)):
         one = idx.score(scans[item[k]], int(record[k]), year=2019, pages=7)

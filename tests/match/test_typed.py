@@ -50,6 +50,7 @@ def ranked(title: str, cut: bool = False) -> list[tuple[float, str]]:
     scans = idx.encode([title], [cut])
     records = np.arange(len(TITLES))
     pairs = idx.score_pairs(scans, np.zeros(len(TITLES), dtype=np.int64), records)
+    idx.read_typed(scans, pairs, records)
     idx.in_order(scans, pairs, records)
     return sorted(zip(pairs.identity.tolist(), TITLES), reverse=True)
 
@@ -95,7 +96,7 @@ def test_a_cut_title_fits_the_record_with_its_words_in_order():
 
 
 def test_a_known_word_is_not_read_as_a_word_with_another_letter():
-    idf = [1.0, 1.0]
+    idf = np.ones(2)
     reading = read_as_typed(
         [("thi", 0, 1.0, 1.0)], [("thu", 1)], frozenset({0}), frozenset({1}), idf
     )
@@ -103,7 +104,7 @@ def test_a_known_word_is_not_read_as_a_word_with_another_letter():
 
 
 def test_numbers_are_never_read_as_typos():
-    idf = [1.0, 1.0]
+    idf = np.ones(2)
     reading = read_as_typed(
         [("128", 0, 1.0, 1.0)], [("129", 1)], frozenset({0}), frozenset({1}), idf
     )
