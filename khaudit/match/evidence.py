@@ -134,6 +134,17 @@ def is_page_name(stem: str) -> bool:
     return bool(_PAGE_NAME.match(fold(stem)))
 
 
+def _reads_as_title(name: str, folded: str) -> bool:
+    """A name an operator typed a title into: three words or more, two of them words of
+    letters, six letters at least ("So DKKH 2020, so 03" is the marriage register of 2020)."""
+    words = folded.split()
+    return (
+        len(words) >= 3
+        and sum(w.isalpha() for w in words) >= 2
+        and sum(ch.isalpha() for ch in name) >= 6
+    )
+
+
 def path_evidence(
     relpath: str, is_folder_item: bool = False, pattern: re.Pattern[str] | None = None
 ) -> PathEvidence:
@@ -187,6 +198,6 @@ def path_evidence(
                 break
     if _COUNTER.match(folded):
         ev.counter = True
-    elif not ev.title and sum(ch.isalpha() for ch in name) >= 12 and len(folded.split()) >= 3:
+    elif not ev.title and _reads_as_title(name, folded):
         ev.title = typed_title(name)
     return ev

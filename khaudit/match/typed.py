@@ -154,21 +154,24 @@ def _typo(
     word = token[1][0]
     if len(word) < TYPO_MIN_LETTERS:
         return
+    # "quynso 01": the "số" both sides drop before a number, typed onto the word before it.
+    forms = (
+        [word, word[:-2]] if word.endswith("so") and len(word) > 2 + TYPO_MIN_LETTERS else [word]
+    )
     best: tuple[float, int] | None = None
     for k in free:
-        if k in reading.used:
-            continue
         meant = record[k][0]
-        if len(meant) < TYPO_MIN_LETTERS:
+        if k in reading.used or len(meant) < TYPO_MIN_LETTERS:
             continue
-        edits = 2 if min(len(meant), len(word)) >= LONG_WORD else 1
-        if OSA.distance(word, meant, score_cutoff=edits) > edits:
-            continue
-        similarity = Indel.normalized_similarity(word, meant)
-        if token[1][1] >= 0 and similarity < KNOWN_WORD_SIMILARITY:
-            continue
-        if best is None or similarity > best[0]:
-            best = (similarity, k)
+        for form in forms:
+            edits = 2 if min(len(meant), len(form)) >= LONG_WORD else 1
+            if OSA.distance(form, meant, score_cutoff=edits) > edits:
+                continue
+            similarity = Indel.normalized_similarity(form, meant)
+            if token[1][1] >= 0 and similarity < KNOWN_WORD_SIMILARITY:
+                continue
+            if best is None or similarity > best[0]:
+                best = (similarity, k)
     if best is not None:
         reading.take(token, (best[1],), idf[record[best[1]][1]], best[0])
 

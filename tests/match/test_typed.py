@@ -109,3 +109,16 @@ def test_numbers_are_never_read_as_typos():
         [("128", 0, 1.0, 1.0)], [("129", 1)], frozenset({0}), frozenset({1}), idf
     )
     assert not reading.used
+
+
+def test_the_number_word_typed_onto_a_misspelt_word_before_the_number():
+    (first, title), (second, _) = ranked("So dang ky khai sinh nam 2018, quynso 02")[:2]
+    assert title == "Sổ đăng ký khai sinh năm 2018, quyển số 02"
+    assert first >= 95 and first - second >= 10
+
+
+def test_a_short_abbreviated_name_is_read_as_a_title():
+    from khaudit.match.evidence import path_evidence
+
+    assert path_evidence("2020/So DKKH 2020, so 03.pdf").title == "So DKKH 2020, so 03"
+    assert path_evidence("Hop 05/HS 012.pdf").title == ""
