@@ -129,6 +129,11 @@ def _stem(name: str) -> str:
     return name[:dot] if dot > 0 else name
 
 
+def is_box_name(folder: str) -> bool:
+    """ "Hộp 05", "hop-1", "Box 12": a box of records, not the folder of one record's pages."""
+    return bool(_BOX.match(fold(folder)))
+
+
 def is_page_name(stem: str) -> bool:
     """ "001", "p001", "page_3": a page of a page series rather than a record of its own."""
     return bool(_PAGE_NAME.match(fold(stem)))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .evidence import PathEvidence, is_page_name, path_evidence
+from .evidence import PathEvidence, is_box_name, is_page_name, path_evidence
 from .sidecar import SidecarEntry, SidecarIndex
 
 _IMAGE_FORMATS = {"jpeg", "tiff", "png"}
@@ -22,6 +22,8 @@ _IMAGE_SUFFIXES = (".jpg", ".jpeg", ".tif", ".tiff", ".png")
 _DIGITS = re.compile(r"\d+")
 #: Pages a series may lack (a scan short of a sheet or two) and still be read as one.
 SERIES_GAPS = 3
+#: Pages a file of a page series holds: one sheet, one or both sides.
+PAGES_OF_A_SHEET = 2
 
 
 @dataclass
@@ -42,6 +44,11 @@ def stem(name: str) -> str:
     """A file name without its extension (a leading dot is part of the name)."""
     dot = name.rfind(".")
     return name[:dot] if dot > 0 else name
+
+
+def _median_pages(counts: list[int | None]) -> float:
+    known = sorted(n for n in counts if n is not None)
+    return float(known[len(known) // 2]) if known else 1.0
 
 
 def _image_page(path: str, fmt: str) -> bool:
@@ -75,8 +82,13 @@ def build_items(
         by_folder[(root, posixpath.dirname(path))].append(position)
     items: list[Item] = []
     for (root, folder), positions in sorted(by_folder.items()):
+        # A folder of page images numbered from one is one record's series, unless it is a
+        # box ("hop-1/1.tif … 13.tif" are records 1-13) or its files hold many pages each (a
+        # sheet scanned both sides is two).
         is_series = (
             folder != ""
+            and not is_box_name(posixpath.basename(folder))
+            and _median_pages([pages[p] for p in positions]) <= PAGES_OF_A_SHEET
             and (len(positions) >= 2 or _image_page(paths[positions[0]], formats[positions[0]]))
             and all(formats[p] in _IMAGE_FORMATS or formats[p] == "empty" for p in positions)
             and all(is_page_name(stem(posixpath.basename(paths[p]))) for p in positions)

@@ -41,6 +41,24 @@ def test_a_one_page_series_whose_page_was_lost_is_still_a_series():
     # HS114/001.jpg arrived empty: it is the first page of record 114, not record 1.
     frame = scans(["HS114/001.jpg", "HS115/001.jpg", "HS115/002.jpg", "HS116/001.pdf"])
     frame["format"] = ["empty", "jpeg", "jpeg", "empty"]
+    frame["pages"] = [None, 1, 1, None]
     items = {item.relpath: item for item in build_items(frame, SidecarIndex([]))}
     assert items["HS114"].series and items["HS115"].series
     assert "HS116/001.pdf" in items and not items["HS116/001.pdf"].series
+
+
+def test_a_box_of_records_numbered_from_one_is_not_a_page_series():
+    # "hop-1/1.tif … 3.tif" are records 1-3 of box 1; "HS 12/1.tif, 2.tif" is one record's pages.
+    frame = scans(["hop-1/1.tif", "hop-1/2.tif", "hop-1/3.tif", "HS 12/1.tif", "HS 12/2.tif"])
+    frame["format"] = "tiff"
+    frame["pages"] = 1
+    items = {item.relpath: item for item in build_items(frame, SidecarIndex([]))}
+    assert not any(items[f"hop-1/{n}.tif"].series for n in (1, 2, 3))
+    assert items["HS 12"].series
+
+
+def test_files_of_many_pages_each_are_not_pages_of_one_series():
+    frame = scans(["Dot 1/1.tif", "Dot 1/2.tif", "Dot 1/3.tif"])
+    frame["format"] = "tiff"
+    frame["pages"] = [12, 7, 30]
+    assert not any(item.series for item in build_items(frame, SidecarIndex([])))
