@@ -31,7 +31,7 @@ from .items import Item, build_items
 from .order import align_with_doubts, batches, natural_key
 from .pages import PageModel
 from .readings import Convention, ConventionIndex, anchors_from, describe_reading, item_readings
-from .scoring import BLOCK_CHUNK, EncodedTitles, TitleIndex, TitleScore, top_per_row
+from .scoring import BLOCK_CHUNK, EncodedTitles, PairScores, TitleIndex, TitleScore, top_per_row
 from .settings import MatchSettings
 from .sidecar import SidecarIndex
 from .twins import POINTS_PER_NAT, TIE_MARGIN, TWIN_NUMBER, TWIN_ORDER_POINTS, twin_sets
@@ -515,29 +515,40 @@ class _Linker:
         # weighed with word order: a bag of words cannot tell twins apart whose names
         # differ only in where they stand.
         self.titles.read_typed(scans, pairs, best_k[rank < TYPED_CANDIDATES])
-        near = self._near_best(pairs.identity[best_k], best_item, len(rows))
-        self.titles.in_order(scans, pairs, best_k[near])
-        identity = pairs.identity[best_k]
-        top = np.full(len(rows), -np.inf)
-        np.maximum.at(top, best_item, identity)
+        near = self._in_order_near_best(scans, pairs, best_k, best_item, len(rows))
         # Candidates read back: those that may tie with the best (within the margin, less
         # the page bonus that may have ranked another first) and a few more, so that a scan
         # no record claims can still name its nearest records.
-        reach = self.settings.ambiguity_margin + self.settings.page_agreement_bonus
-        keep = (identity > top[best_item] - reach - 1e-9) | (rank < HINT_CANDIDATES)
+        keep = near | (rank < HINT_CANDIDATES)
         for i, k in zip(best_item[keep], best_k[keep]):
             owner = todo[int(rows[int(i)])].item_id
             ranked.setdefault(owner, []).append(
                 (self.titles.title_score(scans, pairs, int(k)), self.labels[int(pairs.record[k])])
             )
 
-    def _near_best(self, identity: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
-        """Which candidates are within reach of their scan's best (the ones review or the
-        assignment would weigh against each other)."""
-        top = np.full(n, -np.inf)
-        np.maximum.at(top, owner, identity)
+    def _in_order_near_best(
+        self,
+        scans: EncodedTitles,
+        pairs: PairScores,
+        best_k: np.ndarray,
+        owner: np.ndarray,
+        n: int,
+    ) -> np.ndarray:
+        """Weigh with word order every candidate within reach of its scan's best, again
+        while the best falls and brings others within reach; returns which are within reach
+        (the ones review or the assignment weighs against each other)."""
         reach = self.settings.ambiguity_margin + self.settings.page_agreement_bonus
-        return np.flatnonzero(identity > top[owner] - reach - 1e-9)
+        checked = np.zeros(len(best_k), dtype=bool)
+        while True:
+            identity = pairs.identity[best_k]
+            top = np.full(n, -np.inf)
+            np.maximum.at(top, owner, identity)
+            near = identity > top[owner] - reach - 1e-9
+            todo = near & ~checked
+            if not todo.any():
+                return near
+            self.titles.in_order(scans, pairs, best_k[todo])
+            checked |= todo
 
     def fuzzy(self, items: list[Item], ranked: dict[int, list[tuple[TitleScore, int]]]) -> None:
         """Link titles one to one: a clear best takes its record, strongest first; near-twins

@@ -41,7 +41,7 @@ from rapidfuzz.distance import OSA
 
 from ..textnorm import match_form, numbers
 from .settings import MatchSettings
-from .typed import RecordToken, ScanToken, in_order, read_as_typed
+from .typed import Reading, RecordToken, ScanToken, in_order, read_as_typed
 
 #: Words (and word pairs, numbers) this common in a locality do not open a block: they would
 #: join everything. The cap grows with the locality up to ``BLOCK_MAX_POSTINGS``.
@@ -290,6 +290,9 @@ class TitleIndex:
         self.record_tokens: list[list[RecordToken]] = [
             [(w.split("#", 1)[0], self.vocab[w]) for w in ws] for ws in word_lists
         ]
+        #: The IDF of a word in two records: a two-letter initialism stands only for words
+        #: at least this common (typed.py).
+        self.common_idf = math.log(1 + n / 2)
         indptr, indices = self.words.indptr, self.words.indices
         self.record_cols = [
             frozenset(indices[indptr[j] : indptr[j + 1]].tolist()) for j in range(len(word_lists))
@@ -594,36 +597,47 @@ class TitleIndex:
         pairs.identity[ks] = np.maximum(identity, 0.0)
         pairs.score[ks] = np.maximum(score, 0.0)
 
+    def _reading(
+        self, scans: EncodedTitles, pairs: PairScores, k: int
+    ) -> tuple[list[ScanToken], Reading]:
+        """Pair ``k``'s scan words (a cut last word that begins a record word aside) and
+        what reading them as typed against its record gives (typed.py)."""
+        i, j = int(pairs.item[k]), int(pairs.record[k])
+        tokens = scans.tokens[i][:-1] if pairs.begun[k] else scans.tokens[i]
+        read = read_as_typed(
+            tokens,
+            self.record_tokens[j],
+            scans.cols[i],
+            self.record_cols[j],
+            self.idf,
+            self.common_idf,
+        )
+        return tokens, read
+
     def in_order(self, scans: EncodedTitles, pairs: PairScores, ks: np.ndarray) -> None:
         """Pairs ``ks`` scored again counting only the words found in the record's order and,
         for a title that may be cut, within the stretch it spans (typed.in_order). Costs a
         Python alignment a pair: for the few candidates near each scan's best, where a bag of
         words cannot tell a title's own names from the same names elsewhere in a twin's."""
         for k in ks:
-            i, j = int(pairs.item[k]), int(pairs.record[k])
-            begun = bool(pairs.begun[k])
-            tokens = scans.tokens[i][:-1] if begun else scans.tokens[i]
-            record = self.record_tokens[j]
-            read = read_as_typed(tokens, record, scans.cols[i], self.record_cols[j], self.idf)
+            i, record = int(pairs.item[k]), self.record_tokens[int(pairs.record[k])]
+            tokens, read = self._reading(scans, pairs, int(k))
             limit = int(pairs.length[k]) + ORDER_SLACK if scans.cut[i] else len(record)
             found = in_order(tokens, record, read, self.idf, limit)
-            found += float(scans.last_weight[i]) if begun else 0.0
+            found += float(scans.last_weight[i]) if pairs.begun[k] else 0.0
             pairs.found[k] = min(float(pairs.found[k]), found)
         self._judge(pairs, np.asarray(ks, dtype=np.int64))
 
     def read_typed(self, scans: EncodedTitles, pairs: PairScores, ks: np.ndarray) -> None:
         """Pairs ``ks`` scored again after reading the scan's words the record lacks as an
         operator types them (typed.py). A Python loop a pair, so callers pass the few best
-        candidates of each scan, not every pair blocking found."""
+        candidates of each scan, not every pair blocking found; call it once per pair (it
+        adds to what the pair is made of)."""
         changed = []
         for k in ks:
             if pairs.found[k] >= pairs.total[k]:
                 continue
-            i, j = int(pairs.item[k]), int(pairs.record[k])
-            tokens = scans.tokens[i][:-1] if pairs.begun[k] else scans.tokens[i]
-            read = read_as_typed(
-                tokens, self.record_tokens[j], scans.cols[i], self.record_cols[j], self.idf
-            )
+            _, read = self._reading(scans, pairs, int(k))
             if read.used:
                 pairs.found[k] += read.found
                 pairs.total[k] += read.total

@@ -6,12 +6,15 @@ an operator does to a title is often only readable against the record it was typ
 
 - an initialism of the record's words, any office's ("CT" for "Chủ tịch", "LĐTBXH", "PCT"):
   a scan word the inventory never uses, or one without a vowel, that spells the first letters
-  of as many consecutive record words;
+  of as many consecutive record words (two letters only for words of the office's vocabulary,
+  not a person's name);
 - a word with a letter dropped, doubled or two letters swapped, three letters long or more
   ("cah" for "cách", "khia" for "khai"), which the locality-wide reading leaves alone because a
   short word is one edit from many: against one record it is one edit from one of its words
-  at most;
-- two record words typed together ("qyuenso" for "quyển số"), with a typo or without.
+  at most; a changed letter only in a longer word the inventory never uses (a changed letter
+  in a short word is another name: "Tân", "Tâm", "Lâm");
+- two record words typed together ("qyuenso" for "quyển số"), with a typo or without, by a
+  word the inventory never uses.
 
 Each scan word is read as the record words it stands for, once, and only as words the scan
 does not already have; it then counts as those words (their IDF) with a credit below one for a
@@ -30,9 +33,8 @@ from rapidfuzz.distance import OSA, Indel
 #: string alignment: a swap is one) from the record word; longer words may take two.
 TYPO_MIN_LETTERS = 3
 LONG_WORD = 7
-#: A known word (one the inventory uses elsewhere) is re-read as another only for a dropped or
-#: doubled letter (Indel similarity at least this): "ben" for "biên", never "thi" for "thu".
-KNOWN_WORD_SIMILARITY = 0.8
+#: A word the inventory never uses may have a letter changed only from this many letters.
+CHANGED_LETTER_MIN = 5
 #: Initialisms are this many letters long.
 INITIALISM_LETTERS = range(2, 7)
 VOWELS = frozenset("aeiouy")
@@ -75,13 +77,17 @@ def read_as_typed(
     scan_cols: frozenset[int],
     record_cols: frozenset[int],
     idf: np.ndarray,
+    common_idf: float = 0.0,
 ) -> Reading:
-    """The words of ``scan`` the record lacks, read as record words the scan lacks."""
+    """The words of ``scan`` the record lacks, read as record words the scan lacks.
+    ``common_idf`` bounds the IDF of words a two-letter initialism may stand for."""
     reading = Reading()
+    # A word the locality-wide reading took for a typo (found < total) is that reading's
+    # guess, not what was typed: it is not read again.
     loose = [
         (i, tok)
         for i, tok in enumerate(scan)
-        if (tok[1] < 0 or tok[1] not in record_cols) and not tok[0].isdigit()
+        if (tok[1] < 0 or (tok[1] not in record_cols and tok[3] >= tok[2])) and not tok[0].isdigit()
     ]
     if not loose:
         return reading
@@ -93,7 +99,7 @@ def read_as_typed(
     if not free:
         return reading
     for token in loose:
-        if not _initialism(token, record, free, idf, reading) and not _joined(
+        if not _initialism(token, record, free, idf, reading, common_idf) and not _joined(
             token, record, free, idf, reading
         ):
             _typo(token, record, free, idf, reading)
@@ -106,6 +112,7 @@ def _initialism(
     free: list[int],
     idf: np.ndarray,
     reading: Reading,
+    common_idf: float,
 ) -> bool:
     word = token[1][0]
     if len(word) not in INITIALISM_LETTERS or not word.isalpha():
@@ -115,9 +122,14 @@ def _initialism(
     open_ = set(free) - reading.used
     for start in free:
         run = range(start, start + len(word))
-        if all(k in open_ for k in run) and "".join(record[k][0][0] for k in run) == word:
-            reading.take(token, run, sum(idf[record[k][1]] for k in run), 1.0)
-            return True
+        if not all(k in open_ for k in run) or "".join(record[k][0][0] for k in run) != word:
+            continue
+        # Two letters spell many pairs of words: they stand only for words of the office's
+        # vocabulary ("CT", "chủ tịch"), never for a person's name ("Cao Tấn").
+        if len(word) == 2 and any(idf[record[k][1]] > common_idf for k in run):
+            continue
+        reading.take(token, run, sum(idf[record[k][1]] for k in run), 1.0)
+        return True
     return False
 
 
@@ -129,8 +141,8 @@ def _joined(
     reading: Reading,
 ) -> bool:
     word = token[1][0]
-    if len(word) < 2 * TYPO_MIN_LETTERS - 1:
-        return False
+    if token[1][1] >= 0 or len(word) < 2 * TYPO_MIN_LETTERS - 1:
+        return False  # a word of the locality's own ("thuận") is not two words run together
     open_ = set(free) - reading.used
     for start in free:
         run = (start, start + 1)
@@ -142,6 +154,23 @@ def _joined(
             reading.take(token, run, idf[record[start][1]] + idf[record[start + 1][1]], credit)
             return True
     return False
+
+
+def _mistyped(typed: str, meant: str, known: bool) -> bool:
+    """Whether ``typed`` is ``meant`` with a letter dropped or doubled, or two letters swapped;
+    a word of five letters or more the inventory never uses may also have one letter changed
+    (two from seven letters). A changed letter in a short word is another word ("Tân" is not
+    "Tâm"), and a word the inventory uses is re-read only for a dropped or doubled letter."""
+    if Indel.distance(typed, meant, score_cutoff=1) <= 1:
+        return True  # a letter dropped or doubled
+    if known:
+        return False
+    if len(typed) == len(meant) and sorted(typed) == sorted(meant):
+        return OSA.distance(typed, meant, score_cutoff=1) <= 1  # two letters swapped
+    if min(len(typed), len(meant)) < CHANGED_LETTER_MIN:
+        return False
+    edits = 2 if min(len(meant), len(typed)) >= LONG_WORD else 1
+    return OSA.distance(typed, meant, score_cutoff=edits) <= edits
 
 
 def _typo(
@@ -164,12 +193,9 @@ def _typo(
         if k in reading.used or len(meant) < TYPO_MIN_LETTERS:
             continue
         for form in forms:
-            edits = 2 if min(len(meant), len(form)) >= LONG_WORD else 1
-            if OSA.distance(form, meant, score_cutoff=edits) > edits:
+            if not _mistyped(form, meant, known=token[1][1] >= 0):
                 continue
             similarity = Indel.normalized_similarity(form, meant)
-            if token[1][1] >= 0 and similarity < KNOWN_WORD_SIMILARITY:
-                continue
             if best is None or similarity > best[0]:
                 best = (similarity, k)
     if best is not None:
