@@ -32,6 +32,8 @@ import numpy as np
 import pandas as pd
 
 from ..i18n import t
+from ..inventory.encodings import convert_cell, fits_one_byte
+from ..textnorm import nfc
 from .evidence import is_page_name, normalize_code, path_evidence
 from .items import Item
 
@@ -288,8 +290,34 @@ def with_texts(scans: pd.DataFrame, texts: pd.DataFrame, share: float) -> pd.Dat
     text = key.map(dict(zip(known, texts["first_page_text"].astype(str)))).astype(object)
     text = text.fillna("").astype(str)
     out = scans.assign(text_source=np.where(text != "", "layer", ""))
-    out["first_page_text"] = text.where(wanted(scans, share), "").str[:TEXT_HEAD]
+    out["first_page_text"] = text.where(wanted(scans, share), "").str[:TEXT_HEAD].map(readable)
     return out
+
+
+def readable(text: str) -> str:
+    """A text layer as Vietnamese in NFC. A document typed in a legacy font (TCVN3's .VnTime,
+    VNI-Times) and saved as PDF keeps the font's one-byte codes, so its layer reads as
+    Latin-1 mojibake ("Hå s¬" for "Hồ sơ"); each run of words that fits one byte and carries
+    an encoding's evidence is decoded as the inventory's cells are (inventory/encodings.py:
+    only when the result reads clearly more like Vietnamese, so genuine text is never
+    altered)."""
+    if text.isascii():
+        return text
+    if fits_one_byte(text):
+        return convert_cell(text, None)[0]
+    out: list[str] = []
+    run: list[str] = []
+    for word in text.split(" "):
+        if fits_one_byte(word):
+            run.append(word)
+            continue
+        if run:
+            out.append(convert_cell(" ".join(run), None)[0])
+            run = []
+        out.append(nfc(word))
+    if run:
+        out.append(convert_cell(" ".join(run), None)[0])
+    return " ".join(out)
 
 
 def with_ocr(
@@ -376,6 +404,7 @@ __all__ = [
     "item_texts",
     "link_unnamed",
     "ocr_digest",
+    "readable",
     "sampled",
     "wanted",
     "with_content",

@@ -58,15 +58,25 @@ def contradicted_table(files: pd.DataFrame) -> pd.DataFrame:
     return mine[CONTRADICTED_VIEW].sort_values("path").reset_index(drop=True)
 
 
+def content_intro(meta: dict, lang: str) -> str:
+    """What the check does, the sample drawn and the OCR engine that read image-only pages:
+    what made the figures that follow."""
+    content = meta.get("parameters", {}).get("content", {})
+    text = t("report.content_intro", lang)
+    sample = float(content.get("sample", 1.0))
+    if sample < 1:
+        text += " " + t("report.content_sample", lang, share=f"{sample:.0%}")
+    if content.get("ocr_engine"):
+        text += " " + t("report.content_ocr", lang, engine=content["ocr_engine"])
+    return text
+
+
 def content_section(files: pd.DataFrame, meta: dict, lang: str, table_html) -> str:
     """The report's section (HTML, every untrusted string escaped by ``table_html``)."""
     from .figures import localized
 
     f = content_figures(files)
-    sample = float(meta.get("parameters", {}).get("content", {}).get("sample", 1.0))
-    intro = t("report.content_intro", lang)
-    if sample < 1:
-        intro += " " + t("report.content_sample", lang, share=f"{sample:.0%}")
+    intro = content_intro(meta, lang)
     counts = pd.DataFrame(
         {
             t("col.count", lang): [
@@ -91,4 +101,10 @@ def content_section(files: pd.DataFrame, meta: dict, lang: str, table_html) -> s
     )
 
 
-__all__ = ["ContentFigures", "content_figures", "content_section", "contradicted_table"]
+__all__ = [
+    "ContentFigures",
+    "content_figures",
+    "content_intro",
+    "content_section",
+    "contradicted_table",
+]

@@ -24,6 +24,7 @@ from ..atomic import atomic_path
 from ..i18n import t
 from ..run import Run
 from . import figures as F
+from .content_sheet import write_content_sheet
 from .present import kind_of, stored, stored_column
 
 SHEET_KEYS = [
@@ -242,6 +243,7 @@ def write_locality_workbook(run: Run, locality: str, target: Path, lang: str = "
         ws = book.sheet(t("report.changes_sheet", lang))
         book.table(ws, F.localized(F.change_table(run, locality, lang), lang))
         _quality(book, files, run.meta)
+        write_content_sheet(book, run, locality, files)
         _progress(book, run, locality)
         _review(book, run, locality)
         book.workbook.close()

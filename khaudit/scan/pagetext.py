@@ -186,12 +186,15 @@ def _decoder(font: Any, pikepdf: Any) -> _Font:
     if isinstance(to_unicode, pikepdf.Stream):
         return _cmap(to_unicode.read_bytes(), 1)
     if encoding is None or str(encoding) in ("/WinAnsiEncoding", "/StandardEncoding"):
-        table = {
-            b"%02X" % c: b"%04X" % ord(bytes([c]).decode("cp1252", "replace"))
-            for c in range(32, 256)
-        }
-        return _Font(1, table, [])
+        return _Font(1, _WIN_ANSI, [])
     raise _NotSimple
+
+
+#: Code -> character of Windows-1252, as a ToUnicode map writes it: made once, since most
+#: pages declare a standard font (reportlab's Helvetica) whether they show text in it or not.
+_WIN_ANSI = {
+    b"%02X" % c: b"%04X" % ord(bytes([c]).decode("cp1252", "replace")) for c in range(32, 256)
+}
 
 
 def _utf16(hexdigits: bytes) -> str:

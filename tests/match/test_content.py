@@ -426,3 +426,37 @@ def test_ocr_needs_the_vietnamese_model(tmp_path: Path, monkeypatch):
         assert not ocr.available()
     finally:
         ocr.engine.cache_clear()
+
+
+def legacy_cover(title: str) -> bytes:
+    """A cover typed in a TCVN3 font (.VnTime) and saved as PDF, without a code line: its
+    text layer holds the font's one-byte codes, Latin-1 mojibake to any reader."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    from khaudit.inventory.encodings import encode_tcvn3
+
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=A4)
+    pdf.setFont("Times-Roman", 12)
+    lines = ["ủy ban nhân dân xã diên lạc", "hồ sơ", title.lower(), "thời hạn bảo quản: vĩnh viễn"]
+    for i, line in enumerate(lines):
+        pdf.drawString(60, 780 - 20 * i, encode_tcvn3(line))
+    pdf.showPage()
+    pdf.save()
+    return out.getvalue()
+
+
+def test_a_layer_typed_in_a_legacy_font_is_read_as_vietnamese(tmp_path: Path):
+    (code_1, title_1, _), (code_2, title_2, _) = RECORDS[0], RECORDS[1]
+    right, right_title, _ = RECORDS[2]
+    scans = {
+        f"{right}.pdf": legacy_cover(right_title),
+        f"{code_1}.pdf": legacy_cover(title_2),  # swapped at the station
+        f"{code_2}.pdf": legacy_cover(title_1),
+    }
+    files = by_path(audit(project(tmp_path, scans), tmp_path / "run"))
+    assert files.loc[f"{right}.pdf", "status"] == "matched"
+    assert files.loc[f"{right}.pdf", "content_match"] >= 0.8
+    for code in (code_1, code_2):
+        assert files.loc[f"{code}.pdf", "status"] == "needs_review"
