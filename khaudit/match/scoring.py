@@ -288,7 +288,7 @@ class TitleIndex:
             w for w in df if len(w) >= TYPO_MIN_LENGTH - 1 and "#" not in w and not w.isdigit()
         ]
         self.record_tokens: list[list[RecordToken]] = [
-            [(w.split("#", 1)[0], self.vocab[w]) for w in ws] for ws in word_lists
+            [self._record_token(w) for w in ws] for ws in word_lists
         ]
         #: The IDF of a word in two records: a two-letter initialism stands only for words
         #: at least this common (typed.py).
@@ -331,6 +331,12 @@ class TitleIndex:
             self.prefix_idf[j, 1 : len(ws) + 1] = np.cumsum(weights)
             self.prefix_idf[j, len(ws) + 1 :] = self.prefix_idf[j, len(ws)]
         return df
+
+    def _record_token(self, word: str) -> RecordToken:
+        """A record word as typed.py reads it, with the word an inventory typo stands for."""
+        meant, credit = self.meant.get(word, ("", 0.0))
+        weight = credit * float(self.idf[self.vocab[meant]]) if meant else 0.0
+        return (word.split("#", 1)[0], self.vocab[word], meant, weight)
 
     def _index_beginnings(self) -> None:
         """Beginnings of inventory words (numbers from one digit, words from two letters): a

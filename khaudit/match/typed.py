@@ -43,8 +43,10 @@ VOWELS = frozenset("aeiouy")
 #: the inventory never uses it), the weight it adds to the scan's total and the weight it adds
 #: where found (less for a typo the locality-wide reading resolved).
 ScanToken = tuple[str, int, float, float]
-#: A record token: the word and its column.
-RecordToken = tuple[str, int]
+#: A record token: the word, its column, and the word it is taken for when the inventory
+#: mistyped it ("thắg" for "thắng", see scoring.TitleIndex) with the weight that reading
+#: earns ("" and 0 when none).
+RecordToken = tuple[str, int, str, float]
 
 
 class Reading:
@@ -93,7 +95,7 @@ def read_as_typed(
         return reading
     free = [
         k
-        for k, (word, col) in enumerate(record)
+        for k, (word, col, _, _) in enumerate(record)
         if col not in scan_cols and not word.isdigit() and len(word) > 1
     ]
     if not free:
@@ -213,14 +215,16 @@ def in_order(
     the record's first ``limit`` words: an operator types a title from its start, in order,
     so "… từ ông Bùi Thanh Đạt sang" does not fit "… từ ông Bùi Ngọc Luân sang bà Huỳnh Thanh
     Oanh, thửa đất" however many of its words that title has somewhere."""
-    where: dict[str, list[int]] = {}
-    for j, (word, _) in enumerate(record[:limit]):
-        where.setdefault(word, []).append(j)
+    where: dict[str, list[tuple[int, float]]] = {}
+    for j, (word, col, meant, weight) in enumerate(record[:limit]):
+        where.setdefault(word, []).append((j, float(idf[col])))
+        if meant:  # the inventory's own typo, read as the word it stands for
+            where.setdefault(meant, []).append((j, weight))
     matches: list[tuple[int, int, int, float]] = []
     for i, (word, col, total, found) in enumerate(scan):
         if col >= 0 and found > 0:
             share = found / total
-            matches.extend((i, j, j, share * idf[record[j][1]]) for j in where.get(word, ()))
+            matches.extend((i, j, j, share * w) for j, w in where.get(word, ()))
     matches.extend(
         (i, run[0], run[-1], weight) for i, run, weight in reading.links if run[-1] < limit
     )
