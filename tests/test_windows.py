@@ -449,3 +449,14 @@ def test_a_lock_file_that_is_a_link_or_a_fifo_is_refused_and_nothing_is_truncate
         with pytest.raises(KhauditError, match="cannot be used as khaudit's lock file"):
             FileLock(tmp_path / name, wait=0).acquire()
     assert inventory.read_text(encoding="utf-8") == "STT,Mã hồ sơ\n1,A.0\n"  # not truncated
+
+
+def test_the_readme_names_the_start_method_variable_beside_the_windows_commands():
+    """A Linux user reproduces a Windows laptop's workers with the variable khaudit reads."""
+    from khaudit.executor import START_METHOD_VARIABLE
+
+    root = Path(__file__).resolve().parents[1]
+    lines = (root / "README.md").read_text(encoding="utf-8").splitlines()
+    windows = next(i for i, line in enumerate(lines) if line.startswith("On Windows"))
+    named = [line for line in lines[windows : windows + 4] if START_METHOD_VARIABLE in line]
+    assert named and "spawn" in named[0] and "forkserver" in named[0]

@@ -12,7 +12,7 @@ links only on request (``mode="link"``, with a warning), or the files are left i
 ``fetch.txt`` pointing at them (a "holey" bag the receiver completes). Every path in the bag is
 built from a safe relative name: an inventory outside the project folder goes under
 ``data/inventories/_outside/``, never to ``..``. The bag is built beside ``out`` and renamed
-into place at the end: it is complete or absent.
+into place at the end: it is complete or absent (:mod:`khaudit.handover.staging`).
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ import posixpath
 import re
 import shutil
 import stat
-import tempfile
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -55,6 +54,7 @@ from .bagit_format import (
     write_bag_info,
     write_manifest,
 )
+from .staging import staging_for
 
 MODES = ("copy", "link", "fetch")
 #: The report files of a locality that go into its bag (the minutes are the signed document).
@@ -528,8 +528,6 @@ def package_locality(
         )
     payload = collected.payload
     hashed = _hash_unknown(payload, workers)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     result = PackageResult(
         bag=out,
         files=0,
@@ -542,7 +540,7 @@ def package_locality(
     )
     if mode == "link":
         result.notes.append(t("package.link_warning"))
-    try:
+    with staging_for(out, result.notes) as staging:
         payload += _locality_run(collected.run, collected.name, staging / "data" / "run")
         result.files, result.bytes = len(payload), sum(p.size for p in payload)
         fetch_lines = _place_payload(staging, payload, mode, result)
@@ -552,10 +550,6 @@ def package_locality(
             "roots": {v: k for k, v in collected.labels.items()},
         }
         _write_tags(staging, payload, fetch_lines, _bag_info(meta, payload))
-        os.replace(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return result
 
 

@@ -19,8 +19,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import shutil
-import tempfile
 import unicodedata
 from pathlib import Path
 
@@ -48,6 +46,7 @@ from .package import (
     check_bag_out,
     inventory_patterns,
 )
+from .staging import staging_for
 
 _KEY = ["locality", "source_file", "source_sheet", "source_row"]
 
@@ -217,9 +216,7 @@ def package_receiver(
     result.from_catalogue = collected.from_catalogue
     if mode == "link":
         result.notes.append(t("package.link_warning"))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    with staging_for(out, result.notes) as staging:
         folder = staging / "data" / "run"
         payload += _write_receiver_run(run, tables, (name, code), folder)
         payload += _minutes(folder, staging / "data" / "report", lang)
@@ -228,10 +225,6 @@ def package_receiver(
         roots = {v: k for k, v in collected.labels.items()}
         info = _bag_info(run, tables["records"], (name, code), roots, payload)
         _write_tags(staging, payload, fetch_lines, info)
-        os.replace(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return result
 
 
