@@ -19,6 +19,9 @@ convention, the truth's links and statuses that the run got wrong, so the weak c
 without reading the generator.
 
     python bench/generalize.py --seeds 100-109 --records 600 1500
+
+``--generator stationgen`` measures on ``bench/stationgen`` instead, a second generator
+written apart from provgen (stations' and clerks' habits, its own labelling rule for ties).
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.provgen import generate  # noqa: E402
+from bench import provgen, stationgen  # noqa: E402
 from khaudit.evaluate import score_run  # noqa: E402
 from khaudit.run import load_run  # noqa: E402
 
@@ -110,11 +113,20 @@ def _ambiguous_linked(run_dir: Path, truth: Path) -> tuple[int, int]:
     return int(same.sum()), int((~same).sum())
 
 
+GENERATORS = {"provgen": provgen.generate, "stationgen": stationgen.generate}
+
+
 def run_one(
-    seed: int, records: int, out: Path, localities: int, by_keying: bool, keep: bool
+    seed: int,
+    records: int,
+    out: Path,
+    localities: int,
+    by_keying: bool,
+    keep: bool,
+    generator: str = "provgen",
 ) -> dict[str, object]:
     province = out / f"seed{seed}-n{records}"
-    project = generate(province, seed, records, localities)
+    project = GENERATORS[generator](province, seed, records, localities)
     run_dir = province / "run"
     khaudit = Path(sys.executable).with_name("khaudit")
     command = [
@@ -271,6 +283,12 @@ def main(argv: list[str] | None = None) -> int:
         help="records per locality (default: 600 1500)",
     )
     parser.add_argument("--localities", type=int, default=5)
+    parser.add_argument(
+        "--generator",
+        choices=sorted(GENERATORS),
+        default="provgen",
+        help="the labelled province generator (default: provgen)",
+    )
     parser.add_argument("--out", type=Path, default=Path("bench/out/generalize"))
     parser.add_argument("--json", action="store_true", help="print JSON lines, not a table")
     parser.add_argument(
@@ -286,7 +304,15 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for records in args.records:
         for seed in _seeds(args.seeds):
-            result = run_one(seed, records, args.out, args.localities, args.by_keying, args.keep)
+            result = run_one(
+                seed,
+                records,
+                args.out,
+                args.localities,
+                args.by_keying,
+                args.keep,
+                args.generator,
+            )
             results.append(result)
             if args.json:
                 print(json.dumps(result, ensure_ascii=False), flush=True)
