@@ -152,9 +152,12 @@ class _Station:
 
 
 def _swap_neighbours(rng: random.Random, scans: list[Scan], rate: float) -> None:
+    """Two dossiers next to each other in the box scanned in each other's place."""
     k = 0
     while k + 1 < len(scans):
-        if rng.random() < rate:
+        a, b = scans[k].record, scans[k + 1].record
+        adjacent = a is not None and b is not None and b.position == a.position + 1
+        if adjacent and not a.orphan and not b.orphan and rng.random() < rate:  # type: ignore[union-attr]
             scans[k], scans[k + 1] = scans[k + 1], scans[k]
             k += 2
         else:

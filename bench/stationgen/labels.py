@@ -26,6 +26,10 @@ def compatible(record: Record, ev: dict[str, object], known: set[str]) -> bool:
     if "box" in ev and "box" in known and record.box != ev["box"]:
         return False
     year = ev.get("year")
+    month = ev.get("month")
+    start = (record.date_start.year, record.date_start.month)
+    if month is not None and "date" in known and start != month:
+        return False
     if "date" in ev:
         if "date" in known and record.date_start != ev["date"]:
             return False

@@ -1,6 +1,6 @@
 """Where the station put each record's scan and what it called it, and what the path (and
 the scanning software's export) tells about the record: the evidence the labelling rule
-weighs. Evidence keys: ``code`` (segments), ``file_no``, ``box``, ``year``, ``date``,
+weighs. Evidence keys: ``code`` (segments), ``file_no``, ``box``, ``year``, ``month``, ``date``,
 ``title`` (a :class:`~.typed.Visible`), ``order`` (batch, position) and ``bare`` (a counter
 group aligned by order and pages only).
 """
@@ -137,7 +137,7 @@ def folder_for(habits: Habits, record: Record, batch: str) -> tuple[str, dict[st
         return str(record.year_start), {"year": record.year_start}
     if habits.folders == "year_month":
         d = record.date_start
-        return f"{d.year}/{d.month:02d}", {"year": d.year}
+        return f"{d.year}/{d.month:02d}", {"year": d.year, "month": (d.year, d.month)}
     if habits.folders in ("batch", "operator"):
         return batch, {}
     return "", {}
@@ -149,10 +149,8 @@ def batch_names(rng: random.Random, habits: Habits, count: int) -> list[str]:
     form = rng.choice(("%Y-%m-%d", "Dot {k:02d} - %d.%m.%Y", "%Y%m%d", "Lo {k:02d}"))
     if habits.folders == "operator":
         operators = [f"May scan {k}" for k in range(1, 4)] + ["Nguyen Van Hung", "Tran Thi Mai"]
-        return [
-            f"{rng.choice(operators)}/{day + dt.timedelta(days=2 * k):%Y-%m-%d}"
-            for k in range(count)
-        ]
+        who = rng.choice(operators)  # one operator ran the series: the dates order its batches
+        return [f"{who}/{day + dt.timedelta(days=2 * k):%Y-%m-%d}" for k in range(count)]
     out = []
     for k in range(count):
         when = day + dt.timedelta(days=2 * k)
