@@ -15,17 +15,19 @@ import hashlib
 import os
 import posixpath
 import re
+import threading
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 BAGIT_TXT = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
 #: Manifest algorithms khaudit checks, strongest first (the BagIt names are hashlib's).
 ALGORITHMS = ("sha512", "sha384", "sha256", "sha224", "sha1", "md5")
-#: Largest bagit.txt / bag-info.txt / manifest or fetch.txt read whole, in bytes.
+#: Largest bagit.txt and bag-info.txt read, in bytes (manifests and fetch.txt are read line by
+#: line, each line capped: :data:`LINE_CAP`).
 DECLARATION_CAP = 64 << 10
 BAG_INFO_CAP = 1 << 20
-MANIFEST_CAP = 1 << 30
 #: Names operating systems leave in folders: not archival content.
 SYSTEM_FILES = frozenset({".ds_store", "thumbs.db", "desktop.ini", "ehthumbs.db", "icon\r"})
 
@@ -133,23 +135,96 @@ class Finding:
     warning: bool = False
 
 
-def decode_tag(data: bytes, encoding: str) -> tuple[str, list[Finding]]:
-    """Text of a tag file in the bag's declared encoding; bytes that are not are a finding
-    (kept as surrogate escapes so they still match the names on disk)."""
-    findings: list[Finding] = []
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        findings.append(
-            Finding(
-                "encoding", line, "bag.not_encoded", {"encoding": encoding, "offset": exc.start}
+#: Longest line of a tag file read, in characters (a path of 4,096 bytes, a digest and a URL fit).
+LINE_CAP = 64 << 10
+_BREAK = re.compile(r"\r\n|\r|\n")
+_ESCAPED = re.compile("[\udc00-\udcff]")
+_ESCAPE_HANDLER = "khaudit.tag_bytes"
+_first_error = threading.local()
+
+
+def _escape_bytes(exc: UnicodeError) -> tuple[str, int]:
+    """Bytes a tag file's encoding cannot decode, kept as U+DC00 + byte (surrogateescape's own
+    mapping for the bytes it handles, so a name still matches the name on disk), the first
+    one's position noted for the reader."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    if getattr(_first_error, "start", None) is None:
+        _first_error.start = exc.start
+    return "".join(chr(0xDC00 + b) for b in exc.object[exc.start : exc.end]), exc.end
+
+
+codecs.register_error(_ESCAPE_HANDLER, _escape_bytes)
+
+
+class _LineSplitter:
+    """Lines of a tag file from its decoded text as it arrives, each line at most
+    :data:`LINE_CAP` characters kept (a longer one is a finding and is skipped whole)."""
+
+    def __init__(self) -> None:
+        self.number = 0
+        self.pending = ""
+        self.skipping = False
+
+    def feed(self, text: str, final: bool) -> Iterator[tuple[int, str] | Finding]:
+        data = self.pending + text
+        hold = "" if final or not data.endswith("\r") else "\r"  # maybe half of a CRLF
+        parts = _BREAK.split(data[:-1] if hold else data)
+        if final:
+            if parts[-1] == "":
+                parts.pop()
+            self.pending = ""
+        else:
+            self.pending = parts.pop() + hold
+        for part in parts:
+            self.number += 1
+            if self.skipping:
+                self.skipping = False  # the end of the line found too long
+            elif len(part) > LINE_CAP:
+                yield Finding("size", self.number, "bag.long_line", {"cap": LINE_CAP})
+            else:
+                yield self.number, part.removeprefix("\ufeff") if self.number == 1 else part
+        if len(self.pending) - len(hold) > LINE_CAP and not self.skipping:
+            self.skipping = True
+            self.pending = hold
+            yield Finding("size", self.number + 1, "bag.long_line", {"cap": LINE_CAP})
+        elif self.skipping:
+            self.pending = hold
+
+
+def tag_file_lines(chunks: Iterable[bytes], encoding: str) -> Iterator[tuple[int, str] | Finding]:
+    """The numbered lines of a tag file read chunk by chunk (so a file of any size costs a
+    chunk and a line of memory), decoded in ``encoding``; findings on the way: a line longer
+    than :data:`LINE_CAP` (skipped) and the first byte that is not ``encoding`` (its line read
+    with such bytes kept as escapes, which still match the names on disk)."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors=_ESCAPE_HANDLER)
+    lines = _LineSplitter()
+    consumed, reported = 0, False
+    for chunk, final in _with_last(chunks):
+        buffered = len(decoder.getstate()[0])
+        _first_error.start = None
+        text = decoder.decode(chunk, final)
+        if _first_error.start is not None and not reported:
+            reported = True
+            at = _ESCAPED.search(text)
+            before = lines.pending + text[: at.start() if at else 0]
+            line = lines.number + len(_BREAK.findall(before)) + 1
+            offset = consumed - buffered + _first_error.start
+            yield Finding(
+                "encoding", line, "bag.not_encoded", {"encoding": encoding, "offset": offset}
             )
-        )
-        text = data.decode(
-            "utf-8" if encoding.lower().startswith("utf") else "latin-1", "surrogateescape"
-        )
-    return text.removeprefix("\ufeff"), findings
+        consumed += len(chunk)
+        yield from lines.feed(text, final)
+
+
+def _with_last(chunks: Iterable[bytes]) -> Iterator[tuple[bytes, bool]]:
+    """Each chunk with whether it is the last one (an empty last chunk when there are none)."""
+    previous: bytes | None = None
+    for chunk in chunks:
+        if previous is not None:
+            yield previous, False
+        previous = chunk
+    yield previous or b"", True
 
 
 @dataclass(frozen=True)
@@ -173,53 +248,51 @@ def nfc(path: str) -> str:
     return path if path.isascii() else unicodedata.normalize("NFC", path)
 
 
-def read_manifest(
-    text: str, version: tuple[int, int], payload: bool
-) -> tuple[list[ManifestEntry], list[Finding]]:
-    """Entries of a manifest and what was found in it (bad lines, unsafe paths, repeats).
-
-    A repeat with the same digest (also after Unicode normalisation) was tolerated before
-    BagIt 1.0 and is a warning there; from 1.0 on, and with another digest, it is a problem.
-    """
-    entries: dict[str, ManifestEntry] = {}
-    findings: list[Finding] = []
-    for number, line in enumerate(tag_lines(text), 1):
+def manifest_entries(
+    lines: Iterable[tuple[int, str] | Finding], version: tuple[int, int], payload: bool
+) -> Iterator[ManifestEntry | Finding]:
+    """The entries of a manifest as its lines arrive, and what was found on the way (bad lines,
+    unsafe paths, a line too long). Repeats are the reader's to find (:func:`repeat_finding`):
+    only it knows which entries it keeps."""
+    for item in lines:
+        if isinstance(item, Finding):
+            yield item
+            continue
+        number, line = item
         if not line.strip():
             continue
         match = _LINE.fullmatch(line)
         if not match:
-            findings.append(Finding("format", number, "bag.bad_line"))
+            yield Finding("format", number, "bag.bad_line")
             continue
         digest, rel = match.group(1).lower(), match.group(2)
         if rel.startswith("*"):  # md5sum's binary-mode mark
             rel = rel[1:]
-            findings.append(Finding("md5sum", number, "bag.md5sum", warning=True))
+            yield Finding("md5sum", number, "bag.md5sum", warning=True)
         if rel.startswith("./"):
-            findings.append(Finding("relative", number, "bag.dot_slash", warning=True))
+            yield Finding("relative", number, "bag.dot_slash", warning=True)
         try:
             rel = safe_path(decode_path(rel) if version >= (1, 0) else rel)
         except UnsafePath as exc:
-            findings.append(Finding("unsafe", number, exc.args[0]))
+            yield Finding("unsafe", number, exc.args[0])
             continue
         if payload and not rel.startswith("data/"):
-            findings.append(Finding("unsafe", number, "bag.outside"))
+            yield Finding("unsafe", number, "bag.outside")
             continue
-        key = nfc(rel)
-        first = entries.get(key)
-        if first is not None:
-            same = first.digest == digest
-            findings.append(
-                Finding(
-                    "repeat",
-                    number,
-                    "bag.repeat" if same else "bag.repeat_other",
-                    {"first": first.line},
-                    warning=same and version < (1, 0),
-                )
-            )
-            continue
-        entries[key] = ManifestEntry(digest, rel, number)
-    return list(entries.values()), findings
+        yield ManifestEntry(digest, rel, number)
+
+
+def repeat_finding(first: ManifestEntry, again: ManifestEntry, version: tuple[int, int]) -> Finding:
+    """A path listed twice (also after Unicode normalisation): with the same digest tolerated
+    before BagIt 1.0 (a warning there); from 1.0 on, and with another digest, a problem."""
+    same = first.digest == again.digest
+    return Finding(
+        "repeat",
+        again.line,
+        "bag.repeat" if same else "bag.repeat_other",
+        {"first": first.line},
+        warning=same and version < (1, 0),
+    )
 
 
 def write_manifest(path: Path, entries: list[tuple[str, str]]) -> None:
@@ -229,10 +302,15 @@ def write_manifest(path: Path, entries: list[tuple[str, str]]) -> None:
 
 
 def parse_bag_info(text: str) -> list[tuple[str, str]]:
+    """Labels and values in order (:func:`parse_info_lines` of the text's lines)."""
+    return parse_info_lines(tag_lines(text))
+
+
+def parse_info_lines(lines: Iterable[str]) -> list[tuple[str, str]]:
     """Labels and values in order; continuation lines (leading white space) are joined, and
     white space around the colon is allowed (older bags have "Label : value")."""
     items: list[tuple[str, str]] = []
-    for line in tag_lines(text):
+    for line in lines:
         if line[:1] in (" ", "\t") and items:
             label, value = items[-1]
             items[-1] = (label, f"{value} {line.strip()}")

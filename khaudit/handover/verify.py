@@ -5,23 +5,25 @@ A fast check compares Payload-Oxum and presence; a full check hashes every paylo
 every manifest's algorithm (on all cores). Every problem is collected, bagit-python style, and
 each payload problem names the inventory record the file belongs to when the bag carries
 khaudit's run tables. The bag is read as hostile: no link is followed (``data`` itself
-included), only regular files are read, tag files read whole are capped, manifest and
-``fetch.txt`` paths that leave the bag are reported, and nothing listed in ``fetch.txt`` is
-ever fetched or read in place: it is reported as not fetched.
+included), only regular files are read, tag files are read line by line with each line capped
+(bagit.txt and bag-info.txt whole, capped), what is kept of a manifest is bounded by the
+bag's own files, manifest and ``fetch.txt`` paths that leave the bag are reported, and nothing
+listed in ``fetch.txt`` is ever fetched or read in place: it is reported as not fetched.
 
 The steps, in order: the declaration (bagit.txt), the tag manifests, bag-info.txt, the payload
-manifests, fetch.txt, the payload walk, the manifests against the walk, Payload-Oxum, hashing.
+walk, fetch.txt, the payload manifests, the manifests against the walk, Payload-Oxum, hashing.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 from urllib.parse import urlparse
 
 from ..contract import provenance
@@ -33,20 +35,22 @@ from .bagit_format import (
     ALGORITHMS,
     BAG_INFO_CAP,
     DECLARATION_CAP,
-    MANIFEST_CAP,
+    LINE_CAP,
     BagFileError,
     Finding,
     ManifestEntry,
     UnsafePath,
     decode_path,
-    decode_tag,
     digest_fd,
     is_system_file,
     lookup_encoding,
+    manifest_entries,
     nfc,
     parse_bag_info,
-    read_manifest,
+    parse_info_lines,
+    repeat_finding,
     safe_path,
+    tag_file_lines,
     tag_lines,
     windows_safe,
 )
@@ -65,8 +69,17 @@ PROBLEM_KINDS = (
     "size",
     "encoding",
     "repeat",
+    "unlisted",
 )
-WARNING_KINDS = ("repeat", "md5sum", "relative", "case", "system", "oxum")
+WARNING_KINDS = ("repeat", "md5sum", "relative", "case", "system", "oxum", "unlisted")
+#: Problems (and, apart, warnings) listed one by one; past this many they are only counted,
+#: so a crafted bag with millions of bad lines costs no more than a bag with a few.
+LISTED_CAP = 10_000
+#: Entries of a manifest naming files absent from the bag, and fetch.txt lines naming files
+#: to fetch, kept for the checks that need them; past these they are counted in one problem.
+#: Entries of files that are in the bag are always kept: the bag's own files bound them.
+ABSENT_KEPT = 5_000
+FETCH_KEPT = 100_000
 
 
 @dataclass(frozen=True)
@@ -78,10 +91,8 @@ class BagProblem:
 
     def __str__(self) -> str:
         where = f" [{for_terminal(self.record)}]" if self.record else ""
-        return (
-            f"{t('bag.kind.' + self.kind)}: {for_terminal(self.path)}: "
-            f"{for_terminal(self.detail)}{where}"
-        )
+        path = f"{for_terminal(self.path)}: " if self.path else ""  # a count of the bag's
+        return f"{t('bag.kind.' + self.kind)}: {path}{for_terminal(self.detail)}{where}"
 
 
 @dataclass
@@ -110,33 +121,79 @@ class _Bag:
     version: tuple[int, int] = (1, 0)
     encoding: str = "utf-8"
     info: dict[str, str] = field(default_factory=dict)
+    unlisted: list[int] = field(default_factory=lambda: [0, 0])  # problems, warnings
+    _seen: set[BagProblem] = field(default_factory=set)
 
     def problem(self, kind: str, path: str, key: str, **values: object) -> None:
         """Record a problem once: a tag file both listed in a tag manifest and read (a
         bag-info.txt linked to /dev/zero) is refused by both steps for the same reason."""
+        if self._full(warning=False):
+            return
         found = BagProblem(kind, path, t(key, **values))
-        if found not in self.result.problems:
+        if found not in self._seen:
+            self._seen.add(found)
             self.result.problems.append(found)
 
     def warn(self, kind: str, path: str, key: str, **values: object) -> None:
-        self.result.warnings.append(BagProblem(kind, path, t(key, **values)))
+        if not self._full(warning=True):
+            self.result.warnings.append(BagProblem(kind, path, t(key, **values)))
 
-    def findings(self, name: str, found: list[Finding]) -> None:
-        for f in found:
-            detail = t("bag.at_line", line=f.line, text=t(f.key, **f.values))
-            target = self.result.warnings if f.warning else self.result.problems
-            target.append(BagProblem(f.kind, name, detail))
+    def _full(self, warning: bool) -> bool:
+        """Whether problems (or warnings) are listed up to :data:`LISTED_CAP`; this one is
+        then only counted."""
+        if len(self.result.warnings if warning else self.result.problems) < LISTED_CAP:
+            return False
+        self.unlisted[warning] += 1
+        return True
 
-    def read_text(self, name: str, cap: int) -> str | None:
-        """A tag file decoded, or None (with the problem recorded) when it cannot be read."""
+    def finding(self, name: str, f: Finding) -> None:
+        if self._full(f.warning):
+            return
+        found = BagProblem(f.kind, name, t("bag.at_line", line=f.line, text=t(f.key, **f.values)))
+        (self.result.warnings if f.warning else self.result.problems).append(found)
+
+    def lines(self, name: str, cap: int | None = None) -> Iterator[tuple[int, str]]:
+        """The numbered lines of a tag file as they are read (a chunk and a line in memory at
+        a time); what cannot be read, a line too long and bytes not in the bag's encoding are
+        recorded as problems on the way. ``cap``: the most bytes the file may hold."""
         try:
-            data = self.root.read_capped(name, cap)
+            fd = self.root.open(name)
         except BagFileError as exc:
             self.problem(exc.kind, name, exc.key, **exc.values)
-            return None
-        text, found = decode_tag(data, self.encoding)
-        self.findings(name, found)
-        return text
+            return
+        try:
+            for item in tag_file_lines(_chunks(fd, cap), self.encoding):
+                if isinstance(item, Finding):
+                    self.finding(name, item)
+                else:
+                    yield item
+        except BagFileError as exc:
+            self.problem(exc.kind, name, exc.key, **exc.values)
+        finally:
+            os.close(fd)
+
+    def close(self) -> None:
+        """Count what was left unlisted, in one line each."""
+        if self.unlisted[0]:
+            self.result.problems.append(
+                BagProblem("unlisted", "", t("bag.unlisted", n=self.unlisted[0], cap=LISTED_CAP))
+            )
+        if self.unlisted[1]:
+            self.result.warnings.append(
+                BagProblem("unlisted", "", t("bag.unlisted", n=self.unlisted[1], cap=LISTED_CAP))
+            )
+
+
+def _chunks(fd: int, cap: int | None) -> Iterator[bytes]:
+    """The bytes of an open file in chunks; BagFileError once more than ``cap`` arrived."""
+    if cap is not None and os.fstat(fd).st_size > cap:
+        raise BagFileError("size", "bag.too_big", cap=cap)
+    total = 0
+    while chunk := os.read(fd, 1 << 20):
+        total += len(chunk)
+        if cap is not None and total > cap:  # grew while read, or a device
+            raise BagFileError("size", "bag.too_big", cap=cap)
+        yield chunk
 
 
 def _declaration(bag: _Bag) -> bool:
@@ -200,59 +257,94 @@ def _tag_files(bag: _Bag) -> dict[str, dict[str, str]]:
 
 
 def _tag_manifests(bag: _Bag, names: dict[str, str]) -> None:
-    """Each tag file listed is hashed: an edited bag-info.txt or manifest is caught here."""
+    """Each tag file listed is hashed as its line is read: an edited bag-info.txt or manifest
+    is caught here."""
     for algorithm, name in sorted(names.items()):
-        text = bag.read_text(name, MANIFEST_CAP)
-        if text is None:
-            continue
-        entries, found = read_manifest(text, bag.version, payload=False)
-        bag.findings(name, found)
-        for entry in entries:
-            try:
-                fd = bag.root.open(entry.path)
-            except BagFileError as exc:
-                key = "bag.tag_absent" if exc.kind == "missing" else exc.key
-                bag.problem(exc.kind, entry.path, key, **exc.values)
+        seen: dict[str, ManifestEntry] = {}
+        absent = 0
+        for entry in manifest_entries(bag.lines(name), bag.version, payload=False):
+            if isinstance(entry, Finding):
+                bag.finding(name, entry)
                 continue
-            try:
-                digest = digest_fd(fd, [algorithm])[algorithm]
-            finally:
-                os.close(fd)
-            if digest != entry.digest:
-                bag.problem(
-                    "tag", entry.path, "bag.tag_differs", algorithm=algorithm, manifest=name
-                )
+            key = nfc(entry.path)
+            if key in seen:
+                bag.finding(name, repeat_finding(seen[key], entry, bag.version))
+                continue
+            found = _check_tag(bag, entry, algorithm, name)
+            if found or absent < ABSENT_KEPT:  # what a repeat is checked against, bounded
+                seen[key] = entry
+                absent += not found
+
+
+def _check_tag(bag: _Bag, entry: ManifestEntry, algorithm: str, manifest: str) -> bool:
+    """Hash one tag file a tag manifest lists; False when it is absent or unreadable."""
+    try:
+        fd = bag.root.open(entry.path)
+    except BagFileError as exc:
+        key = "bag.tag_absent" if exc.kind == "missing" else exc.key
+        bag.problem(exc.kind, entry.path, key, **exc.values)
+        return False
+    try:
+        digest = digest_fd(fd, [algorithm])[algorithm]
+    finally:
+        os.close(fd)
+    if digest != entry.digest:
+        bag.problem("tag", entry.path, "bag.tag_differs", algorithm=algorithm, manifest=manifest)
+    return True
 
 
 def _bag_info(bag: _Bag) -> None:
     if bag.root.lstat("bag-info.txt") is None:
         return  # optional (a tag manifest that lists it has already said it is absent)
-    text = bag.read_text("bag-info.txt", BAG_INFO_CAP)
-    if text is not None:
-        bag.info = dict(parse_bag_info(text))
+    lines = [line for _, line in bag.lines("bag-info.txt", BAG_INFO_CAP)]
+    bag.info = dict(parse_info_lines(lines))
 
 
-def _payload_manifests(bag: _Bag, names: dict[str, str]) -> dict[str, list[ManifestEntry]]:
-    manifests: dict[str, list[ManifestEntry]] = {}
+def _payload_manifests(
+    bag: _Bag, names: dict[str, str], on_disk: dict[str, tuple[str, int]]
+) -> dict[str, dict[str, ManifestEntry]]:
+    """NFC path -> entry of each payload manifest, read line by line."""
+    manifests: dict[str, dict[str, ManifestEntry]] = {}
     for algorithm in ALGORITHMS:
         if algorithm in names:
-            text = bag.read_text(names[algorithm], MANIFEST_CAP)
-            if text is not None:
-                entries, found = read_manifest(text, bag.version, payload=True)
-                bag.findings(names[algorithm], found)
-                manifests[algorithm] = entries
+            manifests[algorithm] = _listed(bag, names[algorithm], on_disk)
     if not manifests and not names:
         bag.problem("format", "manifest-*.txt", "bag.no_manifest")
     return manifests
 
 
-def _fetch(bag: _Bag) -> dict[str, str]:
-    """NFC path -> URL of each fetch.txt line. Only read: nothing is fetched, no URL opened."""
+def _listed(bag: _Bag, name: str, on_disk: dict[str, tuple[str, int]]) -> dict[str, ManifestEntry]:
+    """The entries of one payload manifest: every one of a file in the bag, and the first
+    :data:`ABSENT_KEPT` of files absent from it (the rest counted in one problem)."""
+    listed: dict[str, ManifestEntry] = {}
+    absent = dropped = 0
+    for entry in manifest_entries(bag.lines(name), bag.version, payload=True):
+        if isinstance(entry, Finding):
+            bag.finding(name, entry)
+            continue
+        key = nfc(entry.path)
+        if key in listed:
+            bag.finding(name, repeat_finding(listed[key], entry, bag.version))
+            continue
+        if key not in on_disk:
+            if absent >= ABSENT_KEPT:
+                dropped += 1
+                continue
+            absent += 1
+        listed[key] = entry
+    if dropped:
+        bag.problem("missing", name, "bag.more_absent", n=dropped, cap=ABSENT_KEPT)
+    return listed
+
+
+def _fetch(bag: _Bag, on_disk: dict[str, tuple[str, int]]) -> dict[str, str]:
+    """NFC path -> URL of each fetch.txt line naming a file absent from the bag (the first
+    :data:`FETCH_KEPT`). Only read: nothing is fetched, no URL opened."""
     if bag.root.lstat("fetch.txt") is None:
         return {}
-    text = bag.read_text("fetch.txt", MANIFEST_CAP)
     fetch: dict[str, str] = {}
-    for number, line in enumerate(tag_lines(text or ""), 1):
+    dropped = 0
+    for number, line in bag.lines("fetch.txt"):
         if not line.strip():
             continue
         match = re.fullmatch(r"(\S+)[ \t]+(\S+)[ \t]+(.+)", line)
@@ -274,7 +366,15 @@ def _fetch(bag: _Bag) -> dict[str, str]:
         if not rel.startswith("data/"):
             bag.problem("unsafe", "fetch.txt", "bag.at_line", line=number, text=t("bag.outside"))
             continue
-        fetch[nfc(rel)] = parts[0]
+        key = nfc(rel)
+        if key in on_disk:
+            continue  # fetched already: its manifest entry is checked as any other
+        if len(fetch) >= FETCH_KEPT:
+            dropped += 1
+            continue
+        fetch[key] = parts[0]
+    if dropped:
+        bag.problem("not_fetched", "fetch.txt", "bag.more_fetch", n=dropped, cap=FETCH_KEPT)
     return fetch
 
 
@@ -306,7 +406,7 @@ def _walk_payload(bag: _Bag) -> dict[str, tuple[str, int]]:
 
 def _compare(
     bag: _Bag,
-    manifests: dict[str, list[ManifestEntry]],
+    manifests: dict[str, dict[str, ManifestEntry]],
     fetch: dict[str, str],
     on_disk: dict[str, tuple[str, int]],
 ) -> tuple[dict[str, dict[str, str]], int]:
@@ -314,8 +414,7 @@ def _compare(
     absent but tolerated (system files a copy dropped, a name repeated in another case)."""
     to_hash: dict[str, dict[str, str]] = {}
     tolerated = 0
-    for algorithm, entries in manifests.items():
-        listed = {nfc(e.path): e for e in entries}
+    for algorithm, listed in manifests.items():
         folded = {}
         for key, entry in listed.items():
             if key in on_disk:
@@ -426,21 +525,23 @@ def verify_bag(bag: str | Path, fast: bool = False, workers: int = 0) -> VerifyR
         tag_files = _tag_files(state)
         _tag_manifests(state, tag_files["tagmanifest"])
         _bag_info(state)
-        manifests = _payload_manifests(state, tag_files["manifest"])
-        fetch = _fetch(state)
-        on_disk = _walk_payload(state)
+        on_disk = _walk_payload(state)  # first: it bounds what the manifests must keep
+        fetch = _fetch(state, on_disk)
+        manifests = _payload_manifests(state, tag_files["manifest"], on_disk)
         to_hash, tolerated = _compare(state, manifests, fetch, on_disk)
         _oxum(state, on_disk, tolerated)
         sizes = {rel: size for rel, size in on_disk.values()}
         result.files, result.bytes = len(to_hash), sum(sizes[p] for p in to_hash)
         if not fast:
             _hash_payload(state, to_hash, sizes, workers)
+        state.close()
     return _with_records(result)
 
 
-def _records(bag: Path) -> dict[str, str]:
-    """Bag path -> "inventory file!sheet:row (code)" from the bag's own run tables (read
-    capped and without following links, like the rest of the bag)."""
+def _records(bag: Path, wanted: set[str]) -> dict[str, str]:
+    """Bag path -> "inventory file!sheet:row (code)" of the ``wanted`` paths, from the bag's
+    own run tables (read row by row, each line capped, without following links, like the
+    rest of the bag)."""
     from ..run import unescape_cell
 
     try:
@@ -453,28 +554,40 @@ def _records(bag: Path) -> dict[str, str]:
         roots = {
             root: label for label, root in json.loads(info.get("KHAudit-Scan-Roots", "{}")).items()
         }
-        text = root.read_capped("data/run/files.csv", MANIFEST_CAP).decode("utf-8", "replace")
         out = {}
-        for row in csv.DictReader(io.StringIO(text)):
-            row = {k: unescape_cell(v or "") for k, v in row.items() if k}
-            label = roots.get(row.get("root", ""))
-            if label and row.get("source_row"):
-                code = f" ({row['record_code']})" if row.get("record_code") else ""
-                where = provenance(
-                    row.get("source_file", ""), row.get("source_sheet", ""), row["source_row"]
-                )
-                out[f"data/scans/{label}/{windows_safe(row['path'])}"] = where + code
+        with open(
+            root.open("data/run/files.csv"), encoding="utf-8", errors="replace", newline=""
+        ) as fh:
+            for row in csv.DictReader(_capped_lines(fh)):
+                row = {k: unescape_cell(v or "") for k, v in row.items() if k}
+                label = roots.get(row.get("root", ""))
+                path = f"data/scans/{label}/{windows_safe(row.get('path', ''))}"
+                if label and row.get("source_row") and path in wanted:
+                    code = f" ({row['record_code']})" if row.get("record_code") else ""
+                    where = provenance(
+                        row.get("source_file", ""), row.get("source_sheet", ""), row["source_row"]
+                    )
+                    out[path] = where + code
         return out
-    except (BagFileError, ValueError, RecursionError, AttributeError, csv.Error):
+    except (BagFileError, OSError, ValueError, RecursionError, AttributeError, csv.Error):
         return {}  # not a khaudit bag, or its tables are unreadable: problems stay unnamed
     finally:
         root.close()
 
 
+def _capped_lines(fh: TextIO) -> Iterator[str]:
+    """The lines of a text file, each read at most :data:`LINE_CAP` characters long (a longer
+    one ends the reading with ValueError)."""
+    while line := fh.readline(LINE_CAP + 1):
+        if len(line) > LINE_CAP:
+            raise ValueError("line too long")
+        yield line
+
+
 def _with_records(result: VerifyResult) -> VerifyResult:
     """Name the inventory record of each payload problem (read only when there are some)."""
     if any(p.path.startswith("data/scans/") for p in result.problems):
-        records = _records(result.bag)
+        records = _records(result.bag, {p.path for p in result.problems})
         result.problems = [
             BagProblem(p.kind, p.path, p.detail, records.get(p.path, p.record))
             for p in result.problems
