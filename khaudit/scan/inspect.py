@@ -111,22 +111,35 @@ def pdf_truncated(src: Source) -> bool:
     so a file cut after it still shows objects past its last marker.
     """
     start = max(0, src.size - _EOF_WINDOW)
+    if src.data is not None:  # searched in place: a copy of the tail costs more than the search
+        last = src.data.rfind(b"%%EOF", start)
+        return last < 0 or _BODY_AFTER_EOF.search(src.data, last) is not None
     tail = src.read_at(start, src.size - start)
     last = tail.rfind(b"%%EOF")
     return last < 0 or _BODY_AFTER_EOF.search(tail, last) is not None
 
 
-def _read_pdf(src: Source) -> PdfFacts:
-    """The PDF's facts from its bytes when pdfpages.py vouches for them, else from pikepdf."""
-    if src.data is not None:
-        try:
-            return read_pages(src.data)
-        except _NOT_VOUCHED:
-            pass
+def _read_pdf(src: Source, answered: PdfFacts | None) -> PdfFacts:
+    """The PDF's facts: those the bytes reader answered, else pikepdf's."""
+    if answered is not None:
+        return answered
     from .pdfdoc import read_pdf  # pikepdf: loaded only when a file needs it
 
     with src.stream() as stream:
         return read_pdf(stream)
+
+
+def _bytes_reader(src: Source) -> PdfFacts | Malformed | None:
+    """What the bytes reader (pdfpages.py) answers for the file: its facts, the impossibility
+    it found, or None when a PDF library must read it."""
+    if src.data is None:
+        return None
+    try:
+        return read_pages(src.data)
+    except Malformed as exc:
+        return exc
+    except _NOT_VOUCHED:
+        return None
 
 
 def _inspect_pdf(src: Source, facts: FileFacts) -> None:
@@ -135,17 +148,25 @@ def _inspect_pdf(src: Source, facts: FileFacts) -> None:
     if pdf_truncated(src):
         facts.integrity, facts.integrity_note = "truncated", "PDF has no end-of-file marker"
         return
-    try:
-        counted = count_pages(src.read_at, src.size)
-    except Malformed as exc:
-        facts.integrity, facts.integrity_note = "unparsable", f"PDF {exc}"[:200]
+    answered = _bytes_reader(src)
+    counted = None
+    # The fast count vouches for the structure of what the bytes reader did not read (and
+    # words an impossible count its way); a file the bytes reader read needs no second look.
+    if not isinstance(answered, PdfFacts):
+        try:
+            counted = count_pages(src.read_at, src.size)
+        except Malformed as exc:
+            facts.integrity, facts.integrity_note = "unparsable", f"PDF {exc}"[:200]
+            return
+        except Encrypted:  # pikepdf tells a user password (unreadable) from an owner's (readable)
+            counted = None
+        except (ValueError, IndexError):
+            counted = None
+    if isinstance(answered, Malformed):
+        facts.integrity, facts.integrity_note = "unparsable", f"PDF {answered}"[:200]
         return
-    except Encrypted:  # pikepdf tells a user password (unreadable) from an owner's (readable)
-        counted = None
-    except (ValueError, IndexError):
-        counted = None
     try:
-        found = _read_pdf(src)
+        found = _read_pdf(src, answered)
     except Malformed as exc:
         facts.integrity, facts.integrity_note = "unparsable", f"PDF {exc}"[:200]
         return

@@ -43,7 +43,12 @@ _STREAM = re.compile(rb"stream(?:\r\n|\n|\r)")
 _ENDSTREAM = re.compile(rb"[\x00\t\n\f\r ]*endstream")
 _STARTXREF = re.compile(rb"startxref\s+(\d+)")
 _SUBSECTION = re.compile(rb"[\x00\t\n\f\r ]*(\d+)[ ]+(\d+)[ \t]*(?:\r\n|\r|\n)")
-_ENTRY = re.compile(rb"(\d{10}) (\d{5}) ([nf])[\r\n ][\r\n]")
+_ENTRIES = re.compile(rb"(?:\d{10} \d{5} [nf][\r\n ][\r\n])*")
+#: A trailer's file identifiers: two hex strings, which would send the trailer to the token
+#: parser (strings have no shape); nothing here reads them.
+_ID = re.compile(
+    rb"/ID[\x00\t\n\f\r ]*\[[\x00\t\n\f\r ]*(?:<[0-9A-Fa-f\x00\t\n\f\r ]*>[\x00\t\n\f\r ]*){2}\]"
+)
 _TRAILER = re.compile(rb"[\x00\t\n\f\r ]*trailer")
 
 MAX_DEPTH = 32  # containers inside containers: no writer nests a page's objects deeper
@@ -329,10 +334,39 @@ def _column(rows: bytes, width: int, start: int, size: int) -> list[int]:
     """One field of every cross-reference stream row, as big-endian integers."""
     if size == 0:
         return [0] * (len(rows) // width)
-    values = list(rows[start::width])
+    if size == 1:
+        return list(rows[start::width])
+    import numpy as np  # loaded already by the scan catalogue
+
+    table = np.frombuffer(rows, dtype=np.uint8).reshape(-1, width)
+    values = table[:, start].astype(np.int64)
     for k in range(1, size):
-        values = [v * 256 + b for v, b in zip(values, rows[start + k :: width])]
-    return values
+        values = values * 256 + table[:, start + k]
+    return values.tolist()
+
+
+def _table_entries(data: bytes, pos: int, count: int) -> list[tuple[int, int, int]]:
+    """A classic subsection's ``count`` entries of 20 bytes from ``pos`` (checked to be
+    digits and ``n`` or ``f``) as (1, offset, generation) or (0, 0, 0) for a free one."""
+    if count < 16:  # numpy costs more than it saves on a few entries
+        rows = [data[at : at + 20] for at in range(pos, pos + 20 * count, 20)]
+        return [(1, int(r[:10]), int(r[11:16])) if r[17] == 110 else _FREE for r in rows]
+    import numpy as np  # loaded already by the scan catalogue
+
+    table = np.frombuffer(data, dtype=np.uint8, count=20 * count, offset=pos).reshape(count, 20)
+    digits = table.astype(np.int64) - 48
+    offsets = (digits[:, :10] @ _POWERS).tolist()
+    generations = (digits[:, 11:16] @ _POWERS[5:]).tolist()
+    used = (table[:, 17] == 110).tolist()  # "n"
+    return [(1, o, g) if n else _FREE for n, o, g in zip(used, offsets, generations)]
+
+
+_POWERS = [10**k for k in range(9, -1, -1)]
+
+
+def _without_id(trailer: bytes) -> bytes:
+    """A trailer dictionary's bytes without its /ID entry, when it holds one."""
+    return _ID.sub(b"", trailer) if b"/ID" in trailer else trailer
 
 
 class Document:
@@ -396,27 +430,23 @@ class Document:
                 continue
             if count > MAX_ENTRIES:
                 raise Unsure("more objects than this reader takes")
-            found = _ENTRY.findall(data, pos, pos + 20 * count)
-            if len(found) != count:
+            end = pos + 20 * count
+            entries_found = _ENTRIES.match(data, pos, end)
+            if end > len(data) or entries_found is None or entries_found.end() != end:
                 raise Unsure("cross-reference entries are not 20 bytes each")
-            entries.update(
-                zip(
-                    range(first, first + count),
-                    [(1, int(o), int(g)) if k == b"n" else _FREE for o, g, k in found],
-                )
-            )
-            pos += 20 * count
+            entries.update(zip(range(first, first + count), _table_entries(data, pos, count)))
+            pos = end
         t = _TRAILER.match(data, pos)
         stop = data.find(b"startxref", t.end()) if t else -1
         if not t or stop < 0:
             raise Unsure("no trailer after the cross-reference table")
-        trailer = parse_object(data[t.end() : stop])
+        trailer = parse_object(_without_id(data[t.end() : stop]))
         if not isinstance(trailer, dict):
             raise Unsure("trailer is not a dictionary")
         return trailer
 
     def _xref_stream(self, offset: int, entries: dict[int, tuple[int, int, int]]) -> dict:
-        stream = self._read([offset], [None])[0]
+        stream = self._read([offset], [None], trailer=True)[0]
         if not isinstance(stream, Stream) or stream.dictionary.get("/Type") != "/XRef":
             raise Unsure("startxref points at no cross-reference")
         d = stream.dictionary
@@ -503,8 +533,11 @@ class Document:
                 raise Unsure("an object head inside an object stream")
             objects.update(zip(numbers, [value for _, value in found]))
 
-    def _read(self, offsets: list[int], numbers: Sequence[int | None]) -> list[Any]:
-        """The objects written at ``offsets``, each checked to be the object numbered."""
+    def _read(
+        self, offsets: list[int], numbers: Sequence[int | None], trailer: bool = False
+    ) -> list[Any]:
+        """The objects written at ``offsets``, each checked to be the object numbered
+        (``trailer``: dictionaries read without their /ID, as a cross-reference stream's)."""
         data = self.data
         streams = [data.find(b"stream", a, a + _OBJECT_WINDOW) for a in offsets]
         ends = [
@@ -514,7 +547,8 @@ class Document:
         ends = [e if s < 0 or e >= 0 else s for s, e in zip(streams, ends)]
         if -1 in ends:
             ends = [e if e >= 0 else _object_end(data, a) for a, e in zip(offsets, ends)]
-        parsed = parse_many([data[a:b] for a, b in zip(offsets, ends)])
+        segments = [data[a:b] for a, b in zip(offsets, ends)]
+        parsed = parse_many([_without_id(x) for x in segments] if trailer else segments)
         heads = [head for head, _ in parsed]
         if None in heads or any(n is not None and h != n for h, n in zip(heads, numbers)):
             raise Unsure("cross-reference offset does not point at its object")

@@ -365,6 +365,22 @@ def _pdfa(doc: Document, root: dict) -> str:
     return claim
 
 
+#: What makes the column reader hand a file to the object reader: its own doubt, or a value of
+#: a type no well-formed file holds where it was looked for.
+_NOT_READ_BY_COLUMNS = (Unsure, ValueError, TypeError, KeyError, IndexError)
+
+
+def _all_figures(doc: Document, tree: dict, declared: int) -> list[tuple[float | None, str]]:
+    """Each page's figures: by the column reader (pdfcolumns.py) when it reads the file, else
+    object by object; both hold the page tree's leaves to its /Count."""
+    from .pdfcolumns import read_figures  # it builds on this module's readers
+
+    try:
+        return read_figures(doc, tree, declared)
+    except _NOT_READ_BY_COLUMNS:
+        return _figures(doc, _leaves(doc, tree, declared))
+
+
 def read_pages(data: bytes) -> PdfFacts:
     """Pages, resolution, colour and PDF/A claim of the PDF in ``data``.
 
@@ -381,16 +397,16 @@ def read_pages(data: bytes) -> PdfFacts:
         raise Unsure("page count is not a whole number")
     if not 0 <= declared <= MAX_PAGES:
         raise Malformed(f"page count is impossible: {declared}")
-    leaves = _leaves(doc, tree, declared)
-    facts = PdfFacts(pages=len(leaves), pdfa=_pdfa(doc, root))
+    facts = PdfFacts(pages=declared, pdfa=_pdfa(doc, root))
     modes: list[str] = []
-    for dpi, mode in _figures(doc, leaves):
+    for dpi, mode in _all_figures(doc, tree, declared):
         facts.page_dpi.append(dpi)
         if mode:
             modes.append(mode)
     measured = [d for d in facts.page_dpi if d is not None]
     facts.dpi = int(round(min(measured))) if measured else None
-    facts.color_mode = min(modes, key=color_rank) if modes else ""
+    # the first poorest, as min over every page's: each mode's rank is looked up once
+    facts.color_mode = min(dict.fromkeys(modes), key=color_rank) if modes else ""
     return facts
 
 
