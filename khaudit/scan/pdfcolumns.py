@@ -232,16 +232,13 @@ def _grouped(numbers: list[int], segments: list[bytes], keywords: list[int]) -> 
     """The objects by shape, each object's head checked to name it (an object inside an
     object stream has none)."""
     joined = _SEPARATOR.join(segments)
-    if (
-        b"(" in joined
-        or b"%" in joined
-        or b"#" in joined
-        or joined.count(b"<") != 2 * joined.count(b"<<")
-        or joined.count(_SEPARATOR) != len(segments) - 1
-        or len(joined) > _MAX_SEGMENT * len(segments)
-    ):
-        raise Unsure("strings, comments, escaped names or long objects")
+    # Strings, comments and hex strings are turned away by the template (a lone "(", "%" or
+    # "<" is no token it reads); an escaped name would read as written, so it is looked for.
+    if b"#" in joined or len(joined) > _MAX_SEGMENT * len(segments):
+        raise Unsure("escaped names or long objects")
     shapes = joined.translate(_ZEROS).split(_SEPARATOR)
+    if len(shapes) != len(segments):
+        raise Unsure("an object holds the separator")
     if shapes.count(shapes[0]) == len(shapes):  # the usual file: one shape
         groups = [(shapes[0], list(range(len(shapes))), numbers, segments, keywords)]
     else:

@@ -20,6 +20,8 @@ import base64
 import re
 import zlib
 from collections.abc import Sequence
+from itertools import repeat
+from operator import add
 from typing import Any
 
 _DELIM = rb"\s()<>\[\]{}/%"
@@ -345,23 +347,25 @@ def _column(rows: bytes, width: int, start: int, size: int) -> list[int]:
     return values.tolist()
 
 
-def _table_entries(data: bytes, pos: int, count: int) -> list[tuple[int, int, int]]:
-    """A classic subsection's ``count`` entries of 20 bytes from ``pos`` (checked to be
-    digits and ``n`` or ``f``) as (1, offset, generation) or (0, 0, 0) for a free one."""
-    if count < 16:  # numpy costs more than it saves on a few entries
-        rows = [data[at : at + 20] for at in range(pos, pos + 20 * count, 20)]
-        return [(1, int(r[:10]), int(r[11:16])) if r[17] == 110 else _FREE for r in rows]
-    import numpy as np  # loaded already by the scan catalogue
+def _table_entries(data: bytes, pos: int, count: int) -> list[tuple[int, int, int]] | None:
+    """A classic subsection's ``count`` entries of 20 bytes from ``pos`` as (1, offset,
+    generation), or (0, offset, generation) for a free one; None when they are not all
+    digits, "n" or "f" and ends of line where a table holds them."""
+    table = data[pos : pos + 20 * count]
+    shape = table.translate(_ENTRY_SHAPE)  # each entry one of the two forms below, then
+    if shape != _ENTRY_FORMS[0] * count and shape != _ENTRY_FORMS[1] * count:
+        found = _ENTRIES.match(table)
+        if found is None or found.end() != len(table) or len(table) != 20 * count:
+            return None
+    fields = table.split()
+    kinds = map(_ENTRY_KIND.__getitem__, fields[2::3])
+    return list(zip(kinds, map(int, fields[0::3]), map(int, fields[1::3])))
 
-    table = np.frombuffer(data, dtype=np.uint8, count=20 * count, offset=pos).reshape(count, 20)
-    digits = table.astype(np.int64) - 48
-    offsets = (digits[:, :10] @ _POWERS).tolist()
-    generations = (digits[:, 11:16] @ _POWERS[5:]).tolist()
-    used = (table[:, 17] == 110).tolist()  # "n"
-    return [(1, o, g) if n else _FREE for n, o, g in zip(used, offsets, generations)]
 
-
-_POWERS = [10**k for k in range(9, -1, -1)]
+#: An entry's digits as 0, "f" as "n", "\r" as "\n": each entry then reads as one of these.
+_ENTRY_SHAPE = bytes.maketrans(b"123456789f\r", b"000000000n\n")
+_ENTRY_FORMS = (b"0000000000 00000 n \n", b"0000000000 00000 n\n\n")
+_ENTRY_KIND = {b"n": 1, b"f": 0}
 
 
 def _without_id(trailer: bytes) -> bytes:
@@ -430,12 +434,11 @@ class Document:
                 continue
             if count > MAX_ENTRIES:
                 raise Unsure("more objects than this reader takes")
-            end = pos + 20 * count
-            entries_found = _ENTRIES.match(data, pos, end)
-            if end > len(data) or entries_found is None or entries_found.end() != end:
+            found = _table_entries(data, pos, count)
+            if found is None:
                 raise Unsure("cross-reference entries are not 20 bytes each")
-            entries.update(zip(range(first, first + count), _table_entries(data, pos, count)))
-            pos = end
+            entries.update(zip(range(first, first + count), found))
+            pos += 20 * count
         t = _TRAILER.match(data, pos)
         stop = data.find(b"startxref", t.end()) if t else -1
         if not t or stop < 0:
@@ -589,12 +592,13 @@ class Document:
         count, first = stream.dictionary.get("/N"), stream.dictionary.get("/First")
         if type(count) is not int or type(first) is not int or not 0 <= first <= len(body):
             raise Unsure("object stream /N or /First")
-        numbers = body[:first].split()
-        if len(numbers) < 2 * count or not all(n.isdigit() for n in numbers[: 2 * count]):
+        head = body[:first].split()[: 2 * count]
+        if len(head) < 2 * count or count and not b"".join(head).isdigit():
             raise Unsure("object stream header")
-        starts = [first + int(n) for n in numbers[1 : 2 * count : 2]]
+        values = list(map(int, head))
+        starts = list(map(add, values[1::2], repeat(first)))
         ends = sorted(set(starts)) + [len(body)]
         following = dict(zip(ends, ends[1:]))
-        places = {int(n): (at, following[at]) for n, at in zip(numbers[: 2 * count : 2], starts)}
+        places = dict(zip(values[0::2], zip(starts, map(following.__getitem__, starts))))
         packed = self._packed[container] = (body, places)
         return packed

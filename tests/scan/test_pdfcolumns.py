@@ -194,3 +194,18 @@ def test_a_file_damaged_where_the_columns_look_is_never_read_as_sound(tmp_path: 
         path.write_bytes(_damaged(sound, old, new))
         facts = inspect_file(str(path))
         assert facts.integrity != "ok" or (facts.pages, facts.dpi) == (4, 300)
+
+
+def test_xref_entries_are_read_in_either_form_and_a_damaged_one_is_turned_away():
+    data = scan_pdf(2)
+    table = data.index(b"0000000000 65535 f \n")
+    end = data.index(b"trailer")
+    crlf = data[:table] + data[table:end].replace(b" \n", b"\r\n") + data[end:]
+    assert Document(crlf).entries == Document(data).entries
+    assert by_columns(crlf) == by_columns(data)
+    mixed = data[:table] + data[table:end].replace(b" \n", b"\r\n", 2) + data[end:]
+    assert Document(mixed).entries == Document(data).entries  # forms mixed: checked entry by entry
+    for at in (table + 20, table + 31, table + 37):  # a digit, a space, an "n"
+        damaged = data[:at] + b"x" + data[at + 1 :]
+        with pytest.raises(Unsure):
+            Document(damaged)
