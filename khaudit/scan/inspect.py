@@ -119,14 +119,19 @@ def pdf_truncated(src: Source) -> bool:
     return last < 0 or _BODY_AFTER_EOF.search(tail, last) is not None
 
 
-def _read_pdf(src: Source, answered: PdfFacts | None) -> PdfFacts:
-    """The PDF's facts: those the bytes reader answered, else pikepdf's."""
+def _read_pdf(src: Source, answered: PdfFacts | None) -> PdfFacts | tuple[str, str]:
+    """The PDF's facts: those the bytes reader answered, else pikepdf's; or pikepdf's verdict
+    and note when it cannot read the file. pikepdf is loaded only when a file needs it (a
+    worker that never needs it saves the import, a sixth of a second)."""
     if answered is not None:
         return answered
-    from .pdfdoc import read_pdf  # pikepdf: loaded only when a file needs it
+    from .pdfdoc import Unreadable, read_pdf
 
-    with src.stream() as stream:
-        return read_pdf(stream)
+    try:
+        with src.stream() as stream:
+            return read_pdf(stream)
+    except Unreadable as exc:
+        return exc.verdict, exc.note
 
 
 def _bytes_reader(src: Source) -> PdfFacts | Malformed | None:
@@ -143,8 +148,6 @@ def _bytes_reader(src: Source) -> PdfFacts | Malformed | None:
 
 
 def _inspect_pdf(src: Source, facts: FileFacts) -> None:
-    from .pdfdoc import Unreadable
-
     if pdf_truncated(src):
         facts.integrity, facts.integrity_note = "truncated", "PDF has no end-of-file marker"
         return
@@ -170,8 +173,8 @@ def _inspect_pdf(src: Source, facts: FileFacts) -> None:
     except Malformed as exc:
         facts.integrity, facts.integrity_note = "unparsable", f"PDF {exc}"[:200]
         return
-    except Unreadable as exc:
-        facts.integrity, facts.integrity_note = exc.verdict, exc.note
+    if isinstance(found, tuple):
+        facts.integrity, facts.integrity_note = found
         return
     facts.pages = counted if counted is not None else found.pages
     facts.dpi, facts.color_mode, facts.pdfa = found.dpi, found.color_mode, found.pdfa

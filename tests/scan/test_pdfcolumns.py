@@ -209,3 +209,18 @@ def test_xref_entries_are_read_in_either_form_and_a_damaged_one_is_turned_away()
         damaged = data[:at] + b"x" + data[at + 1 :]
         with pytest.raises(Unsure):
             Document(damaged)
+
+
+def test_a_file_the_bytes_reader_reads_loads_no_pdf_library(tmp_path: Path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(scan_pdf(3))
+    code = (
+        "import sys; from khaudit.scan.inspect import inspect_file; "
+        f"facts = inspect_file({str(path)!r}); "
+        "print(facts.pages, facts.dpi, facts.integrity, 'pikepdf' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["3", "300", "ok", "False"]
