@@ -224,3 +224,30 @@ def test_a_file_the_bytes_reader_reads_loads_no_pdf_library(tmp_path: Path):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["3", "300", "ok", "False"]
+
+
+def test_matplotlib_figures_read_at_their_resolution_as_pikepdf_reads_them():
+    """matplotlib's PDF backend: a writer the bench's generator does not use; it keeps each
+    page's resources apart, so the object reader reads the file, to the same figures."""
+    import numpy as np
+    from matplotlib.backends.backend_pdf import PdfPages
+    from matplotlib.figure import Figure
+
+    from khaudit.scan.pdfdoc import read_pdf
+
+    out = io.BytesIO()
+    with PdfPages(out) as pdf:
+        for dpi in (300, 200, 240):
+            figure = Figure(figsize=(2, 2.5), dpi=dpi)
+            figure.figimage(np.full((int(2.5 * dpi), 2 * dpi, 3), 90, dtype=np.uint8))
+            pdf.savefig(figure, dpi=dpi)
+    data = out.getvalue()
+    mine, theirs = read_pages(data), read_pdf(io.BytesIO(data))
+    assert (mine.pages, mine.dpi) == (3, 200)
+    assert mine.page_dpi == pytest.approx([300, 200, 240])
+    assert (mine.pages, mine.dpi, mine.color_mode, mine.page_dpi) == (
+        theirs.pages,
+        theirs.dpi,
+        theirs.color_mode,
+        theirs.page_dpi,
+    )
