@@ -53,7 +53,7 @@ REVIEW_VIEW = [
 ISSUE_VIEW = ["source_file", "source_sheet", "source_row", "column", "value", "problem", "expected"]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Headline:
     records: int  # inventory rows
     unique_records: int  # rows that are not repeats
@@ -94,7 +94,21 @@ def _bool(series: pd.Series) -> pd.Series:
     return true_column(series)
 
 
+#: The last headline made: (records, files, headline).
+_LAST_HEADLINE: list[tuple[pd.DataFrame, pd.DataFrame, Headline]] = []
+
+
 def headline(records: pd.DataFrame, files: pd.DataFrame) -> Headline:
+    """The headline figures of a locality's records and files. The last one is kept for the
+    same two tables: a locality's page, workbook and minutes each ask for it."""
+    if _LAST_HEADLINE and _LAST_HEADLINE[0][0] is records and _LAST_HEADLINE[0][1] is files:
+        return _LAST_HEADLINE[0][2]
+    made = _headline(records, files)
+    _LAST_HEADLINE[:] = [(records, files, made)]
+    return made
+
+
+def _headline(records: pd.DataFrame, files: pd.DataFrame) -> Headline:
     unique = records[records["status"] != RecordStatus.DUPLICATE_ENTRY]
     digitized = unique["status"] == RecordStatus.DIGITIZED
     tthc = _bool(unique["tthc"])
@@ -198,7 +212,7 @@ def progress_by(records: pd.DataFrame, column: str) -> pd.DataFrame:
 def problem_table(records: pd.DataFrame, files: pd.DataFrame, key: str) -> pd.DataFrame:
     table, statuses, columns = PROBLEMS[key]
     frame = records if table == "records" else files
-    return frame[frame["status"].isin(statuses)][columns].reset_index(drop=True)
+    return frame.loc[frame["status"].isin(statuses), columns].reset_index(drop=True)
 
 
 def review_table(run: Run, locality: str) -> pd.DataFrame:
@@ -343,7 +357,7 @@ def forecast_rows(forecast: dict | None, lang: str = "vi") -> list[FigureRow]:
             "date",
         ),
         ("report.forecast_range", span, "text"),
-        ("report.days_vs_deadline", _number(forecast.get("days_vs_deadline")), "signed"),
+        ("report.days_vs_deadline", _number(forecast.get("days_vs_deadline")), "days"),
         ("report.pages_to_scan", _number(forecast.get("pages_to_scan")), "count"),
         ("report.working_days", _number(forecast.get("working_days")), "decimal"),
         ("report.budget", _number(forecast.get("budget")), "count"),

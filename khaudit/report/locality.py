@@ -46,6 +46,9 @@ CSS = """
 .kh.minutes .center { text-align: center; } .kh.minutes .title { font-size: 1.3em; }
 .kh.minutes .sign { display: flex; justify-content: space-around; }
 .kh .sign .name { margin-top: 5em; font-weight: bold; width: auto; min-height: 0; }
+.kh .kh-wide { overflow-x: auto; max-width: 100%; }
+.kh .kh-wide table.kh-table td { white-space: nowrap; }
+.kh .kh-wide table.kh-table th { min-width: 4.5em; }
 @page { size: A4; margin: 18mm 15mm 18mm 20mm; }
 @media print {
  .kh { font-size: 10pt; }
@@ -58,6 +61,10 @@ CSS = """
  .kh.minutes { break-before: page; page-break-before: always; }
  .kh .keep, .kh.keep, .kh .sign { break-inside: avoid; page-break-inside: avoid; }
  .kh .annex { break-before: page; page-break-before: always; }
+ .kh .kh-wide { overflow: visible; }
+ .kh .kh-wide table.kh-table { font-size: 7pt; }
+ .kh .kh-wide table.kh-table td { white-space: normal; min-width: 0; }
+ .kh .kh-wide table.kh-table th { min-width: 0; }
 }
 </style>
 """
@@ -73,9 +80,11 @@ def resolve_locality(run: Run, name: str) -> str:
     raise KhauditError(t("err.run.no_locality", path=run.path, name=name, known=known))
 
 
-def table_html(frame: pd.DataFrame, lang: str, max_rows: int = MAX_ROWS) -> str:
+def table_html(frame: pd.DataFrame, lang: str, max_rows: int = MAX_ROWS, wide: bool = False) -> str:
     """A table as HTML, every cell written the reader's way (:func:`.present.for_people`) and
-    escaped; the headings in a ``thead`` that a printed page repeats."""
+    escaped; the headings in a ``thead`` that a printed page repeats. A ``wide`` table keeps
+    its cells on one line and scrolls sideways on a screen instead of squeezing its columns;
+    printed, it wraps its cells in small type to fit the page."""
     from .present import for_people
 
     if frame.empty:
@@ -88,6 +97,8 @@ def table_html(frame: pd.DataFrame, lang: str, max_rows: int = MAX_ROWS) -> str:
         for row in shown.itertuples(index=False)
     )
     text = f"<table class='kh-table'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    if wide:
+        text = f"<div class='kh-wide'>{text}</div>"
     if len(frame) > max_rows:
         more = t("report.more_rows", lang, n=len(frame) - max_rows)
         text += f"<p class='muted'>{html.escape(more)}</p>"

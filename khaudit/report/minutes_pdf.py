@@ -6,7 +6,8 @@ right, then title, parties, content, conclusion, copies clause and signatures, t
 kept on one page. The technical identifiers follow in an annex on a page of their own.
 
 Set in DejaVu Sans, the font matplotlib ships, which carries every Vietnamese letter, embedded
-as Unicode so the text renders and extracts with its diacritics.
+as Unicode so the text renders and extracts with its diacritics (see :mod:`.minutes_fonts` for
+the faces a process writing many minutes uses).
 """
 
 from __future__ import annotations
@@ -15,28 +16,26 @@ import datetime as dt
 import os
 from pathlib import Path
 
-import matplotlib
 from fpdf import FPDF
 
 from ..atomic import atomic_path
 from ..i18n import t
 from ..run import Run
 from .minutes import DOTS, Minutes, build_minutes
+from .minutes_fonts import FULL_FACES, Faces, faces_for_next_document
 
-FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 FONT = "DejaVu"
 
 
 class _Page:
     """An A4 page being filled from top to bottom, one block of text at a time."""
 
-    def __init__(self, title: str):
+    def __init__(self, title: str, faces: Faces = FULL_FACES):
         pdf = FPDF(format="A4", unit="mm")
         pdf.set_auto_page_break(auto=True, margin=18)
         pdf.set_margins(20, 15, 15)
-        pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
-        pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-        pdf.add_font(FONT, "I", str(FONT_DIR / "DejaVuSans-Oblique.ttf"))
+        for style, path in faces.items():
+            pdf.add_font(FONT, style, str(path))
         pdf.set_title(title)
         pdf.set_creator("khaudit")
         pdf.add_page()
@@ -180,12 +179,28 @@ def write_minutes_pdf(
     """Write the minutes of ``locality`` to ``target`` (atomically); ``today`` is the printing
     date the annex states (the minutes themselves are dated by the run)."""
     m = build_minutes(run, locality, lang, printed=today)
-    page = _Page(f"{t('minutes.title', lang)} - {locality}")
-    _heading(page, m)
-    _parties(page, m, lang)
-    _content(page, m)
-    _conclusion_and_signatures(page, m)
-    _annex(page, m, target, lang)
+    title = f"{t('minutes.title', lang)} - {locality}"
+    faces = faces_for_next_document()
+    page = _laid_out(m, title, target, faces)
+    if faces is not FULL_FACES and _lacks_glyphs(page):
+        page = _laid_out(m, title, target, FULL_FACES)  # a letter the cut-down faces lack
     with atomic_path(target) as tmp:
         page.pdf.output(str(tmp))
     return target
+
+
+def _laid_out(m: Minutes, title: str, target: Path, faces: Faces) -> _Page:
+    """The minutes ``m`` set on pages in ``faces``, not yet written out."""
+    page = _Page(title, faces)
+    _heading(page, m)
+    _parties(page, m, m.lang)
+    _content(page, m)
+    _conclusion_and_signatures(page, m)
+    _annex(page, m, target, m.lang)
+    return page
+
+
+def _lacks_glyphs(page: _Page) -> bool:
+    """Whether some character was set in a face without a glyph for it (fpdf2 notes each one
+    and would print an empty box)."""
+    return any(getattr(font, "missing_glyphs", None) for font in page.pdf.fonts.values())

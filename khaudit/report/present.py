@@ -10,6 +10,7 @@ box or year number is never written "2.019".
 from __future__ import annotations
 
 import math
+from functools import cache
 from typing import Any
 
 import pandas as pd
@@ -63,10 +64,13 @@ KINDS: dict[str, str] = {
         "count",
     ),
     **dict.fromkeys(("candidate_score", "match_score", "pace", "working_days"), "decimal"),
-    **dict.fromkeys(("days_vs_deadline",), "signed"),
+    **dict.fromkeys(("days_vs_deadline",), "days"),
     **dict.fromkeys(("as_of", "forecast", "earliest", "latest", "deadline"), "date"),
     **dict.fromkeys(("tthc", "hidden", "pdfa", "will_miss_deadline", "excluded_flag"), "bool"),
 }
+
+#: Kinds stored as numbers in a workbook ("days": days ahead of a deadline, behind it if negative).
+NUMERIC_KINDS = ("percent", "count", "decimal", "days", "plain")
 
 #: Columns that hold codes, and the catalogue prefix that turns a code into words.
 CODES: dict[str, str] = {
@@ -83,9 +87,11 @@ def kind_of(column: str, lang: str = "vi") -> str:
     return _by_heading(lang).get(column, "text")
 
 
+@cache
 def _by_heading(lang: str) -> dict[str, str]:
     """Kinds by heading in ``lang``; a status's name heads a column of counts (the province
-    table counts each locality's records per status)."""
+    table counts each locality's records per status). Made once per language: every table
+    asks it for each of its columns."""
     known = catalogue(lang)
     statuses = {known[k]: "count" for k in known if k.startswith("status.")}
     return {**statuses, **{known[f"col.{c}"]: k for c, k in KINDS.items() if f"col.{c}" in known}}
@@ -100,6 +106,21 @@ def code_text(column: str, value: Any, lang: str = "vi") -> str:
     return t(key, lang) if key in catalogue(lang) or key in catalogue("vi") else str(value)
 
 
+def against_deadline(days: Any, lang: str = "vi") -> str:
+    """Days between a forecast and the deadline in words: "sớm 12 ngày" (the forecast is 12
+    days before it), "đúng hạn", "trễ 3 ngày"; blank when ``days`` holds no number."""
+    n = N.as_number(days)
+    if n is None:
+        return ""
+    whole = round(n)
+    if whole == 0:
+        return t("report.on_deadline", lang)
+    way = "early" if whole > 0 else "late"
+    if abs(whole) == 1:
+        return t(f"report.days_{way}_one", lang)
+    return t(f"report.days_{way}", lang, n=N.integer(abs(whole), lang))
+
+
 def shown(value: Any, kind: str, lang: str = "vi") -> str:
     """One value of a column of ``kind`` as text for a person."""
     if N.is_blank(value):
@@ -112,8 +133,8 @@ def shown(value: Any, kind: str, lang: str = "vi") -> str:
         return N.integer(value, lang) or str(value)
     if kind == "decimal":
         return N.decimal(value, lang) or str(value)
-    if kind == "signed":
-        return N.integer(value, lang, sign=True) or str(value)
+    if kind == "days":
+        return against_deadline(value, lang) or str(value)
     if kind == "plain":
         return N.plain(value)
     if kind == "date":
@@ -143,7 +164,7 @@ def stored(value: Any, kind: str) -> Any:
     (text "302" included), a date for a date, None for a blank, text otherwise."""
     if N.is_blank(value):
         return None
-    if kind in ("percent", "count", "decimal", "signed", "plain"):
+    if kind in NUMERIC_KINDS:
         number = N.as_number(value)
         if number is not None:
             return int(number) if number.is_integer() and kind != "percent" else number
@@ -157,7 +178,6 @@ def stored(value: Any, kind: str) -> Any:
     return value
 
 
-NUMERIC_KINDS = ("percent", "count", "decimal", "signed", "plain")
 #: Rows from which a column is converted at once (below, pandas' set-up costs more than it saves).
 COLUMN_AT_ONCE = 100
 
@@ -168,6 +188,8 @@ def stored_column(values: pd.Series, kind: str) -> list[Any]:
     over the column instead of once per cell."""
     if len(values) < COLUMN_AT_ONCE or (kind not in NUMERIC_KINDS and kind != "text"):
         return [stored(v, kind) for v in values.tolist()]
+    if kind in NUMERIC_KINDS and _numbers_only(values):
+        return _stored_numbers(values, kind)
     raw = values.tolist()
     text = values.astype("string").str.strip()
     blank = (values.isna() | text.isna() | text.isin(["", *N.BLANK_TEXTS])).tolist()
@@ -188,4 +210,29 @@ def stored_column(values: pd.Series, kind: str) -> list[Any]:
             out.append(int(n))
         else:
             out.append(float(n))
+    return out
+
+
+def _numbers_only(values: pd.Series) -> bool:
+    """Whether a column holds numbers and blanks only (integers, floats, pandas' nullable
+    integers), not text, truth values or objects."""
+    dtype = values.dtype
+    return pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+
+
+def _stored_numbers(values: pd.Series, kind: str) -> list[Any]:
+    """:func:`stored_column` of a column of numbers: blanks (NaN, NA) as None, whole numbers
+    as int except in a share, infinities as their text (as :func:`stored` leaves them)."""
+    numbers = values.to_numpy(dtype=float, na_value=math.nan).tolist()
+    whole = kind != "percent"
+    out: list[Any] = []
+    for n in numbers:
+        if n != n:
+            out.append(None)
+        elif not math.isfinite(n):
+            out.append(str(n))
+        elif whole and n.is_integer():
+            out.append(int(n))
+        else:
+            out.append(n)
     return out

@@ -85,6 +85,10 @@ COLUMNS = [
 
 
 #: The columns a province row reads of each locality's records and files.
+#: The province page prints on landscape A4: its ranking table has a column per status. Set
+#: after the reports' shared style (the later page rule wins).
+LANDSCAPE = "<style>@page { size: A4 landscape; margin: 15mm 12mm 15mm 15mm; }</style>"
+
 RECORD_NEEDS = ["status", "tthc", "sheets", "pages"]
 FILE_NEEDS = ["format", "pages", "quality"]
 
@@ -351,13 +355,17 @@ class ProvinceReport(Sections):
         )
         subject = f"<b>{self._t('report.province')}:</b> {e(province)}"
         deadline = N.date_text(F.deadline(self.run), self.lang)
-        return form + self._header(
-            "report.province_title",
-            subject,
-            [
-                ("report.as_of", N.date_text(meta.get("as_of"), self.lang)),
-                ("report.deadline", deadline or DOTS),
-            ],
+        return (
+            form
+            + self._header(
+                "report.province_title",
+                subject,
+                [
+                    ("report.as_of", N.date_text(meta.get("as_of"), self.lang)),
+                    ("report.deadline", deadline or DOTS),
+                ],
+            )
+            + LANDSCAPE
         )
 
     def deadline_chart(self, audited: pd.DataFrame) -> str:
@@ -397,7 +405,8 @@ class ProvinceReport(Sections):
         )
         return (
             f"<div class='kh'><h2>{self._t('report.ranking')}</h2>"
-            f"{table_html(_shown_rows(table, self.lang), self.lang, max_rows=10**6)}{note}</div>"
+            f"{table_html(_shown_rows(table, self.lang), self.lang, max_rows=10**6, wide=True)}"
+            f"{note}</div>"
             f"<div class='kh'><h2>{self._t('report.deadline_chart')}</h2>{chart}</div>"
         )
 

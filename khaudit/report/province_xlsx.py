@@ -35,7 +35,7 @@ RANKING: list[tuple[str, str]] = [
     ("digitized", "count"),
     *((str(s), "count") for s in RECORD_STATUSES if s != RecordStatus.DIGITIZED),
     ("forecast", "date"),
-    ("days_vs_deadline", "signed"),
+    ("days_vs_deadline", "days"),
     ("pages_to_scan", "count"),
     ("changes", "count"),
     ("quality_share", "percent"),

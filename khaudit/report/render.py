@@ -20,7 +20,7 @@ from typing import Any
 
 from ..atomic import write_text
 from ..errors import KhauditError
-from ..executor import cpu_workers, scheduler, stream_map
+from ..executor import Pool, cpu_workers, scheduler
 from ..i18n import t
 from ..run import load_run
 from ..textnorm import slugify
@@ -300,12 +300,15 @@ def render_reports(
     own = scheduler() is None
     jobs = [(str(Path(run_dir).resolve()), name, lang, engine, own) for name in names]
     n = min(len(jobs), cpu_workers(workers))
-    done = stream_map(_render_one, jobs, workers=n, in_flight=1, force_processes=n > 1)
-    with bar(
-        total=len(jobs), desc=t("progress.render"), unit=t("progress.report_unit")
-    ) as progress:
+    # Every job is queued at once: a worker takes the next as soon as it is free, so neither
+    # waits while the other ends a longer job (the province's, or a large locality's).
+    with (
+        Pool(n, force_processes=n > 1) as pool,
+        bar(total=len(jobs), desc=t("progress.render"), unit=t("progress.report_unit")) as progress,
+    ):
+        pending = [pool.submit(_render_one, job) for job in jobs]
         paths = []
-        for path in done:
-            paths.append(Path(path))
+        for future in pending:
+            paths.append(Path(future.result()))
             progress.update()
     return paths[1:] + paths[:1] if not localities else paths  # the province's page last

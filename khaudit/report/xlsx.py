@@ -101,7 +101,7 @@ class Book:
             "plain": add({"num_format": "0"}),
             "percent": add({"num_format": "0.0%"}),
             "decimal": add({"num_format": "#,##0.00"}),
-            "signed": add({"num_format": "+#,##0;-#,##0;0"}),
+            "days": add({"num_format": t("report.days_format", lang)}),
             "date": add({"num_format": "dd/mm/yyyy" if lang == "vi" else "yyyy-mm-dd"}),
         }
         self.used: set[str] = set()
@@ -143,6 +143,23 @@ class Book:
         else:
             ws.write_string(row, col, str(value), fmt)
 
+    def column(self, ws: Any, first_row: int, col: int, values: list[Any], kind: str) -> None:
+        """:meth:`write` down a column from ``first_row``: the sheet of every record holds tens
+        of thousands of cells, so text and numbers go straight to the sheet, the rest (dates,
+        truth values) through :meth:`write`."""
+        fmt = self.formats.get(kind)
+        text, number = ws.write_string, ws.write_number
+        for r, value in enumerate(values, first_row):
+            if value is None:
+                continue
+            cls = type(value)
+            if cls is str:
+                text(r, col, value)
+            elif cls is int or cls is float:
+                number(r, col, value, fmt)
+            else:
+                self.write(ws, r, col, value, kind)
+
     def table(
         self,
         ws: Any,
@@ -161,9 +178,10 @@ class Book:
         for c, column in enumerate(frame.columns):
             ws.write_string(start_row, c, str(column), self.bold)
             values = stored_column(frame.iloc[:, c], kinds[c])
-            for r, value in enumerate(values, start_row + 1):
-                fmt = self.total_format(kinds[c]) if total_row and r == last else None
-                self.write(ws, r, c, value, kinds[c], fmt)
+            body = values[:-1] if total_row and values else values
+            self.column(ws, start_row + 1, c, body, kinds[c])
+            if len(body) < len(values):
+                self.write(ws, last, c, values[-1], kinds[c], self.total_format(kinds[c]))
         wrapped = False
         for c, column in enumerate(frame.columns):
             lengths = [len(str(column)) // 2 + 2] + [len(str(v)) for v in frame.iloc[:200, c]]

@@ -84,7 +84,7 @@ def test_a_column_is_stored_as_each_of_its_cells_would_be():
     values += [5, 5.0, np.int64(7), np.float64(2.5), True, np.bool_(False), "abc", "inf"]
     values += [math.inf, "=HYPERLINK(1)", "Xã Diên Lạc", 12345678901, "-3"]
     column = (values * (COLUMN_AT_ONCE // len(values) + 1))[: COLUMN_AT_ONCE + 5]
-    for kind in ("text", "count", "percent", "plain", "decimal", "signed", "date", "bool"):
+    for kind in ("text", "count", "percent", "plain", "decimal", "days", "date", "bool"):
         for series in (pd.Series(column, dtype=object), pd.Series(column[:3] * 40)):
             expected = [stored(v, kind) for v in series.tolist()]
             got = stored_column(series, kind)
