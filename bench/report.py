@@ -192,9 +192,19 @@ def main() -> None:
         for engine in args.engines.split(","):
             way = ways[engine]
             load = os.getloadavg()[0]
+            print(f"load average {load:.1f} on {os.cpu_count()} cores: {way}", flush=True)
             wall, cpu = timed_render(run, engine)
-            rows.append({"way": way, "seconds": wall, "cpu_seconds": cpu, "load_before": load})
-            print(f"{wall:.1f} s, {cpu:.1f} s CPU  {way}", flush=True)
+            after = os.getloadavg()[0]
+            rows.append(
+                {
+                    "way": way,
+                    "seconds": wall,
+                    "cpu_seconds": cpu,
+                    "load_before": load,
+                    "load_after": after,
+                }
+            )
+            print(f"{wall:.1f} s, {cpu:.1f} s CPU, load average {after:.1f} after", flush=True)
         if args.cli_sample > 0:
             names = [f"Xã Mẫu {n + 1:02d}" for n in range(min(args.cli_sample, args.localities))]
             loop = cli_loop(run, names, Path(tmp)) * args.localities / len(names)
@@ -209,6 +219,8 @@ def main() -> None:
     table["s_per_locality"] = (table["seconds"] / args.localities).round(2)
     table["seconds"] = table["seconds"].round(1)
     table["cpu_seconds"] = table["cpu_seconds"].round(1)
+    if "cpu_seconds" in table:
+        table["cpu_s_per_locality"] = (table["cpu_seconds"] / args.localities).round(2)
     cores = os.cpu_count() or 1
     print(f"{args.localities} localities x {args.rows} records, {cores} cores")
     print(table.to_string(index=False))

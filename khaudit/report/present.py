@@ -154,9 +154,23 @@ def for_people(frame: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     blanks empty. Column names are kept (contract names or headings)."""
     out = {}
     for column in frame.columns:
-        kind = kind_of(str(column), lang)
-        out[column] = [shown(v, kind, lang) for v in frame[column].tolist()]
+        out[column] = shown_column(frame[column].tolist(), kind_of(str(column), lang), lang)
     return pd.DataFrame(out, columns=frame.columns, index=frame.index)
+
+
+def shown_column(values: list[Any], kind: str, lang: str = "vi") -> list[str]:
+    """:func:`shown` for each of ``values``: a text column's words are shown as they are
+    without testing each for a number first (most cells of a page's tables are such)."""
+    if kind != "text":
+        return [shown(v, kind, lang) for v in values]
+    out = []
+    for v in values:
+        if type(v) is str:
+            bare = v.strip()
+            out.append("" if not bare or bare in N.BLANK_TEXTS else v)
+        else:
+            out.append(shown(v, kind, lang))
+    return out
 
 
 def stored(value: Any, kind: str) -> Any:

@@ -23,6 +23,8 @@ from khaudit.report.present import (
     COLUMN_AT_ONCE,
     against_deadline,
     for_people,
+    shown,
+    shown_column,
     stored,
     stored_column,
 )
@@ -225,3 +227,11 @@ def test_every_render_job_is_queued_before_the_first_is_waited_for(demo_run, mon
     jobs = len(localities) + 1  # the province's too
     assert len(paths) == jobs and _Queue.asked_after[0] == jobs
     assert _Queue.submitted[0][1] == render.PROVINCE  # the longest job starts first
+
+
+def test_a_column_is_shown_as_each_of_its_cells_would_be():
+    values = [None, math.nan, pd.NA, "", " ", "nan", "<NA>", "302", " 302 ", "0.923", 0.923]
+    values += [5, 5.0, np.int64(7), True, "abc", "Xã Diên Lạc", 12345678901, "-3", " x "]
+    for kind in ("text", "count", "percent", "plain", "decimal", "days", "date", "bool"):
+        for lang in ("vi", "en"):
+            assert shown_column(values, kind, lang) == [shown(v, kind, lang) for v in values]
