@@ -6,13 +6,17 @@ one place and is checked by the tests against the run.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pandas as pd
 
 from ..contract import FILE_STATUSES, RECORD_STATUSES, FileStatus, RecordStatus, true_column
 from ..i18n import catalogue, t
 from ..run import Run
+
+T = TypeVar("T")
 
 #: Problem tables: key -> (table, statuses, columns shown).
 RECORD_VIEW = [
@@ -94,18 +98,25 @@ def _bool(series: pd.Series) -> pd.Series:
     return true_column(series)
 
 
-#: The last headline made: (records, files, headline).
-_LAST_HEADLINE: list[tuple[pd.DataFrame, pd.DataFrame, Headline]] = []
+#: What was last derived under each name: (records, files, value).
+_DERIVED: dict[str, tuple[object, object, object]] = {}
+
+
+def _kept(name: str, records: object, files: object, make: Callable[[], T]) -> T:
+    """``make()``, kept under ``name`` for these very tables: a locality's page, workbook and
+    minutes each ask for the same figures and tables of it (callers derive new frames from a
+    kept one, never change it)."""
+    entry = _DERIVED.get(name)
+    if entry is not None and entry[0] is records and entry[1] is files:
+        return entry[2]  # type: ignore[return-value]
+    value = make()
+    _DERIVED[name] = (records, files, value)
+    return value
 
 
 def headline(records: pd.DataFrame, files: pd.DataFrame) -> Headline:
-    """The headline figures of a locality's records and files. The last one is kept for the
-    same two tables: a locality's page, workbook and minutes each ask for it."""
-    if _LAST_HEADLINE and _LAST_HEADLINE[0][0] is records and _LAST_HEADLINE[0][1] is files:
-        return _LAST_HEADLINE[0][2]
-    made = _headline(records, files)
-    _LAST_HEADLINE[:] = [(records, files, made)]
-    return made
+    """The headline figures of a locality's records and files."""
+    return _kept("headline", records, files, lambda: _headline(records, files))
 
 
 def _headline(records: pd.DataFrame, files: pd.DataFrame) -> Headline:
@@ -171,9 +182,9 @@ def status_counts(
 ) -> pd.DataFrame:
     """Count and share (0-1) per status, every status listed (zero included), in contract
     order."""
-    data = frame if mask is None else frame[mask]
-    counts = data["status"].value_counts()
-    total = max(1, len(data))
+    status = frame["status"] if mask is None else frame["status"][mask]
+    counts = status.value_counts()
+    total = max(1, len(status))
     return pd.DataFrame(
         {
             "status": list(statuses),
@@ -197,9 +208,10 @@ def file_status_counts(files: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
 
 def progress_by(records: pd.DataFrame, column: str) -> pd.DataFrame:
     """Records and digitized records per box or per year, in order (unknown last)."""
-    unique = records[records["status"] != RecordStatus.DUPLICATE_ENTRY]
-    key = pd.to_numeric(unique[column], errors="coerce")
-    table = pd.DataFrame({"key": key, "digitized": unique["status"] == RecordStatus.DIGITIZED})
+    status = records["status"]
+    unique = status != RecordStatus.DUPLICATE_ENTRY
+    key = pd.to_numeric(records[column][unique], errors="coerce")
+    table = pd.DataFrame({"key": key, "digitized": status[unique] == RecordStatus.DIGITIZED})
     grouped = table.groupby("key", dropna=False).agg(
         records=("digitized", "size"), digitized=("digitized", "sum")
     )
@@ -210,9 +222,14 @@ def progress_by(records: pd.DataFrame, column: str) -> pd.DataFrame:
 
 
 def problem_table(records: pd.DataFrame, files: pd.DataFrame, key: str) -> pd.DataFrame:
+    """The records or files with the problem ``key`` (:data:`PROBLEMS`), in the shown columns."""
     table, statuses, columns = PROBLEMS[key]
     frame = records if table == "records" else files
-    return frame.loc[frame["status"].isin(statuses), columns].reset_index(drop=True)
+
+    def make() -> pd.DataFrame:
+        return frame.loc[frame["status"].isin(statuses), columns].reset_index(drop=True)
+
+    return _kept(f"problem.{key}", frame, None, make)
 
 
 def review_table(run: Run, locality: str) -> pd.DataFrame:
@@ -373,7 +390,7 @@ def forecast_figures(forecast: dict | None, lang: str = "vi") -> pd.DataFrame:
 QUALITY_VIEW = ["path", "format", "pages", "dpi", "color_mode", "pdfa", "quality", "status"]
 
 
-@dataclass
+@dataclass(frozen=True)
 class QualityFigures:
     """How much of a locality's scanning meets the project's standard (quality.py)."""
 
@@ -399,6 +416,10 @@ def _judged(files: pd.DataFrame) -> pd.DataFrame:
 
 def quality_figures(files: pd.DataFrame) -> QualityFigures:
     """Files and pages at the standard: a file's pages count when the file has no shortfall."""
+    return _kept("quality", None, files, lambda: _quality_figures(files))
+
+
+def _quality_figures(files: pd.DataFrame) -> QualityFigures:
     scans = _judged(files)
     pages = pd.to_numeric(scans["pages"], errors="coerce").fillna(0)
     ok = scans["quality"] == ""
@@ -418,6 +439,10 @@ def quality_share_text(figures: QualityFigures, lang: str = "vi") -> str:
 
 def quality_table(files: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     """The scan files below the standard and why, in the reader's language, by path."""
+    return _kept(f"quality_table.{lang}", None, files, lambda: _quality_table(files, lang))
+
+
+def _quality_table(files: pd.DataFrame, lang: str) -> pd.DataFrame:
     from ..quality import explain
 
     scans = _judged(files)
