@@ -85,6 +85,7 @@ RECORD_COLUMNS = [
     "receiver_code",
     "zoning_basis",
     "zoning_note",
+    "other_numbers",
 ]
 FILE_COLUMNS = [
     "locality",

@@ -57,7 +57,7 @@ class DemoRecord:
     end: dt.date
     retention: str
     notes: str
-    fate: str = "ok"  # ok, missing, short, truncated, empty, ambiguous
+    fate: str = "ok"  # ok, missing, short, truncated, empty, ambiguous, unscanned_twin
     repeat_of: DemoRecord | None = None
     source_file: str = ""
     source_sheet: str = ""
@@ -187,7 +187,10 @@ def _fates(loc: DemoLocality) -> None:
         twins = [group for group in by_prefix.values() if len(group) >= 2]
         for group in twins[:2]:
             if group[0].fate == "ok" and all(r.fate == "ok" for r in group[1:]):
+                # A true tie: the cut name fits this record and its twin, and the twin has no
+                # scan of its own to rule it out (a twin with its scan would settle it).
                 group[0].fate = "ambiguous"
+                group[1].fate = "unscanned_twin"
 
 
 def _repeat_rows(loc: DemoLocality) -> None:
@@ -466,7 +469,7 @@ def _scans(loc: DemoLocality) -> list[dict[str, object]]:
     sidecar: list[dict[str, object]] = []
     counter = 100
     for rec in loc.records:
-        if rec.fate == "missing":
+        if rec.fate in ("missing", "unscanned_twin"):
             continue
         counter += rng.randint(1, 3)
         pages = _page_count(rec, rng)
@@ -573,6 +576,7 @@ def _truth(locs: list[DemoLocality], base: Path) -> None:
                 "truncated": "damaged_scan",
                 "empty": "damaged_scan",
                 "ambiguous": "needs_review",
+                "unscanned_twin": "needs_review",
                 "swapped": "needs_review",
                 "repeat": "duplicate_entry",
             }[rec.fate]

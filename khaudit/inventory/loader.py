@@ -54,6 +54,7 @@ RECORD_FIELDS = [
     "date_end",
     "original_cells",
     "address",
+    "other_numbers",
 ]
 
 
@@ -131,6 +132,32 @@ def _row_spans_merged(sheet: RawSheet, r: int, width: int) -> bool:
     )
 
 
+#: Prefix of a raw cell taken from a column no field claims: its whole numbers are kept as the
+#: record's ``other_numbers``, for the matcher to try against the numbers scan names show
+#: ("Số lưu", "Cặp số": headings no synonym table can list ahead).
+OTHER = "other:"
+
+
+def _other_columns(header: Header) -> dict[int, str]:
+    """column index -> raw key for headed columns no field claims."""
+    return {
+        c: OTHER + heading.strip()
+        for c, heading in enumerate(header.headings)
+        if c not in header.mapping and heading.strip()
+    }
+
+
+def _other_numbers(row: _Row) -> str:
+    """The whole numbers of the row's unclaimed columns, as JSON (heading -> number)."""
+    numbers = {}
+    for key, value in row.raw.items():
+        if key.startswith(OTHER):
+            number = V.parse_count(value)
+            if number is not None:
+                numbers[key.removeprefix(OTHER)] = number
+    return json.dumps(numbers, ensure_ascii=False) if numbers else ""
+
+
 def _sheet_rows(
     sheet: RawSheet, header: Header, start: int, encoding: str | None
 ) -> Iterable[tuple[int, dict[str, object], dict[str, str]]]:
@@ -141,9 +168,11 @@ def _sheet_rows(
     header_fields = {f: fold(h) for f, h in heading_by_field.items()}
     title_column = next(c for c, f in header.mapping.items() if f == "title")
     width = len(header.headings)
+    others = _other_columns(header)
     for r in range(start, len(sheet.rows)):
         row = sheet.rows[r]
         raw = {f: (row[c] if c < len(row) else "") for c, f in header.mapping.items()}
+        raw |= {key: row[c] for c, key in others.items() if c < len(row)}
         texts = [V.cell_text(v) for v in row]
         if encoding:
             texts = [t if t.isascii() else convert_cell(t, encoding)[0] for t in texts]
@@ -377,6 +406,8 @@ def _convert(row: _Row, column_encoding: dict[str, str | None]) -> tuple[set[str
     encodings: set[str] = set()
     originals: dict[str, str] = {}
     for name, value in row.raw.items():
+        if name.startswith(OTHER):
+            continue
         if isinstance(value, str):
             converted, enc = convert_cell(value.strip(), column_encoding.get(name))
             row.text[name] = converted
@@ -458,6 +489,7 @@ def _record(row: _Row, column_encoding: dict[str, str | None], hidden: bool) -> 
         "hidden": hidden,
         "original_cells": json.dumps(originals, ensure_ascii=False) if originals else "",
         "address": nfc(row.text.get("address", "")),
+        "other_numbers": _other_numbers(row),
     }
 
 

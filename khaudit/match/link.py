@@ -30,7 +30,14 @@ from .evidence import normalize_code
 from .items import Item, build_items
 from .order import align_with_doubts, batches, natural_key
 from .pages import PageModel
-from .readings import Convention, ConventionIndex, anchors_from, describe_reading, item_readings
+from .readings import (
+    Convention,
+    ConventionIndex,
+    anchors_from,
+    describe_field,
+    describe_reading,
+    item_readings,
+)
 from .scoring import BLOCK_CHUNK, EncodedTitles, PairScores, TitleIndex, TitleScore, top_per_row
 from .settings import MatchSettings
 from .sidecar import SidecarIndex
@@ -333,7 +340,7 @@ class _Linker:
                 self.lang,
                 reading=describe_reading(c.reading, self.lang),
                 value=values[c.reading],
-                field=t(f"field.{c.field}", self.lang),
+                field=describe_field(c.field, self.lang),
             )
             for c in used
         ]
@@ -723,25 +730,43 @@ def settle_ties(linker: _Linker, ties: list[tuple[Item, list[tuple[TitleScore, i
     sheets = {
         r: float(linker.titles.sheets[linker.position[r]]) for _, close in ties for _, r in close
     }
-    for members in _tie_groups(ties):
-        # A record another scan already has is not for elimination to hand out: a person says
-        # whether this scan is its second document or the twin's.
-        settle = len(members) <= MAX_TIE_GROUP and not any(
-            r in linker.claimed for _, close in members for _, r in close
-        )
-        decided = _assign(members, s, model, sheets) if settle else {}
-        for item, close in members:
+    shown = {item.item_id: close for item, close in ties}
+    # One scan per record: a record a scan has already been linked to on its own evidence is
+    # no longer a candidate for its near-twins (the twin it was confused with is the one left).
+    # A scan that fits nothing else keeps its candidates and goes to a person.
+    open_ties = []
+    for item, close in ties:
+        left = [(sc, r) for sc, r in close if r not in linker.claimed]
+        if left:
+            open_ties.append((item, left))
+        else:
+            _review_tie(linker, item, close)
+    for members in _tie_groups(open_ties):
+        decided = _assign(members, s, model, sheets) if len(members) <= MAX_TIE_GROUP else {}
+        for item, _ in members:
             pick = decided.get(item.item_id)
             if pick is not None and pick[1] not in linker.claimed:
-                sc, record = pick
-                why = linker._why_title(item, sc, linker._title_method(item) == "sidecar_title")
-                if len(close) > 1:
-                    why += "; " + t("why.twin_settled", linker.lang, n=len(close))
-                linker.add(
-                    item, record, linker._title_method(item), min(sc.score, 100) / 100, "link", why
-                )
+                _link_settled(linker, item, pick, shown[item.item_id])
                 continue
-            _review_tie(linker, item, close)
+            _review_tie(linker, item, shown[item.item_id])
+
+
+def _link_settled(
+    linker: _Linker,
+    item: Item,
+    pick: tuple[TitleScore, int],
+    close: list[tuple[TitleScore, int]],
+) -> None:
+    """Link a near-twin its group's assignment decided, saying what it was told apart from
+    (the twins it fitted, and any record eliminated because another scan has it)."""
+    sc, record = pick
+    why = linker._why_title(item, sc, linker._title_method(item) == "sidecar_title")
+    taken = [linker.claimed[r].relpath for _, r in close if r in linker.claimed]
+    if len(close) > 1:
+        why += "; " + t("why.twin_settled", linker.lang, n=len(close))
+    if taken:
+        why += "; " + t("why.twin_eliminated", linker.lang, paths=", ".join(taken[:3]))
+    linker.add(item, record, linker._title_method(item), min(sc.score, 100) / 100, "link", why)
 
 
 def _review_tie(linker: _Linker, item: Item, close: list[tuple[TitleScore, int]]) -> None:

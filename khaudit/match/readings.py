@@ -18,6 +18,7 @@ the same record: a number that fits that well is not chance.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -55,6 +56,11 @@ LEARN_MAX_ANCHORS = 5000
 #: values are distinct.
 KEY_FIELDS = ("file_no", "stt", "code.1", "code.2", "code.3")
 SCOPE_FIELDS = ("box", "year")
+#: Page counts that fit a record's sheets, as multiples of them (see ``_pages_fit``).
+PAGES_FIT = (0.5, 2.2)
+#: Prefix of a field read from an inventory column whose heading names no field ("Số lưu",
+#: "Cặp số"): a key or a scope as its values show, like the others.
+COLUMN = "column:"
 KEY_DISTINCT = 0.5
 _NUMBER = re.compile(r"\d{1,9}")
 
@@ -134,7 +140,16 @@ def record_fields(records: pd.DataFrame) -> dict[str, dict[int, int]]:
         segments = [s for s in normalize_code(str(code)).split(".") if s.isdigit() and len(s) <= 9]
         for k, segment in enumerate(reversed(segments[-3:]), 1):
             fields[f"code.{k}"][label] = int(segment)
+    if "other_numbers" in records:
+        for label, cell in zip(records.index, records["other_numbers"]):
+            for heading, number in (json.loads(cell) if cell else {}).items():
+                fields[COLUMN + heading][label] = int(number)
     return dict(fields)
+
+
+def _column_fields(fields: dict[str, dict[int, int]]) -> list[str]:
+    """The inventory's unnamed numeric columns, as fields."""
+    return sorted(f for f in fields if f.startswith(COLUMN))
 
 
 class ConventionIndex:
@@ -142,6 +157,12 @@ class ConventionIndex:
 
     def __init__(self, records: pd.DataFrame):
         self.fields = record_fields(records)
+        self.sheets: dict[int, int] = {}
+        if "sheets" in records:
+            for label, value in zip(records.index, records["sheets"]):
+                number = _int(value)
+                if number:
+                    self.sheets[label] = number
         self.by_value: dict[str, dict[int, frozenset[int]]] = {}
         for field, values in self.fields.items():
             groups: dict[int, set[int]] = defaultdict(set)
@@ -151,7 +172,7 @@ class ConventionIndex:
         self.conventions: dict[str, list[Convention]] = {}
         self.keys = {
             f
-            for f in KEY_FIELDS
+            for f in (*KEY_FIELDS, *_column_fields(self.fields))
             if f in self.fields and len(self.by_value[f]) >= KEY_DISTINCT * len(self.fields[f])
         }
 
@@ -282,7 +303,7 @@ class ConventionIndex:
     ) -> list[Convention]:
         """With no certain link to learn from: the reading that names one record for nearly
         every scan, and no two scans (of different content) the same record."""
-        best: tuple[float, Convention] | None = None
+        best: tuple[tuple[float, float], Convention] | None = None
         names = {r for item in members for r in readings[item.item_id]}
         for reading in sorted(names):
             having = [i for i in members if reading in readings[i.item_id]]
@@ -302,10 +323,13 @@ class ConventionIndex:
                 shared = sum(len(c) - 1 for c in contents.values())
                 if shared > UNSUPERVISED_MAX_SHARED * len(single):
                     continue
-                share = len(single) / len(having)
-                if best is None or share > best[0]:
+                # Two keys may each name one record per scan (the STT and an unnamed "Số
+                # lưu" column, equal until a row is repeated): the one whose records' sheets
+                # the scans' page counts fit is the one the station named by.
+                rank = (round(len(single) / len(having), 2), self._pages_fit(single))
+                if best is None or rank > best[0]:
                     best = (
-                        share,
+                        rank,
                         Convention(
                             root, reading, field, len(single), len(having), "unique", is_key=True
                         ),
@@ -313,6 +337,20 @@ class ConventionIndex:
         if best:
             return [best[1]]
         return self._unique_pair(root, members, readings, refuted)
+
+    def _pages_fit(self, pairs: list[tuple[int, Item]]) -> float:
+        """Share of (record, scan) pairs with both counts whose scan has between
+        ``PAGES_FIT`` times the record's sheets: half (a duplex sheet counted once) to a
+        little over two (both sides and a cover)."""
+        low, high = PAGES_FIT
+        counted = [
+            (self.sheets[record], item.pages)
+            for record, item in pairs
+            if self.sheets.get(record) and item.pages
+        ]
+        if not counted:
+            return 0.0
+        return sum(low * n <= p <= high * n + 2 for n, p in counted) / len(counted)
 
     def _unique_pair(
         self,
@@ -354,7 +392,11 @@ class ConventionIndex:
     ) -> list[tuple[str, str]]:
         """(reading, field) pairs worth trying: a reading most scans have, whose values are
         nearly all some record's value of the field, and which no link refuted."""
-        fields = [f for f in (*KEY_FIELDS, *SCOPE_FIELDS) if self.by_value.get(f)]
+        fields = [
+            f
+            for f in (*KEY_FIELDS, *SCOPE_FIELDS, *_column_fields(self.fields))
+            if self.by_value.get(f)
+        ]
         names = sorted({r for item in members for r in readings[item.item_id]})
         present = []
         for reading in names:
@@ -468,13 +510,20 @@ def describe_reading(reading: str, lang: str) -> str:
     return t(f"reading.{reading}", lang)
 
 
+def describe_field(field: str, lang: str) -> str:
+    """A record's field as a person says it ("số hồ sơ", "cột 'Số lưu' của mục lục")."""
+    if field.startswith(COLUMN):
+        return t("field.column", lang, heading=field.removeprefix(COLUMN))
+    return t(f"field.{field}", lang)
+
+
 def describe(convention: Convention, lang: str) -> str:
     """One adopted convention with its evidence, for the terminal and the reports."""
     return t(
         f"convention.{convention.basis}",
         lang,
         reading=describe_reading(convention.reading, lang),
-        field=t(f"field.{convention.field}", lang),
+        field=describe_field(convention.field, lang),
         agree=convention.agree,
         checked=convention.checked,
     )

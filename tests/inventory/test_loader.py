@@ -315,3 +315,22 @@ def test_english_headings_section_lines_and_subtotals(tmp_path: Path):
         (7, "Budget plan", 2),
     ]
     assert issues == []
+
+
+def test_numbers_of_columns_no_field_claims_are_kept_for_the_matcher(tmp_path: Path):
+    # "Số lưu" and "Cặp số" are headings no synonym lists; a station may still name scans by
+    # them. Their whole numbers are kept (by heading); text and blank cells are not.
+    path = tmp_path / "muc-luc.csv"
+    path.write_text(
+        "STT,Cặp số,Số lưu,Tiêu đề hồ sơ,Độ mật\n"
+        "1,1,7,Sổ đăng ký khai sinh năm 2019,Thường\n"
+        "2,1,,Sổ đăng ký kết hôn năm 2019,\n",
+        encoding="utf-8",
+    )
+    records, issues = load_inventory(path, "muc-luc.csv", "A")
+    assert [json.loads(r["other_numbers"] or "{}") for r in records] == [
+        {"Cặp số": 1, "Số lưu": 7},
+        {"Cặp số": 1},
+    ]
+    assert records[0]["stt"] == "1" and records[0]["title"] == "Sổ đăng ký khai sinh năm 2019"
+    assert issues == []

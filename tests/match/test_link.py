@@ -95,19 +95,40 @@ def test_an_exact_title_links_one_to_one():
     assert "100%" in table["explanation"].iloc[0]
 
 
-def test_twins_a_cut_title_fits_are_all_listed_even_when_one_has_its_scan():
-    # Record 0 has its own scan by code; the cut title fits both twins equally. It is not for
-    # the linker to conclude "then it is record 1": both go to a person, the scanned one noted.
+def test_twins_a_cut_title_takes_the_twin_whose_record_has_no_scan_yet():
+    # Record 0 has its own scan by code; the cut title fits both twins equally. One scan per
+    # record: the twin left is record 1, and the link says which scan record 0 has.
     table = links(
         [LAND.format(123), LAND.format(124)] + BIRTHS,
         ["H56.01.2019.0001.pdf", "Ho so cap GCN QSDD cho ho ong Nguyen Van An.pdf"],
         codes=["H56.01.2019.0001", "H56.01.2019.0002"] + [""] * len(BIRTHS),
     )
+    linked = table[table["decision"] == "link"].sort_values("record")
+    assert linked[["record", "path"]].values.tolist() == [
+        [0, "H56.01.2019.0001.pdf"],
+        [1, "Ho so cap GCN QSDD cho ho ong Nguyen Van An.pdf"],
+    ]
+    assert "H56.01.2019.0001.pdf" in linked["explanation"].iloc[1]  # why record 0 is out
+    assert (table["decision"] == "review").sum() == 0
+
+
+def test_twins_a_cut_title_whose_records_all_have_scans_goes_to_a_person():
+    # Both twins already have their scans by code: the third scan (a second copy? a part?)
+    # fits only records that are taken, so a person decides; every candidate is shown.
+    table = links(
+        [LAND.format(123), LAND.format(124)] + BIRTHS,
+        [
+            "H56.01.2019.0001.pdf",
+            "H56.01.2019.0002.pdf",
+            "Ho so cap GCN QSDD cho ho ong Nguyen Van An.pdf",
+        ],
+        codes=["H56.01.2019.0001", "H56.01.2019.0002"] + [""] * len(BIRTHS),
+    )
     review = table[table["decision"] == "review"].sort_values("record")
     assert review["record"].tolist() == [0, 1]
     assert review["path"].unique().tolist() == ["Ho so cap GCN QSDD cho ho ong Nguyen Van An.pdf"]
-    assert "H56.01.2019.0001.pdf" in review["explanation"].iloc[0]  # the scan record 0 has
-    assert table[table["decision"] == "link"]["record"].tolist() == [0]
+    assert "H56.01.2019.0001.pdf" in review["explanation"].iloc[0]
+    assert sorted(table[table["decision"] == "link"]["record"]) == [0, 1]
 
 
 def test_a_different_person_with_a_common_given_name_is_left_unmatched():

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import random
 
 import pandas as pd
+import pytest
 from test_link import records, scans
 
 from khaudit.match.link import match_locality
@@ -329,3 +331,29 @@ def test_twins_whose_pages_and_order_disagree_go_to_review():
     assert not linked["item_id"].isin([0, 1]).any()
     review = result.links[result.links["decision"] == "review"]
     assert {0, 1} <= set(review[review["item_id"] == 0]["record"])
+
+
+@pytest.mark.parametrize("named_by", ["column", "stt"])
+def test_of_two_numberings_that_drift_apart_the_one_the_pages_fit_is_read(named_by):
+    # The inventory has the STT and a column no synonym lists ("Số lưu"); an inserted row puts
+    # the STT one ahead of the column from there on. Scans are named "B<box>-F<number>" by one
+    # of the two: both name one record per scan, and the page counts say which one it was.
+    n = 41
+    titles = land_titles(n)
+    recs = records(titles)
+    column = [i + 1 if i < 20 else n if i == 20 else i for i in range(n)]
+    recs["other_numbers"] = [json.dumps({"Số lưu": v}, ensure_ascii=False) for v in column]
+    recs["stt"] = [str(i + 1) for i in range(n)]
+    recs["sheets"] = pd.array([5 if i % 2 else 30 + i % 3 for i in range(n)], dtype="Int64")
+    number = column if named_by == "column" else [i + 1 for i in range(n)]
+    scanned = [i for i in range(n) if i != 20]
+    frame = scans([f"B{1 + i // 10}-F{number[i]}.pdf" for i in scanned])
+    frame["pages"] = [int(recs["sheets"][i]) for i in scanned]
+    result = match_locality(recs, frame, SidecarIndex([]), MatchSettings())
+    path_of = {item.item_id: item.relpath for item in result.items}
+    links = result.links[result.links["decision"] == "link"]
+    assert sorted((path_of[k], r) for k, r in zip(links["item_id"], links["record"])) == sorted(
+        (f"B{1 + i // 10}-F{number[i]}.pdf", i) for i in scanned
+    )
+    said = "Số lưu" if named_by == "column" else "STT"
+    assert said in links["explanation"].iloc[-1]
