@@ -648,6 +648,8 @@ class TitleIndex:
                 pairs.found[k] += read.found
                 pairs.total[k] += read.total
                 pairs.length[k] += read.length
+                if read.cut_number and pairs.conflicts[k] > 0:
+                    pairs.conflicts[k] -= 1
                 changed.append(k)
         self._judge(pairs, np.asarray(changed, dtype=np.int64))
 
@@ -704,6 +706,9 @@ class TitleIndex:
         conflicts = scans.numbers[i] - self.numbers[j]
         if pairs.begun[k]:
             conflicts = conflicts - {int(scans.last_number[i])}
+        last = scans.tokens[i][-1][0] if scans.tokens[i] else ""
+        if len(conflicts) > pairs.conflicts[k] and last.isdigit():
+            conflicts = conflicts - {int(last)}  # read as the record's number cut short
         return TitleScore(
             float(pairs.score[k]),
             float(pairs.identity[k]),

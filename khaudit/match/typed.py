@@ -14,7 +14,9 @@ an operator does to a title is often only readable against the record it was typ
   at most; a changed letter only in a longer word the inventory never uses (a changed letter
   in a short word is another name: "Tân", "Tâm", "Lâm");
 - two record words typed together ("qyuenso" for "quyển số"), with a typo or without, by a
-  word the inventory never uses.
+  word the inventory never uses;
+- the last word cut short by a name's length limit, at whatever length the name was cut
+  ("… xã Vạn Th"), read as the record word it begins where typing in order puts it.
 
 Each scan word is read as the record words it stands for, once, and only as words the scan
 does not already have; it then counts as those words (their IDF) with a credit below one for a
@@ -54,7 +56,7 @@ class Reading:
     scan's total weight, and to the number of record words the scan spans; and each re-read
     word as (its index in the scan, the record words it stands for, the weight found)."""
 
-    __slots__ = ("found", "total", "length", "used", "links")
+    __slots__ = ("found", "total", "length", "used", "links", "cut_number")
 
     def __init__(self) -> None:
         self.found = 0.0
@@ -62,6 +64,9 @@ class Reading:
         self.length = 0
         self.used: set[int] = set()
         self.links: list[tuple[int, tuple[int, ...], float]] = []
+        #: The scan's last word, a number, was read as the record's number cut short: it is
+        #: then no number the record lacks.
+        self.cut_number = False
 
     def take(
         self, token: tuple[int, ScanToken], run: Sequence[int], weight: float, credit: float
@@ -84,11 +89,12 @@ def read_as_typed(
     """The words of ``scan`` the record lacks, read as record words the scan lacks.
     ``common_idf`` bounds the IDF of words a two-letter initialism may stand for."""
     reading = Reading()
+    cut = _cut_last(scan, record, scan_cols, record_cols, idf, reading)
     # A word the locality-wide reading took for a typo (found < total) is that reading's
     # guess, not what was typed: it is not read again.
     loose = [
         (i, tok)
-        for i, tok in enumerate(scan)
+        for i, tok in enumerate(scan[: len(scan) - cut])
         if (tok[1] < 0 or (tok[1] not in record_cols and tok[3] >= tok[2])) and not tok[0].isdigit()
     ]
     if not loose:
@@ -106,6 +112,38 @@ def read_as_typed(
         ):
             _typo(token, record, free, idf, reading)
     return reading
+
+
+def _cut_last(
+    scan: Sequence[ScanToken],
+    record: Sequence[RecordToken],
+    scan_cols: frozenset[int],
+    record_cols: frozenset[int],
+    idf: np.ndarray,
+    reading: Reading,
+) -> int:
+    """The scan title's last word cut short by a name's length limit, wherever it fell ("…
+    xã Vạn Th" for "Vạn Thắng", "… tờ bản đồ số 1" for "số 18"): read as the record word it
+    begins when that word follows the record word the scan's word before it is, as typing in
+    order puts it. Numbers too: the record's number, not another. 1 when read, else 0."""
+    if len(scan) < 2:
+        return 0
+    word, col, _, _ = scan[-1]
+    before = scan[-2][1]
+    if (col >= 0 and col in record_cols) or before < 0:
+        return 0
+    for k in range(len(record) - 1):
+        meant, meant_col = record[k + 1][0], record[k + 1][1]
+        if (
+            record[k][1] == before
+            and len(meant) > len(word)
+            and meant.startswith(word)
+            and meant_col not in scan_cols
+        ):
+            reading.take((len(scan) - 1, scan[-1]), (k + 1,), float(idf[meant_col]), 1.0)
+            reading.cut_number = word.isdigit()
+            return 1
+    return 0
 
 
 def _initialism(

@@ -180,3 +180,33 @@ def test_a_typo_in_the_inventory_still_counts_when_word_order_is_weighed():
     idx = TitleIndex(titles, [(None, None)] * len(titles), [None] * len(titles), MatchSettings())
     score = idx.score("Ho so dang ky khai sinh cho chau Dang Minh Thang", 0)
     assert score.identity >= 95
+
+
+def test_a_last_word_cut_at_any_length_reads_as_the_word_it_begins():
+    # A name cut by its length limit ends inside a word ("… xã Hòa Tr") or a number ("… tờ bản
+    # đồ số 1" for 12 or 18), wherever it fell: not seen as cut by the locality's lengths.
+    (first, title), (second, _) = ranked("Ke hoach cong tac cua Chu tich UBND xa Hoa Tr")[:2]
+    assert title == "Kế hoạch công tác của Chủ tịch Ủy ban nhân dân xã Hòa Trí năm 2016"
+    assert first >= 95 and first - second >= 10
+    scores = dict(
+        (t, s)
+        for s, t in ranked(
+            "Ho so dang ky bien dong chuyen nhuong quyen su dung dat tu ong Bui Thanh Dat "
+            "sang ong Do Ngoc An, thua dat so 1"
+        )
+    )
+    assert scores[TRANSFERS[0]] >= 95  # "số 1" begins the record's 12
+
+
+def test_a_cut_last_word_is_read_only_where_typing_in_order_puts_it():
+    # "Tr" begins "Trí" in every record of the locality, but the word before it decides where
+    # it stands: after "Hòa", not after "của" ("Chủ tịch" is no "Tr…").
+    idx = index()
+    scans = idx.encode(["Tap quyet dinh cua Tr"], [False])
+    record = OTHERS.index(
+        "Tập quyết định của Ủy ban nhân dân xã Hòa Trí năm 2016 từ số 151 đến số 210"
+    )
+    position = len(REPORTS) + len(TRANSFERS) + record
+    pairs = idx.score_pairs(scans, np.zeros(1, dtype=np.int64), np.array([position]))
+    idx.read_typed(scans, pairs, np.arange(1))
+    assert pairs.identity[0] < 90
