@@ -139,6 +139,49 @@ def is_page_name(stem: str) -> bool:
     return bool(_PAGE_NAME.match(fold(stem)))
 
 
+#: A name with this many lower-to-upper changes is typed in CamelCase, not with spaces.
+CAMEL_CHANGES = 3
+
+
+def spaced_camel(name: str) -> str:
+    """A name typed without spaces, each word capitalised ("KHPhatTrienKT-XHNam2016CuaUBND"),
+    with its words set apart ("KH Phat Trien KT-XH Nam 2016 Cua UBND"): at a lower-case
+    letter followed by a capital, before the last capital of a run that starts a word
+    ("UBNDXa"), and between letters and digits. Names with fewer changes are left alone:
+    "DOC0001", "H56.01.2019.0001" and a title typed with spaces are no CamelCase."""
+    if sum(a.islower() and b.isupper() for a, b in zip(name, name[1:])) < CAMEL_CHANGES:
+        return name
+    out = [name[:1]]
+    for i in range(1, len(name)):
+        before, char, after = name[i - 1], name[i], name[i + 1 : i + 2]
+        if (
+            (before.islower() and char.isupper())
+            or (before.isupper() and char.isupper() and after.islower())
+            or (before.isalpha() and char.isdigit())
+            or (before.isdigit() and char.isalpha())
+        ):
+            out.append(" ")
+        out.append(char)
+    return "".join(out)
+
+
+#: A date a station or a clerk puts before a typed title ("20161012-…", "2016-10-12_…",
+#: "12.10.2016 …"): the document's date, not a number of its title.
+_LEADING_DATE = re.compile(
+    r"^(?:(?P<y1>(?:19|20)\d\d)[-._]?[01]\d[-._]?[0-3]\d"
+    r"|[0-3]\d[-._]?[01]\d[-._]?(?P<y2>(?:19|20)\d\d))(?:[ _-]+|(?=[^\d\W]))"
+)
+
+
+def split_leading_date(name: str) -> tuple[int | None, str]:
+    """(the year of a date the name starts with, the name without it) when a typed title
+    follows the date; else (None, name)."""
+    m = _LEADING_DATE.match(name)
+    if not m or not any(ch.isalpha() for ch in name[m.end() :]):
+        return None, name  # a date-time stamp ("20250312_143501") is a station's counter
+    return int(m.group("y1") or m.group("y2")), name[m.end() :]
+
+
 def _reads_as_title(name: str, folded: str) -> bool:
     """A name an operator typed a title into: three words or more, two of them words of
     letters, six letters at least ("So DKKH 2020, so 03" is the marriage register of 2020)."""
@@ -184,6 +227,9 @@ def path_evidence(
         if key and any(ch.isdigit() for ch in key) and key not in seen:
             seen.add(key)
             ev.code_keys.append((key, text, where))
+    year, name = split_leading_date(spaced_camel(name))
+    if ev.year is None:
+        ev.year = year
     folded = fold(name)
     if ev.file_no is None:
         m = _BOX_FILE.match(folded)

@@ -55,7 +55,7 @@ LEARN_MAX_ANCHORS = 5000
 #: keys in a locality is read from the data: a field is a key when at least KEY_DISTINCT of its
 #: values are distinct.
 KEY_FIELDS = ("file_no", "stt", "code.1", "code.2", "code.3")
-SCOPE_FIELDS = ("box", "year")
+SCOPE_FIELDS = ("box", "year", "month", "date")
 #: Page counts that fit a record's sheets, as multiples of them (see ``_pages_fit``).
 PAGES_FIT = (0.5, 2.2)
 #: Prefix of a field read from an inventory column whose heading names no field ("Số lưu",
@@ -140,6 +140,15 @@ def record_fields(records: pd.DataFrame) -> dict[str, dict[int, int]]:
         segments = [s for s in normalize_code(str(code)).split(".") if s.isdigit() and len(s) <= 9]
         for k, segment in enumerate(reversed(segments[-3:]), 1):
             fields[f"code.{k}"][label] = int(segment)
+    if "date_start" in records:
+        # A station's month folders ("2009/08") and dated names ("20091012-…") hold the
+        # record's start as the inventory types it: its month, and its day when typed.
+        for label, value in zip(records.index, records["date_start"]):
+            text = str(value) if isinstance(value, str) else ""
+            if len(text) >= 7 and text[4] == "-" and text[5:7].isdigit():
+                fields["month"][label] = int(text[5:7])
+            if len(text) == 10 and text.replace("-", "").isdigit():
+                fields["date"][label] = int(text.replace("-", ""))
     if "other_numbers" in records:
         for label, cell in zip(records.index, records["other_numbers"]):
             for heading, number in (json.loads(cell) if cell else {}).items():
@@ -216,10 +225,19 @@ class ConventionIndex:
             for item in members
             if any(c.is_key and c.reading in readings[item.item_id] for c in adopted)
         )
+        # The parser's box and file number, unchecked by any link, may name no record at all
+        # ("2022/0001.pdf" where 1 is the code's last segment within the year, not the file
+        # number): then what names records is searched for as if nothing were adopted.
+        unchecked = not any(c.is_key and c.basis == "links" for c in adopted)
+        misnamed = (
+            unchecked
+            and len(members) >= UNSUPERVISED_MIN_SCANS
+            and self._named(members, readings, adopted) < UNSUPERVISED_MIN_UNIQUE * len(members)
+        )
         if (
             not counters
             and len(members) >= UNSUPERVISED_MIN_SCANS
-            and keyed < UNSUPERVISED_MIN_UNIQUE * len(members)
+            and (keyed < UNSUPERVISED_MIN_UNIQUE * len(members) or misnamed)
         ):
             # A pair the certain links checked and found wanting is not taken up again.
             refuted = {
@@ -227,7 +245,12 @@ class ConventionIndex:
                 for pair, n in checked.items()
                 if n >= MIN_AGREEING and agree[pair] < MIN_AGREEMENT * n
             }
-            adopted += self._unique_reading(root, members, readings, refuted)
+            found = self._unique_reading(root, members, readings, refuted)
+            if misnamed and self._named(members, readings, found) > self._named(
+                members, readings, adopted
+            ):
+                adopted = [c for c in adopted if c.basis != "parsed"]
+            adopted += found
         # Keys first, most agreeing first: they are intersected in this order.
         adopted.sort(
             key=lambda c: (
@@ -441,14 +464,30 @@ class ConventionIndex:
             return None
         return len(single), len(having)
 
+    def _named(
+        self, members: list[Item], readings: dict[int, dict[str, int]], adopted: list[Convention]
+    ) -> int:
+        """How many of ``members`` the conventions name exactly one record for."""
+        ordered = sorted(adopted, key=lambda c: not c.is_key)
+        named = 0
+        for item in members:
+            allowed, _ = self._narrow(ordered, readings[item.item_id])
+            named += allowed is not None and len(allowed) == 1
+        return named
+
     def candidates(
         self, item: Item, readings: dict[str, int]
     ) -> tuple[frozenset[int] | None, list[Convention]]:
         """The records the adopted readings allow for ``item`` (None: no reading applies),
         and the conventions that narrowed them."""
+        return self._narrow(self.conventions.get(_group(item.root, name_shape(item)), []), readings)
+
+    def _narrow(
+        self, conventions: list[Convention], readings: dict[str, int]
+    ) -> tuple[frozenset[int] | None, list[Convention]]:
         allowed: frozenset[int] | None = None
         used: list[Convention] = []
-        for convention in self.conventions.get(_group(item.root, name_shape(item)), ()):
+        for convention in conventions:
             value = readings.get(convention.reading)
             if value is None:
                 continue

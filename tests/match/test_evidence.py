@@ -95,3 +95,33 @@ def test_names_a_station_or_camera_counts_with_are_counters(name):
 @pytest.mark.parametrize("name", ["HS 2019 012.pdf", "2019_012.pdf", "045.pdf", "Hop 3/HS 12.pdf"])
 def test_numbers_an_office_names_records_with_are_not_counters(name):
     assert not path_evidence(name).counter
+
+
+@pytest.mark.parametrize(
+    "path, title, year",
+    [
+        # CamelCase without spaces, a station's date before it
+        (
+            "Dot 01/20161012-KHPhatTrienKT-XHNam2016CuaUBNDXaVanNinh.pdf",
+            "KH Phat Trien KT-XH Nam 2016 Cua UBND Xa Van Ninh",
+            2016,
+        ),
+        (
+            "HồSơCấpGiấyPhépXâyDựngChoBàChâuHồngYến.pdf",
+            "Hồ Sơ Cấp Giấy Phép Xây Dựng Cho Bà Châu Hồng Yến",
+            None,
+        ),
+        # a date in any common form is the document's date, not a file number
+        ("2016-10-12_Ke hoach phat trien kinh te.pdf", "Ke hoach phat trien kinh te", 2016),
+        ("12.10.2016 Ke hoach phat trien kinh te.pdf", "Ke hoach phat trien kinh te", 2016),
+    ],
+)
+def test_camel_case_names_and_leading_dates(path, title, year):
+    ev = path_evidence(path)
+    assert (ev.title, ev.year, ev.file_no) == (title, year, None)
+
+
+@pytest.mark.parametrize("name", ["DOC0001.pdf", "IMG_20250611_1432.pdf", "H56.01.2019.0001.pdf"])
+def test_counters_and_codes_are_no_camel_case(name):
+    ev = path_evidence(name)
+    assert not ev.title

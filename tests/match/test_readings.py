@@ -357,3 +357,44 @@ def test_of_two_numberings_that_drift_apart_the_one_the_pages_fit_is_read(named_
     )
     said = "Số lưu" if named_by == "column" else "STT"
     assert said in links["explanation"].iloc[-1]
+
+
+def test_month_folders_learned_from_the_certain_links_tell_twins_apart():
+    # Scans filed by year and month ("2009/08/…"), as the records start. Distinct titles
+    # link for certain and show the month folder is the record's start month; two twins whose
+    # names were cut before the village that tells them apart are then told apart by it.
+    titles = land_titles(30) + [
+        "Thông báo kết luận của Chủ tịch Ủy ban nhân dân phường Cam Ranh tại buổi làm việc "
+        f"với thôn {village}"
+        for village in ("Xuân Phong", "Phú Lộc Đông")
+    ]
+    recs = records(titles)
+    months = [1 + i % 12 for i in range(30)] + [8, 10]
+    recs["date_start"] = [f"2009-{m:02d}" for m in months]
+    names = [f"2009/{m:02d}/{strip_marks(t)[:64]}.pdf" for t, m in zip(titles, months)]
+    result = match_locality(recs, scans(names), SidecarIndex([]), MatchSettings())
+    path_of = {item.item_id: item.relpath for item in result.items}
+    links = result.links[result.links["decision"] == "link"]
+    linked = {path_of[k]: r for k, r in zip(links["item_id"], links["record"])}
+    assert linked.get(names[30]) == 30 and linked.get(names[31]) == 31
+    assert names[30] == names[31].replace("/10/", "/08/")  # only the folder differs
+    assert (result.links["decision"] == "review").sum() == 0
+
+
+def test_a_parsed_file_number_that_names_no_record_gives_way_to_what_does():
+    # "2022/0001.pdf": the parser reads 1 as a file number, but the inventory numbers its files
+    # from 101 through the years and the name holds the code's last segment, counted within
+    # the year ("56.7.2022.1"). No certain link checks either reading.
+    titles = land_titles(60)
+    years = [2021] * 40 + [2022] * 20
+    within = [i + 1 for i in range(40)] + [i + 1 for i in range(20)]
+    recs = records(titles, codes=[f"56.7.{y}.{n}" for y, n in zip(years, within)])
+    recs["file_no"] = pd.array(list(range(101, 161)), dtype="Int64")
+    recs["year_start"] = pd.array(years, dtype="Int64")
+    recs["year_end"] = pd.array(years, dtype="Int64")
+    names = [f"{y}/{n:04d}.pdf" for y, n in zip(years, within)]
+    result = match_locality(recs, scans(names), SidecarIndex([]), MatchSettings())
+    path_of = {item.item_id: item.relpath for item in result.items}
+    links = result.links[result.links["decision"] == "link"]
+    linked = {path_of[k]: r for k, r in zip(links["item_id"], links["record"])}
+    assert linked == {name: i for i, name in enumerate(names)}
