@@ -16,6 +16,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "file_no": ("ho so so", "so ho so", "hs so", "so hs", "file no", "file number"),
     "record_code": (
         "so va ky hieu ho so",
+        "so hieu ho so",
+        "so hieu",
         "so ky hieu ho so",
         "ma ho so",
         "ky hieu ho so",
@@ -57,6 +59,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "so luong trang",
         "sheets",
         "pages",
+        "to",
     ),
     "retention": ("thoi han bao quan", "thbq", "retention"),
     "notes": ("ghi chu", "notes", "note", "remarks"),

@@ -132,6 +132,38 @@ def _row_spans_merged(sheet: RawSheet, r: int, width: int) -> bool:
     )
 
 
+#: A record code as offices write them: segments of letters and digits joined by . - / _,
+#: three or more ("H56.03.2016.0001", "2015/HS/0001", "56-7-2019-12").
+_CODE_SHAPE = re.compile(r"^[A-Za-z0-9]{1,8}(?:[./_-][A-Za-z0-9]{1,8}){2,}$")
+#: Cells of a column looked at to tell whether it holds codes.
+CODE_SAMPLE = 200
+
+
+def _code_column(sheet: RawSheet, header: Header, start: int) -> Header:
+    """The header with a column of record codes under a heading no synonym lists ("Mã lưu
+    trữ", "Ký mã hiệu") mapped as ``record_code``, found by what its cells hold: nearly all
+    shaped like codes, with three digits or more, and nearly all different. Unchanged when a
+    code column is named or none is found."""
+    if "record_code" in header.mapping.values():
+        return header
+    for c in range(len(header.headings)):
+        if c in header.mapping:
+            continue
+        cells = [
+            text
+            for row in sheet.rows[start : start + CODE_SAMPLE]
+            if c < len(row) and (text := V.cell_text(row[c]))
+        ]
+        coded = [x for x in cells if _CODE_SHAPE.match(x) and sum(ch.isdigit() for ch in x) >= 3]
+        if (
+            len(cells) >= 5
+            and len(coded) >= 0.8 * len(cells)
+            and len(set(coded)) >= 0.9 * len(coded)
+        ):
+            return Header(header.row_index, {**header.mapping, c: "record_code"}, header.headings)
+    return header
+
+
 #: Prefix of a raw cell taken from a column no field claims: its whole numbers are kept as the
 #: record's ``other_numbers``, for the matcher to try against the numbers scan names show
 #: ("Số lưu", "Cặp số": headings no synonym table can list ahead).
@@ -249,6 +281,7 @@ def load_inventory(
             issues.append(_no_header(sheet, locality, display_name, encoding))
             shown.append(_skipped(sheet))
             continue
+        header = _code_column(sheet, header, own.row_index + 1 if own else 0)
         previous = header
         rows = list(_sheet_rows(sheet, header, own.row_index + 1 if own else 0, encoding))
         issues += _hidden_columns(sheet, header, locality, display_name)

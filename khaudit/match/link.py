@@ -59,6 +59,8 @@ CUT_MIN_SHARE = 0.03
 #: settled together (a larger one goes to review).
 ORDER_BONUS = 7.0
 MAX_TIE_GROUP = 60
+#: A record code found inside a longer name code has at least this many segments.
+MIN_CODE_SEGMENTS = 3
 BLOCKED = 1e6
 #: Titled scans per root ranked to learn the naming conventions from.
 LEARN_SAMPLE = 2000
@@ -195,7 +197,12 @@ class _Linker:
                     "sidecar_code",
                 ),
             )
-        for key, text, method in tries:
+        within = [
+            (code, text, method)
+            for key, text, method in tries
+            if method == "code" and (code := self._code_within(key))
+        ]
+        for key, text, method in tries + within:
             hits = self.codes.get(key)
             if not hits:
                 continue
@@ -217,6 +224,22 @@ class _Linker:
                     )
             return True
         return False
+
+    def _code_within(self, key: str) -> str:
+        """The one record code that stands whole inside a longer code read from a name, the
+        longest first: a station's prefix ("KHCR_2015_hs_0001" for "2015/HS/0001") or a
+        title typed after it ("H56.02.2015.0001_HS CAP …"); "" when none or several do."""
+        parts = key.split(".")
+        for size in range(len(parts) - 1, MIN_CODE_SEGMENTS - 1, -1):
+            found = {
+                code
+                for start in range(len(parts) - size + 1)
+                if sum(p.isdigit() for p in parts[start : start + size]) >= 2
+                and (code := ".".join(parts[start : start + size])) in self.codes
+            }
+            if found:
+                return next(iter(found)) if len(found) == 1 else ""
+        return ""
 
     # -- stage 2 ---------------------------------------------------------------------------
     def anchors(self, ranked: dict[int, list[tuple[TitleScore, int]]]) -> dict[int, int]:

@@ -334,3 +334,26 @@ def test_numbers_of_columns_no_field_claims_are_kept_for_the_matcher(tmp_path: P
     ]
     assert records[0]["stt"] == "1" and records[0]["title"] == "Sổ đăng ký khai sinh năm 2019"
     assert issues == []
+
+
+def test_a_column_of_codes_under_a_heading_no_synonym_lists_is_read_as_the_code(tmp_path: Path):
+    # "Mã lưu trữ" names no field; its cells are record codes, nearly all different.
+    path = tmp_path / "muc-luc.csv"
+    lines = ["TT;Ma luu tru;Ten ho so;Chu thich"]
+    lines += [
+        f"{i};H56.03.2016.{i:04d};Sổ đăng ký khai sinh năm 2016, quyển {i};" for i in range(1, 9)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    records, issues = load_inventory(path, "muc-luc.csv", "A")
+    assert [r["record_code"] for r in records[:2]] == ["H56.03.2016.0001", "H56.03.2016.0002"]
+    assert issues == []
+
+
+def test_a_column_of_repeated_or_plain_values_is_not_taken_for_codes(tmp_path: Path):
+    # Dates and a box column repeat or are no codes: no code column is invented.
+    path = tmp_path / "muc-luc.csv"
+    lines = ["TT;Ngay;Hop;Ten ho so"]
+    lines += [f"{i};01/02/2016;1;Sổ đăng ký khai sinh năm 2016, quyển {i}" for i in range(1, 9)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    records, _ = load_inventory(path, "muc-luc.csv", "A")
+    assert {r["record_code"] for r in records} == {""}

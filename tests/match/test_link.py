@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from khaudit.inventory.loader import RECORD_FIELDS
 from khaudit.match.link import match_locality
@@ -161,3 +162,21 @@ def test_a_scan_that_fits_many_records_weakly_points_at_none():
     # Below accept, fitting more than weak_candidates: it points at none (hints only).
     assert set(weak.links["decision"]) == {"hint"}
     assert weak.reasons[0]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "KHCR_H56-01-2019-0002.pdf",
+        "H56.01.2019.0002_Ho so cap GCN.pdf",
+        "H56 01 2019 0002 Bao cao.pdf",
+    ],
+)
+def test_a_record_code_inside_a_longer_name_links_its_record(name):
+    # A station's prefix before the code, or a title typed after it with no space between.
+    table = links(
+        [LAND.format(123), LAND.format(124)] + BIRTHS,
+        [name],
+        codes=["H56.01.2019.0001", "H56.01.2019.0002"] + [""] * len(BIRTHS),
+    )
+    assert table[["record", "decision"]].values.tolist() == [[1, "link"]]
