@@ -218,39 +218,8 @@ class ConventionIndex:
         counters = all(
             item.evidence.counter or name_shape(item) in COUNTER_SHAPES for item in members
         )
-        # A key adopted for a few names (a copy folder's "ban sao/013.pdf" parsed as a file
-        # number) does not speak for the rest: the search runs unless most names have one.
-        keyed = sum(
-            1
-            for item in members
-            if any(c.is_key and c.reading in readings[item.item_id] for c in adopted)
-        )
-        # The parser's box and file number, unchecked by any link, may name no record at all
-        # ("2022/0001.pdf" where 1 is the code's last segment within the year, not the file
-        # number): then what names records is searched for as if nothing were adopted.
-        unchecked = not any(c.is_key and c.basis == "links" for c in adopted)
-        misnamed = (
-            unchecked
-            and len(members) >= UNSUPERVISED_MIN_SCANS
-            and self._named(members, readings, adopted) < UNSUPERVISED_MIN_UNIQUE * len(members)
-        )
-        if (
-            not counters
-            and len(members) >= UNSUPERVISED_MIN_SCANS
-            and (keyed < UNSUPERVISED_MIN_UNIQUE * len(members) or misnamed)
-        ):
-            # A pair the certain links checked and found wanting is not taken up again.
-            refuted = {
-                pair
-                for pair, n in checked.items()
-                if n >= MIN_AGREEING and agree[pair] < MIN_AGREEMENT * n
-            }
-            found = self._unique_reading(root, members, readings, refuted)
-            if misnamed and self._named(members, readings, found) > self._named(
-                members, readings, adopted
-            ):
-                adopted = [c for c in adopted if c.basis != "parsed"]
-            adopted += found
+        if not counters and len(members) >= UNSUPERVISED_MIN_SCANS:
+            adopted = self._search_unchecked(root, members, readings, (agree, checked), adopted)
         # Keys first, most agreeing first: they are intersected in this order.
         adopted.sort(
             key=lambda c: (
@@ -261,6 +230,42 @@ class ConventionIndex:
             )
         )
         return adopted
+
+    def _search_unchecked(
+        self,
+        root: str,
+        members: list[Item],
+        readings: dict[int, dict[str, int]],
+        counts: tuple[Counter[tuple[str, str]], Counter[tuple[str, str]]],
+        adopted: list[Convention],
+    ) -> list[Convention]:
+        """``adopted`` with what names the root's records when no certain link says: searched
+        for when few names carry an adopted key (a copy folder's "ban sao/013.pdf" parsed as a
+        file number does not speak for the rest), or when the parser's box and file number,
+        unchecked by any link, name few records ("2022/0001.pdf" where 1 is the code's last
+        segment within the year): then the search's reading replaces the parser's."""
+        agree, checked = counts
+        keyed = sum(
+            1
+            for item in members
+            if any(c.is_key and c.reading in readings[item.item_id] for c in adopted)
+        )
+        named = self._named(members, readings, adopted)
+        misnamed = not any(
+            c.is_key and c.basis == "links" for c in adopted
+        ) and named < UNSUPERVISED_MIN_UNIQUE * len(members)
+        if keyed >= UNSUPERVISED_MIN_UNIQUE * len(members) and not misnamed:
+            return adopted
+        # A pair the certain links checked and found wanting is not taken up again.
+        refuted = {
+            pair
+            for pair, n in checked.items()
+            if n >= MIN_AGREEING and agree[pair] < MIN_AGREEMENT * n
+        }
+        found = self._unique_reading(root, members, readings, refuted)
+        if misnamed and self._named(members, readings, found) > named:
+            adopted = [c for c in adopted if c.basis != "parsed"]
+        return adopted + found
 
     def _checked(
         self, members: list[Item], readings: dict[int, dict[str, int]], anchors: dict[int, int]
