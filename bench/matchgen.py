@@ -310,8 +310,9 @@ def generate(
 
 def _label_ambiguous(b: _Builder, records: pd.DataFrame) -> None:
     """A scan whose only evidence is a title that begins two inventory titles (a name cut
-    before the parcel number, a report named without its year) cannot be decided from the
-    data: the right answer is needs_review, for it and for every record it could be."""
+    before the parcel number, a report named without its year), neither of which another scan
+    singles out, cannot be decided from the data: the right answer is needs_review, for it and
+    for every record it could be."""
     targets = records[records["duplicate_of"] == ""]
     forms = {j: match_form(t).split() for j, t in zip(targets.index, targets["title"])}
     years = dict(zip(targets.index, targets["year_start"]))
@@ -319,14 +320,20 @@ def _label_ambiguous(b: _Builder, records: pd.DataFrame) -> None:
     for j, words in forms.items():
         for k in range(1, len(words) + 1):
             starting.setdefault(" ".join(words[:k]), []).append(j)
-    candidates: set[int] = set()
-    undecided: set[int] = set()
+    fitting: dict[str, list[int]] = {}
     for f in b.files:
         if f["path"] not in b.title_only or f["expected_record"] == -1:
             continue
         text, year = b.title_only[str(f["path"])]
-        fits = [j for j in starting.get(match_form(text), ()) if year is None or years[j] == year]
-        if len(fits) > 1:
+        fitting[str(f["path"])] = [
+            j for j in starting.get(match_form(text), ()) if year is None or years[j] == year
+        ]
+    _eliminate(b, fitting)
+    candidates: set[int] = set()
+    undecided: set[int] = set()
+    for f in b.files:
+        fits = fitting.get(str(f["path"]))
+        if fits is not None and len(fits) > 1:
             undecided.add(int(f["expected_record"]))
             if len(fits) <= REVIEW_CANDIDATES:  # a longer list is cut at the best few
                 candidates.update(fits)
@@ -337,6 +344,31 @@ def _label_ambiguous(b: _Builder, records: pd.DataFrame) -> None:
     for j in candidates | undecided:
         if j not in decided:
             records.at[j, "expected_status"] = "needs_review"
+
+
+def _eliminate(b: _Builder, fitting: dict[str, list[int]]) -> None:
+    """One scan per record: a record another scan singles out (by code, number, or a title
+    only it fits) is no candidate for a title-only scan, until nothing changes."""
+    certain = {
+        int(f["expected_record"])
+        for f in b.files
+        if f["expected_record"] != -1 and len(fitting.get(str(f["path"]), [0])) == 1
+    }
+    changed = True
+    while changed:
+        changed = False
+        for f in b.files:
+            fits = fitting.get(str(f["path"]))
+            if not fits:
+                continue
+            own = int(f["expected_record"])
+            rest = [j for j in fits if j == own or j not in certain]
+            if rest != fits:
+                fitting[str(f["path"])] = rest
+                changed = True
+            if len(rest) == 1 and own not in certain:
+                certain.add(own)
+                changed = True
 
 
 def _row(locality: str, rec: _Rec, index: int) -> dict[str, object]:

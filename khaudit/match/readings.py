@@ -151,7 +151,9 @@ def record_fields(records: pd.DataFrame) -> dict[str, dict[int, int]]:
                 fields["date"][label] = int(text.replace("-", ""))
     if "other_numbers" in records:
         for label, cell in zip(records.index, records["other_numbers"]):
-            for heading, number in (json.loads(cell) if cell else {}).items():
+            for heading, number in (
+                json.loads(cell) if isinstance(cell, str) and cell else {}
+            ).items():
                 fields[COLUMN + heading][label] = int(number)
     return dict(fields)
 
