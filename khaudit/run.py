@@ -117,6 +117,7 @@ FILE_COLUMNS = [
     "quality",
     "text_source",
     "content_match",
+    "content_verdict",
 ]
 IGNORED_COLUMNS = ["locality", "root", "path", "role", "size", "xxh3_128", "reason"]
 PROBLEM_COLUMNS = ["locality", "root", "path", "problem"]

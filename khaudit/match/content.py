@@ -52,7 +52,7 @@ DECISIVE_MARGIN = 15.0
 #: document's text, which need not repeat the record's title.
 FAR_BELOW_NAME = 50.0
 MIN_KNOWN_WORDS = 4
-#: Records a page is compared with at most (the nearest by rare words and numbers).
+#: Records a page is compared with, from each of two rankings (:meth:`PageScores.nearest`).
 CANDIDATES = 20
 
 _CODE = re.compile(r"[0-9A-Za-zĐđ]+(?:\s?[./_\-]\s?[0-9A-Za-zĐđ]+)+")
@@ -70,7 +70,7 @@ class ContentCheck:
 
     item_id: int
     content_match: float | None  # 0-1 against the record it is linked or proposed to
-    verdict: str  # agrees | contradicts | linked (by content) | unlinked
+    verdict: str  # agrees | contradicts | unclear | linked (by content) | unlinked
     record: int | None = None  # the record the page points at, when it points at one
 
 
@@ -117,6 +117,11 @@ class PageScores:
         self.known = (
             np.diff(self.pages.words.indptr) if self.pages is not None else np.zeros(0, int)
         )
+        #: Each record's blocking weight in all (its rare words, pairs and numbers, by IDF):
+        #: what a page showing the whole record shares with it.
+        self.key_totals = np.asarray(
+            index.key_matrix.multiply(index.key_idf.reshape(-1, 1)).sum(axis=0)
+        ).ravel()
 
     def score(self, item_id: int, labels: list[int]) -> np.ndarray:
         """0-100 per record label: the record's title found on the page, numbers it lacks
@@ -133,16 +138,37 @@ class PageScores:
         penalty = self.linker.settings.number_conflict_penalty
         return np.maximum(share - penalty * lacking, 0.0)
 
-    def nearest(self, item_id: int) -> list[tuple[float, int]]:
-        """(score, record label) of the records nearest the page, best first."""
+    def nearest(self, item_id: int, named: int | None = None) -> list[tuple[float, int]]:
+        """(score, record label) of the records nearest the page, best first, ``named`` (the
+        record the scan's name gives) always among them.
+
+        Scored are the :data:`CANDIDATES` records sharing the most blocking weight with the
+        page and the :data:`CANDIDATES` records the page shows the largest share of (that
+        weight over the record's own). A page carries far more than a title: the fonds'
+        heading, the national motto, the retention line. Where those words stand in dozens
+        of titles, each such record shares more weight with every cover than the record the
+        cover shows, whose title may differ from its neighbours only by a name; that record
+        still shares all of its own weight, so the second ranking holds it."""
         if self.pages is None:
             return []
         i = self.row[item_id]
         product = (self.pages.keys[i] @ self.linker.titles.key_matrix).tocsr()
-        order = np.argsort(-product.data, kind="stable")[:CANDIDATES]
-        labels = [self.linker.labels[int(c)] for c in product.indices[order]]
+        shared, cols = product.data, product.indices
+        share = shared / np.maximum(self.key_totals[cols], 1e-9)
+        picked = np.union1d(
+            np.argsort(-shared, kind="stable")[:CANDIDATES],
+            np.argsort(-share, kind="stable")[:CANDIDATES],
+        )
+        labels = [self.linker.labels[int(c)] for c in cols[picked]]
+        weight = dict(zip(labels, shared[picked].tolist()))
+        if named is not None and named not in weight:
+            labels.append(named)
         scores = self.score(item_id, labels)
-        return sorted(zip(scores.tolist(), labels), key=lambda x: (-x[0], x[1]))
+        # Equal scores (every word of both titles on the page: "Hồ Xuân Phúc" is read in
+        # "HỒ SƠ ... HUỲNH XUÂN PHÚC") go to the record sharing more rare pairs with the page.
+        return sorted(
+            zip(scores.tolist(), labels), key=lambda x: (-x[0], -weight.get(x[1], 0.0), x[1])
+        )
 
     def informative(self, item_id: int) -> bool:
         return bool(self.known[self.row[item_id]] >= MIN_KNOWN_WORDS)
@@ -250,7 +276,7 @@ def _contradiction(
         return other, 1.0, t("why.content_other_code", lang, code=by_code[other])
     # No record scores above 100: a page agreeing better than 100 - DECISIVE_MARGIN with its
     # own record cannot agree clearly better with another, and skips that search.
-    nearest = pages.nearest(item_id) if own < 100.0 - DECISIVE_MARGIN else []
+    nearest = pages.nearest(item_id, record) if own < 100.0 - DECISIVE_MARGIN else []
     near = [(s, r) for s, r in nearest if r != record]
     if near and near[0][0] >= DECISIVE_SCORE and near[0][0] - own >= DECISIVE_MARGIN:
         score, other = near[0]
@@ -386,13 +412,18 @@ def ocr_digest(scans: pd.DataFrame) -> str:
 
 
 def with_content(files: pd.DataFrame, checks: dict[int, ContentCheck]) -> pd.DataFrame:
-    """``files`` (with ``item_id``) gaining ``content_match`` from the checks of their items,
-    and ``text_source`` when the scan table had none; the texts themselves leave."""
-    match = {i: c.content_match for i, c in checks.items() if c.content_match is not None}
+    """``files`` (with ``item_id``) gaining ``content_match`` and ``content_verdict`` (agrees,
+    contradicts, unclear, or linked by the page; empty where no record was compared) from the
+    checks of their items, and ``text_source`` when the scan table had none; the texts
+    themselves leave."""
+    compared = {i: c for i, c in checks.items() if c.content_match is not None}
     out = files.drop(columns=["first_page_text"], errors="ignore")
     if "text_source" not in out:
         out["text_source"] = ""
+    match = {i: c.content_match for i, c in compared.items()}
     out["content_match"] = out["item_id"].map(match).astype(float).round(4)
+    verdict = {i: c.verdict for i, c in compared.items()}
+    out["content_verdict"] = out["item_id"].map(verdict).fillna("").astype(str)
     return out
 
 

@@ -1,10 +1,10 @@
 """The content check in a locality report: how many scans were checked by what their first
 page says, how many agreed with the record their name gives, and which contradicted it.
 
-Read from the run's files table alone (``text_source``, ``content_match``, ``status``,
-``match_method``): a scan with a ``content_match`` was checked; one that is in review with it
-was linked by its name and sent to review by its page (match/content.py), since a page's
-score is kept only for links it was checked against.
+Read from the run's files table alone (``text_source``, ``content_match``,
+``content_verdict``, ``status``, ``match_method``): a scan with a ``content_match`` was
+checked; one whose verdict is "contradicts" was linked by its name and sent to review by its
+page (match/content.py), not one in review for another reason.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def content_figures(files: pd.DataFrame) -> ContentFigures:
         with_text=int((files["text_source"].fillna("") != "").sum()),
         checked=int(checked.sum()),
         agreed=int((checked & ~review & ~by_content & (score >= AGREES)).sum()),
-        contradicted=int((checked & review).sum()),
+        contradicted=int(_contradicted(files).sum()),
         linked_by_content=int(by_content.sum()),
     )
 
@@ -53,9 +53,18 @@ def contradicted_table(files: pd.DataFrame) -> pd.DataFrame:
     """The scans whose first page contradicts their name, with why."""
     if "content_match" not in files or files.empty:
         return pd.DataFrame(columns=CONTRADICTED_VIEW)
-    score = pd.to_numeric(files["content_match"], errors="coerce")
-    mine = files[score.notna() & (files["status"] == FileStatus.NEEDS_REVIEW)]
+    mine = files[_contradicted(files)]
     return mine[CONTRADICTED_VIEW].sort_values("path").reset_index(drop=True)
+
+
+def _contradicted(files: pd.DataFrame) -> pd.Series:
+    """Scans whose page contradicts their name: ``content_verdict`` says so. A run made before
+    that column has only its stand-in, a scan in review with a page score (which also counts
+    one in review for another reason, a tie of two records)."""
+    if "content_verdict" in files:
+        return files["content_verdict"].fillna("") == "contradicts"
+    score = pd.to_numeric(files["content_match"], errors="coerce")
+    return score.notna() & (files["status"] == FileStatus.NEEDS_REVIEW)
 
 
 def content_intro(meta: dict, lang: str) -> str:

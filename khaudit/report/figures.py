@@ -281,7 +281,9 @@ def localized(frame: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
 
 
 def fingerprint_table(meta: dict, lang: str = "vi") -> pd.DataFrame:
-    """What makes the report reproducible: version, run id, parameters, input digests."""
+    """What makes the report reproducible: version, run id, parameters, input digests (the
+    review decisions in force and, when an OCR engine read pages, the texts it read: both
+    change statuses, so both are in the fingerprint)."""
     rows = [
         (t("report.tool_version", lang), meta.get("version", "")),
         (t("report.run_id", lang), meta.get("fingerprint", "")),
@@ -289,6 +291,9 @@ def fingerprint_table(meta: dict, lang: str = "vi") -> pd.DataFrame:
         (t("report.catalogue_sha256", lang), meta.get("scan_catalogue_sha256", "")),
         (t("report.project_sha256", lang), meta.get("project", {}).get("sha256", "")),
     ]
+    for key in ("decisions_sha256", "ocr_texts_sha256"):
+        if meta.get(key):
+            rows.append((t(f"report.{key}", lang), meta[key]))
     known = catalogue(lang)
     rows += [
         (

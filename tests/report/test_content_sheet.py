@@ -9,7 +9,7 @@ import openpyxl
 import pandas as pd
 
 from khaudit.reconcile import CANDIDATE_COLUMNS
-from khaudit.report.content_check import content_figures, content_intro
+from khaudit.report.content_check import content_figures, content_intro, contradicted_table
 from khaudit.report.content_sheet import BOTH_RECORDS_VIEW, both_records, figure_rows
 from khaudit.report.xlsx import write_locality_workbook
 
@@ -84,3 +84,37 @@ def test_intro_names_the_sample_and_the_ocr_engine():
     text = content_intro(meta, "en")
     assert "5%" in text and "tesseract 5.3.0 vie" in text
     assert "tesseract" not in content_intro({"parameters": {"content": {"sample": 1.0}}}, "en")
+
+
+def test_only_scans_whose_page_contradicts_count_as_contradicted(demo_run):
+    """A scan in review for a tie of two records, its page agreeing with the record its name
+    gives, is not contradicted by its content."""
+    files = pd.DataFrame(
+        {
+            "path": ["tie.pdf", "swapped.pdf", "right.pdf"],
+            "record_code": ["X.1", "X.2", "X.3"],
+            "status": ["needs_review", "needs_review", "matched"],
+            "content_match": [0.95, 0.3, 0.9],
+            "content_verdict": ["agrees", "contradicts", "agrees"],
+            "text_source": ["layer"] * 3,
+            "match_method": ["title"] * 3,
+            "note": ["two records fit", "its page names X.9", ""],
+        }
+    )
+    figures = content_figures(files)
+    assert (figures.checked, figures.contradicted) == (3, 1)
+    assert list(contradicted_table(files)["path"]) == ["swapped.pdf"]
+    demo = demo_run.locality_table("files", LOCALITY)
+    assert (demo["content_verdict"] == "contradicts").sum() == 2  # the swapped pair
+    assert set(demo.loc[demo["content_match"].isna(), "content_verdict"]) <= {""}
+
+
+def test_the_fingerprint_table_shows_the_ocr_texts_and_decisions_digests():
+    from khaudit.report.figures import fingerprint_table
+
+    meta = {"fingerprint": "f" * 64, "ocr_texts_sha256": "a" * 64, "decisions_sha256": "d" * 64}
+    shown = dict(fingerprint_table(meta, "en").itertuples(index=False))
+    assert shown["SHA-256 of the texts OCR read"] == "a" * 64
+    assert shown["Review decisions in force SHA-256"] == "d" * 64
+    without = dict(fingerprint_table({"fingerprint": "f" * 64}, "en").itertuples(index=False))
+    assert "SHA-256 of the texts OCR read" not in without
