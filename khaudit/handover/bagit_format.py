@@ -203,7 +203,17 @@ def tag_file_lines(chunks: Iterable[bytes], encoding: str) -> Iterator[tuple[int
     for chunk, final in _with_last(chunks):
         buffered = len(decoder.getstate()[0])
         _first_error.start = None
-        text = decoder.decode(chunk, final)
+        try:
+            text = decoder.decode(chunk, final)
+        except (UnicodeError, ValueError, TypeError):
+            # A codec that takes no error handler (idna, punycode), or UTF-16/32 without a
+            # byte-order mark: the rest is read as UTF-8, names kept as on disk.
+            if not reported:
+                reported = True
+                where = {"encoding": encoding, "offset": consumed}
+                yield Finding("encoding", lines.number + 1, "bag.not_encoded", where)
+            decoder = codecs.getincrementaldecoder("utf-8")(errors=_ESCAPE_HANDLER)
+            text = decoder.decode(chunk, final)
         if _first_error.start is not None and not reported:
             reported = True
             at = _ESCAPED.search(text)
@@ -326,8 +336,11 @@ def write_bag_info(path: Path, items: list[tuple[str, str]]) -> None:
 
 
 def lookup_encoding(name: str) -> str | None:
-    """The codec name of a declared Tag-File-Character-Encoding, or None when unknown."""
+    """The codec name of a declared Tag-File-Character-Encoding, or None when unknown or not
+    a text encoding (Python also names transforms such as "zlib", "base64" or "rot13":
+    a tag file "encoded" in zlib would be a decompression bomb)."""
     try:
-        return codecs.lookup(name).name
+        info = codecs.lookup(name)
     except LookupError:
         return None
+    return info.name if getattr(info, "_is_text_encoding", True) else None

@@ -130,3 +130,25 @@ def test_lines_read_in_chunks_are_the_lines_of_the_whole_file(data: bytes, size:
     assert [g for g in got if isinstance(g, tuple)] == [w for w in whole if len(w[1]) <= 5]
     long_lines = [g.line for g in got if not isinstance(g, tuple) and g.kind == "size"]
     assert long_lines == [n for n, line in whole if len(line) > 5]
+
+
+@pytest.mark.parametrize(
+    "encoding", ["zlib", "bz2", "base64", "hex", "rot13", "uu", "idna", "punycode", "utf-16"]
+)
+def test_a_declared_encoding_that_cannot_read_tag_files_is_a_problem(tmp_path: Path, encoding):
+    """Python names transforms ("zlib": a tag file would be a decompression bomb) and codecs
+    that take no error handler beside text encodings: each is a bag problem, never a
+    traceback."""
+    import zlib
+
+    bag = tiny_bag(tmp_path)
+    (bag / "tagmanifest-sha256.txt").unlink()
+    (bag / "bagit.txt").write_text(
+        f"BagIt-Version: 0.97\nTag-File-Character-Encoding: {encoding}\n", encoding="utf-8"
+    )
+    (bag / "fetch.txt").write_bytes(zlib.compress(b"0" * (8 << 20)))
+    result = verify_bag(bag, workers=1)
+    kinds = {p.kind for p in result.problems}
+    assert not result.valid and kinds <= {"format", "encoding"}, kinds
+    if encoding in ("zlib", "bz2", "base64", "hex", "rot13", "uu"):
+        assert f"Tag-File-Character-Encoding '{encoding}'" in str(result.problems[0])
