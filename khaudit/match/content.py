@@ -165,9 +165,11 @@ class PageScores:
             labels.append(named)
         scores = self.score(item_id, labels)
         # Equal scores (every word of both titles on the page: "Hồ Xuân Phúc" is read in
-        # "HỒ SƠ ... HUỲNH XUÂN PHÚC") go to the record sharing more rare pairs with the page.
+        # "HỒ SƠ ... HUỲNH XUÂN PHÚC"; equal up to the order floats were summed in) go to the
+        # record sharing more rare pairs with the page.
         return sorted(
-            zip(scores.tolist(), labels), key=lambda x: (-x[0], -weight.get(x[1], 0.0), x[1])
+            zip(scores.tolist(), labels),
+            key=lambda x: (-round(x[0], 6), -weight.get(x[1], 0.0), x[1]),
         )
 
     def informative(self, item_id: int) -> bool:
