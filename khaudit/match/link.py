@@ -12,6 +12,7 @@ review candidates, listed with their scores.
 
 from __future__ import annotations
 
+import itertools
 import posixpath
 import re
 from collections import Counter, defaultdict
@@ -197,12 +198,13 @@ class _Linker:
                     "sidecar_code",
                 ),
             )
-        within = [
+        # A code inside a longer name is looked for only when no whole code hit.
+        within = (
             (code, text, method)
-            for key, text, method in tries
+            for key, text, method in list(tries)
             if method == "code" and (code := self._code_within(key))
-        ]
-        for key, text, method in tries + within:
+        )
+        for key, text, method in itertools.chain(tries, within):
             hits = self.codes.get(key)
             if not hits:
                 continue
