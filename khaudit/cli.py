@@ -23,8 +23,23 @@ def _fail(exc: Exception) -> None:
 install_click_translation()
 
 
+def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """``--version`` in the command line's language (click's own message is made once, in the
+    language of the moment its decorator runs, so ``--lang`` could not change it)."""
+    if value and not ctx.resilient_parsing:
+        click.echo(t("cli.version", version=__version__))
+        ctx.exit()
+
+
 @click.group(cls=_Group, help="help.cli")
-@click.version_option(__version__, prog_name="khaudit", help="help.version")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help="help.version",
+)
 @click.option(
     "--lang", type=click.Choice(LANGUAGES), envvar="KHAUDIT_LANG", default=None, help="help.lang"
 )

@@ -62,9 +62,12 @@ def _cell(column: str, value: Any) -> str:
         return t("cli.per_day", pace=number(value, 2))
     if column in ("forecast", "earliest", "latest"):
         return date(value)
-    if column in ("working_days", "budget", "pages_to_scan", "days_vs_deadline"):
-        decimals = 1 if column == "working_days" else 0
-        return ("+" if column == "days_vs_deadline" and value > 0 else "") + number(value, decimals)
+    if column == "days_vs_deadline":  # in words, as the reports write it: "sớm 1 ngày"
+        from .report.present import against_deadline
+
+        return against_deadline(value, language())
+    if column in ("working_days", "budget", "pages_to_scan"):
+        return number(value, 1 if column == "working_days" else 0)
     return str(value)
 
 

@@ -114,8 +114,32 @@ def test_forecast_table_has_translated_headings_and_no_blank_markers():
     i18n.set_language("vi")
     text = forecast_text(table)
     assert "Tỷ lệ hoàn thành" in text and "92,3%" in text and "1.800.000" in text
-    assert "29/06/2025" in text and "+1" in text
+    assert "29/06/2025" in text and "sớm 1 ngày" in text and "+1" not in text
     for marker in ("None", "nan", "NaT", "NaN", "<NA>"):
         assert marker not in text
     i18n.set_language("en")
-    assert "Completion" in forecast_text(table) and "2025-06-29" in forecast_text(table)
+    english = forecast_text(table)
+    assert "Completion" in english and "2025-06-29" in english and "1 day early" in english
+
+
+def test_history_says_days_against_the_deadline_in_words():
+    table = pd.DataFrame(
+        [
+            {"locality": "Xã A", "completion": 0.9, "days_vs_deadline": 0, "note": ""},
+            {"locality": "Xã B", "completion": 0.8, "days_vs_deadline": -3, "note": ""},
+            {"locality": "Xã C", "completion": 0.7, "days_vs_deadline": 12, "note": ""},
+        ]
+    )
+    i18n.set_language("vi")
+    text = forecast_text(table)
+    assert "đúng hạn" in text and "trễ 3 ngày" in text and "sớm 12 ngày" in text
+    assert "So với hạn chót" in text and "-3" not in text and "+12" not in text
+
+
+def test_version_in_the_language_given_anywhere(monkeypatch):
+    monkeypatch.delenv("KHAUDIT_LANG")
+    i18n.set_language("vi")
+    assert CliRunner().invoke(cli, ["--version"]).output == "khaudit, phiên bản 0.1.0\n"
+    for args in (["--version", "--lang", "en"], ["--lang=en", "--version"]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0 and result.output == "khaudit, version 0.1.0\n", args

@@ -19,7 +19,7 @@ from . import figures as F
 from . import numbers as N
 from . import svg
 from .content_check import content_section
-from .minutes import DOTS, Minutes, build_minutes
+from .minutes import DOTS, Minutes, build_minutes, issuer_lines
 from .shared_run import shared_run
 
 MAX_ROWS = 200
@@ -116,7 +116,8 @@ def minutes_html(m: Minutes) -> str:
     e = html.escape
     heading = (
         "<table class='form'><tr>"
-        f"<td><b>{e(m.issuer.upper())}</b><br/>———<br/>{e(m.number)}</td>"
+        f"<td><b>{'<br/>'.join(e(line) for line in issuer_lines(m.issuer))}</b>"
+        f"<br/>———<br/>{e(m.number)}</td>"
         f"<td><b>{e(t('minutes.republic', m.lang))}</b><br/><b>{e(t('minutes.motto', m.lang))}"
         f"</b><br/>———<br/><i>{e(m.place_date)}</i></td></tr></table>"
     )

@@ -13,6 +13,7 @@ The parties come from the project file's ``[handover]`` table, which the run kee
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,22 @@ from . import numbers as N
 
 #: What a blank field of the form prints as, to be filled in by hand.
 DOTS = "…………………"
+
+#: The kind of administrative unit an issuer's name ends with ("… xã Diên Lạc"); the heading
+#: starts a line there, so a unit's name is never cut in two at the column's edge.
+_UNIT_KIND = re.compile(
+    r"\s(?=(?:thành phố|thị xã|thị trấn|đặc khu|phường|xã|huyện|quận|tỉnh)\s)", re.IGNORECASE
+)
+
+
+def issuer_lines(issuer: str) -> list[str]:
+    """The issuing unit as the form's top-left heading writes it, in capitals: the body on one
+    line and the unit it belongs to on the next ("ỦY BAN NHÂN DÂN" / "XÃ DIÊN LẠC")."""
+    found = _UNIT_KIND.search(issuer.strip())
+    if found is None or found.start() == 0:
+        return [issuer.strip().upper()]
+    text = issuer.strip()
+    return [text[: found.start()].upper(), text[found.end() :].upper()]
 
 
 @dataclass(frozen=True)

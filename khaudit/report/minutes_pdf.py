@@ -21,7 +21,7 @@ from fpdf import FPDF
 from ..atomic import atomic_path
 from ..i18n import t
 from ..run import Run
-from .minutes import DOTS, Minutes, build_minutes
+from .minutes import DOTS, Minutes, build_minutes, issuer_lines
 from .minutes_fonts import FULL_FACES, Faces, faces_for_next_document
 
 FONT = "DejaVu"
@@ -80,7 +80,7 @@ class _Page:
 def _heading(page: _Page, m: Minutes) -> None:
     split = page.pdf.epw * 0.4
     page.columns(
-        [(m.issuer.upper(), "B"), ("———", ""), (m.number, "")],
+        [*((line, "B") for line in issuer_lines(m.issuer)), ("———", ""), (m.number, "")],
         [
             (t("minutes.republic", m.lang), "B"),
             (t("minutes.motto", m.lang), "B"),

@@ -77,6 +77,7 @@ CODES: dict[str, str] = {
     "problem": "issue.problem.",
     "severity": "check.severity.",
     "status": "status.",
+    "format": "format.",  # "empty", "unknown": no file format; "pdf", "tiff" are shown as they are
 }
 
 

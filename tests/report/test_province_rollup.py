@@ -85,8 +85,8 @@ def test_the_province_page_writes_counts_as_whole_numbers(demo_run):
     assert not [c for c in cells if re.fullmatch(r"\d+,00", c)]  # never "9,00" records
 
 
-def test_render_province_writes_the_workbook_beside_the_page(demo_run):
-    page = render_province(demo_run.path)
+def test_render_province_writes_the_workbook_beside_the_page(own_run):
+    page = render_province(own_run)
     assert (page.parent / "province.xlsx").exists()
     assert "Bàn giao theo đơn vị nhận" in page.read_text(encoding="utf-8")
 

@@ -161,12 +161,12 @@ def test_province_table_scrolls_on_screen_and_the_page_prints_landscape(demo_run
     not (shutil.which("chromium") or shutil.which("chromium-browser")),
     reason="Chromium is not installed",
 )
-def test_chromium_prints_the_province_page_on_landscape_a4(demo_run, tmp_path):
+def test_chromium_prints_the_province_page_on_landscape_a4(own_run, tmp_path):
     import pypdf
 
     from khaudit.report.render import render_province
 
-    page = render_province(demo_run.path)
+    page = render_province(own_run)
     pdf = tmp_path / "province.pdf"
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     subprocess.run(

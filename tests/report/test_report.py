@@ -65,8 +65,8 @@ def test_progress_by_box_counts_every_unique_record(demo_run):
     assert progress["completion"].between(0, 1).all()
 
 
-def test_locality_html_and_xlsx_from_the_notebook(demo_run):
-    html_path = render_locality(demo_run.path, "xa-cam-lam")
+def test_locality_html_and_xlsx_from_the_notebook(demo_run, own_run):
+    html_path = render_locality(own_run, "xa-cam-lam")
     page = html_path.read_text(encoding="utf-8")
     assert "LocalityReport(" not in page and "display(HTML" not in page
     assert "<script" not in page and "http" not in page.replace("http-equiv", "")
@@ -106,7 +106,7 @@ def test_untrusted_text_is_escaped_and_never_a_formula(hostile_run):
     assert load_run(hostile_run).verify_tables() == []
 
 
-def test_province_summary_ranks_every_locality(demo_run):
+def test_province_summary_ranks_every_locality(demo_run, own_run):
     from khaudit.report.province import ProvinceReport
     from khaudit.report.render import render_province
 
@@ -114,7 +114,7 @@ def test_province_summary_ranks_every_locality(demo_run):
     table = report.table()
     assert set(table["locality"]) == {loc["name"] for loc in demo_run.meta["localities"]}
     assert table["completion"].between(0, 1).all()
-    page = render_province(demo_run.path).read_text(encoding="utf-8")
+    page = render_province(own_run).read_text(encoding="utf-8")
     assert "Báo cáo tổng hợp số hóa tài liệu lưu trữ toàn tỉnh" in page
     assert "Xã Diên Lạc" in page and "<script" not in page
     outlook = report.table()["Ghi chú"]

@@ -406,3 +406,33 @@ def test_chromium_prints_the_locality_page_on_a4_with_the_signatures_beside_the_
     for phrase in ("02 bản", "ĐẠI DIỆN BÊN NHẬN", "Trần Thị Bình"):
         assert phrase in texts[conclusion], phrase
     assert _rendered(pdf, tmp_path) == len(pages)
+
+
+def test_the_issuing_unit_starts_a_line_at_its_kind_never_inside_its_name(handover_run, tmp_path):
+    from khaudit.report.locality import minutes_html
+    from khaudit.report.minutes import build_minutes, issuer_lines
+
+    assert issuer_lines("Ủy ban nhân dân xã Diên Lạc") == ["ỦY BAN NHÂN DÂN", "XÃ DIÊN LẠC"]
+    assert issuer_lines("UBND thị xã Ninh Hòa") == ["UBND", "THỊ XÃ NINH HÒA"]
+    assert issuer_lines("Công ty Cổ phần Số hóa") == ["CÔNG TY CỔ PHẦN SỐ HÓA"]
+    assert issuer_lines("Xã Diên Lạc") == ["XÃ DIÊN LẠC"]
+    pdf = write_minutes_pdf(handover_run, "Xã Diên Lạc", tmp_path / "bien-ban.pdf")
+    import pypdf
+
+    lines = [line.strip() for line in pypdf.PdfReader(pdf).pages[0].extract_text().splitlines()]
+    assert "ỦY BAN NHÂN DÂN" in lines and "XÃ DIÊN LẠC" in lines
+    page = minutes_html(build_minutes(handover_run, "Xã Diên Lạc"))
+    assert "ỦY BAN NHÂN DÂN<br/>XÃ DIÊN LẠC" in page
+
+
+def test_an_empty_files_format_is_said_in_words(demo_run, tmp_path):
+    from khaudit.report.locality import LocalityReport
+
+    empty = demo_run.files[demo_run.files["format"] == "empty"]
+    assert len(empty)
+    name = empty["locality"].iloc[0]
+    page = LocalityReport(demo_run.path, name, "vi").problems()
+    assert "Tệp rỗng" in page and not re.search(r">\s*empty\s*<", page)
+    book = openpyxl.load_workbook(write_locality_workbook(demo_run, name, tmp_path / "r.xlsx"))
+    cells = {c.value for ws in book.worksheets for row in ws.iter_rows() for c in row}
+    assert "empty" not in cells
