@@ -26,24 +26,8 @@ from .match.evidence import is_copy_name
 from .match.link import MatchResult
 from .match.settings import MatchSettings
 from .quality import QualitySettings, combine, file_quality
+from .run import CANDIDATE_COLUMNS
 from .scan.inspect import SCAN_FORMATS
-
-CANDIDATE_COLUMNS = [
-    "locality",
-    "path",
-    "xxh3_128",
-    "candidate_rank",
-    "source_file",
-    "source_sheet",
-    "source_row",
-    "record_code",
-    "title",
-    "match_method",
-    "candidate_score",
-    "explanation",
-    "provenance",
-    "candidate_kind",
-]
 
 
 def _with_items(files: pd.DataFrame, match: MatchResult) -> pd.DataFrame:

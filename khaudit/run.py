@@ -46,7 +46,6 @@ from .contract import FILE_STATUSES, RECORD_STATUSES, true_column
 from .errors import KhauditError
 from .i18n import t
 from .inventory.issues import ISSUE_COLUMNS
-from .reconcile import CANDIDATE_COLUMNS
 
 RECORD_COLUMNS = [
     "locality",
@@ -118,6 +117,23 @@ FILE_COLUMNS = [
     "text_source",
     "content_match",
     "content_verdict",
+]
+#: Review candidates and hints, scan and record side by side (reconcile.py writes them).
+CANDIDATE_COLUMNS = [
+    "locality",
+    "path",
+    "xxh3_128",
+    "candidate_rank",
+    "source_file",
+    "source_sheet",
+    "source_row",
+    "record_code",
+    "title",
+    "match_method",
+    "candidate_score",
+    "explanation",
+    "provenance",
+    "candidate_kind",
 ]
 IGNORED_COLUMNS = ["locality", "root", "path", "role", "size", "xxh3_128", "reason"]
 PROBLEM_COLUMNS = ["locality", "root", "path", "problem"]

@@ -42,3 +42,12 @@ def test_public_api_resolves_on_first_use():
 
     assert callable(khaudit.audit) and khaudit.audit.__module__ == "khaudit.audit"
     assert khaudit.Project.__name__ == "Project"
+
+
+def test_rendering_imports_no_matcher():
+    """A render worker (spawned on Windows and macOS) imports the report code and the run
+    contract; the matcher, the reconciler and scipy are an audit's, not a report's."""
+    probe = "import sys\nimport khaudit.report.render\nsys.stderr.write('\\n'.join(sys.modules))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    loaded = set(out.stderr.split())
+    assert not loaded & {"scipy", "khaudit.reconcile", "khaudit.match.link", "rapidfuzz"}
