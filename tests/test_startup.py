@@ -51,3 +51,14 @@ def test_rendering_imports_no_matcher():
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     loaded = set(out.stderr.split())
     assert not loaded & {"scipy", "khaudit.reconcile", "khaudit.match.link", "rapidfuzz"}
+
+
+def test_help_reads_the_terminal_width_without_shutil():
+    """click's help layout imports shutil (and bz2, lzma with it) to ask the terminal's width;
+    khaudit's asks the terminal itself."""
+    code = (
+        "import sys\nfrom khaudit.cli import main\nsys.argv = ['khaudit', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass"
+    )
+    loaded = _modules_after(code)
+    assert not loaded & {"shutil", "bz2", "lzma"}, sorted(loaded & {"shutil", "bz2", "lzma"})
