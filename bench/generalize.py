@@ -21,7 +21,10 @@ without reading the generator.
     python bench/generalize.py --seeds 100-109 --records 600 1500
 
 ``--generator stationgen`` measures on ``bench/stationgen`` instead, a second generator
-written apart from provgen (stations' and clerks' habits, its own labelling rule for ties).
+written apart from provgen (stations' and clerks' habits, its own labelling rule for ties);
+``--generator officegen`` on ``bench/officegen``, a third, written from offices' habits alone
+(one-stop-shop receipts, decision symbols, parcels, owners, register books, contractors' lots,
+page-image folders; its labelling rule in ``bench/officegen/labels.py``).
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import provgen, stationgen  # noqa: E402
+from bench import officegen, provgen, stationgen  # noqa: E402
 from khaudit.evaluate import score_run  # noqa: E402
 from khaudit.run import load_run  # noqa: E402
 
@@ -113,7 +116,11 @@ def _ambiguous_linked(run_dir: Path, truth: Path) -> tuple[int, int]:
     return int(same.sum()), int((~same).sum())
 
 
-GENERATORS = {"provgen": provgen.generate, "stationgen": stationgen.generate}
+GENERATORS = {
+    "provgen": provgen.generate,
+    "stationgen": stationgen.generate,
+    "officegen": officegen.generate,
+}
 
 
 def run_one(
