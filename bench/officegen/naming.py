@@ -127,15 +127,14 @@ def _one(
     return Scan(i, keying, [Part(full, r.sheets, fmt)], candidates, shows_year=shows_year)
 
 
-def _code_text(r: Record, style: int) -> str:
+def _code_text(r: Record, style: int, fonds: str) -> str:
     code = r.code.replace("/", "-")
     if style == 1:
         return code.lower()
     if style == 2:
         return code.replace(".", "_")
-    if style == 3:
-        parts = code.replace("-", ".").split(".")
-        return ".".join(parts[-2:]) if len(parts) > 2 else code
+    if style == 3 and code.startswith(fonds) and len(code) > len(fonds) + 1:
+        return code[len(fonds) + 1 :]  # the fonds left out: it is the same on every scan
     if style == 5:
         return code.replace(".", " ").replace("-", " ")
     return code
@@ -145,7 +144,7 @@ def name_code(ctx: Context, i: int) -> Scan:
     r = ctx.records[i]
     style = ctx.habits.style["code"]
     where, year = folder(ctx, "code", r)
-    text = _code_text(r, style)
+    text = _code_text(r, style, ctx.habits.fonds)
     if style == 4:
         text += " " + _typed(ctx, "code", r)[0]
     return _one(ctx, i, "code", where + text, [i], year)
