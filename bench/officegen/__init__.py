@@ -11,11 +11,11 @@ folders, the operator's typing, and the rate of each injected problem.
 
 The labelling rule for ties (``labels``): a scan's candidates are the records its path or
 sidecar row allows; one candidate links it; else the page count links it when exactly its own
-record's sheets fit; else, in a counter or lot sequence where every candidate has one scan,
-the scanning order does; else candidates linked elsewhere are struck out until one is left.
-What stays open is a true tie: the scan and every candidate record without a linked scan of
-its own are ``needs_review``. Damage, short scans, copies and rescans are injected only into
-records whose scan names them alone.
+record's sheets fit; else, in a sequence (counter, lot, or a name saved again as 'X (2)')
+where every candidate has one scan, the scanning order does; else candidates linked
+elsewhere are struck out until one is left. What stays open is a true tie: the scan and every
+candidate record without a linked scan of its own are ``needs_review``. Damage, short scans,
+copies and rescans are injected only into records whose scan names them alone.
 """
 
 from .province import generate

@@ -7,8 +7,9 @@ this order, for the scans still open:
 2. page count: of the candidates whose sheets fit the scan's pages (sheets to twice the
    sheets), exactly one, and it is the scan's own record: linked; if the only one that fits is
    another record, the page count misleads, and the scan stays open;
-3. order: in a counter or lot sequence, scanning follows the inventory, so when every
-   candidate has exactly one scan in the same sequence, the order assigns them: linked;
+3. order: scanning follows the inventory, so in a sequence (a scanner's counter, a
+   contractor's lot, or one name saved again as 'X (2)', 'X (3)' in a folder) where every
+   candidate has exactly one scan, the order assigns them: linked;
 4. elimination, repeated until nothing changes: candidates already linked to another scan
    are struck out; one left: linked.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from .naming import Context, Scan
 from .records import SINGLES, Record, _land, _registers, assign_receipts, draw_records
 from .typist import fold
 
+_SAVED_AGAIN = re.compile(r" \(\d{1,2}\)(\.[a-z]+)$")
 COPY_NAMES = ("{s} (1)", "{s} - Copy", "{s} - Bản sao", "Copy of {s}", "{s}_copy", "{s}(2)")
 RESCAN_NAMES = ("{s}_scan2", "{s}_new", "{s}_lan2", "{s} - quet lai")
 JUNK = (
@@ -138,6 +140,19 @@ def _orphans(
             )
 
 
+def _same_name_series(scans: list[Scan]) -> None:
+    """'X.pdf', 'X (2).pdf', 'X (3).pdf' in one folder were saved in scanning order."""
+    series: dict[str, list[Scan]] = {}
+    for scan in scans:
+        if len(scan.parts) == 1 and not scan.order_group:
+            base = _SAVED_AGAIN.sub(r"\1", scan.parts[0].path).lower()
+            series.setdefault(base, []).append(scan)
+    for base, group in series.items():
+        if len(group) > 1:
+            for scan in group:
+                scan.order_group = f"name:{base}"
+
+
 def _pages(rng: random.Random, sheets: int) -> int:
     """Good scans: one page a sheet, or some sheets written on both sides."""
     return sheets if rng.random() < 0.7 else sheets + rng.randint(1, sheets)
@@ -168,6 +183,7 @@ def build(
             scan.parts[0].pages = _pages(rng, records[scan.record].sheets)
             if scan.sidecar:
                 scan.sidecar["pages"] = str(scan.parts[0].pages)
+    _same_name_series(scans)
     built = Built(records, conventions, rows, {}, {}, scans=scans)
     _settle(ctx, built, scans, missing, rng)
     _orphans(
