@@ -14,11 +14,12 @@ import re
 import xml.etree.ElementTree as ET
 import zipfile
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import InventoryFileError
 from ..i18n import t
-from .hidden import xlsx_sheets
+from .hidden import xlsx_sheet_parts
 from .limits import MAX_CELLS, MAX_COLUMNS, MAX_COMPRESSION_RATIO, MAX_UNCOMPRESSED_BYTES
 
 _CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,7})([0-9]{1,10})"')
@@ -91,16 +92,57 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
+_UNIQUE_COUNT = re.compile(rb'\buniqueCount="\s*([0-9]+)')
+
+
+def check_shared_strings(path: Path, z: zipfile.ZipFile) -> None:
+    """Raise InventoryFileError when the shared-strings part declares more strings than a
+    sheet may hold cells: calamine reserves room for the declared count up front, so a
+    5 KB file declaring four billion asks for 96 GB and aborts the process."""
+    for info in z.infolist():
+        if not info.filename.lower().endswith("sharedstrings.xml"):
+            continue
+        with z.open(info) as fh:
+            head = fh.read(4096)
+        found = _UNIQUE_COUNT.search(head)
+        if found and int(found.group(1)) > MAX_CELLS:
+            raise InventoryFileError(
+                str(path),
+                t(
+                    "err.inventory.strings_count",
+                    member=info.filename,
+                    count=int(found.group(1)),
+                    limit=MAX_CELLS,
+                ),
+                t("err.inventory.zip_hint"),
+            )
+
+
+def _xml_parts(z: zipfile.ZipFile) -> Iterator[tuple[str, bytes]]:
+    """(sheet name, or the member's name for a part no listed sheet is, its bytes) of each
+    part of an open xlsx, whatever its name: a crafted package may point a sheet at any."""
+    try:
+        named = {member: name for name, member in xlsx_sheet_parts(z)}
+    except (KeyError, ET.ParseError):
+        named = {}
+    for info in z.infolist():
+        if not info.is_dir():
+            yield named.get(info.filename, info.filename), z.read(info)
+
+
 def check_xlsx_extent(path: Path, data: bytes | None = None) -> None:
-    """Raise InventoryFileError when a sheet's cells span more than the caps allow.
+    """Raise InventoryFileError when a sheet's cells span more than the caps allow, or the
+    shared strings declare more than a sheet may hold.
 
     calamine lays a sheet out as one dense grid from A1 to its last cell, so a single stray
     value in XFD1048576 asks for 17 billion cells and aborts the process; the cell references
-    are read from the sheet XML first.
+    are read from the XML first, of every part, not only the sheets the workbook lists as
+    khaudit reads it (calamine may find a sheet another way, as in a Strict OOXML file).
     """
     try:
         with zipfile.ZipFile(path if data is None else io.BytesIO(data)) as z:
-            for name, xml in xlsx_sheets(z):
+            check_shared_strings(path, z)
+            for name, xml in _xml_parts(z):
                 rows = columns = 0
                 for letters, digits in set(_CELL_REF.findall(xml)):
                     columns = max(columns, _column_number(letters))

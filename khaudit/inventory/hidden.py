@@ -24,25 +24,58 @@ _ROW_TAG = re.compile(rb"<(?:\w+:)?row\b[^>]*>")
 _COL_TAG = re.compile(rb"<(?:\w+:)?col\b[^>]*>")
 _HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
 _ATTR = {name: re.compile(rb"\b" + name.encode() + rb'="(\d+)"') for name in ("r", "min", "max")}
-_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+#: The relationship id attribute's namespace: transitional (what Excel saves by default) and
+#: Strict OOXML (Excel's "Strict Open XML Spreadsheet").
+_REL_NS = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "http://purl.oclc.org/ooxml/officeDocument/relationships",
+)
 
 
-def xlsx_sheets(z: zipfile.ZipFile) -> Iterator[tuple[str, bytes]]:
-    """(sheet name, sheet XML) of each worksheet of an open xlsx, in workbook order."""
-    workbook = ET.fromstring(z.read("xl/workbook.xml"))
-    rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+def _workbook_part(z: zipfile.ZipFile) -> str:
+    """The workbook part the package's relationships name (``xl/workbook.xml`` by default)."""
+    try:
+        rels = ET.fromstring(z.read("_rels/.rels"))
+    except (KeyError, ET.ParseError):
+        return "xl/workbook.xml"
+    for rel in rels:
+        target = rel.get("Target", "")
+        if rel.get("Type", "").endswith("/officeDocument") and target:
+            return posixpath.normpath(target.lstrip("/"))
+    return "xl/workbook.xml"
+
+
+def _relation_id(sheet: ET.Element) -> str:
+    for ns in _REL_NS:
+        if found := sheet.get(f"{{{ns}}}id"):
+            return found
+    return ""
+
+
+def xlsx_sheet_parts(z: zipfile.ZipFile) -> Iterator[tuple[str, str]]:
+    """(sheet name, zip member) of each worksheet of an open xlsx, in workbook order."""
+    part = _workbook_part(z)
+    folder, name = posixpath.split(part)
+    workbook = ET.fromstring(z.read(part))
+    rels = ET.fromstring(z.read(posixpath.join(folder, "_rels", name + ".rels")))
     targets = {r.get("Id"): r.get("Target", "") for r in rels}
     for sheet in workbook.iter():
         if not sheet.tag.endswith("}sheet"):
             continue
-        target = targets.get(sheet.get(f"{{{_REL_NS}}}id"), "")
+        target = targets.get(_relation_id(sheet), "")
         member = (
             target.lstrip("/")
             if target.startswith("/")
-            else posixpath.normpath(posixpath.join("xl", target))
+            else posixpath.normpath(posixpath.join(folder, target))
         )
+        yield sheet.get("name", ""), member
+
+
+def xlsx_sheets(z: zipfile.ZipFile) -> Iterator[tuple[str, bytes]]:
+    """(sheet name, sheet XML) of each worksheet of an open xlsx, in workbook order."""
+    for name, member in xlsx_sheet_parts(z):
         try:
-            yield sheet.get("name", ""), z.read(member)
+            yield name, z.read(member)
         except KeyError:
             continue
 

@@ -34,6 +34,7 @@ PROBLEMS = (
     "duplicate_row",
     "hidden_row",
     "hidden_column",
+    "nul_byte",
 )
 
 

@@ -272,6 +272,7 @@ def load_inventory(
     shown = info if info is not None else []
     previous: Header | None = None
     for sheet in read_sheets(path):
+        issues += _nul_bytes(sheet, locality, display_name)
         if not any(any(V.cell_text(v) for v in row) for row in sheet.rows):
             continue
         encoding = sheet_encoding(sheet)
@@ -313,6 +314,15 @@ def _no_header(
     """The issue of a sheet with no header and no table to continue: the headings it has."""
     headings = _headings_seen(sheet, encoding)
     return InventoryIssue(locality, display_name, sheet.name, None, "", "", headings, "no_header")
+
+
+def _nul_bytes(sheet: RawSheet, locality: str, display_name: str) -> list[InventoryIssue]:
+    """A row of a text file that held NUL bytes: read without them, and named, since the
+    office's file is damaged there."""
+    return [
+        InventoryIssue(locality, display_name, sheet.name, row, "", "", "NUL", "nul_byte")
+        for row in sheet.nul_rows
+    ]
 
 
 def _skipped(sheet: RawSheet) -> SheetInfo:

@@ -8,7 +8,6 @@ files belongs to each of them).
 
 from __future__ import annotations
 
-import codecs
 import csv
 import hashlib
 import io
@@ -27,7 +26,7 @@ from typing import Any
 from ..errors import InventoryFileError
 from ..i18n import t
 from .archive import check_xlsx_extent, check_zip
-from .encodings import decode_cp1258
+from .biff import check_xls_extent
 from .hidden import hidden_cells
 from .limits import (
     MAX_CELL_CHARS,
@@ -38,6 +37,7 @@ from .limits import (
     MAX_TEXT_BYTES,
     MAX_WORKBOOK_BYTES,
 )
+from .textfile import decode_text_file, drop_nul, looks_binary
 
 
 @dataclass
@@ -50,20 +50,39 @@ class RawSheet:
     byte_encoding: str = ""  # for text files: the encoding the bytes were decoded with
     hidden_rows: set[int] = field(default_factory=set)  # 0-based, as rows[]
     hidden_columns: set[int] = field(default_factory=set)
+    nul_rows: list[int] = field(default_factory=list)  # 1-based: rows that held a NUL byte
 
 
-def _fill_merged(rows: list[list[Any]], merged: list[tuple[int, int, int, int]]) -> None:
+def _cell_typed(rows: list[list[Any]], r: int, c: int) -> bool:
+    return c < len(rows[r]) and rows[r][c] not in ("", None)
+
+
+def _fill_merged(
+    rows: list[list[Any]], merged: list[tuple[int, int, int, int]]
+) -> list[tuple[int, int, int, int]]:
+    """Give each cell of a merged range the range's value, within the sheet's used area.
+
+    A range reaching past the used area (a crafted A1:XFD1048576) is cut to it, so it cannot
+    widen every row to 16,384 cells; a range over cells that hold values of their own is
+    no merge a spreadsheet would have saved (merging keeps one value), so those values are
+    kept as typed and the range is dropped. Returns the ranges kept, cut to the used area.
+    """
+    kept = []
+    width = max((len(row) for row in rows), default=0)
     for r0, c0, r1, c1 in merged:
-        if r0 >= len(rows):
+        if r0 >= len(rows) or c0 >= width:
             continue
-        width = max(c1 + 1, len(rows[r0]))
-        for r in range(r0, min(r1, len(rows) - 1) + 1):
-            rows[r].extend([""] * (width - len(rows[r])))
-        value = rows[r0][c0]
-        for r in range(r0, min(r1, len(rows) - 1) + 1):
+        r1, c1 = min(r1, len(rows) - 1), min(c1, width - 1)
+        area = ((r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1))
+        if any(_cell_typed(rows, r, c) for r, c in area if (r, c) != (r0, c0)):
+            continue
+        value = rows[r0][c0] if c0 < len(rows[r0]) else ""
+        for r in range(r0, r1 + 1):
+            rows[r].extend([""] * (c1 + 1 - len(rows[r])))
             for c in range(c0, c1 + 1):
-                if rows[r][c] in ("", None):
-                    rows[r][c] = value
+                rows[r][c] = value
+        kept.append((r0, c0, r1, c1))
+    return kept
 
 
 def column_letter(index: int) -> str:
@@ -189,6 +208,8 @@ def read_excel(path: Path) -> list[RawSheet]:
         check_zip(path, data)
         if path.suffix.lower() in (".xlsx", ".xlsm"):
             check_xlsx_extent(path, data)
+    else:
+        check_xls_extent(path, data)
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except BaseException as exc:  # calamine raises its own error types for each format
@@ -219,7 +240,7 @@ def read_excel(path: Path) -> list[RawSheet]:
             raise _calamine_error(path, exc, name) from exc
         check_cells(path, name, rows)
         merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
-        _fill_merged(rows, merged)
+        merged = _fill_merged(rows, merged)
         rows_hidden, columns_hidden = hidden.get(name, (set(), set()))
         sheets.append(
             RawSheet(
@@ -233,37 +254,22 @@ def read_excel(path: Path) -> list[RawSheet]:
     return sheets
 
 
-def decode_text_file(data: bytes) -> tuple[str, str]:
-    """Decode a CSV's bytes: UTF-8 (with or without BOM), UTF-16 by BOM, else Windows-1258."""
-    if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "utf-16"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return decode_cp1258(data), "cp1258"
-
-
-def looks_binary(data: bytes) -> bool:
-    """NUL bytes in the first 8 KB of a file without a UTF-16 BOM: not text a person typed."""
-    head = data[:8192]
-    return b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-
-
-def read_text(path: Path) -> tuple[str, str]:
-    """A text file's contents and the encoding they were decoded with, size-capped."""
+def read_text(path: Path) -> tuple[str, str, list[int]]:
+    """A text file's contents, the encoding they were decoded with and the lines that held a
+    stray NUL byte (dropped), size-capped."""
     data = read_quietly(path, MAX_TEXT_BYTES)
     if looks_binary(data):
         raise InventoryFileError(
             str(path), t("err.inventory.binary"), t("err.inventory.binary_hint")
         )
+    data, nul_lines = drop_nul(data)
     try:
-        return decode_text_file(data)
+        text, encoding = decode_text_file(data)
     except UnicodeDecodeError as exc:  # a UTF-16 BOM on bytes that are not UTF-16
         raise InventoryFileError(
             str(path), t("err.inventory.read", error=exc), t("err.inventory.binary_hint")
         ) from exc
+    return text, encoding, nul_lines
 
 
 @contextmanager
@@ -362,9 +368,10 @@ def parse_csv(path: Path, text: str, delimiter: str) -> list[list[object]]:
 
 def read_csv(path: Path) -> list[RawSheet]:
     """csv/tsv/txt with any common delimiter and encoding."""
-    text, encoding = read_text(path)
+    text, encoding, nul_lines = read_text(path)
     delimiter = sniff_delimiter(text)
-    return [RawSheet(name="", rows=parse_csv(path, text, delimiter), byte_encoding=encoding)]
+    rows = parse_csv(path, text, delimiter)
+    return [RawSheet(name="", rows=rows, byte_encoding=encoding, nul_rows=nul_lines)]
 
 
 def sniff_delimiter(text: str, candidates: str = ",;\t|") -> str:
