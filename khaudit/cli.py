@@ -496,7 +496,15 @@ def _tolerant_console() -> None:
 
 def main() -> None:
     _tolerant_console()
-    cli()
+    try:
+        cli()
+    except Exception as exc:  # a refused write (disk full, read-only) is a sentence, not a bug
+        from .write_failure import write_failure
+
+        if (message := write_failure(exc)) is None:
+            raise
+        click.echo(f"khaudit: {message}", err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

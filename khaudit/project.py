@@ -28,6 +28,7 @@ the project file. Example::
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import datetime as dt
 import difflib
@@ -44,6 +45,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from .contract import find_locality
 from .errors import ProjectError
+from .escape import for_terminal
 from .forecast import ProgressSettings
 from .i18n import t
 from .match.settings import ContentSettings, MatchSettings
@@ -322,6 +324,9 @@ def _problem(path: Path, error: Any) -> str:
         if kind == "greater_than" and bound == 0:
             return t("err.project.positive_key", path=path, key=key, value=error["input"])
         return t("err.project.at_least", path=path, key=key, value=error["input"], bound=bound)
+    if kind in ("less_than", "less_than_equal"):
+        bound = error.get("ctx", {}).get("lt", error.get("ctx", {}).get("le"))
+        return t("err.project.at_most", path=path, key=key, value=error["input"], bound=bound)
     if (
         loc
         and loc[0] == "locality"
@@ -374,7 +379,7 @@ def _locality(
     problems += _pattern_problems(raw.naming_pattern, path, where)
     sidecar = None
     if raw.sidecar:
-        sidecar = (base / raw.sidecar).resolve()
+        sidecar = (base / _home(raw.sidecar)).resolve()
         if not sidecar.is_file():
             problems.append(t("err.project.sidecar", path=path, where=where, sidecar=raw.sidecar))
     zone, wrong = check_locality(name, raw.code, raw.former, province, f"{path}: {where}")
@@ -394,11 +399,27 @@ def _locality(
         sidecar=sidecar,
         inventory_patterns=tuple(
             str(base / variant)
-            for pattern in raw.inventories
+            for pattern in map(_home, raw.inventories)
             if not unreachable_here(pattern)
             for variant in dict.fromkeys((pattern, native_pattern(pattern)))
         ),
     )
+
+
+def _utf8(name: str) -> bool:
+    """A file name is UTF-8 unless it holds bytes another system's encoding wrote (Python
+    keeps them as lone surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _home(text: str) -> str:
+    """A path written from the user's home folder (``~/muc-luc``, as a shell would read it)
+    made absolute; any other path as written, relative to the project file's folder."""
+    return os.path.expanduser(text) if text.startswith("~") else text
 
 
 def _inventories(
@@ -407,16 +428,17 @@ def _inventories(
     """The inventory files the patterns name (resolved path, path as shown); a pattern that
     names nothing, or names something that is not a file, is a problem."""
     inventories: list[tuple[Path, str]] = []
-    for pattern in patterns:
-        if unreachable_here(pattern):
-            problems.append(_windows_only(path, where, "inventories", pattern))
+    for written in patterns:
+        if unreachable_here(written):
+            problems.append(_windows_only(path, where, "inventories", written))
             continue
+        pattern = _home(written)
         matches = sorted(glob.glob(str(base / pattern), recursive=True))
         if not matches and native_pattern(pattern) != pattern:
             matches = sorted(glob.glob(str(base / native_pattern(pattern)), recursive=True))
         if not matches:
             problems.append(
-                t("err.project.glob_none", path=path, where=where, pattern=pattern, base=base)
+                t("err.project.glob_none", path=path, where=where, pattern=written, base=base)
             )
             continue
         for match in matches:
@@ -426,6 +448,11 @@ def _inventories(
             shown = p.relative_to(base).as_posix() if p.is_relative_to(base) else str(p)
             if not p.is_file():  # a folder, a pipe or a device: reading it would hang or fail
                 problems.append(t("err.project.not_file", path=path, where=where, file=shown))
+                continue
+            if not _utf8(shown):  # the run's tables, Parquet and the bag's manifests need UTF-8
+                problems.append(
+                    t("err.project.name_not_utf8", path=path, where=where, file=for_terminal(shown))
+                )
                 continue
             inventories.append((p.resolve(), shown))
     return inventories
@@ -443,7 +470,7 @@ def _scan_roots(
         if unreachable_here(root):
             problems.append(_windows_only(path, where, "scan_roots", root))
             continue
-        p = native(root, base).resolve()
+        p = native(_home(root), base).resolve()
         if not p.is_dir():
             problems.append(
                 t("err.project.not_folder", path=path, where=where, root=root, base=base)
@@ -468,14 +495,102 @@ def _pattern_problems(pattern: str, path: Path, where: str) -> list[str]:
     return [t("err.project.regex_groups", path=path, where=where, groups=groups)]
 
 
+#: [matching] keys that are scores on the 0-100 scale, points that may not be negative, and
+#: counts (whole numbers, at least one).
+_SCORES = ("accept_score", "review_score", "hint_score")
+_POINTS = (
+    "ambiguity_margin",
+    "number_conflict_penalty",
+    "substitution_weight",
+    "year_agreement_bonus",
+    "page_agreement_bonus",
+)
+_COUNTS = ("max_candidates", "review_candidates", "weak_candidates")
+
+
+def _matching_ranges(settings: MatchSettings, path: Path) -> list[str]:
+    """Values of the right type that still cannot work: a score off the 0-100 scale, a
+    review threshold above the acceptance one (every fuzzy link would be made unreviewed),
+    a negative weight, a fractional or zero count, a page rule that no scan can meet."""
+    problems = []
+    values = settings.as_dict()
+    for key in _SCORES:
+        if not 0 <= values[key] <= 100:
+            where = f"matching.{key}"
+            problems.append(
+                t("err.project.between", path=path, key=where, value=values[key], low=0, high=100)
+            )
+    if values["review_score"] > values["accept_score"]:
+        problems.append(
+            t(
+                "err.project.not_above",
+                path=path,
+                key="matching.review_score",
+                value=values["review_score"],
+                other="matching.accept_score",
+                bound=values["accept_score"],
+            )
+        )
+    for key in _POINTS:
+        if values[key] < 0:
+            problems.append(
+                t(
+                    "err.project.at_least",
+                    path=path,
+                    key=f"matching.{key}",
+                    value=values[key],
+                    bound=0,
+                )
+            )
+    for key in _COUNTS:
+        if values[key] != int(values[key]) or values[key] < 1:
+            problems.append(
+                t(
+                    "err.project.at_least",
+                    path=path,
+                    key=f"matching.{key}",
+                    value=values[key],
+                    bound=1,
+                )
+            )
+    return problems + _page_rule(values, path)
+
+
+def _page_rule(values: dict[str, Any], path: Path) -> list[str]:
+    low, high = values["min_pages_per_sheet"], values["max_pages_per_sheet"]
+    if low <= 0:
+        return [
+            t("err.project.positive_key", path=path, key="matching.min_pages_per_sheet", value=low)
+        ]
+    if low > high:
+        return [
+            t(
+                "err.project.not_above",
+                path=path,
+                key="matching.min_pages_per_sheet",
+                value=low,
+                other="matching.max_pages_per_sheet",
+                bound=high,
+            )
+        ]
+    return []
+
+
 def _matching(raw: Any, path: Path, problems: list[str]) -> MatchSettings:
-    """The [matching] table, every wrong key reported (MatchSettings names each one)."""
+    """The [matching] table, every wrong key reported (MatchSettings names each one), then
+    every value that cannot work."""
+    before = len(problems)
     for key, value in raw.items():
         try:
             MatchSettings.from_mapping({key: value}, source=f"{path}: ")
         except ProjectError as exc:
             problems.append(str(exc))
-    return MatchSettings() if problems else MatchSettings.from_mapping(raw, source=f"{path}: ")
+    if len(problems) > before:
+        return MatchSettings()
+    settings = MatchSettings.from_mapping(raw, source=f"{path}: ")
+    wrong = _matching_ranges(settings, path)
+    problems += wrong
+    return MatchSettings() if wrong else settings
 
 
 def _quality(raw: Any, path: Path, problems: list[str]) -> QualitySettings:
@@ -554,10 +669,20 @@ def _project_bytes(path: Path) -> bytes:
     return data
 
 
+def _project_text(data: bytes) -> str:
+    """The project file's text: UTF-8, with or without the byte-order mark Windows Notepad
+    writes (TOML itself refuses one), or UTF-16 by its mark (Notepad's "Unicode")."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    return data.decode("utf-8")
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     """The project file's TOML; a file that is missing, unreadable or not TOML is an error."""
     try:
-        return tomllib.loads(_project_bytes(path).decode("utf-8"))
+        return tomllib.loads(_project_text(_project_bytes(path)))
     except FileNotFoundError:
         raise ProjectError(t("err.project.not_found", path=path)) from None
     except (OSError, UnicodeDecodeError) as exc:

@@ -197,17 +197,18 @@ def _find_run(path: Path, book: Any, run_dir: str | Path | None) -> Run:
         run = load_run(folder)
     except KhauditError as exc:
         raise KhauditError(t("err.review.run_gone", path=path, run_dir=folder, error=exc)) from exc
-    expected = recorded.get("run_id")
-    if expected and run.meta.get("run_id") != expected:
-        raise KhauditError(
-            t(
-                "err.review.other_run",
-                path=path,
-                run_dir=folder,
-                expected=expected,
-                found=run.meta.get("run_id", ""),
+    for key in ("run_id", "fingerprint"):  # the id alone is the fingerprint's first digits
+        expected = recorded.get(key)
+        if expected and run.meta.get(key) != expected:
+            raise KhauditError(
+                t(
+                    "err.review.other_run",
+                    path=path,
+                    run_dir=folder,
+                    expected=expected,
+                    found=run.meta.get(key, ""),
+                )
             )
-        )
     return run
 
 
