@@ -21,7 +21,7 @@ import pandas as pd
 import xlsxwriter
 
 from ..atomic import atomic_path
-from ..i18n import t
+from ..i18n import catalogue, t
 from ..run import Run
 from . import figures as F
 from .content_sheet import write_content_sheet
@@ -245,6 +245,13 @@ def print_setup(ws: Any, columns: int, header_row: int = 0) -> None:
     ws.set_footer("&C&P / &N")
 
 
+def _sheet_title(key: str, lang: str) -> str:
+    """A problem sheet's name: its heading, or a shorter name where the heading would be cut
+    at 31 characters into words that no longer say what the sheet holds."""
+    short = f"sheet.{key}"
+    return t(short, lang) if short in catalogue(lang) else t(f"report.{key}", lang)
+
+
 def write_locality_workbook(run: Run, locality: str, target: Path, lang: str = "vi") -> Path:
     """Write ``target`` (atomically) for one locality of ``run``."""
     records, files = F.locality_tables(run, locality)
@@ -254,7 +261,7 @@ def write_locality_workbook(run: Run, locality: str, target: Path, lang: str = "
         ws = book.sheet(t("report.all_records", lang))
         book.table(ws, F.localized(records[F.RECORD_VIEW], lang))
         for key in SHEET_KEYS:
-            ws = book.sheet(t(f"report.{key}", lang))
+            ws = book.sheet(_sheet_title(key, lang))
             book.table(ws, F.localized(F.problem_table(records, files, key), lang))
         ws = book.sheet(t("report.inventory_issues", lang))
         book.table(ws, F.localized(F.issue_table(run, locality), lang))

@@ -436,3 +436,16 @@ def test_an_empty_files_format_is_said_in_words(demo_run, tmp_path):
     book = openpyxl.load_workbook(write_locality_workbook(demo_run, name, tmp_path / "r.xlsx"))
     cells = {c.value for ws in book.worksheets for row in ws.iter_rows() for c in row}
     assert "empty" not in cells
+
+
+def test_problem_sheets_have_names_that_say_what_they_hold(handover_run, tmp_path):
+    names = {
+        lang: openpyxl.load_workbook(
+            write_locality_workbook(handover_run, "Xã Diên Lạc", tmp_path / f"{lang}.xlsx", lang)
+        ).sheetnames
+        for lang in ("vi", "en")
+    }
+    assert "Too few or too many pages" in names["en"] and "Scans of no record" in names["en"]
+    assert "Hồ sơ thiếu hoặc thừa trang" in names["vi"]
+    for name in names["en"] + names["vi"]:
+        assert len(name) <= 31 and not name.endswith((" no", " too few", " hoặc thừa")), name
