@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -13,6 +13,23 @@ from .cli_text import install_click_translation
 from .errors import KhauditError
 from .escape import for_terminal
 from .i18n import LANGUAGES, language, set_language, t
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+class _PathArg(click.Path):
+    """click's checks of a path argument, the value handed to the command as a ``Path``.
+
+    pathlib is imported when a command runs, not when the commands are built: with the modules
+    it pulls in (urllib.parse, ipaddress, fnmatch) it costs ``--help`` a few milliseconds.
+    """
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        import os
+        from pathlib import Path
+
+        return Path(os.fsdecode(super().convert(value, param, ctx)))
 
 
 def _fail(exc: Exception) -> None:
@@ -56,7 +73,7 @@ def cli(lang: str | None) -> None:
 
 
 @cli.command(help="help.demo")
-@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("out", type=_PathArg(file_okay=False))
 @click.option("--seed", default=2025, show_default=True, help="help.demo.seed")
 @click.option(
     "--rows", default=300, show_default=True, type=click.IntRange(30), help="help.demo.rows"
@@ -105,11 +122,11 @@ def demo(
 
 
 @cli.command(help="help.audit")
-@click.argument("project", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("project", type=_PathArg(dir_okay=False))
 @click.option(
     "--out",
     required=True,
-    type=click.Path(file_okay=False, path_type=Path),
+    type=_PathArg(file_okay=False),
     help="help.audit.out",
 )
 @click.option("--lang", type=click.Choice(LANGUAGES), default=None, help="help.report_lang")
@@ -167,7 +184,7 @@ def audit(
 
 
 @cli.command(help="help.scan")
-@click.argument("project", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("project", type=_PathArg(dir_okay=False))
 @click.option("--locality", multiple=True, help="help.localities")
 @click.option("--sha256/--no-sha256", default=None, help="help.scan.sha256")
 @click.option("--no-pages", is_flag=True, help="help.scan.no_pages")
@@ -216,7 +233,7 @@ def scan(
 
 
 @cli.command(help="help.report")
-@click.argument("run_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.argument("run_dir", type=_PathArg(file_okay=False, exists=True))
 @click.option("--locality", multiple=True, help="help.report.localities")
 @click.option("--lang", type=click.Choice(LANGUAGES), default=None, help="help.report_lang")
 @click.option("--scheduler", default=None, metavar="tcp://HOST:8786", help="help.report.scheduler")
@@ -236,8 +253,8 @@ def report(run_dir: Path, locality: tuple[str, ...], lang: str, scheduler: str |
 
 
 @cli.command(help="help.score")
-@click.argument("run_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
-@click.argument("truth_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.argument("run_dir", type=_PathArg(file_okay=False, exists=True))
+@click.argument("truth_dir", type=_PathArg(file_okay=False, exists=True))
 @click.option("--strict", is_flag=True, help="help.score.strict")
 def score(run_dir: Path, truth_dir: Path, strict: bool) -> None:
     """Compare a run with a ground truth: link precision/recall, statuses, injected problems."""
@@ -253,7 +270,7 @@ def score(run_dir: Path, truth_dir: Path, strict: bool) -> None:
 
 
 @cli.command(help="help.history")
-@click.argument("project", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("project", type=_PathArg(dir_okay=False))
 @click.option("--exclude", "exclude", metavar="RUN_ID", help="help.history.exclude")
 @click.option("--reason", default="", help="help.history.reason")
 def history(project: Path, exclude: str | None, reason: str) -> None:
@@ -286,11 +303,9 @@ def history(project: Path, exclude: str | None, reason: str) -> None:
 
 
 @cli.command(help="help.compare")
-@click.argument("run_a", type=click.Path(file_okay=False, exists=True, path_type=Path))
-@click.argument("run_b", type=click.Path(file_okay=False, exists=True, path_type=Path))
-@click.option(
-    "--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="help.compare.out"
-)
+@click.argument("run_a", type=_PathArg(file_okay=False, exists=True))
+@click.argument("run_b", type=_PathArg(file_okay=False, exists=True))
+@click.option("--out", type=_PathArg(dir_okay=False), default=None, help="help.compare.out")
 def compare(run_a: Path, run_b: Path, out: Path | None) -> None:
     """Compare two runs: records whose status moved, scan files added, changed, moved."""
     from .compare import compare as compare_runs
@@ -308,8 +323,8 @@ def compare(run_a: Path, run_b: Path, out: Path | None) -> None:
 
 
 @cli.command("verify-report", help="help.verify_report")
-@click.argument("report", type=click.Path(dir_okay=False, exists=True, path_type=Path))
-@click.argument("run_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.argument("report", type=_PathArg(dir_okay=False, exists=True))
+@click.argument("run_dir", type=_PathArg(file_okay=False, exists=True))
 def verify_report_command(report: Path, run_dir: Path) -> None:
     """Say whether a report (HTML, PDF minutes, xlsx) still matches its run; exit 1 if not."""
     from .report.verify_report import verify_report
@@ -329,8 +344,8 @@ def review() -> None:
 
 
 @review.command("export", help="help.review.export")
-@click.argument("run_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("run_dir", type=_PathArg(file_okay=False, exists=True))
+@click.option("--out", required=True, type=_PathArg(dir_okay=False))
 @click.option("--lang", type=click.Choice(LANGUAGES), default=None, help="help.report_lang")
 def review_export(run_dir: Path, out: Path, lang: str) -> None:
     """Write the pairs to decide as an xlsx with an Accept/Reject column."""
@@ -344,14 +359,14 @@ def review_export(run_dir: Path, out: Path, lang: str) -> None:
 
 
 @review.command("import", help="help.review.import")
-@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
-@click.option("--project", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=_PathArg(dir_okay=False, exists=True))
+@click.option("--project", required=True, type=_PathArg(dir_okay=False))
 @click.option("--by", default="", help="help.review.by")
 @click.option(
     "--run",
     "run_dir",
     default=None,
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    type=_PathArg(file_okay=False, exists=True),
     help="help.review.run",
 )
 def review_import(file: Path, project: Path, by: str, run_dir: Path | None) -> None:
@@ -377,9 +392,7 @@ def inventory() -> None:
 
 
 @inventory.command("check", help="help.inventory.check")
-@click.argument(
-    "files", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path)
-)
+@click.argument("files", nargs=-1, required=True, type=_PathArg(dir_okay=False, exists=True))
 @click.option(
     "--column", "columns", multiple=True, metavar="FIELD=HEADING", help="help.inventory.column"
 )
@@ -402,10 +415,10 @@ def inventory_check(files: tuple[Path, ...], columns: tuple[str, ...]) -> None:
 
 
 @cli.command(help="help.package")
-@click.argument("run_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.argument("run_dir", type=_PathArg(file_okay=False, exists=True))
 @click.option("--locality", help="help.package.locality")
 @click.option("--receiver", help="help.package.receiver")
-@click.option("--out", required=True, type=click.Path(path_type=Path), help="help.package.out")
+@click.option("--out", required=True, type=_PathArg(), help="help.package.out")
 @click.option(
     "--mode",
     type=click.Choice(["copy", "link", "fetch"]),
@@ -416,7 +429,7 @@ def inventory_check(files: tuple[Path, ...], columns: tuple[str, ...]) -> None:
 @click.option("--rehash", is_flag=True, help="help.package.rehash")
 @click.option(
     "--project",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    type=_PathArg(dir_okay=False, exists=True),
     help="help.package.project",
 )
 def package(
@@ -464,7 +477,7 @@ def package(
 
 
 @cli.command(help="help.verify")
-@click.argument("bag", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.argument("bag", type=_PathArg(file_okay=False, exists=True))
 @click.option("--fast", is_flag=True, help="help.verify.fast")
 def verify(bag: Path, fast: bool) -> None:
     """Check a bag on receipt: missing, altered and unexpected files; exit 1 on any problem."""

@@ -12,11 +12,11 @@ from __future__ import annotations
 import json
 import os
 from functools import cache
-from pathlib import Path
 
 #: Beside this module. A plain path rather than ``importlib.resources``, whose import alone
-#: (tempfile, zip support) costs the command's start-up more than reading the catalogue.
-_LOCALES = Path(__file__).with_name("locales")
+#: (tempfile, zip support) costs the command's start-up more than reading the catalogue, and
+#: an ``os.path`` one: the command's help imports no pathlib.
+_LOCALES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "locales")
 
 DEFAULT_LANG = "vi"
 LANGUAGES = ("vi", "en")
@@ -26,7 +26,8 @@ LANGUAGES = ("vi", "en")
 def catalogue(lang: str) -> dict[str, str]:
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
-    return json.loads((_LOCALES / f"{lang}.json").read_text("utf-8"))
+    with open(os.path.join(_LOCALES, f"{lang}.json"), encoding="utf-8") as fh:
+        return json.loads(fh.read())
 
 
 _language = os.environ.get("KHAUDIT_LANG", DEFAULT_LANG)

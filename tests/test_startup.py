@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 HEAVY = ("pandas", "numpy", "pyarrow", "scipy", "papermill", "pikepdf", "pydantic", "openpyxl")
 
@@ -53,12 +54,32 @@ def test_rendering_imports_no_matcher():
     assert not loaded & {"scipy", "khaudit.reconcile", "khaudit.match.link", "rapidfuzz"}
 
 
-def test_help_reads_the_terminal_width_without_shutil():
-    """click's help layout imports shutil (and bz2, lzma with it) to ask the terminal's width;
-    khaudit's asks the terminal itself."""
-    code = (
-        "import sys\nfrom khaudit.cli import main\nsys.argv = ['khaudit', '--help']\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass"
+def _modules_of_installed(code: str) -> set[str]:
+    """The modules loaded after ``code`` as an installed khaudit runs it: without the site hooks
+    (an editable install's finder imports pathlib and more into every interpreter), khaudit and
+    click found on the paths they are in here."""
+    import click
+
+    import khaudit
+
+    paths = [str(Path(khaudit.__file__).parents[1]), str(Path(click.__file__).parents[1])]
+    probe = f"import sys\nsys.path[:0] = {paths!r}\n{code}\n"
+    probe += "sys.stderr.write('\\n'.join(sys.modules))"
+    out = subprocess.run(
+        [sys.executable, "-S", "-c", probe], capture_output=True, text=True, check=True
     )
-    loaded = _modules_after(code)
-    assert not loaded & {"shutil", "bz2", "lzma"}, sorted(loaded & {"shutil", "bz2", "lzma"})
+    return set(out.stderr.split())
+
+
+def test_help_imports_neither_pathlib_nor_shutil():
+    """pathlib (with urllib.parse, ipaddress, fnmatch) is imported when a command runs; click's
+    help layout imports shutil (and bz2, lzma) to ask the terminal's width, khaudit's asks the
+    terminal itself."""
+    for flag in ("--help", "--version"):
+        code = (
+            "from khaudit.cli import main\nsys.argv = ['khaudit', '" + flag + "']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass"
+        )
+        loaded = _modules_of_installed(code)
+        assert "click" in loaded and "khaudit.cli" in loaded
+        assert not loaded & {"pathlib", "shutil", "bz2", "lzma"}, (flag, sorted(loaded))
