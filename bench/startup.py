@@ -15,6 +15,10 @@ the only package ``--help`` and ``--version`` import: ``tests/test_startup.py`` 
 times the same commands there, interleaved with the editable ones: the installed tool, which the
 target is for.
 
+On a shared box the wall and CPU times move with other people's load; ``--instructions`` also
+counts the instructions each command executes in user space (valgrind's callgrind, when
+installed), a figure that does not: it compares two versions, or the two installs, exactly.
+
 The children may write bytecode (``PYTHONDONTWRITEBYTECODE`` is dropped from their
 environment) and each command runs once before the rounds: an installed khaudit starts from
 its ``.pyc`` files, and compiling every module from source on each start (about 20 ms of CPU
@@ -26,6 +30,7 @@ from __future__ import annotations
 import argparse
 import importlib.metadata
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -97,6 +102,33 @@ def _once(argv: list[str]) -> tuple[float, float]:
     return time.perf_counter() - start, _cpu() - cpu
 
 
+def instructions(argv: list[str]) -> float | None:
+    """Millions of instructions one run of ``argv`` executes in user space (callgrind's count;
+    the same on an idle and on a loaded machine); None without valgrind."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return None
+    out = subprocess.run(
+        [valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_ENV,
+    )
+    found = re.search(r"Collected : (\d+)", out.stderr)
+    return int(found.group(1)) / 1e6 if found else None
+
+
+def count_instructions(table: dict[str, list[str]]) -> None:
+    """Print the instructions of one run of every command."""
+    width = max(len(name) for name in table) + 1
+    print(f"{'command':<{width}} {'M instructions':>15}")
+    for name, argv in table.items():
+        count = instructions(argv)
+        print(f"{name:<{width}} {'(no valgrind)' if count is None else f'{count:.1f}':>15}")
+
+
 def measure(table: dict[str, list[str]], rounds: int) -> None:
     """Time every command ``rounds`` times, interleaved, and print the table."""
     times: dict[str, list[tuple[float, float]]] = {name: [] for name in table}
@@ -124,12 +156,17 @@ def main() -> None:
     parser.add_argument(
         "--wheel", action="store_true", help="also time a wheel installed in a temporary venv"
     )
+    parser.add_argument(
+        "--instructions", action="store_true", help="also count instructions (valgrind)"
+    )
     args = parser.parse_args()
     table = commands(Path(sys.executable).parent, "editable")
     with tempfile.TemporaryDirectory(prefix="khaudit-startup-") as tmp:
         if args.wheel:
             table |= commands(wheel_environment(Path(tmp)), "wheel")
         measure(table, args.rounds)
+        if args.instructions:
+            count_instructions(table)
 
 
 if __name__ == "__main__":
