@@ -48,6 +48,17 @@ ABBREVIATIONS: dict[str, str] = {
     "bb": "bien ban",
     "sdd": "su dung dat",
     "ktxh": "kinh te xa hoi",
+    "hs": "ho so",
+    "qsd": "quyen su dung",
+    "to bd": "to ban do",
+    "ct ubnd": "chu tich uy ban nhan dan",
+    "pct ubnd": "pho chu tich uy ban nhan dan",
+    "ct hdnd": "chu tich hoi dong nhan dan",
+    "dk": "dang ky",
+    "dkbd": "dang ky bien dong",
+    "dkkd": "dang ky kinh doanh",
+    "gpkd": "giay phep kinh doanh",
+    "cmnd": "chung minh nhan dan",
 }
 _ABBREV_RE = re.compile(
     r"\b(" + "|".join(re.escape(k) for k in sorted(ABBREVIATIONS, key=len, reverse=True)) + r")\b"
@@ -77,15 +88,66 @@ def fold(text: str) -> str:
     return _NON_WORD.sub(" ", strip_marks(text).lower()).strip()
 
 
+#: Abbreviations typed together without a space ("CTUBND", "HSDKKH", "QĐUBND"): two one-word
+#: abbreviations (or the chairman's "ct"/"pct") run together are set apart before expanding.
+#: No Vietnamese syllable is two of them.
+_RUN_TOGETHER_PARTS = sorted(
+    {k for k in ABBREVIATIONS if " " not in k} | {"ct", "pct"}, key=len, reverse=True
+)
+_RUN_TOGETHER = re.compile(
+    r"\b({0})({0})\b".format("|".join(re.escape(k) for k in _RUN_TOGETHER_PARTS))
+)
+
+
 def expand_abbreviations(folded: str) -> str:
     """Expand office abbreviations in already-folded text ("gcn qsdd" -> the full words)."""
+    folded = _RUN_TOGETHER.sub(
+        lambda m: m.group(0) if m.group(0) in ABBREVIATIONS else f"{m.group(1)} {m.group(2)}",
+        folded,
+    )
     return _ABBREV_RE.sub(lambda m: ABBREVIATIONS[m.group(1)], folded)
 
 
 #: "thửa 123" is how operators type "thửa đất số 123"; "số" before a number ("tờ bản đồ số 18",
 #: "Quyết định số 12") is dropped on both sides, since some typists leave it out.
 _PARCEL = re.compile(r"\bthua (?!dat\b)")
-_NUMBER_WORD = re.compile(r"\bso (?=\d)|\s*\bso$")
+_NUMBER_WORD = re.compile(r"\bso? (?=\d)|\s*\bso?$")
+
+#: Quarters, terms, sessions, parts and volumes are numbered in Roman numerals as often as not
+#: ("quý III", "khóa XII", "phần II"): after these words a Roman numeral is read as its number,
+#: on both sides, so "quý 3" and "quý III" are the same words. Not the last word of a title:
+#: a title cut at a fixed length may have cut the numeral ("quý I" of "quý IV").
+_ROMAN_AFTER = re.compile(
+    r"\b(quy|khoa|ky|dot|phan|tap|quyen|chuong|muc|giai doan|nhiem ky) ([ivxl]{1,7})(?= )"
+)
+_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50}
+#: Anywhere else, a Roman numeral of two letters or more that is no Vietnamese word ("vi" as
+#: in "vi phạm", "đơn vị", "li"; "xi" before "măng", "nhan", "rô", "dầu") is read as its
+#: number too: the word before it may be mistyped ("khhoa XIII").
+_ROMAN_ALONE = re.compile(r"\b(?!(?:vi|li)\b|xi (?:mang|nhan|ro|dau)\b)()([ivxl]{2,7})(?= )")
+
+
+def roman_value(numeral: str) -> int | None:
+    """The value of a Roman numeral of at most seven letters in I, V, X, L; None when it is
+    not written the standard way ("iiii", "vx")."""
+    values = [_ROMAN_VALUES[ch] for ch in numeral]
+    total = sum(-v if v < after else v for v, after in zip(values, values[1:] + [0]))
+    return total if _roman(total) == numeral else None
+
+
+def _roman(value: int) -> str:
+    out = ""
+    for number, letters in ((50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv")):
+        count, value = divmod(value, number)
+        out += letters * count
+    return out + "i" * value
+
+
+def _arabic(match: re.Match[str]) -> str:
+    value = roman_value(match.group(2))
+    if value is None:
+        return match.group(0)
+    return f"{match.group(1)} {value}" if match.group(1) else str(value)
 
 
 #: "ô." and "b." are how operators type "ông" and "bà"; both sides are read alike, so the "o"
@@ -94,12 +156,27 @@ _TITLES_OF_ADDRESS = re.compile(r"\b(o|b)\b")
 _ADDRESS = {"o": "ong", "b": "ba"}
 
 
+def _split_case_changes(text: str) -> str:
+    """A space where a lower-case letter meets a capital ("khóaXII", "củaUBND"): words an
+    operator ran together, each still capitalised. Vietnamese words have no capital inside."""
+    if not any(a.islower() and b.isupper() for a, b in zip(text, text[1:])):
+        return text
+    out = [text[:1]]
+    for before, char in zip(text, text[1:]):
+        if before.islower() and char.isupper():
+            out.append(" ")
+        out.append(char)
+    return "".join(out)
+
+
 @lru_cache(maxsize=_CACHE)
 def match_form(text: str) -> str:
-    """The form titles are fuzzy-compared in: folded, abbreviations expanded, "số" before a
-    number and the words operators leave out of "thửa đất số" dropped."""
-    form = expand_abbreviations(fold(text))
+    """The form titles are fuzzy-compared in: folded, abbreviations expanded, Roman numerals
+    of quarters, terms and volumes as numbers, "số" (or "s.") before a number and the words
+    operators leave out of "thửa đất số" dropped."""
+    form = expand_abbreviations(fold(_split_case_changes(text)))
     form = _TITLES_OF_ADDRESS.sub(lambda m: _ADDRESS[m.group(1)], form)
+    form = _ROMAN_ALONE.sub(_arabic, _ROMAN_AFTER.sub(_arabic, form))
     return _NUMBER_WORD.sub("", _PARCEL.sub("thua dat ", form))
 
 

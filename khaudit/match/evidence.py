@@ -23,7 +23,13 @@ _BOX = re.compile(r"^(?:hop|box|cap)\s*(?:so\s*)?0*(\d{1,4})$")
 _FILE = re.compile(r"^(?:hs|ho so|file|f)\s*(?:so\s*)?0*(\d{1,5})$")
 _BOX_FILE = re.compile(r"^(?:h|hop|b|box)\s*0*(\d{1,4})\s+(?:hs|f)?\s*0*(\d{1,5})$")
 _NUMBER_ONLY = re.compile(r"^0*(\d{1,5})$")
-_NUMBER_TITLE = re.compile(r"^0*(\d{1,5})\s*[-_.)]+\s*(.+)$|^0*(\d{1,5})\s+(\D.+)$")
+#: A number before a typed title, "số"/"so"/"No." before it or not ("045 - Hồ sơ…",
+#: "so 004 Tap_QD…", "No.12_Bao cao…").
+_NUMBER_TITLE = re.compile(
+    r"^(?:(?:s[oố]|s\.|no\.?|#)\s*)?0*(\d{1,5})\s*[-_.)]+\s*(.+)$"
+    r"|^(?:(?:s[oố]|s\.|no\.?|#)\s*)?0*(\d{1,5})\s+(\D.+)$",
+    re.IGNORECASE,
+)
 #: The words scanning software and cameras put before the numbers they count with. A name of
 #: one of them and numbers only ("IMG_000123", "DOC-2025-0057", "Scan 2025-03-12 0007") or a bare
 #: date-time stamp ("20250312_143501", as some document scanners save) names no record.
@@ -149,7 +155,11 @@ def spaced_camel(name: str) -> str:
     letter followed by a capital, before the last capital of a run that starts a word
     ("UBNDXa"), and between letters and digits. Names with fewer changes are left alone:
     "DOC0001", "H56.01.2019.0001" and a title typed with spaces are no CamelCase."""
-    if sum(a.islower() and b.isupper() for a, b in zip(name, name[1:])) < CAMEL_CHANGES:
+    changes = sum(a.islower() and b.isupper() for a, b in zip(name, name[1:]))
+    changes += sum(
+        a.isupper() and b.isupper() and c.islower() for a, b, c in zip(name, name[1:], name[2:])
+    )
+    if changes < CAMEL_CHANGES:
         return name
     out = [name[:1]]
     for i in range(1, len(name)):

@@ -38,6 +38,8 @@ class Item:
     evidence: PathEvidence
     sidecar: SidecarEntry | None = None
     scheme: str = field(default="")
+    #: When the station wrote it (the latest of its files' modification times), if known.
+    mtime: float | None = None
 
 
 def stem(name: str) -> str:
@@ -77,6 +79,7 @@ def build_items(
     formats = scans["format"].tolist()
     hashes = scans["xxh3_128"].tolist()
     pages = [None if pd.isna(v) else int(v) for v in scans["pages"]]
+    mtimes = [None if pd.isna(v) else float(v) for v in scans["mtime"]]
     by_folder: dict[tuple[str, str], list[int]] = defaultdict(list)
     for position, (root, path) in enumerate(zip(roots, paths)):
         by_folder[(root, posixpath.dirname(path))].append(position)
@@ -98,6 +101,7 @@ def build_items(
         for group in groups:
             relpath = folder if is_series else paths[group[0]]
             counted = [n for p in group if (n := pages[p]) is not None]
+            written = [m for p in group if (m := mtimes[p]) is not None]
             items.append(
                 Item(
                     item_id=len(items),
@@ -109,6 +113,7 @@ def build_items(
                     hashes=frozenset(hashes[p] for p in group if hashes[p]),
                     evidence=path_evidence(relpath, is_folder_item=is_series, pattern=pattern),
                     sidecar=None if is_series else sidecars.get(relpath),
+                    mtime=max(written) if written else None,
                 )
             )
     return items

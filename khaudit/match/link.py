@@ -42,7 +42,15 @@ from .readings import (
 from .scoring import BLOCK_CHUNK, EncodedTitles, PairScores, TitleIndex, TitleScore, top_per_row
 from .settings import MatchSettings
 from .sidecar import SidecarIndex
-from .twins import POINTS_PER_NAT, TIE_MARGIN, TWIN_NUMBER, TWIN_ORDER_POINTS, twin_sets
+from .twins import (
+    POINTS_PER_NAT,
+    TIE_MARGIN,
+    TWIN_NUMBER,
+    TWIN_ORDER_POINTS,
+    scan_time_order,
+    time_ordered_roots,
+    twin_sets,
+)
 
 #: Columns of matching's link table (in memory: reconcile turns it into the run's statuses and
 #: candidates; no run writes it as a table of its own).
@@ -626,6 +634,8 @@ class _Linker:
         best, record = choices[0]
         if record in self.claimed and best.score >= s.review_score:
             return t("why.claimed", self.lang, path=self.claimed[record].relpath)
+        if best.score < 1 and item.evidence.title:
+            return t("why.title_unknown", self.lang, title=item.evidence.title)
         return t(
             "why.below_review",
             self.lang,
@@ -766,8 +776,11 @@ def settle_ties(linker: _Linker, ties: list[tuple[Item, list[tuple[TitleScore, i
             open_ties.append((item, left))
         else:
             _review_tie(linker, item, close)
+    timed_roots = time_ordered_roots(linker.claimed, linker.position)
     for members in _tie_groups(open_ties):
-        decided = _assign(members, s, model, sheets) if len(members) <= MAX_TIE_GROUP else {}
+        decided = (
+            _assign(members, s, model, sheets, timed_roots) if len(members) <= MAX_TIE_GROUP else {}
+        )
         for item, _ in members:
             pick = decided.get(item.item_id)
             if pick is not None and pick[1] not in linker.claimed:
@@ -832,11 +845,13 @@ def _assign(
     s: MatchSettings,
     pages: PageModel | None = None,
     sheets: dict[int, float] | None = None,
+    timed_roots: set[str] | None = None,
 ) -> dict[int, tuple[TitleScore, int]]:
     """item id -> (score, record) for the pairs of the best assignment that are decisive.
     Each pair weighs its title score, its page count's likelihood under the locality's
     learned page model (``pages``, with the records' ``sheets``) and the order a counter
-    series or a file system's twin numbers put the scans in."""
+    series, the station's write times (in ``timed_roots``) or a file system's twin numbers
+    put the scans in."""
     records = sorted({r for _, close in members for _, r in close})
     col = {r: j for j, r in enumerate(records)}
     weight = np.full((len(members), len(records)), -BLOCKED)
@@ -854,8 +869,15 @@ def _assign(
         all(item.evidence.counter for item, _ in members)
         and len({item.root for item, _ in members}) == 1
     )
-    if counters and len(members) == len(records) > 1:
-        by_scan = sorted(range(len(members)), key=lambda i: natural_key(members[i][0].relpath))
+    timed = scan_time_order([item for item, _ in members], timed_roots or set())
+    if len(members) == len(records) > 1 and (counters or timed is not None):
+        # As many scans as records: the order the station scanned them in (its counter, else
+        # the times it wrote them) decides unless the pages or the titles say otherwise.
+        by_scan = (
+            sorted(range(len(members)), key=lambda i: natural_key(members[i][0].relpath))
+            if counters
+            else timed or []
+        )
         for rank, i in enumerate(by_scan):
             if weight[i, rank] > -BLOCKED:
                 weight[i, rank] += ORDER_BONUS
@@ -1010,13 +1032,20 @@ def _learning_sample(items: list[Item]) -> list[Item]:
     return sample
 
 
+def _reads_as_code(text: str) -> bool:
+    """A path part that names a code ("H56.01.2019.0012"), neither a bare number nor a typed
+    title with a year in it: letters in it, and no more letters than digits."""
+    letters = sum(ch.isalpha() for ch in text)
+    return 0 < letters <= sum(ch.isdigit() for ch in text)
+
+
 def _silent_reason(item: Item, readings: dict[str, int], lang: str) -> str:
     """Why a scan with no candidate at all is not linked: what its name says, and that no
     record has it."""
     ev = item.evidence
     if ev.counter and item.sidecar is None:
         return t("why.counter_no_sidecar", lang)
-    codes = [text for key, text, _ in ev.code_keys if not key.replace(".", "").isdigit()]
+    codes = [text for _, text, _ in ev.code_keys if _reads_as_code(text)]
     if codes and not ev.counter:
         return t("why.unknown_code", lang, code=codes[0])
     if ev.box is not None and ev.file_no is not None:
@@ -1028,4 +1057,6 @@ def _silent_reason(item: Item, readings: dict[str, int], lang: str) -> str:
         return t("why.unknown_numbers", lang, numbers=numbers)
     if item.sidecar is not None:
         return t("why.sidecar_no_title", lang, source=item.sidecar.source)
+    if ev.title:
+        return t("why.title_unknown", lang, title=ev.title)
     return t("why.no_evidence", lang)

@@ -12,9 +12,11 @@ each scan's page count is for the sheets its record lists. How pages relate to s
 learned from the batch itself (expectation maximisation): one page a sheet, two (duplex), in
 between, a few off (a cover, a blank back skipped), far short or far over. Summing over all
 alignments (forward-backward) gives, for each counter, the probability of each record and of
-none. A counter is linked when one record has at least ``LINK_POSTERIOR`` of it; when the
-probability is split between a few records (neighbours whose pages fit either way round) they
-go to a person with that probability each; otherwise the order says nothing about it.
+none. A counter is linked when one record has at least ``LINK_POSTERIOR`` of it, or when the
+order favours it (``ORDER_DECIDES``) and no page count shows otherwise: a swap of neighbours
+alike in sheets, or a stray file, that nothing calls for is not assumed. When the pages place
+it two ways (a missing record and a swap fit alike, or another record fits its pages better)
+the records go to a person with their probability; otherwise the order says nothing about it.
 """
 
 from __future__ import annotations
@@ -41,6 +43,10 @@ LINK_POSTERIOR = 0.995
 #: A record with at least this share of a counter the order did not decide is named to a
 #: person, and the counter goes to review when such records hold ``DOUBT_MASS`` together.
 DOUBT_SHARE = 0.01
+#: The order decides a counter whose doubt no page count shows when its record holds this
+#: share of it: the share a swap of alike neighbours leaves, not a gap the order cannot place
+#: (two of three alike records scanned, which two: at most two thirds each).
+ORDER_DECIDES = 0.9
 DOUBT_MASS = 0.9
 #: The expected share of the batch's pairs whose pages are near the range for the record's
 #: sheets (neither far short nor far over), below which the pages do not follow the
@@ -228,11 +234,22 @@ def _emissions(cls: np.ndarray, size: np.ndarray, shares: np.ndarray) -> np.ndar
     return np.where(known, ratio, 0.0)
 
 
+@dataclass(frozen=True)
+class Alignment:
+    """A batch's alignment: the posterior under the rates learned from it, each pair's page
+    class and the log-likelihood ratio of its page count (its evidence)."""
+
+    posterior: Posterior
+    classes: np.ndarray
+    evidence: np.ndarray
+
+
 def align_posterior(
     pages: list[float], sheets: list[float], min_per_sheet: float, max_per_sheet: float
-) -> tuple[Posterior, np.ndarray] | None:
-    """The batch's posterior after learning how its pages relate to its records' sheets,
-    with each pair's page class; None when the batch is empty or too large to align."""
+) -> Alignment | None:
+    """The batch's alignment after learning how its pages relate to its records' sheets and
+    how often its station skips, swaps and strays; None when the batch is empty or too large
+    to align."""
     k, m = len(pages), len(sheets)
     if not k or not m or k * m > MAX_CELLS:
         return None
@@ -247,8 +264,9 @@ def align_posterior(
     post = posterior(_emissions(cls, size, shares), steps)
     for _ in range(EM_ROUNDS):
         shares, steps = _learn(post, cls)
-        post = posterior(_emissions(cls, size, shares), steps)
-    return post, cls
+        emit = _emissions(cls, size, shares)
+        post = posterior(emit, steps)
+    return Alignment(posterior=post, classes=cls, evidence=emit)
 
 
 def align(
@@ -268,7 +286,7 @@ def align_with_doubts(
     aligned = align_posterior(pages, sheets, min_per_sheet, max_per_sheet)
     if aligned is None:
         return {}, {}
-    post, cls = aligned
+    post, cls = aligned.posterior, aligned.classes
     known = cls >= 0
     # Pairs near the range (within OFFSET of either end) count: a cover page is the order's
     # evidence as much as an exact count; only far short or far over says it is not.
@@ -279,11 +297,23 @@ def align_with_doubts(
     doubts: dict[int, list[tuple[int, float]]] = {}
     for i, row in enumerate(post.pairs):
         j = int(row.argmax())
-        if row[j] >= LINK_POSTERIOR:
+        near = [int(c) for c in np.flatnonzero(row >= DOUBT_SHARE)]
+        if row[j] >= LINK_POSTERIOR or _unshown_doubt(aligned, i, j, near):
             decided[i] = j
             continue
-        near = [int(c) for c in np.flatnonzero(row >= DOUBT_SHARE)]
         if near and row[near].sum() >= DOUBT_MASS:
             ranked = sorted(near, key=lambda c: (-round(float(row[c]), 3), c))
             doubts[i] = [(c, float(row[c])) for c in ranked]
     return decided, doubts
+
+
+def _unshown_doubt(aligned: Alignment, i: int, j: int, near: list[int]) -> bool:
+    """Whether counter i's doubt between record j (the order's choice) and the others is one
+    no page count shows: j holds ``ORDER_DECIDES`` of it, its pages fit j, and no other record
+    fits them better (a swap of neighbours alike in sheets, a stray file nothing calls for)."""
+    cls, evidence = aligned.classes[i], aligned.evidence[i]
+    return (
+        aligned.posterior.pairs[i, j] >= ORDER_DECIDES
+        and 0 <= cls[j] < len(CLASSES) - 2
+        and all(evidence[c] <= evidence[j] + 1e-9 for c in near)
+    )

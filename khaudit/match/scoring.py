@@ -33,6 +33,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import scipy.sparse as sp
@@ -108,6 +109,9 @@ class EncodedTitles:
     numbers_matrix: sp.csr_matrix  # scans x numbers (binary)
     number_count: np.ndarray
     keys: sp.csr_matrix  # scans x block keys, IDF weights
+    #: Whether a whole word, word pair or number of the title is a block key (a cut last
+    #: word's beginning alone is not enough to block on).
+    word_keyed: np.ndarray
     #: The last word of a title that may have been cut: its id among the records' word
     #: beginnings (-1: none), its column in the vocabulary (-1: unknown), the weight it adds
     #: to ``total`` and, when it is a number, its value (-1 otherwise).
@@ -403,14 +407,16 @@ class TitleIndex:
         word_lists, as_known = self._scan_words(forms, cut)
         ends = _CutEnds.empty(len(titles))
         rows, values, totals, key_rows, key_values = [], [], [], [], []
+        word_keyed: list[bool] = []
         tokens: list[list[ScanToken]] = []
         for i, ws in enumerate(word_lists):
             cols, vals, total, canonical, read = self._title_words(ws, as_known)
             tokens.append(read)
             keys: dict[int, float] = {}
+            self._word_keys(canonical, keys)
+            word_keyed.append(bool(keys))
             if cut[i] and ws and ws[-1] in self.prefix_ids and "#" not in ws[-1]:
                 self._cut_end(ws[-1], i, ends, keys)
-            self._word_keys(canonical, keys)
             rows.append(cols)
             values.append(vals)
             totals.append(total)
@@ -423,6 +429,7 @@ class TitleIndex:
                 if k >= 0:
                     key_rows[i].append(k)
                     key_values[i].append(float(self.key_idf[k]))
+                    word_keyed[i] = True
         width = max(1, len(self.number_ids))
         num_rows = [[self.number_ids[x] for x in ns if x in self.number_ids] for ns in nums]
         return EncodedTitles(
@@ -434,6 +441,7 @@ class TitleIndex:
             numbers_matrix=_csr(num_rows, [[1.0] * len(r) for r in num_rows], width),
             number_count=np.array([len(ns) for ns in nums], dtype=float),
             keys=_csr(key_rows, key_values, max(1, len(self.keys))),
+            word_keyed=np.array(word_keyed, dtype=bool),
             last_prefix=ends.prefix,
             last_col=ends.col,
             last_weight=ends.weight,
@@ -522,18 +530,38 @@ class TitleIndex:
         self, scans: EncodedTitles, limit: int, rows: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
         """(scan, record) pairs: for each scan the ``limit`` records sharing the most weight of
-        rare words, word pairs and numbers with it. ``rows`` restricts the scans considered."""
+        rare words, word pairs and numbers with it, and for a scan none of whose words is rare
+        enough to block on, the ``limit`` records sharing the most weight of its words
+        (:meth:`common_overlap`). ``rows`` restricts the scans considered."""
         rows = np.arange(scans.keys.shape[0]) if rows is None else rows
         items, records = [], []
         for start in range(0, len(rows), BLOCK_CHUNK):
             chunk = rows[start : start + BLOCK_CHUNK]
-            product = scans.keys[chunk] @ self.key_matrix
+            product = (scans.keys[chunk] @ self.key_matrix).tocsr()
             r, c = top_per_row(product, limit)
             items.append(chunk[r])
             records.append(c)
+            common = chunk[~scans.word_keyed[chunk] & (scans.total[chunk] > 0)]
+            if len(common):
+                r, c = top_per_row(self.common_overlap(scans, common), limit)
+                items.append(common[r])
+                records.append(c)
         if not items:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        return np.concatenate(items), np.concatenate(records)
+        pairs = np.unique(np.stack([np.concatenate(items), np.concatenate(records)]), axis=1)
+        return pairs[0], pairs[1]
+
+    def common_overlap(self, scans: EncodedTitles, rows: np.ndarray) -> sp.csr_matrix:
+        """Rows x records: the IDF weight of the words each of these scans shares with each
+        record. For titles whose every word and word pair is too common to block on (a
+        series' shared beginning, cut before the words that tell its members apart): their
+        candidates are the members of the series, and the page count or a review decides."""
+        return (scans.words[rows] @ self.words_by_word).tocsr()
+
+    @cached_property
+    def words_by_word(self) -> sp.csr_matrix:
+        """The records' words as vocabulary x records (the transpose of ``words``)."""
+        return self.words.T.tocsr()
 
     def score_pairs(
         self,
@@ -723,6 +751,8 @@ class TitleIndex:
         """Records sharing rare words, word pairs or numbers with one scan title, best first."""
         scans = self.encode([form])
         product = (scans.keys @ self.key_matrix).tocsr()
+        if not scans.word_keyed[0] and scans.total[0] > 0:
+            product = product + self.common_overlap(scans, np.zeros(1, dtype=np.int64))
         order = np.argsort(-product.data, kind="stable")[:limit]
         return [int(c) for c in product.indices[order]]
 

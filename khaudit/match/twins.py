@@ -54,3 +54,48 @@ def twin_sets(items: list[Item]) -> list[list[int]]:
         if len(ordered) >= 2:
             out.append([i for i, _ in ordered])
     return out
+
+
+#: A root's modification times are read as its scanning order when, over the scans already
+#: linked on their own evidence, at least this share of each folder's consecutive scans (in
+#: time order) are of records in inventory order, over at least ``MIN_TIMED_PAIRS`` pairs.
+TIME_ORDER_AGREEMENT = 0.9
+MIN_TIMED_PAIRS = 10
+
+
+def time_ordered_roots(claimed: dict[int, Item], position: dict[int, int]) -> set[str]:
+    """The roots whose files' modification times follow the inventory, learned from the
+    links already made (record -> its scan): where a station wrote its scans in the order it
+    scanned a box, times are the order; where a copy or a later edit reset them, they are not."""
+    by_folder: dict[tuple[str, str], list[tuple[float, int]]] = {}
+    for record, item in claimed.items():
+        if item.mtime is not None:
+            key = (item.root, posixpath.dirname(item.relpath))
+            by_folder.setdefault(key, []).append((item.mtime, position[record]))
+    agree: dict[str, list[int]] = {}
+    for (root, _), members in by_folder.items():
+        members.sort()
+        counts = agree.setdefault(root, [0, 0])
+        for (t1, p1), (t2, p2) in zip(members, members[1:]):
+            if t1 < t2:
+                counts[0] += p1 < p2
+                counts[1] += 1
+    return {
+        root
+        for root, (ordered, pairs) in agree.items()
+        if pairs >= MIN_TIMED_PAIRS and ordered >= TIME_ORDER_AGREEMENT * pairs
+    }
+
+
+def scan_time_order(items: list[Item], timed_roots: set[str]) -> list[int] | None:
+    """Indexes into ``items`` in the order the station wrote them, when that order is known:
+    all in one folder of a root whose times follow its inventory (``timed_roots``), each with
+    its own modification time. A group spread over batches says nothing."""
+    if len({(item.root, posixpath.dirname(item.relpath)) for item in items}) != 1:
+        return None
+    if items[0].root not in timed_roots:
+        return None
+    times = [item.mtime for item in items]
+    if any(m is None for m in times) or len(set(times)) < len(times):
+        return None
+    return sorted(range(len(items)), key=lambda i: times[i] or 0.0)

@@ -125,3 +125,28 @@ def test_camel_case_names_and_leading_dates(path, title, year):
 def test_counters_and_codes_are_no_camel_case(name):
     ev = path_evidence(name)
     assert not ev.title
+
+
+@pytest.mark.parametrize(
+    ("path", "file_no", "title"),
+    [
+        ("2020/so 22 Báo.cáo.tình.hình.năm.2020.pdf", 22, "Báo.cáo.tình.hình.năm.2020"),
+        ("2015/01/so 002 Tap_QD_cua_CT_UBND_xa.pdf", 2, "Tap_QD_cua_CT_UBND_xa"),
+        ("Số 12. Báo cáo năm 2019.pdf", 12, "Báo cáo năm 2019"),
+        ("No.7_Ho so cap GCN cho ong An.pdf", 7, "Ho so cap GCN cho ong An"),
+    ],
+)
+def test_a_number_written_with_so_or_no_before_a_title(path, file_no, title):
+    ev = path_evidence(path)
+    assert (ev.file_no, ev.title) == (file_no, title)
+
+
+def test_a_title_beginning_with_so_is_no_number():
+    for name in ("sổ đăng ký kết hôn 2019.pdf", "so do thua dat 12.pdf"):
+        ev = path_evidence(name)
+        assert ev.file_no is None and ev.title
+
+
+def test_camel_case_with_initialisms_reads_as_a_title():
+    ev = path_evidence("20170630-SoDKKHNam2017QuyenS.03.pdf")
+    assert ev.year == 2017 and ev.title == "So DKKH Nam 2017 Quyen S.03"

@@ -180,3 +180,18 @@ def test_a_record_code_inside_a_longer_name_links_its_record(name):
         codes=["H56.01.2019.0001", "H56.01.2019.0002"] + [""] * len(BIRTHS),
     )
     assert table[["record", "decision"]].values.tolist() == [[1, "link"]]
+
+
+def test_a_titled_name_no_record_fits_is_not_called_a_code():
+    # A title with a year in it is no code; the note says what the name carries.
+    result = match_locality(
+        records(BIRTHS),
+        scans(["Phieu xuat kho vat tu thang 3 nam 2019.pdf"]),
+        SidecarIndex([]),
+        MatchSettings(),
+        lang="en",
+    )
+    assert result.links.empty
+    reason = result.reasons[0]
+    assert "code" not in reason
+    assert "Phieu xuat kho vat tu thang 3 nam 2019" in reason

@@ -150,6 +150,61 @@ def test_a_cut_title_ending_in_one_letter_loses_nothing_for_it():
         encoded = idx.encode([title], [True])
         pairs = idx.score_pairs(encoded, np.array([0]), np.array([record]))
         assert idx.title_score(encoded, pairs, 0).identity == 100
-        whole = idx.encode([title], [False])  # not cut: the letter is a word like any other
-        pairs = idx.score_pairs(whole, np.array([0]), np.array([record]))
-        assert idx.title_score(whole, pairs, 0).identity < 100
+    # Not cut, a lone letter is a word like any other ("s" is read as "số" wherever it stands).
+    whole = idx.encode(["Ho_so_dang_ky_ket_hon_cua_anh_Le_Van_Nam_va_c"], [False])
+    pairs = idx.score_pairs(whole, np.array([0]), np.array([5]))
+    assert idx.title_score(whole, pairs, 0).identity < 100
+
+
+def test_quarters_and_terms_in_roman_numerals_are_their_numbers():
+    assert match_form("Báo cáo KT-XH quý III năm 2016") == match_form(
+        "bao cao kinh te - xa hoi quy 3 nam 2016"
+    )
+    assert (
+        match_form("HS kỳ họp thứ 3 HĐND khóa XII năm 2021")
+        == "ho so ky hop thu 3 hoi dong nhan dan khoa 12 nam 2021"
+    )
+    # Only after the words that number things: a letter elsewhere stays a letter.
+    assert match_form("ông V Văn A") == "ong v van a"
+    assert match_form("quý IIII") == "quy iiii"  # not a numeral as anyone writes one
+    # Two letters or more stand for a number wherever they are, but for Vietnamese words.
+    assert match_form("khhoa XIII năm 2015") == "khhoa 13 nam 2015"
+    assert match_form("vi phạm hành chính, xi măng") == "vi pham hanh chinh xi mang"
+    assert match_form("kha XI năm 2014") == "kha 11 nam 2014"
+
+
+def test_office_shorthands_operators_type_are_the_words():
+    assert match_form("HS cấp GCN QSD đất cho hộ b. Mai, thửa đất s. 172, tờ bđ") == match_form(
+        "Hồ sơ cấp giấy chứng nhận quyền sử dụng đất cho hộ bà Mai, thửa đất số 172, tờ bản đồ"
+    )
+    assert match_form("Tập QĐ của CT UBND xã") == match_form(
+        "Tập quyết định của Chủ tịch Ủy ban nhân dân xã"
+    )
+
+
+def test_a_series_beginning_cut_before_its_rare_words_still_finds_the_series():
+    # Forty conclusions of the chairman, told apart only by the village and the year after
+    # the cut: no word of the scan's title is rare enough to block on.
+    villages = [f"thôn {v}" for v in ("Cửu Lợi", "Hòa Bình", "Trung Ninh", "Thủy Triều")]
+    titles = [
+        f"Thông báo kết luận của Chủ tịch UBND xã Vạn Ninh tại buổi làm việc với {v} năm {y}"
+        for v in villages
+        for y in range(2015, 2025)
+    ] + TITLES
+    idx = TitleIndex(titles, [(None, None)] * len(titles), [None] * len(titles), MatchSettings())
+    cut = "thông báo kết luận của ct ủy ban nhân dân xã vạn ninh tại buổi l"
+    found = idx.block(match_form(cut), 200)
+    assert set(found[:40]) == set(range(40))
+    assert all(idx.score(cut, j).score >= 95 for j in found[:40])
+
+
+def test_abbreviations_run_together_are_set_apart():
+    assert match_form("THONG BAO KET LUAN CUA CTUBND XA") == match_form(
+        "Thông báo kết luận của Chủ tịch Ủy ban nhân dân xã"
+    )
+    assert match_form("HSDKKH giua anh Tai") == match_form("Hồ sơ đăng ký kết hôn giữa anh Tài")
+    assert match_form("HS kỳ họp thứ 2 HĐND khóaXII củaUBND") == match_form(
+        "Hồ sơ kỳ họp thứ 2 HĐND khóa XII của UBND"
+    )
+    # An abbreviation of its own is not cut in two ("ĐKKH" is no "ĐK" + "KH").
+    assert match_form("Sổ ĐKKH năm 2017") == "so dang ky ket hon nam 2017"
