@@ -79,7 +79,12 @@ def _mark_copies(files: pd.DataFrame) -> tuple[dict[str, str], dict[str, object]
         .sort_values(["_copy", "path"])
         .drop(columns="_copy")
     )
-    matched = order[(order["status"] == FileStatus.MATCHED) & (order["xxh3_128"] != "")]
+    # Empty files all share one content (none): an empty scan is no copy of another.
+    matched = order[
+        (order["status"] == FileStatus.MATCHED)
+        & (order["xxh3_128"] != "")
+        & (order["format"] != "empty")
+    ]
     first = matched.drop_duplicates("xxh3_128")
     first_path = dict(zip(first["xxh3_128"], first["path"]))
     first_record = dict(zip(first["xxh3_128"], first["record"]))
@@ -116,7 +121,13 @@ def _note_duplicates(
     names its original."""
     first_path, first_record = first
     unlinked = files["status"].isin([FileStatus.ORPHAN, FileStatus.NEEDS_REVIEW])
-    copy = unlinked & files["xxh3_128"].isin(first_path)
+    # A page of a series is one sheet: a blank or a form's cover is byte-identical to pages of
+    # other records, so a series is a copy only when every page of it is.
+    known = files["xxh3_128"].isin(first_path)
+    pages = unlinked & (files["item"] != "")
+    whole = known[pages].groupby(files.loc[pages, "item"]).transform("all")
+    copy = unlinked & (files["item"] == "") & known
+    copy.loc[whole.index] = whole
     files.loc[copy, "status"] = FileStatus.DUPLICATE
     files.loc[copy, "record"] = files.loc[copy, "xxh3_128"].map(first_record)
     duplicate = files["status"] == FileStatus.DUPLICATE

@@ -40,3 +40,18 @@ def test_nothing_matches_every_record_missing_every_file_orphan(tmp_path: Path):
 def test_no_scans_at_all(tmp_path: Path):
     run = audit(project(tmp_path, ["1,A.1,Báo cáo năm 2019,2"], {}), tmp_path / "run")
     assert list(run.records["status"]) == ["missing"] and run.files.empty
+
+
+def test_two_empty_scans_are_each_their_records_not_copies(tmp_path: Path):
+    # Empty files share one content (none): each is its own record's damaged scan.
+    run = audit(
+        project(
+            tmp_path,
+            ["1,A.1,Báo cáo năm 2019,2", "2,A.2,Kế hoạch năm 2020,3"],
+            {"A.1.pdf": b"", "A.2.pdf": b""},
+        ),
+        tmp_path / "run",
+    )
+    files = run.files.sort_values("path")
+    assert list(files["status"]) == ["empty", "empty"]
+    assert list(run.records.sort_values("source_row")["status"]) == ["damaged_scan"] * 2

@@ -145,6 +145,36 @@ def is_page_name(stem: str) -> bool:
     return bool(_PAGE_NAME.match(fold(stem)))
 
 
+#: What an office names the documents or page images inside a record's own folder: a number
+#: ("01", "p003"), a document ("Văn bản 2", "VB_02", "Tài liệu 3") or a camera's counter
+#: ("IMG_0001"), possibly after the folder's own name ("0034_001").
+_PART_NAME = re.compile(
+    r"^(?:p|page|trang|tr|van ban|vb|tai lieu|tl|doc|img|image|scan|anh)?\s*0*\d{1,4}$"
+)
+_YEAR = re.compile(r"^(?:19[5-9]\d|20\d\d)$")
+_CODE_SHAPE = re.compile(r"^[A-Za-z0-9]{1,8}(?:[./_-][A-Za-z0-9]{1,8}){2,}$")
+_DATE = re.compile(r"^\d{1,4}[-._]\d{1,2}[-._]\d{1,4}$")
+
+
+def names_a_record(folder: str) -> bool:
+    """A folder named as one record is: "HS 338", "Hồ sơ số 12", "0034" (not a year), or a
+    record code of three segments or more ("H56.22.2019.0012", not a date) - not a box, a
+    batch, a lot or a day's scans."""
+    folded = fold(folder)
+    if _FILE.match(folded) or (_NUMBER_ONLY.match(folded) and not _YEAR.match(folded)):
+        return True
+    return bool(_CODE_SHAPE.match(folder)) and not _DATE.match(folder)
+
+
+def is_part_name(stem: str, folder: str) -> bool:
+    """A document or page of the record whose folder is ``folder``: "01", "Văn bản 2",
+    "IMG_0001", or the folder's name and a number ("0034_001")."""
+    folded, own = fold(stem), fold(folder)
+    if own and folded.startswith(own + " "):
+        folded = folded[len(own) + 1 :]
+    return bool(_PART_NAME.match(folded))
+
+
 #: A name with this many lower-to-upper changes is typed in CamelCase, not with spaces.
 CAMEL_CHANGES = 3
 
@@ -192,6 +222,46 @@ def split_leading_date(name: str) -> tuple[int | None, str]:
     return int(m.group("y1") or m.group("y2")), name[m.end() :]
 
 
+#: The kinds and issuers a document's symbol is made of ("86/QĐ-UBND", "12-TB-UBND",
+#: "05/NQ-HĐND"): after a number they make a decision's symbol, not a title.
+_SYMBOL_WORDS = frozenset(
+    {
+        "qd",
+        "tb",
+        "bc",
+        "kh",
+        "cv",
+        "ttr",
+        "nq",
+        "ct",
+        "tt",
+        "hd",
+        "bb",
+        "gp",
+        "gcn",
+        "ubnd",
+        "hdnd",
+        "vp",
+        "tp",
+        "cp",
+        "nd",
+        "btc",
+        "bnv",
+        "stnmt",
+        "snv",
+        "ub",
+    }
+)
+
+
+def is_document_symbol(text: str) -> bool:
+    """ "QĐ-UBND", "TB-UBND", "NQ-HĐND" (a date after it or not): what follows the number of a
+    decision or a notice in its symbol, so "86-QD-UBND.pdf" is decision 86, not file 86 with
+    a title."""
+    words = [word for word in fold(text).split() if not word.isdigit()]  # a date may follow
+    return 1 <= len(words) <= 3 and all(word in _SYMBOL_WORDS for word in words)
+
+
 def _reads_as_title(name: str, folded: str) -> bool:
     """A name an operator typed a title into: three words or more, two of them words of
     letters, six letters at least ("So DKKH 2020, so 03" is the marriage register of 2020)."""
@@ -201,6 +271,20 @@ def _reads_as_title(name: str, folded: str) -> bool:
         and sum(w.isalpha() for w in words) >= 2
         and sum(ch.isalpha() for ch in name) >= 6
     )
+
+
+def _read_numbers(ev: PathEvidence, name: str, folded: str, in_folder: bool) -> None:
+    """The box and file number a name carries ("H03_012", "HS 045", "045" in a folder), or a
+    file number before a typed title ("045 - Ho so ...")."""
+    m = _BOX_FILE.match(folded)
+    if m:
+        ev.box, ev.file_no, ev.box_file_source = int(m.group(1)), int(m.group(2)), name
+    elif (m := _FILE.match(folded)) or (in_folder and (m := _NUMBER_ONLY.match(folded))):
+        ev.file_no, ev.box_file_source = int(m.group(1)), name
+    elif m := _NUMBER_TITLE.match(name.strip()):
+        number, title = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        if sum(ch.isalpha() for ch in title) >= 6 and not is_document_symbol(title):
+            ev.file_no, ev.title, ev.box_file_source = int(number), typed_title(title), name
 
 
 def path_evidence(
@@ -242,15 +326,7 @@ def path_evidence(
         ev.year = year
     folded = fold(name)
     if ev.file_no is None:
-        m = _BOX_FILE.match(folded)
-        if m:
-            ev.box, ev.file_no, ev.box_file_source = int(m.group(1)), int(m.group(2)), name
-        elif (m := _FILE.match(folded)) or folders and (m := _NUMBER_ONLY.match(folded)):
-            ev.file_no, ev.box_file_source = int(m.group(1)), name
-        elif m := _NUMBER_TITLE.match(name.strip()):
-            number, title = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
-            if sum(ch.isalpha() for ch in title) >= 6:
-                ev.file_no, ev.title, ev.box_file_source = int(number), typed_title(title), name
+        _read_numbers(ev, name, folded, bool(folders) or is_folder_item)
     if ev.box is None:
         for folder in reversed(folders):
             if m := _BOX.match(fold(folder)):

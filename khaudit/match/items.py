@@ -2,7 +2,9 @@
 
 Usually one file is one item. A folder of page images (``HS 014/001.jpg, 002.jpg...``) is one
 item, a page series: it is the scan of one record, and its name is the folder's. That holds for
-a one-page record too (``HS 434/001.tif``): "001" is a page number, not a file number.
+a one-page record too (``HS 434/001.tif``): "001" is a page number, not a file number. So does
+a folder named as a record holding its documents (``Hop 34/HS 338/01.pdf, 02.pdf``,
+``H56.22.2019.0012/Van ban 2.pdf``): "01" is the document's number, not the record's.
 """
 
 from __future__ import annotations
@@ -14,7 +16,14 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .evidence import PathEvidence, is_box_name, is_page_name, path_evidence
+from .evidence import (
+    PathEvidence,
+    is_box_name,
+    is_page_name,
+    is_part_name,
+    names_a_record,
+    path_evidence,
+)
 from .sidecar import SidecarEntry, SidecarIndex
 
 _IMAGE_FORMATS = {"jpeg", "tiff", "png"}
@@ -60,9 +69,24 @@ def _image_page(path: str, fmt: str) -> bool:
 
 def _numbered_from_one(stems: list[str]) -> bool:
     """Pages of one record are numbered from 1 (or 0) with few gaps; a folder of images
-    numbered 35, 37, 38 ... is a folder of records named by number."""
-    numbers = sorted(int(m.group()) for stem in stems if (m := _DIGITS.search(stem)))
+    numbered 35, 37, 38 ... is a folder of records named by number. The last number of a
+    name counts ("0034_001" is page 1)."""
+    numbers = sorted(int(found[-1]) for stem in stems if (found := _DIGITS.findall(stem)))
     return bool(numbers) and numbers[0] <= 1 and numbers[-1] <= len(numbers) + SERIES_GAPS
+
+
+def _record_folder(folder: str, stems: list[str]) -> bool:
+    """A folder named as one record ("HS 338", "0034", a record code) holding its documents or
+    page images numbered from one ("01.pdf", "Văn bản 2.pdf", "IMG_0001.jpg"): one item, the
+    record's, whatever the files' format or pages."""
+    # Under a bare number ("0034") bare numbers ("001.pdf") are as likely a box's records.
+    bare = folder.strip().isdigit()
+    return (
+        names_a_record(folder)
+        and all(is_part_name(name, folder) for name in stems)
+        and not (bare and any(name.strip().isdigit() for name in stems))
+        and _numbered_from_one(stems)
+    )
 
 
 def build_items(
@@ -88,14 +112,17 @@ def build_items(
         # A folder of page images numbered from one is one record's series, unless it is a
         # box ("hop-1/1.tif … 13.tif" are records 1-13) or its files hold many pages each (a
         # sheet scanned both sides is two).
-        is_series = (
-            folder != ""
-            and not is_box_name(posixpath.basename(folder))
-            and _median_pages([pages[p] for p in positions]) <= PAGES_OF_A_SHEET
-            and (len(positions) >= 2 or _image_page(paths[positions[0]], formats[positions[0]]))
-            and all(formats[p] in _IMAGE_FORMATS or formats[p] == "empty" for p in positions)
-            and all(is_page_name(stem(posixpath.basename(paths[p]))) for p in positions)
-            and _numbered_from_one([stem(posixpath.basename(paths[p])) for p in positions])
+        is_series = folder != "" and not is_box_name(posixpath.basename(folder))
+        stems = [stem(posixpath.basename(paths[p])) for p in positions]
+        is_series = is_series and (
+            _record_folder(posixpath.basename(folder), stems)
+            or (
+                _median_pages([pages[p] for p in positions]) <= PAGES_OF_A_SHEET
+                and (len(positions) >= 2 or _image_page(paths[positions[0]], formats[positions[0]]))
+                and all(formats[p] in _IMAGE_FORMATS or formats[p] == "empty" for p in positions)
+                and all(is_page_name(name) for name in stems)
+                and _numbered_from_one(stems)
+            )
         )
         groups = [positions] if is_series else [[p] for p in positions]
         for group in groups:
@@ -110,7 +137,10 @@ def build_items(
                     files=[labels[p] for p in group],
                     series=is_series,
                     pages=sum(counted) if counted else None,
-                    hashes=frozenset(hashes[p] for p in group if hashes[p]),
+                    # An empty file's hash is every empty file's: it tells no scan apart.
+                    hashes=frozenset(
+                        hashes[p] for p in group if hashes[p] and formats[p] != "empty"
+                    ),
                     evidence=path_evidence(relpath, is_folder_item=is_series, pattern=pattern),
                     sidecar=None if is_series else sidecars.get(relpath),
                     mtime=max(written) if written else None,

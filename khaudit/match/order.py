@@ -309,11 +309,12 @@ def align_with_doubts(
 
 def _unshown_doubt(aligned: Alignment, i: int, j: int, near: list[int]) -> bool:
     """Whether counter i's doubt between record j (the order's choice) and the others is one
-    no page count shows: j holds ``ORDER_DECIDES`` of it, its pages fit j, and no other record
-    fits them better (a swap of neighbours alike in sheets, a stray file nothing calls for)."""
+    no page count shows: j holds ``ORDER_DECIDES`` of it, its pages fit j, and they fit every
+    other record it may be exactly as well (a swap of neighbours alike in sheets, a stray file
+    nothing calls for); a record they fit better or worse is evidence, and a person decides."""
     cls, evidence = aligned.classes[i], aligned.evidence[i]
     return (
         aligned.posterior.pairs[i, j] >= ORDER_DECIDES
         and 0 <= cls[j] < len(CLASSES) - 2
-        and all(evidence[c] <= evidence[j] + 1e-9 for c in near)
+        and all(abs(evidence[c] - evidence[j]) <= 1e-9 for c in near)
     )

@@ -48,7 +48,9 @@ UNSUPERVISED_MAX_SHARED = 0.05
 UNSUPERVISED_MIN_SCANS = 20
 #: Names a scanning station numbers ("DOC-2025-0131", "SCAN_0007", "IMG 12"): their numbers
 #: are the station's, so without certain links they are never read as a record's.
-COUNTER_SHAPES = COUNTER_WORDS
+#: A contractor's lot and sequence ("L001-00045", "LO03_0045", "Lot 2 - 017") is such a
+#: counter too: the sequence runs through the lot, not through the inventory.
+COUNTER_SHAPES = COUNTER_WORDS | {"l", "lo", "lot", "batch"}
 #: Certain links per root a convention is learned from at most.
 LEARN_MAX_ANCHORS = 5000
 #: Fields that may name one record and fields that narrow the choice. Which of the first are

@@ -150,3 +150,9 @@ def test_a_title_beginning_with_so_is_no_number():
 def test_camel_case_with_initialisms_reads_as_a_title():
     ev = path_evidence("20170630-SoDKKHNam2017QuyenS.03.pdf")
     assert ev.year == 2017 and ev.title == "So DKKH Nam 2017 Quyen S.03"
+
+
+@pytest.mark.parametrize("name", ["86-QD-UBND.pdf", "86_QĐ-UBND_24102014.pdf", "05 - NQ-HĐND.pdf"])
+def test_a_decision_symbol_is_no_file_number_and_title(name):
+    ev = path_evidence(f"2010/{name}")
+    assert ev.file_no is None

@@ -195,3 +195,48 @@ def test_a_titled_name_no_record_fits_is_not_called_a_code():
     reason = result.reasons[0]
     assert "code" not in reason
     assert "Phieu xuat kho vat tu thang 3 nam 2019" in reason
+
+
+@pytest.mark.parametrize(
+    "paths",
+    [
+        ["Hop 34/HS 003/01.pdf", "Hop 34/HS 003/02.pdf", "Hop 34/HS 003/03.pdf"],
+        ["H56.22.2019.0003/Van ban 1.pdf", "H56.22.2019.0003/Van ban 2.pdf"],
+        ["0003/IMG_0001.jpg", "0003/IMG_0002.jpg", "0003/IMG_0003.jpg"],
+    ],
+)
+def test_a_record_folder_with_its_documents_is_one_scan_of_that_record(paths):
+    # The files' numbers are the documents' or pages', not file numbers 1, 2, 3.
+    titles = [f"Hồ sơ số {n}" for n in range(1, 6)]
+    codes = [f"H56.22.2019.{n:04d}" for n in range(1, 6)]
+    frame = records(titles, codes)
+    frame["file_no"] = pd.array(range(1, 6), dtype="Int64")
+    result = match_locality(frame, scans(paths), SidecarIndex([]), MatchSettings())
+    assert len(result.items) == 1 and result.items[0].series
+    assert result.links[["record", "decision"]].values.tolist() == [[2, "link"]]
+
+
+def test_a_numbered_folder_of_numbered_files_is_a_box_not_a_record():
+    result = match_locality(
+        records(BIRTHS[:4]),
+        scans(["0003/001.pdf", "0003/002.pdf"]),
+        SidecarIndex([]),
+        MatchSettings(),
+    )
+    assert len(result.items) == 2
+
+
+def test_empty_files_are_told_apart_by_their_names_not_their_content():
+    # Every empty file has the same (no) content: that makes none a copy of another.
+    table = scans(
+        [
+            "Ho so dang ky khai sinh cho chau Tran Van Binh.pdf",
+            "Ho so dang ky khai sinh cho chau Le Thi Cuc.pdf",
+        ]
+    )
+    table["xxh3_128"] = "99aa06d3014798d86001c324468d497f"
+    table["format"] = "empty"
+    table["pages"] = None
+    result = match_locality(records(BIRTHS), table, SidecarIndex([]), MatchSettings())
+    linked = result.links[result.links["decision"] == "link"]
+    assert sorted(linked["record"]) == [0, 1]

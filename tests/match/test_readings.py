@@ -398,3 +398,15 @@ def test_a_parsed_file_number_that_names_no_record_gives_way_to_what_does():
     links = result.links[result.links["decision"] == "link"]
     linked = {path_of[k]: r for k, r in zip(links["item_id"], links["record"])}
     assert linked == {name: i for i, name in enumerate(names)}
+
+
+@pytest.mark.parametrize("lot", ["L001/L001-{:05d}.pdf", "LO03/LO03_{:04d}.pdf"])
+def test_a_contractors_lot_sequence_is_not_read_as_a_row_number(lot):
+    # The sequence runs through the lot, not through the inventory: 1..n fits the STT by chance.
+    titles = land_titles(40)
+    recs = records(titles)
+    recs["file_no"] = pd.array(range(1, 41), dtype="Int64")
+    result = match_locality(
+        recs, scans([lot.format(n + 1) for n in range(40)]), SidecarIndex([]), MatchSettings()
+    )
+    assert not (result.links["decision"] == "link").any()
