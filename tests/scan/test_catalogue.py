@@ -112,10 +112,14 @@ def test_throttle_caps_the_read_rate(tree: Path):
     assert time.monotonic() - start >= 0.45
 
 
+# The scan stands for a user's command: Ctrl-C interrupts it even when the test runner that
+# starts it ignores SIGINT (an ignored signal is inherited across exec).
 SCAN_SCRIPT = """
+import signal
 import sys
 from pathlib import Path
 from khaudit.scan.catalogue import Catalogue
+signal.signal(signal.SIGINT, signal.default_int_handler)
 with Catalogue(sys.argv[1]) as cat:
     cat.scan(Path(sys.argv[2]), workers=int(sys.argv[4]), max_mbps=float(sys.argv[3]))
 """
