@@ -309,3 +309,49 @@ def test_changes_stay_listed_until_an_audit_has_reported_them(tree: Path, tmp_pa
         assert list(zip(changes["kind"], changes["path"])) == [("deleted", "Hop 00/HS 002.pdf")]
         cat.mark_audited({later.root: later.scan_id})  # ...and the next audit reports it
         assert cat.changes_since_audit(tree, later.scan_id).empty
+
+
+class _RecordingPool:
+    """Runs each task at once in this process, as a one-worker pool does, and keeps the
+    number of files of every read task, so their sizes can be checked."""
+
+    inline = True
+    capacity = 1
+
+    def __init__(self) -> None:
+        from khaudit.executor import Pool
+
+        self.inner = Pool(in_process=True)
+        self.reads: list[int] = []
+
+    def submit(self, func, job):
+        if func.__name__ == "inspect_files":
+            self.reads.append(len(job[0]))
+        return self.inner.submit(func, job)
+
+
+@pytest.mark.parametrize(
+    ("pages", "sizes"),
+    [(False, [32, 64, 128, 256, 256, 64]), (True, [32] + [64] * 12)],
+    ids=["hash only", "full inspection"],
+)
+def test_read_tasks_start_small_and_grow_to_a_cap_that_a_hash_only_scan_sets_higher(
+    tmp_path: Path, pages: bool, sizes: list[int]
+):
+    """The workers get work early and a small tree spreads over them; a hash-only scan,
+    whose files cost a tenth of an inspection's, sends fewer, larger tasks. Every file is
+    read once whatever the tasks' sizes, and each row is whole."""
+    from khaudit.scan.scanpass import ScanPass
+
+    root = tmp_path / "scans"
+    for i in range(800):
+        folder = root / f"Hop {i // 100:02d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"HS {i:03d}.pdf").write_bytes(b"%PDF-1.4\n" + i.to_bytes(4, "big"))
+    pool = _RecordingPool()
+    with Catalogue(tmp_path / "cat.sqlite") as cat:
+        scan = ScanPass(cat.db, frozenset(), root.resolve(), 1, False, pages, False, 0.0, "scan")
+        scan.run(pool)  # type: ignore[arg-type]
+        rows = cat.db.execute("SELECT xxh3_128, size FROM files").fetchall()
+    assert pool.reads == sizes and sum(sizes) == 800
+    assert len(rows) == 800 and all(len(h) == 32 and s == 13 for h, s in rows)
