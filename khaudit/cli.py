@@ -140,7 +140,6 @@ def audit(
 ) -> None:
     """Load inventories, scan, match, reconcile and write the run (and its reports) to OUT."""
     from .audit import audit as run_audit
-    from .match.readings import Convention, describe
     from .project import load_project
     from .run import check_out
 
@@ -161,17 +160,16 @@ def audit(
         for root, schemes in roots.items():
             total = sum(schemes.values()) or 1
             text = ", ".join(
-                f"{t('scheme.' + k)} {v} ({v * 100 / total:.0f}%)"
+                f"{t('scheme.' + k)} {v} ({_share(v, total)})"
                 for k, v in sorted(schemes.items(), key=lambda kv: -kv[1])
             )
             click.echo(for_terminal(t("cli.schemes", locality=name, root=root, schemes=text)))
     for name, roots in run.meta.get("conventions", {}).items():
         for root, adopted in roots.items():
             if adopted:
-                text = "; ".join(describe(Convention(root=root, **c), lang) for c in adopted)
-                click.echo(
-                    for_terminal(t("cli.convention", locality=name, root=root, convention=text))
-                )
+                click.echo(for_terminal(t("cli.conventions", locality=name, root=root)))
+                for text in _conventions(root, adopted, lang):
+                    click.echo("  " + for_terminal(text))
     for name, counts in run.meta["counts"].items():
         rec = ", ".join(f"{t('status.' + k)} {v}" for k, v in counts["records"].items() if v)
         click.echo(for_terminal(t("cli.records", locality=name, counts=rec)))
@@ -181,6 +179,41 @@ def audit(
 
         for path in render_reports(out, lang=lang):
             click.echo(t("cli.report_written", path=path))
+
+
+def _share(part: int, total: int) -> str:
+    """A whole percentage; a few files among many are "<1%", never "0%" of something."""
+    share = part * 100 / total
+    return "<1%" if 0 < share < 0.5 else f"{share:.0f}%"
+
+
+def _conventions(root: str, adopted: list[dict[str, Any]], lang: str) -> list[str]:
+    """A root's naming conventions, each reading of a field said once: matching adopts one
+    per name shape and evidence, and a reader asks what a name means, not for which shape, so
+    the shapes' evidence is summed and a field's kinds of evidence follow each other (certain
+    links first). A reading the path parser knows, with no certain link to check it on, is
+    said without a count of none."""
+    from .match.readings import describe_field, describe_reading
+
+    order = {"links": 0, "unique": 1, "parsed": 2}
+    merged: dict[tuple[str, str], dict[str, list[int]]] = {}
+    for c in adopted:
+        evidence = merged.setdefault((str(c["reading"]), str(c["field"])), {})
+        counts = evidence.setdefault(str(c["basis"]), [0, 0])
+        counts[0] += int(c["agree"])
+        counts[1] += int(c["checked"])
+    out = []
+    for (reading, field), evidence in merged.items():
+        said = {"reading": describe_reading(reading, lang), "field": describe_field(field, lang)}
+        head = f"{said['reading']} = {said['field']}"
+        parts: list[str] = []
+        for basis in sorted(evidence, key=lambda b: order.get(b, 3)):
+            agree, checked = evidence[basis]
+            key = "convention.parsed_alone" if basis == "parsed" and not checked else None
+            text = t(key or f"convention.{basis}", lang, **said, agree=agree, checked=checked)
+            parts.append(text.removeprefix(head).lstrip(": ") if parts else text)
+        out.append(", ".join(parts))
+    return out
 
 
 @cli.command(help="help.scan")
@@ -264,7 +297,7 @@ def score(run_dir: Path, truth_dir: Path, strict: bool) -> None:
         result = score_run(run_dir, truth_dir)
     except KhauditError as exc:
         _fail(exc)
-    click.echo(format_score(result))
+    click.echo(format_score(result, language()))
     if strict and not result.all_injected_found:
         sys.exit(1)
 

@@ -142,6 +142,29 @@ _EXTRAS = (
 )
 
 
+#: click's names for the kind of value an option takes ("--out DIRECTORY"), longest first.
+_METAVARS = (
+    ("INTEGER RANGE", "help.click.metavar.integer"),
+    ("FLOAT RANGE", "help.click.metavar.float"),
+    ("INTEGER", "help.click.metavar.integer"),
+    ("FLOAT", "help.click.metavar.float"),
+    ("TEXT", "help.click.metavar.text"),
+    ("DIRECTORY", "help.click.metavar.directory"),
+    ("FILENAME", "help.click.metavar.file"),
+    ("FILE", "help.click.metavar.file"),
+    ("PATH", "help.click.metavar.path"),
+)
+
+
+def _translated_term(term: str) -> str:
+    """An option as listed ("--out DIRECTORY") with click's name of its value's kind in
+    khaudit's language; a name the command chose itself (RUN_ID, tcp://HOST:8786) is kept."""
+    for english, key in _METAVARS:
+        if term.endswith(" " + english):
+            return term[: -len(english)] + t(key)
+    return term
+
+
 def _translated_extras(text: str) -> str:
     """An option's help with click's trailing "[...]" notes in khaudit's language."""
     head, sep, notes = text.rpartition("[")
@@ -151,10 +174,25 @@ def _translated_extras(text: str) -> str:
     for item in notes[:-1].split("; "):
         for english, key in _EXTRAS:
             if item.startswith(english):
-                item = t(key) + item[len(english) :]
+                item = t(key) + _number(item[len(english) :])
                 break
+        else:  # a range ("0<=x<=0.9"), or a default click already said in khaudit's words
+            said, _, value = item.rpartition(": ")
+            item = f"{said}: {_number(value)}" if said else _number(item)
         items.append(item)
     return f"{head}{sep}{'; '.join(items)}]"
+
+
+def _number(text: str) -> str:
+    """A default or a range of numbers with the language's decimal mark ("0,9" in
+    Vietnamese); any other text as it is."""
+    import re
+
+    from .i18n import language
+
+    if language() != "vi" or not re.fullmatch(r"[-\d.<=x]+", text):
+        return text
+    return re.sub(r"(\d)\.(\d)", r"\1,\2", text)
 
 
 def _columns() -> int:
@@ -192,7 +230,8 @@ class HelpFormatter(click.HelpFormatter):
         return super().section(_gettext(name))
 
     def write_dl(self, rows: Any, *args: Any, **kwargs: Any) -> None:
-        super().write_dl([(term, _translated_extras(text)) for term, text in rows], *args, **kwargs)
+        rows = [(_translated_term(term), _translated_extras(text)) for term, text in rows]
+        super().write_dl(rows, *args, **kwargs)
 
 
 class Context(click.Context):

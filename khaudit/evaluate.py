@@ -15,6 +15,8 @@ from .i18n import t
 from .run import load_run
 
 _KEY = ["locality", "source_file", "source_sheet", "source_row"]
+#: The status of a ground-truth record the run did not load, of a file it did not scan.
+NOT_LOADED, NOT_SCANNED = "(not loaded)", "(not scanned)"
 
 
 @dataclass
@@ -65,7 +67,7 @@ def score_run(run_dir: str | Path, truth_dir: str | Path) -> Score:
     r_files = _str(run.table("files"), cols)
 
     rec = t_rec.merge(r_rec[[*_KEY, "status", "note"]], on=_KEY, how="left")
-    rec["status"] = rec["status"].fillna("(not loaded)")
+    rec["status"] = rec["status"].fillna(NOT_LOADED)
     files = t_files.merge(
         r_files[
             ["locality", "path", "status", "source_file", "source_sheet", "source_row", "note"]
@@ -74,7 +76,7 @@ def score_run(run_dir: str | Path, truth_dir: str | Path) -> Score:
         how="left",
         suffixes=("", "_found"),
     )
-    files["status"] = files["status"].fillna("(not scanned)")
+    files["status"] = files["status"].fillna(NOT_SCANNED)
 
     true_links = _links(t_files[~t_files["expected_status"].isin(["needs_review", "orphan"])])
     found = r_files[~r_files["status"].isin(["needs_review", "orphan"])]
@@ -104,42 +106,101 @@ def score_run(run_dir: str | Path, truth_dir: str | Path) -> Score:
     )
 
 
-def format_score(score: Score) -> str:
+def format_score(score: Score, lang: str | None = None) -> str:
+    """The score as a person reads it in ``lang``: numbers written the language's way,
+    statuses and injected problems in words (the codes stay in the ground truth's CSVs)."""
+    from .report import numbers as N
+
     lines = [
         t(
             "score.links",
-            precision=score.link_precision,
-            recall=score.link_recall,
-            f1=score.link_f1,
-            found=score.links_found,
-            true=score.links_true,
+            lang,
+            precision=N.decimal(score.link_precision, _lang(lang), 4),
+            recall=N.decimal(score.link_recall, _lang(lang), 4),
+            f1=N.decimal(score.link_f1, _lang(lang), 4),
+            found=N.integer(score.links_found, _lang(lang)),
+            true=N.integer(score.links_true, _lang(lang)),
         ),
         "",
-        t("score.records"),
-        score.records.to_string(),
+        t("score.records", lang),
+        *_crosstab_lines(score.records, lang),
         "",
-        t("score.files"),
-        score.files.to_string(),
+        t("score.files", lang),
+        *_crosstab_lines(score.files, lang),
         "",
-        t("score.injected"),
-        score.injected.to_string(index=False),
+        t("score.injected", lang),
+        _injected_text(score.injected, lang),
     ]
     if len(score.record_mismatches):
-        lines += [
-            "",
-            t("score.records_off"),
-            score.record_mismatches[[*_KEY, "expected_status", "status", "note"]].to_string(
-                index=False
-            ),
-        ]
+        columns = [*_KEY, "expected_status", "status", "note"]
+        lines += ["", t("score.records_off", lang)]
+        lines.append(_mismatch_text(score.record_mismatches[columns], lang))
     if len(score.file_mismatches):
-        lines += [
-            "",
-            t("score.files_off"),
-            score.file_mismatches[
-                ["locality", "path", "expected_status", "status", "note"]
-            ].to_string(index=False),
-        ]
-    verdict = t("score.all_found") if score.all_injected_found else t("score.missed")
+        columns = ["locality", "path", "expected_status", "status", "note"]
+        lines += ["", t("score.files_off", lang)]
+        lines.append(_mismatch_text(score.file_mismatches[columns], lang))
+    verdict = t("score.all_found", lang) if score.all_injected_found else t("score.missed", lang)
     lines += ["", verdict]
     return "\n".join(lines)
+
+
+def _lang(lang: str | None) -> str:
+    from .i18n import language
+
+    return lang or language()
+
+
+def _status(code: str, lang: str | None) -> str:
+    """A status in words, as is one the run never gave (a record it did not load, a file it
+    did not scan); an unknown code as it is."""
+    from .i18n import catalogue
+
+    named = {NOT_LOADED: "score.not_loaded", NOT_SCANNED: "score.not_scanned"}
+    key = named.get(code, f"status.{code}")
+    return t(key, lang) if key in catalogue(_lang(lang)) else code
+
+
+def _crosstab_lines(table: pd.DataFrame, lang: str | None) -> list[str]:
+    """Each true status with how the run found its rows ("Đã số hóa (1.198): Đã số hóa
+    1.198"), the rows found otherwise named after those found alike."""
+    from .report import numbers as N
+
+    out = []
+    for expected, row in table.iterrows():
+        found = row[row > 0].sort_values(ascending=False)
+        order = [expected] if expected in found.index else []
+        parts = [
+            f"{_status(str(s), lang)} {N.integer(found[s], _lang(lang))}"
+            for s in order + [s for s in found.index if s != expected]
+        ]
+        total = N.integer(int(row.sum()), _lang(lang))
+        out.append(f"  {_status(str(expected), lang)} ({total}): {'; '.join(parts)}")
+    return out
+
+
+def _injected_text(injected: pd.DataFrame, lang: str | None) -> str:
+    from .i18n import catalogue
+    from .report import numbers as N
+
+    known = catalogue(_lang(lang))
+    rows = {
+        t("score.col.table", lang): [t(f"score.table.{v}", lang) for v in injected["table"]],
+        t("score.col.injected", lang): [
+            known.get(f"score.injected_kind.{v}", v) for v in injected["injected"]
+        ],
+        t("score.col.total", lang): [N.integer(v, _lang(lang)) for v in injected["total"]],
+        t("score.col.found", lang): [N.integer(v, _lang(lang)) for v in injected["found"]],
+    }
+    return pd.DataFrame(rows).to_string(index=False) if len(injected) else ""
+
+
+def _mismatch_text(frame: pd.DataFrame, lang: str | None) -> str:
+    from .report.present import for_people
+
+    shown = frame.copy()
+    for column in ("expected_status", "status"):
+        shown[column] = [_status(str(v), lang) for v in shown[column]]
+    shown = for_people(shown, _lang(lang))
+    return shown.rename(columns={c: t(f"score.col.{c}", lang) for c in shown.columns}).to_string(
+        index=False
+    )

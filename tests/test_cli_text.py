@@ -43,6 +43,20 @@ def test_help_in_vietnamese_by_default(monkeypatch):
     assert "Lệnh:" in listing and "compare" in listing
 
 
+def test_help_names_the_kind_of_each_value_and_writes_numbers_the_readers_way(monkeypatch):
+    monkeypatch.delenv("KHAUDIT_LANG")
+    i18n.set_language("vi")
+    vi = CliRunner().invoke(cli, ["demo", "--help"]).output
+    assert "--seed SỐ_NGUYÊN" in vi and "--hold-back SỐ" in vi and "0<=x<=0,9" in vi
+    assert "mặc định: 0,0" in vi
+    for english in ("INTEGER", "FLOAT", "0.9", "0.0"):
+        assert english not in vi, english
+    package = CliRunner().invoke(cli, ["package", "--help"]).output
+    assert "--locality CHUỖI" in package and "TEXT" not in package and "PATH" not in package
+    en = CliRunner().invoke(cli, ["demo", "--help", "--lang", "en"]).output
+    assert "--seed INTEGER" in en and "0<=x<=0.9" in en and "default: 0.0" in en
+
+
 def test_click_errors_translated(monkeypatch):
     monkeypatch.delenv("KHAUDIT_LANG")
     i18n.set_language("vi")

@@ -198,8 +198,31 @@ def status_counts(
 def record_status_counts(
     records: pd.DataFrame, lang: str = "vi", tthc_only: bool = False
 ) -> pd.DataFrame:
+    """Records per status, each share taken of the records that are not repeated rows: the
+    base the completion share has (:class:`Headline`), so "digitized" reads the same share in
+    every table and headline. A repeated row is counted but has no share: it is no record."""
     mask = _bool(records["tthc"]) if tthc_only else None
-    return status_counts(records, RECORD_STATUSES, lang, mask)
+    out = status_counts(records, RECORD_STATUSES, lang, mask)
+    count = out[t("col.count", lang)]
+    repeats = out["status"] == RecordStatus.DUPLICATE_ENTRY
+    base = int(count[~repeats].sum())
+    out[t("col.percent", lang)] = pd.Series(
+        [None if r else (n / base if base else 0.0) for n, r in zip(count, repeats)],
+        dtype=object,
+    )
+    return out
+
+
+def share_basis(h: Headline, lang: str = "vi") -> str:
+    """How every completion share of a report is taken, as a sentence under its figures."""
+    from .numbers import integer
+
+    return t(
+        "report.share_basis",
+        lang,
+        records=integer(h.unique_records, lang),
+        repeats=integer(h.records - h.unique_records, lang),
+    )
 
 
 def file_status_counts(files: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
@@ -286,7 +309,8 @@ def fingerprint_table(meta: dict, lang: str = "vi") -> pd.DataFrame:
     change statuses, so both are in the fingerprint)."""
     rows = [
         (t("report.tool_version", lang), meta.get("version", "")),
-        (t("report.run_id", lang), meta.get("fingerprint", "")),
+        (t("report.run_id", lang), meta.get("run_id", "")),
+        (t("report.fingerprint_digest", lang), meta.get("fingerprint", "")),
         (t("report.parameters", lang), _parameters_text(meta.get("parameters", {}), lang)),
         (t("report.catalogue_sha256", lang), meta.get("scan_catalogue_sha256", "")),
         (t("report.project_sha256", lang), meta.get("project", {}).get("sha256", "")),
@@ -469,5 +493,7 @@ def quality_standard(meta: dict, lang: str = "vi") -> str:
         pdfa=t(
             "report.quality_required" if settings["require_pdfa"] else "report.quality_any", lang
         ),
-        color=settings["color_mode"] or t("report.quality_any", lang),
+        color=t(f"quality.mode.{settings['color_mode']}", lang)
+        if settings["color_mode"]
+        else t("report.quality_any", lang),
     )

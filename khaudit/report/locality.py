@@ -54,7 +54,8 @@ CSS = """
  .kh { font-size: 10pt; }
  .kh h1, .kh h2, .kh h3 { break-after: avoid-page; page-break-after: avoid; }
  .kh table.kh-table { font-size: 8pt; width: 100%; page-break-inside: auto; }
- .kh table.kh-table td { overflow-wrap: anywhere; min-width: 3.2em; }
+ .kh table.kh-table td { overflow-wrap: break-word; min-width: 3.2em; }
+ .kh table.kh-table td.x { overflow-wrap: anywhere; }
  .kh table.kh-table thead { display: table-header-group; }
  .kh table.kh-table tr, .kh img, .kh .cards, .kh .card { break-inside: avoid;
   page-break-inside: avoid; }
@@ -93,8 +94,7 @@ def table_html(frame: pd.DataFrame, lang: str, max_rows: int = MAX_ROWS, wide: b
     e = html.escape
     head = "".join(f"<th>{e(str(c))}</th>" for c in shown.columns)
     body = "".join(
-        "<tr>" + "".join(f"<td>{e(v)}</td>" for v in row) + "</tr>"
-        for row in shown.itertuples(index=False)
+        "<tr>" + "".join(_cell(v) for v in row) + "</tr>" for row in shown.itertuples(index=False)
     )
     text = f"<table class='kh-table'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
     if wide:
@@ -103,6 +103,18 @@ def table_html(frame: pd.DataFrame, lang: str, max_rows: int = MAX_ROWS, wide: b
         more = t("report.more_rows", lang, n=len(frame) - max_rows)
         text += f"<p class='muted'>{html.escape(more)}</p>"
     return text
+
+
+#: A run of characters this long with no space (a path, a digest) may break anywhere in print.
+LONG_TOKEN = 24
+
+
+def _cell(text: str) -> str:
+    """One cell, escaped. Printed, a cell breaks only between words, so a number, a code or
+    a word is never cut; a cell holding a run longer than :data:`LONG_TOKEN` (a path, a
+    digest) may break anywhere, or it would push its table off the page."""
+    long = len(text) > LONG_TOKEN and any(len(word) > LONG_TOKEN for word in text.split())
+    return f"<td class='x'>{html.escape(text)}</td>" if long else f"<td>{html.escape(text)}</td>"
 
 
 def _party_html(heading: str, unit: str, person: str) -> str:
@@ -246,6 +258,9 @@ class LocalityReport(Sections):
             title,
         )
 
+    def _share_basis(self) -> str:
+        return F.share_basis(self.head, self.lang)
+
     def status(self) -> str:
         rec = F.record_status_counts(self.records, self.lang)
         tthc = F.record_status_counts(self.records, self.lang, tthc_only=True)
@@ -256,6 +271,7 @@ class LocalityReport(Sections):
             table_html(tthc.drop(columns=["status"]), self.lang),
             self._status_chart(rec, "report.status_records"),
             table_html(rec.drop(columns=["status"]), self.lang),
+            f"<p class='muted'>{html.escape(self._share_basis())}</p>",
             f"<h2>{self._t('report.status_files')}</h2>",
             self._status_chart(fil, "report.status_files"),
             table_html(fil.drop(columns=["status"]), self.lang),

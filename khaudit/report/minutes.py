@@ -212,8 +212,8 @@ def _figures(records: Any, head: F.Headline, lang: str) -> list[tuple[str, str]]
     rows = [(t(k, lang), shown(v, kind, lang)) for k, v, kind in F.headline_rows(head)]
     counts = F.record_status_counts(records, lang)
     rows += [
-        (str(label), f"{N.integer(n, lang)} ({N.percent(share, lang)})")
-        for label, n, share in zip(counts.iloc[:, 1], counts.iloc[:, 2], counts.iloc[:, 3])
+        (str(label), N.integer(n, lang) + (f" ({N.percent(s, lang)})" if s is not None else ""))
+        for label, n, s in zip(counts.iloc[:, 1], counts.iloc[:, 2], counts.iloc[:, 3])
     ]
     return rows
 

@@ -100,3 +100,29 @@ def date_text(value: Any, lang: str = "vi") -> str:
     if day is None:
         return "" if is_blank(value) else str(value)
     return day.strftime("%d/%m/%Y") if lang == "vi" else day.isoformat()
+
+
+def to_moment(value: Any) -> dt.datetime | None:
+    """A moment from a datetime or ISO text ("2026-11-30T19:44:24Z"), in UTC and without a
+    zone (a workbook cell holds none); None when it holds none."""
+    if is_blank(value):
+        return None
+    if isinstance(value, dt.datetime):
+        moment = value
+    else:
+        try:
+            moment = dt.datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return moment
+
+
+def moment_text(value: Any, lang: str = "vi") -> str:
+    """A moment as "30/11/2026 19:44:24" (Vietnamese) or "2026-11-30 19:44:24" (English);
+    other text as it is."""
+    moment = to_moment(value)
+    if moment is None:
+        return "" if is_blank(value) else str(value)
+    return moment.strftime("%d/%m/%Y %H:%M:%S" if lang == "vi" else "%Y-%m-%d %H:%M:%S")

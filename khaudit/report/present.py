@@ -66,6 +66,7 @@ KINDS: dict[str, str] = {
     **dict.fromkeys(("candidate_score", "match_score", "pace", "working_days"), "decimal"),
     **dict.fromkeys(("days_vs_deadline",), "days"),
     **dict.fromkeys(("as_of", "forecast", "earliest", "latest", "deadline"), "date"),
+    **dict.fromkeys(("scanned_at",), "moment"),
     **dict.fromkeys(("tthc", "hidden", "pdfa", "will_miss_deadline", "excluded_flag"), "bool"),
 }
 
@@ -78,6 +79,7 @@ CODES: dict[str, str] = {
     "severity": "check.severity.",
     "status": "status.",
     "format": "format.",  # "empty", "unknown": no file format; "pdf", "tiff" are shown as they are
+    "color_mode": "color_mode.",  # Pillow's mode names ("1", "L", "RGB"): the CSV keeps them
 }
 
 
@@ -126,7 +128,7 @@ def shown(value: Any, kind: str, lang: str = "vi") -> str:
     """One value of a column of ``kind`` as text for a person."""
     if N.is_blank(value):
         return ""
-    if isinstance(value, str) and kind != "date" and N.as_number(value) is None:
+    if isinstance(value, str) and kind not in ("date", "moment") and N.as_number(value) is None:
         return value  # words in a column of numbers ("Chưa đủ dữ liệu"), or already shown
     if kind == "percent":
         return N.percent(value, lang)
@@ -140,6 +142,8 @@ def shown(value: Any, kind: str, lang: str = "vi") -> str:
         return N.plain(value)
     if kind == "date":
         return N.date_text(value, lang)
+    if kind == "moment":
+        return N.moment_text(value, lang)
     if kind == "bool" or isinstance(value, bool):
         truth = value if isinstance(value, bool) else is_true(value)
         return t("report.yes" if truth else "report.no", lang)
@@ -186,6 +190,8 @@ def stored(value: Any, kind: str) -> Any:
         return str(value)
     if kind == "date":
         return N.to_date(value) or str(value)
+    if kind == "moment":
+        return N.to_moment(value) or str(value)
     if kind == "bool" and not isinstance(value, bool):
         return is_true(value)
     if hasattr(value, "item") and not isinstance(value, str):  # a numpy scalar

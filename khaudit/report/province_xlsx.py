@@ -152,11 +152,25 @@ def _receivers_sheet(book: Book, report: ProvinceReport) -> None:
     print_setup(ws, len(RECEIVERS), 2)
 
 
+def _fingerprint_sheet(book: Book, run: Run) -> None:
+    """What ties the workbook to its run (``khaudit verify-report`` reads the fingerprint's
+    row), on a sheet of its own: the ranking's first sheet grows with the province's units."""
+    lang = book.lang
+    ws = book.sheet(t("report.fingerprint", lang))
+    fp = F.fingerprint_table(run.meta, lang)
+    book.table(ws, fp, start_row=0, setup=False)
+    widths = [44, 70]
+    ws.set_column(0, 0, widths[0], book.wrap)
+    ws.set_column(1, 1, widths[1], book.wrap)  # long digests and parameters wrap inside the page
+    fit_heights(ws, 1, fp.values.tolist(), widths)
+    print_setup(ws, 2)
+
+
 def write_province_workbook(
     run: Run, target: Path, lang: str = "vi", units: list[Any] | None = None
 ) -> Path:
     """Write ``target`` (atomically): the ranking sheet, then the receivers sheet when the run
-    zoned its records."""
+    zoned its records, then the run's fingerprint."""
     from ..atomic import atomic_path
 
     report = ProvinceReport(run, lang, units=units)
@@ -164,5 +178,6 @@ def write_province_workbook(
         book = Book(tmp, lang)
         _ranking_sheet(book, report)
         _receivers_sheet(book, report)
+        _fingerprint_sheet(book, run)
         book.workbook.close()
     return target

@@ -23,6 +23,8 @@ from ..errors import KhauditError
 from ..i18n import LANGUAGES, t
 from ..run import load_run
 
+#: A fingerprint: a SHA-256 digest in hex.
+_DIGEST = r"[0-9a-f]{64}"
 _META = re.compile(r'<meta name="khaudit-fingerprint" content="([0-9a-f]{64})"')
 #: The minutes print the fingerprint after its label in their language (older ones in English).
 _PDF = re.compile(
@@ -108,17 +110,30 @@ def report_fingerprint(report: Path) -> str:
     elif suffix == ".xlsx":
         import openpyxl
 
-        labels = {t("report.run_id", lang) for lang in LANGUAGES}
+        # The fingerprint's own row; a workbook written before it had one put the
+        # fingerprint in the run id's row, so that label is read too.
+        labels = {
+            t(k, lang) for k in ("report.fingerprint_digest", "report.run_id") for lang in LANGUAGES
+        }
         _check_zip(report)
         try:
             book = openpyxl.load_workbook(report, read_only=True)
-            rows = book.worksheets[0].iter_rows(max_row=200, max_col=2, values_only=True)
+            rows = (
+                row
+                for sheet in book.worksheets  # a locality's first sheet, a province's last
+                for row in sheet.iter_rows(max_row=200, max_col=2, values_only=True)
+            )
             value = next(
-                (row[1] for row in rows if len(row) > 1 and row[0] in labels and row[1]), ""
+                (
+                    row[1]
+                    for row in rows
+                    if len(row) > 1 and row[0] in labels and re.fullmatch(_DIGEST, str(row[1]))
+                ),
+                "",
             )
         except (ValueError, KeyError, TypeError, OSError, IndexError, zipfile.BadZipFile):
-            value = ""  # the labels are in the first rows of the first sheet, or nowhere
-        found = re.fullmatch(r"[0-9a-f]{64}", str(value))
+            value = ""  # the labels are in the first rows of a sheet, or nowhere
+        found = re.fullmatch(_DIGEST, str(value))
         if found:
             return found.group(0)
     else:

@@ -103,6 +103,9 @@ class Book:
             "decimal": add({"num_format": "#,##0.00"}),
             "days": add({"num_format": t("report.days_format", lang)}),
             "date": add({"num_format": "dd/mm/yyyy" if lang == "vi" else "yyyy-mm-dd"}),
+            "moment": add(
+                {"num_format": "dd/mm/yyyy hh:mm:ss" if lang == "vi" else "yyyy-mm-dd hh:mm:ss"}
+            ),
         }
         self.used: set[str] = set()
         self._totals: dict[str, Any] = {}
@@ -137,7 +140,7 @@ class Book:
             ws.write_boolean(row, col, value, fmt)
         elif isinstance(value, int | float):
             ws.write_number(row, col, value, fmt or self.formats.get(kind))
-        elif kind == "date" and hasattr(value, "isoformat"):
+        elif kind in ("date", "moment") and hasattr(value, "isoformat"):
             day = pd.Timestamp(value).to_pydatetime()
             ws.write_datetime(row, col, day, fmt or self.formats[kind])
         else:
@@ -279,7 +282,7 @@ def _summary(
     book: Book, run: Run, locality: str, records: pd.DataFrame, files: pd.DataFrame
 ) -> None:
     """The first sheet: headline figures, records per status with a chart, the fingerprint
-    (``khaudit verify-report`` reads the run id row from its first two columns)."""
+    (``khaudit verify-report`` reads the fingerprint's row from its first two columns)."""
     lang = book.lang
     ws = book.sheet(t("report.summary_sheet", lang))
     ws.write_string(0, 0, f"{t('report.title', lang)} — {locality}", book.title)
@@ -300,6 +303,8 @@ def _summary(
     chart.set_title({"name": t("report.chart_title", lang)})
     chart.set_legend({"none": True})
     chart.set_y_axis({"reverse": True})
+    basis = F.share_basis(F.headline(records, files), lang)
+    ws.write_string(start + len(counts) + 1, 0, basis, book.muted)
     fp = F.fingerprint_table(run.meta, lang)
     fp_row = start + len(counts) + 3
     book.table(ws, fp, start_row=fp_row, setup=False)

@@ -314,6 +314,16 @@ def test_sheet_names_are_cut_at_a_word_and_unique():
     assert len(sheet_name("x" * 40, used)) == 31
 
 
+def test_verify_report_reads_the_province_workbook(handover_run, tmp_path):
+    from khaudit.report.province_xlsx import write_province_workbook
+    from khaudit.report.verify_report import verify_report
+
+    for lang in ("vi", "en"):
+        target = write_province_workbook(handover_run, tmp_path / f"province-{lang}.xlsx", lang)
+        check = verify_report(target, handover_run.path)
+        assert check.report_fingerprint == handover_run.meta["fingerprint"] and check.matches
+
+
 def test_workbook_stores_numbers_and_prints_on_a4(handover_run, tmp_path):
     path = write_locality_workbook(handover_run, "Xã Diên Lạc", tmp_path / "report.xlsx")
     book = openpyxl.load_workbook(path)
@@ -329,7 +339,7 @@ def test_workbook_stores_numbers_and_prints_on_a4(handover_run, tmp_path):
     assert wide.page_setup.orientation == "landscape"
     summary = book["Tổng hợp"]
     figures = {r[0]: r[1] for r in summary.iter_rows(values_only=True) if r[0] and r[1] is not None}
-    assert isinstance(figures["Số hồ sơ trong mục lục"], int)
+    assert isinstance(figures["Số dòng trong mục lục (kể cả dòng trùng)"], int)
     share = summary.cell(
         *next((c.row, c.column + 1) for c in summary["A"] if c.value == "Tỷ lệ hoàn thành")
     )
