@@ -378,7 +378,7 @@ def review() -> None:
 
 @review.command("export", help="help.review.export")
 @click.argument("run_dir", type=_PathArg(file_okay=False, exists=True))
-@click.option("--out", required=True, type=_PathArg(dir_okay=False))
+@click.option("--out", required=True, type=_PathArg(dir_okay=False), help="help.review.out")
 @click.option("--lang", type=click.Choice(LANGUAGES), default=None, help="help.report_lang")
 def review_export(run_dir: Path, out: Path, lang: str) -> None:
     """Write the pairs to decide as an xlsx with an Accept/Reject column."""

@@ -181,16 +181,18 @@ def status_counts(
     frame: pd.DataFrame, statuses: tuple[str, ...], lang: str = "vi", mask: pd.Series | None = None
 ) -> pd.DataFrame:
     """Count and share (0-1) per status, every status listed (zero included), in contract
-    order."""
+    order; with no rows at all the shares are blank (a share of nothing is no 0%)."""
     status = frame["status"] if mask is None else frame["status"][mask]
     counts = status.value_counts()
-    total = max(1, len(status))
+    total = len(status)
     return pd.DataFrame(
         {
             "status": list(statuses),
             t("col.status", lang): [t(f"status.{s}", lang) for s in statuses],
             t("col.count", lang): [int(counts.get(s, 0)) for s in statuses],
-            t("col.percent", lang): [counts.get(s, 0) / total for s in statuses],
+            t("col.percent", lang): pd.Series(
+                [counts.get(s, 0) / total if total else None for s in statuses], dtype=object
+            ),
         }
     )
 
@@ -207,7 +209,7 @@ def record_status_counts(
     repeats = out["status"] == RecordStatus.DUPLICATE_ENTRY
     base = int(count[~repeats].sum())
     out[t("col.percent", lang)] = pd.Series(
-        [None if r else (n / base if base else 0.0) for n, r in zip(count, repeats)],
+        [None if r or not base else n / base for n, r in zip(count, repeats)],
         dtype=object,
     )
     return out

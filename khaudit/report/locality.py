@@ -396,12 +396,15 @@ class LocalityReport(Sections):
             f"</div><div class='muted'>{N.integer(q.pages_ok, self.lang)}/"
             f"{N.integer(q.pages, self.lang)}</div></div></div>"
         )
-        body = (
-            f"<h3>{self._t('report.quality_files')} ({len(below)})</h3>"
-            f"{table_html(F.localized(below, self.lang), self.lang)}"
-            if len(below)
-            else f"<p class='ok'>{self._t('report.quality_all_ok')}</p>"
-        )
+        if len(below):
+            body = (
+                f"<h3>{self._t('report.quality_files')} ({len(below)})</h3>"
+                f"{table_html(F.localized(below, self.lang), self.lang)}"
+            )
+        elif q.files:
+            body = f"<p class='ok'>{self._t('report.quality_all_ok')}</p>"
+        else:  # no scan judged: "every scan meets the standard" would say nothing true
+            body = f"<p class='muted'>{self._t('report.quality_none_judged')}</p>"
         return (
             f"<div class='kh'><h2>{self._t('report.quality')}</h2>"
             f"<p>{html.escape(F.quality_standard(self.run.meta, self.lang))}</p>"

@@ -168,3 +168,30 @@ def test_a_moment_is_written_the_readers_way():
     english = localized(pd.DataFrame({"scanned_at": ["2026-11-30T19:44:24Z"]}), "en")
     assert for_people(english, "en").iloc[0, 0] == "2026-11-30 19:44:24"
     assert stored("2026-11-30T19:44:24Z", "moment").isoformat() == "2026-11-30T19:44:24"
+
+
+def test_a_locality_with_no_scan_at_all_reads_true(tmp_path):
+    from khaudit.audit import audit
+    from khaudit.report.locality import LocalityReport
+
+    (tmp_path / "scans").mkdir()
+    rows = [
+        "STT;Mã hồ sơ;Tiêu đề hồ sơ;Năm;Số tờ",
+        "1;A.1;Hồ sơ một;2019;2",
+        "2;A.2;Hồ sơ hai;2019;3",
+    ]
+    (tmp_path / "muc-luc.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (tmp_path / "project.toml").write_text(
+        'title = "x"\nprovince = "Khánh Hòa"\n[[locality]]\nname = "Xã Trống"\n'
+        'inventories = ["muc-luc.csv"]\nscan_roots = ["scans"]\n',
+        encoding="utf-8",
+    )
+    run = audit(tmp_path / "project.toml", tmp_path / "run")
+    report = LocalityReport(run.path, "Xã Trống", "vi")
+    quality = report.quality()
+    assert "Chưa có tệp quét nào để đánh giá." in quality and "đều đạt tiêu chuẩn" not in quality
+    files = F.file_status_counts(report.files, "vi")
+    assert files.iloc[:, 3].isna().all()  # no file: no share, not 0,0%
+    status = report.status()
+    assert "0,0%" in status  # the records' completion is a true 0,0%
+    assert "100,0%" in status  # every record is missing
