@@ -25,17 +25,25 @@ written apart from provgen (stations' and clerks' habits, its own labelling rule
 ``--generator officegen`` on ``bench/officegen``, a third, written from offices' habits alone
 (one-stop-shop receipts, decision symbols, parcels, owners, register books, contractors' lots,
 page-image folders; its labelling rule in ``bench/officegen/labels.py``).
+
+``--tools khaudit splink recordlinkage`` audits each generated province with each linker, each
+in its own process: khaudit's command line, and khaudit's whole pipeline with only
+``match_locality`` swapped for a peer's linker from ``bench/match.py`` (``bench/peers.py``;
+needs the ``bench`` extra). The tables, and the ``--by-keying`` tables, are given per tool.
+``--diagnose`` then lists, grouped by kind, the scans a peer linked to their true record and
+khaudit did not (left unlinked, or linked elsewhere): the truth's convention, the name's
+shape, khaudit's status and its note's wording; every such scan goes to ``OUT/peer-wins.csv``.
+
+    python bench/generalize.py --generator stationgen --seeds 205-209 --records 600 \
+        --tools khaudit splink recordlinkage --by-keying --diagnose
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
-import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +51,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import officegen, provgen, stationgen  # noqa: E402
+from bench import officegen, peers, provgen, stationgen  # noqa: E402
 from khaudit.evaluate import score_run  # noqa: E402
 from khaudit.run import load_run  # noqa: E402
 
@@ -123,6 +131,85 @@ GENERATORS = {
 }
 
 
+def score_dir(run_dir: Path, truth: Path, by_keying: bool = False) -> dict[str, object]:
+    """A run's figures against the province's truth (the measures this script publishes)."""
+    score = score_run(run_dir, truth)
+    rec_f1, rec_per = _macro_f1(score.records)
+    file_f1, file_per = _macro_f1(score.files)
+    run_records = load_run(run_dir).table("records")
+    review = float((run_records["status"] == "needs_review").mean()) if len(run_records) else 0.0
+    result: dict[str, object] = {
+        "link_precision": score.link_precision,
+        "link_recall": score.link_recall,
+        "link_f1": score.link_f1,
+        "record_status_f1": rec_f1,
+        "file_status_f1": file_f1,
+        "review_rate": review,
+        "record_status_per": rec_per,
+        "file_status_per": file_per,
+    }
+    result["ambiguous_linked"] = _ambiguous_linked(run_dir, truth)
+    if by_keying:
+        result["by_keying"] = _by_keying(score, truth)
+    return result
+
+
+def run_seed(
+    seed: int,
+    records: int,
+    out: Path,
+    localities: int,
+    by_keying: bool,
+    keep: bool,
+    generator: str = "provgen",
+    tools: tuple[str, ...] = ("khaudit",),
+    diagnose: bool = False,
+    reuse: bool = False,
+) -> list[dict[str, object]]:
+    """Generate one province and audit it with each tool, each in its own process (khaudit's
+    command line at default settings; a peer is khaudit's pipeline with only the linker
+    swapped, ``peers.py``); one result per tool. ``diagnose`` adds, under ``diagnosis``
+    in khaudit's result, the links a peer made rightly that khaudit did not. ``reuse`` takes
+    the province already generated under ``out`` for this seed and size, and scores a tool's
+    run found there as it is (its seconds unknown)."""
+    province = out / f"seed{seed}-n{records}"
+    project = province / "project.toml"
+    if not (reuse and project.exists()):
+        project = GENERATORS[generator](province, seed, records, localities)
+    truth = province / "ground_truth"
+    results: list[dict[str, object]] = []
+    runs: dict[str, Path] = {}
+    for tool in tools:
+        run_dir = province / ("run" if tool == "khaudit" else f"run-{tool}")
+        if reuse and (run_dir / "run.json").exists():
+            seconds, error = float("nan"), ""
+        else:
+            shutil.rmtree(run_dir, ignore_errors=True)
+            seconds, error = peers.run_tool(tool, project, run_dir)
+        head: dict[str, object] = {"tool": tool, "seed": seed, "records": records}
+        if error:
+            # A failed audit is a result, not the end of the benchmark: its province is kept
+            # so it can be reproduced, and the table says so.
+            results.append({**head, "error": error, "seconds": seconds, "province": str(province)})
+            keep = True
+            continue
+        runs[tool] = run_dir
+        results.append({**head, **score_dir(run_dir, truth, by_keying), "seconds": seconds})
+    if diagnose and "khaudit" in runs:
+        frames = [
+            peers.peer_wins(runs["khaudit"], runs[tool], truth, tool)
+            for tool in runs
+            if tool != "khaudit"
+        ]
+        if frames:
+            found = pd.concat(frames, ignore_index=True)
+            found.insert(0, "seed", seed)
+            results[list(tools).index("khaudit")]["diagnosis"] = found.to_dict("records")
+    if not keep:
+        shutil.rmtree(province, ignore_errors=True)
+    return results
+
+
 def run_one(
     seed: int,
     records: int,
@@ -132,58 +219,9 @@ def run_one(
     keep: bool,
     generator: str = "provgen",
 ) -> dict[str, object]:
-    province = out / f"seed{seed}-n{records}"
-    project = GENERATORS[generator](province, seed, records, localities)
-    run_dir = province / "run"
-    khaudit = Path(sys.executable).with_name("khaudit")
-    command = [
-        str(khaudit) if khaudit.exists() else "khaudit",
-        "audit",
-        str(project),
-        "--out",
-        str(run_dir),
-        "--no-report",
-    ]
-    started = time.perf_counter()
-    done = subprocess.run(
-        command, capture_output=True, text=True, env={**os.environ, "KHAUDIT_LANG": "en"}
-    )
-    seconds = time.perf_counter() - started
-    if done.returncode not in (0, 1) or not (run_dir / "run.json").exists():
-        # A failed audit is a result, not the end of the benchmark: its province is kept so
-        # it can be reproduced, and the table says so.
-        last = (done.stderr.strip().splitlines() or ["(no message)"])[-1]
-        return {
-            "seed": seed,
-            "records": records,
-            "error": last[:300],
-            "seconds": seconds,
-            "province": str(province),
-        }
-    truth = province / "ground_truth"
-    score = score_run(run_dir, truth)
-    rec_f1, rec_per = _macro_f1(score.records)
-    file_f1, file_per = _macro_f1(score.files)
-    run_records = load_run(run_dir).table("records")
-    review = float((run_records["status"] == "needs_review").mean()) if len(run_records) else 0.0
-    result: dict[str, object] = {
-        "seed": seed,
-        "records": records,
-        "link_precision": score.link_precision,
-        "link_recall": score.link_recall,
-        "link_f1": score.link_f1,
-        "record_status_f1": rec_f1,
-        "file_status_f1": file_f1,
-        "review_rate": review,
-        "seconds": seconds,
-        "record_status_per": rec_per,
-        "file_status_per": file_per,
-    }
-    result["ambiguous_linked"] = _ambiguous_linked(run_dir, truth)
-    if by_keying:
-        result["by_keying"] = _by_keying(score, truth)
-    if not keep:
-        shutil.rmtree(province, ignore_errors=True)
+    """khaudit alone on one generated province (``run_seed`` with its default tool)."""
+    result = run_seed(seed, records, out, localities, by_keying, keep, generator)[0]
+    del result["tool"]
     return result
 
 
@@ -306,12 +344,34 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--keep", action="store_true", help="keep each generated province and its run under --out"
     )
+    parser.add_argument(
+        "--tools",
+        nargs="+",
+        choices=peers.TOOLS,
+        default=["khaudit"],
+        help="the linkers to audit each province with, each in its own process: khaudit's "
+        "command line, or khaudit's pipeline with only the linker swapped for Splink or "
+        "recordlinkage (needs the bench extra; default: khaudit)",
+    )
+    parser.add_argument(
+        "--diagnose",
+        action="store_true",
+        help="with a peer in --tools: group by kind the scans a peer linked to their true "
+        "record and khaudit did not, and write them all to OUT/peer-wins.csv",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="use the provinces already generated under --out (kept by --keep) and score the "
+        "runs found in them as they are; only the missing runs are made",
+    )
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    results = []
+    tools = tuple(dict.fromkeys(args.tools))
+    results: list[dict[str, Any]] = []
     for records in args.records:
         for seed in _seeds(args.seeds):
-            result = run_one(
+            for result in run_seed(
                 seed,
                 records,
                 args.out,
@@ -319,34 +379,64 @@ def main(argv: list[str] | None = None) -> int:
                 args.by_keying,
                 args.keep,
                 args.generator,
-            )
-            results.append(result)
-            if args.json:
-                print(json.dumps(result, ensure_ascii=False), flush=True)
-            elif "error" in result:
-                print(
-                    f"seed {seed}, {records} records: audit failed: {result['error']} "
-                    f"(province kept in {result['province']})",
-                    file=sys.stderr,
-                    flush=True,
-                )
-            else:
-                print(
-                    f"seed {seed}, {records} records: link F1 {result['link_f1']:.4f}, "
-                    f"record F1 {result['record_status_f1']:.4f}, "
-                    f"file F1 {result['file_status_f1']:.4f}, "
-                    f"review {result['review_rate']:.3f}",
-                    file=sys.stderr,
-                    flush=True,
-                )
+                tools,
+                args.diagnose,
+                args.reuse,
+            ):
+                results.append(result)
+                _progress(result, args.json)
     if not args.json:
-        print(_table(results))
-        print()
-        print(_ambiguous_line(results))
-        if args.by_keying:
+        for tool in tools:
+            mine = [r for r in results if r["tool"] == tool]
+            if len(tools) > 1:
+                print(f"\n### {tool}\n")
+            print(_table(mine))
             print()
-            print(_keying_table(results))
+            print(_ambiguous_line(mine))
+            if args.by_keying:
+                print()
+                print(_keying_table(mine))
+    if args.diagnose:
+        _print_wins(results, args.out)
     return 0
+
+
+def _progress(result: dict[str, Any], as_json: bool) -> None:
+    tool, seed, records = result["tool"], result["seed"], result["records"]
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False, default=str), flush=True)
+    elif "error" in result:
+        print(
+            f"{tool}, seed {seed}, {records} records: audit failed: {result['error']} "
+            f"(province kept in {result['province']})",
+            file=sys.stderr,
+            flush=True,
+        )
+    else:
+        print(
+            f"{tool}, seed {seed}, {records} records: link F1 {result['link_f1']:.4f}, "
+            f"record F1 {result['record_status_f1']:.4f}, "
+            f"file F1 {result['file_status_f1']:.4f}, "
+            f"review {result['review_rate']:.3f}, {result['seconds']:.0f} s",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
+def _print_wins(results: list[dict[str, Any]], out: Path) -> None:
+    """The scans a peer linked rightly and khaudit did not, by kind; all of them to a CSV."""
+    rows = [row for r in results for row in r.get("diagnosis", [])]
+    wins = pd.DataFrame(rows)
+    wins.to_csv(out / "peer-wins.csv", index=False)
+    print(f"\nScans a peer linked to their true record and khaudit did not: {len(wins)}")
+    if wins.empty:
+        return
+    print(wins.groupby(["peer", "case", "khaudit_status"]).size().to_string())
+    kinds = peers.win_kinds(wins)
+    pd.set_option("display.width", 250)
+    pd.set_option("display.max_colwidth", 90)
+    print(kinds.head(40).to_string())
+    print(f"(every scan in {out / 'peer-wins.csv'})")
 
 
 if __name__ == "__main__":

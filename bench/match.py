@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import subprocess
 import sys
@@ -107,7 +106,9 @@ def item_table(items: list[Item]) -> pd.DataFrame:
 def rare_tokens(records: pd.DataFrame, items: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """Title words minus the most common ones, as lists (for token blocking)."""
     counts = records["title"].str.split().explode().value_counts()
-    common = set(counts[counts > STOPWORD_SHARE * len(records)].index)
+    # (at least a few records: in a small locality 2% is less than one record, and every
+    # word of every title was left out)
+    common = set(counts[counts > max(STOPWORD_SHARE * len(records), 5)].index)
 
     def tokens(title: object) -> list[str]:
         return sorted({w for w in str(title).split() if w not in common}) if title else []
@@ -158,6 +159,7 @@ def run_splink(case: MatchCase, settings: MatchSettings) -> MatchResult:
     items = build_items(case.scans, case.sidecars)
     left, right = record_table(case), item_table(items)
     left["tokens"], right["tokens"] = rare_tokens(left, right)
+    left["word"], right["word"] = rarest_word(left["tokens"], right["tokens"])
     rules = [
         block_on("code"),
         block_on("box", "file_no"),
@@ -200,43 +202,80 @@ def run_splink(case: MatchCase, settings: MatchSettings) -> MatchResult:
     return as_match(items, one_to_one(pairs), "splink")
 
 
+def rarest_word(left: pd.Series, right: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Each title's rarest word among the records (a single value, None for no word): a
+    blocking column Splink's training accepts, where the token lists must be exploded and its
+    expectation maximisation refuses exploding rules."""
+    counts = left.explode().value_counts()
+
+    def rarest(tokens: list[str]) -> str | None:
+        known = [w for w in tokens if w in counts.index]  # a typo is no block
+        return min(known, key=lambda w: (counts[w], w)) if known else None
+
+    return left.map(rarest), right.map(rarest)
+
+
 def train_splink(linker: object, block_on: object, left: pd.DataFrame, right: pd.DataFrame) -> None:
     """Train Splink on whatever evidence the locality has. A locality with one naming habit
     has no codes (or no file numbers, or no titles) on its scan side, and a training step
-    blocked on an empty column raises: each step is tried on the columns both sides fill,
-    as a user would, and the prior falls back to one scan per record."""
+    blocked on an empty column raises: each step is tried on the columns both sides fill
+    (code, file number, a title's rarest word, year), as a user would, and the prior falls
+    back to one scan per record. A step that cannot run is said on stderr."""
     filled = [
         c
-        for c in ("code", "file_no", "tokens", "year")
+        for c in ("code", "file_no", "word", "year")
         if left[c].notna().any() and right[c].notna().any()
     ]
-    rules = [
-        block_on(c) if c != "tokens" else block_on("tokens", arrays_to_explode=["tokens"])
-        for c in filled
-    ]
-    trained = False
-    for rule in rules:
-        try:
-            linker.training.estimate_probability_two_random_records_match(  # type: ignore[attr-defined]
-                [rule], recall=0.5
-            )
-            trained = True
-            break
-        except Exception:  # noqa: BLE001 - a rule with no pairs: try the next evidence
-            continue
+    rules = [block_on(c) for c in filled]
     # A deterministic rule that finds more pairs than the cross product holds matches, or
     # none, estimates a prior of 1 or 0, whose match weight is log(0): prediction then raises
-    # "math domain error". Such an estimate says nothing; one scan per record is the prior.
+    # "math domain error". Such an estimate says nothing: the next evidence is tried, and
+    # when none gives one, one scan per record is the prior.
     settings = linker._settings_obj  # type: ignore[attr-defined]
-    prior = settings._probability_two_random_records_match
-    if not trained or not 0.0 < prior < 1.0:
+    usable = False
+    for rule, column in zip(rules, filled):
+        if _try(
+            lambda r=rule: linker.training.estimate_probability_two_random_records_match(  # type: ignore[attr-defined]
+                [r], recall=0.5
+            ),
+            f"prior on {column}",
+        ):
+            prior = settings._probability_two_random_records_match
+            usable = 0.0 < prior < 1.0
+            if usable:
+                break
+            print(f"splink: prior on {column} was {prior}, not usable", file=sys.stderr)
+    if not usable:
+        print(
+            f"splink: one scan per record is the prior, 1/{max(2, len(left))} "
+            f"(columns both sides fill: {filled or 'none'})",
+            file=sys.stderr,
+        )
         settings._probability_two_random_records_match = 1.0 / max(2, len(left))
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)  # type: ignore[attr-defined]
-    for rule in rules:
-        try:
-            linker.training.estimate_parameters_using_expectation_maximisation(rule)  # type: ignore[attr-defined]
-        except Exception:  # noqa: BLE001 - nothing to learn from on this column
-            continue
+    learned = [
+        column
+        for rule, column in zip(rules, filled)
+        if _try(
+            lambda r=rule: linker.training.estimate_parameters_using_expectation_maximisation(r),  # type: ignore[attr-defined]
+            f"EM blocked on {column}",
+        )
+    ]
+    if not learned:
+        # Splink still predicts, from its default m probabilities and the u it estimated:
+        # the locality is linked, not dropped, and the log says how.
+        print("splink: no EM step could run; default m probabilities", file=sys.stderr)
+
+
+def _try(step: object, name: str) -> bool:
+    """Run one training step; a step with nothing to learn from is said on stderr (the run's
+    log), not hidden, and training goes on with the next evidence."""
+    try:
+        step()  # type: ignore[operator]
+    except Exception as exc:  # noqa: BLE001 - any library failure of one step
+        print(f"splink: {name} skipped: {type(exc).__name__}: {exc}"[:300], file=sys.stderr)
+        return False
+    return True
 
 
 def run_recordlinkage(case: MatchCase, settings: MatchSettings) -> MatchResult:
@@ -263,7 +302,9 @@ def run_recordlinkage(case: MatchCase, settings: MatchSettings) -> MatchResult:
         joined[["unique_id_l", "unique_id_r"]], names=candidates.names
     )
     candidates = candidates.union(by_words).unique()
-    compare = rl.Compare(n_jobs=os.cpu_count() or 1)
+    # One job: in khaudit's pipeline the linker runs in a forked matching worker, where
+    # joblib's process pool sat idle for minutes (347 s for 80 records, 20 s of CPU).
+    compare = rl.Compare(n_jobs=1)
     compare.exact("code", "code", label="code")
     compare.exact("file_no", "file_no", label="file_no")
     compare.exact("box", "box", label="box")
