@@ -164,6 +164,9 @@ def _sidecars(
     reasons: list[str] = []
     inputs: list[dict[str, object]] = []
     for row in others.itertuples(index=False):
+        if row.role == "inventory":
+            reasons.append(t("ignored.inventory", lang))
+            continue
         if row.role != "sidecar":
             reasons.append(t("ignored.system", lang))
             continue
@@ -180,6 +183,25 @@ def _sidecars(
             else t("ignored.not_sidecar", lang)
         )
     return entries, reasons, inputs
+
+
+def _inventories_apart(files: pd.DataFrame, project: Project) -> pd.DataFrame:
+    """``files`` with the project's inventory files that lie under a scan root given the role
+    ``inventory``: each is read once, as the inventory, never also as a sidecar of the scans
+    or an orphan scan, and is listed in ignored_files.csv saying so."""
+    inventories = {str(p) for loc in project.localities for p, _ in loc.inventories}
+    if not len(files) or not inventories:
+        return files
+    base = str(project.base)
+    places = [
+        os.path.normpath(os.path.join(base, str(root), str(path)))
+        for root, path in zip(files["root"], files["path"])
+    ]
+    inside = [place in inventories for place in places]
+    if not any(inside):
+        return files
+    roles = ["inventory" if hit else role for hit, role in zip(inside, files["role"])]
+    return files.assign(role=pd.Series(roles, index=files.index, dtype="object"))
 
 
 def _project_sidecar(
@@ -260,7 +282,7 @@ def _prepare(
         records, issues = load_locality(list(locality.inventories), locality.name, locality.columns)
     with progress.stage(locality.name, "scan"):
         scanned = _scan(project, locality, catalogue)
-    table = scanned.files
+    table = _inventories_apart(scanned.files, project)
     others = table[table["role"] != "scan"]
     entries, reasons, sidecar_inputs = _sidecars(locality, others, base, lang)
     own_entries, own_problems, own_input = _project_sidecar(locality, base, lang)
@@ -432,12 +454,41 @@ def _write_localities(
                 for table, attribute in _LOCALITY_TABLES:
                     writer.add(table, _with_columns(getattr(result, attribute), table))
                 totals.add(name, result, project.matching.min_pages_per_sheet)
+                totals.notes += _unbaggable(project.base, name, result.files)
     except BaseException:
         writer.abort()
         raise
     finally:
         progress.close()
     return totals, decisions
+
+
+def _unbaggable(base: Path, locality: str, files: pd.DataFrame) -> list[str]:
+    """A warning naming the locality's scans a handover cannot carry as they are (names not
+    valid UTF-8, paths over Windows' limit): the terminal and run.json say it when the audit
+    ends, not only a row of scan_problems.csv, so they are renamed before packaging."""
+    from .handover.names import WINDOWS_MAX_PATH, not_utf8, too_long
+
+    bad: list[str] = []
+    long: list[str] = []
+    for root, rows in files.groupby("root", sort=True) if len(files) else []:
+        folder = os.path.join(base, str(root))
+        paths = [str(p) for p in rows["path"]]
+        bad += [f"{root}/{p}" for p in not_utf8(folder, paths)]
+        long += [f"{root}/{p}" for p in too_long(folder, paths)]
+    if not bad and not long:
+        return []
+    return [
+        t(
+            "audit.unbaggable",
+            locality=locality,
+            n=len(bad) + len(long),
+            not_utf8=len(bad),
+            long=len(long),
+            limit=WINDOWS_MAX_PATH + 1,
+            example=(bad or long)[0],
+        )
+    ]
 
 
 def _parameters(project: Project, lang: str) -> dict[str, Any]:

@@ -138,9 +138,54 @@ def compare(a: Run | str | Path, b: Run | str | Path) -> Comparison:
 
     run_a = a if isinstance(a, Run) else load_run(a)
     run_b = b if isinstance(b, Run) else load_run(b)
+    _check_comparable(run_a, run_b)
     return Comparison(
         run_a=str(run_a.meta.get("run_id", run_a.path)),
         run_b=str(run_b.meta.get("run_id", run_b.path)),
-        records=record_moves(run_a.records, run_b.records),
-        files=file_changes(run_a.files, run_b.files),
+        records=record_moves(*_tables(run_a, run_b, "records")),
+        files=file_changes(*_tables(run_a, run_b, "files")),
     )
+
+
+def _check_comparable(run_a: Run, run_b: Run) -> None:
+    """Refuse a run whose tables differ from the digests its run.json recorded (a damaged or
+    edited run would be compared as if it were the audit's), and two runs of different
+    provinces or without a locality in common (another project's: every row would show as
+    added and removed)."""
+    from .errors import KhauditError
+    from .i18n import t
+
+    for run in (run_a, run_b):
+        stale = run.verify_tables()
+        if stale:
+            raise KhauditError(t("err.compare.damaged", run=run.path, tables=", ".join(stale)))
+    names = [{str(loc.get("name")) for loc in r.meta.get("localities", [])} for r in (run_a, run_b)]
+    provinces = [str(r.meta.get("province", "")) for r in (run_a, run_b)]
+    if provinces[0] != provinces[1] or not names[0] & names[1]:
+        raise KhauditError(
+            t(
+                "err.compare.other_project",
+                run_a=run_a.path,
+                run_b=run_b.path,
+                province_a=provinces[0],
+                province_b=provinces[1],
+                localities_a=", ".join(sorted(names[0])),
+                localities_b=", ".join(sorted(names[1])),
+            )
+        )
+
+
+def _tables(run_a: Run, run_b: Run, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Table ``name`` of both runs; a table that cannot be read is a named KhauditError."""
+    from .errors import KhauditError
+    from .i18n import t
+
+    frames = []
+    for run in (run_a, run_b):
+        try:
+            frames.append(run.table(name))
+        except Exception as exc:  # pyarrow and pandas raise many kinds on damaged files
+            raise KhauditError(
+                t("err.compare.unreadable", run=run.path, table=name, error=exc)
+            ) from None
+    return frames[0], frames[1]

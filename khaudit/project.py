@@ -32,7 +32,6 @@ import codecs
 import contextlib
 import datetime as dt
 import difflib
-import glob
 import os
 import re
 import stat
@@ -43,12 +42,14 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
+from . import project_glob
 from .contract import find_locality
 from .errors import ProjectError
 from .escape import for_terminal
 from .forecast import ProgressSettings
 from .i18n import t
 from .match.settings import ContentSettings, MatchSettings
+from .project_glob import PatternEscapes, PatternTooBroad, expand
 from .quality import QualitySettings
 from .textnorm import slugify
 from .winpath import native, native_pattern, unreachable_here, windows_kind
@@ -433,9 +434,9 @@ def _inventories(
             problems.append(_windows_only(path, where, "inventories", written))
             continue
         pattern = _home(written)
-        matches = sorted(glob.glob(str(base / pattern), recursive=True))
-        if not matches and native_pattern(pattern) != pattern:
-            matches = sorted(glob.glob(str(base / native_pattern(pattern)), recursive=True))
+        matches = _expand(pattern, base, (path, where, written), problems)
+        if matches is None:
+            continue
         if not matches:
             problems.append(
                 t("err.project.glob_none", path=path, where=where, pattern=written, base=base)
@@ -456,6 +457,36 @@ def _inventories(
                 continue
             inventories.append((p.resolve(), shown))
     return inventories
+
+
+def _expand(
+    pattern: str, base: Path, said: tuple[Path, str, str], problems: list[str]
+) -> list[str] | None:
+    """The files an inventory pattern names (as written, else with Windows' separators),
+    walked only within the project's places; None, with the problem, when it may not be."""
+    path, where, written = said
+    try:
+        matches = expand(pattern, str(base))
+        if not matches and native_pattern(pattern) != pattern:
+            matches = expand(native_pattern(pattern), str(base))
+    except PatternEscapes:
+        problems.append(
+            t("err.project.glob_escapes", path=path, where=where, pattern=written, base=base)
+        )
+        return None
+    except PatternTooBroad:
+        problems.append(
+            t(
+                "err.project.glob_broad",
+                path=path,
+                where=where,
+                pattern=written,
+                folders=project_glob.MAX_FOLDERS,
+                entries=project_glob.MAX_ENTRIES,
+            )
+        )
+        return None
+    return matches
 
 
 def _scan_roots(

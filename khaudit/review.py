@@ -14,9 +14,11 @@ the same functions; the decision log itself is ``match/decisions.py``.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -52,14 +54,34 @@ DECISION = "decision"
 REQUIRED = {"path", "source_file", "source_sheet", "source_row", DECISION}
 
 
-def review_frame(run: Run, locality: str | None = None) -> pd.DataFrame:
-    """The review candidates of ``run`` (one locality's, if given) in the review's columns."""
+def review_frame(run: Run, locality: str | None = None, lang: str = "vi") -> pd.DataFrame:
+    """The review candidates of ``run`` (one locality's, if given) in the review's columns.
+    A pair whose scan is a byte-identical copy of another record's scan says so first in its
+    explanation: accepting it would move that record's scan (the import refuses it)."""
     candidates = run.table("candidates")
     if locality is not None and len(candidates):
         candidates = candidates[candidates["locality"] == locality]
     if not len(candidates):
         return pd.DataFrame(columns=COLUMNS)
-    return candidates[COLUMNS].reset_index(drop=True)
+    frame = candidates[COLUMNS].reset_index(drop=True)
+    linked = linked_contents(run.table("files"))
+    notes = []
+    for row in frame.itertuples(index=False):
+        original = linked.get((str(row.locality), str(row.xxh3_128)))
+        record = (str(row.source_file), _cell(row.source_sheet), _cell(row.source_row))
+        if original is None or record in original.records:
+            notes.append(_cell(row.explanation))
+            continue
+        said = t(
+            "review.hint_copy",
+            lang,
+            original=original.path,
+            code=original.code,
+            file=original.source_file,
+            source_row=original.source_row,
+        )
+        notes.append(f"{said} {_cell(row.explanation)}".strip())
+    return frame.assign(explanation=notes)
 
 
 def write_review_sheet(
@@ -104,7 +126,7 @@ def export_review(run_dir: str | Path, out: str | Path, lang: str = "vi") -> int
     run = load_run(run_dir)
     scan_roots, inventories = run_places(run.meta)
     check_out_file(out, ".xlsx", is_review_workbook, scan_roots, inventories)
-    frame = review_frame(run)
+    frame = review_frame(run, lang=lang)
     with atomic_path(Path(out)) as tmp:
         book = xlsxwriter.Workbook(
             str(tmp),
@@ -212,6 +234,42 @@ def _find_run(path: Path, book: Any, run_dir: str | Path | None) -> Run:
     return run
 
 
+@dataclass
+class _Original:
+    """The scan a content is linked to in a run, and every record its copies are linked to."""
+
+    path: str
+    code: str
+    source_file: str
+    source_row: str
+    records: set[tuple[str, str, str]] = field(default_factory=set)
+
+
+def linked_contents(files: pd.DataFrame) -> dict[tuple[str, str], _Original]:
+    """(locality, content hash) -> the scan of that content linked to a record (the first
+    one not a copy), for every content the run links to a record."""
+    linked: dict[tuple[str, str], _Original] = {}
+    if not len(files):
+        return linked
+    held = files[files["source_row"].notna() & (files["status"] != "needs_review")]
+    held = held.sort_values("status", key=lambda s: s.eq("duplicate"), kind="stable")
+    for row in held[
+        ["locality", "xxh3_128", "path", "record_code", "source_file", "source_sheet"]
+        + ["source_row"]
+    ].itertuples(index=False):
+        if not isinstance(row.xxh3_128, str) or not row.xxh3_128:
+            continue
+        key = (str(row.locality), row.xxh3_128)
+        original = linked.setdefault(
+            key,
+            _Original(
+                str(row.path), _cell(row.record_code), str(row.source_file), _cell(row.source_row)
+            ),
+        )
+        original.records.add((str(row.source_file), _cell(row.source_sheet), _cell(row.source_row)))
+    return linked
+
+
 class _RunFacts:
     """What a decision must match in its run: localities, record rows, scan hashes."""
 
@@ -237,6 +295,7 @@ class _RunFacts:
             for loc, h in zip(candidates["locality"], candidates["xxh3_128"])
             if isinstance(h, str) and h
         }
+        self.linked = linked_contents(files)
 
     def problem(self, number: int, d: Decision) -> str | None:
         """Why this row's decision does not belong to the run, or None."""
@@ -257,6 +316,27 @@ class _RunFacts:
             and not all((d.locality, p) in self.hashes for p in parts)
         ):
             return t("review.no_scan", row=number, content=d.content[:40], locality=d.locality)
+        return self._takes_a_scan(number, d, parts)
+
+    def _takes_a_scan(self, number: int, d: Decision, parts: list[str]) -> str | None:
+        """Why accepting ``d`` would take another record's scan, or None. A decision is kept
+        by the scan's content, so accepting a byte-identical copy for record B moves the
+        content, and with it the original linked to record A, to B: A loses its scan."""
+        if d.verdict != "accept":
+            return None
+        record = (d.source_file, d.source_sheet, str(d.source_row))
+        for content in dict.fromkeys([d.content, *parts]):
+            original = self.linked.get((d.locality, content))
+            if original and record not in original.records:
+                return t(
+                    "review.copy_of",
+                    row=number,
+                    path=d.path or content[:12],
+                    original=original.path,
+                    code=original.code,
+                    file=original.source_file,
+                    source_row=original.source_row,
+                )
         return None
 
 
@@ -343,6 +423,21 @@ def _without_doubles(decisions: list[Decision], problems: list[str]) -> list[Dec
     return [d for d in decisions if (d.locality, d.content) not in doubles]
 
 
+def _other_format(data: bytes) -> str:
+    """The spreadsheet format ``data`` is saved in when it is one the import cannot read
+    (LibreOffice's own, Excel 97-2003), else ""."""
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        return "Excel 97-2003 (.xls)"
+    if data.startswith(b"PK"):
+        with (
+            contextlib.suppress(zipfile.BadZipFile, KeyError, OSError),
+            zipfile.ZipFile(io.BytesIO(data)) as archive,
+        ):
+            if archive.read("mimetype")[:100].startswith(b"application/vnd.oasis"):
+                return "OpenDocument (.ods)"
+    return ""
+
+
 def _open_workbook(path: Path) -> Any:
     """The workbook at ``path``, read as an inventory is: a regular file only (a pipe or a
     device would hang the import or never end), size-capped, its zip members checked against
@@ -357,6 +452,9 @@ def _open_workbook(path: Path) -> Any:
             check_zip(path, data)
     except KhauditError as exc:
         raise KhauditError(t("err.review.open", path=path, error=exc)) from exc
+    kind = _other_format(data)
+    if kind:
+        raise KhauditError(t("err.review.format", path=path, kind=kind))
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on files that are not workbooks

@@ -568,14 +568,28 @@ class Run:
         ]
 
 
+#: run.json holds the run's parameters, inputs and counts: a few MB for a province at most.
+MAX_RUN_JSON_BYTES = 256 << 20
+
+
 def load_run(path: str | Path) -> Run:
+    """The run in folder ``path``; KhauditError, naming the file, when its run.json is not
+    there, not a regular file, too large, or not the JSON object an audit writes."""
+    from .errors import KhauditError
+
     path = Path(path)
     meta_path = path / "run.json"
     if not meta_path.exists():
-        from .errors import KhauditError
-
         raise KhauditError(t("err.run.none", path=path))
-    return Run(path=path, meta=json.loads(meta_path.read_text(encoding="utf-8")))
+    try:
+        if not meta_path.is_file() or meta_path.stat().st_size > MAX_RUN_JSON_BYTES:
+            raise ValueError(t("err.run.not_file"))
+        meta = json.loads(meta_path.read_bytes().decode("utf-8"))
+        if not isinstance(meta, dict):
+            raise ValueError(t("err.run.not_object"))
+    except (OSError, ValueError, RecursionError) as exc:
+        raise KhauditError(t("err.run.damaged", path=meta_path, error=exc)) from None
+    return Run(path=path, meta=meta)
 
 
 def status_counts(frame: pd.DataFrame, statuses: tuple[str, ...]) -> dict[str, int]:

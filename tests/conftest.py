@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,34 @@ from khaudit.demo import generate_demo
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Ctrl-C stops the suite and every command it starts, whatever started the suite. A
+    shell without job control (a script's ``make test &``, CI runners) starts a background
+    job with SIGINT ignored; Python keeps an inherited SIG_IGN, and every command a test
+    starts would inherit it in turn (a stopped scan ran to its end and exited 0). Tests of
+    Ctrl-C need the disposition a user's terminal gives."""
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+#: The signals a user stops khaudit with; no command may leave their handling changed.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+@pytest.fixture(autouse=True)
+def stop_signals_left_as_they_were():
+    """A test after which Ctrl-C or SIGTERM is handled otherwise than before fails, naming
+    the change: khaudit, or a library it loads in the user's process, changed it and did not
+    restore it (the user's Ctrl-C would be lost)."""
+    before = [signal.getsignal(s) for s in STOP_SIGNALS]
+    yield
+    after = [signal.getsignal(s) for s in STOP_SIGNALS]
+    if after != before:
+        for number, handler in zip(STOP_SIGNALS, before):
+            signal.signal(number, handler)
+        pytest.fail(f"signal handling changed by this test: {before} -> {after}")
 
 
 @pytest.fixture(autouse=True)

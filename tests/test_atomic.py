@@ -1,5 +1,11 @@
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
+
 import pytest
 
 from khaudit.atomic import atomic_path, write_text
@@ -72,3 +78,39 @@ def test_ctrl_c_between_two_localities_of_an_audit_keeps_the_previous_run(
     assert len(seen) == 2
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no staging left either
     assert load_run(out).verify_tables() == []
+
+
+@pytest.mark.skipif(os.name == "nt", reason="kill -9 and POSIX process checks")
+def test_a_write_killed_before_its_rename_leaves_nothing_after_the_next_write(tmp_path):
+    """kill -9 mid-write keeps the previous file; the partial copy it left beside it is
+    removed by the next write of the same file, never one a running writer still holds."""
+    target = tmp_path / "province.xlsx"
+    write_text(target, "old")
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import os, sys, time\n"
+            "from khaudit.atomic import atomic_path\n"
+            "with atomic_path(sys.argv[1]) as tmp:\n"
+            "    tmp.write_bytes(b'half' * 1000)\n"
+            "    print('writing', flush=True)\n"
+            "    time.sleep(60)\n",
+            str(target),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None and child.stdout.readline().strip() == "writing"
+    left = [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    assert len(left) == 1
+    write_text(tmp_path / "other.csv", "x")  # another file's write leaves it alone
+    write_text(target, "newer")  # its writer still runs: left alone too
+    assert left[0].exists()
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=30)
+    assert target.read_text() == "newer" and left[0].exists()
+    os.utime(left[0], (time.time() - 10, time.time() - 10))
+    write_text(target, "newest")
+    assert target.read_text() == "newest"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.csv", "province.xlsx"]

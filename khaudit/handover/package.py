@@ -274,6 +274,34 @@ def _collect(run_dir: Path, locality: str, rehash: bool, project_file: Path | No
     return collected
 
 
+def check_payload_names(out: Path, collected: _Collected) -> list[str]:
+    """Refuse a bag whose scans are gone or have a name that is not valid UTF-8 (a bag's
+    manifests are UTF-8), each said apart; return the warning for payload paths longer than
+    Windows programs open, counted from the bag's own folder (a receiver's folder adds more)."""
+    from .names import WINDOWS_MAX_PATH, not_utf8, too_long
+
+    renamed = not_utf8("", collected.missing)
+    if renamed:
+        examples = ", ".join(renamed[:3])
+        raise KhauditError(t("err.package.not_utf8", n=len(renamed), examples=examples))
+    if collected.missing:
+        examples = ", ".join(collected.missing[:3])
+        raise KhauditError(t("err.package.gone", n=len(collected.missing), examples=examples))
+    long = too_long(out.name, [p.bag_path for p in collected.payload])
+    if not long:
+        return []
+    example = f"{out.name}/{max(long, key=len)}"
+    return [
+        t(
+            "package.long_paths",
+            n=len(long),
+            limit=WINDOWS_MAX_PATH + 1,
+            length=len(example),
+            example=example,
+        )
+    ]
+
+
 def _sidecars(
     ignored: pd.DataFrame, prefix: dict[str, str], labels: dict[str, str], collected: _Collected
 ) -> None:
@@ -518,14 +546,7 @@ def package_locality(
         raise KhauditError(t("err.package.exists", out=out))
     collected = _collect(run_dir, locality, rehash, Path(project) if project else None)
     check_bag_out(out, collected)
-    if collected.missing:
-        raise KhauditError(
-            t(
-                "err.package.gone",
-                n=len(collected.missing),
-                examples=", ".join(collected.missing[:3]),
-            )
-        )
+    long_paths = check_payload_names(out, collected)
     payload = collected.payload
     hashed = _hash_unknown(payload, workers)
     result = PackageResult(
@@ -538,6 +559,7 @@ def package_locality(
         copied=0,
         fetch=0,
     )
+    result.notes += long_paths
     if mode == "link":
         result.notes.append(t("package.link_warning"))
     with staging_for(out, result.notes) as staging:

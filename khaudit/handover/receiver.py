@@ -44,6 +44,7 @@ from .package import (
     _sha256,
     _write_tags,
     check_bag_out,
+    check_payload_names,
     inventory_patterns,
 )
 from .staging import staging_for
@@ -208,12 +209,11 @@ def package_receiver(
         run, run_dir, tables["files"], rehash, Path(project) if project else None
     )
     check_bag_out(out, collected)
-    if collected.missing:
-        examples = ", ".join(collected.missing[:3])
-        raise KhauditError(t("err.package.gone", n=len(collected.missing), examples=examples))
+    long_paths = check_payload_names(out, collected)
     payload = collected.payload
     result = PackageResult(out, 0, 0, _hash_unknown(payload, workers), 0, 0, 0, 0)
     result.from_catalogue = collected.from_catalogue
+    result.notes += long_paths
     if mode == "link":
         result.notes.append(t("package.link_warning"))
     with staging_for(out, result.notes) as staging:

@@ -173,12 +173,15 @@ def _ntfs_key(name: str) -> str:
 def windows_problems(root: Path, prefix: str, names: list[str], base: str) -> list[WalkProblem]:
     """What a folder's names would break on Windows, which many receivers and scanning
     stations run: names that differ only by letter case (one file on NTFS and SMB shares:
-    copying the folder there loses one) and paths longer than MAX_PATH (as this machine
-    sees them; a mapped share adds or removes a few characters)."""
+    copying the folder there loses one), paths longer than MAX_PATH (as this machine sees
+    them; a mapped share adds or removes a few characters), and names that are not valid
+    UTF-8 (kept under their ``\\xNN`` form in the tables; a bag cannot carry them)."""
     found: list[WalkProblem] = []
     seen: dict[str, str] = {}
     for name in names:
         shown = name if name.isascii() else readable(name)
+        if shown != name:  # bytes another system's encoding wrote: no bag or table holds them
+            found.append(WalkProblem(root, prefix + shown, t("walk.not_utf8")))
         other = seen.setdefault(_ntfs_key(name), shown)
         if other != shown:
             found.append(WalkProblem(root, prefix + shown, t("walk.case_twin", other=other)))
