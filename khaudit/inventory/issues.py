@@ -35,6 +35,7 @@ PROBLEMS = (
     "hidden_row",
     "hidden_column",
     "nul_byte",
+    "cell_too_long",
 )
 
 

@@ -18,12 +18,13 @@ import pandas as pd
 
 from ..contract import provenance_column
 from ..errors import InventoryFileError
+from ..i18n import t
 from ..textnorm import fold, nfc
 from . import values as V
 from .columns import REQUIRED, map_headings
 from .encodings import ENCODINGS, convert_cell, detect_column_encoding
 from .issues import InventoryIssue
-from .readers import RawSheet, read_sheets
+from .readers import RawSheet, column_letter, read_sheets
 
 HEADER_SEARCH_ROWS = 40
 _NUMBERING_CELL = re.compile(r"^\(?(\d{1,2})\)?$")
@@ -273,6 +274,7 @@ def load_inventory(
     previous: Header | None = None
     for sheet in read_sheets(path):
         issues += _nul_bytes(sheet, locality, display_name)
+        issues += _long_cells(sheet, locality, display_name)
         if not any(any(V.cell_text(v) for v in row) for row in sheet.rows):
             continue
         encoding = sheet_encoding(sheet)
@@ -314,6 +316,24 @@ def _no_header(
     """The issue of a sheet with no header and no table to continue: the headings it has."""
     headings = _headings_seen(sheet, encoding)
     return InventoryIssue(locality, display_name, sheet.name, None, "", "", headings, "no_header")
+
+
+def _long_cells(sheet: RawSheet, locality: str, display_name: str) -> list[InventoryIssue]:
+    """A cell longer than Excel holds (a paste gone wrong, or crafted): read as empty, its
+    place and length named, and the rest of its row and sheet read."""
+    return [
+        InventoryIssue(
+            locality,
+            display_name,
+            sheet.name,
+            row,
+            "",
+            "",
+            t("issue.value.cell_length", column=column_letter(column), length=length),
+            "cell_too_long",
+        )
+        for row, column, length in sheet.long_cells
+    ]
 
 
 def _nul_bytes(sheet: RawSheet, locality: str, display_name: str) -> list[InventoryIssue]:

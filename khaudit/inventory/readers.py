@@ -17,7 +17,7 @@ import re
 import stat
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +51,8 @@ class RawSheet:
     hidden_rows: set[int] = field(default_factory=set)  # 0-based, as rows[]
     hidden_columns: set[int] = field(default_factory=set)
     nul_rows: list[int] = field(default_factory=list)  # 1-based: rows that held a NUL byte
+    #: (row 1-based, column 0-based, characters) of cells over Excel's limit, read as empty
+    long_cells: list[tuple[int, int, int]] = field(default_factory=list)
 
 
 def _cell_typed(rows: list[list[Any]], r: int, c: int) -> bool:
@@ -146,8 +148,10 @@ def sha256_quietly(path: Path) -> str:
     return h.hexdigest()
 
 
-def check_cells(path: Path, sheet: str, rows: Sequence[Sequence[object]]) -> None:
-    """Refuse a sheet with a row or a cell beyond the spreadsheet limits, naming the place."""
+def check_cells(path: Path, sheet: str, rows: list[list[Any]]) -> list[tuple[int, int, int]]:
+    """Refuse a sheet with more rows, or a row with more cells, than a spreadsheet holds,
+    naming the place; a cell longer than Excel's limit is emptied and returned (row, column,
+    length) so its row is named and the rest of the sheet read."""
     if len(rows) > MAX_ROWS:
         raise InventoryFileError(
             str(path),
@@ -156,11 +160,15 @@ def check_cells(path: Path, sheet: str, rows: Sequence[Sequence[object]]) -> Non
             sheet=sheet,
             row=MAX_ROWS + 1,
         )
+    long: list[tuple[int, int, int]] = []
     for r, row in enumerate(rows, 1):
-        _check_row(path, sheet, r, row)
+        long += _check_row(path, sheet, r, row)
+    return long
 
 
-def _check_row(path: Path, sheet: str, r: int, row: Sequence[object]) -> None:
+def _check_row(path: Path, sheet: str, r: int, row: list[Any]) -> list[tuple[int, int, int]]:
+    """The row's cells over Excel's limit, emptied in place; a row wider than a sheet is
+    refused (it could be millions of cells)."""
     if len(row) > MAX_COLUMNS:
         raise InventoryFileError(
             str(path),
@@ -170,16 +178,12 @@ def _check_row(path: Path, sheet: str, r: int, row: Sequence[object]) -> None:
             row=r,
             column=column_letter(MAX_COLUMNS),
         )
+    long = []
     for c, value in enumerate(row):
         if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-            raise InventoryFileError(
-                str(path),
-                t("err.inventory.cell_too_long", length=len(value), limit=MAX_CELL_CHARS),
-                t("err.inventory.cell_hint"),
-                sheet=sheet,
-                row=r,
-                column=column_letter(c),
-            )
+            long.append((r, c, len(value)))
+            row[c] = ""
+    return long
 
 
 def _calamine_error(path: Path, exc: BaseException, sheet: str) -> BaseException:
@@ -238,7 +242,7 @@ def read_excel(path: Path) -> list[RawSheet]:
             rows = [list(r) for r in sheet.to_python(skip_empty_area=False)]
         except BaseException as exc:  # a damaged sheet part: calamine's own error types
             raise _calamine_error(path, exc, name) from exc
-        check_cells(path, name, rows)
+        long_cells = check_cells(path, name, rows)
         merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
         merged = _fill_merged(rows, merged)
         rows_hidden, columns_hidden = hidden.get(name, (set(), set()))
@@ -249,6 +253,7 @@ def read_excel(path: Path) -> list[RawSheet]:
                 merged=merged,
                 hidden_rows=rows_hidden,
                 hidden_columns=columns_hidden,
+                long_cells=long_cells,
             )
         )
     return sheets
@@ -334,8 +339,11 @@ def _check_cell_count(path: Path, text: str, delimiter: str) -> None:
         raise _too_many_cells(path, cells, lines)
 
 
-def parse_csv(path: Path, text: str, delimiter: str) -> list[list[object]]:
-    """Rows of a delimited text, each checked as it is read, so a hostile row stops early."""
+def parse_csv(
+    path: Path, text: str, delimiter: str, long_cells: list[tuple[int, int, int]] | None = None
+) -> list[list[object]]:
+    """Rows of a delimited text, each checked as it is read, so a hostile row stops early;
+    cells over Excel's limit are emptied and added to ``long_cells`` (line, column, length)."""
     _check_line_widths(path, text, delimiter)
     _check_cell_count(path, text, delimiter)
     rows: list[list[object]] = []
@@ -351,7 +359,9 @@ def parse_csv(path: Path, text: str, delimiter: str) -> list[list[object]]:
                         t("err.inventory.split_hint"),
                         row=reader.line_num,
                     )
-                _check_row(path, "", reader.line_num, row)
+                long = _check_row(path, "", reader.line_num, row)
+                if long and long_cells is not None:
+                    long_cells += long
                 cells += len(row)
                 if cells > MAX_CELLS:
                     raise _too_many_cells(path, cells, reader.line_num)
@@ -370,8 +380,17 @@ def read_csv(path: Path) -> list[RawSheet]:
     """csv/tsv/txt with any common delimiter and encoding."""
     text, encoding, nul_lines = read_text(path)
     delimiter = sniff_delimiter(text)
-    rows = parse_csv(path, text, delimiter)
-    return [RawSheet(name="", rows=rows, byte_encoding=encoding, nul_rows=nul_lines)]
+    long_cells: list[tuple[int, int, int]] = []
+    rows = parse_csv(path, text, delimiter, long_cells)
+    return [
+        RawSheet(
+            name="",
+            rows=rows,
+            byte_encoding=encoding,
+            nul_rows=nul_lines,
+            long_cells=long_cells,
+        )
+    ]
 
 
 def sniff_delimiter(text: str, candidates: str = ",;\t|") -> str:

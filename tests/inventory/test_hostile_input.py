@@ -26,6 +26,7 @@ from hostile_files import (
 from khaudit.audit import audit
 from khaudit.cli import cli
 from khaudit.demo import generate_demo
+from khaudit.i18n import t
 from khaudit.inventory.check import check_inventory
 from khaudit.inventory.limits import MAX_CELL_CHARS, MAX_COLUMNS
 from khaudit.inventory.loader import load_locality
@@ -52,12 +53,19 @@ def test_csv_row_wider_than_excel_is_located(tmp_path):
     assert "16,384" in issue.value
 
 
-def test_csv_cell_longer_than_excel_allows_is_located(tmp_path):
+def test_csv_cell_longer_than_excel_allows_is_named_at_its_row_and_the_rest_reads(tmp_path):
     path = tmp_path / "inv.csv"
-    path.write_text("STT,Tiêu đề hồ sơ\n1,Hồ sơ\n2," + "x" * (200_000) + "\n", encoding="utf-8")
-    issue = _load(tmp_path, path)
-    assert (issue.source_row, issue.column) == (3, "B")
-    assert f"{MAX_CELL_CHARS:,}" in issue.value
+    path.write_text(
+        "STT,Tiêu đề hồ sơ,Số tờ\n1,Hồ sơ một,3\n2," + "x" * 200_000 + ",4\n3,Hồ sơ ba,5\n",
+        encoding="utf-8",
+    )
+    frame, issues = load_locality([(path, path.name)], "Xã A")
+    assert list(frame["title"]) == ["Hồ sơ một", "", "Hồ sơ ba"]  # one cell never hides the rest
+    assert list(frame["sheets"].astype(int)) == [3, 4, 5]
+    long = [i for i in issues if i.problem == "cell_too_long"]
+    assert [(i.source_row, i.value) for i in long] == [(3, "column B, 200,000 characters")]
+    assert f"{MAX_CELL_CHARS:,}" in long[0].expected("en")
+    assert not [i for i in issues if i.problem == "file_unreadable"]
 
 
 def test_a_cell_of_exactly_the_limit_loads(tmp_path):
@@ -112,7 +120,6 @@ def test_inventory_check_reports_instead_of_failing(tmp_path):
     "make, where",
     [
         (lambda d: deep_json(d / "meta.json"), "64"),
-        (lambda d: long_cell_csv(d / "meta.csv"), "row 3, column 'B'"),
         (lambda d: broken_xml(d / "meta.xml"), "line 4, column 25"),
     ],
 )
@@ -121,6 +128,13 @@ def test_unreadable_sidecar_is_a_located_problem(tmp_path, make, where):
     path = make(tmp_path)
     assert read_sidecar(path, problems) == []
     assert len(problems) == 1 and str(path) in problems[0] and where in problems[0]
+
+
+def test_a_sidecar_cell_longer_than_excel_allows_leaves_the_other_entries_read(tmp_path):
+    problems: list[str] = []
+    entries = read_sidecar(long_cell_csv(tmp_path / "meta.csv"), problems)
+    assert [(e.file, e.title) for e in entries][:1] == [("001.pdf", "Hồ sơ một")]
+    assert len(entries) == 2 and entries[1].title == "" and problems == []
 
 
 def test_audit_finishes_with_hostile_sidecars_and_inventories(tmp_path):
@@ -137,8 +151,10 @@ def test_audit_finishes_with_hostile_sidecars_and_inventories(tmp_path):
     records = run.table("records")
     assert len(records) > 20  # the demo's own inventory loaded
     ignored = run.table("ignored_files").set_index("path")
-    for name in ("export.json", "export.csv", "export.xml"):
+    for name in ("export.json", "export.xml"):
         assert str(root / name) in ignored.loc[name, "reason"]
+    # its long cell read as empty, its two entries kept
+    assert ignored.loc["export.csv", "reason"] == t("ignored.sidecar", "vi", n=2)
     issues = run.table("inventory_issues")
     unreadable = issues[issues["problem"] == "file_unreadable"]
     assert set(unreadable["source_file"].str.rsplit("/", n=1).str[-1]) == {"wide.csv", "bomb.xlsx"}
