@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -174,7 +174,8 @@ def _sidecars(
         inputs.append(_input(locality.name, "sidecar", path, f"{row.root}/{row.path}"))
         unreadable: list[str] = []
         found = read_sidecar(path, unreadable)
-        entries += found
+        folder = row.path.rsplit("/", 1)[0] if "/" in row.path else ""
+        entries += [replace(entry, folder=folder) for entry in found]
         reasons.append(
             t("ignored.sidecar", lang, n=len(found))
             if found

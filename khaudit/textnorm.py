@@ -150,6 +150,21 @@ def _arabic(match: re.Match[str]) -> str:
     return f"{match.group(1)} {value}" if match.group(1) else str(value)
 
 
+#: A few letters typed onto a number ("Q4", "TBD07", "số01"): a word and a number.
+_GLUED_NUMBER = re.compile(r"\b([a-z]{1,3})(\d{1,4})\b")
+#: A date typed without separators ("14012014", "20140114"), as names of decisions carry
+#: it: read as its day, month and year, the numbers a title writes "14/01/2014" as.
+_DATE_RUN = re.compile(r"\b(\d{8})\b")
+
+
+def _date_parts(match: re.Match[str]) -> str:
+    run = match.group(1)
+    for day, month, year in ((run[:2], run[2:4], run[4:]), (run[6:], run[4:6], run[:4])):
+        if 1 <= int(day) <= 31 and 1 <= int(month) <= 12 and 1900 <= int(year) <= 2099:
+            return f"{int(day)} {int(month)} {year}"
+    return run
+
+
 #: "ô." and "b." are how operators type "ông" and "bà"; both sides are read alike, so the "o"
 #: that "ở" folds to becomes "ong" too, harmlessly.
 _TITLES_OF_ADDRESS = re.compile(r"\b(o|b)\b")
@@ -174,7 +189,8 @@ def match_form(text: str) -> str:
     """The form titles are fuzzy-compared in: folded, abbreviations expanded, Roman numerals
     of quarters, terms and volumes as numbers, "số" (or "s.") before a number and the words
     operators leave out of "thửa đất số" dropped."""
-    form = expand_abbreviations(fold(_split_case_changes(text)))
+    form = _GLUED_NUMBER.sub(r"\1 \2", fold(_split_case_changes(text)))
+    form = _DATE_RUN.sub(_date_parts, expand_abbreviations(form))
     form = _TITLES_OF_ADDRESS.sub(lambda m: _ADDRESS[m.group(1)], form)
     form = _ROMAN_ALONE.sub(_arabic, _ROMAN_AFTER.sub(_arabic, form))
     return _NUMBER_WORD.sub("", _PARCEL.sub("thua dat ", form))

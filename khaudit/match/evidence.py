@@ -24,10 +24,10 @@ _FILE = re.compile(r"^(?:hs|ho so|file|f)\s*(?:so\s*)?0*(\d{1,5})$")
 _BOX_FILE = re.compile(r"^(?:h|hop|b|box)\s*0*(\d{1,4})\s+(?:hs|f)?\s*0*(\d{1,5})$")
 _NUMBER_ONLY = re.compile(r"^0*(\d{1,5})$")
 #: A number before a typed title, "số"/"so"/"No." before it or not ("045 - Hồ sơ…",
-#: "so 004 Tap_QD…", "No.12_Bao cao…").
+#: "so 004 Tap_QD…", "No.12_Bao cao…", "HS 487 Hs.chuyen.nhuong…").
 _NUMBER_TITLE = re.compile(
-    r"^(?:(?:s[oố]|s\.|no\.?|#)\s*)?0*(\d{1,5})\s*[-_.)]+\s*(.+)$"
-    r"|^(?:(?:s[oố]|s\.|no\.?|#)\s*)?0*(\d{1,5})\s+(\D.+)$",
+    r"^(?:(?:s[oố]|s\.|no\.?|#|hs|h[oồ] s[oơ])\s*)?0*(\d{1,5})\s*[-_.)]+\s*(.+)$"
+    r"|^(?:(?:s[oố]|s\.|no\.?|#|hs|h[oồ] s[oơ])\s*)?0*(\d{1,5})\s+(\D.+)$",
     re.IGNORECASE,
 )
 #: The words scanning software and cameras put before the numbers they count with. A name of
@@ -59,13 +59,13 @@ _PAGE_NAME = re.compile(r"^(?:p|page|trang|tr)?\s*0*\d{1,4}$")
 
 
 _COPY_MARK = re.compile(
-    r"\(\d{1,3}\)$|[ _-]+(copy|ban sao|sao chep|sao)( \d+)?$"
+    r"\([1-9]\d?\)$|[ _-]+(copy|ban sao|sao chep|sao)( \d+)?$"
     r"|^(copy of|ban sao|sao chep|sao)\b|[ _-]copy[ _-]?\d*$"
 )
 
 
 _COPY_SUFFIX = re.compile(
-    r"\s*(\(\d{1,3}\)|[ _-]+(copy|ban sao|bản sao|sao chep|sao chép)"
+    r"\s*(\([1-9]\d?\)|[ _-]+(copy|ban sao|bản sao|sao chep|sao chép)"
     r"( \d+)?)$",
     re.IGNORECASE,
 )
@@ -75,10 +75,22 @@ _COPY_FOLDER = re.compile(
 )
 
 
+#: What an operator adds to the name of a record scanned again ("… - quét lại", "307_new",
+#: "…_lan2", "… scan2"): the record's, not a number or word of its title.
+_RESCAN_SUFFIX = re.compile(
+    r"[ _.-]+(quet lai|quét lại|scan lai|scan lại|re-?scan|scan ?\d|lan\d|lần\d"
+    r"|new|ban moi|bản mới|v\d)$",
+    re.IGNORECASE,
+)
+
+
 def strip_copy_mark(stem: str) -> str:
-    """A name without the mark a copy got ("X (1)" -> "X", "X - Sao chép" -> "X"), so the
-    numbers read from it are the original's."""
-    return _COPY_SUFFIX.sub("", stem).strip()
+    """A name without the mark a copy got ("X (1)" -> "X", "X - Sao chép" -> "X") or a
+    record scanned again ("X_new", "X - quét lại"), so the numbers and words read from it
+    are the original's."""
+    for _ in range(2):  # "X_new (1)"
+        stem = _RESCAN_SUFFIX.sub("", _COPY_SUFFIX.sub("", stem).strip()).strip()
+    return stem
 
 
 def is_copy_name(path: str) -> bool:
@@ -94,16 +106,23 @@ def is_copy_name(path: str) -> bool:
 
 
 _COLLISION_SUFFIX = re.compile(r"_\d{1,2}$")
+#: A number written with leading zeros after a title ("…_012", "… (001)"): the file's number
+#: in its series, which the title does not write; the readings take it.
+_PADDED_TAIL = re.compile(r"(_0\d{1,4}|\s*\(0\d{1,4}\)|\s+-\s+0\d{1,4})$")
 
 
 def typed_title(text: str) -> str:
-    """The title an operator typed into a name, without what the file system or a copy added:
-    "… từ số_3" (a third file of that cut name) or "… (1)". A trailing "_12" is kept when
-    the name is written with underscores for spaces: there it is a number of the title."""
+    """The title an operator typed into a name, without what the file system or a copy added
+    ("… từ số_3", a third file of that cut name, or "… (1)") and without the file's number
+    in its series written after it with leading zeros ("…_012", "… (001)"). A trailing
+    "_12" is kept when the name is written with underscores for spaces: there it is a
+    number of the title."""
     text = strip_copy_mark(text.strip())
-    if " " in text:
-        text = _COLLISION_SUFFIX.sub("", text)
-    return text.strip()
+    if " " not in text:  # underscores for spaces: "…_quyển_02" is the title's number
+        return text.strip()
+    text = _COLLISION_SUFFIX.sub("", text)
+    untailed = _PADDED_TAIL.sub("", text)
+    return (untailed if sum(ch.isalpha() for ch in untailed) >= 6 else text).strip()
 
 
 @lru_cache(maxsize=1 << 17)
@@ -153,7 +172,13 @@ _PART_NAME = re.compile(
 )
 _YEAR = re.compile(r"^(?:19[5-9]\d|20\d\d)$")
 _CODE_SHAPE = re.compile(r"^[A-Za-z0-9]{1,8}(?:[./_-][A-Za-z0-9]{1,8}){2,}$")
-_DATE = re.compile(r"^\d{1,4}[-._]\d{1,2}[-._]\d{1,4}$")
+_DATE = re.compile(r"^\d{1,4}[-._/]\d{1,2}[-._/]\d{1,4}$")
+
+
+def has_code_shape(text: str) -> bool:
+    """Written as a record code is: three segments or more of letters and digits joined by
+    ". / _ -" ("H56.22.2019.0012", "000.20.24.H56-130105-0001"), and no date."""
+    return bool(_CODE_SHAPE.match(text)) and not _DATE.match(text)
 
 
 def names_a_record(folder: str) -> bool:
@@ -163,16 +188,20 @@ def names_a_record(folder: str) -> bool:
     folded = fold(folder)
     if _FILE.match(folded) or (_NUMBER_ONLY.match(folded) and not _YEAR.match(folded)):
         return True
-    return bool(_CODE_SHAPE.match(folder)) and not _DATE.match(folder)
+    return has_code_shape(folder)
 
 
 def is_part_name(stem: str, folder: str) -> bool:
     """A document or page of the record whose folder is ``folder``: "01", "Văn bản 2",
-    "IMG_0001", or the folder's name and a number ("0034_001")."""
+    "IMG_0001", or the folder's name and a number either way round ("0034_001",
+    "01_0034")."""
     folded, own = fold(stem), fold(folder)
+    readings = [folded]
     if own and folded.startswith(own + " "):
-        folded = folded[len(own) + 1 :]
-    return bool(_PART_NAME.match(folded))
+        readings.append(folded[len(own) + 1 :])
+    if own and folded.endswith(" " + own):
+        readings.append(folded[: -len(own) - 1])
+    return any(_PART_NAME.match(reading) for reading in readings)
 
 
 #: A name with this many lower-to-upper changes is typed in CamelCase, not with spaces.
@@ -209,17 +238,20 @@ def spaced_camel(name: str) -> str:
 #: "12.10.2016 …"): the document's date, not a number of its title.
 _LEADING_DATE = re.compile(
     r"^(?:(?P<y1>(?:19|20)\d\d)[-._]?[01]\d[-._]?[0-3]\d"
-    r"|[0-3]\d[-._]?[01]\d[-._]?(?P<y2>(?:19|20)\d\d))(?:[ _-]+|(?=[^\d\W]))"
+    r"|[0-3]\d[-._]?[01]\d[-._]?(?P<y2>(?:19|20)\d\d)"
+    r"|[0-3]\d[01]\d\d\d)(?:[ _-]+|(?=[^\d\W]))"
 )
 
 
 def split_leading_date(name: str) -> tuple[int | None, str]:
     """(the year of a date the name starts with, the name without it) when a typed title
-    follows the date; else (None, name)."""
+    follows the date; else (None, name). A date of six digits ("020411 Ho_so…") is no
+    file number 20411, but its year is not told: 02/04/2011 or 2002-04-11."""
     m = _LEADING_DATE.match(name)
     if not m or not any(ch.isalpha() for ch in name[m.end() :]):
         return None, name  # a date-time stamp ("20250312_143501") is a station's counter
-    return int(m.group("y1") or m.group("y2")), name[m.end() :]
+    year = m.group("y1") or m.group("y2")
+    return (int(year) if year else None), name[m.end() :]
 
 
 #: The kinds and issuers a document's symbol is made of ("86/QĐ-UBND", "12-TB-UBND",
@@ -262,14 +294,41 @@ def is_document_symbol(text: str) -> bool:
     return 1 <= len(words) <= 3 and all(word in _SYMBOL_WORDS for word in words)
 
 
-def _reads_as_title(name: str, folded: str) -> bool:
-    """A name an operator typed a title into: three words or more, two of them words of
-    letters, six letters at least ("So DKKH 2020, so 03" is the marriage register of 2020)."""
-    words = folded.split()
+_LABEL_SPLIT = re.compile(r"[\s._/-]+|(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])")
+
+
+def _reads_as_reference(folded: str) -> bool:
+    """A name that is a document's number and symbol ("QĐ 124", "124.QĐ-UBND", "QD018"): what a
+    title cites ("Quyết định số 124/QĐ-UBND ngày …"), so it is read as a title's words."""
+    words = _LABEL_SPLIT.split(folded)
+    numbers = [word for word in words if word.isdigit()]
+    symbol = [word for word in words if word and not word.isdigit()]
+    return bool(numbers) and 1 <= len(symbol) <= 3 and all(w in _SYMBOL_WORDS for w in symbol)
+
+
+def _reads_as_labels(folded: str) -> bool:
+    """A name of numbers each behind a short label ("KS_2015_Q01": the birth register of 2015,
+    volume 1): two labels at least, none a word a station counts with. Read as a title's
+    words, they are matched against the record's, the labels as its initials."""
+    words = _LABEL_SPLIT.split(folded)
+    labels = [word for word in words if word and not word.isdigit()]
     return (
-        len(words) >= 3
-        and sum(w.isalpha() for w in words) >= 2
-        and sum(ch.isalpha() for ch in name) >= 6
+        any(word.isdigit() for word in words)
+        and 2 <= len(labels) <= 4
+        and max(map(len, labels)) >= 2  # "B1-F1" is a box and a file, no words
+        and all(len(label) <= 4 and label not in COUNTER_WORDS for label in labels)
+    )
+
+
+def _reads_as_title(name: str, folded: str) -> bool:
+    """A name an operator typed a title into, six letters at least: three words or more, two
+    of them words of letters ("So DKKH 2020, so 03" is the marriage register of 2020), or
+    letters only (an owner's name, "dangthanhson", "Lê Văn Hùng"): a name with no digit is
+    no code and no counter."""
+    words = folded.split()
+    return sum(ch.isalpha() for ch in name) >= 6 and (
+        (len(words) >= 3 and sum(w.isalpha() for w in words) >= 2)
+        or (bool(words) and all(w.isalpha() for w in words))
     )
 
 
@@ -292,7 +351,7 @@ def path_evidence(
 ) -> PathEvidence:
     """Everything ``relpath`` (relative to its scan root) says about its record."""
     parts = unicodedata.normalize("NFC", relpath).split("/")
-    name = parts[-1] if is_folder_item else _stem(parts[-1])
+    name = strip_copy_mark(parts[-1] if is_folder_item else _stem(parts[-1])) or parts[-1]
     folders = parts[:-1]
     ev = PathEvidence()
     if pattern is not None:
@@ -335,6 +394,8 @@ def path_evidence(
                 break
     if _COUNTER.match(folded):
         ev.counter = True
-    elif not ev.title and _reads_as_title(name, folded):
+    elif not ev.title and (
+        _reads_as_title(name, folded) or _reads_as_reference(folded) or _reads_as_labels(folded)
+    ):
         ev.title = typed_title(name)
     return ev

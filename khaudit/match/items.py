@@ -67,11 +67,19 @@ def _image_page(path: str, fmt: str) -> bool:
     return fmt in _IMAGE_FORMATS or (fmt == "empty" and path.lower().endswith(_IMAGE_SUFFIXES))
 
 
-def _numbered_from_one(stems: list[str]) -> bool:
+def _numbered_from_one(stems: list[str], folder: str = "") -> bool:
     """Pages of one record are numbered from 1 (or 0) with few gaps; a folder of images
     numbered 35, 37, 38 ... is a folder of records named by number. The last number of a
-    name counts ("0034_001" is page 1)."""
-    numbers = sorted(int(found[-1]) for stem in stems if (found := _DIGITS.findall(stem)))
+    name counts ("0034_001" is page 1), not the folder's own ("01_0034" is page 1 too)."""
+    own = [int(n) for n in _DIGITS.findall(folder)][-1:]
+    numbers = []
+    for stem in stems:
+        found = [int(n) for n in _DIGITS.findall(stem)]
+        if len(found) > 1 and own and found[-1] == own[0]:
+            found = found[:-1]
+        if found:
+            numbers.append(found[-1])
+    numbers.sort()
     return bool(numbers) and numbers[0] <= 1 and numbers[-1] <= len(numbers) + SERIES_GAPS
 
 
@@ -85,7 +93,7 @@ def _record_folder(folder: str, stems: list[str]) -> bool:
         names_a_record(folder)
         and all(is_part_name(name, folder) for name in stems)
         and not (bare and any(name.strip().isdigit() for name in stems))
-        and _numbered_from_one(stems)
+        and _numbered_from_one(stems, folder)
     )
 
 

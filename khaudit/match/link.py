@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import posixpath
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,7 @@ import scipy.sparse as sp
 from scipy.optimize import linear_sum_assignment
 
 from ..i18n import t
+from ..textnorm import fold
 from .content import ContentCheck, PageScores, check_links, item_texts, link_unnamed
 from .decisions import DecisionIndex
 from .evidence import normalize_code
@@ -63,6 +65,10 @@ TYPED_CANDIDATES = 10
 #: Titles at the longest length of their root are taken as cut when at least this share of
 #: the root's titles (and three) sit there.
 CUT_MIN_SHARE = 0.03
+#: ... and when the titles longer than that length (but by a twin's number) are at most this
+#: many for each title at it, and the length at least this many characters.
+CUT_MAX_LONGER = 0.25
+MIN_CUT_LENGTH = 24
 #: Near-twins: points a counter series' scan order adds to the pair it puts in order (the
 #: margin the assignment must clear is twins.TIE_MARGIN); the largest group of competing scans
 #: settled together (a larger one goes to review).
@@ -70,6 +76,8 @@ ORDER_BONUS = 7.0
 MAX_TIE_GROUP = 60
 #: A record code found inside a longer name code has at least this many segments.
 MIN_CODE_SEGMENTS = 3
+#: The end of a record code a name carries has at least this many digits in its numbers.
+MIN_TAIL_DIGITS = 6
 BLOCKED = 1e6
 #: Titled scans per root ranked to learn the naming conventions from.
 LEARN_SAMPLE = 2000
@@ -115,18 +123,7 @@ class _Linker:
         self.locality = str(records["locality"].iloc[0]) if len(records) else ""
         targets = records[records["duplicate_of"] == ""]
         self.labels = list(targets.index)
-        self.codes: dict[str, set[int]] = defaultdict(set)
-        self.box_file: dict[tuple[int, int], set[int]] = defaultdict(set)
-        self.file_no: dict[int, set[int]] = defaultdict(set)
-        for label, code, box, file_no in zip(
-            targets.index, targets["record_code"], targets["box"], targets["file_no"]
-        ):
-            if code:
-                self.codes[normalize_code(code)].add(label)
-            if pd.notna(file_no):
-                self.file_no[int(file_no)].add(label)
-                if pd.notna(box):
-                    self.box_file[(int(box), int(file_no))].add(label)
+        self._index_numbers(targets)
         self.titles = TitleIndex(
             list(targets["title"]),
             [
@@ -140,9 +137,34 @@ class _Linker:
         self.claimed: dict[int, Item] = {}
         #: item id -> the records a reading narrowed it to (its title chooses among them).
         self.allowed: dict[int, frozenset[int]] = {}
+        #: item id -> the records in the scope its folders name (a year, a box: a reading
+        #: that is no key) and what names it; a title in scope scores the agreement.
+        self.scope: dict[int, tuple[frozenset[int], str]] = {}
         #: item id -> why it is not linked.
         self.reasons: dict[int, str] = {}
         self.items: list[Item] = []
+
+    def _index_numbers(self, targets: pd.DataFrame) -> None:
+        """The records by code, by the end of their code, by file number and by box and
+        file number."""
+        self.codes: dict[str, set[int]] = defaultdict(set)
+        #: The ends of record codes a name may carry without the agency's prefix (a one-stop
+        #: shop's receipt "H56-160121-0001" of "000.29.22.H56-160121-0001") -> their records.
+        self.code_tails: dict[str, set[int]] = defaultdict(set)
+        self.box_file: dict[tuple[int, int], set[int]] = defaultdict(set)
+        self.record_codes = dict(zip(targets.index, targets["record_code"]))
+        self.file_no: dict[int, set[int]] = defaultdict(set)
+        for label, code, box, file_no in zip(
+            targets.index, targets["record_code"], targets["box"], targets["file_no"]
+        ):
+            if code:
+                self.codes[normalize_code(code)].add(label)
+                for tail in _code_tails(normalize_code(code)):
+                    self.code_tails[tail].add(label)
+            if pd.notna(file_no):
+                self.file_no[int(file_no)].add(label)
+                if pd.notna(box):
+                    self.box_file[(int(box), int(file_no))].add(label)
 
     def add(
         self,
@@ -212,13 +234,25 @@ class _Linker:
             for key, text, method in list(tries)
             if method == "code" and (code := self._code_within(key))
         )
-        for key, text, method in itertools.chain(tries, within):
-            hits = self.codes.get(key)
+        # ... and the end of one record's code only when neither did.
+        tails = (
+            (key, text, "code_tail")
+            for key, text, method in list(tries)
+            if method == "code" and len(self.code_tails.get(key, ())) == 1
+        )
+        for key, text, method in itertools.chain(tries, within, tails):
+            hits = self.code_tails[key] if method == "code_tail" else self.codes.get(key)
             if not hits:
                 continue
             item.scheme = "scanner_counter+sidecar" if method == "sidecar_code" else "record_code"
             source = item.sidecar.source if item.sidecar else ""
-            why = t(f"why.{method}", self.lang, code=text, source=source)
+            why = t(
+                f"why.{method}",
+                self.lang,
+                code=text,
+                source=source,
+                record_code=self._code_of(hits),
+            )
             if len(hits) == 1:
                 self.add(item, next(iter(hits)), method, 1.0, "link", why)
             else:
@@ -234,6 +268,10 @@ class _Linker:
                     )
             return True
         return False
+
+    def _code_of(self, records: set[int]) -> str:
+        """The record code as the inventory writes it, of the first of ``records``."""
+        return str(self.record_codes.get(min(records), ""))
 
     def _code_within(self, key: str) -> str:
         """The one record code that stands whole inside a longer code read from a name, the
@@ -289,21 +327,11 @@ class _Linker:
         rest: list[Item] = []
         checks: list[tuple[Item, int, list[Convention]]] = []
         for item in items:
-            allowed, used = conventions.candidates(item, readings[item.item_id])
-            # A key names a record; two scopes read from two numbers of the path (box and
-            # file number restarting in each box) may too. One number agreeing with two
-            # fields (a year folder that is also the code's year) is still one scope.
-            keys = used if len({c.reading for c in used}) >= 2 else [c for c in used if c.is_key]
-            if allowed is None or not keys:
-                if allowed is not None and len(allowed) <= self.settings.review_candidates:
-                    self.allowed[item.item_id] = allowed
+            named = self._narrow(item, conventions, readings[item.item_id])
+            if named is None:
                 rest.append(item)
-            elif len(allowed) == 1:
-                checks.append((item, next(iter(allowed)), used))
             else:
-                if len(allowed) <= self.settings.review_candidates:
-                    self.allowed[item.item_id] = allowed
-                rest.append(item)
+                checks.append((item, *named))
         titled = [(item, record, used) for item, record, used in checks if self._title(item)]
         fits = self._pair_scores([(item, record) for item, record, _ in titled])
         fit_of = {(item.item_id, record): sc for (item, record, _), sc in zip(titled, fits)}
@@ -335,6 +363,25 @@ class _Linker:
                 self._why_reading(item, used, readings[item.item_id], own),
             )
         return rest
+
+    def _narrow(
+        self, item: Item, conventions: ConventionIndex, values: dict[str, int]
+    ) -> tuple[int, list[Convention]] | None:
+        """The one record the root's conventions name for ``item`` and the conventions that
+        name it; else None, keeping for the title stage the few records they allow
+        (``self.allowed``) or the scope its folders name (``self.scope``)."""
+        allowed, used = conventions.candidates(item, values)
+        # A key names a record; two scopes read from two numbers of the path (box and file
+        # number restarting in each box) may too. One number agreeing with two fields (a
+        # year folder that is also the code's year) is still one scope.
+        keys = used if len({c.reading for c in used}) >= 2 else [c for c in used if c.is_key]
+        if allowed is not None and keys and len(allowed) == 1:
+            return next(iter(allowed)), used
+        if allowed is not None and not keys:
+            self.scope[item.item_id] = (allowed, self._why_reading(item, used, values, None))
+        if allowed is not None and len(allowed) <= self.settings.review_candidates:
+            self.allowed[item.item_id] = allowed
+        return None
 
     def _contradicts(
         self, own: TitleScore, choices: list[tuple[TitleScore, int]], record: int
@@ -425,6 +472,8 @@ class _Linker:
         if agree:
             parts = f" {t('why.and', self.lang)} ".join(agree)
             text += ", " + t("why.agree_suffix", self.lang, parts=parts)
+        if scored.scope_agrees and item.item_id in self.scope:
+            text += "; " + self.scope[item.item_id][1]
         if scored.conflicts:
             numbers = ", ".join(str(n) for n in scored.conflicts)
             text += "; " + t("why.number_conflict", self.lang, numbers=numbers)
@@ -443,29 +492,20 @@ class _Linker:
 
     def _cut_titles(self, items: list[Item]) -> tuple[list[str], list[bool]]:
         """The items' titles, and which may be cut at a fixed length: per root and source
-        (names or sidecar), those at the longest length that several titles share (an
-        operator's tool cuts at 60, 80, 120 or 255 characters, so the cut ones pile up at the
-        limit). A name past that length by a number only ("…_thua_dat_s_2") is a cut name the
-        file system told apart from its twin: the number is not the title's."""
-        length: dict[int, int] = {}
+        (names or sidecar), those at the length a tool cut them to (:func:`_cut_length`). A
+        name past that length by a number only ("…_thua_dat_s_2") is a cut name the file
+        system told apart from its twin: the number is not the title's."""
         texts: dict[int, str] = {}
-        groups: dict[tuple[str, bool], list[int]] = defaultdict(list)
+        groups: dict[tuple[str, bool], list[str]] = defaultdict(list)
         for item in items:
             from_sidecar = bool(item.sidecar and item.sidecar.title)
             text = self._title(item) if from_sidecar else posixpath.basename(item.relpath)
             text = text.rsplit(".", 1)[0] if not from_sidecar and "." in text else text
-            texts[item.item_id] = text.rstrip()
-            length[item.item_id] = len(texts[item.item_id])
-            groups[(item.root, from_sidecar)].append(length[item.item_id])
-        limits = {}
-        for key, lengths in groups.items():
-            # The cut length is the most common length among the longer half (a few names
-            # past it, "… tu so_2", do not hide it).
-            middle = float(np.median(lengths))
-            counts = Counter(n for n in lengths if n >= middle)
-            limit, seen = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
-            cut = seen >= max(3, CUT_MIN_SHARE * len(lengths))
-            limits[key] = limit - 1 if cut else 10**9
+            # Counted in characters as a person reads them: a name stored decomposed (NFD)
+            # has two code points for "ồ", and a cut at 64 would not show as one.
+            texts[item.item_id] = unicodedata.normalize("NFC", text.rstrip())
+            groups[(item.root, from_sidecar)].append(texts[item.item_id])
+        limits = {key: _cut_length(group) for key, group in groups.items()}
         titles, flags = [], []
         for item in items:
             limit = limits[(item.root, bool(item.sidecar and item.sidecar.title))]
@@ -474,7 +514,7 @@ class _Linker:
             if tail and TWIN_NUMBER.fullmatch(tail) and title.endswith(tail):
                 title = title[: -len(tail)]
             titles.append(title)
-            flags.append(length[item.item_id] >= limit)
+            flags.append(len(texts[item.item_id]) >= limit)
         return titles, flags
 
     def _pair_scores(self, pairs: list[tuple[Item, int]]) -> list[TitleScore]:
@@ -483,12 +523,15 @@ class _Linker:
             return []
         items = [item for item, _ in pairs]
         scans = self.titles.encode(*self._cut_titles(items))
+        item = np.arange(len(pairs))
+        record = np.array([self.position[r] for _, r in pairs])
         scored = self.titles.score_pairs(
             scans,
-            np.arange(len(pairs)),
-            np.array([self.position[r] for _, r in pairs]),
+            item,
+            record,
             self._years(items),
             self._pages(items),
+            self._scoped(items, item, record),
         )
         self.titles.read_typed(scans, scored, np.arange(len(pairs)))
         self.titles.in_order(scans, scored, np.arange(len(pairs)))
@@ -538,7 +581,8 @@ class _Linker:
         """Score pairs and keep, per item, the best candidates within reach of its best."""
         if not len(item):
             return
-        pairs = self.titles.score_pairs(scans, item, record, years, pages)
+        scoped = self._scoped(todo, item, record)
+        pairs = self.titles.score_pairs(scans, item, record, years, pages, scoped)
         rows = np.unique(item)
         local = np.searchsorted(rows, item)
         best_item, best_k = top_per_row(
@@ -565,6 +609,26 @@ class _Linker:
             ranked.setdefault(owner, []).append(
                 (self.titles.title_score(scans, pairs, int(k)), self.labels[int(pairs.record[k])])
             )
+
+    def _scoped(self, items: list[Item], item: np.ndarray, record: np.ndarray) -> np.ndarray | None:
+        """Per pair (items[item[k]], record position record[k]): whether the record lies in
+        the scope the item's folders name (None: no item has one)."""
+        n = len(self.labels)
+        ids: dict[frozenset[int], int] = {}
+        members: list[int] = []
+        item_scope = np.full(len(items), -1, dtype=np.int64)
+        for k, it in enumerate(items):
+            if it.item_id not in self.scope:
+                continue
+            labels = self.scope[it.item_id][0]
+            if labels not in ids:
+                ids[labels] = len(ids)
+                members.extend(ids[labels] * n + self.position[r] for r in labels)
+            item_scope[k] = ids[labels]
+        if not ids:
+            return None
+        scope = item_scope[item]
+        return (scope >= 0) & np.isin(scope * n + record, np.array(members, dtype=np.int64))
 
     def _in_order_near_best(
         self,
@@ -732,6 +796,43 @@ class _Linker:
                 f"{why}; {reason}",
                 rank,
             )
+
+
+def _code_tails(code: str) -> list[str]:
+    """The ends of a normalised record code that still name a record: two segments or more,
+    short of the whole code, with two numbers of six digits in all at least ("160121.0001",
+    "H56.160121.0001"; not "1.2")."""
+    parts = code.split(".")
+    tails = []
+    for start in range(1, len(parts) - 1):
+        numbers = [p for p in parts[start:] if p.isdigit()]
+        if len(numbers) >= 2 and sum(len(p) for p in numbers) >= MIN_TAIL_DIGITS:
+            tails.append(".".join(parts[start:]))
+    return tails
+
+
+def _cut_length(texts: list[str]) -> int:
+    """The length one less than a tool cut these titles to, or a length none reaches.
+
+    An operator's tool cuts at 60, 80, 120 or 255 characters, so the cut titles pile up at
+    the limit (the most common length among the longer half; a few names past it, "… tu
+    so_2", do not hide it) and almost none is longer but by a twin's number. Names that
+    are short by nature (an owner's name, a symbol) also share a most common length, with
+    as many longer ones beside it: that is no cut, and reading them as cut would look for
+    them at the start of the record's title only."""
+    lengths = [len(text) for text in texts]
+    middle = float(np.median(lengths))
+    counts = Counter(n for n in lengths if n >= middle)
+    limit, seen = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+    longer = sum(
+        1 for text in texts if len(text) > limit and not TWIN_NUMBER.fullmatch(text[limit:])
+    )
+    cut = (
+        limit >= MIN_CUT_LENGTH
+        and seen >= max(3, CUT_MIN_SHARE * len(lengths))
+        and longer <= CUT_MAX_LONGER * seen
+    )
+    return limit - 1 if cut else 10**9
 
 
 def _tie_groups(
@@ -973,9 +1074,10 @@ def match_locality(
     linked_items = {row["item_id"] for row in linker.rows if row["decision"] == "link"}
     linked_hashes = {h for item in items if item.item_id in linked_items for h in item.hashes}
     fuzzy = [item for item in rest if not (len(item.hashes) and item.hashes <= linked_hashes)]
-    # Items a reading narrowed are ranked again, among the records it allows; the others
-    # the learning sample did not rank are ranked now.
-    ranked = {k: v for k, v in ranked.items() if k not in linker.allowed}
+    # Items a reading narrowed are ranked again, among the records it allows, and those it
+    # scoped with the scope's agreement; the others the learning sample did not rank are
+    # ranked now.
+    ranked = {k: v for k, v in ranked.items() if k not in linker.allowed and k not in linker.scope}
     ranked |= linker.rank_titles([item for item in fuzzy if item.item_id not in ranked])
     linker.fuzzy(fuzzy, ranked)
     pages = PageScores(linker, item_texts(items, scans))
@@ -1032,10 +1134,15 @@ def _learning_sample(items: list[Item]) -> list[Item]:
     return sample
 
 
+_YEAR_FOLDER = re.compile(r"^(?:nam|year|nam hoc|giai doan)?\s*(?:19|20)\d\d$")
+
+
 def _reads_as_code(text: str) -> bool:
     """A path part that names a code ("H56.01.2019.0012"), neither a bare number nor a typed
     title with a year in it: letters in it, and no more letters than digits."""
     letters = sum(ch.isalpha() for ch in text)
+    if _YEAR_FOLDER.match(fold(text)):
+        return False  # "Năm 2010", "Year 2019": a year, no code
     return 0 < letters <= sum(ch.isdigit() for ch in text)
 
 
@@ -1045,9 +1152,11 @@ def _silent_reason(item: Item, readings: dict[str, int], lang: str) -> str:
     ev = item.evidence
     if ev.counter and item.sidecar is None:
         return t("why.counter_no_sidecar", lang)
-    codes = [text for _, text, _ in ev.code_keys if _reads_as_code(text)]
+    codes = [(text, where) for _, text, where in ev.code_keys if _reads_as_code(text)]
     if codes and not ev.counter:
-        return t("why.unknown_code", lang, code=codes[0])
+        text, where = codes[0]
+        key = "why.unknown_code_folder" if where == "folder" else "why.unknown_code"
+        return t(key, lang, code=text)
     if ev.box is not None and ev.file_no is not None:
         return t("why.unknown_box_file", lang, box=ev.box, file_no=ev.file_no)
     if ev.file_no is not None:

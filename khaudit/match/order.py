@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.signal import lfilter
 
+from .evidence import is_copy_name
 from .items import Item
 from .pages import CLASS_PRIOR, CLASSES, learned_shares, page_classes
 
@@ -75,7 +76,10 @@ def batches(items: list[Item]) -> list[list[Item]]:
     for members in folders.values():
         if any(item.sidecar is not None for item in members):
             continue
-        counters = [item for item in members if item.evidence.counter]
+        # A copy's name ("SCAN0004 - Copy.pdf") is its original's: no place of its own.
+        counters = [
+            item for item in members if item.evidence.counter and not is_copy_name(item.relpath)
+        ]
         if len(counters) >= MIN_BATCH:
             out.append(sorted(counters, key=lambda item: natural_key(item.relpath)))
     return out

@@ -23,12 +23,12 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from ..i18n import t
-from ..textnorm import fold
+from ..textnorm import fold, match_form
 from .evidence import COUNTER_WORDS, normalize_code, strip_copy_mark
 from .items import Item, stem
 
@@ -46,6 +46,12 @@ UNSUPERVISED_MIN_UNIQUE = 0.8
 UNSUPERVISED_MAX_SHARED = 0.05
 #: ...and the fewest scans that show it: five numbers can each fit one record by chance.
 UNSUPERVISED_MIN_SCANS = 20
+#: A reading that names one record for this share of the scans is taken alone, without
+#: trying pairs of readings.
+UNSUPERVISED_ALONE = 0.98
+#: Two readings that name shares of the scans within 1/TIE_BUCKETS of each other name them
+#: equally well.
+TIE_BUCKETS = 50
 #: Names a scanning station numbers ("DOC-2025-0131", "SCAN_0007", "IMG 12"): their numbers
 #: are the station's, so without certain links they are never read as a record's.
 #: A contractor's lot and sequence ("L001-00045", "LO03_0045", "Lot 2 - 017") is such a
@@ -56,7 +62,8 @@ LEARN_MAX_ANCHORS = 5000
 #: Fields that may name one record and fields that narrow the choice. Which of the first are
 #: keys in a locality is read from the data: a field is a key when at least KEY_DISTINCT of its
 #: values are distinct.
-KEY_FIELDS = ("file_no", "stt", "code.1", "code.2", "code.3")
+TITLE_FIELDS = ("title.1", "title.2", "title.-2", "title.-1")
+KEY_FIELDS = ("file_no", "stt", "code.1", "code.2", "code.3", *TITLE_FIELDS)
 SCOPE_FIELDS = ("box", "year", "month", "date")
 #: Page counts that fit a record's sheets, as multiples of them (see ``_pages_fit``).
 PAGES_FIT = (0.5, 2.2)
@@ -142,6 +149,7 @@ def record_fields(records: pd.DataFrame) -> dict[str, dict[int, int]]:
         segments = [s for s in normalize_code(str(code)).split(".") if s.isdigit() and len(s) <= 9]
         for k, segment in enumerate(reversed(segments[-3:]), 1):
             fields[f"code.{k}"][label] = int(segment)
+    _title_fields(records, fields)
     if "date_start" in records:
         # A station's month folders ("2009/08") and dated names ("20091012-…") hold the
         # record's start as the inventory types it: its month, and its day when typed.
@@ -158,6 +166,26 @@ def record_fields(records: pd.DataFrame) -> dict[str, dict[int, int]]:
             ).items():
                 fields[COLUMN + heading][label] = int(number)
     return dict(fields)
+
+
+def _numbering_rank(field: str) -> int:
+    """Of two numberings that name the scans equally well, the one offices name files by
+    first: the record's code and file number are its own, a list's row number (STT) moves
+    when a row is typed twice or left out."""
+    if field.startswith("code.") or field == "file_no":
+        return 0
+    return 2 if field == "stt" else 1
+
+
+def _title_fields(records: pd.DataFrame, fields: dict[str, dict[int, int]]) -> None:
+    """The numbers a record's title writes, by place: the first two and the last two. A
+    parcel and its map sheet ("thửa đất số 718, tờ bản đồ số 1"), a decision's number, a
+    register's year and volume: offices name scans by them ("1-718.pdf", "QĐ 124.pdf")."""
+    for label, title in zip(records.index, records["title"]):
+        numbers = [int(n) for n in _NUMBER.findall(match_form(str(title or ""))) if len(n) <= 9]
+        for field, k in zip(TITLE_FIELDS, (0, 1, -2, -1)):
+            if len(numbers) >= (k + 1 if k >= 0 else -k):
+                fields[field][label] = numbers[k]
 
 
 def _column_fields(fields: dict[str, dict[int, int]]) -> list[str]:
@@ -183,6 +211,7 @@ class ConventionIndex:
                 groups[value].add(label)
             self.by_value[field] = {v: frozenset(labels) for v, labels in groups.items()}
         self.conventions: dict[str, list[Convention]] = {}
+        self._titled = False  # the name shape being learned carries a typed title
         self.keys = {
             f
             for f in (*KEY_FIELDS, *_column_fields(self.fields))
@@ -199,9 +228,18 @@ class ConventionIndex:
         for item in items:
             groups[(item.root, name_shape(item))].append(item)
         for (root, shape), members in sorted(groups.items()):
+            # A typed title writes its own numbers: that a titled name holds its record's
+            # title numbers says nothing of how the root names scans, and read alone they
+            # would name the wrong record ("…_012" is no parcel 12).
+            self._titled = shape.endswith("+title")
             self.conventions[_group(root, shape)] = self._learn_root(
                 root, members, readings, anchors
             )
+        self._titled = False
+
+    def _usable(self, field: str) -> bool:
+        """Whether ``field`` may be tried for the name shape being learned."""
+        return not (self._titled and field in TITLE_FIELDS)
 
     def _learn_root(
         self,
@@ -288,7 +326,7 @@ class ConventionIndex:
                 break  # enough to tell a convention from chance; keeps a huge root linear
             for reading, value in readings[item.item_id].items():
                 for field, values in self.fields.items():
-                    if record in values:
+                    if record in values and self._usable(field):
                         checked[(reading, field)] += 1
                         agree[(reading, field)] += values[record] == value
         return agree, checked
@@ -312,6 +350,12 @@ class ConventionIndex:
                 continue
             if n >= PARSED_MIN_CHECKED and agree[(reading, field)] < PARSED_MIN_AGREEMENT * n:
                 continue
+            if (
+                field in self.keys
+                and n < PARSED_MIN_CHECKED
+                and self._shares(members, readings, reading, field)
+            ):
+                continue
             if any(readings[i.item_id].get(reading) is not None for i in members):
                 parsed.append(
                     Convention(
@@ -326,6 +370,24 @@ class ConventionIndex:
                 )
         return parsed
 
+    def _shares(
+        self, members: list[Item], readings: dict[int, dict[str, int]], reading: str, field: str
+    ) -> bool:
+        """Whether ``reading`` read as ``field`` gives many records scans of different content
+        (every "0035/01.pdf", "0036/01.pdf" as file 1): documents numbered within their
+        record's folder, not file numbers."""
+        index = self.by_value[field]
+        contents: dict[int, set[frozenset[str]]] = defaultdict(set)
+        single = 0
+        for item in members:
+            value = readings[item.item_id].get(reading)
+            hits = index.get(value, frozenset()) if value is not None else frozenset()
+            if len(hits) == 1:
+                single += 1
+                contents[next(iter(hits))].add(item.hashes)
+        shared = sum(len(c) - 1 for c in contents.values())
+        return shared > UNSUPERVISED_MAX_SHARED * max(single, 1)
+
     def _unique_reading(
         self,
         root: str,
@@ -335,7 +397,7 @@ class ConventionIndex:
     ) -> list[Convention]:
         """With no certain link to learn from: the reading that names one record for nearly
         every scan, and no two scans (of different content) the same record."""
-        best: tuple[tuple[float, float], Convention] | None = None
+        best: tuple[tuple[float, float, int], Convention] | None = None
         names = {r for item in members for r in readings[item.item_id]}
         for reading in sorted(names):
             having = [i for i in members if reading in readings[i.item_id]]
@@ -343,7 +405,7 @@ class ConventionIndex:
                 continue
             for field in sorted(self.keys):
                 index = self.by_value.get(field)
-                if not index or (reading, field) in refuted:
+                if not index or (reading, field) in refuted or not self._usable(field):
                     continue
                 hits = [index.get(readings[i.item_id][reading], frozenset()) for i in having]
                 single = [(next(iter(h)), i) for h, i in zip(hits, having) if len(h) == 1]
@@ -358,7 +420,11 @@ class ConventionIndex:
                 # Two keys may each name one record per scan (the STT and an unnamed "Số
                 # lưu" column, equal until a row is repeated): the one whose records' sheets
                 # the scans' page counts fit is the one the station named by.
-                rank = (round(len(single) / len(having), 2), self._pages_fit(single))
+                rank = (
+                    round(len(single) / len(having), 2),
+                    self._pages_fit(single),
+                    -_numbering_rank(field),
+                )
                 if best is None or rank > best[0]:
                     best = (
                         rank,
@@ -366,9 +432,14 @@ class ConventionIndex:
                             root, reading, field, len(single), len(having), "unique", is_key=True
                         ),
                     )
-        if best:
+        # Two readings together may name more scans than the best one alone ("1-718.pdf":
+        # the map sheet and the parcel, where a parcel number recurs across sheets).
+        if best and best[0][0] >= UNSUPERVISED_ALONE:
             return [best[1]]
-        return self._unique_pair(root, members, readings, refuted)
+        pair = self._unique_pair(root, members, readings, refuted)
+        if pair and (best is None or pair[0].agree / pair[0].checked > best[0][0]):
+            return pair
+        return [best[1]] if best else []
 
     def _pages_fit(self, pairs: list[tuple[int, Item]]) -> float:
         """Share of (record, scan) pairs with both counts whose scan has between
@@ -395,7 +466,7 @@ class ConventionIndex:
         the number within the year, as the code "VP-2019-0004" has them), when neither does
         alone. Only pairs of readings whose every value some record has are tried."""
         present = self._present(members, readings, refuted)
-        best: tuple[float, list[Convention]] | None = None
+        best: tuple[tuple[float, float, int], list[Convention]] | None = None
         for a, (r1, f1) in enumerate(present):
             for r2, f2 in present[a + 1 :]:
                 if r1 == r2 or f1 == f2:
@@ -403,12 +474,20 @@ class ConventionIndex:
                 counts = self._pair_names_one(members, readings, (r1, f1), (r2, f2))
                 if counts is None:
                     continue
-                single, having = counts
-                if best is None or single / having > best[0]:
+                named, having = counts
+                single = len(named)
+                # Shares this close are a tie: the page counts, then the kind of numbering,
+                # tell two numberings apart that drift by a row typed twice.
+                rank = (
+                    round(single / having * TIE_BUCKETS) / TIE_BUCKETS,
+                    self._pages_fit(named),
+                    -_numbering_rank(f1) - _numbering_rank(f2),
+                )
+                if best is None or rank > best[0]:
                     # Together they are a key: the more distinct field carries it.
                     finer = max((f1, f2), key=lambda f: len(self.by_value[f]))
                     best = (
-                        single / having,
+                        rank,
                         [
                             Convention(root, r, f, single, having, "unique", is_key=f == finer)
                             for r, f in ((r1, f1), (r2, f2))
@@ -427,7 +506,7 @@ class ConventionIndex:
         fields = [
             f
             for f in (*KEY_FIELDS, *SCOPE_FIELDS, *_column_fields(self.fields))
-            if self.by_value.get(f)
+            if self.by_value.get(f) and self._usable(f)
         ]
         names = sorted({r for item in members for r in readings[item.item_id]})
         present = []
@@ -450,9 +529,10 @@ class ConventionIndex:
         readings: dict[int, dict[str, int]],
         first: tuple[str, str],
         second: tuple[str, str],
-    ) -> tuple[int, int] | None:
-        """(scans the two readings name one record for, scans having both) when nearly all
-        are named one record and few records get scans of different content; else None."""
+    ) -> tuple[list[tuple[int, Item]], int] | None:
+        """((record, scan) for the scans the two readings name one record for, how many scans
+        have both) when nearly all are named one record and few records get scans of
+        different content; else None."""
         (r1, f1), (r2, f2) = first, second
         having = [i for i in members if r1 in readings[i.item_id] and r2 in readings[i.item_id]]
         if not having:  # each reading in half the scans, never together
@@ -471,7 +551,7 @@ class ConventionIndex:
             contents[record].add(item.hashes)
         if sum(len(c) - 1 for c in contents.values()) > UNSUPERVISED_MAX_SHARED * len(single):
             return None
-        return len(single), len(having)
+        return single, len(having)
 
     def _named(
         self, members: list[Item], readings: dict[int, dict[str, int]], adopted: list[Convention]
@@ -498,6 +578,12 @@ class ConventionIndex:
         used: list[Convention] = []
         for convention in conventions:
             value = readings.get(convention.reading)
+            place = convention.reading.removesuffix(".last")
+            if value is None and place != convention.reading and f"{place}.first" in readings:
+                # A name with one number: it is the last as much as the first ("…_012" where
+                # "…thửa 714, TBĐ 47_003" taught the last number).
+                convention = replace(convention, reading=f"{place}.first")
+                value = readings[convention.reading]
             if value is None:
                 continue
             hits = self.by_value.get(convention.field, {}).get(value, frozenset())
@@ -542,13 +628,18 @@ def _group(root: str, shape: str) -> str:
 
 def name_shape(item: Item) -> str:
     """How a scan is named, coarsely: the letters before its first number and whether a
-    title follows ("", "scan", "img", "hs" ... and "+title"). Conventions hold per shape."""
+    title follows ("", "scan", "img", "hs" ... and "+title"); a name of numbers only, how
+    many ("433" and "001.2011" are two ways of naming, "+2" the second). Conventions hold
+    per shape."""
     name = unicodedata.normalize("NFC", item.relpath).split("/")[-1]
-    base = name if item.series else stem(name)
+    base = strip_copy_mark(name if item.series else stem(name))
     prefix = _LEADING_LETTERS.match(fold(base))
     letters = prefix.group(0).strip() if prefix else ""
     titled = bool(item.evidence.title or (item.sidecar and item.sidecar.title))
-    return (letters if len(letters) <= 8 else "text") + ("+title" if titled else "")
+    shape = (letters if len(letters) <= 8 else "text") + ("+title" if titled else "")
+    if not shape and (count := len(_NUMBER.findall(base))) >= 2:
+        shape = f"+{count}"
+    return shape
 
 
 def describe_reading(reading: str, lang: str) -> str:

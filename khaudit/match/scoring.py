@@ -60,6 +60,11 @@ TYPO_BLOCK_WEIGHT = 0.5
 PREFIX_BLOCK_KEYS = 20
 #: Scans blocked per sparse product; bounds the memory of the product.
 BLOCK_CHUNK = 2048
+#: The weight of a letter alone in a scan title the inventory does not have (the IDF of a word
+#: every record has).
+LETTER_WEIGHT = math.log(2)
+#: Words longer than this are not cut into known words typed together (a code, a hash).
+MAX_RUN_TOGETHER = 40
 #: A title that may be cut spans the record words it has and at most this many more (words
 #: an operator dropped or abbreviated before the cut).
 ORDER_SLACK = 2
@@ -75,6 +80,9 @@ class TitleScore:
     conflicts: tuple[int, ...]  # numbers in the scan title the record does not have
     year_agrees: bool
     pages_agree: bool
+    #: The record lies in the scope a folder of the scan names by the root's own convention
+    #: (its year, its box).
+    scope_agrees: bool = False
 
 
 @dataclass
@@ -95,6 +103,7 @@ class PairScores:
     found: np.ndarray
     total: np.ndarray
     length: np.ndarray
+    scope_agrees: np.ndarray
 
 
 @dataclass
@@ -194,6 +203,21 @@ def _nearest(queries: list[str], choices: list[str], workers: int) -> dict[str, 
     return found
 
 
+def _join_letters(words: list[str]) -> list[str]:
+    """Letters typed apart ("T-H" for "thực hiện", "K.T") as the initialism they spell."""
+    out: list[str] = []
+    run: list[str] = []
+    for word in [*words, ""]:
+        if len(word) == 1 and word.isalpha():
+            run.append(word)
+            continue
+        out += ["".join(run)] if len(run) > 1 else run
+        run = []
+        if word:
+            out.append(word)
+    return out
+
+
 def _without_number_word(words: list[str]) -> list[str]:
     """A "so" that a split brought before a number ("quyenso 01") goes, as match_form's do."""
     return [
@@ -204,22 +228,38 @@ def _without_number_word(words: list[str]) -> list[str]:
 
 
 def _split_run_together(words: list[str], vocab: dict[str, int]) -> dict[str, list[str]]:
-    """Words typed together ("hoso", "chungnhan") as the two known words they are: the split
-    whose shorter part is longest wins, so "thanhpho" is "thanh pho", not "th anhpho"."""
+    """Words typed together ("hoso", "chungnhan", an owner's name "dangthanhson") as the
+    known words they are: the split into the fewest known words, and among those the one
+    whose shortest part is longest, so "thanhpho" is "thanh pho", not "th anhpho"."""
     found: dict[str, list[str]] = {}
     for word in words:
-        if len(word) < 4 or word.isdigit() or "#" in word:
+        if len(word) < 4 or len(word) > MAX_RUN_TOGETHER or word.isdigit() or "#" in word:
             continue
-        best: tuple[int, int] | None = None
-        for cut in range(2, len(word) - 1):
-            head, tail = word[:cut], word[cut:]
-            if head in vocab and tail in vocab:
-                shorter = min(len(head), len(tail))
-                if best is None or shorter > best[0]:
-                    best = (shorter, cut)
-        if best is not None:
-            found[word] = [word[: best[1]], word[best[1] :]]
+        parts = _fewest_known_words(word, vocab)
+        if parts is not None:
+            found[word] = parts
     return found
+
+
+def _fewest_known_words(word: str, vocab: dict[str, int]) -> list[str] | None:
+    """``word`` cut into at least two known words of two letters or more: fewest parts
+    first, then the longest shortest part; None when no such cut exists."""
+    # best[k]: (parts, -shortest part, cuts) of the best split of word[:k].
+    best: list[tuple[int, int, tuple[int, ...]] | None] = [None] * (len(word) + 1)
+    best[0] = (0, -len(word), ())
+    for end in range(2, len(word) + 1):
+        for start in range(0, end - 1):
+            before = best[start]
+            if before is None or word[start:end] not in vocab:
+                continue
+            split = (before[0] + 1, max(before[1], start - end), (*before[2], end))
+            if best[end] is None or split < best[end]:  # type: ignore[operator]
+                best[end] = split
+    whole = best[len(word)]
+    if whole is None or whole[0] < 2:
+        return None
+    cuts = (0, *whole[2])
+    return [word[a:b] for a, b in zip(cuts, cuts[1:])]
 
 
 def _csr(rows: list[list[int]], values: list[list[float]], width: int) -> sp.csr_matrix:
@@ -456,7 +496,7 @@ class TitleIndex:
     ) -> tuple[list[list[str]], dict[str, tuple[str, float]]]:
         """Each scan title's words, words run together split apart; and the unknown words
         taken for an inventory word they are a typo of (with their credit)."""
-        word_lists = [title_words(f) for f in forms]
+        word_lists = [_join_letters(title_words(f)) for f in forms]
         seen = {w for ws in word_lists for w in ws}
         unknown = sorted(w for w in seen if w not in self.vocab and _typo_candidate(w))
         as_known = _nearest(unknown, self.long_words, self.settings.workers)
@@ -490,8 +530,11 @@ class TitleIndex:
         for word, (_, credit), token in zip(ws, meant, occurrences([m for m, _ in meant])):
             col = self.vocab.get(token, -1)
             if col < 0:
-                total += self.unknown_idf
-                tokens.append((word, -1, self.unknown_idf, 0.0))
+                # A letter alone ("Q 4", "S. 12") tells as little as the commonest word; any
+                # other unknown word weighs as the rarest.
+                weight = LETTER_WEIGHT if len(word) == 1 else self.unknown_idf
+                total += weight
+                tokens.append((word, -1, weight, 0.0))
                 continue
             idf = float(self.idf[col])
             total += idf
@@ -570,9 +613,11 @@ class TitleIndex:
         record: np.ndarray,
         years: np.ndarray | None = None,
         pages: np.ndarray | None = None,
+        scoped: np.ndarray | None = None,
     ) -> PairScores:
         """Scores of the pairs (scans[item[k]], record[k]). ``years``/``pages`` are per scan
-        (NaN where unknown)."""
+        (NaN where unknown); ``scoped`` per pair, whether the record lies in the scope the
+        scan's folders name (its year or box, by the root's adopted convention)."""
         item = np.asarray(item, dtype=np.int64)
         record = np.asarray(record, dtype=np.int64)
         found = np.asarray(scans.words[item].multiply(self.words[record]).sum(axis=1)).ravel()
@@ -599,6 +644,7 @@ class TitleIndex:
             found,
             total,
             length,
+            np.zeros(n, dtype=bool) if scoped is None else np.asarray(scoped, dtype=bool),
         )
         self._judge(pairs, np.arange(n))
         return pairs
@@ -623,6 +669,7 @@ class TitleIndex:
             - s.substitution_weight * swapped_share
             - s.number_conflict_penalty * pairs.conflicts[ks]
             + s.year_agreement_bonus * pairs.year_agrees[ks]
+            + s.scope_agreement_bonus * pairs.scope_agrees[ks]
         )
         score = identity + s.page_agreement_bonus * pairs.pages_agree[ks]
         # Not capped at 100: two candidates that both agree on year and pages must still be
@@ -744,6 +791,7 @@ class TitleIndex:
             tuple(sorted(conflicts)),
             bool(pairs.year_agrees[k]),
             bool(pairs.pages_agree[k]),
+            bool(pairs.scope_agrees[k]),
         )
 
     # -- one scan at a time (tests, notebooks) -----------------------------------------------

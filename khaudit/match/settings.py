@@ -30,6 +30,9 @@ class MatchSettings:
     #: Points added when the scan's year or page count agrees with the record's.
     year_agreement_bonus: float = 5.0
     page_agreement_bonus: float = 5.0
+    #: Points added when the record lies in the scope (a year, a box) that a folder of the
+    #: scan names by a convention the root's certain links hold to.
+    scope_agreement_bonus: float = 5.0
     #: Candidate records scored per scan at most after blocking (keeps cost linear).
     max_candidates: int = 200
     #: Candidates listed for review at most when several records fit a scan equally well

@@ -8,9 +8,11 @@ those suffixes is not a sidecar and is left for the inspector (ignored_files.csv
 
 from __future__ import annotations
 
+import posixpath
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
+from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +22,7 @@ from ..inventory.loader import find_header
 from ..inventory.readers import RawSheet, read_json, read_sheets, read_xml, unreadable_text
 from ..inventory.values import cell_text, parse_count, parse_years
 from ..textnorm import fold
+from .evidence import has_code_shape
 
 SIDECAR_SYNONYMS: dict[str, tuple[str, ...]] = {
     "file": (
@@ -83,6 +86,9 @@ class SidecarEntry:
     #: Every other column holding a whole number, by its heading (folded): the readings a
     #: project's conventions are learned from, whatever the scanning tool called them.
     numbers: dict[str, int] = field(default_factory=dict)
+    #: The folder of the list under its scan root ("" for the project's own list): a name
+    #: two lists hold ("001.pdf" in each lot's list) is read from the list beside the scan.
+    folder: str = ""
 
 
 def _key(name: str) -> str:
@@ -116,7 +122,8 @@ def _is_title(text: str) -> bool:
 
 def _by_content(rows: list[list[object]], known: dict[str, int], width: int) -> dict[str, int]:
     """Fields the headings did not name, found from what the columns hold: file names (a scan
-    extension), the operator's title (the column of longest text), a year."""
+    extension), the operator's title (the column of longest text), record codes (written
+    as codes are: "MHS", "Số KH" are headings no list holds), a year."""
     found = dict(known)
     free = [c for c in range(width) if c not in found.values()]
     columns = {c: _column(rows, c) for c in free}
@@ -136,6 +143,16 @@ def _by_content(rows: list[list[object]], known: dict[str, int], width: int) -> 
         ]
         if titles:
             found["title"] = max(titles)[1]
+    if "record_code" not in found:
+        codes = [
+            c
+            for c in free
+            if c not in found.values()
+            and _share(columns[c], lambda v: has_code_shape(v) and not _FILE_NAME.search(v))
+            >= CONTENT_SHARE
+        ]
+        if codes:
+            found["record_code"] = codes[0]
     if "year" not in found:
         years = [
             c
@@ -160,6 +177,12 @@ def _header_row(sheet: RawSheet) -> int:
 
 def _from_sheet(sheet: RawSheet, source: str) -> list[SidecarEntry]:
     header = find_header(sheet, synonyms=SIDECAR_SYNONYMS, required=())
+    if header is not None and any(
+        _FILE_NAME.search(cell_text(v)) for v in sheet.rows[header.row_index]
+    ):
+        # A row naming a scan is a row of data, whatever words of its cells ("… Trần Văn
+        # Nam", a title) a heading list holds: the headings are above it.
+        header = None
     if header is not None and header.mapping:
         top, headings = header.row_index, header.headings
         col = {f: c for c, f in header.mapping.items()}
@@ -258,14 +281,33 @@ class SidecarIndex:
     """Look up a scan's sidecar entry by its file name."""
 
     def __init__(self, entries: list[SidecarEntry]):
-        self._by_name: dict[str, SidecarEntry] = {}
+        self._by_name: dict[str, list[SidecarEntry]] = defaultdict(list)
         for entry in entries:
-            self._by_name.setdefault(_key(entry.file), entry)
-            self._by_name.setdefault(fold(_key(entry.file)), entry)
+            for name in dict.fromkeys((_key(entry.file), fold(_key(entry.file)))):
+                self._by_name[name].append(entry)
 
     def __len__(self) -> int:
         return len(self._by_name)
 
     def get(self, relpath: str) -> SidecarEntry | None:
+        """The entry naming ``relpath``'s file, with its extension or without it (a
+        station's list names "DSC_00001" for "DSC_00001.pdf"), from the list in the scan's
+        folder or the nearest one above it; from another folder's list only when no other
+        list names the file."""
         key = _key(relpath)
-        return self._by_name.get(key) or self._by_name.get(fold(key))
+        bare = _FILE_NAME.sub("", key)
+        for name in (key, fold(key), bare, fold(bare)):
+            if found := self._by_name.get(name):
+                return _nearest(found, posixpath.dirname(relpath))
+        return None
+
+
+def _nearest(entries: list[SidecarEntry], folder: str) -> SidecarEntry | None:
+    above = [
+        e
+        for e in entries
+        if not e.folder or folder == e.folder or folder.startswith(e.folder + "/")
+    ]
+    if above:
+        return max(above, key=lambda e: len(e.folder))
+    return entries[0] if len(entries) == 1 else None

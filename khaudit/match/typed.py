@@ -252,12 +252,16 @@ def in_order(
     """The weight the scan finds in the record with its words in the record's order, among
     the record's first ``limit`` words: an operator types a title from its start, in order,
     so "… từ ông Bùi Thanh Đạt sang" does not fit "… từ ông Bùi Ngọc Luân sang bà Huỳnh Thanh
-    Oanh, thửa đất" however many of its words that title has somewhere."""
+    Oanh, thửa đất" however many of its words that title has somewhere. A number ends a
+    field ("tờ 20", "thửa 301", "quý 2"): fields are read in order each, in any order
+    between them, as "Tờ 20 thửa 301" names the parcel the title calls "thửa đất số 301, tờ
+    bản đồ số 20"."""
     where: dict[str, list[tuple[int, float]]] = {}
     for j, (word, col, meant, weight) in enumerate(record[:limit]):
         where.setdefault(word, []).append((j, float(idf[col])))
         if meant:  # the inventory's own typo, read as the word it stands for
             where.setdefault(meant, []).append((j, weight))
+    field = _fields(scan)
     matches: list[tuple[int, int, int, float]] = []
     for i, (word, col, total, found) in enumerate(scan):
         if col >= 0 and found > 0:
@@ -266,7 +270,25 @@ def in_order(
     matches.extend(
         (i, run[0], run[-1], weight) for i, run, weight in reading.links if run[-1] < limit
     )
-    matches.sort()
+    by_field: dict[int, list[tuple[int, int, int, float]]] = {}
+    for m in matches:
+        by_field.setdefault(field[m[0]], []).append(m)
+    return sum(_longest_chain(sorted(ms)) for ms in by_field.values())
+
+
+def _fields(scan: Sequence[ScanToken]) -> list[int]:
+    """Per scan word, the field it belongs to: a field ends after each number."""
+    field, fields = 0, []
+    for word, *_ in scan:
+        fields.append(field)
+        if word.isdigit():
+            field += 1
+    return fields
+
+
+def _longest_chain(matches: list[tuple[int, int, int, float]]) -> float:
+    """The heaviest chain of (scan word, first and last record word, weight) matches, sorted,
+    increasing in both the scan's and the record's order."""
     best: list[float] = []
     for m, (i, first, _, weight) in enumerate(matches):
         before = [best[n] for n in range(m) if matches[n][0] < i and matches[n][2] < first]

@@ -156,3 +156,36 @@ def test_camel_case_with_initialisms_reads_as_a_title():
 def test_a_decision_symbol_is_no_file_number_and_title(name):
     ev = path_evidence(f"2010/{name}")
     assert ev.file_no is None
+
+
+@pytest.mark.parametrize(
+    "path, title, file_no, year",
+    [
+        # A name of letters only is an owner's name or a title, however short or run together.
+        ("2016/dangthanhson.pdf", "dangthanhson", None, None),
+        ("2015/Lê Văn Hùng.pdf", "Lê Văn Hùng", None, None),
+        # A document's number and symbol is what a title cites.
+        ("Quyet dinh/2011/QĐ 124.pdf", "QĐ 124", None, None),
+        ("Quyet dinh/2016/106.QĐ-UBND.pdf", "106.QĐ-UBND", None, None),
+        ("NĂM 2016/QD018.pdf", "QD018", None, None),
+        # Numbers behind short labels: the birth register of 2015, volume 1.
+        ("Hop 001/KS_2015_Q01.pdf", "KS_2015_Q01", None, None),
+        ("L001/L001-00045.pdf", "", None, None),
+        (
+            "2016/HS 487 Hs.chuyen.nhuong.QSDD.cua.b..Bui.Bich.Ha.pdf",
+            "Hs.chuyen.nhuong.QSDD.cua.b..Bui.Bich.Ha",
+            487,
+            None,
+        ),
+        # A record scanned again keeps its own number and title.
+        ("Nam 2020/307_new.pdf", "", 307, None),
+        ("Ket hon 2016 - Quyen 1 - quét lại.pdf", "Ket hon 2016 - Quyen 1", None, None),
+        ("Hồ sơ xây dựng nông thôn mới.pdf", "Hồ sơ xây dựng nông thôn mới", None, None),
+        # A date of six digits before a title is no file number; its year is not told.
+        ("020411 Ho_so_cap_giay_chung_nhan_lan2.pdf", "Ho_so_cap_giay_chung_nhan", None, None),
+        ("2018.01.01 Bao cao quy I.pdf", "Bao cao quy I", None, 2018),
+    ],
+)
+def test_names_offices_give_read_as_their_title_and_numbers(path, title, file_no, year):
+    ev = path_evidence(path)
+    assert (ev.title, ev.file_no, ev.year) == (title, file_no, year)

@@ -240,3 +240,107 @@ def test_empty_files_are_told_apart_by_their_names_not_their_content():
     result = match_locality(records(BIRTHS), table, SidecarIndex([]), MatchSettings())
     linked = result.links[result.links["decision"] == "link"]
     assert sorted(linked["record"]) == [0, 1]
+
+
+OWNERS = [
+    "Hồ sơ giải quyết đơn kiến nghị của ông Bùi Công Phúc về việc lấn chiếm lối đi chung",
+    "Hồ sơ cấp giấy phép xây dựng nhà ở riêng lẻ cho ông Bùi Hữu Phúc tại thôn Lương Hòa",
+    "Hồ sơ cấp giấy phép xây dựng nhà ở riêng lẻ cho bà Dương Kim Mai tại thôn Văn Đăng",
+    "Hồ sơ giải quyết đơn kiến nghị của bà Phan Kim Mai về việc bồi thường giải phóng mặt bằng",
+    "Hồ sơ đăng ký kết hôn giữa anh Đặng Thành Sơn và chị Huỳnh Thanh Thảo",
+    "Hồ sơ chuyển nhượng quyền sử dụng đất của ông Lương Thành Khoa cho Đỗ Ngọc Hằng, "
+    "thửa đất số 301, tờ bản đồ số 20",
+    "Hồ sơ cấp giấy chứng nhận quyền sử dụng đất cho hộ ông Hồ Văn Nam, thửa đất số 1103, "
+    "tờ bản đồ số 20",
+] + BIRTHS
+
+
+def test_a_name_that_is_a_part_of_one_title_links_to_it():
+    # Offices name a scan by its owner or its parcel: words found in one record's title,
+    # wherever they stand in it; a parcel and sheet in either order; a name typed together.
+    paths = [
+        "2015/Bùi Công Phúc.pdf",
+        "2015/Dương Kim Mai.pdf",
+        "2015/dangthanhson.pdf",
+        "Hộp 1/To 20 thua 301.pdf",
+    ]
+    table = links(OWNERS, paths)
+    linked = table[table["decision"] == "link"].sort_values("record")
+    assert linked[["record", "path"]].values.tolist() == [
+        [0, "2015/Bùi Công Phúc.pdf"],
+        [2, "2015/Dương Kim Mai.pdf"],
+        [4, "2015/dangthanhson.pdf"],
+        [5, "Hộp 1/To 20 thua 301.pdf"],
+    ]
+
+
+def test_owner_names_of_one_length_are_not_taken_for_cut_titles():
+    # Names of people pile up at a common length as cut titles do, with as many longer: they
+    # are no cut, and a cut title is read against the start of a record's title only.
+    from khaudit.match.link import _cut_length
+
+    names = ["Bùi Công Phúc", "Lê Văn Tám", "Đỗ Thị Hoa", "Hồ Văn Nam", "Lê Thị Cúc"] * 4
+    names += ["Nguyễn Thị Minh Khai", "Trần Quang Khải", "Phạm Ngọc Thạch"] * 4
+    assert _cut_length(names) > 100
+    cut = ["Bao cao tinh hinh thuc hien nhiem vu kinh te xa hoi quy I nam 20"] * 6
+    assert _cut_length(cut + ["Bao cao nam 2019", "Ke hoach nam 2020"]) == len(cut[0]) - 1
+
+
+def test_a_name_that_ends_a_record_code_links_to_that_record():
+    codes = [f"000.29.22.H56-16012{n}-0001" for n in range(1, 5)]
+    table = links(
+        BIRTHS[:4],
+        ["Nam 2016/H56-160121-0001.pdf", "2016/160122_0001 TRAN VAN BINH.pdf", "0001.pdf"],
+        codes,
+    )
+    linked = table[table["decision"] == "link"].sort_values("record")
+    assert linked[["record", "method"]].values.tolist() == [[0, "code_tail"], [1, "code_tail"]]
+    assert "000.29.22.H56-160121-0001" in linked["explanation"].iloc[0]
+    assert "0001.pdf" not in set(linked["path"])  # the end of every code names no record
+
+
+def test_a_decision_named_by_number_and_symbol_is_told_apart_by_its_year_folder():
+    titles = [
+        f"Quyết định số {n}/QĐ-UBND ngày 03/04/{year} của Chủ tịch UBND xã về việc {what}"
+        for year, n, what in (
+            (2015, 106, "kiện toàn Ban chỉ đạo"),
+            (2016, 106, "khen thưởng"),
+            (2016, 107, "kiện toàn tổ công tác"),
+            (2016, 108, "giao chỉ tiêu"),
+            (2016, 109, "phê duyệt kế hoạch"),
+        )
+    ]
+    frame = records(titles + BIRTHS)
+    frame["year_start"] = frame["year_end"] = pd.array(
+        [2015] + [2016] * 4 + [2019] * len(BIRTHS), dtype="Int64"
+    )
+    paths = [f"Quyet dinh/2016/{n}.QĐ-UBND.pdf" for n in (106, 107, 108, 109)]
+    paths += ["Quyet dinh/2015/QĐ 106.pdf", "009_QD-UBND_03042016.pdf"]
+    result = match_locality(frame, scans(paths), SidecarIndex([]), MatchSettings())
+    path_of = {item.item_id: item.relpath for item in result.items}
+    linked = result.links[result.links["decision"] == "link"]
+    got = dict(zip(linked["item_id"].map(path_of), linked["record"]))
+    assert got == {
+        "Quyet dinh/2016/106.QĐ-UBND.pdf": 1,
+        "Quyet dinh/2016/107.QĐ-UBND.pdf": 2,
+        "Quyet dinh/2016/108.QĐ-UBND.pdf": 3,
+        "Quyet dinh/2016/109.QĐ-UBND.pdf": 4,
+        "Quyet dinh/2015/QĐ 106.pdf": 0,
+    }
+
+
+def test_a_year_folder_is_no_code_a_note_names():
+    from khaudit.match.link import _reads_as_code
+
+    assert not _reads_as_code("NĂM 2010") and not _reads_as_code("Year 2019")
+    assert _reads_as_code("H56.01.2019.0012") and _reads_as_code("KS_2015_Q01")
+
+
+def test_documents_named_by_their_number_and_the_folders_are_parts_of_its_record():
+    titles = [f"Hồ sơ số {n}" for n in range(24, 27)]
+    frame = records(titles, [f"H56.22.2021.{n:04d}" for n in range(24, 27)])
+    frame["file_no"] = pd.array(range(24, 27), dtype="Int64")
+    paths = ["2021/0025/01_0025.pdf", "2021/0025/02_0025.pdf", "2021/0025/03_0025.pdf"]
+    result = match_locality(frame, scans(paths), SidecarIndex([]), MatchSettings())
+    assert len(result.items) == 1 and result.items[0].series
+    assert result.links[["record", "decision"]].values.tolist() == [[1, "link"]]

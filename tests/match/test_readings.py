@@ -410,3 +410,73 @@ def test_a_contractors_lot_sequence_is_not_read_as_a_row_number(lot):
         recs, scans([lot.format(n + 1) for n in range(40)]), SidecarIndex([]), MatchSettings()
     )
     assert not (result.links["decision"] == "link").any()
+
+
+def test_bare_numbers_named_two_ways_in_one_root_learn_each_way():
+    # Receipts named by their whole code "000.20.24.H56-130105-0001" (its last number the
+    # code's last segment, certain links teach) beside "2011/001.2011.pdf" (the number
+    # within the year, then the year: the last number is no code's last segment here).
+    titles = land_titles(60)
+    years = [2011] * 20 + [2012] * 20 + [2013] * 20
+    codes = [f"VP.{y}.{i % 20 + 1:04d}" for i, y in enumerate(years[:40])]
+    codes += [f"000.20.24.H56-1301{i + 1:02d}-0001" for i in range(20)]
+    recs = records(titles, codes=codes)
+    recs["year_start"] = recs["year_end"] = pd.array(years, dtype="Int64")
+    names = [f"{y}/{i % 20 + 1:03d}.{y}.pdf" for i, y in enumerate(years[:40])]
+    names += [f"{code}.pdf" for code in codes[40:]]
+    result = match_locality(recs, scans(names), SidecarIndex([]), MatchSettings())
+    links = result.links[result.links["decision"] == "link"]
+    path_of = {item.item_id: item.relpath for item in result.items}
+    assert dict(zip(links["item_id"].map(path_of), links["record"])) == {
+        name: i for i, name in enumerate(names)
+    }
+
+
+def test_a_stations_list_names_its_files_with_or_without_their_extension():
+    entry = SidecarEntry("DSC_00001", "", "Sổ đăng ký khai sinh năm 2013", 56, 2013, "x.csv row 2")
+    index = SidecarIndex([entry])
+    assert index.get("DSC_00001.pdf") is entry
+    assert index.get("Hop 1/dsc_00001.TIF") is entry
+    assert index.get("DSC_00002.pdf") is None
+
+
+def test_a_handover_list_with_abbreviated_headings_gives_codes_and_titles(tmp_path):
+    # "MHS", "TĐ": headings no list holds; a data cell "Trần Văn Nam" holds a heading's word
+    # ("năm"), yet a row naming a scan is data, not the headings.
+    path = tmp_path / "Danh sach ban giao L001.csv"
+    rows = [
+        ("L001-00001.pdf", "H56.2274-06-2020-0001", "Hồ sơ đăng ký khai tử cho ông Tạ Hữu Vinh"),
+        ("L001-00002.pdf", "H56.2274-06-2020-0002", "Báo cáo tình hình quý I năm 2020 của UBND"),
+        ("L001-00003.pdf", "H56.2274-06-2020-0003", "Báo cáo tình hình quý II năm 2020 của UBND"),
+    ]
+    lines = ["L;TT;Tệp;MHS;TĐ;ST;Người quét"]
+    lines += [f"1;{i};{f};{c};{t};{i + 2};Trần Văn Nam" for i, (f, c, t) in enumerate(rows, 1)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    entries = read_sidecar(path)
+    assert [(e.file, e.record_code, e.title) for e in entries] == rows
+
+
+def test_a_name_two_lists_hold_is_read_from_the_list_beside_the_scan():
+    # Each lot's handover list numbers its files from 001: "Lo 2/001.pdf" is the second list's.
+    first = SidecarEntry(
+        "001.pdf", "H56.1.2011.0001", "", None, None, "Lo 1.csv row 2", folder="Lo 1"
+    )
+    second = SidecarEntry(
+        "001.pdf", "H56.1.2011.0027", "", None, None, "Lo 2.csv row 2", folder="Lo 2"
+    )
+    whole = SidecarEntry("IMG_9.pdf", "H56.1.2011.0009", "", None, None, "all.csv row 2")
+    index = SidecarIndex([first, second, whole])
+    assert index.get("Lo 2/001.pdf") is second and index.get("Lo 1/001.pdf") is first
+    assert index.get("Lo 3/001.pdf") is None  # two lists name it, neither beside it
+    assert index.get("Lo 3/IMG_9.pdf") is whole
+
+
+def test_documents_numbered_in_numbered_folders_are_no_file_numbers():
+    # "0035/01.pdf", "0036/01.pdf", ...: every folder's first document would be file 1.
+    titles = land_titles(40)
+    recs = records(titles)
+    recs["file_no"] = pd.array(range(1, 41), dtype="Int64")
+    names = [f"{folder:04d}/{doc:02d}.pdf" for folder in range(10, 40) for doc in (1, 2)]
+    result = match_locality(recs, scans(names), SidecarIndex([]), MatchSettings())
+    linked = result.links[result.links["decision"] == "link"]
+    assert linked.empty

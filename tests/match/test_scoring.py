@@ -208,3 +208,34 @@ def test_abbreviations_run_together_are_set_apart():
     )
     # An abbreviation of its own is not cut in two ("ĐKKH" is no "ĐK" + "KH").
     assert match_form("Sổ ĐKKH năm 2017") == "so dang ky ket hon nam 2017"
+
+
+def test_a_date_typed_without_separators_is_its_day_month_and_year():
+    assert match_form("009_QD-UBND_14012014").split()[-3:] == ["14", "1", "2014"]
+    assert match_form("20140114 bao cao").split()[:3] == ["14", "1", "2014"]
+    assert "99999999" in match_form("so 99999999")  # no date: left as it is
+
+
+def test_words_typed_together_are_split_into_the_fewest_known_words():
+    from khaudit.match.scoring import _fewest_known_words
+
+    vocab = dict.fromkeys(["dang", "thanh", "son", "than", "pho", "th", "anhpho", "ho", "so"], 0)
+    assert _fewest_known_words("dangthanhson", vocab) == ["dang", "thanh", "son"]
+    assert _fewest_known_words("thanhpho", vocab) == ["thanh", "pho"]
+    assert _fewest_known_words("thanhxyz", vocab) is None
+
+
+def test_letters_typed_apart_or_onto_a_number_read_as_the_record_has_them():
+    # "T-H" for "thực hiện", "NV" for "nhiệm vụ", "Q4" for "quý IV": what typing leaves of
+    # the words; the year still decides between the quarters of two years.
+    titles = [
+        f"Báo cáo tình hình thực hiện nhiệm vụ kinh tế - xã hội quý {q} năm {y} của UBND xã"
+        for y in (2016, 2018)
+        for q in ("I", "II", "III", "IV")
+    ]
+    titles += [f"Hồ sơ đăng ký khai sinh cho cháu {n}" for n in ("An", "Bình", "Cúc", "Hà")]
+    idx = TitleIndex(titles, [(None, None)] * len(titles), [None] * len(titles), MatchSettings())
+    scan = "BAO CAO TINH HINH T-H NV KINH TE - XA HOI Q4-2016 CUA UBND XA"
+    scores = [idx.score(scan, r).score for r in range(8)]
+    assert scores[3] >= 85
+    assert max(scores[:3] + scores[4:]) < 50
