@@ -24,7 +24,10 @@ without reading the generator.
 written apart from provgen (stations' and clerks' habits, its own labelling rule for ties);
 ``--generator officegen`` on ``bench/officegen``, a third, written from offices' habits alone
 (one-stop-shop receipts, decision symbols, parcels, owners, register books, contractors' lots,
-page-image folders; its labelling rule in ``bench/officegen/labels.py``).
+page-image folders; its labelling rule in ``bench/officegen/labels.py``); ``--generator
+fondsgen`` on ``bench/fondsgen``, a fourth, written blind (without reading the matcher or the
+other generators): each office's keeping, coding, inventory, encoding and naming drawn axis by
+axis from building blocks, its labelling rule in ``bench/fondsgen/labels.py``.
 
 ``--tools khaudit splink recordlinkage`` audits each generated province with each linker, each
 in its own process: khaudit's command line, and khaudit's whole pipeline with only
@@ -51,7 +54,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import officegen, peers, provgen, stationgen  # noqa: E402
+from bench import fondsgen, officegen, peers, provgen, stationgen  # noqa: E402
 from khaudit.evaluate import score_run  # noqa: E402
 from khaudit.run import load_run  # noqa: E402
 
@@ -128,6 +131,7 @@ GENERATORS = {
     "provgen": provgen.generate,
     "stationgen": stationgen.generate,
     "officegen": officegen.generate,
+    "fondsgen": fondsgen.generate,
 }
 
 
