@@ -173,11 +173,12 @@ def _sidecars(
         path = base / row.root / row.path
         inputs.append(_input(locality.name, "sidecar", path, f"{row.root}/{row.path}"))
         unreadable: list[str] = []
-        found = read_sidecar(path, unreadable)
+        notes: list[str] = []
+        found = read_sidecar(path, unreadable, notes, lang)
         folder = row.path.rsplit("/", 1)[0] if "/" in row.path else ""
         entries += [replace(entry, folder=folder) for entry in found]
         reasons.append(
-            t("ignored.sidecar", lang, n=len(found))
+            "; ".join([t("ignored.sidecar", lang, n=len(found)), *notes])
             if found
             else t("ignored.unreadable", lang, error=unreadable[0])
             if unreadable
@@ -209,20 +210,17 @@ def _project_sidecar(
     locality: Locality, base: Path, lang: str
 ) -> tuple[list[SidecarEntry], list[dict[str, object]], list[dict[str, object]]]:
     """The locality's own sidecar named in the project, if any: its entries, a scan problem
-    per unreadable part, and it as an input of the fingerprint."""
+    per unreadable part and per cell read as empty, and it as an input of the fingerprint."""
     if locality.sidecar is None:
         return [], [], []
     unreadable: list[str] = []
-    entries = read_sidecar(locality.sidecar, unreadable)
+    notes: list[str] = []
+    entries = read_sidecar(locality.sidecar, unreadable, notes, lang)
     display = _relative(locality.sidecar, base)
+    said = [t("ignored.unreadable", lang, error=error) for error in unreadable] + notes
     problems: list[dict[str, object]] = [
-        {
-            "locality": locality.name,
-            "root": "",
-            "path": display,
-            "problem": t("ignored.unreadable", lang, error=error),
-        }
-        for error in unreadable
+        {"locality": locality.name, "root": "", "path": display, "problem": problem}
+        for problem in said
     ]
     return entries, problems, [_input(locality.name, "sidecar", locality.sidecar, display)]
 

@@ -36,6 +36,7 @@ PROBLEMS = (
     "hidden_column",
     "nul_byte",
     "cell_too_long",
+    "cell_at_limit",
 )
 
 

@@ -24,6 +24,7 @@ from . import values as V
 from .columns import REQUIRED, map_headings
 from .encodings import ENCODINGS, convert_cell, detect_column_encoding
 from .issues import InventoryIssue
+from .limits import MAX_CELL_CHARS
 from .readers import RawSheet, column_letter, read_sheets
 
 HEADER_SEARCH_ROWS = 40
@@ -320,7 +321,9 @@ def _no_header(
 
 def _long_cells(sheet: RawSheet, locality: str, display_name: str) -> list[InventoryIssue]:
     """A cell longer than Excel holds (a paste gone wrong, or crafted): read as empty, its
-    place and length named, and the rest of its row and sheet read."""
+    place and length named, and the rest of its row and sheet read. A cell of exactly the
+    limit is read and named too: Excel, LibreOffice and openpyxl cut a longer text to that
+    length without a word when they save a workbook, so only its length tells."""
     return [
         InventoryIssue(
             locality,
@@ -330,7 +333,8 @@ def _long_cells(sheet: RawSheet, locality: str, display_name: str) -> list[Inven
             "",
             "",
             t("issue.value.cell_length", column=column_letter(column), length=length),
-            "cell_too_long",
+            "cell_too_long" if length > MAX_CELL_CHARS else "cell_at_limit",
+            "error" if length > MAX_CELL_CHARS else "info",
         )
         for row, column, length in sheet.long_cells
     ]

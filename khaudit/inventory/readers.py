@@ -51,7 +51,9 @@ class RawSheet:
     hidden_rows: set[int] = field(default_factory=set)  # 0-based, as rows[]
     hidden_columns: set[int] = field(default_factory=set)
     nul_rows: list[int] = field(default_factory=list)  # 1-based: rows that held a NUL byte
-    #: (row 1-based, column 0-based, characters) of cells over Excel's limit, read as empty
+    #: (row 1-based, column 0-based, characters) of cells over Excel's limit, read as empty,
+    #: and of cells of exactly the limit, read as they are: what a program that saves a
+    #: spreadsheet (Excel, LibreOffice, openpyxl) leaves of a longer text it cut
     long_cells: list[tuple[int, int, int]] = field(default_factory=list)
 
 
@@ -151,7 +153,8 @@ def sha256_quietly(path: Path) -> str:
 def check_cells(path: Path, sheet: str, rows: list[list[Any]]) -> list[tuple[int, int, int]]:
     """Refuse a sheet with more rows, or a row with more cells, than a spreadsheet holds,
     naming the place; a cell longer than Excel's limit is emptied and returned (row, column,
-    length) so its row is named and the rest of the sheet read."""
+    length) so its row is named and the rest of the sheet read, and a cell of exactly the
+    limit is returned as it is (it was most likely cut when it was saved)."""
     if len(rows) > MAX_ROWS:
         raise InventoryFileError(
             str(path),
@@ -167,8 +170,8 @@ def check_cells(path: Path, sheet: str, rows: list[list[Any]]) -> list[tuple[int
 
 
 def _check_row(path: Path, sheet: str, r: int, row: list[Any]) -> list[tuple[int, int, int]]:
-    """The row's cells over Excel's limit, emptied in place; a row wider than a sheet is
-    refused (it could be millions of cells)."""
+    """The row's cells over Excel's limit, emptied in place, and those of exactly the limit,
+    kept; a row wider than a sheet is refused (it could be millions of cells)."""
     if len(row) > MAX_COLUMNS:
         raise InventoryFileError(
             str(path),
@@ -180,9 +183,10 @@ def _check_row(path: Path, sheet: str, r: int, row: list[Any]) -> list[tuple[int
         )
     long = []
     for c, value in enumerate(row):
-        if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+        if isinstance(value, str) and len(value) >= MAX_CELL_CHARS:
             long.append((r, c, len(value)))
-            row[c] = ""
+            if len(value) > MAX_CELL_CHARS:
+                row[c] = ""
     return long
 
 
@@ -343,7 +347,8 @@ def parse_csv(
     path: Path, text: str, delimiter: str, long_cells: list[tuple[int, int, int]] | None = None
 ) -> list[list[object]]:
     """Rows of a delimited text, each checked as it is read, so a hostile row stops early;
-    cells over Excel's limit are emptied and added to ``long_cells`` (line, column, length)."""
+    cells over Excel's limit are emptied and added to ``long_cells`` (line, column, length),
+    as are, kept, those of exactly the limit."""
     _check_line_widths(path, text, delimiter)
     _check_cell_count(path, text, delimiter)
     rows: list[list[object]] = []

@@ -18,8 +18,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InventoryFileError
+from ..i18n import t
+from ..inventory.limits import MAX_CELL_CHARS
 from ..inventory.loader import find_header
-from ..inventory.readers import RawSheet, read_json, read_sheets, read_xml, unreadable_text
+from ..inventory.readers import (
+    RawSheet,
+    check_cells,
+    column_letter,
+    read_json,
+    read_sheets,
+    read_xml,
+    unreadable_text,
+)
 from ..inventory.values import cell_text, parse_count, parse_years
 from ..textnorm import fold
 from .evidence import has_code_shape
@@ -243,23 +253,46 @@ def _records_from_json(data: object) -> list[dict[str, object]]:
     return [v for v in data if isinstance(v, dict)] if isinstance(data, list) else []
 
 
-def _from_mappings(rows: Sequence[Mapping[str, object]], source: str) -> list[RawSheet]:
+def _from_mappings(path: Path, rows: Sequence[Mapping[str, object]]) -> list[RawSheet]:
+    """JSON or XML records as one sheet, checked as a spreadsheet's cells are."""
     keys: list[str] = []
     for row in rows:
         keys += [k for k in row if k not in keys]
-    return [RawSheet(name=source, rows=[keys, *[[row.get(k, "") for k in keys] for row in rows]])]
+    table: list[list[object]] = [list(keys), *[[row.get(k, "") for k in keys] for row in rows]]
+    return [RawSheet(name="", rows=table, long_cells=check_cells(path, "", table))]
 
 
-def read_sidecar(path: Path, problems: list[str] | None = None) -> list[SidecarEntry]:
+def _long_cell_notes(path: Path, sheets: list[RawSheet], lang: str | None) -> list[str]:
+    """Where a cell over Excel's limit was read as empty: the entry of that row lost the
+    field (a title, a code) it would have had, so the user is told which one."""
+    notes = []
+    for sheet in sheets:
+        for row, column, length in sheet.long_cells:
+            if length > MAX_CELL_CHARS:
+                where = [path.name, t("issue.row", lang, row=row)]
+                where[1:1] = [t("issue.sheet", lang, sheet=sheet.name)] if sheet.name else []
+                where.append(t("issue.column", lang, column=column_letter(column)))
+                notes.append(t("ignored.long_cell", lang, where=", ".join(where), length=length))
+    return notes
+
+
+def read_sidecar(
+    path: Path,
+    problems: list[str] | None = None,
+    notes: list[str] | None = None,
+    lang: str | None = None,
+) -> list[SidecarEntry]:
     """Entries of a sidecar file; [] when the file is not a sidecar (no file-name column).
 
     A file that cannot be read (damaged, too large, nested too deep) also gives [], and the
     reason, located (line and column, or sheet, row and cell), is appended to ``problems``.
+    A cell over Excel's limit is read as empty and the rest read; where it was is appended
+    to ``notes``, in ``lang``.
     """
     suffix = path.suffix.lower()
     try:
         if suffix == ".json":
-            sheets = _from_mappings(_records_from_json(read_json(path)), path.name)
+            sheets = _from_mappings(path, _records_from_json(read_json(path)))
         elif suffix == ".xml":
             root = read_xml(path)
             rows = [
@@ -267,10 +300,13 @@ def read_sidecar(path: Path, problems: list[str] | None = None) -> list[SidecarE
                 for element in root.iter()
                 if len(element) and not len(element[0])
             ]
-            sheets = _from_mappings(rows, path.name)
+            sheets = _from_mappings(path, rows)
         else:
             sheets = read_sheets(path)
-        return [e for sheet in sheets for e in _from_sheet(sheet, path.name)]
+        entries = [e for sheet in sheets for e in _from_sheet(sheet, path.name)]
+        if notes is not None and entries:
+            notes += _long_cell_notes(path, sheets, lang)
+        return entries
     except (OSError, ValueError, ET.ParseError, InventoryFileError, RecursionError) as exc:
         if problems is not None:
             problems.append(unreadable_text(path, exc))

@@ -6,6 +6,7 @@ column), why and what to do; it never ends an audit or ``inventory check`` with 
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -68,11 +69,87 @@ def test_csv_cell_longer_than_excel_allows_is_named_at_its_row_and_the_rest_read
     assert not [i for i in issues if i.problem == "file_unreadable"]
 
 
-def test_a_cell_of_exactly_the_limit_loads(tmp_path):
+def test_a_cell_of_exactly_the_limit_loads_and_is_named_as_likely_cut(tmp_path):
     path = tmp_path / "inv.csv"
     path.write_text("STT,Tiêu đề hồ sơ\n1," + "x" * MAX_CELL_CHARS + "\n", encoding="utf-8")
     frame, issues = load_locality([(path, path.name)], "Xã A")
     assert len(frame) == 1 and not [i for i in issues if i.problem == "file_unreadable"]
+    assert len(frame["title"][0]) == MAX_CELL_CHARS  # read as it is
+    cut = [(i.source_row, i.value, i.severity) for i in issues if i.problem == "cell_at_limit"]
+    assert cut == [(2, t("issue.value.cell_length", column="B", length=MAX_CELL_CHARS), "info")]
+
+
+def _xlsx_with_title(path: Path, title: str, shared: bool) -> Path:
+    """An inventory xlsx whose title cell holds ``title`` as a shared string or an inline
+    one, written by hand: Excel, LibreOffice and openpyxl all cut a text to 32,767
+    characters when they save, so only a hand-made (or crafted) file holds a longer one."""
+    import zipfile
+
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    cell = (
+        '<c r="B2" t="s"><v>0</v></c>'
+        if shared
+        else f'<c r="B2" t="inlineStr"><is><t>{title}</t></is></c>'
+    )
+    head = '<c r="A1" t="inlineStr"><is><t>STT</t></is></c>'
+    head += '<c r="B1" t="inlineStr"><is><t>Tiêu đề hồ sơ</t></is></c>'
+    sheet = f'<worksheet {ns}><sheetData><row r="1">{head}</row><row r="2"><c r="A2"><v>1</v></c>'
+    sheet += f"{cell}</row></sheetData></worksheet>"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(
+            "[Content_Types].xml",
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/'
+            'sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml'
+            '.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application'
+            '/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+        )
+        z.writestr(
+            "_rels/.rels",
+            f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="r1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
+            "</Relationships>",
+        )
+        z.writestr(
+            "xl/workbook.xml",
+            f'<workbook {ns} xmlns:r="{rel}"><sheets><sheet name="MLHS" sheetId="1" r:id="r1"/>'
+            "</sheets></workbook>",
+        )
+        z.writestr(
+            "xl/_rels/workbook.xml.rels",
+            f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="r1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="r2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/>'
+            "</Relationships>",
+        )
+        z.writestr("xl/worksheets/sheet1.xml", sheet)
+        z.writestr(
+            "xl/sharedStrings.xml",
+            f'<sst {ns} count="1" uniqueCount="1"><si><t>{title}</t></si></sst>',
+        )
+    return path
+
+
+@pytest.mark.parametrize("shared", [True, False], ids=["shared string", "inline string"])
+def test_an_xlsx_cell_over_the_limit_reaches_khaudit_whole_and_is_named(tmp_path, shared):
+    # calamine hands the whole text over (it does not cut at 32,767), so the cap applies
+    path = _xlsx_with_title(tmp_path / "inv.xlsx", "x" * 40_000, shared)
+    frame, issues = load_locality([(path, path.name)], "Xã A")
+    assert list(frame["title"]) == [""]
+    long = [(i.source_sheet, i.source_row, i.value) for i in issues if i.problem == "cell_too_long"]
+    assert long == [("MLHS", 2, t("issue.value.cell_length", column="B", length=40_000))]
+
+
+def test_an_xlsx_cell_that_a_spreadsheet_program_cut_is_named(tmp_path):
+    # what LibreOffice 7.4 and openpyxl save of a 40,000-character cell: its first 32,767
+    path = _xlsx_with_title(tmp_path / "inv.xlsx", "x" * MAX_CELL_CHARS, True)
+    frame, issues = load_locality([(path, path.name)], "Xã A")
+    assert len(frame["title"][0]) == MAX_CELL_CHARS
+    assert [(i.source_row, i.problem) for i in issues] == [(2, "cell_at_limit")]
 
 
 def test_binary_file_named_csv_is_refused_as_not_text(tmp_path):
@@ -132,9 +209,32 @@ def test_unreadable_sidecar_is_a_located_problem(tmp_path, make, where):
 
 def test_a_sidecar_cell_longer_than_excel_allows_leaves_the_other_entries_read(tmp_path):
     problems: list[str] = []
-    entries = read_sidecar(long_cell_csv(tmp_path / "meta.csv"), problems)
+    notes: list[str] = []
+    entries = read_sidecar(long_cell_csv(tmp_path / "meta.csv"), problems, notes)
     assert [(e.file, e.title) for e in entries][:1] == [("001.pdf", "Hồ sơ một")]
     assert len(entries) == 2 and entries[1].title == "" and problems == []
+    # the cell read as empty is named: file, row, column and length
+    where = ", ".join(["meta.csv", t("issue.row", row=3), t("issue.column", column="B")])
+    assert notes == [t("ignored.long_cell", where=where, length=200_000)]
+
+
+@pytest.mark.parametrize("suffix", [".json", ".xml"])
+def test_a_long_cell_of_a_json_or_xml_sidecar_is_named_too(tmp_path, suffix):
+    path = tmp_path / f"meta{suffix}"
+    long = "x" * (MAX_CELL_CHARS + 1)
+    if suffix == ".json":
+        path.write_text(
+            json.dumps([{"file": "001.pdf", "title": "Hồ sơ"}, {"file": "002.pdf", "title": long}])
+        )
+    else:
+        path.write_text(
+            "<r><e><file>001.pdf</file><title>Hồ sơ</title></e>"
+            f"<e><file>002.pdf</file><title>{long}</title></e></r>"
+        )
+    notes: list[str] = []
+    entries = read_sidecar(path, [], notes)
+    assert [(e.file, e.title) for e in entries] == [("001.pdf", "Hồ sơ"), ("002.pdf", "")]
+    assert len(notes) == 1 and f"meta{suffix}" in notes[0] and f"{MAX_CELL_CHARS + 1:,}" in notes[0]
 
 
 def test_audit_finishes_with_hostile_sidecars_and_inventories(tmp_path):
@@ -153,14 +253,32 @@ def test_audit_finishes_with_hostile_sidecars_and_inventories(tmp_path):
     ignored = run.table("ignored_files").set_index("path")
     for name in ("export.json", "export.xml"):
         assert str(root / name) in ignored.loc[name, "reason"]
-    # its long cell read as empty, its two entries kept
-    assert ignored.loc["export.csv", "reason"] == t("ignored.sidecar", "vi", n=2)
+    # its long cell read as empty and named where the user reads why, its two entries kept
+    assert ignored.loc["export.csv", "reason"] == "; ".join(
+        [
+            t("ignored.sidecar", "vi", n=2),
+            t("ignored.long_cell", "vi", where="export.csv, dòng 3, cột 'B'", length=200_000),
+        ]
+    )
     issues = run.table("inventory_issues")
     unreadable = issues[issues["problem"] == "file_unreadable"]
     assert set(unreadable["source_file"].str.rsplit("/", n=1).str[-1]) == {"wide.csv", "bomb.xlsx"}
     wide = unreadable[unreadable["source_file"].str.endswith("wide.csv")].iloc[0]
     assert str(wide["source_row"]) == "3" and wide["column"] == "XFE"
     assert isinstance(run.table("files"), pd.DataFrame)
+
+
+def test_a_long_cell_of_the_project_named_sidecar_is_a_scan_problem(tmp_path):
+    generate_demo(tmp_path / "p", seed=3, rows=30, localities=1)
+    base = tmp_path / "p"
+    long_cell_csv(base / "meta.csv")
+    project = base / "project.toml"
+    project.write_text(project.read_text(encoding="utf-8") + 'sidecar = "meta.csv"\n', "utf-8")
+    problems = audit(project, tmp_path / "run").table("scan_problems")
+    said = problems[problems["path"] == "meta.csv"]["problem"].tolist()
+    row, column = t("issue.row", "vi", row=3), t("issue.column", "vi", column="B")
+    where = ", ".join(["meta.csv", row, column])
+    assert said == [t("ignored.long_cell", "vi", where=where, length=200_000)]
 
 
 def test_audit_leaves_the_access_times_of_inventories_and_sidecars_as_they_were(tmp_path):
