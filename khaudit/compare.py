@@ -7,13 +7,15 @@ comparison objects are. Records are the same record when they are the same inven
 (locality, file, sheet, row): the inventory is the fixed side of an audit. Files are the same
 file when they have the same path under the same root; a file whose path is gone while its
 content (xxh3-128) appears at a path that is new is a move, not a removal and an addition.
+A locality renamed between the runs (its name typed anew in the project file, its code, scan
+roots or inventory files kept) is the same locality: run A's rows are read under its new name.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -105,6 +107,8 @@ class Comparison:
     run_b: str
     records: pd.DataFrame = field(repr=False)
     files: pd.DataFrame = field(repr=False)
+    #: Localities renamed between the runs: name in run A -> name in run B.
+    renamed: dict[str, str] = field(default_factory=dict)
 
     def transitions(self) -> pd.DataFrame:
         """How many records went from each status to each other, most first."""
@@ -138,20 +142,63 @@ def compare(a: Run | str | Path, b: Run | str | Path) -> Comparison:
 
     run_a = a if isinstance(a, Run) else load_run(a)
     run_b = b if isinstance(b, Run) else load_run(b)
-    _check_comparable(run_a, run_b)
+    renamed = renamed_localities(run_a.meta, run_b.meta)
+    _check_comparable(run_a, run_b, renamed)
+
+    def tables(name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+        frame_a, frame_b = _tables(run_a, run_b, name)
+        if renamed:
+            frame_a = frame_a.assign(locality=frame_a["locality"].replace(renamed))
+        return frame_a, frame_b
+
     return Comparison(
         run_a=str(run_a.meta.get("run_id", run_a.path)),
         run_b=str(run_b.meta.get("run_id", run_b.path)),
-        records=record_moves(*_tables(run_a, run_b, "records")),
-        files=file_changes(*_tables(run_a, run_b, "files")),
+        records=record_moves(*tables("records")),
+        files=file_changes(*tables("files")),
+        renamed=renamed,
     )
 
 
-def _check_comparable(run_a: Run, run_b: Run) -> None:
+def _signatures(meta: dict[str, Any]) -> dict[str, set[tuple[str, str]]]:
+    """What identifies each locality of a run besides its name: its code, each scan root and
+    each inventory file it read (paths as the project file gives them)."""
+    found: dict[str, set[tuple[str, str]]] = {}
+    for loc in meta.get("localities") or []:
+        if isinstance(loc, dict):
+            code = str(loc.get("code") or "")
+            found[str(loc.get("name"))] = {("code", code)} if code else set()
+    for name, roots in (meta.get("schemes") or {}).items():
+        if name in found and isinstance(roots, dict):
+            found[name] |= {("root", str(root)) for root in roots}
+    for entry in meta.get("inputs") or []:
+        if not isinstance(entry, dict) or entry.get("kind") != "inventory":
+            continue
+        if (name := str(entry.get("locality"))) in found:
+            found[name].add(("inventory", str(entry.get("path", ""))))
+    return found
+
+
+def renamed_localities(meta_a: dict[str, Any], meta_b: dict[str, Any]) -> dict[str, str]:
+    """Localities of run A absent from run B (by name) that are one locality of B absent from
+    A: the same code, scan root or inventory file, and no other candidate on either side
+    (a merge or a split of localities is not a rename). Name in A -> name in B."""
+    sig_a, sig_b = _signatures(meta_a), _signatures(meta_b)
+    only_a = {n: s for n, s in sig_a.items() if n not in sig_b and s}
+    only_b = {n: s for n, s in sig_b.items() if n not in sig_a and s}
+    pairs = {a: [b for b, s in only_b.items() if s & only_a[a]] for a in only_a}
+    renamed = {}
+    for a, found in pairs.items():
+        if len(found) == 1 and [x for x, f in pairs.items() if found[0] in f] == [a]:
+            renamed[a] = found[0]
+    return renamed
+
+
+def _check_comparable(run_a: Run, run_b: Run, renamed: dict[str, str]) -> None:
     """Refuse a run whose tables differ from the digests its run.json recorded (a damaged or
     edited run would be compared as if it were the audit's), and two runs of different
-    provinces or without a locality in common (another project's: every row would show as
-    added and removed)."""
+    provinces or without a locality in common, renamed ones counted (another project's:
+    every row would show as added and removed)."""
     from .errors import KhauditError
     from .i18n import t
 
@@ -161,7 +208,7 @@ def _check_comparable(run_a: Run, run_b: Run) -> None:
             raise KhauditError(t("err.compare.damaged", run=run.path, tables=", ".join(stale)))
     names = [{str(loc.get("name")) for loc in r.meta.get("localities", [])} for r in (run_a, run_b)]
     provinces = [str(r.meta.get("province", "")) for r in (run_a, run_b)]
-    if provinces[0] != provinces[1] or not names[0] & names[1]:
+    if provinces[0] != provinces[1] or not ({renamed.get(n, n) for n in names[0]} & names[1]):
         raise KhauditError(
             t(
                 "err.compare.other_project",

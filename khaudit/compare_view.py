@@ -113,9 +113,11 @@ def _files_text(comparison: Comparison) -> list[str]:
 
 
 def comparison_text(comparison: Comparison) -> str:
-    """The comparison for a terminal: transitions, then the rows behind them (the first
-    :data:`SHOWN_ROWS` of each), then the files."""
+    """The comparison for a terminal: the localities renamed between the runs, transitions,
+    then the rows behind them (the first :data:`SHOWN_ROWS` of each), then the files."""
     lines = [t("compare.title", a=comparison.run_a, b=comparison.run_b), ""]
+    renames = [t("compare.renamed", a=a, b=b) for a, b in sorted(comparison.renamed.items())]
+    lines += [*renames, ""] if renames else []
     lines += _records_text(comparison)
     lines.append("")
     lines += _files_text(comparison)
