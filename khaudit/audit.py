@@ -24,6 +24,7 @@ from .forecast import forecast_all, forecast_table
 from .history import HistoryEntry, history_table, locality_snapshot, read_history, record_run
 from .i18n import t
 from .inventory.issues import InventoryIssue
+from .inventory.limits import MAX_TEXT_BYTES, MAX_WORKBOOK_BYTES
 from .inventory.loader import load_locality
 from .inventory.readers import sha256_quietly
 from .match.content import TEXT_HEAD, ocr_digest, with_ocr, with_texts
@@ -80,10 +81,11 @@ def _relative(path: Path, base: Path) -> str:
 def _input(locality: str, kind: str, path: Path, display: str) -> dict[str, object]:
     """One input of the fingerprint: an inventory or a sidecar (in a scan root or the
     project's own), whose content changes statuses. One that vanished since it was read has
-    no size and an empty digest, which differs from any content's."""
+    no size and an empty digest, which differs from any content's; one too large to be read
+    has its size and an empty digest (its content changes nothing: it is refused whole)."""
     try:
         size: int | None = path.stat().st_size
-        digest = sha256_quietly(path)
+        digest = sha256_quietly(path, max(MAX_TEXT_BYTES, MAX_WORKBOOK_BYTES))
     except OSError:
         size, digest = None, ""
     return {"locality": locality, "kind": kind, "path": display, "size": size, "sha256": digest}

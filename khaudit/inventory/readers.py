@@ -141,10 +141,14 @@ def read_quietly(path: Path, limit: int) -> bytes:
     return data
 
 
-def sha256_quietly(path: Path) -> str:
-    """SHA-256 of a file, read without touching its access time."""
+def sha256_quietly(path: Path, limit: int | None = None) -> str:
+    """SHA-256 of a file, read without touching its access time; "" for a file over ``limit``
+    bytes, one khaudit refuses to read (a 10 GB sparse file named as an inventory took
+    minutes to hash, for a file only its size had already refused)."""
     h = hashlib.sha256()
     with os.fdopen(_open_quietly(path), "rb") as fh:
+        if limit is not None and os.fstat(fh.fileno()).st_size > limit:
+            return ""
         while chunk := fh.read(1 << 20):
             h.update(chunk)
     return h.hexdigest()

@@ -281,6 +281,25 @@ def test_a_long_cell_of_the_project_named_sidecar_is_a_scan_problem(tmp_path):
     assert said == [t("ignored.long_cell", "vi", where=where, length=200_000)]
 
 
+def test_an_inventory_far_over_the_cap_is_refused_by_its_size_never_read_to_be_hashed(tmp_path):
+    # a 10 GB sparse file: its fingerprint digest took minutes to compute for a file its
+    # size alone refuses; it is an input of the fingerprint by its size, with no digest
+    generate_demo(tmp_path / "p", seed=3, rows=30, localities=1)
+    big = next((tmp_path / "p" / "inventories").iterdir()) / "big.xlsx"
+    with big.open("wb") as fh:
+        fh.truncate(10 * 1024**3)
+    run = audit(tmp_path / "p" / "project.toml", tmp_path / "run")
+    inputs = {Path(i["path"]).name: i for i in run.meta["inputs"]}
+    assert inputs["big.xlsx"]["size"] == 10 * 1024**3 and inputs["big.xlsx"]["sha256"] == ""
+    assert len(inputs) == 2 and all(
+        len(i["sha256"]) == 64 for i in inputs.values() if i != inputs["big.xlsx"]
+    )
+    issues = run.table("inventory_issues")
+    assert (
+        "10,737,418,240" in issues[issues["source_file"].str.endswith("big.xlsx")]["value"].iloc[0]
+    )
+
+
 def test_audit_leaves_the_access_times_of_inventories_and_sidecars_as_they_were(tmp_path):
     import os
 
