@@ -450,6 +450,12 @@ def _inventories(
             if not p.is_file():  # a folder, a pipe or a device: reading it would hang or fail
                 problems.append(t("err.project.not_file", path=path, where=where, file=shown))
                 continue
+            if _through_link(p, pattern, base):
+                target = for_terminal(os.path.realpath(p))
+                problems.append(
+                    t("err.project.inventory_link", path=path, where=where, file=shown, to=target)
+                )
+                continue
             if not _utf8(shown):  # the run's tables, Parquet and the bag's manifests need UTF-8
                 problems.append(
                     t("err.project.name_not_utf8", path=path, where=where, file=for_terminal(shown))
@@ -457,6 +463,17 @@ def _inventories(
                 continue
             inventories.append((p.resolve(), shown))
     return inventories
+
+
+def _through_link(match: Path, pattern: str, base: Path) -> bool:
+    """Whether an inventory is reached through a symbolic link khaudit will not follow: the
+    file itself a link (a bag never follows one), or a linked folder leading out of the
+    project's folder when the pattern as written stays inside it (``../muc-luc/*.csv``
+    leads out openly, and is read)."""
+    if match.is_symlink():
+        return True
+    inside = Path(os.path.normpath(base / pattern)).is_relative_to(base)
+    return inside and not Path(os.path.realpath(match)).is_relative_to(os.path.realpath(base))
 
 
 def _expand(
@@ -661,8 +678,16 @@ def load_project(path: str | Path) -> Project:
     scheduler = model.cluster.scheduler
     if scheduler is not None and "://" not in scheduler:
         problems.append(t("err.project.scheduler", path=path))
+    # a locality already refused above is no unknown one: naming it twice would mislead
+    refused = {
+        key
+        for raw, loc in zip(model.locality, localities)
+        if loc is None
+        for key in (raw.name.strip(), slugify(raw.name.strip()), raw.code.strip())
+    }
     for key in model.handover.unknown_localities([loc for loc in localities if loc]):
-        problems.append(t("err.project.handover_locality", path=path, key=key))
+        if key not in refused:
+            problems.append(t("err.project.handover_locality", path=path, key=key))
     if problems:
         raise ProjectError.listing(problems)
     return Project(

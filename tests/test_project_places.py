@@ -106,3 +106,45 @@ def test_a_link_in_the_project_folder_does_not_let_a_pattern_walk_out(tmp_path):
     with pytest.raises(ProjectError) as caught:
         load_project(_project(folder, ["ra-ngoai/**/*.csv"]))
     assert "outside the project's folder" in caught.value.problems[0]
+
+
+def test_an_inventory_reached_through_a_link_is_refused_with_where_it_leads(tmp_path):
+    # a linked folder inside the project leading out: read by the audit and copied into the
+    # bag (a private file beside the inventory went with it); a linked file: read by the
+    # audit, then "gone since the audit" for the bag
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "b.csv").write_text(INVENTORY, "utf-8")
+    folder = tmp_path / "p"
+    (folder / "muc-luc").mkdir(parents=True)
+    (folder / "muc-luc" / "a.csv").write_text(INVENTORY, "utf-8")
+    (folder / "ra-ngoai").symlink_to(tmp_path / "elsewhere")
+    (folder / "muc-luc" / "lien-ket.csv").symlink_to(folder / "muc-luc" / "a.csv")
+    with pytest.raises(ProjectError) as caught:
+        load_project(_project(folder, ["ra-ngoai/*.csv", "muc-luc/*.csv"]))
+    said = caught.value.problems
+    assert len(said) == 2
+    assert "ra-ngoai/b.csv" in said[0] and str(tmp_path / "elsewhere" / "b.csv") in said[0]
+    assert "muc-luc/lien-ket.csv" in said[1] and "symbolic link" in said[1]
+
+
+def test_a_pattern_leading_out_openly_is_still_read(tmp_path):
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "b.csv").write_text(INVENTORY, "utf-8")
+    (tmp_path / "p").mkdir()
+    project = load_project(_project(tmp_path / "p", ["../elsewhere/*.csv"]))
+    assert [s for _, s in project.localities[0].inventories] == [
+        str(tmp_path / "elsewhere" / "b.csv")
+    ]
+
+
+def test_a_refused_locality_is_not_also_named_unknown_by_its_handover_table(tmp_path):
+    # one mistake, one line: its [handover.locality."Xã A"] table names a locality that
+    # exists, only refused for its own problem
+    path = _project(tmp_path / "p", ["muc-luc/*.csv"])
+    text = path.read_text("utf-8") + '[handover.locality."Xã A"]\nnumber = "01"\n'
+    text += '[handover.locality."Xã Khác"]\nnumber = "02"\n'
+    path.write_text(text, "utf-8")
+    with pytest.raises(ProjectError) as caught:
+        load_project(path)
+    said = caught.value.problems
+    assert len(said) == 2 and "muc-luc/*.csv" in said[0] and "Xã Khác" in said[1]
