@@ -13,7 +13,10 @@ Vectorised over whole tables: a locality of 100,000 rows reconciles in seconds.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -250,14 +253,27 @@ def _scanned(out: pd.DataFrame, files: pd.DataFrame, linked: pd.DataFrame, lang:
     labels = damaged["integrity"].map(lambda code: t(f"integrity.{code}", lang))
     return _Scanned(
         pages=by_record["pages"].sum(min_count=0).reindex(out.index).fillna(0).astype(int),
-        paths=by_record["path"].agg("|".join).reindex(out.index).fillna(""),
-        shortfalls=by_record["quality"].agg(combine).reindex(out.index).fillna(""),
+        paths=_per_record(kept["record"], kept["path"], "|".join, out.index),
+        shortfalls=_per_record(kept["record"], kept["quality"], combine, out.index),
         damage=(damaged["path"] + ": " + labels)
         .groupby(damaged["record"])
         .agg("; ".join)
         .reindex(out.index)
         .fillna(""),
     )
+
+
+def _per_record(
+    records: pd.Series, values: pd.Series, join: Callable[[list[Any]], str], index: pd.Index
+) -> pd.Series:
+    """Per record of ``index``, ``join`` of its files' values in the table's order ("" for a
+    record with none). One pass in Python: a groupby's agg with a Python function builds a
+    Series for each of a locality's tens of thousands of records."""
+    groups: dict[Any, list[Any]] = defaultdict(list)
+    for record, value in zip(records, values):
+        groups[record].append(value)
+    joined = [join(groups[r]) if r in groups else "" for r in index]
+    return pd.Series(joined, index=index, dtype=object)
 
 
 def _page_note(pages: int, sheets: int, settings: MatchSettings, lang: str) -> str:

@@ -84,10 +84,12 @@ _RESCAN_SUFFIX = re.compile(
 )
 
 
+@lru_cache(maxsize=1 << 18)
 def strip_copy_mark(stem: str) -> str:
     """A name without the mark a copy got ("X (1)" -> "X", "X - Sao chép" -> "X") or a
     record scanned again ("X_new", "X - quét lại"), so the numbers and words read from it
-    are the original's."""
+    are the original's. Kept once computed: a scan's name is read here by its evidence, its
+    readings and its name shape."""
     for _ in range(2):  # "X_new (1)"
         stem = _RESCAN_SUFFIX.sub("", _COPY_SUFFIX.sub("", stem).strip()).strip()
     return stem
@@ -214,10 +216,12 @@ def spaced_camel(name: str) -> str:
     letter followed by a capital, before the last capital of a run that starts a word
     ("UBNDXa"), and between letters and digits. Names with fewer changes are left alone:
     "DOC0001", "H56.01.2019.0001" and a title typed with spaces are no CamelCase."""
-    changes = sum(a.islower() and b.isupper() for a, b in zip(name, name[1:]))
-    changes += sum(
-        a.isupper() and b.isupper() and c.islower() for a, b, c in zip(name, name[1:], name[2:])
-    )
+    # Every scan name passes here: the changes are counted on the letters' cases as bit
+    # masks (a byte a character, shifted by one or two characters), not pair by pair.
+    lower = int.from_bytes(bytes(map(str.islower, name)), "big")
+    upper = int.from_bytes(bytes(map(str.isupper, name)), "big")
+    changes = ((lower >> 8) & upper).bit_count()  # lower, then upper
+    changes += ((upper >> 16) & (upper >> 8) & lower).bit_count()  # upper, upper, lower
     if changes < CAMEL_CHANGES:
         return name
     out = [name[:1]]

@@ -41,7 +41,15 @@ from .readings import (
     describe_reading,
     item_readings,
 )
-from .scoring import BLOCK_CHUNK, EncodedTitles, PairScores, TitleIndex, TitleScore, top_per_row
+from .scoring import (
+    BLOCK_CHUNK,
+    EncodedTitles,
+    PairScores,
+    TitleIndex,
+    TitleScore,
+    top_per_row,
+    unique_sorted,
+)
 from .settings import MatchSettings
 from .sidecar import SidecarIndex
 from .twins import (
@@ -126,11 +134,8 @@ class _Linker:
         self._index_numbers(targets)
         self.titles = TitleIndex(
             list(targets["title"]),
-            [
-                (None if pd.isna(a) else int(a), None if pd.isna(b) else int(b))
-                for a, b in zip(targets["year_start"], targets["year_end"])
-            ],
-            [None if pd.isna(s) else int(s) for s in targets["sheets"]],
+            list(zip(_ints(targets["year_start"]), _ints(targets["year_end"]))),
+            _ints(targets["sheets"]),
             settings,
         )
         self.position = {label: i for i, label in enumerate(self.labels)}
@@ -155,16 +160,19 @@ class _Linker:
         self.record_codes = dict(zip(targets.index, targets["record_code"]))
         self.file_no: dict[int, set[int]] = defaultdict(set)
         for label, code, box, file_no in zip(
-            targets.index, targets["record_code"], targets["box"], targets["file_no"]
+            targets.index, targets["record_code"], _ints(targets["box"]), _ints(targets["file_no"])
         ):
             if code:
-                self.codes[normalize_code(code)].add(label)
-                for tail in _code_tails(normalize_code(code)):
+                key = normalize_code(code)
+                self.codes[key].add(label)
+                for tail in _code_tails(key):
                     self.code_tails[tail].add(label)
-            if pd.notna(file_no):
-                self.file_no[int(file_no)].add(label)
-                if pd.notna(box):
-                    self.box_file[(int(box), int(file_no))].add(label)
+            if file_no is not None:
+                self.file_no[file_no].add(label)
+                if box is not None:
+                    self.box_file[(box, file_no)].add(label)
+        #: How many segments the inventory's codes have (a code within a name has one of them).
+        self.code_sizes = {key.count(".") + 1 for key in self.codes}
 
     def add(
         self,
@@ -278,11 +286,15 @@ class _Linker:
         longest first: a station's prefix ("KHCR_2015_hs_0001" for "2015/HS/0001") or a
         title typed after it ("H56.02.2015.0001_HS CAP …"); "" when none or several do."""
         parts = key.split(".")
-        for size in range(len(parts) - 1, MIN_CODE_SEGMENTS - 1, -1):
+        # Only the lengths the inventory's codes have can hit: a long name (a typed title
+        # after the code) is not joined at every length and start.
+        sizes = [n for n in self.code_sizes if MIN_CODE_SEGMENTS <= n < len(parts)]
+        digits = list(itertools.accumulate((p.isdigit() for p in parts), initial=0))
+        for size in sorted(sizes, reverse=True):
             found = {
                 code
                 for start in range(len(parts) - size + 1)
-                if sum(p.isdigit() for p in parts[start : start + size]) >= 2
+                if digits[start + size] - digits[start] >= 2
                 and (code := ".".join(parts[start : start + size])) in self.codes
             }
             if found:
@@ -583,7 +595,7 @@ class _Linker:
             return
         scoped = self._scoped(todo, item, record)
         pairs = self.titles.score_pairs(scans, item, record, years, pages, scoped)
-        rows = np.unique(item)
+        rows = unique_sorted(item)
         local = np.searchsorted(rows, item)
         best_item, best_k = top_per_row(
             sp.csr_matrix(
@@ -796,6 +808,12 @@ class _Linker:
                 f"{why}; {reason}",
                 rank,
             )
+
+
+def _ints(column: pd.Series) -> list[int | None]:
+    """A column's values as whole numbers, None where missing (one isna for the column, not
+    one a value)."""
+    return [None if missing else int(v) for v, missing in zip(column, column.isna().tolist())]
 
 
 def _code_tails(code: str) -> list[str]:

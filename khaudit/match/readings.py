@@ -211,6 +211,7 @@ class ConventionIndex:
                 groups[value].add(label)
             self.by_value[field] = {v: frozenset(labels) for v, labels in groups.items()}
         self.conventions: dict[str, list[Convention]] = {}
+        self._shapes: dict[int, str] = {}
         self._titled = False  # the name shape being learned carries a typed title
         self.keys = {
             f
@@ -226,7 +227,7 @@ class ConventionIndex:
         named two ways ("034 - <title>.pdf" and "SCAN0034.pdf") learns each on its own."""
         groups: dict[tuple[str, str], list[Item]] = defaultdict(list)
         for item in items:
-            groups[(item.root, name_shape(item))].append(item)
+            groups[(item.root, self._shape(item))].append(item)
         for (root, shape), members in sorted(groups.items()):
             # A typed title writes its own numbers: that a titled name holds its record's
             # title numbers says nothing of how the root names scans, and read alone they
@@ -258,7 +259,7 @@ class ConventionIndex:
         # A scanner counter numbers what the station saw, not the inventory: with no certain
         # link to vouch for it, its number is never taken as a record's.
         counters = all(
-            item.evidence.counter or name_shape(item) in COUNTER_SHAPES for item in members
+            item.evidence.counter or self._shape(item) in COUNTER_SHAPES for item in members
         )
         if not counters and len(members) >= UNSUPERVISED_MIN_SCANS:
             adopted = self._search_unchecked(root, members, readings, (agree, checked), adopted)
@@ -569,7 +570,16 @@ class ConventionIndex:
     ) -> tuple[frozenset[int] | None, list[Convention]]:
         """The records the adopted readings allow for ``item`` (None: no reading applies),
         and the conventions that narrowed them."""
-        return self._narrow(self.conventions.get(_group(item.root, name_shape(item)), []), readings)
+        return self._narrow(
+            self.conventions.get(_group(item.root, self._shape(item)), []), readings
+        )
+
+    def _shape(self, item: Item) -> str:
+        """``name_shape(item)``, read once per item: learning and every look-up ask it."""
+        shape = self._shapes.get(item.item_id)
+        if shape is None:
+            shape = self._shapes[item.item_id] = name_shape(item)
+        return shape
 
     def _narrow(
         self, conventions: list[Convention], readings: dict[str, int]

@@ -30,9 +30,10 @@ best candidates, and word order only on those near its best.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -104,6 +105,9 @@ class PairScores:
     total: np.ndarray
     length: np.ndarray
     scope_agrees: np.ndarray
+    #: Pair -> its scan words and their reading as typed (``TitleIndex._reading``): read
+    #: for its score, then again for word order, it is read once.
+    readings: dict[int, tuple[list[ScanToken], Reading]] = field(default_factory=dict)
 
 
 @dataclass
@@ -273,13 +277,48 @@ def _csr(rows: list[list[int]], values: list[list[float]], width: int) -> sp.csr
 
 
 def top_per_row(matrix: sp.csr_matrix, limit: int) -> tuple[np.ndarray, np.ndarray]:
-    """(row, column) of the ``limit`` largest entries of every row of a sparse matrix."""
+    """(row, column) of the ``limit`` largest entries of every row of a sparse matrix, row by
+    row, largest first (ties in the order the matrix stores them)."""
     matrix = matrix.tocsr()
     rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
-    order = np.lexsort((-matrix.data, rows))
-    rank = np.arange(len(order)) - matrix.indptr[rows[order]]
+    # Only entries at or above their row's floor can be among its largest: the sort is of
+    # those, not of every entry a block's common keys brought.
+    idx = np.flatnonzero(matrix.data >= _row_floors(matrix.data, rows, limit)[rows])
+    order = idx[np.lexsort((-matrix.data[idx], rows[idx]))]
+    ordered_rows = rows[order]
+    rank = np.arange(len(order)) - np.searchsorted(ordered_rows, ordered_rows)
     keep = order[rank < limit]
     return rows[keep], matrix.indices[keep]
+
+
+def unique_sorted(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)`` by one sort: numpy 2 hashes first, which costs more on the
+    millions of candidate pairs, nearly all distinct, that blocking gives."""
+    values = np.sort(values)
+    return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
+
+
+#: Rounds of raising the row floors of top_per_row (each a pass over the entries).
+FLOOR_ROUNDS = 4
+
+
+def _row_floors(data: np.ndarray, rows: np.ndarray, limit: int) -> np.ndarray:
+    """Per row, a value that at least ``limit`` of its entries reach (-inf where the row has
+    no more than ``limit``): an entry below it has ``limit`` larger ones and is no row's best.
+    Raised a few rounds to the mean of the entries still above it, while enough reach it."""
+    n = int(rows[-1]) + 1 if len(rows) else 0
+    floor = np.full(n, -np.inf)
+    for _ in range(FLOOR_ROUNDS):
+        above = data >= floor[rows]
+        count = np.bincount(rows[above], minlength=n)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.bincount(rows[above], weights=data[above], minlength=n) / count
+        reach = np.bincount(rows, weights=data >= mean[rows], minlength=n)
+        raise_ = (count > limit) & (reach >= limit)
+        if not raise_.any():
+            break
+        floor = np.where(raise_, mean, floor)
+    return floor
 
 
 @dataclass
@@ -368,12 +407,15 @@ class TitleIndex:
         self.words = _csr(rows, values, len(self.vocab))
         # IDF weight of each record's first p words: the denominator of the reverse share for
         # a scan title p words long.
+        # (Summed in order as np.cumsum does, in Python: a numpy call a record cost more.)
         width = 1 + max((len(ws) for ws in word_lists), default=0)
-        self.prefix_idf = np.zeros((len(word_lists), width), dtype=np.float64)
-        for j, ws in enumerate(word_lists):
-            weights = [self.idf[self.vocab[self.meant[w][0] if w in self.meant else w]] for w in ws]
-            self.prefix_idf[j, 1 : len(ws) + 1] = np.cumsum(weights)
-            self.prefix_idf[j, len(ws) + 1 :] = self.prefix_idf[j, len(ws)]
+        idf, vocab, meant = self.idf.tolist(), self.vocab, self.meant
+        prefix = []
+        for ws in word_lists:
+            weights = [idf[vocab[meant[w][0] if w in meant else w]] for w in ws]
+            sums = list(itertools.accumulate(weights, initial=0.0))
+            prefix.append(sums + sums[-1:] * (width - len(sums)))
+        self.prefix_idf = np.array(prefix, dtype=np.float64).reshape(len(word_lists), width)
         return df
 
     def _record_token(self, word: str) -> RecordToken:
@@ -591,8 +633,11 @@ class TitleIndex:
                 records.append(c)
         if not items:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        pairs = np.unique(np.stack([np.concatenate(items), np.concatenate(records)]), axis=1)
-        return pairs[0], pairs[1]
+        # Each pair as one number (scan major), so one flat sort makes them unique in the
+        # order of (scan, record): np.unique over columns sorts rows of objects, far slower.
+        width = max(1, self.words.shape[0])
+        pairs = unique_sorted(np.concatenate(items) * width + np.concatenate(records))
+        return pairs // width, pairs % width
 
     def common_overlap(self, scans: EncodedTitles, rows: np.ndarray) -> sp.csr_matrix:
         """Rows x records: the IDF weight of the words each of these scans shares with each
@@ -683,6 +728,8 @@ class TitleIndex:
     ) -> tuple[list[ScanToken], Reading]:
         """Pair ``k``'s scan words (a cut last word that begins a record word aside) and
         what reading them as typed against its record gives (typed.py)."""
+        if k in pairs.readings:
+            return pairs.readings[k]
         i, j = int(pairs.item[k]), int(pairs.record[k])
         tokens = scans.tokens[i][:-1] if pairs.begun[k] else scans.tokens[i]
         read = read_as_typed(
@@ -693,6 +740,7 @@ class TitleIndex:
             self.idf,
             self.common_idf,
         )
+        pairs.readings[k] = (tokens, read)
         return tokens, read
 
     def in_order(self, scans: EncodedTitles, pairs: PairScores, ks: np.ndarray) -> None:

@@ -290,7 +290,12 @@ def _longest_chain(matches: list[tuple[int, int, int, float]]) -> float:
     """The heaviest chain of (scan word, first and last record word, weight) matches, sorted,
     increasing in both the scan's and the record's order."""
     best: list[float] = []
-    for m, (i, first, _, weight) in enumerate(matches):
-        before = [best[n] for n in range(m) if matches[n][0] < i and matches[n][2] < first]
+    lasts: list[int] = []
+    earlier = 0  # the matches before this scan word's (sorted: all of a lower scan word)
+    for m, (i, first, last, weight) in enumerate(matches):
+        if m and matches[m - 1][0] != i:
+            earlier = m
+        before = [b for b, end in zip(best[:earlier], lasts) if end < first]
         best.append(weight + max(before, default=0.0))
+        lasts.append(last)
     return max(best, default=0.0)
