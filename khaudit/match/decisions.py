@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
+import stat
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -67,9 +69,46 @@ def record_decisions(path: Path, decisions: list[Decision], by: str = "") -> int
         fields = {k: v for k, v in asdict(d).items() if k != "receiver" or v}
         lines.append(json.dumps(fields | {"by": who, "at": d.at or now}, ensure_ascii=False))
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a", encoding="utf-8") as fh:
-        fh.write("\n".join(lines) + "\n")
+    fd = _open_log(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, "decisions.unwritable")
+    with os.fdopen(fd, "r+b") as fh:
+        size = os.fstat(fd).st_size
+        if size:  # a line torn by a killed writer: end it, or the new one joins it and is lost
+            fh.seek(size - 1)
+            torn = fh.read(1) != b"\n"
+        text = ("\n" if size and torn else "") + "\n".join(lines) + "\n"
+        fh.write(text.encode("utf-8"))
     return len(lines)
+
+
+#: Largest decision log read (a decision is about 300 bytes: a million of them fit).
+MAX_LOG_BYTES = 512 * 1024 * 1024
+
+
+def _open_log(path: Path, flags: int, said: str = "decisions.unreadable") -> int:
+    """A descriptor of the decision log, which must be a regular file of its own: a link is
+    not followed (the log would be read from, and decisions written to, a file elsewhere),
+    and a pipe or a device neither hangs a run nor is read without end."""
+    nofollow, nonblock = getattr(os, "O_NOFOLLOW", 0), getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags | nofollow | nonblock, 0o644)
+    except OSError as exc:
+        why = t("decisions.link") if path.is_symlink() else exc.strerror or str(exc)
+        raise KhauditError(t(said, path=path, error=why)) from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise KhauditError(t(said, path=path, error=t("decisions.not_file")))
+    return fd
+
+
+def _log_text(path: Path) -> str:
+    """The decision log's text, size-capped (a KhauditError says why it cannot be read)."""
+    with os.fdopen(_open_log(path, os.O_RDONLY), "rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        data = fh.read(MAX_LOG_BYTES + 1)
+    if len(data) > MAX_LOG_BYTES:
+        said = t("decisions.too_large", size=max(size, len(data)), limit=MAX_LOG_BYTES)
+        raise KhauditError(t("decisions.unreadable", path=path, error=said))
+    return data.decode("utf-8", errors="replace")
 
 
 class DecisionIndex:
@@ -160,16 +199,14 @@ def parse_decision(line: str) -> Decision:
 def read_decisions(path: Path | None) -> DecisionIndex:
     """The decision log in force. A line that is not a decision (a torn write, a hand edit)
     is skipped with a problem naming the file and the line; the others still apply."""
-    if path is None or not path.exists():
+    if path is None or not (path.exists() or path.is_symlink()):
         return DecisionIndex()
     decisions: list[Decision] = []
     problems: list[str] = []
     try:
-        text = path.read_bytes().decode("utf-8", errors="replace")
-    except OSError as exc:
-        return DecisionIndex(
-            problems=[t("decisions.unreadable", path=path, error=exc.strerror or exc)]
-        )
+        text = _log_text(path)
+    except KhauditError as exc:
+        return DecisionIndex(problems=[str(exc)])
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
