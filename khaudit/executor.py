@@ -117,12 +117,23 @@ def _leave_fork_server_alive() -> None:
     server._forkserver_alive_fd = None  # type: ignore[union-attr]
 
 
+def _end_quietly(signum: int, frame: object) -> None:
+    """A worker's Ctrl-C: end at once and say nothing (exit status 130, as a shell gives)."""
+    os._exit(130)
+
+
 def _watch_parent() -> None:
     """Worker initializer: a worker must never outlive the process that started it (it would
-    sit blocked on its task pipe for good, holding memory and open files)."""
+    sit blocked on its task pipe for good, holding memory and open files). A Ctrl-C at the
+    terminal reaches the workers too: each ends without a word, where an idle one printed
+    multiprocessing's KeyboardInterrupt traceback under the parent's "Aborted!"."""
     parent = multiprocessing.parent_process()
     if parent is None:
         return
+    import signal
+
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _end_quietly)
     _leave_fork_server_alive()
     parent_pid = os.getppid() if os.name == "posix" else 0
     _die_with_parent(parent_pid)

@@ -115,3 +115,46 @@ def test_ctrl_c_stops_an_audit_and_its_workers(tmp_path: Path):
     alive = [w for w in workers if Path(f"/proc/{w}/stat").exists()]
     alive = [w for w in alive if " Z " not in Path(f"/proc/{w}/stat").read_text()]
     assert not alive, f"workers left running after Ctrl-C: {alive}"
+
+
+def test_ctrl_c_at_the_terminal_ends_busy_and_idle_workers_without_a_traceback(tmp_path: Path):
+    # A terminal's Ctrl-C reaches the whole foreground group: `khaudit verify` of a bag
+    # with one large file printed an idle worker's KeyboardInterrupt traceback
+    script = tmp_path / "pool.py"
+    script.write_text(
+        textwrap.dedent(
+            """
+            import sys, time
+            from khaudit.executor import Pool
+
+            try:
+                with Pool(workers=2, force_processes=True) as pool:
+                    busy = pool.submit(time.sleep, 60)
+                    print("ready", flush=True)
+                    busy.result()
+            except KeyboardInterrupt:
+                print("Aborted!", file=sys.stderr)
+                sys.exit(1)
+            """
+        ),
+        encoding="utf-8",
+    )
+    child = subprocess.Popen(
+        [sys.executable, str(script)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own group, as a terminal's foreground job
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    assert child.stdout is not None and child.stdout.readline().strip() == "ready"
+    time.sleep(1)  # the second worker started and waits for a task
+    workers = _children(child.pid)
+    os.killpg(child.pid, signal.SIGINT)
+    try:
+        _, err = child.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)
+        raise AssertionError("Ctrl-C did not stop the pool") from None
+    assert err.strip() == "Aborted!", err
+    assert workers and not [w for w in workers if Path(f"/proc/{w}/cmdline").exists()]
