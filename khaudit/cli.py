@@ -545,8 +545,14 @@ def main() -> None:
     try:
         cli()
     except Exception as exc:  # a refused write (disk full, read-only) is a sentence, not a bug
+        from .cli_text import hoist_lang
         from .write_failure import write_failure
 
+        # the command has ended and given back the language it was started in: speak the
+        # one its --lang asked for
+        words = hoist_lang(sys.argv[1:])
+        if words[:1] == ["--lang"] and words[1:2] and words[1] in LANGUAGES:
+            set_language(words[1])
         if (message := write_failure(exc)) is None:
             raise
         click.echo(f"khaudit: {message}", err=True)

@@ -105,3 +105,23 @@ def test_only_refused_writes_become_a_sentence():
     assert write_failure(OSError(errno.ENOENT, "No such file or directory", "x")) is None
     assert write_failure(ValueError("a bug keeps its traceback")) is None
     assert write_failure(sqlite3.OperationalError("no such table: files")) is None
+
+
+@pytest.mark.parametrize("lang, said", [("en", "cannot write"), ("vi", "không ghi được")])
+def test_a_refused_write_speaks_the_language_of_lang_on_the_command_line(tmp_path, lang, said):
+    # the sentence was written after the command gave back the language it was started in:
+    # Vietnamese under `--lang en` (unless KHAUDIT_LANG said en too)
+    project = _project(tmp_path / "p", rows=3)
+    (tmp_path / "p" / ".khaudit").mkdir()
+    os.mkfifo(tmp_path / "p" / ".khaudit" / "catalogue.sqlite")  # SQLite: "disk I/O error"
+    other = "vi" if lang == "en" else "en"
+    done = subprocess.run(
+        [sys.executable, "-m", "khaudit", "--lang", lang, "audit", str(project)]
+        + ["--out", str(tmp_path / "run"), "--no-report"],
+        env={**os.environ, "KHAUDIT_LANG": other},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.startswith(f"khaudit: {said}"), done.stderr
