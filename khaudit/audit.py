@@ -466,20 +466,27 @@ def _write_localities(
 
 def _unbaggable(base: Path, locality: str, files: pd.DataFrame) -> list[str]:
     """A warning naming the locality's scans a handover cannot carry as they are (names not
-    valid UTF-8, paths over Windows' limit): the terminal and run.json say it when the audit
-    ends, not only a row of scan_problems.csv, so they are renamed before packaging."""
-    from .handover.names import WINDOWS_MAX_PATH, not_utf8, too_long
+    valid UTF-8, paths over Windows' limit, names another's once Unicode-normalised): the
+    terminal and run.json say it when the audit ends, not only a row of scan_problems.csv, so
+    they are renamed before packaging."""
+    from .handover.names import WINDOWS_MAX_PATH, normal_twins, not_utf8, too_long
 
     bad: list[str] = []
     long: list[str] = []
+    twins: list[str] = []
     for root, rows in files.groupby("root", sort=True) if len(files) else []:
         folder = os.path.join(base, str(root))
         paths = [str(p) for p in rows["path"]]
         bad += [f"{root}/{p}" for p in not_utf8(folder, paths)]
         long += [f"{root}/{p}" for p in too_long(folder, paths)]
+        twins += [f"{root}/{p}" for p in normal_twins(paths)]
+    said = [
+        t("audit.normal_twins", locality=locality, n=len(twins), example=example)
+        for example in twins[:1]
+    ]
     if not bad and not long:
-        return []
-    return [
+        return said
+    return said + [
         t(
             "audit.unbaggable",
             locality=locality,

@@ -1,9 +1,10 @@
-"""Scan names a handover cannot carry as they are: names that are not valid UTF-8, and paths
-longer than Windows programs open.
+"""Scan names a handover cannot carry as they are: names that are not valid UTF-8, names
+that are another's once Unicode-normalised, and paths longer than Windows programs open.
 
 The audit keeps such files (they are scans like any other) and names them in its warnings so
 the person who runs it reads them before packaging; ``khaudit package`` refuses the first
-kind (a bag's manifests are UTF-8) and warns of the second (a BagIt bag may hold long paths,
+two kinds (a bag's manifests are UTF-8; a receiver holds NFC and NFD twins as one file)
+and warns of the third (a BagIt bag may hold long paths,
 but a receiver on Windows cannot open them).
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from ..scan.walk import WINDOWS_MAX_PATH
@@ -33,3 +35,17 @@ def too_long(root: str, paths: Iterable[str]) -> list[str]:
     open."""
     width = len(root.rstrip("/\\")) + 1
     return [p for p in paths if width + len(p) > WINDOWS_MAX_PATH]
+
+
+def normal_twins(paths: Iterable[str]) -> list[str]:
+    """The paths that another path equals once both are Unicode-normalised ("Biên" typed
+    precomposed and decomposed): the second of each pair on, in the order given. A
+    receiver's macOS or Windows tools, and khaudit's verify, hold such twins as one file."""
+    seen: set[str] = set()
+    twins = []
+    for path in paths:
+        key = unicodedata.normalize("NFC", path)
+        if key in seen:
+            twins.append(path)
+        seen.add(key)
+    return twins

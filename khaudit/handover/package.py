@@ -275,10 +275,12 @@ def _collect(run_dir: Path, locality: str, rehash: bool, project_file: Path | No
 
 
 def check_payload_names(out: Path, collected: _Collected) -> list[str]:
-    """Refuse a bag whose scans are gone or have a name that is not valid UTF-8 (a bag's
-    manifests are UTF-8), each said apart; return the warning for payload paths longer than
-    Windows programs open, counted from the bag's own folder (a receiver's folder adds more)."""
-    from .names import WINDOWS_MAX_PATH, not_utf8, too_long
+    """Refuse a bag whose scans are gone, have a name that is not valid UTF-8 (a bag's
+    manifests are UTF-8) or the name of another once Unicode-normalised (khaudit's own
+    verify then found the bag not valid), each said apart; return the warning for payload
+    paths longer than Windows programs open, counted from the bag's own folder (a
+    receiver's folder adds more)."""
+    from .names import WINDOWS_MAX_PATH, normal_twins, not_utf8, too_long
 
     renamed = not_utf8("", collected.missing)
     if renamed:
@@ -287,6 +289,10 @@ def check_payload_names(out: Path, collected: _Collected) -> list[str]:
     if collected.missing:
         examples = ", ".join(collected.missing[:3])
         raise KhauditError(t("err.package.gone", n=len(collected.missing), examples=examples))
+    twins = normal_twins(p.bag_path for p in collected.payload)
+    if twins:
+        examples = ", ".join(twins[:3])
+        raise KhauditError(t("err.package.normal_twins", n=len(twins), examples=examples))
     long = too_long(out.name, [p.bag_path for p in collected.payload])
     if not long:
         return []

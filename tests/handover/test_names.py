@@ -104,3 +104,25 @@ def test_packaging_warns_of_paths_windows_cannot_open_and_the_bag_still_verifies
     notes = [n for n in result.notes if "over 260 characters" in n]
     assert len(notes) == 1 and deep in notes[0] and "Windows" in notes[0]
     assert verify_bag(tmp_path / "bag", workers=1).problems == []
+
+
+def test_scans_whose_names_are_twins_once_normalised_are_said_and_never_bagged(tmp_path):
+    # "Biên bản" typed precomposed (Windows) and decomposed (macOS) side by side: khaudit
+    # packaged both, then its own verify found the bag NOT VALID (same name once
+    # normalised, a repeated line, a Payload-Oxum one file short)
+    import unicodedata
+
+    project = _project(tmp_path)
+    rng = random.Random(6)
+    (tmp_path / "scans").mkdir()
+    (tmp_path / "scans" / "A.1.pdf").write_bytes(sf.pdf_bytes("A.1", 1, rng))
+    for form in ("NFC", "NFD"):
+        name = unicodedata.normalize(form, "Biên bản họp.pdf")
+        (tmp_path / "scans" / name).write_bytes(sf.pdf_bytes("A.2", 1, rng))
+    run = audit(project, tmp_path / "run")
+    said = [w for w in run.meta["warnings"] if "Unicode" in w]
+    assert len(said) == 1 and "Biên bản họp.pdf" in unicodedata.normalize("NFC", said[0])
+    with pytest.raises(KhauditError) as refused:
+        package_locality(run.path, "Xã A", tmp_path / "bag")
+    assert "normalised" in str(refused.value) or "chuẩn hóa" in str(refused.value)
+    assert not (tmp_path / "bag").exists()
