@@ -55,6 +55,12 @@ ABBREVIATIONS: dict[str, str] = {
     "pct ubnd": "pho chu tich uy ban nhan dan",
     "ct hdnd": "chu tich hoi dong nhan dan",
     "dk": "dang ky",
+    # "KH" alone is a plan (kế hoạch); registered, it is a marriage ("ĐK KH", "Sổ ĐKKH").
+    "dk kh": "dang ky ket hon",
+    "dk ks": "dang ky khai sinh",
+    "dk kt": "dang ky khai tu",
+    "dkks": "dang ky khai sinh",
+    "dkkt": "dang ky khai tu",
     "dkbd": "dang ky bien dong",
     "dkkd": "dang ky kinh doanh",
     "gpkd": "giay phep kinh doanh",

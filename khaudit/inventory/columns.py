@@ -12,7 +12,18 @@ from ..textnorm import fold
 #: field -> headings seen in real inventories (folded form), most specific first.
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "stt": ("stt", "so tt", "so thu tu", "tt", "no", "row no"),
-    "box": ("hop cap so", "hop so", "so hop", "hop cap", "hop", "box no", "box"),
+    "box": (
+        "hop cap so",
+        "hop so",
+        "so hop",
+        "hop cap",
+        "hop",
+        "cap so",
+        "so cap",
+        "cap",
+        "box no",
+        "box",
+    ),
     "file_no": ("ho so so", "so ho so", "hs so", "so hs", "file no", "file number"),
     "record_code": (
         "so va ky hieu ho so",
@@ -57,12 +68,15 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "sl to",
         "sl trang",
         "so luong trang",
+        # "Số lượng" alone, in an inventory, counts the record's sheets.
+        "so luong",
+        "sl",
         "sheets",
         "pages",
         "to",
     ),
     "retention": ("thoi han bao quan", "thbq", "retention"),
-    "notes": ("ghi chu", "notes", "note", "remarks"),
+    "notes": ("ghi chu", "chu thich", "notes", "note", "remarks"),
     # where the record's subject lies (a parcel, a household): zoning reads its place names
     "address": (
         "dia chi thua dat",

@@ -168,7 +168,7 @@ def _code_column(sheet: RawSheet, header: Header, start: int) -> Header:
 
 #: Prefix of a raw cell taken from a column no field claims: its whole numbers are kept as the
 #: record's ``other_numbers``, for the matcher to try against the numbers scan names show
-#: ("Số lưu", "Cặp số": headings no synonym table can list ahead).
+#: ("Số lưu", "Giá số": headings no synonym table can list ahead).
 OTHER = "other:"
 
 

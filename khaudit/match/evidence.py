@@ -19,7 +19,7 @@ from ..textnorm import fold
 _SEPARATORS = re.compile(r"[\s._\-/\\,;:]+")
 _CONFUSABLE = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
-_BOX = re.compile(r"^(?:hop|box|cap)\s*(?:so\s*)?0*(\d{1,4})$")
+_BOX = re.compile(r"^(?:hop|box|cap|h)\s*(?:so\s*)?0*(\d{1,4})$")
 _FILE = re.compile(r"^(?:hs|ho so|file|f)\s*(?:so\s*)?0*(\d{1,5})$")
 _BOX_FILE = re.compile(r"^(?:h|hop|b|box)\s*0*(\d{1,4})\s+(?:hs|f)?\s*0*(\d{1,5})$")
 _NUMBER_ONLY = re.compile(r"^0*(\d{1,5})$")
@@ -139,6 +139,18 @@ def normalize_code(code: str) -> str:
     return ".".join(s.lstrip("0") or "0" if s.isdigit() else s for s in segments)
 
 
+def code_year(code: str) -> int | None:
+    """The year a record code carries ("H56.22.2019.0012", "2016/HS/0001"): its one segment
+    that reads as a year, for an inventory whose dates a matcher cannot read (no column, or
+    a heading no one knows); None when no segment or several do."""
+    years = {
+        int(s)
+        for s in normalize_code(code).split(".")
+        if len(s) == 4 and s.isdigit() and 1945 <= int(s) <= 2100
+    }
+    return years.pop() if len(years) == 1 else None
+
+
 @dataclass
 class PathEvidence:
     #: (normalized code, as written, where: "pattern" | "name" | "folder"), nearest first.
@@ -175,6 +187,11 @@ _PART_NAME = re.compile(
 _YEAR = re.compile(r"^(?:19[5-9]\d|20\d\d)$")
 _CODE_SHAPE = re.compile(r"^[A-Za-z0-9]{1,8}(?:[./_-][A-Za-z0-9]{1,8}){2,}$")
 _DATE = re.compile(r"^\d{1,4}[-._/]\d{1,2}[-._/]\d{1,4}$")
+
+
+def is_year(text: str) -> bool:
+    """ "2019", "1998": a year, as a folder of a year's scans is named."""
+    return bool(_YEAR.match(text))
 
 
 def has_code_shape(text: str) -> bool:
@@ -324,6 +341,25 @@ def _reads_as_labels(folded: str) -> bool:
     )
 
 
+_YEAR_FOLDER = re.compile(r"^(?:nam\s*)?((?:19[5-9]|20\d)\d)$")
+
+
+def _folder_year(folders: list[str]) -> int | None:
+    """The year the nearest year folder names ("2011", "Năm 2011"): the scans of that year's
+    records, as offices file them (its agreement with a record's year tells apart decisions
+    that share a number across years)."""
+    for folder in reversed(folders):
+        if m := _YEAR_FOLDER.match(fold(folder).strip()):
+            return int(m.group(1))
+    return None
+
+
+def _names_box_or_file(folded: str) -> bool:
+    """ "Hop1-HS1", "Ho so 12", "HS 045": a box and a file or a file by its label and number,
+    which are no title's words ("Ho so" would otherwise fit every "Hồ sơ …" title)."""
+    return bool(_BOX_FILE.match(folded) or _FILE.match(folded))
+
+
 def _reads_as_title(name: str, folded: str) -> bool:
     """A name an operator typed a title into, six letters at least: three words or more, two
     of them words of letters ("So DKKH 2020, so 03" is the marriage register of 2020), or
@@ -386,7 +422,7 @@ def path_evidence(
             ev.code_keys.append((key, text, where))
     year, name = split_leading_date(spaced_camel(name))
     if ev.year is None:
-        ev.year = year
+        ev.year = year if year is not None else _folder_year(folders)
     folded = fold(name)
     if ev.file_no is None:
         _read_numbers(ev, name, folded, bool(folders) or is_folder_item)
@@ -398,8 +434,12 @@ def path_evidence(
                 break
     if _COUNTER.match(folded):
         ev.counter = True
-    elif not ev.title and (
-        _reads_as_title(name, folded) or _reads_as_reference(folded) or _reads_as_labels(folded)
+    elif (
+        not ev.title
+        and not _names_box_or_file(folded)
+        and (
+            _reads_as_title(name, folded) or _reads_as_reference(folded) or _reads_as_labels(folded)
+        )
     ):
         ev.title = typed_title(name)
     return ev

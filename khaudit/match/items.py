@@ -21,6 +21,7 @@ from .evidence import (
     is_box_name,
     is_page_name,
     is_part_name,
+    is_year,
     names_a_record,
     path_evidence,
 )
@@ -33,6 +34,10 @@ _DIGITS = re.compile(r"\d+")
 SERIES_GAPS = 3
 #: Pages a file of a page series holds: one sheet, one or both sides.
 PAGES_OF_A_SHEET = 2
+#: Folders of bare numbers holding bare numbers from one, as a share of the inventory's
+#: records, from which a root's numbered folders are records rather than boxes.
+RECORD_FOLDERS_SHARE = 0.15
+RECORD_FOLDERS_MIN = 10
 
 
 @dataclass
@@ -83,24 +88,75 @@ def _numbered_from_one(stems: list[str], folder: str = "") -> bool:
     return bool(numbers) and numbers[0] <= 1 and numbers[-1] <= len(numbers) + SERIES_GAPS
 
 
-def _record_folder(folder: str, stems: list[str]) -> bool:
+def _record_folder(folder: str, stems: list[str], numbers_records: bool = False) -> bool:
     """A folder named as one record ("HS 338", "0034", a record code) holding its documents or
     page images numbered from one ("01.pdf", "Văn bản 2.pdf", "IMG_0001.jpg"): one item, the
     record's, whatever the files' format or pages."""
-    # Under a bare number ("0034") bare numbers ("001.pdf") are as likely a box's records.
+    # Under a bare number ("0034") bare numbers ("001.pdf") are as likely a box's records,
+    # unless the root numbers records, not boxes, by its folders (``numbers_records``).
     bare = folder.strip().isdigit()
     return (
         names_a_record(folder)
         and all(is_part_name(name, folder) for name in stems)
-        and not (bare and any(name.strip().isdigit() for name in stems))
+        and not (bare and not numbers_records and any(name.strip().isdigit() for name in stems))
         and _numbered_from_one(stems, folder)
     )
 
 
+def _roots_numbering_records(
+    by_folder: dict[tuple[str, str], list[int]], paths: list[str], records: int | None
+) -> set[str]:
+    """Roots whose folders of bare numbers holding bare numbers from one ("0001/01.pdf",
+    "0001/02.pdf", "0002/01.pdf") are records holding their documents, not boxes holding
+    records: there are as many such folders as a good share of the inventory's records
+    (``RECORD_FOLDERS_SHARE``), where boxes, ten records or more each, are far fewer."""
+    if not records:
+        return set()
+    counts: dict[str, int] = defaultdict(int)
+    for (root, folder), positions in by_folder.items():
+        name = posixpath.basename(folder).strip()
+        stems = [stem(posixpath.basename(paths[p])).strip() for p in positions]
+        if (
+            name.isdigit()
+            and not is_year(name)
+            and all(s.isdigit() for s in stems)
+            and _numbered_from_one(stems)
+        ):
+            counts[root] += 1
+    floor = max(RECORD_FOLDERS_MIN, RECORD_FOLDERS_SHARE * records)
+    return {root for root, n in counts.items() if n >= floor}
+
+
+def _is_series(
+    folder: str,
+    paths: list[str],
+    pages: list[int | None],
+    formats: list[str],
+    numbers_records: bool,
+) -> bool:
+    """Whether a folder's files are one item: a record's folder of its documents, or a
+    folder of page images numbered from one, unless it is a box ("hop-1/1.tif … 13.tif" are
+    records 1-13) or its files hold many pages each (a sheet scanned both sides is two)."""
+    if folder == "" or is_box_name(posixpath.basename(folder)):
+        return False
+    stems = [stem(posixpath.basename(path)) for path in paths]
+    return _record_folder(posixpath.basename(folder), stems, numbers_records) or (
+        _median_pages(pages) <= PAGES_OF_A_SHEET
+        and (len(paths) >= 2 or _image_page(paths[0], formats[0]))
+        and all(f in _IMAGE_FORMATS or f == "empty" for f in formats)
+        and all(is_page_name(name) for name in stems)
+        and _numbered_from_one(stems)
+    )
+
+
 def build_items(
-    scans: pd.DataFrame, sidecars: SidecarIndex, pattern: re.Pattern[str] | None = None
+    scans: pd.DataFrame,
+    sidecars: SidecarIndex,
+    pattern: re.Pattern[str] | None = None,
+    records: int | None = None,
 ) -> list[Item]:
-    """Group a locality's scan files into items and read each item's evidence.
+    """Group a locality's scan files into items and read each item's evidence (``records``:
+    how many records its inventory holds, which tells record folders from boxes).
 
     Plain lists, not DataFrame lookups: a locality has tens of thousands of folders and a
     ``.loc`` per folder cost more than all the matching after it.
@@ -116,21 +172,14 @@ def build_items(
     for position, (root, path) in enumerate(zip(roots, paths)):
         by_folder[(root, posixpath.dirname(path))].append(position)
     items: list[Item] = []
+    numbering = _roots_numbering_records(by_folder, paths, records)
     for (root, folder), positions in sorted(by_folder.items()):
-        # A folder of page images numbered from one is one record's series, unless it is a
-        # box ("hop-1/1.tif … 13.tif" are records 1-13) or its files hold many pages each (a
-        # sheet scanned both sides is two).
-        is_series = folder != "" and not is_box_name(posixpath.basename(folder))
-        stems = [stem(posixpath.basename(paths[p])) for p in positions]
-        is_series = is_series and (
-            _record_folder(posixpath.basename(folder), stems)
-            or (
-                _median_pages([pages[p] for p in positions]) <= PAGES_OF_A_SHEET
-                and (len(positions) >= 2 or _image_page(paths[positions[0]], formats[positions[0]]))
-                and all(formats[p] in _IMAGE_FORMATS or formats[p] == "empty" for p in positions)
-                and all(is_page_name(name) for name in stems)
-                and _numbered_from_one(stems)
-            )
+        is_series = _is_series(
+            folder,
+            [paths[p] for p in positions],
+            [pages[p] for p in positions],
+            [formats[p] for p in positions],
+            root in numbering,
         )
         groups = [positions] if is_series else [[p] for p in positions]
         for group in groups:

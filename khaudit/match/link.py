@@ -29,7 +29,7 @@ from ..i18n import t
 from ..textnorm import fold
 from .content import ContentCheck, PageScores, check_links, item_texts, link_unnamed
 from .decisions import DecisionIndex
-from .evidence import normalize_code
+from .evidence import code_year, normalize_code
 from .items import Item, build_items
 from .order import align_with_doubts, batches, natural_key
 from .pages import PageModel
@@ -52,6 +52,7 @@ from .scoring import (
 )
 from .settings import MatchSettings
 from .sidecar import SidecarIndex
+from .tags import Tags, find_tags, read_tags
 from .twins import (
     POINTS_PER_NAT,
     TIE_MARGIN,
@@ -106,6 +107,21 @@ class MatchResult:
     content: dict[int, ContentCheck] = field(default_factory=dict)
 
 
+def _record_years(targets: pd.DataFrame) -> list[tuple[int | None, int | None]]:
+    """Each record's years as the inventory types them or, where it types none, the year its
+    code carries ("2020/HS/0274"): a scan's year then tells apart twins the code's number
+    alone would (a title cut before "năm 2020")."""
+    years: list[tuple[int | None, int | None]] = []
+    starts, ends = _ints(targets["year_start"]), _ints(targets["year_end"])
+    for start, end, code in zip(starts, ends, targets["record_code"]):
+        if start is None and end is None:
+            year = code_year(str(code)) if code else None
+            years.append((year, year))
+        else:
+            years.append((start, end))
+    return years
+
+
 class _Linker:
     def __init__(
         self,
@@ -134,7 +150,7 @@ class _Linker:
         self._index_numbers(targets)
         self.titles = TitleIndex(
             list(targets["title"]),
-            list(zip(_ints(targets["year_start"]), _ints(targets["year_end"]))),
+            _record_years(targets),
             _ints(targets["sheets"]),
             settings,
         )
@@ -148,6 +164,8 @@ class _Linker:
         #: item id -> why it is not linked.
         self.reasons: dict[int, str] = {}
         self.items: list[Item] = []
+        #: root -> the tags its names carry (tags.py), left out of their titles.
+        self.tags: dict[str, Tags] = {}
 
     def _index_numbers(self, targets: pd.DataFrame) -> None:
         """The records by code, by the end of their code, by file number and by box and
@@ -491,6 +509,15 @@ class _Linker:
             text += "; " + t("why.number_conflict", self.lang, numbers=numbers)
         return text
 
+    def learn_tags(self) -> None:
+        """The tags each root's names carry ("- HT", "- XD"), from all its items (a station's
+        list types titles, not tags)."""
+        titles: dict[str, list[str]] = defaultdict(list)
+        for item in self.items:
+            if item.evidence.title and not (item.sidecar and item.sidecar.title):
+                titles[item.root].append(item.evidence.title)
+        self.tags = {root: find_tags(names, self.titles.vocab) for root, names in titles.items()}
+
     @staticmethod
     def _title(item: Item) -> str:
         """The title typed for a scan: its sidecar's when it has one, else its name's."""
@@ -522,6 +549,8 @@ class _Linker:
         for item in items:
             limit = limits[(item.root, bool(item.sidecar and item.sidecar.title))]
             title = self._title(item)
+            if not (item.sidecar and item.sidecar.title):
+                title = read_tags(title, self.tags.get(item.root, Tags()))
             tail = texts[item.item_id][limit + 1 :]
             if tail and TWIN_NUMBER.fullmatch(tail) and title.endswith(tail):
                 title = title[: -len(tail)]
@@ -728,7 +757,8 @@ class _Linker:
         s = self.settings
         for batch in batches([item for item in items if item.item_id not in listed]):
             pages = list(self._pages(batch))
-            sheets = [float(self.titles.sheets[self.position[label]]) for label in free]
+            pool = self._in_scope(batch, free)
+            sheets = [float(self.titles.sheets[self.position[label]]) for label in pool]
             decided, doubts = align_with_doubts(
                 pages, sheets, s.min_pages_per_sheet, s.max_pages_per_sheet
             )
@@ -737,18 +767,28 @@ class _Linker:
                 item.scheme = "scan_order"
                 self.add(
                     item,
-                    free[j],
+                    pool[j],
                     "scan_order",
                     ORDER_LINK_SCORE,
                     "link",
                     t("why.scan_order", self.lang, position=i + 1, batch=len(batch)),
                 )
-            used = {free[j] for j in decided.values()}
+            used = {pool[j] for j in decided.values()}
             for i, near in sorted(doubts.items()):
-                choices = [(free[j], share) for j, share in near if free[j] not in used]
+                choices = [(pool[j], share) for j, share in near if pool[j] not in used]
                 if choices:
                     self._order_review(batch[i], choices, i + 1, len(batch))
             free = [label for label in free if label not in used]
+
+    def _in_scope(self, batch: list[Item], free: list[int]) -> list[int]:
+        """The free records a batch of counters is aligned against: those in the one scope
+        all its scans' folders name ("Hop so 2/Scan_00001.tif" is box 2's), in inventory
+        order; all free records when the folders name none, several, or none free."""
+        scopes = {self.scope[item.item_id][0] for item in batch if item.item_id in self.scope}
+        if len(scopes) != 1 or any(item.item_id not in self.scope for item in batch):
+            return free
+        scope = next(iter(scopes))
+        return [label for label in free if label in scope] or free
 
     def _order_review(
         self, item: Item, choices: list[tuple[int, float]], position: int, batch: int
@@ -1077,9 +1117,10 @@ def match_locality(
     that are certain (those made so far and titles that fit one record only) and applied;
     then titles decide, one to one."""
     compiled = re.compile(pattern) if pattern else None
-    items = build_items(scans, sidecars, compiled)
+    items = build_items(scans, sidecars, compiled, records=len(records))
     linker = _Linker(records, settings, lang, decisions)
     linker.items = items
+    linker.learn_tags()
     rest = [item for item in items if not linker.decided(item)]
     rest = [item for item in rest if not linker.exact(item)]
     readings = {item.item_id: item_readings(item) for item in items}

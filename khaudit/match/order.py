@@ -21,6 +21,7 @@ the records go to a person with their probability; otherwise the order says noth
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -56,6 +57,9 @@ MIN_FIT_SHARE = 0.8
 #: Batches shorter than this say too little about an order; larger products are not aligned
 #: (the tables are counters x records).
 MIN_BATCH = 3
+#: Counter numbers one folder's first scan may skip after the last of the folder before it
+#: and still continue its run (a scan or two deleted, a stray kept apart).
+CHAIN_GAP = 5
 MAX_CELLS = 4_000_000
 
 
@@ -66,7 +70,8 @@ def natural_key(path: str) -> tuple[object, ...]:
 
 def batches(items: list[Item]) -> list[list[Item]]:
     """Counters of one folder with no metadata at all, in the order the station numbered
-    them. A folder where any scan has a metadata row is not a batch without metadata."""
+    them (folders its counter runs on through, one batch). A folder where any scan has a
+    metadata row is not a batch without metadata."""
     folders: dict[tuple[str, str], list[Item]] = defaultdict(list)
     for item in items:
         folders[(item.root, item.relpath.rsplit("/", 1)[0] if "/" in item.relpath else "")].append(
@@ -80,8 +85,37 @@ def batches(items: list[Item]) -> list[list[Item]]:
         counters = [
             item for item in members if item.evidence.counter and not is_copy_name(item.relpath)
         ]
-        if len(counters) >= MIN_BATCH:
+        if counters:
             out.append(sorted(counters, key=lambda item: natural_key(item.relpath)))
+    return [batch for batch in _chained(out) if len(batch) >= MIN_BATCH]
+
+
+def _counter(item: Item) -> tuple[str, int] | None:
+    """A counter's words and number ("doc", 38 for "DOC0038.pdf")."""
+    name = item.relpath.rsplit("/", 1)[-1]
+    found = re.match(r"^(\D*?)(\d+)\D*$", name)
+    return (found.group(1).lower(), int(found.group(2))) if found else None
+
+
+def _chained(folders: list[list[Item]]) -> list[list[Item]]:
+    """One station's counter over several folders (a folder a day, "May scan 2/2025-05-20",
+    "…/2025-05-22") is one batch where each folder's first counter follows the last of the
+    folder before it (within ``CHAIN_GAP``): the station scanned them in one run of the
+    inventory, and a folder's first scans are placed by the folder before it."""
+
+    def parent(batch: list[Item]) -> tuple[str, str]:
+        folder = posixpath.dirname(batch[0].relpath)
+        return batch[0].root, posixpath.dirname(folder)
+
+    ordered = sorted(folders, key=lambda b: (parent(b), natural_key(b[0].relpath)))
+    out: list[list[Item]] = []
+    for batch in ordered:
+        last = _counter(out[-1][-1]) if out and parent(out[-1]) == parent(batch) else None
+        first = _counter(batch[0])
+        if last and first and last[0] == first[0] and 0 < first[1] - last[1] <= CHAIN_GAP:
+            out[-1] = out[-1] + batch
+        else:
+            out.append(batch)
     return out
 
 

@@ -56,6 +56,8 @@ TIE_BUCKETS = 50
 #: are the station's, so without certain links they are never read as a record's.
 #: A contractor's lot and sequence ("L001-00045", "LO03_0045", "Lot 2 - 017") is such a
 #: counter too: the sequence runs through the lot, not through the inventory.
+#: How a reading of a station's list is named: "sidecar:" and the column's heading.
+SIDECAR_READING = "sidecar:"
 COUNTER_SHAPES = COUNTER_WORDS | {"l", "lo", "lot", "batch"}
 #: Certain links per root a convention is learned from at most.
 LEARN_MAX_ANCHORS = 5000
@@ -65,10 +67,15 @@ LEARN_MAX_ANCHORS = 5000
 TITLE_FIELDS = ("title.1", "title.2", "title.-2", "title.-1")
 KEY_FIELDS = ("file_no", "stt", "code.1", "code.2", "code.3", *TITLE_FIELDS)
 SCOPE_FIELDS = ("box", "year", "month", "date")
+#: A reading whose records' sheets fewer of the scans' page counts fit than this share is
+#: ranked below every reading they fit, however many scans it names: a numbering that has
+#: drifted from the scans' (the list's STT after a row typed twice) names one record each
+#: too, the wrong one.
+PAGES_FIT_TRUSTED = 0.8
 #: Page counts that fit a record's sheets, as multiples of them (see ``_pages_fit``).
 PAGES_FIT = (0.5, 2.2)
 #: Prefix of a field read from an inventory column whose heading names no field ("Số lưu",
-#: "Cặp số"): a key or a scope as its values show, like the others.
+#: "Giá số"): a key or a scope as its values show, like the others.
 COLUMN = "column:"
 KEY_DISTINCT = 0.5
 _NUMBER = re.compile(r"\d{1,9}")
@@ -111,7 +118,7 @@ def item_readings(item: Item) -> dict[str, int]:
         out["parsed.box"] = ev.box
     if item.sidecar is not None:
         for heading, value in item.sidecar.numbers.items():
-            out[f"sidecar:{heading}"] = value
+            out[f"{SIDECAR_READING}{heading}"] = value
     return out
 
 
@@ -261,7 +268,11 @@ class ConventionIndex:
         counters = all(
             item.evidence.counter or self._shape(item) in COUNTER_SHAPES for item in members
         )
-        if not counters and len(members) >= UNSUPERVISED_MIN_SCANS:
+        if counters:
+            # The station's list is no counter: its columns ("Hộp số", "Hồ sơ số") may name
+            # the records the counter cannot.
+            readings = {i.item_id: _listed(readings[i.item_id]) for i in members}
+        if len(members) >= UNSUPERVISED_MIN_SCANS and any(readings[i.item_id] for i in members):
             adopted = self._search_unchecked(root, members, readings, (agree, checked), adopted)
         # Keys first, most agreeing first: they are intersected in this order.
         adopted.sort(
@@ -398,7 +409,7 @@ class ConventionIndex:
     ) -> list[Convention]:
         """With no certain link to learn from: the reading that names one record for nearly
         every scan, and no two scans (of different content) the same record."""
-        best: tuple[tuple[float, float, int], Convention] | None = None
+        best: tuple[tuple[bool, float, float, int], Convention] | None = None
         names = {r for item in members for r in readings[item.item_id]}
         for reading in sorted(names):
             having = [i for i in members if reading in readings[i.item_id]]
@@ -421,9 +432,11 @@ class ConventionIndex:
                 # Two keys may each name one record per scan (the STT and an unnamed "Số
                 # lưu" column, equal until a row is repeated): the one whose records' sheets
                 # the scans' page counts fit is the one the station named by.
+                fit = self._pages_fit(single)
                 rank = (
+                    fit >= PAGES_FIT_TRUSTED,
                     round(len(single) / len(having), 2),
-                    self._pages_fit(single),
+                    fit,
                     -_numbering_rank(field),
                 )
                 if best is None or rank > best[0]:
@@ -435,17 +448,18 @@ class ConventionIndex:
                     )
         # Two readings together may name more scans than the best one alone ("1-718.pdf":
         # the map sheet and the parcel, where a parcel number recurs across sheets).
-        if best and best[0][0] >= UNSUPERVISED_ALONE:
+        if best and best[0][0] and best[0][1] >= UNSUPERVISED_ALONE:
             return [best[1]]
         pair = self._unique_pair(root, members, readings, refuted)
-        if pair and (best is None or pair[0].agree / pair[0].checked > best[0][0]):
-            return pair
+        if pair and (best is None or pair[0][:2] > best[0][:2]):
+            return pair[1]
         return [best[1]] if best else []
 
     def _pages_fit(self, pairs: list[tuple[int, Item]]) -> float:
         """Share of (record, scan) pairs with both counts whose scan has between
         ``PAGES_FIT`` times the record's sheets: half (a duplex sheet counted once) to a
-        little over two (both sides and a cover)."""
+        little over two (both sides and a cover); 1 when no pair has both (nothing says
+        the reading is wrong)."""
         low, high = PAGES_FIT
         counted = [
             (self.sheets[record], item.pages)
@@ -453,7 +467,7 @@ class ConventionIndex:
             if self.sheets.get(record) and item.pages
         ]
         if not counted:
-            return 0.0
+            return 1.0
         return sum(low * n <= p <= high * n + 2 for n, p in counted) / len(counted)
 
     def _unique_pair(
@@ -462,12 +476,13 @@ class ConventionIndex:
         members: list[Item],
         readings: dict[int, dict[str, int]],
         refuted: set[tuple[str, str]],
-    ) -> list[Convention]:
+    ) -> tuple[tuple[bool, float, float, int], list[Convention]] | None:
         """Two readings that name one record together ("2019/004.pdf": the year folder and
         the number within the year, as the code "VP-2019-0004" has them), when neither does
-        alone. Only pairs of readings whose every value some record has are tried."""
+        alone, with their rank (pages trusted, share named, pages fit, kind of numbering). Only
+        pairs of readings whose every value some record has are tried."""
         present = self._present(members, readings, refuted)
-        best: tuple[tuple[float, float, int], list[Convention]] | None = None
+        best: tuple[tuple[bool, float, float, int], list[Convention]] | None = None
         for a, (r1, f1) in enumerate(present):
             for r2, f2 in present[a + 1 :]:
                 if r1 == r2 or f1 == f2:
@@ -479,9 +494,11 @@ class ConventionIndex:
                 single = len(named)
                 # Shares this close are a tie: the page counts, then the kind of numbering,
                 # tell two numberings apart that drift by a row typed twice.
+                fit = self._pages_fit(named)
                 rank = (
+                    fit >= PAGES_FIT_TRUSTED,
                     round(single / having * TIE_BUCKETS) / TIE_BUCKETS,
-                    self._pages_fit(named),
+                    fit,
                     -_numbering_rank(f1) - _numbering_rank(f2),
                 )
                 if best is None or rank > best[0]:
@@ -494,7 +511,7 @@ class ConventionIndex:
                             for r, f in ((r1, f1), (r2, f2))
                         ],
                     )
-        return best[1] if best else []
+        return best
 
     def _present(
         self,
@@ -629,7 +646,15 @@ class ConventionIndex:
 
 
 _SHAPE_MARK = "\x00"
+#: A number of this many digits or more is a date, a receipt's day or a counter, not a
+#: file, box or year number: names of numbers only are grouped by where they hold one.
+LONG_NUMBER = 5
 _LEADING_LETTERS = re.compile(r"^[a-z ]*")
+
+
+def _listed(readings: dict[str, int]) -> dict[str, int]:
+    """The readings a station's list gives (its columns), not the scan's name."""
+    return {r: v for r, v in readings.items() if r.startswith(SIDECAR_READING)}
 
 
 def _group(root: str, shape: str) -> str:
@@ -639,23 +664,26 @@ def _group(root: str, shape: str) -> str:
 def name_shape(item: Item) -> str:
     """How a scan is named, coarsely: the letters before its first number and whether a
     title follows ("", "scan", "img", "hs" ... and "+title"); a name of numbers only, how
-    many ("433" and "001.2011" are two ways of naming, "+2" the second). Conventions hold
-    per shape."""
+    many, and which of them are long ("433" and "001.2011" are two ways of naming, "+2" the
+    second; "211101-0001" a third, "+2:Nn"). Conventions hold per shape."""
     name = unicodedata.normalize("NFC", item.relpath).split("/")[-1]
     base = strip_copy_mark(name if item.series else stem(name))
     prefix = _LEADING_LETTERS.match(fold(base))
     letters = prefix.group(0).strip() if prefix else ""
     titled = bool(item.evidence.title or (item.sidecar and item.sidecar.title))
     shape = (letters if len(letters) <= 8 else "text") + ("+title" if titled else "")
-    if not shape and (count := len(_NUMBER.findall(base))) >= 2:
-        shape = f"+{count}"
+    if not shape and len(found := _NUMBER.findall(base)) >= 2:
+        # "211101-0001" (a receipt's date and number) and "065.2019" (a file number and a
+        # year) are two ways of naming, though both hold two numbers.
+        lengths = "".join("N" if len(n) >= LONG_NUMBER else "n" for n in found)
+        shape = f"+{len(found)}" + (f":{lengths}" if "N" in lengths else "")
     return shape
 
 
 def describe_reading(reading: str, lang: str) -> str:
     """A reading as a person says it ("số đầu tên tệp", "cột 'Số HS' của tệp siêu dữ liệu")."""
-    if reading.startswith("sidecar:"):
-        return t("reading.sidecar", lang, heading=reading.removeprefix("sidecar:"))
+    if reading.startswith(SIDECAR_READING):
+        return t("reading.sidecar", lang, heading=reading.removeprefix(SIDECAR_READING))
     return t(f"reading.{reading}", lang)
 
 

@@ -334,16 +334,46 @@ class SidecarIndex:
         bare = _FILE_NAME.sub("", key)
         for name in (key, fold(key), bare, fold(bare)):
             if found := self._by_name.get(name):
-                return _nearest(found, posixpath.dirname(relpath))
+                return _nearest(found, relpath)
         return None
 
 
-def _nearest(entries: list[SidecarEntry], folder: str) -> SidecarEntry | None:
+def _nearest(entries: list[SidecarEntry], relpath: str) -> SidecarEntry | None:
+    folder = posixpath.dirname(relpath)
     above = [
         e
         for e in entries
         if not e.folder or folder == e.folder or folder.startswith(e.folder + "/")
     ]
-    if above:
-        return max(above, key=lambda e: len(e.folder))
-    return entries[0] if len(entries) == 1 else None
+    if not above:
+        return entries[0] if len(entries) == 1 else None
+    depth = max(len(e.folder) for e in above)
+    nearest = [e for e in above if len(e.folder) == depth]
+    return nearest[0] if len(nearest) == 1 else _of_folder(nearest, folder)
+
+
+_FOLDER_NUMBER = re.compile(r"\d+")
+
+
+def _of_folder(entries: list[SidecarEntry], folder: str) -> SidecarEntry | None:
+    """Of the rows of one list naming the same file ("001.pdf" once per lot), the one that
+    names the scan's folder: its path written out ("D:\\Scan\\Lo 2\\001.pdf"), or a
+    column holding the folder's number ("Đợt" 2 for "Lo 2/001.pdf"). None while two rows
+    still fit: a wrong row's title would link the wrong record."""
+    parent = fold(unicodedata.normalize("NFC", posixpath.basename(folder)))
+    written = [
+        e
+        for e in entries
+        if "/" in (path := e.file.replace("\\", "/"))
+        and fold(unicodedata.normalize("NFC", posixpath.basename(posixpath.dirname(path))))
+        == parent
+    ]
+    if len(written) == 1:
+        return written[0]
+    numbers = {int(n) for part in folder.split("/") for n in _FOLDER_NUMBER.findall(part)}
+    chosen = {
+        id(fits[0]): fits[0]
+        for heading in {h for e in entries for h in e.numbers}
+        if len(fits := [e for e in entries if e.numbers.get(heading) in numbers]) == 1
+    }
+    return next(iter(chosen.values())) if len(chosen) == 1 else None

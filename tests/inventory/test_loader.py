@@ -318,19 +318,19 @@ def test_english_headings_section_lines_and_subtotals(tmp_path: Path):
 
 
 def test_numbers_of_columns_no_field_claims_are_kept_for_the_matcher(tmp_path: Path):
-    # "Số lưu" and "Cặp số" are headings no synonym lists; a station may still name scans by
+    # "Số lưu" and "Giá số" are headings no synonym lists; a station may still name scans by
     # them. Their whole numbers are kept (by heading); text and blank cells are not.
     path = tmp_path / "muc-luc.csv"
     path.write_text(
-        "STT,Cặp số,Số lưu,Tiêu đề hồ sơ,Độ mật\n"
+        "STT,Giá số,Số lưu,Tiêu đề hồ sơ,Độ mật\n"
         "1,1,7,Sổ đăng ký khai sinh năm 2019,Thường\n"
         "2,1,,Sổ đăng ký kết hôn năm 2019,\n",
         encoding="utf-8",
     )
     records, issues = load_inventory(path, "muc-luc.csv", "A")
     assert [json.loads(r["other_numbers"] or "{}") for r in records] == [
-        {"Cặp số": 1, "Số lưu": 7},
-        {"Cặp số": 1},
+        {"Giá số": 1, "Số lưu": 7},
+        {"Giá số": 1},
     ]
     assert records[0]["stt"] == "1" and records[0]["title"] == "Sổ đăng ký khai sinh năm 2019"
     assert issues == []
@@ -357,3 +357,18 @@ def test_a_column_of_repeated_or_plain_values_is_not_taken_for_codes(tmp_path: P
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     records, _ = load_inventory(path, "muc-luc.csv", "A")
     assert {r["record_code"] for r in records} == {""}
+
+
+def test_headings_offices_shorten_name_their_fields():
+    from khaudit.inventory.columns import map_headings
+
+    headings = ["Số thứ tự", "Cặp số", "Tiêu đề", "Bắt đầu", "Kết thúc", "Số lượng", "Chú thích"]
+    assert map_headings(headings) == {
+        0: "stt",
+        1: "box",
+        2: "title",
+        3: "date_start",
+        4: "date_end",
+        5: "sheets",
+        6: "notes",
+    }

@@ -161,13 +161,14 @@ def test_a_decision_symbol_is_no_file_number_and_title(name):
 @pytest.mark.parametrize(
     "path, title, file_no, year",
     [
-        # A name of letters only is an owner's name or a title, however short or run together.
-        ("2016/dangthanhson.pdf", "dangthanhson", None, None),
-        ("2015/Lê Văn Hùng.pdf", "Lê Văn Hùng", None, None),
+        # A name of letters only is an owner's name or a title, however short or run together;
+        # a year folder gives the year.
+        ("2016/dangthanhson.pdf", "dangthanhson", None, 2016),
+        ("2015/Lê Văn Hùng.pdf", "Lê Văn Hùng", None, 2015),
         # A document's number and symbol is what a title cites.
-        ("Quyet dinh/2011/QĐ 124.pdf", "QĐ 124", None, None),
-        ("Quyet dinh/2016/106.QĐ-UBND.pdf", "106.QĐ-UBND", None, None),
-        ("NĂM 2016/QD018.pdf", "QD018", None, None),
+        ("Quyet dinh/2011/QĐ 124.pdf", "QĐ 124", None, 2011),
+        ("Quyet dinh/2016/106.QĐ-UBND.pdf", "106.QĐ-UBND", None, 2016),
+        ("NĂM 2016/QD018.pdf", "QD018", None, 2016),
         # Numbers behind short labels: the birth register of 2015, volume 1.
         ("Hop 001/KS_2015_Q01.pdf", "KS_2015_Q01", None, None),
         ("L001/L001-00045.pdf", "", None, None),
@@ -175,10 +176,10 @@ def test_a_decision_symbol_is_no_file_number_and_title(name):
             "2016/HS 487 Hs.chuyen.nhuong.QSDD.cua.b..Bui.Bich.Ha.pdf",
             "Hs.chuyen.nhuong.QSDD.cua.b..Bui.Bich.Ha",
             487,
-            None,
+            2016,
         ),
         # A record scanned again keeps its own number and title.
-        ("Nam 2020/307_new.pdf", "", 307, None),
+        ("Nam 2020/307_new.pdf", "", 307, 2020),
         ("Ket hon 2016 - Quyen 1 - quét lại.pdf", "Ket hon 2016 - Quyen 1", None, None),
         ("Hồ sơ xây dựng nông thôn mới.pdf", "Hồ sơ xây dựng nông thôn mới", None, None),
         # A date of six digits before a title is no file number; its year is not told.
@@ -189,3 +190,32 @@ def test_a_decision_symbol_is_no_file_number_and_title(name):
 def test_names_offices_give_read_as_their_title_and_numbers(path, title, file_no, year):
     ev = path_evidence(path)
     assert (ev.title, ev.file_no, ev.year) == (title, file_no, year)
+
+
+@pytest.mark.parametrize(
+    ("relpath", "box", "file_no"),
+    [
+        ("2016/Hop1-HS1.pdf", 1, 1),
+        ("H1/Ho so 12.pdf", 1, 12),
+        ("Hop21_HS210.pdf", 21, 210),
+        ("Hop 3 - HS 12.pdf", 3, 12),
+    ],
+)
+def test_a_box_and_file_by_their_labels_are_no_title(relpath, box, file_no):
+    # "Ho so" would otherwise fit every "Hồ sơ …" title at 100%.
+    ev = path_evidence(relpath)
+    assert (ev.box, ev.file_no, ev.title) == (box, file_no, "")
+
+
+def test_the_year_a_record_code_carries():
+    from khaudit.match.evidence import code_year
+
+    assert code_year("2020/HS/0274") == 2020 and code_year("H56.22.2019.0012") == 2019
+    assert code_year("000.00.24.H56-130105-0001") is None
+    assert code_year("56.5.2014.2015") is None  # two segments read as years: neither
+
+
+def test_a_year_folder_gives_its_scans_year():
+    assert path_evidence("2011/9.QĐ-UBND.pdf").year == 2011
+    assert path_evidence("NĂM 2016/Quyet dinh/12.QĐ-UBND.pdf").year == 2016
+    assert path_evidence("May 2/2025-05-20/DOC0030.pdf").year is None  # a day, not a year

@@ -344,3 +344,40 @@ def test_documents_named_by_their_number_and_the_folders_are_parts_of_its_record
     result = match_locality(frame, scans(paths), SidecarIndex([]), MatchSettings())
     assert len(result.items) == 1 and result.items[0].series
     assert result.links[["record", "decision"]].values.tolist() == [[1, "link"]]
+
+
+def test_numbered_folders_as_many_as_records_are_records_holding_their_documents():
+    # "0001/01.pdf", "0001/02.pdf", "0002/01.pdf" …: folders of bare numbers holding bare
+    # numbers from one, as many as a good share of the records: records, not boxes.
+    titles = [f"Hồ sơ cấp giấy phép xây dựng cho hộ {name}" for name in BIRTHS] * 4
+    titles = [f"{t} lần {k // len(BIRTHS) + 1}" for k, t in enumerate(titles)]
+    frame = records(titles)
+    frame["file_no"] = pd.array(range(1, len(titles) + 1), dtype="Int64")
+    paths = [f"{n:04d}/{d:02d}.pdf" for n in range(1, 13) for d in range(1, 4)]
+    result = match_locality(frame, scans(paths), SidecarIndex([]), MatchSettings())
+    assert len(result.items) == 12 and all(item.series for item in result.items)
+    linked = result.links[result.links["decision"] == "link"]
+    path_of = {item.item_id: item.relpath for item in result.items}
+    assert dict(zip(linked["item_id"].map(path_of), linked["record"])) == {
+        f"{n:04d}": n - 1 for n in range(1, 13)
+    }
+
+
+def test_decisions_sharing_a_number_across_years_are_told_apart_by_their_year_folder():
+    # "2011/9.QĐ-UBND.pdf": decision 9 exists in every year; the folder says which. No
+    # certain link teaches it (every such name fits one decision a year).
+    titles = [
+        f"Quyết định số {n}/QĐ-UBND ngày 09/01/{year} của Chủ tịch UBND xã về việc {what}"
+        for year in (2011, 2012, 2013)
+        for n, what in ((9, "thành lập tổ công tác"), (19, "khen thưởng"), (37, "giao chỉ tiêu"))
+    ]
+    frame = records(titles + BIRTHS)
+    years = [2011] * 3 + [2012] * 3 + [2013] * 3 + [2019] * len(BIRTHS)
+    frame["year_start"] = frame["year_end"] = pd.array(years, dtype="Int64")
+    paths = [f"{year}/{n}.QĐ-UBND.pdf" for year in (2011, 2012, 2013) for n in (9, 19, 37)]
+    result = match_locality(frame, scans(paths), SidecarIndex([]), MatchSettings())
+    path_of = {item.item_id: item.relpath for item in result.items}
+    linked = result.links[result.links["decision"] == "link"]
+    assert dict(zip(linked["item_id"].map(path_of), linked["record"])) == {
+        p: k for k, p in enumerate(paths)
+    }

@@ -103,3 +103,23 @@ def test_a_counter_whose_pages_fit_a_later_record_better_is_not_placed_by_the_or
     decided, doubts = align_with_doubts(pages, sheets, 1.0, 2.0)
     assert decided.get(5) in (None, 7)
     assert all(j == [0, 1, 2, 3, 4, 7, 5, 8, 9, 10][i] for i, j in decided.items())
+
+
+def test_a_counter_running_on_through_day_folders_is_one_batch():
+    # "May scan 2/2025-05-20/DOC0030.pdf", then "…/2025-05-22/DOC0038.pdf": one station's
+    # counter over a folder a day is one run; another station's, or a counter that starts
+    # again, is a batch of its own.
+    from test_link import scans
+
+    from khaudit.match.items import build_items
+    from khaudit.match.order import batches
+    from khaudit.match.sidecar import SidecarIndex
+
+    paths = [f"May 2/2025-05-20/DOC{n:04d}.pdf" for n in range(28, 38)]
+    paths += [f"May 2/2025-05-22/DOC{n:04d}.pdf" for n in range(38, 44)]
+    paths += [f"May 1/2025-05-22/DOC{n:04d}.pdf" for n in range(44, 50)]
+    paths += [f"May 1/2025-05-23/DOC{n:04d}.pdf" for n in range(1, 6)]
+    found = batches(build_items(scans(paths), SidecarIndex([])))
+    assert sorted(len(batch) for batch in found) == [5, 6, 16]
+    longest = max(found, key=len)
+    assert [item.relpath for item in longest] == paths[:16]

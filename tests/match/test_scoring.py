@@ -239,3 +239,9 @@ def test_letters_typed_apart_or_onto_a_number_read_as_the_record_has_them():
     scores = [idx.score(scan, r).score for r in range(8)]
     assert scores[3] >= 85
     assert max(scores[:3] + scores[4:]) < 50
+
+
+def test_registered_kh_is_a_marriage_and_kh_alone_a_plan():
+    assert match_form("Hồ sơ ĐK KH anh A") == "ho so dang ky ket hon anh a"
+    assert match_form("So DKKS nam 2015") == "so dang ky khai sinh nam 2015"
+    assert match_form("KH phat trien KT-XH") == "ke hoach phat trien kinh te xa hoi"
