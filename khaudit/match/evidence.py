@@ -30,6 +30,11 @@ _NUMBER_TITLE = re.compile(
     r"|^(?:(?:s[oố]|s\.|no\.?|#|hs|h[oồ] s[oơ])\s*)?0*(\d{1,5})\s+(\D.+)$",
     re.IGNORECASE,
 )
+#: A typed title, then the record's number behind its label ("Bao_cao_…_nam_2016-STT 23",
+#: "… - HS 12"): the number is no title's. ("…, số 03" is a register's volume: the title's.)
+_TITLE_NUMBER = re.compile(
+    r"^(.+?)\s*[-_.,]+\s*(?:stt|tt|hs|h[oồ] s[oơ]|no\.?)\s*0*(\d{1,5})$", re.IGNORECASE
+)
 #: The words scanning software and cameras put before the numbers they count with. A name of
 #: one of them and numbers only ("IMG_000123", "DOC-2025-0057", "Scan 2025-03-12 0007") or a bare
 #: date-time stamp ("20250312_143501", as some document scanners save) names no record.
@@ -200,14 +205,21 @@ def has_code_shape(text: str) -> bool:
     return bool(_CODE_SHAPE.match(text)) and not _DATE.match(text)
 
 
+_WORD_OF_LETTERS = re.compile(r"(?<![a-z0-9])[a-z]+(?![a-z0-9])")
+#: Words of letters a folder's name needs to read as a record's title.
+TITLE_FOLDER_WORDS = 5
+
+
 def names_a_record(folder: str) -> bool:
-    """A folder named as one record is: "HS 338", "Hồ sơ số 12", "0034" (not a year), or a
-    record code of three segments or more ("H56.22.2019.0012", not a date) - not a box, a
-    batch, a lot or a day's scans."""
+    """A folder named as one record is: "HS 338", "Hồ sơ số 12", "0034" (not a year), a
+    record code of three segments or more ("H56.22.2019.0012", not a date), or its title -
+    not a box, a batch, a lot, a category or a day's scans."""
     folded = fold(folder)
     if _FILE.match(folded) or (_NUMBER_ONLY.match(folded) and not _YEAR.match(folded)):
         return True
-    return has_code_shape(folder)
+    # A record's title ("HS-CẤP-GCN QSDĐ-CỦA-ÔNG-CHÂU-HỮU-MINH-…"), five words of letters at
+    # least: a category ("Báo cáo", "01. Đất đai") has fewer.
+    return has_code_shape(folder) or len(_WORD_OF_LETTERS.findall(folded)) >= TITLE_FOLDER_WORDS
 
 
 def is_part_name(stem: str, folder: str) -> bool:
@@ -380,6 +392,10 @@ def _read_numbers(ev: PathEvidence, name: str, folded: str, in_folder: bool) -> 
         ev.box, ev.file_no, ev.box_file_source = int(m.group(1)), int(m.group(2)), name
     elif (m := _FILE.match(folded)) or (in_folder and (m := _NUMBER_ONLY.match(folded))):
         ev.file_no, ev.box_file_source = int(m.group(1)), name
+    elif m := _TITLE_NUMBER.match(name.strip()):
+        title, number = m.group(1), m.group(2)
+        if sum(ch.isalpha() for ch in title) >= 6:
+            ev.file_no, ev.title, ev.box_file_source = int(number), typed_title(title), name
     elif m := _NUMBER_TITLE.match(name.strip()):
         number, title = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
         if sum(ch.isalpha() for ch in title) >= 6 and not is_document_symbol(title):

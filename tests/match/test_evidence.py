@@ -219,3 +219,17 @@ def test_a_year_folder_gives_its_scans_year():
     assert path_evidence("2011/9.QĐ-UBND.pdf").year == 2011
     assert path_evidence("NĂM 2016/Quyet dinh/12.QĐ-UBND.pdf").year == 2016
     assert path_evidence("May 2/2025-05-20/DOC0030.pdf").year is None  # a day, not a year
+
+
+def test_a_number_behind_its_label_after_a_title_is_no_titles():
+    ev = path_evidence("Báo cáo/Bao_cao_cong_tac_phong_chong_tham_nhung_quy_1_nam_2015-STT 4.pdf")
+    assert (ev.title, ev.file_no) == ("Bao_cao_cong_tac_phong_chong_tham_nhung_quy_1_nam_2015", 4)
+    assert path_evidence("Ket hon 2016 - Quyen 1.pdf").file_no is None
+
+
+def test_a_folder_named_by_a_records_title_names_a_record():
+    from khaudit.match.evidence import names_a_record
+
+    assert names_a_record("HS-CẤP-GCN QSDĐ-CỦA-ÔNG-CHÂU-HỮU-MINH-TẠI-THÔN-PHÚ-ÂN-THỬA-501-TBĐ-24")
+    for category in ("Báo cáo", "01. Đất đai", "Hop 01", "Nam 2016", "Ho tich - Ket hon"):
+        assert not names_a_record(category)

@@ -381,3 +381,17 @@ def test_decisions_sharing_a_number_across_years_are_told_apart_by_their_year_fo
     assert dict(zip(linked["item_id"].map(path_of), linked["record"])) == {
         p: k for k, p in enumerate(paths)
     }
+
+
+def test_a_folder_named_by_the_records_title_holding_its_documents_is_that_record():
+    # "Hop 01/<the record's title>/01.pdf, 02.pdf": documents of one record, not box 1's
+    # records 1 and 2.
+    frame = records([LAND.format(n) for n in (123, 124)] + BIRTHS)
+    frame["box"] = pd.array([1] * len(frame), dtype="Int64")
+    frame["file_no"] = pd.array(range(1, len(frame) + 1), dtype="Int64")
+    folder = "Hop 01/HS cap GCN QSDD cho ho ong Nguyen Van An thua 124 TBD 4"
+    paths = [f"{folder}/01.pdf", f"{folder}/02.pdf"]
+    result = match_locality(frame, scans(paths), SidecarIndex([]), MatchSettings())
+    assert [item.relpath for item in result.items] == [folder]
+    linked = result.links[result.links["decision"] == "link"]
+    assert linked["record"].tolist() == [1]
