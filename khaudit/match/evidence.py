@@ -287,6 +287,28 @@ def split_leading_date(name: str) -> tuple[int | None, str]:
     return (int(year) if year else None), name[m.end() :]
 
 
+#: A date or year typed as a field of its own after a title ("…-25.12.2008", "…. 2010.
+#: 20100928", "CHAUDUCCUONG. 2012"), not after "năm" ("…-nam-2008" is the title's).
+_TRAILING_DATE = re.compile(
+    r"(?<!nam)(?<!năm)(?<!year)\s*[._-][\s._-]*"
+    r"(?:\d{1,2}[./-]\d{1,2}[./-](?P<y1>(?:19|20)\d\d)|(?P<y2>(?:19|20)\d\d)(?:\d{4})?)$",
+    re.IGNORECASE,
+)
+
+
+def split_trailing_date(name: str) -> tuple[int | None, str]:
+    """(the year of the dates a name ends with, the name without them) when letters are
+    left and the name is no counter; else (None, name). Read as the title's numbers, a
+    date conflicts with every record's title; the record's dates and year tell it."""
+    year: int | None = None
+    if _COUNTER.match(fold(name)):
+        return None, name  # "IMG_20190312": a camera's date stamp, the whole name a counter
+    while (m := _TRAILING_DATE.search(name)) and sum(ch.isalpha() for ch in name[: m.start()]) >= 2:
+        year = year or int(m.group("y1") or m.group("y2"))
+        name = name[: m.start()]
+    return year, name
+
+
 #: The kinds and issuers a document's symbol is made of ("86/QĐ-UBND", "12-TB-UBND",
 #: "05/NQ-HĐND"): after a number they make a decision's symbol, not a title.
 _SYMBOL_WORDS = frozenset(
@@ -437,6 +459,8 @@ def path_evidence(
             seen.add(key)
             ev.code_keys.append((key, text, where))
     year, name = split_leading_date(spaced_camel(name))
+    if year is None:
+        year, name = split_trailing_date(name)
     if ev.year is None:
         ev.year = year if year is not None else _folder_year(folders)
     folded = fold(name)

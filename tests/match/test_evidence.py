@@ -233,3 +233,20 @@ def test_a_folder_named_by_a_records_title_names_a_record():
     assert names_a_record("HS-CẤP-GCN QSDĐ-CỦA-ÔNG-CHÂU-HỮU-MINH-TẠI-THÔN-PHÚ-ÂN-THỬA-501-TBĐ-24")
     for category in ("Báo cáo", "01. Đất đai", "Hop 01", "Nam 2016", "Ho tich - Ket hon"):
         assert not names_a_record(category)
+
+
+@pytest.mark.parametrize(
+    "path, title, year",
+    [
+        ("Nam 2012/CHAUDUCCUONG. 2012.pdf", "CHAUDUCCUONG", 2012),
+        ("x/bùi-thanh-hạnh-12.07.2008.pdf", "bùi-thanh-hạnh", 2008),
+        ("x/bien-ban-hop-thang-12-nam-2008-25.12.2008.pdf", "bien-ban-hop-thang-12-nam-2008", 2008),
+        ("x/Ke hoach phat trien nam 2020.pdf", "Ke hoach phat trien nam 2020", None),
+    ],
+)
+def test_a_date_typed_after_a_title_is_its_year_not_its_words(path, title, year):
+    # The date conflicted with every record's title as its numbers; after "năm" a year is
+    # the title's own.
+    ev = path_evidence(path)
+    assert (ev.title, ev.year) == (title, year)
+    assert path_evidence("IMG_20190312.jpg").counter  # a camera's stamp stays a counter
