@@ -30,12 +30,14 @@ and it lies in the root or beside it (named in the project file).
 
 **Injected**: records not scanned (``missing``), scans of records the inventory lacks
 (``orphan``), byte-identical copies (``X (1).pdf``, ``X - Copy.pdf``, ``Copy of X.pdf``, a
-``Ban sao`` folder: the copy ``duplicate``, the original ``matched``), scans with too few pages
+``Ban sao`` folder: the copy ``duplicate``, the original ``matched``), rescans kept beside
+the first scan (``X_quet lai.pdf``, ``X_lan2.pdf``, a ``Quet lai`` folder: both ``matched``, the
+record ``digitized``, since it has a complete scan), scans with too few pages
 (``page_mismatch``, only where the inventory has a sheets column), zero-byte and truncated
 files (``empty``, ``corrupt``; record ``damaged_scan``), rows typed twice (the repeat
-``duplicate_entry``), names saved twice (``X (2).pdf``, no evidence), and near-twins (an owner's
-several parcels, quarterly reports, monthly minutes, decision books by number range, register
-books by volume) whose deciding words a cut title loses.
+``duplicate_entry``), names saved twice (``X (2).pdf``: the order they were saved in), and
+near-twins (an owner's several parcels, quarterly reports, monthly minutes, decision books by
+number range, register books by volume) whose deciding words a cut title loses.
 
 **The labelling rule** (``labels``). A reader sees the scan's path, its export row and its
 page count, and the inventory. Evidence is each block of the name that the inventory can check
@@ -50,10 +52,11 @@ in the typed text, the last visible word a prefix of the next title word (a numb
    its evidence.
 2. More than one, and the inventory has sheets: those whose sheets its pages fit (sheets <=
    pages <= 2 x sheets) are kept, when any do.
-3. A record a scan alone is left with is struck from the other scans' candidates; a counter's
-   candidates are narrowed to the records between those of the nearest decided counters
-   before and after it (scanners follow the inventory's order). Repeated until nothing
-   changes.
+3. A record a scan alone is left with is struck from the other scans' candidates. Scans go
+   through the scanner in the inventory's order, so a sequence (a counter series, or a name
+   the tool saved again as ``X (2)``, ``X (3)``) takes its records in that order: each of
+   its scans keeps the candidates it can take in some order-keeping assignment of the whole
+   sequence, one record a scan. Repeated until nothing changes.
 4. One candidate: linked. None: ``orphan``. Several: a true tie, ``needs_review``, the scan and
    every candidate record that no linked scan took (its true record included).
 Damage, short scans and copies are injected only into scans their evidence alone decides;

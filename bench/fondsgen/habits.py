@@ -39,6 +39,7 @@ class Typing:
     cut: int  # title cut at so many characters (0: never)
     case: str  # as typed, upper, lower
     sep: str  # between words in a file name
+    local: float = 0.0  # chance to use the office's own shortenings (vocab.LOCAL_ABBREVIATIONS)
 
 
 @dataclass
@@ -59,6 +60,7 @@ class Scheme:
     sidecar_cut: int = 0
     folder_style: int = 0  # how folders, numbers and codes are spelt, e.g. "Hop 03" or "H003"
     parcel_first: bool = False  # a land file named by its parcel (else by its owner)
+    export_per_batch: bool = False  # the tool wrote one export into each batch folder
 
     @property
     def keying(self) -> str:
@@ -92,6 +94,7 @@ class Habits:
     footer: bool
     schemes: list[Scheme]
     rates: dict[str, float]
+    breaks: bool = False  # long titles typed on two lines of their cell (Alt+Enter)
 
 
 def _kinds(rng: random.Random) -> dict[str, float]:
@@ -104,12 +107,22 @@ def _kinds(rng: random.Random) -> dict[str, float]:
 
 def _columns(rng: random.Random, code_form: str) -> tuple[str, ...]:
     cols = ["title"]
-    for name, chance in (("stt", 0.9), ("box", 0.6), ("file_no", 0.55), ("sheets", 0.8)):
+    for name, chance in (
+        ("stt", 0.9),
+        ("box", 0.6),
+        ("file_no", 0.55),
+        ("sheets", 0.8),
+    ):
         if rng.random() < chance:
             cols.append(name)
     if code_form != "none" and rng.random() < 0.9:
         cols.append("code")
-    for name, chance in (("dates", 0.85), ("retention", 0.6), ("notes", 0.5), ("land", 0.2)):
+    for name, chance in (
+        ("dates", 0.85),
+        ("retention", 0.6),
+        ("notes", 0.5),
+        ("land", 0.2),
+    ):
         if rng.random() < chance:
             cols.append(name)
     return tuple(cols)
@@ -123,6 +136,7 @@ def _typing(rng: random.Random) -> Typing:
         cut=rng.choice((0, 60, 80, 80, 120, 255)),
         case=rng.choice(("as", "as", "as", "upper", "lower")),
         sep=rng.choice((" ", " ", "_", "-")),
+        local=rng.choice((0.0, 0.0, 0.5, 0.9)),
     )
 
 
@@ -204,8 +218,17 @@ _SIDECAR_HEADINGS = {
 
 def _sidecar(rng: random.Random, scheme: Scheme, h: Habits) -> None:
     scheme.counter = rng.choice(
-        ("IMG_{:06d}", "SCAN{:04d}", "DOC{:05d}", "Scan_{:04d}", "{:08d}", "image{:03d}")
+        (
+            "IMG_{:06d}",
+            "SCAN{:04d}",
+            "DOC{:05d}",
+            "Scan_{:04d}",
+            "{:08d}",
+            "image{:03d}",
+            "TIME",
+        )
     )
+    scheme.export_per_batch = "batch" in scheme.folders and rng.random() < 0.5
     fields = ["file"]
     if "code" in h.columns and rng.random() < 0.35:
         fields.append("code")
@@ -213,14 +236,19 @@ def _sidecar(rng: random.Random, scheme: Scheme, h: Habits) -> None:
         fields.append("file_no")
     if len(fields) == 1 or rng.random() < 0.85:
         fields.append("title")
-    for name, chance in (("year", 0.6), ("pages", 0.6), ("scanned", 0.5), ("operator", 0.3)):
+    for name, chance in (
+        ("year", 0.6),
+        ("pages", 0.6),
+        ("scanned", 0.5),
+        ("operator", 0.3),
+    ):
         if rng.random() < chance:
             fields.append(name)
     style = rng.randrange(6)
     scheme.sidecar = {f: _SIDECAR_HEADINGS[f][style % len(_SIDECAR_HEADINGS[f])] for f in fields}
     if rng.random() < 0.15:  # a tool that exports no headings anyone knows
         scheme.sidecar = {f: f"Cột {i + 1}" for i, f in enumerate(fields)}
-    scheme.sidecar_fmt = rng.choice(("csv", "csv", "xlsx", "csv-1258"))
+    scheme.sidecar_fmt = rng.choice(("csv", "csv", "xlsx", "csv-1258", "xml"))
     scheme.sidecar_cut = rng.choice((0, 100, 255))
 
 
@@ -229,7 +257,9 @@ def draw(rng: random.Random) -> Habits:
     code_form = rng.choice(CODE_FORMS)
     inv_format = rng.choice(("xlsx", "xlsx", "xlsx", "xls", "csv", "csv"))
     if inv_format == "csv":
-        encoding = rng.choice(("utf-8", "utf-8", "utf-8-sig", "cp1258", "tcvn3", "vni", "nfd"))
+        encoding = rng.choice(
+            ("utf-8", "utf-8", "utf-8-sig", "cp1258", "tcvn3", "vni", "nfd", "viqr")
+        )
     else:
         encoding = rng.choice(("nfc", "nfc", "nfd", "tcvn3", "vni"))
     kinds = _kinds(rng)
@@ -260,8 +290,10 @@ def draw(rng: random.Random) -> Habits:
             "short": rng.uniform(0.0, 0.04),
             "damaged": rng.uniform(0.0, 0.01),
             "twice": rng.uniform(0.0, 0.015),
+            "rescan": rng.uniform(0.0, 0.02),
         },
     )
+    h.breaks = inv_format != "csv" and rng.random() < 0.3
     h.schemes.append(_scheme(rng, h))
     if rng.random() < 0.35:  # a second operator took some boxes: a mixed tree
         h.schemes.append(_scheme(rng, h, taken=h.schemes[0].anchor))

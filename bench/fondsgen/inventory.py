@@ -39,7 +39,17 @@ _HEADINGS = {
 _STYLES = ("marks", "plain", "caps", "short")
 #: headings DOMAIN.md does not list, which the office maps in the project file
 _UNLISTED = {"title": "Tên HS", "sheets": "SL tờ", "notes": "GC"}
-_ORDER = ("stt", "box", "file_no", "code", "title", "dates", "sheets", "retention", "notes")
+_ORDER = (
+    "stt",
+    "box",
+    "file_no",
+    "code",
+    "title",
+    "dates",
+    "sheets",
+    "retention",
+    "notes",
+)
 
 
 def columns_of(h: Habits) -> list[str]:
@@ -86,9 +96,13 @@ def value(rec: Record, col: str, h: Habits, rng: random.Random) -> object:
         if h.dates_form == "day":
             return rec.date
         return f"{rec.date:%d/%m/%Y} - {rec.end:%d/%m/%Y}"
+    title = rec.title
+    if h.breaks and len(title) > 70:  # typed on two lines of the cell
+        cut = title.rfind(" ", 0, 55)
+        title = title[:cut] + "\n" + title[cut + 1 :]
     return {
         "code": rec.code,
-        "title": rec.title,
+        "title": title,
         "retention": rec.retention,
         "notes": rec.notes,
         "owner": rec.owner if rec.parcel else "",

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .habits import Typing
 from .legacy import fold
-from .vocab import ABBREVIATIONS
+from .vocab import ABBREVIATIONS, LOCAL_ABBREVIATIONS
 
 _WORD = re.compile(r"\w+")
 
@@ -54,9 +54,22 @@ class _Token:
 
 
 _PHRASES = sorted(
-    ((tuple(_WORD.findall(full.lower())), marked, bare) for full, marked, bare in ABBREVIATIONS),
+    (
+        (
+            tuple(_WORD.findall(full.lower())),
+            marked,
+            bare,
+            (full, marked, bare) in ABBREVIATIONS,
+        )
+        for full, marked, bare in ABBREVIATIONS + LOCAL_ABBREVIATIONS
+    ),
     key=lambda p: -len(p[0]),
 )
+
+
+_STARTS: dict[str, list[tuple[tuple[str, ...], str, str, bool]]] = {}
+for _phrase in _PHRASES:
+    _STARTS.setdefault(_phrase[0][0], []).append(_phrase)
 
 
 def _tokens(title: str, typing: Typing, rng: random.Random) -> list[_Token]:
@@ -65,9 +78,10 @@ def _tokens(title: str, typing: Typing, rng: random.Random) -> list[_Token]:
     out: list[_Token] = []
     i = 0
     while i < len(raw):
-        for phrase, marked, bare in _PHRASES:
+        for phrase, marked, bare, listed in _STARTS.get(lower[i], ()):
             n = len(phrase)
-            if tuple(lower[i : i + n]) == phrase and rng.random() < typing.abbreviate:
+            chance = typing.abbreviate if listed else typing.local
+            if tuple(lower[i : i + n]) == phrase and rng.random() < chance:
                 text = marked if typing.marks else bare
                 out.append(_Token(text, tuple(lower[i : i + n]), False))
                 i += n

@@ -7,9 +7,10 @@
    keeps those whose sheets it fits (sheets <= pages <= 2 x sheets), if any.
 3. A record that a scan alone is left with is that scan's; it is struck from the other
    scans' candidates (never down to none). Scans go through the scanner in the inventory's
-   order, so in a sequence (a counter series; a name the tool saved again as ``X (2)``,
-   ``X (3)``) an undecided scan keeps those of its candidates that lie between the records
-   of its nearest decided neighbours in the sequence (if any). Both until nothing changes.
+   order, so a sequence (a counter series; a name the tool saved again as ``X (2)``,
+   ``X (3)``) takes its records in that order: each of its scans keeps the candidates it can
+   take in some assignment of the whole sequence that keeps the order (one record a scan).
+   Until nothing changes.
 4. One candidate: the scan is linked (``matched``). None: an ``orphan``. More: a true tie;
    the scan is ``needs_review`` and so is every candidate record no linked scan took.
 """
@@ -35,6 +36,7 @@ class Reader:
             for key, val in record_keys(rec).items():
                 self.index[key][val].add(rec.index)
         self._words: dict[tuple[int, bool], tuple[str, ...]] = {}
+        self._grams: dict[tuple[int, bool], set[str]] = {}
 
     def title_words(self, rec: Record, folded: bool) -> tuple[str, ...]:
         key = (rec.index, folded)
@@ -60,8 +62,13 @@ class Reader:
     def _names(self, rec: Record, key: str) -> bool:
         """The title names this person (words run together or not, as the key was typed)."""
         folded = key == fold(key)
-        ws = self.title_words(rec, folded)
-        return any("".join(ws[i : i + n]) == key for n in (2, 3, 4) for i in range(len(ws)))
+        cache = (rec.index, folded)
+        if cache not in self._grams:
+            ws = self.title_words(rec, folded)
+            self._grams[cache] = {
+                "".join(ws[i : i + n]) for n in (2, 3, 4) for i in range(len(ws) - n + 1)
+            }
+        return key in self._grams[cache]
 
     def by_pages(self, item: Item, cands: set[int]) -> set[int]:
         """Step 2: the page count's narrowing."""
@@ -89,7 +96,7 @@ def label(items: list[Item], reader: Reader, pages_visible: bool) -> None:
         owner = {next(iter(c)): k for k, c in cands.items() if len(c) == 1}
         changed = _strike(cands, owner)
         for run in runs.values():
-            changed |= _between(cands, run)
+            changed |= _aligned(cands, run)
     for k, item in enumerate(items):
         item.fit = tuple(sorted(cands[k]))
         item.expected = {0: "orphan", 1: "matched"}.get(len(item.fit), "needs_review")
@@ -106,17 +113,20 @@ def _strike(cands: dict[int, set[int]], owner: dict[int, int]) -> bool:
     return changed
 
 
-def _between(cands: dict[int, set[int]], counters: list[int]) -> bool:
-    """A sequence in scanning order: an undecided scan lies between its decided neighbours."""
+def _aligned(cands: dict[int, set[int]], run: list[int]) -> bool:
+    """A sequence in scanning order takes its records in the inventory's order: each scan
+    keeps the candidates it can take in some order-keeping assignment of the whole run
+    (earliest records for the scans before it, latest for those after)."""
+    run = [k for k in run if cands[k]]
+    low, high = [-1], [1 << 30]
+    for k in run:
+        low.append(min((r for r in cands[k] if r > low[-1]), default=low[-1]))
+    for k in reversed(run):
+        high.append(max((r for r in cands[k] if r < high[-1]), default=high[-1]))
+    high.reverse()  # high[p + 1]: the latest record the scans after run[p] leave free
     changed = False
-    for pos, k in enumerate(counters):
-        if len(cands[k]) < 2:
-            continue
-        before = [cands[j] for j in counters[:pos] if len(cands[j]) == 1]
-        after = [cands[j] for j in counters[pos + 1 :] if len(cands[j]) == 1]
-        low = next(iter(before[-1])) if before else -1
-        high = next(iter(after[0])) if after else 1 << 30
-        left = {i for i in cands[k] if low < i < high}
+    for p, k in enumerate(run):
+        left = {r for r in cands[k] if low[p] < r < high[p + 1]}
         if left and left != cands[k]:
             cands[k], changed = left, True
     return changed

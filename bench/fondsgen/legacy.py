@@ -12,7 +12,14 @@ from __future__ import annotations
 import unicodedata
 
 _BASES = "aăâeêioôơuưy"
-_TONES = ("", "\u0300", "\u0309", "\u0303", "\u0301", "\u0323")  # none, huyền, hỏi, ngã, sắc, nặng
+_TONES = (
+    "",
+    "\u0300",
+    "\u0309",
+    "\u0303",
+    "\u0301",
+    "\u0323",
+)  # none, huyền, hỏi, ngã, sắc, nặng
 # TCVN3 (ABC) lower-case codes: for each base, the codes of its five toned forms in the order
 # of _TONES[1:] (grave, hook, tilde, acute, dot below).
 _TCVN3_TONED = {
@@ -29,13 +36,43 @@ _TCVN3_TONED = {
     "ư": (0xF5, 0xF6, 0xF7, 0xF8, 0xF9),
     "y": (0xFA, 0xFB, 0xFC, 0xFD, 0xFE),
 }
-_TCVN3_PLAIN = {"ă": 0xA8, "â": 0xA9, "ê": 0xAA, "ô": 0xAB, "ơ": 0xAC, "ư": 0xAD, "đ": 0xAE}
-_TCVN3_CAPS = {"Ă": 0xA1, "Â": 0xA2, "Ê": 0xA3, "Ô": 0xA4, "Ơ": 0xA5, "Ư": 0xA6, "Đ": 0xA7}
+_TCVN3_PLAIN = {
+    "ă": 0xA8,
+    "â": 0xA9,
+    "ê": 0xAA,
+    "ô": 0xAB,
+    "ơ": 0xAC,
+    "ư": 0xAD,
+    "đ": 0xAE,
+}
+_TCVN3_CAPS = {
+    "Ă": 0xA1,
+    "Â": 0xA2,
+    "Ê": 0xA3,
+    "Ô": 0xA4,
+    "Ơ": 0xA5,
+    "Ư": 0xA6,
+    "Đ": 0xA7,
+}
 
 # VNI-Windows: a base letter, then one byte for its shape mark and tone together.
 _VNI_TONE = {"\u0300": "ø", "\u0309": "û", "\u0303": "õ", "\u0301": "ù", "\u0323": "ï"}
-_VNI_CIRC = {"": "â", "\u0300": "à", "\u0309": "å", "\u0303": "ã", "\u0301": "á", "\u0323": "ä"}
-_VNI_BREVE = {"": "ê", "\u0300": "è", "\u0309": "ú", "\u0303": "ü", "\u0301": "é", "\u0323": "ë"}
+_VNI_CIRC = {
+    "": "â",
+    "\u0300": "à",
+    "\u0309": "å",
+    "\u0303": "ã",
+    "\u0301": "á",
+    "\u0323": "ä",
+}
+_VNI_BREVE = {
+    "": "ê",
+    "\u0300": "è",
+    "\u0309": "ú",
+    "\u0303": "ü",
+    "\u0301": "é",
+    "\u0323": "ë",
+}
 _VNI_I = {"\u0300": "ì", "\u0309": "æ", "\u0303": "ó", "\u0301": "í", "\u0323": "ò"}
 
 
@@ -108,6 +145,28 @@ def cp1258(text: str) -> bytes:
     return "".join(out).encode("cp1258", errors="replace")
 
 
+_VIQR_SHAPE = {"\u0302": "^", "\u0306": "(", "\u031b": "+"}
+_VIQR_TONE = {"\u0301": "'", "\u0300": "`", "\u0309": "?", "\u0303": "~", "\u0323": "."}
+_VIQR_MARKS = set("^(+'`?~.")
+
+
+def viqr(text: str) -> str:
+    """VIQR: ASCII marks after the letter (``Vie^.t``), ``dd`` for đ; a mark character
+    typed after a bare vowel is escaped with a backslash, as VIQR writes it."""
+    out: list[str] = []
+    for k, char in enumerate(unicodedata.normalize("NFC", text)):
+        if char in "đĐ":
+            out.append("dd" if char == "đ" else "DD")
+            continue
+        base, shape, tone = _split(char)
+        if base.lower() in "aeiouy" and not shape and not tone:
+            nxt = text[k + 1 : k + 2]
+            out.append(char + ("\\" if nxt and nxt in _VIQR_MARKS else ""))
+            continue
+        out.append(base + _VIQR_SHAPE.get(shape, "") + _VIQR_TONE.get(tone, ""))
+    return "".join(out)
+
+
 def nfd(text: str) -> str:
     return unicodedata.normalize("NFD", text)
 
@@ -121,13 +180,15 @@ def fold(text: str) -> str:
 
 def cell(text: str, encoding: str) -> str:
     """A spreadsheet cell's text in the inventory's encoding."""
-    return {"tcvn3": tcvn3, "vni": vni, "nfd": nfd}.get(encoding, _same)(text)
+    return {"tcvn3": tcvn3, "vni": vni, "nfd": nfd, "viqr": viqr}.get(encoding, _same)(text)
 
 
 def text_bytes(text: str, encoding: str) -> bytes:
     """A text file's bytes in its encoding (legacy fonts' codes as Windows writes them)."""
     if encoding == "cp1258":
         return cp1258(text)
+    if encoding == "viqr":
+        return viqr(text).encode("ascii", errors="replace")
     if encoding in ("tcvn3", "vni"):
         return cell(text, encoding).encode("latin-1", errors="replace")
     if encoding == "utf-8-sig":

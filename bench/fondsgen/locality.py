@@ -14,8 +14,25 @@ from .legacy import fold
 from .naming import Item, counter_item, name_item, visible
 from .records import Fonds, Record, arrange
 
-_EXT = {"pdf": ".pdf", "tif": ".tif", "jpg_pages": ".jpg", "tif_pages": ".tif", "pdf_docs": ".pdf"}
-_COPY = ("{stem} (1){ext}", "{stem} - Copy{ext}", "Copy of {stem}{ext}", "Ban sao/{stem}{ext}")
+_EXT = {
+    "pdf": ".pdf",
+    "tif": ".tif",
+    "jpg_pages": ".jpg",
+    "tif_pages": ".tif",
+    "pdf_docs": ".pdf",
+}
+_COPY = (
+    "{stem} (1){ext}",
+    "{stem} - Copy{ext}",
+    "Copy of {stem}{ext}",
+    "Ban sao/{stem}{ext}",
+)
+_RESCAN = (
+    "{stem}_quet lai{ext}",
+    "{stem} - scan lai{ext}",
+    "{stem}_lan2{ext}",
+    "Quet lai/{stem}{ext}",
+)
 _AGAIN = (" ({})", "_{}", "-{}", " ({})")
 
 
@@ -115,6 +132,12 @@ def _inject(rng: random.Random, items: list[Item], reader: Reader, h: Habits) ->
                 item.injected = rng.choice(("empty", "truncated"))
             elif single and roll < h.rates["short"] + h.rates["damaged"] + h.rates["copy"]:
                 item.injected = "copied"
+            elif (
+                single
+                and item.scheme.anchor != "counter"
+                and roll < sum(h.rates[k] for k in ("short", "damaged", "copy", "rescan"))
+            ):
+                item.injected = "rescanned"  # scanned again, the first kept too
         kept.append(item)
     return kept
 
@@ -154,6 +177,14 @@ def _paths(items: list[Item], rng: random.Random) -> None:
             item.files = [(f"{path}/{form.format(k + 1)}{ext}", 1) for k in range(item.pages)]
 
 
+def _marked(path: str, form: str) -> str:
+    """A file's path with a copy's or a rescan's mark (``form`` of its stem and extension)."""
+    folder, _, name = path.rpartition("/")
+    stem, dot, ext = name.rpartition(".")
+    marked = form.format(stem=stem, ext=dot + ext)
+    return f"{folder}/{marked}" if folder else marked
+
+
 def _write_scans(root: Path, items: list[Item], uid: str) -> list[tuple[Item, str, str]]:
     """Write every file; (item, path, injected) for each, copies included."""
     out: list[tuple[Item, str, str]] = []
@@ -169,13 +200,15 @@ def _write_scans(root: Path, items: list[Item], uid: str) -> list[tuple[Item, st
             damage = item.injected if item.injected in ("empty", "truncated") else ""
             ident = f"{uid}/{item.record.index}/{k}"
             scans.write(root / path, fmt, pages if fmt != "jpg" else k, ident, damage)
-            out.append((item, path, item.injected if item.injected != "copied" else ""))
+            kept = item.injected not in ("copied", "rescanned")
+            out.append((item, path, item.injected if kept else ""))
+        if item.injected == "rescanned":
+            path = _marked(item.files[0][0], _RESCAN[item.scheme.folder_style])
+            scans.write(root / path, fmt, item.pages, f"{uid}/{item.record.index}/again")
+            out.append((item, path, "rescan"))
         if item.injected == "copied":
             path = item.files[0][0]
-            folder, _, name = path.rpartition("/")
-            stem, dot, ext = name.rpartition(".")
-            copy_name = _COPY[item.scheme.folder_style].format(stem=stem, ext=dot + ext)
-            copy_path = f"{folder}/{copy_name}" if folder else copy_name
+            copy_path = _marked(path, _COPY[item.scheme.folder_style])
             (root / copy_path).parent.mkdir(parents=True, exist_ok=True)
             (root / copy_path).write_bytes((root / path).read_bytes())
             out.append((item, copy_path, "copy"))
@@ -200,13 +233,23 @@ def _export(
             row["pages"] = str(item.pages)
         rows.append(row)
     stem = rng.choice(("metadata", "DanhSachScan", "export_2025-06-12", "bao_cao_quet"))
+    if scheme.export_per_batch:  # one export in each folder the tool scanned into
+        folders: dict[str, list[dict[str, str]]] = {}
+        for item, row in zip(counted, rows):
+            folders.setdefault(item.folder, []).append(row)
+        written = [sidecar.write(root / f / f"{stem}.csv", scheme, r) for f, r in folders.items()]
+        return written[0], True
     inside = rng.random() < 0.6
     path = (root if inside else base / slug / "xuat-du-lieu") / f"{stem}.csv"
     return sidecar.write(path, scheme, rows), inside
 
 
 def _record_rows(
-    name: str, source: str, rows: list[Record], items: list[Item], keyings: dict[int, str]
+    name: str,
+    source: str,
+    rows: list[Record],
+    items: list[Item],
+    keyings: dict[int, str],
 ) -> list[dict[str, str]]:
     linked: dict[int, Item] = {}
     review: set[int] = set()
@@ -230,9 +273,11 @@ def _record_rows(
             got = linked[rec.index].injected
             status = {"short_scan": "page_mismatch", "empty": "damaged_scan"}.get(got, "digitized")
             status = "damaged_scan" if got == "truncated" else status
-            injected = {"short_scan": "short_scan", "empty": "damaged", "truncated": "damaged"}.get(
-                got, ""
-            )
+            injected = {
+                "short_scan": "short_scan",
+                "empty": "damaged",
+                "truncated": "damaged",
+            }.get(got, "")
         elif rec.index in review:
             status, injected = "needs_review", "" if item else "missing"
         elif item:
@@ -243,7 +288,7 @@ def _record_rows(
                 "source_file": source,
                 "source_sheet": rec.sheet,
                 "source_row": str(rec.row),
-                "record_code": rec.code if rec.repeat_of < 0 else rec.code,
+                "record_code": rec.code,
                 "title": rec.title,
                 "expected_status": status,
                 "injected": injected,

@@ -11,6 +11,7 @@ cannot check (a box folder when it has no box column) adds nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from dataclasses import dataclass, field, replace
 
@@ -74,9 +75,12 @@ def _folder(kind: str, rec: Record, s: Scheme) -> str:
         return ("Hop {:02d}", "H{:03d}", "Hộp số {}", "Box_{:02d}")[st].format(rec.box)
     if kind == "group":
         g = rec.group
-        return (fold(g), g.upper(), f"{list_index(g):02d}. {g}", fold(g).lower().replace(" ", "-"))[
-            st
-        ]
+        return (
+            fold(g),
+            g.upper(),
+            f"{list_index(g):02d}. {g}",
+            fold(g).lower().replace(" ", "-"),
+        )[st]
     if kind == "sheet":
         return rec.sheet
     return ("Dot {}", "Lan quet {}", "Batch_{:02d}", "May {}")[st].format(1 + (rec.box - 1) // 8)
@@ -238,11 +242,16 @@ def counter_item(
         + "+".join(f for f in s.sidecar if f in ("title", "code", "file_no", "year", "pages"))
         + ")"
     )
+    stem = s.counter.format(n)
+    if s.counter == "TIME":  # the tool names a scan by when it was made
+        stem = (dt.datetime(2025, 3, 3, 7, 30) + dt.timedelta(seconds=47 * n)).strftime(
+            "Scan_%Y%m%d_%H%M%S"
+        )
     return Item(
         rec,
         s,
         folder,
-        s.counter.format(n),
+        stem,
         names,
         eq,
         seen,

@@ -84,10 +84,18 @@ def tiff_bytes(pages: int, uid: str, width: int = 16, height: int = 12) -> bytes
     return bytes(out)
 
 
+_JPEG: list[bytes] = []
+
+
 def jpg_bytes(uid: str, page: int) -> bytes:
-    out = io.BytesIO()
-    _image(uid, page, "RGB").save(out, "JPEG", quality=70, dpi=(200, 200))
-    return out.getvalue()
+    """A small JPEG page at 200 dpi: one image encoded once, each page's identity in a
+    comment segment (encoding thousands of pages would be most of the generator's time)."""
+    if not _JPEG:
+        out = io.BytesIO()
+        _image("page", 0, "RGB").save(out, "JPEG", quality=70, dpi=(200, 200))
+        _JPEG.append(out.getvalue())
+    note = f"{uid}/{page}".encode()
+    return _JPEG[0][:2] + b"\xff\xfe" + struct.pack(">H", len(note) + 2) + note + _JPEG[0][2:]
 
 
 def write(path: Path, fmt: str, pages: int, uid: str, damage: str = "") -> None:

@@ -30,6 +30,8 @@ def write(path: Path, scheme: Scheme, rows: list[dict[str, str]]) -> Path:
                 sheet.write(r, c, int(value) if value.isdigit() and f != "file" else value)
         book.close()
         return path
+    if scheme.sidecar_fmt == "xml":
+        return _xml(path.with_suffix(".xml"), scheme, rows)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(headings)
@@ -38,4 +40,33 @@ def write(path: Path, scheme: Scheme, rows: list[dict[str, str]]) -> Path:
     encoding = "cp1258" if scheme.sidecar_fmt == "csv-1258" else "utf-8"
     path = path.with_suffix(".csv")
     path.write_bytes(text_bytes(out.getvalue(), encoding))
+    return path
+
+
+_XML_TAGS = {
+    "file": ("FileName", "TenTep"),
+    "title": ("Title", "TieuDe"),
+    "year": ("Year", "Nam"),
+    "pages": ("PageCount", "SoTrang"),
+    "code": ("RecordCode", "MaHoSo"),
+    "file_no": ("FileNo", "HoSoSo"),
+    "scanned": ("ScanDate", "NgayQuet"),
+    "operator": ("Operator", "NguoiQuet"),
+}
+
+
+def _xml(path: Path, scheme: Scheme, rows: list[dict[str, str]]) -> Path:
+    """An XML export: one element a scan, one child a field (English or Vietnamese tags)."""
+    from xml.sax.saxutils import escape
+
+    style = scheme.folder_style % 2
+    lines = ['<?xml version="1.0" encoding="utf-8"?>', "<Documents>"]
+    for row in rows:
+        lines.append("  <Document>")
+        for f in scheme.sidecar:
+            tag = _XML_TAGS[f][style]
+            lines.append(f"    <{tag}>{escape(row.get(f, ''))}</{tag}>")
+        lines.append("  </Document>")
+    lines.append("</Documents>")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

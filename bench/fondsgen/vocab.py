@@ -176,3 +176,19 @@ ABBREVIATIONS = (
     ("Báo cáo", "BC", "BC"),
     ("Hồ sơ", "HS", "HS"),
 )
+#: Shortenings an office makes up for itself, which DOMAIN.md does not list: a reader learns
+#: them from the office's own scans (full, with marks, without marks).
+LOCAL_ABBREVIATIONS = (
+    ("chuyển mục đích sử dụng đất", "CMĐSDĐ", "CMDSDD"),
+    ("xác nhận tình trạng hôn nhân", "XNTTHN", "XNTTHN"),
+    ("đăng ký khai sinh", "ĐKKS", "DKKS"),
+    ("hộ kinh doanh", "HKD", "HKD"),
+    ("chuyển nhượng", "CN", "CN"),
+    ("Biên bản", "BB", "BB"),
+    ("nông thôn mới", "NTM", "NTM"),
+    ("cải cách hành chính", "CCHC", "CCHC"),
+    ("an ninh trật tự", "ANTT", "ANTT"),
+    ("Chủ tịch", "CT", "CT"),
+    ("nhà ở riêng lẻ", "NORL", "NORL"),
+    ("Thường trực", "TT", "TT"),
+)
