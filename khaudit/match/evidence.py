@@ -23,11 +23,12 @@ _BOX = re.compile(r"^(?:hop|box|cap|h)\s*(?:so\s*)?0*(\d{1,4})$")
 _FILE = re.compile(r"^(?:hs|ho so|file|f)\s*(?:so\s*)?0*(\d{1,5})$")
 _BOX_FILE = re.compile(r"^(?:h|hop|b|box)\s*0*(\d{1,4})\s+(?:hs|f)?\s*0*(\d{1,5})$")
 _NUMBER_ONLY = re.compile(r"^0*(\d{1,5})$")
-#: A number before a typed title, "số"/"so"/"No." before it or not ("045 - Hồ sơ…",
-#: "so 004 Tap_QD…", "No.12_Bao cao…", "HS 487 Hs.chuyen.nhuong…").
+#: A number before a typed title, "số"/"so"/"No."/"STT" before it or not ("045 - Hồ sơ…",
+#: "so 004 Tap_QD…", "No.12_Bao cao…", "HS 487 Hs.chuyen.nhuong…", "HS_0001 HS_chuyển…",
+#: "STT 100_BAO CAO…").
 _NUMBER_TITLE = re.compile(
-    r"^(?:(?:s[oố]|s\.|no\.?|#|hs|h[oồ] s[oơ])\s*)?0*(\d{1,5})\s*[-_.)]+\s*(.+)$"
-    r"|^(?:(?:s[oố]|s\.|no\.?|#|hs|h[oồ] s[oơ])\s*)?0*(\d{1,5})\s+(\D.+)$",
+    r"^(?:(?:s[oố]|s\.|no\.?|#|hs|h[oồ] s[oơ]|stt|tt)[\s_]*)?0*(\d{1,5})\s*[-_.)]+\s*(.+)$"
+    r"|^(?:(?:s[oố]|s\.|no\.?|#|hs|h[oồ] s[oơ]|stt|tt)[\s_]*)?0*(\d{1,5})\s+(\D.+)$",
     re.IGNORECASE,
 )
 #: A typed title, then the record's number behind its label ("Bao_cao_…_nam_2016-STT 23",
@@ -290,7 +291,7 @@ def split_leading_date(name: str) -> tuple[int | None, str]:
 #: A date or year typed as a field of its own after a title ("…-25.12.2008", "…. 2010.
 #: 20100928", "CHAUDUCCUONG. 2012"), not after "năm" ("…-nam-2008" is the title's).
 _TRAILING_DATE = re.compile(
-    r"(?<!nam)(?<!năm)(?<!year)\s*[._-][\s._-]*"
+    r"(?<!nam)(?<!năm)(?<!year)(?:\s*[._-][\s._-]*|\s+)"
     r"(?:\d{1,2}[./-]\d{1,2}[./-](?P<y1>(?:19|20)\d\d)|(?P<y2>(?:19|20)\d\d)(?:\d{4})?)$",
     re.IGNORECASE,
 )

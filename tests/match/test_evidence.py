@@ -242,6 +242,7 @@ def test_a_folder_named_by_a_records_title_names_a_record():
         ("x/bùi-thanh-hạnh-12.07.2008.pdf", "bùi-thanh-hạnh", 2008),
         ("x/bien-ban-hop-thang-12-nam-2008-25.12.2008.pdf", "bien-ban-hop-thang-12-nam-2008", 2008),
         ("x/Ke hoach phat trien nam 2020.pdf", "Ke hoach phat trien nam 2020", None),
+        ("x/HS cap GCN thua 646 TBD 15 2013.pdf", "HS cap GCN thua 646 TBD 15", 2013),
     ],
 )
 def test_a_date_typed_after_a_title_is_its_year_not_its_words(path, title, year):
@@ -250,3 +251,19 @@ def test_a_date_typed_after_a_title_is_its_year_not_its_words(path, title, year)
     ev = path_evidence(path)
     assert (ev.title, ev.year) == (title, year)
     assert path_evidence("IMG_20190312.jpg").counter  # a camera's stamp stays a counter
+
+
+@pytest.mark.parametrize(
+    "name, number, title",
+    [
+        (
+            "HS_0001 HS_chuyen_muc_dich_su_dung_dat_cua_ong_Minh.pdf",
+            1,
+            "HS_chuyen_muc_dich_su_dung_dat_cua_ong_Minh",
+        ),
+        ("STT 100_BAO CAO KET QUA THUC HIEN.tif", 100, "BAO CAO KET QUA THUC HIEN"),
+    ],
+)
+def test_a_label_and_number_before_a_title_is_the_records_number(name, number, title):
+    ev = path_evidence(f"2017/{name}")
+    assert (ev.file_no, ev.title) == (number, title)
