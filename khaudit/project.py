@@ -29,14 +29,13 @@ the project file. Example::
 from __future__ import annotations
 
 import codecs
-import contextlib
 import datetime as dt
 import difflib
 import os
 import re
 import stat
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -628,24 +627,44 @@ def _matching(raw: Any, path: Path, problems: list[str]) -> MatchSettings:
     """The [matching] table, every wrong key reported (MatchSettings names each one), then
     every value that cannot work."""
     before = len(problems)
+    allowed = [f.name for f in fields(MatchSettings)]
+    good = {}
     for key, value in raw.items():
+        if key not in allowed:
+            problems.append(_unknown_key(path, f"matching.{key}", allowed))
+            continue
         try:
             MatchSettings.from_mapping({key: value}, source=f"{path}: ")
         except ProjectError as exc:
             problems.append(str(exc))
+            continue
+        good[key] = value
+    # the keys that are right are still checked together, so one run lists every problem
+    wrong = _matching_ranges(MatchSettings.from_mapping(good, source=f"{path}: "), path)
+    problems += wrong
     if len(problems) > before:
         return MatchSettings()
-    settings = MatchSettings.from_mapping(raw, source=f"{path}: ")
-    wrong = _matching_ranges(settings, path)
-    problems += wrong
-    return MatchSettings() if wrong else settings
+    return MatchSettings.from_mapping(raw, source=f"{path}: ")
 
 
 def _quality(raw: Any, path: Path, problems: list[str]) -> QualitySettings:
-    """The [quality] table (QualitySettings names each wrong key)."""
+    """The [quality] table: every wrong key and value reported (QualitySettings names
+    each), not only the first."""
+    before = len(problems)
+    allowed = [f.name for f in fields(QualitySettings)]
+    for key, value in raw.items() if isinstance(raw, dict) else []:
+        if key not in allowed:
+            problems.append(_unknown_key(path, f"quality.{key}", allowed))
+            continue
+        try:
+            QualitySettings.from_mapping({key: value}, source=f"{path}: ")
+        except ProjectError as exc:
+            problems.append(str(exc))
+    if len(problems) > before:
+        return QualitySettings()
     try:
         return QualitySettings.from_mapping(raw, source=f"{path}: ")
-    except ProjectError as exc:
+    except ProjectError as exc:  # not a table
         problems.append(str(exc))
         return QualitySettings()
 
@@ -754,15 +773,20 @@ def _check_what_validated(raw: dict[str, Any], path: Path, problems: list[str]) 
     so one run lists every problem."""
     tables = raw.get("locality")
     for index, item in enumerate(tables if isinstance(tables, list) else []):
-        with contextlib.suppress(ValidationError):  # its own errors are listed already
-            _locality(
-                LocalityTable.model_validate(item),
-                index,
-                path.parent,
-                path,
-                problems,
-                str(raw.get("province", "")),
-            )
+        try:
+            table = LocalityTable.model_validate(item)
+        except ValidationError:  # its own errors are listed already; its pattern is not
+            pattern = item.get("naming_pattern") if isinstance(item, dict) else None
+            if isinstance(pattern, str):
+                name = item.get("name")
+                where = (
+                    t("err.project.locality_named", name=name.strip())
+                    if isinstance(name, str) and name.strip()
+                    else f"locality[{index}]"
+                )
+                problems += _pattern_problems(pattern, path, where)
+            continue
+        _locality(table, index, path.parent, path, problems, str(raw.get("province", "")))
     if isinstance(raw.get("matching"), dict):
         _matching(raw["matching"], path, problems)
     if isinstance(raw.get("quality"), dict):

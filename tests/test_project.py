@@ -58,7 +58,10 @@ def test_valid_project_resolves_paths_relative_to_the_file(layout):
             LOCALITY + "[locality.columns]\ntitel = 'Tên'\n",
             ["locality 'Xã Diên Lạc'.columns.titel"],
         ),
-        (LOCALITY + "[matching]\naccept = 90\n", ["matching.accept", "allowed"]),
+        (
+            LOCALITY + "[matching]\naccept = 90\n",
+            ["matching.accept", "did you mean 'accept_score'"],
+        ),
         (LOCALITY + "[matching]\naccept_score = 'high'\n", ["must be a number"]),
     ],
 )
@@ -221,3 +224,31 @@ def test_a_project_file_that_is_a_pipe_a_device_huge_or_deep_is_a_clear_error(
     monkeypatch.setattr(khaudit.project, "PROJECT_FILE_CAP", 100)
     with pytest.raises(ProjectError, match="larger than 100 bytes"):
         load_project(write(layout, LOCALITY + "# " + "x" * 100 + "\n"))
+
+
+def test_a_locality_that_does_not_validate_still_has_its_pattern_and_the_tables_every_key_checked(
+    layout,
+):
+    # before: the broken pattern of a locality lacking scan_roots, the second wrong key of
+    # [quality] and review_score above accept_score (beside an unknown key) were said only
+    # once the first problems were mended, one run after another
+    body = (
+        '[[locality]]\nname = "A"\ninventories = ["inv/*.csv"]\n'
+        'naming_pattern = "(?P<box>[0-9]+"\n'
+        "[matching]\naccept_scor = 90\nreview_score = 95\n"
+        '[quality]\nmin_dpi = "high"\ncolour_mode = "gray"\n'
+    )
+    with pytest.raises(ProjectError) as info:
+        load_project(write(layout, body))
+    problems = info.value.problems
+    expected = [
+        "'scan_roots'",
+        "naming_pattern",
+        "'matching.accept_scor'; did you mean 'accept_score'",
+        "matching.review_score",
+        "quality.min_dpi",
+        "'quality.colour_mode'; did you mean 'color_mode'",
+    ]
+    for word in expected:
+        assert sum(word in p for p in problems) == 1, (word, problems)
+    assert len(problems) == len(expected), problems
