@@ -207,6 +207,27 @@ def _calamine_error(path: Path, exc: BaseException, sheet: str) -> BaseException
     )
 
 
+def _check_area(path: Path, sheet: str, height: int, width: int, before: int) -> int:
+    """The cells of a sheet's used area, refused past a sheet's caps or when the sheets
+    read before it (``before`` cells) and it pass the cap together; calamine lays each one
+    out whole, and many sheets may name one part."""
+    if width > MAX_COLUMNS or height > MAX_ROWS or height * width > MAX_CELLS:
+        raise InventoryFileError(
+            str(path),
+            t("err.inventory.area", rows=height, columns=width, limit=MAX_CELLS),
+            t("err.inventory.split_hint"),
+            sheet=sheet,
+        )
+    if before + height * width > MAX_CELLS:
+        raise InventoryFileError(
+            str(path),
+            t("err.inventory.book_area", cells=before + height * width, limit=MAX_CELLS),
+            t("err.inventory.split_hint"),
+            sheet=sheet,
+        )
+    return height * width
+
+
 def read_excel(path: Path) -> list[RawSheet]:
     """xlsx, xlsm, xls and ods through calamine (fast, one engine for every spreadsheet format).
 
@@ -236,17 +257,11 @@ def read_excel(path: Path) -> list[RawSheet]:
             raise _calamine_error(path, exc, "") from exc
     hidden = hidden_cells(path, data)
     sheets = []
+    cells = 0  # of every sheet so far: forty sheets naming one part of 20,000,000 cells
     for name in workbook.sheet_names:
         try:
             sheet = workbook.get_sheet_by_name(name)
-            height, width = sheet.total_height, sheet.total_width
-            if width > MAX_COLUMNS or height > MAX_ROWS or height * width > MAX_CELLS:
-                raise InventoryFileError(
-                    str(path),
-                    t("err.inventory.area", rows=height, columns=width, limit=MAX_CELLS),
-                    t("err.inventory.split_hint"),
-                    sheet=name,
-                )
+            cells += _check_area(path, name, sheet.total_height, sheet.total_width, cells)
             rows = [list(r) for r in sheet.to_python(skip_empty_area=False)]
         except BaseException as exc:  # a damaged sheet part: calamine's own error types
             raise _calamine_error(path, exc, name) from exc
