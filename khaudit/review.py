@@ -31,6 +31,8 @@ from .errors import KhauditError
 from .i18n import LANGUAGES, t
 from .match.decisions import Decision, record_decisions
 from .outfile import check_out_file, run_places
+from .report.notes import notes_in_language, run_language
+from .report.xlsx import write_cells
 from .run import Run, is_run, load_run
 from .zoning import review as zoning_review
 
@@ -55,7 +57,8 @@ REQUIRED = {"path", "source_file", "source_sheet", "source_row", DECISION}
 
 
 def review_frame(run: Run, locality: str | None = None, lang: str = "vi") -> pd.DataFrame:
-    """The review candidates of ``run`` (one locality's, if given) in the review's columns.
+    """The review candidates of ``run`` (one locality's, if given) in the review's columns,
+    their reasons in ``lang``.
     A pair whose scan is a byte-identical copy of another record's scan says so first in its
     explanation: accepting it would move that record's scan (the import refuses it)."""
     candidates = run.table("candidates")
@@ -63,7 +66,9 @@ def review_frame(run: Run, locality: str | None = None, lang: str = "vi") -> pd.
         candidates = candidates[candidates["locality"] == locality]
     if not len(candidates):
         return pd.DataFrame(columns=COLUMNS)
-    frame = candidates[COLUMNS].reset_index(drop=True)
+    frame = notes_in_language(
+        candidates[COLUMNS].reset_index(drop=True), lang, run_language(run.meta)
+    )
     linked = linked_contents(run.table("files"))
     notes = []
     for row in frame.itertuples(index=False):
@@ -87,16 +92,15 @@ def review_frame(run: Run, locality: str | None = None, lang: str = "vi") -> pd.
 def write_review_sheet(
     book: xlsxwriter.Workbook, name: str, frame: pd.DataFrame, lang: str
 ) -> None:
-    """A review sheet in ``book``: the candidates headed in ``lang``, then a Decision column
-    that only accepts Accept / Reject."""
+    """A review sheet in ``book``: the candidates headed in ``lang`` (ranks, rows and scores
+    stored as numbers, so they sort and filter as numbers), then a Decision column that only
+    accepts Accept / Reject."""
     ws = book.add_worksheet(name)
     bold = book.add_format({"bold": True, "bg_color": "#e8eef7", "border": 1, "text_wrap": True})
     headings = [t(f"col.{c}", lang) for c in COLUMNS] + [t("col.decision", lang)]
     for c, heading in enumerate(headings):
         ws.write_string(0, c, heading, bold)
-    for r, row in enumerate(frame[COLUMNS].itertuples(index=False), 1):
-        for c, value in enumerate(row):
-            ws.write_string(r, c, "" if value is None else str(value))
+    write_cells(book, ws, frame[COLUMNS])
     last = max(1, len(frame))
     choices = [t("report.accept", lang), t("report.reject", lang)]
     ws.data_validation(1, len(COLUMNS), last, len(COLUMNS), {"validate": "list", "source": choices})

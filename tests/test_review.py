@@ -303,3 +303,24 @@ def test_the_report_workbooks_review_sheet_is_imported_as_it_is(province, tmp_pa
     )
     assert other.meta["run_id"] != run.meta["run_id"]
     assert result.exit_code == 2 and run.meta["run_id"] in result.output
+
+
+def test_the_review_workbook_stores_ranks_rows_and_scores_as_numbers(demo_run, tmp_path):
+    """A reviewer sorts the pairs by score and filters by row: those cells are numbers with
+    number formats, never text ('0.87'); a sheet's name ('2019') and a code stay text."""
+    from khaudit.review import COLUMNS, export_review
+
+    out = tmp_path / "xem-xet.xlsx"
+    assert export_review(demo_run.path, out, lang="vi") > 0
+    ws = openpyxl.load_workbook(out).worksheets[0]
+    rows = list(ws.iter_rows(min_row=2))
+    at = {c: COLUMNS.index(c) for c in ("candidate_rank", "source_row", "candidate_score")}
+    for row in rows:
+        rank, source_row, score = (row[at[c]] for c in at)
+        assert isinstance(rank.value, int) and rank.number_format == "0"
+        assert isinstance(source_row.value, int) and source_row.number_format == "0"
+        assert isinstance(score.value, int | float) and 0 <= score.value <= 1
+        assert score.number_format == "0.00"
+        assert all(c.value not in ("None", "nan", "<NA>") for c in row)
+    path = rows[0][COLUMNS.index("path")]
+    assert isinstance(path.value, str) and path.data_type == "s"

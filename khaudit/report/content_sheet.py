@@ -19,6 +19,7 @@ from ..i18n import t
 from ..run import Run
 from .content_check import content_figures, content_intro, contradicted_table
 from .figures import localized
+from .notes import notes_in_language, run_language
 
 if TYPE_CHECKING:
     from .xlsx import Book
@@ -39,9 +40,12 @@ BOTH_RECORDS_VIEW = [
 _SCORES = {"content_match", "page_score"}
 
 
-def both_records(run: Run, locality: str, files: pd.DataFrame) -> pd.DataFrame:
+def both_records(
+    run: Run, locality: str, files: pd.DataFrame, lang: str | None = None
+) -> pd.DataFrame:
     """Each scan of ``files`` whose first page contradicts its name, with the record the
-    name gives and the record the page gives (empty when the page names none)."""
+    name gives and the record the page gives (empty when the page names none); the reasons
+    in ``lang`` when given."""
     contradicted = contradicted_table(files)
     if contradicted.empty:
         return pd.DataFrame(columns=BOTH_RECORDS_VIEW)
@@ -54,7 +58,7 @@ def both_records(run: Run, locality: str, files: pd.DataFrame) -> pd.DataFrame:
     page = mine[rank == 2].drop_duplicates("path").set_index("path")
     source = files.drop_duplicates("path").set_index("path")["text_source"]
     paths = list(contradicted["path"])
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "path": paths,
             "text_source": _column(paths, source, [""] * len(paths)),
@@ -68,6 +72,7 @@ def both_records(run: Run, locality: str, files: pd.DataFrame) -> pd.DataFrame:
         },
         columns=BOTH_RECORDS_VIEW,
     )
+    return frame if lang is None else notes_in_language(frame, lang, run_language(run.meta))
 
 
 def _column(paths: list[str], by_path: pd.Series, otherwise: list[Any]) -> list[Any]:
@@ -100,7 +105,7 @@ def write_content_sheet(book: Book, run: Run, locality: str, files: pd.DataFrame
     book.figures(ws, rows, 3)
     start = 3 + len(rows) + 2
     ws.write_string(start, 0, t("report.content_both_records", lang), book.bold)
-    table = localized(both_records(run, locality, files), lang)
+    table = localized(both_records(run, locality, files, lang), lang)
     kinds = ["decimal" if c in _SCORES else "text" for c in BOTH_RECORDS_VIEW]
     book.table(ws, table, start_row=start + 1, kinds=kinds)
 

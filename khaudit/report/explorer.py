@@ -20,6 +20,7 @@ from ..errors import KhauditError
 from ..i18n import t
 from ..run import Run
 from . import gaps as G
+from .notes import notes_in_language
 
 #: Headings whose catalogue key is not "col.<column>".
 HEADINGS = {"root": "col.scan_root"}
@@ -29,7 +30,8 @@ STATUS_COLUMNS = ("status", "file_status")
 
 def localized(frame: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     """``frame`` for a reader: headings and statuses in ``lang``, blanks instead of markers
-    ("None", "<NA>", "nan"), a "#" column first with the row's number in the table."""
+    ("None", "<NA>", "nan"), a "#" column first with the row's number in the table, counted
+    from 1 as a person counts (the number the row box takes); notes in ``lang``."""
     out = frame.copy()
     for column in STATUS_COLUMNS:
         if column in out.columns:
@@ -40,8 +42,9 @@ def localized(frame: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
         out["candidate_score"] = (
             (100 * pd.to_numeric(out["candidate_score"])).round().astype("Int64")
         )
-    out = out.astype(object).where(out.notna(), "")
-    out.insert(0, "row", range(len(out)))
+    out = notes_in_language(out, lang, None).astype(object)
+    out = out.where(out.notna(), "")
+    out.insert(0, "row", range(1, len(out) + 1))
     return out.rename(columns={c: t(HEADINGS.get(c, f"col.{c}"), lang) for c in out.columns})
 
 
@@ -231,7 +234,7 @@ class Explorer:
             ),
             "tthc": W.Checkbox(description=t("gaps.tthc_only", lang)),
             "table": W.Output(),
-            "row": W.BoundedIntText(description=t("gaps.row", lang), min=0, max=10**9),
+            "row": W.BoundedIntText(value=1, description=t("gaps.row", lang), min=1, max=10**9),
             "option": W.Dropdown(options=[], description=t("gaps.option", lang)),
             "accept": W.Button(description=t("report.accept", lang), button_style="success"),
             "reject": W.Button(description=t("report.reject", lang), button_style="danger"),
@@ -266,13 +269,13 @@ class Explorer:
         c["message"].value = ""
         with c["detail"]:
             c["detail"].clear_output()
-            if row >= len(self.frame):
+            if not 1 <= row <= len(self.frame):
                 self.options = pd.DataFrame()
                 c["option"].options = []
                 if len(self.frame):
                     display(HTML(f"<p>{_escape(t('gaps.row_none', lang, row=row))}</p>"))
                 return
-            item = self.frame.iloc[row]
+            item = self.frame.iloc[row - 1]  # the table's "#" counts from 1
             if c["mode"].value == "files":
                 self.options = G.nearest_records(self.run, item, lang=lang)
             else:
@@ -281,7 +284,7 @@ class Explorer:
             display(HTML(table_html(self.options, caption, lang)))
         c["option"].options = [
             (
-                f"{i}: {o.path} ↔ {o.record_code or o.title} ({_percent(o.candidate_score)})",
+                f"{i + 1}: {o.path} ↔ {o.record_code or o.title} ({_percent(o.candidate_score)})",
                 i,
             )
             for i, o in enumerate(self.options.itertuples())

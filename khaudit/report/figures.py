@@ -15,6 +15,7 @@ import pandas as pd
 from ..contract import FILE_STATUSES, RECORD_STATUSES, FileStatus, RecordStatus, true_column
 from ..i18n import catalogue, t
 from ..run import Run
+from .notes import notes_in_language, run_language
 
 T = TypeVar("T")
 
@@ -80,17 +81,24 @@ class Headline:
         return self.unique_records > 0 and self.digitized == self.unique_records
 
 
-#: The last locality's tables: (run, locality, records, files).
-_LAST: list[tuple[Run, str, pd.DataFrame, pd.DataFrame]] = []
+#: The last locality's tables: (run, (locality, language), records, files).
+_LAST: list[tuple[Run, tuple[str, str | None], pd.DataFrame, pd.DataFrame]] = []
 
 
-def locality_tables(run: Run, locality: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One locality's records and files. The last locality's are kept: its page, workbook and
+def locality_tables(
+    run: Run, locality: str, lang: str | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One locality's records and files, their notes in ``lang`` when given (the run wrote
+    them in its own: :mod:`.notes`). The last locality's are kept: its page, workbook and
     minutes each ask for them, and callers only derive new frames from them."""
-    if _LAST and _LAST[0][0] is run and _LAST[0][1] == locality:
+    if _LAST and _LAST[0][0] is run and _LAST[0][1] == (locality, lang):
         return _LAST[0][2], _LAST[0][3]
     records, files = run.locality_table("records", locality), run.locality_table("files", locality)
-    _LAST[:] = [(run, locality, records, files)]
+    if lang is not None:
+        source = run_language(run.meta)
+        records = notes_in_language(records, lang, source)
+        files = notes_in_language(files, lang, source)
+    _LAST[:] = [(run, (locality, lang), records, files)]
     return records, files
 
 
@@ -257,9 +265,11 @@ def problem_table(records: pd.DataFrame, files: pd.DataFrame, key: str) -> pd.Da
     return _kept(f"problem.{key}", frame, None, make)
 
 
-def review_table(run: Run, locality: str) -> pd.DataFrame:
+def review_table(run: Run, locality: str, lang: str | None = None) -> pd.DataFrame:
+    """The locality's pairs for a person to decide, the reasons in ``lang`` when given."""
     candidates = run.table("candidates")
-    return candidates[candidates["locality"] == locality][REVIEW_VIEW].reset_index(drop=True)
+    mine = candidates[candidates["locality"] == locality][REVIEW_VIEW].reset_index(drop=True)
+    return mine if lang is None else notes_in_language(mine, lang, run_language(run.meta))
 
 
 CHANGE_VIEW = ["kind", "path", "other_path", "old_xxh3_128", "scanned_at"]
@@ -290,6 +300,21 @@ def issue_table(run: Run, locality: str) -> pd.DataFrame:
     if issues.empty:
         return pd.DataFrame(columns=ISSUE_VIEW)
     return issues[issues["locality"] == locality][ISSUE_VIEW].reset_index(drop=True)
+
+
+SCAN_PROBLEM_VIEW = ["scan_root", "path", "problem"]
+
+
+def scan_problem_table(run: Run, locality: str, lang: str | None = None) -> pd.DataFrame:
+    """The locality's folders and links the scan could not enter, and its scans a bag or
+    Windows cannot hold as named (``scan_problems.csv``), each problem in ``lang`` when given
+    (the scan catalogue keeps what an earlier scan wrote, in the language it ran in)."""
+    problems = run.table("scan_problems")
+    if problems.empty:
+        return pd.DataFrame(columns=SCAN_PROBLEM_VIEW)
+    mine = problems[problems["locality"] == locality].rename(columns={"root": "scan_root"})
+    mine = mine[SCAN_PROBLEM_VIEW].reset_index(drop=True)
+    return mine if lang is None else notes_in_language(mine, lang, None)
 
 
 def localized(frame: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:

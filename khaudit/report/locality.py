@@ -50,7 +50,9 @@ CSS = """
 .kh .kh-wide table.kh-table td { white-space: nowrap; }
 .kh .kh-wide table.kh-table th { min-width: 4.5em; }
 @page { size: A4; margin: 18mm 15mm 18mm 20mm; }
+@page wide { size: A4 landscape; margin: 15mm 12mm 15mm 15mm; }
 @media print {
+ .kh.problems { page: wide; }
  .kh { font-size: 10pt; }
  .kh h1, .kh h2, .kh h3 { break-after: avoid-page; page-break-after: avoid; }
  .kh table.kh-table { font-size: 8pt; width: 100%; page-break-inside: auto; }
@@ -199,7 +201,7 @@ class LocalityReport(Sections):
     def __init__(self, run: Run | str | Path, locality: str, lang: str = "vi"):
         super().__init__(run, lang)
         self.locality = resolve_locality(self.run, locality)
-        self.records, self.files = F.locality_tables(self.run, self.locality)
+        self.records, self.files = F.locality_tables(self.run, self.locality, lang)
         self.head = F.headline(self.records, self.files)
 
     def header(self) -> str:
@@ -299,7 +301,10 @@ class LocalityReport(Sections):
         return "".join(parts) + "</div>"
 
     def problems(self) -> str:
-        parts = [f"<div class='kh'><h2>{self._t('report.problems')}</h2>"]
+        """Every record and file with a problem, one table per kind: printed on landscape
+        pages (a record's row has a dozen columns; on a portrait page its title and note
+        wrap a word a line)."""
+        parts = [f"<div class='kh problems'><h2>{self._t('report.problems')}</h2>"]
         for key in F.PROBLEMS:
             frame = F.problem_table(self.records, self.files, key)
             parts += [
@@ -310,9 +315,22 @@ class LocalityReport(Sections):
         parts += [
             f"<h3>{self._t('report.inventory_issues')} ({len(issues)})</h3>",
             table_html(F.localized(issues, self.lang), self.lang),
+            self.scan_problems(),
             "</div>",
         ]
         return "".join(parts)
+
+    def scan_problems(self) -> str:
+        """What the scan could not enter or a bag could not hold as named: how many, and each
+        with its problem (``scan_problems.csv``)."""
+        frame = F.scan_problem_table(self.run, self.locality, self.lang)
+        body = (
+            f"<p class='muted'>{self._t('report.scan_problems_intro')}</p>"
+            f"{table_html(F.localized(frame, self.lang), self.lang, wide=True)}"
+            if len(frame)
+            else f"<p class='ok'>{self._t('report.scan_problems_none')}</p>"
+        )
+        return f"<h3>{self._t('report.scan_problems')} ({len(frame)})</h3>{body}"
 
     def changes(self) -> str:
         """Fixity between audits: scan files changed, moved or deleted since the last one."""
@@ -328,7 +346,7 @@ class LocalityReport(Sections):
         )
 
     def review(self) -> str:
-        frame = F.review_table(self.run, self.locality)
+        frame = F.review_table(self.run, self.locality, self.lang)
         return (
             f"<div class='kh'><h2>{self._t('report.review')} ({len(frame)})</h2>"
             f"{table_html(F.localized(frame, self.lang), self.lang)}</div>"

@@ -146,7 +146,7 @@ def build_minutes(
     run: Run, locality: str, lang: str = "vi", printed: dt.date | None = None
 ) -> Minutes:
     """The minutes of ``locality`` in ``run``, in ``lang``."""
-    records, files = F.locality_tables(run, locality)
+    records, files = F.locality_tables(run, locality, lang)
     head = F.headline(records, files)
     meta = run.meta
     h = handover_for(meta, locality)

@@ -80,6 +80,7 @@ CODES: dict[str, str] = {
     "status": "status.",
     "format": "format.",  # "empty", "unknown": no file format; "pdf", "tiff" are shown as they are
     "color_mode": "color_mode.",  # Pillow's mode names ("1", "L", "RGB"): the CSV keeps them
+    "zoning_basis": "zoning.basis.",  # why a record goes to its receiver: "unresolved", "place"
 }
 
 

@@ -25,6 +25,7 @@ from ..i18n import catalogue, t
 from ..run import Run
 from . import figures as F
 from .content_sheet import write_content_sheet
+from .numbers import integer
 from .present import kind_of, stored, stored_column
 
 SHEET_KEYS = [
@@ -211,6 +212,27 @@ class Book:
         ws.set_column(1, 1, 18)
 
 
+#: Number formats of a plain sheet's numeric kinds (:func:`write_cells`).
+CELL_FORMATS = {"plain": "0", "decimal": "0.00", "count": "#,##0", "percent": "0.0%"}
+
+
+def write_cells(
+    book: xlsxwriter.Workbook, ws: Any, frame: pd.DataFrame, first_row: int = 1
+) -> None:
+    """``frame``'s cells (its columns named as in the run contract) from ``first_row`` down,
+    each stored as its column's kind says: a row number, a rank or a score as a number with a
+    number format (so it sums, sorts and filters), a blank as no cell, the rest as text. For
+    sheets a person fills in and khaudit reads back (the review workbook), outside :class:`Book`."""
+    for c, column in enumerate(frame.columns):
+        kind = kind_of(str(column))
+        number = book.add_format({"num_format": CELL_FORMATS.get(kind, "General")})
+        for r, value in enumerate(stored_column(frame[column], kind), first_row):
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                ws.write_number(r, c, value, number)
+            elif value is not None:
+                ws.write_string(r, c, str(value))
+
+
 #: Points per line of wrapped text at the workbook's default font (Calibri 11).
 LINE_POINTS = 15
 
@@ -257,7 +279,7 @@ def _sheet_title(key: str, lang: str) -> str:
 
 def write_locality_workbook(run: Run, locality: str, target: Path, lang: str = "vi") -> Path:
     """Write ``target`` (atomically) for one locality of ``run``."""
-    records, files = F.locality_tables(run, locality)
+    records, files = F.locality_tables(run, locality, lang)
     with atomic_path(target) as tmp:
         book = Book(tmp, lang)
         _summary(book, run, locality, records, files)
@@ -270,6 +292,7 @@ def write_locality_workbook(run: Run, locality: str, target: Path, lang: str = "
         book.table(ws, F.localized(F.issue_table(run, locality), lang))
         ws = book.sheet(t("report.changes_sheet", lang))
         book.table(ws, F.localized(F.change_table(run, locality, lang), lang))
+        _scan_problems(book, run, locality)
         _quality(book, files, run.meta)
         write_content_sheet(book, run, locality, files)
         _progress(book, run, locality)
@@ -316,6 +339,16 @@ def _summary(
     fit_heights(ws, 3, labels, widths)
     fit_heights(ws, fp_row + 1, fp.values.tolist(), widths)
     print_setup(ws, 2)
+
+
+def _scan_problems(book: Book, run: Run, locality: str) -> None:
+    """How many scans and folders had a problem, then each with its problem."""
+    lang = book.lang
+    frame = F.scan_problem_table(run, locality, lang)
+    ws = book.sheet(t("sheet.scan_problems", lang))
+    count = t("report.scan_problems_count", lang, n=integer(len(frame), lang))
+    ws.write_string(0, 0, count, book.bold_italic)
+    book.table(ws, F.localized(frame, lang), start_row=2)
 
 
 def _quality(book: Book, files: pd.DataFrame, meta: dict) -> None:
@@ -442,7 +475,7 @@ def _burndown(
 
 def _review(book: Book, run: Run, locality: str) -> None:
     lang = book.lang
-    review = F.localized(F.review_table(run, locality), lang)
+    review = F.localized(F.review_table(run, locality, lang), lang)
     review[t("col.decision", lang)] = ""
     ws = book.sheet(t("report.review", lang))
     book.table(ws, review)

@@ -16,6 +16,9 @@ import pandas as pd
 
 from ..i18n import LANGUAGES, t
 from ..match.decisions import Decision
+from ..report.notes import notes_in_language, run_language
+from ..report.present import code_text
+from ..report.xlsx import write_cells
 from .official import units_of_province
 
 SHEET_KEY = "report.zoning_sheet"
@@ -57,18 +60,21 @@ def receiver_choices(meta: dict[str, Any], records: pd.DataFrame) -> list[str]:
 
 
 def write_sheet(book: Any, meta: dict[str, Any], records: pd.DataFrame, lang: str) -> int:
-    """Add the zoning sheet (and its list of receivers) to an xlsxwriter workbook."""
+    """Add the zoning sheet (and its list of receivers) to an xlsxwriter workbook: the
+    basis and the reason of each record's receiver in ``lang``, its row a number."""
     frame = zoning_rows(records)
     if frame.empty:
         return 0
+    frame = notes_in_language(frame, lang, run_language(meta))
+    frame = frame.assign(
+        zoning_basis=[code_text("zoning_basis", b, lang) for b in frame["zoning_basis"]]
+    )
     ws = book.add_worksheet(t(SHEET_KEY, lang)[:31])
     bold = book.add_format({"bold": True, "bg_color": "#e8eef7", "border": 1, "text_wrap": True})
     headings = [t(f"col.{c}", lang) for c in COLUMNS] + [t("col.zoning_decision", lang)]
     for c, heading in enumerate(headings):
         ws.write_string(0, c, heading, bold)
-    for r, row in enumerate(frame.itertuples(index=False), 1):
-        for c, value in enumerate(row):
-            ws.write_string(r, c, "" if value is None or value != value else str(value))
+    write_cells(book, ws, frame)
     choices = book.add_worksheet("khaudit_receivers")
     names = receiver_choices(meta, records)
     for r, name in enumerate(names):

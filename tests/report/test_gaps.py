@@ -73,8 +73,10 @@ def test_explorer_decides_any_candidate_and_refuses_without_reviewer(demo_run, t
     ui = Explorer(demo_run, log, "", "en")
     c = ui.controls
     c["status"].value = ("missing",)
-    c["row"].value = 0
+    c["row"].value = 1  # the table's first row: a person counts from 1
     assert len(c["option"].options) >= 2
+    assert ui.options.iloc[0]["path"] in c["option"].options[0][0]
+    assert c["option"].options[0][0].startswith("1: ")
     c["option"].value = 1  # not the best candidate: any of them can be decided
     c["accept"].click()
     assert not log.exists() and "Reviewer" in c["message"].value
@@ -85,7 +87,8 @@ def test_explorer_decides_any_candidate_and_refuses_without_reviewer(demo_run, t
     assert '"verdict": "reject"' in decided and chosen["path"] in decided
     assert "Lê Thị Phân Tích" in decided
     c["mode"].value = "files"
-    c["row"].value = 0
+    c["row"].value = 1
+    assert ui.options.iloc[0]["path"] == ui.frame.iloc[0]["path"]  # row 1 is the first row
     assert len(ui.options) and not repr(ui.box).startswith("VBox(")
 
 
@@ -93,6 +96,7 @@ def test_tables_speak_the_readers_language(demo_run):
     frame = gaps.gaps(demo_run)
     vi = localized(frame, "vi")
     assert t("col.title", "vi") in vi.columns and "title" not in vi.columns
+    assert list(vi[t("col.row", "vi")][:3]) == [1, 2, 3]  # numbered as a person counts
     statuses = set(vi[t("col.status", "vi")])
     assert t("status.missing", "vi") in statuses and "missing" not in statuses
     html = table_html(frame, "x", "vi")

@@ -410,7 +410,12 @@ def test_chromium_prints_the_locality_page_on_a4_with_the_signatures_beside_the_
         timeout=180,
     )
     pages = pypdf.PdfReader(pdf).pages
-    assert all(round(float(p.mediabox.width)) == 595 for p in pages)  # A4, not Letter
+    sizes = {
+        tuple(sorted((round(float(p.mediabox.width)), round(float(p.mediabox.height)))))
+        for p in pages
+    }
+    assert sizes == {(595, 842)}  # A4 (the problems' pages landscape), not Letter
+    assert round(float(pages[0].mediabox.width)) == 595  # the headline portrait
     texts = [" ".join(p.extract_text().split()) for p in pages]
     conclusion = next(i for i, text in enumerate(texts) if "KẾT LUẬN" in text)
     for phrase in ("02 bản", "ĐẠI DIỆN BÊN NHẬN", "Trần Thị Bình"):

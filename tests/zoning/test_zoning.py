@@ -444,7 +444,10 @@ def test_zoning_goes_through_the_review_workbook(probe, tmp_path: Path):
     header = [c.value for c in ws[1]]
     basis = header.index(t("col.zoning_basis", "vi")) + 1
     pick = header.index(t("col.zoning_decision", "vi")) + 1
-    assert ws.cell(2, basis).value == "unresolved"  # what waits for a person comes first
+    # What waits for a person comes first, its basis in words, never the code "unresolved";
+    # its inventory row a number.
+    assert ws.cell(2, basis).value == t("zoning.basis.unresolved", "vi") != "unresolved"
+    assert isinstance(ws.cell(2, header.index(t("col.source_row", "vi")) + 1).value, int)
     ws.cell(2, pick).value = "Xã Diên Thọ"
     ws.cell(3, pick).value = "Xã Không Có"  # not a unit of the province: refused
     book.save(book_path)
