@@ -32,7 +32,7 @@ from .i18n import LANGUAGES, t
 from .match.decisions import Decision, record_decisions
 from .outfile import check_out_file, run_places
 from .report.notes import notes_in_language, run_language
-from .report.xlsx import write_cells
+from .report.xlsx import print_setup, write_cells
 from .run import Run, is_run, load_run
 from .zoning import review as zoning_review
 
@@ -94,7 +94,7 @@ def write_review_sheet(
 ) -> None:
     """A review sheet in ``book``: the candidates headed in ``lang`` (ranks, rows and scores
     stored as numbers, so they sort and filter as numbers), then a Decision column that only
-    accepts Accept / Reject."""
+    accepts Accept / Reject; printed on A4 as the report's sheets are."""
     ws = book.add_worksheet(name)
     bold = book.add_format({"bold": True, "bg_color": "#e8eef7", "border": 1, "text_wrap": True})
     headings = [t(f"col.{c}", lang) for c in COLUMNS] + [t("col.decision", lang)]
@@ -108,6 +108,7 @@ def write_review_sheet(
     ws.autofilter(0, 0, last, len(COLUMNS))
     for c, width in enumerate([16, 40, 8, 30, 12, 8, 18, 60, 8, 60, 34, 14]):
         ws.set_column(c, c, width)
+    print_setup(ws, len(COLUMNS) + 1)
 
 
 def write_run_sheet(book: xlsxwriter.Workbook, run: Run) -> None:

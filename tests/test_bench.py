@@ -37,3 +37,19 @@ def test_bench_zoning_runs_and_zones_as_the_mapping_says():
     text = run("zoning.py", "--sizes", "200")
     row = next(line for line in text.splitlines() if line.startswith("| 200 "))
     assert row.rstrip(" |").endswith("1.0000")
+
+
+def test_the_report_probe_flags_what_a_reader_should_not_find():
+    """bench/report_probe.py's search: a blank or a code shown, an English number or status
+    in a Vietnamese report, a Vietnamese note in an English one; never a right figure."""
+    sys.path.insert(0, str(BENCH))
+    try:
+        from report_probe import _text_problems
+    finally:
+        sys.path.remove(str(BENCH))
+    found = _text_problems(["92.3% of 190,500", "<NA> duplicate_row", "digitized"], "vi")
+    assert len(found) == 5
+    assert _text_problems(["92,3% của 190.500; matching.accept_score=85"], "vi") == []
+    assert _text_problems(["no scan found", "không tìm thấy bản quét"], "en") == [
+        "Vietnamese note 'không tìm thấy bản quét'"
+    ]

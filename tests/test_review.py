@@ -324,3 +324,7 @@ def test_the_review_workbook_stores_ranks_rows_and_scores_as_numbers(demo_run, t
         assert all(c.value not in ("None", "nan", "<NA>") for c in row)
     path = rows[0][COLUMNS.index("path")]
     assert isinstance(path.value, str) and path.data_type == "s"
+    # printed as the report's sheets: A4, landscape, one page wide, the headings on each page
+    assert ws.page_setup.paperSize == 9 and ws.page_setup.orientation == "landscape"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (1, None)
+    assert ws.page_setup.fitToHeight == 0 and ws.print_title_rows == "$1:$1"

@@ -60,15 +60,30 @@ def _datatable_language(lang: str) -> dict[str, str]:
     return {option: t(key, lang) for option, key in keys.items()}
 
 
+def numbered(frame: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    """``frame`` indexed by its rows' numbers, 1, 2, 3… under the "#" heading (its "#" column
+    when it has one). The index is what the plain table shows in a notebook nobody has
+    trusted yet (itables prints it there whatever ``showIndex`` says): never pandas' 0, 1, 2."""
+    heading = t("col.row", lang)
+    if heading in frame.columns:
+        out = frame.set_index(heading)
+    else:
+        out = frame.set_axis(range(1, len(frame) + 1), axis="index")
+    out.index.name = None
+    out.columns.name = heading
+    return out
+
+
 def table_html(frame: pd.DataFrame, caption: str, lang: str = "vi") -> str:
-    """An interactive table of every row of ``frame`` (searchable, sortable, selectable)."""
+    """An interactive table of every row of ``frame`` (searchable, sortable, selectable),
+    its rows numbered from 1."""
     import itables
 
     return itables.to_html_datatable(
-        localized(frame, lang),
+        numbered(localized(frame, lang), lang),
         caption=caption,
         use_to_html=True,
-        showIndex=False,
+        showIndex=True,
         select=True,
         language=_datatable_language(lang),
         lengthMenu=[10, 25, 100, 1000],
@@ -132,15 +147,16 @@ def show_comparison(run: Run, earlier: str | Path | None, lang: str = "vi") -> N
 
 
 def _plain_table_html(frame: pd.DataFrame, caption: str, lang: str) -> str:
-    """An interactive table of a frame whose headings are already in the reader's language."""
+    """An interactive table of a frame whose headings are already in the reader's language,
+    its rows numbered from 1."""
     import itables
 
     shown = frame.astype(object).where(frame.notna(), "")
     return itables.to_html_datatable(
-        shown,
+        numbered(shown, lang),
         caption=caption,
         use_to_html=True,
-        showIndex=False,
+        showIndex=True,
         select=True,
         language=_datatable_language(lang),
         classes="display compact",

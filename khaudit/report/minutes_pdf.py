@@ -103,15 +103,20 @@ def _parties(page: _Page, m: Minutes, lang: str) -> None:
         )
 
 
+#: Line height of the figures' table, in mm: set close (9.5 pt type), so the figures, the
+#: conclusion and the signatures of a usual locality fit on the first page.
+FIGURE_LINE = 4.6
+
+
 def _content(page: _Page, m: Minutes) -> None:
     pdf = page.pdf
     page.line(m.content_title, 11, "B", gap=1)
     page.line(m.body, gap=2)
-    pdf.set_font(FONT, "", 10)
+    pdf.set_font(FONT, "", 9.5)
     with pdf.table(
         col_widths=(3, 1.3),
         text_align=("LEFT", "RIGHT"),
-        line_height=5.5,
+        line_height=FIGURE_LINE,
         first_row_as_headings=False,
     ) as table:
         for label, value in m.figures:

@@ -18,7 +18,7 @@ from ..i18n import LANGUAGES, t
 from ..match.decisions import Decision
 from ..report.notes import notes_in_language, run_language
 from ..report.present import code_text
-from ..report.xlsx import write_cells
+from ..report.xlsx import print_setup, write_cells
 from .official import units_of_province
 
 SHEET_KEY = "report.zoning_sheet"
@@ -92,6 +92,7 @@ def write_sheet(book: Any, meta: dict[str, Any], records: pd.DataFrame, lang: st
     ws.autofilter(0, 0, len(frame), column)
     for c, width in enumerate([18, 30, 12, 8, 18, 60, 30, 26, 10, 12, 50, 26]):
         ws.set_column(c, c, width)
+    print_setup(ws, column + 1)
     return len(frame)
 
 

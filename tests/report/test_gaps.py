@@ -103,6 +103,12 @@ def test_tables_speak_the_readers_language(demo_run):
     assert "itables" in html and "<table" in html
     assert "Tìm:" in html or "T\\u00ecm:" in html  # DataTables' own words, in Vietnamese
     assert html.count("<tr") >= len(frame)  # every row, readable with no script run
+    # That plain table numbers its rows as the "#" column does, from 1, never pandas' 0.
+    import re
+
+    plain = html[html.index("_fallback") :]
+    numbers = [int(n) for n in re.findall(r"<tr>\s*<th[^>]*>(\d+)</th>", plain)]
+    assert numbers[:3] == [1, 2, 3] and 0 not in numbers
 
 
 def test_explore_gaps_notebook_executes(demo_dir, demo_run, tmp_path):

@@ -464,3 +464,18 @@ def test_problem_sheets_have_names_that_say_what_they_hold(handover_run, tmp_pat
     assert "Hồ sơ thiếu hoặc thừa trang" in names["vi"]
     for name in names["en"] + names["vi"]:
         assert len(name) <= 31 and not name.endswith((" no", " too few", " hoặc thừa")), name
+
+
+def test_a_usual_localitys_minutes_sign_on_their_first_page(demo_run, tmp_path):
+    """The demo's localities (16 figures, two parties): the record, its conclusion and both
+    signatures on one page, the technical annex on a second; looked at through pdftoppm."""
+    for locality in ("Xã Cam Lâm", "Xã Diên Lạc"):
+        pdf = write_minutes_pdf(demo_run, locality, tmp_path / f"{locality}.pdf")
+        pages = _pdf_text(pdf)
+        assert len(pages) == 2, locality
+        for phrase in ("BIÊN BẢN", "KẾT LUẬN", "02 bản", "ĐẠI DIỆN BÊN GIAO", "ĐẠI DIỆN BÊN NHẬN"):
+            assert phrase in pages[0], (locality, phrase)
+        assert "PHỤ LỤC" in pages[1]
+        shown = tmp_path / locality
+        shown.mkdir()
+        assert _rendered(pdf, shown) == 2
