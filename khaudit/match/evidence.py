@@ -130,7 +130,7 @@ def typed_title(text: str) -> str:
         return text.strip()
     text = _COLLISION_SUFFIX.sub("", text)
     untailed = _PADDED_TAIL.sub("", text)
-    return (untailed if sum(ch.isalpha() for ch in untailed) >= 6 else text).strip()
+    return (untailed if sum(map(str.isalpha, untailed)) >= 6 else text).strip()
 
 
 @lru_cache(maxsize=1 << 17)
@@ -401,7 +401,7 @@ def _reads_as_title(name: str, folded: str) -> bool:
     letters only (an owner's name, "dangthanhson", "Lê Văn Hùng"): a name with no digit is
     no code and no counter."""
     words = folded.split()
-    return sum(ch.isalpha() for ch in name) >= 6 and (
+    return sum(map(str.isalpha, name)) >= 6 and (
         (len(words) >= 3 and sum(w.isalpha() for w in words) >= 2)
         or (bool(words) and all(w.isalpha() for w in words))
     )
@@ -421,7 +421,7 @@ def _read_numbers(ev: PathEvidence, name: str, folded: str, in_folder: bool) -> 
             ev.file_no, ev.title, ev.box_file_source = int(number), typed_title(title), name
     elif m := _NUMBER_TITLE.match(name.strip()):
         number, title = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
-        if sum(ch.isalpha() for ch in title) >= 6 and not is_document_symbol(title):
+        if sum(map(str.isalpha, title)) >= 6 and not is_document_symbol(title):
             ev.file_no, ev.title, ev.box_file_source = int(number), typed_title(title), name
 
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -69,6 +70,9 @@ MAX_RUN_TOGETHER = 40
 #: A title that may be cut spans the record words it has and at most this many more (words
 #: an operator dropped or abbreviated before the cut).
 ORDER_SLACK = 2
+
+
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -143,6 +147,8 @@ def title_words(form: str) -> list[str]:
     """The words of a title in match form, numbers included without leading zeros: a parcel
     number both sides share is evidence for, as much as a rare name (and one they do not
     share is also a conflict, see number_conflict_penalty)."""
+    if form.isascii() and not _DIGIT.search(form):
+        return form.split()  # no number to write without its zeros (most titles)
     return [
         str(int(w)) if w.isdigit() else w for w in form.split() if not (w.isdigit() and len(w) > 9)
     ]
@@ -155,6 +161,8 @@ def _typo_candidate(word: str) -> bool:
 def occurrences(words: list[str]) -> list[str]:
     """Words with a repeat told apart ("le", "le#2"): "riêng lẻ cho hộ bà Lê" has two, and a
     record that has the first only ("riêng lẻ cho hộ bà Đặng") must not find the second."""
+    if len(set(words)) == len(words):
+        return list(words)  # no repeat (most titles)
     count: Counter[str] = Counter()
     out = []
     for w in words:
@@ -269,8 +277,9 @@ def _fewest_known_words(word: str, vocab: dict[str, int]) -> list[str] | None:
 def _csr(rows: list[list[int]], values: list[list[float]], width: int) -> sp.csr_matrix:
     indptr = np.zeros(len(rows) + 1, dtype=np.int64)
     indptr[1:] = np.cumsum([len(r) for r in rows])
-    flat = np.fromiter((c for r in rows for c in r), dtype=np.int64, count=int(indptr[-1]))
-    data = np.fromiter((v for r in values for v in r), dtype=np.float64, count=int(indptr[-1]))
+    chain = itertools.chain.from_iterable
+    flat = np.fromiter(chain(rows), dtype=np.int64, count=int(indptr[-1]))
+    data = np.fromiter(chain(values), dtype=np.float64, count=int(indptr[-1]))
     matrix = sp.csr_matrix((data, flat, indptr), shape=(len(rows), width))
     matrix.sum_duplicates()
     return matrix
@@ -386,9 +395,10 @@ class TitleIndex:
         row, and the IDF of each record's first p words; returns each word's document count."""
         # Built in title order (not set order), so that ids and ties do not depend on the
         # process's string hash seed: a cluster worker must score exactly as this process.
-        df = Counter(w for ws in word_lists for w in dict.fromkeys(ws))
+        df = Counter(itertools.chain.from_iterable(dict.fromkeys(ws) for ws in word_lists))
         self.vocab = {w: i for i, w in enumerate(df)}
         self.idf = np.array([math.log(1 + n / df[w]) for w in df])
+        self.idf_values: list[float] = self.idf.tolist()  # read a word at a time
         self.unknown_idf = math.log(1 + n)
         # Typos in the inventory: a rare word ("thah", once) near a common one ("thanh") also
         # counts as the common one, with partial credit, and weighs what the common one does.
@@ -409,7 +419,7 @@ class TitleIndex:
         # a scan title p words long.
         # (Summed in order as np.cumsum does, in Python: a numpy call a record cost more.)
         width = 1 + max((len(ws) for ws in word_lists), default=0)
-        idf, vocab, meant = self.idf.tolist(), self.vocab, self.meant
+        idf, vocab, meant = self.idf_values, self.vocab, self.meant
         prefix = []
         for ws in word_lists:
             weights = [idf[vocab[meant[w][0] if w in meant else w]] for w in ws]
@@ -420,8 +430,10 @@ class TitleIndex:
 
     def _record_token(self, word: str) -> RecordToken:
         """A record word as typed.py reads it, with the word an inventory typo stands for."""
+        if word not in self.meant and "#" not in word:
+            return (word, self.vocab[word], "", 0.0)  # most words: no typo, no repeat
         meant, credit = self.meant.get(word, ("", 0.0))
-        weight = credit * float(self.idf[self.vocab[meant]]) if meant else 0.0
+        weight = credit * self.idf_values[self.vocab[meant]] if meant else 0.0
         return (word.split("#", 1)[0], self.vocab[word], meant, weight)
 
     def _index_beginnings(self) -> None:
@@ -458,12 +470,10 @@ class TitleIndex:
             )
             for ws, ns in zip(word_lists, self.numbers)
         ]
-        key_df = Counter(k for ks in key_lists for k in ks)
+        key_df = Counter(itertools.chain.from_iterable(key_lists))
         cap = max(20, min(int(BLOCK_MAX_SHARE * n), BLOCK_MAX_POSTINGS))
         self.keys = {k: i for i, k in enumerate(k for k, c in key_df.items() if c <= cap)}
-        self.key_idf = np.zeros(len(self.keys))
-        for k, i in self.keys.items():
-            self.key_idf[i] = math.log(1 + n / key_df[k])
+        self.key_idf = np.array([math.log(1 + n / key_df[k]) for k in self.keys], dtype=float)
         self.prefix_keys: dict[str, list[int]] = {}
         for k, key_id in self.keys.items():
             if " " in k:
@@ -471,10 +481,9 @@ class TitleIndex:
             word = k[1:] if k.startswith("#") else k
             for length in range(1 if word.isdigit() else 2, len(word)):
                 self.prefix_keys.setdefault(word[:length], []).append(key_id)
+        key_cols = [[self.keys[k] for k in ks if k in self.keys] for ks in key_lists]
         self.key_matrix = _csr(
-            [[self.keys[k] for k in ks if k in self.keys] for ks in key_lists],
-            [[1.0 for k in ks if k in self.keys] for ks in key_lists],
-            max(1, len(self.keys)),
+            key_cols, [[1.0] * len(cols) for cols in key_cols], max(1, len(self.keys))
         ).T.tocsr()
 
     # -- scans -------------------------------------------------------------------------------
@@ -578,7 +587,7 @@ class TitleIndex:
                 total += weight
                 tokens.append((word, -1, weight, 0.0))
                 continue
-            idf = float(self.idf[col])
+            idf = self.idf_values[col]
             total += idf
             cols.append(col)
             vals.append(idf * credit)
