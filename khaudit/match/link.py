@@ -861,12 +861,14 @@ def _code_tails(code: str) -> list[str]:
     short of the whole code, with two numbers of six digits in all at least ("160121.0001",
     "H56.160121.0001"; not "1.2")."""
     parts = code.split(".")
-    tails = []
-    for start in range(1, len(parts) - 1):
-        numbers = [p for p in parts[start:] if p.isdigit()]
-        if len(numbers) >= 2 and sum(len(p) for p in numbers) >= MIN_TAIL_DIGITS:
-            tails.append(".".join(parts[start:]))
-    return tails
+    # How many numbers, and digits in them, each end holds: counted once from the end.
+    numbers, digits, ends = 0, 0, []
+    for start in range(len(parts) - 1, 0, -1):
+        if parts[start].isdigit():
+            numbers, digits = numbers + 1, digits + len(parts[start])
+        if start < len(parts) - 1 and numbers >= 2 and digits >= MIN_TAIL_DIGITS:
+            ends.append(start)
+    return [".".join(parts[start:]) for start in reversed(ends)]
 
 
 def _cut_length(texts: list[str]) -> int:

@@ -163,11 +163,11 @@ def occurrences(words: list[str]) -> list[str]:
     record that has the first only ("riêng lẻ cho hộ bà Đặng") must not find the second."""
     if len(set(words)) == len(words):
         return list(words)  # no repeat (most titles)
-    count: Counter[str] = Counter()
+    count: dict[str, int] = {}
     out = []
     for w in words:
-        count[w] += 1
-        out.append(w if count[w] == 1 else f"{w}#{count[w]}")
+        n = count[w] = count.get(w, 0) + 1
+        out.append(w if n == 1 else f"{w}#{n}")
     return out
 
 
@@ -289,15 +289,30 @@ def top_per_row(matrix: sp.csr_matrix, limit: int) -> tuple[np.ndarray, np.ndarr
     """(row, column) of the ``limit`` largest entries of every row of a sparse matrix, row by
     row, largest first (ties in the order the matrix stores them)."""
     matrix = matrix.tocsr()
-    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
-    # Only entries at or above their row's floor can be among its largest: the sort is of
-    # those, not of every entry a block's common keys brought.
-    idx = np.flatnonzero(matrix.data >= _row_floors(matrix.data, rows, limit)[rows])
-    order = idx[np.lexsort((-matrix.data[idx], rows[idx]))]
-    ordered_rows = rows[order]
-    rank = np.arange(len(order)) - np.searchsorted(ordered_rows, ordered_rows)
-    keep = order[rank < limit]
+    indptr, data = matrix.indptr, matrix.data
+    # Row by row: a partition finds each row's ``limit``-th largest entry, and only the
+    # entries that reach it are sorted. A sort of every entry (np.lexsort) cost more than all
+    # the rest of blocking, a row of common words holding most of the records.
+    kept = [
+        int(indptr[row]) + _row_top(data[indptr[row] : indptr[row + 1]], limit)
+        for row in range(matrix.shape[0])
+    ]
+    keep = np.concatenate(kept) if kept else np.zeros(0, dtype=np.int64)
+    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(indptr))
     return rows[keep], matrix.indices[keep]
+
+
+def _row_top(values: np.ndarray, limit: int) -> np.ndarray:
+    """Positions of the ``limit`` largest of ``values``, largest first, equal values in
+    their order (as a stable sort of all of them would give)."""
+    if len(values) > limit:
+        kth = np.partition(values, len(values) - limit)[len(values) - limit]
+        above = np.flatnonzero(values > kth)
+        ties = np.flatnonzero(values == kth)[: limit - len(above)]
+        chosen = np.sort(np.concatenate((above, ties)))
+    else:
+        chosen = np.arange(len(values))
+    return chosen[np.argsort(-values[chosen], kind="stable")]
 
 
 def unique_sorted(values: np.ndarray) -> np.ndarray:
@@ -305,29 +320,6 @@ def unique_sorted(values: np.ndarray) -> np.ndarray:
     millions of candidate pairs, nearly all distinct, that blocking gives."""
     values = np.sort(values)
     return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
-
-
-#: Rounds of raising the row floors of top_per_row (each a pass over the entries).
-FLOOR_ROUNDS = 4
-
-
-def _row_floors(data: np.ndarray, rows: np.ndarray, limit: int) -> np.ndarray:
-    """Per row, a value that at least ``limit`` of its entries reach (-inf where the row has
-    no more than ``limit``): an entry below it has ``limit`` larger ones and is no row's best.
-    Raised a few rounds to the mean of the entries still above it, while enough reach it."""
-    n = int(rows[-1]) + 1 if len(rows) else 0
-    floor = np.full(n, -np.inf)
-    for _ in range(FLOOR_ROUNDS):
-        above = data >= floor[rows]
-        count = np.bincount(rows[above], minlength=n)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mean = np.bincount(rows[above], weights=data[above], minlength=n) / count
-        reach = np.bincount(rows, weights=data >= mean[rows], minlength=n)
-        raise_ = (count > limit) & (reach >= limit)
-        if not raise_.any():
-            break
-        floor = np.where(raise_, mean, floor)
-    return floor
 
 
 @dataclass

@@ -201,6 +201,8 @@ def _mistyped(typed: str, meant: str, known: bool) -> bool:
     a word of five letters or more the inventory never uses may also have one letter changed
     (two from seven letters). A changed letter in a short word is another word ("Tân" is not
     "Tâm"), and a word the inventory uses is re-read only for a dropped or doubled letter."""
+    if abs(len(typed) - len(meant)) > (1 if known else 2):
+        return False  # more letters apart than any of these edits makes (most pairs)
     if Indel.distance(typed, meant, score_cutoff=1) <= 1:
         return True  # a letter dropped or doubled
     if known:
