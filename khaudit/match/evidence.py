@@ -26,10 +26,9 @@ _NUMBER_ONLY = re.compile(r"^0*(\d{1,5})$")
 #: A number before a typed title, "số"/"so"/"No."/"STT" before it or not ("045 - Hồ sơ…",
 #: "so 004 Tap_QD…", "No.12_Bao cao…", "HS 487 Hs.chuyen.nhuong…", "HS_0001 HS_chuyển…",
 #: "STT 100_BAO CAO…").
+_LEADING_NUMBER = r"^(?:(?:s[oố]|s\.|no\.?|#|hs|h[oồ] s[oơ]|stt|tt)[\s_]*)?0*(\d{1,5})"
 _NUMBER_TITLE = re.compile(
-    r"^(?:(?:s[oố]|s\.|no\.?|#|hs|h[oồ] s[oơ]|stt|tt)[\s_]*)?0*(\d{1,5})\s*[-_.)]+\s*(.+)$"
-    r"|^(?:(?:s[oố]|s\.|no\.?|#|hs|h[oồ] s[oơ]|stt|tt)[\s_]*)?0*(\d{1,5})\s+(\D.+)$",
-    re.IGNORECASE,
+    rf"{_LEADING_NUMBER}\s*[-_.)]+\s*(.+)$|{_LEADING_NUMBER}\s+(\D.+)$", re.IGNORECASE
 )
 #: A typed title, then the record's number behind its label ("Bao_cao_…_nam_2016-STT 23",
 #: "… - HS 12"): the number is no title's. ("…, số 03" is a register's volume: the title's.)
