@@ -27,6 +27,7 @@ from scipy.optimize import linear_sum_assignment
 
 from ..i18n import t
 from ..textnorm import fold
+from .blockpool import run_blocks
 from .content import ContentCheck, PageScores, check_links, item_texts, link_unnamed
 from .decisions import DecisionIndex
 from .evidence import code_year, normalize_code
@@ -591,11 +592,21 @@ class _Linker:
         free = np.array(
             [k for k, item in enumerate(todo) if item.item_id not in self.allowed], dtype=np.int64
         )
-        ranked: dict[int, list[tuple[TitleScore, int]]] = {}
-        for start in range(0, len(free), BLOCK_CHUNK):
-            rows = free[start : start + BLOCK_CHUNK]
+
+        def rank_block(block: int) -> dict[int, list[tuple[TitleScore, int]]]:
+            part: dict[int, list[tuple[TitleScore, int]]] = {}
+            rows = free[block * BLOCK_CHUNK : (block + 1) * BLOCK_CHUNK]
             item, record = self.titles.candidates(scans, self.settings.max_candidates, rows)
-            self._collect(ranked, todo, scans, item, record, years, pages)
+            self._collect(part, todo, scans, item, record, years, pages)
+            return part
+
+        # The blocks are independent: on both cores when a pool can be had (blockpool.py),
+        # merged in block order, so the result is the one a single process builds.
+        ranked: dict[int, list[tuple[TitleScore, int]]] = {}
+        blocks = -(-len(free) // BLOCK_CHUNK)
+        for part in run_blocks(rank_block, blocks, self.settings.workers):
+            for owner, choices in part.items():
+                ranked.setdefault(owner, []).extend(choices)
         if narrowed:
             item = np.array(
                 [k for k in narrowed for _ in self.allowed[todo[k].item_id]], dtype=np.int64

@@ -48,7 +48,9 @@ class MatchSettings:
     #: Page rule: a scan has between min and max pages per sheet listed; outside is page_mismatch.
     min_pages_per_sheet: float = 1.0
     max_pages_per_sheet: float = 2.0
-    #: rapidfuzz cdist workers (-1: all cores).
+    #: Cores matching uses (-1: every core; 1: this process alone): rapidfuzz's cdist
+    #: threads, and the worker processes a locality's title ranking is forked onto
+    #: (blockpool.py; ``KHAUDIT_MATCH_PROCESSES`` overrides the count for those).
     workers: int = -1
 
     @classmethod
