@@ -430,7 +430,8 @@ def _progress(result: dict[str, Any], as_json: bool) -> None:
 def _print_wins(results: list[dict[str, Any]], out: Path) -> None:
     """The scans a peer linked rightly and khaudit did not, by kind; all of them to a CSV."""
     rows = [row for r in results for row in r.get("diagnosis", [])]
-    wins = pd.DataFrame(rows)
+    # with its header even when no peer won a scan: a CSV of one empty line is unreadable
+    wins = pd.DataFrame(rows, columns=["seed", *peers.WIN_COLUMNS])
     wins.to_csv(out / "peer-wins.csv", index=False)
     print(f"\nScans a peer linked to their true record and khaudit did not: {len(wins)}")
     if wins.empty:

@@ -238,10 +238,11 @@ def wins(
                 "khaudit_record": fields["record"].get((row.locality, mine), "") if mine else "",
             }
         )
-    return pd.DataFrame(rows, columns=_WIN_COLUMNS)
+    return pd.DataFrame(rows, columns=WIN_COLUMNS)
 
 
-_WIN_COLUMNS = [
+#: The columns of ``wins`` (and, after the seed, of ``generalize.py``'s ``peer-wins.csv``).
+WIN_COLUMNS = [
     "peer",
     "locality",
     "path",

@@ -131,3 +131,15 @@ def test_a_kept_province_is_scored_again_without_auditing_it_again(tmp_path: Pat
     for key in ("link_precision", "link_recall", "record_status_f1", "file_status_f1"):
         assert again[key] == first[key], key
     assert not (tmp_path / "seed3-n20").exists()
+
+
+def test_the_wins_csv_keeps_its_header_when_no_peer_won_a_scan(tmp_path: Path) -> None:
+    from bench.generalize import _print_wins
+
+    _print_wins([{"tool": "khaudit", "seed": 212, "diagnosis": []}], tmp_path)
+    empty = pd.read_csv(tmp_path / "peer-wins.csv")  # one blank line would raise here
+    assert list(empty.columns) == ["seed", *peers.WIN_COLUMNS] and empty.empty
+    win = {"seed": 5, **{c: "x" for c in peers.WIN_COLUMNS}}
+    _print_wins([{"tool": "khaudit", "seed": 5, "diagnosis": [win]}], tmp_path)
+    one = pd.read_csv(tmp_path / "peer-wins.csv", dtype=str)
+    assert one.to_dict("records") == [{"seed": "5", **{c: "x" for c in peers.WIN_COLUMNS}}]
