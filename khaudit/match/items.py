@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from .blockpool import run_blocks
 from .evidence import (
     PathEvidence,
     is_box_name,
@@ -38,6 +39,8 @@ PAGES_OF_A_SHEET = 2
 #: records, from which a root's numbered folders are records rather than boxes.
 RECORD_FOLDERS_SHARE = 0.15
 RECORD_FOLDERS_MIN = 10
+#: Items whose paths are read in one block (on one core where several are used).
+EVIDENCE_BLOCK = 4096
 
 
 @dataclass
@@ -154,9 +157,11 @@ def build_items(
     sidecars: SidecarIndex,
     pattern: re.Pattern[str] | None = None,
     records: int | None = None,
+    workers: int = -1,
 ) -> list[Item]:
     """Group a locality's scan files into items and read each item's evidence (``records``:
-    how many records its inventory holds, which tells record folders from boxes).
+    how many records its inventory holds, which tells record folders from boxes; ``workers``:
+    the cores the paths are read on, as ``MatchSettings.workers``).
 
     Plain lists, not DataFrame lookups: a locality has tens of thousands of folders and a
     ``.loc`` per folder cost more than all the matching after it.
@@ -171,8 +176,8 @@ def build_items(
     by_folder: dict[tuple[str, str], list[int]] = defaultdict(list)
     for position, (root, path) in enumerate(zip(roots, paths)):
         by_folder[(root, posixpath.dirname(path))].append(position)
-    items: list[Item] = []
     numbering = _roots_numbering_records(by_folder, paths, records)
+    planned: list[tuple[str, str, list[int], bool]] = []  # root, relpath, files, series
     for (root, folder), positions in sorted(by_folder.items()):
         is_series = _is_series(
             folder,
@@ -182,25 +187,41 @@ def build_items(
             root in numbering,
         )
         groups = [positions] if is_series else [[p] for p in positions]
-        for group in groups:
-            relpath = folder if is_series else paths[group[0]]
-            counted = [n for p in group if (n := pages[p]) is not None]
-            written = [m for p in group if (m := mtimes[p]) is not None]
-            items.append(
-                Item(
-                    item_id=len(items),
-                    root=root,
-                    relpath=relpath,
-                    files=[labels[p] for p in group],
-                    series=is_series,
-                    pages=sum(counted) if counted else None,
-                    # An empty file's hash is every empty file's: it tells no scan apart.
-                    hashes=frozenset(
-                        hashes[p] for p in group if hashes[p] and formats[p] != "empty"
-                    ),
-                    evidence=path_evidence(relpath, is_folder_item=is_series, pattern=pattern),
-                    sidecar=None if is_series else sidecars.get(relpath),
-                    mtime=max(written) if written else None,
-                )
+        planned.extend((root, folder if is_series else paths[g[0]], g, is_series) for g in groups)
+    evidence = _path_evidence(
+        [(relpath, series) for _, relpath, _, series in planned], pattern, workers
+    )
+    items: list[Item] = []
+    for (root, relpath, group, is_series), found in zip(planned, evidence):
+        counted = [n for p in group if (n := pages[p]) is not None]
+        written = [m for p in group if (m := mtimes[p]) is not None]
+        items.append(
+            Item(
+                item_id=len(items),
+                root=root,
+                relpath=relpath,
+                files=[labels[p] for p in group],
+                series=is_series,
+                pages=sum(counted) if counted else None,
+                # An empty file's hash is every empty file's: it tells no scan apart.
+                hashes=frozenset(hashes[p] for p in group if hashes[p] and formats[p] != "empty"),
+                evidence=found,
+                sidecar=None if is_series else sidecars.get(relpath),
+                mtime=max(written) if written else None,
             )
+        )
     return items
+
+
+def _path_evidence(
+    paths: list[tuple[str, bool]], pattern: re.Pattern[str] | None, workers: int
+) -> list[PathEvidence]:
+    """Each item's path evidence (relpath, whether a folder is the item), in blocks on every
+    core where a pool can be had (blockpool.py): a path is read alone, whatever the others."""
+
+    def block(b: int) -> list[PathEvidence]:
+        chunk = paths[b * EVIDENCE_BLOCK : (b + 1) * EVIDENCE_BLOCK]
+        return [path_evidence(p, is_folder_item=series, pattern=pattern) for p, series in chunk]
+
+    blocks = -(-len(paths) // EVIDENCE_BLOCK)
+    return [ev for part in run_blocks(block, blocks, workers) for ev in part]

@@ -1130,7 +1130,7 @@ def match_locality(
     that are certain (those made so far and titles that fit one record only) and applied;
     then titles decide, one to one."""
     compiled = re.compile(pattern) if pattern else None
-    items = build_items(scans, sidecars, compiled, records=len(records))
+    items = build_items(scans, sidecars, compiled, len(records), settings.workers)
     linker = _Linker(records, settings, lang, decisions)
     linker.items = items
     linker.learn_tags()

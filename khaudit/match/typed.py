@@ -92,25 +92,29 @@ def read_as_typed(
     cut = _cut_last(scan, record, scan_cols, record_cols, idf, reading)
     # A word the locality-wide reading took for a typo (found < total) is that reading's
     # guess, not what was typed: it is not read again.
+    # (An unknown word's column, -1, is never among the record's: that set is asked first, as
+    # most of a candidate's words are the record's.)
     loose = [
         (i, tok)
-        for i, tok in enumerate(scan[: len(scan) - cut])
-        if (tok[1] < 0 or (tok[1] not in record_cols and tok[3] >= tok[2])) and not tok[0].isdigit()
+        for i, tok in enumerate(scan[: len(scan) - cut] if cut else scan)
+        if tok[1] not in record_cols and (tok[1] < 0 or tok[3] >= tok[2]) and not tok[0].isdigit()
     ]
     if not loose:
         return reading
     free = [
         k
         for k, (word, col, _, _) in enumerate(record)
-        if col not in scan_cols and not word.isdigit() and len(word) > 1
+        if col not in scan_cols and len(word) > 1 and not word.isdigit()
     ]
     if not free:
         return reading
     for token in loose:
-        if not _initialism(token, record, free, idf, reading, common_idf) and not _joined(
-            token, record, free, idf, reading
-        ):
-            _typo(token, record, free, idf, reading)
+        if _initialism(token, record, free, idf, reading, common_idf):
+            continue
+        # (A word of the locality's own is never two words run together: see _joined.)
+        if token[1][1] < 0 and _joined(token, record, free, idf, reading):
+            continue
+        _typo(token, record, free, idf, reading)
     return reading
 
 
@@ -130,7 +134,9 @@ def _cut_last(
         return 0
     word, col, _, _ = scan[-1]
     before = scan[-2][1]
-    if (col >= 0 and col in record_cols) or before < 0:
+    # (Every record word's column is among ``record_cols``: a word before the record lacks
+    # is nowhere in it.)
+    if (col >= 0 and col in record_cols) or before not in record_cols:
         return 0
     for k in range(len(record) - 1):
         meant, meant_col = record[k + 1][0], record[k + 1][1]
@@ -229,13 +235,19 @@ def _typo(
     forms = (
         [word, word[:-2]] if word.endswith("so") and len(word) > 2 + TYPO_MIN_LETTERS else [word]
     )
+    known = token[1][1] >= 0
+    # _mistyped's first test, made here on lengths: most record words fail it.
+    slack = 1 if known else 2
+    shortest, longest = len(forms[-1]) - slack, len(word) + slack
     best: tuple[float, int] | None = None
     for k in free:
         meant = record[k][0]
-        if k in reading.used or len(meant) < TYPO_MIN_LETTERS:
+        if not (shortest <= len(meant) <= longest) or len(meant) < TYPO_MIN_LETTERS:
+            continue
+        if k in reading.used:
             continue
         for form in forms:
-            if not _mistyped(form, meant, known=token[1][1] >= 0):
+            if not _mistyped(form, meant, known=known):
                 continue
             similarity = Indel.normalized_similarity(form, meant)
             if best is None or similarity > best[0]:
@@ -263,41 +275,45 @@ def in_order(
         where.setdefault(word, []).append((j, float(idf[col])))
         if meant:  # the inventory's own typo, read as the word it stands for
             where.setdefault(meant, []).append((j, weight))
-    field = _fields(scan)
-    matches: list[tuple[int, int, int, float]] = []
-    for i, (word, col, total, found) in enumerate(scan):
-        if col >= 0 and found > 0:
-            share = found / total
-            matches.extend((i, j, j, share * w) for j, w in where.get(word, ()))
-    matches.extend(
-        (i, run[0], run[-1], weight) for i, run, weight in reading.links if run[-1] < limit
-    )
+    # Matches are gathered by field as they are found (a field ends after each number), the
+    # scan's words first, in order, then its words read as typed.
     by_field: dict[int, list[tuple[int, int, int, float]]] = {}
-    for m in matches:
-        by_field.setdefault(field[m[0]], []).append(m)
-    return sum(_longest_chain(sorted(ms)) for ms in by_field.values())
-
-
-def _fields(scan: Sequence[ScanToken]) -> list[int]:
-    """Per scan word, the field it belongs to: a field ends after each number."""
-    field, fields = 0, []
-    for word, *_ in scan:
+    fields: list[int] = []
+    field = 0
+    for i, (word, col, total, found) in enumerate(scan):
         fields.append(field)
+        if col >= 0 and found > 0 and word in where:
+            share = found / total
+            by_field.setdefault(field, []).extend([(i, j, j, share * w) for j, w in where[word]])
         if word.isdigit():
             field += 1
-    return fields
+    for i, run, weight in reading.links:
+        if run[-1] < limit:
+            by_field.setdefault(fields[i], []).append((i, run[0], run[-1], weight))
+    return sum(_longest_chain(sorted(ms)) for ms in by_field.values())
 
 
 def _longest_chain(matches: list[tuple[int, int, int, float]]) -> float:
     """The heaviest chain of (scan word, first and last record word, weight) matches, sorted,
     increasing in both the scan's and the record's order."""
-    best: list[float] = []
-    lasts: list[int] = []
-    earlier = 0  # the matches before this scan word's (sorted: all of a lower scan word)
-    for m, (i, first, last, weight) in enumerate(matches):
-        if m and matches[m - 1][0] != i:
-            earlier = m
-        before = [b for b, end in zip(best[:earlier], lasts) if end < first]
-        best.append(weight + max(before, default=0.0))
-        lasts.append(last)
-    return max(best, default=0.0)
+    if not matches:
+        return 0.0
+    # ends[p]: the heaviest chain of the earlier scan words' matches that ends at record word
+    # p (0: none). Weights are never negative, so the best chain a match extends is the
+    # largest of ends[:first], and 0 where none ends before it.
+    ends = [0.0] * (1 + max(m[2] for m in matches))
+    pending: list[tuple[int, float]] = []  # this scan word's chains: not extended by its own
+    heaviest = 0.0
+    word = matches[0][0]
+    for i, first, last, weight in matches:
+        if i != word:
+            for end, chain in pending:
+                if chain > ends[end]:
+                    ends[end] = chain
+            pending = []
+            word = i
+        chain = weight + max(ends[:first], default=0.0)
+        pending.append((last, chain))
+        if chain > heaviest:
+            heaviest = chain
+    return heaviest

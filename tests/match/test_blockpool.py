@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from khaudit.errors import KhauditError
-from khaudit.match import blockpool, link
+from khaudit.match import blockpool, items, link
 from khaudit.match.blockpool import PROCESSES_VARIABLE, processes, run_blocks
 from khaudit.match.settings import MatchSettings
 
@@ -159,6 +159,7 @@ def _survivors(pids: list[int], seconds: float = 10) -> list[int]:
 
 @FORK
 def test_a_locality_matched_on_two_processes_is_the_one_matched_on_one(two_cores, monkeypatch):
+    """Its items' path evidence (items.py) and its title ranking (link.py) in blocks."""
     sys.path.insert(0, str(BENCH))
     try:
         from matchgen import generate
@@ -166,6 +167,7 @@ def test_a_locality_matched_on_two_processes_is_the_one_matched_on_one(two_cores
         sys.path.remove(str(BENCH))
     case = generate(400, 3)
     monkeypatch.setattr(link, "BLOCK_CHUNK", 64)  # several blocks of a small locality
+    monkeypatch.setattr(items, "EVIDENCE_BLOCK", 64)
     pooled: list[int] = []  # the blocks each pool was given: the pool did run
     on_workers = blockpool._on_workers
     monkeypatch.setattr(
@@ -176,7 +178,7 @@ def test_a_locality_matched_on_two_processes_is_the_one_matched_on_one(two_cores
         monkeypatch.setenv(PROCESSES_VARIABLE, count)
         runs.append(link.match_locality(case.records, case.scans, case.sidecars, MatchSettings()))
     one, two = runs
-    assert pooled and min(pooled) >= 2
+    assert len(pooled) >= 2 and min(pooled) >= 2  # the paths' blocks, then the titles'
     pd.testing.assert_frame_equal(one.links, two.links, check_exact=True)
     assert one.reasons == two.reasons
     assert [vars(i) for i in one.items] == [vars(i) for i in two.items]
