@@ -1,10 +1,11 @@
 """From links and inspection to the statuses of the run contract, with a reason for each.
 
 Records: duplicate_entry (the row repeats an earlier one), damaged_scan (a linked file is
-corrupt or empty), page_mismatch (pages outside [min, max] × sheets, see MatchSettings),
-digitized, needs_review (only review candidates), missing (nothing).
-Files: empty, corrupt (whatever links they have), matched, duplicate (byte-identical to a
-matched file), needs_review, orphan.
+corrupt or empty), page_mismatch (pages outside [min, max] × sheets, see MatchSettings, and
+no one of its scans alone within them), digitized, needs_review (only review candidates),
+missing (nothing).
+Files: empty, corrupt (whatever links they have), matched, duplicate (byte-identical to
+another scan, the original linked or not), needs_review, orphan.
 Quality (quality.py) is judged beside the status, never instead of it: a file's shortfalls
 against the project's standard, and a record's from the scans that make it up.
 
@@ -13,6 +14,7 @@ Vectorised over whole tables: a locality of 100,000 rows reconciles in seconds.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +33,7 @@ from .match.settings import MatchSettings
 from .quality import QualitySettings, combine, file_quality
 from .run import CANDIDATE_COLUMNS
 from .scan.inspect import SCAN_FORMATS
+from .textnorm import fold
 
 
 def _with_items(files: pd.DataFrame, match: MatchResult) -> pd.DataFrame:
@@ -71,40 +74,105 @@ def _mark_linked(files: pd.DataFrame, linked: pd.DataFrame) -> pd.Series:
     return is_linked
 
 
-def _mark_copies(files: pd.DataFrame) -> tuple[dict[str, str], dict[str, object]]:
-    """A byte-identical second copy of a matched file (or page series) is a duplicate.
+#: Folders an operator keeps a record scanned again in ("Scan lai/", "Quét lại/", "Lần 2/"):
+#: a byte-identical file there is the copy, the one in the tree the original.
+_RESCAN_FOLDER = re.compile(r"^(scan|quet|chup) ?lai( \d+)?$|^lan ?\d+$|^rescans?$")
 
-    Returns the first matched path and record of each content hash."""
-    # The original stays matched, told by its name ("X.pdf" before "X (1).pdf",
-    # "X - Copy.pdf", "Bản sao X.pdf"), then by path.
-    order = (
-        files.assign(_copy=files["path"].map(is_copy_name))
-        .sort_values(["_copy", "path"])
-        .drop(columns="_copy")
-    )
-    # Empty files all share one content (none): an empty scan is no copy of another.
-    matched = order[
-        (order["status"] == FileStatus.MATCHED)
-        & (order["xxh3_128"] != "")
-        & (order["format"] != "empty")
+
+def _copy_mark(path: str) -> bool:
+    """Whether ``path`` is named or filed as a copy: a copy's name or folder (is_copy_name;
+    a folder's "_" or "-" around the word do not hide it) or a rescan folder."""
+    *folders, name = path.split("/")
+    plain = [fold(f).replace("_", " ").strip(" -.") for f in folders]
+    return is_copy_name("/".join([*plain, name])) or any(_RESCAN_FOLDER.match(f) for f in plain)
+
+
+def _content_units(files: pd.DataFrame) -> pd.DataFrame:
+    """Each usable scan as one unit of content, per file: ``unit`` (the file, or the folder of
+    a page series) and ``content`` (its hash, or the set of its pages' hashes). Damaged files
+    (their status is their damage) and files that are no scan (a ``desktop.ini`` in every
+    folder) are left out."""
+    usable = files[
+        (files["xxh3_128"] != "")
+        & (files["integrity"] == "ok")
+        & files["format"].isin(SCAN_FORMATS)
     ]
-    first = matched.drop_duplicates("xxh3_128")
-    first_path = dict(zip(first["xxh3_128"], first["path"]))
-    first_record = dict(zip(first["xxh3_128"], first["record"]))
-    repeat = matched.index[matched.duplicated("xxh3_128") & (matched["item"] == "")]
-    files.loc[repeat, "status"] = FileStatus.DUPLICATE
-    # A page series is a copy when every page is byte-identical to another matched series
-    # (single identical pages are common: blank sheets, a form's cover).
-    series = matched[matched["item"] != ""]
-    contents = series.groupby("item", sort=False)["xxh3_128"].agg(frozenset)
-    if len(contents):
-        ranked = sorted(contents.index, key=lambda p: (is_copy_name(p + "/x"), p))
-        original: dict[frozenset[str], str] = {}
-        for path in ranked:
-            if original.setdefault(contents[path], path) != path:
-                pages = series.index[series["item"] == path]
-                files.loc[pages, "status"] = FileStatus.DUPLICATE
-    return first_path, first_record
+    series = usable["item"] != ""
+    pages = usable[series].groupby("item")["xxh3_128"].agg(lambda h: "|".join(sorted(set(h))))
+    return pd.DataFrame(
+        {
+            "unit": usable["path"].where(~series, usable["item"]),
+            "content": usable["xxh3_128"].where(~series, usable["item"].map(pages)),
+            "matched": usable["status"] == FileStatus.MATCHED,
+        },
+        index=usable.index,
+    )
+
+
+def _mark_copies(files: pd.DataFrame, lang: str) -> None:
+    """Of scans with the same content (byte-identical files, page series whose pages are),
+    one is the original and every other is its ``duplicate``, whatever became of the
+    original: a copy of a scan no record claims is still a copy (DOMAIN: a byte-identical
+    copy is a duplicate), and the original alone stays orphan or in review.
+
+    The original is the one not named or filed as a copy ("X.pdf" before "X (1).pdf", "X -
+    Copy.pdf", "Bản sao/X.pdf", "Scan lai/X.pdf"), then a linked one, then the first path. When
+    matching linked a copy and left its original, the original takes the link. A duplicate
+    keeps the record it was linked to, or takes its original's; never a record in review."""
+    units = _content_units(files)
+    if units.empty:
+        return
+    ranked = (
+        units.groupby("unit", sort=False)
+        .agg(content=("content", "first"), matched=("matched", "any"))
+        .reset_index()
+    )
+    ranked["copy"] = ranked["unit"].map(_copy_mark)
+    ranked = ranked.sort_values(["copy", "matched", "unit"], ascending=[True, False, True])
+    original = ranked.drop_duplicates("content").set_index("content")["unit"]
+    linked = ranked[ranked["matched"]].drop_duplicates("content").set_index("content")["unit"]
+    _take_links(files, units, original, linked)
+    is_original = units["unit"] == units["content"].map(original)
+    copies = units.index[~is_original]
+    first_path = _original_paths(files, units[is_original])
+    now_linked = files.loc[units.index, "status"] == FileStatus.MATCHED  # links taken too
+    linked_originals = units.index[is_original & now_linked]
+    record = files.loc[linked_originals, "record"].groupby(units["content"]).first()
+    own = files.loc[copies, "status"] == FileStatus.MATCHED
+    files.loc[copies, "record"] = files.loc[copies, "record"].where(
+        own, units.loc[copies, "content"].map(record)
+    )
+    files.loc[copies, "status"] = FileStatus.DUPLICATE
+    keys = list(zip(units.loc[copies, "content"], files.loc[copies, "xxh3_128"]))
+    files.loc[copies, "duplicate_of"] = [first_path.get(k, "") for k in keys]
+    files.loc[copies, "note"] = [
+        t("why.duplicate_of", lang, path=p) for p in files.loc[copies, "duplicate_of"]
+    ]
+
+
+def _take_links(
+    files: pd.DataFrame, units: pd.DataFrame, original: pd.Series, linked: pd.Series
+) -> None:
+    """An unlinked original takes the link of its linked copy (record, method, score, why)."""
+    linked = linked.reindex(original.index)
+    moved = original[linked.notna() & (original != linked)]
+    columns = ["status", "record", "match_method", "match_score", "note"]
+    for content, unit in moved.items():
+        source = units.index[(units["unit"] == linked[content])][0]
+        target = units.index[units["unit"] == unit]
+        for column in columns:
+            files.loc[target, column] = files.at[source, column]
+
+
+def _original_paths(files: pd.DataFrame, originals: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """(content, file hash) -> the original's file with that hash: what a copy is a copy of
+    (a page of a series names the same page of the original series)."""
+    return dict(
+        zip(
+            zip(originals["content"], files.loc[originals.index, "xxh3_128"]),
+            files.loc[originals.index, "path"],
+        )
+    )
 
 
 def _mark_review(files: pd.DataFrame, review: pd.DataFrame, is_linked: pd.Series) -> None:
@@ -115,29 +183,6 @@ def _mark_review(files: pd.DataFrame, review: pd.DataFrame, is_linked: pd.Series
     files.loc[in_review, "match_score"] = items.map(review["score"])
     files.loc[in_review, "note"] = items.map(review["explanation"])
     files.loc[in_review, "record"] = items.map(review["record"])
-
-
-def _note_duplicates(
-    files: pd.DataFrame, first: tuple[dict[str, str], dict[str, object]], lang: str
-) -> None:
-    """An unlinked file with a matched file's content is its duplicate too; every duplicate
-    names its original."""
-    first_path, first_record = first
-    unlinked = files["status"].isin([FileStatus.ORPHAN, FileStatus.NEEDS_REVIEW])
-    # A page of a series is one sheet: a blank or a form's cover is byte-identical to pages of
-    # other records, so a series is a copy only when every page of it is.
-    known = files["xxh3_128"].isin(first_path)
-    pages = unlinked & (files["item"] != "")
-    whole = known[pages].groupby(files.loc[pages, "item"]).transform("all")
-    copy = unlinked & (files["item"] == "") & known
-    copy.loc[whole.index] = whole
-    files.loc[copy, "status"] = FileStatus.DUPLICATE
-    files.loc[copy, "record"] = files.loc[copy, "xxh3_128"].map(first_record)
-    duplicate = files["status"] == FileStatus.DUPLICATE
-    files.loc[duplicate, "duplicate_of"] = files.loc[duplicate, "xxh3_128"].map(first_path)
-    files.loc[duplicate, "note"] = [
-        t("why.duplicate_of", lang, path=p) for p in files.loc[duplicate, "duplicate_of"]
-    ]
 
 
 def _note_orphans(files: pd.DataFrame, match: MatchResult, lang: str) -> None:
@@ -175,10 +220,11 @@ def _files(
     files["quality"] = file_quality(files, quality)
     files = with_content(_with_items(files, match), match.content)
     is_linked = _mark_linked(files, _best(match.links, "link", "item_id", None))
-    first = _mark_copies(files)
     _mark_review(files, _best(match.links, "review", "item_id", "rank"), is_linked)
-    _note_duplicates(files, first, lang)
+    _mark_copies(files, lang)
     _note_orphans(files, match, lang)
+    # What makes up each record's scan: the linked files, damaged ones too, copies not.
+    files["linked"] = files["status"] == FileStatus.MATCHED
     _mark_damaged(files, lang)
     return files
 
@@ -243,13 +289,14 @@ class _Scanned:
     paths: pd.Series
     shortfalls: pd.Series
     damage: pd.Series
+    #: Pages of each scan (a file, or a page series) apart, indexed by (record, scan).
+    apart: pd.Series
 
 
-def _scanned(out: pd.DataFrame, files: pd.DataFrame, linked: pd.DataFrame, lang: str) -> _Scanned:
-    mine = files[files["record"].notna() & files["item_id"].isin(linked["item_id"])]
-    kept = mine[mine["status"] != FileStatus.DUPLICATE]
+def _scanned(out: pd.DataFrame, files: pd.DataFrame, lang: str) -> _Scanned:
+    kept = files[files["linked"] & files["record"].notna()]
     by_record = kept.groupby("record")
-    damaged = mine[mine["integrity"] != "ok"]
+    damaged = kept[kept["integrity"] != "ok"]
     labels = damaged["integrity"].map(lambda code: t(f"integrity.{code}", lang))
     return _Scanned(
         pages=by_record["pages"].sum(min_count=0).reindex(out.index).fillna(0).astype(int),
@@ -260,7 +307,26 @@ def _scanned(out: pd.DataFrame, files: pd.DataFrame, linked: pd.DataFrame, lang:
         .agg("; ".join)
         .reindex(out.index)
         .fillna(""),
+        apart=kept.groupby(["record", kept["item"].where(kept["item"] != "", kept["path"])])[
+            "pages"
+        ].sum(min_count=1),
     )
+
+
+def _whole_scan(out: pd.DataFrame, apart: pd.Series, settings: MatchSettings) -> np.ndarray:
+    """Per record, whether one of its scans alone has the pages its sheets ask for: a record
+    scanned again and both scans kept (fondsgen's, officegen's rescans), or a second copy under
+    another name, has a complete scan, though the pages added up are too many."""
+    if apart.empty:
+        return np.zeros(len(out), dtype=bool)
+    records = apart.index.get_level_values(0)
+    sheets = out["sheets"].astype("Float64").reindex(records).to_numpy(dtype=float, na_value=np.nan)
+    pages = apart.to_numpy(dtype=float, na_value=np.nan)
+    fits = (pages >= sheets * settings.min_pages_per_sheet) & (
+        pages <= sheets * settings.max_pages_per_sheet
+    )
+    whole = pd.Series(fits, index=records).groupby(level=0).any()
+    return whole.reindex(out.index, fill_value=False).to_numpy(dtype=bool)
 
 
 def _per_record(
@@ -303,6 +369,7 @@ def _mark_linked_records(
     known = has & sheets.notna().to_numpy()
     short = known & (pages < sheets * settings.min_pages_per_sheet).fillna(False).to_numpy()
     over = known & (pages > sheets * settings.max_pages_per_sheet).fillna(False).to_numpy()
+    over &= ~_whole_scan(out, scanned.apart, settings)
     is_damaged = has & (scanned.damage != "").to_numpy()
     status = np.select(
         [is_damaged, short | over],
@@ -336,10 +403,9 @@ def reconcile(
     items = {item.item_id: item.relpath for item in match.items}
     _note_nearest(out, match, items, lang)
     _mark_records_in_review(out, match, items)
-    linked = match.links[match.links["decision"] == "link"]
     best = _best(match.links, "link", "record", "score")
     has = out.index.isin(best.index)
-    scanned = _scanned(out, files, linked, lang)
+    scanned = _scanned(out, files, lang)
     if has.any():
         _mark_linked_records(out, has, best, scanned, settings, lang)
     return out, _link_files(files, out)
@@ -357,7 +423,7 @@ def _link_files(files: pd.DataFrame, out: pd.DataFrame) -> pd.DataFrame:
     files.loc[has_record, "source_file"] = rec["source_file"].to_numpy()
     files.loc[has_record, "source_sheet"] = rec["source_sheet"].to_numpy()
     files.loc[has_record, "source_row"] = rec["source_row"].to_numpy()
-    return files.drop(columns=["record", "item_id"])
+    return files.drop(columns=["record", "item_id", "linked"])
 
 
 def candidate_table(records: pd.DataFrame, match: MatchResult) -> pd.DataFrame:
