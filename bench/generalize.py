@@ -27,7 +27,12 @@ written apart from provgen (stations' and clerks' habits, its own labelling rule
 page-image folders; its labelling rule in ``bench/officegen/labels.py``); ``--generator
 fondsgen`` on ``bench/fondsgen``, a fourth, written blind (without reading the matcher or the
 other generators): each office's keeping, coding, inventory, encoding and naming drawn axis by
-axis from building blocks, its labelling rule in ``bench/fondsgen/labels.py``.
+axis from building blocks, its labelling rule in ``bench/fondsgen/labels.py``; ``--generator
+wardgen`` on ``bench/wardgen``, a fifth, written blind from habits the others do not describe
+(one-stop-shop receipts and portal codes, owners first, capture devices' stems named by a Ghi
+chú column or a day's scanning log, Telex and VNI keystrokes, merged communes with restarting
+STT and renumbered boxes, an abolished district's tree, names cut at 64 characters, scans in
+two parts or of several records), its labelling rule in ``bench/wardgen/labels.py``.
 
 ``--tools khaudit splink recordlinkage`` audits each generated province with each linker, each
 in its own process: khaudit's command line, and khaudit's whole pipeline with only
@@ -54,7 +59,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import fondsgen, officegen, peers, provgen, stationgen  # noqa: E402
+from bench import fondsgen, officegen, peers, provgen, stationgen, wardgen  # noqa: E402
 from khaudit.evaluate import score_run  # noqa: E402
 from khaudit.run import load_run  # noqa: E402
 
@@ -132,6 +137,7 @@ GENERATORS = {
     "stationgen": stationgen.generate,
     "officegen": officegen.generate,
     "fondsgen": fondsgen.generate,
+    "wardgen": wardgen.generate,
 }
 
 
