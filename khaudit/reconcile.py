@@ -127,11 +127,16 @@ def _mark_copies(files: pd.DataFrame, lang: str) -> None:
         .agg(content=("content", "first"), matched=("matched", "any"))
         .reset_index()
     )
+    # Only contents held by two scans or more are ranked (a name is read for those alone).
+    ranked = ranked[ranked["content"].duplicated(keep=False)]
+    if ranked.empty:
+        return
     ranked["copy"] = ranked["unit"].map(_copy_mark)
     ranked = ranked.sort_values(["copy", "matched", "unit"], ascending=[True, False, True])
     original = ranked.drop_duplicates("content").set_index("content")["unit"]
     linked = ranked[ranked["matched"]].drop_duplicates("content").set_index("content")["unit"]
     _take_links(files, units, original, linked)
+    units = units[units["content"].isin(original.index)]
     is_original = units["unit"] == units["content"].map(original)
     copies = units.index[~is_original]
     first_path = _original_paths(files, units[is_original])
@@ -156,12 +161,15 @@ def _take_links(
     """An unlinked original takes the link of its linked copy (record, method, score, why)."""
     linked = linked.reindex(original.index)
     moved = original[linked.notna() & (original != linked)]
-    columns = ["status", "record", "match_method", "match_score", "note"]
-    for content, unit in moved.items():
-        source = units.index[(units["unit"] == linked[content])][0]
-        target = units.index[units["unit"] == unit]
-        for column in columns:
-            files.loc[target, column] = files.at[source, column]
+    if moved.empty:
+        return
+    a_file = pd.Series(units.index, index=units["unit"].to_numpy())
+    a_file = a_file[~a_file.index.duplicated()]
+    source = dict(zip(moved, a_file.reindex(linked[moved.index]).to_numpy()))
+    targets = units.index[units["unit"].isin(source)]
+    sources = units.loc[targets, "unit"].map(source).to_numpy()
+    for column in ["status", "record", "match_method", "match_score", "note"]:
+        files.loc[targets, column] = files.loc[sources, column].to_numpy()
 
 
 def _original_paths(files: pd.DataFrame, originals: pd.DataFrame) -> dict[tuple[str, str], str]:
