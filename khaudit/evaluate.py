@@ -44,7 +44,7 @@ class Score:
 def _str(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     frame = frame.copy()
     for c in columns:
-        frame[c] = frame[c].astype(str).replace({"<NA>": "", "nan": ""})
+        frame[c] = frame[c].astype(str).fillna("").replace({"<NA>": "", "nan": ""})
     return frame
 
 

@@ -156,8 +156,10 @@ def _arabic(match: re.Match[str]) -> str:
     return f"{match.group(1)} {value}" if match.group(1) else str(value)
 
 
-#: A few letters typed onto a number ("Q4", "TBD07", "số01"): a word and a number.
+#: A few letters typed onto a number ("Q4", "TBD07", "số01"), or after it ("46qd", "so 46qđ"
+#: for "số 46/QĐ"): a word and a number.
 _GLUED_NUMBER = re.compile(r"\b([a-z]{1,3})(\d{1,4})\b")
+_NUMBER_GLUED = re.compile(r"\b(\d{1,4})([a-z]{2,4})\b")
 #: A date typed without separators ("14012014", "20140114"), as names of decisions carry
 #: it: read as its day, month and year, the numbers a title writes "14/01/2014" as.
 _DATE_RUN = re.compile(r"\b(\d{8})\b")
@@ -196,6 +198,7 @@ def match_form(text: str) -> str:
     of quarters, terms and volumes as numbers, "số" (or "s.") before a number and the words
     operators leave out of "thửa đất số" dropped."""
     form = _GLUED_NUMBER.sub(r"\1 \2", fold(_split_case_changes(text)))
+    form = _NUMBER_GLUED.sub(r"\1 \2", form)
     form = _DATE_RUN.sub(_date_parts, expand_abbreviations(form))
     form = _TITLES_OF_ADDRESS.sub(lambda m: _ADDRESS[m.group(1)], form)
     form = _ROMAN_ALONE.sub(_arabic, _ROMAN_AFTER.sub(_arabic, form))

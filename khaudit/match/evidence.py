@@ -21,6 +21,9 @@ _CONFUSABLE = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 _BOX = re.compile(r"^(?:hop|box|cap|h)\s*(?:so\s*)?0*(\d{1,4})$")
 _FILE = re.compile(r"^(?:hs|ho so|file|f)\s*(?:so\s*)?0*(\d{1,5})$")
+#: A row of the list by its label ("STT 12", "TT0303": a number behind "thứ tự" is a row, not
+#: a circular's number): no title's words; which numbering it is the root's links tell.
+_ROW = re.compile(r"^(?:stt|tt)\s*0*(\d{1,5})$")
 _BOX_FILE = re.compile(r"^(?:h|hop|b|box)\s*0*(\d{1,4})\s+(?:hs|f)?\s*0*(\d{1,5})$")
 _NUMBER_ONLY = re.compile(r"^0*(\d{1,5})$")
 #: A number before a typed title, "số"/"so"/"No."/"STT" before it or not ("045 - Hồ sơ…",
@@ -30,11 +33,29 @@ _LEADING_NUMBER = r"^(?:(?:s[oố]|s\.|no\.?|#|hs|h[oồ] s[oơ]|stt|tt)[\s_]*)?
 _NUMBER_TITLE = re.compile(
     rf"{_LEADING_NUMBER}\s*[-_.)]+\s*(.+)$|{_LEADING_NUMBER}\s+(\D.+)$", re.IGNORECASE
 )
+#: A box and a file by their labels, then a typed title ("Hop1-HS1_HS CAP GCN …", "H03 HS 12 -
+#: Ho so …"): both numbers are the record's place, neither is the title's.
+_BOX_FILE_TITLE = re.compile(
+    r"^(?:h|hop|hộp|b|box)\s*0*(\d{1,4})\s*[-_.,/ ]\s*(?:hs|h[oồ] s[oơ]|f|file)\s*0*(\d{1,5})"
+    r"(?:\s*[-_.):,]+\s*|\s+)(\D.+)$",
+    re.IGNORECASE,
+)
 #: A typed title, then the record's number behind its label ("Bao_cao_…_nam_2016-STT 23",
 #: "… - HS 12"): the number is no title's. ("…, số 03" is a register's volume: the title's.)
 _TITLE_NUMBER = re.compile(
     r"^(.+?)\s*[-_.,]+\s*(?:stt|tt|hs|h[oồ] s[oơ]|no\.?)\s*0*(\d{1,5})$", re.IGNORECASE
 )
+#: ... or without a label, after a dash: a number of three digits or more after a year
+#: ("…nam 2011-339", "…-năm-2018-192"), padded after a word ("…_DUONG_HONG_NGA_006"), or
+#: after a word where the title's words are not joined by that dash ("…Ngoc Hoa-464";
+#: "…-den-so-150" is a title's own number): a list's numbering or the code's, as no title
+#: writes its own ("…2015-01" may be a register's volume, "…to 10-434" a map sheet and
+#: parcel).
+_TITLE_BARE_NUMBER = re.compile(r"^(.+?)\s*([-_])\s*(\d{3,5})$")
+#: Words a title writes its own numbers after ("số 001", "quyển 02", "thửa đất 434", "tờ
+#: bản đồ 12", "năm 2011").
+_NUMBERS_WORDS = frozenset({"so", "quyen", "q", "tap", "to", "thua", "dat", "do", "nam"})
+_ENDS_WITH_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d$")
 #: The words scanning software and cameras put before the numbers they count with. A name of
 #: one of them and numbers only ("IMG_000123", "DOC-2025-0057", "Scan 2025-03-12 0007") or a bare
 #: date-time stamp ("20250312_143501", as some document scanners save) names no record.
@@ -118,13 +139,32 @@ _COLLISION_SUFFIX = re.compile(r"_\d{1,2}$")
 _PADDED_TAIL = re.compile(r"(_0\d{1,4}|\s*\(0\d{1,4}\)|\s+-\s+0\d{1,4})$")
 
 
+_FIRST_DASH = re.compile(r"\s*-\s*")
+
+
+def _without_repeated_name(text: str) -> str:
+    """A name that writes an owner before the title that names them again
+    ("châu_công_thắng-hồ_sơ_cấp_…_của_hộ_ông_châu_công_thắng_…", as an office sorting by owner
+    does), or after it: the title alone. Counted twice, the owner's rare words would be words
+    the record lacks."""
+    parts = _FIRST_DASH.split(text)
+    if len(parts) < 2:
+        return text
+    for name, rest in ((parts[0], "-".join(parts[1:])), (parts[-1], "-".join(parts[:-1]))):
+        words = fold(name).split()
+        named = 2 <= len(words) <= 6 and all(w.isalpha() for w in words)
+        if named and f" {' '.join(words)} " in f" {fold(rest)} ":
+            return rest.strip()
+    return text
+
+
 def typed_title(text: str) -> str:
     """The title an operator typed into a name, without what the file system or a copy added
     ("… từ số_3", a third file of that cut name, or "… (1)") and without the file's number
     in its series written after it with leading zeros ("…_012", "… (001)"). A trailing
     "_12" is kept when the name is written with underscores for spaces: there it is a
     number of the title."""
-    text = strip_copy_mark(text.strip())
+    text = _without_repeated_name(strip_copy_mark(text.strip()))
     if " " not in text:  # underscores for spaces: "…_quyển_02" is the title's number
         return text.strip()
     text = _COLLISION_SUFFIX.sub("", text)
@@ -389,9 +429,10 @@ def _folder_year(folders: list[str]) -> int | None:
 
 
 def _names_box_or_file(folded: str) -> bool:
-    """ "Hop1-HS1", "Ho so 12", "HS 045": a box and a file or a file by its label and number,
-    which are no title's words ("Ho so" would otherwise fit every "Hồ sơ …" title)."""
-    return bool(_BOX_FILE.match(folded) or _FILE.match(folded))
+    """ "Hop1-HS1", "Ho so 12", "HS 045", "STT 12": a box and a file, a file or a row by its
+    label and number, which are no title's words ("Ho so" would otherwise fit every "Hồ sơ …"
+    title)."""
+    return bool(_BOX_FILE.match(folded) or _FILE.match(folded) or _ROW.match(folded))
 
 
 def _reads_as_title(name: str, folded: str) -> bool:
@@ -406,6 +447,21 @@ def _reads_as_title(name: str, folded: str) -> bool:
     )
 
 
+def _title_then_number(name: str) -> tuple[str, str] | None:
+    """(title, number) of a typed title followed by its record's number ("…-STT 23", "…nam
+    2008-089"), or None."""
+    if m := _TITLE_NUMBER.match(name):
+        return m.group(1), m.group(2)
+    if (m := _TITLE_BARE_NUMBER.match(name)) and not is_year(number := m.group(3)):
+        title, dash = m.group(1), m.group(2)
+        after_year = dash == "-" and _ENDS_WITH_YEAR.search(title)
+        after_word = title[-1].isalpha() and fold(title).rsplit(" ", 1)[-1] not in _NUMBERS_WORDS
+        padded = number[0] == "0" and (after_word or dash not in title)
+        if after_year or padded or (dash not in title and after_word):
+            return title, number
+    return None
+
+
 def _read_numbers(ev: PathEvidence, name: str, folded: str, in_folder: bool) -> None:
     """The box and file number a name carries ("H03_012", "HS 045", "045" in a folder), or a
     file number before a typed title ("045 - Ho so ...")."""
@@ -414,14 +470,29 @@ def _read_numbers(ev: PathEvidence, name: str, folded: str, in_folder: bool) -> 
         ev.box, ev.file_no, ev.box_file_source = int(m.group(1)), int(m.group(2)), name
     elif (m := _FILE.match(folded)) or (in_folder and (m := _NUMBER_ONLY.match(folded))):
         ev.file_no, ev.box_file_source = int(m.group(1)), name
-    elif m := _TITLE_NUMBER.match(name.strip()):
-        title, number = m.group(1), m.group(2)
-        if sum(ch.isalpha() for ch in title) >= 6:
+    elif (m := _BOX_FILE_TITLE.match(name.strip())) and sum(map(str.isalpha, m.group(3))) >= 6:
+        ev.box, ev.file_no, ev.box_file_source = int(m.group(1)), int(m.group(2)), name
+        ev.title = typed_title(m.group(3))
+    elif found := _title_then_number(name.strip()):
+        title, number = found
+        if sum(ch.isalpha() for ch in title) >= 6 and not is_year(number):
             ev.file_no, ev.title, ev.box_file_source = int(number), typed_title(title), name
     elif m := _NUMBER_TITLE.match(name.strip()):
         number, title = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
         if sum(map(str.isalpha, title)) >= 6 and not is_document_symbol(title):
             ev.file_no, ev.title, ev.box_file_source = int(number), typed_title(title), name
+
+
+def _split_dates(name: str) -> tuple[int | None, str]:
+    """(the year of the dates a name begins or ends with, the name without them)."""
+    year, name = split_leading_date(spaced_camel(name))
+    if year is None:
+        # "CHÂU BÍCH HOA. 2014_2": the second file of that name and year; the year still ends
+        # the title.
+        dated = _COLLISION_SUFFIX.sub("", name) if " " in name else name
+        year, undated = split_trailing_date(dated)
+        name = undated if year is not None else name
+    return year, name
 
 
 def path_evidence(
@@ -458,9 +529,7 @@ def path_evidence(
         if key and any(ch.isdigit() for ch in key) and key not in seen:
             seen.add(key)
             ev.code_keys.append((key, text, where))
-    year, name = split_leading_date(spaced_camel(name))
-    if year is None:
-        year, name = split_trailing_date(name)
+    year, name = _split_dates(name)
     if ev.year is None:
         ev.year = year if year is not None else _folder_year(folders)
     folded = fold(name)

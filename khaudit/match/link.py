@@ -30,7 +30,7 @@ from ..textnorm import fold
 from .blockpool import run_blocks
 from .content import ContentCheck, PageScores, check_links, item_texts, link_unnamed
 from .decisions import DecisionIndex
-from .evidence import code_year, normalize_code
+from .evidence import code_year, is_year, normalize_code
 from .items import Item, build_items
 from .order import align_with_doubts, batches, natural_key
 from .pages import PageModel
@@ -51,6 +51,7 @@ from .scoring import (
     top_per_row,
     unique_sorted,
 )
+from .series import settle_runs
 from .settings import MatchSettings
 from .sidecar import SidecarIndex
 from .tags import Tags, find_tags, read_tags
@@ -154,6 +155,7 @@ class _Linker:
             _record_years(targets),
             _ints(targets["sheets"]),
             settings,
+            _own_numbers(targets),
         )
         self.position = {label: i for i, label in enumerate(self.labels)}
         self.claimed: dict[int, Item] = {}
@@ -162,6 +164,8 @@ class _Linker:
         #: item id -> the records in the scope its folders name (a year, a box: a reading
         #: that is no key) and what names it; a title in scope scores the agreement.
         self.scope: dict[int, tuple[frozenset[int], str]] = {}
+        #: item id -> the year that chose its record among those its number names.
+        self.dated: dict[int, int] = {}
         #: item id -> why it is not linked.
         self.reasons: dict[int, str] = {}
         self.items: list[Item] = []
@@ -379,20 +383,16 @@ class _Linker:
             if own is not None and choices and self._contradicts(own, choices, record):
                 rest.append(item)  # a number mistyped beside a clear title: the title decides
                 continue
-            if own is not None and own.score < self.settings.hint_score:
+            if own is not None and own.score < self.settings.number_veto_score:
                 rest.append(item)  # the title typed beside the number is another record's
                 continue
             item.scheme = item.scheme or self._scheme(item, used)
             method = self._reading_method(used, own)
             score = {"box_file": 0.99, "file_no": 0.95}.get(method, 0.97)
-            self.add(
-                item,
-                record,
-                method,
-                score,
-                "link",
-                self._why_reading(item, used, readings[item.item_id], own),
-            )
+            why = self._why_reading(item, used, readings[item.item_id], own)
+            if item.item_id in self.dated:
+                why += "; " + t("why.dated", self.lang, year=self.dated[item.item_id])
+            self.add(item, record, method, score, "link", why)
         return rest
 
     def _narrow(
@@ -404,15 +404,37 @@ class _Linker:
         allowed, used = conventions.candidates(item, values)
         # A key names a record; two scopes read from two numbers of the path (box and file
         # number restarting in each box) may too. One number agreeing with two fields (a
-        # year folder that is also the code's year) is still one scope.
-        keys = used if len({c.reading for c in used}) >= 2 else [c for c in used if c.is_key]
+        # year folder that is also the code's year) is still one scope, and so is a folder
+        # read both by its number and as an inventory sheet's name ("Nam 2019").
+        places = {c.reading.replace(".sheet", ".first") for c in used}
+        keys = used if len(places) >= 2 else [c for c in used if c.is_key]
         if allowed is not None and keys and len(allowed) == 1:
             return next(iter(allowed)), used
+        if allowed is not None and keys and (dated := self._of_its_year(item, allowed)):
+            return dated, used
         if allowed is not None and not keys:
             self.scope[item.item_id] = (allowed, self._why_reading(item, used, values, None))
         if allowed is not None and len(allowed) <= self.settings.review_candidates:
             self.allowed[item.item_id] = allowed
         return None
+
+    def _of_its_year(self, item: Item, allowed: frozenset[int]) -> int | None:
+        """Of the records a number names in several years ("2021/0025/01_0025.pdf": file 25
+        of each year), the one whose years hold the year the scan carries (its year folder,
+        its name's date), when exactly one does."""
+        year = item.evidence.year
+        if year is None or len(allowed) > self.settings.review_candidates:
+            return None
+        titles = self.titles
+        fits = [
+            label
+            for label in allowed
+            if titles.years[p := self.position[label]] <= year <= titles.year_ends[p]
+        ]
+        if len(fits) != 1:
+            return None
+        self.dated[item.item_id] = year
+        return fits[0]
 
     def _contradicts(
         self, own: TitleScore, choices: list[tuple[TitleScore, int]], record: int
@@ -732,18 +754,28 @@ class _Linker:
             if best.score < s.accept_score and len(close) > s.weak_candidates:
                 self._hint(item, choices, t("why.weak", self.lang, n=len(close)))
                 continue
-            if len(close) == 1 and best.score >= s.accept_score:
+            if len(close) == 1 and (best.score >= s.accept_score or self._clear(choices)):
+                why = self._why_title(item, best, self._title_method(item) == "sidecar_title")
+                if best.score < s.accept_score:
+                    why += "; " + t("why.clear", self.lang, lead=round(_lead(choices)))
                 self.add(
-                    item,
-                    record,
-                    self._title_method(item),
-                    min(best.score, 100) / 100,
-                    "link",
-                    self._why_title(item, best, self._title_method(item) == "sidecar_title"),
+                    item, record, self._title_method(item), min(best.score, 100) / 100, "link", why
                 )
                 continue
             ties.append((item, close))
         settle_ties(self, ties)
+
+    def _clear(self, choices: list[tuple[TitleScore, int]]) -> bool:
+        """A best candidate under accept_score that is still beyond doubt: nothing else comes
+        within ``clear_margin`` points, no number contradicts it, something besides the
+        title agrees, and no scan holds its record yet."""
+        best, record = choices[0]
+        return (
+            _lead(choices) >= self.settings.clear_margin
+            and not best.conflicts
+            and (best.year_agrees or best.pages_agree or best.scope_agrees)
+            and record not in self.claimed
+        )
 
     def _no_link_reason(self, item: Item, choices: list[tuple[TitleScore, int]]) -> str:
         s = self.settings
@@ -867,6 +899,34 @@ def _ints(column: pd.Series) -> list[int | None]:
     return [None if missing else int(v) for v, missing in zip(column, column.isna().tolist())]
 
 
+def _lead(choices: list[tuple[TitleScore, int]]) -> float:
+    """How many points the best candidate stands ahead of the next (all, if it is alone)."""
+    return choices[0][0].identity - (choices[1][0].identity if len(choices) > 1 else 0.0)
+
+
+def _own_numbers(targets: pd.DataFrame) -> list[frozenset[int]]:
+    """The numbers each record is numbered by: its file number, STT and its code's last
+    number (a name may write one of them after the title)."""
+    own: list[set[int]] = [set() for _ in range(len(targets))]
+    for column in ("file_no", "stt"):
+        if column in targets:
+            values = pd.to_numeric(targets[column], errors="coerce").astype("Float64")
+            for numbers, value in zip(own, values.fillna(0.5).tolist()):
+                if float(value).is_integer():
+                    numbers.add(int(value))
+    for numbers, code in zip(own, targets["record_code"]):
+        if (last := _code_last_number(str(code or ""))) is not None:
+            numbers.add(last)
+    return [frozenset(n) for n in own]
+
+
+def _code_last_number(code: str) -> int | None:
+    """A record code's own number: its last number that is no year ("0110" of
+    "H56.72.01.2018.0110", "411" of "411/2020/HS-UBND")."""
+    found = [n for n in re.findall(r"\d+", code) if len(n) <= 9 and not is_year(n)]
+    return int(found[-1]) if found else None
+
+
 def _code_tails(code: str) -> list[str]:
     """The ends of a normalised record code that still name a record: two segments or more,
     short of the whole code, with two numbers of six digits in all at least ("160121.0001",
@@ -949,6 +1009,7 @@ def settle_ties(linker: _Linker, ties: list[tuple[Item, list[tuple[TitleScore, i
         else:
             _review_tie(linker, item, close)
     timed_roots = time_ordered_roots(linker.claimed, linker.position)
+    undecided = []
     for members in _tie_groups(open_ties):
         decided = (
             _assign(members, s, model, sheets, timed_roots) if len(members) <= MAX_TIE_GROUP else {}
@@ -958,7 +1019,11 @@ def settle_ties(linker: _Linker, ties: list[tuple[Item, list[tuple[TitleScore, i
             if pick is not None and pick[1] not in linker.claimed:
                 _link_settled(linker, item, pick, shown[item.item_id])
                 continue
-            _review_tie(linker, item, shown[item.item_id])
+            undecided.append((item, shown[item.item_id]))
+    # Copies of one cut name the system numbered, too many or too alike for the assignment,
+    # are placed by their numbers' order where the pages follow it (series.py).
+    for item, close in settle_runs(linker, undecided):
+        _review_tie(linker, item, close)
 
 
 def _link_settled(
@@ -1138,6 +1203,7 @@ def match_locality(
     rest = [item for item in rest if not linker.exact(item)]
     readings = {item.item_id: item_readings(item) for item in items}
     conventions = ConventionIndex(records[records["duplicate_of"] == ""])
+    conventions.read_sheets(items, readings)
     # Conventions are learned from a sample of titled scans per root: a few thousand certain
     # links tell a convention from chance as well as all of them, at a fraction of the cost.
     ranked = linker.rank_titles(_learning_sample(rest))
@@ -1190,7 +1256,9 @@ def _name_schemes(
             )
         schemes[item.root][item.scheme] += 1
         if item.item_id not in linked_items and item.item_id not in linker.reasons:
-            linker.reasons[item.item_id] = _silent_reason(item, readings[item.item_id], lang)
+            linker.reasons[item.item_id] = _silent_reason(
+                item, readings[item.item_id], lang, linker.file_no
+            )
     return schemes
 
 
@@ -1218,9 +1286,11 @@ def _reads_as_code(text: str) -> bool:
     return 0 < letters <= sum(ch.isdigit() for ch in text)
 
 
-def _silent_reason(item: Item, readings: dict[str, int], lang: str) -> str:
+def _silent_reason(
+    item: Item, readings: dict[str, int], lang: str, file_no: dict[int, set[int]]
+) -> str:
     """Why a scan with no candidate at all is not linked: what its name says, and that no
-    record has it."""
+    record has it (or that several have it, ``file_no``: the records by file number)."""
     ev = item.evidence
     if ev.counter and item.sidecar is None:
         return t("why.counter_no_sidecar", lang)
@@ -1231,6 +1301,8 @@ def _silent_reason(item: Item, readings: dict[str, int], lang: str) -> str:
         return t(key, lang, code=text)
     if ev.box is not None and ev.file_no is not None:
         return t("why.unknown_box_file", lang, box=ev.box, file_no=ev.file_no)
+    if ev.file_no is not None and len(file_no.get(ev.file_no, ())) > 1:
+        return t("why.several_file_no", lang, file_no=ev.file_no, n=len(file_no[ev.file_no]))
     if ev.file_no is not None:
         return t("why.unknown_file_no", lang, file_no=ev.file_no)
     if readings:

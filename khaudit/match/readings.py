@@ -18,6 +18,7 @@ the same record: a number that fits that well is not chance.
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 import unicodedata
@@ -29,7 +30,7 @@ import pandas as pd
 
 from ..i18n import t
 from ..textnorm import fold, match_form
-from .evidence import COUNTER_WORDS, normalize_code, strip_copy_mark
+from .evidence import COUNTER_WORDS, is_year, normalize_code, strip_copy_mark
 from .items import Item, stem
 
 #: A reading is adopted when it agrees with a field on at least this share of the certain links
@@ -65,8 +66,10 @@ LEARN_MAX_ANCHORS = 5000
 #: keys in a locality is read from the data: a field is a key when at least KEY_DISTINCT of its
 #: values are distinct.
 TITLE_FIELDS = ("title.1", "title.2", "title.-2", "title.-1")
-KEY_FIELDS = ("file_no", "stt", "code.1", "code.2", "code.3", *TITLE_FIELDS)
-SCOPE_FIELDS = ("box", "year", "month", "date")
+#: A record's start date names it where few records share one (a station naming each scan by
+#: its document's date); it is a scope where many do.
+KEY_FIELDS = ("file_no", "stt", "code.1", "code.2", "code.3", "date", *TITLE_FIELDS)
+SCOPE_FIELDS = ("box", "year", "month", "sheet")
 #: A reading whose records' sheets fewer of the scans' page counts fit than this share is
 #: ranked below every reading they fit, however many scans it names: a numbering that has
 #: drifted from the scans' (the list's STT after a row typed twice) names one record each
@@ -79,6 +82,11 @@ PAGES_FIT = (0.5, 2.2)
 COLUMN = "column:"
 KEY_DISTINCT = 0.5
 _NUMBER = re.compile(r"\d{1,9}")
+_DATE = re.compile(r"(?<!\d)\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d\d(?!\d)")
+_WRITTEN_DATES = (
+    (re.compile(r"(?<!\d)(\d{2})[._-]?(\d{2})[._-]?((?:19|20)\d\d)(?!\d)"), "dmy"),
+    (re.compile(r"(?<!\d)((?:19|20)\d\d)[._-]?(\d{2})[._-]?(\d{2})(?!\d)"), "ymd"),
+)
 
 
 @dataclass(frozen=True)
@@ -107,10 +115,16 @@ def item_readings(item: Item) -> dict[str, int]:
     ]
     for place, text in places:
         found = _NUMBER.findall(text)
+        if len(found) >= 3 and is_year(found[-1]) and not _DATE.search(text):
+            # "10-434. 2012": a map sheet, a parcel and the year; the year is no numbering's
+            # last number ("09.04.2012 …" is a date: its numbers stay as they were).
+            out[f"{place}.year"] = int(found.pop())
         if found:
             out[f"{place}.first"] = int(found[0])
             if len(found) > 1:
                 out[f"{place}.last"] = int(found[-1])
+    if (day := written_date(name)) is not None:
+        out["name.date"] = day
     ev = item.evidence
     if ev.file_no is not None:
         out["parsed.file_no"] = ev.file_no
@@ -120,6 +134,21 @@ def item_readings(item: Item) -> dict[str, int]:
         for heading, value in item.sidecar.numbers.items():
             out[f"{SIDECAR_READING}{heading}"] = value
     return out
+
+
+def written_date(text: str) -> int | None:
+    """The first whole date a name writes, as the number yyyymmdd the inventory's start date
+    is compared by ("22052011 TTR…", "2011.05.22 …", "20110522_…"): a station that names a
+    scan by its document's date tells twins apart that a cut title cannot."""
+    for pattern, order in _WRITTEN_DATES:
+        for m in pattern.finditer(text):
+            parts = dict(zip(order, map(int, m.groups())))
+            try:
+                day = datetime.date(parts["y"], parts["m"], parts["d"])
+            except ValueError:
+                continue
+            return day.year * 10000 + day.month * 100 + day.day
+    return None
 
 
 def _int(value: object) -> int | None:
@@ -166,6 +195,10 @@ def record_fields(records: pd.DataFrame) -> dict[str, dict[int, int]]:
                 fields["month"][label] = int(text[5:7])
             if len(text) == 10 and text.replace("-", "").isdigit():
                 fields["date"][label] = int(text.replace("-", ""))
+    sheets = sheet_numbers(records)
+    if len(sheets) > 1:
+        for label, name in zip(records.index, records["source_sheet"]):
+            fields["sheet"][label] = sheets[sheet_key(name)]
     if "other_numbers" in records:
         for label, cell in zip(records.index, records["other_numbers"]):
             for heading, number in (
@@ -173,6 +206,25 @@ def record_fields(records: pd.DataFrame) -> dict[str, dict[int, int]]:
             ).items():
                 fields[COLUMN + heading][label] = int(number)
     return dict(fields)
+
+
+_LEADING_NUMBER = re.compile(r"^\d{1,3} ")
+
+
+def sheet_key(name: object) -> str:
+    """A sheet's or folder's name as the two are compared: folded, without a leading
+    ordinal ("01. Báo cáo" and the sheet "Báo cáo")."""
+    return _LEADING_NUMBER.sub("", fold(str(name or "")))
+
+
+def sheet_numbers(records: pd.DataFrame) -> dict[str, int]:
+    """The inventory's sheets by name, numbered in the order they first hold a record. An
+    office that keeps one sheet per kind of record ("Hộ tịch", "Xây dựng") and restarts the
+    STT on each often scans into a folder per sheet: the folder is the sheet's scope."""
+    if "source_sheet" not in records:
+        return {}
+    keys = [k for k in dict.fromkeys(sheet_key(n) for n in records["source_sheet"]) if k]
+    return {key: number for number, key in enumerate(keys, 1)}
 
 
 def _numbering_rank(field: str) -> int:
@@ -205,6 +257,7 @@ class ConventionIndex:
 
     def __init__(self, records: pd.DataFrame):
         self.fields = record_fields(records)
+        self.sheet_names = sheet_numbers(records) if "sheet" in self.fields else {}
         self.sheets: dict[int, int] = {}
         if "sheets" in records:
             for label, value in zip(records.index, records["sheets"]):
@@ -225,6 +278,18 @@ class ConventionIndex:
             for f in (*KEY_FIELDS, *_column_fields(self.fields))
             if f in self.fields and len(self.by_value[f]) >= KEY_DISTINCT * len(self.fields[f])
         }
+
+    def read_sheets(self, items: list[Item], readings: dict[int, dict[str, int]]) -> None:
+        """Add to ``readings`` the inventory sheet a folder above each item is named after
+        ("Báo cáo/001/VB01.pdf": sheet "Báo cáo", STT 1), as ``folderN.sheet``."""
+        if not self.sheet_names:
+            return
+        for item in items:
+            folders = unicodedata.normalize("NFC", item.relpath).split("/")[:-1]
+            for depth, folder in enumerate(reversed(folders[-3:]), 1):
+                number = self.sheet_names.get(sheet_key(folder))
+                if number is not None:
+                    readings[item.item_id][f"folder{depth}.sheet"] = number
 
     def learn(
         self, items: list[Item], readings: dict[int, dict[str, int]], anchors: dict[int, int]

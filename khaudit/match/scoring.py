@@ -347,20 +347,27 @@ class TitleIndex:
         years: list[tuple[int | None, int | None]],
         sheets: list[int | None],
         settings: MatchSettings,
+        own_numbers: list[frozenset[int]] | None = None,
     ):
         self.settings = settings
         self.forms = [match_form(t) for t in titles]
         n = max(1, len(titles))
         word_lists = [occurrences(title_words(f)) for f in self.forms]
         self.numbers = [numbers(f) for f in self.forms]
+        # A scan's number conflicts with a record that neither writes it in its title nor is
+        # numbered by it (its file number, STT, its code's last number: ``own_numbers``): a
+        # scan named "<title>-411" for the record coded 411 carries no number it lacks.
+        self.known_numbers = [
+            ns | own for ns, own in zip(self.numbers, own_numbers or [frozenset()] * n)
+        ]
         df = self._index_words(word_lists, n)
         self._index_beginnings()
         self.number_ids = {
-            x: i for i, x in enumerate(sorted({x for ns in self.numbers for x in ns}))
+            x: i for i, x in enumerate(sorted({x for ns in self.known_numbers for x in ns}))
         }
         self.numbers_matrix = _csr(
-            [[self.number_ids[x] for x in ns] for ns in self.numbers],
-            [[1.0] * len(ns) for ns in self.numbers],
+            [[self.number_ids[x] for x in ns] for ns in self.known_numbers],
+            [[1.0] * len(ns) for ns in self.known_numbers],
             max(1, len(self.number_ids)),
         )
         self._index_keys(word_lists, n)
@@ -827,7 +834,7 @@ class TitleIndex:
     def title_score(self, scans: EncodedTitles, pairs: PairScores, k: int) -> TitleScore:
         """Pair ``k`` of ``pairs`` as a TitleScore, with the conflicting numbers named."""
         i, j = int(pairs.item[k]), int(pairs.record[k])
-        conflicts = scans.numbers[i] - self.numbers[j]
+        conflicts = scans.numbers[i] - self.known_numbers[j]
         if pairs.begun[k]:
             conflicts = conflicts - {int(scans.last_number[i])}
         last = scans.tokens[i][-1][0] if scans.tokens[i] else ""

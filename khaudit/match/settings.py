@@ -20,6 +20,12 @@ class MatchSettings:
     review_score: float = 80.0
     #: Two candidates closer than this (points) are ambiguous: review, whatever their score.
     ambiguity_margin: float = 5.0
+    #: A best candidate below accept_score (but at review_score or above) is linked without
+    #: review when every other candidate is at least this many points behind it, no number
+    #: of the scan contradicts it and its year, pages or folder scope agree: a title typed
+    #: badly ("HScap_…_hoba_Luu_Bich_Nhung_thua_657_TBD_32") whose record nothing else
+    #: comes near.
+    clear_margin: float = 30.0
     #: Points taken off a title score per number that one side has and the other contradicts
     #: (a parcel, sheet, map number or year): numbers are hard evidence.
     number_conflict_penalty: float = 40.0
@@ -42,6 +48,11 @@ class MatchSettings:
     #: about as well says too little to point at any of them (a different person whose
     #: name shares words with many): it is left unmatched rather than put to review.
     weak_candidates: int = 3
+    #: A title typed beside a number the root's convention reads vetoes the number's record
+    #: below this score (it is another record's, or no record's): above it, a title typed
+    #: badly or cut where twins differ ("Tạ.Dieu") leaves the number to decide, unless it fits
+    #: another record clearly.
+    number_veto_score: float = 20.0
     #: A scan that is not linked names its nearest records (and a record without a scan its
     #: nearest scans) when they score at least this: never silent, never decided.
     hint_score: float = 40.0

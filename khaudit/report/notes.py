@@ -42,6 +42,7 @@ NUMBERS = frozenset(
         "records",
         "digitized",
         "not_utf8",
+        "lead",
     }
 )
 _NUMBER = r"[-+]?\d+(?:[.,]\d+)*"

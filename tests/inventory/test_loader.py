@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pytest
 import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -372,3 +373,10 @@ def test_headings_offices_shorten_name_their_fields():
         5: "sheets",
         6: "notes",
     }
+
+
+@pytest.mark.parametrize("heading", ["Tên tài liệu", "Tên văn bản", "Tên gọi hồ sơ"])
+def test_a_title_named_after_the_documents_it_holds_is_the_title(heading):
+    from khaudit.inventory.columns import field_for_heading
+
+    assert field_for_heading(heading) == "title"

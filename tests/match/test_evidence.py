@@ -185,6 +185,15 @@ def test_a_decision_symbol_is_no_file_number_and_title(name):
         # A date of six digits before a title is no file number; its year is not told.
         ("020411 Ho_so_cap_giay_chung_nhan_lan2.pdf", "Ho_so_cap_giay_chung_nhan", None, None),
         ("2018.01.01 Bao cao quy I.pdf", "Bao cao quy I", None, 2018),
+        # The second file of an owner's name and year: the year still ends the title.
+        ("Nam 2014/Lan quet 1/CHÂU BÍCH HOA. 2014_2.pdf", "CHÂU BÍCH HOA", None, 2014),
+        # The owner written before the title that names them again: once, in its place.
+        (
+            "Nam 2019/châu_công_thắng-hồ_sơ_cấp_gpxd_của_hộ_ông_châu_công_thắng_thửa_60.pdf",
+            "hồ_sơ_cấp_gpxd_của_hộ_ông_châu_công_thắng_thửa_60",
+            None,
+            2019,
+        ),
     ],
 )
 def test_names_offices_give_read_as_their_title_and_numbers(path, title, file_no, year):
@@ -267,3 +276,55 @@ def test_a_date_typed_after_a_title_is_its_year_not_its_words(path, title, year)
 def test_a_label_and_number_before_a_title_is_the_records_number(name, number, title):
     ev = path_evidence(f"2017/{name}")
     assert (ev.file_no, ev.title) == (number, title)
+
+
+@pytest.mark.parametrize(
+    ("relpath", "box", "file_no", "title"),
+    [
+        (
+            "Nam 2010/Hop1-HS1_HS CAP GCN QSDD CUA ONG CHAU HUU MINH.pdf",
+            1,
+            1,
+            "HS CAP GCN QSDD CUA ONG CHAU HUU MINH",
+        ),
+        ("Hop 3/H3 HS 12 - Ho so xin phep xay dung.pdf", 3, 12, "Ho so xin phep xay dung"),
+        ("Hộp 2, HS 5: Báo cáo tình hình.pdf", 2, 5, "Báo cáo tình hình"),
+    ],
+)
+def test_a_box_and_file_by_their_labels_before_a_title_are_the_records_place(
+    relpath, box, file_no, title
+):
+    # "Hop1-HS1" read as the title's words costs two numbers no record title has.
+    ev = path_evidence(relpath)
+    assert (ev.box, ev.file_no, ev.title) == (box, file_no, title)
+
+
+@pytest.mark.parametrize(
+    ("path", "title", "file_no"),
+    [
+        # A list's number after a dash: padded, after a year, after a word.
+        ("Bien ban hop Thuong truc HDND thang 11 nam 2008-089.pdf", None, 89),
+        ("Bien ban hop Ban Chi dao thang 2 nam 2011-339.pdf", None, 339),
+        ("HS DKKH giua anh Dang Ngoc Dung va chi Truong Ngoc Hoa-464.pdf", None, 464),
+        ("Bien ban hop nam 2008_089.pdf", "Bien ban hop nam 2008", 89),
+        # Words joined by dashes: a year and a dash still set the number apart...
+        ("Binbản-họp-Ủy-ban-nhân-dân-tháng-9-năm-2018-192.pdf", None, 192),
+        # ...a word and a dash do not: "số-150" is the title's own number.
+        ("tập-quyết-định-năm-2018-từ-số-101-đến-số-150.pdf", "", None),
+        # A register's volume, a map sheet and parcel, a span of years are the title's.
+        ("So khai sinh 2015-01.pdf", "", None),
+        ("Thua dat to 10-434.pdf", "", None),
+        ("bien_ban_hop_nam_2008_089.pdf", "", None),
+        # Padded after a word, though the words are joined by the same underscore.
+        ("HS_DKKH_GIUA_ANH_VINH_VA_CHI_NGA_006.pdf", None, 6),
+        # After "số", "thửa đất", "quyển": the title's own number.
+        ("So_DKKS_quyen_so_001.pdf", "", None),
+        ("Ho so cap GCN thua dat-434.pdf", "", None),
+    ],
+)
+def test_a_number_after_a_title_and_a_dash_is_the_lists_not_the_titles(path, title, file_no):
+    ev = path_evidence(path)
+    stem = path.removesuffix(".pdf")
+    cut = max(stem.rfind("-"), stem.rfind("_"))
+    expected = stem[:cut] if title is None else (title or stem)
+    assert (ev.title, ev.file_no) == (expected, file_no)

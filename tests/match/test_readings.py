@@ -608,3 +608,80 @@ def test_a_receipts_day_and_number_and_a_file_number_and_year_are_two_ways():
     assert {n: r for n, r in got.items() if n.startswith("2015/")} == {
         f"2015/{i + 1:03d}.2015.pdf": i for i in range(30, 60)
     }
+
+
+def test_folders_named_by_the_inventorys_sheets_scope_an_stt_that_restarts_per_sheet():
+    # "Báo cáo/001/VB01.pdf": the office keeps a sheet per kind, numbers each from 1, and
+    # scans into a folder per sheet and one per record; no name carries a title or a code.
+    sheets = ["Hộ tịch", "Báo cáo", "Xây dựng"]
+    titles = land_titles(60)
+    recs = records(titles)
+    recs["source_sheet"] = [sheets[i // 20] for i in range(60)]
+    recs["stt"] = [str(i % 20 + 1) for i in range(60)]
+    paths = [f"{sheets[i // 20]}/{i % 20 + 1:03d}/VB{d:02d}.pdf" for i in range(60) for d in (1, 2)]
+    result = match_locality(recs, scans(paths), SidecarIndex([]), MatchSettings())
+    links = result.links[result.links["decision"] == "link"]
+    folders = {item.item_id: item.relpath for item in result.items}
+    assert sorted((folders[i], r) for i, r in zip(links["item_id"], links["record"])) == sorted(
+        (f"{sheets[i // 20]}/{i % 20 + 1:03d}", i) for i in range(60)
+    )
+    fields = {c["field"] for c in result.conventions["/scans"]}
+    assert {"sheet", "stt"} <= fields
+
+
+def test_a_year_ending_a_name_of_three_numbers_is_set_apart_from_its_last():
+    # "10-434. 2012": map sheet 10, parcel 434 and the year; the parcel is the last number.
+    from khaudit.match.evidence import path_evidence
+    from khaudit.match.items import Item
+    from khaudit.match.readings import item_readings
+
+    relpath = "Năm_2012/10-434. 2012"
+    item = Item(0, "/scans", relpath, [0], True, 3, frozenset(), path_evidence(relpath, True))
+    readings = item_readings(item)
+    assert (readings["name.first"], readings["name.last"], readings["name.year"]) == (
+        10,
+        434,
+        2012,
+    )
+
+
+def test_a_badly_typed_title_nothing_else_comes_near_is_linked_without_review():
+    # "HScap", "hoong": the title scores under accept_score, yet no other record is within
+    # clear_margin points, no number contradicts it and its pages agree.
+    name = "HScap GCN cho hoong Nguyen Van An thua 100 TBD 1.pdf"
+    titles = land_titles(20)
+    result = match_locality(records(titles), scans([name]), SidecarIndex([]), MatchSettings())
+    link = result.links.iloc[0]
+    assert (link["record"], link["decision"]) == (0, "link")
+    assert link["score"] < MatchSettings().accept_score / 100
+    assert "không hồ sơ nào khác gần" in link["explanation"]
+    # The same record typed twice in the inventory (which makes each word commoner, so the
+    # floor for review is lowered here): the two are a tie, a person decides.
+    twins = match_locality(
+        records([titles[0], *titles]),
+        scans([name]),
+        SidecarIndex([]),
+        MatchSettings(review_score=70),
+    )
+    assert sorted(twins.links.loc[twins.links["decision"] == "review", "record"]) == [0, 1]
+
+
+def test_a_file_number_each_year_restarts_is_told_apart_by_the_year_folder():
+    # "2021/0003/01_0003.pdf": file 3 of 2021, where every year numbers its files from 1.
+    titles = land_titles(12)
+    recs = records(titles)
+    years = [2020] * 6 + [2021] * 6
+    recs["year_start"] = pd.array(years, dtype="Int64")
+    recs["year_end"] = pd.array(years, dtype="Int64")
+    recs["file_no"] = pd.array([i % 6 + 1 for i in range(12)], dtype="Int64")
+    paths = [
+        f"{2020 + i // 6}/{i % 6 + 1:04d}/0{d}_{i % 6 + 1:04d}.pdf" for i in (1, 8) for d in (1, 2)
+    ]
+    result = match_locality(recs, scans(paths), SidecarIndex([]), MatchSettings())
+    links = result.links[result.links["decision"] == "link"]
+    folders = {item.item_id: item.relpath for item in result.items}
+    assert sorted((folders[i], r) for i, r in zip(links["item_id"], links["record"])) == [
+        ("2020/0002", 1),
+        ("2021/0003", 8),
+    ]
+    assert all("2020" in n or "2021" in n for n in links["explanation"])

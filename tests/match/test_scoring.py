@@ -245,3 +245,10 @@ def test_registered_kh_is_a_marriage_and_kh_alone_a_plan():
     assert match_form("Hồ sơ ĐK KH anh A") == "ho so dang ky ket hon anh a"
     assert match_form("So DKKS nam 2015") == "so dang ky khai sinh nam 2015"
     assert match_form("KH phat trien KT-XH") == "ke hoach phat trien kinh te xa hoi"
+
+
+def test_a_number_with_letters_typed_onto_its_end_is_a_number_and_a_word():
+    # "số 46qđ" for "số 46/QĐ": the decision's number and its kind.
+    assert match_form("quyet_dinh_so_46qd_ngay_13_1_2017") == match_form(
+        "Quyết định số 46/QĐ ngày 13/1/2017"
+    )
