@@ -65,6 +65,13 @@ ABBREVIATIONS: dict[str, str] = {
     "dkkd": "dang ky kinh doanh",
     "gpkd": "giay phep kinh doanh",
     "cmnd": "chung minh nhan dan",
+    # One-stop shops' names for procedures ("XNHN Nguyễn Thu Hoa", "XPXD_Tran_Van_Son").
+    "xnhn": "xac nhan tinh trang hon nhan",
+    "xntthn": "xac nhan tinh trang hon nhan",
+    "xpxd": "giay phep xay dung",
+    "hkd": "ho kinh doanh",
+    "dkhkd": "dang ky ho kinh doanh",
+    "cthd": "chung thuc hop dong",
 }
 _ABBREV_RE = re.compile(
     r"\b(" + "|".join(re.escape(k) for k in sorted(ABBREVIATIONS, key=len, reverse=True)) + r")\b"

@@ -462,6 +462,15 @@ def _title_then_number(name: str) -> tuple[str, str] | None:
     return None
 
 
+#: What a scanner or copier names a file by itself: a few letters and a long run of digits
+#: (a model and a date-time or a count: "SKM_C2582503250735140", "HPSCAN_20250509141637",
+#: "img0084").
+_DEVICE_STEM = re.compile(r"^[A-Za-z]{1,8}[ _-]?[A-Za-z]?\d{3,}(?:[ _-]\d{3,})*$")
+#: A procedure's code on the national public service portal before an owner's name
+#: ("1.001193_Trần_Văn_Kiên"): the kind of procedure, none of its title's numbers.
+_PORTAL_CODE = re.compile(r"^[12]\.\d{6}[\s_-]+(?=\D)")
+
+
 def _read_numbers(ev: PathEvidence, name: str, folded: str, in_folder: bool) -> None:
     """The box and file number a name carries ("H03_012", "HS 045", "045" in a folder), or a
     file number before a typed title ("045 - Ho so ...")."""
@@ -475,12 +484,20 @@ def _read_numbers(ev: PathEvidence, name: str, folded: str, in_folder: bool) -> 
         ev.title = typed_title(m.group(3))
     elif found := _title_then_number(name.strip()):
         title, number = found
-        if sum(ch.isalpha() for ch in title) >= 6 and not is_year(number):
+        if _DEVICE_STEM.match(title) and _TITLE_NUMBER.match(name.strip()):
+            # "SKM_C2582503250735140-HS 1": a copier's stem, then the file's number.
+            ev.file_no, ev.box_file_source = int(number), name
+        elif sum(ch.isalpha() for ch in title) >= 6 and not is_year(number):
             ev.file_no, ev.title, ev.box_file_source = int(number), typed_title(title), name
     elif m := _NUMBER_TITLE.match(name.strip()):
         number, title = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
         if sum(map(str.isalpha, title)) >= 6 and not is_document_symbol(title):
             ev.file_no, ev.title, ev.box_file_source = int(number), typed_title(title), name
+
+
+#: A part of a record scanned in two or more files ("…_p1", "… - phần 2", "…_part2"): the
+#: record's scan in parts, the number no title's.
+_PART_SUFFIX = re.compile(r"[ _-]+(?:p|phan|phần|part)[ _.]?\d{1,2}$", re.IGNORECASE)
 
 
 def _split_dates(name: str) -> tuple[int | None, str]:
@@ -529,7 +546,7 @@ def path_evidence(
         if key and any(ch.isdigit() for ch in key) and key not in seen:
             seen.add(key)
             ev.code_keys.append((key, text, where))
-    year, name = _split_dates(name)
+    year, name = _split_dates(_PART_SUFFIX.sub("", _PORTAL_CODE.sub("", name)))
     if ev.year is None:
         ev.year = year if year is not None else _folder_year(folders)
     folded = fold(name)
@@ -546,6 +563,7 @@ def path_evidence(
     elif (
         not ev.title
         and not _names_box_or_file(folded)
+        and not (ev.file_no is not None and ev.box_file_source.endswith(name))
         and (
             _reads_as_title(name, folded) or _reads_as_reference(folded) or _reads_as_labels(folded)
         )

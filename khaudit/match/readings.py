@@ -209,12 +209,16 @@ def record_fields(records: pd.DataFrame) -> dict[str, dict[int, int]]:
 
 
 _LEADING_NUMBER = re.compile(r"^\d{1,3} ")
+#: A unit's kind before its name and "(cũ)"/"(mới)" after it: a merged commune keeps a sheet
+#: per former commune ("Xã Diên Sơn") and scans into a folder per one ("Dien Son (cu)").
+_UNIT_WORDS = re.compile(r"^(?:ubnd |xa |phuong |thi tran |tt )+|(?: cu| moi)+$")
 
 
 def sheet_key(name: object) -> str:
     """A sheet's or folder's name as the two are compared: folded, without a leading
-    ordinal ("01. Báo cáo" and the sheet "Báo cáo")."""
-    return _LEADING_NUMBER.sub("", fold(str(name or "")))
+    ordinal ("01. Báo cáo" and the sheet "Báo cáo") nor the unit's kind and "(cũ)"."""
+    key = _LEADING_NUMBER.sub("", fold(str(name or "")))
+    return _UNIT_WORDS.sub("", key).strip() or key
 
 
 def sheet_numbers(records: pd.DataFrame) -> dict[str, int]:

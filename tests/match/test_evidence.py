@@ -328,3 +328,18 @@ def test_a_number_after_a_title_and_a_dash_is_the_lists_not_the_titles(path, tit
     cut = max(stem.rfind("-"), stem.rfind("_"))
     expected = stem[:cut] if title is None else (title or stem)
     assert (ev.title, ev.file_no) == (expected, file_no)
+
+
+@pytest.mark.parametrize(
+    ("path", "box", "file_no", "title"),
+    [
+        # A copier's own stem, then the file's number: no title, file 1 of box 1.
+        ("Lo 03/2016/H001/SKM_C2582503250735140-HS 1.pdf", 1, 1, ""),
+        ("Scan_20230515_143022 - HS 12.pdf", None, 12, ""),
+        # A procedure's portal code before the owner's name is none of the title's numbers.
+        ("Cam Phuoc Tay (cu)/1.001193_Trần_Văn_Kiên.pdf", None, None, "Trần_Văn_Kiên"),
+    ],
+)
+def test_what_devices_and_portals_put_in_a_name_is_no_title(path, box, file_no, title):
+    ev = path_evidence(path)
+    assert (ev.box, ev.file_no, ev.title) == (box, file_no, title)

@@ -685,3 +685,13 @@ def test_a_file_number_each_year_restarts_is_told_apart_by_the_year_folder():
         ("2021/0003", 8),
     ]
     assert all("2020" in n or "2021" in n for n in links["explanation"])
+
+
+def test_a_former_communes_folder_is_its_sheet_in_the_merged_communes_inventory():
+    # A merged commune keeps a sheet per former commune ("Xa Dien Son") and its scans in a
+    # folder per one ("Dien Son (cu)").
+    from khaudit.match.readings import sheet_key
+
+    assert sheet_key("Xa Dien Son") == sheet_key("Dien Son (cu)") == "dien son"
+    assert sheet_key("Xã Diên Phú") == sheet_key("UBND xã Diên Phú (cũ)")
+    assert sheet_key("01. Báo cáo") == sheet_key("Báo cáo")

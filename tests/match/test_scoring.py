@@ -252,3 +252,10 @@ def test_a_number_with_letters_typed_onto_its_end_is_a_number_and_a_word():
     assert match_form("quyet_dinh_so_46qd_ngay_13_1_2017") == match_form(
         "Quyết định số 46/QĐ ngày 13/1/2017"
     )
+
+
+def test_a_one_stop_shops_names_for_procedures_are_read_as_their_words():
+    assert match_form("XNHN Nguyễn Thu Hoa") == match_form(
+        "xác nhận tình trạng hôn nhân Nguyễn Thu Hoa"
+    )
+    assert match_form("XPXD_Tran_Van_Son").startswith("giay phep xay dung")
