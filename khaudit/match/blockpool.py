@@ -1,10 +1,11 @@
 """Independent blocks of one locality's matching run on the machine's cores, merged in order.
 
-Ranking the titles of a locality's scans (``link._Linker.rank_titles``) is Python work done
-block by block, and the blocks share nothing but what was built before them (the title
-index, the linker's readings). Worker processes forked after that inherit it all in memory,
-each takes whole blocks, and the results come back in block order: the parent merges exactly
-what one process would have built, so a run is identical row for row either way.
+Reading a locality's scan paths (``items.build_items``) and ranking its scan titles
+(``link._Linker.rank_titles``) are Python work done block by block, and the blocks share
+nothing but what was built before them (the title index, the linker's readings). Worker
+processes forked after that inherit it all in memory, each takes whole blocks, and the
+results come back in block order: the parent merges exactly what one process would have
+built, so a run is identical row for row either way.
 
 The blocks run in this process instead wherever a pool cannot or should not be made:
 

@@ -323,19 +323,24 @@ def unique_sorted(values: np.ndarray) -> np.ndarray:
 
 
 @dataclass
-class _CutEnds:
-    """Per scan title, the last word of one that may be cut: its id as a word beginning, its
-    column and weight as a word, its value as a number (-1 or 0 where there is none)."""
+class _EncodedTitle:
+    """One scan title as :meth:`TitleIndex.encode` reads it: its known words' columns and
+    weights, its total weight and length, its block keys, its tokens (typed.py), its last
+    word as the beginning of a longer record word (id among the beginnings, column, weight,
+    number; -1, -1, 0, -1: none) and its numbers."""
 
-    prefix: np.ndarray
-    col: np.ndarray
-    weight: np.ndarray
-    number: np.ndarray
-
-    @classmethod
-    def empty(cls, n: int) -> _CutEnds:
-        none = np.full(n, -1, dtype=np.int64)
-        return cls(none, none.copy(), np.zeros(n), none.copy())
+    length: int
+    cols: list[int]
+    vals: list[float]
+    total: float
+    key_cols: list[int]
+    key_vals: list[float]
+    keyed: bool
+    tokens: list[ScanToken]
+    col_set: frozenset[int]
+    end: tuple[int, int, float, int]
+    numbers: frozenset[int]
+    number_cols: list[int]
 
 
 class TitleIndex:
@@ -350,6 +355,7 @@ class TitleIndex:
         own_numbers: list[frozenset[int]] | None = None,
     ):
         self.settings = settings
+        self._encodings: dict[tuple[str, bool], _EncodedTitle] = {}  # see _encoded
         self.forms = [match_form(t) for t in titles]
         n = max(1, len(titles))
         word_lists = [occurrences(title_words(f)) for f in self.forms]
@@ -494,51 +500,75 @@ class TitleIndex:
         """
         forms = [match_form(t) for t in titles]
         cut = cut or [False] * len(titles)
-        word_lists, as_known = self._scan_words(forms, cut)
-        ends = _CutEnds.empty(len(titles))
-        rows, values, totals, key_rows, key_values = [], [], [], [], []
-        word_keyed: list[bool] = []
-        tokens: list[list[ScanToken]] = []
-        for i, ws in enumerate(word_lists):
-            cols, vals, total, canonical, read = self._title_words(ws, as_known)
-            tokens.append(read)
-            keys: dict[int, float] = {}
-            self._word_keys(canonical, keys)
-            word_keyed.append(bool(keys))
-            if cut[i] and ws and ws[-1] in self.prefix_ids and "#" not in ws[-1]:
-                self._cut_end(ws[-1], i, ends, keys)
-            rows.append(cols)
-            values.append(vals)
-            totals.append(total)
-            key_rows.append(list(keys))
-            key_values.append(list(keys.values()))
-        nums = [numbers(f) for f in forms]
-        for i, ns in enumerate(nums):
-            for x in ns:
-                k = self.keys.get(f"#{x}", -1)
-                if k >= 0:
-                    key_rows[i].append(k)
-                    key_values[i].append(float(self.key_idf[k]))
-                    word_keyed[i] = True
-        width = max(1, len(self.number_ids))
-        num_rows = [[self.number_ids[x] for x in ns if x in self.number_ids] for ns in nums]
+        read = self._encoded(forms, cut)
+        number_cols = [r.number_cols for r in read]
         return EncodedTitles(
             forms=forms,
-            numbers=nums,
-            words=_csr(rows, values, len(self.vocab)),
-            total=np.array(totals, dtype=float),
-            length=np.array([len(ws) for ws in word_lists], dtype=np.int64),
-            numbers_matrix=_csr(num_rows, [[1.0] * len(r) for r in num_rows], width),
-            number_count=np.array([len(ns) for ns in nums], dtype=float),
-            keys=_csr(key_rows, key_values, max(1, len(self.keys))),
-            word_keyed=np.array(word_keyed, dtype=bool),
-            last_prefix=ends.prefix,
-            last_col=ends.col,
-            last_weight=ends.weight,
-            last_number=ends.number,
-            tokens=tokens,
-            cols=[frozenset(r) for r in rows],
+            numbers=[r.numbers for r in read],
+            words=_csr([r.cols for r in read], [r.vals for r in read], len(self.vocab)),
+            total=np.array([r.total for r in read], dtype=float),
+            length=np.array([r.length for r in read], dtype=np.int64),
+            numbers_matrix=_csr(
+                number_cols, [[1.0] * len(c) for c in number_cols], max(1, len(self.number_ids))
+            ),
+            number_count=np.array([len(r.numbers) for r in read], dtype=float),
+            keys=_csr(
+                [r.key_cols for r in read], [r.key_vals for r in read], max(1, len(self.keys))
+            ),
+            word_keyed=np.array([r.keyed for r in read], dtype=bool),
+            last_prefix=np.array([r.end[0] for r in read], dtype=np.int64),
+            last_col=np.array([r.end[1] for r in read], dtype=np.int64),
+            last_weight=np.array([r.end[2] for r in read], dtype=float),
+            last_number=np.array([r.end[3] for r in read], dtype=np.int64),
+            tokens=[r.tokens for r in read],
+            cols=[r.col_set for r in read],
             cut=list(cut),
+        )
+
+    def _encoded(self, forms: list[str], cut: list[bool]) -> list[_EncodedTitle]:
+        """Each title (in match form, and whether it may be cut) as encoded: read once and
+        kept, as the rankings of a locality encode most of its titles two or three times. A
+        title reads the same whatever titles it is read with (typos and words run together
+        are resolved word by word)."""
+        new = list(dict.fromkeys(key for key in zip(forms, cut) if key not in self._encodings))
+        if new:
+            word_lists, as_known = self._scan_words([f for f, _ in new], [c for _, c in new])
+            for (form, is_cut), ws in zip(new, word_lists):
+                self._encodings[form, is_cut] = self._encode_title(form, ws, is_cut, as_known)
+        return [self._encodings[key] for key in zip(forms, cut)]
+
+    def _encode_title(
+        self, form: str, ws: list[str], cut: bool, as_known: dict[str, tuple[str, float]]
+    ) -> _EncodedTitle:
+        cols, vals, total, canonical, tokens = self._title_words(ws, as_known)
+        keys: dict[int, float] = {}
+        self._word_keys(canonical, keys)
+        keyed = bool(keys)
+        end = (-1, -1, 0.0, -1)
+        if cut and ws and ws[-1] in self.prefix_ids and "#" not in ws[-1]:
+            end = self._cut_end(ws[-1], keys)
+        key_cols, key_vals = list(keys), list(keys.values())
+        found = numbers(form)
+        for x in found:
+            k = self.keys.get(f"#{x}", -1)
+            if k >= 0:
+                key_cols.append(k)
+                key_vals.append(float(self.key_idf[k]))
+                keyed = True
+        number_cols = [self.number_ids[x] for x in found if x in self.number_ids]
+        return _EncodedTitle(
+            len(ws),
+            cols,
+            vals,
+            total,
+            key_cols,
+            key_vals,
+            keyed,
+            tokens,
+            frozenset(cols),
+            end,
+            found,
+            number_cols,
         )
 
     def _scan_words(
@@ -596,17 +626,17 @@ class TitleIndex:
             )
         return cols, vals, total, canonical, tokens
 
-    def _cut_end(self, last: str, i: int, ends: _CutEnds, keys: dict[int, float]) -> None:
+    def _cut_end(self, last: str, keys: dict[int, float]) -> tuple[int, int, float, int]:
         """The last word of a title that may be cut, as the beginning of longer record words:
-        kept in ``ends``, and the keys of the words it begins added (when they are few)."""
-        ends.prefix[i] = self.prefix_ids[last]
-        ends.col[i] = self.vocab.get(last, -1)
-        ends.weight[i] = float(self.idf[ends.col[i]]) if ends.col[i] >= 0 else self.unknown_idf
-        ends.number[i] = int(last) if last.isdigit() else -1
+        its id among the beginnings, its column, its weight and its number (see
+        _EncodedTitle); the keys of the words it begins are added (when they are few)."""
+        col = self.vocab.get(last, -1)
+        weight = float(self.idf[col]) if col >= 0 else self.unknown_idf
         longer = self.prefix_keys.get(last, ())
         if len(longer) <= PREFIX_BLOCK_KEYS:
             for k in longer:
                 keys[k] = max(keys.get(k, 0.0), TYPO_BLOCK_WEIGHT * self.key_idf[k])
+        return self.prefix_ids[last], col, weight, int(last) if last.isdigit() else -1
 
     def _word_keys(self, canonical: list[tuple[str, float]], keys: dict[int, float]) -> None:
         """The block keys of a title's words and word pairs, each at its best weight."""

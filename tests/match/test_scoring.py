@@ -259,3 +259,32 @@ def test_a_one_stop_shops_names_for_procedures_are_read_as_their_words():
         "xác nhận tình trạng hôn nhân Nguyễn Thu Hoa"
     )
     assert match_form("XPXD_Tran_Van_Son").startswith("giay phep xay dung")
+
+
+def test_a_title_encodes_the_same_whatever_it_is_encoded_with_and_however_often():
+    """encode keeps each title's reading (the rankings encode most titles two or three
+    times): a typo, words run together and a cut end read the same alone or among others."""
+    import numpy as np
+
+    scans = [
+        "Ho so cap GCN QSDD cho ho ong Nguyen Vn An thua 123",
+        "Bao cao tinhhinh KT-XH nam 2019",
+        "Quyet dinh cua UBND xa ve viec phan bo kinh phi dot 1",
+        "Ho so dang ky ket hon cua anh Le Van Nam va chi Pham Thi La",
+    ]
+    cut = [False, False, True, True]
+    together = index().encode(scans, cut)
+    warm = index()
+    warm.encode(scans[1:], [not c for c in cut[1:]])  # a title read cut is another reading
+    warm.encode(scans[2:], cut[2:])
+    for idx, titles, flags in [(warm, scans, cut), (index(), scans[::-1], cut[::-1])]:
+        again = idx.encode(titles, flags)
+        order = [titles.index(t) for t in scans]
+        for name, value in vars(together).items():
+            other = getattr(again, name)
+            if hasattr(value, "toarray"):
+                assert (value != other[order]).nnz == 0, name
+            elif isinstance(value, np.ndarray):
+                assert np.array_equal(value, other[order]), name
+            else:
+                assert value == [other[k] for k in order], name
