@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import random
 import sys
 import tomllib
 import unicodedata
@@ -19,6 +20,7 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import wardgen  # noqa: E402
+from bench.wardgen.build import _components  # noqa: E402
 from bench.wardgen.inventory import _cp1258  # noqa: E402
 from bench.wardgen.keyboard import fold, marks  # noqa: E402
 from bench.wardgen.labels import Item, ScanFile, label  # noqa: E402
@@ -35,8 +37,8 @@ _LOGS = {"nhat_ky_quet.csv", "DanhSachFile.xlsx"}  # the day folders' scanning l
 def province(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wardgen") / "p"
     # a seed whose small province holds every injected kind (a tie, an orphan, a copy, a
-    # rescan, a scan in two parts, empty, truncated and short scans, a row typed twice)
-    wardgen.generate(out, seed=58, records_per_locality=50, localities=3)
+    # rescan, a scan in two parts, a damaged and a short scan, a row typed twice)
+    wardgen.generate(out, seed=46, records_per_locality=50, localities=3)
     return out
 
 
@@ -65,8 +67,15 @@ def _pages(path: Path) -> int:
 def test_every_kind_is_injected(province: Path) -> None:
     records, files = _truth(province)
     injected = set(records["injected"]) | set(files["injected"])
-    kinds = {"orphan", "copy", "rescan", "split", "tie", "empty", "truncated", "short_scan"}
-    assert kinds | {"repeat_row", "missing"} <= injected
+    kinds = {"orphan", "copy", "rescan", "split", "tie", "short_scan", "repeat_row", "missing"}
+    assert kinds <= injected and {"empty", "truncated"} & injected
+
+
+def test_a_record_handed_back_by_the_portal_is_a_folder_of_component_pdfs() -> None:
+    parts = _components("BN_000_70_10_H34-190128-0001", 11, random.Random(3))
+    assert 2 <= len(parts) <= 4 and sum(p.pages for p in parts) == 11
+    assert all(p.pages >= 1 and p.role == "part" for p in parts)
+    assert len({p.path.rsplit("/", 1)[0] for p in parts}) == 1
 
 
 def test_every_truth_file_exists_and_every_scan_is_in_the_truth(province: Path) -> None:

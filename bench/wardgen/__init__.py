@@ -32,17 +32,19 @@ of the office's own (quarterly reports, monthly minutes, decision books, registe
   range; titles with the office's abbreviations or in words; a Ghi chú column holding
   remarks, or the scan's file name as a clerk typed it (sometimes with ``.pdf``, sometimes one
   letter off);
-- one to three batches (by year, by procedure or by former commune), each with its anchor:
-  the receipt whole or its date-sequence tail; the owner and the procedure in either order
-  (``KS``, ``DKKH``, ``cap GCN``; land with ``thua 123 to 4``); the portal code and the owner;
-  a citizen ID or phone number and the owner; the receipt date (``15-5-2023``,
-  ``2023.05.15``, ``15052023``…) and the owner; a capture device's stem (``Scan_20250515_
-  143022``, ``SKM_C258…``, ``New Doc 2025-03-13 07.49``, ``CamScanner 13-03-2025 07.49``,
-  ``Doc3 (2)``, ``img0042``) named by the Ghi chú column or by the day folder's scanning log
-  (CSV or XLSX, its headings varying; the file by stem, name or Windows path; the row giving
-  the receipt, the owner and procedure, or a typed title); box folders and file numbers; a
-  typed title; a former commune's folder and the STT (which restarts there); for series a
-  period (``BC KTXH Q2.2023``, ``BB hop T5-2023``), a code or a box;
+- one to three batches (by year, by procedure or by former commune), each with its anchor: the
+  receipt whole (as issued, its dots typed as ``_``, or after ``BN``) or its date-sequence
+  tail; the owner and the procedure in either order (``KS``, ``DKKH``, ``cap GCN``; land with
+  ``thua 123 to 4``); the portal code and the owner; a citizen ID or phone number and the
+  owner; the receipt date (``15-5-2023``, ``2023.05.15``, ``15052023``…) and the owner; a
+  capture device's stem (``Scan_20250515_143022``, ``SKM_C258…``, ``New Doc 2025-03-13
+  07.49``, ``CamScanner 13-03-2025 07.49``, ``Doc3 (2)``, ``img0042``) named by the Ghi chú
+  column or by the day folder's scanning log (CSV or XLSX, its headings varying; the file by
+  stem, name or Windows path; the row giving the receipt, the owner and procedure, or a typed
+  title, and the page count; an office whose Ghi chú holds file names names its first batch so
+  half the time); box folders and file numbers; a typed title; a former commune's folder and
+  the STT (which restarts there); for series a period (``BC KTXH Q2.2023``, ``BB hop
+  T5-2023``), a code or a box;
 - its decorations: folders (lot, scanning day, procedure, year, former commune, box), the
   device stem kept before a renamed name, separators (space, ``_``, ``-``, `` - ``, CamelCase),
   case, marks (NFC, NFD as a Mac writes, none, or the keystrokes of Telex or VNI typed with the
@@ -50,7 +52,10 @@ of the office's own (quarterly reports, monthly minutes, decision books, registe
   phone number appended, names cut at 64 characters (an old burning tool's limit), a name
   saved again in its folder as ``X (2)``;
 - the format: PDF (the office's producer, bilevel or grey, 200 or 300 dpi), multi-page TIFF,
-  or a folder of JPEG pages (``001.jpg``, ``Page_1.jpg``, ``<name>_001.jpg``).
+  or a folder of JPEG pages (``001.jpg``, ``Page_1.jpg``, ``<name>_001.jpg``); or, as the
+  portal hands a record back, a folder named for it with one PDF per component document
+  (``01_To khai.pdf``, ``Ban sao CCCD.pdf``, ``Bien lai thu phi.pdf``: all ``matched``, the
+  pages summed).
 
 **Injected**: records not scanned (``missing``), scans of records the inventory lacks
 (``orphan``), byte-identical copies (``X (1).pdf``, ``X - Copy.pdf``, ``Copy of X.pdf``,

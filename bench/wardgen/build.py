@@ -24,6 +24,7 @@ class Locality:
     would_be: dict[int, str] = field(default_factory=dict)  # record idx -> keying
     logs: dict[str, list[dict[str, str]]] = field(default_factory=dict)  # folder -> rows
     log_batches: dict[str, Batch] = field(default_factory=dict)
+    log_items: dict[int, Item] = field(default_factory=dict)  # id(log row) -> its item
 
 
 def _blocks(h: Habits, n: int, rng: random.Random) -> list[tuple[str, bool, int]]:
@@ -189,9 +190,12 @@ def _item(
         evidence += log_evidence(recs[0], named.log, b)
         row = {k: v for k, v in named.log.items() if k != "_kind"}
         loc.logs.setdefault(folder, []).append(row | {"_stem": stem.rsplit("/", 1)[-1]})
+        logged = loc.logs[folder][-1]
         loc.log_batches[folder] = b
     item = Item(recs, evidence, named.keying, stem.rsplit("/", 1)[-1])
     item.files = _files(stem, pages, b, loc.habits, rng)
+    if named.log is not None:
+        loc.log_items[id(logged)] = item  # its page count is written with the log
     return item
 
 
@@ -205,12 +209,37 @@ def _files(stem: str, pages: int, b: Batch, h: Habits, rng: random.Random) -> li
             ScanFile(f"{stem}/{form.format(n=n, s=leaf)}", 1, role="page", series=stem)
             for n in range(1, pages + 1)
         ]
+    if b.components and b.fmt == "pdf" and pages >= 3:
+        return _components(stem, pages, rng)
     if pages >= 4 and rng.random() < h.rates["split"]:
         first = rng.randint(1, pages - 1)
         marks = {"_p": ("_p1", "_p2"), "phan": (" phan 1", " phan 2"), "dash": ("-1", "-2")}
         a, c = marks.get(b.split, (" (1)", " (2)"))
         return [ScanFile(stem + a + ext, first), ScanFile(stem + c + ext, pages - first)]
     return [ScanFile(stem + ext, pages)]
+
+
+_COMPONENTS = (
+    "To khai",
+    "Ban sao CCCD",
+    "Giay to kem theo",
+    "Phieu tiep nhan va hen tra ket qua",
+    "Ket qua giai quyet",
+    "Bien lai thu phi",
+)
+
+
+def _components(stem: str, pages: int, rng: random.Random) -> list[ScanFile]:
+    """A record as the portal hands it back: a folder named for it, a PDF per component."""
+    n = min(pages, rng.randint(2, 4))
+    cuts = sorted(rng.sample(range(1, pages), n - 1))
+    sizes = [b - a for a, b in zip([0, *cuts], [*cuts, pages])]
+    names = rng.sample(_COMPONENTS, n)
+    numbered = rng.random() < 0.5
+    return [
+        ScanFile(f"{stem}/{f'{i:02d}_' if numbered else ''}{name}.pdf", size, role="part")
+        for i, (name, size) in enumerate(zip(names, sizes), 1)
+    ]
 
 
 def _orphans(

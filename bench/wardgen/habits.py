@@ -61,6 +61,8 @@ class Batch:
     log_name_form: str  # stem, name, winpath
     log_evidence: str  # receipt, owner, title: what the log's row says of the record
     split: str  # how a record scanned in two parts is named: _p, phan, dash, paren
+    components: bool  # a folder per record, one PDF per component document (portal habit)
+    receipt_form: str  # as, underscore (dots typed as _), prefix ("BN " before it)
 
 
 @dataclass
@@ -145,7 +147,9 @@ def _headings(rng: random.Random, code_form: str) -> tuple[dict[str, str], dict[
 
 def _batch(rng: random.Random, h: Habits, anchors: list[str]) -> Batch:
     anchor = rng.choice(anchors)
-    series = rng.choice([a for a in SERIES_ANCHORS if a != "code" or h.code_form != "none"])
+    # a series has no receipt: it is named by a code only where the office codes its files
+    coded = h.code_form in ("fonds", "slash")
+    series = rng.choice([a for a in SERIES_ANCHORS if a != "code" or coded])
     if series == "box_file" and not _readable("box_file", h):
         series = "typed_title"
     folders: list[str] = []
@@ -188,6 +192,8 @@ def _batch(rng: random.Random, h: Habits, anchors: list[str]) -> Batch:
             ("receipt", "owner", "title") if h.code_form == "receipt" else ("owner", "title")
         ),
         split=rng.choice(("_p", "phan", "dash", "paren")),
+        components=rng.random() < 0.15,
+        receipt_form=rng.choice(("as", "as", "underscore", "prefix")),
     )
 
 
@@ -257,6 +263,9 @@ def draw(seed: int, index: int, unit: tuple[str, str, tuple[str, ...], str, str]
     }
     anchors = [a for a in TTHC_ANCHORS if _readable(a, h)]
     h.batches = [_batch(rng, h, anchors) for _ in range(rng.choice((1, 1, 2, 3)))]
+    if h.notes_style == "filename" and rng.random() < 0.5:
+        # the clerk types the file names into the Ghi chú because the scanner named them
+        h.batches[0].anchor = "device_notes"
     return h
 
 

@@ -47,7 +47,7 @@ class ScanFile:
     path: str  # relative to the scan root
     pages: int
     damage: str = ""  # "", empty, truncated
-    role: str = "scan"  # scan, copy, rescan, page (of a series)
+    role: str = "scan"  # scan, copy, rescan, page (of a series), part (a component PDF)
     series: str = ""  # the page-series folder this page belongs to
 
 
@@ -64,7 +64,7 @@ class Item:
 
     @property
     def pages(self) -> int:
-        return sum(f.pages for f in self.files if f.role in ("scan", "page"))
+        return sum(f.pages for f in self.files if f.role in ("scan", "page", "part"))
 
     @property
     def damaged(self) -> str:
@@ -92,8 +92,9 @@ def fits(rec: Record, ev: Evidence) -> bool:
         return rec.code.endswith(str(v))
     if k == "person":
         return v in rec.persons
-    if k == "person_prefix":
-        return any(p.startswith(str(v)) for p in rec.persons)
+    if k == "person_prefix":  # spaces aside: a name typed CamelCase is cut as one word
+        shown = str(v).replace(" ", "")
+        return any(p.replace(" ", "").startswith(shown) for p in rec.persons)
     if k == "persons_any":
         return bool(set(rec.persons) & v)  # type: ignore[operator]
     if k == "kind":
@@ -116,7 +117,8 @@ def fits(rec: Record, ev: Evidence) -> bool:
 
 
 def _code(text: str) -> str:
-    return "".join(text.upper().split())
+    """A code as a reader compares it: letters and digits, whatever separates them."""
+    return "".join(c for c in text.upper() if c.isalnum())
 
 
 def _title_fits(rec: Record, value: tuple[tuple[str, ...], str, bool]) -> bool:

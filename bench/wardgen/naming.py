@@ -32,6 +32,7 @@ class Seg:
     #: a typed title: (typed token, folded words it covers, readable when cut)
     tokens: list[tuple[str, tuple[str, ...], bool]] = field(default_factory=list)
     person: str = ""  # folded name of a person segment
+    cut_readable: bool = True  # a cut name still reads as a prefix (not Telex/VNI keys)
     typed_sep: str = " "
 
 
@@ -90,7 +91,9 @@ def _name_seg(name: str, b: Batch) -> Seg:
         text = b.sep.join(typed)
     else:
         text = " ".join(typed)
-    return Seg(text, [Evidence("person", kb.fold(name))], person=kb.fold(name))
+    readable = b.marks not in ("telex", "vni")
+    ev = [Evidence("person", kb.fold(name))]
+    return Seg(text, ev, person=kb.fold(name), cut_readable=readable)
 
 
 def title_tokens(
@@ -171,7 +174,10 @@ def _period_seg(rec: Record, b: Batch) -> Seg:
 def anchor_segs(rec: Record, h: Habits, b: Batch, anchor: str, rng: random.Random) -> list[Seg]:
     """The segments of a name by its anchor (the rest of the name is decoration)."""
     if anchor == "receipt":
-        segs = [Seg(rec.receipt, [Evidence("code", rec.receipt)])]
+        typed = rec.receipt.replace(".", "_") if b.receipt_form == "underscore" else rec.receipt
+        segs = [Seg(typed, [Evidence("code", rec.receipt)])]
+        if b.receipt_form == "prefix":
+            segs.insert(0, Seg("BN"))
         return segs + ([_name_seg(rec.owner, b)] if rng.random() < 0.4 else [])
     if anchor == "receipt_tail":
         tail = rec.receipt.split("-", 1)[1]
@@ -198,7 +204,7 @@ def anchor_segs(rec: Record, h: Habits, b: Batch, anchor: str, rng: random.Rando
         ]
     if anchor == "period":
         return [_period_seg(rec, b)]
-    if anchor == "code":
+    if anchor == "code" and rec.code:
         return [Seg(rec.code.replace("/", "-"), [Evidence("code", rec.code)])]
     return [_title_seg(rec.parts, b, rng)]
 
@@ -316,6 +322,8 @@ def _join(segs: list[Seg], b: Batch) -> tuple[str, list[Evidence]]:
 def _cut_evidence(s: Seg, visible: str) -> list[Evidence]:
     """What a segment cut to ``visible`` still shows: a prefix of its words or name."""
     if s.person:
+        if not s.cut_readable:
+            return []
         shown = kb.fold(visible)
         return [Evidence("person_prefix", shown)] if len(shown) >= 3 else []
     if not s.tokens:

@@ -76,6 +76,8 @@ def _check(loc: Locality) -> None:
             raise AssertionError(f"{loc.habits.unit}: {it.stem} lost its record {own.idx}")
         if not own.in_inventory and it.candidates:
             raise AssertionError(f"{loc.habits.unit}: orphan {it.stem} fits {it.candidates}")
+        if not it.stem.strip() or any(part.startswith(".") for part in it.files[0].path.split("/")):
+            raise AssertionError(f"{loc.habits.unit}: a name no office writes: {it.files[0].path}")
 
 
 def _copy_name(path: str, rng: random.Random) -> str:
@@ -142,8 +144,11 @@ def _write_logs(loc: Locality, root: Path) -> None:
         heads = log_heads(b)
         ext = {"pdf": ".pdf", "tiff": ".tif", "jpg": ""}[b.fmt]
         cols = [heads["file"]] + sorted({k for r in rows for k in r if not k.startswith("_")})
+        cols.append(heads["pages"])
         table = []
         for r in rows:
+            item = loc.log_items.get(id(r))
+            r = r | {heads["pages"]: str(item.pages) if item else ""}
             name = r["_stem"] + (ext if b.log_name_form != "stem" else "")
             if b.log_name_form == "winpath":
                 name = "D:\\SO HOA\\" + folder.replace("/", "\\") + "\\" + name
@@ -231,7 +236,8 @@ def _file_rows(it: Item, name: str, by_idx: dict) -> list[dict]:
             status, injected = "duplicate", "copy"
         else:
             status = "matched"
-            injected = {"rescan": "rescan"}.get(f.role, "split" if len(it.files) > 1 else "")
+            split = "split" if len(it.files) > 1 else ""
+            injected = {"rescan": "rescan", "part": "components", "page": ""}.get(f.role, split)
         out.append(
             {
                 "locality": name,
