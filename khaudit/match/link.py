@@ -41,6 +41,7 @@ from .readings import (
     describe_field,
     describe_reading,
     item_readings,
+    whole_number,
 )
 from .scoring import (
     BLOCK_CHUNK,
@@ -907,17 +908,12 @@ def _lead(choices: list[tuple[TitleScore, int]]) -> float:
 def _own_numbers(targets: pd.DataFrame) -> list[frozenset[int]]:
     """The numbers each record is numbered by: its file number, STT and its code's last
     number (a name may write one of them after the title)."""
-    own: list[set[int]] = [set() for _ in range(len(targets))]
-    for column in ("file_no", "stt"):
-        if column in targets:
-            values = pd.to_numeric(targets[column], errors="coerce").astype("Float64")
-            for numbers, value in zip(own, values.fillna(0.5).tolist()):
-                if float(value).is_integer():
-                    numbers.add(int(value))
-    for numbers, code in zip(own, targets["record_code"]):
-        if (last := _code_last_number(str(code or ""))) is not None:
-            numbers.add(last)
-    return [frozenset(n) for n in own]
+    columns = [targets[c] for c in ("file_no", "stt") if c in targets]
+    columns.append(targets["record_code"].map(lambda code: _code_last_number(str(code or ""))))
+    return [
+        frozenset(n for value in row if (n := whole_number(value)) is not None)
+        for row in zip(*columns)
+    ]
 
 
 def _code_last_number(code: str) -> int | None:

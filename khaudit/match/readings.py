@@ -151,7 +151,8 @@ def written_date(text: str) -> int | None:
     return None
 
 
-def _int(value: object) -> int | None:
+def whole_number(value: object) -> int | None:
+    """A cell's value as a whole number (12, "12", 12.0), None for anything else."""
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
         return None
     text = str(value).strip()
@@ -176,7 +177,7 @@ def record_fields(records: pd.DataFrame) -> dict[str, dict[int, int]]:
         if column not in records:
             continue
         for label, value in zip(records.index, records[column]):
-            number = _int(value)
+            number = whole_number(value)
             if number is not None:
                 fields[field][label] = number
     for label, code in zip(records.index, records["record_code"]):
@@ -265,7 +266,7 @@ class ConventionIndex:
         self.sheets: dict[int, int] = {}
         if "sheets" in records:
             for label, value in zip(records.index, records["sheets"]):
-                number = _int(value)
+                number = whole_number(value)
                 if number:
                     self.sheets[label] = number
         self.by_value: dict[str, dict[int, frozenset[int]]] = {}
