@@ -59,7 +59,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import fondsgen, officegen, peers, provgen, stationgen, wardgen  # noqa: E402
+from bench import deliverygen, fondsgen, officegen, peers, provgen, stationgen, wardgen  # noqa: E402
 from khaudit.evaluate import score_run  # noqa: E402
 from khaudit.run import load_run  # noqa: E402
 
@@ -138,6 +138,7 @@ GENERATORS = {
     "officegen": officegen.generate,
     "fondsgen": fondsgen.generate,
     "wardgen": wardgen.generate,
+    "deliverygen": deliverygen.generate,
 }
 
 
