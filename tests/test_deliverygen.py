@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.deliverygen import generate, labels  # noqa: E402
 from bench.deliverygen.records import Record  # noqa: E402
-from bench.deliverygen.text import mojibake, short83, tcvn3_glyphs  # noqa: E402
+from bench.deliverygen.text import mojibake, short83, tcvn3_glyphs, vni_glyphs  # noqa: E402
 from khaudit.inventory.loader import load_inventory  # noqa: E402
 from khaudit.project import load_project  # noqa: E402
 
@@ -150,4 +150,5 @@ def test_the_order_of_the_list_and_struck_records_decide() -> None:
 def test_spoilt_names_are_the_ones_offices_see() -> None:
     assert tcvn3_glyphs("Hồ sơ cấp giấy chứng nhận") == "Hå s¬ cÊp giÊy chøng nhËn"
     assert mojibake("Hồ sơ") == "Há»“ sÆ¡"
+    assert vni_glyphs("Hoà") == "Hoaø" and vni_glyphs("Hồ sơ đất") == "Hoà sô ñaát"
     assert short83("3f2a9c1e-0000-4000-8000-000000000000", 2, "pdf") == "3F2A9C~2.PDF"

@@ -54,7 +54,8 @@ made by an outsourced contractor and delivered lot by lot.
   pages; headings in Vietnamese, without marks, English or the contractor's own); series in a
   parcel or person lot are named by their typed title;
 - what the delivery did to the names of the lot: nothing, capitals without marks, a UTF-8 name
-  read as Windows-1252 (``Há»“ sÆ¡``), TCVN3 glyphs (``Hå s¬``), or, in listed lots, DOS 8.3
+  read as Windows-1252 (``Há»“ sÆ¡``), TCVN3 glyphs (``Hå s¬``), VNI glyphs (``Hoà sô``), or,
+  in listed lots, DOS 8.3
   aliases (``3F2A9C~1.PDF``, ``EDOC-2~7.PDF``); two names that became one get Windows' ``(2)``;
 - the format: PDF (bilevel pages at 300 dpi) or multi-page TIFF (Group 4).
 
@@ -80,7 +81,7 @@ import random
 from pathlib import Path
 
 from . import locality, truth, writer
-from .habits import draw
+from .habits import draw, widen
 from .text import fold
 from .vocab import UNITS
 
@@ -117,6 +118,7 @@ def generate(
     for number, unit in enumerate(units, start=1):
         local = random.Random(f"deliverygen-{seed}-{number}")
         habits = draw(local, unit)
+        widen(habits, random.Random(f"deliverygen-{seed}-{number}-widen"))
         slug = _slug(unit[0])
         folder = out / slug
         (folder / "muc-luc").mkdir(parents=True, exist_ok=True)

@@ -23,7 +23,7 @@ ANCHORS = {
     "uuid_list": "UUID or eDoc id, listed in the delivery list (danh mục bàn giao)",
     "lot_seq": "the contractor's running number in its lot, listed in the delivery list",
 }
-DAMAGES = ("none", "upper_nomarks", "mojibake", "tcvn3", "short83")
+DAMAGES = ("none", "upper_nomarks", "mojibake", "tcvn3", "short83")  # and "vni": ``widen``
 
 
 def _anchors(rng: random.Random, kind: str, has_code: bool, box_file: bool) -> list[str]:
@@ -100,6 +100,19 @@ def _lot(rng: random.Random, anchor: str, number: int) -> dict[str, Any]:
         "docs_names": rng.choice(("number_kind", "kind_number", "ordinal")),
         "code_sep": rng.choice((".", "-", "_")),
     }
+
+
+def widen(habits: dict[str, Any], rng: random.Random) -> None:
+    """Habits added after the first draws, from a stream of their own (so that what a seed drew
+    before stays as it was): half the lots whose names became TCVN3 glyphs became VNI glyphs
+    instead (the contractor's machine had the other font set); the delivery list under a title
+    block, in xlsx a sheet a lot; short scans scanned again."""
+    for lot in habits["lots"]:
+        if lot["damage"] == "tcvn3" and rng.random() < 0.5:
+            lot["damage"] = "vni"
+    habits["list"]["title_block"] = rng.random() < 0.5
+    habits["list"]["sheet_per_lot"] = rng.random() < 0.5
+    habits["problems"]["rescan_short"] = rng.choice((0.0, 0.3, 0.6))
 
 
 def draw(rng: random.Random, unit: tuple[str, str, str]) -> dict[str, Any]:

@@ -86,7 +86,11 @@ def make(rec: Record, lot: dict[str, Any], habits: dict[str, Any], rng: random.R
         item.ev = fields
         item.names = [ident]
         if anchor == "uuid_meta":
-            item.meta = fields
+            # the code's parts, as Circular 05's fields keep them: fonds, catalogue, year, number
+            parts = {"fonds": habits["fonds"], "catalogue": habits["catalogue"]}
+            item.meta = (
+                {**parts, **fields} if "file_no" in fields and "box" not in fields else fields
+            )
         else:
             item.row = fields
     return item

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import inventory, items, labels, records
+from . import inventory, items, labels, naming, records
 from .items import Item
 from .records import Record
 
@@ -122,6 +122,7 @@ def _inject(p: Plan, rng: random.Random) -> None:
             continue  # its pages might single out another record: the rule reads pages first
         elif has_sheets and draw < rates["empty"] + rates["truncated"] + rates["short"]:
             it.injected, it.pages = "short", [rng.randint(1, it.record.sheets - 1)]
+            _scan_again(p, it, rates.get("rescan_short", 0.0))
     for it in list(sure):
         if it.injected:
             continue
@@ -136,6 +137,31 @@ def _inject(p: Plan, rng: random.Random) -> None:
             if it.lot["anchor"] not in ("uuid_meta",):
                 again.names = [f"{it.names[0]}_quet lai"]
             p.items.append(again)
+
+
+def _scan_again(p: Plan, short: Item, rate: float) -> None:
+    """A short scan the contractor scanned again, whole, beside the first (the record then has
+    a complete scan); drawn from the scan's own id, so the plan's other draws stay as they
+    were."""
+    own = random.Random(short.ident)
+    if short.lot["anchor"] in ("uuid_list", "lot_seq") or own.random() >= rate:
+        return
+    again = Item(
+        short.record,
+        short.lot,
+        short.keying,
+        [],
+        [items.good_pages(short.record, own)],
+        short.ev,
+        naming.new_id(own, short.lot["id_form"]),
+        meta=short.meta,
+    )
+    again.injected = "rescan"
+    if short.lot["anchor"] == "uuid_meta":
+        again.names = [again.ident]
+    else:
+        again.names = [f"{short.names[0]}{own.choice(('_quet lai', ' (scan lai)', '_v2'))}"]
+    p.items.append(again)
 
 
 def _number_lots(p: Plan) -> None:

@@ -1,8 +1,8 @@
 """What happens to Vietnamese text on its way: typed by a clerk, saved by an old tool.
 
 Every transformation here is one a reader can see through or cannot, and ``labels`` says which:
-marks folded and capitals are seen through by comparing folded; a TCVN3 glyph name or a UTF-8
-name read as Windows-1252 is read back whole (both are one-to-one on the characters used); a
+marks folded and capitals are seen through by comparing folded; a TCVN3 or VNI glyph name or a
+UTF-8 name read as Windows-1252 is read back whole (both are one-to-one on the characters used); a
 cut is not seen through (the rest of the title is gone).
 """
 
@@ -52,6 +52,42 @@ def _tcvn3_char(ch: str) -> str:
 def tcvn3_glyphs(text: str) -> str:
     """The text typed in a TCVN3 font, as a Unicode system shows its bytes ("Hå s¬")."""
     return "".join(_tcvn3_char(ch) for ch in unicodedata.normalize("NFC", text))
+
+
+# VNI-Windows: a base letter, then one byte for the vowel's hat, horn or breve and its tone
+# together; ơ, ư, đ and the three letters i's tones have codes of their own.
+_VNI_TONE = {"\u0301": "ù", "\u0300": "ø", "\u0309": "û", "\u0303": "õ", "\u0323": "ï"}
+_VNI_HAT = {"\u0301": "á", "\u0300": "à", "\u0309": "å", "\u0303": "ã", "\u0323": "ä", "": "â"}
+_VNI_BREVE = {"\u0301": "é", "\u0300": "è", "\u0309": "ú", "\u0303": "ü", "\u0323": "ë", "": "ê"}
+_VNI_I = {"\u0301": "í", "\u0300": "ì", "\u0309": "æ", "\u0303": "ó", "\u0323": "ò"}
+_VNI_OWN = {"ơ": "ô", "ư": "ö", "đ": "ñ", "Ơ": "Ô", "Ư": "Ö", "Đ": "Ñ"}
+
+
+def _vni_char(ch: str) -> str:
+    if ch in _VNI_OWN:
+        return _VNI_OWN[ch]
+    parts = unicodedata.normalize("NFD", ch)
+    base, marks = parts[0], parts[1:]
+    tone = next((m for m in marks if m in _TONES), "")
+    if "\u0302" in marks:
+        code = _VNI_HAT[tone]
+    elif "\u0306" in marks:
+        code = _VNI_BREVE[tone]
+    elif "\u031b" in marks:
+        base = _VNI_OWN[unicodedata.normalize("NFC", base + "\u031b")]
+        code = _VNI_TONE.get(tone, "")
+    elif base in "iI" and tone:
+        return _VNI_I[tone].upper() if base == "I" else _VNI_I[tone]
+    elif tone:
+        code = _VNI_TONE[tone]
+    else:
+        return ch
+    return base + (code.upper() if base.isupper() else code)
+
+
+def vni_glyphs(text: str) -> str:
+    """The text typed in a VNI-Windows font, as a Unicode system shows its bytes ("Hoaø")."""
+    return "".join(_vni_char(ch) for ch in unicodedata.normalize("NFC", text))
 
 
 def mojibake(text: str) -> str:

@@ -8,6 +8,7 @@ names its own record; a copy names the record of the file it copies.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from .items import Item
@@ -76,12 +77,14 @@ def _records(
     plan: Plan, locality: str, source_file: str, linked: dict[int, list[Item]], review: set[int]
 ) -> list[dict]:
     scanned = {it.record.index: it for it in plan.items if not it.orphan}
+    as_scanned = _lot_keyings(plan)
     out = []
     for entry in plan.rows:
         rec = entry.record
         status, injected = _record_status(rec.index, linked, review, entry.repeat)
         item = scanned.get(rec.index)
-        key = keying(item) if item else keying(plan.lots[rec.index], rec.kind == "series")
+        lot, series = plan.lots[rec.index], rec.kind == "series"
+        key = keying(item) if item else as_scanned.get((id(lot), series), keying(lot, series))
         out.append(
             {
                 "locality": locality,
@@ -96,6 +99,17 @@ def _records(
             }
         )
     return out
+
+
+def _lot_keyings(plan: Plan) -> dict[tuple[int, bool], str]:
+    """Each lot's keying as most of its scans have it (series apart): what a record without a
+    scan would have had (its damage only where the damage touched the lot's names)."""
+    counts: dict[tuple[int, bool], Counter[str]] = {}
+    for it in plan.items:
+        if not it.orphan and it.copy_of is None:
+            key = (id(it.lot), it.record.kind == "series")
+            counts.setdefault(key, Counter())[keying(it)] += 1
+    return {key: c.most_common(1)[0][0] for key, c in counts.items()}
 
 
 def _record_status(index: int, linked: dict, review: set, repeat: bool) -> tuple[str, str]:

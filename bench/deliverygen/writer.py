@@ -1,9 +1,9 @@
 """Writing a planned locality: the scan tree as the contractor delivered it, each scan's
 metadata file, the delivery list, and the truth rows.
 
-The lot's damage is applied here, to the names below the lot folder: capitals without marks,
-a UTF-8 name read as Windows-1252, TCVN3 glyphs, or DOS 8.3 aliases (``~N`` counted per folder
-and alias in the list's order, which is the copying order).
+The lot's damage is applied here, to the lot folder and every name below it: capitals without
+marks, a UTF-8 name read as Windows-1252, TCVN3 or VNI glyphs; or, to the file names only, DOS
+8.3 aliases (``~N`` counted per folder and alias in the list's order, the copying order).
 """
 
 from __future__ import annotations
@@ -21,11 +21,13 @@ from openpyxl import Workbook
 from . import scanfiles
 from .items import Item
 from .locality import Plan
-from .text import fold, mojibake, short83, tcvn3_glyphs
+from .text import fold, mojibake, short83, tcvn3_glyphs, vni_glyphs
 
 _META_KEYS = {
     "tt05": {
         "code": "maHoSo",
+        "fonds": "maPhong",
+        "catalogue": "mucLucSo",
         "typed": "tieuDe",
         "year": "nam",
         "file_no": "hoSoSo",
@@ -34,6 +36,8 @@ _META_KEYS = {
     },
     "snake": {
         "code": "ma_ho_so",
+        "fonds": "ma_phong",
+        "catalogue": "muc_luc_so",
         "typed": "tieu_de",
         "year": "nam",
         "file_no": "so_ho_so",
@@ -42,6 +46,8 @@ _META_KEYS = {
     },
     "english": {
         "code": "recordCode",
+        "fonds": "fondsCode",
+        "catalogue": "catalogueNo",
         "typed": "title",
         "year": "year",
         "file_no": "fileNumber",
@@ -91,6 +97,8 @@ def _spoil(part: str, damage: str) -> str:
         return mojibake(part)
     if damage == "tcvn3":
         return tcvn3_glyphs(part)
+    if damage == "vni":
+        return vni_glyphs(part)
     return part
 
 
@@ -203,43 +211,38 @@ def _write_meta(tree: _Tree, item: Item) -> None:
 
 
 def delivery_list(plan: Plan, target: Path, place: dict[str, Any], unit: str) -> Path | None:
-    """The danh mục bàn giao: one row a listed scan, its path on the contractor's drive."""
+    """The danh mục bàn giao: one row a listed scan, its path on the contractor's drive; in
+    xlsx one sheet, or a sheet a lot (the STT restarting), under a title block or not."""
     listed = [it for it in plan.items if it.row is not None and it.copy_of is None]
     if not listed:
         return None
-    heads = _LIST_HEADS[place["headings"]]
     drive = place["drive"].format(unit=fold(unit).upper())
-    rows: list[list[object]] = []
-    for n, it in enumerate(listed, start=1):
+    lots: dict[str, list[list[object]]] = {}
+    for it in listed:
+        sheet = it.lot["folder"] if place.get("sheet_per_lot") else "Danh muc"
+        rows = lots.setdefault(fold(sheet)[:31], [])
         long_name = "/".join([it.lot["folder"], *it.names[0].split("/")]) + f".{_ext(it)}"
         row = it.row or {}
         windows = drive.rstrip("\\") + "\\" + long_name.replace("/", "\\")
-        rows.append(
-            [
-                n,
-                windows,
-                row.get("code", ""),
-                row.get("box", ""),
-                row.get("file_no", ""),
-                row.get("typed", ""),
-                row.get("year", ""),
-                sum(it.pages),
-            ]
-        )
+        fields = [row.get(k, "") for k in ("code", "box", "file_no", "typed", "year")]
+        rows.append([len(rows) + 1, windows, *fields, sum(it.pages)])
+    head: list[list[object]] = [list(_LIST_HEADS[place["headings"]])]
+    if place.get("title_block"):
+        title = f"DANH MỤC HỒ SƠ, TÀI LIỆU SỐ HÓA BÀN GIAO - {unit.upper()}"
+        head = [[title], ["(Kèm theo biên bản bàn giao ngày 30/6/2025)"], [], *head]
     path = target.with_suffix(f".{place['format']}")
     path.parent.mkdir(parents=True, exist_ok=True)
     if place["format"] == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(heads)
-        writer.writerows(rows)
+        writer.writerows(head + [r for rows in lots.values() for r in rows])
         path.write_bytes(buffer.getvalue().encode("utf-8-sig"))
-    else:
-        book = Workbook()
-        sheet = book.active
-        sheet.title = "Danh muc"
-        sheet.append(list(heads))
-        for r in rows:
+        return path
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in lots.items():
+        sheet = book.create_sheet(name)
+        for r in head + rows:
             sheet.append(r)
-        book.save(path)
+    book.save(path)
     return path
