@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..textnorm import fold
+from .keystrokes import read_back
+from .spoilt import repaired
 
 _SEPARATORS = re.compile(r"[\s._\-/\\,;:]+")
 _CONFUSABLE = str.maketrans({"O": "0", "I": "1", "L": "1"})
@@ -43,7 +45,7 @@ _BOX_FILE_TITLE = re.compile(
 #: A typed title, then the record's number behind its label ("Bao_cao_…_nam_2016-STT 23",
 #: "… - HS 12"): the number is no title's. ("…, số 03" is a register's volume: the title's.)
 _TITLE_NUMBER = re.compile(
-    r"^(.+?)\s*[-_.,]+\s*(?:stt|tt|hs|h[oồ] s[oơ]|no\.?)\s*0*(\d{1,5})$", re.IGNORECASE
+    r"^(.+?)\s*[-_.,]+\s*(?P<label>stt|tt|hs|h[oồ] s[oơ]|no\.?)\s*0*(\d{1,5})$", re.IGNORECASE
 )
 #: ... or without a label, after a dash: a number of three digits or more after a year
 #: ("…nam 2011-339", "…-năm-2018-192"), padded after a word ("…_DUONG_HONG_NGA_006"), or
@@ -158,6 +160,11 @@ def _without_repeated_name(text: str) -> str:
     return text
 
 
+#: A citizen's ID or phone number written beside an owner's name ("0560861487396_Pham Quoc
+#: Tam_0966413829"): nine digits or more, no number a title writes.
+_ID_NUMBER = re.compile(r"(?<![0-9])[0-9]{9,}(?![0-9])")
+
+
 def typed_title(text: str) -> str:
     """The title an operator typed into a name, without what the file system or a copy added
     ("… từ số_3", a third file of that cut name, or "… (1)") and without the file's number
@@ -165,6 +172,7 @@ def typed_title(text: str) -> str:
     "_12" is kept when the name is written with underscores for spaces: there it is a
     number of the title."""
     text = _without_repeated_name(strip_copy_mark(text.strip()))
+    text = _ID_NUMBER.sub(" ", text).strip(" _-") or text
     if " " not in text:  # underscores for spaces: "…_quyển_02" is the title's number
         return text.strip()
     text = _COLLISION_SUFFIX.sub("", text)
@@ -206,6 +214,9 @@ class PathEvidence:
     title: str = ""  # typed title (original spelling) from the name
     counter: bool = False  # a scanner counter name: identity must come from a sidecar
     year: int | None = None
+    #: A row of the list the name labels as one ("STT 087", "img0002-STT 087"): the STT's,
+    #: not a file number (the two drift apart after a row typed twice).
+    row: int | None = None
 
 
 def _stem(name: str) -> str:
@@ -232,6 +243,16 @@ _PART_NAME = re.compile(
 _YEAR = re.compile(r"^(?:19[5-9]\d|20\d\d)$")
 _CODE_SHAPE = re.compile(r"^[A-Za-z0-9]{1,8}(?:[./_-][A-Za-z0-9]{1,8}){2,}$")
 _DATE = re.compile(r"^\d{1,4}[-._/]\d{1,2}[-._/]\d{1,4}$")
+
+
+#: A system's opaque id for a scan: a UUID or a long run of hexadecimal digits.
+_OPAQUE_ID = re.compile(r"^(?=.*\d)(?=.*[a-f])[0-9a-f]{8,}(?:-[0-9a-f]{4,})*$", re.IGNORECASE)
+
+
+def is_opaque_id(name: str) -> bool:
+    """ "B8C34DAA-F27D-4689-8614-15B14A5D57FD", "7ab8278cc2944520": a system's id for a scan,
+    which names no record by itself (its metadata file or list does)."""
+    return bool(_OPAQUE_ID.match(name))
 
 
 def is_year(text: str) -> bool:
@@ -276,7 +297,7 @@ def is_part_name(stem: str, folder: str) -> bool:
 
 
 #: A name with this many lower-to-upper changes is typed in CamelCase, not with spaces.
-CAMEL_CHANGES = 3
+CAMEL_CHANGES = 2
 
 
 def spaced_camel(name: str) -> str:
@@ -308,10 +329,11 @@ def spaced_camel(name: str) -> str:
 
 
 #: A date a station or a clerk puts before a typed title ("20161012-…", "2016-10-12_…",
-#: "12.10.2016 …"): the document's date, not a number of its title.
+#: "12.10.2016 …", "6-1-2022_…"): the document's date, not a number of its title.
 _LEADING_DATE = re.compile(
     r"^(?:(?P<y1>(?:19|20)\d\d)[-._]?[01]\d[-._]?[0-3]\d"
     r"|[0-3]\d[-._]?[01]\d[-._]?(?P<y2>(?:19|20)\d\d)"
+    r"|[1-3]?\d[-._/][01]?\d[-._/](?P<y3>(?:19|20)\d\d)"
     r"|[0-3]\d[01]\d\d\d)(?:[ _-]+|(?=[^\d\W]))"
 )
 
@@ -323,7 +345,7 @@ def split_leading_date(name: str) -> tuple[int | None, str]:
     m = _LEADING_DATE.match(name)
     if not m or not any(ch.isalpha() for ch in name[m.end() :]):
         return None, name  # a date-time stamp ("20250312_143501") is a station's counter
-    year = m.group("y1") or m.group("y2")
+    year = m.group("y1") or m.group("y2") or m.group("y3")
     return (int(year) if year else None), name[m.end() :]
 
 
@@ -331,7 +353,8 @@ def split_leading_date(name: str) -> tuple[int | None, str]:
 #: 20100928", "CHAUDUCCUONG. 2012"), not after "năm" ("…-nam-2008" is the title's).
 _TRAILING_DATE = re.compile(
     r"(?<!nam)(?<!năm)(?<!year)(?:\s*[._-][\s._-]*|\s+)"
-    r"(?:\d{1,2}[./-]\d{1,2}[./-](?P<y1>(?:19|20)\d\d)|(?P<y2>(?:19|20)\d\d)(?:\d{4})?)$",
+    r"(?:\d{1,2}[./-]\d{1,2}[./-](?P<y1>(?:19|20)\d\d)|(?P<y2>(?:19|20)\d\d)(?:\d{4})?"
+    r"|[0-3]\d[01]\d(?P<y3>(?:19|20)\d\d))$",
     re.IGNORECASE,
 )
 
@@ -344,7 +367,7 @@ def split_trailing_date(name: str) -> tuple[int | None, str]:
     if _COUNTER.match(fold(name)):
         return None, name  # "IMG_20190312": a camera's date stamp, the whole name a counter
     while (m := _TRAILING_DATE.search(name)) and sum(ch.isalpha() for ch in name[: m.start()]) >= 2:
-        year = year or int(m.group("y1") or m.group("y2"))
+        year = year or int(m.group("y1") or m.group("y2") or m.group("y3"))
         name = name[: m.start()]
     return year, name
 
@@ -451,7 +474,7 @@ def _title_then_number(name: str) -> tuple[str, str] | None:
     """(title, number) of a typed title followed by its record's number ("…-STT 23", "…nam
     2008-089"), or None."""
     if m := _TITLE_NUMBER.match(name):
-        return m.group(1), m.group(2)
+        return m.group(1), m.group(3)
     if (m := _TITLE_BARE_NUMBER.match(name)) and not is_year(number := m.group(3)):
         title, dash = m.group(1), m.group(2)
         after_year = dash == "-" and _ENDS_WITH_YEAR.search(title)
@@ -471,11 +494,47 @@ _DEVICE_STEM = re.compile(r"^[A-Za-z]{1,8}[ _-]?[A-Za-z]?\d{3,}(?:[ _-]\d{3,})*$
 _PORTAL_CODE = re.compile(r"^[12]\.\d{6}[\s_-]+(?=\D)")
 
 
+#: A scanner's or a phone app's own name before what the operator typed after it
+#: ("SKM_C2582503250735140-HS 1", "img0241 - HS 560", "HPSCAN_20250415083735 0560612078873
+#: Nguyen Minh Hai", "20250324112147-2014.03.14-le-thi-ngoc", "New Doc 2025-05-19 10.24_xac
+#: nhan hn_…"): the device's count or clock, no number of the record's.
+_DEVICE_PREFIX = re.compile(
+    r"^(?:(?!(?:h|hop|hs|ho so|b|box|cap|f|file|stt|tt|so|no|qd|q|t|to|thua)[ _-]?\d)"
+    r"[A-Za-z]{1,8}[ _-]?[A-Za-z]?\d{4,}(?:_\d{4,})*|\d{14}|\d{8}[ _-]\d{6}"
+    r"|(?:doc|img|image|scan|dsc|page)\s*\d{1,6}(?:\s*\(\d{1,3}\))?"
+    r"|(?:new doc|camscanner|scan|doc|img|image)[ _-]+\d{1,4}[-.]\d{1,2}[-.]\d{1,4}"
+    r"(?:[ _-]+\d{1,2}[.:]\d{2}(?:[.:]\d{2})?)?)"
+    r"\s*[ _-]\s*(?=[^\W\d_]{2}|\d{3}|[A-Za-z]\d)",
+    re.IGNORECASE,
+)
+
+
+_DIGIT_RUN = re.compile(r"\d+")
+
+
+def without_device_prefix(name: str) -> str:
+    """``name`` without a device's name before the operator's words, or before numbers
+    after a device's clock ("IMG_20250204_102044-085"). A count with a year in it
+    ("DOC-2025-0057", "KS_2015_Q01") is left whole: it may be all the name says."""
+    m = _DEVICE_PREFIX.match(name)
+    if m is None:
+        return name
+    runs = [len(r.group()) for r in _DIGIT_RUN.finditer(m.group())]
+    clock = max(runs, default=0) >= 8
+    if not clock and (not name[m.end()].isalpha() or name[m.end() + 1].isdigit()):
+        return name
+    if runs == [4] and is_year(_DIGIT_RUN.search(m.group()).group()):  # type: ignore[union-attr]
+        return name
+    return name[m.end() :]
+
+
 def _read_numbers(ev: PathEvidence, name: str, folded: str, in_folder: bool) -> None:
     """The box and file number a name carries ("H03_012", "HS 045", "045" in a folder), or a
     file number before a typed title ("045 - Ho so ...")."""
     m = _BOX_FILE.match(folded)
-    if m:
+    if row := _ROW.match(folded):
+        ev.row, ev.box_file_source = int(row.group(1)), name
+    elif m:
         ev.box, ev.file_no, ev.box_file_source = int(m.group(1)), int(m.group(2)), name
     elif (m := _FILE.match(folded)) or (in_folder and (m := _NUMBER_ONLY.match(folded))):
         ev.file_no, ev.box_file_source = int(m.group(1)), name
@@ -484,9 +543,13 @@ def _read_numbers(ev: PathEvidence, name: str, folded: str, in_folder: bool) -> 
         ev.title = typed_title(m.group(3))
     elif found := _title_then_number(name.strip()):
         title, number = found
-        if _DEVICE_STEM.match(title) and _TITLE_NUMBER.match(name.strip()):
-            # "SKM_C2582503250735140-HS 1": a copier's stem, then the file's number.
-            ev.file_no, ev.box_file_source = int(number), name
+        if _DEVICE_STEM.match(title) and (label := _TITLE_NUMBER.match(name.strip())):
+            # "SKM_C2582503250735140-HS 1": a copier's stem, then the file's number (or the
+            # row's: "img0002-STT 087").
+            if label.group("label").lower() in ("stt", "tt"):
+                ev.row, ev.box_file_source = int(number), name
+            else:
+                ev.file_no, ev.box_file_source = int(number), name
         elif sum(ch.isalpha() for ch in title) >= 6 and not is_year(number):
             ev.file_no, ev.title, ev.box_file_source = int(number), typed_title(title), name
     elif m := _NUMBER_TITLE.match(name.strip()):
@@ -498,6 +561,11 @@ def _read_numbers(ev: PathEvidence, name: str, folded: str, in_folder: bool) -> 
 #: A part of a record scanned in two or more files ("…_p1", "… - phần 2", "…_part2"): the
 #: record's scan in parts, the number no title's.
 _PART_SUFFIX = re.compile(r"[ _-]+(?:p|phan|phần|part)[ _.]?\d{1,2}$", re.IGNORECASE)
+
+
+def without_part_mark(name: str) -> str:
+    """``name`` without the mark of a part ("…_p1", "… - phần 2")."""
+    return _PART_SUFFIX.sub("", name)
 
 
 def _split_dates(name: str) -> tuple[int | None, str]:
@@ -512,41 +580,55 @@ def _split_dates(name: str) -> tuple[int | None, str]:
     return year, name
 
 
+def _read_pattern(ev: PathEvidence, pattern: re.Pattern[str], relpath: str) -> None:
+    """What a project's ``naming_pattern`` names in ``relpath``, into ``ev``."""
+    m = pattern.search(unicodedata.normalize("NFC", relpath))
+    if not m:
+        return
+    groups = {k: v for k, v in m.groupdict().items() if v}
+    if "record_code" in groups:
+        ev.code_keys.append(
+            (normalize_code(groups["record_code"]), groups["record_code"], "pattern")
+        )
+    if "box" in groups:
+        ev.box = int(groups["box"])
+    if "file_no" in groups:
+        ev.file_no = int(groups["file_no"])
+        ev.box_file_source = m.group(0)
+    if "title" in groups:
+        ev.title = groups["title"]
+    if "year" in groups:
+        ev.year = int(groups["year"])
+
+
 def path_evidence(
     relpath: str, is_folder_item: bool = False, pattern: re.Pattern[str] | None = None
 ) -> PathEvidence:
     """Everything ``relpath`` (relative to its scan root) says about its record."""
-    parts = unicodedata.normalize("NFC", relpath).split("/")
+    # "Há»“ sÆ¡", "Hå s¬": a name spoilt on the way is read as it was typed.
+    parts = unicodedata.normalize("NFC", repaired(relpath)).split("/")
     name = strip_copy_mark(parts[-1] if is_folder_item else _stem(parts[-1])) or parts[-1]
     folders = parts[:-1]
     ev = PathEvidence()
     if pattern is not None:
-        m = pattern.search(unicodedata.normalize("NFC", relpath))
-        if m:
-            groups = {k: v for k, v in m.groupdict().items() if v}
-            if "record_code" in groups:
-                ev.code_keys.append(
-                    (normalize_code(groups["record_code"]), groups["record_code"], "pattern")
-                )
-            if "box" in groups:
-                ev.box = int(groups["box"])
-            if "file_no" in groups:
-                ev.file_no = int(groups["file_no"])
-                ev.box_file_source = m.group(0)
-            if "title" in groups:
-                ev.title = groups["title"]
-            if "year" in groups:
-                ev.year = int(groups["year"])
+        _read_pattern(ev, pattern, relpath)
     # Codes: the whole name, its first word, then each folder from the nearest up.
     seen = {key for key, _, _ in ev.code_keys}
-    places = [(name, "name"), (name.split(" ")[0], "name")]
+    unmarked = without_part_mark(without_device_prefix(name))  # "…-160718-0001_p1"
+    places = [(name, "name"), (name.split(" ")[0], "name"), (unmarked, "name")]
     places += [(folder, "folder") for folder in reversed(folders)]
     for text, where in places:
         key = normalize_code(text)
         if key and any(ch.isdigit() for ch in key) and key not in seen:
             seen.add(key)
             ev.code_keys.append((key, text, where))
+    if is_opaque_id(name):
+        ev.counter = True  # a system's id: its metadata file or list names the record
+        ev.year = ev.year if ev.year is not None else _folder_year(folders)
+        return ev
+    name = without_device_prefix(name)
     year, name = _split_dates(_PART_SUFFIX.sub("", _PORTAL_CODE.sub("", name)))
+    name = read_back(name)  # "Quyeets ddinhj": keys typed with the input method off
     if ev.year is None:
         ev.year = year if year is not None else _folder_year(folders)
     folded = fold(name)

@@ -4,20 +4,25 @@ Usually one file is one item. A folder of page images (``HS 014/001.jpg, 002.jpg
 item, a page series: it is the scan of one record, and its name is the folder's. That holds for
 a one-page record too (``HS 434/001.tif``): "001" is a page number, not a file number. So does
 a folder named as a record holding its documents (``Hop 34/HS 338/01.pdf, 02.pdf``,
-``H56.22.2019.0012/Van ban 2.pdf``): "01" is the document's number, not the record's.
+``H56.22.2019.0012/Van ban 2.pdf``): "01" is the document's number, not the record's. And so
+does a folder holding documents named by their kind, as a one-stop shop or the national portal
+hands a record back (``000.36.17.H56-151113-0003_Nguyen Van A/01_To khai.pdf``, ``Ban sao
+CCCD.pdf``, ``Bien lai thu phi.pdf``): the root's own folders show which names are kinds.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..textnorm import fold
 from .blockpool import run_blocks
 from .evidence import (
+    COUNTER_WORDS,
     PathEvidence,
     is_box_name,
     is_page_name,
@@ -25,6 +30,7 @@ from .evidence import (
     is_year,
     names_a_record,
     path_evidence,
+    strip_copy_mark,
 )
 from .sidecar import SidecarEntry, SidecarIndex
 
@@ -39,6 +45,12 @@ PAGES_OF_A_SHEET = 2
 #: records, from which a root's numbered folders are records rather than boxes.
 RECORD_FOLDERS_SHARE = 0.15
 RECORD_FOLDERS_MIN = 10
+#: Folders of two documents or more a name recurs in before it is read as a document's kind.
+COMPONENT_FOLDERS_MIN = 3
+#: A document's place in its record's folder before its kind ("01_To khai", "3. Ban sao").
+_ORDER_PREFIX = re.compile(r"^\d{1,2}\s+")
+#: Folders that hold records, not one record's documents: a year, a day, a lot.
+_NO_RECORD_FOLDER = re.compile(r"^(?:nam\s*)?(?:19|20)\d\d$|^\d{8}$|^(?:lo|dot|lot|batch)\s*\d+$")
 #: Items whose paths are read in one block (on one core where several are used).
 EVIDENCE_BLOCK = 4096
 
@@ -57,6 +69,14 @@ class Item:
     scheme: str = field(default="")
     #: When the station wrote it (the latest of its files' modification times), if known.
     mtime: float | None = None
+    #: The path its name is read from when that is not ``relpath``: a record scanned in parts
+    #: ("152-1.pdf", "152-2.pdf") is read as "152.pdf".
+    read_as: str = ""
+
+    @property
+    def named_as(self) -> str:
+        """The path the item's name is read from."""
+        return self.read_as or self.relpath
 
 
 def stem(name: str) -> str:
@@ -106,6 +126,74 @@ def _record_folder(folder: str, stems: list[str], numbers_records: bool = False)
     )
 
 
+def component_name(name: str) -> str:
+    """The kind a document's file name gives ("01_Tờ khai.pdf" -> "to khai", "Ban sao CCCD
+    (2).pdf" -> "ban sao cccd"), or "" for a name with a number in it (a page, a counter, a
+    record's number: never a kind)."""
+    folded = _ORDER_PREFIX.sub("", fold(strip_copy_mark(stem(name))))
+    words = folded.split()
+    if not words or any(ch.isdigit() for ch in folded) or words[0] in COUNTER_WORDS:
+        return ""
+    return folded if sum(map(str.isalpha, folded)) >= 3 else ""
+
+
+def _component_names(
+    by_folder: dict[tuple[str, str], list[int]], paths: list[str]
+) -> dict[str, set[str]]:
+    """Per root, the names of documents' kinds: names that recur in ``COMPONENT_FOLDERS_MIN``
+    folders or more beside another such name. Owners' names or titles recur too, but not
+    beside each other in folder after folder; what a root's names are is its own affair."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for (root, folder), positions in by_folder.items():
+        names = {component_name(posixpath.basename(paths[p])) for p in positions} - {""}
+        if folder and len(names) >= 2:
+            counts[root].update(names)
+    return {
+        root: {name for name, n in found.items() if n >= COMPONENT_FOLDERS_MIN}
+        for root, found in counts.items()
+    }
+
+
+def _components_folder(folder: str, paths: list[str], kinds: set[str]) -> bool:
+    """A record's folder of documents named by their kinds: every file a kind the root's
+    folders show (or a numbered part), the folder no year, day or lot of records."""
+    name = fold(posixpath.basename(folder))
+    if not kinds or not name or _NO_RECORD_FOLDER.match(name) or is_box_name(name):
+        return False
+    stems = [stem(posixpath.basename(path)) for path in paths]
+    found = [component_name(s) in kinds for s in stems]
+    return any(found) and all(f or is_part_name(s, "") for f, s in zip(found, stems))
+
+
+#: A part of a record scanned in several files, after its name: "152-1", "X_2", "X 3".
+_UNLABELLED_PART = re.compile(r"^(.*\S)[-_ ]([1-4])$")
+#: Names in parts, as a share of a folder's names, above which the numbers are no parts
+#: ("12-1, 12-2, 13-1 …": box and file in every name).
+PARTS_MAX_SHARE = 0.5
+
+
+def _parts(stems: list[str]) -> dict[int, str]:
+    """Of a folder's file stems, those that are parts of one name (position -> that name):
+    numbered from 1 with no gap, two or more, the name itself not beside them, and fewer
+    names in parts than not."""
+    by_base: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for position, name in enumerate(stems):
+        if m := _UNLABELLED_PART.match(name):
+            by_base[m.group(1)].append((int(m.group(2)), position))
+    names = set(stems)
+    bases = {
+        base: members
+        for base, members in by_base.items()
+        if sorted(n for n, _ in members) == list(range(1, len(members) + 1))
+        and len(members) >= 2
+        and base not in names
+    }
+    whole = len(names) - sum(len(m) for m in bases.values())
+    if not bases or len(bases) > PARTS_MAX_SHARE * (whole + len(bases)):
+        return {}
+    return {position: base for base, members in bases.items() for _, position in members}
+
+
 def _roots_numbering_records(
     by_folder: dict[tuple[str, str], list[int]], paths: list[str], records: int | None
 ) -> set[str]:
@@ -136,13 +224,17 @@ def _is_series(
     pages: list[int | None],
     formats: list[str],
     numbers_records: bool,
+    kinds: set[str],
 ) -> bool:
-    """Whether a folder's files are one item: a record's folder of its documents, or a
-    folder of page images numbered from one, unless it is a box ("hop-1/1.tif … 13.tif" are
-    records 1-13) or its files hold many pages each (a sheet scanned both sides is two)."""
+    """Whether a folder's files are one item: a record's folder of its documents (numbered,
+    or named by their ``kinds``), or a folder of page images numbered from one, unless it is
+    a box ("hop-1/1.tif … 13.tif" are records 1-13) or its files hold many pages each (a
+    sheet scanned both sides is two)."""
     if folder == "" or is_box_name(posixpath.basename(folder)):
         return False
     stems = [stem(posixpath.basename(path)) for path in paths]
+    if _components_folder(folder, paths, kinds):
+        return True
     return _record_folder(posixpath.basename(folder), stems, numbers_records) or (
         _median_pages(pages) <= PAGES_OF_A_SHEET
         and (len(paths) >= 2 or _image_page(paths[0], formats[0]))
@@ -173,11 +265,48 @@ def build_items(
     hashes = scans["xxh3_128"].tolist()
     pages = [None if pd.isna(v) else int(v) for v in scans["pages"]]
     mtimes = [None if pd.isna(v) else float(v) for v in scans["mtime"]]
+    planned = _plan(roots, paths, pages, formats, records)
+    evidence = _path_evidence(
+        [(read_as or relpath, series) for _, relpath, _, series, read_as in planned],
+        pattern,
+        workers,
+    )
+    items: list[Item] = []
+    for (root, relpath, group, is_series, read_as), found in zip(planned, evidence):
+        counted = [n for p in group if (n := pages[p]) is not None]
+        written = [m for p in group if (m := mtimes[p]) is not None]
+        item = Item(
+            item_id=len(items),
+            root=root,
+            relpath=relpath,
+            files=[labels[p] for p in group],
+            series=is_series,
+            pages=sum(counted) if counted else None,
+            # An empty file's hash is every empty file's: it tells no scan apart.
+            hashes=frozenset(hashes[p] for p in group if hashes[p] and formats[p] != "empty"),
+            evidence=found,
+            sidecar=None if is_series else sidecars.get(relpath),
+            mtime=max(written) if written else None,
+            read_as=read_as,
+        )
+        items.append(item)
+    return items
+
+
+def _plan(
+    roots: list[str],
+    paths: list[str],
+    pages: list[int | None],
+    formats: list[str],
+    records: int | None,
+) -> list[tuple[str, str, list[int], bool, str]]:
+    """Every folder's items, in folder order (see _plan_folder)."""
     by_folder: dict[tuple[str, str], list[int]] = defaultdict(list)
     for position, (root, path) in enumerate(zip(roots, paths)):
         by_folder[(root, posixpath.dirname(path))].append(position)
     numbering = _roots_numbering_records(by_folder, paths, records)
-    planned: list[tuple[str, str, list[int], bool]] = []  # root, relpath, files, series
+    kinds = _component_names(by_folder, paths)
+    planned: list[tuple[str, str, list[int], bool, str]] = []
     for (root, folder), positions in sorted(by_folder.items()):
         is_series = _is_series(
             folder,
@@ -185,32 +314,34 @@ def build_items(
             [pages[p] for p in positions],
             [formats[p] for p in positions],
             root in numbering,
+            kinds.get(root, set()),
         )
-        groups = [positions] if is_series else [[p] for p in positions]
-        planned.extend((root, folder if is_series else paths[g[0]], g, is_series) for g in groups)
-    evidence = _path_evidence(
-        [(relpath, series) for _, relpath, _, series in planned], pattern, workers
-    )
-    items: list[Item] = []
-    for (root, relpath, group, is_series), found in zip(planned, evidence):
-        counted = [n for p in group if (n := pages[p]) is not None]
-        written = [m for p in group if (m := mtimes[p]) is not None]
-        items.append(
-            Item(
-                item_id=len(items),
-                root=root,
-                relpath=relpath,
-                files=[labels[p] for p in group],
-                series=is_series,
-                pages=sum(counted) if counted else None,
-                # An empty file's hash is every empty file's: it tells no scan apart.
-                hashes=frozenset(hashes[p] for p in group if hashes[p] and formats[p] != "empty"),
-                evidence=found,
-                sidecar=None if is_series else sidecars.get(relpath),
-                mtime=max(written) if written else None,
-            )
-        )
-    return items
+        planned.extend(_plan_folder(root, folder, positions, paths, is_series))
+    return planned
+
+
+def _plan_folder(
+    root: str, folder: str, positions: list[int], paths: list[str], is_series: bool
+) -> list[tuple[str, str, list[int], bool, str]]:
+    """A folder's items as (root, relpath, files, series, the path the name is read from
+    when another): the folder, or a file each, the parts of one name together."""
+    if is_series:
+        return [(root, folder, positions, True, "")]
+    names = [posixpath.basename(paths[p]) for p in positions]
+    parts = _parts([stem(name) for name in names])
+    grouped: dict[str, list[int]] = defaultdict(list)
+    for k, position in enumerate(positions):
+        if k in parts:
+            grouped[parts[k]].append(position)
+    planned = []
+    for k, position in enumerate(positions):
+        if k not in parts:
+            planned.append((root, paths[position], [position], False, ""))
+        elif (members := grouped.pop(parts[k], None)) is not None:
+            suffix = posixpath.splitext(names[k])[1]
+            base = posixpath.join(folder, parts[k] + suffix)
+            planned.append((root, paths[position], sorted(members), False, base))
+    return planned
 
 
 def _path_evidence(

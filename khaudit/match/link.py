@@ -32,6 +32,7 @@ from .content import ContentCheck, PageScores, check_links, item_texts, link_unn
 from .decisions import DecisionIndex
 from .evidence import code_year, is_year, normalize_code
 from .items import Item, build_items
+from .named import InventoryNames
 from .order import align_with_doubts, batches, natural_key
 from .pages import PageModel
 from .readings import (
@@ -151,6 +152,7 @@ class _Linker:
         targets = records[records["duplicate_of"] == ""]
         self.labels = list(targets.index)
         self._index_numbers(targets)
+        self.names = InventoryNames(targets)
         self.titles = TitleIndex(
             list(targets["title"]),
             _record_years(targets),
@@ -182,6 +184,7 @@ class _Linker:
         self.code_tails: dict[str, set[int]] = defaultdict(set)
         self.box_file: dict[tuple[int, int], set[int]] = defaultdict(set)
         self.record_codes = dict(zip(targets.index, targets["record_code"]))
+        self.notes = dict(zip(targets.index, targets["notes"])) if "notes" in targets else {}
         self.file_no: dict[int, set[int]] = defaultdict(set)
         for label, code, box, file_no in zip(
             targets.index, targets["record_code"], _ints(targets["box"]), _ints(targets["file_no"])
@@ -324,6 +327,34 @@ class _Linker:
             if found:
                 return next(iter(found)) if len(found) == 1 else ""
         return ""
+
+    def by_inventory_names(self, items: list[Item]) -> list[Item]:
+        """Link the scans the inventory's notes name (named.py), names typed exactly first,
+        then those one letter off; of several records named, the scan's year chooses, else
+        its title among them (``self.allowed``). Returns the items not linked here."""
+        if not self.names:
+            return items
+        found = {item.item_id: self.names.named(item) for item in items}
+        linked: set[int] = set()
+        for item in sorted(items, key=lambda i: found[i.item_id][1]):
+            records, near = found[item.item_id]
+            free = frozenset(r for r in records if r not in self.claimed)
+            if len(free) > 1 and (dated := self._of_its_year(item, free)) is not None:
+                free = frozenset({dated})
+            if len(free) != 1:
+                if free:
+                    self.allowed[item.item_id] = free
+                continue
+            record = next(iter(free))
+            notes = str(self.notes.get(record, ""))
+            key = "why.inventory_name_near" if near else "why.inventory_name"
+            why = t(key, self.lang, notes=notes)
+            if item.item_id in self.dated:
+                why += "; " + t("why.dated", self.lang, year=self.dated[item.item_id])
+            item.scheme = item.scheme or "inventory_name"
+            self.add(item, record, "inventory_name", 0.95 if near else 0.99, "link", why)
+            linked.add(item.item_id)
+        return [item for item in items if item.item_id not in linked]
 
     # -- stage 2 ---------------------------------------------------------------------------
     def anchors(self, ranked: dict[int, list[tuple[TitleScore, int]]]) -> dict[int, int]:
@@ -535,12 +566,14 @@ class _Linker:
 
     def learn_tags(self) -> None:
         """The tags each root's names carry ("- HT", "- XD"), from all its items (a station's
-        list types titles, not tags)."""
+        list types titles, not tags); and the words the scans' titles use often that no
+        record's title has (scoring.TitleIndex.learn_office_words)."""
         titles: dict[str, list[str]] = defaultdict(list)
         for item in self.items:
             if item.evidence.title and not (item.sidecar and item.sidecar.title):
                 titles[item.root].append(item.evidence.title)
         self.tags = {root: find_tags(names, self.titles.vocab) for root, names in titles.items()}
+        self.titles.learn_office_words([t for item in self.items if (t := self._title(item))])
 
     @staticmethod
     def _title(item: Item) -> str:
@@ -1197,6 +1230,7 @@ def match_locality(
     linker.learn_tags()
     rest = [item for item in items if not linker.decided(item)]
     rest = [item for item in rest if not linker.exact(item)]
+    rest = linker.by_inventory_names(rest)
     readings = {item.item_id: item_readings(item) for item in items}
     conventions = ConventionIndex(records[records["duplicate_of"] == ""])
     conventions.read_sheets(items, readings)

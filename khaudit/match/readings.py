@@ -25,12 +25,21 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from pathlib import PurePosixPath
 
 import pandas as pd
 
 from ..i18n import t
 from ..textnorm import fold, match_form
-from .evidence import COUNTER_WORDS, is_year, normalize_code, strip_copy_mark
+from .evidence import (
+    COUNTER_WORDS,
+    is_opaque_id,
+    is_year,
+    normalize_code,
+    strip_copy_mark,
+    without_device_prefix,
+    without_part_mark,
+)
 from .items import Item, stem
 
 #: A reading is adopted when it agrees with a field on at least this share of the certain links
@@ -59,6 +68,9 @@ TIE_BUCKETS = 50
 #: counter too: the sequence runs through the lot, not through the inventory.
 #: How a reading of a station's list is named: "sidecar:" and the column's heading.
 SIDECAR_READING = "sidecar:"
+#: The share of a name shape's scans a list must number, and whose names' numbers must be
+#: none of the list's, for the names' numbers to be taken for a running count.
+LIST_SHARE = 0.8
 COUNTER_SHAPES = COUNTER_WORDS | {"l", "lo", "lot", "batch"}
 #: Certain links per root a convention is learned from at most.
 LEARN_MAX_ANCHORS = 5000
@@ -68,6 +80,8 @@ LEARN_MAX_ANCHORS = 5000
 TITLE_FIELDS = ("title.1", "title.2", "title.-2", "title.-1")
 #: A record's start date names it where few records share one (a station naming each scan by
 #: its document's date); it is a scope where many do.
+#: The fields that number records: a number beyond them all names none of the list's.
+NUMBERINGS = frozenset({"file_no", "stt", "code.1"})
 KEY_FIELDS = ("file_no", "stt", "code.1", "code.2", "code.3", "date", *TITLE_FIELDS)
 SCOPE_FIELDS = ("box", "year", "month", "sheet")
 #: A reading whose records' sheets fewer of the scans' page counts fit than this share is
@@ -107,8 +121,11 @@ class Convention:
 
 def item_readings(item: Item) -> dict[str, int]:
     """Every number the item's path (and its sidecar row) shows, by where it stands."""
-    parts = unicodedata.normalize("NFC", item.relpath).split("/")
+    parts = unicodedata.normalize("NFC", item.named_as).split("/")
+    # A device's count or clock before what the operator typed ("Doc7_Cap giay…",
+    # "IMG_20250204_102044-085") and a part's mark ("…_p2") are no number of the record's.
     name = strip_copy_mark(parts[-1] if item.series else stem(parts[-1]))
+    name = without_part_mark(without_device_prefix(name))
     out: dict[str, int] = {}
     places = [("name", name)] + [
         (f"folder{d}", folder) for d, folder in enumerate(reversed(parts[:-1]), 1) if d <= 3
@@ -130,6 +147,8 @@ def item_readings(item: Item) -> dict[str, int]:
         out["parsed.file_no"] = ev.file_no
     if ev.box is not None:
         out["parsed.box"] = ev.box
+    if ev.row is not None:
+        out["parsed.stt"] = ev.row
     if item.sidecar is not None:
         for heading, value in item.sidecar.numbers.items():
             out[f"{SIDECAR_READING}{heading}"] = value
@@ -198,7 +217,7 @@ def record_fields(records: pd.DataFrame) -> dict[str, dict[int, int]]:
                 fields["date"][label] = int(text.replace("-", ""))
     sheets = sheet_numbers(records)
     if len(sheets) > 1:
-        for label, name in zip(records.index, records["source_sheet"]):
+        for label, name in zip(records.index, record_sheets(records)):
             fields["sheet"][label] = sheets[sheet_key(name)]
     if "other_numbers" in records:
         for label, cell in zip(records.index, records["other_numbers"]):
@@ -222,14 +241,42 @@ def sheet_key(name: object) -> str:
     return _UNIT_WORDS.sub("", key).strip() or key
 
 
+def record_sheets(records: pd.DataFrame) -> list[str]:
+    """Each record's sheet: its spreadsheet sheet, or, where the locality's inventory is in
+    several files, its file's name (a merged commune's lists kept a file per former commune,
+    "muc-luc-xa-dien-son.csv"), with the sheet where that file has several."""
+    if "source_sheet" not in records:
+        return []
+    sheets = [str(s or "") for s in records["source_sheet"]]
+    files = [str(f or "") for f in records["source_file"]]
+    if len(set(files)) < 2:
+        return sheets
+    per_file: dict[str, set[str]] = defaultdict(set)
+    for file, sheet in zip(files, sheets):
+        per_file[file].add(sheet)
+    return [
+        sheet if len(per_file[file]) > 1 else PurePosixPath(file).stem
+        for file, sheet in zip(files, sheets)
+    ]
+
+
 def sheet_numbers(records: pd.DataFrame) -> dict[str, int]:
     """The inventory's sheets by name, numbered in the order they first hold a record. An
     office that keeps one sheet per kind of record ("Hộ tịch", "Xây dựng") and restarts the
     STT on each often scans into a folder per sheet: the folder is the sheet's scope."""
-    if "source_sheet" not in records:
-        return {}
-    keys = [k for k in dict.fromkeys(sheet_key(n) for n in records["source_sheet"]) if k]
+    keys = [k for k in dict.fromkeys(sheet_key(n) for n in record_sheets(records)) if k]
     return {key: number for number, key in enumerate(keys, 1)}
+
+
+def folder_sheet(folder: str, sheets: dict[str, int]) -> int | None:
+    """The sheet a folder is named after: by its whole name, or as the one sheet (a file)
+    whose name ends with the folder's of two words or more ("Dien Son (cu)" and
+    "muc-luc-xa-dien-dien-xa-dien-son.csv")."""
+    key = sheet_key(folder)
+    if key in sheets or " " not in key:
+        return sheets.get(key)
+    ends = [number for name, number in sheets.items() if name.endswith(" " + key)]
+    return ends[0] if len(ends) == 1 else None
 
 
 def _numbering_rank(field: str) -> int:
@@ -275,6 +322,8 @@ class ConventionIndex:
             for label, value in values.items():
                 groups[value].add(label)
             self.by_value[field] = {v: frozenset(labels) for v, labels in groups.items()}
+        #: The largest value of each field: a key beyond it names a record the list lacks.
+        self.top = {field: max(values) for field, values in self.by_value.items() if values}
         self.conventions: dict[str, list[Convention]] = {}
         self._shapes: dict[int, str] = {}
         self._titled = False  # the name shape being learned carries a typed title
@@ -292,7 +341,7 @@ class ConventionIndex:
         for item in items:
             folders = unicodedata.normalize("NFC", item.relpath).split("/")[:-1]
             for depth, folder in enumerate(reversed(folders[-3:]), 1):
-                number = self.sheet_names.get(sheet_key(folder))
+                number = folder_sheet(folder, self.sheet_names)
                 if number is not None:
                     readings[item.item_id][f"folder{depth}.sheet"] = number
 
@@ -338,6 +387,11 @@ class ConventionIndex:
         counters = all(
             item.evidence.counter or self._shape(item) in COUNTER_SHAPES for item in members
         )
+        if _list_renumbers(members, readings):
+            # "BG_003/0024.tif" listed as box 33, file 407: the lot's running number, not a
+            # file number; the list says which record.
+            adopted = [c for c in adopted if c.reading != "parsed.file_no"]
+            counters = True
         if counters:
             # The station's list is no counter: its columns ("Hộp số", "Hồ sơ số") may name
             # the records the counter cannot.
@@ -421,12 +475,21 @@ class ConventionIndex:
         counts: tuple[Counter[tuple[str, str]], Counter[tuple[str, str]]],
         adopted: list[Convention],
     ) -> list[Convention]:
-        """Box and file numbers the name parser read, taken as conventions unless the links
-        refute them (or already adopted the pair)."""
+        """Box and file numbers and rows the name parser read, and the sheets folders are
+        named after, taken as conventions unless the links refute them (or already adopted
+        the pair)."""
         agree, checked = counts
         taken = {(c.reading, c.field) for c in adopted}
         parsed = []
-        for reading, field in (("parsed.box", "box"), ("parsed.file_no", "file_no")):
+        # A folder named as an inventory sheet is read as that sheet as the parser's numbers
+        # are read as theirs ("Dien Son (cu)" and the former commune's list).
+        sheets = sorted({r for i in members for r in readings[i.item_id] if r.endswith(".sheet")})
+        for reading, field in (
+            ("parsed.box", "box"),
+            ("parsed.file_no", "file_no"),
+            ("parsed.stt", "stt"),
+            *((sheet, "sheet") for sheet in sheets),
+        ):
             n = checked[(reading, field)]
             if field not in self.fields or (reading, field) in taken:
                 continue
@@ -673,6 +736,7 @@ class ConventionIndex:
     ) -> tuple[frozenset[int] | None, list[Convention]]:
         allowed: frozenset[int] | None = None
         used: list[Convention] = []
+        row = readings.get("parsed.stt")
         for convention in conventions:
             value = readings.get(convention.reading)
             place = convention.reading.removesuffix(".last")
@@ -683,7 +747,15 @@ class ConventionIndex:
                 value = readings[convention.reading]
             if value is None:
                 continue
+            if value == row and convention.field != "stt" and convention.basis != "parsed":
+                continue  # "img0002-STT 087": the name labels 87 a row of the list
             hits = self.by_value.get(convention.field, {}).get(value, frozenset())
+            top = self.top.get(convention.field)
+            numbering = convention.field in NUMBERINGS
+            if not hits and numbering and top is not None and value > top:
+                # Beyond every record's ("201207-9000" where a day's receipts run to 12): a
+                # record the inventory lacks, not a number mistyped.
+                return None, []
             narrowed = hits if allowed is None else allowed & hits
             if not narrowed:
                 continue  # a reading the others contradict here: the others decide
@@ -722,6 +794,17 @@ LONG_NUMBER = 5
 _LEADING_LETTERS = re.compile(r"^[a-z ]*")
 
 
+def _list_renumbers(members: list[Item], readings: dict[int, dict[str, int]]) -> bool:
+    """Whether a list beside the scans gives its own numbers for most of them and the number
+    the names carry equals none of a scan's listed numbers for most of those."""
+    listed = [r for i in members if (r := readings[i.item_id]) and _listed(r)]
+    named = [r for r in listed if r.get("parsed.file_no") is not None]
+    if len(listed) < LIST_SHARE * len(members) or not named:
+        return False
+    apart = sum(r["parsed.file_no"] not in _listed(r).values() for r in named)
+    return apart >= LIST_SHARE * len(named)
+
+
 def _listed(readings: dict[str, int]) -> dict[str, int]:
     """The readings a station's list gives (its columns), not the scan's name."""
     return {r: v for r, v in readings.items() if r.startswith(SIDECAR_READING)}
@@ -736,11 +819,15 @@ def name_shape(item: Item) -> str:
     title follows ("", "scan", "img", "hs" ... and "+title"); a name of numbers only, how
     many, and which of them are long ("433" and "001.2011" are two ways of naming, "+2" the
     second; "211101-0001" a third, "+2:Nn"). Conventions hold per shape."""
-    name = unicodedata.normalize("NFC", item.relpath).split("/")[-1]
+    name = unicodedata.normalize("NFC", item.named_as).split("/")[-1]
     base = strip_copy_mark(name if item.series else stem(name))
     prefix = _LEADING_LETTERS.match(fold(base))
     letters = prefix.group(0).strip() if prefix else ""
     titled = bool(item.evidence.title or (item.sidecar and item.sidecar.title))
+    if is_opaque_id(base):
+        # "B8C34DAA-F27D-…", "7AB8278C-…": a system's id, one way of naming whatever its
+        # letters.
+        letters = "id"
     shape = (letters if len(letters) <= 8 else "text") + ("+title" if titled else "")
     if not shape and len(found := _NUMBER.findall(base)) >= 2:
         # "211101-0001" (a receipt's date and number) and "065.2019" (a file number and a

@@ -65,6 +65,8 @@ BLOCK_CHUNK = 2048
 #: The weight of a letter alone in a scan title the inventory does not have (the IDF of a word
 #: every record has).
 LETTER_WEIGHT = math.log(2)
+#: Scan titles a word no inventory title has must be in to be read as the office's own word.
+OFFICE_WORD_TITLES = 3
 #: Words longer than this are not cut into known words typed together (a code, a hash).
 MAX_RUN_TOGETHER = 40
 #: A title that may be cut spans the record words it has and at most this many more (words
@@ -395,6 +397,19 @@ class TitleIndex:
             frozenset(indices[indptr[j] : indptr[j + 1]].tolist()) for j in range(len(word_lists))
         ]
 
+    def learn_office_words(self, titles: list[str]) -> None:
+        """Take as the office's words those the inventory never uses that
+        ``OFFICE_WORD_TITLES`` of the scans' ``titles`` or more write: they weigh as little
+        as a letter alone, where a word no record has otherwise weighs as the rarest (an
+        owner's name the list lacks). Call before any title is encoded."""
+        counts: Counter[str] = Counter()
+        for title in titles:
+            counts.update({w for w in title_words(match_form(title)) if w not in self.vocab})
+        self.office_words = frozenset(
+            w for w, n in counts.items() if n >= OFFICE_WORD_TITLES and not w.isdigit()
+        )
+        self._encodings.clear()
+
     def _index_words(self, word_lists: list[list[str]], n: int) -> Counter[str]:
         """The vocabulary with its IDF, the typos it resolves, each record's words as a sparse
         row, and the IDF of each record's first p words; returns each word's document count."""
@@ -405,6 +420,9 @@ class TitleIndex:
         self.idf = np.array([math.log(1 + n / df[w]) for w in df])
         self.idf_values: list[float] = self.idf.tolist()  # read a word at a time
         self.unknown_idf = math.log(1 + n)
+        #: Words the locality's scans use often and its inventory never does ("xin" of "xin
+        #: phép XD"): the office's words for its procedures, which tell no record apart.
+        self.office_words = frozenset[str]()
         # Typos in the inventory: a rare word ("thah", once) near a common one ("thanh") also
         # counts as the common one, with partial credit, and weighs what the common one does.
         rare = [w for w, c in df.items() if c <= 2 and _typo_candidate(w)]
@@ -612,7 +630,8 @@ class TitleIndex:
             if col < 0:
                 # A letter alone ("Q 4", "S. 12") tells as little as the commonest word; any
                 # other unknown word weighs as the rarest.
-                weight = LETTER_WEIGHT if len(word) == 1 else self.unknown_idf
+                low = len(word) == 1 or word in self.office_words
+                weight = LETTER_WEIGHT if low else self.unknown_idf
                 total += weight
                 tokens.append((word, -1, weight, 0.0))
                 continue

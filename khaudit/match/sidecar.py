@@ -82,6 +82,21 @@ SIDECAR_SYNONYMS: dict[str, tuple[str, ...]] = {
         "so to",
     ),
     "year": ("thoi gian bat dau", "nam", "year", "thoi gian"),
+    # A one-stop shop's scanning log names the record by whose it is and what was asked:
+    # together they are the title an operator would have typed.
+    "procedure": ("thu tuc", "ten thu tuc", "thu tuc hanh chinh", "loai ho so", "procedure"),
+    "owner": (
+        "chu ho so",
+        "ten chu ho so",
+        "nguoi nop",
+        "nguoi nop ho so",
+        "nguoi de nghi",
+        "cong dan",
+        "ho ten",
+        "ho va ten",
+        "owner",
+        "applicant",
+    ),
 }
 
 
@@ -185,7 +200,8 @@ def _header_row(sheet: RawSheet) -> int:
     return -1
 
 
-def _from_sheet(sheet: RawSheet, source: str) -> list[SidecarEntry]:
+def _headings(sheet: RawSheet) -> tuple[int, list[str], dict[str, int]]:
+    """The header row's index (-1 for none), its headings and the fields they name."""
     header = find_header(sheet, synonyms=SIDECAR_SYNONYMS, required=())
     if header is not None and any(
         _FILE_NAME.search(cell_text(v)) for v in sheet.rows[header.row_index]
@@ -194,15 +210,22 @@ def _from_sheet(sheet: RawSheet, source: str) -> list[SidecarEntry]:
         # Nam", a title) a heading list holds: the headings are above it.
         header = None
     if header is not None and header.mapping:
-        top, headings = header.row_index, header.headings
-        col = {f: c for c, f in header.mapping.items()}
-    else:
-        top = _header_row(sheet)
-        headings = [cell_text(v) for v in sheet.rows[top]] if top >= 0 else []
-        col = {}
+        return header.row_index, header.headings, {f: c for c, f in header.mapping.items()}
+    top = _header_row(sheet)
+    return top, [cell_text(v) for v in sheet.rows[top]] if top >= 0 else [], {}
+
+
+def _from_sheet(sheet: RawSheet, source: str, own: str = "") -> list[SidecarEntry]:
+    """The entries of one sheet; a sheet of one row naming no file describes the scan of its
+    own name (``own``: "EDOC-2022-3019046.json" beside "EDOC-2022-3019046.pdf")."""
+    top, headings, col = _headings(sheet)
     body = sheet.rows[top + 1 :]
     width = max((len(r) for r in body), default=0)
     col = _by_content(body, col, width)
+    rows = [row for row in body if any(cell_text(v) for v in row)]
+    if "file" not in col and own and len(rows) == 1:
+        body, col["file"] = [[*rows[0], own]], width
+        width += 1
     if "file" not in col:
         return []
     mapped = set(col.values())
@@ -234,7 +257,7 @@ def _from_sheet(sheet: RawSheet, source: str) -> list[SidecarEntry]:
             SidecarEntry(
                 file=name,
                 record_code=cell_text(get("record_code")),
-                title=unicodedata.normalize("NFC", cell_text(get("title"))),
+                title=unicodedata.normalize("NFC", cell_text(get("title")) or _asked(get)),
                 pages=parse_count(get("pages")),
                 year=parse_years(get("year"))[0],
                 source=f"{source} row {r}",
@@ -244,7 +267,17 @@ def _from_sheet(sheet: RawSheet, source: str) -> list[SidecarEntry]:
     return entries
 
 
+def _asked(get: Callable[[str], object]) -> str:
+    """What a log row says was asked and by whom ("xin phep XD Nguyễn Ngọc My"), as a title."""
+    return " ".join(t for f in ("procedure", "owner") if (t := cell_text(get(f))))
+
+
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
 def _records_from_json(data: object) -> list[dict[str, object]]:
+    if isinstance(data, dict) and len(data) == 1 and isinstance(next(iter(data.values())), dict):
+        return _records_from_json(next(iter(data.values())))  # {"hoSo": {...}}
     if isinstance(data, dict):
         for value in data.values():
             if isinstance(value, list):
@@ -258,7 +291,9 @@ def _from_mappings(path: Path, rows: Sequence[Mapping[str, object]]) -> list[Raw
     keys: list[str] = []
     for row in rows:
         keys += [k for k in row if k not in keys]
-    table: list[list[object]] = [list(keys), *[[row.get(k, "") for k in keys] for row in rows]]
+    # "soLuongTrang", "so_luong_trang": the words of Circular 05's field names apart.
+    headings: list[object] = [_CAMEL.sub(" ", k).replace("_", " ") for k in keys]
+    table: list[list[object]] = [headings, *[[row.get(k, "") for k in keys] for row in rows]]
     return [RawSheet(name="", rows=table, long_cells=check_cells(path, "", table))]
 
 
@@ -303,7 +338,7 @@ def read_sidecar(
             sheets = _from_mappings(path, rows)
         else:
             sheets = read_sheets(path)
-        entries = [e for sheet in sheets for e in _from_sheet(sheet, path.name)]
+        entries = [e for sheet in sheets for e in _from_sheet(sheet, path.name, path.stem)]
         if notes is not None and entries:
             notes += _long_cell_notes(path, sheets, lang)
         return entries
@@ -318,9 +353,12 @@ class SidecarIndex:
 
     def __init__(self, entries: list[SidecarEntry]):
         self._by_name: dict[str, list[SidecarEntry]] = defaultdict(list)
+        #: Entries by the first six characters of the name a DOS short alias keeps.
+        self._by_alias: dict[str, list[SidecarEntry]] = defaultdict(list)
         for entry in entries:
             for name in dict.fromkeys((_key(entry.file), fold(_key(entry.file)))):
                 self._by_name[name].append(entry)
+            self._by_alias[_alias_prefix(_key(entry.file))].append(entry)
 
     def __len__(self) -> int:
         return len(self._by_name)
@@ -335,7 +373,29 @@ class SidecarIndex:
         for name in (key, fold(key), bare, fold(bare)):
             if found := self._by_name.get(name):
                 return _nearest(found, relpath)
+        if m := _SHORT_ALIAS.match(bare):
+            # "289BEC~1.PDF": the copy's DOS alias of a long name the list writes whole.
+            same = [e for e in self._by_alias.get(m.group(1), []) if _is_alias_of(e, bare)]
+            if len(same) == 1:
+                return same[0]
         return None
+
+
+#: A DOS 8.3 short name's stem: six characters of the long name, "~" and a number.
+_SHORT_ALIAS = re.compile(r"^([^~]{1,6})~(\d)$")
+
+
+def _alias_prefix(name: str) -> str:
+    """The first six characters a short alias keeps of a long name: no spaces or dots."""
+    stem = _FILE_NAME.sub("", name)
+    return re.sub(r"[\s.]", "", stem)[:6]
+
+
+def _is_alias_of(entry: SidecarEntry, alias: str) -> bool:
+    """Whether ``alias`` ("289bec~1") is what DOS calls ``entry``'s long name (longer than
+    eight characters or not a plain name: else DOS keeps the name itself)."""
+    stem = _FILE_NAME.sub("", _key(entry.file))
+    return len(stem) > 8 and _alias_prefix(stem) == alias.split("~", 1)[0]
 
 
 def _nearest(entries: list[SidecarEntry], relpath: str) -> SidecarEntry | None:

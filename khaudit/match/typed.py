@@ -290,7 +290,32 @@ def in_order(
     for i, run, weight in reading.links:
         if run[-1] < limit:
             by_field.setdefault(fields[i], []).append((i, run[0], run[-1], weight))
-    return sum(_longest_chain(sorted(ms)) for ms in by_field.values())
+    in_fields = sum(_longest_chain(sorted(ms)) for ms in by_field.values())
+    return max(in_fields, _rotated(by_field, len(scan)))
+
+
+#: Scan titles this long at most are tried with their words rotated (each rotation costs a
+#: chain); longer ones are typed titles, not an owner and a procedure.
+ROTATED_MAX_WORDS = 12
+
+
+def _rotated(by_field: dict[int, list[tuple[int, int, int, float]]], n: int) -> float:
+    """The heaviest chain of the scan's words read from a word onwards and then from its start:
+    an owner typed before the procedure ("Tô Quốc Tài kết hôn") is the title's "kết hôn giữa
+    anh Tô Quốc Tài" in its order, where "… từ ông Bùi Thanh Đạt sang" stays what it is
+    against "… Bùi Ngọc Luân sang bà Huỳnh Thanh Oanh" (no rotation puts its words in that
+    order)."""
+    if not 3 <= n <= ROTATED_MAX_WORDS:
+        return 0.0
+    matches = [m for ms in by_field.values() for m in ms]
+    best = 0.0
+    # What was typed first is a name of two words or more, and either it has three or what
+    # follows has two: "Nguyễn Văn Nam CT", "Lê Lợi kết hôn"; "Tạ Quang Dũng" turned
+    # ("Dũng Tạ Quang") is another name.
+    for k in (k for k in range(2, n) if k >= 3 or n - k >= 2):
+        turned = sorted(((i - k) % n, first, last, w) for i, first, last, w in matches)
+        best = max(best, _longest_chain(turned))
+    return best
 
 
 def _longest_chain(matches: list[tuple[int, int, int, float]]) -> float:

@@ -343,3 +343,65 @@ def test_a_number_after_a_title_and_a_dash_is_the_lists_not_the_titles(path, tit
 def test_what_devices_and_portals_put_in_a_name_is_no_title(path, box, file_no, title):
     ev = path_evidence(path)
     assert (ev.box, ev.file_no, ev.title) == (box, file_no, title)
+
+
+@pytest.mark.parametrize(
+    ("path", "title", "file_no", "row"),
+    [
+        ("2015/HPSCAN_20250415083735 0560612078873 Nguyen Minh Hai", "Nguyen Minh Hai", None, None),
+        ("Lo 1/20250324112147-2014.03.14-le-thi-ngoc.pdf", "le-thi-ngoc", None, None),
+        (
+            "New Doc 2025-05-19 10.24_xac nhan hn_duong_thu_loan.pdf",
+            "xac nhan hn_duong_thu_loan",
+            None,
+            None,
+        ),
+        (
+            "Doc1_ChungThucHopDongChuyenNhuongQuyenSuDungDat.pdf",
+            "Chung Thuc Hop Dong Chuyen Nhuong Quyen Su Dung Dat",
+            None,
+            None,
+        ),
+        ("H026/img0241 - HS 560", "", 560, None),
+        ("Bien dong/img0025-STT 110", "", None, 110),
+        ("Bien dong/STT 087.pdf", "", None, 87),
+    ],
+)
+def test_a_devices_name_before_what_the_operator_typed_is_left_out(path, title, file_no, row):
+    ev = path_evidence(path, is_folder_item=not path.endswith(".pdf"))
+    assert (ev.title, ev.file_no, ev.row) == (title, file_no, row)
+    assert not ev.counter
+
+
+def test_a_receipt_after_a_copiers_name_is_read_as_a_code():
+    ev = path_evidence("2016/SKM_C2582502220923520-160718-0001", is_folder_item=True)
+    assert ("160718.1", "160718-0001", "name") in ev.code_keys
+
+
+@pytest.mark.parametrize("name", ["Doc5 (3)-1.pdf", "IMG_0001.pdf", "DSC_0012.pdf"])
+def test_a_devices_name_alone_stays_a_counter(name):
+    assert path_evidence(name).counter
+
+
+def test_keys_typed_with_the_input_method_off_are_read_back():
+    ev = path_evidence("H001/0560861487396_PhamjQuoocsTaam_0966413829.pdf")
+    assert ev.title == "pham quoc tam"
+    ev = path_evidence("HOOF_SOW_DDAWNG_KYS_KEETS_HOON_GIUWAX_CHIJ_VOX_THIJ_DUNG.pdf")
+    assert ev.title == "ho so dang ky ket hon giua chi vo thi dung"
+
+
+def test_names_spoilt_on_the_way_are_read_as_typed():
+    typed = "Hồ sơ cấp GCN cho ông Nguyễn Văn Ấn"
+    as_cp1252 = "".join(
+        bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in typed.encode("utf-8")
+    )
+    assert path_evidence(f"Lo 2/{as_cp1252}.pdf").title == typed
+    assert path_evidence("L« 2/Hå s¬ cÊp GCN cho «ng NguyÔn V¨n An.pdf").title == (
+        "Hồ sơ cấp GCN cho ông Nguyễn Văn An"
+    )
+    assert path_evidence(f"Lo 2/{typed}.pdf").title == typed
+
+
+def test_a_birth_date_after_a_name_typed_together_is_no_title_number():
+    ev = path_evidence("LO 1/TRANDUCTRANG_21021972.pdf")
+    assert (ev.title, ev.year) == ("TRANDUCTRANG", 1972)

@@ -63,3 +63,42 @@ def test_files_of_many_pages_each_are_not_pages_of_one_series():
     frame["format"] = "tiff"
     frame["pages"] = [12, 7, 30]
     assert not any(item.series for item in build_items(frame, SidecarIndex([])))
+
+
+def test_a_folder_of_documents_named_by_their_kinds_is_one_record():
+    # As the portal hands a record back: each record's folder holds its documents by kind.
+    owners = ["000.36.17.H56-151113-0003_Nguyen Van An", "HS 12", "img0241 - HS 560", "0560_Le"]
+    kinds = ("01_To khai", "Ban sao CCCD", "03_Giay to kem theo")
+    paths = [f"2015/{o}/{d}.pdf" for o in owners for d in kinds]
+    paths += ["2015/HS 13/Giay to kem theo.pdf", "2015/Bao cao tong ket.pdf"]
+    items = {item.relpath: item for item in build_items(scans(paths), SidecarIndex([]))}
+    for owner in owners:
+        assert items[f"2015/{owner}"].series and items[f"2015/{owner}"].pages == 21
+    # A kind seen in the root's other folders makes a folder of one document a record too;
+    # the year folder holding a record of its own stays a folder of records.
+    assert items["2015/HS 13"].series and items["2015/HS 13"].evidence.file_no == 13
+    assert not items["2015/Bao cao tong ket.pdf"].series
+
+
+def test_names_that_recur_alone_or_in_year_folders_are_no_documents_kinds():
+    # An annual report in each year's folder, an owner's name in each procedure's folder:
+    # records, each its own item.
+    paths = [f"{y}/Bao cao tong ket.pdf" for y in (2015, 2016, 2017)]
+    paths += [f"{y}/Bao cao 6 thang.pdf" for y in (2015, 2016, 2017)]
+    paths += [f"{k}/Nguyen Van An.pdf" for k in ("Khai sinh", "Ket hon", "Khai tu")]
+    items = build_items(scans(paths), SidecarIndex([]))
+    assert len(items) == len(paths) and not any(item.series for item in items)
+
+
+def test_a_record_scanned_in_parts_is_one_item_read_by_its_name():
+    # "152-1.pdf", "152-2.pdf" beside whole records: the parts of 152. Where every name
+    # carries a second number ("12-1", "12-2", "13-1") the numbers are a box's and a file's.
+    frame = scans(
+        ["Nam 2022/150.pdf", "Nam 2022/151.pdf", "Nam 2022/152-1.pdf", "Nam 2022/152-2.pdf"]
+    )
+    items = {item.relpath: item for item in build_items(frame, SidecarIndex([]))}
+    part = items["Nam 2022/152-1.pdf"]
+    assert len(part.files) == 2 and part.pages == 14 and part.read_as == "Nam 2022/152.pdf"
+    assert part.evidence.file_no == 152 and "Nam 2022/152-2.pdf" not in items
+    boxes = scans([f"H1/{b}-{f}.pdf" for b in (12, 13) for f in (1, 2, 3)])
+    assert len(build_items(boxes, SidecarIndex([]))) == 6

@@ -695,3 +695,218 @@ def test_a_former_communes_folder_is_its_sheet_in_the_merged_communes_inventory(
     assert sheet_key("Xa Dien Son") == sheet_key("Dien Son (cu)") == "dien son"
     assert sheet_key("Xã Diên Phú") == sheet_key("UBND xã Diên Phú (cũ)")
     assert sheet_key("01. Báo cáo") == sheet_key("Báo cáo")
+
+
+def test_a_merged_communes_lists_one_file_each_scope_their_former_communes_folders():
+    # Two lists, one per former commune, the STT restarting in each and the file numbers
+    # running through; the scans name the STT ("img0007-STT 007") in a folder per former
+    # commune. Neither the STT nor its equal file number alone names the record.
+    titles = land_titles(40)
+    recs = records(titles)
+    recs["source_file"] = [
+        "muc-luc-xa-dien-dien.csv" if i < 20 else "muc-luc-xa-dien-son.csv" for i in range(40)
+    ]
+    recs["source_sheet"] = ""
+    recs["stt"] = [str(i % 20 + 1) for i in range(40)]
+    recs["file_no"] = pd.array(list(range(1, 41)), dtype="Int64")
+    names = [
+        f"{'Dien Dien' if i < 20 else 'Dien Son'} (cu)/img{i + 1:04d}-STT {i % 20 + 1:03d}.pdf"
+        for i in range(40)
+    ]
+    result = match_locality(recs, scans(names), SidecarIndex([]), MatchSettings())
+    links = result.links[result.links["decision"] == "link"]
+    assert sorted(zip(links["item_id"], links["record"])) == [(i, i) for i in range(40)]
+
+
+def test_a_scanning_log_naming_owner_and_procedure_gives_the_title(tmp_path):
+    path = tmp_path / "nhat_ky_quet.csv"
+    pd.DataFrame(
+        {
+            "Ten tep": ["IMG_20250303_074500.pdf", "IMG_20250303_074939.pdf"],
+            "Chủ hồ sơ": ["Nguyễn Ngọc My", "Nguyễn Thị Vân"],
+            "Nhan vien": ["Hùng", "Lan"],
+            "Thủ tục": ["xin phep XD", "ho kinh doanh"],
+            "Số trang": [15, 6],
+        }
+    ).to_csv(path, index=False)
+    entries = read_sidecar(path)
+    assert [e.title for e in entries] == [
+        "xin phep XD Nguyễn Ngọc My",
+        "ho kinh doanh Nguyễn Thị Vân",
+    ]
+    assert [e.pages for e in entries] == [15, 6]
+
+
+def test_scans_the_inventory_notes_name_are_linked_by_that_name():
+    # The clerk typed the device's name of each scan in "Ghi chú": with or without ".pdf", one
+    # letter off where the name is long, the same counter on two years (the year decides).
+    titles = land_titles(6)
+    recs = records(titles)
+    recs["notes"] = [
+        "img0001",
+        "img0002.pdf",
+        "HPSCAN_2020412080836",
+        "Doc5",
+        "Doc5",
+        "Bản chính",
+    ]
+    recs["year_start"] = pd.array([2019, 2019, 2019, 2015, 2016, 2019], dtype="Int64")
+    recs["year_end"] = recs["year_start"]
+    names = [
+        "Lo 1/img0002.pdf",
+        "Lo 1/img0001.pdf",
+        "Lo 1/HPSCAN_20250412080836.pdf",
+        "2016/Doc5.pdf",
+        "2015/Doc5.pdf",
+        "Lo 1/img0003.pdf",
+    ]
+    result = match_locality(recs, scans(names), SidecarIndex([]), MatchSettings())
+    path_of = {item.item_id: item.relpath for item in result.items}
+    links = result.links[result.links["decision"] == "link"]
+    assert {path_of[i]: r for i, r in zip(links["item_id"], links["record"])} == {
+        "Lo 1/img0001.pdf": 0,
+        "Lo 1/img0002.pdf": 1,
+        "Lo 1/HPSCAN_20250412080836.pdf": 2,
+        "2015/Doc5.pdf": 3,
+        "2016/Doc5.pdf": 4,
+    }
+    assert set(links["method"]) == {"inventory_name"}
+
+
+def test_a_number_beyond_every_records_names_a_record_the_list_lacks():
+    # Receipts "000.57.36.H34-<day>-<sequence>", scans named by the day and the sequence. A
+    # scan of the day 121003 with sequence 9000 (none of the list's runs past 2) is no record
+    # of that day's, however well the day agrees.
+    days = [f"12{m:02d}{d:02d}" for m in range(1, 11) for d in (3, 17)]
+    two = ("120103", "120117")  # two receipts on these days, one on the others
+    codes = [f"000.57.36.H34-{d}-{seq:04d}" for d in days for seq in (1, 2)[: 1 + (d in two)]]
+    recs = records(land_titles(len(codes)), codes=codes)
+    names = [f"{c.split('-', 1)[1]}.pdf" for c in codes] + ["121003-9000.pdf"]
+    result = match_locality(recs, scans(names), SidecarIndex([]), MatchSettings())
+    path_of = {item.item_id: item.relpath for item in result.items}
+    linked = {path_of[i] for i in result.links.loc[result.links["decision"] == "link", "item_id"]}
+    assert "121003-0001.pdf" in linked and "121003-9000.pdf" not in linked
+
+
+def test_words_the_office_writes_and_the_list_never_does_weigh_little():
+    # "xin phep XD" for "cấp GPXD": "xin" is in every scan's name and no record's title; an
+    # owner the list lacks ("Nguyen Van Zung") still names no record.
+    owners = ["Nguyễn Bích Diễm", "Dương Văn Tài", "Lê Văn Phúc", "Trần Thị Hạnh", "Võ Minh Quân"]
+    titles = [f"Hồ sơ cấp GPXD nhà ở riêng lẻ cho ông {o} tại thôn Lạc Lợi" for o in owners]
+    titles.append("Hồ sơ cấp GPXD nhà ở riêng lẻ cho ông Nguyễn Văn Hùng tại thôn Lạc Lợi")
+    names = [f"GPXD/{strip_marks(o)} xin phep XD.pdf" for o in owners]
+    names.append("GPXD/Nguyen Van Zung xin phep XD.pdf")
+    result = match_locality(records(titles), scans(names), SidecarIndex([]), MatchSettings())
+    path_of = {item.item_id: item.relpath for item in result.items}
+    links = result.links[result.links["decision"] == "link"]
+    linked = {path_of[i]: r for i, r in zip(links["item_id"], links["record"])}
+    assert linked == {name: k for k, name in enumerate(names[:5])}
+
+
+def test_a_metadata_file_beside_each_scan_describes_the_scan_of_its_name(tmp_path):
+    # A contractor's eDoc: "EDOC-2022-3019046.pdf" and its "EDOC-2022-3019046.json" (or
+    # .xml), Circular 05's field names in camelCase, the record nested under one key.
+    (tmp_path / "EDOC-2022-3019046.json").write_text(
+        json.dumps(
+            {"hoSo": {"tieuDe": "BC cai cach hanh chinh 2013", "nam": 2013, "soLuongTrang": 4}}
+        ),
+        encoding="utf-8",
+    )
+    (tmp_path / "E111.xml").write_text(
+        "<HoSo><nam>2019</nam><hoSoSo>383</hoSoSo><soLuongTrang>35</soLuongTrang></HoSo>",
+        encoding="utf-8",
+    )
+    (entry,) = read_sidecar(tmp_path / "EDOC-2022-3019046.json")
+    assert (entry.file, entry.title, entry.year, entry.pages) == (
+        "EDOC-2022-3019046",
+        "BC cai cach hanh chinh 2013",
+        2013,
+        4,
+    )
+    (entry,) = read_sidecar(tmp_path / "E111.xml")
+    assert (entry.file, entry.pages, entry.numbers) == ("E111", 35, {"ho so so": 383})
+    index = SidecarIndex([entry])
+    assert index.get("LO 1/E111.pdf") == entry
+
+
+def test_a_lots_running_number_is_no_file_number_where_its_list_numbers_the_scans():
+    # "BG_003/0024.tif": the contractor's count in the lot; its delivery list gives the box
+    # and the file number, in another order.
+    titles = land_titles(40)
+    recs = records(titles)
+    recs["file_no"] = pd.array(list(range(1, 41)), dtype="Int64")
+    names = [f"BG_003/{k + 1:04d}.tif" for k in range(40)]
+    order = list(range(40))
+    random.Random(3).shuffle(order)
+    entries = [
+        SidecarEntry(
+            file=f"\\\\NAS\\bangiao\\BG_003\\{k + 1:04d}.tif",
+            record_code="",
+            title="",
+            pages=None,
+            year=None,
+            source=f"DANH MUC BAN GIAO.xlsx row {k + 2}",
+            numbers={"box": 33, "file no": 1 + order[k]},
+        )
+        for k in range(40)
+    ]
+    result = match_locality(recs, scans(names), SidecarIndex(entries), MatchSettings())
+    path_of = {item.item_id: item.relpath for item in result.items}
+    links = result.links[result.links["decision"] == "link"]
+    linked = {path_of[i]: r for i, r in zip(links["item_id"], links["record"])}
+    assert linked == {names[k]: order[k] for k in range(40)}
+
+
+def test_scans_named_by_opaque_ids_learn_from_their_metadata_files_as_one_naming():
+    # UUIDs (whose letters before the first digit vary) with a metadata file each naming the
+    # file number ("hoSoSo"): one way of naming, learned as one.
+    titles = land_titles(40)
+    recs = records(titles)
+    recs["file_no"] = pd.array(list(range(1, 41)), dtype="Int64")
+    rng = random.Random(5)
+    ids = [
+        f"{rng.getrandbits(32):08X}-{rng.getrandbits(16):04X}-4F00-898D-D59546BDF6E1"
+        for _ in range(40)
+    ]
+    entries = [
+        SidecarEntry(
+            file=i,
+            record_code="",
+            title="",
+            pages=None,
+            year=None,
+            source=f"{i}.xml row 2",
+            numbers={"ho so so": k + 1},
+        )
+        for k, i in enumerate(ids)
+    ]
+    names = [f"LO 1/{i}.pdf" for i in ids]
+    result = match_locality(recs, scans(names), SidecarIndex(entries), MatchSettings())
+    path_of = {item.item_id: item.relpath for item in result.items}
+    links = result.links[result.links["decision"] == "link"]
+    assert {path_of[i]: r for i, r in zip(links["item_id"], links["record"])} == {
+        n: k for k, n in enumerate(names)
+    }
+
+
+def test_a_dos_short_alias_finds_the_long_name_its_list_writes():
+    long = "289BEC12-4B3E-4946-9D94-D50BDCAD8943.pdf"
+    entry = SidecarEntry(
+        file=f"\\\\NAS\\bangiao\\Lo 03\\{long}",
+        record_code="",
+        title="Ho so X",
+        pages=3,
+        year=None,
+        source="DANH MUC row 2",
+    )
+    other = SidecarEntry(
+        file="\\\\NAS\\bangiao\\Lo 03\\E718FD00-1111.pdf",
+        record_code="",
+        title="Ho so Y",
+        pages=3,
+        year=None,
+        source="DANH MUC row 3",
+    )
+    index = SidecarIndex([entry, other])
+    assert index.get("Lo 03/289BEC~1.PDF") == entry
+    assert index.get("Lo 03/AAAAAA~1.PDF") is None

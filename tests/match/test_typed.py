@@ -210,3 +210,14 @@ def test_a_cut_last_word_is_read_only_where_typing_in_order_puts_it():
     pairs = idx.score_pairs(scans, np.zeros(1, dtype=np.int64), np.array([position]))
     idx.read_typed(scans, pairs, np.arange(1))
     assert pairs.identity[0] < 90
+
+
+def test_an_owner_typed_before_the_procedure_fits_as_well_as_after():
+    # "Huỳnh Xuân Hùng khai sinh Võ Thùy Nhung" is the title's words in its order, rotated.
+    owner_first = ranked("Vo Thuy Nhung khai sinh")
+    in_order = ranked("khai sinh cho chau Vo Thuy Nhung")
+    assert "Võ Thùy Nhung" in owner_first[0][1] and "Võ Thùy Nhung" in in_order[0][1]
+    assert owner_first[0][0] >= in_order[0][0] - 1
+    # Rotation does not lift a name whose words stand in no order of the title.
+    (first, title), (second, _) = ranked("Bui Thanh Dat sang Do Ngoc An")[:2]
+    assert "Bùi Thành Đạt" in title and first - second >= MatchSettings().ambiguity_margin
