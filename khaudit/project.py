@@ -54,7 +54,7 @@ from .textnorm import slugify
 from .winpath import native, native_pattern, unreachable_here, windows_kind
 from .zoning.check import Zone, check_locality
 
-INVENTORY_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt"}
+INVENTORY_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".docx", ".csv", ".tsv", ".txt"}
 
 
 # The project file's schema and its defaults, in one place. Types are strict: TOML has

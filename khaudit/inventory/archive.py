@@ -1,4 +1,4 @@
-"""Zip containers (xlsx, xlsm, ods): sizes checked before any reader unpacks one.
+"""Zip containers (xlsx, xlsm, ods, docx): sizes checked before any reader unpacks one.
 
 A spreadsheet reader trusts the zip: a 1 MB "zip bomb" unpacks to gigabytes in memory. Before
 calamine or the hidden-cell scan opens a workbook, every member's declared size and

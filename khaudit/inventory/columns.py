@@ -53,8 +53,32 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "noi dung",
         "title",
     ),
-    "date_start": ("thoi gian bat dau", "bat dau", "ngay bat dau", "start date", "start"),
-    "date_end": ("thoi gian ket thuc", "ket thuc", "ngay ket thuc", "end date", "end"),
+    # "Thời gian" over "Từ (ngày)" and "Đến (ngày)"; English exports' "From" and "To" (a
+    # "To" is the end date only beside a start: alone, "Tờ" counts sheets, see map_headings)
+    "date_start": (
+        "thoi gian bat dau",
+        "bat dau",
+        "ngay bat dau",
+        "thoi gian tu",
+        "tu ngay",
+        "tu",
+        "start date",
+        "start",
+        "from date",
+        "from",
+    ),
+    "date_end": (
+        "thoi gian ket thuc",
+        "ket thuc",
+        "ngay ket thuc",
+        "thoi gian den",
+        "den ngay",
+        "den",
+        "end date",
+        "end",
+        "to date",
+        "until",
+    ),
     "dates": (
         "thoi gian bat dau ket thuc",
         "thoi gian tai lieu",
@@ -137,9 +161,24 @@ def map_headings(
     taken: set[str] = set()
     folded_overrides = {fold(h): f for f, h in (overrides or {}).items()}
     lookup = _LOOKUP if synonyms is None else _lookup(synonyms)
+    ends = _ends_beside_starts(headings, lookup)
     for index, heading in enumerate(headings):
-        field = folded_overrides.get(fold(heading)) or field_for_heading(heading, lookup)
+        field = (
+            folded_overrides.get(fold(heading))
+            or ends.get(index)
+            or field_for_heading(heading, lookup)
+        )
         if field and field not in taken:
             mapping[index] = field
             taken.add(field)
     return mapping
+
+
+def _ends_beside_starts(headings: list[str], lookup: dict[str, str]) -> dict[int, str]:
+    """The "To" right of a start-date heading ("From | To"): the end date, where "Tờ" alone
+    (folded alike) would be the sheets."""
+    return {
+        c: "date_end"
+        for c in range(1, len(headings))
+        if fold(headings[c]) == "to" and field_for_heading(headings[c - 1], lookup) == "date_start"
+    }

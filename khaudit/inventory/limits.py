@@ -14,7 +14,7 @@ from __future__ import annotations
 #: inventory of 100,000 rows is about 30 MB.
 MAX_TEXT_BYTES = 64 * 1024 * 1024
 
-#: Largest spreadsheet file (xlsx, xlsm, xls, ods) opened.
+#: Largest spreadsheet or Word file (xlsx, xlsm, xls, ods, docx) opened.
 MAX_WORKBOOK_BYTES = 64 * 1024 * 1024
 
 #: Largest total of the uncompressed members of an xlsx/ods (a zip), declared or real. An

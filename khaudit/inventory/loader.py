@@ -20,6 +20,7 @@ from ..contract import provenance_column
 from ..errors import InventoryFileError
 from ..i18n import t
 from ..textnorm import fold, nfc
+from . import guess
 from . import values as V
 from .columns import REQUIRED, map_headings
 from .encodings import ENCODINGS, convert_cell, detect_column_encoding
@@ -65,6 +66,8 @@ class Header:
     row_index: int  # 0-based index of the last header row
     mapping: dict[int, str]  # column index -> field
     headings: list[str]
+    #: column index -> field, for the columns mapped by what they hold (guess.py), not named
+    guessed: dict[int, str] = field(default_factory=dict)
 
 
 def _texts(row: list[object], encoding: str | None = None) -> list[str]:
@@ -203,6 +206,7 @@ def _sheet_rows(
     title_column = next(c for c, f in header.mapping.items() if f == "title")
     width = len(header.headings)
     others = _other_columns(header)
+    closed = False  # after "Mục lục này gồm có ...": signatures, until the header comes again
     for r in range(start, len(sheet.rows)):
         row = sheet.rows[r]
         raw = {f: (row[c] if c < len(row) else "") for c, f in header.mapping.items()}
@@ -212,25 +216,57 @@ def _sheet_rows(
             texts = [t if t.isascii() else convert_cell(t, encoding)[0] for t in texts]
         if not any(texts[c] for c in header.mapping if c < len(texts)):
             continue
+        if _is_header_repeat(texts, header, header_fields):
+            closed = False  # a page's header, or a second table's below the first
+            continue
         first = next(t for t in texts if t)
-        if not first[0].isdigit() and _is_footer(texts):
-            if fold(first).startswith("muc luc nay"):
-                break
+        if closed or (not first[0].isdigit() and _is_footer(texts)):
+            closed = closed or fold(first).startswith("muc luc nay")
             continue
         if _is_numbering_row(texts) or (sheet.merged and _row_spans_merged(sheet, r, width)):
             continue
-        title = texts[title_column] if title_column < len(texts) else ""
-        if (
-            title
-            and fold(title) == header_fields["title"]
-            and all(
-                fold(texts[c]) == header_fields[f]
-                for c, f in header.mapping.items()
-                if c < len(texts) and texts[c]
-            )
-        ):
-            continue  # the header repeated on a continuation page
+        if _is_section_row(texts, title_column):
+            continue
         yield r, raw, heading_by_field
+
+
+#: A heading typed inside the table: "I. Hộ tịch", "A. Văn bản", "2. Đất đai", "Năm 2015",
+#: "Quý I năm 2016" (the period words folded). In the title column the numbered form is left
+#: out: a title may begin with its own number.
+_SECTION = re.compile(r"^(?:[IVXLC]{1,6}|[A-Za-z]|\d{1,2})[.)]\s*[^\d\s.)]")
+_PERIOD = re.compile(
+    r"^(?:nam|quy|thang|giai doan|phan|muc|nhom|khoi) (?:\d|[ivxlc]+\b)[\w ]{0,24}$"
+)
+_SECTION_CHARS = 60
+
+
+def _is_section_row(texts: list[str], title_column: int) -> bool:
+    """A section line of the table: one short cell alone on its row (or one text merged
+    across cells), shaped like a section heading. Not a record: reading it as one would add a
+    record with no title, or with "Năm 2015" for a title."""
+    cells = [(c, t) for c, t in enumerate(texts) if t]
+    if not cells or len({t for _, t in cells}) != 1 or len(cells[0][1]) > _SECTION_CHARS:
+        return False
+    column, text = cells[0][0], cells[0][1].strip()
+    if _PERIOD.match(fold(text)):
+        return True
+    return bool(_SECTION.match(text)) and (column != title_column or not text[0].isdigit())
+
+
+def _is_header_repeat(texts: list[str], header: Header, folded: dict[str, str]) -> bool:
+    """A row of the header repeated on a printed page: each filled cell of a mapped column
+    reads as that column's heading, or as the upper or lower part of a heading wrapped over
+    two rows ("Hồ sơ" over "Số"), with the title's heading or two cells at least."""
+    matched = 0
+    for c, name in header.mapping.items():
+        text = fold(texts[c]) if c < len(texts) else ""
+        if not text:
+            continue
+        heading = folded[name]
+        if not (text == heading or heading.startswith(text + " ") or heading.endswith(" " + text)):
+            return False
+        matched += 2 if name == "title" else 1
+    return matched >= 2
 
 
 @dataclass
@@ -279,13 +315,17 @@ def load_inventory(
         if not any(any(V.cell_text(v) for v in row) for row in sheet.rows):
             continue
         encoding = sheet_encoding(sheet)
-        own = find_header(sheet, overrides, encoding=encoding)
+        own = find_header(sheet, overrides, encoding=encoding) or _title_by_content(
+            sheet, overrides, encoding
+        )
         header = own or _continued(sheet, previous)
         if header is None:
             issues.append(_no_header(sheet, locality, display_name, encoding))
             shown.append(_skipped(sheet))
             continue
         header = _code_column(sheet, header, own.row_index + 1 if own else 0)
+        header = _dates_by_content(sheet, header, own.row_index + 1 if own else 0)
+        issues += _guessed_columns(sheet, header, locality, display_name) if own else []
         previous = header
         rows = list(_sheet_rows(sheet, header, own.row_index + 1 if own else 0, encoding))
         issues += _hidden_columns(sheet, header, locality, display_name)
@@ -295,6 +335,46 @@ def load_inventory(
             records.append(_record(row, column_encoding, r in sheet.hidden_rows))
         shown.append(_sheet_info(sheet, header, own is None, rows, column_encoding, encoding))
     return records, issues
+
+
+#: Fewest columns a header row must name for a title column to be looked for by content.
+GUESS_MIN_NAMED = 2
+
+
+def _title_by_content(
+    sheet: RawSheet, overrides: dict[str, str] | None, encoding: str | None
+) -> Header | None:
+    """A header whose title column no heading names, found by its cells (guess.py): the row
+    naming the most other columns (two at least), with the column below it that reads like
+    titles. None when there is no such row or column."""
+    named = find_header(sheet, overrides, required=(), encoding=encoding)
+    if named is None or len(named.mapping) < GUESS_MIN_NAMED:
+        return None
+    rows = sheet.rows[named.row_index + 1 :]
+    width = max((len(r) for r in rows), default=0)
+    column = guess.title_column(rows, (c for c in range(width) if c not in named.mapping))
+    if column is None:
+        return None
+    headings = named.headings + [""] * (width - len(named.headings))
+    return Header(named.row_index, {**named.mapping, column: "title"}, headings, {column: "title"})
+
+
+def _dates_by_content(sheet: RawSheet, header: Header, start: int) -> Header:
+    """The header with a column of years or dates mapped as ``dates`` when no heading names
+    a date column; unchanged otherwise."""
+    if {"dates", "date_start", "date_end"} & set(header.mapping.values()):
+        return header
+    rows = sheet.rows[start:]
+    width = min(len(header.headings), max((len(r) for r in rows), default=0))
+    column = guess.dates_column(rows, (c for c in range(width) if c not in header.mapping))
+    if column is None:
+        return header
+    return Header(
+        header.row_index,
+        {**header.mapping, column: "dates"},
+        header.headings,
+        {**header.guessed, column: "dates"},
+    )
 
 
 #: A data row as :func:`_sheet_rows` gives it: its index, its cells by field, its headings.
@@ -316,7 +396,23 @@ def _no_header(
 ) -> InventoryIssue:
     """The issue of a sheet with no header and no table to continue: the headings it has."""
     headings = _headings_seen(sheet, encoding)
-    return InventoryIssue(locality, display_name, sheet.name, None, "", "", headings, "no_header")
+    table = any(sum(1 for v in row if V.cell_text(v)) >= NO_TABLE_CELLS for row in sheet.rows)
+    return InventoryIssue(
+        locality,
+        display_name,
+        sheet.name,
+        None,
+        "",
+        "",
+        headings,
+        "no_header",
+        "error" if table else "info",
+    )
+
+
+#: A sheet none of whose rows fills this many cells holds no table (a cover sheet "Bìa", a
+#: sheet of notes): its missing header is a note, not an error.
+NO_TABLE_CELLS = 3
 
 
 def _long_cells(sheet: RawSheet, locality: str, display_name: str) -> list[InventoryIssue]:
@@ -355,24 +451,51 @@ def _skipped(sheet: RawSheet) -> SheetInfo:
     )
 
 
+def _column_notes(
+    sheet: RawSheet,
+    header: Header,
+    where: tuple[str, str],
+    columns: Iterable[int],
+    problem: str,
+    row: int | None = None,
+) -> list[InventoryIssue]:
+    """A note (info issue) per mapped column of ``columns``, naming its heading as typed
+    (its letter when it has none); ``where``: the locality and the file's display name."""
+    return [
+        InventoryIssue(
+            where[0],
+            where[1],
+            sheet.name,
+            row,
+            header.headings[c]
+            if c < len(header.headings) and header.headings[c]
+            else column_letter(c),
+            header.mapping[c],
+            "",
+            problem,
+            "info",
+        )
+        for c in columns
+    ]
+
+
 def _hidden_columns(
     sheet: RawSheet, header: Header, locality: str, display_name: str
 ) -> list[InventoryIssue]:
     """An info issue per hidden column the header maps: its values are read all the same."""
-    return [
-        InventoryIssue(
-            locality,
-            display_name,
-            sheet.name,
-            None,
-            header.headings[c],
-            header.mapping[c],
-            "",
-            "hidden_column",
-            "info",
-        )
-        for c in sorted(sheet.hidden_columns & set(header.mapping))
-    ]
+    hidden = sorted(sheet.hidden_columns & set(header.mapping))
+    return _column_notes(sheet, header, (locality, display_name), hidden, "hidden_column")
+
+
+def _guessed_columns(
+    sheet: RawSheet, header: Header, locality: str, display_name: str
+) -> list[InventoryIssue]:
+    """A note per column mapped by content (guess.py): what was decided, and on which
+    heading, at the header's row."""
+    where = (locality, display_name)
+    return _column_notes(
+        sheet, header, where, header.guessed, "column_by_content", header.row_index + 1
+    )
 
 
 def _column_encodings(

@@ -256,6 +256,7 @@ def read_excel(path: Path) -> list[RawSheet]:
         except BaseException as exc:
             raise _calamine_error(path, exc, "") from exc
     hidden = hidden_cells(path, data)
+    shown = {m.name: str(m.visible).endswith("Visible") for m in workbook.sheets_metadata}
     sheets = []
     cells = 0  # of every sheet so far: forty sheets naming one part of 20,000,000 cells
     for name in workbook.sheet_names:
@@ -269,6 +270,8 @@ def read_excel(path: Path) -> list[RawSheet]:
         merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
         merged = _fill_merged(rows, merged)
         rows_hidden, columns_hidden = hidden.get(name, (set(), set()))
+        if not shown.get(name, True):  # a hidden sheet: every row of it is out of sight
+            rows_hidden = set(range(len(rows)))
         sheets.append(
             RawSheet(
                 name=name,
@@ -442,6 +445,13 @@ def sniff_delimiter(text: str, candidates: str = ",;\t|") -> str:
     return best[2]
 
 
+def _read_docx(path: Path) -> list[RawSheet]:
+    """Word's tables (word.py, which builds on this module)."""
+    from .word import read_docx
+
+    return read_docx(path)
+
+
 READERS: dict[str, Callable[[Path], list[RawSheet]]] = {
     ".xlsx": read_excel,
     ".xlsm": read_excel,
@@ -450,6 +460,7 @@ READERS: dict[str, Callable[[Path], list[RawSheet]]] = {
     ".csv": read_csv,
     ".tsv": read_csv,
     ".txt": read_csv,
+    ".docx": _read_docx,
 }
 
 
