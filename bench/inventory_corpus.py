@@ -149,7 +149,8 @@ class Style:
     gap_columns: bool = False  # an empty column between some columns
     beside: bool = False  # a second table to the right of the first
     merge_boxes: bool = False  # the box number merged down over its files
-    dates_as: str = "text"  # text (dd/mm/yyyy) | date (a real date cell) | year (one "Năm")
+    #: text (dd/mm/yyyy) | date (a real date cell) | year (one "Năm") | none (no date column)
+    dates_as: str = "text"
     text: Callable[[str], str] = lambda s: s  # a legacy font's typing, applied to text cells
 
 
@@ -213,6 +214,8 @@ def _columns(style: Style) -> list[str]:
     if style.dates_as == "year":
         fields = [f for f in fields if f != "end"]
         fields[fields.index("start")] = "year"
+    elif style.dates_as == "none":  # the year only in the sheet's name or a section line
+        fields = [f for f in fields if f not in ("start", "end")]
     if style.gap_columns:
         fields.insert(4, "")
         fields.insert(2, "")
@@ -475,9 +478,9 @@ def write_odfpy(path: Path, grids: list[Grid]) -> None:
     doc.save(str(path))
 
 
-def write_docx(path: Path, grids: list[Grid]) -> None:
+def write_docx(path: Path, grids: list[Grid], framed: bool = False) -> None:
     """A Word mục lục: the title block as paragraphs, the rest as a table; one table per grid
-    (a page each, a page break between)."""
+    (a page each, a page break between); ``framed``: each inside a one-cell frame table."""
     import docx
 
     document = docx.Document()
@@ -488,7 +491,8 @@ def write_docx(path: Path, grids: list[Grid]) -> None:
             document.add_paragraph(str(row[0]) if row and row[0] != "" else "")
         body = g.rows[g.table_from :]
         width = max(len(r) for r in body)
-        table = document.add_table(rows=len(body), cols=width)
+        holder = document.add_table(rows=1, cols=1).cell(0, 0) if framed else document
+        table = holder.add_table(rows=len(body), cols=width)
         for r, row in enumerate(body):
             for c, v in enumerate(row):
                 if v != "":
@@ -724,6 +728,32 @@ def cases() -> list[Case]:
             _csv("tcvn3", ";"),
             one(Style(headings="two_row", title_block=3, numbering=True, text=encode_tcvn3)),
             kind="csv",
+        ),
+        Case("xlwt-tcvn3.xls", write_xlwt, one(tc), kind="xls"),
+        Case("odfpy-vni.ods", write_odfpy, one(vni), kind="ods"),
+        Case(
+            "csv-nfd.csv",
+            _csv("utf-8", ","),
+            one(Style(title_block=2, text=lambda x: unicodedata.normalize("NFD", x))),
+            kind="csv",
+        ),
+        Case(
+            "openpyxl-years-undated.xlsx",
+            write_openpyxl,
+            per_year(Style(title_block=3, dates_as="none")),
+            kind="xlsx",
+        ),
+        Case(
+            "word-sections-undated.docx",
+            write_docx,
+            one(Style(title_block=2, sections=True, dates_as="none")),
+            kind="docx",
+        ),
+        Case(
+            "word-framed.docx",
+            lambda p, g: write_docx(p, g, framed=True),
+            one(Style(title_block=3, numbering=True)),
+            kind="docx",
         ),
         Case(
             "csv-english-pages.csv",

@@ -38,6 +38,7 @@ PROBLEMS = (
     "cell_too_long",
     "cell_at_limit",
     "column_by_content",
+    "year_from_context",
 )
 
 

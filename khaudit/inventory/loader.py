@@ -207,6 +207,7 @@ def _sheet_rows(
     width = len(header.headings)
     others = _other_columns(header)
     closed = False  # after "Mục lục này gồm có ...": signatures, until the header comes again
+    context = _year_line(sheet.name)  # "2015", "Năm 2015": the sheet of a year
     for r in range(start, len(sheet.rows)):
         row = sheet.rows[r]
         raw = {f: (row[c] if c < len(row) else "") for c, f in header.mapping.items()}
@@ -226,8 +227,42 @@ def _sheet_rows(
         if _is_numbering_row(texts) or (sheet.merged and _row_spans_merged(sheet, r, width)):
             continue
         if _is_section_row(texts, title_column):
+            context = _year_line(next(t for t in texts if t)) or context
             continue
+        if context:
+            raw[CONTEXT_YEAR] = context
         yield r, raw, heading_by_field
+
+
+#: The raw key of the year a row's sheet name or section line gives ("Năm 2015").
+CONTEXT_YEAR = "context:year"
+_YEAR_LINE = re.compile(r"^(?:nam )?((?:19|20)\d\d)(?: ?(?:-|den) ?((?:19|20)\d\d))?$")
+
+
+def _year_line(text: str) -> str:
+    """ "2015" or "2015-2016" when ``text`` names only a year or a span of years ("Năm 2015",
+    "2015 - 2016", a sheet named "2015"), else ""."""
+    m = _YEAR_LINE.match(fold(text))
+    return "" if m is None else "-".join(y for y in m.groups() if y)
+
+
+def _context_year(raw: dict[str, object]) -> str:
+    """The year the row's sheet or section gives, for a row with no date typed, else ""."""
+    typed = any(V.cell_text(raw.get(f)) for f in ("dates", "date_start", "date_end"))
+    return "" if typed else str(raw.get(CONTEXT_YEAR, ""))
+
+
+def _context_notes(rows: list[_DataRow], where: tuple[str, str, str]) -> list[InventoryIssue]:
+    """One note per year taken from a sheet's name or a section line, at its first row;
+    ``where``: locality, file, sheet."""
+    notes: dict[str, InventoryIssue] = {}
+    for r, raw, _ in rows:
+        year = _context_year(raw)
+        if year and year not in notes:
+            notes[year] = InventoryIssue(
+                *where, r + 1, "", "dates", year, "year_from_context", "info"
+            )
+    return list(notes.values())
 
 
 #: A heading typed inside the table: "I. Hộ tịch", "A. Văn bản", "2. Đất đai", "Năm 2015",
@@ -333,6 +368,7 @@ def load_inventory(
         for r, raw, headings in rows:
             row = _Row(locality, display_name, sheet.name, r + 1, headings, issues, raw)
             records.append(_record(row, column_encoding, r in sheet.hidden_rows))
+        issues += _context_notes(rows, (locality, display_name, sheet.name))
         shown.append(_sheet_info(sheet, header, own is None, rows, column_encoding, encoding))
     return records, issues
 
@@ -622,6 +658,8 @@ def _dates(row: _Row) -> dict[str, object]:
         if parsed is None and V.cell_text(value):
             row.issue(name, value, "unreadable_date")
         spans += list(parsed or ())
+    if not spans and (context := _context_year(raw)):
+        spans = list(V.parse_dates(context) or ())
     start = spans[0] if spans else ""
     end = spans[-1] if spans else ""
     if start and end and end[: len(start)] < start[: len(end)]:

@@ -1,8 +1,9 @@
 """Word inventories (.docx): each table of the document as one raw grid.
 
 Offices very often type the mục lục in Word: a title block in paragraphs, then a table, or one
-table a page. Each top-level table becomes a :class:`RawSheet` named "Bảng N" (its place among
-the document's tables, as Word counts them), so a record's provenance is the table and its row
+table a page, sometimes inside a one-cell frame table. Each table, nested ones included, becomes
+a :class:`RawSheet` named "Bảng N" (its place among the document's tables in reading order, a
+frame before the table it holds), so a record's provenance is the table and its row
 (1-based, as the table's rows count down). Cells merged across columns (``gridSpan``) or down
 rows (``vMerge``) are filled with the merge's text, as the spreadsheet readers fill merged
 ranges. Tables narrower than three columns are the layout of a heading or signatures, never
@@ -104,7 +105,8 @@ def _table(path: Path, name: str, tbl: Any, budget: int) -> RawSheet:
 
 def read_docx(path: Path) -> list[RawSheet]:
     """The tables of a Word document (.docx), each a sheet; paragraphs between them (the
-    title block, the signatures) are not data and are not read."""
+    title block, the signatures) are not data and are not read. A cell's text leaves out the
+    tables nested in it: each of those is a sheet of its own."""
     import docx
 
     data = read_quietly(path, MAX_WORKBOOK_BYTES)
@@ -117,7 +119,7 @@ def read_docx(path: Path) -> list[RawSheet]:
         ) from exc
     sheets = []
     budget = MAX_CELLS
-    for n, tbl in enumerate(body.iterchildren(_W + "tbl"), 1):
+    for n, tbl in enumerate(body.iter(_W + "tbl"), 1):  # nested ones too, in document order
         sheet = _table(path, TABLE_NAME.format(n=n), tbl, budget)
         budget -= sum(len(row) for row in sheet.rows)
         if max((len(row) for row in sheet.rows), default=0) >= MIN_COLUMNS:

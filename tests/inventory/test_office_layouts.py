@@ -235,3 +235,34 @@ def test_from_and_to_headings_are_the_dates_and_to_alone_still_counts_sheets(sta
         4: "sheets",
     }
     assert map_headings(["STT", "Tiêu đề", "Năm", "Tờ"])[3] == "sheets"
+
+
+def test_rows_without_dates_take_the_year_of_their_sheet_or_section_line_and_say_so(tmp_path):
+    # A sheet a year, no date column: the year is the sheet's; under "Năm 2016" the section's.
+    path = tmp_path / "years.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Năm 2015"
+    ws.append(["STT", "Tiêu đề hồ sơ", "Số tờ"])
+    ws.append([1, TITLES[0], 5])
+    ws.append([2, TITLES[1], 6])
+    ws.append([None, "Năm 2016", None])
+    ws.append([3, TITLES[2], 7])
+    other = wb.create_sheet("Phụ lục")
+    other.append(["STT", "Tiêu đề hồ sơ", "Năm", "Số tờ"])
+    other.append([1, TITLES[3], 2014, 5])
+    other.append([2, TITLES[4], None, 5])
+    wb.save(path)
+    records, issues = load_inventory(path, "years.xlsx", "X")
+    assert [(r["year_start"], r["year_end"], r["dates_raw"]) for r in records] == [
+        (2015, 2015, ""),
+        (2015, 2015, ""),
+        (2016, 2016, ""),
+        (2014, 2014, "2014"),
+        (None, None, ""),  # a sheet named for no year gives none
+    ]
+    assert [(i.source_sheet, i.source_row, i.value, i.problem, i.severity) for i in issues] == [
+        ("Năm 2015", 2, "2015", "year_from_context", "info"),
+        ("Năm 2015", 5, "2016", "year_from_context", "info"),
+    ]
+    assert all(i.expected(lang) for i in issues for lang in ("vi", "en"))

@@ -157,3 +157,20 @@ def test_a_box_number_merged_down_over_its_files_belongs_to_each(tmp_path: Path)
     document.save(str(path))
     records, issues = load_inventory(path, "hop.docx", "X")
     assert [r["box"] for r in records] == [7, 7, 7] and issues == []
+
+
+def test_a_table_inside_a_one_cell_frame_is_read(tmp_path: Path):
+    document = docx.Document()
+    document.add_paragraph("MỤC LỤC HỒ SƠ")
+    frame = document.add_table(rows=1, cols=1).cell(0, 0)
+    table = frame.add_table(rows=3, cols=3)
+    for r, values in enumerate([["STT", "Tiêu đề hồ sơ", "Số tờ"], ["1", "Hồ sơ A", "4"]]):
+        for c, v in enumerate(values):
+            table.cell(r, c).text = v
+    path = tmp_path / "khung.docx"
+    document.save(str(path))
+    records, issues = load_inventory(path, "khung.docx", "X")
+    assert [(r["source_sheet"], r["source_row"], r["title"]) for r in records] == [
+        ("Bảng 2", 2, "Hồ sơ A")
+    ]
+    assert issues == []
