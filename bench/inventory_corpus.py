@@ -27,7 +27,7 @@ import shutil
 import tempfile
 import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -149,6 +149,11 @@ class Style:
     gap_columns: bool = False  # an empty column between some columns
     beside: bool = False  # a second table to the right of the first
     merge_boxes: bool = False  # the box number merged down over its files
+    box_sections: bool = False  # "Hộp số 03" lines instead of a box column
+    no_code: bool = False  # no record code column
+    #: columns of the kind's own, after the title: birth (a person's birth date), docs (the
+    #: numbers of the documents inside), map and parcel (a land file's map sheet and parcel)
+    own: tuple[str, ...] = ()
     #: text (dd/mm/yyyy) | date (a real date cell) | year (one "Năm") | none (no date column)
     dates_as: str = "text"
     text: Callable[[str], str] = lambda s: s  # a legacy font's typing, applied to text cells
@@ -208,6 +213,15 @@ HEADINGS: dict[str, list[str]] = {
 }
 
 
+#: Headings of the kinds' own columns, as land, personnel and register offices type them.
+OWN_HEADINGS = {
+    "birth": "Ngày, tháng, năm sinh",
+    "docs": "Số, ký hiệu văn bản",
+    "map": "Số tờ BĐ",
+    "parcel": "Số thửa",
+}
+
+
 def _columns(style: Style) -> list[str]:
     """The field each column holds, in order; '' for an empty gap column."""
     fields = ["stt", "box", "file_no", "code", "title", "start", "end", "sheets", "ret", "notes"]
@@ -216,6 +230,10 @@ def _columns(style: Style) -> list[str]:
         fields[fields.index("start")] = "year"
     elif style.dates_as == "none":  # the year only in the sheet's name or a section line
         fields = [f for f in fields if f not in ("start", "end")]
+    fields = [f for f in fields if not (f == "box" and style.box_sections)]
+    fields = [f for f in fields if not (f == "code" and style.no_code)]
+    at = fields.index("title") + 1
+    fields[at:at] = list(style.own)
     if style.gap_columns:
         fields.insert(4, "")
         fields.insert(2, "")
@@ -227,6 +245,7 @@ def _heading_rows(style: Style, columns: list[str]) -> tuple[list[list[str]], li
     if style.headings in HEADINGS:
         names = dict(zip(_columns(Style())[:10], HEADINGS[style.headings]))
         names["year"] = {"english": "Year", "abbrev": "Năm"}.get(style.headings, "Năm")
+        names |= OWN_HEADINGS
         return [[names.get(c, "") for c in columns]], []
     top: list[str] = []
     bottom: list[str] = []
@@ -241,6 +260,7 @@ def _heading_rows(style: Style, columns: list[str]) -> tuple[list[list[str]], li
         "ret": "Thời hạn bảo quản",
         "notes": "Ghi chú",
         "year": "Năm",
+        **OWN_HEADINGS,
     }
     for c, name in enumerate(columns):
         if name in ("start", "end"):
@@ -279,6 +299,10 @@ def _data_row(rec: Truth, columns: list[str], style: Style) -> list[Cell]:
         "sheets": rec.sheets,
         "ret": text(rec.retention),
         "notes": text("Bản chính") if rec.stt % 5 == 0 else "",
+        "birth": f"{rec.stt % 28 + 1:02d}/{rec.stt % 12 + 1:02d}/{1960 + rec.stt % 30}",
+        "docs": f"{rec.stt + 10}/QĐ-UBND; {rec.stt + 12}/TTr-UBND",
+        "map": rec.stt % 40 + 1,
+        "parcel": 100 + rec.stt,
         "": "",
     }
     return [values[c] for c in columns]
@@ -317,11 +341,15 @@ def build_grid(name: str, records: list[Truth], style: Style) -> Grid:
     if style.numbering:
         grid.add([f"({i + 1})" for i in range(width)])
     title_col = columns.index("title")
-    year = section = None
+    year = section = box = None
     for printed, rec in enumerate(records):
         if style.sections and rec.year != year:
             year = rec.year
             r = grid.add([""] * title_col + [text(f"Năm {year}")] + [""] * (width - title_col - 1))
+        if style.box_sections and rec.box != box:
+            box = rec.box
+            r = grid.add([text(f"Hộp số {box:02d}")] + [""] * (width - 1))
+            grid.merges.append((r, 0, r, width - 1))
         if style.sections and rec.section != section:
             section = rec.section
             r = grid.add([text(section)] + [""] * (width - 1))
@@ -556,6 +584,11 @@ class Case:
     kind: str = ""
 
 
+def _codeless(truth: list[Truth]) -> list[Truth]:
+    """The truth of an inventory with no code column: no record has a code."""
+    return [replace(t, code="") for t in truth]
+
+
 def one(style: Style, name: str = "Mục lục") -> Callable[[list[Truth]], list[Grid]]:
     return lambda recs: [build_grid(name, recs, style)]
 
@@ -754,6 +787,26 @@ def cases() -> list[Case]:
             lambda p, g: write_docx(p, g, framed=True),
             one(Style(title_block=3, numbering=True)),
             kind="docx",
+        ),
+        Case(
+            "openpyxl-personnel.xlsx",
+            write_openpyxl,
+            one(Style(title_block=3, no_code=True, own=("birth",))),
+            expect=_codeless,
+            kind="xlsx",
+        ),
+        Case(
+            "word-register-boxes.docx",
+            write_docx,
+            one(Style(box_sections=True, no_code=True, own=("docs",), numbering=True)),
+            expect=_codeless,
+            kind="docx",
+        ),
+        Case(
+            "csv-land-boxes.csv",
+            _csv("utf-8-sig", ","),
+            one(Style(title_block=2, box_sections=True, own=("map", "parcel"))),
+            kind="csv",
         ),
         Case(
             "csv-english-pages.csv",

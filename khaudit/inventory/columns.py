@@ -130,6 +130,24 @@ def _lookup(synonyms: dict[str, tuple[str, ...]]) -> dict[str, str]:
 _LOOKUP = _lookup(SYNONYMS)
 
 
+#: Words that, added to a known heading, make it name something else than the file's field:
+#: "Số, ký hiệu văn bản" (the numbers of the documents inside), "Số tờ BĐ" / "Số tờ bản đồ"
+#: (a map sheet), "Số thửa" (a parcel), "Ngày sinh" (a person's birth date). Such a column is
+#: left unclaimed (its whole numbers still go to ``other_numbers``).
+OTHER_OBJECTS = ("van ban", "vb", "ban do", "bd", "thua", "sinh")
+
+
+def _names_other(rest: str) -> bool:
+    words = f" {rest} "
+    return any(f" {w} " in words for w in OTHER_OBJECTS)
+
+
+def names_other_thing(heading: str) -> bool:
+    """Whether a heading names something else than the file ("Ngày sinh", "Số tờ BĐ"): its
+    column is never taken for a field, by name or by content."""
+    return _names_other(fold(heading))
+
+
 def field_for_heading(heading: str, lookup: dict[str, str] | None = None) -> str | None:
     """The field a heading names, or None. Exact folded names win over prefixes."""
     lookup = _LOOKUP if lookup is None else lookup
@@ -138,11 +156,19 @@ def field_for_heading(heading: str, lookup: dict[str, str] | None = None) -> str
         return None
     if key in lookup:
         return lookup[key]
-    # "Tiêu đề hồ sơ (trích yếu)" or a two-row "Thời gian / Bắt đầu": the longest known prefix.
+    # "Tiêu đề hồ sơ (trích yếu)" or a two-row "Thời gian / Bắt đầu": the longest known prefix,
+    # unless the words beside it name another thing ("Số, ký hiệu văn bản", "Số tờ BĐ").
     best: tuple[int, str] | None = None
     for name, field in lookup.items():
-        fits = len(name) >= 3 and (key.startswith(name + " ") or key.endswith(" " + name))
-        if fits and (best is None or len(name) > best[0]):
+        if len(name) < 3:
+            continue
+        if key.startswith(name + " "):
+            rest = key[len(name) + 1 :]
+        elif key.endswith(" " + name):
+            rest = key[: -len(name) - 1]
+        else:
+            continue
+        if not _names_other(rest) and (best is None or len(name) > best[0]):
             best = (len(name), field)
     return best[1] if best else None
 

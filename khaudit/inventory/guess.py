@@ -5,8 +5,10 @@ An office may head its title column with words no synonym lists ("Tên gọi và
 inventory, and so the whole locality, would be lost to one heading. When a header row names
 other columns (STT, box, code, ...) but none is the title, the column of long, varied, mostly
 alphabetic text below it is the title; when no column is named for the dates, a column of
-years or dates is. A guess only fills a field no heading (nor the project file) names, and the
-loader reports each one as a note in ``inventory_issues.csv`` so the inspector can check it.
+years or dates is. A guess only fills a field no heading (nor the project file) names, never
+from a column whose heading names something else (a birth date, a map sheet: see
+``columns.OTHER_OBJECTS``), and the loader reports each one as a note in
+``inventory_issues.csv`` so the inspector can check it.
 """
 
 from __future__ import annotations

@@ -39,6 +39,7 @@ PROBLEMS = (
     "cell_at_limit",
     "column_by_content",
     "year_from_context",
+    "box_from_section",
 )
 
 

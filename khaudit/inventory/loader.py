@@ -22,7 +22,7 @@ from ..i18n import t
 from ..textnorm import fold, nfc
 from . import guess
 from . import values as V
-from .columns import REQUIRED, map_headings
+from .columns import REQUIRED, map_headings, names_other_thing
 from .encodings import ENCODINGS, convert_cell, detect_column_encoding
 from .issues import InventoryIssue
 from .limits import MAX_CELL_CHARS
@@ -140,6 +140,11 @@ def _row_spans_merged(sheet: RawSheet, r: int, width: int) -> bool:
 #: A record code as offices write them: segments of letters and digits joined by . - / _,
 #: three or more ("H56.03.2016.0001", "2015/HS/0001", "56-7-2019-12").
 _CODE_SHAPE = re.compile(r"^[A-Za-z0-9]{1,8}(?:[./_-][A-Za-z0-9]{1,8}){2,}$")
+#: A date as typed ("28/12/1986", "05-03-2019", "2019.03.05"): a column of birth or issue
+#: dates has the shape of codes and nearly all different cells, but is no code column.
+_DATE_SHAPE = re.compile(
+    r"^(?:\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d\d|(?:19|20)\d\d[./-]\d{1,2}[./-]\d{1,2})$"
+)
 #: Cells of a column looked at to tell whether it holds codes.
 CODE_SAMPLE = 200
 
@@ -159,7 +164,13 @@ def _code_column(sheet: RawSheet, header: Header, start: int) -> Header:
             for row in sheet.rows[start : start + CODE_SAMPLE]
             if c < len(row) and (text := V.cell_text(row[c]))
         ]
-        coded = [x for x in cells if _CODE_SHAPE.match(x) and sum(ch.isdigit() for ch in x) >= 3]
+        coded = [
+            x
+            for x in cells
+            if _CODE_SHAPE.match(x)
+            and sum(ch.isdigit() for ch in x) >= 3
+            and not _DATE_SHAPE.match(x)
+        ]
         if (
             len(cells) >= 5
             and len(coded) >= 0.8 * len(cells)
@@ -208,6 +219,7 @@ def _sheet_rows(
     others = _other_columns(header)
     closed = False  # after "Mục lục này gồm có ...": signatures, until the header comes again
     context = _year_line(sheet.name)  # "2015", "Năm 2015": the sheet of a year
+    box = ""  # "Hộp số 03": a section line naming the box of the rows under it
     for r in range(start, len(sheet.rows)):
         row = sheet.rows[r]
         raw = {f: (row[c] if c < len(row) else "") for c, f in header.mapping.items()}
@@ -224,18 +236,32 @@ def _sheet_rows(
         if closed or (not first[0].isdigit() and _is_footer(texts)):
             closed = closed or fold(first).startswith("muc luc nay")
             continue
-        if _is_numbering_row(texts) or (sheet.merged and _row_spans_merged(sheet, r, width)):
+        if _is_numbering_row(texts):
             continue
-        if _is_section_row(texts, title_column):
-            context = _year_line(next(t for t in texts if t)) or context
+        if (sheet.merged and _row_spans_merged(sheet, r, width)) or _is_section_row(
+            texts, title_column
+        ):
+            line = next(t for t in texts if t)
+            context = _year_line(line) or context
+            box = _box_line(line) or box
             continue
-        if context:
-            raw[CONTEXT_YEAR] = context
+        raw |= {k: v for k, v in ((CONTEXT_YEAR, context), (CONTEXT_BOX, box)) if v}
         yield r, raw, heading_by_field
 
 
-#: The raw key of the year a row's sheet name or section line gives ("Năm 2015").
+#: The raw keys of the year a row's sheet name or section line gives ("Năm 2015"), and of the
+#: box a section line gives ("Hộp số 03", where the boxes are sections, not a column).
 CONTEXT_YEAR = "context:year"
+CONTEXT_BOX = "context:box"
+_BOX_LINE = re.compile(r"^(?:hop|cap|hop cap)(?: so)? ?(\d{1,6})$")
+
+
+def _box_line(text: str) -> str:
+    """ "3" when ``text`` is a box's section line ("Hộp số 03", "HỘP 3", "Cặp số 3"), else ""."""
+    m = _BOX_LINE.match(fold(text))
+    return "" if m is None else str(int(m.group(1)))
+
+
 _YEAR_LINE = re.compile(r"^(?:nam )?((?:19|20)\d\d)(?: ?(?:-|den) ?((?:19|20)\d\d))?$")
 
 
@@ -252,15 +278,24 @@ def _context_year(raw: dict[str, object]) -> str:
     return "" if typed else str(raw.get(CONTEXT_YEAR, ""))
 
 
+def _context_box(raw: dict[str, object]) -> str:
+    """The box a section line gives, for a row with no box typed, else ""."""
+    return "" if V.cell_text(raw.get("box")) else str(raw.get(CONTEXT_BOX, ""))
+
+
 def _context_notes(rows: list[_DataRow], where: tuple[str, str, str]) -> list[InventoryIssue]:
-    """One note per year taken from a sheet's name or a section line, at its first row;
-    ``where``: locality, file, sheet."""
-    notes: dict[str, InventoryIssue] = {}
+    """One note per year taken from a sheet's name or a section line, and one per sheet for
+    boxes taken from section lines, each at its first row; ``where``: locality, file, sheet."""
+    notes: dict[tuple[str, str], InventoryIssue] = {}
     for r, raw, _ in rows:
-        year = _context_year(raw)
-        if year and year not in notes:
-            notes[year] = InventoryIssue(
+        year, box = _context_year(raw), _context_box(raw)
+        if year and ("dates", year) not in notes:
+            notes["dates", year] = InventoryIssue(
                 *where, r + 1, "", "dates", year, "year_from_context", "info"
+            )
+        if box and ("box", "") not in notes:
+            notes["box", ""] = InventoryIssue(
+                *where, r + 1, "", "box", box, "box_from_section", "info"
             )
     return list(notes.values())
 
@@ -283,7 +318,7 @@ def _is_section_row(texts: list[str], title_column: int) -> bool:
     if not cells or len({t for _, t in cells}) != 1 or len(cells[0][1]) > _SECTION_CHARS:
         return False
     column, text = cells[0][0], cells[0][1].strip()
-    if _PERIOD.match(fold(text)):
+    if _PERIOD.match(fold(text)) or _box_line(text):
         return True
     return bool(_SECTION.match(text)) and (column != title_column or not text[0].isdigit())
 
@@ -377,6 +412,10 @@ def load_inventory(
 GUESS_MIN_NAMED = 2
 
 
+def _other_thing(header: Header, c: int) -> bool:
+    return c < len(header.headings) and names_other_thing(header.headings[c])
+
+
 def _title_by_content(
     sheet: RawSheet, overrides: dict[str, str] | None, encoding: str | None
 ) -> Header | None:
@@ -388,7 +427,8 @@ def _title_by_content(
         return None
     rows = sheet.rows[named.row_index + 1 :]
     width = max((len(r) for r in rows), default=0)
-    column = guess.title_column(rows, (c for c in range(width) if c not in named.mapping))
+    free = (c for c in range(width) if c not in named.mapping and not _other_thing(named, c))
+    column = guess.title_column(rows, free)
     if column is None:
         return None
     headings = named.headings + [""] * (width - len(named.headings))
@@ -402,7 +442,8 @@ def _dates_by_content(sheet: RawSheet, header: Header, start: int) -> Header:
         return header
     rows = sheet.rows[start:]
     width = min(len(header.headings), max((len(r) for r in rows), default=0))
-    column = guess.dates_column(rows, (c for c in range(width) if c not in header.mapping))
+    free = (c for c in range(width) if c not in header.mapping and not _other_thing(header, c))
+    column = guess.dates_column(rows, free)
     if column is None:
         return header
     return Header(
@@ -695,6 +736,8 @@ def _record(row: _Row, column_encoding: dict[str, str | None], hidden: bool) -> 
         row.issue("title", "", "no_title")
     dates = _dates(row)  # the issues come in the order the original columns do
     box = row.count("box", "box_not_number")
+    if box is None and (given := _context_box(row.raw)):
+        box = int(given)
     file_no = row.count("file_no", "file_no_not_number")
     sheets = row.count("sheets", "sheets_not_number")
     return {

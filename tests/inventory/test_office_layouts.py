@@ -266,3 +266,53 @@ def test_rows_without_dates_take_the_year_of_their_sheet_or_section_line_and_say
         ("Năm 2015", 5, "2016", "year_from_context", "info"),
     ]
     assert all(i.expected(lang) for i in issues for lang in ("vi", "en"))
+
+
+def test_a_column_of_birth_dates_is_no_code_column(tmp_path: Path):
+    # "28/12/1986" has a code's shape (three segments, nearly all different), but is a date.
+    head = ["STT", "Hồ sơ số", "Tiêu đề hồ sơ", "Ngày, tháng, năm sinh", "Số tờ"]
+    lines: list[list[object]] = [head]
+    lines += [[i + 1, i + 1, TITLES[i], f"{i + 3:02d}/0{i + 1}/198{i}", 5] for i in range(6)]
+    records, issues = load_inventory(_csv(tmp_path / "m.csv", lines), "m.csv", "X")
+    assert {r["record_code"] for r in records} == {""}
+    assert issues == []
+
+
+@pytest.mark.parametrize(
+    "heading", ["Số, ký hiệu văn bản", "Số tờ BĐ", "Số tờ bản đồ", "Số thửa", "Ngày sinh"]
+)
+def test_a_heading_naming_another_thing_is_not_taken_for_the_files_field(heading):
+    # "Số, ký hiệu" is the file's code, but "Số, ký hiệu văn bản" lists its documents' numbers;
+    # "Số tờ" counts sheets, but "Số tờ BĐ" is a map sheet.
+    from khaudit.inventory.columns import field_for_heading, map_headings
+
+    assert field_for_heading(heading) is None
+    assert map_headings(["STT", "Tiêu đề hồ sơ", heading, "Số tờ"])[3] == "sheets"
+    assert field_for_heading("Số, ký hiệu hồ sơ") == "record_code"
+    assert field_for_heading("Tiêu đề hồ sơ (trích yếu)") == "title"
+
+
+def test_box_section_lines_give_the_box_of_the_rows_under_them(tmp_path: Path):
+    # No box column: "Hộp số 01" lines (alone in a CSV, merged in a workbook) head each box.
+    blank = [""] * 6
+    head = ["STT", "Hồ sơ số", "Tiêu đề hồ sơ", "Năm", "Số tờ", "Ghi chú"]
+    lines: list[list[object]] = [head, ["Hộp số 01"] + blank[1:]]
+    lines += [[i + 1, i + 1, TITLES[i], 2015, 5, ""] for i in range(2)]
+    lines += [["HỘP SỐ 2"] + blank[1:]]
+    lines += [[i + 1, i + 1, TITLES[i], 2015, 5, ""] for i in range(2, 4)]
+    records, issues = load_inventory(_csv(tmp_path / "m.csv", lines), "m.csv", "X")
+    assert [r["box"] for r in records] == [1, 1, 2, 2]
+    assert [r["title"] for r in records] == TITLES[:4]
+    assert [(i.source_row, i.field, i.value, i.problem, i.severity) for i in issues] == [
+        (3, "box", "1", "box_from_section", "info")
+    ]
+    assert all(i.expected(lang) for i in issues for lang in ("vi", "en"))
+
+
+def test_a_box_column_wins_over_a_box_section_line(tmp_path: Path):
+    head = ["STT", "Hộp số", "Tiêu đề hồ sơ", "Số tờ"]
+    lines: list[list[object]] = [head, ["Hộp số 01", "", "", ""]]
+    lines += [[1, 7, TITLES[0], 5], [2, "", TITLES[1], 5]]
+    records, issues = load_inventory(_csv(tmp_path / "m.csv", lines), "m.csv", "X")
+    assert [r["box"] for r in records] == [7, 1]
+    assert [i.problem for i in issues] == ["box_from_section"]
