@@ -14,6 +14,7 @@ from functools import lru_cache
 from PIL import Image
 
 _A4 = (595, 842)  # points
+_DRAW = b"q 595 0 0 842 0 0 cm /Im0 Do Q"  # the page: its image, stretched over A4
 
 
 @lru_cache(maxsize=4)
@@ -34,7 +35,7 @@ def pdf(pages: int, ident: str, dpi: int = 300, producer: str = "Kodak Capture P
         % (width, height, len(data))
         + data
         + b"\nendstream",
-        b"<< /Length 44 >>\nstream\nq 595 0 0 842 0 0 cm /Im0 Do Q\n          \nendstream",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(_DRAW), _DRAW),
         b"<< /Producer (%s) /Title (%s) >>" % (producer.encode(), ident.encode()),
     ]
     kids = []
