@@ -17,6 +17,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
 
+from . import xlsx
 from .records import Record
 from .text import tcvn3_glyphs
 
@@ -143,7 +144,7 @@ def _plain(
             sheet.append(_cells(rec, n, columns, inv))
             rows.append(Row(rec, repeat, name, n + 1))
     path = stem.with_suffix(".xlsx")
-    book.save(path)
+    xlsx.save(book, path)
     return path, rows
 
 
@@ -181,5 +182,5 @@ def _word(
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     path = stem.with_suffix(".xlsx")
-    book.save(path)
+    xlsx.save(book, path)
     return path, rows

@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
 
-from . import scanfiles
+from . import scanfiles, xlsx
 from .items import Item
 from .locality import Plan
 from .text import fold, mojibake, short83, tcvn3_glyphs, vni_glyphs
@@ -244,5 +244,5 @@ def delivery_list(plan: Plan, target: Path, place: dict[str, Any], unit: str) ->
         sheet = book.create_sheet(name)
         for r in head + rows:
             sheet.append(r)
-    book.save(path)
+    xlsx.save(book, path)
     return path
