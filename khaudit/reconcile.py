@@ -116,7 +116,9 @@ def _mark_copies(files: pd.DataFrame, lang: str) -> None:
     copy is a duplicate), and the original alone stays orphan or in review.
 
     The original is the one not named or filed as a copy ("X.pdf" before "X (1).pdf", "X -
-    Copy.pdf", "Bản sao/X.pdf", "Scan lai/X.pdf"), then a linked one, then the first path. When
+    Copy.pdf", "Bản sao/X.pdf", "Scan lai/X.pdf"), then a linked one, then the one in the
+    fewest folders (a lot delivered again inside "Giao bổ sung/" is the copy), then the first
+    path. When
     matching linked a copy and left its original, the original takes the link. A duplicate
     keeps the record it was linked to, or takes its original's; never a record in review."""
     units = _content_units(files)
@@ -132,7 +134,10 @@ def _mark_copies(files: pd.DataFrame, lang: str) -> None:
     if ranked.empty:
         return
     ranked["copy"] = ranked["unit"].map(_copy_mark)
-    ranked = ranked.sort_values(["copy", "matched", "unit"], ascending=[True, False, True])
+    ranked["depth"] = ranked["unit"].str.count("/")
+    ranked = ranked.sort_values(
+        ["copy", "matched", "depth", "unit"], ascending=[True, False, True, True]
+    )
     original = ranked.drop_duplicates("content").set_index("content")["unit"]
     linked = ranked[ranked["matched"]].drop_duplicates("content").set_index("content")["unit"]
     _take_links(files, units, original, linked)

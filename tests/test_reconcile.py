@@ -94,6 +94,16 @@ def test_a_copy_filed_in_a_rescan_folder_is_the_duplicate(tmp_path: Path):
     assert list(run.records["file_path"]) == ["So hoa/A.1.pdf"]
 
 
+def test_a_lot_delivered_again_inside_another_folder_is_the_duplicate(tmp_path: Path):
+    # "Giao bo sung/Lo 1/A.1.pdf" sorts before "Lo 1/A.1.pdf"; the one in fewer folders is
+    # the original.
+    rng = random.Random(4)
+    data = sf.pdf_bytes("A.1", 2, rng)
+    scans = {"Lo 1/A.1.pdf": data, "Giao bo sung/Lo 1/A.1.pdf": data}
+    run = audit(project(tmp_path, ["1,A.1,Báo cáo năm 2019,2"], scans), tmp_path / "run")
+    assert _statuses(run) == {"Lo 1/A.1.pdf": "matched", "Giao bo sung/Lo 1/A.1.pdf": "duplicate"}
+
+
 def test_a_record_scanned_again_with_both_scans_kept_is_digitized(tmp_path: Path):
     # Each scan alone has the pages 2 sheets ask for; added up they are too many, but the
     # record has a complete scan (and a short second scan would not make it less complete).

@@ -56,7 +56,7 @@ _TITLE_NUMBER = re.compile(
 _TITLE_BARE_NUMBER = re.compile(r"^(.+?)\s*([-_])\s*(\d{3,5})$")
 #: Words a title writes its own numbers after ("số 001", "quyển 02", "thửa đất 434", "tờ
 #: bản đồ 12", "năm 2011").
-_NUMBERS_WORDS = frozenset({"so", "quyen", "q", "tap", "to", "thua", "dat", "do", "nam"})
+NUMBERS_WORDS = frozenset({"so", "quyen", "q", "tap", "to", "thua", "dat", "do", "nam"})
 _ENDS_WITH_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d$")
 #: The words scanning software and cameras put before the numbers they count with. A name of
 #: one of them and numbers only ("IMG_000123", "DOC-2025-0057", "Scan 2025-03-12 0007") or a bare
@@ -478,7 +478,7 @@ def _title_then_number(name: str) -> tuple[str, str] | None:
     if (m := _TITLE_BARE_NUMBER.match(name)) and not is_year(number := m.group(3)):
         title, dash = m.group(1), m.group(2)
         after_year = dash == "-" and _ENDS_WITH_YEAR.search(title)
-        after_word = title[-1].isalpha() and fold(title).rsplit(" ", 1)[-1] not in _NUMBERS_WORDS
+        after_word = title[-1].isalpha() and fold(title).rsplit(" ", 1)[-1] not in NUMBERS_WORDS
         padded = number[0] == "0" and (after_word or dash not in title)
         if after_year or padded or (dash not in title and after_word):
             return title, number

@@ -23,6 +23,7 @@ from ..textnorm import fold
 from .blockpool import run_blocks
 from .evidence import (
     COUNTER_WORDS,
+    NUMBERS_WORDS,
     PathEvidence,
     is_box_name,
     is_page_name,
@@ -165,11 +166,19 @@ def _components_folder(folder: str, paths: list[str], kinds: set[str]) -> bool:
     return any(found) and all(f or is_part_name(s, "") for f, s in zip(found, stems))
 
 
-#: A part of a record scanned in several files, after its name: "152-1", "X_2", "X 3".
-_UNLABELLED_PART = re.compile(r"^(.*\S)[-_ ]([1-4])$")
+#: A part of a record scanned in several files, after its name: "152-1", "X_2" (not "Sổ
+#: khai sinh - Quyển 2", a volume of its own: see _numbered_word).
+_UNLABELLED_PART = re.compile(r"^(.*\S)[-_]([1-4])$")
 #: Names in parts, as a share of a folder's names, above which the numbers are no parts
 #: ("12-1, 12-2, 13-1 …": box and file in every name).
 PARTS_MAX_SHARE = 0.5
+
+
+def _numbered_word(base: str) -> bool:
+    """Whether ``base`` ends with a word a title numbers ("… Quyển", "… Tập", "… Q"): the
+    number after it is the title's."""
+    words = fold(base).split()
+    return bool(words) and words[-1] in NUMBERS_WORDS | {"phan", "lan", "dot", "ky"}
 
 
 def _parts(stems: list[str]) -> dict[int, str]:
@@ -178,7 +187,7 @@ def _parts(stems: list[str]) -> dict[int, str]:
     names in parts than not."""
     by_base: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for position, name in enumerate(stems):
-        if m := _UNLABELLED_PART.match(name):
+        if (m := _UNLABELLED_PART.match(name)) and not _numbered_word(m.group(1)):
             by_base[m.group(1)].append((int(m.group(2)), position))
     names = set(stems)
     bases = {

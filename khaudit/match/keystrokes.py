@@ -29,7 +29,9 @@ _VNI_KEY = re.compile(r"(?<=[a-z])[1-9]+")
 _VNI_WORD = re.compile(r"^[a-z]+[1-9]+(?:[a-z]+[1-9]*)*$")
 #: A capital after a small letter starts a word of a name typed run together
 #: ("PhamjQuoocsTaam").
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[1-9])(?=[A-Z][a-z])")
+#: A VNI key between letters ("d9inh", "co6ng"): no code or count writes a digit so.
+_VNI_INSIDE = re.compile(r"[a-z][1-9][a-z]")
 
 
 def _telex_keyed(word: str) -> bool:
@@ -58,12 +60,12 @@ def _unvni(word: str) -> str:
 
 def read_back(text: str) -> str:
     """``text`` folded with its Telex or VNI keystrokes dropped, when enough of its words
-    carry them (``MIN_KEYED_WORDS``, ``MIN_KEYED_SHARE``); else ``text`` unchanged."""
+    carry them (``MIN_KEYED_WORDS``, ``MIN_KEYED_SHARE``) or one word a VNI key between its
+    letters ("D9inhThanhHuy"); else ``text`` unchanged."""
     words = fold(_CAMEL.sub(" ", text)).split()
-    if len(words) < MIN_KEYED_WORDS:
-        return text
     floor = max(MIN_KEYED_WORDS, MIN_KEYED_SHARE * len(words))
     for keyed, undo in ((_telex_keyed, _untelex), (_vni_keyed, _unvni)):
-        if sum(map(keyed, words)) >= floor:
+        inside = keyed is _vni_keyed and any(_VNI_INSIDE.search(w) for w in words)
+        if inside or sum(map(keyed, words)) >= floor:
             return " ".join(undo(w) if keyed(w) else w for w in words)
     return text

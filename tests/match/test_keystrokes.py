@@ -19,6 +19,9 @@ from khaudit.match.keystrokes import read_back
         ("PhamjQuoocsTaam", "pham quoc tam"),
         ("Quye6t1 d9inh5 so61 12", "quyet dinh so 12"),
         ("HO62_SO7_D9K_KE6T1_HO6N_GIU7A4", "ho so dk ket hon giua"),
+        # one word with a key between letters is enough, CamelCase set apart
+        ("D9inhThanhHuy", "dinh thanh huy"),
+        ("Pham5Co6ngNam", "pham cong nam"),
     ],
 )
 def test_telex_and_vni_keys_are_dropped(typed, meant):

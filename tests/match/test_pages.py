@@ -102,3 +102,15 @@ def test_a_record_scanned_in_parts_is_one_item_read_by_its_name():
     assert part.evidence.file_no == 152 and "Nam 2022/152-2.pdf" not in items
     boxes = scans([f"H1/{b}-{f}.pdf" for b in (12, 13) for f in (1, 2, 3)])
     assert len(build_items(boxes, SidecarIndex([]))) == 6
+
+
+def test_volumes_of_a_register_are_records_not_parts():
+    frame = scans(
+        [
+            "So/Ket hon 2013 - Quyen-1.pdf",
+            "So/Ket hon 2013 - Quyen-2.pdf",
+            "So/Khai sinh 2013.pdf",
+            "So/Khai tu 2013.pdf",
+        ]
+    )
+    assert len(build_items(frame, SidecarIndex([]))) == 4
