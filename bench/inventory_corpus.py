@@ -150,6 +150,9 @@ class Style:
     beside: bool = False  # a second table to the right of the first
     merge_boxes: bool = False  # the box number merged down over its files
     box_sections: bool = False  # "Hộp số 03" lines instead of a box column
+    #: a Word table pasted into Excel: a title typed over two paragraphs becomes two rows, the
+    #: other cells merged down over both (in a CSV of it, left empty on the second)
+    pasted: bool = False
     no_code: bool = False  # no record code column
     #: columns of the kind's own, after the title: birth (a person's birth date), docs (the
     #: numbers of the documents inside), map and parcel (a land file's map sheet and parcel)
@@ -358,7 +361,9 @@ def build_grid(name: str, records: list[Truth], style: Style) -> Grid:
             put_header()
             if style.numbering:
                 grid.add([f"({i + 1})" for i in range(width)])
-        grid.add(_data_row(rec, columns, style))
+        _add_record(
+            grid, _data_row(rec, columns, style), columns, style.pasted and rec.stt % 4 == 0
+        )
     if style.merge_boxes:
         _merge_boxes(grid, columns.index("box"))
     if style.footer:
@@ -378,6 +383,21 @@ def build_grid(name: str, records: list[Truth], style: Style) -> Grid:
     if style.beside:
         _beside(grid, first, records, width, text)
     return grid
+
+
+def _add_record(grid: Grid, row: list[Cell], columns: list[str], split: bool) -> None:
+    """A record's row; ``split``: its title carried over two rows at a word that goes on in
+    lower case, the other cells merged down over both, as Excel pastes a Word cell of two
+    paragraphs."""
+    t = columns.index("title")
+    words = str(row[t]).split(" ")
+    cut = next((i for i in range(len(words) // 2, len(words)) if words[i][:1].islower()), 0)
+    if not split or not cut:
+        grid.add(row)
+        return
+    first = grid.add(row[:t] + [" ".join(words[:cut])] + row[t + 1 :])
+    grid.add([""] * t + [" ".join(words[cut:])] + [""] * (len(row) - t - 1))
+    grid.merges += [(first, c, first + 1, c) for c in range(len(row)) if c != t and row[c] != ""]
 
 
 def _merge_boxes(grid: Grid, c: int) -> None:
@@ -806,6 +826,18 @@ def cases() -> list[Case]:
             "csv-land-boxes.csv",
             _csv("utf-8-sig", ","),
             one(Style(title_block=2, box_sections=True, own=("map", "parcel"))),
+            kind="csv",
+        ),
+        Case(
+            "openpyxl-pasted-from-word.xlsx",
+            write_openpyxl,
+            one(Style(headings="two_row", title_block=4, numbering=True, pasted=True)),
+            kind="xlsx",
+        ),
+        Case(
+            "csv-pasted-from-word.csv",
+            _csv("utf-8-sig", ","),
+            one(Style(title_block=2, pasted=True)),
             kind="csv",
         ),
         Case(

@@ -40,6 +40,7 @@ PROBLEMS = (
     "column_by_content",
     "year_from_context",
     "box_from_section",
+    "title_continued",
 )
 
 

@@ -220,6 +220,8 @@ def _sheet_rows(
     closed = False  # after "Mục lục này gồm có ...": signatures, until the header comes again
     context = _year_line(sheet.name)  # "2015", "Năm 2015": the sheet of a year
     box = ""  # "Hộp số 03": a section line naming the box of the rows under it
+    split = _split_rows(sheet, header, title_column)
+    last: dict[str, object] | None = None  # the record a split-off title line continues
     for r in range(start, len(sheet.rows)):
         row = sheet.rows[r]
         raw = {f: (row[c] if c < len(row) else "") for c, f in header.mapping.items()}
@@ -230,7 +232,7 @@ def _sheet_rows(
         if not any(texts[c] for c in header.mapping if c < len(texts)):
             continue
         if _is_header_repeat(texts, header, header_fields):
-            closed = False  # a page's header, or a second table's below the first
+            closed, last = False, None  # a page's header, or a second table's below the first
             continue
         first = next(t for t in texts if t)
         if closed or (not first[0].isdigit() and _is_footer(texts)):
@@ -244,9 +246,58 @@ def _sheet_rows(
             line = next(t for t in texts if t)
             context = _year_line(line) or context
             box = _box_line(line) or box
+            last = None
+            continue
+        if last is not None and (r in split or _title_line(texts, header, title_column)):
+            _continue_title(last, raw, r)
             continue
         raw |= {k: v for k, v in ((CONTEXT_YEAR, context), (CONTEXT_BOX, box)) if v}
+        last = raw
         yield r, raw, heading_by_field
+
+
+#: The raw key of the rows (0-based) whose text continued a record's title.
+CONTINUED = "context:continued"
+
+
+def _split_rows(sheet: RawSheet, header: Header, title_column: int) -> set[int]:
+    """Rows that continue the record above: a Word table pasted into Excel puts each paragraph
+    of a cell on a row of its own and merges the other cells down, so the row's STT (or file
+    number, or code) cell is merged down from above while its title cell is not. (A box
+    merged down over its files is no such merge: each file has its own STT.)"""
+    own = {f: c for c, f in header.mapping.items()}
+    ident = next((own[f] for f in ("stt", "file_no", "record_code") if f in own), None)
+    if ident is None:
+        return set()
+    down: set[int] = set()
+    titled: set[int] = set()
+    for r0, c0, r1, c1 in sheet.merged:
+        if r1 > r0 and c0 <= ident <= c1:
+            down.update(range(r0 + 1, r1 + 1))
+        if r1 > r0 and c0 <= title_column <= c1:
+            titled.update(range(r0 + 1, r1 + 1))
+    return down - titled
+
+
+def _title_line(texts: list[str], header: Header, title_column: int) -> bool:
+    """A line of a title carried to the next row (the same paste saved as CSV, where the
+    merges are gone): only the title cell filled, in a table with an STT column, its text
+    going on in lower case ("đất (Quyết định số 22)"); a title of its own starts a capital."""
+    filled = [c for c, t in enumerate(texts) if t]
+    if filled != [title_column] or "stt" not in header.mapping.values():
+        return False
+    letter = next((ch for ch in texts[title_column] if ch.isalpha()), "")
+    return letter.islower()
+
+
+def _continue_title(last: dict[str, object], raw: dict[str, object], r: int) -> None:
+    """Join a continuation row's title text to the record it continues, remembering the row."""
+    more = V.cell_text(raw.get("title"))
+    if more:
+        last["title"] = f"{V.cell_text(last.get('title'))} {more}".strip()
+    rows = last.setdefault(CONTINUED, [])
+    if isinstance(rows, list):
+        rows.append(r)
 
 
 #: The raw keys of the year a row's sheet name or section line gives ("Năm 2015"), and of the
@@ -284,11 +335,17 @@ def _context_box(raw: dict[str, object]) -> str:
 
 
 def _context_notes(rows: list[_DataRow], where: tuple[str, str, str]) -> list[InventoryIssue]:
-    """One note per year taken from a sheet's name or a section line, and one per sheet for
-    boxes taken from section lines, each at its first row; ``where``: locality, file, sheet."""
+    """One note per year taken from a sheet's name or a section line, one per sheet for boxes
+    taken from section lines and one for titles continued on the next row (naming the first
+    such row and the joined title), each at its first row; ``where``: locality, file, sheet."""
     notes: dict[tuple[str, str], InventoryIssue] = {}
     for r, raw, _ in rows:
         year, box = _context_year(raw), _context_box(raw)
+        joined = raw.get(CONTINUED)
+        if isinstance(joined, list) and ("title", "") not in notes:
+            notes["title", ""] = InventoryIssue(
+                *where, joined[0] + 1, "", "title", str(raw["title"]), "title_continued", "info"
+            )
         if year and ("dates", year) not in notes:
             notes["dates", year] = InventoryIssue(
                 *where, r + 1, "", "dates", year, "year_from_context", "info"

@@ -316,3 +316,39 @@ def test_a_box_column_wins_over_a_box_section_line(tmp_path: Path):
     records, issues = load_inventory(_csv(tmp_path / "m.csv", lines), "m.csv", "X")
     assert [r["box"] for r in records] == [7, 1]
     assert [i.problem for i in issues] == ["box_from_section"]
+
+
+def test_a_title_split_over_two_rows_by_a_word_paste_is_one_record(tmp_path: Path):
+    # Excel puts each paragraph of a pasted Word cell on its own row and merges the other
+    # cells down over both; a box merged down over its files is no such split.
+    path = tmp_path / "paste.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["STT", "Hộp số", "Tiêu đề hồ sơ", "Số tờ"])
+    ws.append([1, 4, "Hồ sơ về việc thành lập Hội đồng thẩm định giá", 5])
+    ws.append([None, None, "đất (Quyết định số 22/QĐ-UBND)", None])
+    ws.append([2, None, "Báo cáo tổng kết năm 2015", 6])
+    for cells in ("A2:A3", "D2:D3", "B2:B4"):  # the box merged down over both files
+        ws.merge_cells(cells)
+    wb.save(path)
+    records, issues = load_inventory(path, "paste.xlsx", "X")
+    assert [(r["source_row"], r["title"], r["box"]) for r in records] == [
+        (2, "Hồ sơ về việc thành lập Hội đồng thẩm định giá đất (Quyết định số 22/QĐ-UBND)", 4),
+        (4, "Báo cáo tổng kết năm 2015", 4),
+    ]
+    assert [(i.source_row, i.problem, i.severity) for i in issues] == [
+        (3, "title_continued", "info")
+    ]
+
+
+def test_a_lower_case_title_line_alone_continues_the_title_above_in_a_csv(tmp_path: Path):
+    lines: list[list[object]] = [["STT", "Tiêu đề hồ sơ", "Số tờ"]]
+    lines += [[1, "Hồ sơ về việc thành lập Hội đồng thẩm định giá", 5]]
+    lines += [["", "đất (Quyết định số 22/QĐ-UBND)", ""]]
+    lines += [["", "Sổ đăng ký khai sinh năm 2015", ""]]  # a capital: a record of its own
+    records, issues = load_inventory(_csv(tmp_path / "m.csv", lines), "m.csv", "X")
+    assert [r["title"] for r in records] == [
+        "Hồ sơ về việc thành lập Hội đồng thẩm định giá đất (Quyết định số 22/QĐ-UBND)",
+        "Sổ đăng ký khai sinh năm 2015",
+    ]
+    assert [i.problem for i in issues] == ["title_continued"]
