@@ -794,6 +794,9 @@ LONG_NUMBER = 5
 _LEADING_LETTERS = re.compile(r"^[a-z ]*")
 
 
+_ROWS = frozenset({"stt", "so tt", "so thu tu", "tt", "no", "row no", "#"})
+
+
 def _list_renumbers(members: list[Item], readings: dict[int, dict[str, int]]) -> bool:
     """Whether a list beside the scans gives its own numbers for most of them and the number
     the names carry equals none of a scan's listed numbers for most of those."""
@@ -801,7 +804,12 @@ def _list_renumbers(members: list[Item], readings: dict[int, dict[str, int]]) ->
     named = [r for r in listed if r.get("parsed.file_no") is not None]
     if len(listed) < LIST_SHARE * len(members) or not named:
         return False
-    apart = sum(r["parsed.file_no"] not in _listed(r).values() for r in named)
+    # The list's own row number ("No.", "STT") counts its rows as the lot does: no field.
+    apart = sum(
+        r["parsed.file_no"]
+        not in [v for k, v in _listed(r).items() if k.removeprefix(SIDECAR_READING) not in _ROWS]
+        for r in named
+    )
     return apart >= LIST_SHARE * len(named)
 
 

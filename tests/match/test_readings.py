@@ -830,8 +830,8 @@ def test_a_metadata_file_beside_each_scan_describes_the_scan_of_its_name(tmp_pat
 
 
 def test_a_lots_running_number_is_no_file_number_where_its_list_numbers_the_scans():
-    # "BG_003/0024.tif": the contractor's count in the lot; its delivery list gives the box
-    # and the file number, in another order.
+    # "BG_003/0024.tif": the contractor's count in the lot; its delivery list (its own rows
+    # numbered as the lot) gives the box and the file number, in another order.
     titles = land_titles(40)
     recs = records(titles)
     recs["file_no"] = pd.array(list(range(1, 41)), dtype="Int64")
@@ -846,7 +846,7 @@ def test_a_lots_running_number_is_no_file_number_where_its_list_numbers_the_scan
             pages=None,
             year=None,
             source=f"DANH MUC BAN GIAO.xlsx row {k + 2}",
-            numbers={"box": 33, "file no": 1 + order[k]},
+            numbers={"no": k + 1, "box": 33, "file no": 1 + order[k]},
         )
         for k in range(40)
     ]
