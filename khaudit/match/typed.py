@@ -291,9 +291,18 @@ def in_order(
         if run[-1] < limit:
             by_field.setdefault(fields[i], []).append((i, run[0], run[-1], weight))
     in_fields = sum(_longest_chain(sorted(ms)) for ms in by_field.values())
+    best: dict[int, float] = {}
+    for ms in by_field.values():
+        for i, _, _, w in ms:
+            best[i] = max(best.get(i, 0.0), w)
+    if in_fields >= ROTATE_BELOW * sum(best.values()):
+        return in_fields  # in order already, or nearly: no rotation can add much
     return max(in_fields, _rotated(by_field, len(scan)))
 
 
+#: Rotations are tried only where the words in order find less than this share of what the
+#: words found anywhere in the record weigh (a title typed in order needs none).
+ROTATE_BELOW = 0.9
 #: Scan titles this long at most are tried with their words rotated (each rotation costs a
 #: chain); longer ones are typed titles, not an owner and a procedure.
 ROTATED_MAX_WORDS = 12
