@@ -46,6 +46,9 @@ PAGES_OF_A_SHEET = 2
 #: records, from which a root's numbered folders are records rather than boxes.
 RECORD_FOLDERS_SHARE = 0.15
 RECORD_FOLDERS_MIN = 10
+#: Words a document's kind has at most ("Phiếu tiếp nhận và hẹn trả kết quả"): a longer
+#: name is a title, which a monthly report repeats in every month's folder.
+KIND_MAX_WORDS = 8
 #: Folders of two documents or more a name recurs in before it is read as a document's kind.
 COMPONENT_FOLDERS_MIN = 3
 #: A document's place in its record's folder before its kind ("01_To khai", "3. Ban sao").
@@ -130,11 +133,13 @@ def _record_folder(folder: str, stems: list[str], numbers_records: bool = False)
 def component_name(name: str) -> str:
     """The kind a document's file name gives ("01_Tờ khai.pdf" -> "to khai", "Ban sao CCCD
     (2).pdf" -> "ban sao cccd"), or "" for a name with a number in it (a page, a counter, a
-    record's number: never a kind)."""
+    record's number: never a kind) or of more than ``KIND_MAX_WORDS`` words."""
     folded = _ORDER_PREFIX.sub("", fold(strip_copy_mark(stem(name))))
     words = folded.split()
     if not words or any(ch.isdigit() for ch in folded) or words[0] in COUNTER_WORDS:
         return ""
+    if len(words) > KIND_MAX_WORDS:
+        return ""  # a typed title ("Thông báo kết luận của Chủ tịch …"), no kind
     return folded if sum(map(str.isalpha, folded)) >= 3 else ""
 
 

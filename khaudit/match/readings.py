@@ -752,9 +752,11 @@ class ConventionIndex:
             hits = self.by_value.get(convention.field, {}).get(value, frozenset())
             top = self.top.get(convention.field)
             numbering = convention.field in NUMBERINGS
-            if not hits and numbering and top is not None and value > top:
+            beyond = top is not None and value > top and not is_year(str(value))
+            if not hits and numbering and beyond:
                 # Beyond every record's ("201207-9000" where a day's receipts run to 12): a
-                # record the inventory lacks, not a number mistyped.
+                # record the inventory lacks, not a number mistyped (a year, "13.04.2012",
+                # is a date's, not beyond a numbering).
                 return None, []
             narrowed = hits if allowed is None else allowed & hits
             if not narrowed:

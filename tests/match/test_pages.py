@@ -114,3 +114,14 @@ def test_volumes_of_a_register_are_records_not_parts():
         ]
     )
     assert len(build_items(frame, SidecarIndex([]))) == 4
+
+
+def test_titles_a_month_folder_repeats_are_no_kinds_of_document():
+    # Monthly reports typed in full in every month's folder: records, not one record's kinds.
+    titles = [
+        "THONG-BAO-KET-LUAN-CUA-CHU-TICH-UBND-PHUONG-CAM-RANH-TAI-BUOI-LAM-VIEC",
+        "BAO-CAO-TINH-HINH-KINH-TE-XA-HOI-VA-QUOC-PHONG-AN-NINH-THANG",
+    ]
+    paths = [f"2010/{m:02d}/{t}.pdf" for m in (5, 6, 7) for t in titles]
+    items = build_items(scans(paths), SidecarIndex([]))
+    assert len(items) == len(paths) and not any(item.series for item in items)
