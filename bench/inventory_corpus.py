@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import html
 import io
 import shutil
 import tempfile
@@ -554,6 +555,65 @@ def write_docx(path: Path, grids: list[Grid], framed: bool = False) -> None:
     document.save(str(path))
 
 
+def write_html(path: Path, grids: list[Grid], charset: str = "utf-8") -> None:
+    """A web application's "export to Excel": an HTML page of one table per grid, merged
+    ranges as colspan/rowspan, saved as .xls."""
+    out = [f'<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}">']
+    out.append("</head><body>")
+    for g in grids:
+        spans = {(r0, c0): (r1 - r0 + 1, c1 - c0 + 1) for r0, c0, r1, c1 in g.merges}
+        covered = g.covered()
+        out.append('<table border="1">')
+        for r, row in enumerate(g.rows):
+            cells = []
+            for c, v in enumerate(row):
+                if (r, c) in covered:
+                    continue
+                down, across = spans.get((r, c), (1, 1))
+                attrs = (f' rowspan="{down}"' if down > 1 else "") + (
+                    f' colspan="{across}"' if across > 1 else ""
+                )
+                text = _date_text(v) if isinstance(v, dt.date) else str(v)
+                cells.append(f"<td{attrs}>{html.escape(text)}</td>")
+            out.append("<tr>" + "".join(cells) + "</tr>")
+        out.append("</table><br>")
+    out.append("</body></html>")
+    text = "\n".join(out)
+    path.write_bytes(_cp1258(text) if charset == "windows-1258" else text.encode(charset))
+
+
+def write_spreadsheetml(path: Path, grids: list[Grid]) -> None:
+    """Excel 2003's XML Spreadsheet, as .NET tools export it, saved as .xls: empty cells left
+    out (the next cell's ss:Index says where it is), merges as MergeAcross/MergeDown."""
+    ns = 'xmlns="urn:schemas-microsoft-com:office:spreadsheet"'
+    out = ['<?xml version="1.0" encoding="utf-8"?>', '<?mso-application progid="Excel.Sheet"?>']
+    out.append(f'<Workbook {ns} xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">')
+    for g in grids:
+        spans = {(r0, c0): (r1 - r0, c1 - c0) for r0, c0, r1, c1 in g.merges}
+        covered = g.covered()
+        out.append(f'<Worksheet ss:Name="{html.escape(g.name)}"><Table>')
+        for r, row in enumerate(g.rows):
+            cells, skipped = [], False
+            for c, v in enumerate(row):
+                if (r, c) in covered or (v == "" and (r, c) not in spans):
+                    skipped = True
+                    continue
+                down, across = spans.get((r, c), (0, 0))
+                attrs = f' ss:Index="{c + 1}"' if skipped else ""
+                attrs += f' ss:MergeAcross="{across}"' if across else ""
+                attrs += f' ss:MergeDown="{down}"' if down else ""
+                kind = "Number" if isinstance(v, int) else "String"
+                text = _date_text(v) if isinstance(v, dt.date) else str(v)
+                cells.append(
+                    f'<Cell{attrs}><Data ss:Type="{kind}">{html.escape(text)}</Data></Cell>'
+                )
+                skipped = False
+            out.append(f'<Row ss:Index="{r + 1}">' + "".join(cells) + "</Row>")
+        out.append("</Table></Worksheet>")
+    out.append("</Workbook>")
+    path.write_text("\n".join(out), encoding="utf-8")
+
+
 def write_csv(path: Path, grids: list[Grid], encoding: str = "utf-8", delimiter: str = ",") -> None:
     """Every grid's rows, one after the other; ``encoding`` may be a legacy font's name."""
     buf = io.StringIO()
@@ -839,6 +899,19 @@ def cases() -> list[Case]:
             _csv("utf-8-sig", ","),
             one(Style(title_block=2, pasted=True)),
             kind="csv",
+        ),
+        Case("web-export-office.xls", write_html, one(OFFICE), kind="markup"),
+        Case(
+            "web-export-cp1258.xls",
+            lambda p, g: write_html(p, g, "windows-1258"),
+            one(Style(headings="grouped", title_block=2, numbering=True, merge_boxes=True)),
+            kind="markup",
+        ),
+        Case(
+            "spreadsheetml-years.xls",
+            write_spreadsheetml,
+            per_year(Style(headings="two_row", title_block=3, footer=True, merge_boxes=True)),
+            kind="markup",
         ),
         Case(
             "csv-english-pages.csv",

@@ -237,6 +237,10 @@ def read_excel(path: Path) -> list[RawSheet]:
     import python_calamine
 
     data = read_quietly(path, MAX_WORKBOOK_BYTES)
+    from .markup import is_markup, read_markup  # markup.py builds on this module
+
+    if is_markup(data):  # an HTML table or an XML Spreadsheet 2003 saved as .xls
+        return read_markup(path, data)
     if zipfile.is_zipfile(io.BytesIO(data)):
         check_zip(path, data)
         if path.suffix.lower() in (".xlsx", ".xlsm"):
