@@ -381,32 +381,34 @@ STAGES: dict[str, list[tuple[str, ...]]] = {
 
 
 class StageClock:
-    """Wall and CPU seconds per stage, each exclusive of the stages called inside it."""
+    """Wall and CPU seconds per stage, each exclusive of the stages called inside it, and how
+    far each stage raised this process's peak resident size (MB): the rises add up to the
+    peak, so the stage that set it can be read off."""
 
     def __init__(self) -> None:
-        self.spent: dict[str, list[float]] = {}
-        self._stack: list[list[Any]] = []  # [stage, wall start, cpu start, child wall, child cpu]
+        self.spent: dict[str, list[float]] = {}  # stage -> [wall, cpu, peak rise]
+        #: [stage, wall start, cpu start, peak at start, child wall, child cpu, child rise]
+        self._stack: list[list[Any]] = []
 
     def wrap(self, stage: str, fn: Callable[..., Any]) -> Callable[..., Any]:
         def timed(*args: Any, **kwargs: Any) -> Any:
-            self._stack.append([stage, time.perf_counter(), cpu_time(), 0.0, 0.0])
+            self._stack.append([stage, time.perf_counter(), cpu_time(), peak_mb(), 0.0, 0.0, 0.0])
             try:
                 return fn(*args, **kwargs)
             finally:
-                _, wall0, cpu0, child_wall, child_cpu = self._stack.pop()
-                wall, cpu = time.perf_counter() - wall0, cpu_time() - cpu0
-                spent = self.spent.setdefault(stage, [0.0, 0.0])
-                spent[0] += wall - child_wall
-                spent[1] += cpu - child_cpu
-                if self._stack:
-                    self._stack[-1][3] += wall
-                    self._stack[-1][4] += cpu
+                _, wall0, cpu0, peak0, *inside = self._stack.pop()
+                took = [time.perf_counter() - wall0, cpu_time() - cpu0, peak_mb() - peak0]
+                spent = self.spent.setdefault(stage, [0.0, 0.0, 0.0])
+                for i, (total, inner) in enumerate(zip(took, inside)):
+                    spent[i] += total - inner
+                    if self._stack:
+                        self._stack[-1][4 + i] += total
 
         return functools.wraps(fn)(timed)
 
-    def install(self) -> None:
-        """Wrap every stage's callables where matching calls them."""
-        for stage, places in STAGES.items():
+    def install(self, stages: dict[str, list[tuple[str, ...]]] = STAGES) -> None:
+        """Wrap every stage's callables where they are called (matching's by default)."""
+        for stage, places in stages.items():
             for module_name, *path in places:
                 owner: Any = importlib.import_module(module_name)
                 for name in path[:-1]:
@@ -440,12 +442,12 @@ def measure(tool: str, records: int, seed: int, stages: bool = False) -> dict[st
         "workers_peak_mb": workers_peak_mb(),
     }
     if stages:
-        timed = {stage: wall for stage, (wall, _) in clock.spent.items()}
+        timed = {stage: spent[0] for stage, spent in clock.spent.items()}
         # the numbers read from each path (item_readings), decisions and the link table
         timed["readings and the rest"] = matched - start - sum(timed.values())
         timed["reconcile"] = seconds - (matched - start)
         result["stages"] = timed
-        result["stages_cpu"] = {stage: c for stage, (_, c) in clock.spent.items()}
+        result["stages_cpu"] = {stage: spent[1] for stage, spent in clock.spent.items()}
     result.update(score(rec, files, case.records, case.scans))
     return result
 

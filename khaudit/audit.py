@@ -361,7 +361,12 @@ def audit_localities(
 ) -> Iterator[tuple[str, LocalityResult]]:
     """Every locality: read and scanned here one after another, matched and reconciled on the
     executor (local processes or a Dask cluster), which works on one locality while the next
-    is being scanned. Results come back in project order whoever ran them."""
+    is being scanned. Results come back in project order whoever ran them.
+
+    A project of one locality is matched in this process instead: there is no next locality
+    to scan meanwhile, its job and outcome need not be copied to a worker and back, and its
+    matching may then run its blocks on every core (``match/blockpool.py``). A cluster still
+    gets it."""
     waiting: dict[str, _Prepared] = {}
 
     def jobs():
@@ -372,7 +377,10 @@ def audit_localities(
             yield prepared.job
 
     for outcome, locality in zip(
-        executor.stream_map(run_match_job, jobs(), in_flight=1), project.localities
+        executor.stream_map(
+            run_match_job, jobs(), workers=1 if len(project.localities) == 1 else 0, in_flight=1
+        ),
+        project.localities,
     ):
         prepared = waiting.pop(locality.name)
         progress.done(locality.name, "match")

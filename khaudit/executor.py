@@ -145,6 +145,61 @@ def _watch_parent() -> None:
     ).start()
 
 
+#: In a local worker: the count of its pool's workers busy with a task, shared by them all, and
+#: how many there are (set by :func:`_start_worker`). None elsewhere: the parent, a Dask
+#: worker, a process no pool of this module started.
+_busy: Any = None
+_capacity = 0
+
+
+def _start_worker(busy: Any, capacity: int) -> None:
+    """Local workers' initializer: :func:`_watch_parent`, and the shared count of busy workers
+    that lets a worker alone on the machine lend itself the idle cores (:func:`spare_cores`)."""
+    global _busy, _capacity
+    _watch_parent()
+    _busy, _capacity = busy, capacity
+
+
+def _counted(func: Callable[[T], R], item: T) -> R:
+    """``func(item)`` on a local worker, counted busy while it runs."""
+    with _busy.get_lock():
+        _busy.value += 1
+    try:
+        return func(item)
+    finally:
+        with _busy.get_lock():
+            _busy.value -= 1
+
+
+@contextlib.contextmanager
+def spare_cores(wanted: int) -> Iterator[int]:
+    """How many more processes than this one a task may run now, at most ``wanted``.
+
+    Outside the executor's workers, all of them: the caller alone decides. In a local worker,
+    the cores its pool's other workers leave idle (a last locality still matching after the
+    others are done, a project of one big locality among small ones), held until the block
+    ends so that two workers never take the same idle core; other workers keep their own
+    core whenever a task reaches them, so this never delays their work by more than a share
+    of the machine.
+    """
+    if _busy is None:
+        yield max(0, wanted)
+        return
+    with _busy.get_lock():
+        taken = max(0, min(wanted, _capacity - _busy.value))
+        _busy.value += taken
+    try:
+        yield taken
+    finally:
+        with _busy.get_lock():
+            _busy.value -= taken
+
+
+def lends_cores() -> bool:
+    """Whether this process is a local worker that :func:`spare_cores` may lend idle cores."""
+    return _busy is not None
+
+
 START_METHOD_VARIABLE = "KHAUDIT_START_METHOD"
 
 
@@ -205,12 +260,14 @@ class Pool:
                 done.set_exception(exc)
             return done
         if self._processes is None:
+            context = multiprocessing.get_context(start_method())
             self._processes = ProcessPoolExecutor(
                 max_workers=self._n,
-                mp_context=multiprocessing.get_context(start_method()),
-                initializer=_watch_parent,
+                mp_context=context,
+                initializer=_start_worker,
+                initargs=(context.Value("i", 0), self._n),
             )
-        return self._processes.submit(func, item)
+        return self._processes.submit(_counted, func, item)
 
     def close(self) -> None:
         if self._processes is not None:

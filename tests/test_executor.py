@@ -288,3 +288,80 @@ def test_an_audit_its_bag_and_the_bag_check_run_whole_under_spawn(tmp_path):
     spawned = load_run(run)
     assert spawned.meta["fingerprint"] == forked.meta["fingerprint"]
     assert spawned.records.equals(forked.records)
+
+
+def _spare_alone(_: int) -> int:
+    from khaudit import executor
+
+    with executor.spare_cores(4) as taken:
+        return taken
+
+
+def _meet(folder: str, step: str, count: int = 2) -> None:
+    """Wait until ``count`` tasks have reached ``step`` (a file each in ``folder``)."""
+    import os
+    import time
+    from pathlib import Path
+
+    (Path(folder) / f"{step}-{os.getpid()}").touch()
+    deadline = time.monotonic() + 60
+    while len(list(Path(folder).glob(f"{step}-*"))) < count and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+def _spare_beside_another(folder: str) -> int:
+    """Asks while the other worker is busy too, and stays busy until the other has asked."""
+    from khaudit import executor
+
+    _meet(folder, "arrived")
+    with executor.spare_cores(4) as taken:
+        _meet(folder, "asked")
+        return taken
+
+
+@pytest.mark.skipif(
+    "fork" not in __import__("multiprocessing").get_all_start_methods(), reason="no fork here"
+)
+def test_a_worker_alone_is_lent_the_idle_cores_and_busy_workers_none(monkeypatch, tmp_path):
+    from khaudit import executor
+
+    monkeypatch.delenv("KHAUDIT_START_METHOD", raising=False)
+    with executor.spare_cores(3) as taken:  # not a worker: the caller decides alone
+        assert taken == 3 and not executor.lends_cores()
+    with Pool(workers=2) as pool:
+        assert pool.submit(_spare_alone, 0).result() == 1  # the other worker is idle
+        together = [pool.submit(_spare_beside_another, str(tmp_path)) for _ in range(2)]
+        assert [f.result() for f in together] == [0, 0]
+        assert pool.submit(_spare_alone, 0).result() == 1  # the cores lent were given back
+
+
+def test_a_lone_locality_is_matched_in_this_process_and_several_on_the_workers(
+    demo_dir, tmp_path, monkeypatch
+):
+    """One locality: nothing to scan meanwhile, so no worker; its matching may then use every
+    core (match/blockpool.py). Several: the executor's workers match them side by side."""
+    import dataclasses
+    import importlib
+    import os
+
+    from khaudit.project import load_project
+
+    audit_module = importlib.import_module("khaudit.audit")  # the package's audit is the function
+
+    project = load_project(demo_dir / "project.toml")
+    matched_in: list[int] = []
+    match_locality = audit_module.match_locality
+
+    def noted(*args, **kwargs):
+        matched_in.append(os.getpid())  # kept in the parent only when it runs here
+        return match_locality(*args, **kwargs)
+
+    monkeypatch.setattr(audit_module, "match_locality", noted)
+    lone = dataclasses.replace(project, localities=project.localities[:1])
+    audit_module.audit(lone, tmp_path / "lone")
+    assert matched_in == [os.getpid()]
+    matched_in.clear()
+    audit_module.audit(
+        dataclasses.replace(project, localities=project.localities[:2]), tmp_path / "two"
+    )
+    assert matched_in == []

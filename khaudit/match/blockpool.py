@@ -11,10 +11,13 @@ The blocks run in this process instead wherever a pool cannot or should not be m
 
 - the platform or ``KHAUDIT_START_METHOD`` starts workers another way than ``fork`` (Windows,
   macOS, a Linux run asked to behave as one): a spawned worker would have to rebuild the index;
-- this process is itself a worker (the audit's executor already runs one locality per core;
-  a daemonic process, as Dask's and multiprocessing's workers are, may not have children), or
-  this is not the main thread (a Dask worker's task thread: forking beside other threads is
-  unsafe);
+- this process is a worker that no local executor pool started (a daemonic process, as Dask's
+  and multiprocessing's workers are, may not have children), or a block pool's own worker,
+  or this is not the main thread (a Dask worker's task thread: forking beside other threads
+  is unsafe);
+- this process is one of the audit's executor workers (one locality per core) and the
+  others are busy: it takes only the cores they leave idle (``executor.spare_cores``), so a
+  big locality still matching alone gets them and several small ones keep a core each;
 - one core, ``settings.workers == 1``, or ``KHAUDIT_MATCH_PROCESSES=1``;
 - fewer than two blocks (starting workers would cost more than it saves);
 - the operating system refuses the workers (no memory, too many processes), or a worker dies.
@@ -35,7 +38,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 from ..errors import KhauditError
-from ..executor import _watch_parent, start_method
+from ..executor import _watch_parent, lends_cores, spare_cores, start_method
 from ..i18n import t
 
 R = TypeVar("R")
@@ -77,13 +80,16 @@ def _wanted(workers: int) -> int:
 
 def processes(blocks: int, workers: int) -> int:
     """How many processes may run ``blocks`` blocks: 1 (this process, no pool) unless every
-    condition of the module's docstring holds."""
+    condition of the module's docstring holds (in an executor's worker, the idle cores are
+    counted when the blocks start)."""
     wanted = min(_wanted(workers), blocks)
     if wanted < 2 or blocks < MIN_BLOCKS:
         return 1
     if "fork" not in multiprocessing.get_all_start_methods() or start_method() != "fork":
         return 1
-    if multiprocessing.parent_process() is not None or multiprocessing.current_process().daemon:
+    if _job is not None or multiprocessing.current_process().daemon:
+        return 1  # a block pool's worker, or a process that may not have children
+    if multiprocessing.parent_process() is not None and not lends_cores():
         return 1
     if threading.current_thread() is not threading.main_thread():
         return 1
@@ -93,8 +99,8 @@ def processes(blocks: int, workers: int) -> int:
 def run_blocks(job: Callable[[int], R], blocks: int, workers: int = -1) -> list[R]:
     """``[job(0), job(1), ..., job(blocks - 1)]``, on forked workers when :func:`processes`
     allows, else in this process."""
-    n = processes(blocks, workers)
-    results = _on_workers(job, blocks, n) if n > 1 else None
+    with spare_cores(processes(blocks, workers) - 1) as more:
+        results = _on_workers(job, blocks, 1 + more) if more else None
     return [job(b) for b in range(blocks)] if results is None else results
 
 

@@ -182,3 +182,78 @@ def test_a_locality_matched_on_two_processes_is_the_one_matched_on_one(two_cores
     pd.testing.assert_frame_equal(one.links, two.links, check_exact=True)
     assert one.reasons == two.reasons
     assert [vars(i) for i in one.items] == [vars(i) for i in two.items]
+
+
+def _pid_block(block: int) -> int:
+    time.sleep(0.02)
+    return os.getpid()
+
+
+def _blocks_where(folder: str) -> tuple[int, set[int]]:
+    """An executor worker's task: the processes its blocks ran in; with a ``folder``, once
+    the pool's other worker is busy too, and kept busy until the other's blocks are done."""
+    from test_executor import _meet
+
+    if folder:
+        _meet(folder, "arrived")
+    ran_in = set(run_blocks(_pid_block, 6))
+    if folder:
+        _meet(folder, "done")
+    return os.getpid(), ran_in
+
+
+@FORK
+def test_an_executor_worker_runs_its_blocks_on_the_cores_the_others_leave_idle(two_cores, tmp_path):
+    from khaudit.executor import Pool
+
+    with Pool(workers=2) as pool:
+        worker, ran_in = pool.submit(_blocks_where, "").result()  # alone: both cores
+        assert worker not in ran_in and len(ran_in) == 2
+        both = [pool.submit(_blocks_where, str(tmp_path)) for _ in range(2)]  # side by side
+        assert all(ran_in == {worker} for worker, ran_in in (f.result() for f in both))
+
+
+_NESTED = """
+import os, sys, time
+from pathlib import Path
+
+from khaudit.executor import Pool
+from khaudit.match.blockpool import run_blocks
+
+
+def job(block):
+    (Path(sys.argv[1]) / str(os.getpid())).touch()
+    time.sleep(600)
+
+
+def task(_):
+    (Path(sys.argv[1]) / str(os.getpid())).touch()
+    return run_blocks(job, 4, 2)
+
+
+if __name__ == "__main__":
+    with Pool(workers=2) as pool:
+        pool.submit(task, 0).result()
+"""
+
+
+@FORK
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_a_killed_audit_takes_its_workers_and_their_block_workers_along(tmp_path, monkeypatch):
+    monkeypatch.delenv("KHAUDIT_START_METHOD", raising=False)
+    monkeypatch.setenv(PROCESSES_VARIABLE, "2")
+    script = tmp_path / "nested.py"
+    script.write_text(_NESTED)
+    busy = tmp_path / "busy"
+    busy.mkdir()
+    parent = subprocess.Popen([sys.executable, str(script), str(busy)])
+    try:
+        deadline = time.monotonic() + 60
+        while len(list(busy.iterdir())) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        workers = [int(p.name) for p in busy.iterdir()]  # the executor's and its two blocks'
+        assert len(workers) == 3 and all(_pid_alive(p) for p in workers)
+    finally:
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait()
+    assert _survivors(workers) == []
