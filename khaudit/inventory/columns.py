@@ -142,6 +142,11 @@ def _names_other(rest: str) -> bool:
     return any(f" {w} " in words for w in OTHER_OBJECTS)
 
 
+def exact_field(heading: str) -> str | None:
+    """The field a heading names by one of the synonyms exactly (no prefix), or None."""
+    return _LOOKUP.get(fold(heading))
+
+
 def names_other_thing(heading: str) -> bool:
     """Whether a heading names something else than the file ("Ngày sinh", "Số tờ BĐ"): its
     column is never taken for a field, by name or by content."""

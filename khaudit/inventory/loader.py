@@ -22,7 +22,7 @@ from ..i18n import t
 from ..textnorm import fold, nfc
 from . import guess
 from . import values as V
-from .columns import REQUIRED, map_headings, names_other_thing
+from .columns import REQUIRED, exact_field, map_headings, names_other_thing
 from .encodings import ENCODINGS, convert_cell, detect_column_encoding
 from .issues import InventoryIssue
 from .limits import MAX_CELL_CHARS
@@ -238,7 +238,7 @@ def _sheet_rows(
         if closed or (not first[0].isdigit() and _is_footer(texts)):
             closed = closed or fold(first).startswith("muc luc nay")
             continue
-        if _is_numbering_row(texts):
+        if _is_numbering_row(texts) or (r == start and _header_tail(texts, header)):
             continue
         if (sheet.merged and _row_spans_merged(sheet, r, width)) or _is_section_row(
             texts, title_column
@@ -254,6 +254,20 @@ def _sheet_rows(
         raw |= {k: v for k, v in ((CONTEXT_YEAR, context), (CONTEXT_BOX, box)) if v}
         last = raw
         yield r, raw, heading_by_field
+
+
+def _header_tail(texts: list[str], header: Header) -> bool:
+    """The rest of headings wrapped onto the row under the header and saved so (a CSV keeps
+    no merge): "Tiêu đề" over "hồ sơ". Each filled cell is text under a mapped column, and
+    the heading above it with it is exactly a name of the same field (a title alone on the
+    first row, "Tiêu đề hồ sơ Báo cáo", is none, and stays a record)."""
+    filled = [(c, x) for c, x in enumerate(texts) if x]
+    return all(
+        c in header.mapping
+        and not any(ch.isdigit() for ch in x)
+        and exact_field(f"{header.headings[c]} {x}") == header.mapping[c]
+        for c, x in filled
+    )
 
 
 #: The raw key of the rows (0-based) whose text continued a record's title.

@@ -352,3 +352,18 @@ def test_a_lower_case_title_line_alone_continues_the_title_above_in_a_csv(tmp_pa
         "Sổ đăng ký khai sinh năm 2015",
     ]
     assert [i.problem for i in issues] == ["title_continued"]
+
+
+def test_a_heading_wrapped_onto_the_next_row_of_a_csv_is_no_record(tmp_path: Path):
+    # "Tiêu đề" over "hồ sơ", "Số" over "tờ": the headings' second lines, not a record.
+    lines: list[list[object]] = [["STT", "Hộp số", "Tiêu đề", "Số"], ["", "", "hồ sơ", "tờ"]]
+    lines += [[1, 1, TITLES[0], 5]]
+    records, issues = load_inventory(_csv(tmp_path / "m.csv", lines), "m.csv", "X")
+    assert [(r["source_row"], r["title"], r["sheets"]) for r in records] == [(3, TITLES[0], 5)]
+    assert issues == []
+
+
+def test_a_title_alone_on_the_first_row_under_the_header_stays_a_record(tmp_path: Path):
+    lines: list[list[object]] = [["STT", "Tiêu đề hồ sơ", "Số tờ"], ["", "Báo cáo năm 2015", ""]]
+    records, _ = load_inventory(_csv(tmp_path / "m.csv", lines), "m.csv", "X")
+    assert [r["title"] for r in records] == ["Báo cáo năm 2015"]
