@@ -179,11 +179,15 @@ _UNLABELLED_PART = re.compile(r"^(.*\S)[-_]([1-4])$")
 PARTS_MAX_SHARE = 0.5
 
 
+#: Words a title numbers, and those that number an attempt or a batch ("Lần 2", "Đợt 1").
+_PART_OR_VOLUME_WORDS = NUMBERS_WORDS | {"phan", "lan", "dot", "ky"}
+
+
 def _numbered_word(base: str) -> bool:
     """Whether ``base`` ends with a word a title numbers ("… Quyển", "… Tập", "… Q"): the
     number after it is the title's."""
     words = fold(base).split()
-    return bool(words) and words[-1] in NUMBERS_WORDS | {"phan", "lan", "dot", "ky"}
+    return bool(words) and words[-1] in _PART_OR_VOLUME_WORDS
 
 
 def _parts(stems: list[str]) -> dict[int, str]:

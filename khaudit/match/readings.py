@@ -30,6 +30,7 @@ from pathlib import PurePosixPath
 import pandas as pd
 
 from ..i18n import t
+from ..inventory.columns import SYNONYMS
 from ..textnorm import fold, match_form
 from .evidence import (
     COUNTER_WORDS,
@@ -796,7 +797,8 @@ LONG_NUMBER = 5
 _LEADING_LETTERS = re.compile(r"^[a-z ]*")
 
 
-_ROWS = frozenset({"stt", "so tt", "so thu tu", "tt", "no", "row no", "#"})
+#: The headings of a list's own row number: the inventory's STT headings, and "#".
+_ROWS = frozenset(SYNONYMS["stt"]) | {"#"}
 
 
 def _list_renumbers(members: list[Item], readings: dict[int, dict[str, int]]) -> bool:
